@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# install-deps.sh - install the Debian 12 packages zhijian needs to build, test and benchmark.
+#
+# Idempotent: asks dpkg which packages are missing and installs only those, so a machine
+# that already has everything costs one dpkg query. Run as root (or via sudo).
+set -euo pipefail
+
+pkgs=(
+  build-essential meson ninja-build pkgconf clang libclang-rt-14-dev  # toolchain, fuzzers
+  libsqlite3-dev sqlite3            # store, and the peer in benchmarks
+  libyaml-dev libcjson-dev          # mapping files, JSON
+  libicu-dev libutf8proc-dev libopencc-dev opencc  # Chinese text
+  libsodium-dev                     # hashing
+  libcmocka-dev valgrind            # tests
+  nodejs npm                        # DuckDB peer in benchmarks (npm @duckdb/node-api)
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# node and npm may come from outside Debian's packages on some images; accept any working node.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  tmp=(); for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || tmp+=("$p"); done
+  missing=("${tmp[@]+"${tmp[@]}"}")
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,33 @@
+/* cli.h - what every subcommand file (cmd_*.c) shares: the command table entry and helpers.
+ *
+ * Each subcommand lives in its own file and exports one `int cmd_NAME(int argc, char **argv)`;
+ * main.c lists them in one table. argv[0] is the subcommand name. The return value is the
+ * process exit code: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error.
+ */
+#ifndef ZJ_CLI_H
+#define ZJ_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/error.h"
+
+typedef struct zj_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;     /* one line for `zhijian help` */
+} zj_command;
+
+/* Print "zhijian: <message>" to stderr; returns `code` for `return cli_error(...)`. */
+int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Report a library error on stderr and return its code. */
+int cli_report(const zj_error *err);
+
+/* The database path: the --db option if given, else $ZHIJIAN_DB, else "./zhijian.db". */
+const char *cli_db_path(const char *db_option);
+
+/* True when `arg` is -h or --help. */
+bool cli_is_help(const char *arg);
+
+#endif

@@ -1,0 +1,112 @@
+/* main.c - the `zhijian` command: dispatch to a subcommand, git-style.
+ *
+ *   zhijian <command> [options] [args]     see `zhijian help`
+ *
+ * Adding a subcommand: write cmd_NAME.c with `int cmd_NAME(int argc, char **argv)`, declare it
+ * below and add one line to `commands`; nothing else changes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+static const zj_command commands[] = {
+    {"help", cmd_help, "show help for zhijian or one of its commands"},
+    {"version", cmd_version, "print the version"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+int cli_error(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("zhijian: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return code;
+}
+
+int cli_report(const zj_error *err)
+{
+    fprintf(stderr, "zhijian: %s\n", err->msg[0] ? err->msg : "unknown error");
+    return err->code ? err->code : ZJ_EDATA;
+}
+
+const char *cli_db_path(const char *db_option)
+{
+    if (db_option && *db_option)
+        return db_option;
+    const char *env = getenv("ZHIJIAN_DB");
+    return env && *env ? env : "./zhijian.db";
+}
+
+bool cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static const zj_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: zhijian <command> [options] [args]\n"
+          "智监 zhijian - integrity supervision for the political-legal system\n\n"
+          "commands:\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nrun 'zhijian <command> --help' for a command's options.\n"
+          "exit status: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error\n"
+          "database: --db PATH, else $ZHIJIAN_DB, else ./zhijian.db\n", out);
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return 0;
+    }
+    const zj_command *c = find_command(argv[1]);
+    if (!c)
+        return cli_error(ZJ_EUSAGE, "'%s' is not a zhijian command; see 'zhijian help'", argv[1]);
+    char *help_argv[] = {argv[1], "--help", NULL};
+    return c->run(2, help_argv);
+}
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("zhijian %s\n", ZJ_VERSION);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return ZJ_EUSAGE;
+    }
+    if (cli_is_help(argv[1]))
+        return cmd_help(1, argv + 1);
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(1, argv + 1);
+    const zj_command *c = find_command(argv[1]);
+    if (!c)
+        return cli_error(ZJ_EUSAGE, "'%s' is not a zhijian command; see 'zhijian help'", argv[1]);
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,45 @@
+/* csv.h - a streaming RFC 4180 CSV parser (CSV 解析).
+ *
+ * Handles quoted fields with embedded delimiters, doubled quotes and embedded newlines,
+ * CRLF / LF / lone-CR line ends, a missing final newline, and any single-byte delimiter
+ * (',' '\t' ';' '|'). Reads through a zj_input, so the bytes it sees are UTF-8.
+ *
+ * Leniency, chosen so that real exports load and nothing is lost silently:
+ *  - a quote inside an unquoted field is kept literally ("ab"c" -> ab"c);
+ *  - characters after a closing quote before the delimiter ("ab"x,) mark the record malformed:
+ *    row.error = "unexpected character after closing quote"; parsing resumes at the next
+ *    record boundary;
+ *  - an unterminated quoted field at end of file: row.error = "unterminated quoted field";
+ *  - blank lines (a line with no bytes at all) are skipped; they still count for line numbers.
+ * Field count is not checked here: the importer compares it with the header.
+ *
+ * Memory is bounded by the longest record (plus a read buffer); a record longer than
+ * `max_record_bytes` (default 16 MiB) is reported as malformed ("record too long") and skipped.
+ */
+#ifndef ZJ_CSV_H
+#define ZJ_CSV_H
+
+#include "base/error.h"
+#include "ingest/row.h"
+#include "text/input.h"
+
+typedef struct zj_csv_options {
+    char delimiter;            /* default ',' when 0 */
+    char quote;                /* default '"' when 0 */
+    size_t max_record_bytes;   /* default 16 MiB when 0 */
+} zj_csv_options;
+
+typedef struct zj_csv zj_csv;
+
+/* Create a parser reading from `in` (borrowed; the caller closes it after zj_csv_free).
+ * `opts` may be NULL. Returns NULL only when out of memory. */
+zj_csv *zj_csv_new(zj_input *in, const zj_csv_options *opts);
+
+/* Parse the next record into *row. Returns 1 when a record (possibly malformed, see
+ * row->error) was produced, 0 at end of input, -1 on an I/O error (err set). The spans in
+ * *row stay valid until the next call. Field bytes are unescaped (quotes removed, "" -> "). */
+int zj_csv_next(zj_csv *csv, zj_row *row, zj_error *err);
+
+void zj_csv_free(zj_csv *csv);
+
+#endif

@@ -1,0 +1,365 @@
+/* migrations.c - the store's schema as numbered migrations (the canonical data model, 数据标准).
+ *
+ * Migration N is applied once, in its own transaction, and recorded in schema_migration.
+ * A released migration is never edited: a change to the model is a new migration appended
+ * to the list. The SQL sticks to types and syntax that SQLite and PostgreSQL share (TEXT,
+ * INTEGER, REAL, DATE, TIMESTAMP, BOOLEAN; no AUTOINCREMENT) so the PostgreSQL backend can
+ * apply the same text with at most the id column's type rewritten.
+ *
+ * Field meanings, Chinese names and code values are in docs/data-standard.md; keep the two in
+ * step. Conventions: *_no is a business identifier as the agency writes it, id_no a resident
+ * ID (身份证号), uscc a unified social credit code, *_date a DATE, *_at a TIMESTAMP, *_code a
+ * code from a code table. Every canonical table starts with the provenance columns below.
+ */
+#include "store/migrations.h"
+
+#define PROVENANCE                                                                  \
+    "id INTEGER PRIMARY KEY,\n"                                                     \
+    "source_system TEXT NOT NULL,\n"                                                \
+    "source_key TEXT NOT NULL,\n"                                                   \
+    "batch_id INTEGER NOT NULL REFERENCES import_batch(id),\n"                      \
+    "src_line INTEGER NOT NULL,\n"                                                  \
+    "content_hash INTEGER NOT NULL,\n"
+
+#define SOURCE_KEY(t) "CREATE UNIQUE INDEX " t "_source ON " t "(source_system, source_key);\n"
+
+static const char m0001_canonical_model[] =
+    /* ---- bookkeeping ---- */
+    "CREATE TABLE import_batch (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  source_system TEXT NOT NULL,\n"
+    "  table_name TEXT NOT NULL,\n"
+    "  file TEXT NOT NULL,\n"
+    "  file_sha256 TEXT NOT NULL,\n"
+    "  mapping TEXT,\n"
+    "  started_at TIMESTAMP NOT NULL,\n"
+    "  finished_at TIMESTAMP,\n"
+    "  status TEXT NOT NULL,\n"
+    "  rows_read INTEGER NOT NULL DEFAULT 0,\n"
+    "  inserted INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated INTEGER NOT NULL DEFAULT 0,\n"
+    "  unchanged INTEGER NOT NULL DEFAULT 0,\n"
+    "  rejected INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE import_reject (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  batch_id INTEGER NOT NULL REFERENCES import_batch(id),\n"
+    "  line INTEGER NOT NULL,\n"
+    "  field TEXT,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  raw TEXT);\n"
+    "CREATE INDEX import_reject_batch ON import_reject(batch_id);\n"
+    /* Old versions of canonical records replaced by a later import (values as a JSON object). */
+    "CREATE TABLE record_version (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  table_name TEXT NOT NULL,\n"
+    "  record_id INTEGER NOT NULL,\n"
+    "  batch_id INTEGER NOT NULL,\n"
+    "  src_line INTEGER NOT NULL,\n"
+    "  content_hash INTEGER NOT NULL,\n"
+    "  replaced_by_batch INTEGER NOT NULL REFERENCES import_batch(id),\n"
+    "  data TEXT NOT NULL);\n"
+    "CREATE INDEX record_version_record ON record_version(table_name, record_id);\n"
+
+    /* ---- organisation ---- */
+    /* 单位: courts, procuratorates, police bureaus/stations, prisons, justice bureaus, ... */
+    "CREATE TABLE unit (" PROVENANCE
+    "  unit_code TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  agency TEXT,\n"             /* court|procuratorate|police|justice|prison|community_correction|market_regulation|tax|committee */
+    "  level TEXT,\n"              /* province|city|county|station */
+    "  parent_code TEXT,\n"
+    "  region_code TEXT);\n"
+    SOURCE_KEY("unit")
+    "CREATE INDEX unit_code ON unit(unit_code);\n"
+    /* 干警 */
+    "CREATE TABLE officer (" PROVENANCE
+    "  officer_no TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  id_no TEXT,\n"
+    "  sex TEXT,\n"                /* M|F */
+    "  birth_date DATE,\n"
+    "  phone TEXT,\n"
+    "  unit_code TEXT,\n"
+    "  position TEXT,\n"           /* 职务 */
+    "  rank TEXT,\n"               /* 职级 */
+    "  business_area TEXT,\n"      /* 业务领域: criminal|civil|administrative|enforcement|investigation|prosecution|corrections|... */
+    "  is_leader BOOLEAN,\n"       /* 领导干部 */
+    "  start_date DATE,\n"         /* tenure in this unit and post */
+    "  end_date DATE,\n"
+    "  status TEXT);\n"            /* active|retired|transferred|dismissed */
+    SOURCE_KEY("officer")
+    "CREATE INDEX officer_no ON officer(officer_no);\n"
+    /* 干警近亲属 */
+    "CREATE TABLE officer_relative (" PROVENANCE
+    "  officer_no TEXT NOT NULL,\n"
+    "  relation TEXT NOT NULL,\n"  /* spouse|child|child_spouse|parent|sibling */
+    "  name TEXT NOT NULL,\n"
+    "  id_no TEXT,\n"
+    "  sex TEXT,\n"
+    "  birth_date DATE,\n"
+    "  phone TEXT,\n"
+    "  employer TEXT);\n"
+    SOURCE_KEY("officer_relative")
+    "CREATE INDEX officer_relative_officer ON officer_relative(officer_no);\n"
+
+    /* ---- people and enterprises ---- */
+    /* 人员 (population registry, parties, ...) */
+    "CREATE TABLE person (" PROVENANCE
+    "  person_no TEXT,\n"
+    "  name TEXT NOT NULL,\n"
+    "  id_no TEXT,\n"
+    "  sex TEXT,\n"
+    "  birth_date DATE,\n"
+    "  phone TEXT,\n"
+    "  address TEXT,\n"
+    "  region_code TEXT);\n"
+    SOURCE_KEY("person")
+    /* 市场主体 (enterprises and individual businesses) */
+    "CREATE TABLE enterprise (" PROVENANCE
+    "  uscc TEXT,\n"
+    "  name TEXT NOT NULL,\n"
+    "  kind TEXT,\n"               /* company|individual_business|cooperative|partnership|other */
+    "  legal_rep_name TEXT,\n"
+    "  legal_rep_id_no TEXT,\n"
+    "  registered_capital REAL,\n" /* 10k CNY (万元) */
+    "  established_date DATE,\n"
+    "  deregistered_date DATE,\n"  /* 注销/吊销 */
+    "  status TEXT,\n"             /* active|deregistered|revoked */
+    "  industry TEXT,\n"
+    "  region_code TEXT,\n"
+    "  address TEXT);\n"
+    SOURCE_KEY("enterprise")
+    "CREATE INDEX enterprise_uscc ON enterprise(uscc);\n"
+    /* 企业任职/出资: legal representative, shareholder, director, supervisor, manager */
+    "CREATE TABLE enterprise_role (" PROVENANCE
+    "  uscc TEXT,\n"
+    "  enterprise_name TEXT,\n"
+    "  person_name TEXT NOT NULL,\n"
+    "  person_id_no TEXT,\n"
+    "  role TEXT NOT NULL,\n"      /* legal_rep|shareholder|director|supervisor|manager|operator */
+    "  share_pct REAL,\n"
+    "  subscribed_capital REAL,\n" /* 10k CNY */
+    "  start_date DATE,\n"
+    "  end_date DATE);\n"
+    SOURCE_KEY("enterprise_role")
+    "CREATE INDEX enterprise_role_uscc ON enterprise_role(uscc);\n"
+    /* 税务登记 */
+    "CREATE TABLE tax_registration (" PROVENANCE
+    "  taxpayer_no TEXT NOT NULL,\n"  /* USCC, or the operator's ID for individual businesses */
+    "  taxpayer_name TEXT NOT NULL,\n"
+    "  kind TEXT,\n"
+    "  legal_rep_name TEXT,\n"
+    "  legal_rep_id_no TEXT,\n"
+    "  finance_officer_name TEXT,\n"
+    "  finance_officer_id_no TEXT,\n"
+    "  registered_date DATE,\n"
+    "  deregistered_date DATE,\n"
+    "  status TEXT,\n"
+    "  tax_authority_code TEXT,\n"
+    "  region_code TEXT);\n"
+    SOURCE_KEY("tax_registration")
+
+    /* ---- cases ---- */
+    /* 110 接处警 */
+    "CREATE TABLE incident (" PROVENANCE
+    "  incident_no TEXT NOT NULL,\n"
+    "  received_at TIMESTAMP NOT NULL,\n"
+    "  category TEXT,\n"           /* criminal|public_security|dispute|traffic|help|other */
+    "  summary TEXT,\n"
+    "  location TEXT,\n"
+    "  region_code TEXT,\n"
+    "  reporter_name TEXT,\n"
+    "  reporter_phone TEXT,\n"
+    "  unit_code TEXT,\n"          /* handling police unit */
+    "  officer_no TEXT,\n"
+    "  disposition TEXT,\n"        /* accepted|mediated|no_crime|referred|other */
+    "  disposed_at TIMESTAMP,\n"
+    "  police_case_no TEXT);\n"
+    SOURCE_KEY("incident")
+    /* 公安案件 (受案, 立案, 侦查, 移送) */
+    "CREATE TABLE police_case (" PROVENANCE
+    "  case_no TEXT NOT NULL,\n"
+    "  incident_no TEXT,\n"
+    "  kind TEXT,\n"               /* criminal|administrative */
+    "  cause TEXT,\n"              /* 案由 */
+    "  unit_code TEXT,\n"
+    "  officer_no TEXT,\n"
+    "  accepted_at TIMESTAMP,\n"   /* 受案 */
+    "  filing_decision TEXT,\n"    /* filed|not_filed|pending */
+    "  filed_at TIMESTAMP,\n"      /* 立案 */
+    "  filing_doc_no TEXT,\n"
+    "  major BOOLEAN,\n"           /* 重大案件 (30-day filing review) */
+    "  closed_at TIMESTAMP,\n"
+    "  close_reason TEXT,\n"       /* transferred|revoked|penalised|mediated|other */
+    "  transferred_at TIMESTAMP,\n" /* 移送审查起诉 */
+    "  procuratorate_case_no TEXT,\n"
+    "  three_reg_declared BOOLEAN,\n" /* 三个规定 mandatory declaration */
+    "  status TEXT);\n"
+    SOURCE_KEY("police_case")
+    "CREATE INDEX police_case_no ON police_case(case_no);\n"
+    /* 检察案件 (审查逮捕, 审查起诉) */
+    "CREATE TABLE procuratorate_case (" PROVENANCE
+    "  case_no TEXT NOT NULL,\n"
+    "  police_case_no TEXT,\n"
+    "  kind TEXT,\n"               /* arrest_review|prosecution_review|supervision|other */
+    "  cause TEXT,\n"
+    "  unit_code TEXT,\n"
+    "  officer_no TEXT,\n"
+    "  received_at TIMESTAMP,\n"
+    "  decision TEXT,\n"           /* arrest|no_arrest|prosecute|not_prosecute|returned|pending */
+    "  decided_at TIMESTAMP,\n"
+    "  court_case_no TEXT,\n"
+    "  status TEXT);\n"
+    SOURCE_KEY("procuratorate_case")
+    "CREATE INDEX procuratorate_case_no ON procuratorate_case(case_no);\n"
+    /* 法院案件 */
+    "CREATE TABLE court_case (" PROVENANCE
+    "  case_no TEXT NOT NULL,\n"   /* 案号, normalised */
+    "  court_code TEXT,\n"         /* unit_code of the court */
+    "  case_type TEXT,\n"          /* type code from the case number: 民初, 刑终, 执, ... */
+    "  cause TEXT,\n"              /* 案由 */
+    "  procedure TEXT,\n"          /* ordinary|summary|small_claims|fast_track|second_instance|... */
+    "  filed_at TIMESTAMP,\n"      /* 立案 */
+    "  closed_at TIMESTAMP,\n"     /* 结案 */
+    "  outcome TEXT,\n"            /* judgment|mediation|withdrawn|dismissed|acquittal|conviction|... */
+    "  judge_officer_no TEXT,\n"
+    "  claim_amount REAL,\n"       /* CNY */
+    "  procuratorate_case_no TEXT,\n"
+    "  status TEXT);\n"
+    SOURCE_KEY("court_case")
+    "CREATE INDEX court_case_no ON court_case(case_no);\n"
+    /* 案件当事人 */
+    "CREATE TABLE case_party (" PROVENANCE
+    "  case_system TEXT NOT NULL,\n" /* police|procuratorate|court */
+    "  case_no TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"      /* plaintiff|defendant|third_party|suspect|victim|applicant|respondent|appellant|appellee|executor|debtor */
+    "  party_kind TEXT,\n"         /* person|enterprise */
+    "  name TEXT NOT NULL,\n"
+    "  id_no TEXT,\n"
+    "  uscc TEXT,\n"
+    "  phone TEXT,\n"
+    "  address TEXT,\n"
+    "  lawyer_name TEXT,\n"
+    "  lawyer_firm TEXT,\n"
+    "  lawyer_license_no TEXT);\n"
+    SOURCE_KEY("case_party")
+    "CREATE INDEX case_party_case ON case_party(case_system, case_no);\n"
+    /* 流程节点 */
+    "CREATE TABLE case_event (" PROVENANCE
+    "  case_system TEXT NOT NULL,\n"
+    "  case_no TEXT NOT NULL,\n"
+    "  node TEXT NOT NULL,\n"      /* node code, see docs/data-standard.md */
+    "  occurred_at TIMESTAMP NOT NULL,\n"
+    "  officer_no TEXT,\n"
+    "  doc_no TEXT,\n"             /* 文书号 */
+    "  approval_no TEXT,\n"        /* 审批单号 (extensions, suspensions) */
+    "  approver TEXT,\n"
+    "  days INTEGER,\n"            /* extension or suspension length */
+    "  note TEXT);\n"
+    SOURCE_KEY("case_event")
+    "CREATE INDEX case_event_case ON case_event(case_system, case_no);\n"
+
+    /* ---- integrity ---- */
+    /* 三个规定 记录报告 (records and monthly zero reports) */
+    "CREATE TABLE interference_record (" PROVENANCE
+    "  record_no TEXT NOT NULL,\n"
+    "  officer_no TEXT NOT NULL,\n"
+    "  unit_code TEXT,\n"
+    "  report_month TEXT NOT NULL,\n" /* YYYY-MM the report covers */
+    "  is_zero_report BOOLEAN NOT NULL,\n"
+    "  category TEXT,\n"           /* leader_interference|internal_inquiry|improper_contact */
+    "  actor_name TEXT,\n"
+    "  actor_id_no TEXT,\n"
+    "  actor_unit TEXT,\n"
+    "  actor_position TEXT,\n"
+    "  case_system TEXT,\n"
+    "  case_no TEXT,\n"
+    "  occurred_at TIMESTAMP,\n"
+    "  reported_at TIMESTAMP NOT NULL,\n"
+    "  content TEXT);\n"
+    SOURCE_KEY("interference_record")
+    "CREATE INDEX interference_record_officer ON interference_record(officer_no, report_month);\n"
+    /* 12309 / 12368 complaints */
+    "CREATE TABLE complaint (" PROVENANCE
+    "  complaint_no TEXT NOT NULL,\n"
+    "  channel TEXT,\n"            /* 12309|12368|letter|visit|online */
+    "  received_at TIMESTAMP NOT NULL,\n"
+    "  complainant_name TEXT,\n"
+    "  complainant_id_no TEXT,\n"
+    "  complainant_phone TEXT,\n"
+    "  target_officer_no TEXT,\n"
+    "  target_unit_code TEXT,\n"
+    "  case_system TEXT,\n"
+    "  case_no TEXT,\n"
+    "  category TEXT,\n"
+    "  content TEXT,\n"
+    "  status TEXT);\n"
+    SOURCE_KEY("complaint")
+
+    /* ---- execution of sentences ---- */
+    /* 减刑/假释/暂予监外执行 */
+    "CREATE TABLE sentence_change (" PROVENANCE
+    "  change_no TEXT NOT NULL,\n"
+    "  prisoner_no TEXT,\n"
+    "  prisoner_name TEXT NOT NULL,\n"
+    "  prisoner_id_no TEXT,\n"
+    "  prison_unit_code TEXT,\n"
+    "  original_case_no TEXT,\n"
+    "  crime TEXT,\n"
+    "  crime_category TEXT,\n"     /* ordinary|duty|financial|organized|state_security|terrorism|drug|violent */
+    "  recidivist BOOLEAN,\n"
+    "  sentence_kind TEXT,\n"      /* fixed|life|death_suspended */
+    "  sentence_months INTEGER,\n" /* current term for fixed sentences */
+    "  sentence_start_date DATE,\n"
+    "  change_type TEXT NOT NULL,\n" /* reduction|parole|medical_parole */
+    "  reduction_months INTEGER,\n"
+    "  reason TEXT,\n"             /* repentance|merit|major_merit|illness */
+    "  applied_at TIMESTAMP,\n"
+    "  decided_at TIMESTAMP,\n"
+    "  court_case_no TEXT,\n"
+    "  decision TEXT,\n"           /* granted|refused|pending */
+    "  last_review_date DATE);\n"  /* medical parole: last re-examination */
+    SOURCE_KEY("sentence_change")
+    /* 社区矫正对象 */
+    "CREATE TABLE cc_subject (" PROVENANCE
+    "  subject_no TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  id_no TEXT,\n"
+    "  unit_code TEXT,\n"          /* supervising justice office */
+    "  region_code TEXT,\n"        /* permitted area (county) */
+    "  correction_type TEXT,\n"    /* probation|parole|medical_parole|control */
+    "  start_date DATE,\n"
+    "  end_date DATE,\n"
+    "  device_no TEXT,\n"
+    "  status TEXT);\n"
+    SOURCE_KEY("cc_subject")
+    /* 请假审批 */
+    "CREATE TABLE cc_leave (" PROVENANCE
+    "  leave_no TEXT NOT NULL,\n"
+    "  subject_no TEXT NOT NULL,\n"
+    "  approved_at TIMESTAMP,\n"
+    "  start_at TIMESTAMP NOT NULL,\n"
+    "  end_at TIMESTAMP NOT NULL,\n"
+    "  destination_region_code TEXT,\n"
+    "  approver TEXT,\n"
+    "  reason TEXT);\n"
+    SOURCE_KEY("cc_leave")
+    /* 定位轨迹 */
+    "CREATE TABLE cc_location (" PROVENANCE
+    "  subject_no TEXT NOT NULL,\n"
+    "  recorded_at TIMESTAMP NOT NULL,\n"
+    "  lat REAL,\n"
+    "  lon REAL,\n"
+    "  region_code TEXT);\n"
+    SOURCE_KEY("cc_location")
+    "CREATE INDEX cc_location_subject ON cc_location(subject_no, recorded_at);\n";
+
+static const zj_migration migrations[] = {
+    {1, "canonical model", m0001_canonical_model},
+};
+
+const zj_migration *zj_migrations(size_t *n)
+{
+    *n = sizeof migrations / sizeof migrations[0];
+    return migrations;
+}

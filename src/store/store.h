@@ -1,0 +1,142 @@
+/* store.h - the canonical, provenance-tracked store behind a backend-neutral interface (数据仓).
+ *
+ * Everything above the store (ingest, link, detect, web) talks to it only through this header.
+ * The first backend is SQLite (store_sqlite.c); a PostgreSQL backend will implement the same
+ * functions, so nothing here exposes SQLite types or SQL dialect.
+ *
+ * The schema is the numbered migrations in migrations.c, applied on open. Canonical tables
+ * (documented in docs/data-standard.md) all carry the same provenance columns, which are
+ * managed by the store and not listed by zj_store_table():
+ *   source_system  the agency system the record came from (e.g. "court_cms")
+ *   source_key     the record's natural key in that system; unique per source_system
+ *   batch_id       the import batch (one file) that last wrote it -> import_batch(id)
+ *   src_line       line in that file where the record starts
+ *   content_hash   64-bit hash of the mapped values; a re-import with the same hash is a no-op
+ * When a record with the same (source_system, source_key) arrives with a different hash, the
+ * old values and provenance are kept in record_version and the canonical row is updated.
+ *
+ * Errors: functions return ZJ_OK or ZJ_EDATA/ZJ_EUSAGE with `err` set; none prints or exits.
+ */
+#ifndef ZJ_STORE_H
+#define ZJ_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+typedef struct zj_store zj_store;
+
+/* Column types of canonical tables. DATE values are "YYYY-MM-DD", TIMESTAMP values
+ * "YYYY-MM-DD HH:MM:SS" (local time of the source agency), BOOL 0/1. */
+typedef enum zj_type {
+    ZJ_TYPE_TEXT = 0,
+    ZJ_TYPE_INTEGER,
+    ZJ_TYPE_REAL,
+    ZJ_TYPE_DATE,
+    ZJ_TYPE_TIMESTAMP,
+    ZJ_TYPE_BOOL,
+} zj_type;
+
+const char *zj_type_name(zj_type t);   /* "text", "integer", ... */
+
+typedef struct zj_column {
+    const char *name;
+    zj_type type;
+    bool required;      /* NOT NULL in the schema */
+} zj_column;
+
+typedef struct zj_table {
+    const char *name;
+    const zj_column *columns;   /* the domain columns, in schema order, without provenance */
+    size_t ncolumns;
+} zj_table;
+
+/* A typed value for writing. TEXT, DATE and TIMESTAMP use `text` (UTF-8, not NUL-terminated);
+ * INTEGER and BOOL use `i`; REAL uses `r`. `is_null` overrides everything. */
+typedef struct zj_value {
+    bool is_null;
+    int64_t i;
+    double r;
+    const char *text;
+    size_t len;
+} zj_value;
+
+/* ---- opening ---------------------------------------------------------------------------- */
+
+/* Open (creating if needed) the store at `path` and apply pending migrations, each in its own
+ * transaction. Returns ZJ_OK and *out, or ZJ_EDATA (unwritable path, not a zhijian store,
+ * a store newer than this binary). */
+int zj_store_open(const char *path, zj_store **out, zj_error *err);
+void zj_store_close(zj_store *s);                  /* NULL is allowed */
+int zj_store_schema_version(zj_store *s);          /* highest applied migration */
+int zj_store_latest_version(void);                 /* highest migration this binary knows */
+
+/* ---- schema ----------------------------------------------------------------------------- */
+
+/* The canonical table `name`, or NULL if there is none. Owned by the store. */
+const zj_table *zj_store_table(zj_store *s, const char *name);
+/* All canonical tables, in schema order. */
+size_t zj_store_tables(zj_store *s, const zj_table **out);
+
+/* ---- transactions ----------------------------------------------------------------------- */
+
+int zj_store_begin(zj_store *s, zj_error *err);
+int zj_store_commit(zj_store *s, zj_error *err);
+int zj_store_rollback(zj_store *s, zj_error *err);   /* safe to call when no transaction */
+
+/* ---- import batches --------------------------------------------------------------------- */
+
+typedef struct zj_batch {
+    int64_t id;
+    const char *source_system;
+    const char *table;
+    const char *file;          /* path as given on the command line */
+    const char *file_sha256;   /* hex digest of the file's bytes */
+    const char *mapping;       /* mapping file path */
+    const char *started_at;    /* "YYYY-MM-DD HH:MM:SS" UTC */
+    const char *finished_at;
+    const char *status;        /* "running", "committed" */
+    int64_t rows_read, inserted, updated, unchanged, rejected;
+} zj_batch;
+
+/* Record the start of a batch; sets *id. Call inside the batch's transaction, so an aborted
+ * batch leaves no trace in the store (its reject file still does). */
+int zj_store_batch_start(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
+/* Store the final counts and status of batch b->id. */
+int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err);
+/* Record a rejected row of a batch. `raw` may be NULL. */
+int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
+                    const char *reason, const char *raw, size_t raw_len, zj_error *err);
+
+/* Call fn for the `limit` most recent batches, newest first. fn returns non-zero to stop. */
+int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, void *),
+                            void *ctx, zj_error *err);
+/* Count the rows of a canonical table, or of import_batch, import_reject or record_version. */
+int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err);
+
+/* ---- writing records -------------------------------------------------------------------- */
+
+typedef struct zj_writer zj_writer;
+
+typedef enum zj_put_result {
+    ZJ_PUT_INSERTED = 0,
+    ZJ_PUT_UPDATED,      /* same key, new content: old version kept in record_version */
+    ZJ_PUT_UNCHANGED,    /* same key, same content: nothing written */
+} zj_put_result;
+
+/* Prepare to write rows of `table` with the given domain columns (a subset of the table's,
+ * validated here: an unknown column is ZJ_EUSAGE). All rows come from `source_system` and
+ * belong to batch `batch_id`. */
+int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
+                   const char *source_system, int64_t batch_id, zj_writer **out, zj_error *err);
+
+/* Insert or update one record. values[i] is for columns[i] of zj_writer_open. */
+int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t src_line,
+                  int64_t content_hash, const zj_value *values, zj_put_result *result,
+                  zj_error *err);
+
+void zj_writer_close(zj_writer *w);                /* NULL is allowed */
+
+#endif

@@ -1,0 +1,50 @@
+/* input.h - read a file as a stream of UTF-8 bytes, whatever its encoding (输入解码).
+ *
+ * Agencies export UTF-8 (with or without a BOM) or GB18030/GBK. An input opened with
+ * ZJ_ENC_AUTO sniffs the first 64 KiB: a UTF-8 BOM or valid UTF-8 means UTF-8, anything else
+ * means GB18030 (a superset of GBK and GB2312). A UTF-8 BOM is always stripped.
+ *
+ * Invalid byte sequences are never dropped silently: in GB18030 mode each undecodable byte
+ * becomes U+FFFD (EF BF BD) in the output and `invalid_sequences` is incremented, so the row
+ * that contains it can be rejected by the caller (see zj_utf8_check in utf8.h). In UTF-8 mode
+ * bytes pass through unchanged and the caller validates each field.
+ */
+#ifndef ZJ_INPUT_H
+#define ZJ_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+
+typedef enum zj_encoding {
+    ZJ_ENC_AUTO = 0,
+    ZJ_ENC_UTF8,
+    ZJ_ENC_GB18030,
+} zj_encoding;
+
+typedef struct zj_input zj_input;
+
+/* Parse an encoding name: "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312" (case-insensitive).
+ * Returns 0 and sets *out, or -1 for an unknown name. */
+int zj_encoding_parse(const char *name, zj_encoding *out);
+const char *zj_encoding_name(zj_encoding enc);   /* "utf-8" or "gb18030" ("auto" for AUTO) */
+
+/* Open `path` ("-" for standard input). On error returns ZJ_EDATA with a message naming the
+ * file; *out is then NULL. */
+int zj_input_open(const char *path, zj_encoding enc, zj_input **out, zj_error *err);
+
+/* Read up to `cap` bytes of UTF-8 into `buf`. Returns the byte count, 0 at end of file,
+ * or -1 on an I/O error (err set). A multi-byte character is never split across two reads
+ * of the *source*; the output may end in the middle of a UTF-8 character only when `cap`
+ * is smaller than 4. */
+ssize_t zj_input_read(zj_input *in, char *buf, size_t cap, zj_error *err);
+
+zj_encoding zj_input_encoding(const zj_input *in);   /* the detected or declared encoding */
+int64_t zj_input_bytes_consumed(const zj_input *in); /* source bytes read so far (progress) */
+int64_t zj_input_size(const zj_input *in);           /* source size in bytes, -1 if unknown */
+int64_t zj_input_invalid_sequences(const zj_input *in);
+void zj_input_close(zj_input *in);                   /* NULL is allowed */
+
+#endif
