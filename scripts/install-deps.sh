@@ -10,7 +10,7 @@ pkgs=(
   libsqlite3-dev sqlite3            # store, and the peer in benchmarks
   libyaml-dev libcjson-dev          # mapping files, JSON
   libicu-dev libutf8proc-dev libopencc-dev opencc  # Chinese text
-  libsodium-dev                     # hashing
+  libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3)
   libcmocka-dev valgrind            # tests
   nodejs npm                        # DuckDB peer in benchmarks (npm @duckdb/node-api)
 )

@@ -21,6 +21,9 @@ int cmd_import(int argc, char **argv);
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"init", cmd_init, "create or upgrade the store (applies schema migrations)"},
+    {"status", cmd_status, "show record counts per table and recent import batches"},
+    {"import", cmd_import, "import agency exports (CSV, JSON Lines) through a mapping"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -93,8 +93,9 @@ typedef struct zj_batch {
     const char *source_system;
     const char *table;
     const char *file;          /* path as given on the command line */
-    const char *file_sha256;   /* hex digest of the file's bytes */
+    const char *file_digest;   /* hex BLAKE2b-256 of the file's bytes */
     const char *mapping;       /* mapping file path */
+    const char *mapping_digest;/* hex BLAKE2b-256 of the mapping file's bytes */
     const char *started_at;    /* "YYYY-MM-DD HH:MM:SS" UTC */
     const char *finished_at;
     const char *status;        /* "running", "committed" */
@@ -109,6 +110,10 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err);
 /* Record a rejected row of a batch. `raw` may be NULL. */
 int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
                     const char *reason, const char *raw, size_t raw_len, zj_error *err);
+
+/* The id of a committed batch that imported the same bytes (file_digest) through the same
+ * mapping (mapping_digest) into b->table from b->source_system, or 0 if there is none. */
+int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
 
 /* Call fn for the `limit` most recent batches, newest first. fn returns non-zero to stop. */
 int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, void *),

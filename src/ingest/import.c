@@ -1,0 +1,338 @@
+/* import.c - one file, one batch, one transaction (see import.h for the contract).
+ *
+ * The loop is: parser -> zj_mapping_apply -> zj_writer_put, counting outcomes. Everything it
+ * calls is streaming, so memory stays flat whatever the file size.
+ */
+#include "ingest/import.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest/csv.h"
+#include "ingest/jsonl.h"
+
+#define PROGRESS_EVERY 65536
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int zj_file_digest(const char *path, char hex[65], zj_error *err)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return zj_fail(err, ZJ_EDATA, "cannot open '%s': %s", path, strerror(errno));
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, 32);
+    static const size_t cap = 1 << 20;
+    unsigned char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    ssize_t n;
+    while ((n = read(fd, buf, cap)) > 0)
+        crypto_generichash_update(&st, buf, (unsigned long long)n);
+    int saved = errno;
+    free(buf);
+    close(fd);
+    if (n < 0)
+        return zj_fail(err, ZJ_EDATA, "cannot read '%s': %s", path, strerror(saved));
+    unsigned char h[32];
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+    return ZJ_OK;
+}
+
+static zj_format format_for(const zj_mapping *m, const char *path)
+{
+    if (m->format != ZJ_FORMAT_AUTO)
+        return m->format;
+    const char *dot = strrchr(path, '.');
+    if (dot && (strcasecmp(dot, ".jsonl") == 0 || strcasecmp(dot, ".ndjson") == 0 ||
+                strcasecmp(dot, ".json") == 0))
+        return ZJ_FORMAT_JSONL;
+    return ZJ_FORMAT_CSV;
+}
+
+/* A row source over either parser. */
+typedef struct source {
+    zj_csv *csv;
+    zj_jsonl *jsonl;
+} source;
+
+static int source_next(source *src, zj_row *row, zj_error *err)
+{
+    return src->csv ? zj_csv_next(src->csv, row, err) : zj_jsonl_next(src->jsonl, row, err);
+}
+
+/* Append one CSV field, quoted when it needs to be. */
+static void csv_field(zj_buf *b, const char *p, size_t n)
+{
+    if (!p)
+        return;
+    if (!memchr(p, ',', n) && !memchr(p, '"', n) && !memchr(p, '\n', n) && !memchr(p, '\r', n)) {
+        zj_buf_append(b, p, n);
+        return;
+    }
+    zj_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"')
+            zj_buf_putc(b, '"');
+        zj_buf_putc(b, p[i]);
+    }
+    zj_buf_putc(b, '"');
+}
+
+typedef struct rejects {
+    FILE *f;
+    const char *dir;
+    const char *file;
+    char *path;            /* points at res->rejects_path */
+    zj_buf line;
+    zj_buf raw;
+} rejects;
+
+static int rejects_open(rejects *r, zj_error *err)
+{
+    if (r->f)
+        return ZJ_OK;
+    if (mkdir(r->dir, 0777) && errno != EEXIST)
+        return zj_fail(err, ZJ_EDATA, "cannot create reject directory '%s': %s", r->dir,
+                       strerror(errno));
+    char stamp[32];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    localtime_r(&ts.tv_sec, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    char *copy = strdup(r->file);
+    if (!copy)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    snprintf(r->path, 4096, "%s/%s.%s-%03ld.rejects.csv", r->dir, basename(copy), stamp,
+             ts.tv_nsec / 1000000);
+    free(copy);
+    r->f = fopen(r->path, "w");
+    if (!r->f)
+        return zj_fail(err, ZJ_EDATA, "cannot write reject file '%s': %s", r->path,
+                       strerror(errno));
+    fputs("file,line,field,reason,raw\n", r->f);
+    return ZJ_OK;
+}
+
+/* Write one rejected row to the reject file and the store. */
+static int reject_row(rejects *r, zj_store *s, int64_t batch_id, const zj_row *row,
+                      const char *field, const char *reason, zj_error *err)
+{
+    int rc = rejects_open(r, err);
+    if (rc)
+        return rc;
+    zj_buf_clear(&r->raw);
+    if (!row->error)
+        for (size_t i = 0; i < row->nfields; i++) {
+            if (i)
+                zj_buf_putc(&r->raw, ',');
+            csv_field(&r->raw, row->fields[i].p, row->fields[i].n);
+        }
+    zj_buf_clear(&r->line);
+    csv_field(&r->line, r->file, strlen(r->file));
+    zj_buf_printf(&r->line, ",%lld,", (long long)row->line);
+    if (field)
+        csv_field(&r->line, field, strlen(field));
+    zj_buf_putc(&r->line, ',');
+    csv_field(&r->line, reason, strlen(reason));
+    zj_buf_putc(&r->line, ',');
+    csv_field(&r->line, r->raw.data, r->raw.len);
+    zj_buf_putc(&r->line, '\n');
+    if (!r->line.data || fwrite(r->line.data, 1, r->line.len, r->f) != r->line.len)
+        return zj_fail(err, ZJ_EDATA, "cannot write reject file '%s'", r->path);
+    return zj_store_reject(s, batch_id, row->line, field, reason, r->raw.data, r->raw.len, err);
+}
+
+int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
+                   zj_import_result *res, zj_error *err)
+{
+    memset(res, 0, sizeof *res);
+    double t0 = now_seconds();
+    const zj_table *table = zj_store_table(s, m->table);
+    if (!table)
+        return zj_fail(err, ZJ_EUSAGE, "%s: no table '%s' in the store (see "
+                       "docs/data-standard.md)", m->path, m->table);
+    int rc = zj_mapping_bind(m, table, err);
+    if (rc)
+        return rc;
+
+    char digest[65];
+    if ((rc = zj_file_digest(path, digest, err)))
+        return rc;
+    zj_batch batch = {
+        .source_system = m->source_system, .table = m->table, .file = path,
+        .file_digest = digest, .mapping = m->path, .mapping_digest = m->digest,
+    };
+    if (!opt->force) {
+        if ((rc = zj_store_find_batch(s, &batch, &res->skipped_as, err)))
+            return rc;
+        if (res->skipped_as)
+            return ZJ_OK;
+    }
+
+    zj_encoding enc = opt->encoding != ZJ_ENC_AUTO ? opt->encoding : m->encoding;
+    zj_input *in = NULL;
+    source src = {0};
+    zj_row_mapper *rm = NULL;
+    zj_writer *w = NULL;
+    rejects rj = {.dir = opt->rejects_dir ? opt->rejects_dir : ".", .file = path,
+                  .path = res->rejects_path};
+    bool in_tx = false;
+
+    if ((rc = zj_input_open(path, enc, &in, err)))
+        goto done;
+    res->encoding = zj_input_encoding(in);
+    zj_row header = {0};
+    if (format_for(m, path) == ZJ_FORMAT_CSV) {
+        zj_csv_options co = {.delimiter = m->delimiter};
+        if (!(src.csv = zj_csv_new(in, &co))) {
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            goto done;
+        }
+        rc = zj_csv_next(src.csv, &header, err);
+        if (rc == 0) {
+            rc = zj_fail(err, ZJ_EDATA, "%s: the file is empty (no header line)", path);
+            goto done;
+        }
+        if (rc < 0) {
+            rc = zj_error_prefix(err, "%s: ", path);
+            goto done;
+        }
+        if (header.error) {
+            rc = zj_fail(err, ZJ_EDATA, "%s:%lld: cannot read the header: %s", path,
+                         (long long)header.line, header.error);
+            goto done;
+        }
+        rc = zj_row_mapper_new(m, &header, &rm, err);
+    } else {
+        size_t nkeys;
+        const char *const *keys = zj_mapping_source_keys(m, &nkeys);
+        if (!(src.jsonl = zj_jsonl_new(in)) || zj_jsonl_set_keys(src.jsonl, keys, nkeys)) {
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            goto done;
+        }
+        rc = zj_row_mapper_new(m, NULL, &rm, err);
+    }
+    if (rc) {
+        if (rc == ZJ_EUSAGE)   /* the header lacks a mapped column: name the data file too */
+            zj_error_prefix(err, "%s: ", path);
+        goto done;
+    }
+
+    if ((rc = zj_store_begin(s, err)))
+        goto done;
+    in_tx = true;
+    if ((rc = zj_store_batch_start(s, &batch, &batch.id, err)))
+        goto done;
+    size_t ncols;
+    const char *const *cols = zj_row_mapper_columns(rm, &ncols);
+    if ((rc = zj_writer_open(s, m->table, cols, ncols, m->source_system, batch.id, &w, err)))
+        goto done;
+
+    zj_import_progress prog = {.file = path, .bytes_total = zj_input_size(in)};
+    zj_row row;
+    int got;
+    while ((got = source_next(&src, &row, err)) == 1) {
+        res->rows_read++;
+        zj_mapped mapped;
+        const char *bad = NULL;
+        zj_error why = {0};
+        if (zj_mapping_apply(rm, &row, &mapped, &bad, &why) == ZJ_OK) {
+            zj_put_result put;
+            if ((rc = zj_writer_put(w, mapped.key, mapped.key_len, row.line,
+                                    mapped.content_hash, mapped.values, &put, err))) {
+                zj_error_prefix(err, "%s:%lld: ", path, (long long)row.line);
+                goto done;
+            }
+            if (put == ZJ_PUT_INSERTED)
+                res->inserted++;
+            else if (put == ZJ_PUT_UPDATED)
+                res->updated++;
+            else
+                res->unchanged++;
+        } else {
+            if (why.code != ZJ_EDATA) {        /* out of memory, not the row's fault */
+                rc = zj_fail(err, ZJ_EDATA, "%s:%lld: %s", path, (long long)row.line, why.msg);
+                goto done;
+            }
+            res->rejected++;
+            if ((rc = reject_row(&rj, s, batch.id, &row, bad, why.msg, err)))
+                goto done;
+            if (opt->max_errors >= 0 && res->rejected > opt->max_errors) {
+                res->aborted = true;
+                rc = zj_fail(err, ZJ_EDATA, "%s:%lld: %s; more than %lld rejected rows "
+                             "(--max-errors), nothing of this file was imported; see %s",
+                             path, (long long)row.line, why.msg, (long long)opt->max_errors,
+                             rj.path);
+                goto done;
+            }
+        }
+        if (opt->progress && res->rows_read % PROGRESS_EVERY == 0) {
+            prog.rows = res->rows_read;
+            prog.rejected = res->rejected;
+            prog.bytes_done = zj_input_bytes_consumed(in);
+            prog.seconds = now_seconds() - t0;
+            opt->progress(&prog, opt->progress_ctx);
+        }
+    }
+    if (got < 0) {
+        rc = zj_error_prefix(err, "%s: ", path);
+        goto done;
+    }
+    batch.rows_read = res->rows_read;
+    batch.inserted = res->inserted;
+    batch.updated = res->updated;
+    batch.unchanged = res->unchanged;
+    batch.rejected = res->rejected;
+    batch.status = "committed";
+    if ((rc = zj_store_batch_finish(s, &batch, err)))
+        goto done;
+    zj_writer_close(w);
+    w = NULL;
+    if ((rc = zj_store_commit(s, err)))
+        goto done;
+    in_tx = false;
+    res->batch_id = batch.id;
+    if (opt->progress) {
+        prog.rows = res->rows_read;
+        prog.rejected = res->rejected;
+        prog.bytes_done = prog.bytes_total;
+        prog.seconds = now_seconds() - t0;
+        opt->progress(&prog, opt->progress_ctx);
+    }
+
+done:
+    zj_writer_close(w);
+    if (in_tx)
+        zj_store_rollback(s, NULL);
+    if (rj.f && fclose(rj.f) && !rc)
+        rc = zj_fail(err, ZJ_EDATA, "cannot write reject file '%s'", rj.path);
+    zj_buf_free(&rj.line);
+    zj_buf_free(&rj.raw);
+    zj_row_mapper_free(rm);
+    zj_csv_free(src.csv);
+    zj_jsonl_free(src.jsonl);
+    zj_input_close(in);
+    res->seconds = now_seconds() - t0;
+    if (rc)
+        res->batch_id = 0;
+    return rc;
+}

@@ -1,0 +1,135 @@
+/* mapping.h - declarative mappings from an agency's export layout to a canonical table (映射).
+ *
+ * A mapping file (YAML, or JSON, which is YAML too) says which source system a file comes
+ * from, which canonical table it feeds, which source column fills which field, and how each
+ * value is cleaned: transforms, date formats, code tables, constants and defaults. Real
+ * exports differ in column names, date formats, encodings and codes; all of that lives here,
+ * so a new layout is a new mapping file, never a code change. docs/mapping.md is the user's
+ * reference; this header is the programmer's.
+ *
+ * Life cycle: zj_mapping_parse() reads and checks the file's own structure;
+ * zj_mapping_bind() checks it against the store's table (field names, types, required
+ * fields); the importer then resolves column names against a file's header and calls
+ * zj_mapping_apply() once per row.
+ */
+#ifndef ZJ_MAPPING_H
+#define ZJ_MAPPING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "ingest/row.h"
+#include "store/store.h"
+#include "text/input.h"
+
+typedef enum zj_format { ZJ_FORMAT_AUTO = 0, ZJ_FORMAT_CSV, ZJ_FORMAT_JSONL } zj_format;
+
+/* Transforms, applied in the order the mapping lists them (trim is on unless `trim: false`). */
+enum {
+    ZJ_TX_HALFWIDTH = 1,       /* full-width ASCII (ＡＢＣ１２３，ideographic space) -> ASCII */
+    ZJ_TX_UPPER,               /* ASCII letters to upper case */
+    ZJ_TX_LOWER,
+    ZJ_TX_REMOVE_SPACES,       /* drop every space, tab and ideographic space */
+    ZJ_TX_COLLAPSE_SPACES,     /* runs of white space -> one ASCII space */
+    ZJ_TX_DIGITS_ONLY,         /* keep 0-9 only (phone numbers written 029-8888 8888) */
+    ZJ_TX_STRIP_THOUSANDS,     /* drop ',' (and full-width '，') between digits: 1,234.50 */
+};
+
+typedef struct zj_code_entry {
+    char *from;
+    char *to;
+} zj_code_entry;
+
+typedef struct zj_code_table {
+    char *name;
+    zj_code_entry *entries;    /* sorted by `from` for binary search */
+    size_t nentries;
+    char *default_to;          /* `_default`: value for unknown codes; NULL = reject them */
+} zj_code_table;
+
+typedef struct zj_field_map {
+    char *field;               /* canonical column name */
+    char *column;              /* source column (CSV header) or JSON key path; NULL with const */
+    char *constant;            /* `const:` value, or NULL */
+    char *default_value;       /* `default:` used when the source value is null/empty */
+    bool required;             /* reject the row when the value is null after defaults */
+    bool trim;                 /* default true */
+    int transforms[8];         /* ZJ_TX_* in order; 0-terminated */
+    char **formats;            /* DATE/TIMESTAMP: NULL-terminated, or NULL for the defaults */
+    char **true_values;        /* BOOL: NULL-terminated, or NULL for the defaults */
+    char **false_values;
+    const zj_code_table *codes;/* `code_table:` reference, or NULL */
+    double scale;              /* INTEGER/REAL: multiply parsed numbers (default 1) */
+    int line;                  /* line of the field in the mapping file, for messages */
+    /* Filled by zj_mapping_bind: */
+    zj_type type;
+} zj_field_map;
+
+typedef struct zj_mapping {
+    char *path;                /* file it was read from (for messages) */
+    char *digest;              /* hex BLAKE2b-256 of the mapping text */
+    char *source_system;
+    char *table;
+    char **files;              /* glob patterns for directory imports; NULL-terminated or NULL */
+    zj_format format;
+    zj_encoding encoding;
+    char delimiter;
+    char **null_values;        /* NULL-terminated */
+    char **key;                /* canonical fields forming the natural key; NULL = whole record */
+    zj_field_map *fields;
+    size_t nfields;
+    zj_code_table *code_tables;
+    size_t ncode_tables;
+    const char **source_keys;  /* per field: its column, or its name for constants (JSONL) */
+} zj_mapping;
+
+/* Parse mapping text (`name` is used in messages). On error returns ZJ_EUSAGE with a message
+ * "name:LINE: ..." and *out NULL. */
+int zj_mapping_parse(const char *text, size_t len, const char *name, zj_mapping **out,
+                     zj_error *err);
+/* Read and parse a mapping file. */
+int zj_mapping_load(const char *path, zj_mapping **out, zj_error *err);
+void zj_mapping_free(zj_mapping *m);              /* NULL is allowed */
+
+/* Check the mapping against the target table: every field exists, key fields are mapped,
+ * every required column of the table is mapped, options fit the types. ZJ_EUSAGE on error. */
+int zj_mapping_bind(zj_mapping *m, const zj_table *table, zj_error *err);
+
+/* ---- applying a mapping to rows --------------------------------------------------------- */
+
+/* Per-file state: where each field's column is in the file, and scratch space for values. */
+typedef struct zj_row_mapper zj_row_mapper;
+
+/* For CSV: resolve column names against `header` (matching ignores surrounding white space,
+ * a BOM and ASCII case). A mapped column missing from the header is ZJ_EUSAGE naming it and
+ * listing what the header has. For JSONL pass header = NULL: fields then arrive in mapping
+ * order (see zj_mapping_source_keys). */
+int zj_row_mapper_new(const zj_mapping *m, const zj_row *header, zj_row_mapper **out,
+                      zj_error *err);
+void zj_row_mapper_free(zj_row_mapper *rm);
+
+/* The JSON keys a JSONL reader must extract, in the order zj_row_mapper expects (one per
+ * field with a column). *n receives the count; the array belongs to the mapping. */
+const char *const *zj_mapping_source_keys(const zj_mapping *m, size_t *n);
+
+/* Column names of the mapped fields, in the order of the values zj_mapping_apply fills. */
+const char *const *zj_row_mapper_columns(const zj_row_mapper *rm, size_t *n);
+
+typedef struct zj_mapped {
+    const zj_value *values;    /* one per mapped field, valid until the next apply */
+    const char *key;           /* the natural key (fields joined by U+001F), or hex hash */
+    size_t key_len;
+    int64_t content_hash;
+} zj_mapped;
+
+/* Map one row. On success returns ZJ_OK. When the row must be rejected returns ZJ_EDATA with
+ * *bad_field set to the offending canonical field (or NULL for row-level problems such as a
+ * wrong field count) and err->msg the reason, e.g.
+ *   "field 'filed_at' (column 立案日期): cannot parse date '2021-13-45': impossible date". */
+int zj_mapping_apply(zj_row_mapper *rm, const zj_row *row, zj_mapped *out,
+                     const char **bad_field, zj_error *err);
+
+#endif

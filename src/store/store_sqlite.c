@@ -1,0 +1,682 @@
+/* store_sqlite.c - the SQLite backend of the store interface (store.h).
+ *
+ * Opened in WAL mode with foreign keys on and a busy timeout, so readers (the web app, status)
+ * never block an import. Schema introspection (PRAGMA table_info) turns the migrated tables
+ * into zj_table descriptions once at open; the provenance columns are hidden from them.
+ *
+ * Writing a record is "insert, and only on a key conflict look closer":
+ *   INSERT ... ON CONFLICT(source_system, source_key) DO NOTHING
+ * A fresh load therefore costs one statement per row. On a conflict we read the stored
+ * content_hash: equal means a re-import (no-op); different means the record changed, so the
+ * old row is copied into record_version (as a JSON object, via SQLite's json_object) and then
+ * updated in place, keeping its id - ids stay stable for everything that refers to them.
+ */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "store/migrations.h"
+
+struct zj_store {
+    sqlite3 *db;
+    zj_table *tables;       /* canonical tables; names and columns owned here */
+    size_t ntables;
+    int in_tx;
+};
+
+struct zj_writer {
+    zj_store *s;
+    const zj_table *table;
+    size_t ncols;
+    zj_type *types;          /* type of each bound column */
+    char *source_system;
+    int64_t batch_id;
+    sqlite3_stmt *insert;    /* INSERT ... ON CONFLICT DO NOTHING */
+    sqlite3_stmt *lookup;    /* SELECT id, content_hash WHERE key */
+    sqlite3_stmt *archive;   /* INSERT INTO record_version SELECT ... */
+    sqlite3_stmt *update;    /* UPDATE ... WHERE id = ? */
+};
+
+static const char *const provenance_columns[] = {
+    "id", "source_system", "source_key", "batch_id", "src_line", "content_hash",
+};
+static const char *const internal_tables[] = {
+    "import_batch", "import_reject", "record_version", "schema_migration",
+};
+
+const char *zj_type_name(zj_type t)
+{
+    switch (t) {
+    case ZJ_TYPE_TEXT: return "text";
+    case ZJ_TYPE_INTEGER: return "integer";
+    case ZJ_TYPE_REAL: return "real";
+    case ZJ_TYPE_DATE: return "date";
+    case ZJ_TYPE_TIMESTAMP: return "timestamp";
+    case ZJ_TYPE_BOOL: return "bool";
+    }
+    return "?";
+}
+
+static int db_fail(zj_store *s, zj_error *err, const char *what)
+{
+    return zj_fail(err, ZJ_EDATA, "store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int exec(zj_store *s, const char *sql, zj_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        zj_fail(err, ZJ_EDATA, "store: %s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return ZJ_EDATA;
+    }
+    return ZJ_OK;
+}
+
+static void utc_now(char out[20])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* ---- opening and migrations -------------------------------------------------------------- */
+
+static int current_version(zj_store *s, int *version, zj_error *err)
+{
+    int rc = exec(s, "CREATE TABLE IF NOT EXISTS schema_migration ("
+                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                     " applied_at TIMESTAMP NOT NULL)", err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(version), 0) FROM schema_migration",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, err, "reading schema version");
+    sqlite3_step(st);
+    *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ZJ_OK;
+}
+
+static int migrate(zj_store *s, zj_error *err)
+{
+    int version = 0, rc;
+    if ((rc = current_version(s, &version, err)))
+        return rc;
+    size_t n;
+    const zj_migration *m = zj_migrations(&n);
+    if (version > m[n - 1].version)
+        return zj_fail(err, ZJ_EDATA,
+                       "store is at schema version %d, newer than this zhijian (%d); upgrade zhijian",
+                       version, m[n - 1].version);
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].version <= version)
+            continue;
+        if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
+            return rc;
+        if ((rc = exec(s, m[i].sql, err))) {
+            zj_error_prefix(err, "migration %d (%s): ", m[i].version, m[i].name);
+            exec(s, "ROLLBACK", NULL);
+            return rc;
+        }
+        sqlite3_stmt *st;
+        char now[20];
+        utc_now(now);
+        if (sqlite3_prepare_v2(s->db, "INSERT INTO schema_migration VALUES (?, ?, ?)", -1, &st,
+                               NULL) != SQLITE_OK) {
+            exec(s, "ROLLBACK", NULL);
+            return db_fail(s, err, "recording migration");
+        }
+        sqlite3_bind_int(st, 1, m[i].version);
+        sqlite3_bind_text(st, 2, m[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+        int step = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE) {
+            exec(s, "ROLLBACK", NULL);
+            return db_fail(s, err, "recording migration");
+        }
+        if ((rc = exec(s, "COMMIT", err)))
+            return rc;
+    }
+    return ZJ_OK;
+}
+
+static zj_type type_from_decl(const char *decl)
+{
+    if (!decl)
+        return ZJ_TYPE_TEXT;
+    if (strcasecmp(decl, "INTEGER") == 0)
+        return ZJ_TYPE_INTEGER;
+    if (strcasecmp(decl, "REAL") == 0)
+        return ZJ_TYPE_REAL;
+    if (strcasecmp(decl, "DATE") == 0)
+        return ZJ_TYPE_DATE;
+    if (strcasecmp(decl, "TIMESTAMP") == 0)
+        return ZJ_TYPE_TIMESTAMP;
+    if (strcasecmp(decl, "BOOLEAN") == 0)
+        return ZJ_TYPE_BOOL;
+    return ZJ_TYPE_TEXT;
+}
+
+static int is_listed(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, list[i]) == 0)
+            return 1;
+    return 0;
+}
+#define LISTED(name, arr) is_listed(name, arr, sizeof arr / sizeof arr[0])
+
+static void free_tables(zj_store *s)
+{
+    for (size_t i = 0; i < s->ntables; i++) {
+        for (size_t j = 0; j < s->tables[i].ncolumns; j++)
+            free((char *)s->tables[i].columns[j].name);
+        free((zj_column *)s->tables[i].columns);
+        free((char *)s->tables[i].name);
+    }
+    free(s->tables);
+    s->tables = NULL;
+    s->ntables = 0;
+}
+
+/* Read the canonical tables' columns from the schema (in creation order). */
+static int load_tables(zj_store *s, zj_error *err)
+{
+    sqlite3_stmt *lt, *ci;
+    if (sqlite3_prepare_v2(s->db, "SELECT name FROM sqlite_schema WHERE type = 'table' "
+                           "ORDER BY rowid", -1, &lt, NULL) != SQLITE_OK)
+        return db_fail(s, err, "listing tables");
+    if (sqlite3_prepare_v2(s->db, "SELECT name, type, \"notnull\" FROM pragma_table_info(?)",
+                           -1, &ci, NULL) != SQLITE_OK) {
+        sqlite3_finalize(lt);
+        return db_fail(s, err, "reading columns");
+    }
+    int rc = ZJ_OK;
+    while (sqlite3_step(lt) == SQLITE_ROW) {
+        const char *tname = (const char *)sqlite3_column_text(lt, 0);
+        if (LISTED(tname, internal_tables) || strncmp(tname, "sqlite_", 7) == 0)
+            continue;
+        zj_table *grown = realloc(s->tables, (s->ntables + 1) * sizeof *grown);
+        if (!grown) {
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            break;
+        }
+        s->tables = grown;
+        zj_table *t = &s->tables[s->ntables++];
+        memset(t, 0, sizeof *t);
+        t->name = strdup(tname);
+        zj_column *owned = NULL;
+        sqlite3_bind_text(ci, 1, tname, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(ci) == SQLITE_ROW) {
+            const char *cname = (const char *)sqlite3_column_text(ci, 0);
+            if (LISTED(cname, provenance_columns))
+                continue;
+            zj_column *cols = realloc(owned, (t->ncolumns + 1) * sizeof *cols);
+            if (!cols) {
+                rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                break;
+            }
+            owned = cols;
+            t->columns = owned;
+            zj_column *c = &owned[t->ncolumns++];
+            c->name = strdup(cname);
+            c->type = type_from_decl((const char *)sqlite3_column_text(ci, 1));
+            c->required = sqlite3_column_int(ci, 2) != 0;
+        }
+        sqlite3_reset(ci);
+        if (rc)
+            break;
+    }
+    sqlite3_finalize(lt);
+    sqlite3_finalize(ci);
+    return rc;
+}
+
+int zj_store_open(const char *path, zj_store **out, zj_error *err)
+{
+    *out = NULL;
+    zj_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        zj_fail(err, ZJ_EDATA, "cannot open store '%s': %s", path,
+                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        zj_store_close(s);
+        return ZJ_EDATA;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    /* synchronous=NORMAL is durable across application crashes in WAL mode; a power loss may
+     * lose the last transactions but never corrupts the store. */
+    int rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                     "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144;"
+                     "PRAGMA temp_store = MEMORY", err);
+    if (!rc)
+        rc = migrate(s, err);
+    if (!rc)
+        rc = load_tables(s, err);
+    if (rc) {
+        zj_error_prefix(err, "%s: ", path);
+        zj_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return ZJ_OK;
+}
+
+void zj_store_close(zj_store *s)
+{
+    if (!s)
+        return;
+    free_tables(s);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int zj_store_schema_version(zj_store *s)
+{
+    int v = 0;
+    current_version(s, &v, NULL);
+    return v;
+}
+
+int zj_store_latest_version(void)
+{
+    size_t n;
+    const zj_migration *m = zj_migrations(&n);
+    return m[n - 1].version;
+}
+
+const zj_table *zj_store_table(zj_store *s, const char *name)
+{
+    for (size_t i = 0; i < s->ntables; i++)
+        if (strcmp(s->tables[i].name, name) == 0)
+            return &s->tables[i];
+    return NULL;
+}
+
+size_t zj_store_tables(zj_store *s, const zj_table **out)
+{
+    *out = s->tables;
+    return s->ntables;
+}
+
+/* ---- transactions ----------------------------------------------------------------------- */
+
+int zj_store_begin(zj_store *s, zj_error *err)
+{
+    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        s->in_tx = 1;
+    return rc;
+}
+
+int zj_store_commit(zj_store *s, zj_error *err)
+{
+    int rc = exec(s, "COMMIT", err);
+    if (!rc)
+        s->in_tx = 0;
+    return rc;
+}
+
+int zj_store_rollback(zj_store *s, zj_error *err)
+{
+    if (!s->in_tx)
+        return ZJ_OK;
+    s->in_tx = 0;
+    return exec(s, "ROLLBACK", err);
+}
+
+/* ---- batches ---------------------------------------------------------------------------- */
+
+static int prepare(zj_store *s, const char *sql, sqlite3_stmt **st, zj_error *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        zj_fail(err, ZJ_EDATA, "store: %s (in: %.200s)", sqlite3_errmsg(s->db), sql);
+        return ZJ_EDATA;
+    }
+    return ZJ_OK;
+}
+
+/* Step a statement that returns no rows, then finalize it. */
+static int run_once(zj_store *s, sqlite3_stmt *st, const char *what, zj_error *err)
+{
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? ZJ_OK : db_fail(s, err, what);
+}
+
+int zj_store_batch_start(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "INSERT INTO import_batch (source_system, table_name, file, file_digest,"
+                        " mapping, mapping_digest, started_at, status)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
+                     &st, err);
+    if (rc)
+        return rc;
+    char now[20];
+    utc_now(now);
+    sqlite3_bind_text(st, 1, b->source_system, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, b->table, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, b->file, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, b->file_digest, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, b->mapping, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, b->mapping_digest, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+    if ((rc = run_once(s, st, "starting batch", err)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(s->db);
+    return ZJ_OK;
+}
+
+int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "UPDATE import_batch SET finished_at = ?, status = ?, rows_read = ?,"
+                        " inserted = ?, updated = ?, unchanged = ?, rejected = ? WHERE id = ?",
+                     &st, err);
+    if (rc)
+        return rc;
+    char now[20];
+    utc_now(now);
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, b->status ? b->status : "committed", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, b->rows_read);
+    sqlite3_bind_int64(st, 4, b->inserted);
+    sqlite3_bind_int64(st, 5, b->updated);
+    sqlite3_bind_int64(st, 6, b->unchanged);
+    sqlite3_bind_int64(st, 7, b->rejected);
+    sqlite3_bind_int64(st, 8, b->id);
+    return run_once(s, st, "finishing batch", err);
+}
+
+int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
+                    const char *reason, const char *raw, size_t raw_len, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "INSERT INTO import_reject (batch_id, line, field, reason, raw)"
+                        " VALUES (?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch_id);
+    sqlite3_bind_int64(st, 2, line);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
+    if (raw)
+        sqlite3_bind_text(st, 5, raw, (int)raw_len, SQLITE_TRANSIENT);
+    return run_once(s, st, "recording rejected row", err);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT max(id) FROM import_batch WHERE status = 'committed'"
+                        " AND source_system = ? AND table_name = ? AND file_digest = ?"
+                        " AND mapping_digest IS ?", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, b->source_system, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, b->table, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, b->file_digest, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, b->mapping_digest, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "looking up batches");
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, void *),
+                            void *ctx, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT id, source_system, table_name, file, file_digest, mapping,"
+                        " started_at, finished_at, status, rows_read, inserted, updated,"
+                        " unchanged, rejected FROM import_batch ORDER BY id DESC LIMIT ?",
+                     &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, limit);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        zj_batch b = {
+            .id = sqlite3_column_int64(st, 0),
+            .source_system = col_text(st, 1),
+            .table = col_text(st, 2),
+            .file = col_text(st, 3),
+            .file_digest = col_text(st, 4),
+            .mapping = col_text(st, 5),
+            .started_at = col_text(st, 6),
+            .finished_at = col_text(st, 7),
+            .status = col_text(st, 8),
+            .rows_read = sqlite3_column_int64(st, 9),
+            .inserted = sqlite3_column_int64(st, 10),
+            .updated = sqlite3_column_int64(st, 11),
+            .unchanged = sqlite3_column_int64(st, 12),
+            .rejected = sqlite3_column_int64(st, 13),
+        };
+        if (fn(&b, ctx))
+            break;
+    }
+    rc = (step == SQLITE_ROW || step == SQLITE_DONE) ? ZJ_OK : db_fail(s, err, "listing batches");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err)
+{
+    /* The table name cannot be a bound parameter; accept only names the schema knows. */
+    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+        return zj_fail(err, ZJ_EUSAGE, "no table '%s' in the store", table);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
+    sqlite3_stmt *st;
+    int rc = prepare(s, sql, &st, err);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "counting rows");
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- writer ----------------------------------------------------------------------------- */
+
+static const zj_column *find_column(const zj_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (strcmp(t->columns[i].name, name) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+/* Build the four statements a writer needs. Column names come from the schema (validated
+ * against it above), never from input data, so quoting them is enough. */
+static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *err)
+{
+    const char *tn = w->table->name;
+    zj_buf ins = {0}, upd = {0}, arc = {0};
+    int rc = ZJ_EDATA;
+    zj_buf_printf(&ins, "INSERT INTO \"%s\" (source_system, source_key, batch_id, src_line,"
+                        " content_hash", tn);
+    zj_buf_printf(&upd, "UPDATE \"%s\" SET batch_id = ?1, src_line = ?2, content_hash = ?3", tn);
+    zj_buf_printf(&arc, "INSERT INTO record_version (table_name, record_id, batch_id, src_line,"
+                        " content_hash, replaced_by_batch, data) SELECT '%s', id, batch_id,"
+                        " src_line, content_hash, ?2, json_object(", tn);
+    for (size_t i = 0; i < w->ncols; i++) {
+        zj_buf_printf(&ins, ", \"%s\"", columns[i]);
+        zj_buf_printf(&upd, ", \"%s\" = ?%zu", columns[i], i + 4);
+    }
+    /* The archived version keeps every domain column, not only the mapped ones. */
+    for (size_t i = 0; i < w->table->ncolumns; i++)
+        zj_buf_printf(&arc, "%s'%s', \"%s\"", i ? ", " : "", w->table->columns[i].name,
+                      w->table->columns[i].name);
+    zj_buf_printf(&arc, ") FROM \"%s\" WHERE id = ?1", tn);
+    zj_buf_puts(&ins, ") VALUES (?, ?, ?, ?, ?");
+    for (size_t i = 0; i < w->ncols; i++)
+        zj_buf_puts(&ins, ", ?");
+    zj_buf_puts(&ins, ") ON CONFLICT (source_system, source_key) DO NOTHING");
+    zj_buf_printf(&upd, " WHERE id = ?%zu", w->ncols + 4);
+    char lookup[160];
+    snprintf(lookup, sizeof lookup, "SELECT id, content_hash FROM \"%s\""
+             " WHERE source_system = ? AND source_key = ?", tn);
+    if (!ins.data || !upd.data || !arc.data)
+        zj_fail(err, ZJ_EDATA, "out of memory");
+    else if (!prepare(w->s, ins.data, &w->insert, err) &&
+             !prepare(w->s, lookup, &w->lookup, err) &&
+             !prepare(w->s, arc.data, &w->archive, err) &&
+             !prepare(w->s, upd.data, &w->update, err))
+        rc = ZJ_OK;
+    zj_buf_free(&ins);
+    zj_buf_free(&upd);
+    zj_buf_free(&arc);
+    return rc;
+}
+
+int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
+                   const char *source_system, int64_t batch_id, zj_writer **out, zj_error *err)
+{
+    *out = NULL;
+    const zj_table *t = zj_store_table(s, table);
+    if (!t)
+        return zj_fail(err, ZJ_EUSAGE, "no table '%s' in the store", table);
+    zj_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    w->s = s;
+    w->table = t;
+    w->ncols = ncolumns;
+    w->batch_id = batch_id;
+    w->source_system = strdup(source_system);
+    w->types = calloc(ncolumns ? ncolumns : 1, sizeof *w->types);
+    if (!w->source_system || !w->types) {
+        zj_writer_close(w);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    for (size_t i = 0; i < ncolumns; i++) {
+        const zj_column *c = find_column(t, columns[i]);
+        if (!c) {
+            zj_writer_close(w);
+            return zj_fail(err, ZJ_EUSAGE, "table '%s' has no column '%s'", table, columns[i]);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(columns[j], columns[i]) == 0) {
+                zj_writer_close(w);
+                return zj_fail(err, ZJ_EUSAGE, "column '%s' given twice", columns[i]);
+            }
+        w->types[i] = c->type;
+    }
+    int rc = writer_prepare(w, columns, err);
+    if (rc) {
+        zj_writer_close(w);
+        return rc;
+    }
+    *out = w;
+    return ZJ_OK;
+}
+
+static void bind_value(sqlite3_stmt *st, int idx, zj_type type, const zj_value *v)
+{
+    if (v->is_null) {
+        sqlite3_bind_null(st, idx);
+        return;
+    }
+    switch (type) {
+    case ZJ_TYPE_INTEGER:
+    case ZJ_TYPE_BOOL:
+        sqlite3_bind_int64(st, idx, v->i);
+        break;
+    case ZJ_TYPE_REAL:
+        sqlite3_bind_double(st, idx, v->r);
+        break;
+    default:
+        /* SQLITE_STATIC: the caller's bytes live until zj_writer_put returns, and every
+         * statement is reset before that. */
+        sqlite3_bind_text(st, idx, v->text, (int)v->len, SQLITE_STATIC);
+        break;
+    }
+}
+
+int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t src_line,
+                  int64_t content_hash, const zj_value *values, zj_put_result *result,
+                  zj_error *err)
+{
+    sqlite3_stmt *st = w->insert;
+    sqlite3_bind_text(st, 1, w->source_system, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, source_key, (int)key_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, w->batch_id);
+    sqlite3_bind_int64(st, 4, src_line);
+    sqlite3_bind_int64(st, 5, content_hash);
+    for (size_t i = 0; i < w->ncols; i++)
+        bind_value(st, (int)i + 6, w->types[i], &values[i]);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        return db_fail(w->s, err, "inserting record");
+    if (sqlite3_changes(w->s->db) == 1) {
+        *result = ZJ_PUT_INSERTED;
+        return ZJ_OK;
+    }
+
+    /* The key exists: same content is a no-op, different content is a new version. */
+    st = w->lookup;
+    sqlite3_bind_text(st, 1, w->source_system, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, source_key, (int)key_len, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    int64_t id = sqlite3_column_int64(st, 0), old_hash = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW)
+        return db_fail(w->s, err, "looking up existing record");
+    if (old_hash == content_hash) {
+        *result = ZJ_PUT_UNCHANGED;
+        return ZJ_OK;
+    }
+    st = w->archive;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, w->batch_id);
+    step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        return db_fail(w->s, err, "keeping old version");
+    st = w->update;
+    sqlite3_bind_int64(st, 1, w->batch_id);
+    sqlite3_bind_int64(st, 2, src_line);
+    sqlite3_bind_int64(st, 3, content_hash);
+    for (size_t i = 0; i < w->ncols; i++)
+        bind_value(st, (int)i + 4, w->types[i], &values[i]);
+    sqlite3_bind_int64(st, (int)w->ncols + 4, id);
+    step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        return db_fail(w->s, err, "updating record");
+    *result = ZJ_PUT_UPDATED;
+    return ZJ_OK;
+}
+
+void zj_writer_close(zj_writer *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->insert);
+    sqlite3_finalize(w->lookup);
+    sqlite3_finalize(w->archive);
+    sqlite3_finalize(w->update);
+    free(w->types);
+    free(w->source_system);
+    free(w);
+}
