@@ -11,7 +11,7 @@ pkgs=(
   libyaml-dev libcjson-dev          # mapping files, JSON
   libicu-dev libutf8proc-dev libopencc-dev opencc  # Chinese text
   libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3)
-  libcmocka-dev valgrind            # tests
+  libcmocka-dev valgrind time       # tests, benchmark timing
   nodejs npm                        # DuckDB peer in benchmarks (npm @duckdb/node-api)
 )
 

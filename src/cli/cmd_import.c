@@ -55,7 +55,8 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         cJSON_AddStringToObject(o, "table", m->table);
         cJSON_AddStringToObject(o, "source_system", m->source_system);
         cJSON_AddStringToObject(o, "status", rc ? (res->aborted ? "aborted" : "failed")
-                                : res->skipped_as ? "skipped" : "committed");
+                                : res->skipped_as ? "skipped"
+                                : r->opt.dry_run ? "checked" : "committed");
         if (res->batch_id)
             cJSON_AddNumberToObject(o, "batch", (double)res->batch_id);
         if (res->skipped_as)
@@ -79,6 +80,12 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         if (res->skipped_as)
             printf("%s: already imported (batch %lld, same bytes and mapping); skipped, use "
                    "--force to read it again\n", file, (long long)res->skipped_as);
+        else if (r->opt.dry_run)
+            printf("%s -> %s (dry run, nothing written): %lld rows: %lld accepted, %lld rejected"
+                   "  [%s, %.2f s, %.0f rows/s]\n", file, m->table, (long long)res->rows_read,
+                   (long long)res->inserted, (long long)res->rejected,
+                   zj_encoding_name(res->encoding), res->seconds,
+                   res->seconds > 0 ? (double)res->rows_read / res->seconds : 0.0);
         else
             printf("%s -> %s: %lld rows: %lld new, %lld changed, %lld unchanged, %lld rejected"
                    "  [batch %lld, %s, %.2f s, %.0f rows/s]\n", file, m->table,
@@ -189,6 +196,7 @@ static const char usage_text[] =
     "      --rejects DIR      where reject files go (default: rejects/ beside the store)\n"
     "      --encoding ENC     auto, utf-8 or gb18030 (overrides the mapping)\n"
     "      --force            read a file again even if the same bytes were imported\n"
+    "  -n, --dry-run          check files against their mappings; write nothing to the store\n"
     "  -q, --quiet            print only errors\n"
     "      --json             one JSON object per file on standard output\n\n"
     "exit status: 0 all rows imported, 1 some rows rejected, 2 usage error,\n"
@@ -203,6 +211,7 @@ int cmd_import(int argc, char **argv)
         {"rejects", required_argument, NULL, 'r'},
         {"encoding", required_argument, NULL, 'E'},
         {"force", no_argument, NULL, 'f'},
+        {"dry-run", no_argument, NULL, 'n'},
         {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
@@ -212,13 +221,14 @@ int cmd_import(int argc, char **argv)
     const char *db = NULL, *mapping_path = NULL, *rejects = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:qnh", opts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'm': mapping_path = optarg; break;
         case 'd': db = optarg; break;
         case 'r': rejects = optarg; break;
         case 'f': r.opt.force = true; break;
+        case 'n': r.opt.dry_run = true; break;
         case 'q': r.quiet = true; break;
         case 'j': r.json = true; break;
         case 'e':

@@ -158,6 +158,8 @@ static int reject_row(rejects *r, zj_store *s, int64_t batch_id, const zj_row *r
     zj_buf_putc(&r->line, '\n');
     if (!r->line.data || fwrite(r->line.data, 1, r->line.len, r->f) != r->line.len)
         return zj_fail(err, ZJ_EDATA, "cannot write reject file '%s'", r->path);
+    if (!s)     /* dry run */
+        return ZJ_OK;
     return zj_store_reject(s, batch_id, row->line, field, reason, r->raw.data, r->raw.len, err);
 }
 
@@ -181,7 +183,7 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
         .source_system = m->source_system, .table = m->table, .file = path,
         .file_digest = digest, .mapping = m->path, .mapping_digest = m->digest,
     };
-    if (!opt->force) {
+    if (!opt->force && !opt->dry_run) {
         if ((rc = zj_store_find_batch(s, &batch, &res->skipped_as, err)))
             return rc;
         if (res->skipped_as)
@@ -237,15 +239,17 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
         goto done;
     }
 
-    if ((rc = zj_store_begin(s, err)))
-        goto done;
-    in_tx = true;
-    if ((rc = zj_store_batch_start(s, &batch, &batch.id, err)))
-        goto done;
-    size_t ncols;
-    const char *const *cols = zj_row_mapper_columns(rm, &ncols);
-    if ((rc = zj_writer_open(s, m->table, cols, ncols, m->source_system, batch.id, &w, err)))
-        goto done;
+    if (!opt->dry_run) {
+        if ((rc = zj_store_begin(s, err)))
+            goto done;
+        in_tx = true;
+        if ((rc = zj_store_batch_start(s, &batch, &batch.id, err)))
+            goto done;
+        size_t ncols;
+        const char *const *cols = zj_row_mapper_columns(rm, &ncols);
+        if ((rc = zj_writer_open(s, m->table, cols, ncols, m->source_system, batch.id, &w, err)))
+            goto done;
+    }
 
     zj_import_progress prog = {.file = path, .bytes_total = zj_input_size(in)};
     zj_row row;
@@ -256,8 +260,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
         const char *bad = NULL;
         zj_error why = {0};
         if (zj_mapping_apply(rm, &row, &mapped, &bad, &why) == ZJ_OK) {
-            zj_put_result put;
-            if ((rc = zj_writer_put(w, mapped.key, mapped.key_len, row.line,
+            zj_put_result put = ZJ_PUT_INSERTED;
+            if (w && (rc = zj_writer_put(w, mapped.key, mapped.key_len, row.line,
                                     mapped.content_hash, mapped.values, &put, err))) {
                 zj_error_prefix(err, "%s:%lld: ", path, (long long)row.line);
                 goto done;
@@ -274,7 +278,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
                 goto done;
             }
             res->rejected++;
-            if ((rc = reject_row(&rj, s, batch.id, &row, bad, why.msg, err)))
+            if ((rc = reject_row(&rj, opt->dry_run ? NULL : s, batch.id, &row, bad, why.msg,
+                                 err)))
                 goto done;
             if (opt->max_errors >= 0 && res->rejected > opt->max_errors) {
                 res->aborted = true;
@@ -297,6 +302,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
         rc = zj_error_prefix(err, "%s: ", path);
         goto done;
     }
+    if (opt->dry_run)
+        goto done;
     batch.rows_read = res->rows_read;
     batch.inserted = res->inserted;
     batch.updated = res->updated;

@@ -33,6 +33,9 @@ typedef struct zj_import_options {
     const char *rejects_dir;   /* directory for reject files (created if needed); "." if NULL */
     int64_t max_errors;        /* abort the batch when rejects exceed this; < 0 = no limit */
     bool force;                /* re-read a file even if its bytes were imported before */
+    bool dry_run;              /* parse, map and check only: nothing is written to the store
+                                  (rejects still go to the reject file); accepted rows are
+                                  counted as `inserted` */
     zj_encoding encoding;      /* overrides the mapping's encoding unless ZJ_ENC_AUTO */
     /* Called about every 64k rows and at the end; may be NULL. */
     void (*progress)(const zj_import_progress *p, void *ctx);
