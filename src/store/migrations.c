@@ -355,8 +355,64 @@ static const char m0001_canonical_model[] =
     SOURCE_KEY("cc_location")
     "CREATE INDEX cc_location_subject ON cc_location(subject_no, recorded_at);\n";
 
+/* Entities (link layer, 实体识别) and leads (detect layer, 线索). Defined here so that every
+ * layer above the store - and `zhijian eval`, which scores both against the generator's
+ * truth - shares one shape. A mention is one appearance of a person or enterprise in one
+ * canonical record (an officer row, the legal representative of an enterprise row, a party
+ * row ...); entity resolution assigns each mention an entity. */
+static const char m0002_entities_and_leads[] =
+    "CREATE TABLE entity (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"            /* person|enterprise */
+    "  name TEXT,\n"                     /* display name (most frequent spelling) */
+    "  id_no TEXT,\n"                    /* resident ID (18-digit) or USCC when known */
+    "  created_at TIMESTAMP NOT NULL);\n"
+    "CREATE TABLE mention (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  table_name TEXT NOT NULL,\n"      /* canonical table of the record */
+    "  record_id INTEGER NOT NULL,\n"     /* its id */
+    "  role TEXT NOT NULL,\n"            /* which person/enterprise of the record: self, legal_rep, person, enterprise, actor, ... */
+    "  kind TEXT NOT NULL,\n"            /* person|enterprise */
+    "  name TEXT,\n"
+    "  id_no TEXT,\n"                    /* resident ID or USCC as written */
+    "  birth_date DATE,\n"
+    "  sex TEXT,\n"
+    "  phone TEXT,\n"
+    "  region_code TEXT,\n"
+    "  entity_id INTEGER REFERENCES entity(id),\n"
+    "  UNIQUE (table_name, record_id, role));\n"
+    "CREATE INDEX mention_entity ON mention(entity_id);\n"
+    /* A lead is about one subject record (the officer, the case, the subject ...). Its
+     * fingerprint (detector code + what makes the finding that finding) is unique, so
+     * re-running detection updates a lead instead of adding a second one. */
+    "CREATE TABLE lead (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL,\n"            /* detector code, DOMAIN.md section 3 */
+    "  fingerprint TEXT NOT NULL UNIQUE,\n"
+    "  subject_table TEXT NOT NULL,\n"
+    "  subject_id INTEGER NOT NULL,\n"
+    "  unit_code TEXT,\n"                /* unit responsible for verification */
+    "  severity INTEGER NOT NULL,\n"     /* 1 low .. 4 critical */
+    "  title TEXT NOT NULL,\n"
+    "  explanation TEXT NOT NULL,\n"
+    "  basis TEXT,\n"                    /* legal or policy basis cited */
+    "  status TEXT NOT NULL,\n"          /* new|assigned|verifying|confirmed|dismissed|rectified */
+    "  first_seen_at TIMESTAMP NOT NULL,\n"
+    "  last_seen_at TIMESTAMP NOT NULL);\n"
+    "CREATE INDEX lead_code ON lead(code);\n"
+    "CREATE INDEX lead_subject ON lead(subject_table, subject_id);\n"
+    "CREATE TABLE lead_evidence (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id) ON DELETE CASCADE,\n"
+    "  table_name TEXT NOT NULL,\n"
+    "  record_id INTEGER NOT NULL,\n"
+    "  role TEXT,\n"                     /* what the record shows, e.g. officer, spouse, shareholding */
+    "  note TEXT);\n"
+    "CREATE INDEX lead_evidence_lead ON lead_evidence(lead_id);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
+    {2, "entities and leads", m0002_entities_and_leads},
 };
 
 const zj_migration *zj_migrations(size_t *n)

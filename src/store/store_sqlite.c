@@ -46,8 +46,10 @@ struct zj_writer {
 static const char *const provenance_columns[] = {
     "id", "source_system", "source_key", "batch_id", "src_line", "content_hash",
 };
+/* Tables that are not canonical records (no provenance columns; not import targets). */
 static const char *const internal_tables[] = {
     "import_batch", "import_reject", "record_version", "schema_migration",
+    "entity", "mention", "lead", "lead_evidence",
 };
 
 const char *zj_type_name(zj_type t)
