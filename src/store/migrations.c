@@ -187,6 +187,7 @@ static const char m0001_canonical_model[] =
     "  officer_no TEXT,\n"
     "  accepted_at TIMESTAMP,\n"   /* 受案 */
     "  filing_decision TEXT,\n"    /* filed|not_filed|pending */
+    "  filing_decided_at TIMESTAMP,\n" /* when filing or non-filing was decided */
     "  filed_at TIMESTAMP,\n"      /* 立案 */
     "  filing_doc_no TEXT,\n"
     "  major BOOLEAN,\n"           /* 重大案件 (30-day filing review) */
@@ -195,6 +196,7 @@ static const char m0001_canonical_model[] =
     "  transferred_at TIMESTAMP,\n" /* 移送审查起诉 */
     "  procuratorate_case_no TEXT,\n"
     "  three_reg_declared BOOLEAN,\n" /* 三个规定 mandatory declaration */
+    "  three_reg_declared_at TIMESTAMP,\n"
     "  status TEXT);\n"
     SOURCE_KEY("police_case")
     "CREATE INDEX police_case_no ON police_case(case_no);\n"
@@ -203,6 +205,7 @@ static const char m0001_canonical_model[] =
     "  case_no TEXT NOT NULL,\n"
     "  police_case_no TEXT,\n"
     "  kind TEXT,\n"               /* arrest_review|prosecution_review|supervision|other */
+    "  procedure TEXT,\n"          /* ordinary|major_complex|fast_track */
     "  cause TEXT,\n"
     "  unit_code TEXT,\n"
     "  officer_no TEXT,\n"
@@ -225,6 +228,7 @@ static const char m0001_canonical_model[] =
     "  outcome TEXT,\n"            /* judgment|mediation|withdrawn|dismissed|acquittal|conviction|... */
     "  judge_officer_no TEXT,\n"
     "  claim_amount REAL,\n"       /* CNY */
+    "  claims TEXT,\n"             /* 诉讼请求 */
     "  procuratorate_case_no TEXT,\n"
     "  status TEXT);\n"
     SOURCE_KEY("court_case")
@@ -255,7 +259,11 @@ static const char m0001_canonical_model[] =
     "  doc_no TEXT,\n"             /* 文书号 */
     "  approval_no TEXT,\n"        /* 审批单号 (extensions, suspensions) */
     "  approver TEXT,\n"
-    "  days INTEGER,\n"            /* extension or suspension length */
+    "  days INTEGER,\n"            /* extension or suspension length in days ... */
+    "  months INTEGER,\n"          /* ... or in months, as the law states most limits */
+    "  person_name TEXT,\n"        /* the suspect/defendant the event concerns (custody limits run per person) */
+    "  person_id_no TEXT,\n"
+    "  result TEXT,\n"             /* decision outcome: approved|refused|prosecute|not_prosecute|... */
     "  note TEXT);\n"
     SOURCE_KEY("case_event")
     "CREATE INDEX case_event_case ON case_event(case_system, case_no);\n"
@@ -289,6 +297,7 @@ static const char m0001_canonical_model[] =
     "  complainant_id_no TEXT,\n"
     "  complainant_phone TEXT,\n"
     "  target_officer_no TEXT,\n"
+    "  target_officer_name TEXT,\n"
     "  target_unit_code TEXT,\n"
     "  case_system TEXT,\n"
     "  case_no TEXT,\n"
@@ -310,7 +319,10 @@ static const char m0001_canonical_model[] =
     "  crime_category TEXT,\n"     /* ordinary|duty|financial|organized|state_security|terrorism|drug|violent */
     "  recidivist BOOLEAN,\n"
     "  sentence_kind TEXT,\n"      /* fixed|life|death_suspended */
+    "  original_sentence_months INTEGER,\n" /* term as first imposed (fixed) */
     "  sentence_months INTEGER,\n" /* current term for fixed sentences */
+    "  commuted_date DATE,\n"      /* life/death-suspended commuted to a fixed term */
+    "  property_penalty_unpaid BOOLEAN,\n" /* monetary parts of the judgment not performed */
     "  sentence_start_date DATE,\n"
     "  change_type TEXT NOT NULL,\n" /* reduction|parole|medical_parole */
     "  reduction_months INTEGER,\n"
@@ -321,6 +333,16 @@ static const char m0001_canonical_model[] =
     "  decision TEXT,\n"           /* granted|refused|pending */
     "  last_review_date DATE);\n"  /* medical parole: last re-examination */
     SOURCE_KEY("sentence_change")
+    /* 在押罪犯 (prison roster: who is serving, where, from when to when) */
+    "CREATE TABLE prisoner (" PROVENANCE
+    "  prisoner_no TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  id_no TEXT,\n"
+    "  prison_unit_code TEXT,\n"
+    "  admitted_date DATE,\n"
+    "  released_date DATE,\n"
+    "  status TEXT);\n"           /* serving|released|paroled|medical_parole|transferred|died */
+    SOURCE_KEY("prisoner")
     /* 社区矫正对象 */
     "CREATE TABLE cc_subject (" PROVENANCE
     "  subject_no TEXT NOT NULL,\n"
@@ -332,6 +354,8 @@ static const char m0001_canonical_model[] =
     "  start_date DATE,\n"
     "  end_date DATE,\n"
     "  device_no TEXT,\n"
+    "  monitoring_start_date DATE,\n" /* electronic location monitoring approved from ... */
+    "  monitoring_end_date DATE,\n"   /* ... to (at most 3 months at a time) */
     "  status TEXT);\n"
     SOURCE_KEY("cc_subject")
     /* 请假审批 */
@@ -343,7 +367,9 @@ static const char m0001_canonical_model[] =
     "  end_at TIMESTAMP NOT NULL,\n"
     "  destination_region_code TEXT,\n"
     "  approver TEXT,\n"
-    "  reason TEXT);\n"
+    "  reason TEXT,\n"
+    "  status TEXT,\n"             /* approved|refused|cancelled */
+    "  returned_at TIMESTAMP);\n"
     SOURCE_KEY("cc_leave")
     /* 定位轨迹 */
     "CREATE TABLE cc_location (" PROVENANCE
