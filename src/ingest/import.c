@@ -310,7 +310,7 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     batch.unchanged = res->unchanged;
     batch.rejected = res->rejected;
     batch.status = "committed";
-    if ((rc = zj_store_batch_finish(s, &batch, err)))
+    if ((rc = zj_store_batch_finish(s, &batch, err)) || (rc = zj_writer_finish(w, err)))
         goto done;
     zj_writer_close(w);
     w = NULL;

@@ -9,6 +9,7 @@
  * managed by the store and not listed by zj_store_table():
  *   source_system  the agency system the record came from (e.g. "court_cms")
  *   source_key     the record's natural key in that system; unique per source_system
+ *   key_hash       64-bit hash of (source_system, source_key), indexed, for finding a key
  *   batch_id       the import batch (one file) that last wrote it -> import_batch(id)
  *   src_line       line in that file where the record starts
  *   content_hash   64-bit hash of the mapped values; a re-import with the same hash is a no-op
@@ -142,6 +143,10 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
-void zj_writer_close(zj_writer *w);                /* NULL is allowed */
+/* Complete the batch's writes (a bulk load rebuilds the table's indexes here). Call once,
+ * after the last put and before committing. */
+int zj_writer_finish(zj_writer *w, zj_error *err);
+
+void zj_writer_close(zj_writer *w);                /* NULL is allowed; no finish implied */
 
 #endif
