@@ -94,7 +94,7 @@ typedef struct zj_batch {
     const char *source_system;
     const char *table;
     const char *file;          /* path as given on the command line */
-    const char *file_digest;   /* hex BLAKE2b-256 of the file's bytes */
+    const char *file_digest;   /* hex XXH3-128 of the file's bytes */
     const char *mapping;       /* mapping file path */
     const char *mapping_digest;/* hex BLAKE2b-256 of the mapping file's bytes */
     const char *started_at;    /* "YYYY-MM-DD HH:MM:SS" UTC */

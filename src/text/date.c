@@ -47,7 +47,8 @@ static bool match(const char *fmt, const unsigned char *s, size_t n, zj_datetime
     while (*f) {
         if (f[0] == '%' && f[1] != '%') {
             char conv = f[1];
-            if (conv == '\0' || !strchr("YmdHMS", conv))
+            if (conv != 'Y' && conv != 'm' && conv != 'd' && conv != 'H' && conv != 'M' &&
+                conv != 'S')
                 return false;       /* a bad format never matches */
             /* Next to another conversion: a fixed width, as in %Y%m%d. */
             bool fixed = after_conv || (f[2] == '%' && f[3] != '%' && f[3] != '\0');

@@ -96,7 +96,7 @@ static zj_value text(const char *s) { return (zj_value){.text = s, .len = strlen
 
 /* Run one batch of puts of (key, name) pairs into `unit`; returns counts as "i/u/s". */
 static void batch(zj_store *s, const char *system, const char *const *rows, size_t n,
-                  char out[32])
+                  char out[48])
 {
     zj_error err = {0};
     int64_t id;
@@ -121,7 +121,7 @@ static void batch(zj_store *s, const char *system, const char *const *rows, size
     assert_int_equal(zj_writer_finish(w, &err), ZJ_OK);
     zj_writer_close(w);
     assert_int_equal(zj_store_commit(s, &err), ZJ_OK);
-    snprintf(out, 32, "%d/%d/%d", ins, upd, same);
+    snprintf(out, 48, "%d/%d/%d", ins, upd, same);
 }
 
 static int64_t count(zj_store *s, const char *table)
@@ -135,7 +135,7 @@ static int64_t count(zj_store *s, const char *table)
 static void test_bulk_then_incremental(void **state)
 {
     fixture *f = *state;
-    char got[32];
+    char got[48];
     /* First load of a system: bulk mode. A repeated key inside the batch is caught by the
      * keyset: same content -> unchanged, new content -> updated with the old version kept. */
     const char *first[] = {"U1", "法院", "U2", "检察院", "U1", "法院", "U2", "公安局"};
@@ -181,7 +181,7 @@ static void test_rollback_restores_indexes(void **state)
     /* The dropped indexes came back with the rollback: an incremental batch works and a
      * re-run of the same rows is a no-op. */
     const char *rows[] = {"X", "某单位"};
-    char got[32];
+    char got[48];
     batch(f->s, "sysC", rows, 1, got);
     assert_string_equal(got, "1/0/0");
     batch(f->s, "sysC", rows, 1, got);
