@@ -278,7 +278,10 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
     sqlite3_busy_timeout(s->db, 10000);
     /* synchronous=NORMAL is durable across application crashes in WAL mode; a power loss may
      * lose the last transactions but never corrupts the store. */
-    int rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+    /* 16 KiB pages (set before WAL, so only a new store takes it): rows of canonical tables
+     * are a few hundred bytes and loads are large; measured ~15% faster bulk loads than 4 KiB
+     * (docs/benchmarks.md). */
+    int rc = exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144;"
                      "PRAGMA temp_store = MEMORY", err);
     if (!rc)
