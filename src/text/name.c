@@ -356,36 +356,60 @@ static bool add_token(zj_name *out, size_t *po, size_t *ko, const char *t, size_
     return true;
 }
 
+/* t2s of the normalized name norm[0..len) into out: whole-name OpenCC only when some
+ * character changes on its own. Returns the length or -1. */
+static int simplify_normalized(zj_namer *nm, const char *norm, size_t len, char *out,
+                               size_t cap, const char **why)
+{
+    bool changes = false;
+    for (size_t i = 0; i < len && !changes;) {
+        uint32_t cp;
+        size_t k = decode(norm, len, i, &cp);
+        if (!k)
+            return reject(why, "invalid UTF-8");
+        i += k;
+        changes = is_han(cp) && lookup(nm, cp)->simp != cp;
+    }
+    if (!changes) {
+        if (len >= cap)
+            return reject(why, "name too long");
+        memcpy(out, norm, len);
+        out[len] = '\0';
+        return (int)len;
+    }
+    char *r = opencc_convert_utf8(nm->cc, norm, len);
+    if (!r)
+        return reject(why, "conversion failed");
+    size_t sl = strlen(r);
+    if (sl >= cap) {
+        opencc_convert_utf8_free(r);
+        return reject(why, "name too long");
+    }
+    memcpy(out, r, sl + 1);
+    opencc_convert_utf8_free(r);
+    return (int)sl;
+}
+
+int zj_name_simplify(zj_namer *nm, const char *s, size_t n, char *out, size_t cap,
+                     const char **why)
+{
+    char norm[ZJ_NAME_MAX + 1];
+    int nl = zj_name_normalize(s, n, norm, sizeof norm, why);
+    if (nl < 0)
+        return -1;
+    return simplify_normalized(nm, norm, (size_t)nl, out, cap, why);
+}
+
 int zj_name_analyze(zj_namer *nm, const char *s, size_t n, zj_name *out, const char **why)
 {
     int nl = zj_name_normalize(s, n, out->normalized, sizeof out->normalized, why);
     if (nl < 0)
         return -1;
-    size_t len = (size_t)nl;
-
-    /* t2s: whole-name OpenCC only when some character changes on its own. */
-    bool changes = false;
-    for (size_t i = 0; i < len && !changes;) {
-        uint32_t cp;
-        size_t k = decode(out->normalized, len, i, &cp);
-        i += k;
-        changes = is_han(cp) && lookup(nm, cp)->simp != cp;
-    }
-    size_t sl = len;
-    if (changes) {
-        char *r = opencc_convert_utf8(nm->cc, out->normalized, len);
-        if (!r)
-            return reject(why, "conversion failed");
-        sl = strlen(r);
-        if (sl >= sizeof out->simplified) {
-            opencc_convert_utf8_free(r);
-            return reject(why, "name too long");
-        }
-        memcpy(out->simplified, r, sl + 1);
-        opencc_convert_utf8_free(r);
-    } else {
-        memcpy(out->simplified, out->normalized, len + 1);
-    }
+    int r = simplify_normalized(nm, out->normalized, (size_t)nl, out->simplified,
+                                sizeof out->simplified, why);
+    if (r < 0)
+        return -1;
+    size_t sl = (size_t)r;
 
     /* Surname. */
     const char *sp = out->simplified;

@@ -67,6 +67,12 @@ void zj_namer_free(zj_namer *nm);                  /* NULL is allowed */
  * "name too long", "invalid UTF-8". */
 int zj_name_normalize(const char *s, size_t n, char *out, size_t cap, const char **why);
 
+/* Steps 1-2: normalize, then OpenCC t2s. Writes into out (cap >= 2 * ZJ_NAME_MAX + 1) and
+ * returns the length, or -1 with *why as for zj_name_normalize or "conversion failed". Also
+ * used for enterprise names (ent_name.h). */
+int zj_name_simplify(zj_namer *nm, const char *s, size_t n, char *out, size_t cap,
+                     const char **why);
+
 /* Steps 1-4. Returns 0 and fills *out, or -1 with *why as for zj_name_normalize, or
  * "conversion failed" when OpenCC or ICU reports an error. */
 int zj_name_analyze(zj_namer *nm, const char *s, size_t n, zj_name *out, const char **why);
