@@ -17,10 +17,12 @@ int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
