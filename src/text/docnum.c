@@ -158,7 +158,7 @@ int zj_docnum_parse(const char *s, size_t n, zj_docnum *out, const char **why)
             }
         }
     }
-    snprintf(out->normalized, sizeof out->normalized, "%s〔%d〕%s号", out->issuer, out->year,
+    snprintf(out->normalized, sizeof out->normalized, "%s〔%04d〕%s号", out->issuer, out->year,
              out->serial);
     return 0;
 }

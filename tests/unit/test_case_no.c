@@ -242,6 +242,12 @@ static void test_docnum(void **state)
         assert_int_equal(zj_docnum_parse(bad[i].in, strlen(bad[i].in), &d, &why), -1);
         assert_string_equal(why, bad[i].why);
     }
+    /* found by fuzz_case_no: a year with a leading zero must survive normalization */
+    s = "浈刑）立字〔0198〕018号";
+    assert_int_equal(zj_docnum_parse(s, strlen(s), &d, &why), 0);
+    assert_string_equal(d.normalized, "浈刑）立字〔0198〕018号");
+    assert_int_equal(zj_docnum_parse(d.normalized, strlen(d.normalized), &d, &why), 0);
+
     /* a court case number is not a document number */
     s = "(2021)陕01民初123号";
     assert_int_equal(zj_docnum_parse(s, strlen(s), &d, &why), -1);
