@@ -161,6 +161,8 @@ int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
     for (size_t i = 0, k; i < len; i += k)
         if ((k = zj_ident_u8len(buf + i, len - i)) == 0)
             return reject(why, "invalid UTF-8");
+        else if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7F)
+            return reject(why, "control character in input");
     memset(out, 0, sizeof *out);
     const char *p = buf, *end = buf + len;
 
@@ -192,8 +194,10 @@ int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
             return reject(why, "case number too long");
         memcpy(out->legacy_text, p, t);
         out->legacy_text[t] = '\0';
-        for (size_t i = 0; i < t; i++)
-            if (bracket(p + i, t - i, true) || bracket(p + i, t - i, false))
+        for (size_t i = 0; i < t; i++)          /* old court and type abbreviations are
+                                                   Chinese characters, nothing else */
+            if ((unsigned char)p[i] < 0x80 || bracket(p + i, t - i, true) ||
+                bracket(p + i, t - i, false))
                 return reject(why, "unknown court code");
         if (parse_tail(zi + 6, (size_t)(end - zi - 6), out, why))
             return -1;
