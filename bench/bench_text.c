@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unicode/ustring.h>
 #include <unicode/utrans.h>
 #include <utf8proc.h>
 
