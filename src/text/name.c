@@ -1,12 +1,11 @@
 /* name.c - personal names: NFKC, t2s, surname-aware pinyin keys and similarity (see name.h).
  *
- * The expensive parts are OpenCC and ICU. A namer caches, per code point, the character's
- * single-character t2s result and its toneless Han-Latin reading, in a fixed 2-way
- * set-associative table (16384 slots, about 256 KiB), so a name costs a few table probes once
- * its characters have been seen. OpenCC still converts the whole name (phrase-aware) whenever
- * one of its characters is traditional, so the cache never changes a result: it only skips
- * work that would return the input unchanged. ICU's Han-Latin reads character by character,
- * so caching per character gives the same syllables as transliterating the whole name.
+ * The expensive parts are OpenCC and ICU (several microseconds per call). A namer caches,
+ * per code point, the character's t2s result and its toneless Han-Latin reading, in a fixed
+ * 2-way set-associative table (16384 slots, about 256 KiB), so once its characters have been
+ * seen a name costs a few table probes. ICU's Han-Latin reads character by character, so
+ * caching per character gives the same syllables as transliterating the whole name; t2s of
+ * names is character by character by design (name.h), so the cache changes no result either.
  */
 #include "text/name.h"
 
@@ -116,7 +115,8 @@ static bool nfkc_inert(const char *s, size_t n)
     return true;
 }
 
-int zj_name_normalize(const char *s, size_t n, char *out, size_t cap, const char **why)
+/* One pass: NFKC (unless inert), then the rebuild below. */
+static int normalize_pass(const char *s, size_t n, char *out, size_t cap, const char **why)
 {
     if (n > 4 * ZJ_NAME_MAX)
         return reject(why, "name too long");
@@ -171,6 +171,21 @@ int zj_name_normalize(const char *s, size_t n, char *out, size_t cap, const char
         return reject(why, "empty name");
     out[o] = '\0';
     return (int)o;
+}
+
+int zj_name_normalize(const char *s, size_t n, char *out, size_t cap, const char **why)
+{
+    int r = normalize_pass(s, n, out, cap, why);
+    if (r < 0 || nfkc_inert(out, (size_t)r))
+        return r;
+    /* Dropping spaces or ignorables can leave combining marks side by side in non-canonical
+     * order, or next to a base they now compose with: a second pass makes the result a
+     * fixed point (found by fuzz_name: normalization must be idempotent). */
+    char tmp[ZJ_NAME_MAX + 1];
+    if ((size_t)r >= sizeof tmp)
+        return reject(why, "name too long");
+    memcpy(tmp, out, (size_t)r);
+    return normalize_pass(tmp, (size_t)r, out, cap, why);
 }
 
 /* ---- the namer and its cache ---------------------------------------------------------- */
@@ -306,13 +321,31 @@ static const cache_entry *lookup(zj_namer *nm, uint32_t cp)
 
 /* ---- surnames ------------------------------------------------------------------------- */
 
-static const surname_row *find_surname(const char *s, size_t n, const char *kind)
+/* Compare the span s[0..n) with the NUL-terminated `z` as byte strings. */
+static int cmp_span(const char *s, size_t n, const char *z)
 {
-    for (size_t i = 0; i < NSURNAMES; i++) {
-        size_t m = strlen(surnames[i].surname);
-        if (m == n && memcmp(s, surnames[i].surname, m) == 0 &&
-            strcmp(surnames[i].kind, kind) == 0)
-            return &surnames[i];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)z[i];
+        if (b == 0 || a != b)
+            return b == 0 ? 1 : (a < b ? -1 : 1);
+    }
+    return z[n] ? -1 : 0;
+}
+
+/* The surname row for s[0..n) of the given kind, by bisection (rows are sorted by their
+ * UTF-8 bytes at build time); NULL when none. */
+static const surname_row *find_surname(const char *s, size_t n, bool compound)
+{
+    size_t lo = 0, hi = NSURNAMES;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_span(s, n, surnames[mid].surname);
+        if (c == 0)
+            return (surnames[mid].kind[0] == 'c') == compound ? &surnames[mid] : NULL;
+        if (c > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return NULL;
 }
@@ -329,7 +362,7 @@ size_t zj_surname_len(const char *s, size_t n, bool *compound)
         return 0;
     size_t k1 = k0 < n ? decode(s, n, k0, &c1) : 0;
     size_t k2 = k1 && k0 + k1 < n ? decode(s, n, k0 + k1, &c2) : 0;
-    if (k1 && k2 && is_han(c0) && is_han(c1) && find_surname(s, k0 + k1, "compound")) {
+    if (k1 && k2 && is_han(c0) && is_han(c1) && find_surname(s, k0 + k1, true)) {
         if (compound)
             *compound = true;
         return k0 + k1;
@@ -405,11 +438,19 @@ int zj_name_analyze(zj_namer *nm, const char *s, size_t n, zj_name *out, const c
     int nl = zj_name_normalize(s, n, out->normalized, sizeof out->normalized, why);
     if (nl < 0)
         return -1;
-    int r = simplify_normalized(nm, out->normalized, (size_t)nl, out->simplified,
-                                sizeof out->simplified, why);
-    if (r < 0)
-        return -1;
-    size_t sl = (size_t)r;
+    /* t2s character by character, from the cache (see name.h for why not phrase-aware). */
+    size_t sl = 0;
+    for (size_t i = 0; i < (size_t)nl;) {
+        uint32_t cp;
+        size_t k = decode(out->normalized, (size_t)nl, i, &cp);
+        if (!k)
+            return reject(why, "invalid UTF-8");
+        i += k;
+        if (!put_cp(out->simplified, sizeof out->simplified, &sl,
+                    is_han(cp) ? lookup(nm, cp)->simp : cp))
+            return reject(why, "name too long");
+    }
+    out->simplified[sl] = '\0';
 
     /* Surname. */
     const char *sp = out->simplified;
@@ -426,8 +467,7 @@ int zj_name_analyze(zj_namer *nm, const char *s, size_t n, zj_name *out, const c
     size_t po = 0, ko = 0, i = 0;
     out->pinyin[0] = out->key[0] = '\0';
     if (out->surname_bytes) {
-        const surname_row *r = find_surname(sp, out->surname_bytes,
-                                            out->compound_surname ? "compound" : "single");
+        const surname_row *r = find_surname(sp, out->surname_bytes, out->compound_surname);
         if (r) {
             snprintf(out->surname_pinyin, sizeof out->surname_pinyin, "%s", r->pinyin);
             add_token(out, &po, &ko, r->pinyin, strlen(r->pinyin));

@@ -10,7 +10,11 @@
  *     character) written U+00B7 ·, runs of them collapsed and trimmed; whitespace and control
  *     characters dropped next to a non-ASCII character and at the ends, collapsed to one space
  *     between ASCII words ("John  Smith" -> "John Smith").
- *  2. simplified: OpenCC t2s (phrase-aware) over the normalized name.
+ *  2. simplified: OpenCC t2s, character by character (OpenCC's t2s character table applied
+ *     to each character alone). A name is not a word: OpenCC's phrase table is built for
+ *     running text and would only change the few characters whose simplified form depends on
+ *     the neighbours (乾/干, 於/于 …) by accident of what follows them. Phrase-aware
+ *     conversion of the whole text is zj_name_simplify, used for enterprise names.
  *  3. pinyin: the syllables of the simplified name, lowercase ASCII without tones, ü written
  *     v, separated by one space ("shan xiong xin"); a run of ASCII letters and digits is one
  *     lowercase token; other characters separate tokens and are dropped; a Han character
@@ -67,7 +71,7 @@ void zj_namer_free(zj_namer *nm);                  /* NULL is allowed */
  * "name too long", "invalid UTF-8". */
 int zj_name_normalize(const char *s, size_t n, char *out, size_t cap, const char **why);
 
-/* Steps 1-2: normalize, then OpenCC t2s. Writes into out (cap >= 2 * ZJ_NAME_MAX + 1) and
+/* Normalize (step 1), then phrase-aware OpenCC t2s over the whole text. Writes into out (cap >= 2 * ZJ_NAME_MAX + 1) and
  * returns the length, or -1 with *why as for zj_name_normalize or "conversion failed". Also
  * used for enterprise names (ent_name.h). */
 int zj_name_simplify(zj_namer *nm, const char *s, size_t n, char *out, size_t cap,

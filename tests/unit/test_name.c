@@ -135,6 +135,9 @@ static void test_normalization(void **state)
         {"John\t\tSmith", "John Smith"},
         {"王\xE2\x80\x8B小明", "王小明"},             /* zero-width space */
         {"\xEF\xA4\x80", "\xE8\xB1\x88"},               /* U+F900 compatibility -> U+8C48 */
+        {"a \xCC\x81", "\xC3\xA1"},                    /* a, space, U+0301 -> U+00E1 */
+        /* found by fuzz_name: marks separated by a dropped NUL end up canonically ordered */
+        {"-\xEF\xB8\xAE\x01\xEF\xB8\xAA", "-\xEF\xB8\xAA\xEF\xB8\xAE"},
     };
     for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
         int n = zj_name_normalize(ex[i].in, strlen(ex[i].in), out, sizeof out, &why);
