@@ -54,9 +54,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char masked[4 * ZJ_NAME_MAX];
         if (zj_mask_name(x.simplified, strlen(x.simplified), masked, sizeof masked) < 0)
             __builtin_trap();
+        /* t2s may lengthen a name (3-byte -> 4-byte characters): past ZJ_NAME_MAX the
+         * simplified form is itself too long to analyze, which is documented, not a bug. */
         zj_name_match mt;
-        if (zj_name_match_names(nm, s, size, x.simplified, strlen(x.simplified), &mt, &why) != 0
-            || !mt.same_pinyin)
+        size_t sl = strlen(x.simplified);
+        if (sl <= ZJ_NAME_MAX &&
+            (zj_name_match_names(nm, s, size, x.simplified, sl, &mt, &why) != 0 ||
+             !mt.same_pinyin))
             __builtin_trap();
     }
 
