@@ -51,7 +51,8 @@ struct zj_namer {
 static size_t decode(const char *s, size_t n, size_t i, uint32_t *cp)
 {
     utf8proc_int32_t c;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), &c);
     if (k <= 0)
         return 0;
     *cp = (uint32_t)c;
@@ -287,12 +288,11 @@ static uint32_t t2s_char(zj_namer *nm, uint32_t cp)
     char *r = opencc_convert_utf8(nm->cc, in, o);
     if (!r)
         return cp;
-    uint32_t s = cp, c2;
+    uint32_t s = cp;
     size_t rl = strlen(r);
     size_t k = rl ? decode(r, rl, 0, &s) : 0;
     if (k != rl || !k)                 /* several characters or nothing: keep it */
         s = cp;
-    (void)c2;
     opencc_convert_utf8_free(r);
     return s;
 }
@@ -481,7 +481,8 @@ int zj_name_analyze(zj_namer *nm, const char *s, size_t n, zj_name *out, const c
         size_t k = decode(sp, sl, i, &cp);
         if (!k)
             return reject(why, "invalid UTF-8");
-        bool alnum = cp < 0x80 && ((cp >= '0' && cp <= '9') || ((cp | 32) >= 'a' && (cp | 32) <= 'z'));
+        bool alnum = cp < 0x80 && ((cp >= '0' && cp <= '9') ||
+                                   ((cp | 32) >= 'a' && (cp | 32) <= 'z'));
         if (alnum && wl < ZJ_NAME_MAX) {
             word[wl++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
             i += k;
