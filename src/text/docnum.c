@@ -85,6 +85,8 @@ int zj_docnum_parse(const char *s, size_t n, zj_docnum *out, const char **why)
     for (size_t i = 0, k; i < len; i += k)
         if ((k = zj_ident_u8len(buf + i, len - i)) == 0)
             return reject(why, "invalid UTF-8");
+        else if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7F)
+            return reject(why, "control character in input");
     memset(out, 0, sizeof *out);
 
     /* The first bracketed four-digit year. */
@@ -158,7 +160,7 @@ int zj_docnum_parse(const char *s, size_t n, zj_docnum *out, const char **why)
             }
         }
     }
-    snprintf(out->normalized, sizeof out->normalized, "%s〔%d〕%s号", out->issuer, out->year,
+    snprintf(out->normalized, sizeof out->normalized, "%s〔%04d〕%s号", out->issuer, out->year,
              out->serial);
     return 0;
 }
