@@ -444,9 +444,70 @@ static const char m0002_entities_and_leads[] =
     "  note TEXT);\n"
     "CREATE INDEX lead_evidence_lead ON lead_evidence(lead_id);\n";
 
+/* Entity resolution's own state (link layer). Mentions gain the normalized forms that
+ * blocking and comparison use, so an incremental run need not recompute them for old ones. */
+static const char m0003_linking[] =
+    "ALTER TABLE mention ADD COLUMN name_norm TEXT;\n"     /* normalized, simplified name */
+    "ALTER TABLE mention ADD COLUMN name_key TEXT;\n"      /* pinyin key, e.g. zhangwei */
+    "ALTER TABLE mention ADD COLUMN id_status TEXT;\n"     /* valid|legacy|invalid|missing */
+    "ALTER TABLE mention ADD COLUMN address TEXT;\n"
+    "CREATE INDEX mention_id_no ON mention(id_no);\n"
+    /* Evidence that does not add up: same ID with another birth date, sex or name. */
+    "CREATE TABLE link_conflict (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  mention_id INTEGER NOT NULL REFERENCES mention(id),\n"
+    "  other_mention_id INTEGER REFERENCES mention(id),\n"
+    "  reason TEXT NOT NULL,\n"
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  UNIQUE (mention_id, other_mention_id, reason));\n"
+    /* A reviewer's word on a pair: it wins over the model and survives re-runs. */
+    "CREATE TABLE link_decision (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  mention_a INTEGER NOT NULL REFERENCES mention(id),\n"
+    "  mention_b INTEGER NOT NULL REFERENCES mention(id),\n"
+    "  decision TEXT NOT NULL,\n"          /* confirm|reject|unsure */
+    "  reviewer TEXT NOT NULL,\n"
+    "  note TEXT,\n"
+    "  decided_at TIMESTAMP NOT NULL,\n"
+    "  UNIQUE (mention_a, mention_b));\n"
+    /* Fellegi-Sunter parameters as last estimated (EM), for explanations. */
+    "CREATE TABLE link_param (\n"
+    "  kind TEXT NOT NULL,\n"              /* person|enterprise */
+    "  field TEXT NOT NULL,\n"
+    "  level TEXT NOT NULL,\n"
+    "  m REAL NOT NULL,\n"
+    "  u REAL NOT NULL,\n"
+    "  PRIMARY KEY (kind, field, level));\n"
+    /* The links that formed each entity (a spanning forest), with why. */
+    "CREATE TABLE link_edge (\n"
+    "  mention_a INTEGER NOT NULL,\n"
+    "  mention_b INTEGER NOT NULL,\n"
+    "  weight REAL,\n"
+    "  reason TEXT NOT NULL,\n"            /* id|uscc|decision|score */
+    "  PRIMARY KEY (mention_a, mention_b));\n"
+    /* Relations graph for detectors: officer -> relative, person -> enterprise role,
+     * party -> case. src and dst are entities, or dst a record (cases). */
+    "CREATE TABLE relation (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"              /* relative|enterprise_role|case_party */
+    "  src_entity INTEGER NOT NULL,\n"
+    "  dst_entity INTEGER,\n"
+    "  dst_table TEXT,\n"
+    "  dst_record INTEGER,\n"
+    "  role TEXT,\n"                       /* spouse|child|...; legal_rep|shareholder|...; plaintiff|... */
+    "  share_pct REAL,\n"
+    "  start_date DATE,\n"
+    "  end_date DATE,\n"
+    "  source_table TEXT NOT NULL,\n"
+    "  source_record INTEGER NOT NULL);\n"
+    "CREATE INDEX relation_src ON relation(src_entity, kind);\n"
+    "CREATE INDEX relation_dst ON relation(dst_entity, kind);\n"
+    "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
+    {3, "linking", m0003_linking},
 };
 
 const zj_migration *zj_migrations(size_t *n)

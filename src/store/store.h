@@ -149,4 +149,32 @@ int zj_writer_finish(zj_writer *w, zj_error *err);
 
 void zj_writer_close(zj_writer *w);                /* NULL is allowed; no finish implied */
 
+/* ---- queries for the layers above ------------------------------------------------------ *
+ * Link, detect and the web layer read and write their own tables through prepared statements.
+ * SQL given here must be portable between SQLite and PostgreSQL: parameters written $1, $2 ...
+ * (SQLite reads them as named parameters, numbered in order of first appearance), standard
+ * types, no SQLite-only functions (json_*, group_concat, julianday ...) or PRAGMAs.
+ * Values are bound by 1-based parameter index; columns are read by 0-based index. */
+
+typedef struct zj_stmt zj_stmt;
+
+int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err);
+void zj_stmt_bind_int(zj_stmt *st, int i, int64_t v);
+void zj_stmt_bind_double(zj_stmt *st, int i, double v);
+void zj_stmt_bind_text(zj_stmt *st, int i, const char *p, size_t n);   /* copied */
+void zj_stmt_bind_null(zj_stmt *st, int i);
+/* Run the statement or fetch its next row: 1 = a row is available, 0 = done, -1 = error
+ * (err set). */
+int zj_stmt_next(zj_stmt *st, zj_error *err);
+bool zj_stmt_is_null(zj_stmt *st, int col);
+int64_t zj_stmt_int(zj_stmt *st, int col);
+double zj_stmt_double(zj_stmt *st, int col);
+const char *zj_stmt_text(zj_stmt *st, int col, size_t *len);  /* NULL for NULL; valid until next step */
+void zj_stmt_reset(zj_stmt *st);                  /* ready to bind and run again */
+void zj_stmt_finalize(zj_stmt *st);               /* NULL is allowed */
+int64_t zj_store_last_insert_id(zj_store *s);
+int64_t zj_store_changes(zj_store *s);            /* rows changed by the last statement */
+/* Run one or more statements without results. */
+int zj_store_exec(zj_store *s, const char *sql, zj_error *err);
+
 #endif

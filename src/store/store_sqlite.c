@@ -68,6 +68,7 @@ static const char *const provenance_columns[] = {
 static const char *const internal_tables[] = {
     "import_batch", "import_reject", "record_version", "schema_migration",
     "entity", "mention", "lead", "lead_evidence",
+    "link_conflict", "link_decision", "link_param", "link_edge", "relation",
 };
 
 const char *zj_type_name(zj_type t)
@@ -845,3 +846,79 @@ void zj_writer_close(zj_writer *w)
     free(w->source_system);
     free(w);
 }
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+struct zj_stmt {
+    zj_store *s;
+    sqlite3_stmt *st;
+};
+
+int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err)
+{
+    *out = NULL;
+    zj_stmt *q = calloc(1, sizeof *q);
+    if (!q)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    q->s = s;
+    int rc = prepare(s, sql, &q->st, err);
+    if (rc) {
+        free(q);
+        return rc;
+    }
+    *out = q;
+    return ZJ_OK;
+}
+
+void zj_stmt_bind_int(zj_stmt *q, int i, int64_t v) { sqlite3_bind_int64(q->st, i, v); }
+void zj_stmt_bind_double(zj_stmt *q, int i, double v) { sqlite3_bind_double(q->st, i, v); }
+void zj_stmt_bind_null(zj_stmt *q, int i) { sqlite3_bind_null(q->st, i); }
+
+void zj_stmt_bind_text(zj_stmt *q, int i, const char *p, size_t n)
+{
+    if (p)
+        sqlite3_bind_text(q->st, i, p, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(q->st, i);
+}
+
+int zj_stmt_next(zj_stmt *q, zj_error *err)
+{
+    int rc = sqlite3_step(q->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    zj_fail(err, ZJ_EDATA, "store: %s", sqlite3_errmsg(q->s->db));
+    return -1;
+}
+
+bool zj_stmt_is_null(zj_stmt *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
+int64_t zj_stmt_int(zj_stmt *q, int col) { return sqlite3_column_int64(q->st, col); }
+double zj_stmt_double(zj_stmt *q, int col) { return sqlite3_column_double(q->st, col); }
+
+const char *zj_stmt_text(zj_stmt *q, int col, size_t *len)
+{
+    const char *p = (const char *)sqlite3_column_text(q->st, col);
+    if (len)
+        *len = p ? (size_t)sqlite3_column_bytes(q->st, col) : 0;
+    return p;
+}
+
+void zj_stmt_reset(zj_stmt *q)
+{
+    sqlite3_reset(q->st);
+    sqlite3_clear_bindings(q->st);
+}
+
+void zj_stmt_finalize(zj_stmt *q)
+{
+    if (!q)
+        return;
+    sqlite3_finalize(q->st);
+    free(q);
+}
+
+int64_t zj_store_last_insert_id(zj_store *s) { return sqlite3_last_insert_rowid(s->db); }
+int64_t zj_store_changes(zj_store *s) { return sqlite3_changes64(s->db); }
+int zj_store_exec(zj_store *s, const char *sql, zj_error *err) { return exec(s, sql, err); }
