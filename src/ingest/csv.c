@@ -367,7 +367,8 @@ static int refill(zj_csv *c, zj_error *err)
             c->nfields = 0;
         } else {
             c->rec = 0;
-            c->fstart -= drop;
+            if (c->state == ST_UNQUOTED || c->state == ST_QUOTED)
+                c->fstart -= drop;      /* elsewhere fstart is set before it is used */
             if (c->state == ST_QUOTED)
                 c->w -= drop;
             for (size_t i = 0; i < c->nfields; i++)
