@@ -37,7 +37,6 @@ enum state {
     ST_FIELD,           /* at the start of a field (after a delimiter) */
     ST_UNQUOTED,        /* inside an unquoted field */
     ST_QUOTED,          /* inside a quoted field */
-    ST_AFTER_QUOTE,     /* just after a closing quote */
     ST_GARBAGE,         /* skipping bytes after a closing quote, up to the delimiter */
     ST_EOL,             /* fields done; p is on the CR or LF that ends the record */
 };
@@ -179,7 +178,6 @@ static enum scan_result scan(zj_csv *c)
     case ST_FIELD: goto field;
     case ST_UNQUOTED: goto unquoted;
     case ST_QUOTED: w = base + c->w; goto quoted;
-    case ST_AFTER_QUOTE: goto after_quote;
     case ST_GARBAGE: goto garbage;
     case ST_EOL: goto eol;
     }
@@ -289,6 +287,8 @@ quoted:
     }
 
 after_quote:
+    /* No suspension here: a quote is taken as closing only once the byte after it is
+     * buffered, or at end of input. */
     if (*p == delim) {
         p++;
         goto field;
@@ -296,8 +296,7 @@ after_quote:
     if (*p == '\n' || *p == '\r')
         goto eol;
     if (p == end) {
-        if (!eof)
-            SUSPEND(ST_AFTER_QUOTE);
+        assert(eof);
         content_end = p;
         goto done;
     }
@@ -368,7 +367,8 @@ static int refill(zj_csv *c, zj_error *err)
             c->nfields = 0;
         } else {
             c->rec = 0;
-            c->fstart -= drop;
+            if (c->state == ST_UNQUOTED || c->state == ST_QUOTED)
+                c->fstart -= drop;      /* elsewhere fstart is set before it is used */
             if (c->state == ST_QUOTED)
                 c->w -= drop;
             for (size_t i = 0; i < c->nfields; i++)

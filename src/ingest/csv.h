@@ -7,8 +7,9 @@
  * Leniency, chosen so that real exports load and nothing is lost silently:
  *  - a quote inside an unquoted field is kept literally ("ab"c" -> ab"c);
  *  - characters after a closing quote before the delimiter ("ab"x,) mark the record malformed:
- *    row.error = "unexpected character after closing quote"; parsing resumes at the next
- *    record boundary;
+ *    row.error = "unexpected character after closing quote"; they are dropped up to the next
+ *    delimiter or line end, the rest of the record is parsed as usual (a quoted newline later
+ *    in it stays inside the record) and the next record is unaffected;
  *  - an unterminated quoted field at end of file: row.error = "unterminated quoted field";
  *  - blank lines (a line with no bytes at all) are skipped; they still count for line numbers.
  * Field count is not checked here: the importer compares it with the header.

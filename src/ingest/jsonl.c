@@ -8,6 +8,9 @@
  *
  * cJSON is given each line NUL-terminated (the '\n' is overwritten): some cJSON versions read
  * one byte past the length they are given (cJSON issue #804), which then stays in our buffer.
+ * cJSON cannot tell an allocation failure from invalid input (both return NULL), so running
+ * out of memory while parsing a line shows up as "invalid JSON" for that line; cJSON's
+ * allocator hooks are process-global, so we leave them alone.
  */
 #include "ingest/jsonl.h"
 

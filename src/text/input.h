@@ -48,13 +48,15 @@ int zj_input_open_memory(const void *p, size_t n, zj_encoding enc, zj_input **ou
 
 /* Testing hook: take at most `max` source bytes per underlying read (0: no limit, the
  * default), so that tests and fuzz targets can split characters and records across reads at
- * every position. Call it right after opening; the sniffed prefix is already buffered. */
+ * every position. Memory inputs read nothing at open, so the limit applies from the first
+ * byte; for files, what zj_input_open read (up to 64 KiB with ZJ_ENC_AUTO) is buffered. */
 void zj_input_set_read_limit(zj_input *in, size_t max);
 
-/* Read up to `cap` bytes of UTF-8 into `buf`. Returns the byte count, 0 at end of file,
- * or -1 on an I/O error (err set). A multi-byte character is never split across two reads
- * of the *source*; the output may end in the middle of a UTF-8 character only when `cap`
- * is smaller than 4. */
+/* Read up to `cap` (> 0) bytes of UTF-8 into `buf`. Returns the byte count, 0 at end of
+ * file (and on every later call), or -1 on an I/O error (err set). A character cut by the
+ * boundary between two reads of the *source* is put back together: with `cap` >= 4 a read
+ * always ends on a character boundary (in UTF-8 mode, an incomplete sequence at the very end
+ * of the input is passed through as it is). Only a `cap` below 4 may split a character. */
 ssize_t zj_input_read(zj_input *in, char *buf, size_t cap, zj_error *err);
 
 zj_encoding zj_input_encoding(const zj_input *in);   /* the detected or declared encoding */

@@ -21,19 +21,36 @@ static inline bool validate(const unsigned char *s, size_t n, bool reject_fffd)
 {
     size_t i = 0;
     while (i < n) {
-        /* ASCII fast path: 8 bytes at a time while none has its high bit set. */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & HIGH_BITS)
-                break;
-            i += 8;
-        }
-        if (i >= n)
-            break;
         unsigned char c = s[i];
         if (c < 0x80) {
+            /* ASCII: then skip 8 bytes at a time while none has its high bit set. */
             i++;
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & HIGH_BITS)
+                    break;
+                i += 8;
+            }
+            continue;
+        }
+        if (c >= 0xE0 && c < 0xF0) {
+            /* 3 bytes, tested first: all of CJK (汉字) is here. Both continuation bytes are
+             * checked at once; only leads E0, ED (range limits) and EF (U+FFFD) need more. */
+            if (n - i < 3)
+                return false;
+            unsigned char c1 = s[i + 1], c2 = s[i + 2];
+            if (((c1 | (unsigned)c2 << 8) & 0xC0C0) != 0x8080)
+                return false;
+            if (__builtin_expect(c == 0xE0 || c == 0xED || c == 0xEF, 0)) {
+                if (c == 0xE0 && c1 < 0xA0)            /* overlong */
+                    return false;
+                if (c == 0xED && c1 > 0x9F)            /* surrogates D800-DFFF */
+                    return false;
+                if (reject_fffd && c == 0xEF && c1 == 0xBF && c2 == 0xBD)
+                    return false;
+            }
+            i += 3;
             continue;
         }
         if (c < 0xC2)               /* stray continuation byte, or overlong C0/C1 lead */
@@ -42,21 +59,6 @@ static inline bool validate(const unsigned char *s, size_t n, bool reject_fffd)
             if (n - i < 2 || !is_cont(s[i + 1]))
                 return false;
             i += 2;
-            continue;
-        }
-        if (c < 0xF0) {             /* 3 bytes */
-            if (n - i < 3)
-                return false;
-            unsigned char c1 = s[i + 1];
-            if (c == 0xE0 ? (c1 < 0xA0 || c1 > 0xBF)       /* overlong */
-                : c == 0xED ? (c1 < 0x80 || c1 > 0x9F)     /* surrogates D800-DFFF */
-                : !is_cont(c1))
-                return false;
-            if (!is_cont(s[i + 2]))
-                return false;
-            if (reject_fffd && c == 0xEF && c1 == 0xBF && s[i + 2] == 0xBD)
-                return false;
-            i += 3;
             continue;
         }
         if (c < 0xF5) {             /* 4 bytes */

@@ -195,6 +195,9 @@ static void test_garbage_after_quote_recovers(void **state)
     expect_csv("\"a\"x", NULL, "1!unexpected character after closing quote:[a]\n");
     expect_csv("\"a\"x\r\n\"b\"\r\n", NULL,
                "1!unexpected character after closing quote:[a]\n2:[b]\n");
+    /* A NUL among the garbage is skipped like any other byte. */
+    expect_csv_n("\"a\"x\0y,b\n", 9, NULL, ZJ_ENC_UTF8,
+                 "1!unexpected character after closing quote:[a][b]\n");
     /* Several problems: the first one is reported. */
     expect_csv("\"a\"x,\"b", NULL, "1!unexpected character after closing quote:[a][b]\n");
 }

@@ -352,6 +352,19 @@ static void test_read_error_after_open(void **state)
         close(wfd);
         restore_stdin(saved);
     }
+    /* UTF-8: the error comes while completing a character cut by the end of the data. */
+    int wfd;
+    int saved = stdin_from_pipe("ab\xE5", 1, &wfd);
+    zj_input *in = NULL;
+    zj_error err = {0};
+    assert_int_equal(zj_input_open("-", ZJ_ENC_UTF8, &in, &err), 0);
+    char buf[64];
+    assert_int_equal(zj_input_read(in, buf, sizeof buf, &err), 2);
+    assert_int_equal(zj_input_read(in, buf, sizeof buf, &err), -1);
+    assert_non_null(strstr(err.msg, "Resource temporarily unavailable"));
+    zj_input_close(in);
+    close(wfd);
+    restore_stdin(saved);
 }
 
 int main(void)
