@@ -12,7 +12,9 @@
  * dropping whitespace (ASCII space, tab, CR, LF, U+3000 ideographic space, U+00A0 no-break
  * space) and copying every other byte unchanged. When `upper` is set, ASCII letters are
  * upper-cased too. Returns the output length, or (size_t)-1 when the output would not fit in
- * `cap` bytes (out then holds the first cap bytes). Never reads past s[n-1]. */
+ * `cap` bytes (out then holds the first cap bytes). Never reads past s[n-1]. Callers that
+ * accept non-ASCII output must validate the *input* as UTF-8 first: dropping a two-byte
+ * U+00A0 between two stray bytes would join them into a new, valid character. */
 size_t zj_ident_fold(const char *s, size_t n, char *out, size_t cap, bool upper);
 
 /* Length (1-4) of the well-formed UTF-8 character at p[0..n), 0 when malformed (bad lead,

@@ -129,6 +129,13 @@ static void test_legacy(void **state)
     static const char nul[] = "(2014)\0\0深中法商终字第1012号";
     assert_int_equal(zj_case_no_parse(nul, sizeof nul - 1, &c2, &why), -1);
     assert_string_equal(why, "control character in input");
+    /* found by fuzz_case_no: stray bytes around a dropped U+00A0 must not join */
+    static const char joined[] = "(2014)公深\xc2\xc2\xa0\xa0字第112号";
+    assert_int_equal(zj_case_no_parse(joined, sizeof joined - 1, &c2, &why), -1);
+    assert_string_equal(why, "invalid UTF-8");
+    static const char c1[] = "(2014)公深\xc2\x88字第112号";          /* U+0088 */
+    assert_int_equal(zj_case_no_parse(c1, sizeof c1 - 1, &c2, &why), -1);
+    assert_string_equal(why, "control character in input");
 }
 
 static void test_rejections(void **state)
