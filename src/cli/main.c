@@ -18,6 +18,7 @@ int cmd_init(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands"},
@@ -26,6 +27,7 @@ static const zj_command commands[] = {
     {"status", cmd_status, "show record counts per table and recent import batches"},
     {"import", cmd_import, "import agency exports (CSV, JSON Lines) through a mapping"},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth"},
+    {"eval", cmd_eval, "score leads and entity resolution against a generated truth"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

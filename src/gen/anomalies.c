@@ -248,7 +248,7 @@ static zg_ref r_person(int64_t k)
 static zg_ref r_month(const zg *g, int64_t o, int m, bool record)
 {
     int ag = g->units[zg_unit_of_officer(g, o)].agency;
-    zg_ref r = {"interference_record", ag == ZG_AG_COURT ? "court_sgd" : "procu_sgd", ""};
+    zg_ref r = {"interference_record", ag == ZG_AG_COURT ? "court_sgd" : "procu_zdsx", ""};
     char no[16];
     zg_officer_key(g, o, no, sizeof no);
     char *p = r.key;

@@ -102,3 +102,52 @@ int64_t zg_any_time(zg_rng *r, int day)
     while ((int)zg_below(r, 10) >= hw[h]);
     return ZG_T(day, h, (int)zg_below(r, 60));
 }
+
+/* Cumulative seasonal weight over the span, per pattern (built on first use; the span and
+ * the weights are constants, so this is deterministic). */
+static double cum[ZG_PAT_N][1200];
+static int ncum;
+
+static void build_cum(void)
+{
+    ncum = zg_today - zg_span_start + 1;
+    for (int p = 0; p < ZG_PAT_N; p++) {
+        double t = 0;
+        for (int i = 0; i < ncum; i++) {
+            int day = zg_span_start + i, y, m, d;
+            zg_ymd(day, &y, &m, &d);
+            double w = month_weight[p][m - 1];
+            if (p == ZG_PAT_CIVIL && zg_weekday(day) >= 5)
+                w /= 8;
+            cum[p][i] = t += w;
+        }
+    }
+}
+
+int zg_day_at(int pattern, double u)
+{
+    if (!ncum)
+        build_cum();
+    double x = u * cum[pattern][ncum - 1];
+    int lo = 0, hi = ncum - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (cum[pattern][mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return zg_span_start + lo;
+}
+
+double zg_day_share(int pattern, int day)
+{
+    if (!ncum)
+        build_cum();
+    int i = day - zg_span_start;
+    if (i <= 0)
+        return 0;
+    if (i >= ncum)
+        return 1;
+    return cum[pattern][i - 1] / cum[pattern][ncum - 1];
+}

@@ -110,7 +110,7 @@ static void court_events(const zg *g, zg_civil *cs, zg_rng *r, int ext, const ch
     int64_t end = cs->closed >= 0 ? cs->closed : ZG_ASOF;
     int64_t span = end - cs->filed;
     ev_add(cs->ev, &cs->nev, ZG_MAXEV, "立案", cs->filed, -1);
-    int64_t t = cs->filed + ZG_DAY / 2 + (int64_t)zg_below(r, 86400);
+    int64_t t = zg_office_time(r, zg_workday_on_or_after((int)(cs->filed / ZG_DAY) + 1));
     if (t < end)
         ev_add(cs->ev, &cs->nev, ZG_MAXEV, "分案", t, cs->judge);
     bool exec = strcmp(cs->type, "执") == 0;
@@ -210,7 +210,14 @@ void zg_civil_case(const zg *g, int64_t c, zg_civil *cs)
                   : admin ? (u < 80 ? "ordinary" : "summary")
                   : u < 55 ? "summary" : u < 90 ? "ordinary" : "small_claims";
     int limit = limit_days(cs->procedure, cs->type);
-    int day = zg_workday_on_or_after(zg_pick_day(&r, ZG_PAT_CIVIL, zg_span_start, zg_today - 5));
+    /* Filing day: the q-th case of its court falls at quantile q/qmax of the seasonal
+     * filing curve, so serials grow with the date and restart each year like real ones. */
+    int64_t qmax = (g->sc.civil_cases + g->nbasic - 1) / g->nbasic;
+    int day = zg_day_at(ZG_PAT_CIVIL, ((double)q + 0.5) / (double)qmax);
+    if (year_of(ZG_T(zg_workday_on_or_after(day), 0, 0)) == year_of(ZG_T(day, 0, 0)))
+        day = zg_workday_on_or_after(day);   /* never into the next year: serials restart */
+    if (day > zg_today - 5)
+        day = zg_today - 5;
     cs->filed = zg_office_time(&r, day);
     int ext = strcmp(cs->procedure, "ordinary") == 0 && !admin && zg_chance(&r, 0.08) &&
               day + limit - 12 <= zg_today;
@@ -246,8 +253,10 @@ void zg_civil_case(const zg *g, int64_t c, zg_civil *cs)
                                                                           : "civil", &r);
     double lg = 9.5 + 1.3 * (zg_unif(&r) + zg_unif(&r) + zg_unif(&r) - 1.5);
     cs->claim = (double)(int64_t)(__builtin_exp(lg) / 100) * 100;
-    case_no(cs->case_no, sizeof cs->case_no, year_of(cs->filed), g->units[cs->court].court_code,
-            cs->type, appeal ? c + 1 : q + 1);
+    int fy = year_of(cs->filed);
+    int64_t q0 = (int64_t)(zg_day_share(ZG_PAT_CIVIL, zg_days(fy, 1, 1)) * (double)qmax);
+    case_no(cs->case_no, sizeof cs->case_no, fy, g->units[cs->court].court_code, cs->type,
+            appeal ? c + 1 : q - q0 + 1);
     /* parties: citizens of the civil pools (each appears in at most a couple of cases),
      * enterprises of the litigant pool (e mod 4 == 0) or, for enforcement, pool 3 / e mod 4 == 1 */
     int64_t epool = g->sc.enterprises / 4;

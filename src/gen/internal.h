@@ -41,6 +41,10 @@ extern int zg_today;          /* 2021-12-31: the reference "today" (campaign's e
 enum { ZG_PAT_INCIDENT = 0, ZG_PAT_CIVIL, ZG_PAT_CRIME, ZG_PAT_N };
 int zg_pick_day(zg_rng *r, int pattern, int from, int to);
 int zg_workday_on_or_after(int day);
+/* The day at quantile u (0..1) of a pattern's seasonal curve over the span, and the share
+ * of the curve before `day`. */
+int zg_day_at(int pattern, double u);
+double zg_day_share(int pattern, int day);
 int64_t zg_office_time(zg_rng *r, int day);           /* 08:30-12:00, 14:30-18:00 */
 int64_t zg_any_time(zg_rng *r, int day);              /* 110 calls: more at evening */
 

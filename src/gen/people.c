@@ -134,7 +134,7 @@ static const char *const areas_procu[] = {"prosecution", "prosecution", "crimina
 static const char *area_of(int agency, int slot)
 {
     switch (agency) {
-    case ZG_AG_COURT: return areas_court[slot % 6];
+    case ZG_AG_COURT: return areas_court[(slot + 4) % 6];   /* slot 2 criminal, 3 civil */
     case ZG_AG_PROCU: return areas_procu[slot % 4];
     case ZG_AG_POLICE:
     case ZG_AG_STATION: return "investigation";
