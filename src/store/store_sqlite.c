@@ -521,6 +521,130 @@ int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *er
 
 /* ---- writer ----------------------------------------------------------------------------- */
 
+/* The distinct values of `col` in `table` (lead.subject_table, mention.table_name). */
+static int distinct_tables(zj_store *s, const char *sql, char ***out, size_t *n, zj_error *err)
+{
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, err, "listing tables");
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **grown = realloc(*out, (*n + 1) * sizeof **out);
+        if (!grown)
+            break;
+        *out = grown;
+        (*out)[*n] = strdup(col_text(st, 0) ? col_text(st, 0) : "");
+        if (!(*out)[*n])
+            break;
+        (*n)++;
+    }
+    int rc = step == SQLITE_DONE ? ZJ_OK : db_fail(s, err, "listing tables");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void *ctx,
+                       int64_t *orphans, zj_error *err)
+{
+    char **tables;
+    size_t nt;
+    int rc = distinct_tables(s, "SELECT DISTINCT subject_table FROM lead ORDER BY 1", &tables,
+                             &nt, err);
+    int64_t lost = 0;
+    for (size_t i = 0; i < nt && !rc; i++) {
+        char sql[512];
+        if (!zj_store_table(s, tables[i])) {      /* not a canonical table: never inlined */
+            sqlite3_stmt *c;
+            if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM lead WHERE subject_table = ?",
+                                   -1, &c, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(c, 1, tables[i], -1, SQLITE_STATIC);
+                if (sqlite3_step(c) == SQLITE_ROW)
+                    lost += sqlite3_column_int64(c, 0);
+                sqlite3_finalize(c);
+            }
+            continue;
+        }
+        snprintf(sql, sizeof sql, "SELECT l.id, l.code, r.source_system, r.source_key "
+                 "FROM lead l LEFT JOIN \"%s\" r ON r.id = l.subject_id "
+                 "WHERE l.subject_table = ? ORDER BY l.id", tables[i]);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = db_fail(s, err, "reading leads");
+            break;
+        }
+        sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+                lost++;
+                continue;
+            }
+            zj_lead_ref l = {sqlite3_column_int64(st, 0), col_text(st, 1), tables[i],
+                             col_text(st, 2), col_text(st, 3)};
+            if (fn(&l, ctx))
+                break;
+        }
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = db_fail(s, err, "reading leads");
+        sqlite3_finalize(st);
+    }
+    free_names(tables, nt);
+    if (orphans)
+        *orphans = lost;
+    return rc;
+}
+
+int zj_store_each_mention(zj_store *s, int (*fn)(const zj_mention_ref *, void *), void *ctx,
+                          int64_t *orphans, zj_error *err)
+{
+    char **tables;
+    size_t nt;
+    int rc = distinct_tables(s, "SELECT DISTINCT table_name FROM mention ORDER BY 1", &tables,
+                             &nt, err);
+    int64_t lost = 0;
+    for (size_t i = 0; i < nt && !rc; i++) {
+        if (!zj_store_table(s, tables[i]))
+            continue;
+        char sql[512];
+        snprintf(sql, sizeof sql, "SELECT m.role, m.kind, coalesce(m.entity_id, 0), "
+                 "r.source_system, r.source_key FROM mention m LEFT JOIN \"%s\" r "
+                 "ON r.id = m.record_id WHERE m.table_name = ? ORDER BY m.id", tables[i]);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = db_fail(s, err, "reading mentions");
+            break;
+        }
+        sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+                lost++;
+                continue;
+            }
+            zj_mention_ref m = {tables[i], col_text(st, 0), col_text(st, 1), col_text(st, 3),
+                                col_text(st, 4), sqlite3_column_int64(st, 2)};
+            if (fn(&m, ctx))
+                break;
+        }
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = db_fail(s, err, "reading mentions");
+        sqlite3_finalize(st);
+    }
+    free_names(tables, nt);
+    if (orphans)
+        *orphans = lost;
+    return rc;
+}
+
 static const zj_column *find_column(const zj_table *t, const char *name)
 {
     for (size_t i = 0; i < t->ncolumns; i++)

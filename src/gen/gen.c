@@ -1,0 +1,222 @@
+/* gen.c - run the synthetic province: scale, province, plan, every export, the manifest.
+ *
+ * Order: the province (units and officers) and the person index space are laid out, the
+ * anomaly plan is made and truth.jsonl written, then each export is written in one streaming
+ * pass together with its mapping file and its identity.jsonl lines, and finally
+ * manifest.json lists every file with its row count, the lines made unimportable on purpose
+ * and the dirt rates. Wall-clock time is measured for the summary only; nothing written
+ * depends on it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "gen/anomalies.h"
+#include "gen/exports.h"
+#include "gen/internal.h"
+
+static const char *const scale_names[] = {"tiny", "small", "medium", "province"};
+
+int zj_gen_scale_parse(const char *name, zj_gen_scale *out)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, scale_names[i]) == 0) {
+            *out = (zj_gen_scale)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *zj_gen_scale_name(zj_gen_scale s)
+{
+    return (unsigned)s < 4 ? scale_names[s] : "?";
+}
+
+/* Entity counts per scale; record counts follow from them (docs/truth.md has the table). */
+static const zg_scale scales[] = {
+    /* tiny */ {2, 1, 2, 0.02, 1600, 300, 700, 450, 120, 60, 40, 30, 180, 4, 1.0},
+    /* small */ {10, 2, 6, 0.1, 40000, 12000, 22000, 18000, 3000, 1500, 600, 400, 60, 10, 1.0},
+    /* medium */ {10, 4, 12, 0.5, 900000, 260000, 520000, 420000, 60000, 30000, 12000, 8000,
+                  30, 30, 1.0},
+    /* province */ {10, 8, 20, 1.0, 7000000, 2200000, 6500000, 5200000, 400000, 120000, 40000,
+                    20000, 20, 60, 1.0},
+};
+
+static int mkdir_p(const char *dir, zj_error *err)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0777) && errno != EEXIST)
+                return zj_fail(err, ZJ_EDATA, "cannot create directory '%s': %s", tmp,
+                               strerror(errno));
+            *p = '/';
+        }
+    if (mkdir(tmp, 0777) && errno != EEXIST)
+        return zj_fail(err, ZJ_EDATA, "cannot create directory '%s': %s", tmp, strerror(errno));
+    return ZJ_OK;
+}
+
+static FILE *open_out(const zg *g, const char *name, zj_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", g->dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        zj_fail(err, ZJ_EDATA, "cannot create '%s': %s", path, strerror(errno));
+    else
+        setvbuf(f, NULL, _IOFBF, 1 << 20);
+    return f;
+}
+
+static int close_out(const zg *g, FILE *f, const char *name, zj_error *err)
+{
+    if (!f)
+        return ZJ_OK;
+    int bad = ferror(f);
+    if (fclose(f) || bad)
+        return zj_fail(err, ZJ_EDATA, "cannot write '%s/%s': %s", g->dir, name,
+                       strerror(errno ? errno : EIO));
+    return ZJ_OK;
+}
+
+static void manifest_file(zg *g, const zg_writer *w, bool first)
+{
+    const zg_export *x = w->x;
+    zj_buf *m = &g->manifest;
+    zj_buf_printf(m, "%s\n    {\"file\": \"%s\", \"mapping\": \"%s\", \"source_system\": \"%s\", "
+                     "\"table\": \"%s\", \"format\": \"%s\", \"encoding\": \"%s\",\n"
+                     "     \"rows\": %lld, \"duplicates\": %lld, \"rejected\": %d, "
+                     "\"records\": %lld, \"bytes\": %lld,\n     \"malformed\": [",
+                  first ? "" : ",", x->file, x->mapping, x->source_system, x->table,
+                  x->format == ZG_JSONL ? "jsonl" : "csv",
+                  x->encoding == ZG_GB18030 ? "gb18030" : "utf-8", (long long)w->rows,
+                  (long long)w->dups, w->nbad, (long long)(w->rows - w->dups - w->nbad),
+                  (long long)w->bytes);
+    for (int i = 0; i < w->nbad; i++)
+        zj_buf_printf(m, "%s{\"line\": %lld, \"kind\": \"%s\"}", i ? ", " : "",
+                      (long long)w->bad_lines[i], w->bad_kinds[i]);
+    zj_buf_puts(m, "]}");
+}
+
+static int run(zg *g, zj_error *err)
+{
+    int rc;
+    if ((rc = zg_province_build(g, err)))
+        return rc;
+    /* the person index space (people.c) */
+    g->pb_officer = g->sc.citizens;
+    g->pb_relative = g->pb_officer + g->officers * 16;
+    g->pb_lawyer = g->pb_relative + g->officers * 4 * 32;
+    g->pb_prisoner = g->pb_lawyer + g->sc.lawyers;
+    g->pb_cc = g->pb_prisoner + g->sc.prisoners + 1000;
+    g->pb_plant = g->pb_cc + g->sc.cc_subjects + 1000;
+    g->pb_end = g->pb_plant;
+    if (g->pb_plant + 100000 > 22645000)
+        return zj_fail(err, ZJ_EUSAGE, "scale too large for the resident-ID space");
+
+    g->truth = open_out(g, "truth.jsonl", err);
+    if (!g->truth)
+        return ZJ_EDATA;
+    if ((rc = zg_plan_make(g, err)))
+        return rc;
+    /* prisoners and community-correction subjects past the background range are planted */
+    if ((rc = close_out(g, g->truth, "truth.jsonl", err)))
+        return rc;
+    g->truth = NULL;
+    g->identity = open_out(g, "identity.jsonl", err);
+    if (!g->identity)
+        return ZJ_EDATA;
+
+    zj_buf_printf(&g->manifest, "{\n  \"generator\": \"zhijian gen\",\n  \"seed\": %llu,\n"
+                                "  \"scale\": \"%s\",\n  \"today\": \"2021-12-31\",\n"
+                                "  \"span\": [\"2019-01-01\", \"2021-12-31\"],\n  \"files\": [",
+                  (unsigned long long)g->seed, zj_gen_scale_name(g->scale_id));
+    for (int i = 0; i < zg_export_count; i++) {
+        const zg_export *x = zg_export_list[i].x;
+        zg_writer w;
+        if ((rc = zg_write_mapping(g, x, err)) || (rc = zg_writer_open(g, &w, x, i + 1, err)))
+            return rc;
+        rc = zg_export_list[i].emit(g, &w);
+        int crc = zg_writer_close(&w, err);
+        if (rc && !crc)
+            crc = zj_fail(err, ZJ_EDATA, "cannot write '%s/%s'", g->dir, x->file);
+        if (crc)
+            return crc;
+        if (ferror(g->identity))
+            return zj_fail(err, ZJ_EDATA, "cannot write '%s/identity.jsonl'", g->dir);
+        manifest_file(g, &w, i == 0);
+        g->sum->files++;
+        g->sum->records += w.rows;
+        g->sum->bytes += w.bytes;
+        if (g->opt->on_file) {
+            zj_gen_file_stat st = {x->file, x->table, w.rows};
+            g->opt->on_file(&st, g->opt->ctx);
+        }
+    }
+    const zg_dirt_rates *d = &zg_dirt;
+    zj_buf_printf(&g->manifest,
+                  "\n  ],\n  \"dirt_rates\": {\"typo\": %g, \"homophone\": %g, \"traditional\": %g, "
+                  "\"spaces\": %g, \"missing_id\": %g, \"legacy_id\": %g, \"id_typo\": %g, "
+                  "\"fullwidth\": %g, \"duplicate_rows\": %g, \"malformed_rows\": %g},\n"
+                  "  \"truth\": {\"file\": \"truth.jsonl\", \"anomalies\": %lld, "
+                  "\"near_misses\": %lld},\n"
+                  "  \"identity\": {\"file\": \"identity.jsonl\", \"mentions\": %lld}\n}\n",
+                  d->typo, d->homophone, d->traditional, d->spaces, d->missing_id, d->legacy_id,
+                  d->bad_check, d->fullwidth, d->duplicate_rows, d->malformed_rows,
+                  (long long)g->anomalies, (long long)g->near_misses, (long long)g->mentions);
+    if ((rc = close_out(g, g->identity, "identity.jsonl", err)))
+        return rc;
+    g->identity = NULL;
+    FILE *f = open_out(g, "manifest.json", err);
+    if (!f)
+        return ZJ_EDATA;
+    fwrite(g->manifest.data, 1, g->manifest.len, f);
+    return close_out(g, f, "manifest.json", err);
+}
+
+int zj_gen_run(const zj_gen_options *opt, zj_gen_summary *sum, zj_error *err)
+{
+    memset(sum, 0, sizeof *sum);
+    if (!opt->out_dir || !*opt->out_dir)
+        return zj_fail(err, ZJ_EUSAGE, "no output directory");
+    if ((unsigned)opt->scale > ZJ_GEN_PROVINCE)
+        return zj_fail(err, ZJ_EUSAGE, "unknown scale");
+    if (zg_names_init())
+        return zj_fail(err, ZJ_EDATA, "name tables are empty or have bad weights");
+    int rc = mkdir_p(opt->out_dir, err);
+    if (rc)
+        return rc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    zg_span_start = zg_days(2019, 1, 1);
+    zg_today = zg_days(2021, 12, 31);
+    zg *g = calloc(1, sizeof *g);
+    if (!g)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    g->seed = opt->seed;
+    g->scale_id = opt->scale;
+    g->sc = scales[opt->scale];
+    g->dir = opt->out_dir;
+    g->sum = sum;
+    g->opt = opt;
+    rc = run(g, err);
+    if (g->truth)
+        fclose(g->truth);
+    if (g->identity)
+        fclose(g->identity);
+    sum->anomalies = g->anomalies;
+    sum->near_misses = g->near_misses;
+    sum->mentions = g->mentions;
+    zg_plan_free(g);
+    zg_province_free(g);
+    zj_buf_free(&g->manifest);
+    free(g);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return rc;
+}

@@ -1,0 +1,559 @@
+/* writer.c - buffered CSV / JSON Lines writers for the synthetic exports, with file-level dirt.
+ *
+ * A row is built field by field (each field already encoded: CSV-quoted when needed, or a
+ * JSON "key":value pair), then committed to a large output buffer; the buffer is flushed
+ * with one fwrite per megabyte, converted to GB18030 through iconv first when the export
+ * says so. No allocation per row: buffers grow to the longest row once and are reused.
+ *
+ * The writer plants the dirt that belongs to the file rather than to a value:
+ *  - exact duplicate rows (rate zg_dirt.duplicate_rows): the importer counts them unchanged;
+ *  - malformed rows (about one per 1/zg_dirt.malformed_rows rows, at least one, at most
+ *    ZG_MAX_BAD per file): an extra, corrupted copy of the row just written - wrong field
+ *    count, an impossible date, a byte that is invalid in the file's encoding, text after a
+ *    closing quote, truncated JSON - and, for CSV, an unterminated quoted field as the very
+ *    last row. Their physical line numbers go to the manifest, so a test can demand that the
+ *    importer rejects exactly those lines.
+ * Malformed rows are always extra copies, so no record is lost to them.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen/internal.h"
+
+#define FLUSH_AT (1u << 20)
+#define ZG_MAX_BAD 60
+
+static int flush(zg_writer *w)
+{
+    if (!w->out.len || w->err)
+        return w->err;
+    const char *p = w->out.data;
+    size_t n = w->out.len;
+    if (w->cd) {
+        if (zj_buf_reserve(&w->conv, n * 2 + 16))
+            return w->err = ENOMEM;
+        char *in = w->out.data, *outp = w->conv.data;
+        size_t inleft = n, outleft = w->conv.cap - 1;
+        if (iconv((iconv_t)w->cd, &in, &inleft, &outp, &outleft) == (size_t)-1)
+            return w->err = errno ? errno : EILSEQ;
+        p = w->conv.data;
+        n = (size_t)(outp - w->conv.data);
+    }
+    if (fwrite(p, 1, n, w->f) != n)
+        return w->err = errno ? errno : EIO;
+    w->bytes += (int64_t)n;
+    zj_buf_clear(&w->out);
+    return 0;
+}
+
+/* Write bytes that must not go through the converter (deliberately invalid ones). */
+static int write_raw(zg_writer *w, const char *p, size_t n)
+{
+    if (flush(w))
+        return w->err;
+    if (fwrite(p, 1, n, w->f) != n)
+        return w->err = errno ? errno : EIO;
+    w->bytes += (int64_t)n;
+    return 0;
+}
+
+static void schedule_bad(zg_writer *w)
+{
+    zg_rng r;
+    zg_rng_at(&r, w->g->seed, ZG_S_DIRT, ((uint64_t)w->fileno_ << 32) + (uint64_t)w->nbad);
+    int64_t mean = (int64_t)(1.0 / zg_dirt.malformed_rows);
+    w->next_bad = w->nbad == 0 ? 2 + (int64_t)zg_below(&r, 5)
+                               : w->rows + 1 + (int64_t)zg_below(&r, (uint32_t)(2 * mean));
+}
+
+int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_error *err)
+{
+    memset(w, 0, sizeof *w);
+    w->g = g;
+    w->x = x;
+    w->fileno_ = fileno_;
+    w->date_col = -1;
+    for (int i = 0, f = 0; i < x->ncols && w->date_col < 0; i++) {
+        if (!x->cols[i].column)
+            continue;
+        if (x->cols[i].style) {
+            w->date_col = f;
+            w->date_spec = i;
+        }
+        f++;
+    }
+    zj_buf p = {0};
+    if (zj_buf_printf(&p, "%s/%s", g->dir, x->file))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    w->path = zj_buf_take(&p);
+    w->f = fopen(w->path, "wb");
+    if (!w->f) {
+        zj_fail(err, ZJ_EDATA, "cannot create '%s': %s", w->path, strerror(errno));
+        free(w->path);
+        return ZJ_EDATA;
+    }
+    if (x->encoding == ZG_GB18030) {
+        iconv_t cd = iconv_open("GB18030", "UTF-8");
+        if (cd == (iconv_t)-1) {
+            fclose(w->f);
+            zj_fail(err, ZJ_EDATA, "iconv cannot convert UTF-8 to GB18030: %s", strerror(errno));
+            free(w->path);
+            return ZJ_EDATA;
+        }
+        w->cd = cd;
+    }
+    if (zj_buf_reserve(&w->out, FLUSH_AT + 65536) || zj_buf_reserve(&w->row, 4096))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    if (x->format == ZG_CSV) {
+        for (int i = 0, f = 0; i < x->ncols; i++) {
+            if (!x->cols[i].column)
+                continue;
+            if (f++)
+                zj_buf_putc(&w->out, x->delimiter);
+            zj_buf_puts(&w->out, x->cols[i].column);
+        }
+        zj_buf_putc(&w->out, '\n');
+        w->line = 1;
+    }
+    schedule_bad(w);
+    return ZJ_OK;
+}
+
+void zg_row_begin(zg_writer *w)
+{
+    zj_buf_clear(&w->row);
+    w->col = 0;
+    w->nf = 0;
+}
+
+/* Skip constant fields (they have no column in the file). */
+static void skip_const(zg_writer *w)
+{
+    while (w->col < w->x->ncols && !w->x->cols[w->col].column)
+        w->col++;
+}
+
+static void field_start(zg_writer *w)
+{
+    skip_const(w);
+    assert(w->col < w->x->ncols && w->x->ncols < 64);
+    w->off[w->nf] = w->row.len;
+    if (w->x->format == ZG_JSONL) {
+        zj_buf_putc(&w->row, '"');
+        zj_buf_puts(&w->row, w->x->cols[w->col].column);
+        zj_buf_puts(&w->row, "\":");
+    }
+}
+
+static void field_end(zg_writer *w)
+{
+    w->col++;
+    w->nf++;
+    w->off[w->nf] = w->row.len;
+}
+
+void zg_sn(zg_writer *w, const char *s, size_t n)
+{
+    field_start(w);
+    if (!s) {
+        if (w->x->format == ZG_JSONL)
+            zj_buf_puts(&w->row, "null");
+        field_end(w);
+        return;
+    }
+    if (w->x->format == ZG_JSONL) {
+        zj_buf_putc(&w->row, '"');
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '"' || c == '\\') {
+                zj_buf_putc(&w->row, '\\');
+                zj_buf_putc(&w->row, (char)c);
+            } else if (c < 0x20) {
+                static const char hex[] = "0123456789abcdef";
+                char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                zj_buf_append(&w->row, e, 6);
+            } else
+                zj_buf_putc(&w->row, (char)c);
+        }
+        zj_buf_putc(&w->row, '"');
+    } else {
+        bool quote = false;
+        for (size_t i = 0; i < n && !quote; i++)
+            quote = s[i] == w->x->delimiter || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+        if (quote) {
+            zj_buf_putc(&w->row, '"');
+            for (size_t i = 0; i < n; i++) {
+                if (s[i] == '"')
+                    zj_buf_putc(&w->row, '"');
+                zj_buf_putc(&w->row, s[i]);
+            }
+            zj_buf_putc(&w->row, '"');
+        } else
+            zj_buf_append(&w->row, s, n);
+    }
+    field_end(w);
+}
+
+void zg_s(zg_writer *w, const char *s)
+{
+    zg_sn(w, s, s ? strlen(s) : 0);
+}
+
+void zg_null(zg_writer *w)
+{
+    zg_sn(w, NULL, 0);
+}
+
+int zg_fmt_int(char *p, int64_t n, int width)
+{
+    char tmp[24];
+    int len = 0;
+    bool neg = n < 0;
+    uint64_t u = neg ? (uint64_t)(-(n + 1)) + 1 : (uint64_t)n;
+    do {
+        tmp[len++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (len < width)
+        tmp[len++] = '0';
+    int k = 0;
+    if (neg)
+        p[k++] = '-';
+    while (len)
+        p[k++] = tmp[--len];
+    p[k] = '\0';
+    return k;
+}
+
+/* Numbers are bare in both formats (CSV never needs to quote them). */
+static void raw_field(zg_writer *w, const char *s, size_t n)
+{
+    field_start(w);
+    zj_buf_append(&w->row, s, n);
+    field_end(w);
+}
+
+void zg_i(zg_writer *w, int64_t v)
+{
+    char b[24];
+    int n = zg_fmt_int(b, v, 1);
+    raw_field(w, b, (size_t)n);
+}
+
+static int fmt_fixed(char *b, double v, int decimals, bool thousands)
+{
+    bool neg = v < 0;
+    if (neg)
+        v = -v;
+    int64_t scale = decimals == 2 ? 100 : 1000000;
+    int64_t t = (int64_t)(v * (double)scale + 0.5);
+    int64_t ip = t / scale, fp = t % scale;
+    char ib[32];
+    int n = zg_fmt_int(ib, ip, 1), k = 0;
+    if (neg)
+        b[k++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (thousands && i && (n - i) % 3 == 0)
+            b[k++] = ',';
+        b[k++] = ib[i];
+    }
+    b[k++] = '.';
+    k += zg_fmt_int(b + k, fp, decimals);
+    return k;
+}
+
+void zg_money(zg_writer *w, double v)
+{
+    skip_const(w);
+    const char *o = w->x->cols[w->col].opts;
+    bool thousands = o && strstr(o, "strip_thousands");
+    char b[48];
+    int n = fmt_fixed(b, v, 2, thousands);
+    if (thousands && w->x->format == ZG_CSV)
+        zg_sn(w, b, (size_t)n);     /* quotes it: the separators are commas */
+    else if (w->x->format == ZG_JSONL && thousands)
+        zg_sn(w, b, (size_t)n);
+    else
+        raw_field(w, b, (size_t)n);
+}
+
+void zg_f6(zg_writer *w, double v)
+{
+    char b[48];
+    int n = fmt_fixed(b, v, 6, false);
+    raw_field(w, b, (size_t)n);
+}
+
+/* Format t in `style`; returns the length. */
+static int fmt_time(char *b, int64_t t, int style)
+{
+    int64_t days = t >= 0 ? t / ZG_DAY : -((-t + ZG_DAY - 1) / ZG_DAY);
+    int secs = (int)(t - days * ZG_DAY);
+    int y, m, d, hh = secs / 3600, mi = secs / 60 % 60, ss = secs % 60;
+    zg_ymd((int)days, &y, &m, &d);
+    int k = 0;
+    switch (style) {
+    case ZG_ISO_DATE:
+    case ZG_ISO_TS:
+    case ZG_ISO_T:
+    case ZG_DOT_DATE: {
+        char sep = style == ZG_DOT_DATE ? '.' : '-';
+        k += zg_fmt_int(b + k, y, 4);
+        b[k++] = sep;
+        k += zg_fmt_int(b + k, m, 2);
+        b[k++] = sep;
+        k += zg_fmt_int(b + k, d, 2);
+        if (style == ZG_ISO_TS || style == ZG_ISO_T) {
+            b[k++] = style == ZG_ISO_T ? 'T' : ' ';
+            k += zg_fmt_int(b + k, hh, 2);
+            b[k++] = ':';
+            k += zg_fmt_int(b + k, mi, 2);
+            b[k++] = ':';
+            k += zg_fmt_int(b + k, ss, 2);
+        }
+        break;
+    }
+    case ZG_SLASH_MIN:
+    case ZG_SLASH_DATE:
+        k += zg_fmt_int(b + k, y, 4);
+        b[k++] = '/';
+        k += zg_fmt_int(b + k, m, 2);
+        b[k++] = '/';
+        k += zg_fmt_int(b + k, d, 2);
+        if (style == ZG_SLASH_MIN) {
+            b[k++] = ' ';
+            k += zg_fmt_int(b + k, hh, 2);
+            b[k++] = ':';
+            k += zg_fmt_int(b + k, mi, 2);
+        }
+        break;
+    case ZG_CN_DATE:
+    case ZG_CN_MIN:
+        k += zg_fmt_int(b + k, y, 4);
+        memcpy(b + k, "年", 3), k += 3;
+        k += zg_fmt_int(b + k, m, 1);
+        memcpy(b + k, "月", 3), k += 3;
+        k += zg_fmt_int(b + k, d, 1);
+        memcpy(b + k, "日", 3), k += 3;
+        if (style == ZG_CN_MIN) {
+            b[k++] = ' ';
+            k += zg_fmt_int(b + k, hh, 2);
+            memcpy(b + k, "时", 3), k += 3;
+            k += zg_fmt_int(b + k, mi, 2);
+            memcpy(b + k, "分", 3), k += 3;
+        }
+        break;
+    case ZG_COMPACT_DATE:
+    case ZG_COMPACT_TS:
+        k += zg_fmt_int(b + k, y, 4);
+        k += zg_fmt_int(b + k, m, 2);
+        k += zg_fmt_int(b + k, d, 2);
+        if (style == ZG_COMPACT_TS) {
+            k += zg_fmt_int(b + k, hh, 2);
+            k += zg_fmt_int(b + k, mi, 2);
+            k += zg_fmt_int(b + k, ss, 2);
+        }
+        break;
+    }
+    b[k] = '\0';
+    return k;
+}
+
+static bool style_has_time(int style)
+{
+    return style == ZG_ISO_TS || style == ZG_ISO_T || style == ZG_SLASH_MIN ||
+           style == ZG_CN_MIN || style == ZG_COMPACT_TS;
+}
+
+void zg_key_time(int64_t t, int style, bool timestamp, char out[24])
+{
+    int64_t days = t >= 0 ? t / ZG_DAY : -((-t + ZG_DAY - 1) / ZG_DAY);
+    if (!style_has_time(style))
+        t = days * ZG_DAY;
+    fmt_time(out, t, timestamp ? ZG_ISO_TS : ZG_ISO_DATE);
+}
+
+void zg_time(zg_writer *w, int64_t t)
+{
+    char b[64];
+    skip_const(w);
+    int n = fmt_time(b, t, w->x->cols[w->col].style);
+    zg_sn(w, b, (size_t)n);
+}
+
+void zg_day(zg_writer *w, int day)
+{
+    zg_time(w, (int64_t)day * ZG_DAY);
+}
+
+/* An impossible date (30 February) in the style of column c. */
+static int impossible_date(char *b, int style)
+{
+    int n = fmt_time(b, ZG_T(zg_days(2021, 2, 28), 10, 0), style);
+    /* replace the day 28 by 30 wherever the style printed it */
+    char *p = strstr(b, "28");
+    if (p)
+        p[0] = '3', p[1] = '0';
+    return n;
+}
+
+/* Append the committed form of the current row (fields off[a..b) as given) to dst. */
+static void serialise(zg_writer *w, zj_buf *dst, int skip_last, int replace_col,
+                      const char *repl, size_t repl_n)
+{
+    int n = w->nf - (skip_last ? 1 : 0);
+    if (w->x->format == ZG_JSONL)
+        zj_buf_putc(dst, '{');
+    for (int i = 0; i < n; i++) {
+        if (i)
+            zj_buf_putc(dst, w->x->format == ZG_JSONL ? ',' : w->x->delimiter);
+        if (i == replace_col)
+            zj_buf_append(dst, repl, repl_n);
+        else
+            zj_buf_append(dst, w->row.data + w->off[i], w->off[i + 1] - w->off[i]);
+    }
+    if (w->x->format == ZG_JSONL)
+        zj_buf_putc(dst, '}');
+    zj_buf_putc(dst, '\n');
+}
+
+static void add_bad(zg_writer *w, const char *kind)
+{
+    w->rows++;
+    w->line++;
+    w->bad_lines[w->nbad] = w->line;
+    w->bad_kinds[w->nbad] = kind;
+    w->nbad++;
+}
+
+/* Write a corrupted copy of the current row as an extra row. */
+static int write_malformed(zg_writer *w)
+{
+    int kind = w->nbad % 3;
+    if (kind == 1 && w->date_col < 0)
+        kind = 0;
+    bool jsonl = w->x->format == ZG_JSONL;
+    if (kind == 0) {
+        if (jsonl) {           /* truncated JSON: the closing brace is missing */
+            size_t at = w->out.len;
+            serialise(w, &w->out, 0, -1, NULL, 0);
+            w->out.len -= 2;
+            w->out.data[w->out.len++] = '\n';
+            w->out.data[w->out.len] = '\0';
+            (void)at;
+            add_bad(w, "truncated_json");
+        } else {               /* one field too few */
+            serialise(w, &w->out, 1, -1, NULL, 0);
+            add_bad(w, "field_count");
+        }
+    } else if (kind == 1) {
+        char d[96];
+        int n = 0;
+        if (jsonl) {
+            n = (int)strlen(w->x->cols[w->date_spec].column);
+            d[0] = '"';
+            memcpy(d + 1, w->x->cols[w->date_spec].column, (size_t)n);
+            memcpy(d + 1 + n, "\":\"", 3);
+            n += 4;
+            n += impossible_date(d + n, w->x->cols[w->date_spec].style);
+            d[n++] = '"';
+        } else
+            n = impossible_date(d, w->x->cols[w->date_spec].style);
+        serialise(w, &w->out, 0, w->date_col, d, (size_t)n);
+        add_bad(w, "impossible_date");
+    } else {
+        /* A 0xFF byte is invalid in UTF-8 and in GB18030 alike. It goes into the first
+         * field's value, past the conversion. */
+        zj_buf tmp = {0};
+        serialise(w, &tmp, 0, -1, NULL, 0);
+        size_t at = 0;
+        if (jsonl) {
+            char *q = strstr(tmp.data, "\":\"");
+            at = q ? (size_t)(q - tmp.data) + 3 : 1;
+        } else if (tmp.data[0] == '"')
+            at = 1;
+        if (flush(w)) {
+            zj_buf_free(&tmp);
+            return w->err;
+        }
+        /* convert the row, then splice the byte in at the same place */
+        zj_buf conv = {0};
+        if (w->cd) {
+            for (int part = 0; part < 2; part++) {
+                char *in = part ? tmp.data + at : tmp.data;
+                size_t inleft = part ? tmp.len - at : at;
+                zj_buf_reserve(&conv, inleft * 2 + 8);
+                char *outp = conv.data + conv.len;
+                size_t outleft = conv.cap - conv.len - 1;
+                iconv((iconv_t)w->cd, &in, &inleft, &outp, &outleft);
+                conv.len = (size_t)(outp - conv.data);
+                if (!part)
+                    zj_buf_putc(&conv, (char)0xFF);
+            }
+        } else {
+            zj_buf_append(&conv, tmp.data, at);
+            zj_buf_putc(&conv, (char)0xFF);
+            zj_buf_append(&conv, tmp.data + at, tmp.len - at);
+        }
+        write_raw(w, conv.data, conv.len);
+        zj_buf_free(&conv);
+        zj_buf_free(&tmp);
+        add_bad(w, "invalid_bytes");
+    }
+    return w->err;
+}
+
+int zg_row_end(zg_writer *w)
+{
+    if (w->err)
+        return w->err;
+    serialise(w, &w->out, 0, -1, NULL, 0);
+    w->rows++;
+    w->line++;
+    zg_rng r;
+    zg_rng_at(&r, w->g->seed, ZG_S_DIRT, ((uint64_t)(w->fileno_ + 100) << 40) + (uint64_t)w->rows);
+    if (zg_chance(&r, zg_dirt.duplicate_rows)) {
+        serialise(w, &w->out, 0, -1, NULL, 0);
+        w->rows++;
+        w->line++;
+        w->dups++;
+    }
+    if (w->rows >= w->next_bad && w->nbad < ZG_MAX_BAD - 1) {
+        write_malformed(w);
+        schedule_bad(w);
+    }
+    if (w->out.len >= FLUSH_AT)
+        flush(w);
+    return w->err;
+}
+
+int zg_writer_close(zg_writer *w, zj_error *err)
+{
+    /* CSV files end with a row whose quoted field never closes (a truncated export). */
+    if (!w->err && w->x->format == ZG_CSV && w->rows > 0 && w->nbad < ZG_MAX_BAD) {
+        zj_buf_putc(&w->out, '"');
+        zj_buf_puts(&w->out, "导出中断");
+        zj_buf_putc(&w->out, w->x->delimiter);
+        zj_buf_puts(&w->out, "未完成\n");
+        add_bad(w, "unterminated_quote");
+    }
+    flush(w);
+    int rc = ZJ_OK;
+    if (w->f && fclose(w->f) && !w->err)
+        w->err = errno ? errno : EIO;
+    w->f = NULL;
+    if (w->err)
+        rc = zj_fail(err, ZJ_EDATA, "cannot write '%s': %s", w->path, strerror(w->err));
+    if (w->cd)
+        iconv_close((iconv_t)w->cd);
+    w->cd = NULL;
+    zj_buf_free(&w->out);
+    zj_buf_free(&w->conv);
+    zj_buf_free(&w->row);
+    free(w->path);
+    w->path = NULL;
+    return rc;
+}

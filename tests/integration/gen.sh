@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# gen.sh - the synthetic province end to end: determinism, import through the shipped
+# mappings with exactly the planted rejects, truth keys present in the store, and eval on a
+# hand-built store (no leads, a matching lead, a near-miss lead, perfect and absent linking).
+. "$(dirname "$0")/lib.sh"
+G=$WORK/gen
+
+# -- determinism: the same seed twice gives byte-identical directories -----------------------
+"$ZHIJIAN" gen --seed 7 --scale tiny --out "$G" --quiet; rc=$?
+expect_eq "gen exit" 0 "$rc"
+"$ZHIJIAN" gen --seed 7 --scale tiny --out "$WORK/gen2" --quiet
+sums() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum); }
+expect_eq "same seed, same bytes" "$(sums "$G")" "$(sums "$WORK/gen2")"
+rm -rf "$WORK/gen2"
+"$ZHIJIAN" gen --seed 8 --scale tiny --out "$WORK/gen3" --quiet
+checks=$((checks + 1))
+if [ "$(sums "$G")" = "$(sums "$WORK/gen3")" ]; then
+    echo "FAIL: another seed gave the same output" >&2; failures=$((failures + 1)); fi
+rm -rf "$WORK/gen3"
+
+nfiles=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['files']))" "$G/manifest.json")
+checks=$((checks + 1))
+[ "$nfiles" -ge 15 ] || { echo "FAIL: only $nfiles export files" >&2; failures=$((failures + 1)); }
+expect_eq "a mapping beside every export" "$nfiles" "$(ls "$G"/*.mapping.yaml | wc -l | tr -d ' ')"
+
+# -- import: every file through its mapping, exactly the planted rejects ---------------------
+"$ZHIJIAN" import --max-errors -1 --json --rejects "$WORK/rej" "$G" > "$WORK/import.json"
+rc=$?
+expect_eq "import exit (planted rejects)" 1 "$rc"
+out=$(python3 - "$G/manifest.json" "$WORK/import.json" <<'PY'
+import csv, json, os, sys
+man = json.load(open(sys.argv[1]))
+res = {}
+for line in open(sys.argv[2]):
+    o = json.loads(line)
+    res[os.path.basename(o["file"])] = o
+bad = []
+for f in man["files"]:
+    r = res.get(f["file"])
+    if r is None:
+        bad.append(f"{f['file']}: not imported")
+        continue
+    got = (r["status"], r["rows_read"], r["rejected"], r["inserted"], r["updated"])
+    want = ("committed", f["rows"], f["rejected"], f["records"], 0)
+    if got != want:
+        bad.append(f"{f['file']}: status/rows/rejected/inserted/updated {got}, manifest says {want}")
+    lines = sorted(int(row["line"]) for row in csv.DictReader(open(r["rejects_file"], encoding="utf-8", errors="replace", newline=""))) if r.get("rejects_file") else []
+    want_lines = sorted(m["line"] for m in f["malformed"])
+    if lines != want_lines:
+        bad.append(f"{f['file']}: rejected lines {lines}, manifest says {want_lines}")
+print("\n".join(bad) if bad else "ok")
+PY
+)
+expect_eq "every file imports as the manifest says" ok "$out"
+
+# -- every truth record is in the store ------------------------------------------------------
+out=$(python3 - "$G/truth.jsonl" "$ZHIJIAN_DB" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+missing, codes = [], set()
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    codes.add(t["code"])
+    for r in [t["subject"]] + t["records"]:
+        n = db.execute(f'SELECT count(*) FROM "{r["table"]}" WHERE source_system = ? AND source_key = ?',
+                       (r["source_system"], r["key"])).fetchone()[0]
+        if n != 1:
+            missing.append(f'{t["code"]} {r["table"]} {r["source_system"]} {r["key"]!r}')
+print(len(codes))
+print("\n".join(missing[:5]) if missing else "ok")
+PY
+)
+expect_eq "all 32 detector codes planted" 32 "$(printf '%s\n' "$out" | head -1)"
+expect_eq "truth subjects and records exist in the store" ok "$(printf '%s\n' "$out" | tail -n +2)"
+
+# identity keys are the stored keys too (a sample of every table)
+out=$(python3 - "$G/identity.jsonl" "$ZHIJIAN_DB" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+seen, bad = {}, []
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    k = (m["table"], m["source_system"])
+    seen[k] = seen.get(k, 0) + 1
+    if seen[k] > 40:
+        continue
+    n = db.execute(f'SELECT count(*) FROM "{m["table"]}" WHERE source_system = ? AND source_key = ?',
+                   (m["source_system"], m["key"])).fetchone()[0]
+    if n != 1:
+        bad.append(f'{k} {m["key"]!r}')
+print("\n".join(bad[:5]) if bad else "ok")
+PY
+)
+expect_eq "identity keys exist in the store" ok "$out"
+
+# -- eval: nothing detected yet ---------------------------------------------------------------
+j() { printf '%s' "$out" | python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+out=$("$ZHIJIAN" eval --truth "$G" --json); rc=$?
+expect_eq "eval exit" 0 "$rc"
+expect_eq "no leads: recall 0" "0 0" "$(j '["detectors"]["CF06"]["recall"]') $(j '["detectors"]["CF06"]["found"]')"
+expect_eq "no leads: every catalog code reported" 32 "$(j '["detectors"].__len__()')"
+cf06=$(grep -c '"code":"CF06","near_miss":false' "$G/truth.jsonl")
+expect_eq "truth count" "$cf06" "$(j '["detectors"]["CF06"]["truth"]')"
+
+# -- eval: one lead on a planted CF06 case, one on its near miss -----------------------------
+lead() {  # lead CODE NEAR_MISS(true|false) FINGERPRINT
+    python3 - "$G/truth.jsonl" "$ZHIJIAN_DB" "$1" "$2" "$3" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t["code"] == sys.argv[3] and str(t["near_miss"]).lower() == sys.argv[4]:
+        s = t["subject"]
+        rid = db.execute(f'SELECT id FROM "{s["table"]}" WHERE source_system = ? AND source_key = ?',
+                         (s["source_system"], s["key"])).fetchone()[0]
+        db.execute("INSERT INTO lead (code, fingerprint, subject_table, subject_id, severity, title,"
+                   " explanation, status, first_seen_at, last_seen_at) VALUES"
+                   " (?, ?, ?, ?, 2, 't', 'e', 'new', '2021-12-31 00:00:00', '2021-12-31 00:00:00')",
+                   (sys.argv[3], sys.argv[5], s["table"], rid))
+        db.commit()
+        break
+PY
+}
+lead CF06 false fp1
+out=$("$ZHIJIAN" eval --truth "$G" --json)
+expect_eq "matching lead: precision 1" "1" "$(j '["detectors"]["CF06"]["precision"]')"
+expect_eq "matching lead: recall 1/n" "$(python3 -c "print(1/$cf06)")" "$(j '["detectors"]["CF06"]["recall"]')"
+lead CF06 true fp2
+out=$("$ZHIJIAN" eval --truth "$G" --json)
+expect_eq "near-miss lead is a false positive" "0.5 1" \
+    "$(j '["detectors"]["CF06"]["precision"]') $(j '["detectors"]["CF06"]["near_miss_hits"]')"
+
+# -- eval: linking, perfect and absent -------------------------------------------------------
+mentions() {  # mentions perfect|none
+    python3 - "$G/identity.jsonl" "$ZHIJIAN_DB" "$1" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+db.execute("DELETE FROM mention"); db.execute("DELETE FROM entity")
+ids = {}
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    row = db.execute(f'SELECT id FROM "{m["table"]}" WHERE source_system = ? AND source_key = ?',
+                     (m["source_system"], m["key"])).fetchone()
+    if not row:
+        continue
+    eid = None
+    if sys.argv[3] == "perfect":
+        if m["entity"] not in ids:
+            cur = db.execute("INSERT INTO entity (kind, created_at) VALUES (?, '2021-12-31 00:00:00')", (m["kind"],))
+            ids[m["entity"]] = cur.lastrowid
+        eid = ids[m["entity"]]
+    db.execute("INSERT OR IGNORE INTO mention (table_name, record_id, role, kind, entity_id) VALUES (?, ?, ?, ?, ?)",
+               (m["table"], row[0], m["role"], m["kind"], eid))
+db.commit()
+PY
+}
+mentions perfect
+out=$("$ZHIJIAN" eval --truth "$G" --json)
+expect_eq "perfect linking" "1 1 1 1" \
+    "$(j '["linking"]["person"]["precision"]') $(j '["linking"]["person"]["recall"]') $(j '["linking"]["enterprise"]["precision"]') $(j '["linking"]["enterprise"]["recall"]')"
+expect_match "person pairs exist" '^[1-9][0-9]*$' "$(j '["linking"]["person"]["truth"]')"
+expect_eq "noisy pairs recalled" 1 "$(j '["linking"]["person"]["recall_by_noise"]["missing_id"]["recall"]')"
+mentions none
+out=$("$ZHIJIAN" eval --truth "$G" --json)
+expect_eq "nothing linked" "0 0" "$(j '["linking"]["person"]["recall"]') $(j '["linking"]["person"]["found"]')"
+text=$("$ZHIJIAN" eval --truth "$G")
+expect_match "readable table" "CF06 +0\.500" "$text"
+
+# -- usage errors ------------------------------------------------------------------------------
+"$ZHIJIAN" gen --scale huge --out "$WORK/x" 2>/dev/null; expect_eq "bad scale" 2 "$?"
+"$ZHIJIAN" eval --truth "$WORK/nowhere" 2>/dev/null; expect_eq "missing truth" 2 "$?"
+finish
