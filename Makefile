@@ -33,7 +33,7 @@ build-fuzz/build.ninja: | deps
 demo: build
 	bash scripts/demo.sh
 
-test: deps build-asan/build.ninja build-fuzz/build.ninja
+test: deps build/build.ninja build-asan/build.ninja build-fuzz/build.ninja
 	@bash scripts/test.sh
 
 bench: build

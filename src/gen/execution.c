@@ -396,7 +396,7 @@ int zg_emit_cc_leaves(zg *g, zg_writer *w)
         zg_cc x;
         cc_subject(g, q, &x);
         for (int k = 0; k < x.nleave; k++) {
-            char no[32], reg[8];
+            char no[48], reg[8];
             snprintf(no, sizeof no, "QJ%s%d", x.subject_no, k + 1);
             zg_fmt_int(reg, g->counties[x.leave[k].dest].code, 6);
             zg_row_begin(w);

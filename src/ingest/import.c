@@ -250,7 +250,10 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
             goto done;
         size_t ncols;
         const char *const *cols = zj_row_mapper_columns(rm, &ncols);
-        if ((rc = zj_writer_open(s, m->table, cols, ncols, m->source_system, batch.id, &w, err)))
+        /* ~100 bytes a row is typical of agency exports; only the order of magnitude matters */
+        int64_t expected = zj_input_size(in) > 0 ? zj_input_size(in) / 100 : 0;
+        if ((rc = zj_writer_open(s, m->table, cols, ncols, m->source_system, batch.id, expected,
+                                 &w, err)))
             goto done;
     }
 

@@ -165,9 +165,12 @@ typedef enum zj_put_result {
 
 /* Prepare to write rows of `table` with the given domain columns (a subset of the table's,
  * validated here: an unknown column is ZJ_EUSAGE). All rows come from `source_system` and
- * belong to batch `batch_id`. */
+ * belong to batch `batch_id`. `expected_rows` (0 if unknown) is a rough size of the batch: a
+ * batch at least as large as the table, from a system with no rows in it yet, is loaded in
+ * bulk (indexes rebuilt once at the end, see store_sqlite.c). */
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
-                   const char *source_system, int64_t batch_id, zj_writer **out, zj_error *err);
+                   const char *source_system, int64_t batch_id, int64_t expected_rows,
+                   zj_writer **out, zj_error *err);
 
 /* Insert or update one record. values[i] is for columns[i] of zj_writer_open. */
 int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t src_line,

@@ -699,24 +699,28 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
     return rc;
 }
 
-/* Switch to bulk mode when the table has no rows from this source system yet: drop its
- * indexes (remembering how to rebuild them). Must run inside the batch's transaction. */
-static int bulk_begin(zj_writer *w, zj_error *err)
+/* Switch to bulk mode when the table has no rows from this source system yet and the batch
+ * is expected to be at least as large as the table (rebuilding indexes costs the table's
+ * size; inserting into them costs the batch's): drop the indexes, remembering how to rebuild
+ * them. Must run inside the batch's transaction. */
+static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
 {
     char sql[200];
     sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE source_system = ? LIMIT 1",
-             w->table->name);
+    snprintf(sql, sizeof sql, "SELECT (SELECT 1 FROM \"%s\" WHERE source_system = ? LIMIT 1),"
+             " (SELECT max(id) FROM \"%s\")", w->table->name, w->table->name);
     int rc = prepare(w->s, sql, &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, w->source_system, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
+    bool has_own = sqlite3_column_type(st, 0) != SQLITE_NULL;
+    int64_t table_rows = sqlite3_column_int64(st, 1);   /* max(id): an upper bound, cheaply */
     sqlite3_finalize(st);
-    if (step == SQLITE_ROW)
-        return ZJ_OK;              /* rows exist: incremental mode */
-    if (step != SQLITE_DONE)
+    if (step != SQLITE_ROW)
         return db_fail(w->s, err, "checking for existing rows");
+    if (has_own || (table_rows > 0 && expected_rows < table_rows))
+        return ZJ_OK;              /* incremental mode */
     if (sqlite3_get_autocommit(w->s->db))
         return ZJ_OK;              /* no transaction: dropping indexes would not be undoable */
 
@@ -763,7 +767,8 @@ int zj_writer_finish(zj_writer *w, zj_error *err)
 }
 
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
-                   const char *source_system, int64_t batch_id, zj_writer **out, zj_error *err)
+                   const char *source_system, int64_t batch_id, int64_t expected_rows,
+                   zj_writer **out, zj_error *err)
 {
     *out = NULL;
     const zj_table *t = zj_store_table(s, table);
@@ -796,7 +801,7 @@ int zj_writer_open(zj_store *s, const char *table, const char *const *columns, s
             }
         w->types[i] = c->type;
     }
-    int rc = bulk_begin(w, err);
+    int rc = bulk_begin(w, expected_rows, err);
     if (!rc)
         rc = writer_prepare(w, columns, err);
     if (rc) {

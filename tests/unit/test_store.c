@@ -106,7 +106,7 @@ static void batch(zj_store *s, const char *system, const char *const *rows, size
     assert_int_equal(zj_store_batch_start(s, &b, &id, &err), ZJ_OK);
     const char *cols[] = {"unit_code", "name"};
     zj_writer *w;
-    assert_int_equal(zj_writer_open(s, "unit", cols, 2, system, id, &w, &err), ZJ_OK);
+    assert_int_equal(zj_writer_open(s, "unit", cols, 2, system, id, 0, &w, &err), ZJ_OK);
     int ins = 0, upd = 0, same = 0;
     for (size_t i = 0; i < n; i++) {
         zj_value v[2] = {text(rows[2 * i]), text(rows[2 * i + 1])};
@@ -168,7 +168,7 @@ static void test_rollback_restores_indexes(void **state)
     assert_int_equal(zj_store_batch_start(f->s, &b, &id, &err), ZJ_OK);
     const char *cols[] = {"unit_code", "name"};
     zj_writer *w;
-    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "sysC", id, &w, &err), ZJ_OK);
+    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "sysC", id, 0, &w, &err), ZJ_OK);
     zj_value v[2] = {text("X"), text("某单位")};
     zj_put_result r;
     assert_int_equal(zj_writer_put(w, "X", 1, 2, 7, v, &r, &err), ZJ_OK);
@@ -194,11 +194,11 @@ static void test_writer_rejects_bad_columns(void **state)
     zj_error err = {0};
     zj_writer *w;
     const char *cols[] = {"unit_code", "nope"};
-    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "s", 1, &w, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "s", 1, 0, &w, &err), ZJ_EUSAGE);
     assert_string_equal(err.msg, "table 'unit' has no column 'nope'");
-    assert_int_equal(zj_writer_open(f->s, "nope", cols, 1, "s", 1, &w, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_writer_open(f->s, "nope", cols, 1, "s", 1, 0, &w, &err), ZJ_EUSAGE);
     const char *twice[] = {"name", "name"};
-    assert_int_equal(zj_writer_open(f->s, "unit", twice, 2, "s", 1, &w, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_writer_open(f->s, "unit", twice, 2, "s", 1, 0, &w, &err), ZJ_EUSAGE);
     int64_t n;
     assert_int_equal(zj_store_count_rows(f->s, "unit; DROP TABLE unit", &n, &err), ZJ_EUSAGE);
     assert_int_equal(zj_store_schema_version(f->s), zj_store_latest_version());
