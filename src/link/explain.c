@@ -18,7 +18,7 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
 {
     zj_stmt *q;
     int rc = zj_stmt_prepare(s, "SELECT kind, entity_id, name_norm, name_key, id_no, id_status,"
-                             " birth_date, sex, phone, region_code, name FROM mention WHERE id = $1",
+                             " birth_date, sex, phone, region_code, name, context FROM mention WHERE id = $1",
                              &q, err);
     if (rc)
         return rc;
@@ -31,7 +31,7 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
                              zj_stmt_text(q, 3, NULL), zj_stmt_text(q, 4, NULL),
                              zj_stmt_text(q, 5, NULL), zj_stmt_text(q, 6, NULL),
                              zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL),
-                             zj_stmt_text(q, 9, NULL)))
+                             zj_stmt_text(q, 9, NULL), zj_stmt_text(q, 11, NULL)))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
         const char *nm = zj_stmt_text(q, 10, NULL);
         snprintf(name, cap, "%s", nm ? nm : "");

@@ -50,6 +50,7 @@ typedef struct run {
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
     size_t ntf_norm, ntf_key;
     zj_fs_model fs;
+    double prior;                /* P(two random mentions are one entity), for scoring */
     int64_t *counts;             /* pattern counts (scratch) */
     edges acc;                   /* accepted and forced links */
     zj_link_kind_stats *st;
@@ -92,7 +93,7 @@ static int load(run *r)
     zj_stmt *q;
     int rc = zj_stmt_prepare(r->s,
         "SELECT id, entity_id, name_norm, name_key, id_no, id_status, birth_date, sex, phone,"
-        " region_code FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
+        " region_code, context FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
     if (rc)
         return rc;
     zj_stmt_bind_text(q, 1, r->kind_name, strlen(r->kind_name));
@@ -112,7 +113,8 @@ static int load(run *r)
                              zj_stmt_text(q, 2, NULL), zj_stmt_text(q, 3, NULL),
                              zj_stmt_text(q, 4, NULL), zj_stmt_text(q, 5, NULL),
                              zj_stmt_text(q, 6, NULL), zj_stmt_text(q, 7, NULL),
-                             zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL))) {
+                             zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL),
+                             zj_stmt_text(q, 10, NULL))) {
             zj_stmt_finalize(q);
             return zj_fail(r->err, ZJ_EDATA, "out of memory");
         }
@@ -279,6 +281,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_ID_NO: return m->id_h;
     case ZJ_BF_ID_PREFIX: return m->idprefix_h;
     case ZJ_BF_NAME_PREFIX: return m->prefix_h;
+    case ZJ_BF_ENTERPRISE: return m->context_h;
     default: return 0;
     }
 }
@@ -428,15 +431,28 @@ static int estimate(run *r)
     if (!idx)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     int64_t id_pairs = 0;
-    for (int32_t i = 1; i < k; i++)
-        if (r->m[idx[i]].id_h == r->m[idx[i - 1]].id_h) {
+    double matching_pairs = 0;       /* pairs inside groups of one trusted ID */
+    for (int32_t i = 1, run_len = 1; i <= k; i++) {
+        if (i < k && r->m[idx[i]].id_h == r->m[idx[i - 1]].id_h) {
             zj_compare(r->kind, &r->m[idx[i - 1]], &r->m[idx[i]], &r->ar, g);
             r->counts[zj_pattern_of(r->kind, g)]++;
             id_pairs++;
+            run_len++;
+        } else {
+            matching_pairs += (double)run_len * (run_len - 1) / 2;
+            run_len = 1;
         }
+    }
     free(idx);
     if (id_pairs)
         zj_model_set_m(&r->fs, r->counts);
+    /* The prior for scoring is the chance that two random mentions are one entity, measured
+     * where identity is known: among mentions with trusted IDs. (Blocking only decides which
+     * pairs are worth scoring; it must not raise their prior, or every pair that shares a
+     * common name would look like a match.) With no IDs to learn from: one match per mention. */
+    double all_pairs = (double)k * (k - 1) / 2;
+    r->prior = matching_pairs > 0 && all_pairs > 0 ? matching_pairs / all_pairs
+                                                   : 1.0 / (double)(r->n > 1 ? r->n : 2);
     /* m and lambda: EM over the candidate pairs. */
     memset(r->counts, 0, np * sizeof *r->counts);
     int rc = for_each_pair(r, count_pair, NULL, true);
@@ -453,7 +469,7 @@ static int estimate(run *r)
  * how rare the name is (term-frequency adjustment). */
 static double pair_weight(const run *r, const zj_lmention *a, const int *g)
 {
-    double w = zj_model_prior(&r->fs);
+    double w = log2(r->prior / (1 - r->prior));
     for (int f = 0; f < ZJ_MAX_FIELDS; f++) {
         if (g[f] == ZJ_MISSING || !zj_compare_nlevels(r->kind, f))
             continue;
@@ -880,8 +896,8 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         zj_stmt_bind_text(ins_param, 1, r->kind_name, strlen(r->kind_name));
         zj_stmt_bind_text(ins_param, 2, "prior", 5);
         zj_stmt_bind_text(ins_param, 3, "lambda", 6);
-        zj_stmt_bind_double(ins_param, 4, r->fs.lambda);
-        zj_stmt_bind_double(ins_param, 5, 1 - r->fs.lambda);
+        zj_stmt_bind_double(ins_param, 4, r->prior);
+        zj_stmt_bind_double(ins_param, 5, 1 - r->prior);
         if (zj_stmt_next(ins_param, r->err) < 0)
             rc = ZJ_EDATA;
     }
