@@ -85,10 +85,8 @@ int zj_docnum_parse(const char *s, size_t n, zj_docnum *out, const char **why)
         return reject(why, "document number too long");
     if (len == 0)
         return reject(why, "empty document number");
-    for (size_t i = 0, k; i < len; i += k) {
+    for (size_t i = 0; i < len; i++) {      /* folding valid UTF-8 keeps it valid */
         unsigned char c = (unsigned char)buf[i];
-        if ((k = zj_ident_u8len(buf + i, len - i)) == 0)
-            return reject(why, "invalid UTF-8");
         if (c < 0x20 || c == 0x7F || (c == 0xC2 && (unsigned char)buf[i + 1] < 0xA0))
             return reject(why, "control character in input");      /* C0, DEL, C1 */
     }

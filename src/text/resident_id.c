@@ -131,9 +131,10 @@ int zj_resident_id_parse(const char *s, size_t n, int today, zj_resident_id *out
     if (out->year * 10000 + out->month * 100 + out->day > today)
         return reject(why, "birth date in the future");
     out->region_code = num(id, 6);
-    if (!zj_region_province_known(out->region_code / 10000))
-        return reject(why, "unknown region: province code not in GB/T 2260");
+    /* One bisection when the code is current (its province then is too), two otherwise. */
     out->region_exact = zj_region_code_known(out->region_code);
+    if (!out->region_exact && !zj_region_province_known(out->region_code / 10000))
+        return reject(why, "unknown region: province code not in GB/T 2260");
     out->sex = (id[16] - '0') % 2 ? 'M' : 'F';
     return 0;
 }
