@@ -293,6 +293,9 @@ int cmd_import(int argc, char **argv)
                 rc = drc;
         }
     }
+    /* Fresh statistics for the planner once the loads are done (not per file). */
+    if (r.files > r.failed && !r.opt.dry_run && zj_store_analyze(r.store, &err) && !rc)
+        rc = cli_report(&err);
     zj_store_close(r.store);
     zj_buf_free(&rdir);
     if (rc)

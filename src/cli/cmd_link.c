@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -18,7 +19,8 @@
 #include "text/mask.h"
 
 static const char usage_text[] =
-    "usage: zhijian link [--incremental] [--rules FILE] [--db PATH] [--json] [--quiet]\n"
+    "usage: zhijian link [--incremental] [--reextract] [--rules FILE] [--db PATH] [--json]\n"
+    "                    [--quiet] [--verbose]\n"
     "   or: zhijian link blocks [--rules FILE] [--json]\n"
     "   or: zhijian link explain MENTION MENTION [--json]\n"
     "   or: zhijian link review MENTION MENTION confirm|reject|unsure --by NAME [--note TEXT]\n"
@@ -28,12 +30,15 @@ static const char usage_text[] =
     "the candidate pairs that the blocking rules propose, then constrained clustering.\n"
     "Reviewers' decisions win over the model and survive re-runs. See docs/linking.md.\n\n"
     "  --incremental   link only mentions that have no entity yet; entity ids stay stable\n"
+    "  --verbose       print each stage and how long it took\n"
+    "  --reextract     rebuild every mention from its record (normally only records of\n"
+    "                  batches imported since the last run are read)\n"
     "  --rules FILE    linking rules (default: $ZHIJIAN_RULES/linking.yaml, else\n"
     "                  ./rules/linking.yaml, else the built-in defaults)\n";
 
 typedef struct opts {
     const char *db, *rules, *by, *note;
-    bool incremental, json, quiet, unmask;
+    bool incremental, json, quiet, unmask, verbose, reextract;
     int argc;
     char **argv;    /* positional arguments */
 } opts;
@@ -44,7 +49,9 @@ static int parse(int argc, char **argv, opts *o)
         {"db", required_argument, NULL, 'd'},      {"rules", required_argument, NULL, 'r'},
         {"by", required_argument, NULL, 'b'},      {"note", required_argument, NULL, 'n'},
         {"incremental", no_argument, NULL, 'i'},   {"json", no_argument, NULL, 'j'},
+        {"reextract", no_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'},         {"unmask", no_argument, NULL, 'u'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     int c;
@@ -56,9 +63,11 @@ static int parse(int argc, char **argv, opts *o)
         case 'b': o->by = optarg; break;
         case 'n': o->note = optarg; break;
         case 'i': o->incremental = true; break;
+        case 'R': o->reextract = true; break;
         case 'j': o->json = true; break;
         case 'q': o->quiet = true; break;
         case 'u': o->unmask = true; break;
+        case 'v': o->verbose = true; break;
         case 'h': fputs(usage_text, stdout); return -1;
         default: return ZJ_EUSAGE;
         }
@@ -104,6 +113,22 @@ static void progress(const char *what, void *ctx)
     fflush(stderr);
 }
 
+/* --verbose: one line per stage with the time the previous stage took. */
+static void progress_verbose(const char *what, void *ctx)
+{
+    double *last = ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    if (*last > 0)
+        fprintf(stderr, "  (%.2f s)\n", t - *last);
+    *last = t;
+    fprintf(stderr, "zhijian link: %s", what);
+    if (!strcmp(what, "done"))
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
 static void kind_json(cJSON *o, const char *name, const zj_link_kind_stats *k)
 {
     cJSON *j = cJSON_AddObjectToObject(o, name);
@@ -138,10 +163,15 @@ static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
     zj_namer *nm = zj_namer_new(&err);
     if (!nm)
         return cli_report(&err);
-    zj_link_options lo = {.incremental = o->incremental, .config = cfg};
-    bool tty = !o->quiet && !o->json && isatty(2);
+    zj_link_options lo = {.incremental = o->incremental, .reextract = o->reextract, .config = cfg};
+    bool tty = !o->quiet && !o->json && !o->verbose && isatty(2);
+    double last = 0;
     if (tty)
         lo.progress = progress;
+    if (o->verbose) {
+        lo.progress = progress_verbose;
+        lo.progress_ctx = &last;
+    }
     zj_link_stats st;
     int rc = zj_link_run(s, nm, &lo, &st, &err);
     zj_namer_free(nm);

@@ -79,6 +79,9 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
     m->id_off = zj_arena_add(a, idt, strlen(idt));
     if (m->norm_off == (uint32_t)-1 || m->key_off == (uint32_t)-1 || m->id_off == (uint32_t)-1)
         return -1;
+    size_t nl = strlen(norm), kl = strlen(key);
+    m->norm_len = (uint16_t)(nl < 65535 ? nl : 65535);
+    m->key_len = (uint16_t)(kl < 65535 ? kl : 65535);
     if (*norm) {
         m->norm_h = h(norm, strlen(norm));
         m->norm_chars = (uint16_t)utf8_chars(norm);
@@ -202,12 +205,12 @@ static int name_level(zj_kind kind, const zj_lmention *a, const zj_lmention *b,
     if (a->key_h && a->key_h == b->key_h)
         return 2;
     const char *ka = ar->data + a->key_off, *kb = ar->data + b->key_off;
-    double jw = zj_jaro_winkler(ka, strlen(ka), kb, strlen(kb));
+    double jw = zj_jaro_winkler(ka, a->key_len, kb, b->key_len);
     if (jw >= (kind == ZJ_KIND_PERSON ? 0.9 : 0.92))
         return 1;
     if (kind == ZJ_KIND_PERSON && a->norm_chars == b->norm_chars && a->norm_chars >= 2) {
         const char *na = ar->data + a->norm_off, *nb = ar->data + b->norm_off;
-        if (zj_edit_distance(na, strlen(na), nb, strlen(nb)) == 1)
+        if (zj_edit_distance(na, a->norm_len, nb, b->norm_len) == 1)
             return 1;
     }
     return 0;

@@ -36,6 +36,7 @@ typedef struct zj_lmention {
     uint64_t context_h;      /* the enterprise a person is named for (credit code) */
     uint32_t norm_off, key_off, id_off;   /* NUL-terminated strings in the arena */
     uint16_t norm_chars;     /* code points in the simplified name */
+    uint16_t norm_len, key_len;   /* bytes */
     int32_t birth;           /* YYYYMMDD, 0 unknown */
     int32_t region;          /* 6-digit region code, 0 unknown */
     char sex;                /* 'M', 'F', 0 */

@@ -18,7 +18,10 @@
 #include "link/mentions.h"
 #include "link/model.h"
 
-#define RANDOM_PAIRS 2000000     /* sample size for estimating u */
+/* Sample size for estimating u. Levels that random pairs almost never reach (an exact name,
+ * the same phone) get their u from term frequencies or smoothing anyway; 300k pairs pin the
+ * common levels to well under 1% and cost a fraction of a second. */
+#define RANDOM_PAIRS 300000
 
 typedef struct edge {
     int32_t a, b;
@@ -52,6 +55,9 @@ typedef struct run {
     zj_fs_model fs;
     double prior;                /* P(two random mentions are one entity), for scoring */
     double per_entity;           /* mentions per identified entity, for term frequencies */
+    int32_t *trusted;            /* mentions with a trusted ID, equal IDs adjacent (after the
+                                    conflict check) */
+    int32_t ntrusted;
     int64_t *counts;             /* pattern counts (scratch) */
     edges acc;                   /* accepted and forced links */
     zj_link_kind_stats *st;
@@ -272,16 +278,12 @@ static int build_tf(run *r, bool key, tf_entry **out, size_t *nout)
 /* Average mentions per identified entity (trusted mentions / distinct trusted IDs). */
 static double mentions_per_entity(const run *r)
 {
-    int32_t k;
-    int32_t *idx = trusted_by_id((run *)r, &k);
-    if (!idx || k == 0) {
-        free(idx);
+    int32_t k = r->ntrusted, *idx = r->trusted;
+    if (k == 0)
         return 1.0;
-    }
     int32_t distinct = 1;
     for (int32_t i = 1; i < k; i++)
         distinct += r->m[idx[i]].id_h != r->m[idx[i - 1]].id_h;
-    free(idx);
     return (double)k / distinct;
 }
 
@@ -462,10 +464,7 @@ static int estimate(run *r)
     zj_model_set_u(&r->fs, r->counts);
     /* m, first guess: pairs that share a trusted ID are matches. */
     memset(r->counts, 0, np * sizeof *r->counts);
-    int32_t k;
-    int32_t *idx = trusted_by_id(r, &k);
-    if (!idx)
-        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int32_t k = r->ntrusted, *idx = r->trusted;
     int64_t id_pairs = 0;
     double matching_pairs = 0;       /* pairs inside groups of one trusted ID */
     for (int32_t i = 1, run_len = 1; i <= k; i++) {
@@ -479,7 +478,6 @@ static int estimate(run *r)
             run_len = 1;
         }
     }
-    free(idx);
     if (id_pairs)
         zj_model_set_m(&r->fs, r->counts);
     /* The prior for scoring is the chance that two random mentions are one entity, measured
@@ -687,20 +685,17 @@ static int cluster(run *r, zj_clusters *c, edges *used)
         zj_stmt_finalize(q);
     }
     /* Trusted IDs. */
-    int32_t k = 0, *idx = rc ? NULL : trusted_by_id(r, &k);
-    if (!rc && !idx)
-        rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int32_t k = r->ntrusted, *idx = r->trusted;
     for (int32_t i = 1; !rc && i < k; i++) {
         int32_t a = idx[i - 1], b = idx[i];
         if (r->m[a].id_h != r->m[b].id_h)
             continue;
         if (!zj_clusters_can_merge(c, a, b))
             continue;
-        int mg = zj_clusters_merge(c, a, b);
-        if (mg < 0 || (mg == 1 && push_edge(used, a, b, INFINITY, 'i')))
+        /* Not kept in link_edge: an equal trusted ID explains itself. */
+        if (zj_clusters_merge(c, a, b) < 0)
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
-    free(idx);
     /* Scored pairs, strongest first. */
     if (!rc && r->acc.n)
         qsort(r->acc.e, r->acc.n, sizeof *r->acc.e, edge_by_weight);
@@ -795,22 +790,57 @@ static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
     return ZJ_OK;
 }
 
+/* Point each mention whose entity changed at its new entity. Set-based: the changes go to a
+ * temporary table and one UPDATE ... FROM applies them; when most mentions change (a first
+ * run) the entity index is dropped and rebuilt around it. */
+static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
+{
+    int rc = zj_store_exec(r->s, "CREATE TEMP TABLE IF NOT EXISTS link_assign ("
+                                 " mention_id INTEGER PRIMARY KEY, entity_id INTEGER NOT NULL);"
+                                 "DELETE FROM link_assign", r->err);
+    zj_stmt *ins = NULL;
+    if (!rc)
+        rc = zj_stmt_prepare(r->s, "INSERT INTO link_assign VALUES ($1, $2)", &ins, r->err);
+    int64_t changed = 0;
+    for (int32_t i = 0; !rc && i < r->n; i++) {
+        int64_t e = root_entity[zj_cluster_find(c, i)];
+        if (e == r->m[i].entity)
+            continue;
+        zj_stmt_bind_int(ins, 1, r->m[i].id);
+        zj_stmt_bind_int(ins, 2, e);
+        if (zj_stmt_next(ins, r->err) < 0)
+            rc = ZJ_EDATA;
+        zj_stmt_reset(ins);
+        changed++;
+    }
+    zj_stmt_finalize(ins);
+    if (rc || !changed)
+        return rc;
+    bool many = changed > r->n / 4;
+    if (many)
+        rc = zj_store_exec(r->s, "DROP INDEX mention_entity", r->err);
+    if (!rc)
+        rc = zj_store_exec(r->s, "UPDATE mention SET entity_id = a.entity_id FROM link_assign a"
+                                 " WHERE a.mention_id = mention.id", r->err);
+    if (!rc && many)
+        rc = zj_store_exec(r->s, "CREATE INDEX mention_entity ON mention(entity_id)", r->err);
+    return rc;
+}
+
 static int write_results(run *r, zj_clusters *c, const edges *used)
 {
     int64_t *root_entity = calloc((size_t)r->n + 1, sizeof *root_entity);
     if (!root_entity)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     int rc = assign_entities(r, c, root_entity);
-    zj_stmt *new_ent = NULL, *upd_ent = NULL, *upd_m = NULL, *ins_edge = NULL, *ins_param = NULL;
+    zj_stmt *new_ent = NULL, *upd_ent = NULL, *ins_edge = NULL, *ins_param = NULL;
     if (!rc)
         rc = zj_stmt_prepare(r->s, "INSERT INTO entity (kind, name, id_no, created_at)"
                              " VALUES ($1, $2, $3, CURRENT_TIMESTAMP)", &new_ent, r->err);
     if (!rc)
         rc = zj_stmt_prepare(r->s, "UPDATE entity SET name = $1, id_no = $2 WHERE id = $3",
                              &upd_ent, r->err);
-    if (!rc)
-        rc = zj_stmt_prepare(r->s, "UPDATE mention SET entity_id = $1 WHERE id = $2", &upd_m,
-                             r->err);
+
     /* Representative per cluster: a member with a trusted ID if any, else the first. */
     int32_t *rep = malloc(((size_t)r->n + 1) * sizeof *rep);
     if (!rc && !rep)
@@ -822,8 +852,20 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         if (rep[root] < 0 || (!r->m[rep[root]].id_trusted && r->m[i].id_trusted))
             rep[root] = i;
     }
+    /* A cluster whose members all kept their entity needs no entity update. */
+    bool *changed = rc ? NULL : calloc((size_t)r->n + 1, sizeof *changed);
+    if (!rc && !changed)
+        rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int32_t i = 0; !rc && i < r->n; i++) {
+        int32_t root = zj_cluster_find(c, i);
+        if (!root_entity[root] || r->m[i].entity != root_entity[root])
+            changed[root] = true;
+    }
     for (int32_t root = 0; !rc && root < r->n; root++) {
         if (rep[root] < 0)
+            continue;
+        r->st->entities++;
+        if (!changed[root])
             continue;
         const zj_lmention *m = &r->m[rep[root]];
         const char *name = r->ar.data + m->norm_off, *id = r->ar.data + m->id_off;
@@ -848,19 +890,11 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
             root_entity[root] = zj_store_last_insert_id(r->s);
             r->st->entities_new++;
         }
-        r->st->entities++;
     }
-    for (int32_t i = 0; !rc && i < r->n; i++) {
-        int64_t e = root_entity[zj_cluster_find(c, i)];
-        if (e == r->m[i].entity)
-            continue;
-        zj_stmt_bind_int(upd_m, 1, e);
-        zj_stmt_bind_int(upd_m, 2, r->m[i].id);
-        if (zj_stmt_next(upd_m, r->err) < 0)
-            rc = ZJ_EDATA;
-        zj_stmt_reset(upd_m);
-    }
+    free(changed);
     free(rep);
+    if (!rc)
+        rc = write_assignments(r, c, root_entity);
     /* Entities left without mentions are gone. */
     if (!rc) {
         zj_stmt *del;
@@ -895,8 +929,7 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
             zj_stmt_bind_null(ins_edge, 3);
         else
             zj_stmt_bind_double(ins_edge, 3, e->weight);
-        const char *why = e->reason == 'i' ? (r->kind == ZJ_KIND_PERSON ? "id" : "uscc")
-                          : e->reason == 'd' ? "decision" : "score";
+        const char *why = e->reason == 'd' ? "decision" : "score";
         zj_stmt_bind_text(ins_edge, 4, why, strlen(why));
         if (zj_stmt_next(ins_edge, r->err) < 0)
             rc = ZJ_EDATA;
@@ -949,7 +982,6 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
     }
     zj_stmt_finalize(new_ent);
     zj_stmt_finalize(upd_ent);
-    zj_stmt_finalize(upd_m);
     zj_stmt_finalize(ins_edge);
     zj_stmt_finalize(ins_param);
     free(root_entity);
@@ -970,6 +1002,7 @@ static void free_run(run *r)
     free(r->tf_key);
     free(r->counts);
     free(r->acc.e);
+    free(r->trusted);
 }
 
 static int setup_run(run *r)
@@ -986,12 +1019,23 @@ static int setup_run(run *r)
     return build_blocks(r);
 }
 
-static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg, bool incremental,
-                     zj_link_kind_stats *st, zj_error *err)
+static void stage(const zj_link_options *opt, const char *kind, const char *what)
+{
+    if (!opt->progress)
+        return;
+    char msg[96];
+    snprintf(msg, sizeof msg, "%s: %s", kind, what);
+    opt->progress(msg, opt->progress_ctx);
+}
+
+static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
+                     const zj_link_options *opt, zj_link_kind_stats *st, zj_error *err)
 {
     double t0 = now();
+    bool incremental = opt->incremental;
     run r = {.s = s, .kind = kind, .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise",
              .cfg = cfg, .incremental = incremental, .st = st, .err = err};
+    stage(opt, r.kind_name, "loading mentions and blocking keys");
     int rc = setup_run(&r);
     if (!rc && !incremental) {
         zj_stmt *del;
@@ -1004,9 +1048,12 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg, 
         }
     }
     if (!rc)
+        stage(opt, r.kind_name, "checking trusted IDs");
+    if (!rc)
         rc = check_conflicts(&r);
-    for (int32_t i = 0; !rc && i < r.n; i++)
-        st->with_id += r.m[i].id_trusted;
+    if (!rc && !(r.trusted = trusted_by_id(&r, &r.ntrusted)))
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    st->with_id = r.ntrusted;
     /* term frequencies count trusted IDs, so they come after the conflict check */
     if (!rc && (build_tf(&r, false, &r.tf_norm, &r.ntf_norm) ||
                 build_tf(&r, true, &r.tf_key, &r.ntf_key)))
@@ -1014,7 +1061,11 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg, 
     if (!rc)
         r.per_entity = mentions_per_entity(&r);
     if (!rc)
+        stage(opt, r.kind_name, "estimating the model (u from random pairs, m by EM)");
+    if (!rc)
         rc = estimate(&r);
+    if (!rc)
+        stage(opt, r.kind_name, "scoring candidate pairs");
     if (!rc)
         rc = for_each_pair(&r, score_pair, NULL, false);
     if (!rc)
@@ -1022,7 +1073,11 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg, 
     zj_clusters c = {0};
     edges used = {0};
     if (!rc)
+        stage(opt, r.kind_name, "clustering");
+    if (!rc)
         rc = cluster(&r, &c, &used);
+    if (!rc)
+        stage(opt, r.kind_name, "writing entities");
     if (!rc)
         rc = write_results(&r, &c, &used);
     zj_clusters_free(&c);
@@ -1049,24 +1104,31 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
     zj_mention_stats ms;
     if (opt->progress)
         opt->progress("extracting mentions", opt->progress_ctx);
-    rc = zj_mentions_extract(s, nm, opt->incremental, &ms, err);
+    rc = zj_mentions_extract(s, nm, opt->reextract, &ms, err);
+    if (!rc && opt->progress)
+        opt->progress("analyzing the store", opt->progress_ctx);
+    if (!rc)
+        rc = zj_store_analyze(s, err);   /* the mention table may have just grown a lot */
     if (!rc && opt->progress)
         opt->progress("resolving persons", opt->progress_ctx);
     if (!rc)
-        rc = link_kind(s, ZJ_KIND_PERSON, &cfg->person, opt->incremental, &stats->person, err);
+        rc = link_kind(s, ZJ_KIND_PERSON, &cfg->person, opt, &stats->person, err);
     if (!rc && opt->progress)
         opt->progress("resolving enterprises", opt->progress_ctx);
     if (!rc)
-        rc = link_kind(s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, opt->incremental,
-                       &stats->enterprise, err);
+        rc = link_kind(s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, opt, &stats->enterprise, err);
     if (!rc && opt->progress)
         opt->progress("building the relations graph", opt->progress_ctx);
     if (!rc)
         rc = zj_relations_build(s, &stats->relations, err);
+    if (!rc && opt->progress)
+        opt->progress("committing", opt->progress_ctx);
     if (!rc)
         rc = zj_store_commit(s, err);
     if (rc)
         zj_store_rollback(s, NULL);
+    if (!rc && opt->progress)
+        opt->progress("done", opt->progress_ctx);
     stats->seconds = now() - t0;
     return rc;
 }

@@ -50,6 +50,7 @@ typedef struct zj_link_stats {
 
 typedef struct zj_link_options {
     bool incremental;                /* link only mentions without an entity */
+    bool reextract;                  /* rebuild every mention, not only those of new batches */
     const zj_link_config *config;    /* NULL: built-in defaults */
     /* Progress for people watching a long run; may be NULL. */
     void (*progress)(const char *what, void *ctx);

@@ -68,7 +68,7 @@ static void select_col(zj_buf *b, const char *col)
         zj_buf_puts(b, ", NULL");
 }
 
-static int build_select(const mention_spec *sp, bool only_new, zj_buf *b)
+static int build_select(const mention_spec *sp, zj_buf *b)
 {
     zj_buf_puts(b, "SELECT t.id");
     select_col(b, sp->name);
@@ -81,11 +81,7 @@ static int build_select(const mention_spec *sp, bool only_new, zj_buf *b)
     select_col(b, sp->kind_col);
     select_col(b, sp->uscc);
     select_col(b, sp->context);
-    zj_buf_printf(b, " FROM \"%s\" t", sp->table);
-    if (only_new)
-        zj_buf_printf(b, " WHERE NOT EXISTS (SELECT 1 FROM mention m WHERE m.table_name = '%s'"
-                         " AND m.record_id = t.id AND m.role = '%s')", sp->table, sp->role);
-    zj_buf_puts(b, " ORDER BY t.id");
+    zj_buf_printf(b, " FROM \"%s\" t WHERE t.batch_id > $1 ORDER BY t.id", sp->table);
     return b->data ? ZJ_OK : -1;
 }
 
@@ -111,10 +107,11 @@ static char parse_sex(const char *s, size_t n)
     return 0;
 }
 
+/* Every value bound here lives until the statement has run and been reset. */
 static void bind_opt(zj_stmt *st, int i, const char *p, size_t n)
 {
     if (p && n)
-        zj_stmt_bind_text(st, i, p, n);
+        zj_stmt_bind_text_ref(st, i, p, n);
     else
         zj_stmt_bind_null(st, i);
 }
@@ -201,31 +198,31 @@ static int write_mention(zj_store *s, zj_namer *nm, zj_stmt *q, zj_stmt *up,
             snprintf(phone_norm, sizeof phone_norm, "%s", ph.normalized);
     }
 
-    zj_stmt_bind_text(up, 1, sp->table, strlen(sp->table));
+    zj_stmt_bind_text_ref(up, 1, sp->table, strlen(sp->table));
     zj_stmt_bind_int(up, 2, zj_stmt_int(q, 0));
-    zj_stmt_bind_text(up, 3, sp->role, strlen(sp->role));
-    zj_stmt_bind_text(up, 4, kind, strlen(kind));
+    zj_stmt_bind_text_ref(up, 3, sp->role, strlen(sp->role));
+    zj_stmt_bind_text_ref(up, 4, kind, strlen(kind));
     bind_opt(up, 5, name, name_len);
     if (idnorm[0])
-        zj_stmt_bind_text(up, 6, idnorm, 18);
+        zj_stmt_bind_text_ref(up, 6, idnorm, 18);
     else
         bind_opt(up, 6, id, id_len);
     bind_opt(up, 7, birth_out, birth_out_len);
     if (sex)
-        zj_stmt_bind_text(up, 8, &sex, 1);
+        zj_stmt_bind_text_ref(up, 8, &sex, 1);
     else
         zj_stmt_bind_null(up, 8);
     bind_opt(up, 9, phone_norm, strlen(phone_norm));
     bind_opt(up, 10, region_out, region_out_len);
     bind_opt(up, 11, norm, strlen(norm));
     bind_opt(up, 12, key, strlen(key));
-    zj_stmt_bind_text(up, 13, status, strlen(status));
+    zj_stmt_bind_text_ref(up, 13, status, strlen(status));
     bind_opt(up, 14, addr, addr_len);
     size_t ctx_len;
     const char *ctx = zj_stmt_text(q, C_CONTEXT, &ctx_len);
     zj_uscc cu;
     if (ctx && ctx_len && zj_uscc_parse(ctx, ctx_len, &cu, &why) == 0)
-        zj_stmt_bind_text(up, 15, cu.code, 18);
+        zj_stmt_bind_text_ref(up, 15, cu.code, 18);
     else
         bind_opt(up, 15, ctx, ctx_len);
     int rc = zj_stmt_next(up, err);
@@ -234,23 +231,54 @@ static int write_mention(zj_store *s, zj_namer *nm, zj_stmt *q, zj_stmt *up,
     return rc < 0 ? ZJ_EDATA : 1;
 }
 
-int zj_mentions_extract(zj_store *s, zj_namer *nm, bool only_new, zj_mention_stats *stats,
+static int64_t scalar(zj_store *s, const char *sql, zj_error *err, int *rc)
+{
+    zj_stmt *q;
+    if ((*rc = zj_stmt_prepare(s, sql, &q, err)))
+        return 0;
+    int step = zj_stmt_next(q, err);
+    int64_t v = step == 1 ? zj_stmt_int(q, 0) : 0;
+    if (step < 0)
+        *rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    return v;
+}
+
+/* Indexes on mention other than its unique key: dropped while a first extraction fills an
+ * empty table, rebuilt after (one sort instead of millions of index insertions). */
+static const char drop_indexes[] = "DROP INDEX mention_entity; DROP INDEX mention_id_no";
+static const char create_indexes[] =
+    "CREATE INDEX mention_entity ON mention(entity_id);"
+    "CREATE INDEX mention_id_no ON mention(id_no)";
+
+int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *stats,
                         zj_error *err)
 {
     memset(stats, 0, sizeof *stats);
+    int rc = ZJ_OK;
+    int64_t watermark = all ? 0 : scalar(s, "SELECT coalesce(max(value), 0) FROM link_state"
+                                            " WHERE name = 'extracted_batch'", err, &rc);
+    int64_t newest = rc ? 0 : scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
+    bool empty = !rc && scalar(s, "SELECT count(*) FROM (SELECT 1 FROM mention LIMIT 1)", err,
+                               &rc) == 0;
+    if (!rc && empty)
+        rc = zj_store_exec(s, drop_indexes, err);
     zj_stmt *up = NULL;
-    int rc = zj_stmt_prepare(s, upsert_sql, &up, err);
+    if (!rc)
+        rc = zj_stmt_prepare(s, upsert_sql, &up, err);
     for (size_t i = 0; !rc && i < sizeof specs / sizeof specs[0]; i++) {
         const mention_spec *sp = &specs[i];
         if (!zj_store_table(s, sp->table))
             continue;
         zj_buf sql = {0};
         zj_stmt *q = NULL;
-        if (build_select(sp, only_new, &sql))
+        if (build_select(sp, &sql))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
         else
             rc = zj_stmt_prepare(s, sql.data, &q, err);
         zj_buf_free(&sql);
+        if (!rc)
+            zj_stmt_bind_int(q, 1, watermark);
         int step;
         while (!rc && (step = zj_stmt_next(q, err)) == 1) {
             stats->records++;
@@ -269,5 +297,17 @@ int zj_mentions_extract(zj_store *s, zj_namer *nm, bool only_new, zj_mention_sta
             zj_error_prefix(err, "extracting mentions from %s.%s: ", sp->table, sp->role);
     }
     zj_stmt_finalize(up);
+    if (!rc && empty)
+        rc = zj_store_exec(s, create_indexes, err);
+    if (!rc) {
+        zj_stmt *st;
+        rc = zj_stmt_prepare(s, "INSERT INTO link_state (name, value) VALUES ('extracted_batch', $1)"
+                             " ON CONFLICT (name) DO UPDATE SET value = excluded.value", &st, err);
+        if (!rc) {
+            zj_stmt_bind_int(st, 1, newest);
+            rc = zj_stmt_next(st, err) < 0 ? ZJ_EDATA : ZJ_OK;
+            zj_stmt_finalize(st);
+        }
+    }
     return rc;
 }

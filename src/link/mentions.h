@@ -23,10 +23,11 @@ typedef struct zj_mention_stats {
     int64_t skipped;      /* records naming nobody (no name and no identifier) */
 } zj_mention_stats;
 
-/* Extract mentions. With `only_new`, only records that have no mention yet are read (an
- * incremental run); otherwise every record is read and existing mentions are refreshed in
- * place (their ids and entity assignments are kept). Runs in the caller's transaction. */
-int zj_mentions_extract(zj_store *s, zj_namer *nm, bool only_new, zj_mention_stats *stats,
+/* Extract mentions from the records written since the last extraction (import batches newer
+ * than the watermark kept in link_state; an updated record carries its new batch), or from
+ * every record when `all` is set. Existing mentions are refreshed in place: their ids and
+ * entity assignments are kept. Runs in the caller's transaction. */
+int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *stats,
                         zj_error *err);
 
 #endif

@@ -481,12 +481,13 @@ static const char m0003_linking[] =
     "  m REAL NOT NULL,\n"
     "  u REAL NOT NULL,\n"
     "  PRIMARY KEY (kind, field, level));\n"
-    /* The links that formed each entity (a spanning forest), with why. */
+    /* The links that formed each entity beyond equal trusted IDs (which explain themselves):
+     * scored pairs and reviewers' confirmations. */
     "CREATE TABLE link_edge (\n"
     "  mention_a INTEGER NOT NULL,\n"
     "  mention_b INTEGER NOT NULL,\n"
     "  weight REAL,\n"
-    "  reason TEXT NOT NULL,\n"            /* id|uscc|decision|score */
+    "  reason TEXT NOT NULL,\n"            /* decision|score */
     "  PRIMARY KEY (mention_a, mention_b));\n"
     /* Relations graph for detectors: officer -> relative, person -> enterprise role,
      * party -> case. src and dst are entities, or dst a record (cases). */
@@ -503,6 +504,11 @@ static const char m0003_linking[] =
     "  end_date DATE,\n"
     "  source_table TEXT NOT NULL,\n"
     "  source_record INTEGER NOT NULL);\n"
+    /* Small facts the linker keeps between runs, e.g. the last import batch whose records
+     * have been turned into mentions (so a re-run reads only what is new or changed). */
+    "CREATE TABLE link_state (\n"
+    "  name TEXT PRIMARY KEY,\n"
+    "  value INTEGER NOT NULL);\n"
     "CREATE INDEX relation_src ON relation(src_entity, kind);\n"
     "CREATE INDEX relation_dst ON relation(dst_entity, kind);\n"
     "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record);\n";

@@ -17,6 +17,8 @@
  * old values and provenance are kept in record_version and the canonical row is updated.
  *
  * Errors: functions return ZJ_OK or ZJ_EDATA/ZJ_EUSAGE with `err` set; none prints or exits.
+ * Threads: a zj_store handle (one connection) is used by one thread at a time; threads that
+ * work in parallel open their own handles.
  */
 #ifndef ZJ_STORE_H
 #define ZJ_STORE_H
@@ -196,6 +198,9 @@ int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err);
 void zj_stmt_bind_int(zj_stmt *st, int i, int64_t v);
 void zj_stmt_bind_double(zj_stmt *st, int i, double v);
 void zj_stmt_bind_text(zj_stmt *st, int i, const char *p, size_t n);   /* copied */
+/* Not copied: the bytes must stay unchanged until the statement is reset (a hot-path saving
+ * of one allocation and copy per value). */
+void zj_stmt_bind_text_ref(zj_stmt *st, int i, const char *p, size_t n);
 void zj_stmt_bind_null(zj_stmt *st, int i);
 /* Run the statement or fetch its next row: 1 = a row is available, 0 = done, -1 = error
  * (err set). */
@@ -208,6 +213,10 @@ void zj_stmt_reset(zj_stmt *st);                  /* ready to bind and run again
 void zj_stmt_finalize(zj_stmt *st);               /* NULL is allowed */
 int64_t zj_store_last_insert_id(zj_store *s);
 int64_t zj_store_changes(zj_store *s);            /* rows changed by the last statement */
+/* Refresh the query planner's statistics (after large loads), so joins pick their indexes.
+ * Bounded work: samples each index rather than reading it whole. */
+int zj_store_analyze(zj_store *s, zj_error *err);
+
 /* Run one or more statements without results. */
 int zj_store_exec(zj_store *s, const char *sql, zj_error *err);
 

@@ -68,7 +68,7 @@ static const char *const provenance_columns[] = {
 static const char *const internal_tables[] = {
     "import_batch", "import_reject", "record_version", "schema_migration",
     "entity", "mention", "lead", "lead_evidence",
-    "link_conflict", "link_decision", "link_param", "link_edge", "relation",
+    "link_conflict", "link_decision", "link_param", "link_edge", "relation", "link_state",
 };
 
 const char *zj_type_name(zj_type t)
@@ -269,7 +269,7 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
     zj_store *s = calloc(1, sizeof *s);
     if (!s)
         return zj_fail(err, ZJ_EDATA, "out of memory");
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "cannot open store '%s': %s", path,
                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -1003,6 +1003,14 @@ void zj_stmt_bind_int(zj_stmt *q, int i, int64_t v) { sqlite3_bind_int64(q->st, 
 void zj_stmt_bind_double(zj_stmt *q, int i, double v) { sqlite3_bind_double(q->st, i, v); }
 void zj_stmt_bind_null(zj_stmt *q, int i) { sqlite3_bind_null(q->st, i); }
 
+void zj_stmt_bind_text_ref(zj_stmt *q, int i, const char *p, size_t n)
+{
+    if (p)
+        sqlite3_bind_text(q->st, i, p, (int)n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q->st, i);
+}
+
 void zj_stmt_bind_text(zj_stmt *q, int i, const char *p, size_t n)
 {
     if (p)
@@ -1051,3 +1059,10 @@ void zj_stmt_finalize(zj_stmt *q)
 int64_t zj_store_last_insert_id(zj_store *s) { return sqlite3_last_insert_rowid(s->db); }
 int64_t zj_store_changes(zj_store *s) { return sqlite3_changes64(s->db); }
 int zj_store_exec(zj_store *s, const char *sql, zj_error *err) { return exec(s, sql, err); }
+
+int zj_store_analyze(zj_store *s, zj_error *err)
+{
+    /* analysis_limit: look at about this many rows per index - enough for the planner's
+     * choices, and fast on tables of tens of millions of rows. */
+    return exec(s, "PRAGMA analysis_limit = 2000; ANALYZE", err);
+}
