@@ -136,27 +136,45 @@ static int run(zg *g, zj_error *err)
                                 "  \"scale\": \"%s\",\n  \"today\": \"2021-12-31\",\n"
                                 "  \"span\": [\"2019-01-01\", \"2021-12-31\"],\n  \"files\": [",
                   (unsigned long long)g->seed, zj_gen_scale_name(g->scale_id));
-    for (int i = 0; i < zg_export_count; i++) {
-        const zg_export *x = zg_export_list[i].x;
-        zg_writer w;
-        if ((rc = zg_write_mapping(g, x, err)) || (rc = zg_writer_open(g, &w, x, i + 1, err)))
+    for (int i = 0; i < zg_export_count;) {
+        /* one export, or a group written in one pass (consecutive entries of the list) */
+        int n = 1;
+        int grp = zg_export_list[i].group;
+        while (grp && i + n < zg_export_count && zg_export_list[i + n].group == grp)
+            n++;
+        zg_writer w[12];
+        zg_writer *wp[12];
+        int opened = 0;
+        for (int k = 0; k < n && !rc; k++) {
+            const zg_export *x = zg_export_list[i + k].x;
+            if (!(rc = zg_write_mapping(g, x, err)) &&
+                !(rc = zg_writer_open(g, &w[k], x, i + k + 1, err)))
+                wp[opened++] = &w[k];
+        }
+        if (!rc)
+            rc = grp ? zg_group_emit[grp](g, wp) : zg_export_list[i].emit(g, &w[0]);
+        if (rc && !err->msg[0])
+            zj_fail(err, ZJ_EDATA, "cannot write '%s'", g->dir);
+        for (int k = 0; k < opened; k++) {
+            int crc = zg_writer_close(&w[k], rc ? NULL : err);
+            if (crc && !rc)
+                rc = crc;
+        }
+        if (rc)
             return rc;
-        rc = zg_export_list[i].emit(g, &w);
-        int crc = zg_writer_close(&w, err);
-        if (rc && !crc)
-            crc = zj_fail(err, ZJ_EDATA, "cannot write '%s/%s'", g->dir, x->file);
-        if (crc)
-            return crc;
         if (ferror(g->identity))
             return zj_fail(err, ZJ_EDATA, "cannot write '%s/identity.jsonl'", g->dir);
-        manifest_file(g, &w, i == 0);
-        g->sum->files++;
-        g->sum->records += w.rows;
-        g->sum->bytes += w.bytes;
-        if (g->opt->on_file) {
-            zj_gen_file_stat st = {x->file, x->table, w.rows};
-            g->opt->on_file(&st, g->opt->ctx);
+        for (int k = 0; k < n; k++) {
+            manifest_file(g, &w[k], i + k == 0);
+            g->sum->files++;
+            g->sum->records += w[k].rows;
+            g->sum->bytes += w[k].bytes;
+            if (g->opt->on_file) {
+                zj_gen_file_stat st = {w[k].x->file, w[k].x->table, w[k].rows};
+                g->opt->on_file(&st, g->opt->ctx);
+            }
         }
+        i += n;
     }
     const zg_dirt_rates *d = &zg_dirt;
     zj_buf_printf(&g->manifest,

@@ -317,9 +317,9 @@ extern const zg_dirt_rates zg_dirt;
  * scales the rates (0 = clean, 1 = the stated rates). Returns the noise mask. id_out is ""
  * when the ID is missing. */
 unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double level,
-                         char name_out[48], char id_out[48]);
+                         char name_out[64], char id_out[64]);
 /* Phone with occasional full-width digits. */
-unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[48]);
+unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[64]);
 
 /* Record one mention in identity.jsonl. key: the record's source_key (U+001F separated). */
 int zg_mention(zg *g, const char *table, const char *system, const char *key, const char *role,

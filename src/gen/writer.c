@@ -142,9 +142,17 @@ static void field_start(zg_writer *w)
     assert(w->col < w->x->ncols && w->x->ncols < 64);
     w->off[w->nf] = w->row.len;
     if (w->x->format == ZG_JSONL) {
-        zj_buf_putc(&w->row, '"');
-        zj_buf_puts(&w->row, w->x->cols[w->col].column);
-        zj_buf_puts(&w->row, "\":");
+        const char *k = w->x->cols[w->col].column;
+        size_t kl = strlen(k);
+        if (zj_buf_reserve(&w->row, kl + 3))
+            return;
+        char *o = w->row.data + w->row.len;
+        *o++ = '"';
+        memcpy(o, k, kl);
+        o += kl;
+        *o++ = '"';
+        *o++ = ':';
+        w->row.len = (size_t)(o - w->row.data);
     }
 }
 
@@ -160,40 +168,65 @@ void zg_sn(zg_writer *w, const char *s, size_t n)
     field_start(w);
     if (!s) {
         if (w->x->format == ZG_JSONL)
-            zj_buf_puts(&w->row, "null");
+            zj_buf_append(&w->row, "null", 4);
         field_end(w);
         return;
     }
+    /* Fast path: most values need no quoting or escaping and are copied in one go. */
+    bool plain = true;
+    const unsigned char *u = (const unsigned char *)s;
     if (w->x->format == ZG_JSONL) {
-        zj_buf_putc(&w->row, '"');
+        for (size_t i = 0; i < n && plain; i++)
+            plain = u[i] >= 0x20 && u[i] != '"' && u[i] != '\\';
+    } else {
+        char d = w->x->delimiter;
+        for (size_t i = 0; i < n && plain; i++)
+            plain = u[i] != (unsigned char)d && u[i] != '"' && u[i] != '\n' && u[i] != '\r';
+    }
+    if (zj_buf_reserve(&w->row, 2 * n + 8)) {
+        w->err = ENOMEM;
+        return;
+    }
+    char *o = w->row.data + w->row.len;
+    bool json = w->x->format == ZG_JSONL;
+    if (plain) {
+        if (json)
+            *o++ = '"';
+        memcpy(o, s, n);
+        o += n;
+        if (json)
+            *o++ = '"';
+    } else if (json) {
+        *o++ = '"';
         for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
+            unsigned char c = u[i];
             if (c == '"' || c == '\\') {
-                zj_buf_putc(&w->row, '\\');
-                zj_buf_putc(&w->row, (char)c);
+                *o++ = '\\';
+                *o++ = (char)c;
             } else if (c < 0x20) {
                 static const char hex[] = "0123456789abcdef";
-                char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                zj_buf_append(&w->row, e, 6);
+                w->row.len = (size_t)(o - w->row.data);
+                zj_buf_reserve(&w->row, 6 * (n - i) + 8);
+                o = w->row.data + w->row.len;
+                memcpy(o, "\\u00", 4);
+                o[4] = hex[c >> 4];
+                o[5] = hex[c & 15];
+                o += 6;
             } else
-                zj_buf_putc(&w->row, (char)c);
+                *o++ = (char)c;
         }
-        zj_buf_putc(&w->row, '"');
+        *o++ = '"';
     } else {
-        bool quote = false;
-        for (size_t i = 0; i < n && !quote; i++)
-            quote = s[i] == w->x->delimiter || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-        if (quote) {
-            zj_buf_putc(&w->row, '"');
-            for (size_t i = 0; i < n; i++) {
-                if (s[i] == '"')
-                    zj_buf_putc(&w->row, '"');
-                zj_buf_putc(&w->row, s[i]);
-            }
-            zj_buf_putc(&w->row, '"');
-        } else
-            zj_buf_append(&w->row, s, n);
+        *o++ = '"';
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '"')
+                *o++ = '"';
+            *o++ = s[i];
+        }
+        *o++ = '"';
     }
+    w->row.len = (size_t)(o - w->row.data);
+    w->row.data[w->row.len] = '\0';
     field_end(w);
 }
 
@@ -270,7 +303,7 @@ void zg_money(zg_writer *w, double v)
     skip_const(w);
     const char *o = w->x->cols[w->col].opts;
     bool thousands = o && strstr(o, "strip_thousands");
-    char b[48];
+    char b[64];
     int n = fmt_fixed(b, v, 2, thousands);
     if (thousands && w->x->format == ZG_CSV)
         zg_sn(w, b, (size_t)n);     /* quotes it: the separators are commas */
@@ -282,7 +315,7 @@ void zg_money(zg_writer *w, double v)
 
 void zg_f6(zg_writer *w, double v)
 {
-    char b[48];
+    char b[64];
     int n = fmt_fixed(b, v, 6, false);
     raw_field(w, b, (size_t)n);
 }
@@ -405,19 +438,31 @@ static void serialise(zg_writer *w, zj_buf *dst, int skip_last, int replace_col,
                       const char *repl, size_t repl_n)
 {
     int n = w->nf - (skip_last ? 1 : 0);
-    if (w->x->format == ZG_JSONL)
-        zj_buf_putc(dst, '{');
+    bool json = w->x->format == ZG_JSONL;
+    if (zj_buf_reserve(dst, w->row.len + repl_n + (size_t)n + 8)) {
+        w->err = ENOMEM;
+        return;
+    }
+    char *o = dst->data + dst->len;
+    if (json)
+        *o++ = '{';
     for (int i = 0; i < n; i++) {
         if (i)
-            zj_buf_putc(dst, w->x->format == ZG_JSONL ? ',' : w->x->delimiter);
-        if (i == replace_col)
-            zj_buf_append(dst, repl, repl_n);
-        else
-            zj_buf_append(dst, w->row.data + w->off[i], w->off[i + 1] - w->off[i]);
+            *o++ = json ? ',' : w->x->delimiter;
+        if (i == replace_col) {
+            memcpy(o, repl, repl_n);
+            o += repl_n;
+        } else {
+            size_t l = w->off[i + 1] - w->off[i];
+            memcpy(o, w->row.data + w->off[i], l);
+            o += l;
+        }
     }
-    if (w->x->format == ZG_JSONL)
-        zj_buf_putc(dst, '}');
-    zj_buf_putc(dst, '\n');
+    if (json)
+        *o++ = '}';
+    *o++ = '\n';
+    dst->len = (size_t)(o - dst->data);
+    dst->data[dst->len] = '\0';
 }
 
 static void add_bad(zg_writer *w, const char *kind)
