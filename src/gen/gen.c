@@ -37,8 +37,8 @@ const char *zj_gen_scale_name(zj_gen_scale s)
 /* Entity counts per scale; record counts follow from them (docs/truth.md has the table). */
 static const zg_scale scales[] = {
     /* tiny */ {2, 1, 2, 0.02, 1600, 300, 700, 450, 120, 60, 40, 30, 180, 4, 1.0},
-    /* small */ {10, 2, 6, 0.1, 40000, 12000, 22000, 18000, 3000, 1500, 600, 400, 60, 10, 1.0},
-    /* medium */ {10, 4, 12, 0.5, 900000, 260000, 520000, 420000, 60000, 30000, 12000, 8000,
+    /* small */ {10, 2, 6, 0.05, 18000, 5000, 9000, 7500, 1500, 700, 300, 200, 60, 10, 1.0},
+    /* medium */ {10, 4, 12, 0.3, 420000, 110000, 200000, 170000, 30000, 15000, 6000, 4000,
                   30, 30, 1.0},
     /* province */ {10, 8, 20, 1.0, 7000000, 2200000, 6500000, 5200000, 400000, 120000, 40000,
                     20000, 20, 60, 1.0},
@@ -103,9 +103,13 @@ static void manifest_file(zg *g, const zg_writer *w, bool first)
     zj_buf_puts(m, "]}");
 }
 
-static int run(zg *g, zj_error *err)
+int zg_layout(zg *g, zj_error *err)
 {
     int rc;
+    zg_span_start = zg_days(2019, 1, 1);
+    zg_today = zg_days(2021, 12, 31);
+    if (zg_names_init())
+        return zj_fail(err, ZJ_EDATA, "name tables are empty or have bad weights");
     if ((rc = zg_province_build(g, err)))
         return rc;
     /* the person index space (people.c) */
@@ -118,13 +122,39 @@ static int run(zg *g, zj_error *err)
     g->pb_end = g->pb_plant;
     if (g->pb_plant + 100000 > 22645000)
         return zj_fail(err, ZJ_EUSAGE, "scale too large for the resident-ID space");
+    return zg_plan_make(g, err);     /* writes truth.jsonl to g->truth */
+}
 
+zg *zg_new(uint64_t seed, zj_gen_scale scale)
+{
+    zg *g = calloc(1, sizeof *g);
+    if (g) {
+        g->seed = seed;
+        g->scale_id = scale;
+        g->sc = scales[scale];
+    }
+    return g;
+}
+
+void zg_free(zg *g)
+{
+    if (!g)
+        return;
+    zg_plan_free(g);
+    zg_province_free(g);
+    zj_buf_free(&g->manifest);
+    free(g);
+    zg_gen_caches_free();
+}
+
+static int run(zg *g, zj_error *err)
+{
+    int rc;
     g->truth = open_out(g, "truth.jsonl", err);
     if (!g->truth)
         return ZJ_EDATA;
-    if ((rc = zg_plan_make(g, err)))
+    if ((rc = zg_layout(g, err)))
         return rc;
-    /* prisoners and community-correction subjects past the background range are planted */
     if ((rc = close_out(g, g->truth, "truth.jsonl", err)))
         return rc;
     g->truth = NULL;
@@ -204,21 +234,14 @@ int zj_gen_run(const zj_gen_options *opt, zj_gen_summary *sum, zj_error *err)
         return zj_fail(err, ZJ_EUSAGE, "no output directory");
     if ((unsigned)opt->scale > ZJ_GEN_PROVINCE)
         return zj_fail(err, ZJ_EUSAGE, "unknown scale");
-    if (zg_names_init())
-        return zj_fail(err, ZJ_EDATA, "name tables are empty or have bad weights");
     int rc = mkdir_p(opt->out_dir, err);
     if (rc)
         return rc;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    zg_span_start = zg_days(2019, 1, 1);
-    zg_today = zg_days(2021, 12, 31);
-    zg *g = calloc(1, sizeof *g);
+    zg *g = zg_new(opt->seed, opt->scale);
     if (!g)
         return zj_fail(err, ZJ_EDATA, "out of memory");
-    g->seed = opt->seed;
-    g->scale_id = opt->scale;
-    g->sc = scales[opt->scale];
     g->dir = opt->out_dir;
     g->sum = sum;
     g->opt = opt;
@@ -230,10 +253,7 @@ int zj_gen_run(const zj_gen_options *opt, zj_gen_summary *sum, zj_error *err)
     sum->anomalies = g->anomalies;
     sum->near_misses = g->near_misses;
     sum->mentions = g->mentions;
-    zg_plan_free(g);
-    zg_province_free(g);
-    zj_buf_free(&g->manifest);
-    free(g);
+    zg_free(g);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc;

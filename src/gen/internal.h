@@ -192,6 +192,7 @@ void zg_time(zg_writer *w, int64_t t);                 /* per the column's style
 void zg_day(zg_writer *w, int day);
 int zg_row_end(zg_writer *w);          /* commits; may add a duplicate / malformed row */
 int zg_writer_close(zg_writer *w, zj_error *err);      /* finishes the file, frees buffers */
+void zg_gen_caches_free(void);                         /* the writers' shared date cache */
 
 /* The stored value of a date/timestamp as the importer will key it ("YYYY-MM-DD[ HH:MM:SS]"),
  * given the column style it was written in. */
@@ -229,6 +230,13 @@ struct zg {
     zj_gen_summary *sum;
     const zj_gen_options *opt;
 };
+
+/* A run context for (seed, scale) with nothing laid out; zg_layout() builds the province,
+ * the person index space and the anomaly plan (writing truth.jsonl to g->truth, which must
+ * be an open file). Used by zj_gen_run and by the unit tests. */
+zg *zg_new(uint64_t seed, zj_gen_scale scale);
+int zg_layout(zg *g, zj_error *err);
+void zg_free(zg *g);
 
 int zg_province_build(zg *g, zj_error *err);
 void zg_province_free(zg *g);

@@ -18,6 +18,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,14 +243,25 @@ void zg_null(zg_writer *w)
 
 int zg_fmt_int(char *p, int64_t n, int width)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "62636465666768697071727374757677787980818283848586878889909192"
+                                "93949596979899";
     char tmp[24];
     int len = 0;
     bool neg = n < 0;
     uint64_t u = neg ? (uint64_t)(-(n + 1)) + 1 : (uint64_t)n;
-    do {
-        tmp[len++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100);
+        u /= 100;
+        tmp[len++] = pairs[2 * d + 1];
+        tmp[len++] = pairs[2 * d];
+    }
+    if (u >= 10) {
+        tmp[len++] = pairs[2 * u + 1];
+        tmp[len++] = pairs[2 * u];
+    } else
+        tmp[len++] = (char)('0' + u);
     while (len < width)
         tmp[len++] = '0';
     int k = 0;
@@ -409,12 +421,119 @@ void zg_key_time(int64_t t, int style, bool timestamp, char out[24])
     fmt_time(out, t, timestamp ? ZG_ISO_TS : ZG_ISO_DATE);
 }
 
+/* Formatted dates are looked up, not computed: per style, the date part of every day from
+ * 1940 to 2030 is formatted once on first use (about 30k days). */
+#define CACHE_DAY0 (-10957)          /* 1940-01-01 */
+#define CACHE_DAYS 33238             /* .. 2030-12-31 */
+typedef struct date_cache {
+    char (*text)[24];
+    unsigned char *len;
+} date_cache;
+static date_cache caches[ZG_DOT_DATE + 1];
+
+static bool cached_date(int style, int64_t day, const char **p, size_t *n)
+{
+    if (day < CACHE_DAY0 || day >= CACHE_DAY0 + CACHE_DAYS || style == ZG_NONE)
+        return false;
+    date_cache *c = &caches[style];
+    if (!c->text) {
+        c->text = malloc((size_t)CACHE_DAYS * sizeof *c->text);
+        c->len = malloc(CACHE_DAYS);
+        if (!c->text || !c->len) {
+            free(c->text);
+            free(c->len);
+            c->text = NULL;
+            c->len = NULL;
+            return false;
+        }
+        int date_style = style == ZG_ISO_TS || style == ZG_ISO_T ? ZG_ISO_DATE
+                       : style == ZG_SLASH_MIN ? ZG_SLASH_DATE
+                       : style == ZG_CN_MIN ? ZG_CN_DATE
+                       : style == ZG_COMPACT_TS ? ZG_COMPACT_DATE : style;
+        for (int i = 0; i < CACHE_DAYS; i++)
+            c->len[i] = (unsigned char)fmt_time(c->text[i], (int64_t)(CACHE_DAY0 + i) * ZG_DAY,
+                                                date_style);
+    }
+    *p = c->text[day - CACHE_DAY0];
+    *n = c->len[day - CACHE_DAY0];
+    return true;
+}
+
+void zg_gen_caches_free(void)
+{
+    for (size_t i = 0; i < sizeof caches / sizeof caches[0]; i++) {
+        free(caches[i].text);
+        free(caches[i].len);
+        caches[i].text = NULL;
+        caches[i].len = NULL;
+    }
+}
+
+static void two(char *o, int v)
+{
+    o[0] = (char)('0' + v / 10);
+    o[1] = (char)('0' + v % 10);
+}
+
 void zg_time(zg_writer *w, int64_t t)
 {
     char b[64];
     skip_const(w);
-    int n = fmt_time(b, t, w->x->cols[w->col].style);
-    zg_sn(w, b, (size_t)n);
+    int style = w->x->cols[w->col].style;
+    int64_t day = t >= 0 ? t / ZG_DAY : -((-t + ZG_DAY - 1) / ZG_DAY);
+    const char *dp;
+    size_t dn;
+    if (!cached_date(style, day, &dp, &dn)) {
+        int n = fmt_time(b, t, style);
+        zg_sn(w, b, (size_t)n);
+        return;
+    }
+    /* the date from the cache, the time of day appended by hand: no quoting ever needed */
+    int secs = (int)(t - day * ZG_DAY), hh = secs / 3600, mi = secs / 60 % 60, ss = secs % 60;
+    memcpy(b, dp, dn);
+    char *o = b + dn;
+    switch (style) {
+    case ZG_ISO_TS:
+    case ZG_ISO_T:
+        *o++ = style == ZG_ISO_T ? 'T' : ' ';
+        two(o, hh), o[2] = ':', two(o + 3, mi), o[5] = ':', two(o + 6, ss);
+        o += 8;
+        break;
+    case ZG_SLASH_MIN:
+        *o++ = ' ';
+        two(o, hh), o[2] = ':', two(o + 3, mi);
+        o += 5;
+        break;
+    case ZG_CN_MIN:
+        *o++ = ' ';
+        two(o, hh);
+        memcpy(o + 2, "时", 3);
+        two(o + 5, mi);
+        memcpy(o + 7, "分", 3);
+        o += 10;
+        break;
+    case ZG_COMPACT_TS:
+        two(o, hh), two(o + 2, mi), two(o + 4, ss);
+        o += 6;
+        break;
+    }
+    size_t n = (size_t)(o - b);
+    field_start(w);
+    bool json = w->x->format == ZG_JSONL;
+    if (zj_buf_reserve(&w->row, n + 2)) {
+        w->err = ENOMEM;
+        return;
+    }
+    char *r = w->row.data + w->row.len;
+    if (json)
+        *r++ = '"';
+    memcpy(r, b, n);
+    r += n;
+    if (json)
+        *r++ = '"';
+    w->row.len = (size_t)(r - w->row.data);
+    w->row.data[w->row.len] = '\0';
+    field_end(w);
 }
 
 void zg_day(zg_writer *w, int day)
