@@ -5,11 +5,12 @@
 #   make test     sanitizer build (ASan+UBSan), every test, short fuzz runs; last line "N passed, N failed"
 #   make bench    benchmarks against SQLite and DuckDB; see docs/benchmarks.md
 #   make fuzz     longer libFuzzer runs (FUZZ_SECONDS each, default 60)
+#   make valgrind unit and integration tests under valgrind (no sanitizers), leaks are errors
 
 MESON ?= meson
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench fuzz clean
+.PHONY: all deps build demo test bench fuzz valgrind clean
 
 all: build
 
@@ -32,7 +33,7 @@ build-fuzz/build.ninja: | deps
 demo: build
 	bash scripts/demo.sh
 
-test: deps build-asan/build.ninja build-fuzz/build.ninja
+test: deps build/build.ninja build-asan/build.ninja build-fuzz/build.ninja
 	@bash scripts/test.sh
 
 bench: build
@@ -42,5 +43,13 @@ fuzz: deps build-fuzz/build.ninja
 	ninja -C build-fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh build-fuzz
 
+build-vg/build.ninja: | deps
+	$(MESON) setup build-vg --buildtype=debugoptimized >/dev/null
+
+valgrind: build-vg/build.ninja
+	ninja -C build-vg
+	meson test -C build-vg --print-errorlogs --timeout-multiplier 10 \
+	  --wrap='valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 -q'
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-vg

@@ -8,6 +8,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 
+# The release build too: optimisation enables warnings (-Werror) that a debug build misses.
+ninja -C build || { echo "0 passed, 1 failed"; exit 1; }
 ninja -C build-asan || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
 

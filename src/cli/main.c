@@ -17,6 +17,8 @@ int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 
@@ -26,6 +28,8 @@ static const zj_command commands[] = {
     {"init", cmd_init, "create or upgrade the store (applies schema migrations)"},
     {"status", cmd_status, "show record counts per table and recent import batches"},
     {"import", cmd_import, "import agency exports (CSV, JSON Lines) through a mapping"},
+    {"link", cmd_link, "resolve persons and enterprises across agencies into entities"},
+    {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone"},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth"},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth"},
 };

@@ -60,7 +60,7 @@ static int add_unit(zg *g, int agency, int level, int parent, int region, int co
     u->code[0] = letters[agency];
     zg_fmt_int(u->code + 1, region, 6);
     zg_fmt_int(u->code + 7, seq, 2);
-    strncpy(u->name, name, sizeof u->name - 1);
+    snprintf(u->name, sizeof u->name, "%.*s", (int)(sizeof u->name - 1), name);
     u->agency = agency;
     u->level = level;
     u->parent = parent;

@@ -7,14 +7,22 @@
  * Leniency, chosen so that real exports load and nothing is lost silently:
  *  - a quote inside an unquoted field is kept literally ("ab"c" -> ab"c);
  *  - characters after a closing quote before the delimiter ("ab"x,) mark the record malformed:
- *    row.error = "unexpected character after closing quote"; parsing resumes at the next
- *    record boundary;
+ *    row.error = "unexpected character after closing quote"; they are dropped up to the next
+ *    delimiter or line end, the rest of the record is parsed as usual (a quoted newline later
+ *    in it stays inside the record) and the next record is unaffected;
  *  - an unterminated quoted field at end of file: row.error = "unterminated quoted field";
  *  - blank lines (a line with no bytes at all) are skipped; they still count for line numbers.
  * Field count is not checked here: the importer compares it with the header.
  *
  * Memory is bounded by the longest record (plus a read buffer); a record longer than
- * `max_record_bytes` (default 16 MiB) is reported as malformed ("record too long") and skipped.
+ * `max_record_bytes` (default 16 MiB; line terminator excluded) is reported as malformed
+ * ("record too long", no fields) and skipped up to its end, quotes respected. A record with
+ * more than ZJ_CSV_MAX_FIELDS fields is reported as "too many fields" (the first
+ * ZJ_CSV_MAX_FIELDS are kept). A record with several problems reports the first one found,
+ * except that "record too long" wins.
+ *
+ * row.line is the physical line where the record starts: LF, CRLF and lone CR each end one
+ * line, inside quoted fields too.
  */
 #ifndef ZJ_CSV_H
 #define ZJ_CSV_H
@@ -29,15 +37,20 @@ typedef struct zj_csv_options {
     size_t max_record_bytes;   /* default 16 MiB when 0 */
 } zj_csv_options;
 
+#define ZJ_CSV_MAX_FIELDS 65536
+
 typedef struct zj_csv zj_csv;
 
 /* Create a parser reading from `in` (borrowed; the caller closes it after zj_csv_free).
- * `opts` may be NULL. Returns NULL only when out of memory. */
+ * `opts` may be NULL. Returns NULL when out of memory, or when the options cannot work:
+ * delimiter and quote equal, or either of them CR or LF. */
 zj_csv *zj_csv_new(zj_input *in, const zj_csv_options *opts);
 
 /* Parse the next record into *row. Returns 1 when a record (possibly malformed, see
- * row->error) was produced, 0 at end of input, -1 on an I/O error (err set). The spans in
- * *row stay valid until the next call. Field bytes are unescaped (quotes removed, "" -> "). */
+ * row->error) was produced, 0 at end of input (again on every later call), -1 on an I/O
+ * error or when out of memory (err set; then only zj_csv_free may follow). The spans in *row
+ * point into the parser's buffer and stay valid until the next call. Field bytes are
+ * unescaped (quotes removed, "" -> "). A record has at least one field. */
 int zj_csv_next(zj_csv *csv, zj_row *row, zj_error *err);
 
 void zj_csv_free(zj_csv *csv);

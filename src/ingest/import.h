@@ -59,7 +59,9 @@ typedef struct zj_import_result {
 int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
                    zj_import_result *res, zj_error *err);
 
-/* Hex BLAKE2b-256 of a file's bytes (65 bytes with NUL). */
-int zj_file_digest(const char *path, char hex[65], zj_error *err);
+/* Hex XXH3-128 of a file's bytes (33 bytes with NUL). It identifies a file's contents for
+ * skipping re-imports; it is not a defence against deliberate tampering (the audit trail's
+ * hash chain is). */
+int zj_file_digest(const char *path, char hex[33], zj_error *err);
 
 #endif

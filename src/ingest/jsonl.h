@@ -1,12 +1,21 @@
 /* jsonl.h - a streaming JSON Lines reader (one JSON object per line), on top of cJSON.
  *
  * The caller names the keys it wants (zj_jsonl_set_keys); each record then has one field per
- * key, in that order. A key may be a dotted path into nested objects ("party.name"). Values
- * become text: strings as they are (unescaped UTF-8), numbers in their shortest exact form
- * (integers without a decimal point), true/false as "true"/"false"; null or a missing key is
- * an absent field (span.p == NULL); an array or object value is its compact JSON text.
- * Blank lines are skipped. A line that is not a JSON object gives row.error
- * ("invalid JSON" or "not a JSON object").
+ * key, in that order. A key may be a dotted path into nested objects ("party.name"); at each
+ * level the remaining path is first tried as a literal key, so {"party.name": 1} matches too.
+ * Values become text: strings as they are (unescaped UTF-8; cJSON cuts a string at a \u0000),
+ * numbers in their shortest exact form (integral values within ±2^53 without a decimal point,
+ * -0 as "0", others the shortest of %.15g/%.16g/%.17g that reads back exactly, e.g. "1e+20"),
+ * true/false as "true"/"false"; null or a missing key is an absent field (span.p == NULL); an
+ * array or object value is its compact JSON text.
+ *
+ * Numbers go through a double (cJSON's valuedouble): integers beyond ±2^53, such as an
+ * 18-digit 身份证号 written as a number, lose digits. Such fields must be JSON strings.
+ *
+ * Lines end with LF (a CR before it is ignored); row.line is the 1-based line number.
+ * Blank lines (only spaces, tabs, CR) are skipped. A line that is not a JSON object gives
+ * row.error ("invalid JSON" or "not a JSON object", no fields); so does a number too large
+ * for a double ("number out of range") and a line longer than 16 MiB ("record too long").
  */
 #ifndef ZJ_JSONL_H
 #define ZJ_JSONL_H
@@ -19,10 +28,13 @@ typedef struct zj_jsonl zj_jsonl;
 
 zj_jsonl *zj_jsonl_new(zj_input *in);      /* `in` is borrowed; NULL only when out of memory */
 
-/* Copy the key list; must be called before the first zj_jsonl_next. Returns 0 or -1 (OOM). */
+/* Copy the key list (replacing any earlier one), normally before the first zj_jsonl_next.
+ * Returns 0, or -1 when out of memory (the reader then has no keys). */
 int zj_jsonl_set_keys(zj_jsonl *r, const char *const *keys, size_t nkeys);
 
-/* Same contract as zj_csv_next. */
+/* Same contract as zj_csv_next: 1 with a record (row->error set when malformed; otherwise
+ * row->nfields equals the number of keys), 0 at end of input, -1 on an I/O error or out of
+ * memory (err set). Spans stay valid until the next call. */
 int zj_jsonl_next(zj_jsonl *r, zj_row *row, zj_error *err);
 
 void zj_jsonl_free(zj_jsonl *r);

@@ -38,6 +38,8 @@ struct zj_row_mapper {
     size_t nkey;
     zj_value *values;
     size_t *scratch_off;     /* per field: offset in scratch, or NO_SOURCE when not in it */
+    const char *const *nulls;/* the mapping's null_values, or the defaults */
+    size_t null_max_len;     /* longest of them */
     zj_buf scratch;
     zj_buf keybuf;
     zj_buf hashbuf;
@@ -112,6 +114,10 @@ int zj_row_mapper_new(const zj_mapping *m, const zj_row *header, zj_row_mapper *
     }
     if (header)
         rm->expected = header->nfields;
+    rm->nulls = m->null_values ? (const char *const *)m->null_values : default_null_values;
+    for (const char *const *n = rm->nulls; *n; n++)
+        if (strlen(*n) > rm->null_max_len)
+            rm->null_max_len = strlen(*n);
     for (char **k = m->key; k && *k; k++)
         for (size_t i = 0; i < m->nfields; i++)
             if (strcmp(m->fields[i].field, *k) == 0)
@@ -270,22 +276,85 @@ static int apply_transform(int tx, zj_span in, zj_buf *out)
 static bool in_list(zj_span s, const char *const *list)
 {
     for (; *list; list++)
-        if (strlen(*list) == s.n && strncasecmp(*list, s.p, s.n) == 0)
+        if (strncasecmp(*list, s.p, s.n) == 0 && (*list)[s.n] == '\0')
             return true;
     return false;
+}
+
+/* Is `s` one of the null values? Most values are longer than any null spelling, so the
+ * length check settles almost every call without comparing bytes. */
+static bool is_null_value(const zj_row_mapper *rm, zj_span s)
+{
+    if (s.n > rm->null_max_len)
+        return false;
+    return in_list(s, rm->nulls);
+}
+
+/* Exact powers of ten representable as doubles: 10^0 .. 10^22. */
+static const double pow10_exact[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* Fast path for the common "-123.45": digits with at most one point, no exponent. When the
+ * digits fit in 2^53 and there are at most 22 decimals, mantissa / 10^k is one correctly
+ * rounded IEEE division (Clinger's fast path), so the result equals strtod's. Returns -1 when
+ * the input needs the general path. */
+static int parse_simple_decimal(zj_span s, bool *is_int, int64_t *ival, double *dval)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < s.n && (s.p[i] == '-' || s.p[i] == '+'))
+        neg = s.p[i++] == '-';
+    uint64_t mant = 0;
+    int digits = 0, decimals = -1;
+    for (; i < s.n; i++) {
+        char c = s.p[i];
+        if (c >= '0' && c <= '9') {
+            if (++digits > 15)
+                return -1;
+            mant = mant * 10 + (uint64_t)(c - '0');
+            if (decimals >= 0)
+                decimals++;
+        } else if (c == '.' && decimals < 0)
+            decimals = 0;
+        else
+            return -1;
+    }
+    if (digits == 0)
+        return -1;
+    *is_int = decimals <= 0;
+    int64_t m = neg ? -(int64_t)mant : (int64_t)mant;
+    *ival = m;
+    *dval = decimals > 0 ? (double)m / pow10_exact[decimals] : (double)m;
+    return 0;
 }
 
 /* Parse a decimal number (optional sign, digits, optional fraction and exponent). */
 static int parse_number(zj_span s, bool integer, double scale, zj_value *v)
 {
+    bool is_int;
+    int64_t iv;
+    double dv;
+    if (scale == 1.0 && parse_simple_decimal(s, &is_int, &iv, &dv) == 0) {
+        if (integer) {
+            if (!is_int && dv != (double)(int64_t)dv)
+                return -1;
+            v->i = is_int ? iv : (int64_t)dv;
+        } else
+            v->r = dv;
+        return 0;
+    }
     char tmp[64];
     if (s.n == 0 || s.n >= sizeof tmp)
         return -1;
     memcpy(tmp, s.p, s.n);
     tmp[s.n] = '\0';
-    for (size_t i = 0; i < s.n; i++)   /* strtod would accept "inf", "nan" and hex */
-        if (!strchr("0123456789+-.eE", tmp[i]))
+    for (size_t i = 0; i < s.n; i++) {  /* strtod would also accept "inf", "nan" and hex */
+        char c = tmp[i];
+        if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E'))
             return -1;
+    }
     char *end;
     errno = 0;
     if (integer && scale == 1.0) {
@@ -365,9 +434,7 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
         rm->scratch_off[i] = start;
     }
 
-    const char *const *nulls = rm->m->null_values ? (const char *const *)rm->m->null_values
-                                                  : default_null_values;
-    if (s.p && in_list(s, nulls))
+    if (s.p && is_null_value(rm, s))
         s.p = NULL;
 
     if (s.p && f->codes) {
@@ -450,33 +517,39 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
     return ZJ_OK;
 }
 
-/* Serialise the values unambiguously (type tag, length, bytes) and hash them with XXH3. */
-static int64_t content_hash(zj_row_mapper *rm)
+/* Serialise the values unambiguously (type tag, length, bytes) and hash them with XXH3.
+ * The buffer is sized once per row, then filled with plain copies. */
+static int content_hash(zj_row_mapper *rm, int64_t *out)
 {
+    size_t need = 0;
+    for (size_t i = 0; i < rm->nfields; i++)
+        need += 1 + 8 + (rm->values[i].is_null ? 0 : rm->values[i].len);
     zj_buf *h = &rm->hashbuf;
     zj_buf_clear(h);
+    if (zj_buf_reserve(h, need))
+        return -1;
+    char *p = h->data;
     for (size_t i = 0; i < rm->nfields; i++) {
         const zj_value *v = &rm->values[i];
-        char tag = v->is_null ? 'n' : (char)('a' + rm->m->fields[i].type);
-        zj_buf_putc(h, tag);
+        zj_type type = rm->m->fields[i].type;
+        *p++ = v->is_null ? 'n' : (char)('a' + type);
         if (v->is_null)
             continue;
-        switch (rm->m->fields[i].type) {
-        case ZJ_TYPE_INTEGER:
-        case ZJ_TYPE_BOOL:
-            zj_buf_append(h, &v->i, sizeof v->i);
-            break;
-        case ZJ_TYPE_REAL:
-            zj_buf_append(h, &v->r, sizeof v->r);
-            break;
-        default: {
+        if (type == ZJ_TYPE_INTEGER || type == ZJ_TYPE_BOOL) {
+            memcpy(p, &v->i, 8);
+            p += 8;
+        } else if (type == ZJ_TYPE_REAL) {
+            memcpy(p, &v->r, 8);
+            p += 8;
+        } else {
             uint32_t len = (uint32_t)v->len;
-            zj_buf_append(h, &len, sizeof len);
-            zj_buf_append(h, v->text, v->len);
-        }
+            memcpy(p, &len, 4);
+            memcpy(p + 4, v->text, v->len);
+            p += 4 + v->len;
         }
     }
-    return (int64_t)XXH3_64bits(h->data, h->len);
+    *out = (int64_t)XXH3_64bits(h->data, (size_t)(p - h->data));
+    return 0;
 }
 
 int zj_mapping_apply(zj_row_mapper *rm, const zj_row *row, zj_mapped *out, const char **bad,
@@ -499,7 +572,8 @@ int zj_mapping_apply(zj_row_mapper *rm, const zj_row *row, zj_mapped *out, const
             rm->values[i].text = rm->scratch.data + rm->scratch_off[i];
 
     out->values = rm->values;
-    out->content_hash = content_hash(rm);
+    if (content_hash(rm, &out->content_hash))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
     if (rm->nkey == 0) {
         snprintf(rm->hexkey, sizeof rm->hexkey, "%016llx",
                  (unsigned long long)(uint64_t)out->content_hash);

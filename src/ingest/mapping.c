@@ -163,12 +163,14 @@ static int parse_code_table(ctx *c, yaml_node_t *n, const char *name, zj_code_ta
 static int add_code_table(ctx *c, zj_mapping *m, yaml_node_t *n, const char *name,
                           const zj_code_table **out)
 {
-    zj_code_table *grown = realloc(m->code_tables, (m->ncode_tables + 1) * sizeof *grown);
+    zj_code_table **grown = realloc(m->code_tables, (m->ncode_tables + 1) * sizeof *grown);
     if (!grown)
         return zj_fail(c->err, ZJ_EDATA, "out of memory");
     m->code_tables = grown;
-    zj_code_table *t = &m->code_tables[m->ncode_tables++];
-    memset(t, 0, sizeof *t);
+    zj_code_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return zj_fail(c->err, ZJ_EDATA, "out of memory");
+    m->code_tables[m->ncode_tables++] = t;
     int rc = parse_code_table(c, n, name, t);
     if (out)
         *out = t;
@@ -178,8 +180,8 @@ static int add_code_table(ctx *c, zj_mapping *m, yaml_node_t *n, const char *nam
 static const zj_code_table *find_code_table(const zj_mapping *m, const char *name)
 {
     for (size_t i = 0; i < m->ncode_tables; i++)
-        if (strcmp(m->code_tables[i].name, name) == 0)
-            return &m->code_tables[i];
+        if (strcmp(m->code_tables[i]->name, name) == 0)
+            return m->code_tables[i];
     return NULL;
 }
 
@@ -366,17 +368,9 @@ static int parse_top(ctx *c, zj_mapping *m, yaml_node_t *root)
         }
     }
     size_t count = (size_t)(fields->data.mapping.pairs.top - fields->data.mapping.pairs.start);
-    /* Field code tables are appended to m->code_tables, which may move: reserve room first
-     * so the f->codes pointers taken while parsing stay valid. */
-    zj_code_table *grown = realloc(m->code_tables, (m->ncode_tables + count) * sizeof *grown);
     m->fields = calloc(count, sizeof *m->fields);
-    if (!grown || !m->fields) {
-        if (grown)
-            m->code_tables = grown;
+    if (!m->fields)
         return zj_fail(c->err, ZJ_EDATA, "out of memory");
-    }
-    m->code_tables = grown;
-    size_t reserved = m->ncode_tables + count;
     for (yaml_node_pair_t *p = fields->data.mapping.pairs.start;
          p < fields->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
@@ -388,8 +382,6 @@ static int parse_top(ctx *c, zj_mapping *m, yaml_node_t *root)
         zj_field_map *f = &m->fields[m->nfields++];
         if ((rc = parse_field(c, m, k, yaml_document_get_node(c->doc, p->value), f)))
             return rc;
-        if (m->ncode_tables > reserved)
-            return zj_fail(c->err, ZJ_EDATA, "internal error: code tables overflow");
     }
     return ZJ_OK;
 }
@@ -497,8 +489,10 @@ void zj_mapping_free(zj_mapping *m)
         free_list(f->true_values);
         free_list(f->false_values);
     }
-    for (size_t i = 0; i < m->ncode_tables; i++)
-        free_code_table(&m->code_tables[i]);
+    for (size_t i = 0; i < m->ncode_tables; i++) {
+        free_code_table(m->code_tables[i]);
+        free(m->code_tables[i]);
+    }
     free(m->code_tables);
     free(m->fields);
     free(m->source_keys);

@@ -81,7 +81,7 @@ typedef struct zj_mapping {
     char **key;                /* canonical fields forming the natural key; NULL = whole record */
     zj_field_map *fields;
     size_t nfields;
-    zj_code_table *code_tables;
+    zj_code_table **code_tables; /* each allocated on its own, so fields can point at them */
     size_t ncode_tables;
     const char **source_keys;  /* per field: its column, or its name for constants (JSONL) */
 } zj_mapping;

@@ -10,6 +10,9 @@
  * step. Conventions: *_no is a business identifier as the agency writes it, id_no a resident
  * ID (身份证号), uscc a unified social credit code, *_date a DATE, *_at a TIMESTAMP, *_code a
  * code from a code table. Every canonical table starts with the provenance columns below.
+ * batch_id names an import_batch row but is not declared a foreign key: only the store's
+ * writer sets it, to the batch it created in the same transaction, and a per-row foreign-key
+ * probe costs a measurable share of bulk-load time.
  */
 #include "store/migrations.h"
 
@@ -17,11 +20,16 @@
     "id INTEGER PRIMARY KEY,\n"                                                     \
     "source_system TEXT NOT NULL,\n"                                                \
     "source_key TEXT NOT NULL,\n"                                                   \
-    "batch_id INTEGER NOT NULL REFERENCES import_batch(id),\n"                      \
+    "key_hash INTEGER NOT NULL,\n"                                                  \
+    "batch_id INTEGER NOT NULL,\n"                                                  \
     "src_line INTEGER NOT NULL,\n"                                                  \
     "content_hash INTEGER NOT NULL,\n"
 
-#define SOURCE_KEY(t) "CREATE UNIQUE INDEX " t "_source ON " t "(source_system, source_key);\n"
+/* The natural key is found through a 64-bit hash of (source_system, source_key): an integer
+ * index is a fraction of the size of one on the key text (which matters at 72M rows) and
+ * much faster to build. Uniqueness is kept by the store's writer, which compares the text of
+ * every row with a matching hash (store_sqlite.c). */
+#define SOURCE_KEY(t) "CREATE INDEX " t "_key ON " t "(key_hash);\n"
 
 static const char m0001_canonical_model[] =
     /* ---- bookkeeping ---- */
@@ -187,6 +195,7 @@ static const char m0001_canonical_model[] =
     "  officer_no TEXT,\n"
     "  accepted_at TIMESTAMP,\n"   /* 受案 */
     "  filing_decision TEXT,\n"    /* filed|not_filed|pending */
+    "  filing_decided_at TIMESTAMP,\n" /* when filing or non-filing was decided */
     "  filed_at TIMESTAMP,\n"      /* 立案 */
     "  filing_doc_no TEXT,\n"
     "  major BOOLEAN,\n"           /* 重大案件 (30-day filing review) */
@@ -195,6 +204,7 @@ static const char m0001_canonical_model[] =
     "  transferred_at TIMESTAMP,\n" /* 移送审查起诉 */
     "  procuratorate_case_no TEXT,\n"
     "  three_reg_declared BOOLEAN,\n" /* 三个规定 mandatory declaration */
+    "  three_reg_declared_at TIMESTAMP,\n"
     "  status TEXT);\n"
     SOURCE_KEY("police_case")
     "CREATE INDEX police_case_no ON police_case(case_no);\n"
@@ -203,6 +213,7 @@ static const char m0001_canonical_model[] =
     "  case_no TEXT NOT NULL,\n"
     "  police_case_no TEXT,\n"
     "  kind TEXT,\n"               /* arrest_review|prosecution_review|supervision|other */
+    "  procedure TEXT,\n"          /* ordinary|major_complex|fast_track */
     "  cause TEXT,\n"
     "  unit_code TEXT,\n"
     "  officer_no TEXT,\n"
@@ -225,6 +236,7 @@ static const char m0001_canonical_model[] =
     "  outcome TEXT,\n"            /* judgment|mediation|withdrawn|dismissed|acquittal|conviction|... */
     "  judge_officer_no TEXT,\n"
     "  claim_amount REAL,\n"       /* CNY */
+    "  claims TEXT,\n"             /* 诉讼请求 */
     "  procuratorate_case_no TEXT,\n"
     "  status TEXT);\n"
     SOURCE_KEY("court_case")
@@ -255,7 +267,11 @@ static const char m0001_canonical_model[] =
     "  doc_no TEXT,\n"             /* 文书号 */
     "  approval_no TEXT,\n"        /* 审批单号 (extensions, suspensions) */
     "  approver TEXT,\n"
-    "  days INTEGER,\n"            /* extension or suspension length */
+    "  days INTEGER,\n"            /* extension or suspension length in days ... */
+    "  months INTEGER,\n"          /* ... or in months, as the law states most limits */
+    "  person_name TEXT,\n"        /* the suspect/defendant the event concerns (custody limits run per person) */
+    "  person_id_no TEXT,\n"
+    "  result TEXT,\n"             /* decision outcome: approved|refused|prosecute|not_prosecute|... */
     "  note TEXT);\n"
     SOURCE_KEY("case_event")
     "CREATE INDEX case_event_case ON case_event(case_system, case_no);\n"
@@ -289,6 +305,7 @@ static const char m0001_canonical_model[] =
     "  complainant_id_no TEXT,\n"
     "  complainant_phone TEXT,\n"
     "  target_officer_no TEXT,\n"
+    "  target_officer_name TEXT,\n"
     "  target_unit_code TEXT,\n"
     "  case_system TEXT,\n"
     "  case_no TEXT,\n"
@@ -310,7 +327,10 @@ static const char m0001_canonical_model[] =
     "  crime_category TEXT,\n"     /* ordinary|duty|financial|organized|state_security|terrorism|drug|violent */
     "  recidivist BOOLEAN,\n"
     "  sentence_kind TEXT,\n"      /* fixed|life|death_suspended */
+    "  original_sentence_months INTEGER,\n" /* term as first imposed (fixed) */
     "  sentence_months INTEGER,\n" /* current term for fixed sentences */
+    "  commuted_date DATE,\n"      /* life/death-suspended commuted to a fixed term */
+    "  property_penalty_unpaid BOOLEAN,\n" /* monetary parts of the judgment not performed */
     "  sentence_start_date DATE,\n"
     "  change_type TEXT NOT NULL,\n" /* reduction|parole|medical_parole */
     "  reduction_months INTEGER,\n"
@@ -321,6 +341,16 @@ static const char m0001_canonical_model[] =
     "  decision TEXT,\n"           /* granted|refused|pending */
     "  last_review_date DATE);\n"  /* medical parole: last re-examination */
     SOURCE_KEY("sentence_change")
+    /* 在押罪犯 (prison roster: who is serving, where, from when to when) */
+    "CREATE TABLE prisoner (" PROVENANCE
+    "  prisoner_no TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  id_no TEXT,\n"
+    "  prison_unit_code TEXT,\n"
+    "  admitted_date DATE,\n"
+    "  released_date DATE,\n"
+    "  status TEXT);\n"           /* serving|released|paroled|medical_parole|transferred|died */
+    SOURCE_KEY("prisoner")
     /* 社区矫正对象 */
     "CREATE TABLE cc_subject (" PROVENANCE
     "  subject_no TEXT NOT NULL,\n"
@@ -332,6 +362,8 @@ static const char m0001_canonical_model[] =
     "  start_date DATE,\n"
     "  end_date DATE,\n"
     "  device_no TEXT,\n"
+    "  monitoring_start_date DATE,\n" /* electronic location monitoring approved from ... */
+    "  monitoring_end_date DATE,\n"   /* ... to (at most 3 months at a time) */
     "  status TEXT);\n"
     SOURCE_KEY("cc_subject")
     /* 请假审批 */
@@ -343,7 +375,9 @@ static const char m0001_canonical_model[] =
     "  end_at TIMESTAMP NOT NULL,\n"
     "  destination_region_code TEXT,\n"
     "  approver TEXT,\n"
-    "  reason TEXT);\n"
+    "  reason TEXT,\n"
+    "  status TEXT,\n"             /* approved|refused|cancelled */
+    "  returned_at TIMESTAMP);\n"
     SOURCE_KEY("cc_leave")
     /* 定位轨迹 */
     "CREATE TABLE cc_location (" PROVENANCE
@@ -410,9 +444,70 @@ static const char m0002_entities_and_leads[] =
     "  note TEXT);\n"
     "CREATE INDEX lead_evidence_lead ON lead_evidence(lead_id);\n";
 
+/* Entity resolution's own state (link layer). Mentions gain the normalized forms that
+ * blocking and comparison use, so an incremental run need not recompute them for old ones. */
+static const char m0003_linking[] =
+    "ALTER TABLE mention ADD COLUMN name_norm TEXT;\n"     /* normalized, simplified name */
+    "ALTER TABLE mention ADD COLUMN name_key TEXT;\n"      /* pinyin key, e.g. zhangwei */
+    "ALTER TABLE mention ADD COLUMN id_status TEXT;\n"     /* valid|legacy|invalid|missing */
+    "ALTER TABLE mention ADD COLUMN address TEXT;\n"
+    "CREATE INDEX mention_id_no ON mention(id_no);\n"
+    /* Evidence that does not add up: same ID with another birth date, sex or name. */
+    "CREATE TABLE link_conflict (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  mention_id INTEGER NOT NULL REFERENCES mention(id),\n"
+    "  other_mention_id INTEGER REFERENCES mention(id),\n"
+    "  reason TEXT NOT NULL,\n"
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  UNIQUE (mention_id, other_mention_id, reason));\n"
+    /* A reviewer's word on a pair: it wins over the model and survives re-runs. */
+    "CREATE TABLE link_decision (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  mention_a INTEGER NOT NULL REFERENCES mention(id),\n"
+    "  mention_b INTEGER NOT NULL REFERENCES mention(id),\n"
+    "  decision TEXT NOT NULL,\n"          /* confirm|reject|unsure */
+    "  reviewer TEXT NOT NULL,\n"
+    "  note TEXT,\n"
+    "  decided_at TIMESTAMP NOT NULL,\n"
+    "  UNIQUE (mention_a, mention_b));\n"
+    /* Fellegi-Sunter parameters as last estimated (EM), for explanations. */
+    "CREATE TABLE link_param (\n"
+    "  kind TEXT NOT NULL,\n"              /* person|enterprise */
+    "  field TEXT NOT NULL,\n"
+    "  level TEXT NOT NULL,\n"
+    "  m REAL NOT NULL,\n"
+    "  u REAL NOT NULL,\n"
+    "  PRIMARY KEY (kind, field, level));\n"
+    /* The links that formed each entity (a spanning forest), with why. */
+    "CREATE TABLE link_edge (\n"
+    "  mention_a INTEGER NOT NULL,\n"
+    "  mention_b INTEGER NOT NULL,\n"
+    "  weight REAL,\n"
+    "  reason TEXT NOT NULL,\n"            /* id|uscc|decision|score */
+    "  PRIMARY KEY (mention_a, mention_b));\n"
+    /* Relations graph for detectors: officer -> relative, person -> enterprise role,
+     * party -> case. src and dst are entities, or dst a record (cases). */
+    "CREATE TABLE relation (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"              /* relative|enterprise_role|case_party */
+    "  src_entity INTEGER NOT NULL,\n"
+    "  dst_entity INTEGER,\n"
+    "  dst_table TEXT,\n"
+    "  dst_record INTEGER,\n"
+    "  role TEXT,\n"                       /* spouse|child|...; legal_rep|shareholder|...; plaintiff|... */
+    "  share_pct REAL,\n"
+    "  start_date DATE,\n"
+    "  end_date DATE,\n"
+    "  source_table TEXT NOT NULL,\n"
+    "  source_record INTEGER NOT NULL);\n"
+    "CREATE INDEX relation_src ON relation(src_entity, kind);\n"
+    "CREATE INDEX relation_dst ON relation(dst_entity, kind);\n"
+    "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
+    {3, "linking", m0003_linking},
 };
 
 const zj_migration *zj_migrations(size_t *n)

@@ -9,6 +9,7 @@
  * managed by the store and not listed by zj_store_table():
  *   source_system  the agency system the record came from (e.g. "court_cms")
  *   source_key     the record's natural key in that system; unique per source_system
+ *   key_hash       64-bit hash of (source_system, source_key), indexed, for finding a key
  *   batch_id       the import batch (one file) that last wrote it -> import_batch(id)
  *   src_line       line in that file where the record starts
  *   content_hash   64-bit hash of the mapped values; a re-import with the same hash is a no-op
@@ -93,7 +94,7 @@ typedef struct zj_batch {
     const char *source_system;
     const char *table;
     const char *file;          /* path as given on the command line */
-    const char *file_digest;   /* hex BLAKE2b-256 of the file's bytes */
+    const char *file_digest;   /* hex XXH3-128 of the file's bytes */
     const char *mapping;       /* mapping file path */
     const char *mapping_digest;/* hex BLAKE2b-256 of the mapping file's bytes */
     const char *started_at;    /* "YYYY-MM-DD HH:MM:SS" UTC */
@@ -164,15 +165,50 @@ typedef enum zj_put_result {
 
 /* Prepare to write rows of `table` with the given domain columns (a subset of the table's,
  * validated here: an unknown column is ZJ_EUSAGE). All rows come from `source_system` and
- * belong to batch `batch_id`. */
+ * belong to batch `batch_id`. `expected_rows` (0 if unknown) is a rough size of the batch: a
+ * batch at least as large as the table, from a system with no rows in it yet, is loaded in
+ * bulk (indexes rebuilt once at the end, see store_sqlite.c). */
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
-                   const char *source_system, int64_t batch_id, zj_writer **out, zj_error *err);
+                   const char *source_system, int64_t batch_id, int64_t expected_rows,
+                   zj_writer **out, zj_error *err);
 
 /* Insert or update one record. values[i] is for columns[i] of zj_writer_open. */
 int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t src_line,
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
-void zj_writer_close(zj_writer *w);                /* NULL is allowed */
+/* Complete the batch's writes (a bulk load rebuilds the table's indexes here). Call once,
+ * after the last put and before committing. */
+int zj_writer_finish(zj_writer *w, zj_error *err);
+
+void zj_writer_close(zj_writer *w);                /* NULL is allowed; no finish implied */
+
+/* ---- queries for the layers above ------------------------------------------------------ *
+ * Link, detect and the web layer read and write their own tables through prepared statements.
+ * SQL given here must be portable between SQLite and PostgreSQL: parameters written $1, $2 ...
+ * (SQLite reads them as named parameters, numbered in order of first appearance), standard
+ * types, no SQLite-only functions (json_*, group_concat, julianday ...) or PRAGMAs.
+ * Values are bound by 1-based parameter index; columns are read by 0-based index. */
+
+typedef struct zj_stmt zj_stmt;
+
+int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err);
+void zj_stmt_bind_int(zj_stmt *st, int i, int64_t v);
+void zj_stmt_bind_double(zj_stmt *st, int i, double v);
+void zj_stmt_bind_text(zj_stmt *st, int i, const char *p, size_t n);   /* copied */
+void zj_stmt_bind_null(zj_stmt *st, int i);
+/* Run the statement or fetch its next row: 1 = a row is available, 0 = done, -1 = error
+ * (err set). */
+int zj_stmt_next(zj_stmt *st, zj_error *err);
+bool zj_stmt_is_null(zj_stmt *st, int col);
+int64_t zj_stmt_int(zj_stmt *st, int col);
+double zj_stmt_double(zj_stmt *st, int col);
+const char *zj_stmt_text(zj_stmt *st, int col, size_t *len);  /* NULL for NULL; valid until next step */
+void zj_stmt_reset(zj_stmt *st);                  /* ready to bind and run again */
+void zj_stmt_finalize(zj_stmt *st);               /* NULL is allowed */
+int64_t zj_store_last_insert_id(zj_store *s);
+int64_t zj_store_changes(zj_store *s);            /* rows changed by the last statement */
+/* Run one or more statements without results. */
+int zj_store_exec(zj_store *s, const char *sql, zj_error *err);
 
 #endif

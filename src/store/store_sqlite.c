@@ -4,12 +4,20 @@
  * never block an import. Schema introspection (PRAGMA table_info) turns the migrated tables
  * into zj_table descriptions once at open; the provenance columns are hidden from them.
  *
- * Writing a record is "insert, and only on a key conflict look closer":
- *   INSERT ... ON CONFLICT(source_system, source_key) DO NOTHING
- * A fresh load therefore costs one statement per row. On a conflict we read the stored
- * content_hash: equal means a re-import (no-op); different means the record changed, so the
- * old row is copied into record_version (as a JSON object, via SQLite's json_object) and then
- * updated in place, keeping its id - ids stay stable for everything that refers to them.
+ * Writing a record first looks for its natural key through key_hash (an integer index; see
+ * migrations.c) and compares the stored source_system and source_key text of each row with
+ * that hash. Not found: insert. Found with the same content_hash: a re-import, nothing to do.
+ * Found with another hash: the record changed, so the old row is copied into record_version
+ * (as a JSON object, via SQLite's json_object) and updated in place, keeping its id - ids
+ * stay stable for everything that refers to them.
+ *
+ * Bulk loads. Inserting millions of rows one by one into a table's indexes costs a B-tree
+ * descent per index per row; building an index afterwards sorts once and writes it bottom
+ * up, several times faster. So when a writer starts on a table that holds no rows from its
+ * source system yet (the first load of an export - the big one), it drops the table's
+ * indexes inside the batch's transaction, remembers keys it wrote in an in-memory keyset
+ * (keyset.h, ~32 bytes a row) to catch repeats within the file, and rebuilds the indexes in
+ * zj_writer_finish. If anything fails the transaction rolls back, indexes included.
  */
 #include "store/store.h"
 
@@ -20,7 +28,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include <xxhash.h>
+
 #include "base/buf.h"
+#include "store/keyset.h"
 #include "store/migrations.h"
 
 struct zj_store {
@@ -37,19 +48,27 @@ struct zj_writer {
     zj_type *types;          /* type of each bound column */
     char *source_system;
     int64_t batch_id;
-    sqlite3_stmt *insert;    /* INSERT ... ON CONFLICT DO NOTHING */
-    sqlite3_stmt *lookup;    /* SELECT id, content_hash WHERE key */
+    int64_t seed;            /* key_hash seed: hash of source_system */
+    sqlite3_stmt *insert;    /* INSERT */
+    sqlite3_stmt *lookup;    /* SELECT id, source_system, source_key, content_hash WHERE key_hash */
     sqlite3_stmt *archive;   /* INSERT INTO record_version SELECT ... */
     sqlite3_stmt *update;    /* UPDATE ... WHERE id = ? */
+    /* bulk mode only: */
+    bool bulk;
+    sqlite3_stmt *by_id;     /* SELECT source_key, content_hash WHERE id = ? */
+    zj_keyset keys;
+    char **index_sql;        /* CREATE INDEX statements to run in zj_writer_finish */
+    size_t nindex;
 };
 
 static const char *const provenance_columns[] = {
-    "id", "source_system", "source_key", "batch_id", "src_line", "content_hash",
+    "id", "source_system", "source_key", "key_hash", "batch_id", "src_line", "content_hash",
 };
 /* Tables that are not canonical records (no provenance columns; not import targets). */
 static const char *const internal_tables[] = {
     "import_batch", "import_reject", "record_version", "schema_migration",
     "entity", "mention", "lead", "lead_evidence",
+    "link_conflict", "link_decision", "link_param", "link_edge", "relation",
 };
 
 const char *zj_type_name(zj_type t)
@@ -260,7 +279,10 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
     sqlite3_busy_timeout(s->db, 10000);
     /* synchronous=NORMAL is durable across application crashes in WAL mode; a power loss may
      * lose the last transactions but never corrupts the store. */
-    int rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+    /* 16 KiB pages (set before WAL, so only a new store takes it): rows of canonical tables
+     * are a few hundred bytes and loads are large; measured ~15% faster bulk loads than 4 KiB
+     * (docs/benchmarks.md). */
+    int rc = exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144;"
                      "PRAGMA temp_store = MEMORY", err);
     if (!rc)
@@ -638,8 +660,8 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
     const char *tn = w->table->name;
     zj_buf ins = {0}, upd = {0}, arc = {0};
     int rc = ZJ_EDATA;
-    zj_buf_printf(&ins, "INSERT INTO \"%s\" (source_system, source_key, batch_id, src_line,"
-                        " content_hash", tn);
+    zj_buf_printf(&ins, "INSERT INTO \"%s\" (source_system, source_key, key_hash, batch_id,"
+                        " src_line, content_hash", tn);
     zj_buf_printf(&upd, "UPDATE \"%s\" SET batch_id = ?1, src_line = ?2, content_hash = ?3", tn);
     zj_buf_printf(&arc, "INSERT INTO record_version (table_name, record_id, batch_id, src_line,"
                         " content_hash, replaced_by_batch, data) SELECT '%s', id, batch_id,"
@@ -653,20 +675,23 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
         zj_buf_printf(&arc, "%s'%s', \"%s\"", i ? ", " : "", w->table->columns[i].name,
                       w->table->columns[i].name);
     zj_buf_printf(&arc, ") FROM \"%s\" WHERE id = ?1", tn);
-    zj_buf_puts(&ins, ") VALUES (?, ?, ?, ?, ?");
+    zj_buf_puts(&ins, ") VALUES (?, ?, ?, ?, ?, ?");
     for (size_t i = 0; i < w->ncols; i++)
         zj_buf_puts(&ins, ", ?");
-    zj_buf_puts(&ins, ") ON CONFLICT (source_system, source_key) DO NOTHING");
+    zj_buf_putc(&ins, ')');
     zj_buf_printf(&upd, " WHERE id = ?%zu", w->ncols + 4);
-    char lookup[160];
-    snprintf(lookup, sizeof lookup, "SELECT id, content_hash FROM \"%s\""
-             " WHERE source_system = ? AND source_key = ?", tn);
+    char lookup[160], by_id[160];
+    snprintf(lookup, sizeof lookup, "SELECT id, source_system, source_key, content_hash"
+             " FROM \"%s\" WHERE key_hash = ?", tn);
+    snprintf(by_id, sizeof by_id, "SELECT source_key, content_hash FROM \"%s\" WHERE id = ?",
+             tn);
     if (!ins.data || !upd.data || !arc.data)
         zj_fail(err, ZJ_EDATA, "out of memory");
     else if (!prepare(w->s, ins.data, &w->insert, err) &&
              !prepare(w->s, lookup, &w->lookup, err) &&
              !prepare(w->s, arc.data, &w->archive, err) &&
-             !prepare(w->s, upd.data, &w->update, err))
+             !prepare(w->s, upd.data, &w->update, err) &&
+             (!w->bulk || !prepare(w->s, by_id, &w->by_id, err)))
         rc = ZJ_OK;
     zj_buf_free(&ins);
     zj_buf_free(&upd);
@@ -674,8 +699,76 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
     return rc;
 }
 
+/* Switch to bulk mode when the table has no rows from this source system yet and the batch
+ * is expected to be at least as large as the table (rebuilding indexes costs the table's
+ * size; inserting into them costs the batch's): drop the indexes, remembering how to rebuild
+ * them. Must run inside the batch's transaction. */
+static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
+{
+    char sql[200];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT (SELECT 1 FROM \"%s\" WHERE source_system = ? LIMIT 1),"
+             " (SELECT max(id) FROM \"%s\")", w->table->name, w->table->name);
+    int rc = prepare(w->s, sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, w->source_system, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    bool has_own = sqlite3_column_type(st, 0) != SQLITE_NULL;
+    int64_t table_rows = sqlite3_column_int64(st, 1);   /* max(id): an upper bound, cheaply */
+    sqlite3_finalize(st);
+    if (step != SQLITE_ROW)
+        return db_fail(w->s, err, "checking for existing rows");
+    if (has_own || (table_rows > 0 && expected_rows < table_rows))
+        return ZJ_OK;              /* incremental mode */
+    if (sqlite3_get_autocommit(w->s->db))
+        return ZJ_OK;              /* no transaction: dropping indexes would not be undoable */
+
+    rc = prepare(w->s, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                       "tbl_name = ? AND sql IS NOT NULL ORDER BY rowid", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, w->table->name, -1, SQLITE_STATIC);
+    zj_buf drops = {0};
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **grown = realloc(w->index_sql, (w->nindex + 1) * sizeof *grown);
+        if (!grown) {
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            break;
+        }
+        w->index_sql = grown;
+        w->index_sql[w->nindex++] = strdup((const char *)sqlite3_column_text(st, 1));
+        zj_buf_printf(&drops, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (!rc && step != SQLITE_DONE)
+        rc = db_fail(w->s, err, "listing indexes");
+    if (!rc && drops.data)
+        rc = exec(w->s, drops.data, err);
+    zj_buf_free(&drops);
+    if (!rc)
+        w->bulk = true;
+    return rc;
+}
+
+int zj_writer_finish(zj_writer *w, zj_error *err)
+{
+    for (size_t i = 0; i < w->nindex; i++) {
+        int rc = exec(w->s, w->index_sql[i], err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < w->nindex; i++)
+        free(w->index_sql[i]);
+    free(w->index_sql);
+    w->index_sql = NULL;
+    w->nindex = 0;
+    return ZJ_OK;
+}
+
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
-                   const char *source_system, int64_t batch_id, zj_writer **out, zj_error *err)
+                   const char *source_system, int64_t batch_id, int64_t expected_rows,
+                   zj_writer **out, zj_error *err)
 {
     *out = NULL;
     const zj_table *t = zj_store_table(s, table);
@@ -689,6 +782,7 @@ int zj_writer_open(zj_store *s, const char *table, const char *const *columns, s
     w->ncols = ncolumns;
     w->batch_id = batch_id;
     w->source_system = strdup(source_system);
+    w->seed = (int64_t)XXH3_64bits(source_system, strlen(source_system));
     w->types = calloc(ncolumns ? ncolumns : 1, sizeof *w->types);
     if (!w->source_system || !w->types) {
         zj_writer_close(w);
@@ -707,7 +801,9 @@ int zj_writer_open(zj_store *s, const char *table, const char *const *columns, s
             }
         w->types[i] = c->type;
     }
-    int rc = writer_prepare(w, columns, err);
+    int rc = bulk_begin(w, expected_rows, err);
+    if (!rc)
+        rc = writer_prepare(w, columns, err);
     if (rc) {
         zj_writer_close(w);
         return rc;
@@ -738,44 +834,14 @@ static void bind_value(sqlite3_stmt *st, int idx, zj_type type, const zj_value *
     }
 }
 
-int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t src_line,
-                  int64_t content_hash, const zj_value *values, zj_put_result *result,
-                  zj_error *err)
+/* Archive the stored version of row `id` and overwrite it with the new values. */
+static int replace_row(zj_writer *w, int64_t id, int64_t src_line, int64_t content_hash,
+                       const zj_value *values, zj_error *err)
 {
-    sqlite3_stmt *st = w->insert;
-    sqlite3_bind_text(st, 1, w->source_system, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, source_key, (int)key_len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, w->batch_id);
-    sqlite3_bind_int64(st, 4, src_line);
-    sqlite3_bind_int64(st, 5, content_hash);
-    for (size_t i = 0; i < w->ncols; i++)
-        bind_value(st, (int)i + 6, w->types[i], &values[i]);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
-        return db_fail(w->s, err, "inserting record");
-    if (sqlite3_changes(w->s->db) == 1) {
-        *result = ZJ_PUT_INSERTED;
-        return ZJ_OK;
-    }
-
-    /* The key exists: same content is a no-op, different content is a new version. */
-    st = w->lookup;
-    sqlite3_bind_text(st, 1, w->source_system, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, source_key, (int)key_len, SQLITE_STATIC);
-    step = sqlite3_step(st);
-    int64_t id = sqlite3_column_int64(st, 0), old_hash = sqlite3_column_int64(st, 1);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
-        return db_fail(w->s, err, "looking up existing record");
-    if (old_hash == content_hash) {
-        *result = ZJ_PUT_UNCHANGED;
-        return ZJ_OK;
-    }
-    st = w->archive;
+    sqlite3_stmt *st = w->archive;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, w->batch_id);
-    step = sqlite3_step(st);
+    int step = sqlite3_step(st);
     sqlite3_reset(st);
     if (step != SQLITE_DONE)
         return db_fail(w->s, err, "keeping old version");
@@ -790,6 +856,104 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
     sqlite3_reset(st);
     if (step != SQLITE_DONE)
         return db_fail(w->s, err, "updating record");
+    return ZJ_OK;
+}
+
+/* Insert a new row; *id receives its rowid. */
+static int insert_row(zj_writer *w, const char *key, size_t key_len, int64_t key_hash,
+                      int64_t src_line, int64_t content_hash, const zj_value *values,
+                      int64_t *id, zj_error *err)
+{
+    sqlite3_stmt *st = w->insert;
+    sqlite3_bind_text(st, 1, w->source_system, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, (int)key_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, key_hash);
+    sqlite3_bind_int64(st, 4, w->batch_id);
+    sqlite3_bind_int64(st, 5, src_line);
+    sqlite3_bind_int64(st, 6, content_hash);
+    for (size_t i = 0; i < w->ncols; i++)
+        bind_value(st, (int)i + 7, w->types[i], &values[i]);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        return db_fail(w->s, err, "inserting record");
+    *id = sqlite3_last_insert_rowid(w->s->db);
+    return ZJ_OK;
+}
+
+static bool same_text(sqlite3_stmt *st, int col, const char *p, size_t n)
+{
+    return (size_t)sqlite3_column_bytes(st, col) == n &&
+           memcmp(sqlite3_column_blob(st, col), p, n) == 0;
+}
+
+/* Find the row with this natural key: *id = 0 when there is none. In bulk mode the batch's
+ * own keyset is asked (the key index is dropped); otherwise the key_hash index. */
+static int find_row(zj_writer *w, int64_t h, const char *key, size_t key_len, int64_t *id,
+                    int64_t *old_hash, zj_error *err)
+{
+    *id = 0;
+    if (w->bulk) {
+        size_t pos = 0;
+        int64_t rowid;
+        while (zj_keyset_next(&w->keys, (uint64_t)h, &pos, &rowid)) {
+            sqlite3_stmt *st = w->by_id;
+            sqlite3_bind_int64(st, 1, rowid);
+            int step = sqlite3_step(st);
+            bool same = step == SQLITE_ROW && same_text(st, 0, key, key_len);
+            int64_t ch = sqlite3_column_int64(st, 1);
+            sqlite3_reset(st);
+            if (step != SQLITE_ROW)
+                return db_fail(w->s, err, "reading back a record");
+            if (same) {
+                *id = rowid;
+                *old_hash = ch;
+                return ZJ_OK;
+            }
+        }
+        return ZJ_OK;
+    }
+    sqlite3_stmt *st = w->lookup;
+    sqlite3_bind_int64(st, 1, h);
+    size_t sys_len = strlen(w->source_system);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (same_text(st, 1, w->source_system, sys_len) && same_text(st, 2, key, key_len)) {
+            *id = sqlite3_column_int64(st, 0);
+            *old_hash = sqlite3_column_int64(st, 3);
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return db_fail(w->s, err, "looking up existing record");
+    return ZJ_OK;
+}
+
+int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t src_line,
+                  int64_t content_hash, const zj_value *values, zj_put_result *result,
+                  zj_error *err)
+{
+    int64_t h = (int64_t)XXH3_64bits_withSeed(source_key, key_len, (uint64_t)w->seed);
+    int64_t id, old_hash = 0;
+    int rc = find_row(w, h, source_key, key_len, &id, &old_hash, err);
+    if (rc)
+        return rc;
+    if (!id) {
+        if ((rc = insert_row(w, source_key, key_len, h, src_line, content_hash, values, &id,
+                             err)))
+            return rc;
+        if (w->bulk && zj_keyset_add(&w->keys, (uint64_t)h, id))
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        *result = ZJ_PUT_INSERTED;
+        return ZJ_OK;
+    }
+    if (old_hash == content_hash) {
+        *result = ZJ_PUT_UNCHANGED;
+        return ZJ_OK;
+    }
+    if ((rc = replace_row(w, id, src_line, content_hash, values, err)))
+        return rc;
     *result = ZJ_PUT_UPDATED;
     return ZJ_OK;
 }
@@ -802,7 +966,88 @@ void zj_writer_close(zj_writer *w)
     sqlite3_finalize(w->lookup);
     sqlite3_finalize(w->archive);
     sqlite3_finalize(w->update);
+    sqlite3_finalize(w->by_id);
+    zj_keyset_free(&w->keys);
+    for (size_t i = 0; i < w->nindex; i++)
+        free(w->index_sql[i]);
+    free(w->index_sql);
     free(w->types);
     free(w->source_system);
     free(w);
 }
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+struct zj_stmt {
+    zj_store *s;
+    sqlite3_stmt *st;
+};
+
+int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err)
+{
+    *out = NULL;
+    zj_stmt *q = calloc(1, sizeof *q);
+    if (!q)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    q->s = s;
+    int rc = prepare(s, sql, &q->st, err);
+    if (rc) {
+        free(q);
+        return rc;
+    }
+    *out = q;
+    return ZJ_OK;
+}
+
+void zj_stmt_bind_int(zj_stmt *q, int i, int64_t v) { sqlite3_bind_int64(q->st, i, v); }
+void zj_stmt_bind_double(zj_stmt *q, int i, double v) { sqlite3_bind_double(q->st, i, v); }
+void zj_stmt_bind_null(zj_stmt *q, int i) { sqlite3_bind_null(q->st, i); }
+
+void zj_stmt_bind_text(zj_stmt *q, int i, const char *p, size_t n)
+{
+    if (p)
+        sqlite3_bind_text(q->st, i, p, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(q->st, i);
+}
+
+int zj_stmt_next(zj_stmt *q, zj_error *err)
+{
+    int rc = sqlite3_step(q->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    zj_fail(err, ZJ_EDATA, "store: %s", sqlite3_errmsg(q->s->db));
+    return -1;
+}
+
+bool zj_stmt_is_null(zj_stmt *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
+int64_t zj_stmt_int(zj_stmt *q, int col) { return sqlite3_column_int64(q->st, col); }
+double zj_stmt_double(zj_stmt *q, int col) { return sqlite3_column_double(q->st, col); }
+
+const char *zj_stmt_text(zj_stmt *q, int col, size_t *len)
+{
+    const char *p = (const char *)sqlite3_column_text(q->st, col);
+    if (len)
+        *len = p ? (size_t)sqlite3_column_bytes(q->st, col) : 0;
+    return p;
+}
+
+void zj_stmt_reset(zj_stmt *q)
+{
+    sqlite3_reset(q->st);
+    sqlite3_clear_bindings(q->st);
+}
+
+void zj_stmt_finalize(zj_stmt *q)
+{
+    if (!q)
+        return;
+    sqlite3_finalize(q->st);
+    free(q);
+}
+
+int64_t zj_store_last_insert_id(zj_store *s) { return sqlite3_last_insert_rowid(s->db); }
+int64_t zj_store_changes(zj_store *s) { return sqlite3_changes64(s->db); }
+int zj_store_exec(zj_store *s, const char *sql, zj_error *err) { return exec(s, sql, err); }

@@ -7,7 +7,6 @@
  */
 #include "text/case_no.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "text/ident_norm.h"
@@ -23,15 +22,23 @@ const zj_case_type *zj_case_types(size_t *count)
     return types;
 }
 
+/* Compare the span s[0..n) with the NUL-terminated `z` as byte strings (no strlen). */
+static int cmp_span(const char *s, size_t n, const char *z)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)z[i];
+        if (b == 0 || a != b)
+            return b == 0 ? 1 : (a < b ? -1 : 1);
+    }
+    return z[n] ? -1 : 0;
+}
+
 const zj_case_type *zj_case_type_find(const char *code, size_t n)
 {
     size_t lo = 0, hi = NTYPES;         /* rows are sorted by their UTF-8 bytes */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        size_t m = strlen(types[mid].code);
-        int c = memcmp(code, types[mid].code, n < m ? n : m);
-        if (c == 0)
-            c = n < m ? -1 : n > m;
+        int c = cmp_span(code, n, types[mid].code);
         if (c == 0)
             return &types[mid];
         if (c > 0)
@@ -53,29 +60,37 @@ const char *zj_court_level_name(zj_court_level level)
     }
 }
 
-/* Byte length of an opening (or closing) year bracket at p[0..n), 0 when there is none.
- * Full-width （）［］ were already folded to ASCII. */
+/* Byte length of an opening (or closing) year bracket at p[0..n), 0 when there is none:
+ * ( [ 〔 【 〖 ﹝ and ) ] 〕 】 〗 ﹞ (full-width （）［］ were already folded to ASCII). */
 static size_t bracket(const char *p, size_t n, bool open)
 {
-    static const char *const opens[] = {"(", "[", "〔", "【", "〖", "﹝"};
-    static const char *const closes[] = {")", "]", "〕", "】", "〗", "﹞"};
-    const char *const *set = open ? opens : closes;
-    for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
-        size_t m = strlen(set[i]);
-        if (m <= n && memcmp(p, set[i], m) == 0)
-            return m;
+    const unsigned char *u = (const unsigned char *)p;
+    if (n == 0)
+        return 0;
+    if (u[0] == (open ? '(' : ')') || u[0] == (open ? '[' : ']'))
+        return 1;
+    if (n < 3)
+        return 0;
+    if (u[0] == 0xE3 && u[1] == 0x80) {   /* 【 90 】 91, 〔 94 〕 95, 〖 96 〗 97 */
+        unsigned c = u[2];
+        bool is_open = c == 0x90 || c == 0x94 || c == 0x96;
+        bool is_close = c == 0x91 || c == 0x95 || c == 0x97;
+        return (open ? is_open : is_close) ? 3 : 0;
     }
+    if (u[0] == 0xEF && u[1] == 0xB9 && u[2] == (open ? 0x9D : 0x9E))   /* ﹝ ﹞ */
+        return 3;
     return 0;
 }
 
-/* One-character court codes of high courts (province abbreviations, 军, 兵). */
+/* One-character court codes of high courts (province abbreviations, 军, 兵), as the
+ * big-endian value of their three UTF-8 bytes. */
 static bool court_char(const char *p, size_t n)
 {
     static const char chars[] = "京津冀晋内辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新军兵";
-    if (n < 3)
+    if (n < 3 || ((unsigned char)p[0] & 0xF0) != 0xE0)
         return false;
     for (size_t i = 0; i + 3 <= sizeof chars - 1; i += 3)
-        if (memcmp(p, chars + i, 3) == 0)
+        if (p[0] == chars[i] && p[1] == chars[i + 1] && p[2] == chars[i + 2])
             return true;
     return false;
 }
@@ -108,6 +123,48 @@ static int sub_number(const char *p, size_t n, size_t *used)
 
 static const char *const sub_names[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九",
                                         "十"};
+
+/* Append helpers for the normalized form (snprintf costs more than the whole parse). */
+static size_t put_str(char *dst, size_t o, const char *s, size_t n)
+{
+    memcpy(dst + o, s, n);
+    return o + n;
+}
+
+static size_t put_num(char *dst, size_t o, long v, int min_digits)
+{
+    char tmp[24];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0 || k < min_digits);
+    while (k > 0)
+        dst[o++] = tmp[--k];
+    return o;
+}
+
+/* Write "（YEAR）" + middle + serial + "号" [+ "之N"] into out->normalized. The sizes of
+ * the parts are bounded by the fields they come from, so this cannot overflow. */
+static void build_normalized(zj_case_no *out, const char *m1, const char *m2, const char *m3,
+                             const char *m4)
+{
+    char *d = out->normalized;
+    size_t o = put_str(d, 0, "（", 3);
+    o = put_num(d, o, out->year, 4);
+    o = put_str(d, o, "）", 3);
+    const char *parts[] = {m1, m2, m3, m4};
+    for (int i = 0; i < 4; i++)
+        if (parts[i])
+            o = put_str(d, o, parts[i], strlen(parts[i]));
+    o = put_num(d, o, out->serial, 1);
+    o = put_str(d, o, "号", 3);
+    if (out->sub_no) {
+        o = put_str(d, o, "之", 3);
+        o = put_str(d, o, sub_names[out->sub_no], 3);
+    }
+    d[o] = '\0';
+}
 
 /* Serial digits at p[0..n): returns the digit count (0 none), the value in *v. */
 static size_t serial_digits(const char *p, size_t n, long *v)
@@ -153,14 +210,21 @@ int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
     char buf[256];
     if (n > 1024)
         return reject(why, "case number too long");
+    for (size_t i = 0, k; i < n; i += k)      /* validate before folding: dropping a */
+        if ((k = zj_ident_u8len(s + i, n - i)) == 0)   /* space between stray bytes */
+            return reject(why, "invalid UTF-8");       /* could join them */
     size_t len = zj_ident_fold(s, n, buf, sizeof buf, false);
     if (len == (size_t)-1)
         return reject(why, "case number too long");
     if (len == 0)
         return reject(why, "empty case number");
-    for (size_t i = 0, k; i < len; i += k)
+    for (size_t i = 0, k; i < len; i += k) {
+        unsigned char c = (unsigned char)buf[i];
         if ((k = zj_ident_u8len(buf + i, len - i)) == 0)
             return reject(why, "invalid UTF-8");
+        if (c < 0x20 || c == 0x7F || (c == 0xC2 && (unsigned char)buf[i + 1] < 0xA0))
+            return reject(why, "control character in input");      /* C0, DEL, C1 */
+    }
     memset(out, 0, sizeof *out);
     const char *p = buf, *end = buf + len;
 
@@ -192,15 +256,16 @@ int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
             return reject(why, "case number too long");
         memcpy(out->legacy_text, p, t);
         out->legacy_text[t] = '\0';
-        for (size_t i = 0; i < t; i++)
-            if (bracket(p + i, t - i, true) || bracket(p + i, t - i, false))
+        for (size_t i = 0; i < t; i++)          /* old court and type abbreviations are
+                                                   Chinese characters, nothing else */
+            if ((unsigned char)p[i] < 0x80 || bracket(p + i, t - i, true) ||
+                bracket(p + i, t - i, false))
                 return reject(why, "unknown court code");
         if (parse_tail(zi + 6, (size_t)(end - zi - 6), out, why))
             return -1;
         out->style = ZJ_CASE_LEGACY;
         out->court_level = ZJ_COURT_UNKNOWN;
-        snprintf(out->normalized, sizeof out->normalized, "（%d）%s字第%ld号%s%s", out->year,
-                 out->legacy_text, out->serial, out->sub_no ? "之" : "", sub_names[out->sub_no]);
+        build_normalized(out, out->legacy_text, "字第", NULL, NULL);
         return 0;
     }
 
@@ -264,8 +329,6 @@ int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
     if (parse_tail(p, (size_t)(end - p), out, why))
         return -1;
     out->style = ZJ_CASE_CURRENT;
-    snprintf(out->normalized, sizeof out->normalized, "（%d）%s%s%s%ld号%s%s", out->year,
-             out->court_code, out->special_code, out->type->code, out->serial,
-             out->sub_no ? "之" : "", sub_names[out->sub_no]);
+    build_normalized(out, out->court_code, out->special_code, out->type->code, NULL);
     return 0;
 }

@@ -67,6 +67,7 @@ typedef struct zj_case_no {
 /* Parse a case number. Returns 0 and fills *out, or -1 with a static English reason in *why
  * (when non-NULL). Reasons:
  *   "empty case number"  "case number too long"  "invalid UTF-8"
+ *   "control character in input"
  *   "missing opening bracket before the year"  "year must be 4 digits"
  *   "missing closing bracket after the year"  "year out of range (1949-2099)"
  *   "missing court code"  "unknown court code"  "court code must have 0, 2 or 4 digits"

@@ -77,14 +77,21 @@ int zj_docnum_parse(const char *s, size_t n, zj_docnum *out, const char **why)
     char buf[256];
     if (n > 1024)
         return reject(why, "document number too long");
+    for (size_t i = 0, k; i < n; i += k)      /* validate before folding: dropping a */
+        if ((k = zj_ident_u8len(s + i, n - i)) == 0)   /* space between stray bytes */
+            return reject(why, "invalid UTF-8");       /* could join them */
     size_t len = zj_ident_fold(s, n, buf, sizeof buf, false);
     if (len == (size_t)-1)
         return reject(why, "document number too long");
     if (len == 0)
         return reject(why, "empty document number");
-    for (size_t i = 0, k; i < len; i += k)
+    for (size_t i = 0, k; i < len; i += k) {
+        unsigned char c = (unsigned char)buf[i];
         if ((k = zj_ident_u8len(buf + i, len - i)) == 0)
             return reject(why, "invalid UTF-8");
+        if (c < 0x20 || c == 0x7F || (c == 0xC2 && (unsigned char)buf[i + 1] < 0xA0))
+            return reject(why, "control character in input");      /* C0, DEL, C1 */
+    }
     memset(out, 0, sizeof *out);
 
     /* The first bracketed four-digit year. */
@@ -158,7 +165,7 @@ int zj_docnum_parse(const char *s, size_t n, zj_docnum *out, const char **why)
             }
         }
     }
-    snprintf(out->normalized, sizeof out->normalized, "%s〔%d〕%s号", out->issuer, out->year,
+    snprintf(out->normalized, sizeof out->normalized, "%s〔%04d〕%s号", out->issuer, out->year,
              out->serial);
     return 0;
 }

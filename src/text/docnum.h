@@ -38,6 +38,7 @@ typedef struct zj_docnum {
 
 /* Parse a document number. Returns 0 and fills *out, or -1 with a static reason in *why:
  *   "empty document number"  "document number too long"  "invalid UTF-8"
+ *   "control character in input"
  *   "missing issuer before the year"  "missing bracketed 4-digit year"
  *   "missing serial number"  "serial number too long"  "missing 号 at the end"
  *   "unexpected text after 号" */

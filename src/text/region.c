@@ -25,18 +25,18 @@ static const char *const prefixes[] = {
 };
 #define NPREFIXES (sizeof prefixes / sizeof prefixes[0])
 
-/* The row for `code`, or NULL. */
+/* The row for `code`, or NULL. Branch-free bisection (the compiler emits conditional
+ * moves): resident-ID validation calls this on every ID. */
 static const region_row *find_row(int code)
 {
-    size_t lo = 0, hi = NROWS;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (rows[mid].code < code)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const region_row *base = rows;
+    size_t n = NROWS;
+    while (n > 1) {
+        size_t half = n / 2;
+        base = base[half].code <= code ? base + half : base;
+        n -= half;
     }
-    return lo < NROWS && rows[lo].code == code ? &rows[lo] : NULL;
+    return base->code == code ? base : NULL;
 }
 
 static bool is_placeholder(const char *name)
@@ -79,6 +79,11 @@ zj_region_level zj_region_lookup(int code, zj_region *out, bool *exact)
         return ZJ_REGION_COUNTY;
     }
     return level;
+}
+
+bool zj_region_code_known(int code)
+{
+    return code >= 0 && code <= 999999 && find_row(code) != NULL;
 }
 
 bool zj_region_province_known(int province2)

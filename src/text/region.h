@@ -38,6 +38,9 @@ typedef struct zj_region {
  * city = NULL. */
 zj_region_level zj_region_lookup(int code, zj_region *out, bool *exact);
 
+/* True when the six-digit code itself is in the table (one bisection, no names). */
+bool zj_region_code_known(int code);
+
 /* True when the two-digit province code (11..83) is in the table. */
 bool zj_region_province_known(int province2);
 

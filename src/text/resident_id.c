@@ -81,7 +81,19 @@ int zj_resident_id_parse(const char *s, size_t n, int today, zj_resident_id *out
                          const char **why)
 {
     char buf[24];                 /* folded input; longer inputs are rejected by length */
-    size_t len = zj_ident_fold(s, n, buf, sizeof buf, true);
+    size_t len;
+    /* Fast path: plain ASCII digits (and a final X or x) need no folding. */
+    bool plain = n == 18 || n == 15;
+    for (size_t i = 0; plain && i < n; i++)
+        plain = (unsigned)(s[i] - '0') <= 9 || (i == 17 && (s[i] == 'X' || s[i] == 'x'));
+    if (plain) {
+        memcpy(buf, s, n);
+        len = n;
+        if (n == 18 && buf[17] == 'x')
+            buf[17] = 'X';
+    } else {
+        len = zj_ident_fold(s, n, buf, sizeof buf, true);
+    }
     if (len == 0)
         return reject(why, "empty resident ID");
     for (size_t i = 0; i < len && i < sizeof buf; i++)     /* bad characters first: */
@@ -119,9 +131,9 @@ int zj_resident_id_parse(const char *s, size_t n, int today, zj_resident_id *out
     if (out->year * 10000 + out->month * 100 + out->day > today)
         return reject(why, "birth date in the future");
     out->region_code = num(id, 6);
-    zj_region r;
-    if (zj_region_lookup(out->region_code, &r, &out->region_exact) == ZJ_REGION_NONE)
+    if (!zj_region_province_known(out->region_code / 10000))
         return reject(why, "unknown region: province code not in GB/T 2260");
+    out->region_exact = zj_region_code_known(out->region_code);
     out->sex = (id[16] - '0') % 2 ? 'M' : 'F';
     return 0;
 }

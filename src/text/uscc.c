@@ -21,13 +21,19 @@ static const uscc_type types[] = {
 static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 
+/* Value + 1 of each byte in the character set, 0 outside it. */
+static const unsigned char values[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+    ['E'] = 15, ['F'] = 16, ['G'] = 17, ['H'] = 18, ['J'] = 19, ['K'] = 20, ['L'] = 21,
+    ['M'] = 22, ['N'] = 23, ['P'] = 24, ['Q'] = 25, ['R'] = 26, ['T'] = 27, ['U'] = 28,
+    ['W'] = 29, ['X'] = 30, ['Y'] = 31,
+};
+
 /* Value 0..30 of an upper-case ASCII character, -1 when outside the set. */
 static int value_of(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    const char *p = c ? strchr(alphabet + 10, c) : NULL;
-    return p ? (int)(p - alphabet) : -1;
+    return (int)values[(unsigned char)c] - 1;
 }
 
 char zj_uscc_check_char(const char *c17)
@@ -53,7 +59,16 @@ static int reject(const char **why, const char *reason)
 int zj_uscc_parse(const char *s, size_t n, zj_uscc *out, const char **why)
 {
     char buf[24];
-    size_t len = zj_ident_fold(s, n, buf, sizeof buf, true);
+    size_t len;
+    bool plain = n == 18;                /* fast path: already upper-case ASCII */
+    for (size_t i = 0; plain && i < n; i++)
+        plain = values[(unsigned char)s[i]] != 0;
+    if (plain) {
+        memcpy(buf, s, n);
+        len = n;
+    } else {
+        len = zj_ident_fold(s, n, buf, sizeof buf, true);
+    }
     if (len == 0)
         return reject(why, "empty credit code");
     if (len != 18)

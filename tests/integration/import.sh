@@ -20,7 +20,7 @@ expect_match "bad date names line, field and reason" \
     "court_cases_gb18030.csv,5,filed_at,.*cannot parse date '2021-13-45'" "$(cat "$rej")"
 expect_match "unknown code" ",6,case_type,.*unknown code '未知类型'" "$(cat "$rej")"
 expect_match "missing required value" ",7,case_no,.*required value is missing" "$(cat "$rej")"
-expect_match "wrong field count" ",8,,expected 9 fields as in the header, found 5" "$(cat "$rej")"
+expect_match "wrong field count" ',8,,"expected 9 fields as in the header, found 5"' "$(cat "$rej")"
 expect_eq "rejects also in the store" 4 "$(sql 'SELECT count(*) FROM import_reject')"
 
 # values: code tables, dates, full-width digits, thousands separators, embedded newline
@@ -74,8 +74,8 @@ out=$("$ZHIJIAN" import --json --max-errors 2 --rejects "$WORK/rej2" \
       -m "$F/court_case.mapping.yaml" "$F/court_cases_gb18030.csv" 2>"$WORK/err"); rc=$?
 expect_eq "abort exit" 3 "$rc"
 expect_eq "abort status" aborted "$(j '["status"]')"
-expect_match "abort message" "court_cases_gb18030.csv:6: .*more than 2 rejected rows" "$(cat "$WORK/err")"
-expect_eq "nothing kept" "0 0 0" "$(sql 'SELECT (SELECT count(*) FROM court_case), (SELECT count(*) FROM import_batch), (SELECT count(*) FROM import_reject)')"
+expect_match "abort message" "court_cases_gb18030.csv:7: .*more than 2 rejected rows" "$(cat "$WORK/err")"
+expect_eq "nothing kept" "0|0|0" "$(sql 'SELECT (SELECT count(*) FROM court_case), (SELECT count(*) FROM import_batch), (SELECT count(*) FROM import_reject)')"
 expect_eq "reject file survives the abort" 4 "$(wc -l < "$(j '["rejects_file"]')" | tr -d ' ')"
 
 # -- usage errors name the problem -----------------------------------------------------------
@@ -92,6 +92,6 @@ expect_match "missing column message" "column '案件编号' is not in the file'
 export ZHIJIAN_DB="$WORK/dir.db"
 "$ZHIJIAN" import --quiet --rejects "$WORK/rej3" "$F"; rc=$?
 expect_eq "dir import exit (rows rejected)" 1 "$rc"
-expect_eq "dir import: both csv files and the jsonl" "3 4 2" \
+expect_eq "dir import: both csv files and the jsonl" "3|4|2" \
     "$(sql "SELECT count(*), (SELECT count(*) FROM court_case), (SELECT count(*) FROM complaint) FROM import_batch")"
 finish

@@ -122,6 +122,20 @@ static void test_legacy(void **state)
     assert_string_equal(reason("(2014)字第1012号"),
                         "legacy case number without text before 字第");
     assert_string_equal(reason("(2014)深中法商终字第号"), "missing serial number");
+    assert_string_equal(reason("(2014)AB字第12号"), "unknown court code");
+    /* found by fuzz_case_no: NUL bytes used to vanish from the normalized form */
+    zj_case_no c2;
+    const char *why;
+    static const char nul[] = "(2014)\0\0深中法商终字第1012号";
+    assert_int_equal(zj_case_no_parse(nul, sizeof nul - 1, &c2, &why), -1);
+    assert_string_equal(why, "control character in input");
+    /* found by fuzz_case_no: stray bytes around a dropped U+00A0 must not join */
+    static const char joined[] = "(2014)公深\xc2\xc2\xa0\xa0字第112号";
+    assert_int_equal(zj_case_no_parse(joined, sizeof joined - 1, &c2, &why), -1);
+    assert_string_equal(why, "invalid UTF-8");
+    static const char c1[] = "(2014)公深\xc2\x88字第112号";          /* U+0088 */
+    assert_int_equal(zj_case_no_parse(c1, sizeof c1 - 1, &c2, &why), -1);
+    assert_string_equal(why, "control character in input");
 }
 
 static void test_rejections(void **state)
@@ -236,12 +250,19 @@ static void test_docnum(void **state)
         {"渝巴检刑诉〔2016〕585号附件", "unexpected text after 号"},
         {"渝巴检刑诉〔2016〕12345678901234567号", "serial number too long"},
         {"渝巴\xc0检刑诉〔2016〕585号", "invalid UTF-8"},
+        {"渝巴\x01检刑诉〔2016〕585号", "control character in input"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         why = NULL;
         assert_int_equal(zj_docnum_parse(bad[i].in, strlen(bad[i].in), &d, &why), -1);
         assert_string_equal(why, bad[i].why);
     }
+    /* found by fuzz_case_no: a year with a leading zero must survive normalization */
+    s = "浈刑）立字〔0198〕018号";
+    assert_int_equal(zj_docnum_parse(s, strlen(s), &d, &why), 0);
+    assert_string_equal(d.normalized, "浈刑）立字〔0198〕018号");
+    assert_int_equal(zj_docnum_parse(d.normalized, strlen(d.normalized), &d, &why), 0);
+
     /* a court case number is not a document number */
     s = "(2021)陕01民初123号";
     assert_int_equal(zj_docnum_parse(s, strlen(s), &d, &why), -1);

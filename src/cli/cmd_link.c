@@ -1,0 +1,380 @@
+/* cmd_link.c - `zhijian link`: entity resolution and its tools (实体识别).
+ *
+ *   zhijian link [--incremental]              resolve persons and enterprises
+ *   zhijian link blocks                       pairs each blocking rule would make
+ *   zhijian link explain MENTION MENTION      the match weight, field by field
+ *   zhijian link review MENTION MENTION confirm|reject|unsure --by NAME [--note TEXT]
+ *   zhijian link show ENTITY                  an entity's mentions (IDs masked unless --unmask)
+ */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "link/link.h"
+#include "text/mask.h"
+
+static const char usage_text[] =
+    "usage: zhijian link [--incremental] [--rules FILE] [--db PATH] [--json] [--quiet]\n"
+    "   or: zhijian link blocks [--rules FILE] [--json]\n"
+    "   or: zhijian link explain MENTION MENTION [--json]\n"
+    "   or: zhijian link review MENTION MENTION confirm|reject|unsure --by NAME [--note TEXT]\n"
+    "   or: zhijian link show ENTITY [--unmask] [--json]\n\n"
+    "Resolve the persons and enterprises mentioned across all imported records into entities\n"
+    "(实体识别): same valid resident ID or credit code first, then a Fellegi-Sunter model over\n"
+    "the candidate pairs that the blocking rules propose, then constrained clustering.\n"
+    "Reviewers' decisions win over the model and survive re-runs. See docs/linking.md.\n\n"
+    "  --incremental   link only mentions that have no entity yet; entity ids stay stable\n"
+    "  --rules FILE    linking rules (default: $ZHIJIAN_RULES/linking.yaml, else\n"
+    "                  ./rules/linking.yaml, else the built-in defaults)\n";
+
+typedef struct opts {
+    const char *db, *rules, *by, *note;
+    bool incremental, json, quiet, unmask;
+    int argc;
+    char **argv;    /* positional arguments */
+} opts;
+
+static int parse(int argc, char **argv, opts *o)
+{
+    static const struct option lo[] = {
+        {"db", required_argument, NULL, 'd'},      {"rules", required_argument, NULL, 'r'},
+        {"by", required_argument, NULL, 'b'},      {"note", required_argument, NULL, 'n'},
+        {"incremental", no_argument, NULL, 'i'},   {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},         {"unmask", no_argument, NULL, 'u'},
+        {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'r': o->rules = optarg; break;
+        case 'b': o->by = optarg; break;
+        case 'n': o->note = optarg; break;
+        case 'i': o->incremental = true; break;
+        case 'j': o->json = true; break;
+        case 'q': o->quiet = true; break;
+        case 'u': o->unmask = true; break;
+        case 'h': fputs(usage_text, stdout); return -1;
+        default: return ZJ_EUSAGE;
+        }
+    }
+    o->argc = argc - optind;
+    o->argv = argv + optind;
+    return 0;
+}
+
+static int load_rules(const opts *o, zj_link_config *c)
+{
+    zj_link_config_defaults(c);
+    char buf[4096];
+    const char *path = o->rules;
+    if (!path) {
+        const char *dir = getenv("ZHIJIAN_RULES");
+        if (dir && *dir) {
+            snprintf(buf, sizeof buf, "%s/linking.yaml", dir);
+            path = buf;
+        } else if (access("rules/linking.yaml", R_OK) == 0)
+            path = "rules/linking.yaml";
+    }
+    if (!path)
+        return 0;
+    zj_error err = {0};
+    return zj_link_config_load(path, c, &err) ? cli_report(&err) : 0;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || end == s || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+static void progress(const char *what, void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "\r\033[Kzhijian link: %s ...", what);
+    fflush(stderr);
+}
+
+static void kind_json(cJSON *o, const char *name, const zj_link_kind_stats *k)
+{
+    cJSON *j = cJSON_AddObjectToObject(o, name);
+    cJSON_AddNumberToObject(j, "mentions", (double)k->mentions);
+    cJSON_AddNumberToObject(j, "new_mentions", (double)k->new_mentions);
+    cJSON_AddNumberToObject(j, "with_trusted_id", (double)k->with_id);
+    cJSON_AddNumberToObject(j, "id_conflicts", (double)k->conflicts);
+    cJSON_AddNumberToObject(j, "pairs_compared", (double)k->pairs_compared);
+    cJSON_AddNumberToObject(j, "pairs_accepted", (double)k->pairs_accepted);
+    cJSON_AddNumberToObject(j, "blocks_skipped", (double)k->blocks_skipped);
+    cJSON_AddNumberToObject(j, "entities", (double)k->entities);
+    cJSON_AddNumberToObject(j, "entities_new", (double)k->entities_new);
+    cJSON_AddNumberToObject(j, "em_iterations", k->em_iterations);
+    cJSON_AddNumberToObject(j, "match_proportion", k->match_proportion);
+    cJSON_AddNumberToObject(j, "seconds", k->seconds);
+}
+
+static void kind_text(const char *label, const zj_link_kind_stats *k)
+{
+    printf("%s: %lld mentions (%lld new, %lld with a trusted ID, %lld ID conflicts) -> %lld "
+           "entities (%lld new)\n  %lld candidate pairs scored, %lld accepted, %lld oversized "
+           "blocks skipped; EM %d iterations, match share %.4f; %.2f s\n",
+           label, (long long)k->mentions, (long long)k->new_mentions, (long long)k->with_id,
+           (long long)k->conflicts, (long long)k->entities, (long long)k->entities_new,
+           (long long)k->pairs_compared, (long long)k->pairs_accepted,
+           (long long)k->blocks_skipped, k->em_iterations, k->match_proportion, k->seconds);
+}
+
+static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
+{
+    zj_error err = {0};
+    zj_namer *nm = zj_namer_new(&err);
+    if (!nm)
+        return cli_report(&err);
+    zj_link_options lo = {.incremental = o->incremental, .config = cfg};
+    bool tty = !o->quiet && !o->json && isatty(2);
+    if (tty)
+        lo.progress = progress;
+    zj_link_stats st;
+    int rc = zj_link_run(s, nm, &lo, &st, &err);
+    zj_namer_free(nm);
+    if (tty)
+        fputs("\r\033[K", stderr);
+    if (rc)
+        return cli_report(&err);
+    if (o->json) {
+        cJSON *root = cJSON_CreateObject();
+        kind_json(root, "person", &st.person);
+        kind_json(root, "enterprise", &st.enterprise);
+        cJSON_AddNumberToObject(root, "relations", (double)st.relations);
+        cJSON_AddNumberToObject(root, "seconds", st.seconds);
+        char *t = cJSON_Print(root);
+        puts(t);
+        free(t);
+        cJSON_Delete(root);
+    } else if (!o->quiet) {
+        kind_text("persons 人员", &st.person);
+        kind_text("enterprises 企业", &st.enterprise);
+        printf("relations graph 关系: %lld relations; total %.2f s\n", (long long)st.relations,
+               st.seconds);
+    }
+    return 0;
+}
+
+static int block_row(const zj_block_report *b, void *ctx)
+{
+    cJSON *list = ctx;
+    if (list) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", b->kind);
+        cJSON_AddStringToObject(o, "rule", b->rule);
+        cJSON_AddNumberToObject(o, "mentions_keyed", (double)b->mentions_keyed);
+        cJSON_AddNumberToObject(o, "blocks", (double)b->blocks);
+        cJSON_AddNumberToObject(o, "pairs", (double)b->pairs);
+        cJSON_AddNumberToObject(o, "new_pairs", (double)b->new_pairs);
+        cJSON_AddNumberToObject(o, "largest_block", (double)b->largest_block);
+        cJSON_AddNumberToObject(o, "skipped_blocks", (double)b->skipped_blocks);
+        cJSON_AddNumberToObject(o, "skipped_pairs", (double)b->skipped_pairs);
+        cJSON_AddItemToArray(list, o);
+    } else
+        printf("%-10s %-16s %10lld %9lld %12lld %12lld %8lld %8lld %12lld\n", b->kind, b->rule,
+               (long long)b->mentions_keyed, (long long)b->blocks, (long long)b->pairs,
+               (long long)b->new_pairs, (long long)b->largest_block, (long long)b->skipped_blocks,
+               (long long)b->skipped_pairs);
+    return 0;
+}
+
+static int do_blocks(zj_store *s, const opts *o, const zj_link_config *cfg)
+{
+    zj_error err = {0};
+    cJSON *list = o->json ? cJSON_CreateArray() : NULL;
+    if (!o->json)
+        printf("%-10s %-16s %10s %9s %12s %12s %8s %8s %12s\n", "kind", "rule", "keyed", "blocks",
+               "pairs", "new pairs", "largest", "skipped", "skip pairs");
+    int rc = zj_link_blocks(s, cfg, block_row, list, &err);
+    if (!rc && list) {
+        char *t = cJSON_Print(list);
+        puts(t);
+        free(t);
+    }
+    cJSON_Delete(list);
+    return rc ? cli_report(&err) : 0;
+}
+
+static int do_explain(zj_store *s, const opts *o, const zj_link_config *cfg)
+{
+    int64_t a, b;
+    if (o->argc != 3 || !parse_id(o->argv[1], &a) || !parse_id(o->argv[2], &b))
+        return cli_error(ZJ_EUSAGE, "usage: zhijian link explain MENTION MENTION (mention ids)");
+    zj_error err = {0};
+    zj_link_explanation ex;
+    if (zj_link_explain(s, NULL, cfg, a, b, &ex, &err))
+        return cli_report(&err);
+    if (o->json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "kind", ex.kind);
+        cJSON_AddNumberToObject(root, "prior_weight", ex.prior_weight);
+        cJSON *steps = cJSON_AddArrayToObject(root, "steps");
+        for (int i = 0; i < ex.nsteps; i++) {
+            cJSON *st = cJSON_CreateObject();
+            cJSON_AddStringToObject(st, "field", ex.steps[i].field);
+            cJSON_AddStringToObject(st, "level", ex.steps[i].level);
+            if (!ex.steps[i].missing) {
+                cJSON_AddNumberToObject(st, "m", ex.steps[i].m);
+                cJSON_AddNumberToObject(st, "u", ex.steps[i].u);
+                cJSON_AddNumberToObject(st, "weight", ex.steps[i].weight);
+                cJSON_AddBoolToObject(st, "tf_adjusted", ex.steps[i].tf_adjusted);
+            }
+            cJSON_AddItemToArray(steps, st);
+        }
+        cJSON_AddNumberToObject(root, "total_weight", ex.total_weight);
+        cJSON_AddNumberToObject(root, "probability", ex.probability);
+        cJSON_AddNumberToObject(root, "threshold", ex.threshold);
+        if (ex.deterministic[0])
+            cJSON_AddStringToObject(root, "deterministic", ex.deterministic);
+        cJSON_AddNumberToObject(root, "entity_a", (double)ex.entity_a);
+        cJSON_AddNumberToObject(root, "entity_b", (double)ex.entity_b);
+        char *t = cJSON_Print(root);
+        puts(t);
+        free(t);
+        cJSON_Delete(root);
+        return 0;
+    }
+    printf("mentions %lld and %lld (%s), entities %lld and %lld\n", (long long)a, (long long)b,
+           ex.kind, (long long)ex.entity_a, (long long)ex.entity_b);
+    if (ex.deterministic[0])
+        printf("decided by identifiers: %s\n", ex.deterministic);
+    printf("  %-11s %-14s %9s %9s %8s %8s\n", "field", "level", "m", "u", "weight", "running");
+    double run = ex.prior_weight;
+    printf("  %-11s %-14s %9s %9s %+8.2f %+8.2f\n", "prior", "", "", "", ex.prior_weight, run);
+    for (int i = 0; i < ex.nsteps; i++) {
+        const zj_link_step *st = &ex.steps[i];
+        if (st->missing) {
+            printf("  %-11s %-14s %9s %9s %8s %+8.2f\n", st->field, "missing", "", "", "0", run);
+            continue;
+        }
+        run += st->weight;
+        printf("  %-11s %-14s %9.5f %9.6f %+8.2f %+8.2f%s\n", st->field, st->level, st->m, st->u,
+               st->weight, run, st->tf_adjusted ? "  (u = this name's frequency)" : "");
+    }
+    printf("match probability %.6f (threshold %.2f): %s\n", ex.probability, ex.threshold,
+           ex.deterministic[0] ? "decided by identifiers"
+           : ex.probability >= ex.threshold ? "linked if no constraint forbids it" : "not linked");
+    return 0;
+}
+
+static int do_review(zj_store *s, const opts *o)
+{
+    int64_t a, b;
+    if (o->argc != 4 || !parse_id(o->argv[1], &a) || !parse_id(o->argv[2], &b))
+        return cli_error(ZJ_EUSAGE, "usage: zhijian link review MENTION MENTION "
+                         "confirm|reject|unsure --by NAME [--note TEXT]");
+    zj_error err = {0};
+    if (zj_link_decide(s, a, b, o->argv[3], o->by, o->note, &err))
+        return cli_report(&err);
+    if (!o->quiet)
+        printf("recorded: %s %lld %lld by %s; it applies from the next 'zhijian link'\n",
+               o->argv[3], (long long)a, (long long)b, o->by);
+    return 0;
+}
+
+static int do_show(zj_store *s, const opts *o)
+{
+    int64_t e;
+    if (o->argc != 2 || !parse_id(o->argv[1], &e))
+        return cli_error(ZJ_EUSAGE, "usage: zhijian link show ENTITY");
+    zj_error err = {0};
+    zj_stmt *q;
+    if (zj_stmt_prepare(s, "SELECT m.id, m.table_name, m.record_id, m.role, m.name, m.id_no,"
+                        " m.id_status, e.kind, e.name FROM mention m JOIN entity e ON e.id = m.entity_id"
+                        " WHERE m.entity_id = $1 ORDER BY m.table_name, m.record_id", &q, &err))
+        return cli_report(&err);
+    zj_stmt_bind_int(q, 1, e);
+    cJSON *list = o->json ? cJSON_CreateArray() : NULL;
+    int n = 0, step;
+    while ((step = zj_stmt_next(q, &err)) == 1) {
+        const char *name = zj_stmt_text(q, 4, NULL), *id = zj_stmt_text(q, 5, NULL);
+        char mname[256] = "", mid[64] = "";
+        if (name)
+            snprintf(mname, sizeof mname, "%s", name);
+        if (id)
+            snprintf(mid, sizeof mid, "%s", id);
+        if (!o->unmask) {
+            if (name && zj_mask_name(name, strlen(name), mname, sizeof mname) < 0)
+                snprintf(mname, sizeof mname, "*");
+            bool ent = !strcmp(zj_stmt_text(q, 7, NULL), "enterprise");
+            if (id && (ent ? zj_mask_uscc(id, strlen(id), mid, sizeof mid)
+                           : zj_mask_resident_id(id, strlen(id), mid, sizeof mid)) < 0)
+                snprintf(mid, sizeof mid, "***");
+        }
+        if (!n && !o->json)
+            printf("entity %lld (%s)\n", (long long)e, zj_stmt_text(q, 7, NULL));
+        n++;
+        if (list) {
+            cJSON *m = cJSON_CreateObject();
+            cJSON_AddNumberToObject(m, "mention", (double)zj_stmt_int(q, 0));
+            cJSON_AddStringToObject(m, "table", zj_stmt_text(q, 1, NULL));
+            cJSON_AddNumberToObject(m, "record", (double)zj_stmt_int(q, 2));
+            cJSON_AddStringToObject(m, "role", zj_stmt_text(q, 3, NULL));
+            cJSON_AddStringToObject(m, "name", mname);
+            cJSON_AddStringToObject(m, "id_no", mid);
+            cJSON_AddStringToObject(m, "id_status", zj_stmt_text(q, 6, NULL));
+            cJSON_AddItemToArray(list, m);
+        } else
+            printf("  mention %-8lld %-20s #%-8lld %-12s %-12s %-20s %s\n",
+                   (long long)zj_stmt_int(q, 0), zj_stmt_text(q, 1, NULL),
+                   (long long)zj_stmt_int(q, 2), zj_stmt_text(q, 3, NULL), mname, mid,
+                   zj_stmt_text(q, 6, NULL));
+    }
+    zj_stmt_finalize(q);
+    if (list) {
+        char *t = cJSON_Print(list);
+        puts(t);
+        free(t);
+        cJSON_Delete(list);
+    }
+    if (step < 0)
+        return cli_report(&err);
+    if (!n)
+        return cli_error(ZJ_EUSAGE, "no entity %lld", (long long)e);
+    return 0;
+}
+
+int cmd_link(int argc, char **argv)
+{
+    opts o = {0};
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char *sub = o.argc ? o.argv[0] : NULL;
+    if (sub && strcmp(sub, "blocks") && strcmp(sub, "explain") && strcmp(sub, "review") &&
+        strcmp(sub, "show"))
+        return cli_error(ZJ_EUSAGE, "unknown 'link' subcommand '%s'; see 'zhijian link --help'",
+                         sub);
+    zj_link_config cfg;
+    if ((rc = load_rules(&o, &cfg)))
+        return rc;
+    zj_store *s;
+    zj_error err = {0};
+    if (zj_store_open(cli_db_path(o.db), &s, &err))
+        return cli_report(&err);
+    if (!sub)
+        rc = do_run(s, &o, &cfg);
+    else if (!strcmp(sub, "blocks"))
+        rc = do_blocks(s, &o, &cfg);
+    else if (!strcmp(sub, "explain"))
+        rc = do_explain(s, &o, &cfg);
+    else if (!strcmp(sub, "review"))
+        rc = do_review(s, &o);
+    else
+        rc = do_show(s, &o);
+    zj_store_close(s);
+    return rc;
+}

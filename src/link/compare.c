@@ -1,0 +1,230 @@
+/* compare.c - comparison levels of two mentions (see compare.h).
+ *
+ * Person name levels: exact (same simplified name) > same pinyin (homophones: 张伟/章伟) >
+ * close (Jaro-Winkler of the pinyin keys >= 0.9, or names of the same length differing in one
+ * character - a typo) > different. Birth: same date > same year > different. Region: county >
+ * city > province > different. An ID that is not trusted on both sides still helps: two IDs
+ * within two characters of each other (a mistyped digit) are "close".
+ */
+#include "link/compare.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "text/name.h"
+
+uint32_t zj_arena_add(zj_arena *a, const char *s, size_t n)
+{
+    if (a->len + n + 1 > a->cap) {
+        size_t cap = a->cap ? a->cap : 1 << 20;
+        while (cap < a->len + n + 1)
+            cap *= 2;
+        if (cap > UINT32_MAX)
+            return (uint32_t)-1;
+        char *p = realloc(a->data, cap);
+        if (!p)
+            return (uint32_t)-1;
+        a->data = p;
+        a->cap = cap;
+    }
+    uint32_t off = (uint32_t)a->len;
+    memcpy(a->data + a->len, s, n);
+    a->data[a->len + n] = '\0';
+    a->len += n + 1;
+    return off;
+}
+
+void zj_arena_free(zj_arena *a)
+{
+    free(a->data);
+    a->data = NULL;
+    a->len = a->cap = 0;
+}
+
+static uint64_t h(const char *s, size_t n)
+{
+    uint64_t v = XXH3_64bits(s, n);
+    return v ? v : 1;     /* 0 means "no value" */
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static int32_t ymd(const char *d)
+{
+    /* "YYYY-MM-DD" -> YYYYMMDD */
+    if (!d || strlen(d) < 10)
+        return 0;
+    return atoi(d) * 10000 + atoi(d + 5) * 100 + atoi(d + 8);
+}
+
+int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
+                     const char *name_norm, const char *name_key, const char *id_no,
+                     const char *id_status, const char *birth_date, const char *sex,
+                     const char *phone, const char *region)
+{
+    memset(m, 0, sizeof *m);
+    m->id = id;
+    m->entity = entity;
+    const char *norm = name_norm ? name_norm : "", *key = name_key ? name_key : "";
+    const char *idt = id_no ? id_no : "";
+    m->norm_off = zj_arena_add(a, norm, strlen(norm));
+    m->key_off = zj_arena_add(a, key, strlen(key));
+    m->id_off = zj_arena_add(a, idt, strlen(idt));
+    if (m->norm_off == (uint32_t)-1 || m->key_off == (uint32_t)-1 || m->id_off == (uint32_t)-1)
+        return -1;
+    if (*norm) {
+        m->norm_h = h(norm, strlen(norm));
+        m->norm_chars = (uint16_t)utf8_chars(norm);
+    }
+    if (*key) {
+        m->key_h = h(key, strlen(key));
+        if (kind == ZJ_KIND_ENTERPRISE) {
+            /* first two characters of the key */
+            size_t i = 0, chars = 0;
+            while (key[i] && chars < 2) {
+                i++;
+                while (((unsigned char)key[i] & 0xC0) == 0x80)
+                    i++;
+                chars++;
+            }
+            m->prefix_h = h(key, i);
+        }
+    }
+    if (kind == ZJ_KIND_PERSON && *norm) {
+        bool compound;
+        size_t sl = zj_surname_len(norm, strlen(norm), &compound);
+        if (sl)
+            m->surname_h = h(norm, sl);
+    }
+    if (*idt) {
+        m->id_h = h(idt, strlen(idt));
+        if (strlen(idt) >= 14)
+            m->idprefix_h = h(idt, 14);
+    }
+    if (id_status) {
+        m->id_status = !strcmp(id_status, "valid")    ? ID_VALID
+                       : !strcmp(id_status, "legacy") ? ID_LEGACY
+                       : !strcmp(id_status, "invalid") ? ID_INVALID
+                                                       : ID_MISSING;
+    }
+    m->id_trusted = m->id_status == ID_VALID || m->id_status == ID_LEGACY;
+    if (m->id_status != ID_VALID && m->id_status != ID_LEGACY)
+        m->idprefix_h = 0;   /* the prefix of a broken ID blocks nothing reliably */
+    m->birth = ymd(birth_date);
+    m->sex = sex && (sex[0] == 'M' || sex[0] == 'F') ? sex[0] : 0;
+    m->region = region && strlen(region) >= 6 ? atoi(region) : 0;
+    if (phone && *phone)
+        m->phone_h = h(phone, strlen(phone));
+    return 0;
+}
+
+static const char *const person_fields[] = {"name", "birth_date", "sex", "region", "phone", "id"};
+static const int person_levels[] = {4, 3, 2, 4, 2, 2};
+static const char *const ent_fields[] = {"name", "", "", "region", "", "id"};
+static const int ent_levels[] = {4, 0, 0, 4, 0, 2};
+
+static const char *const level_names[][ZJ_MAX_LEVELS] = {
+    [F_NAME] = {"different", "close", "same pinyin", "exact"},
+    [F_BIRTH] = {"different", "same year", "exact"},
+    [F_SEX] = {"different", "same"},
+    [F_REGION] = {"different", "same province", "same city", "same county"},
+    [F_PHONE] = {"different", "same"},
+    [F_ID] = {"different", "close (typo)"},
+};
+static const char *const ent_name_levels[] = {"different", "close", "same key", "exact"};
+
+int zj_compare_nfields(zj_kind kind) { (void)kind; return ZJ_MAX_FIELDS; }
+
+int zj_compare_nlevels(zj_kind kind, int field)
+{
+    return kind == ZJ_KIND_PERSON ? person_levels[field] : ent_levels[field];
+}
+
+const char *zj_compare_field_name(zj_kind kind, int field)
+{
+    return kind == ZJ_KIND_PERSON ? person_fields[field] : ent_fields[field];
+}
+
+const char *zj_compare_level_name(zj_kind kind, int field, int level)
+{
+    if (level < 0)
+        return "missing";
+    if (kind == ZJ_KIND_ENTERPRISE && field == F_NAME)
+        return ent_name_levels[level];
+    return level_names[field][level];
+}
+
+/* Edit distance of at most `max` between two ASCII strings of equal length (substitutions
+ * only - a mistyped character). */
+static bool close_ids(const char *a, const char *b, int max)
+{
+    size_t n = strlen(a);
+    if (n != strlen(b) || n < 15)
+        return false;
+    int d = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i] && ++d > max)
+            return false;
+    return true;
+}
+
+static int region_level(int32_t a, int32_t b)
+{
+    if (!a || !b)
+        return ZJ_MISSING;
+    if (a == b)
+        return 3;
+    if (a / 100 == b / 100)
+        return 2;
+    if (a / 10000 == b / 10000)
+        return 1;
+    return 0;
+}
+
+static int name_level(zj_kind kind, const zj_lmention *a, const zj_lmention *b,
+                      const zj_arena *ar)
+{
+    if (!a->norm_h || !b->norm_h)
+        return ZJ_MISSING;
+    if (a->norm_h == b->norm_h)
+        return 3;
+    if (a->key_h && a->key_h == b->key_h)
+        return 2;
+    const char *ka = ar->data + a->key_off, *kb = ar->data + b->key_off;
+    double jw = zj_jaro_winkler(ka, strlen(ka), kb, strlen(kb));
+    if (jw >= (kind == ZJ_KIND_PERSON ? 0.9 : 0.92))
+        return 1;
+    if (kind == ZJ_KIND_PERSON && a->norm_chars == b->norm_chars && a->norm_chars >= 2) {
+        const char *na = ar->data + a->norm_off, *nb = ar->data + b->norm_off;
+        if (zj_edit_distance(na, strlen(na), nb, strlen(nb)) == 1)
+            return 1;
+    }
+    return 0;
+}
+
+void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const zj_arena *ar,
+                int *g)
+{
+    for (int f = 0; f < ZJ_MAX_FIELDS; f++)
+        g[f] = ZJ_MISSING;
+    g[F_NAME] = name_level(kind, a, b, ar);
+    g[F_REGION] = region_level(a->region, b->region);
+    if (a->id_h && b->id_h && !(a->id_trusted && b->id_trusted))
+        g[F_ID] = a->id_h == b->id_h ||
+                  close_ids(ar->data + a->id_off, ar->data + b->id_off, 2) ? 1 : 0;
+    if (kind == ZJ_KIND_ENTERPRISE)
+        return;
+    if (a->birth && b->birth)
+        g[F_BIRTH] = a->birth == b->birth ? 2 : a->birth / 10000 == b->birth / 10000 ? 1 : 0;
+    if (a->sex && b->sex)
+        g[F_SEX] = a->sex == b->sex;
+    if (a->phone_h && b->phone_h)
+        g[F_PHONE] = a->phone_h == b->phone_h;
+}

@@ -1,0 +1,74 @@
+/* compare.h - a mention in memory, and how two mentions are compared field by field.
+ *
+ * The linker holds every mention of a kind as one compact struct (about 100 bytes plus its
+ * two name strings in a shared arena). Comparing two mentions gives one level per field
+ * (a "gamma" vector, Fellegi-Sunter's comparison vector), or MISSING when either side lacks
+ * the value; model.h turns levels into weights.
+ */
+#ifndef ZJ_LINK_COMPARE_H
+#define ZJ_LINK_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZJ_MISSING (-1)
+#define ZJ_MAX_FIELDS 6
+#define ZJ_MAX_LEVELS 4
+
+typedef enum { ZJ_KIND_PERSON = 0, ZJ_KIND_ENTERPRISE = 1 } zj_kind;
+
+/* Comparison fields. Persons use all; enterprises use NAME, REGION and ID. */
+enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID };
+
+enum { ID_MISSING = 0, ID_INVALID, ID_VALID, ID_LEGACY };
+
+typedef struct zj_lmention {
+    int64_t id;              /* mention id */
+    int64_t entity;          /* entity before the run, 0 if none */
+    uint64_t norm_h;         /* hash of the simplified name (0 = none) */
+    uint64_t key_h;          /* hash of the pinyin / enterprise key */
+    uint64_t surname_h;      /* hash of the surname's pinyin (persons) */
+    uint64_t prefix_h;       /* hash of the key's first two characters (enterprises) */
+    uint64_t id_h;           /* hash of the ID text (any status) */
+    uint64_t idprefix_h;     /* hash of an ID's first 14 characters (region + birth date) */
+    uint64_t phone_h;
+    uint32_t norm_off, key_off, id_off;   /* NUL-terminated strings in the arena */
+    uint16_t norm_chars;     /* code points in the simplified name */
+    int32_t birth;           /* YYYYMMDD, 0 unknown */
+    int32_t region;          /* 6-digit region code, 0 unknown */
+    char sex;                /* 'M', 'F', 0 */
+    uint8_t id_status;       /* ID_* */
+    bool id_trusted;         /* valid/legacy and not in conflict */
+} zj_lmention;
+
+/* Strings of the mentions; grows by doubling. */
+typedef struct zj_arena {
+    char *data;
+    size_t len, cap;
+} zj_arena;
+
+/* Copy s[0..n) plus a NUL into the arena; returns its offset, or (uint32_t)-1 when out of
+ * memory or past 4 GiB. */
+uint32_t zj_arena_add(zj_arena *a, const char *s, size_t n);
+void zj_arena_free(zj_arena *a);
+
+/* Fill a mention from its stored columns (any may be NULL). Strings go to the arena.
+ * Returns 0, or -1 when out of memory. */
+int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
+                     const char *name_norm, const char *name_key, const char *id_no,
+                     const char *id_status, const char *birth_date, const char *sex,
+                     const char *phone, const char *region);
+
+/* Number of fields and levels per field for a kind, and their names. */
+int zj_compare_nfields(zj_kind kind);
+int zj_compare_nlevels(zj_kind kind, int field);
+const char *zj_compare_field_name(zj_kind kind, int field);
+const char *zj_compare_level_name(zj_kind kind, int field, int level);
+
+/* Compare two mentions: gamma[f] = level or ZJ_MISSING. The ID field is only compared when
+ * the two IDs are not both trusted (trusted equal IDs are linked, different ones never). */
+void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const zj_arena *ar,
+                int *gamma);
+
+#endif

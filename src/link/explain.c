@@ -1,0 +1,255 @@
+/* explain.c - why two mentions are, or are not, the same entity (a weight waterfall), and
+ * reviewers' decisions on pairs.
+ *
+ * The explanation recomputes the comparison from the stored mentions and the model stored by
+ * the last run (link_param), so it shows exactly the weights the linker used, including the
+ * name's term-frequency adjustment.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "link/compare.h"
+#include "link/link.h"
+#include "link/model.h"
+
+static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_kind *kind,
+                    char *name, size_t cap, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT kind, entity_id, name_norm, name_key, id_no, id_status,"
+                             " birth_date, sex, phone, region_code, name FROM mention WHERE id = $1",
+                             &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, id);
+    int step = zj_stmt_next(q, err);
+    if (step == 1) {
+        const char *k = zj_stmt_text(q, 0, NULL);
+        *kind = k && !strcmp(k, "enterprise") ? ZJ_KIND_ENTERPRISE : ZJ_KIND_PERSON;
+        if (zj_lmention_fill(m, ar, *kind, id, zj_stmt_int(q, 1), zj_stmt_text(q, 2, NULL),
+                             zj_stmt_text(q, 3, NULL), zj_stmt_text(q, 4, NULL),
+                             zj_stmt_text(q, 5, NULL), zj_stmt_text(q, 6, NULL),
+                             zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL),
+                             zj_stmt_text(q, 9, NULL)))
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        const char *nm = zj_stmt_text(q, 10, NULL);
+        snprintf(name, cap, "%s", nm ? nm : "");
+    } else
+        rc = step < 0 ? ZJ_EDATA : zj_fail(err, ZJ_EUSAGE, "no mention %lld", (long long)id);
+    zj_stmt_finalize(q);
+    if (rc)
+        return rc;
+    /* An ID in conflict with other evidence was not trusted by the linker. */
+    rc = zj_stmt_prepare(s, "SELECT 1 FROM link_conflict WHERE mention_id = $1", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, id);
+    if (zj_stmt_next(q, err) == 1)
+        m->id_trusted = false;
+    zj_stmt_finalize(q);
+    return ZJ_OK;
+}
+
+/* Load m and u of the last run; ZJ_EUSAGE when the kind was never linked. */
+static int load_model(zj_store *s, zj_kind kind, zj_fs_model *fs, zj_error *err)
+{
+    zj_model_init(fs, kind);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT field, level, m, u FROM link_param WHERE kind = $1", &q,
+                             err);
+    if (rc)
+        return rc;
+    const char *kn = kind == ZJ_KIND_PERSON ? "person" : "enterprise";
+    zj_stmt_bind_text(q, 1, kn, strlen(kn));
+    int rows = 0, step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        const char *field = zj_stmt_text(q, 0, NULL), *level = zj_stmt_text(q, 1, NULL);
+        rows++;
+        if (!strcmp(field, "prior")) {
+            fs->lambda = zj_stmt_double(q, 2);
+            continue;
+        }
+        for (int f = 0; f < ZJ_MAX_FIELDS; f++)
+            for (int l = 0; l < zj_compare_nlevels(kind, f); l++)
+                if (!strcmp(field, zj_compare_field_name(kind, f)) &&
+                    !strcmp(level, zj_compare_level_name(kind, f, l))) {
+                    fs->m[f][l] = zj_stmt_double(q, 2);
+                    fs->u[f][l] = zj_stmt_double(q, 3);
+                }
+    }
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    if (!rows)
+        return zj_fail(err, ZJ_EUSAGE, "no %s model yet: run 'zhijian link' first", kn);
+    return ZJ_OK;
+}
+
+static int64_t count_query(zj_store *s, const char *sql, const char *kind, const char *value,
+                           zj_error *err)
+{
+    zj_stmt *q;
+    if (zj_stmt_prepare(s, sql, &q, err))
+        return -1;
+    zj_stmt_bind_text(q, 1, kind, strlen(kind));
+    if (value)
+        zj_stmt_bind_text(q, 2, value, strlen(value));
+    int64_t n = zj_stmt_next(q, err) == 1 ? zj_stmt_int(q, 0) : -1;
+    zj_stmt_finalize(q);
+    return n;
+}
+
+/* Copy at most 63 bytes, never splitting a UTF-8 character. */
+static void copy_value(char *dst, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n > 63) {
+        n = 63;
+        while (n && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t ida, int64_t idb,
+                    zj_link_explanation *out, zj_error *err)
+{
+    (void)nm;
+    memset(out, 0, sizeof *out);
+    zj_arena ar = {0};
+    zj_lmention a, b;
+    zj_kind ka, kb;
+    char na[128], nb[128];
+    int rc = load_one(s, ida, &a, &ar, &ka, na, sizeof na, err);
+    if (!rc)
+        rc = load_one(s, idb, &b, &ar, &kb, nb, sizeof nb, err);
+    if (!rc && ka != kb)
+        rc = zj_fail(err, ZJ_EUSAGE, "mention %lld is a %s, mention %lld a %s: never the same",
+                     (long long)ida, ka == ZJ_KIND_PERSON ? "person" : "enterprise",
+                     (long long)idb, kb == ZJ_KIND_PERSON ? "person" : "enterprise");
+    zj_fs_model fs;
+    if (!rc)
+        rc = load_model(s, ka, &fs, err);
+    if (rc) {
+        zj_arena_free(&ar);
+        return rc;
+    }
+    zj_link_config defaults;
+    if (!c) {
+        zj_link_config_defaults(&defaults);
+        c = &defaults;
+    }
+    const char *kn = ka == ZJ_KIND_PERSON ? "person" : "enterprise";
+    snprintf(out->kind, sizeof out->kind, "%s", kn);
+    out->entity_a = a.entity;
+    out->entity_b = b.entity;
+    out->threshold = ka == ZJ_KIND_PERSON ? c->person.threshold : c->enterprise.threshold;
+    const char *idname = ka == ZJ_KIND_PERSON ? "resident ID" : "credit code";
+    if (a.id_trusted && b.id_trusted)
+        snprintf(out->deterministic, sizeof out->deterministic, a.id_h == b.id_h
+                 ? "same %s: the same %s" : "different %ss: never the same %s", idname, kn);
+
+    int g[ZJ_MAX_FIELDS];
+    zj_compare(ka, &a, &b, &ar, g);
+    int64_t total = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1", kn, NULL, err);
+    out->prior_weight = zj_model_prior(&fs);
+    out->total_weight = out->prior_weight;
+    for (int f = 0; f < ZJ_MAX_FIELDS; f++) {
+        int L = zj_compare_nlevels(ka, f);
+        if (!L)
+            continue;
+        zj_link_step *st = &out->steps[out->nsteps++];
+        snprintf(st->field, sizeof st->field, "%s", zj_compare_field_name(ka, f));
+        snprintf(st->level, sizeof st->level, "%s", zj_compare_level_name(ka, f, g[f]));
+        switch (f) {
+        case F_NAME: copy_value(st->a, na); copy_value(st->b, nb); break;
+        case F_ID: copy_value(st->a, ar.data + a.id_off); copy_value(st->b, ar.data + b.id_off); break;
+        case F_BIRTH:
+            if (a.birth) snprintf(st->a, 64, "%d", a.birth);
+            if (b.birth) snprintf(st->b, 64, "%d", b.birth);
+            break;
+        case F_SEX: snprintf(st->a, 64, "%c", a.sex ? a.sex : '-'); snprintf(st->b, 64, "%c", b.sex ? b.sex : '-'); break;
+        case F_REGION:
+            if (a.region) snprintf(st->a, 64, "%06d", a.region);
+            if (b.region) snprintf(st->b, 64, "%06d", b.region);
+            break;
+        case F_PHONE: snprintf(st->a, 64, "%s", a.phone_h ? "(given)" : ""); snprintf(st->b, 64, "%s", b.phone_h ? "(given)" : ""); break;
+        }
+        if (g[f] == ZJ_MISSING) {
+            st->missing = true;
+            continue;
+        }
+        st->m = fs.m[f][g[f]];
+        st->u = fs.u[f][g[f]];
+        if (f == F_NAME && g[f] >= 2 && total > 0) {
+            const char *col = g[f] == 3 ? "name_norm" : "name_key";
+            const char *val = g[f] == 3 ? ar.data + a.norm_off : ar.data + a.key_off;
+            char sql[128];
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM mention WHERE kind = $1 AND %s = $2", col);
+            int64_t same = count_query(s, sql, kn, val, err);
+            st->u = (double)(same > 0 ? same : 1) / (double)total;
+            st->tf_adjusted = true;
+        }
+        st->weight = log2(st->m / st->u);
+        out->total_weight += st->weight;
+    }
+    out->probability = zj_model_probability(out->total_weight);
+    zj_arena_free(&ar);
+    return ZJ_OK;
+}
+
+int zj_link_decide(zj_store *s, int64_t ma, int64_t mb, const char *decision,
+                   const char *reviewer, const char *note, zj_error *err)
+{
+    if (strcmp(decision, "confirm") && strcmp(decision, "reject") && strcmp(decision, "unsure"))
+        return zj_fail(err, ZJ_EUSAGE, "decision must be confirm, reject or unsure, not '%s'",
+                       decision);
+    if (!reviewer || !*reviewer)
+        return zj_fail(err, ZJ_EUSAGE, "a decision needs the reviewer's name");
+    if (ma == mb)
+        return zj_fail(err, ZJ_EUSAGE, "a pair needs two different mentions");
+    if (ma > mb) {
+        int64_t t = ma;
+        ma = mb;
+        mb = t;
+    }
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT count(*), count(DISTINCT kind) FROM mention WHERE id IN ($1, $2)",
+                             &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, ma);
+    zj_stmt_bind_int(q, 2, mb);
+    int64_t found = 0, kinds = 0;
+    if (zj_stmt_next(q, err) == 1) {
+        found = zj_stmt_int(q, 0);
+        kinds = zj_stmt_int(q, 1);
+    }
+    zj_stmt_finalize(q);
+    if (found != 2)
+        return zj_fail(err, ZJ_EUSAGE, "no such mention pair %lld, %lld", (long long)ma,
+                       (long long)mb);
+    if (kinds != 1)
+        return zj_fail(err, ZJ_EUSAGE, "a person and an enterprise are never the same");
+    rc = zj_stmt_prepare(s, "INSERT INTO link_decision (mention_a, mention_b, decision, reviewer,"
+                         " note, decided_at) VALUES ($1, $2, $3, $4, $5, CURRENT_TIMESTAMP)"
+                         " ON CONFLICT (mention_a, mention_b) DO UPDATE SET decision = excluded.decision,"
+                         " reviewer = excluded.reviewer, note = excluded.note,"
+                         " decided_at = excluded.decided_at", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, ma);
+    zj_stmt_bind_int(q, 2, mb);
+    zj_stmt_bind_text(q, 3, decision, strlen(decision));
+    zj_stmt_bind_text(q, 4, reviewer, strlen(reviewer));
+    if (note)
+        zj_stmt_bind_text(q, 5, note, strlen(note));
+    else
+        zj_stmt_bind_null(q, 5);
+    rc = zj_stmt_next(q, err) < 0 ? ZJ_EDATA : ZJ_OK;
+    zj_stmt_finalize(q);
+    return rc;
+}

@@ -1,0 +1,1081 @@
+/* link.c - the entity-resolution run (see link.h for the method, docs/linking.md for more).
+ *
+ * Per kind (persons, then enterprises): load the kind's mentions into memory, check the
+ * trusted IDs for conflicts, estimate the model, score the candidate pairs that blocking
+ * proposes, cluster, and write entities, mention assignments, the links that formed each
+ * entity, the model's parameters and the conflicts. Everything is in one transaction.
+ */
+#include "link/link.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+#include "link/cluster.h"
+#include "link/mentions.h"
+#include "link/model.h"
+
+#define RANDOM_PAIRS 2000000     /* sample size for estimating u */
+
+typedef struct edge {
+    int32_t a, b;
+    float weight;
+    char reason;                 /* 'i' id, 'd' decision, 's' score */
+} edge;
+
+typedef struct edges {
+    edge *e;
+    size_t n, cap;
+} edges;
+
+typedef struct tf_entry {
+    uint64_t h;
+    uint32_t count;
+} tf_entry;
+
+typedef struct run {
+    zj_store *s;
+    zj_kind kind;
+    const char *kind_name;
+    const zj_link_kind_config *cfg;
+    bool incremental;
+    zj_lmention *m;
+    int32_t n;
+    zj_arena ar;
+    uint64_t *keys[8];           /* per blocking rule: each mention's block key (0: none) */
+    int32_t *bsize[8];           /* per rule: the size of each mention's block */
+    tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
+    size_t ntf_norm, ntf_key;
+    zj_fs_model fs;
+    int64_t *counts;             /* pattern counts (scratch) */
+    edges acc;                   /* accepted and forced links */
+    zj_link_kind_stats *st;
+    zj_error *err;
+} run;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static int push_edge(edges *es, int32_t a, int32_t b, double w, char reason)
+{
+    if (es->n == es->cap) {
+        size_t cap = es->cap ? es->cap * 2 : 4096;
+        edge *p = realloc(es->e, cap * sizeof *p);
+        if (!p)
+            return -1;
+        es->e = p;
+        es->cap = cap;
+    }
+    es->e[es->n++] = (edge){a, b, (float)w, reason};
+    return 0;
+}
+
+/* ---- loading ---------------------------------------------------------------------------- */
+
+static int load(run *r)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(r->s,
+        "SELECT id, entity_id, name_norm, name_key, id_no, id_status, birth_date, sex, phone,"
+        " region_code FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, r->kind_name, strlen(r->kind_name));
+    size_t cap = 0;
+    int step;
+    while ((step = zj_stmt_next(q, r->err)) == 1) {
+        if ((size_t)r->n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            zj_lmention *p = realloc(r->m, cap * sizeof *p);
+            if (!p) {
+                zj_stmt_finalize(q);
+                return zj_fail(r->err, ZJ_EDATA, "out of memory");
+            }
+            r->m = p;
+        }
+        if (zj_lmention_fill(&r->m[r->n], &r->ar, r->kind, zj_stmt_int(q, 0), zj_stmt_int(q, 1),
+                             zj_stmt_text(q, 2, NULL), zj_stmt_text(q, 3, NULL),
+                             zj_stmt_text(q, 4, NULL), zj_stmt_text(q, 5, NULL),
+                             zj_stmt_text(q, 6, NULL), zj_stmt_text(q, 7, NULL),
+                             zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL))) {
+            zj_stmt_finalize(q);
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
+        r->n++;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+/* ---- trusted IDs and their conflicts ---------------------------------------------------- */
+
+static const zj_lmention *sort_base;
+
+static int by_id_hash(const void *a, const void *b)
+{
+    uint64_t x = sort_base[*(const int32_t *)a].id_h, y = sort_base[*(const int32_t *)b].id_h;
+    return x < y ? -1 : x > y ? 1 : (*(const int32_t *)a > *(const int32_t *)b) - (*(const int32_t *)a < *(const int32_t *)b);
+}
+
+/* Mentions with a trusted ID, sorted so that equal IDs are adjacent. */
+static int32_t *trusted_by_id(run *r, int32_t *count)
+{
+    int32_t *idx = malloc(((size_t)r->n + 1) * sizeof *idx), k = 0;
+    if (!idx)
+        return NULL;
+    for (int32_t i = 0; i < r->n; i++)
+        if (r->m[i].id_trusted)
+            idx[k++] = i;
+    sort_base = r->m;
+    qsort(idx, (size_t)k, sizeof *idx, by_id_hash);
+    *count = k;
+    return idx;
+}
+
+static int record_conflict(run *r, zj_stmt *ins, const zj_lmention *a, const zj_lmention *b,
+                           const char *reason)
+{
+    zj_stmt_bind_int(ins, 1, a->id);
+    zj_stmt_bind_int(ins, 2, b->id);
+    zj_stmt_bind_text(ins, 3, reason, strlen(reason));
+    int rc = zj_stmt_next(ins, r->err);
+    zj_stmt_reset(ins);
+    r->st->conflicts++;
+    return rc < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+/* Within each group of equal trusted IDs, a member whose sex, birth date or name disagrees
+ * with what the ID and the group say is not trusted on its ID: the disagreement is recorded
+ * and the mention is left to probabilistic matching. */
+static int check_conflicts(run *r)
+{
+    int32_t k;
+    int32_t *idx = trusted_by_id(r, &k);
+    if (!idx)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    zj_stmt *ins;
+    int rc = zj_stmt_prepare(r->s, "INSERT INTO link_conflict (mention_id, other_mention_id,"
+                             " reason, created_at) VALUES ($1, $2, $3, CURRENT_TIMESTAMP)"
+                             " ON CONFLICT DO NOTHING", &ins, r->err);
+    for (int32_t i = 0; !rc && i < k;) {
+        int32_t j = i;
+        while (j < k && r->m[idx[j]].id_h == r->m[idx[i]].id_h)
+            j++;
+        const zj_lmention *rep = &r->m[idx[i]];
+        if (r->kind == ZJ_KIND_PERSON) {
+            const char *id = r->ar.data + rep->id_off;
+            int32_t id_birth = atoi((char[9]){id[6], id[7], id[8], id[9], id[10], id[11], id[12], id[13], 0});
+            char id_sex = ((id[16] - '0') & 1) ? 'M' : 'F';
+            for (int32_t t = i; !rc && t < j; t++) {
+                zj_lmention *m = &r->m[idx[t]];
+                const char *why = NULL;
+                if (m->sex && m->sex != id_sex)
+                    why = "sex differs from the resident ID";
+                else if (m->birth && m->birth != id_birth)
+                    why = "birth date differs from the resident ID";
+                if (why) {
+                    m->id_trusted = false;
+                    rc = record_conflict(r, ins, m, rep, why);
+                }
+            }
+        }
+        /* Names: compare each member with the group's first member whose name agrees with
+         * most others; a member with an unrelated name keeps the ID out of its linking. */
+        for (int32_t t = i + 1; !rc && t < j; t++) {
+            zj_lmention *m = &r->m[idx[t]];
+            if (!m->id_trusted)
+                continue;
+            int g[ZJ_MAX_FIELDS];
+            zj_compare(r->kind, rep, m, &r->ar, g);
+            if (g[F_NAME] == 0) {
+                m->id_trusted = false;
+                rc = record_conflict(r, ins, m, rep, r->kind == ZJ_KIND_PERSON
+                                     ? "same resident ID, unrelated name"
+                                     : "same credit code, unrelated name");
+            }
+        }
+        i = j;
+    }
+    zj_stmt_finalize(ins);
+    free(idx);
+    return rc;
+}
+
+/* ---- term frequencies ------------------------------------------------------------------- */
+
+static int tf_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const tf_entry *)a)->h, y = ((const tf_entry *)b)->h;
+    return (x > y) - (x < y);
+}
+
+static int build_tf(run *r, bool key, tf_entry **out, size_t *nout)
+{
+    tf_entry *t = malloc(((size_t)r->n + 1) * sizeof *t);
+    if (!t)
+        return -1;
+    size_t k = 0;
+    for (int32_t i = 0; i < r->n; i++) {
+        uint64_t h = key ? r->m[i].key_h : r->m[i].norm_h;
+        if (h)
+            t[k++] = (tf_entry){h, 1};
+    }
+    qsort(t, k, sizeof *t, tf_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (w && t[w - 1].h == t[i].h)
+            t[w - 1].count++;
+        else
+            t[w++] = t[i];
+    }
+    *out = t;
+    *nout = w;
+    return 0;
+}
+
+static double tf_of(const tf_entry *t, size_t n, uint64_t h, int32_t total)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t c = lo < n && t[lo].h == h ? t[lo].count : 1;
+    return (double)c / (double)(total ? total : 1);
+}
+
+/* ---- blocking --------------------------------------------------------------------------- */
+
+static uint64_t field_value(const zj_lmention *m, zj_block_field f)
+{
+    switch (f) {
+    case ZJ_BF_NAME_KEY: return m->key_h;
+    case ZJ_BF_NAME_NORM: return m->norm_h;
+    case ZJ_BF_SURNAME: return m->surname_h;
+    case ZJ_BF_BIRTH_DATE: return (uint64_t)m->birth;
+    case ZJ_BF_BIRTH_YEAR: return (uint64_t)(m->birth / 10000);
+    case ZJ_BF_SEX: return (uint64_t)(unsigned char)m->sex;
+    case ZJ_BF_PHONE: return m->phone_h;
+    case ZJ_BF_REGION: return (uint64_t)m->region;
+    case ZJ_BF_CITY: return (uint64_t)(m->region / 100);
+    case ZJ_BF_ID_NO: return m->id_h;
+    case ZJ_BF_ID_PREFIX: return m->idprefix_h;
+    case ZJ_BF_NAME_PREFIX: return m->prefix_h;
+    default: return 0;
+    }
+}
+
+static uint64_t block_key(const zj_lmention *m, const zj_block_rule *rule, int rule_no)
+{
+    uint64_t v[4];
+    for (int f = 0; f < rule->nfields; f++)
+        if (!(v[f] = field_value(m, rule->fields[f])))
+            return 0;
+    uint64_t k = XXH3_64bits_withSeed(v, (size_t)rule->nfields * sizeof v[0], (uint64_t)rule_no);
+    return k ? k : 1;
+}
+
+typedef struct keyed {
+    uint64_t key;
+    int32_t idx;
+} keyed;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Compute every rule's keys and block sizes. */
+static int build_blocks(run *r)
+{
+    keyed *tmp = malloc(((size_t)r->n + 1) * sizeof *tmp);
+    if (!tmp)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int rule = 0; rule < r->cfg->nrules; rule++) {
+        r->keys[rule] = malloc(((size_t)r->n + 1) * sizeof(uint64_t));
+        r->bsize[rule] = calloc((size_t)r->n + 1, sizeof(int32_t));
+        if (!r->keys[rule] || !r->bsize[rule]) {
+            free(tmp);
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
+        size_t k = 0;
+        for (int32_t i = 0; i < r->n; i++) {
+            r->keys[rule][i] = block_key(&r->m[i], &r->cfg->rules[rule], rule);
+            if (r->keys[rule][i])
+                tmp[k++] = (keyed){r->keys[rule][i], i};
+        }
+        qsort(tmp, k, sizeof *tmp, keyed_cmp);
+        for (size_t i = 0; i < k;) {
+            size_t j = i;
+            while (j < k && tmp[j].key == tmp[i].key)
+                j++;
+            for (size_t t = i; t < j; t++)
+                r->bsize[rule][tmp[t].idx] = (int32_t)(j - i);
+            i = j;
+        }
+    }
+    free(tmp);
+    return ZJ_OK;
+}
+
+/* Call fn for every candidate pair: mentions sharing a block of some rule (within
+ * max_block), not already paired by an earlier rule, and not decided by trusted IDs. */
+typedef int (*pair_fn)(run *r, int32_t a, int32_t b, void *ctx);
+
+static int for_each_pair(run *r, pair_fn fn, void *ctx, bool count_skips)
+{
+    keyed *tmp = malloc(((size_t)r->n + 1) * sizeof *tmp);
+    if (!tmp)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int rc = ZJ_OK;
+    for (int rule = 0; !rc && rule < r->cfg->nrules; rule++) {
+        size_t k = 0;
+        for (int32_t i = 0; i < r->n; i++)
+            if (r->keys[rule][i] && r->bsize[rule][i] >= 2)
+                tmp[k++] = (keyed){r->keys[rule][i], i};
+        qsort(tmp, k, sizeof *tmp, keyed_cmp);
+        for (size_t i = 0; !rc && i < k;) {
+            size_t j = i;
+            while (j < k && tmp[j].key == tmp[i].key)
+                j++;
+            if ((int)(j - i) > r->cfg->max_block) {
+                if (count_skips)
+                    r->st->blocks_skipped++;
+                i = j;
+                continue;
+            }
+            for (size_t x = i; !rc && x < j; x++)
+                for (size_t y = x + 1; !rc && y < j; y++) {
+                    int32_t a = tmp[x].idx, b = tmp[y].idx;
+                    const zj_lmention *ma = &r->m[a], *mb = &r->m[b];
+                    if (r->incremental && ma->entity && mb->entity)
+                        continue;
+                    if (ma->id_trusted && mb->id_trusted)
+                        continue;
+                    bool seen = false;
+                    for (int e = 0; e < rule && !seen; e++)
+                        seen = r->keys[e][a] && r->keys[e][a] == r->keys[e][b] &&
+                               r->bsize[e][a] <= r->cfg->max_block;
+                    if (!seen)
+                        rc = fn(r, a, b, ctx);
+                }
+            i = j;
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+/* ---- estimation ------------------------------------------------------------------------- */
+
+static int count_pair(run *r, int32_t a, int32_t b, void *ctx)
+{
+    (void)ctx;
+    int g[ZJ_MAX_FIELDS];
+    zj_compare(r->kind, &r->m[a], &r->m[b], &r->ar, g);
+    r->counts[zj_pattern_of(r->kind, g)]++;
+    return ZJ_OK;
+}
+
+static int estimate(run *r)
+{
+    size_t np = zj_pattern_count(r->kind);
+    zj_model_init(&r->fs, r->kind);
+    if (r->n < 2)
+        return ZJ_OK;
+    int g[ZJ_MAX_FIELDS];
+    /* u: random pairs are almost all non-matches. A fixed seed keeps runs reproducible. */
+    memset(r->counts, 0, np * sizeof *r->counts);
+    uint64_t seed = 20211215;
+    int64_t total = (int64_t)r->n * (r->n - 1) / 2;
+    int64_t samples = total < RANDOM_PAIRS ? total : RANDOM_PAIRS;
+    for (int64_t i = 0; i < samples; i++) {
+        int32_t a = (int32_t)(splitmix(&seed) % (uint64_t)r->n);
+        int32_t b = (int32_t)(splitmix(&seed) % (uint64_t)r->n);
+        if (a == b)
+            continue;
+        zj_lmention ma = r->m[a], mb = r->m[b];
+        ma.id_trusted = mb.id_trusted = false;   /* so the ID field is compared too */
+        zj_compare(r->kind, &ma, &mb, &r->ar, g);
+        r->counts[zj_pattern_of(r->kind, g)]++;
+    }
+    zj_model_set_u(&r->fs, r->counts);
+    /* m, first guess: pairs that share a trusted ID are matches. */
+    memset(r->counts, 0, np * sizeof *r->counts);
+    int32_t k;
+    int32_t *idx = trusted_by_id(r, &k);
+    if (!idx)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int64_t id_pairs = 0;
+    for (int32_t i = 1; i < k; i++)
+        if (r->m[idx[i]].id_h == r->m[idx[i - 1]].id_h) {
+            zj_compare(r->kind, &r->m[idx[i - 1]], &r->m[idx[i]], &r->ar, g);
+            r->counts[zj_pattern_of(r->kind, g)]++;
+            id_pairs++;
+        }
+    free(idx);
+    if (id_pairs)
+        zj_model_set_m(&r->fs, r->counts);
+    /* m and lambda: EM over the candidate pairs. */
+    memset(r->counts, 0, np * sizeof *r->counts);
+    int rc = for_each_pair(r, count_pair, NULL, true);
+    if (rc)
+        return rc;
+    r->st->em_iterations = zj_model_em(&r->fs, r->counts, 50, 1e-5);
+    r->st->match_proportion = r->fs.lambda;
+    return ZJ_OK;
+}
+
+/* ---- scoring ---------------------------------------------------------------------------- */
+
+/* Total match weight of a pair, prior included; exact and same-pinyin names are weighted by
+ * how rare the name is (term-frequency adjustment). */
+static double pair_weight(const run *r, const zj_lmention *a, const int *g)
+{
+    double w = zj_model_prior(&r->fs);
+    for (int f = 0; f < ZJ_MAX_FIELDS; f++) {
+        if (g[f] == ZJ_MISSING || !zj_compare_nlevels(r->kind, f))
+            continue;
+        if (f == F_NAME && g[f] >= 2) {
+            double tf = g[f] == 3 ? tf_of(r->tf_norm, r->ntf_norm, a->norm_h, r->n)
+                                  : tf_of(r->tf_key, r->ntf_key, a->key_h, r->n);
+            w += log2(r->fs.m[f][g[f]] / tf);
+        } else
+            w += zj_model_weight(&r->fs, f, g[f]);
+    }
+    return w;
+}
+
+static int score_pair(run *r, int32_t a, int32_t b, void *ctx)
+{
+    (void)ctx;
+    int g[ZJ_MAX_FIELDS];
+    zj_compare(r->kind, &r->m[a], &r->m[b], &r->ar, g);
+    r->st->pairs_compared++;
+    double w = pair_weight(r, &r->m[a], g);
+    if (zj_model_probability(w) < r->cfg->threshold)
+        return ZJ_OK;
+    r->st->pairs_accepted++;
+    return push_edge(&r->acc, a, b, w, 's') ? zj_fail(r->err, ZJ_EDATA, "out of memory") : ZJ_OK;
+}
+
+static int edge_by_weight(const void *a, const void *b)
+{
+    const edge *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    return (x->b > y->b) - (x->b < y->b);
+}
+
+/* ---- ambiguity -------------------------------------------------------------------------- */
+
+#define AMBIGUITY_MARGIN 2.0     /* bits: a second identified candidate this close is a tie */
+
+typedef struct cand {
+    int32_t mention;             /* the mention without a trusted ID */
+    int32_t partner;
+    float weight;
+} cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->mention != y->mention)
+        return x->mention < y->mention ? -1 : 1;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    return (x->partner > y->partner) - (x->partner < y->partner);
+}
+
+/* A mention without a trusted ID that matches two differently identified people about equally
+ * well (张芳 with no ID, next to two 张芳 with IDs) cannot be placed: drop its links to
+ * identified mentions and record it for review instead of guessing. */
+static int drop_ambiguous(run *r)
+{
+    cand *c = malloc((2 * r->acc.n + 1) * sizeof *c);
+    if (!c)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < r->acc.n; i++) {
+        const edge *e = &r->acc.e[i];
+        if (!r->m[e->a].id_trusted && r->m[e->b].id_trusted)
+            c[k++] = (cand){e->a, e->b, e->weight};
+        if (!r->m[e->b].id_trusted && r->m[e->a].id_trusted)
+            c[k++] = (cand){e->b, e->a, e->weight};
+    }
+    qsort(c, k, sizeof *c, cand_cmp);
+    bool *ambiguous = calloc((size_t)r->n + 1, sizeof *ambiguous);
+    zj_stmt *ins = NULL;
+    int rc = ambiguous ? zj_stmt_prepare(r->s, "INSERT INTO link_conflict (mention_id,"
+                                         " other_mention_id, reason, created_at) VALUES ($1, $2,"
+                                         " $3, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING",
+                                         &ins, r->err)
+                       : zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (size_t i = 0; !rc && i < k;) {
+        size_t j = i;
+        while (j < k && c[j].mention == c[i].mention)
+            j++;
+        uint64_t best = r->m[c[i].partner].id_h;
+        for (size_t t = i + 1; t < j && c[i].weight - c[t].weight < AMBIGUITY_MARGIN; t++)
+            if (r->m[c[t].partner].id_h != best) {
+                ambiguous[c[i].mention] = true;
+                rc = record_conflict(r, ins, &r->m[c[i].mention], &r->m[c[t].partner],
+                                     "matches two identified entities equally well");
+                break;
+            }
+        i = j;
+    }
+    zj_stmt_finalize(ins);
+    size_t w = 0;
+    for (size_t i = 0; !rc && i < r->acc.n; i++) {
+        const edge *e = &r->acc.e[i];
+        bool drop = (ambiguous[e->a] && r->m[e->b].id_trusted) ||
+                    (ambiguous[e->b] && r->m[e->a].id_trusted);
+        if (!drop)
+            r->acc.e[w++] = *e;
+    }
+    if (!rc)
+        r->acc.n = w;
+    free(ambiguous);
+    free(c);
+    return rc;
+}
+
+/* ---- clustering ------------------------------------------------------------------------- */
+
+static int32_t index_of(const run *r, int64_t mention_id)
+{
+    int32_t lo = 0, hi = r->n;      /* mentions are loaded in id order */
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (r->m[mid].id < mention_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->n && r->m[lo].id == mention_id ? lo : -1;
+}
+
+static int entity_cmp(const void *a, const void *b)
+{
+    int64_t x = sort_base[*(const int32_t *)a].entity, y = sort_base[*(const int32_t *)b].entity;
+    return (x > y) - (x < y);
+}
+
+/* Merge in order of certainty: existing entities (incremental), reviewers' confirmations,
+ * trusted IDs, then scored pairs from the strongest down. `used` collects the links that
+ * actually merged two clusters. */
+static int cluster(run *r, zj_clusters *c, edges *used)
+{
+    if (zj_clusters_init(c, r->m, r->n, r->incremental))
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int rc = ZJ_OK;
+    if (r->incremental) {
+        int32_t *idx = malloc(((size_t)r->n + 1) * sizeof *idx), k = 0;
+        if (!idx)
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        for (int32_t i = 0; i < r->n; i++)
+            if (r->m[i].entity)
+                idx[k++] = i;
+        sort_base = r->m;
+        qsort(idx, (size_t)k, sizeof *idx, entity_cmp);
+        for (int32_t i = 1; i < k; i++)
+            if (r->m[idx[i]].entity == r->m[idx[i - 1]].entity &&
+                zj_clusters_merge(c, idx[i - 1], idx[i]) < 0)
+                rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+        free(idx);
+    }
+    /* Reviewers' decisions. */
+    zj_stmt *q;
+    if (!rc)
+        rc = zj_stmt_prepare(r->s, "SELECT d.mention_a, d.mention_b, d.decision FROM link_decision d"
+                             " JOIN mention m ON m.id = d.mention_a WHERE m.kind = $1", &q, r->err);
+    if (!rc) {
+        zj_stmt_bind_text(q, 1, r->kind_name, strlen(r->kind_name));
+        int step;
+        while (!rc && (step = zj_stmt_next(q, r->err)) == 1) {
+            int32_t a = index_of(r, zj_stmt_int(q, 0)), b = index_of(r, zj_stmt_int(q, 1));
+            const char *d = zj_stmt_text(q, 2, NULL);
+            if (a < 0 || b < 0 || !d)
+                continue;
+            if (!strcmp(d, "reject")) {
+                if (zj_clusters_reject(c, a, b))
+                    rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+            } else if (!strcmp(d, "confirm")) {
+                int mg = zj_clusters_merge(c, a, b);
+                if (mg < 0 || (mg == 1 && push_edge(used, a, b, INFINITY, 'd')))
+                    rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+            }
+        }
+        if (!rc && step < 0)
+            rc = ZJ_EDATA;
+        zj_stmt_finalize(q);
+    }
+    /* Trusted IDs. */
+    int32_t k = 0, *idx = rc ? NULL : trusted_by_id(r, &k);
+    if (!rc && !idx)
+        rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int32_t i = 1; !rc && i < k; i++) {
+        int32_t a = idx[i - 1], b = idx[i];
+        if (r->m[a].id_h != r->m[b].id_h)
+            continue;
+        if (!zj_clusters_can_merge(c, a, b))
+            continue;
+        int mg = zj_clusters_merge(c, a, b);
+        if (mg < 0 || (mg == 1 && push_edge(used, a, b, INFINITY, 'i')))
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    free(idx);
+    /* Scored pairs, strongest first. */
+    if (!rc && r->acc.n)
+        qsort(r->acc.e, r->acc.n, sizeof *r->acc.e, edge_by_weight);
+    for (size_t i = 0; !rc && i < r->acc.n; i++) {
+        edge *e = &r->acc.e[i];
+        if (!zj_clusters_can_merge(c, e->a, e->b))
+            continue;
+        int mg = zj_clusters_merge(c, e->a, e->b);
+        if (mg < 0 || (mg == 1 && push_edge(used, e->a, e->b, e->weight, 's')))
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    return rc;
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+typedef struct claim {
+    int32_t root;
+    int64_t entity;
+    int32_t votes;
+} claim;
+
+static int claim_cmp(const void *a, const void *b)
+{
+    const claim *x = a, *y = b;
+    if (x->root != y->root)
+        return x->root < y->root ? -1 : 1;
+    return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+static int claim_by_votes(const void *a, const void *b)
+{
+    const claim *x = a, *y = b;
+    if (x->votes != y->votes)
+        return x->votes > y->votes ? -1 : 1;
+    if (x->entity != y->entity)
+        return x->entity < y->entity ? -1 : 1;
+    return (x->root > y->root) - (x->root < y->root);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Choose each cluster's entity id: the id most of its mentions had, unless a bigger share
+ * of another cluster claims it first; otherwise a new entity. */
+static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
+{
+    claim *cl = malloc(((size_t)r->n + 1) * sizeof *cl);
+    if (!cl)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    size_t k = 0;
+    for (int32_t i = 0; i < r->n; i++)
+        if (r->m[i].entity)
+            cl[k++] = (claim){zj_cluster_find(c, i), r->m[i].entity, 1};
+    qsort(cl, k, sizeof *cl, claim_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (w && cl[w - 1].root == cl[i].root && cl[w - 1].entity == cl[i].entity)
+            cl[w - 1].votes++;
+        else
+            cl[w++] = cl[i];
+    }
+    qsort(cl, w, sizeof *cl, claim_by_votes);
+    /* Claimed entity ids, kept sorted for lookup. */
+    int64_t *taken = malloc((w + 1) * sizeof *taken);
+    size_t ntaken = 0;
+    if (!taken) {
+        free(cl);
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    for (size_t i = 0; i < w; i++) {
+        if (root_entity[cl[i].root])
+            continue;
+        bool used = bsearch(&cl[i].entity, taken, ntaken, sizeof *taken, cmp_i64) != NULL;
+        if (used)
+            continue;
+        root_entity[cl[i].root] = cl[i].entity;
+        /* insert keeping order */
+        size_t pos = ntaken;
+        while (pos && taken[pos - 1] > cl[i].entity) {
+            taken[pos] = taken[pos - 1];
+            pos--;
+        }
+        taken[pos] = cl[i].entity;
+        ntaken++;
+    }
+    free(taken);
+    free(cl);
+    return ZJ_OK;
+}
+
+static int write_results(run *r, zj_clusters *c, const edges *used)
+{
+    int64_t *root_entity = calloc((size_t)r->n + 1, sizeof *root_entity);
+    if (!root_entity)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int rc = assign_entities(r, c, root_entity);
+    zj_stmt *new_ent = NULL, *upd_ent = NULL, *upd_m = NULL, *ins_edge = NULL, *ins_param = NULL;
+    if (!rc)
+        rc = zj_stmt_prepare(r->s, "INSERT INTO entity (kind, name, id_no, created_at)"
+                             " VALUES ($1, $2, $3, CURRENT_TIMESTAMP)", &new_ent, r->err);
+    if (!rc)
+        rc = zj_stmt_prepare(r->s, "UPDATE entity SET name = $1, id_no = $2 WHERE id = $3",
+                             &upd_ent, r->err);
+    if (!rc)
+        rc = zj_stmt_prepare(r->s, "UPDATE mention SET entity_id = $1 WHERE id = $2", &upd_m,
+                             r->err);
+    /* Representative per cluster: a member with a trusted ID if any, else the first. */
+    int32_t *rep = malloc(((size_t)r->n + 1) * sizeof *rep);
+    if (!rc && !rep)
+        rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int32_t i = 0; !rc && i < r->n; i++)
+        rep[i] = -1;
+    for (int32_t i = 0; !rc && i < r->n; i++) {
+        int32_t root = zj_cluster_find(c, i);
+        if (rep[root] < 0 || (!r->m[rep[root]].id_trusted && r->m[i].id_trusted))
+            rep[root] = i;
+    }
+    for (int32_t root = 0; !rc && root < r->n; root++) {
+        if (rep[root] < 0)
+            continue;
+        const zj_lmention *m = &r->m[rep[root]];
+        const char *name = r->ar.data + m->norm_off, *id = r->ar.data + m->id_off;
+        zj_stmt *st = root_entity[root] ? upd_ent : new_ent;
+        int base = root_entity[root] ? 0 : 1;
+        if (!root_entity[root])
+            zj_stmt_bind_text(st, 1, r->kind_name, strlen(r->kind_name));
+        if (*name)
+            zj_stmt_bind_text(st, base + 1, name, strlen(name));
+        else
+            zj_stmt_bind_null(st, base + 1);
+        if (m->id_trusted)
+            zj_stmt_bind_text(st, base + 2, id, strlen(id));
+        else
+            zj_stmt_bind_null(st, base + 2);
+        if (root_entity[root])
+            zj_stmt_bind_int(st, 3, root_entity[root]);
+        if (zj_stmt_next(st, r->err) < 0)
+            rc = ZJ_EDATA;
+        zj_stmt_reset(st);
+        if (!root_entity[root]) {
+            root_entity[root] = zj_store_last_insert_id(r->s);
+            r->st->entities_new++;
+        }
+        r->st->entities++;
+    }
+    for (int32_t i = 0; !rc && i < r->n; i++) {
+        int64_t e = root_entity[zj_cluster_find(c, i)];
+        if (e == r->m[i].entity)
+            continue;
+        zj_stmt_bind_int(upd_m, 1, e);
+        zj_stmt_bind_int(upd_m, 2, r->m[i].id);
+        if (zj_stmt_next(upd_m, r->err) < 0)
+            rc = ZJ_EDATA;
+        zj_stmt_reset(upd_m);
+    }
+    free(rep);
+    /* Entities left without mentions are gone. */
+    if (!rc) {
+        zj_stmt *del;
+        rc = zj_stmt_prepare(r->s, "DELETE FROM entity WHERE kind = $1 AND NOT EXISTS"
+                             " (SELECT 1 FROM mention m WHERE m.entity_id = entity.id)", &del, r->err);
+        if (!rc) {
+            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
+            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
+            zj_stmt_finalize(del);
+        }
+    }
+    /* The links that formed the entities. A full run replaces the kind's links. */
+    if (!rc && !r->incremental) {
+        zj_stmt *del;
+        rc = zj_stmt_prepare(r->s, "DELETE FROM link_edge WHERE mention_a IN"
+                             " (SELECT id FROM mention WHERE kind = $1)", &del, r->err);
+        if (!rc) {
+            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
+            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
+            zj_stmt_finalize(del);
+        }
+    }
+    if (!rc)
+        rc = zj_stmt_prepare(r->s, "INSERT INTO link_edge (mention_a, mention_b, weight, reason)"
+                             " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", &ins_edge, r->err);
+    for (size_t i = 0; !rc && i < used->n; i++) {
+        const edge *e = &used->e[i];
+        int64_t a = r->m[e->a].id, b = r->m[e->b].id;
+        zj_stmt_bind_int(ins_edge, 1, a < b ? a : b);
+        zj_stmt_bind_int(ins_edge, 2, a < b ? b : a);
+        if (isinf(e->weight))
+            zj_stmt_bind_null(ins_edge, 3);
+        else
+            zj_stmt_bind_double(ins_edge, 3, e->weight);
+        const char *why = e->reason == 'i' ? (r->kind == ZJ_KIND_PERSON ? "id" : "uscc")
+                          : e->reason == 'd' ? "decision" : "score";
+        zj_stmt_bind_text(ins_edge, 4, why, strlen(why));
+        if (zj_stmt_next(ins_edge, r->err) < 0)
+            rc = ZJ_EDATA;
+        zj_stmt_reset(ins_edge);
+    }
+    /* The model, for explanations. */
+    if (!rc) {
+        zj_stmt *del;
+        rc = zj_stmt_prepare(r->s, "DELETE FROM link_param WHERE kind = $1", &del, r->err);
+        if (!rc) {
+            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
+            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
+            zj_stmt_finalize(del);
+        }
+    }
+    if (!rc)
+        rc = zj_stmt_prepare(r->s, "INSERT INTO link_param (kind, field, level, m, u)"
+                             " VALUES ($1, $2, $3, $4, $5)", &ins_param, r->err);
+    for (int f = 0; !rc && f < ZJ_MAX_FIELDS; f++)
+        for (int l = 0; !rc && l < zj_compare_nlevels(r->kind, f); l++) {
+            const char *fname = zj_compare_field_name(r->kind, f);
+            const char *lname = zj_compare_level_name(r->kind, f, l);
+            zj_stmt_bind_text(ins_param, 1, r->kind_name, strlen(r->kind_name));
+            zj_stmt_bind_text(ins_param, 2, fname, strlen(fname));
+            zj_stmt_bind_text(ins_param, 3, lname, strlen(lname));
+            zj_stmt_bind_double(ins_param, 4, r->fs.m[f][l]);
+            zj_stmt_bind_double(ins_param, 5, r->fs.u[f][l]);
+            if (zj_stmt_next(ins_param, r->err) < 0)
+                rc = ZJ_EDATA;
+            zj_stmt_reset(ins_param);
+        }
+    if (!rc) {   /* lambda, stored as a pseudo-field */
+        zj_stmt_bind_text(ins_param, 1, r->kind_name, strlen(r->kind_name));
+        zj_stmt_bind_text(ins_param, 2, "prior", 5);
+        zj_stmt_bind_text(ins_param, 3, "lambda", 6);
+        zj_stmt_bind_double(ins_param, 4, r->fs.lambda);
+        zj_stmt_bind_double(ins_param, 5, 1 - r->fs.lambda);
+        if (zj_stmt_next(ins_param, r->err) < 0)
+            rc = ZJ_EDATA;
+    }
+    zj_stmt_finalize(new_ent);
+    zj_stmt_finalize(upd_ent);
+    zj_stmt_finalize(upd_m);
+    zj_stmt_finalize(ins_edge);
+    zj_stmt_finalize(ins_param);
+    free(root_entity);
+    return rc;
+}
+
+/* ---- one kind --------------------------------------------------------------------------- */
+
+static void free_run(run *r)
+{
+    free(r->m);
+    zj_arena_free(&r->ar);
+    for (int i = 0; i < 8; i++) {
+        free(r->keys[i]);
+        free(r->bsize[i]);
+    }
+    free(r->tf_norm);
+    free(r->tf_key);
+    free(r->counts);
+    free(r->acc.e);
+}
+
+static int setup_run(run *r)
+{
+    int rc = load(r);
+    if (rc)
+        return rc;
+    r->st->mentions = r->n;
+    for (int32_t i = 0; i < r->n; i++)
+        r->st->new_mentions += r->m[i].entity == 0;
+    r->counts = calloc(zj_pattern_count(r->kind), sizeof *r->counts);
+    if (!r->counts || build_tf(r, false, &r->tf_norm, &r->ntf_norm) ||
+        build_tf(r, true, &r->tf_key, &r->ntf_key))
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    return build_blocks(r);
+}
+
+static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg, bool incremental,
+                     zj_link_kind_stats *st, zj_error *err)
+{
+    double t0 = now();
+    run r = {.s = s, .kind = kind, .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise",
+             .cfg = cfg, .incremental = incremental, .st = st, .err = err};
+    int rc = setup_run(&r);
+    if (!rc && !incremental) {
+        zj_stmt *del;
+        rc = zj_stmt_prepare(s, "DELETE FROM link_conflict WHERE mention_id IN"
+                             " (SELECT id FROM mention WHERE kind = $1)", &del, err);
+        if (!rc) {
+            zj_stmt_bind_text(del, 1, r.kind_name, strlen(r.kind_name));
+            rc = zj_stmt_next(del, err) < 0 ? ZJ_EDATA : ZJ_OK;
+            zj_stmt_finalize(del);
+        }
+    }
+    if (!rc)
+        rc = check_conflicts(&r);
+    for (int32_t i = 0; !rc && i < r.n; i++)
+        st->with_id += r.m[i].id_trusted;
+    if (!rc)
+        rc = estimate(&r);
+    if (!rc)
+        rc = for_each_pair(&r, score_pair, NULL, false);
+    if (!rc)
+        rc = drop_ambiguous(&r);
+    zj_clusters c = {0};
+    edges used = {0};
+    if (!rc)
+        rc = cluster(&r, &c, &used);
+    if (!rc)
+        rc = write_results(&r, &c, &used);
+    zj_clusters_free(&c);
+    free(used.e);
+    free_run(&r);
+    st->seconds = now() - t0;
+    return rc;
+}
+
+int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_stats *stats,
+                zj_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    double t0 = now();
+    zj_link_config defaults;
+    const zj_link_config *cfg = opt->config;
+    if (!cfg) {
+        zj_link_config_defaults(&defaults);
+        cfg = &defaults;
+    }
+    int rc = zj_store_begin(s, err);
+    if (rc)
+        return rc;
+    zj_mention_stats ms;
+    if (opt->progress)
+        opt->progress("extracting mentions", opt->progress_ctx);
+    rc = zj_mentions_extract(s, nm, opt->incremental, &ms, err);
+    if (!rc && opt->progress)
+        opt->progress("resolving persons", opt->progress_ctx);
+    if (!rc)
+        rc = link_kind(s, ZJ_KIND_PERSON, &cfg->person, opt->incremental, &stats->person, err);
+    if (!rc && opt->progress)
+        opt->progress("resolving enterprises", opt->progress_ctx);
+    if (!rc)
+        rc = link_kind(s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, opt->incremental,
+                       &stats->enterprise, err);
+    if (!rc && opt->progress)
+        opt->progress("building the relations graph", opt->progress_ctx);
+    if (!rc)
+        rc = zj_relations_build(s, &stats->relations, err);
+    if (!rc)
+        rc = zj_store_commit(s, err);
+    if (rc)
+        zj_store_rollback(s, NULL);
+    stats->seconds = now() - t0;
+    return rc;
+}
+
+/* ---- blocking report -------------------------------------------------------------------- */
+
+int zj_link_blocks(zj_store *s, const zj_link_config *c, int (*fn)(const zj_block_report *, void *),
+                   void *ctx, zj_error *err)
+{
+    zj_link_config defaults;
+    if (!c) {
+        zj_link_config_defaults(&defaults);
+        c = &defaults;
+    }
+    int rc = ZJ_OK;
+    for (int kind = 0; !rc && kind < 2; kind++) {
+        zj_link_kind_stats st = {0};
+        run r = {.s = s, .kind = (zj_kind)kind, .kind_name = kind ? "enterprise" : "person",
+                 .cfg = kind ? &c->enterprise : &c->person, .st = &st, .err = err};
+        rc = setup_run(&r);
+        for (int rule = 0; !rc && rule < r.cfg->nrules; rule++) {
+            zj_block_report rep = {.kind = r.kind_name, .rule = r.cfg->rules[rule].name};
+            for (int32_t i = 0; i < r.n; i++) {
+                int32_t bs = r.bsize[rule][i];
+                if (!r.keys[rule][i])
+                    continue;
+                rep.mentions_keyed++;
+                if (bs < 2)
+                    continue;
+                /* each block is visited through its members: count it at 1/size per member */
+                if (bs > rep.largest_block)
+                    rep.largest_block = bs;
+                if (bs > r.cfg->max_block) {
+                    rep.skipped_pairs += bs - 1;        /* pairs per member, halved below */
+                    continue;
+                }
+                rep.pairs += bs - 1;
+                /* pairs of this member with later members that no earlier rule pairs */
+            }
+            rep.pairs /= 2;
+            rep.skipped_pairs /= 2;
+            /* blocks: count distinct keys among members of blocks of two or more */
+            keyed *tmp = malloc(((size_t)r.n + 1) * sizeof *tmp);
+            if (!tmp) {
+                rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                break;
+            }
+            size_t k = 0;
+            for (int32_t i = 0; i < r.n; i++)
+                if (r.keys[rule][i] && r.bsize[rule][i] >= 2)
+                    tmp[k++] = (keyed){r.keys[rule][i], i};
+            qsort(tmp, k, sizeof *tmp, keyed_cmp);
+            for (size_t i = 0; i < k;) {
+                size_t j = i;
+                while (j < k && tmp[j].key == tmp[i].key)
+                    j++;
+                rep.blocks++;
+                if ((int)(j - i) > r.cfg->max_block)
+                    rep.skipped_blocks++;
+                else
+                    for (size_t x = i; x < j; x++)
+                        for (size_t y = x + 1; y < j; y++) {
+                            int32_t a = tmp[x].idx, b = tmp[y].idx;
+                            bool seen = false;
+                            for (int e = 0; e < rule && !seen; e++)
+                                seen = r.keys[e][a] && r.keys[e][a] == r.keys[e][b] &&
+                                       r.bsize[e][a] <= r.cfg->max_block;
+                            rep.new_pairs += !seen;
+                        }
+                i = j;
+            }
+            free(tmp);
+            if (fn(&rep, ctx))
+                break;
+        }
+        free_run(&r);
+    }
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* model.h - the Fellegi-Sunter match model and its EM estimation.
+ *
+ * A pair's comparison vector is encoded as one "pattern" number (each field's level + 1, or 0
+ * when missing, in mixed radix), so estimation works on pattern counts instead of pairs: EM
+ * over millions of candidate pairs is a few thousand multiplications per iteration.
+ */
+#ifndef ZJ_LINK_MODEL_H
+#define ZJ_LINK_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "link/compare.h"
+
+typedef struct zj_fs_model {
+    zj_kind kind;
+    double m[ZJ_MAX_FIELDS][ZJ_MAX_LEVELS];   /* P(level | match) */
+    double u[ZJ_MAX_FIELDS][ZJ_MAX_LEVELS];   /* P(level | non-match) */
+    double lambda;                            /* share of matches among candidate pairs */
+} zj_fs_model;
+
+size_t zj_pattern_count(zj_kind kind);                 /* number of distinct patterns */
+size_t zj_pattern_of(zj_kind kind, const int *gamma);
+void zj_pattern_decode(zj_kind kind, size_t pattern, int *gamma);
+
+/* Sensible starting values (used when the data offers nothing better). */
+void zj_model_init(zj_fs_model *fs, zj_kind kind);
+
+/* Per-field level frequencies of `counts` (pattern counts) -> u (from random pairs) or m
+ * (from pairs known to match). Half a pair per level is added so no probability is zero.
+ * Fields with no observations keep their current values. */
+void zj_model_set_u(zj_fs_model *fs, const int64_t *counts);
+void zj_model_set_m(zj_fs_model *fs, const int64_t *counts);
+
+/* EM over candidate-pair pattern counts, re-estimating m and lambda with u fixed (u from
+ * random pairs is the better estimate, as Splink also does). Returns iterations used. */
+int zj_model_em(zj_fs_model *fs, const int64_t *counts, int max_iter, double tolerance);
+
+double zj_model_weight(const zj_fs_model *fs, int field, int level);   /* log2(m/u) */
+double zj_model_prior(const zj_fs_model *fs);                          /* log2(l/(1-l)) */
+/* Match probability from a total weight (prior included). */
+double zj_model_probability(double weight);
+
+#endif

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# link.sh - entity resolution end to end on a small hand-made province: IDs (also 15-digit and
+# traditional-character spellings), homophones with a shared phone, ID conflicts, namesakes
+# with different IDs, an ambiguous ID-less namesake, enterprises by credit code and by name,
+# reviewers' decisions, incremental runs with stable ids, explanations and masking.
+. "$(dirname "$0")/lib.sh"
+F=$FIXTURES/link
+cp -r "$F" "$WORK/in"
+mv "$WORK/in/parties2.csv.later" "$WORK/parties2.csv"
+"$ZHIJIAN" import --quiet --rejects "$WORK/rej" "$WORK/in"
+expect_eq "import" 0 $?
+out=$("$ZHIJIAN" link --json); rc=$?
+expect_eq "link exit" 0 "$rc"
+j() { printf '%s' "$out" | python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+expect_eq "person mentions" 11 "$(j '["person"]["mentions"]')"
+expect_eq "enterprise entities" 2 "$(j '["enterprise"]["entities"]')"
+
+ent() { sql "SELECT entity_id FROM mention WHERE table_name = '$1' AND role = '$2' AND name = '$3' AND coalesce(id_no, '') = '$4'"; }
+zw=$(ent officer self 张伟 610113198503120037)
+expect_eq "15-digit ID in traditional characters is the same person" "$zw" "$(ent enterprise_role person 張偉 610113198503120037)"
+expect_eq "homophone with the same phone is the same person" "$zw" "$(ent case_party party 章伟 '')"
+zm=$(ent officer self 赵敏 610113198503120037)
+[ "$zm" != "$zw" ]; expect_eq "an ID with the wrong sex is not merged" 0 $?
+expect_eq "the conflict is recorded" "sex differs from the resident ID" \
+    "$(sql "SELECT reason FROM link_conflict c JOIN mention m ON m.id = c.mention_id WHERE m.name = '赵敏'")"
+expect_eq "relative and shareholder with one ID" "$(ent officer_relative self 李娜 610113198705200043)" \
+    "$(ent enterprise_role person 李娜 610113198705200043)"
+wf=$(ent officer_relative self 王芳 610103199001010067)
+wf2=$(ent case_party party 王芳 610102198008080075)
+[ "$wf" != "$wf2" ]; expect_eq "namesakes with different IDs stay apart" 0 $?
+noid=$(ent enterprise_role person 王芳 '')
+[ "$noid" != "$wf" ] && [ "$noid" != "$wf2" ]; expect_eq "an ID-less namesake of two people is not guessed" 0 $?
+expect_eq "and is flagged for review" 1 \
+    "$(sql "SELECT count(*) FROM link_conflict c JOIN mention m ON m.id = c.mention_id WHERE m.name = '王芳' AND reason LIKE 'matches two%'")"
+expect_eq "enterprise by name without a credit code" 1 \
+    "$(sql "SELECT count(DISTINCT entity_id) FROM mention WHERE kind = 'enterprise' AND name_key = '某某商贸'")"
+expect_eq "relations: spouses" 2 "$(sql "SELECT count(*) FROM relation WHERE kind = 'relative' AND role = 'spouse'")"
+expect_eq "relation officer -> spouse" "$(ent officer_relative self 李娜 610113198705200043)" \
+    "$(sql "SELECT dst_entity FROM relation WHERE kind = 'relative' AND src_entity = $zw")"
+expect_eq "relation spouse -> shareholding" "shareholder|30.0" \
+    "$(sql "SELECT role, share_pct FROM relation WHERE kind = 'enterprise_role' AND src_entity = (SELECT entity_id FROM mention WHERE name = '李娜' LIMIT 1)")"
+
+# -- a re-run keeps every entity id ----------------------------------------------------------
+assignments() { sql "SELECT group_concat(a) FROM (SELECT id || ':' || entity_id AS a FROM mention WHERE id <= ${1:-1000000} ORDER BY id)"; }
+before=$(assignments)
+"$ZHIJIAN" link --quiet
+expect_eq "stable ids on re-run" "$before" "$(assignments)"
+
+# -- explanations and masking ----------------------------------------------------------------
+m1=$(sql "SELECT id FROM mention WHERE name = '张伟'"); m14=$(sql "SELECT id FROM mention WHERE name = '章伟'")
+ex=$("$ZHIJIAN" link explain "$m1" "$m14")
+expect_match "explain shows the name level" "name +same pinyin" "$ex"
+expect_match "explain shows the phone" "phone +same" "$ex"
+ex=$("$ZHIJIAN" link explain "$(sql "SELECT id FROM mention WHERE id_no = '610103199001010067' LIMIT 1")" \
+     "$(sql "SELECT id FROM mention WHERE id_no = '610102198008080075'")")
+expect_match "explain: different IDs decide" "different resident IDs: never the same person" "$ex"
+show=$("$ZHIJIAN" link show "$zw")
+expect_match "show masks IDs" "610113\*\*\*\*\*\*\*\*0037" "$show"
+if printf '%s' "$show" | grep -q 610113198503120037; then expect_eq "no full ID without --unmask" x y; fi
+expect_match "show --unmask" "610113198503120037" "$("$ZHIJIAN" link show --unmask "$zw")"
+
+# -- reviewers' decisions win and survive re-runs ---------------------------------------------
+"$ZHIJIAN" link review "$m1" "$m14" reject --by 审核员甲 --quiet
+expect_eq "review exit" 0 $?
+"$ZHIJIAN" link --quiet
+[ "$(ent case_party party 章伟 '')" != "$zw" ]; expect_eq "rejected pair split" 0 $?
+expect_eq "the officer keeps his entity id" "$zw" "$(ent officer self 张伟 610113198503120037)"
+"$ZHIJIAN" link review "$(sql "SELECT id FROM mention WHERE name = '王芳' AND id_no IS NULL")" \
+    "$(sql "SELECT id FROM mention WHERE id_no = '610103199001010067' AND table_name = 'officer_relative'")" \
+    confirm --by 审核员乙 --note "工商档案复印件核实" --quiet
+"$ZHIJIAN" link --quiet
+expect_eq "confirmed pair joined" "$wf" "$(ent enterprise_role person 王芳 '')"
+err=$("$ZHIJIAN" link review "$m1" "$m14" maybe --by x 2>&1); rc=$?
+expect_eq "bad decision exit" 2 "$rc"
+expect_match "bad decision message" "decision must be confirm, reject or unsure" "$err"
+
+# -- incremental: a new batch joins existing entities, ids stay -------------------------------
+before=$(assignments)
+last=$(sql "SELECT max(id) FROM mention")
+"$ZHIJIAN" import --quiet -m "$F/party.mapping.yaml" "$WORK/parties2.csv"
+out=$("$ZHIJIAN" link --incremental --json)
+expect_eq "incremental: one new mention" 1 "$(j '["person"]["new_mentions"]')"
+expect_eq "incremental: old assignments unchanged" "$before" "$(assignments "$last")"
+expect_eq "incremental: the new party is the officer's spouse" \
+    "$(ent officer_relative self 李娜 610113198705200043)" "$(ent case_party party 李娜 610113198705200043)"
+finish

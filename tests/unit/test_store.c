@@ -1,0 +1,216 @@
+/* test_store.c - unit tests for the store (store_sqlite.c) and its bulk-load keyset. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store/keyset.h"
+#include "store/store.h"
+
+static void test_keyset_collisions(void **state)
+{
+    (void)state;
+    zj_keyset ks = {0};
+    /* Many rows under one hash (a collision chain), and many distinct hashes to force growth. */
+    for (int64_t i = 1; i <= 5; i++)
+        assert_int_equal(zj_keyset_add(&ks, 42, i), 0);
+    for (int64_t i = 100; i < 5100; i++)
+        assert_int_equal(zj_keyset_add(&ks, (uint64_t)i * 0x9E3779B97F4A7C15ull, i), 0);
+    assert_int_equal(zj_keyset_add(&ks, 0, 77), 0);   /* hash 0 is stored, not lost */
+    size_t pos = 0;
+    int64_t rowid, sum = 0;
+    int n = 0;
+    while (zj_keyset_next(&ks, 42, &pos, &rowid)) {
+        sum += rowid;
+        n++;
+    }
+    assert_int_equal(n, 5);
+    assert_int_equal(sum, 15);
+    pos = 0;
+    assert_int_equal(zj_keyset_next(&ks, 0, &pos, &rowid), 1);
+    assert_int_equal(rowid, 77);
+    pos = 0;
+    assert_int_equal(zj_keyset_next(&ks, 4321, &pos, &rowid), 0);
+    pos = 0;
+    assert_int_equal(zj_keyset_next(&ks, 300 * 0x9E3779B97F4A7C15ull, &pos, &rowid), 1);
+    assert_int_equal(rowid, 300);
+    zj_keyset_free(&ks);
+}
+
+typedef struct fixture {
+    char path[64];
+    zj_store *s;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/zj-test-store-%d.db", (int)getpid());
+    unlink(f->path);
+    zj_error err = {0};
+    if (zj_store_open(f->path, &f->s, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    zj_store_close(f->s);
+    char p[80];
+    unlink(f->path);
+    snprintf(p, sizeof p, "%s-wal", f->path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", f->path);
+    unlink(p);
+    free(f);
+    return 0;
+}
+
+/* Indexes on `unit`, read with a separate connection (this test knows the backend). */
+static int unit_indexes(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE "
+                                        "type = 'index' AND tbl_name = 'unit'", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static zj_value text(const char *s) { return (zj_value){.text = s, .len = strlen(s)}; }
+
+/* Run one batch of puts of (key, name) pairs into `unit`; returns counts as "i/u/s". */
+static void batch(zj_store *s, const char *system, const char *const *rows, size_t n,
+                  char out[48])
+{
+    zj_error err = {0};
+    int64_t id;
+    zj_batch b = {.source_system = system, .table = "unit", .file = "f.csv",
+                  .file_digest = "d", .mapping = "m", .mapping_digest = "md"};
+    assert_int_equal(zj_store_begin(s, &err), ZJ_OK);
+    assert_int_equal(zj_store_batch_start(s, &b, &id, &err), ZJ_OK);
+    const char *cols[] = {"unit_code", "name"};
+    zj_writer *w;
+    assert_int_equal(zj_writer_open(s, "unit", cols, 2, system, id, 0, &w, &err), ZJ_OK);
+    int ins = 0, upd = 0, same = 0;
+    for (size_t i = 0; i < n; i++) {
+        zj_value v[2] = {text(rows[2 * i]), text(rows[2 * i + 1])};
+        zj_put_result r;
+        int64_t hash = (int64_t)strlen(rows[2 * i + 1]) * 1000 + rows[2 * i + 1][0];
+        assert_int_equal(zj_writer_put(w, rows[2 * i], strlen(rows[2 * i]), (int64_t)i + 2,
+                                       hash, v, &r, &err), ZJ_OK);
+        ins += r == ZJ_PUT_INSERTED;
+        upd += r == ZJ_PUT_UPDATED;
+        same += r == ZJ_PUT_UNCHANGED;
+    }
+    assert_int_equal(zj_writer_finish(w, &err), ZJ_OK);
+    zj_writer_close(w);
+    assert_int_equal(zj_store_commit(s, &err), ZJ_OK);
+    snprintf(out, 48, "%d/%d/%d", ins, upd, same);
+}
+
+static int64_t count(zj_store *s, const char *table)
+{
+    int64_t n = -1;
+    zj_error err = {0};
+    assert_int_equal(zj_store_count_rows(s, table, &n, &err), ZJ_OK);
+    return n;
+}
+
+static void test_bulk_then_incremental(void **state)
+{
+    fixture *f = *state;
+    char got[48];
+    /* First load of a system: bulk mode. A repeated key inside the batch is caught by the
+     * keyset: same content -> unchanged, new content -> updated with the old version kept. */
+    const char *first[] = {"U1", "法院", "U2", "检察院", "U1", "法院", "U2", "公安局"};
+    batch(f->s, "sysA", first, 4, got);
+    assert_string_equal(got, "2/1/1");
+    assert_int_equal(count(f->s, "unit"), 2);
+    assert_int_equal(count(f->s, "record_version"), 1);
+    /* Indexes are back after the bulk load. */
+    assert_int_equal(unit_indexes(f->path), 2);
+    /* Second batch: incremental mode (sysA has rows now), via the key_hash index. */
+    const char *second[] = {"U1", "法院", "U3", "司法局", "U2", "公安分局"};
+    batch(f->s, "sysA", second, 3, got);
+    assert_string_equal(got, "1/1/1");
+    /* The same keys from another system are other records. */
+    const char *other[] = {"U1", "法院"};
+    batch(f->s, "sysB", other, 1, got);
+    assert_string_equal(got, "1/0/0");
+    assert_int_equal(count(f->s, "unit"), 4);
+    assert_int_equal(count(f->s, "record_version"), 2);
+    assert_int_equal(count(f->s, "import_batch"), 3);
+}
+
+static void test_rollback_restores_indexes(void **state)
+{
+    fixture *f = *state;
+    zj_error err = {0};
+    int64_t id;
+    zj_batch b = {.source_system = "sysC", .table = "unit", .file = "f", .file_digest = "d"};
+    assert_int_equal(zj_store_begin(f->s, &err), ZJ_OK);
+    assert_int_equal(zj_store_batch_start(f->s, &b, &id, &err), ZJ_OK);
+    const char *cols[] = {"unit_code", "name"};
+    zj_writer *w;
+    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "sysC", id, 0, &w, &err), ZJ_OK);
+    zj_value v[2] = {text("X"), text("某单位")};
+    zj_put_result r;
+    assert_int_equal(zj_writer_put(w, "X", 1, 2, 7, v, &r, &err), ZJ_OK);
+    zj_writer_close(w);                       /* abandoned: no finish */
+    assert_int_equal(unit_indexes(f->path), 2);   /* other connections never see the drop */
+    assert_int_equal(zj_store_rollback(f->s, &err), ZJ_OK);
+    assert_int_equal(count(f->s, "unit"), 0);
+    assert_int_equal(count(f->s, "import_batch"), 0);
+    assert_int_equal(unit_indexes(f->path), 2);
+    /* The dropped indexes came back with the rollback: an incremental batch works and a
+     * re-run of the same rows is a no-op. */
+    const char *rows[] = {"X", "某单位"};
+    char got[48];
+    batch(f->s, "sysC", rows, 1, got);
+    assert_string_equal(got, "1/0/0");
+    batch(f->s, "sysC", rows, 1, got);
+    assert_string_equal(got, "0/0/1");
+}
+
+static void test_writer_rejects_bad_columns(void **state)
+{
+    fixture *f = *state;
+    zj_error err = {0};
+    zj_writer *w;
+    const char *cols[] = {"unit_code", "nope"};
+    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "s", 1, 0, &w, &err), ZJ_EUSAGE);
+    assert_string_equal(err.msg, "table 'unit' has no column 'nope'");
+    assert_int_equal(zj_writer_open(f->s, "nope", cols, 1, "s", 1, 0, &w, &err), ZJ_EUSAGE);
+    const char *twice[] = {"name", "name"};
+    assert_int_equal(zj_writer_open(f->s, "unit", twice, 2, "s", 1, 0, &w, &err), ZJ_EUSAGE);
+    int64_t n;
+    assert_int_equal(zj_store_count_rows(f->s, "unit; DROP TABLE unit", &n, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_store_schema_version(f->s), zj_store_latest_version());
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keyset_collisions),
+        cmocka_unit_test_setup_teardown(test_bulk_then_incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
