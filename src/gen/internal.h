@@ -177,6 +177,8 @@ typedef struct zg_writer {
     int date_col;            /* a date field (for impossible dates), -1 if none */
     int date_spec;           /* its index in x->cols */
     int err;
+    unsigned char special[256];  /* bytes that force quoting (CSV) or escaping (JSON) */
+    size_t keylen[64];       /* column name lengths */
 } zg_writer;
 
 int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_error *err);

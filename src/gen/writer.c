@@ -106,6 +106,12 @@ int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_erro
         }
         w->cd = cd;
     }
+    for (int i = 0; i < x->ncols && i < 64; i++)
+        w->keylen[i] = x->cols[i].column ? strlen(x->cols[i].column) : 0;
+    for (int c = 0; c < 256; c++)
+        w->special[c] = x->format == ZG_JSONL ? (c < 0x20 || c == '"' || c == '\\')
+                                              : (c == (unsigned char)x->delimiter || c == '"' ||
+                                                 c == '\n' || c == '\r');
     if (zj_buf_reserve(&w->out, FLUSH_AT + 65536) || zj_buf_reserve(&w->row, 4096))
         return zj_fail(err, ZJ_EDATA, "out of memory");
     if (x->format == ZG_CSV) {
@@ -144,7 +150,7 @@ static void field_start(zg_writer *w)
     w->off[w->nf] = w->row.len;
     if (w->x->format == ZG_JSONL) {
         const char *k = w->x->cols[w->col].column;
-        size_t kl = strlen(k);
+        size_t kl = w->keylen[w->col];
         if (zj_buf_reserve(&w->row, kl + 3))
             return;
         char *o = w->row.data + w->row.len;
@@ -174,16 +180,10 @@ void zg_sn(zg_writer *w, const char *s, size_t n)
         return;
     }
     /* Fast path: most values need no quoting or escaping and are copied in one go. */
-    bool plain = true;
     const unsigned char *u = (const unsigned char *)s;
-    if (w->x->format == ZG_JSONL) {
-        for (size_t i = 0; i < n && plain; i++)
-            plain = u[i] >= 0x20 && u[i] != '"' && u[i] != '\\';
-    } else {
-        char d = w->x->delimiter;
-        for (size_t i = 0; i < n && plain; i++)
-            plain = u[i] != (unsigned char)d && u[i] != '"' && u[i] != '\n' && u[i] != '\r';
-    }
+    bool plain = true;
+    for (size_t i = 0; i < n && plain; i++)    /* bytes needing quotes or escapes */
+        plain = !w->special[u[i]];
     if (zj_buf_reserve(&w->row, 2 * n + 8)) {
         w->err = ENOMEM;
         return;
