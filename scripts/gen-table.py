@@ -8,6 +8,8 @@ line is a row with exactly as many tab-separated fields.
     gen-table.py rows IN.tsv OUT.inc [--sort] [--int N]...
         one `{"f1", "f2", ...},` line per row; --int N emits column N (0-based) as a bare
         integer; --sort sorts rows by the first column's UTF-8 bytes (for binary search).
+    gen-table.py column IN.tsv OUT.inc
+        the first column alone, as bare integers, one `N,` per line, in file order.
     gen-table.py region-prefixes IN.tsv OUT.inc
         from rules/regions.tsv: the sorted, unique region names that may lead an enterprise
         name (full names, plus short forms of provinces and prefecture-level cities), one
@@ -75,6 +77,17 @@ def rows_mode(src, dst, args):
         f.write("\n".join(out) + "\n")
 
 
+def column_mode(src, dst):
+    header, rows = read_tsv(src)
+    out = [f"/* generated from {src.split('/')[-1]} by scripts/gen-table.py - do not edit */"]
+    for lineno, fields in rows:
+        if not fields[0].isdigit():
+            sys.exit(f"{src}:{lineno}: column '{header[0]}' must be digits, got '{fields[0]}'")
+        out.append(f"{int(fields[0])},")
+    with open(dst, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+
+
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 PROVINCE_SUFFIXES = ["壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"]
 
@@ -106,6 +119,8 @@ def main(argv):
     mode, src, dst = argv[1:4]
     if mode == "rows":
         rows_mode(src, dst, argv[4:])
+    elif mode == "column":
+        column_mode(src, dst)
     elif mode == "region-prefixes":
         region_prefixes_mode(src, dst)
     else:

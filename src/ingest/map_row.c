@@ -581,22 +581,28 @@ int zj_mapping_apply(zj_row_mapper *rm, const zj_row *row, zj_mapped *out, const
         out->key_len = 16;
         return ZJ_OK;
     }
+    /* A missing key part counts as empty (a natural key such as company + person name + ID
+     * number may lack the ID); a key with every part missing identifies nothing. */
     zj_buf_clear(&rm->keybuf);
+    size_t present = 0;
     for (size_t k = 0; k < rm->nkey; k++) {
         const zj_value *v = &rm->values[rm->key[k]];
         const zj_field_map *f = &rm->m->fields[rm->key[k]];
         if (k)
             zj_buf_putc(&rm->keybuf, '\x1f');
-        if (v->is_null) {
-            *bad = f->field;
-            return zj_fail(err, ZJ_EDATA, "field '%s': key value is missing", f->field);
-        }
+        if (v->is_null)
+            continue;
+        present++;
         if (f->type == ZJ_TYPE_INTEGER || f->type == ZJ_TYPE_BOOL)
             zj_buf_printf(&rm->keybuf, "%lld", (long long)v->i);
         else if (f->type == ZJ_TYPE_REAL)
             zj_buf_printf(&rm->keybuf, "%.17g", v->r);
         else
             zj_buf_append(&rm->keybuf, v->text, v->len);
+    }
+    if (!present) {
+        *bad = rm->m->fields[rm->key[0]].field;
+        return zj_fail(err, ZJ_EDATA, "every key field (%s ...) is missing", *bad);
     }
     if (!rm->keybuf.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");

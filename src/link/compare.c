@@ -67,7 +67,7 @@ static int32_t ymd(const char *d)
 int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
                      const char *name_norm, const char *name_key, const char *id_no,
                      const char *id_status, const char *birth_date, const char *sex,
-                     const char *phone, const char *region)
+                     const char *phone, const char *region, const char *context)
 {
     memset(m, 0, sizeof *m);
     m->id = id;
@@ -122,13 +122,16 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
     m->region = region && strlen(region) >= 6 ? atoi(region) : 0;
     if (phone && *phone)
         m->phone_h = h(phone, strlen(phone));
+    if (context && *context)
+        m->context_h = h(context, strlen(context));
     return 0;
 }
 
-static const char *const person_fields[] = {"name", "birth_date", "sex", "region", "phone", "id"};
-static const int person_levels[] = {4, 3, 2, 4, 2, 2};
-static const char *const ent_fields[] = {"name", "", "", "region", "", "id"};
-static const int ent_levels[] = {4, 0, 0, 4, 0, 2};
+static const char *const person_fields[] = {"name", "birth_date", "sex", "region", "phone", "id",
+                                            "enterprise"};
+static const int person_levels[] = {4, 3, 2, 4, 2, 2, 2};
+static const char *const ent_fields[] = {"name", "", "", "region", "", "id", ""};
+static const int ent_levels[] = {4, 0, 0, 4, 0, 2, 0};
 
 static const char *const level_names[][ZJ_MAX_LEVELS] = {
     [F_NAME] = {"different", "close", "same pinyin", "exact"},
@@ -137,6 +140,7 @@ static const char *const level_names[][ZJ_MAX_LEVELS] = {
     [F_REGION] = {"different", "same province", "same city", "same county"},
     [F_PHONE] = {"different", "same"},
     [F_ID] = {"different", "close (typo)"},
+    [F_CONTEXT] = {"different", "same"},
 };
 static const char *const ent_name_levels[] = {"different", "close", "same key", "exact"};
 
@@ -227,4 +231,6 @@ void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const 
         g[F_SEX] = a->sex == b->sex;
     if (a->phone_h && b->phone_h)
         g[F_PHONE] = a->phone_h == b->phone_h;
+    if (a->context_h && b->context_h)
+        g[F_CONTEXT] = a->context_h == b->context_h;
 }

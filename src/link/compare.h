@@ -13,13 +13,13 @@
 #include <stdint.h>
 
 #define ZJ_MISSING (-1)
-#define ZJ_MAX_FIELDS 6
+#define ZJ_MAX_FIELDS 7
 #define ZJ_MAX_LEVELS 4
 
 typedef enum { ZJ_KIND_PERSON = 0, ZJ_KIND_ENTERPRISE = 1 } zj_kind;
 
 /* Comparison fields. Persons use all; enterprises use NAME, REGION and ID. */
-enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID };
+enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID, F_CONTEXT };
 
 enum { ID_MISSING = 0, ID_INVALID, ID_VALID, ID_LEGACY };
 
@@ -33,6 +33,7 @@ typedef struct zj_lmention {
     uint64_t id_h;           /* hash of the ID text (any status) */
     uint64_t idprefix_h;     /* hash of an ID's first 14 characters (region + birth date) */
     uint64_t phone_h;
+    uint64_t context_h;      /* the enterprise a person is named for (credit code) */
     uint32_t norm_off, key_off, id_off;   /* NUL-terminated strings in the arena */
     uint16_t norm_chars;     /* code points in the simplified name */
     int32_t birth;           /* YYYYMMDD, 0 unknown */
@@ -58,7 +59,7 @@ void zj_arena_free(zj_arena *a);
 int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
                      const char *name_norm, const char *name_key, const char *id_no,
                      const char *id_status, const char *birth_date, const char *sex,
-                     const char *phone, const char *region);
+                     const char *phone, const char *region, const char *context);
 
 /* Number of fields and levels per field for a kind, and their names. */
 int zj_compare_nfields(zj_kind kind);

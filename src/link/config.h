@@ -20,6 +20,7 @@ typedef enum zj_block_field {
     ZJ_BF_ID_NO,
     ZJ_BF_ID_PREFIX,
     ZJ_BF_NAME_PREFIX,      /* first two characters of name_key's source (enterprise) */
+    ZJ_BF_ENTERPRISE,       /* persons: the enterprise they are named for */
     ZJ_BF_COUNT
 } zj_block_field;
 

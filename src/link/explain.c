@@ -18,7 +18,7 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
 {
     zj_stmt *q;
     int rc = zj_stmt_prepare(s, "SELECT kind, entity_id, name_norm, name_key, id_no, id_status,"
-                             " birth_date, sex, phone, region_code, name FROM mention WHERE id = $1",
+                             " birth_date, sex, phone, region_code, name, context FROM mention WHERE id = $1",
                              &q, err);
     if (rc)
         return rc;
@@ -31,7 +31,7 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
                              zj_stmt_text(q, 3, NULL), zj_stmt_text(q, 4, NULL),
                              zj_stmt_text(q, 5, NULL), zj_stmt_text(q, 6, NULL),
                              zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL),
-                             zj_stmt_text(q, 9, NULL)))
+                             zj_stmt_text(q, 9, NULL), zj_stmt_text(q, 11, NULL)))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
         const char *nm = zj_stmt_text(q, 10, NULL);
         snprintf(name, cap, "%s", nm ? nm : "");
@@ -52,7 +52,8 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
 }
 
 /* Load m and u of the last run; ZJ_EUSAGE when the kind was never linked. */
-static int load_model(zj_store *s, zj_kind kind, zj_fs_model *fs, zj_error *err)
+static int load_model(zj_store *s, zj_kind kind, zj_fs_model *fs, double *per_entity,
+                      zj_error *err)
 {
     zj_model_init(fs, kind);
     zj_stmt *q;
@@ -68,6 +69,10 @@ static int load_model(zj_store *s, zj_kind kind, zj_fs_model *fs, zj_error *err)
         rows++;
         if (!strcmp(field, "prior")) {
             fs->lambda = zj_stmt_double(q, 2);
+            continue;
+        }
+        if (!strcmp(field, "tf")) {
+            *per_entity = zj_stmt_double(q, 2);
             continue;
         }
         for (int f = 0; f < ZJ_MAX_FIELDS; f++)
@@ -131,8 +136,9 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
                      (long long)ida, ka == ZJ_KIND_PERSON ? "person" : "enterprise",
                      (long long)idb, kb == ZJ_KIND_PERSON ? "person" : "enterprise");
     zj_fs_model fs;
+    double per_entity = 1;
     if (!rc)
-        rc = load_model(s, ka, &fs, err);
+        rc = load_model(s, ka, &fs, &per_entity, err);
     if (rc) {
         zj_arena_free(&ar);
         return rc;
@@ -187,10 +193,15 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
         if (f == F_NAME && g[f] >= 2 && total > 0) {
             const char *col = g[f] == 3 ? "name_norm" : "name_key";
             const char *val = g[f] == 3 ? ar.data + a.norm_off : ar.data + a.key_off;
-            char sql[128];
-            snprintf(sql, sizeof sql, "SELECT count(*) FROM mention WHERE kind = $1 AND %s = $2", col);
-            int64_t same = count_query(s, sql, kn, val, err);
-            st->u = (double)(same > 0 ? same : 1) / (double)total;
+            /* entities bearing the name, counted by trusted IDs as the linker does */
+            char sql[320];
+            snprintf(sql, sizeof sql, "SELECT count(DISTINCT id_no) FROM mention WHERE kind = $1"
+                     " AND %s = $2 AND id_status IN ('valid', 'legacy') AND id NOT IN"
+                     " (SELECT mention_id FROM link_conflict)", col);
+            int64_t entities = count_query(s, sql, kn, val, err);
+            st->u = (double)(entities > 0 ? entities : 1) * per_entity / (double)total;
+            if (st->u > 1)
+                st->u = 1;
             st->tf_adjusted = true;
         }
         st->weight = log2(st->m / st->u);

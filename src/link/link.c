@@ -50,6 +50,8 @@ typedef struct run {
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
     size_t ntf_norm, ntf_key;
     zj_fs_model fs;
+    double prior;                /* P(two random mentions are one entity), for scoring */
+    double per_entity;           /* mentions per identified entity, for term frequencies */
     int64_t *counts;             /* pattern counts (scratch) */
     edges acc;                   /* accepted and forced links */
     zj_link_kind_stats *st;
@@ -92,7 +94,7 @@ static int load(run *r)
     zj_stmt *q;
     int rc = zj_stmt_prepare(r->s,
         "SELECT id, entity_id, name_norm, name_key, id_no, id_status, birth_date, sex, phone,"
-        " region_code FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
+        " region_code, context FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
     if (rc)
         return rc;
     zj_stmt_bind_text(q, 1, r->kind_name, strlen(r->kind_name));
@@ -112,7 +114,8 @@ static int load(run *r)
                              zj_stmt_text(q, 2, NULL), zj_stmt_text(q, 3, NULL),
                              zj_stmt_text(q, 4, NULL), zj_stmt_text(q, 5, NULL),
                              zj_stmt_text(q, 6, NULL), zj_stmt_text(q, 7, NULL),
-                             zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL))) {
+                             zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL),
+                             zj_stmt_text(q, 10, NULL))) {
             zj_stmt_finalize(q);
             return zj_fail(r->err, ZJ_EDATA, "out of memory");
         }
@@ -216,39 +219,73 @@ static int check_conflicts(run *r)
     return rc;
 }
 
-/* ---- term frequencies ------------------------------------------------------------------- */
+/* ---- term frequencies ------------------------------------------------------------------- *
+ * An exact name agreement is worth more for a rare name than for 张伟. The adjusted u is the
+ * chance that a mention of *another* entity bears the name - so it counts entities, not
+ * mentions: a lender named in forty cases must not make his own name look common. Entities
+ * per name are counted by distinct trusted IDs (at least one), and turned into mentions with
+ * the average number of mentions per identified entity:  u(v) = E(v) * c / n. */
 
-static int tf_cmp(const void *a, const void *b)
+typedef struct tf_pair {
+    uint64_t name_h, id_h;
+} tf_pair;
+
+static int tf_pair_cmp(const void *a, const void *b)
 {
-    uint64_t x = ((const tf_entry *)a)->h, y = ((const tf_entry *)b)->h;
-    return (x > y) - (x < y);
+    const tf_pair *x = a, *y = b;
+    if (x->name_h != y->name_h)
+        return x->name_h < y->name_h ? -1 : 1;
+    return (x->id_h > y->id_h) - (x->id_h < y->id_h);
 }
 
 static int build_tf(run *r, bool key, tf_entry **out, size_t *nout)
 {
+    tf_pair *p = malloc(((size_t)r->n + 1) * sizeof *p);
     tf_entry *t = malloc(((size_t)r->n + 1) * sizeof *t);
-    if (!t)
+    if (!p || !t) {
+        free(p);
+        free(t);
         return -1;
+    }
     size_t k = 0;
     for (int32_t i = 0; i < r->n; i++) {
         uint64_t h = key ? r->m[i].key_h : r->m[i].norm_h;
-        if (h)
-            t[k++] = (tf_entry){h, 1};
+        if (h)   /* untrusted mentions count as "no ID" (0): one entity at least */
+            p[k++] = (tf_pair){h, r->m[i].id_trusted ? r->m[i].id_h : 0};
     }
-    qsort(t, k, sizeof *t, tf_cmp);
+    qsort(p, k, sizeof *p, tf_pair_cmp);
     size_t w = 0;
     for (size_t i = 0; i < k; i++) {
-        if (w && t[w - 1].h == t[i].h)
+        bool new_name = i == 0 || p[i].name_h != p[i - 1].name_h;
+        bool new_id = new_name || p[i].id_h != p[i - 1].id_h;
+        if (new_name)
+            t[w++] = (tf_entry){p[i].name_h, 0};
+        if (new_id && p[i].id_h)
             t[w - 1].count++;
-        else
-            t[w++] = t[i];
     }
+    free(p);
     *out = t;
     *nout = w;
     return 0;
 }
 
-static double tf_of(const tf_entry *t, size_t n, uint64_t h, int32_t total)
+/* Average mentions per identified entity (trusted mentions / distinct trusted IDs). */
+static double mentions_per_entity(const run *r)
+{
+    int32_t k;
+    int32_t *idx = trusted_by_id((run *)r, &k);
+    if (!idx || k == 0) {
+        free(idx);
+        return 1.0;
+    }
+    int32_t distinct = 1;
+    for (int32_t i = 1; i < k; i++)
+        distinct += r->m[idx[i]].id_h != r->m[idx[i - 1]].id_h;
+    free(idx);
+    return (double)k / distinct;
+}
+
+static double tf_of(const run *r, const tf_entry *t, size_t n, uint64_t h)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -258,8 +295,9 @@ static double tf_of(const tf_entry *t, size_t n, uint64_t h, int32_t total)
         else
             hi = mid;
     }
-    uint32_t c = lo < n && t[lo].h == h ? t[lo].count : 1;
-    return (double)c / (double)(total ? total : 1);
+    uint32_t entities = lo < n && t[lo].h == h && t[lo].count ? t[lo].count : 1;
+    double u = entities * r->per_entity / (double)(r->n ? r->n : 1);
+    return u < 1 ? u : 1;
 }
 
 /* ---- blocking --------------------------------------------------------------------------- */
@@ -279,6 +317,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_ID_NO: return m->id_h;
     case ZJ_BF_ID_PREFIX: return m->idprefix_h;
     case ZJ_BF_NAME_PREFIX: return m->prefix_h;
+    case ZJ_BF_ENTERPRISE: return m->context_h;
     default: return 0;
     }
 }
@@ -428,15 +467,28 @@ static int estimate(run *r)
     if (!idx)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     int64_t id_pairs = 0;
-    for (int32_t i = 1; i < k; i++)
-        if (r->m[idx[i]].id_h == r->m[idx[i - 1]].id_h) {
+    double matching_pairs = 0;       /* pairs inside groups of one trusted ID */
+    for (int32_t i = 1, run_len = 1; i <= k; i++) {
+        if (i < k && r->m[idx[i]].id_h == r->m[idx[i - 1]].id_h) {
             zj_compare(r->kind, &r->m[idx[i - 1]], &r->m[idx[i]], &r->ar, g);
             r->counts[zj_pattern_of(r->kind, g)]++;
             id_pairs++;
+            run_len++;
+        } else {
+            matching_pairs += (double)run_len * (run_len - 1) / 2;
+            run_len = 1;
         }
+    }
     free(idx);
     if (id_pairs)
         zj_model_set_m(&r->fs, r->counts);
+    /* The prior for scoring is the chance that two random mentions are one entity, measured
+     * where identity is known: among mentions with trusted IDs. (Blocking only decides which
+     * pairs are worth scoring; it must not raise their prior, or every pair that shares a
+     * common name would look like a match.) With no IDs to learn from: one match per mention. */
+    double all_pairs = (double)k * (k - 1) / 2;
+    r->prior = matching_pairs > 0 && all_pairs > 0 ? matching_pairs / all_pairs
+                                                   : 1.0 / (double)(r->n > 1 ? r->n : 2);
     /* m and lambda: EM over the candidate pairs. */
     memset(r->counts, 0, np * sizeof *r->counts);
     int rc = for_each_pair(r, count_pair, NULL, true);
@@ -453,13 +505,13 @@ static int estimate(run *r)
  * how rare the name is (term-frequency adjustment). */
 static double pair_weight(const run *r, const zj_lmention *a, const int *g)
 {
-    double w = zj_model_prior(&r->fs);
+    double w = log2(r->prior / (1 - r->prior));
     for (int f = 0; f < ZJ_MAX_FIELDS; f++) {
         if (g[f] == ZJ_MISSING || !zj_compare_nlevels(r->kind, f))
             continue;
         if (f == F_NAME && g[f] >= 2) {
-            double tf = g[f] == 3 ? tf_of(r->tf_norm, r->ntf_norm, a->norm_h, r->n)
-                                  : tf_of(r->tf_key, r->ntf_key, a->key_h, r->n);
+            double tf = g[f] == 3 ? tf_of(r, r->tf_norm, r->ntf_norm, a->norm_h)
+                                  : tf_of(r, r->tf_key, r->ntf_key, a->key_h);
             w += log2(r->fs.m[f][g[f]] / tf);
         } else
             w += zj_model_weight(&r->fs, f, g[f]);
@@ -880,8 +932,18 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         zj_stmt_bind_text(ins_param, 1, r->kind_name, strlen(r->kind_name));
         zj_stmt_bind_text(ins_param, 2, "prior", 5);
         zj_stmt_bind_text(ins_param, 3, "lambda", 6);
-        zj_stmt_bind_double(ins_param, 4, r->fs.lambda);
-        zj_stmt_bind_double(ins_param, 5, 1 - r->fs.lambda);
+        zj_stmt_bind_double(ins_param, 4, r->prior);
+        zj_stmt_bind_double(ins_param, 5, 1 - r->prior);
+        if (zj_stmt_next(ins_param, r->err) < 0)
+            rc = ZJ_EDATA;
+        zj_stmt_reset(ins_param);
+    }
+    if (!rc) {   /* mentions per identified entity, for term frequencies */
+        zj_stmt_bind_text(ins_param, 1, r->kind_name, strlen(r->kind_name));
+        zj_stmt_bind_text(ins_param, 2, "tf", 2);
+        zj_stmt_bind_text(ins_param, 3, "per_entity", 10);
+        zj_stmt_bind_double(ins_param, 4, r->per_entity);
+        zj_stmt_bind_double(ins_param, 5, 0);
         if (zj_stmt_next(ins_param, r->err) < 0)
             rc = ZJ_EDATA;
     }
@@ -919,8 +981,7 @@ static int setup_run(run *r)
     for (int32_t i = 0; i < r->n; i++)
         r->st->new_mentions += r->m[i].entity == 0;
     r->counts = calloc(zj_pattern_count(r->kind), sizeof *r->counts);
-    if (!r->counts || build_tf(r, false, &r->tf_norm, &r->ntf_norm) ||
-        build_tf(r, true, &r->tf_key, &r->ntf_key))
+    if (!r->counts)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     return build_blocks(r);
 }
@@ -946,6 +1007,12 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg, 
         rc = check_conflicts(&r);
     for (int32_t i = 0; !rc && i < r.n; i++)
         st->with_id += r.m[i].id_trusted;
+    /* term frequencies count trusted IDs, so they come after the conflict check */
+    if (!rc && (build_tf(&r, false, &r.tf_norm, &r.ntf_norm) ||
+                build_tf(&r, true, &r.tf_key, &r.ntf_key)))
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    if (!rc)
+        r.per_entity = mentions_per_entity(&r);
     if (!rc)
         rc = estimate(&r);
     if (!rc)

@@ -29,31 +29,36 @@ typedef struct mention_spec {
     const char *address;
     const char *kind_col;     /* case_party.party_kind: 'enterprise' or a person */
     const char *uscc;         /* with kind_col: the enterprise identifier column */
+    const char *context;      /* persons: the credit code of the enterprise they are named for */
 } mention_spec;
 
+#define P .kind = "person"
+#define E .kind = "enterprise"
 static const mention_spec specs[] = {
-    {"officer", "self", "person", "name", "id_no", "birth_date", "sex", "phone", NULL, NULL, NULL, NULL},
-    {"officer_relative", "self", "person", "name", "id_no", "birth_date", "sex", "phone", NULL, NULL, NULL, NULL},
-    {"person", "self", "person", "name", "id_no", "birth_date", "sex", "phone", "region_code", "address", NULL, NULL},
-    {"enterprise", "self", "enterprise", "name", "uscc", NULL, NULL, NULL, "region_code", "address", NULL, NULL},
-    {"enterprise", "legal_rep", "person", "legal_rep_name", "legal_rep_id_no", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"enterprise_role", "person", "person", "person_name", "person_id_no", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"enterprise_role", "enterprise", "enterprise", "enterprise_name", "uscc", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"tax_registration", "self", "enterprise", "taxpayer_name", "taxpayer_no", NULL, NULL, NULL, "region_code", NULL, NULL, NULL},
-    {"tax_registration", "legal_rep", "person", "legal_rep_name", "legal_rep_id_no", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"tax_registration", "finance_officer", "person", "finance_officer_name", "finance_officer_id_no", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"case_party", "party", NULL, "name", "id_no", NULL, NULL, "phone", NULL, "address", "party_kind", "uscc"},
-    {"interference_record", "actor", "person", "actor_name", "actor_id_no", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"complaint", "complainant", "person", "complainant_name", "complainant_id_no", NULL, NULL, "complainant_phone", NULL, NULL, NULL, NULL},
-    {"sentence_change", "prisoner", "person", "prisoner_name", "prisoner_id_no", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"prisoner", "self", "person", "name", "id_no", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"cc_subject", "self", "person", "name", "id_no", NULL, NULL, NULL, "region_code", NULL, NULL, NULL},
-    {"incident", "reporter", "person", "reporter_name", NULL, NULL, NULL, "reporter_phone", "region_code", NULL, NULL, NULL},
+    {"officer", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone"},
+    {"officer_relative", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone"},
+    {"person", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone", .region = "region_code", .address = "address"},
+    {"enterprise", "self", E, .name = "name", .id_no = "uscc", .region = "region_code", .address = "address"},
+    {"enterprise", "legal_rep", P, .name = "legal_rep_name", .id_no = "legal_rep_id_no", .context = "uscc"},
+    {"enterprise_role", "person", P, .name = "person_name", .id_no = "person_id_no", .context = "uscc"},
+    {"enterprise_role", "enterprise", E, .name = "enterprise_name", .id_no = "uscc"},
+    {"tax_registration", "self", E, .name = "taxpayer_name", .id_no = "taxpayer_no", .region = "region_code"},
+    {"tax_registration", "legal_rep", P, .name = "legal_rep_name", .id_no = "legal_rep_id_no", .context = "taxpayer_no"},
+    {"tax_registration", "finance_officer", P, .name = "finance_officer_name", .id_no = "finance_officer_id_no", .context = "taxpayer_no"},
+    {"case_party", "party", .name = "name", .id_no = "id_no", .phone = "phone", .address = "address", .kind_col = "party_kind", .uscc = "uscc"},
+    {"interference_record", "actor", P, .name = "actor_name", .id_no = "actor_id_no"},
+    {"complaint", "complainant", P, .name = "complainant_name", .id_no = "complainant_id_no", .phone = "complainant_phone"},
+    {"sentence_change", "prisoner", P, .name = "prisoner_name", .id_no = "prisoner_id_no"},
+    {"prisoner", "self", P, .name = "name", .id_no = "id_no"},
+    {"cc_subject", "self", P, .name = "name", .id_no = "id_no", .region = "region_code"},
+    {"incident", "reporter", P, .name = "reporter_name", .phone = "reporter_phone", .region = "region_code"},
 };
+#undef P
+#undef E
 
 /* The columns a spec reads, in this order, after id: name id_no birth_date sex phone region
  * address kind_col uscc (missing ones read as NULL). */
-enum { C_NAME = 1, C_ID, C_BIRTH, C_SEX, C_PHONE, C_REGION, C_ADDRESS, C_KIND, C_USCC };
+enum { C_NAME = 1, C_ID, C_BIRTH, C_SEX, C_PHONE, C_REGION, C_ADDRESS, C_KIND, C_USCC, C_CONTEXT };
 
 static void select_col(zj_buf *b, const char *col)
 {
@@ -75,6 +80,7 @@ static int build_select(const mention_spec *sp, bool only_new, zj_buf *b)
     select_col(b, sp->address);
     select_col(b, sp->kind_col);
     select_col(b, sp->uscc);
+    select_col(b, sp->context);
     zj_buf_printf(b, " FROM \"%s\" t", sp->table);
     if (only_new)
         zj_buf_printf(b, " WHERE NOT EXISTS (SELECT 1 FROM mention m WHERE m.table_name = '%s'"
@@ -85,13 +91,13 @@ static int build_select(const mention_spec *sp, bool only_new, zj_buf *b)
 
 static const char upsert_sql[] =
     "INSERT INTO mention (table_name, record_id, role, kind, name, id_no, birth_date, sex,"
-    " phone, region_code, name_norm, name_key, id_status, address)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    " phone, region_code, name_norm, name_key, id_status, address, context)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     " ON CONFLICT (table_name, record_id, role) DO UPDATE SET kind = excluded.kind,"
     " name = excluded.name, id_no = excluded.id_no, birth_date = excluded.birth_date,"
     " sex = excluded.sex, phone = excluded.phone, region_code = excluded.region_code,"
     " name_norm = excluded.name_norm, name_key = excluded.name_key,"
-    " id_status = excluded.id_status, address = excluded.address";
+    " id_status = excluded.id_status, address = excluded.address, context = excluded.context";
 
 /* Sex as written (M/F, 男/女, 1/2 per GB/T 2261.1) -> 'M' / 'F' / 0. */
 static char parse_sex(const char *s, size_t n)
@@ -215,6 +221,13 @@ static int write_mention(zj_store *s, zj_namer *nm, zj_stmt *q, zj_stmt *up,
     bind_opt(up, 12, key, strlen(key));
     zj_stmt_bind_text(up, 13, status, strlen(status));
     bind_opt(up, 14, addr, addr_len);
+    size_t ctx_len;
+    const char *ctx = zj_stmt_text(q, C_CONTEXT, &ctx_len);
+    zj_uscc cu;
+    if (ctx && ctx_len && zj_uscc_parse(ctx, ctx_len, &cu, &why) == 0)
+        zj_stmt_bind_text(up, 15, cu.code, 18);
+    else
+        bind_opt(up, 15, ctx, ctx_len);
     int rc = zj_stmt_next(up, err);
     zj_stmt_reset(up);
     (void)s;

@@ -451,6 +451,9 @@ static const char m0003_linking[] =
     "ALTER TABLE mention ADD COLUMN name_key TEXT;\n"      /* pinyin key, e.g. zhangwei */
     "ALTER TABLE mention ADD COLUMN id_status TEXT;\n"     /* valid|legacy|invalid|missing */
     "ALTER TABLE mention ADD COLUMN address TEXT;\n"
+    /* the enterprise a person is named for (legal representative, shareholder, tax contact):
+     * its credit code - two people of one name at one company are one person */
+    "ALTER TABLE mention ADD COLUMN context TEXT;\n"
     "CREATE INDEX mention_id_no ON mention(id_no);\n"
     /* Evidence that does not add up: same ID with another birth date, sex or name. */
     "CREATE TABLE link_conflict (\n"

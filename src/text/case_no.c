@@ -205,70 +205,9 @@ static int parse_tail(const char *p, size_t n, zj_case_no *out, const char **why
     return 0;
 }
 
-int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
+/* The 2016 format after the year: court code, optional 知, type code, serial, 号. */
+static int parse_current(const char *p, const char *end, zj_case_no *out, const char **why)
 {
-    char buf[256];
-    if (n > 1024)
-        return reject(why, "case number too long");
-    for (size_t i = 0, k; i < n; i += k)      /* validate before folding: dropping a */
-        if ((k = zj_ident_u8len(s + i, n - i)) == 0)   /* space between stray bytes */
-            return reject(why, "invalid UTF-8");       /* could join them */
-    size_t len = zj_ident_fold(s, n, buf, sizeof buf, false);
-    if (len == (size_t)-1)
-        return reject(why, "case number too long");
-    if (len == 0)
-        return reject(why, "empty case number");
-    for (size_t i = 0, k; i < len; i += k) {
-        unsigned char c = (unsigned char)buf[i];
-        if ((k = zj_ident_u8len(buf + i, len - i)) == 0)
-            return reject(why, "invalid UTF-8");
-        if (c < 0x20 || c == 0x7F || (c == 0xC2 && (unsigned char)buf[i + 1] < 0xA0))
-            return reject(why, "control character in input");      /* C0, DEL, C1 */
-    }
-    memset(out, 0, sizeof *out);
-    const char *p = buf, *end = buf + len;
-
-    size_t b = bracket(p, (size_t)(end - p), true);
-    if (!b)
-        return reject(why, "missing opening bracket before the year");
-    p += b;
-    if (end - p < 4 || !is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]) ||
-        !is_digit(p[3]) || (end - p > 4 && is_digit(p[4])))
-        return reject(why, "year must be 4 digits");
-    out->year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-    p += 4;
-    b = bracket(p, (size_t)(end - p), false);
-    if (!b)
-        return reject(why, "missing closing bracket after the year");
-    p += b;
-    if (out->year < 1949 || out->year > 2099)
-        return reject(why, "year out of range (1949-2099)");
-    if (p == end)
-        return reject(why, "missing court code");
-
-    /* Legacy: "…字第N号". */
-    const char *zi = memmem(p, (size_t)(end - p), "字第", 6);
-    if (zi) {
-        size_t t = (size_t)(zi - p);
-        if (t == 0)
-            return reject(why, "legacy case number without text before 字第");
-        if (t >= sizeof out->legacy_text)
-            return reject(why, "case number too long");
-        memcpy(out->legacy_text, p, t);
-        out->legacy_text[t] = '\0';
-        for (size_t i = 0; i < t; i++)          /* old court and type abbreviations are
-                                                   Chinese characters, nothing else */
-            if ((unsigned char)p[i] < 0x80 || bracket(p + i, t - i, true) ||
-                bracket(p + i, t - i, false))
-                return reject(why, "unknown court code");
-        if (parse_tail(zi + 6, (size_t)(end - zi - 6), out, why))
-            return -1;
-        out->style = ZJ_CASE_LEGACY;
-        out->court_level = ZJ_COURT_UNKNOWN;
-        build_normalized(out, out->legacy_text, "字第", NULL, NULL);
-        return 0;
-    }
-
     /* Court code. */
     const char *court = p;
     if ((size_t)(end - p) >= 9 && memcmp(p, "最高法", 9) == 0) {
@@ -304,7 +243,8 @@ int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
     /* Specialised-trial code and type code: the CJK run up to the serial. */
     const char *t = p;
     while (p < end && !is_digit(*p)) {
-        size_t k = zj_ident_u8len(p, (size_t)(end - p));
+        unsigned char c = (unsigned char)*p;    /* the text is valid UTF-8 here */
+        size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
         if (k != 3)
             return reject(why, "unknown case type code");
         p += k;
@@ -330,5 +270,78 @@ int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
         return -1;
     out->style = ZJ_CASE_CURRENT;
     build_normalized(out, out->court_code, out->special_code, out->type->code, NULL);
+    return 0;
+}
+
+int zj_case_no_parse(const char *s, size_t n, zj_case_no *out, const char **why)
+{
+    char buf[256];
+    if (n > 1024)
+        return reject(why, "case number too long");
+    size_t len = zj_ident_fold_text(s, n, buf, sizeof buf);
+    if (len == ZJ_FOLD_TOO_LONG)
+        return reject(why, "case number too long");
+    if (len == ZJ_FOLD_BAD_UTF8)
+        return reject(why, "invalid UTF-8");
+    if (len == ZJ_FOLD_CONTROL)
+        return reject(why, "control character in input");
+    if (len == 0)
+        return reject(why, "empty case number");
+    out->style = ZJ_CASE_CURRENT;        /* every field a caller may read is set below */
+    out->serial = 0;
+    out->sub_no = 0;
+    out->court_code[0] = out->special_code[0] = out->legacy_text[0] = '\0';
+    out->normalized[0] = '\0';
+    out->court_level = ZJ_COURT_UNKNOWN;
+    out->court_kind = NULL;
+    out->type = NULL;
+    const char *p = buf, *end = buf + len;
+
+    size_t b = bracket(p, (size_t)(end - p), true);
+    if (!b)
+        return reject(why, "missing opening bracket before the year");
+    p += b;
+    if (end - p < 4 || !is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]) ||
+        !is_digit(p[3]) || (end - p > 4 && is_digit(p[4])))
+        return reject(why, "year must be 4 digits");
+    out->year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+    p += 4;
+    b = bracket(p, (size_t)(end - p), false);
+    if (!b)
+        return reject(why, "missing closing bracket after the year");
+    p += b;
+    if (out->year < 1949 || out->year > 2099)
+        return reject(why, "year out of range (1949-2099)");
+    if (p == end)
+        return reject(why, "missing court code");
+
+    /* The 2016 format first; when that fails, the legacy "…字第N号" format. */
+    const char *reason = NULL;
+    if (parse_current(p, end, out, &reason) == 0)
+        return 0;
+    const char *zi = memmem(p, (size_t)(end - p), "字第", 6);
+    if (!zi)
+        return reject(why, reason);
+    out->court_code[0] = out->special_code[0] = '\0';
+    out->court_level = ZJ_COURT_UNKNOWN;
+    out->court_kind = NULL;
+    out->type = NULL;
+    size_t t = (size_t)(zi - p);
+    if (t == 0)
+        return reject(why, "legacy case number without text before 字第");
+    if (t >= sizeof out->legacy_text)
+        return reject(why, "case number too long");
+    memcpy(out->legacy_text, p, t);
+    out->legacy_text[t] = '\0';
+    for (size_t i = 0; i < t; i++)          /* old court and type abbreviations are
+                                               Chinese characters, nothing else */
+        if ((unsigned char)p[i] < 0x80 || bracket(p + i, t - i, true) ||
+            bracket(p + i, t - i, false))
+            return reject(why, "unknown court code");
+    if (parse_tail(zi + 6, (size_t)(end - zi - 6), out, why))
+        return -1;
+    out->style = ZJ_CASE_LEGACY;
+    out->court_level = ZJ_COURT_UNKNOWN;
+    build_normalized(out, out->legacy_text, "字第", NULL, NULL);
     return 0;
 }

@@ -77,21 +77,15 @@ int zj_docnum_parse(const char *s, size_t n, zj_docnum *out, const char **why)
     char buf[256];
     if (n > 1024)
         return reject(why, "document number too long");
-    for (size_t i = 0, k; i < n; i += k)      /* validate before folding: dropping a */
-        if ((k = zj_ident_u8len(s + i, n - i)) == 0)   /* space between stray bytes */
-            return reject(why, "invalid UTF-8");       /* could join them */
-    size_t len = zj_ident_fold(s, n, buf, sizeof buf, false);
-    if (len == (size_t)-1)
+    size_t len = zj_ident_fold_text(s, n, buf, sizeof buf);
+    if (len == ZJ_FOLD_TOO_LONG)
         return reject(why, "document number too long");
+    if (len == ZJ_FOLD_BAD_UTF8)
+        return reject(why, "invalid UTF-8");
+    if (len == ZJ_FOLD_CONTROL)
+        return reject(why, "control character in input");
     if (len == 0)
         return reject(why, "empty document number");
-    for (size_t i = 0, k; i < len; i += k) {
-        unsigned char c = (unsigned char)buf[i];
-        if ((k = zj_ident_u8len(buf + i, len - i)) == 0)
-            return reject(why, "invalid UTF-8");
-        if (c < 0x20 || c == 0x7F || (c == 0xC2 && (unsigned char)buf[i + 1] < 0xA0))
-            return reject(why, "control character in input");      /* C0, DEL, C1 */
-    }
     memset(out, 0, sizeof *out);
 
     /* The first bracketed four-digit year. */

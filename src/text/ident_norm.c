@@ -1,6 +1,8 @@
 /* ident_norm.c - full-width and whitespace folding shared by the identifier parsers. */
 #include "text/ident_norm.h"
 
+#include <string.h>
+
 size_t zj_ident_fold(const char *s, size_t n, char *out, size_t cap, bool upper)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -68,4 +70,55 @@ size_t zj_ident_u8len(const char *s, size_t n)
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return len;
+}
+
+size_t zj_ident_fold_text(const char *s, size_t n, char *out, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        if (c < 0x80) {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                i++;
+                continue;
+            }
+            if (c < 0x20 || c == 0x7F)
+                return ZJ_FOLD_CONTROL;
+            if (o >= cap)
+                return ZJ_FOLD_TOO_LONG;
+            out[o++] = (char)c;
+            i++;
+            continue;
+        }
+        size_t k = zj_ident_u8len(s + i, n - i);
+        if (k == 0)
+            return ZJ_FOLD_BAD_UTF8;
+        if (k == 2 && c == 0xC2) {
+            if (p[i + 1] == 0xA0) {                               /* U+00A0 */
+                i += 2;
+                continue;
+            }
+            if (p[i + 1] < 0xA0)                                  /* C1 controls */
+                return ZJ_FOLD_CONTROL;
+        } else if (k == 3 && c == 0xE3 && p[i + 1] == 0x80 && p[i + 2] == 0x80) {
+            i += 3;                                               /* U+3000 */
+            continue;
+        } else if (k == 3 && c == 0xEF && (p[i + 1] == 0xBC || p[i + 1] == 0xBD)) {
+            unsigned cp = 0xF000u + ((p[i + 1] & 0x3Fu) << 6) + (p[i + 2] & 0x3Fu);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {                   /* full-width ASCII */
+                if (o >= cap)
+                    return ZJ_FOLD_TOO_LONG;
+                out[o++] = (char)(cp - 0xFF01 + 0x21);
+                i += 3;
+                continue;
+            }
+        }
+        if (o + k > cap)
+            return ZJ_FOLD_TOO_LONG;
+        memcpy(out + o, s + i, k);
+        o += k;
+        i += k;
+    }
+    return o;
 }

@@ -17,6 +17,18 @@
  * U+00A0 between two stray bytes would join them into a new, valid character. */
 size_t zj_ident_fold(const char *s, size_t n, char *out, size_t cap, bool upper);
 
+/* Error returns of zj_ident_fold_text. */
+#define ZJ_FOLD_TOO_LONG ((size_t)-1)
+#define ZJ_FOLD_BAD_UTF8 ((size_t)-2)
+#define ZJ_FOLD_CONTROL ((size_t)-3)
+
+/* zj_ident_fold for text that must be UTF-8 (case and document numbers): one pass that
+ * validates every character of the input, drops whitespace characters whole, folds
+ * full-width ASCII and rejects control characters (C0 other than the dropped whitespace, DEL,
+ * C1). Returns the output length, or ZJ_FOLD_TOO_LONG (the output would not fit in `cap`),
+ * ZJ_FOLD_BAD_UTF8 or ZJ_FOLD_CONTROL. No case change. */
+size_t zj_ident_fold_text(const char *s, size_t n, char *out, size_t cap);
+
 /* Length (1-4) of the well-formed UTF-8 character at p[0..n), 0 when malformed (bad lead,
  * bad continuation, truncated, overlong, surrogate or > U+10FFFF). */
 size_t zj_ident_u8len(const char *p, size_t n);

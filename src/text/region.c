@@ -20,6 +20,12 @@ static const region_row rows[] = {
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
+/* The codes alone, in the same order (13 KiB instead of 53: bisection stays in L1). */
+static const int codes[] = {
+#include "text/region_codes.inc"
+};
+_Static_assert(sizeof codes / sizeof codes[0] == NROWS, "regions.inc and region_codes.inc");
+
 static const char *const prefixes[] = {
 #include "text/region_prefixes.inc"
 };
@@ -29,14 +35,14 @@ static const char *const prefixes[] = {
  * moves): resident-ID validation calls this on every ID. */
 static const region_row *find_row(int code)
 {
-    const region_row *base = rows;
+    const int *base = codes;
     size_t n = NROWS;
     while (n > 1) {
         size_t half = n / 2;
-        base = base[half].code <= code ? base + half : base;
+        base = base[half] <= code ? base + half : base;
         n -= half;
     }
-    return base->code == code ? base : NULL;
+    return *base == code ? &rows[base - codes] : NULL;
 }
 
 static bool is_placeholder(const char *name)

@@ -6,6 +6,7 @@
  */
 #include "text/resident_id.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -77,39 +78,61 @@ static int reject(const char **why, const char *reason)
     return -1;
 }
 
+/* True when the 8 bytes at p are all ASCII digits (SWAR: a byte below '0' sets its high
+ * bit in x - 0x30…, a byte above '9' in x + 0x46…; a borrow or carry can only add false
+ * alarms, which send the input to the slow path). */
+static bool eight_digits(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return (((x - 0x3030303030303030ull) | (x + 0x4646464646464646ull)) &
+            0x8080808080808080ull) == 0;
+}
+
+static int finish(zj_resident_id *out, int today, const char **why);
+
 int zj_resident_id_parse(const char *s, size_t n, int today, zj_resident_id *out,
                          const char **why)
 {
-    char buf[24];                 /* folded input; longer inputs are rejected by length */
-    size_t len;
-    /* Fast path: plain ASCII digits (and a final X or x) need no folding. */
-    bool plain = n == 18 || n == 15;
-    for (size_t i = 0; plain && i < n; i++)
-        plain = (unsigned)(s[i] - '0') <= 9 || (i == 17 && (s[i] == 'X' || s[i] == 'x'));
-    if (plain) {
-        memcpy(buf, s, n);
-        len = n;
-        if (n == 18 && buf[17] == 'x')
-            buf[17] = 'X';
-    } else {
-        len = zj_ident_fold(s, n, buf, sizeof buf, true);
+    /* Fast path: 17 ASCII digits and a digit, X or x - what nearly every input looks like. */
+    if (n == 18 && eight_digits(s) && eight_digits(s + 8) && (unsigned)(s[16] - '0') <= 9) {
+        char last = s[17] == 'x' ? 'X' : s[17];
+        if ((unsigned)(last - '0') <= 9 || last == 'X') {
+            const unsigned char *u = (const unsigned char *)s;
+            int sum = 0;
+            for (int i = 0; i < 17; i++)           /* unrolled by the compiler */
+                sum += (u[i] - '0') * weights[i];
+            if (check_chars[sum % 11] != last)
+                return reject(why, "bad check character");
+            memcpy(out->id, s, 17);
+            out->id[17] = last;
+            out->id[18] = '\0';
+            out->converted = false;
+            return finish(out, today, why);
+        }
     }
+
+    char buf[24];                 /* folded input; longer inputs are rejected by length */
+    size_t len = zj_ident_fold(s, n, buf, sizeof buf, true);
     if (len == 0)
         return reject(why, "empty resident ID");
-    for (size_t i = 0; i < len && i < sizeof buf; i++)     /* bad characters first: */
-        if ((buf[i] < '0' || buf[i] > '9') && (buf[i] != 'X' || i + 1 != len))
-            return reject(why, "bad character: only digits and a final X are allowed");
-    if (len == (size_t)-1 || (len != 18 && len != 15))
+    /* One pass: bad characters first (an X anywhere but last is one), and the weighted sum
+     * of the first 17 digits on the way. */
+    size_t m = len < sizeof buf ? len : sizeof buf;
+    int sum = 0;
+    for (size_t i = 0; i < m; i++) {
+        unsigned d = (unsigned)(buf[i] - '0');
+        if (d > 9) {
+            if (buf[i] != 'X' || i + 1 != len || len == 15)
+                return reject(why, "bad character: only digits and a final X are allowed");
+        } else if (i < 17) {
+            sum += (int)d * weights[i];
+        }
+    }
+    if (len != 18 && len != 15)            /* also (size_t)-1: longer than buf */
         return reject(why, "wrong length: expected 18 characters (or 15 for the old form)");
-    size_t digits = len == 18 ? 17 : 15;
-    for (size_t i = 0; i < digits; i++)
-        if (buf[i] < '0' || buf[i] > '9')
-            return reject(why, "bad character: only digits and a final X are allowed");
     if (len == 18) {
-        char last = buf[17];
-        if (!((last >= '0' && last <= '9') || last == 'X'))
-            return reject(why, "bad character: only digits and a final X are allowed");
-        if (zj_resident_id_check_char(buf) != last)
+        if (check_chars[sum % 11] != buf[17])
             return reject(why, "bad check character");
         memcpy(out->id, buf, 18);
         out->id[18] = '\0';
@@ -118,6 +141,12 @@ int zj_resident_id_parse(const char *s, size_t n, int today, zj_resident_id *out
         zj_resident_id_to18(buf, 15, out->id);
         out->converted = true;
     }
+    return finish(out, today, why);
+}
+
+/* Checks shared by both paths, on the 18-character out->id: birth date, region, sex. */
+static int finish(zj_resident_id *out, int today, const char **why)
+{
     const char *id = out->id;
     out->year = num(id + 6, 4);
     out->month = num(id + 10, 2);
@@ -131,9 +160,10 @@ int zj_resident_id_parse(const char *s, size_t n, int today, zj_resident_id *out
     if (out->year * 10000 + out->month * 100 + out->day > today)
         return reject(why, "birth date in the future");
     out->region_code = num(id, 6);
-    if (!zj_region_province_known(out->region_code / 10000))
-        return reject(why, "unknown region: province code not in GB/T 2260");
+    /* One bisection when the code is current (its province then is too), two otherwise. */
     out->region_exact = zj_region_code_known(out->region_code);
+    if (!out->region_exact && !zj_region_province_known(out->region_code / 10000))
+        return reject(why, "unknown region: province code not in GB/T 2260");
     out->sex = (id[16] - '0') % 2 ? 'M' : 'F';
     return 0;
 }

@@ -269,6 +269,28 @@ static void test_strict_codes_and_no_key(void **state)
     zj_mapping_free(m);
 }
 
+static void test_key_with_missing_parts(void **state)
+{
+    (void)state;
+    zj_mapping *m = parse_ok("source_system: s\ntable: court_case\nkey: [status, case_type]\n"
+                             "fields: {case_no: a, status: b, case_type: c}\n");
+    const char *hdr[] = {"a", "b", "c"};
+    zj_span hs[3], rs[3];
+    zj_row header = make_row(hs, hdr, 3, 1);
+    zj_row_mapper *rm;
+    zj_error err = {0};
+    assert_int_equal(zj_row_mapper_new(m, &header, &rm, &err), ZJ_OK);
+    zj_row row = make_row(rs, (const char *[]){"X", "", "民初"}, 3, 2);
+    zj_mapped out;
+    const char *bad;
+    assert_int_equal(zj_mapping_apply(rm, &row, &out, &bad, &err), ZJ_OK);
+    assert_int_equal(out.key_len, strlen("\x1f民初"));
+    assert_memory_equal(out.key, "\x1f民初", out.key_len);
+    expect_reject(rm, (const char *[]){"X", "", "NULL"}, 3, "status", "every key field");
+    zj_row_mapper_free(rm);
+    zj_mapping_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_apply_converts_and_keys),
         cmocka_unit_test(test_apply_rejects),
         cmocka_unit_test(test_strict_codes_and_no_key),
+        cmocka_unit_test(test_key_with_missing_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
