@@ -1046,6 +1046,8 @@ int zg_plan_make(zg *g, zj_error *err)
     int rc = plan_tv(&c) || plan_tr(&c) || plan_chains(&c) || plan_cases(&c) || plan_sc(&c) ||
              plan_cc(&c);
     free(c.used);
+    if (!rc && g->pb_cc + g->sc.cc_subjects + g->plan->nccs > g->pb_plant)
+        rc = -1;                     /* planted subjects would overlap the planted persons */
     if (!rc) {
         qsort(g->plan->months, (size_t)g->plan->nmonths, sizeof *g->plan->months, month_cmp);
         g->pb_end = c.next_person;

@@ -36,7 +36,7 @@ const char *zj_gen_scale_name(zj_gen_scale s)
 
 /* Entity counts per scale; record counts follow from them (docs/truth.md has the table). */
 static const zg_scale scales[] = {
-    /* tiny */ {2, 1, 2, 0.02, 1600, 300, 700, 450, 120, 60, 40, 30, 180, 4, 1.0},
+    /* tiny */ {1, 1, 2, 0.02, 1000, 200, 450, 300, 100, 50, 30, 20, 180, 4, 1.0},
     /* small */ {10, 2, 6, 0.05, 18000, 5000, 9000, 7500, 1500, 700, 300, 200, 60, 10, 1.0},
     /* medium */ {10, 4, 12, 0.3, 350000, 100000, 190000, 160000, 30000, 15000, 6000, 4000,
                   30, 20, 1.0},
@@ -117,8 +117,9 @@ int zg_layout(zg *g, zj_error *err)
     g->pb_relative = g->pb_officer + g->officers * 16;
     g->pb_lawyer = g->pb_relative + g->officers * 4 * 32;
     g->pb_prisoner = g->pb_lawyer + g->sc.lawyers;
-    g->pb_cc = g->pb_prisoner + g->sc.prisoners + 1000;
-    g->pb_plant = g->pb_cc + g->sc.cc_subjects + 1000;
+    g->pb_cc = g->pb_prisoner + g->sc.prisoners;
+    /* planted community-correction subjects continue the cc block (about 1.4% + 16) */
+    g->pb_plant = g->pb_cc + g->sc.cc_subjects + g->sc.cc_subjects / 50 + 64;
     g->pb_end = g->pb_plant;
     if (g->pb_plant + 100000 > 22645000)
         return zj_fail(err, ZJ_EUSAGE, "scale too large for the resident-ID space");
