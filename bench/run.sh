@@ -4,6 +4,7 @@
 #   import   a BENCH_ROWS-row CSV (default 5,000,000): zhijian parse+validate (--dry-run),
 #            zhijian end to end into a fresh store, sqlite3's .import, DuckDB's read_csv
 #            (npm @duckdb/node-api; 1 thread and all threads)
+#   gen      the synthetic province at medium scale: records/s and peak RSS
 #   text     identifiers and names (bench_text), when built
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
 set -euo pipefail
@@ -63,6 +64,24 @@ echo
 zj_rows=$(sqlite3 "$DATA/zj.db" 'SELECT count(*) FROM court_case')
 sq_rows=$(sqlite3 "$DATA/sq.db" 'SELECT count(*) FROM court_case')
 echo "rows stored: zhijian $zj_rows, sqlite3 $sq_rows"
+
+# gen: the synthetic province at medium scale (issue 4), written to disk as `make demo` would
+gdir=$DATA/gen-medium
+rm -rf "$gdir"
+gout=$( /usr/bin/time -f 'TIME %e %U %S %M' $ZJ gen --seed 1 --scale medium --out "$gdir" --quiet \
+        2>&1 | grep '^TIME' | tail -1 )
+read -r _ gsecs guser gsys grss <<<"$gout"
+grecs=$(python3 -c "import json,sys; print(sum(f['rows'] for f in json.load(open(sys.argv[1]))['files']))" "$gdir/manifest.json")
+gmib=$(( $(du -sk "$gdir" | cut -f1) / 1024 ))
+echo
+echo "### Synthetic province: gen --scale medium ($(nproc) cores)"
+echo
+echo "| records | MiB written | seconds | CPU seconds | records/s | records/CPU-s | peak RSS MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+awk -v r="$grecs" -v m="$gmib" -v s="$gsecs" -v u="$guser" -v y="$gsys" -v k="$grss" \
+  'BEGIN { c = u + y; printf "| %d | %d | %.2f | %.2f | %.0f | %.0f | %.0f |\n", r, m, s, c, \
+           (s > 0 ? r / s : 0), (c > 0 ? r / c : 0), k / 1024 }'
+rm -rf "$gdir"
 
 if [ -x build/bench/bench_text ]; then
   echo

@@ -2,8 +2,8 @@
 # demo.sh - `make demo`: a small synthetic province end to end, in ./demo/.
 #
 # Generates the province's agency exports (each in its own layout, with a mapping beside it),
-# imports them all, and shows what the store holds. Later stages (link, detect, the web app)
-# join this script as they land.
+# imports them all, shows what the store holds, links the entities and scores the result
+# against the truth. Later stages (detect, the web app) join this script as they land.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZJ=build/zhijian
@@ -25,5 +25,11 @@ set -e
 echo
 echo "== 3. what the store holds"
 $ZJ status
+echo
+echo "== 4. resolve the people and enterprises mentioned across all records"
+$ZJ link
+echo
+echo "== 5. score against the generator's truth (detectors join as they land)"
+$ZJ eval --truth "$OUT/province"
 echo
 echo "demo: store at $ZHIJIAN_DB; try: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ status --json"

@@ -87,6 +87,19 @@ void zg_plan_free(zg *g)
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
+/* The plan proper. Truth entries are written afterwards (write_truth), once every planted
+ * record exists and its key can be computed by the same builders the emitters use. */
+typedef struct entry {
+    const char *code;
+    bool near;
+    int kind;                    /* what to compute for the truth: see write_truth */
+    int64_t a, b, c2, d;         /* parameters (officer, enterprise, case ...) */
+    int64_t list[32];
+    int nlist;
+    const char *note;
+} entry;
+
+
 typedef struct ctx {
     zg *g;
     zg_plan *p;
@@ -94,7 +107,15 @@ typedef struct ctx {
     int64_t next_person;         /* planted persons */
     int64_t *used;               /* officers already given an anomaly */
     int nused;
+    entry *entries;              /* what truth.jsonl will say */
+    int nentries;
 } ctx;
+
+static int add_entry(ctx *c, const entry *e)
+{
+    PUSH(c->entries, c->nentries, *e);
+    return 0;
+}
 
 static int count(const ctx *c, double rate, double base, int min)
 {
@@ -328,27 +349,6 @@ static int basic_court(ctx *c)
     return c->g->basic_courts[zg_below(&c->r, (uint32_t)c->g->nbasic)];
 }
 
-/* The plan proper. Truth entries are written afterwards (write_truth), once every planted
- * record exists and its key can be computed by the same builders the emitters use. */
-typedef struct entry {
-    const char *code;
-    bool near;
-    int kind;                    /* what to compute for the truth: see write_truth */
-    int64_t a, b, c2, d;         /* parameters (officer, enterprise, case ...) */
-    int64_t list[32];
-    int nlist;
-    const char *note;
-} entry;
-
-static entry *entries;
-static int nentries;
-
-static int add_entry(const entry *e)
-{
-    PUSH(entries, nentries, *e);
-    return 0;
-}
-
 enum { E_TV_ENT = 1, E_TV03, E_TV04, E_MONTH, E_TR03, E_TR04, E_CHAIN, E_CHAIN_FL04, E_CASE,
        E_CASE_LIST, E_CP01, E_SC, E_SC04, E_CC, E_TR01_NEAR };
 
@@ -369,7 +369,7 @@ static int plan_tv(ctx *c)
         entry en = {"TV01", false, E_TV_ENT, o, e, -1, -1, {0}, 0,
                     "officer is the legal representative and shareholder of a company "
                     "established while in post"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     /* TV01 near miss: a company the officer ran was deregistered before joining */
@@ -385,7 +385,7 @@ static int plan_tv(ctx *c)
         entry en = {"TV01", true, E_TV_ENT, o, e, -1, -1, {0}, 0,
                     "officer's former company was deregistered a year before joining: no role "
                     "while in post"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     /* TV02: spouse, child or child's spouse runs a company in the officer's county */
@@ -419,7 +419,7 @@ static int plan_tv(ctx *c)
                                    "are not among the relations the rule covers"
                                  : "relative's company was deregistered before the officer "
                                    "took up the post"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
         made++;
     }
@@ -448,7 +448,7 @@ static int plan_tv(ctx *c)
                     "the company of the judge's spouse is the plaintiff in a case the judge tries"};
         entry en2 = {"TV02", false, E_TV_ENT, o, e, ZG_REL_SPOUSE, rp.birth, {0}, 0,
                      "the judge's spouse runs a company in the judge's jurisdiction (see TV03)"};
-        if (add_entry(&en) || add_entry(&en2))
+        if (add_entry(c, &en) || add_entry(c, &en2))
             return -1;
         made++;
     }
@@ -476,7 +476,7 @@ static int plan_tv(ctx *c)
                 return -1;
             en.list[en.nlist++] = cc;
         }
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
         made++;
     }
@@ -508,7 +508,7 @@ static int plan_tr(ctx *c)
                         : near ? "zero report filed on the 5th of the next month, the last day "
                                  "allowed"
                                : "zero report filed after the 5th of the next month"};
-            if (add_entry(&en))
+            if (add_entry(c, &en))
                 return -1;
         }
     }
@@ -522,7 +522,7 @@ static int plan_tr(ctx *c)
             continue;
         entry en = {"TR01", true, E_TR01_NEAR, o, -1, -1, -1, {0}, 0,
                     "no reports before the month the officer took up the post: not missing"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
         break;
     }
@@ -541,7 +541,7 @@ static int plan_tr(ctx *c)
             en.list[en.nlist++] = o;
             en.list[en.nlist++] = m;
         }
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     /* TR04: interference recorded on a criminal case that ended in acquittal */
@@ -566,7 +566,7 @@ static int plan_tr(ctx *c)
         entry en = {"TR04", near, E_TR04, o, m, cc, -1, {0}, 0,
                     near ? "interference recorded on a case with an ordinary outcome (conviction)"
                          : "interference recorded on a criminal case that ended in acquittal"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
         if (near) {
             /* CP01 second form: a complaint on this case with an interference record */
@@ -576,7 +576,7 @@ static int plan_tr(ctx *c)
                 return -1;
             entry e2 = {"CP01", false, E_CP01, o, c->p->ncomplaints - 1, 1, -1, {0}, 0,
                         "complaint about a case on which an interference was recorded"};
-            if (add_entry(&e2))
+            if (add_entry(c, &e2))
                 return -1;
         }
     }
@@ -599,7 +599,7 @@ static int plan_tr(ctx *c)
         entry en = {"CP01", near, E_CP01, o, k0, nk, -1, {0}, 0,
                     near ? "two complaints against the judge: below the threshold of three"
                          : "four complaints against the same judge within five months"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     return 0;
@@ -634,7 +634,7 @@ static int plan_chains(ctx *c)
             if (add_chain(c, k[j].kind, -1, &idx))
                 return -1;
             entry en = {k[j].code, k[j].near, E_CHAIN, idx, k[j].kind, -1, -1, {0}, 0, k[j].note};
-            if (add_entry(&en))
+            if (add_entry(c, &en))
                 return -1;
         }
     }
@@ -650,7 +650,7 @@ static int plan_chains(ctx *c)
             return -1;
         entry en = {"FL04", false, E_CHAIN_FL04, cc, idx, -1, -1, {0}, 0,
                     "plaintiff is a suspect in an open fraud case (parallel criminal case)"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     return 0;
@@ -680,7 +680,7 @@ static int plan_cases(ctx *c)
                     near ? "ordinary procedure closed after 8 months with the president's "
                            "approved 6-month extension"
                          : "ordinary procedure closed after 8 months with no extension"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     /* CF07: one extension approval used for two cases */
@@ -702,7 +702,7 @@ static int plan_cases(ctx *c)
             en.list[en.nlist++] = cc;
         }
         en.a = cc;
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     /* CF08, PN01, PN02, PN03 */
@@ -727,7 +727,7 @@ static int plan_cases(ctx *c)
             if (add_case(c, &pc, &cc))
                 return -1;
             entry en = {k[j].code, false, E_CASE, cc, -1, -1, -1, {0}, 0, k[j].note};
-            if (add_entry(&en))
+            if (add_entry(c, &en))
                 return -1;
         }
     }
@@ -743,7 +743,7 @@ static int plan_cases(ctx *c)
         entry en = {"FL01", false, E_CASE, cc, -1, -1, -1, {0}, 0,
                     "plaintiff and defendant share phone and address; a 3-8 million loan "
                     "settled by mediation four days after filing"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     /* FL02: one plaintiff, twelve information-disclosure suits against one government */
@@ -768,7 +768,7 @@ static int plan_cases(ctx *c)
             en.list[en.nlist++] = cc;
         }
         en.a = cc;
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     /* FL03: twenty workers sue the same company for wages within a month */
@@ -791,7 +791,7 @@ static int plan_cases(ctx *c)
                 en.list[en.nlist++] = cc;
         }
         en.a = cc;
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     return 0;
@@ -827,7 +827,7 @@ static int plan_sc(ctx *c)
             entry en = {k[j].code, k[j].near, E_SC, g->sc.prisoners + c->p->nscs, -1, -1, -1,
                         {0}, 0, k[j].note};
             PUSH(c->p->scs, c->p->nscs, s);
-            if (add_entry(&en))
+            if (add_entry(c, &en))
                 return -1;
         }
     }
@@ -847,7 +847,7 @@ static int plan_sc(ctx *c)
         entry en = {"SC04", false, E_SC04, si, cc, -1, -1, {0}, 0,
                     "prisoner serving a 10-year term is the plaintiff of a civil suit filed "
                     "while in prison"};
-        if (add_entry(&en))
+        if (add_entry(c, &en))
             return -1;
     }
     return 0;
@@ -879,7 +879,7 @@ static int plan_cc(ctx *c)
                 en.b = c->p->nccs;
                 PUSH(c->p->ccs, c->p->nccs, peer);
             }
-            if (add_entry(&en))
+            if (add_entry(c, &en))
                 return -1;
         }
     }
@@ -899,10 +899,10 @@ static zg_ref r_cc(const zg *g, int64_t plan_idx)
 
 void zg_sc_key(const zg *g, int64_t s, char *out, size_t cap);
 
-static int write_truth(zg *g)
+static int write_truth(zg *g, const entry *entries, int nentries)
 {
     for (int i = 0; i < nentries; i++) {
-        entry *e = &entries[i];
+        const entry *e = &entries[i];
         zg_ref subj, rec[40];
         int nr = 0;
         switch (e->kind) {
@@ -1043,19 +1043,17 @@ int zg_plan_make(zg *g, zj_error *err)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     ctx c = {.g = g, .p = g->plan, .next_person = g->pb_plant};
     zg_rng_at(&c.r, g->seed, ZG_S_PLAN, 0);
-    entries = NULL;
-    nentries = 0;
     int rc = plan_tv(&c) || plan_tr(&c) || plan_chains(&c) || plan_cases(&c) || plan_sc(&c) ||
              plan_cc(&c);
     free(c.used);
+    if (!rc && g->pb_cc + g->sc.cc_subjects + g->plan->nccs > g->pb_plant)
+        rc = -1;                     /* planted subjects would overlap the planted persons */
     if (!rc) {
         qsort(g->plan->months, (size_t)g->plan->nmonths, sizeof *g->plan->months, month_cmp);
         g->pb_end = c.next_person;
-        rc = write_truth(g);
+        rc = write_truth(g, c.entries, c.nentries);
     }
-    free(entries);
-    entries = NULL;
-    nentries = 0;
+    free(c.entries);
     return rc ? zj_fail(err, ZJ_EDATA, "cannot plan anomalies (out of memory or no officer "
                         "fits; scale too small?)") : ZJ_OK;
 }

@@ -480,6 +480,10 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     }
     if (ch->plant == ZG_PC_CF03 || ch->plant == ZG_PC_FL04)
         end_by = ZG_ASOF + 400 * ZG_DAY;
+    else if (ch->plant && end_by > ZG_ASOF - 15 * ZG_DAY)
+        end_by = ZG_ASOF - 15 * ZG_DAY;      /* planted closures and transfers must happen */
+    if (end_by <= t)
+        end_by = t + ZG_DAY;
     /* interviews (讯问) at most 40 days apart until the end or today */
     int64_t last = t;
     for (int64_t s = t + (15 + (int64_t)zg_below(&r, 25)) * ZG_DAY;

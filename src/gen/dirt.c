@@ -65,7 +65,7 @@ static bool swap_variant(const char *name, int kind, zg_rng *r, char *out)
 }
 
 unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double level,
-                         char name_out[48], char id_out[48])
+                         char name_out[64], char id_out[64])
 {
     unsigned noise = 0;
     strcpy(name_out, p->name);
@@ -130,7 +130,7 @@ unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double 
     return noise;
 }
 
-unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[48])
+unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[64])
 {
     zg_rng r;
     zg_rng_at(&r, g->seed, ZG_S_DIRT, zg_mix(salt ^ 0xC0FFEEull));

@@ -4,6 +4,7 @@
  * cases.c, so an incident, its police case, the procuratorate's review and the court case
  * agree across files.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "gen/anomalies.h"
@@ -52,40 +53,36 @@ static const char *disp_zh(const char *d)
                                               : "其他";
 }
 
-int zg_emit_incidents(zg *g, zg_writer *w)
+static int incidents_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 {
-    int64_t n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        zg_person rp;
-        zg_mk_person(g, ch.reporter, &rp);
-        char name[48], id[48], phone[48], addr[160], reg[8], off[16];
-        unsigned noise = zg_dirty_person(g, &rp, (11ull << 48) ^ (uint64_t)i, 1.0, name, id) &
-                         (ZG_N_TYPO | ZG_N_HOMOPHONE | ZG_N_TRADITIONAL | ZG_N_SPACES);
-        zg_dirty_phone(g, rp.phone, (uint64_t)i * 3, phone);
-        zg_address(g, ch.reporter + 1, ch.county, addr);
-        zg_fmt_int(reg, g->counties[ch.county].code, 6);
-        zg_officer_key(g, ch.officer, off, sizeof off);
-        zg_row_begin(w);
-        zg_s(w, ch.incident_no);
-        zg_time(w, ch.received);
-        zg_s(w, cat_code(ch.category));
-        zg_s(w, ch.summary);
-        zg_s(w, addr);
-        zg_s(w, reg);
-        zg_s(w, name);
-        zg_s(w, phone);
-        zg_s(w, g->units[ch.station].code);
-        zg_s(w, off);
-        zg_s(w, disp_zh(ch.disposition));
-        zg_time(w, ch.disposed);
-        zg_s(w, ch.has_case ? ch.case_no : NULL);
-        if (zg_row_end(w))
-            return ZJ_EDATA;
-        zg_mention(g, "incident", "police_110", ch.incident_no, "reporter", true, ch.reporter,
-                   noise);
-    }
+    (void)i;
+    zg_person rp;
+    zg_mk_person(g, ch->reporter, &rp);
+    char name[64], id[64], phone[64], addr[160], reg[8], off[16];
+    unsigned noise = zg_dirty_person(g, &rp, (11ull << 48) ^ (uint64_t)i, 1.0, name, id) &
+                     (ZG_N_TYPO | ZG_N_HOMOPHONE | ZG_N_TRADITIONAL | ZG_N_SPACES);
+    zg_dirty_phone(g, rp.phone, (uint64_t)i * 3, phone);
+    zg_address(g, ch->reporter + 1, ch->county, addr);
+    zg_fmt_int(reg, g->counties[ch->county].code, 6);
+    zg_officer_key(g, ch->officer, off, sizeof off);
+    zg_row_begin(w);
+    zg_s(w, ch->incident_no);
+    zg_time(w, ch->received);
+    zg_s(w, cat_code(ch->category));
+    zg_s(w, ch->summary);
+    zg_s(w, addr);
+    zg_s(w, reg);
+    zg_s(w, name);
+    zg_s(w, phone);
+    zg_s(w, g->units[ch->station].code);
+    zg_s(w, off);
+    zg_s(w, disp_zh(ch->disposition));
+    zg_time(w, ch->disposed);
+    zg_s(w, ch->has_case ? ch->case_no : NULL);
+    if (zg_row_end(w))
+        return ZJ_EDATA;
+    zg_mention(g, "incident", "police_110", ch->incident_no, "reporter", true, ch->reporter,
+               noise);
     return ZJ_OK;
 }
 
@@ -130,42 +127,38 @@ static void opt_time(zg_writer *w, int64_t t)
         zg_null(w);
 }
 
-int zg_emit_police_cases(zg *g, zg_writer *w)
+static int police_cases_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 {
-    int64_t n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        if (!ch.has_case)
-            continue;
-        char off[16];
-        zg_officer_key(g, ch.police_officer, off, sizeof off);
-        const char *dec = ch.decision[0] == 'f' ? "立案" : ch.decision[0] == 'n' ? "不予立案"
-                                                                             : "审查中";
-        const char *cr = !ch.close_reason ? NULL : ch.close_reason[0] == 't' ? "移送起诉"
-                       : ch.close_reason[0] == 'r' ? "撤销案件"
-                       : ch.close_reason[0] == 'p' ? "行政处罚" : "其他";
-        zg_row_begin(w);
-        zg_s(w, ch.case_no);
-        zg_s(w, ch.incident_no);
-        zg_s(w, ch.kind[0] == 'c' ? "刑事" : "行政");
-        zg_s(w, ch.cause);
-        zg_s(w, g->units[ch.police_unit].code);
-        zg_s(w, off);
-        zg_time(w, ch.accepted);
-        zg_s(w, dec);
-        opt_time(w, ch.filed);
-        zg_s(w, ch.filing_doc[0] ? ch.filing_doc : NULL);
-        zg_s(w, ch.major ? "是" : "否");
-        opt_time(w, ch.closed);
-        zg_s(w, cr);
-        opt_time(w, ch.transferred);
-        zg_s(w, ch.has_procu && ch.procu_no_in_police ? ch.procu_no : NULL);
-        zg_s(w, ch.declared ? "已填报" : "未填报");
-        zg_s(w, pc_status_zh(ch.status));
-        if (zg_row_end(w))
-            return ZJ_EDATA;
-    }
+    (void)i;
+    if (!ch->has_case)
+        return ZJ_OK;
+    char off[16];
+    zg_officer_key(g, ch->police_officer, off, sizeof off);
+    const char *dec = ch->decision[0] == 'f' ? "立案" : ch->decision[0] == 'n' ? "不予立案"
+                                                                         : "审查中";
+    const char *cr = !ch->close_reason ? NULL : ch->close_reason[0] == 't' ? "移送起诉"
+                   : ch->close_reason[0] == 'r' ? "撤销案件"
+                   : ch->close_reason[0] == 'p' ? "行政处罚" : "其他";
+    zg_row_begin(w);
+    zg_s(w, ch->case_no);
+    zg_s(w, ch->incident_no);
+    zg_s(w, ch->kind[0] == 'c' ? "刑事" : "行政");
+    zg_s(w, ch->cause);
+    zg_s(w, g->units[ch->police_unit].code);
+    zg_s(w, off);
+    zg_time(w, ch->accepted);
+    zg_s(w, dec);
+    opt_time(w, ch->filed);
+    zg_s(w, ch->filing_doc[0] ? ch->filing_doc : NULL);
+    zg_s(w, ch->major ? "是" : "否");
+    opt_time(w, ch->closed);
+    zg_s(w, cr);
+    opt_time(w, ch->transferred);
+    zg_s(w, ch->has_procu && ch->procu_no_in_police ? ch->procu_no : NULL);
+    zg_s(w, ch->declared ? "已填报" : "未填报");
+    zg_s(w, pc_status_zh(ch->status));
+    if (zg_row_end(w))
+        return ZJ_EDATA;
     return ZJ_OK;
 }
 
@@ -189,7 +182,7 @@ static int police_party(zg *g, zg_writer *w, const zg_chain *ch, int64_t k, cons
 {
     zg_person p;
     zg_mk_person(g, k, &p);
-    char name[48], id[48], addr[160], key[192];
+    char name[64], id[64], addr[160], key[192];
     unsigned noise = zg_dirty_person(g, &p, salt, 1.0, name, id) &
                      (ZG_N_MISSING_ID | ZG_N_LEGACY_ID | ZG_N_BAD_CHECK | ZG_N_FULLWIDTH);
     zg_address(g, k, p.county, addr);
@@ -206,22 +199,18 @@ static int police_party(zg *g, zg_writer *w, const zg_chain *ch, int64_t k, cons
     return zg_mention(g, "case_party", "police_case", key, "party", true, k, noise);
 }
 
-int zg_emit_police_parties(zg *g, zg_writer *w)
+static int police_parties_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 {
-    int64_t n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        if (!ch.has_case)
-            continue;
-        bool crim = ch.kind[0] == 'c';
-        if (police_party(g, w, &ch, ch.suspect, crim ? "犯罪嫌疑人" : "违法嫌疑人", "suspect",
-                         (12ull << 48) ^ (uint64_t)i * 2))
-            return ZJ_EDATA;
-        if (ch.victim >= 0 &&
-            police_party(g, w, &ch, ch.victim, "被害人", "victim", (12ull << 48) ^ ((uint64_t)i * 2 + 1)))
-            return ZJ_EDATA;
-    }
+    (void)i;
+    if (!ch->has_case)
+        return ZJ_OK;
+    bool crim = ch->kind[0] == 'c';
+    if (police_party(g, w, ch, ch->suspect, crim ? "犯罪嫌疑人" : "违法嫌疑人", "suspect",
+                     (12ull << 48) ^ (uint64_t)i * 2))
+        return ZJ_EDATA;
+    if (ch->victim >= 0 &&
+        police_party(g, w, ch, ch->victim, "被害人", "victim", (12ull << 48) ^ ((uint64_t)i * 2 + 1)))
+        return ZJ_EDATA;
     return ZJ_OK;
 }
 
@@ -262,21 +251,17 @@ static void event_tail(zg *g, zg_writer *w, const zg_event *e)
         zg_null(w);
 }
 
-int zg_emit_police_events(zg *g, zg_writer *w)
+static int police_events_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 {
-    int64_t n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        for (int k = 0; k < ch.npev; k++) {
-            zg_row_begin(w);
-            zg_s(w, ch.case_no);
-            zg_s(w, ch.pev[k].node);
-            zg_time(w, ch.pev[k].at);
-            event_tail(g, w, &ch.pev[k]);
-            if (zg_row_end(w))
-                return ZJ_EDATA;
-        }
+    (void)i;
+    for (int k = 0; k < ch->npev; k++) {
+        zg_row_begin(w);
+        zg_s(w, ch->case_no);
+        zg_s(w, ch->pev[k].node);
+        zg_time(w, ch->pev[k].at);
+        event_tail(g, w, &ch->pev[k]);
+        if (zg_row_end(w))
+            return ZJ_EDATA;
     }
     return ZJ_OK;
 }
@@ -301,33 +286,29 @@ const zg_export zg_x_procu_cases = {
     "procuratorate_case", "procuratorate case ledger (统一业务应用系统), dates as 年月日",
     ZG_CSV, ZG_UTF8, ',', "[case_no]", qc_cols, 11, NULL};
 
-int zg_emit_procu_cases(zg *g, zg_writer *w)
+static int procu_cases_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 {
-    int64_t n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        if (!ch.has_procu || !ch.procu_in_ledger)
-            continue;
-        char off[16];
-        zg_officer_key(g, ch.procu_officer, off, sizeof off);
-        const char *dec = ch.procu_decision[0] == 'p' && ch.procu_decision[1] == 'r'
-                              ? "提起公诉" : ch.procu_decision[0] == 'n' ? "不起诉" : "审查中";
-        zg_row_begin(w);
-        zg_s(w, ch.procu_no);
-        zg_s(w, ch.case_no);
-        zg_s(w, "审查起诉");
-        zg_s(w, ch.cause);
-        zg_s(w, g->units[ch.procu_unit].code);
-        zg_s(w, off);
-        zg_time(w, ch.procu_received);
-        zg_s(w, dec);
-        opt_time(w, ch.procu_decided);
-        zg_s(w, ch.has_court ? ch.court.case_no : NULL);
-        zg_s(w, ch.procu_decided >= 0 ? "办结" : "在办");
-        if (zg_row_end(w))
-            return ZJ_EDATA;
-    }
+    (void)i;
+    if (!ch->has_procu || !ch->procu_in_ledger)
+        return ZJ_OK;
+    char off[16];
+    zg_officer_key(g, ch->procu_officer, off, sizeof off);
+    const char *dec = ch->procu_decision[0] == 'p' && ch->procu_decision[1] == 'r'
+                          ? "提起公诉" : ch->procu_decision[0] == 'n' ? "不起诉" : "审查中";
+    zg_row_begin(w);
+    zg_s(w, ch->procu_no);
+    zg_s(w, ch->case_no);
+    zg_s(w, "审查起诉");
+    zg_s(w, ch->cause);
+    zg_s(w, g->units[ch->procu_unit].code);
+    zg_s(w, off);
+    zg_time(w, ch->procu_received);
+    zg_s(w, dec);
+    opt_time(w, ch->procu_decided);
+    zg_s(w, ch->has_court ? ch->court.case_no : NULL);
+    zg_s(w, ch->procu_decided >= 0 ? "办结" : "在办");
+    if (zg_row_end(w))
+        return ZJ_EDATA;
     return ZJ_OK;
 }
 
@@ -348,23 +329,19 @@ const zg_export zg_x_procu_events = {
     "procuratorate process nodes, JSON Lines with pinyin keys", ZG_JSONL, ZG_UTF8, ',',
     "[case_system, case_no, node, occurred_at]", qe_cols, 9, NULL};
 
-int zg_emit_procu_events(zg *g, zg_writer *w)
+static int procu_events_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 {
-    int64_t n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        if (!ch.has_procu || !ch.procu_in_ledger)
-            continue;
-        for (int k = 0; k < ch.nqev; k++) {
-            zg_row_begin(w);
-            zg_s(w, ch.procu_no);
-            zg_s(w, ch.qev[k].node);
-            zg_time(w, ch.qev[k].at);
-            event_tail(g, w, &ch.qev[k]);
-            if (zg_row_end(w))
-                return ZJ_EDATA;
-        }
+    (void)i;
+    if (!ch->has_procu || !ch->procu_in_ledger)
+        return ZJ_OK;
+    for (int k = 0; k < ch->nqev; k++) {
+        zg_row_begin(w);
+        zg_s(w, ch->procu_no);
+        zg_s(w, ch->qev[k].node);
+        zg_time(w, ch->qev[k].at);
+        event_tail(g, w, &ch->qev[k]);
+        if (zg_row_end(w))
+            return ZJ_EDATA;
     }
     return ZJ_OK;
 }
@@ -447,24 +424,6 @@ static int court_row(zg *g, zg_writer *w, const zg_civil *cs, const char *procu_
     return zg_row_end(w);
 }
 
-int zg_emit_court_cases(zg *g, zg_writer *w)
-{
-    int64_t n = zg_civil_total(g);
-    for (int64_t c = 0; c < n; c++) {
-        zg_civil cs;
-        zg_civil_case(g, c, &cs);
-        if (court_row(g, w, &cs, NULL))
-            return ZJ_EDATA;
-    }
-    n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        if (ch.has_court && court_row(g, w, &ch.court, ch.procu_no))
-            return ZJ_EDATA;
-    }
-    return ZJ_OK;
-}
 
 static const zg_col cp_cols[] = {
     {"case_system", NULL, 0, "const: court"},
@@ -503,7 +462,7 @@ static int court_parties(zg *g, zg_writer *w, const zg_civil *cs, uint64_t salt)
 {
     for (int k = 0; k < cs->nparties; k++) {
         const zg_party *pa = &cs->parties[k];
-        char name[128], id[48], phone[48], addr[160], key[256];
+        char name[128], id[64], phone[64], addr[160], key[256];
         const char *uscc = NULL;
         const char *kind = "自然人";
         unsigned noise = 0;
@@ -527,7 +486,7 @@ static int court_parties(zg *g, zg_writer *w, const zg_civil *cs, uint64_t salt)
             snprintf(addr, sizeof addr, "%s政府路1号", g->counties[pa->idx].full);
         } else {
             zg_mk_person(g, pa->idx, &p);
-            char dn[48];
+            char dn[64];
             noise = zg_dirty_person(g, &p, salt + (uint64_t)k, 1.0, dn, id) &
                     (ZG_N_MISSING_ID | ZG_N_LEGACY_ID | ZG_N_BAD_CHECK | ZG_N_FULLWIDTH);
             strcpy(name, p.name);                   /* part of the key: kept clean */
@@ -567,24 +526,6 @@ static int court_parties(zg *g, zg_writer *w, const zg_civil *cs, uint64_t salt)
     return ZJ_OK;
 }
 
-int zg_emit_court_parties(zg *g, zg_writer *w)
-{
-    int64_t n = zg_civil_total(g);
-    for (int64_t c = 0; c < n; c++) {
-        zg_civil cs;
-        zg_civil_case(g, c, &cs);
-        if (court_parties(g, w, &cs, (13ull << 48) ^ ((uint64_t)c << 3)))
-            return ZJ_EDATA;
-    }
-    n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        if (ch.has_court && court_parties(g, w, &ch.court, (14ull << 48) ^ ((uint64_t)i << 3)))
-            return ZJ_EDATA;
-    }
-    return ZJ_OK;
-}
 
 static const zg_col ce_cols[] = {
     {"case_system", NULL, 0, "const: court"},
@@ -619,21 +560,35 @@ static int court_events_rows(zg *g, zg_writer *w, const zg_civil *cs)
     return ZJ_OK;
 }
 
-int zg_emit_court_events(zg *g, zg_writer *w)
+
+/* All case exports in one pass over each domain: a case is built once and written to every
+ * file that shows a part of it (the court files list civil cases first, then criminal ones). */
+int zg_emit_case_files(zg *g, zg_writer **w)
 {
+    enum { INC, PC, PP, PE, QC, QE, CC, CP, CE };
     int64_t n = zg_civil_total(g);
-    for (int64_t c = 0; c < n; c++) {
-        zg_civil cs;
-        zg_civil_case(g, c, &cs);
-        if (court_events_rows(g, w, &cs))
-            return ZJ_EDATA;
+    zg_civil *cs = malloc(sizeof *cs);
+    zg_chain *ch = malloc(sizeof *ch);
+    int rc = cs && ch ? ZJ_OK : ZJ_EDATA;
+    for (int64_t c = 0; c < n && !rc; c++) {
+        zg_civil_case(g, c, cs);
+        rc = court_row(g, w[CC], cs, NULL) ||
+             court_parties(g, w[CP], cs, (13ull << 48) ^ ((uint64_t)c << 3)) ||
+             court_events_rows(g, w[CE], cs) ? ZJ_EDATA : ZJ_OK;
     }
     n = zg_chain_total(g);
-    for (int64_t i = 0; i < n; i++) {
-        zg_chain ch;
-        zg_mk_chain(g, i, &ch);
-        if (ch.has_court && court_events_rows(g, w, &ch.court))
-            return ZJ_EDATA;
+    for (int64_t i = 0; i < n && !rc; i++) {
+        zg_mk_chain(g, i, ch);
+        rc = incidents_rows(g, w[INC], ch, i) || police_cases_rows(g, w[PC], ch, i) ||
+             police_parties_rows(g, w[PP], ch, i) || police_events_rows(g, w[PE], ch, i) ||
+             procu_cases_rows(g, w[QC], ch, i) || procu_events_rows(g, w[QE], ch, i) ? ZJ_EDATA
+                                                                                    : ZJ_OK;
+        if (!rc && ch->has_court)
+            rc = court_row(g, w[CC], &ch->court, ch->procu_no) ||
+                 court_parties(g, w[CP], &ch->court, (14ull << 48) ^ ((uint64_t)i << 3)) ||
+                 court_events_rows(g, w[CE], &ch->court) ? ZJ_EDATA : ZJ_OK;
     }
-    return ZJ_OK;
+    free(cs);
+    free(ch);
+    return rc;
 }

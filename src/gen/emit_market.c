@@ -34,39 +34,35 @@ static const char *kind_code(const char *kind)
          : kind[0] == 'i' ? "9600" : "9100";
 }
 
-int zg_emit_enterprises(zg *g, zg_writer *w)
+static int enterprise_rows(zg *g, zg_writer *w, const zg_enterprise *enp, int64_t e)
 {
-    int64_t n = zg_enterprises_total(g);
-    for (int64_t e = 0; e < n; e++) {
-        zg_enterprise en;
-        zg_mk_enterprise(g, e, &en);
-        zg_person lr;
-        zg_mk_person(g, en.legal_rep, &lr);
-        char name[48], id[48], addr[160], reg[8];
-        unsigned noise = zg_dirty_person(g, &lr, (7ull << 48) ^ (uint64_t)e, 1.0, name, id);
-        zg_address(g, en.legal_rep ^ 0x77, en.county, addr);
-        zg_fmt_int(reg, g->counties[en.county].code, 6);
-        zg_row_begin(w);
-        zg_s(w, en.uscc);
-        zg_s(w, en.name);
-        zg_s(w, kind_code(en.kind));
-        zg_s(w, name);
-        zg_s(w, id[0] ? id : NULL);
-        zg_money(w, en.capital);
-        zg_day(w, en.established);
-        if (en.deregistered >= 0)
-            zg_day(w, en.deregistered);
-        else
-            zg_null(w);
-        zg_s(w, en.deregistered >= 0 ? "注销" : (e & 1) ? "存续" : "在业");
-        zg_s(w, en.industry);
-        zg_s(w, reg);
-        zg_s(w, addr);
-        if (zg_row_end(w))
-            return ZJ_EDATA;
-        zg_mention(g, "enterprise", "samr", en.uscc, "self", false, e, 0);
-        zg_mention(g, "enterprise", "samr", en.uscc, "legal_rep", true, en.legal_rep, noise);
-    }
+    const zg_enterprise en = *enp;
+    zg_person lr;
+    zg_mk_person(g, en.legal_rep, &lr);
+    char name[64], id[64], addr[160], reg[8];
+    unsigned noise = zg_dirty_person(g, &lr, (7ull << 48) ^ (uint64_t)e, 1.0, name, id);
+    zg_address(g, en.legal_rep ^ 0x77, en.county, addr);
+    zg_fmt_int(reg, g->counties[en.county].code, 6);
+    zg_row_begin(w);
+    zg_s(w, en.uscc);
+    zg_s(w, en.name);
+    zg_s(w, kind_code(en.kind));
+    zg_s(w, name);
+    zg_s(w, id[0] ? id : NULL);
+    zg_money(w, en.capital);
+    zg_day(w, en.established);
+    if (en.deregistered >= 0)
+        zg_day(w, en.deregistered);
+    else
+        zg_null(w);
+    zg_s(w, en.deregistered >= 0 ? "注销" : (e & 1) ? "存续" : "在业");
+    zg_s(w, en.industry);
+    zg_s(w, reg);
+    zg_s(w, addr);
+    if (zg_row_end(w))
+        return ZJ_EDATA;
+    zg_mention(g, "enterprise", "samr", en.uscc, "self", false, e, 0);
+    zg_mention(g, "enterprise", "samr", en.uscc, "legal_rep", true, en.legal_rep, noise);
     return ZJ_OK;
 }
 
@@ -94,7 +90,7 @@ static int role_row(zg *g, zg_writer *w, const zg_enterprise *en, int64_t person
 {
     zg_person p;
     zg_mk_person(g, person, &p);
-    char name[48], id[48], key[128];
+    char name[64], id[64], key[128];
     unsigned noise = zg_dirty_person(g, &p, salt, 1.0, name, id) &
                      (ZG_N_TYPO | ZG_N_HOMOPHONE | ZG_N_TRADITIONAL | ZG_N_SPACES);
     zg_row_begin(w);
@@ -122,25 +118,21 @@ static int role_row(zg *g, zg_writer *w, const zg_enterprise *en, int64_t person
     return zg_mention(g, "enterprise_role", "samr", key, "enterprise", false, en->e, 0);
 }
 
-int zg_emit_roles(zg *g, zg_writer *w)
+static int role_rows(zg *g, zg_writer *w, const zg_enterprise *enp, int64_t e)
 {
-    int64_t n = zg_enterprises_total(g);
-    for (int64_t e = 0; e < n; e++) {
-        zg_enterprise en;
-        zg_mk_enterprise(g, e, &en);
-        uint64_t salt = (8ull << 48) ^ ((uint64_t)e << 3);
-        bool ind = en.kind[0] == 'i';
-        if (role_row(g, w, &en, en.legal_rep, ind ? "经营者" : "法定代表人",
-                     ind ? "operator" : "legal_rep", 0, salt))
+    const zg_enterprise en = *enp;
+    uint64_t salt = (8ull << 48) ^ ((uint64_t)e << 3);
+    bool ind = en.kind[0] == 'i';
+    if (role_row(g, w, &en, en.legal_rep, ind ? "经营者" : "法定代表人",
+                 ind ? "operator" : "legal_rep", 0, salt))
+        return ZJ_EDATA;
+    if (ind)
+        return ZJ_OK;
+    for (int h = 0; h < 3; h++)
+        if (en.holders[h] >= 0 && en.share[h] > 0 &&
+            role_row(g, w, &en, en.holders[h], "股东", "shareholder", en.share[h],
+                     salt + 1 + (uint64_t)h))
             return ZJ_EDATA;
-        if (ind)
-            continue;
-        for (int h = 0; h < 3; h++)
-            if (en.holders[h] >= 0 && en.share[h] > 0 &&
-                role_row(g, w, &en, en.holders[h], "股东", "shareholder", en.share[h],
-                         salt + 1 + (uint64_t)h))
-                return ZJ_EDATA;
-    }
     return ZJ_OK;
 }
 
@@ -166,50 +158,60 @@ const zg_export zg_x_tax = {
     "tax registrations (税务登记), GB18030, dates as YYYYMMDD", ZG_CSV, ZG_GB18030, ',',
     "[taxpayer_no]", tax_cols, 12, NULL};
 
-int zg_emit_tax(zg *g, zg_writer *w)
+static int tax_rows(zg *g, zg_writer *w, const zg_enterprise *enp, int64_t e)
+{
+    const zg_enterprise en = *enp;
+    if (!en.taxed)
+        return ZJ_OK;
+    zg_person lr, fo;
+    zg_mk_person(g, en.legal_rep, &lr);
+    zg_mk_person(g, en.finance, &fo);
+    char n1[64], i1[64], n2[64], i2[64], reg[8], auth[16];
+    unsigned z1 = zg_dirty_person(g, &lr, (9ull << 48) ^ (uint64_t)e, 1.0, n1, i1);
+    unsigned z2 = zg_dirty_person(g, &fo, (10ull << 48) ^ (uint64_t)e, 1.0, n2, i2);
+    bool ind = en.kind[0] == 'i';
+    zg_fmt_int(reg, g->counties[en.county].code, 6);
+    auth[0] = '1';
+    zg_fmt_int(auth + 1, g->counties[en.county].code, 6);
+    strcpy(auth + 7, "0000");
+    zg_row_begin(w);
+    zg_s(w, en.uscc);
+    zg_s(w, en.name);
+    zg_s(w, ind ? "个体工商户" : en.kind[0] == 'c' && en.kind[2] == 'm' ? "有限责任公司"
+                                                                   : "农民专业合作社");
+    zg_s(w, n1);
+    zg_s(w, i1[0] ? i1 : NULL);
+    zg_s(w, ind ? NULL : n2);
+    zg_s(w, ind || !i2[0] ? NULL : i2);
+    zg_day(w, zg_workday_on_or_after(en.established + 7 + (int)(e % 20)));
+    if (en.deregistered >= 0)
+        zg_day(w, en.deregistered);
+    else
+        zg_null(w);
+    zg_s(w, en.deregistered >= 0 ? "注销" : "正常");
+    zg_s(w, auth);
+    zg_s(w, reg);
+    if (zg_row_end(w))
+        return ZJ_EDATA;
+    zg_mention(g, "tax_registration", "tax_ctais", en.uscc, "self", false, e, 0);
+    zg_mention(g, "tax_registration", "tax_ctais", en.uscc, "legal_rep", true, en.legal_rep,
+               z1);
+    if (!ind)
+        zg_mention(g, "tax_registration", "tax_ctais", en.uscc, "finance_officer", true,
+                   en.finance, z2);
+    return ZJ_OK;
+}
+
+/* Registrations, roles and tax records of each enterprise in one pass. */
+int zg_emit_market_files(zg *g, zg_writer **w)
 {
     int64_t n = zg_enterprises_total(g);
     for (int64_t e = 0; e < n; e++) {
         zg_enterprise en;
         zg_mk_enterprise(g, e, &en);
-        if (!en.taxed)
-            continue;
-        zg_person lr, fo;
-        zg_mk_person(g, en.legal_rep, &lr);
-        zg_mk_person(g, en.finance, &fo);
-        char n1[48], i1[48], n2[48], i2[48], reg[8], auth[16];
-        unsigned z1 = zg_dirty_person(g, &lr, (9ull << 48) ^ (uint64_t)e, 1.0, n1, i1);
-        unsigned z2 = zg_dirty_person(g, &fo, (10ull << 48) ^ (uint64_t)e, 1.0, n2, i2);
-        bool ind = en.kind[0] == 'i';
-        zg_fmt_int(reg, g->counties[en.county].code, 6);
-        auth[0] = '1';
-        zg_fmt_int(auth + 1, g->counties[en.county].code, 6);
-        strcpy(auth + 7, "0000");
-        zg_row_begin(w);
-        zg_s(w, en.uscc);
-        zg_s(w, en.name);
-        zg_s(w, ind ? "个体工商户" : en.kind[0] == 'c' && en.kind[2] == 'm' ? "有限责任公司"
-                                                                       : "农民专业合作社");
-        zg_s(w, n1);
-        zg_s(w, i1[0] ? i1 : NULL);
-        zg_s(w, ind ? NULL : n2);
-        zg_s(w, ind || !i2[0] ? NULL : i2);
-        zg_day(w, zg_workday_on_or_after(en.established + 7 + (int)(e % 20)));
-        if (en.deregistered >= 0)
-            zg_day(w, en.deregistered);
-        else
-            zg_null(w);
-        zg_s(w, en.deregistered >= 0 ? "注销" : "正常");
-        zg_s(w, auth);
-        zg_s(w, reg);
-        if (zg_row_end(w))
+        if (enterprise_rows(g, w[0], &en, e) || role_rows(g, w[1], &en, e) ||
+            tax_rows(g, w[2], &en, e))
             return ZJ_EDATA;
-        zg_mention(g, "tax_registration", "tax_ctais", en.uscc, "self", false, e, 0);
-        zg_mention(g, "tax_registration", "tax_ctais", en.uscc, "legal_rep", true, en.legal_rep,
-                   z1);
-        if (!ind)
-            zg_mention(g, "tax_registration", "tax_ctais", en.uscc, "finance_officer", true,
-                       en.finance, z2);
     }
     return ZJ_OK;
 }

@@ -132,7 +132,7 @@ static int emit_officers(zg *g, zg_writer *w, const dialect *dl, const int *agen
             zg_mk_officer(g, o, &off);
             zg_person p;
             zg_mk_person(g, off.person, &p);
-            char name[48], id[48], phone[48];
+            char name[64], id[64], phone[64];
             unsigned noise = zg_dirty_person(g, &p, ((uint64_t)fileno_ << 48) ^ (uint64_t)o,
                                              0.5, name, id);
             zg_dirty_phone(g, p.phone, ((uint64_t)fileno_ << 48) ^ (uint64_t)o, phone);
@@ -208,38 +208,30 @@ const zg_export zg_x_relatives = {
     "officers' close relatives as declared in personal-matters reports, GB18030", ZG_CSV,
     ZG_GB18030, ',', "[officer_no, relation, birth_date]", rel_cols, 8, NULL};
 
-int zg_emit_relatives(zg *g, zg_writer *w)
+static int relative_row(zg *g, zg_writer *w, const zg_officer *off, int rel, const zg_person *pp)
 {
     static const char *const rel_zh[] = {"配偶", "子女", "子女配偶", "父母"};
     static const char *const employers[] = {"个体", "无业", "退休", "某中学", "某医院",
                                             "某银行支行", "自由职业", "某公司"};
-    for (int64_t o = 0; o < g->officers; o++) {
-        zg_officer off;
-        zg_mk_officer(g, o, &off);
-        for (int rel = 0; rel < ZG_REL_N; rel++) {
-            zg_person p;
-            if (!zg_relative(g, &off, rel, &p))
-                continue;
-            char name[48], id[48], key[96], bd[24];
-            unsigned noise = zg_dirty_person(g, &p, (5ull << 48) ^ ((uint64_t)o * 4 + (uint64_t)rel),
-                                             1.0, name, id);
-            zg_row_begin(w);
-            zg_s(w, off.officer_no);
-            zg_s(w, rel_zh[rel]);
-            zg_s(w, name);
-            zg_s(w, id[0] ? id : NULL);
-            zg_s(w, p.sex == 'M' ? "男" : "女");
-            zg_day(w, p.birth);
-            zg_s(w, p.phone);
-            zg_s(w, employers[(p.k >> 3) % 8]);
-            if (zg_row_end(w))
-                return ZJ_EDATA;
-            zg_key_time((int64_t)p.birth * ZG_DAY, ZG_DOT_DATE, false, bd);
-            zg_key(key, sizeof key, 3, off.officer_no, zg_rel_names[rel], bd);
-            zg_mention(g, "officer_relative", "cadre_report", key, "self", true, p.k, noise);
-        }
-    }
-    return ZJ_OK;
+    const zg_person *p = pp;
+    int64_t o = off->o;
+    char name[64], id[64], key[96], bd[24];
+    unsigned noise = zg_dirty_person(g, p, (5ull << 48) ^ ((uint64_t)o * 4 + (uint64_t)rel), 1.0,
+                                     name, id);
+    zg_row_begin(w);
+    zg_s(w, off->officer_no);
+    zg_s(w, rel_zh[rel]);
+    zg_s(w, name);
+    zg_s(w, id[0] ? id : NULL);
+    zg_s(w, p->sex == 'M' ? "男" : "女");
+    zg_day(w, p->birth);
+    zg_s(w, p->phone);
+    zg_s(w, employers[(p->k >> 3) % 8]);
+    if (zg_row_end(w))
+        return ZJ_EDATA;
+    zg_key_time((int64_t)p->birth * ZG_DAY, ZG_DOT_DATE, false, bd);
+    zg_key(key, sizeof key, 3, off->officer_no, zg_rel_names[rel], bd);
+    return zg_mention(g, "officer_relative", "cadre_report", key, "self", true, p->k, noise);
 }
 
 /* ---- population registry (人口基本信息): UTF-8, Chinese headers, coded sex -------------------- */
@@ -261,7 +253,7 @@ const zg_export zg_x_persons = {
 
 static int person_row(zg *g, zg_writer *w, const zg_person *p)
 {
-    char name[48], id[48], no[16], addr[160], reg[8];
+    char name[64], id[64], no[16], addr[160], reg[8];
     unsigned noise = zg_dirty_person(g, p, 6ull << 48, 0.4, name, id);
     no[0] = 'R';
     zg_fmt_int(no + 1, p->k, 10);
@@ -281,27 +273,31 @@ static int person_row(zg *g, zg_writer *w, const zg_person *p)
     return zg_mention(g, "person", "hukou", no, "self", true, p->k, noise);
 }
 
-int zg_emit_persons(zg *g, zg_writer *w)
+/* The population registry and the relatives' declarations in one pass: relatives are
+ * found once (people.c searches their candidates) and written to both files. */
+int zg_emit_person_files(zg *g, zg_writer **w)
 {
+    enum { REL, PERSON };
     zg_person p;
     for (int64_t k = 0; k < g->sc.citizens; k++) {
         zg_mk_person(g, k, &p);
-        if (person_row(g, w, &p))
+        if (person_row(g, w[PERSON], &p))
             return ZJ_EDATA;
     }
     for (int64_t o = 0; o < g->officers; o++) {
         zg_officer off;
         zg_mk_officer(g, o, &off);
         zg_mk_person(g, off.person, &p);
-        if (person_row(g, w, &p))
+        if (person_row(g, w[PERSON], &p))
             return ZJ_EDATA;
         for (int rel = 0; rel < ZG_REL_N; rel++)
-            if (zg_relative(g, &off, rel, &p) && person_row(g, w, &p))
+            if (zg_relative(g, &off, rel, &p) &&
+                (relative_row(g, w[REL], &off, rel, &p) || person_row(g, w[PERSON], &p)))
                 return ZJ_EDATA;
     }
     for (int64_t k = g->pb_lawyer; k < g->pb_end; k++) {
         zg_mk_person(g, k, &p);
-        if (person_row(g, w, &p))
+        if (person_row(g, w[PERSON], &p))
             return ZJ_EDATA;
     }
     return ZJ_OK;

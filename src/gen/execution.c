@@ -178,7 +178,7 @@ int zg_emit_sentence_changes(zg *g, zg_writer *w)
         zg_sentence_change(g, s, &x);
         zg_person p;
         zg_mk_person(g, x.prisoner, &p);
-        char name[48], id[48];
+        char name[64], id[64];
         unsigned noise = zg_dirty_person(g, &p, (17ull << 48) ^ (uint64_t)s, 1.0, name, id);
         zg_row_begin(w);
         zg_s(w, x.change_no);
@@ -350,7 +350,7 @@ int zg_emit_cc_subjects(zg *g, zg_writer *w)
         cc_subject(g, q, &x);
         zg_person p;
         zg_mk_person(g, x.person, &p);
-        char name[48], id[48], reg[8];
+        char name[64], id[64], reg[8];
         unsigned noise = zg_dirty_person(g, &p, (18ull << 48) ^ (uint64_t)q, 1.0, name, id);
         zg_fmt_int(reg, g->counties[x.county].code, 6);
         static const char *const tz[] = {"缓刑", "假释", "暂予监外执行", "管制"};
@@ -396,7 +396,7 @@ int zg_emit_cc_leaves(zg *g, zg_writer *w)
         zg_cc x;
         cc_subject(g, q, &x);
         for (int k = 0; k < x.nleave; k++) {
-            char no[48], reg[8];
+            char no[64], reg[8];
             snprintf(no, sizeof no, "QJ%s%d", x.subject_no, k + 1);
             zg_fmt_int(reg, g->counties[x.leave[k].dest].code, 6);
             zg_row_begin(w);

@@ -36,12 +36,12 @@ const char *zj_gen_scale_name(zj_gen_scale s)
 
 /* Entity counts per scale; record counts follow from them (docs/truth.md has the table). */
 static const zg_scale scales[] = {
-    /* tiny */ {2, 1, 2, 0.02, 1600, 300, 700, 450, 120, 60, 40, 30, 180, 4, 1.0},
-    /* small */ {10, 2, 6, 0.1, 40000, 12000, 22000, 18000, 3000, 1500, 600, 400, 60, 10, 1.0},
-    /* medium */ {10, 4, 12, 0.5, 900000, 260000, 520000, 420000, 60000, 30000, 12000, 8000,
-                  30, 30, 1.0},
-    /* province */ {10, 8, 20, 1.0, 7000000, 2200000, 6500000, 5200000, 400000, 120000, 40000,
-                    20000, 20, 60, 1.0},
+    /* tiny */ {1, 1, 2, 0.02, 1000, 200, 450, 300, 100, 50, 30, 20, 180, 4, 1.0},
+    /* small */ {10, 2, 6, 0.05, 18000, 5000, 9000, 7500, 1500, 700, 300, 200, 60, 10, 1.0},
+    /* medium */ {10, 4, 12, 0.3, 350000, 100000, 190000, 160000, 30000, 15000, 6000, 4000,
+                  30, 20, 1.0},
+    /* province */ {10, 8, 20, 1.0, 5000000, 1300000, 2400000, 2000000, 300000, 100000, 40000,
+                    20000, 30, 55, 1.0},
 };
 
 static int mkdir_p(const char *dir, zj_error *err)
@@ -103,9 +103,13 @@ static void manifest_file(zg *g, const zg_writer *w, bool first)
     zj_buf_puts(m, "]}");
 }
 
-static int run(zg *g, zj_error *err)
+int zg_layout(zg *g, zj_error *err)
 {
     int rc;
+    zg_span_start = zg_days(2019, 1, 1);
+    zg_today = zg_days(2021, 12, 31);
+    if (zg_names_init())
+        return zj_fail(err, ZJ_EDATA, "name tables are empty or have bad weights");
     if ((rc = zg_province_build(g, err)))
         return rc;
     /* the person index space (people.c) */
@@ -113,18 +117,45 @@ static int run(zg *g, zj_error *err)
     g->pb_relative = g->pb_officer + g->officers * 16;
     g->pb_lawyer = g->pb_relative + g->officers * 4 * 32;
     g->pb_prisoner = g->pb_lawyer + g->sc.lawyers;
-    g->pb_cc = g->pb_prisoner + g->sc.prisoners + 1000;
-    g->pb_plant = g->pb_cc + g->sc.cc_subjects + 1000;
+    g->pb_cc = g->pb_prisoner + g->sc.prisoners;
+    /* planted community-correction subjects continue the cc block (about 1.4% + 16) */
+    g->pb_plant = g->pb_cc + g->sc.cc_subjects + g->sc.cc_subjects / 50 + 64;
     g->pb_end = g->pb_plant;
     if (g->pb_plant + 100000 > 22645000)
         return zj_fail(err, ZJ_EUSAGE, "scale too large for the resident-ID space");
+    return zg_plan_make(g, err);     /* writes truth.jsonl to g->truth */
+}
 
+zg *zg_new(uint64_t seed, zj_gen_scale scale)
+{
+    zg *g = calloc(1, sizeof *g);
+    if (g) {
+        g->seed = seed;
+        g->scale_id = scale;
+        g->sc = scales[scale];
+    }
+    return g;
+}
+
+void zg_free(zg *g)
+{
+    if (!g)
+        return;
+    zg_plan_free(g);
+    zg_province_free(g);
+    zj_buf_free(&g->manifest);
+    free(g);
+    zg_gen_caches_free();
+}
+
+static int run(zg *g, zj_error *err)
+{
+    int rc;
     g->truth = open_out(g, "truth.jsonl", err);
     if (!g->truth)
         return ZJ_EDATA;
-    if ((rc = zg_plan_make(g, err)))
+    if ((rc = zg_layout(g, err)))
         return rc;
-    /* prisoners and community-correction subjects past the background range are planted */
     if ((rc = close_out(g, g->truth, "truth.jsonl", err)))
         return rc;
     g->truth = NULL;
@@ -136,27 +167,45 @@ static int run(zg *g, zj_error *err)
                                 "  \"scale\": \"%s\",\n  \"today\": \"2021-12-31\",\n"
                                 "  \"span\": [\"2019-01-01\", \"2021-12-31\"],\n  \"files\": [",
                   (unsigned long long)g->seed, zj_gen_scale_name(g->scale_id));
-    for (int i = 0; i < zg_export_count; i++) {
-        const zg_export *x = zg_export_list[i].x;
-        zg_writer w;
-        if ((rc = zg_write_mapping(g, x, err)) || (rc = zg_writer_open(g, &w, x, i + 1, err)))
+    for (int i = 0; i < zg_export_count;) {
+        /* one export, or a group written in one pass (consecutive entries of the list) */
+        int n = 1;
+        int grp = zg_export_list[i].group;
+        while (grp && i + n < zg_export_count && zg_export_list[i + n].group == grp)
+            n++;
+        zg_writer w[12];
+        zg_writer *wp[12];
+        int opened = 0;
+        for (int k = 0; k < n && !rc; k++) {
+            const zg_export *x = zg_export_list[i + k].x;
+            if (!(rc = zg_write_mapping(g, x, err)) &&
+                !(rc = zg_writer_open(g, &w[k], x, i + k + 1, err)))
+                wp[opened++] = &w[k];
+        }
+        if (!rc)
+            rc = grp ? zg_group_emit[grp](g, wp) : zg_export_list[i].emit(g, &w[0]);
+        if (rc && !err->msg[0])
+            zj_fail(err, ZJ_EDATA, "cannot write '%s'", g->dir);
+        for (int k = 0; k < opened; k++) {
+            int crc = zg_writer_close(&w[k], rc ? NULL : err);
+            if (crc && !rc)
+                rc = crc;
+        }
+        if (rc)
             return rc;
-        rc = zg_export_list[i].emit(g, &w);
-        int crc = zg_writer_close(&w, err);
-        if (rc && !crc)
-            crc = zj_fail(err, ZJ_EDATA, "cannot write '%s/%s'", g->dir, x->file);
-        if (crc)
-            return crc;
         if (ferror(g->identity))
             return zj_fail(err, ZJ_EDATA, "cannot write '%s/identity.jsonl'", g->dir);
-        manifest_file(g, &w, i == 0);
-        g->sum->files++;
-        g->sum->records += w.rows;
-        g->sum->bytes += w.bytes;
-        if (g->opt->on_file) {
-            zj_gen_file_stat st = {x->file, x->table, w.rows};
-            g->opt->on_file(&st, g->opt->ctx);
+        for (int k = 0; k < n; k++) {
+            manifest_file(g, &w[k], i + k == 0);
+            g->sum->files++;
+            g->sum->records += w[k].rows;
+            g->sum->bytes += w[k].bytes;
+            if (g->opt->on_file) {
+                zj_gen_file_stat st = {w[k].x->file, w[k].x->table, w[k].rows};
+                g->opt->on_file(&st, g->opt->ctx);
+            }
         }
+        i += n;
     }
     const zg_dirt_rates *d = &zg_dirt;
     zj_buf_printf(&g->manifest,
@@ -186,21 +235,14 @@ int zj_gen_run(const zj_gen_options *opt, zj_gen_summary *sum, zj_error *err)
         return zj_fail(err, ZJ_EUSAGE, "no output directory");
     if ((unsigned)opt->scale > ZJ_GEN_PROVINCE)
         return zj_fail(err, ZJ_EUSAGE, "unknown scale");
-    if (zg_names_init())
-        return zj_fail(err, ZJ_EDATA, "name tables are empty or have bad weights");
     int rc = mkdir_p(opt->out_dir, err);
     if (rc)
         return rc;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    zg_span_start = zg_days(2019, 1, 1);
-    zg_today = zg_days(2021, 12, 31);
-    zg *g = calloc(1, sizeof *g);
+    zg *g = zg_new(opt->seed, opt->scale);
     if (!g)
         return zj_fail(err, ZJ_EDATA, "out of memory");
-    g->seed = opt->seed;
-    g->scale_id = opt->scale;
-    g->sc = scales[opt->scale];
     g->dir = opt->out_dir;
     g->sum = sum;
     g->opt = opt;
@@ -212,10 +254,7 @@ int zj_gen_run(const zj_gen_options *opt, zj_gen_summary *sum, zj_error *err)
     sum->anomalies = g->anomalies;
     sum->near_misses = g->near_misses;
     sum->mentions = g->mentions;
-    zg_plan_free(g);
-    zg_province_free(g);
-    zj_buf_free(&g->manifest);
-    free(g);
+    zg_free(g);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc;

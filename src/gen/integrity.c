@@ -95,7 +95,7 @@ static int sgd(zg *g, zg_writer *w, int agency)
                     if (pm && cat == 0)
                         cat = 2;
                 }
-                char no[48], month[8], key_actor_id[48], actor_name[48];
+                char no[64], month[8], key_actor_id[64], actor_name[64];
                 char *p = no;
                 memcpy(p, record ? "JL" : "LB", 2);
                 strcpy(p + 2, off.officer_no);
@@ -286,7 +286,7 @@ static int complaints(zg *g, zg_writer *w, bool court)
         }
         zg_person p;
         zg_mk_person(g, complainant, &p);
-        char name[48], id[48], no[32];
+        char name[64], id[64], no[32];
         unsigned noise = zg_dirty_person(g, &p, (16ull << 48) ^ ((uint64_t)j * 2 + court), 1.0,
                                          name, id);
         int y, m, d;

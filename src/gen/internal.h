@@ -177,6 +177,8 @@ typedef struct zg_writer {
     int date_col;            /* a date field (for impossible dates), -1 if none */
     int date_spec;           /* its index in x->cols */
     int err;
+    unsigned char special[256];  /* bytes that force quoting (CSV) or escaping (JSON) */
+    size_t keylen[64];       /* column name lengths */
 } zg_writer;
 
 int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_error *err);
@@ -192,6 +194,7 @@ void zg_time(zg_writer *w, int64_t t);                 /* per the column's style
 void zg_day(zg_writer *w, int day);
 int zg_row_end(zg_writer *w);          /* commits; may add a duplicate / malformed row */
 int zg_writer_close(zg_writer *w, zj_error *err);      /* finishes the file, frees buffers */
+void zg_gen_caches_free(void);                         /* the writers' shared date cache */
 
 /* The stored value of a date/timestamp as the importer will key it ("YYYY-MM-DD[ HH:MM:SS]"),
  * given the column style it was written in. */
@@ -229,6 +232,13 @@ struct zg {
     zj_gen_summary *sum;
     const zj_gen_options *opt;
 };
+
+/* A run context for (seed, scale) with nothing laid out; zg_layout() builds the province,
+ * the person index space and the anomaly plan (writing truth.jsonl to g->truth, which must
+ * be an open file). Used by zj_gen_run and by the unit tests. */
+zg *zg_new(uint64_t seed, zj_gen_scale scale);
+int zg_layout(zg *g, zj_error *err);
+void zg_free(zg *g);
 
 int zg_province_build(zg *g, zj_error *err);
 void zg_province_free(zg *g);
@@ -317,9 +327,9 @@ extern const zg_dirt_rates zg_dirt;
  * scales the rates (0 = clean, 1 = the stated rates). Returns the noise mask. id_out is ""
  * when the ID is missing. */
 unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double level,
-                         char name_out[48], char id_out[48]);
+                         char name_out[64], char id_out[64]);
 /* Phone with occasional full-width digits. */
-unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[48]);
+unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[64]);
 
 /* Record one mention in identity.jsonl. key: the record's source_key (U+001F separated). */
 int zg_mention(zg *g, const char *table, const char *system, const char *key, const char *role,

@@ -46,38 +46,59 @@ void zg_key(char *out, size_t cap, int n, ...)
     va_end(ap);
 }
 
+static char *put(char *o, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(o, s, n);
+    return o + n;
+}
+
 int zg_mention(zg *g, const char *table, const char *system, const char *key, const char *role,
                bool person, int64_t entity, unsigned noise)
 {
-    FILE *f = g->identity;
-    char id[16];
+    char line[1024], id[16];
+    if (strlen(key) > 600)
+        return ZJ_EDATA;
     if (person)
         zg_pid(entity, id);
     else
         zg_eid(entity, id);
-    fputs("{\"table\":\"", f);
-    fputs(table, f);
-    fputs("\",\"source_system\":\"", f);
-    fputs(system, f);
-    fputs("\",\"key\":", f);
-    json_str(f, key);
-    fputs(",\"role\":\"", f);
-    fputs(role, f);
-    fputs(person ? "\",\"kind\":\"person\",\"entity\":\"" : "\",\"kind\":\"enterprise\",\"entity\":\"", f);
-    fputs(id, f);
-    fputs("\",\"noise\":[", f);
+    char *o = put(line, "{\"table\":\"");
+    o = put(o, table);
+    o = put(o, "\",\"source_system\":\"");
+    o = put(o, system);
+    o = put(o, "\",\"key\":\"");
+    for (const char *k = key; *k; k++) {       /* keys hold no quotes; U+001F is escaped */
+        if ((unsigned char)*k < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            o = put(o, "\\u00");
+            *o++ = hex[(unsigned char)*k >> 4];
+            *o++ = hex[*k & 15];
+        } else {
+            if (*k == '"' || *k == '\\')
+                *o++ = '\\';
+            *o++ = *k;
+        }
+    }
+    o = put(o, "\",\"role\":\"");
+    o = put(o, role);
+    o = put(o, person ? "\",\"kind\":\"person\",\"entity\":\""
+                      : "\",\"kind\":\"enterprise\",\"entity\":\"");
+    o = put(o, id);
+    o = put(o, "\",\"noise\":[");
     int k = 0;
     for (int i = 0; i < ZG_NOISE_KINDS; i++)
         if (noise & (1u << i)) {
             if (k++)
-                putc(',', f);
-            putc('"', f);
-            fputs(zg_noise_names[i], f);
-            putc('"', f);
+                *o++ = ',';
+            *o++ = '"';
+            o = put(o, zg_noise_names[i]);
+            *o++ = '"';
         }
-    fputs("]}\n", f);
+    o = put(o, "]}\n");
+    fwrite(line, 1, (size_t)(o - line), g->identity);
     g->mentions++;
-    return ferror(f) ? ZJ_EDATA : ZJ_OK;
+    return ZJ_OK;
 }
 
 static void ref(FILE *f, const zg_ref *r)

@@ -18,6 +18,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,12 @@ int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_erro
         }
         w->cd = cd;
     }
+    for (int i = 0; i < x->ncols && i < 64; i++)
+        w->keylen[i] = x->cols[i].column ? strlen(x->cols[i].column) : 0;
+    for (int c = 0; c < 256; c++)
+        w->special[c] = x->format == ZG_JSONL ? (c < 0x20 || c == '"' || c == '\\')
+                                              : (c == (unsigned char)x->delimiter || c == '"' ||
+                                                 c == '\n' || c == '\r');
     if (zj_buf_reserve(&w->out, FLUSH_AT + 65536) || zj_buf_reserve(&w->row, 4096))
         return zj_fail(err, ZJ_EDATA, "out of memory");
     if (x->format == ZG_CSV) {
@@ -142,9 +149,17 @@ static void field_start(zg_writer *w)
     assert(w->col < w->x->ncols && w->x->ncols < 64);
     w->off[w->nf] = w->row.len;
     if (w->x->format == ZG_JSONL) {
-        zj_buf_putc(&w->row, '"');
-        zj_buf_puts(&w->row, w->x->cols[w->col].column);
-        zj_buf_puts(&w->row, "\":");
+        const char *k = w->x->cols[w->col].column;
+        size_t kl = w->keylen[w->col];
+        if (zj_buf_reserve(&w->row, kl + 3))
+            return;
+        char *o = w->row.data + w->row.len;
+        *o++ = '"';
+        memcpy(o, k, kl);
+        o += kl;
+        *o++ = '"';
+        *o++ = ':';
+        w->row.len = (size_t)(o - w->row.data);
     }
 }
 
@@ -160,40 +175,59 @@ void zg_sn(zg_writer *w, const char *s, size_t n)
     field_start(w);
     if (!s) {
         if (w->x->format == ZG_JSONL)
-            zj_buf_puts(&w->row, "null");
+            zj_buf_append(&w->row, "null", 4);
         field_end(w);
         return;
     }
-    if (w->x->format == ZG_JSONL) {
-        zj_buf_putc(&w->row, '"');
+    /* Fast path: most values need no quoting or escaping and are copied in one go. */
+    const unsigned char *u = (const unsigned char *)s;
+    bool plain = true;
+    for (size_t i = 0; i < n && plain; i++)    /* bytes needing quotes or escapes */
+        plain = !w->special[u[i]];
+    if (zj_buf_reserve(&w->row, 2 * n + 8)) {
+        w->err = ENOMEM;
+        return;
+    }
+    char *o = w->row.data + w->row.len;
+    bool json = w->x->format == ZG_JSONL;
+    if (plain) {
+        if (json)
+            *o++ = '"';
+        memcpy(o, s, n);
+        o += n;
+        if (json)
+            *o++ = '"';
+    } else if (json) {
+        *o++ = '"';
         for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
+            unsigned char c = u[i];
             if (c == '"' || c == '\\') {
-                zj_buf_putc(&w->row, '\\');
-                zj_buf_putc(&w->row, (char)c);
+                *o++ = '\\';
+                *o++ = (char)c;
             } else if (c < 0x20) {
                 static const char hex[] = "0123456789abcdef";
-                char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                zj_buf_append(&w->row, e, 6);
+                w->row.len = (size_t)(o - w->row.data);
+                zj_buf_reserve(&w->row, 6 * (n - i) + 8);
+                o = w->row.data + w->row.len;
+                memcpy(o, "\\u00", 4);
+                o[4] = hex[c >> 4];
+                o[5] = hex[c & 15];
+                o += 6;
             } else
-                zj_buf_putc(&w->row, (char)c);
+                *o++ = (char)c;
         }
-        zj_buf_putc(&w->row, '"');
+        *o++ = '"';
     } else {
-        bool quote = false;
-        for (size_t i = 0; i < n && !quote; i++)
-            quote = s[i] == w->x->delimiter || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-        if (quote) {
-            zj_buf_putc(&w->row, '"');
-            for (size_t i = 0; i < n; i++) {
-                if (s[i] == '"')
-                    zj_buf_putc(&w->row, '"');
-                zj_buf_putc(&w->row, s[i]);
-            }
-            zj_buf_putc(&w->row, '"');
-        } else
-            zj_buf_append(&w->row, s, n);
+        *o++ = '"';
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '"')
+                *o++ = '"';
+            *o++ = s[i];
+        }
+        *o++ = '"';
     }
+    w->row.len = (size_t)(o - w->row.data);
+    w->row.data[w->row.len] = '\0';
     field_end(w);
 }
 
@@ -209,14 +243,25 @@ void zg_null(zg_writer *w)
 
 int zg_fmt_int(char *p, int64_t n, int width)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "62636465666768697071727374757677787980818283848586878889909192"
+                                "93949596979899";
     char tmp[24];
     int len = 0;
     bool neg = n < 0;
     uint64_t u = neg ? (uint64_t)(-(n + 1)) + 1 : (uint64_t)n;
-    do {
-        tmp[len++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100);
+        u /= 100;
+        tmp[len++] = pairs[2 * d + 1];
+        tmp[len++] = pairs[2 * d];
+    }
+    if (u >= 10) {
+        tmp[len++] = pairs[2 * u + 1];
+        tmp[len++] = pairs[2 * u];
+    } else
+        tmp[len++] = (char)('0' + u);
     while (len < width)
         tmp[len++] = '0';
     int k = 0;
@@ -270,7 +315,7 @@ void zg_money(zg_writer *w, double v)
     skip_const(w);
     const char *o = w->x->cols[w->col].opts;
     bool thousands = o && strstr(o, "strip_thousands");
-    char b[48];
+    char b[64];
     int n = fmt_fixed(b, v, 2, thousands);
     if (thousands && w->x->format == ZG_CSV)
         zg_sn(w, b, (size_t)n);     /* quotes it: the separators are commas */
@@ -282,7 +327,7 @@ void zg_money(zg_writer *w, double v)
 
 void zg_f6(zg_writer *w, double v)
 {
-    char b[48];
+    char b[64];
     int n = fmt_fixed(b, v, 6, false);
     raw_field(w, b, (size_t)n);
 }
@@ -376,12 +421,119 @@ void zg_key_time(int64_t t, int style, bool timestamp, char out[24])
     fmt_time(out, t, timestamp ? ZG_ISO_TS : ZG_ISO_DATE);
 }
 
+/* Formatted dates are looked up, not computed: per style, the date part of every day from
+ * 1940 to 2030 is formatted once on first use (about 30k days). */
+#define CACHE_DAY0 (-10957)          /* 1940-01-01 */
+#define CACHE_DAYS 33238             /* .. 2030-12-31 */
+typedef struct date_cache {
+    char (*text)[24];
+    unsigned char *len;
+} date_cache;
+static date_cache caches[ZG_DOT_DATE + 1];
+
+static bool cached_date(int style, int64_t day, const char **p, size_t *n)
+{
+    if (day < CACHE_DAY0 || day >= CACHE_DAY0 + CACHE_DAYS || style == ZG_NONE)
+        return false;
+    date_cache *c = &caches[style];
+    if (!c->text) {
+        c->text = malloc((size_t)CACHE_DAYS * sizeof *c->text);
+        c->len = malloc(CACHE_DAYS);
+        if (!c->text || !c->len) {
+            free(c->text);
+            free(c->len);
+            c->text = NULL;
+            c->len = NULL;
+            return false;
+        }
+        int date_style = style == ZG_ISO_TS || style == ZG_ISO_T ? ZG_ISO_DATE
+                       : style == ZG_SLASH_MIN ? ZG_SLASH_DATE
+                       : style == ZG_CN_MIN ? ZG_CN_DATE
+                       : style == ZG_COMPACT_TS ? ZG_COMPACT_DATE : style;
+        for (int i = 0; i < CACHE_DAYS; i++)
+            c->len[i] = (unsigned char)fmt_time(c->text[i], (int64_t)(CACHE_DAY0 + i) * ZG_DAY,
+                                                date_style);
+    }
+    *p = c->text[day - CACHE_DAY0];
+    *n = c->len[day - CACHE_DAY0];
+    return true;
+}
+
+void zg_gen_caches_free(void)
+{
+    for (size_t i = 0; i < sizeof caches / sizeof caches[0]; i++) {
+        free(caches[i].text);
+        free(caches[i].len);
+        caches[i].text = NULL;
+        caches[i].len = NULL;
+    }
+}
+
+static void two(char *o, int v)
+{
+    o[0] = (char)('0' + v / 10);
+    o[1] = (char)('0' + v % 10);
+}
+
 void zg_time(zg_writer *w, int64_t t)
 {
     char b[64];
     skip_const(w);
-    int n = fmt_time(b, t, w->x->cols[w->col].style);
-    zg_sn(w, b, (size_t)n);
+    int style = w->x->cols[w->col].style;
+    int64_t day = t >= 0 ? t / ZG_DAY : -((-t + ZG_DAY - 1) / ZG_DAY);
+    const char *dp;
+    size_t dn;
+    if (!cached_date(style, day, &dp, &dn)) {
+        int n = fmt_time(b, t, style);
+        zg_sn(w, b, (size_t)n);
+        return;
+    }
+    /* the date from the cache, the time of day appended by hand: no quoting ever needed */
+    int secs = (int)(t - day * ZG_DAY), hh = secs / 3600, mi = secs / 60 % 60, ss = secs % 60;
+    memcpy(b, dp, dn);
+    char *o = b + dn;
+    switch (style) {
+    case ZG_ISO_TS:
+    case ZG_ISO_T:
+        *o++ = style == ZG_ISO_T ? 'T' : ' ';
+        two(o, hh), o[2] = ':', two(o + 3, mi), o[5] = ':', two(o + 6, ss);
+        o += 8;
+        break;
+    case ZG_SLASH_MIN:
+        *o++ = ' ';
+        two(o, hh), o[2] = ':', two(o + 3, mi);
+        o += 5;
+        break;
+    case ZG_CN_MIN:
+        *o++ = ' ';
+        two(o, hh);
+        memcpy(o + 2, "时", 3);
+        two(o + 5, mi);
+        memcpy(o + 7, "分", 3);
+        o += 10;
+        break;
+    case ZG_COMPACT_TS:
+        two(o, hh), two(o + 2, mi), two(o + 4, ss);
+        o += 6;
+        break;
+    }
+    size_t n = (size_t)(o - b);
+    field_start(w);
+    bool json = w->x->format == ZG_JSONL;
+    if (zj_buf_reserve(&w->row, n + 2)) {
+        w->err = ENOMEM;
+        return;
+    }
+    char *r = w->row.data + w->row.len;
+    if (json)
+        *r++ = '"';
+    memcpy(r, b, n);
+    r += n;
+    if (json)
+        *r++ = '"';
+    w->row.len = (size_t)(r - w->row.data);
+    w->row.data[w->row.len] = '\0';
+    field_end(w);
 }
 
 void zg_day(zg_writer *w, int day)
@@ -405,19 +557,31 @@ static void serialise(zg_writer *w, zj_buf *dst, int skip_last, int replace_col,
                       const char *repl, size_t repl_n)
 {
     int n = w->nf - (skip_last ? 1 : 0);
-    if (w->x->format == ZG_JSONL)
-        zj_buf_putc(dst, '{');
+    bool json = w->x->format == ZG_JSONL;
+    if (zj_buf_reserve(dst, w->row.len + repl_n + (size_t)n + 8)) {
+        w->err = ENOMEM;
+        return;
+    }
+    char *o = dst->data + dst->len;
+    if (json)
+        *o++ = '{';
     for (int i = 0; i < n; i++) {
         if (i)
-            zj_buf_putc(dst, w->x->format == ZG_JSONL ? ',' : w->x->delimiter);
-        if (i == replace_col)
-            zj_buf_append(dst, repl, repl_n);
-        else
-            zj_buf_append(dst, w->row.data + w->off[i], w->off[i + 1] - w->off[i]);
+            *o++ = json ? ',' : w->x->delimiter;
+        if (i == replace_col) {
+            memcpy(o, repl, repl_n);
+            o += repl_n;
+        } else {
+            size_t l = w->off[i + 1] - w->off[i];
+            memcpy(o, w->row.data + w->off[i], l);
+            o += l;
+        }
     }
-    if (w->x->format == ZG_JSONL)
-        zj_buf_putc(dst, '}');
-    zj_buf_putc(dst, '\n');
+    if (json)
+        *o++ = '}';
+    *o++ = '\n';
+    dst->len = (size_t)(o - dst->data);
+    dst->data[dst->len] = '\0';
 }
 
 static void add_bad(zg_writer *w, const char *kind)

@@ -93,6 +93,40 @@ PY
 )
 expect_eq "identity keys exist in the store" ok "$out"
 
+# -- the plants are in the data: a naive query per rule finds exactly the planted anomalies ---
+out=$(python3 - "$G/truth.jsonl" "$ZHIJIAN_DB" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+truth = {}
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if not t["near_miss"] and not (t["code"] == "CP01" and "interference" in t["note"]):
+        truth[t["code"]] = truth.get(t["code"], 0) + 1
+rules = {
+ "CF01": "SELECT count(*) FROM incident WHERE category='criminal' AND police_case_no IS NULL",
+ "CF02": "SELECT count(*) FROM police_case WHERE filing_decision='pending' AND NOT major AND julianday('2021-12-31')-julianday(accepted_at) > 7",
+ "CF03": "SELECT count(*) FROM police_case p WHERE status='investigating' AND (SELECT max(occurred_at) FROM case_event e WHERE e.case_system='police' AND e.case_no=p.case_no) < '2021-10-02'",
+ "CF04": "SELECT count(*) FROM police_case WHERE filed_at IS NOT NULL AND closed_at IS NOT NULL AND transferred_at IS NULL AND close_reason IS NULL",
+ "CF05": "SELECT count(*) FROM police_case p WHERE procuratorate_case_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM procuratorate_case q WHERE q.case_no=p.procuratorate_case_no)",
+ "CF06": "SELECT count(*) FROM court_case c WHERE case_type='民初' AND procedure='ordinary' AND julianday(closed_at)-julianday(filed_at) > 183 AND NOT EXISTS (SELECT 1 FROM case_event e WHERE e.case_system='court' AND e.case_no=c.case_no AND e.node='extend')",
+ "CF08": "SELECT count(*) FROM court_case WHERE closed_at < filed_at",
+ "PN01": "SELECT count(*) FROM court_case WHERE procedure='summary' AND status='open' AND julianday('2021-12-31')-julianday(filed_at) > 75",
+ "TR02": "SELECT count(*) FROM interference_record WHERE reported_at >= datetime(report_month || '-01', '+1 month', '+5 days')",
+ "TR05": "SELECT count(*) FROM police_case WHERE three_reg_declared=0 AND filing_decision='filed'",
+ "CP01": "SELECT count(*) FROM (SELECT 1 FROM complaint WHERE target_officer_no IS NOT NULL GROUP BY target_officer_no HAVING count(*) >= 3)",
+ "SC01": "SELECT count(*) FROM sentence_change WHERE change_type='reduction' AND sentence_months < 60 AND crime_category NOT IN ('duty','financial','organized') AND NOT recidivist AND julianday(applied_at)-julianday(sentence_start_date) < 365",
+ "SC02": "SELECT count(*) FROM sentence_change WHERE change_type='reduction' AND crime_category='duty' AND sentence_months < 120 AND julianday(applied_at)-julianday(sentence_start_date) < 730",
+ "SC03": "SELECT count(*) FROM sentence_change WHERE change_type='medical_parole' AND last_review_date < '2021-09-30'",
+ "CC01": "SELECT count(DISTINCT l.subject_no) FROM cc_location l JOIN cc_subject s ON s.subject_no=l.subject_no WHERE l.region_code<>s.region_code AND NOT EXISTS (SELECT 1 FROM cc_leave v WHERE v.subject_no=l.subject_no AND l.recorded_at BETWEEN v.start_at AND v.end_at)",
+ "CC02": "SELECT count(*) FROM (SELECT recorded_at, lag(recorded_at) OVER (PARTITION BY subject_no ORDER BY recorded_at) prev FROM cc_location) WHERE julianday(recorded_at)-julianday(prev) > 1",
+}
+bad = [f"{c}: query finds {db.execute(q).fetchone()[0]}, truth has {truth.get(c, 0)}"
+       for c, q in rules.items() if db.execute(q).fetchone()[0] != truth.get(c, 0)]
+print("\n".join(bad) if bad else "ok")
+PY
+)
+expect_eq "naive rule queries find exactly the plants" ok "$out"
+
 # -- eval: nothing detected yet ---------------------------------------------------------------
 j() { printf '%s' "$out" | python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 out=$("$ZHIJIAN" eval --truth "$G" --json); rc=$?
