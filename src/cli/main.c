@@ -21,6 +21,8 @@ int cmd_link(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
+int cmd_leads(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands"},
@@ -30,6 +32,8 @@ static const zj_command commands[] = {
     {"import", cmd_import, "import agency exports (CSV, JSON Lines) through a mapping"},
     {"link", cmd_link, "resolve persons and enterprises across agencies into entities"},
     {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone"},
+    {"detect", cmd_detect, "run the detectors and keep their leads (线索)"},
+    {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis"},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth"},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth"},
 };

@@ -513,10 +513,52 @@ static const char m0003_linking[] =
     "CREATE INDEX relation_dst ON relation(dst_entity, kind);\n"
     "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record);\n";
 
+/* The detect layer's bookkeeping (线索). A lead remembers the run that last produced it, so
+ * `zhijian leads list` can tell a finding that is still there from one that a later full run
+ * of its detector no longer produced (leads are never deleted: their review history stays).
+ * Its content hash lets a re-run that finds the same thing write nothing but the run id. */
+static const char m0004_detect[] =
+    "ALTER TABLE lead ADD COLUMN path TEXT;\n"             /* officer -> spouse -> shareholder 30% of X */
+    "ALTER TABLE lead ADD COLUMN last_run INTEGER;\n"      /* detect_run.id that last produced it */
+    "ALTER TABLE lead ADD COLUMN content_hash INTEGER;\n"  /* of title, text, severity, evidence */
+    /* One full run of one detector. */
+    "CREATE TABLE detect_run (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL,\n"
+    "  started_at TIMESTAMP NOT NULL,\n"   /* UTC */
+    "  finished_at TIMESTAMP,\n"
+    "  rules_digest TEXT,\n"               /* the detector's parameters as applied */
+    "  found INTEGER NOT NULL DEFAULT 0,\n"
+    "  inserted INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated INTEGER NOT NULL DEFAULT 0,\n"
+    "  unchanged INTEGER NOT NULL DEFAULT 0,\n"
+    "  seconds REAL);\n"
+    "CREATE INDEX detect_run_code ON detect_run(code, id);\n"
+    /* Analysis for leaders (分析研判): rates by agency, business area, region, position,
+     * tenure and unit, recomputed after each detect run. */
+    "CREATE TABLE lead_rate (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  measure TEXT NOT NULL,\n"           /* officers_with_leads|report_compliance|complaints */
+    "  code TEXT NOT NULL,\n"              /* detector code, family (TV, TR ...) or '*' */
+    "  dimension TEXT NOT NULL,\n"         /* agency|business_area|region|position|tenure|unit */
+    "  value TEXT NOT NULL,\n"
+    "  label TEXT,\n"
+    "  numerator INTEGER NOT NULL,\n"
+    "  denominator INTEGER NOT NULL,\n"
+    "  rate REAL,\n"                        /* per 1,000 (leads) or per cent (compliance) */
+    "  computed_at TIMESTAMP NOT NULL,\n"
+    "  UNIQUE (measure, code, dimension, value));\n"
+    /* lookups the detectors make: interference and complaints by case and by officer */
+    "CREATE INDEX interference_record_case ON interference_record(case_no);\n"
+    "CREATE INDEX complaint_officer ON complaint(target_officer_no);\n"
+    "CREATE INDEX complaint_case ON complaint(case_no);\n"
+    "CREATE INDEX lead_run ON lead(code, last_run);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
     {3, "linking", m0003_linking},
+    {4, "detect", m0004_detect},
 };
 
 const zj_migration *zj_migrations(size_t *n)

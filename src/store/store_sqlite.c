@@ -69,6 +69,7 @@ static const char *const internal_tables[] = {
     "import_batch", "import_reject", "record_version", "schema_migration",
     "entity", "mention", "lead", "lead_evidence",
     "link_conflict", "link_decision", "link_param", "link_edge", "relation", "link_state",
+    "detect_run", "lead_rate",
 };
 
 const char *zj_type_name(zj_type t)

@@ -1,0 +1,207 @@
+/* detect.c - running detectors: one transaction and one detect_run row per detector, then the
+ * leaders' analysis (see detect.h).
+ */
+#include "detect/detect.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "detect/analysis.h"
+#include "text/date.h"
+
+/* ---- parameters ---------------------------------------------------------------------------- */
+
+int64_t zj_param_int(const zj_detect_ctx *c, const char *name)
+{
+    return zj_rules_int(c->rules, c->det->code, name);
+}
+
+double zj_param_real(const zj_detect_ctx *c, const char *name)
+{
+    return zj_rules_real(c->rules, c->det->code, name);
+}
+
+bool zj_param_bool(const zj_detect_ctx *c, const char *name)
+{
+    return zj_rules_bool(c->rules, c->det->code, name);
+}
+
+const char *zj_param_text(const zj_detect_ctx *c, const char *name)
+{
+    return zj_rules_text(c->rules, c->det->code, name);
+}
+
+size_t zj_param_list(const zj_detect_ctx *c, const char *name, const char *const **items)
+{
+    return zj_rules_list(c->rules, c->det->code, name, items);
+}
+
+bool zj_param_has(const zj_detect_ctx *c, const char *name, const char *value, size_t n)
+{
+    const char *const *it;
+    size_t k = zj_param_list(c, name, &it);
+    for (size_t i = 0; value && i < k; i++)
+        if (strlen(it[i]) == n && !memcmp(it[i], value, n))
+            return true;
+    return false;
+}
+
+/* ---- running ------------------------------------------------------------------------------- */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void utc_now(char out[20])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static int exec1(zj_stmt *st, zj_error *err)
+{
+    int rc = zj_stmt_next(st, err) < 0 ? ZJ_EDATA : ZJ_OK;
+    zj_stmt_reset(st);
+    return rc;
+}
+
+static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, const char *as_of,
+                   long as_of_day, zj_detect_stats *st, zj_error *err)
+{
+    memset(st, 0, sizeof *st);
+    snprintf(st->code, sizeof st->code, "%s", d->code);
+    double t0 = now_seconds();
+    char started[20], digest[17];
+    utc_now(started);
+    zj_rules_digest(rules, d->code, digest);
+    int rc = zj_store_begin(s, err);
+    if (rc)
+        return rc;
+    zj_stmt *ins = NULL, *fin = NULL, *old = NULL;
+    zj_lead_sink *sink = NULL;
+    rc = zj_stmt_prepare(s, "INSERT INTO detect_run (code, started_at, rules_digest)"
+                         " VALUES ($1, $2, $3)", &ins, err);
+    if (!rc) {
+        zj_stmt_bind_text(ins, 1, d->code, strlen(d->code));
+        zj_stmt_bind_text(ins, 2, started, strlen(started));
+        zj_stmt_bind_text(ins, 3, digest, strlen(digest));
+        rc = exec1(ins, err);
+        st->run_id = zj_store_last_insert_id(s);
+    }
+    zj_detect_ctx ctx = {
+        .store = s,
+        .det = d,
+        .rules = rules,
+        .severity = zj_rules_severity(rules, d->code, d->severity),
+        .basis = zj_rules_basis(rules, d->code, d->basis),
+        .as_of_day = as_of_day,
+    };
+    snprintf(ctx.as_of, sizeof ctx.as_of, "%s", as_of);
+    if (!rc)
+        rc = zj_sink_open(s, d->code, st->run_id, ctx.basis, &sink, err);
+    if (!rc) {
+        ctx.sink = sink;
+        rc = d->run(&ctx, err);
+        if (rc)
+            zj_error_prefix(err, "detector %s: ", d->code);
+    }
+    if (!rc) {
+        zj_sink_counts(sink, &st->found, &st->inserted, &st->updated, &st->unchanged);
+        rc = zj_stmt_prepare(s, "SELECT count(*) FROM lead WHERE code = $1"
+                             " AND (last_run IS NULL OR last_run <> $2)", &old, err);
+    }
+    if (!rc) {
+        zj_stmt_bind_text(old, 1, d->code, strlen(d->code));
+        zj_stmt_bind_int(old, 2, st->run_id);
+        if (zj_stmt_next(old, err) == 1)
+            st->not_seen = zj_stmt_int(old, 0);
+        else
+            rc = ZJ_EDATA;
+    }
+    st->seconds = now_seconds() - t0;
+    if (!rc)
+        rc = zj_stmt_prepare(s, "UPDATE detect_run SET finished_at = $1, found = $2,"
+                             " inserted = $3, updated = $4, unchanged = $5, seconds = $6"
+                             " WHERE id = $7", &fin, err);
+    if (!rc) {
+        char finished[20];
+        utc_now(finished);
+        zj_stmt_bind_text(fin, 1, finished, strlen(finished));
+        zj_stmt_bind_int(fin, 2, st->found);
+        zj_stmt_bind_int(fin, 3, st->inserted);
+        zj_stmt_bind_int(fin, 4, st->updated);
+        zj_stmt_bind_int(fin, 5, st->unchanged);
+        zj_stmt_bind_double(fin, 6, st->seconds);
+        zj_stmt_bind_int(fin, 7, st->run_id);
+        rc = exec1(fin, err);
+    }
+    zj_stmt_finalize(ins);
+    zj_stmt_finalize(fin);
+    zj_stmt_finalize(old);
+    zj_sink_close(sink);
+    if (!rc)
+        rc = zj_store_commit(s, err);
+    if (rc)
+        zj_store_rollback(s, NULL);
+    return rc;
+}
+
+static bool selected(const zj_detect_options *opt, const char *code)
+{
+    for (size_t i = 0; i < opt->nonly; i++)
+        if (!strcasecmp(opt->only[i], code))
+            return true;
+    return false;
+}
+
+int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *opt,
+                  zj_error *err)
+{
+    zj_detect_options none = {0};
+    if (!opt)
+        opt = &none;
+    for (size_t i = 0; i < opt->nonly; i++)
+        if (!zj_detector_find(opt->only[i]))
+            return zj_fail(err, ZJ_EUSAGE, "unknown detector code '%s' (see 'zhijian detect "
+                           "--list')", opt->only[i]);
+    char as_of[11];
+    zj_datetime dt;
+    if (opt->as_of) {
+        if (zj_date_parse(opt->as_of, strlen(opt->as_of), (const char *const[]){"%Y-%m-%d", NULL},
+                          &dt, NULL))
+            return zj_fail(err, ZJ_EUSAGE, "reference date '%s': expected YYYY-MM-DD",
+                           opt->as_of);
+    } else {
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        dt = (zj_datetime){.year = tm.tm_year + 1900, .month = tm.tm_mon + 1, .day = tm.tm_mday};
+    }
+    snprintf(as_of, sizeof as_of, "%04u-%02u-%02u", (unsigned)dt.year % 10000u,
+             (unsigned)dt.month % 100u, (unsigned)dt.day % 100u);
+    long as_of_day = zj_days_from_civil(dt.year, dt.month, dt.day);
+
+    const zj_detector *const *d;
+    size_t n = zj_detectors(&d);
+    for (size_t i = 0; i < n; i++) {
+        bool run = opt->nonly ? selected(opt, d[i]->code) : zj_rules_enabled(rules, d[i]->code);
+        if (!run)
+            continue;
+        zj_detect_stats st;
+        int rc = run_one(s, rules, d[i], as_of, as_of_day, &st, err);
+        if (rc)
+            return rc;
+        if (opt->done)
+            opt->done(&st, opt->done_ctx);
+    }
+    if (opt->skip_analysis)
+        return ZJ_OK;
+    return zj_analysis_run(s, rules, as_of, as_of_day, NULL, err);
+}

@@ -1,0 +1,93 @@
+/* detect.h - the detector interface and the detect run (线索发现).
+ *
+ * A detector is one rule of DOMAIN.md section 3: a stable code (TV01, TR02 ...), a Chinese and
+ * an English title, the legal or policy basis it cites, a default severity, the parameters an
+ * administrator may change in rules/detectors.yaml, and a run function. Detectors are
+ * independent modules listed in one table (registry.c); adding one is a new file and one
+ * line there, nothing else.
+ *
+ * A run function reads the store (through zj_stmt, set-based SQL), decides what the rule says
+ * about the data, and hands each finding to the lead sink (leads.h) with its evidence records
+ * and a plain-language explanation. It never prints; it returns ZJ_OK or an error code with
+ * `err` set. zj_detect_run() gives each detector its own transaction and detect_run row, so
+ * a failing detector leaves the leads of the others and its own earlier leads untouched.
+ */
+#ifndef ZJ_DETECT_H
+#define ZJ_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "detect/leads.h"
+#include "detect/rules.h"
+#include "store/store.h"
+
+/* The context a detector's run function receives. */
+typedef struct zj_detect_ctx {
+    zj_store *store;
+    const struct zj_detector *det;
+    const zj_rules *rules;       /* all rules; zj_param_* below read this detector's entry */
+    zj_lead_sink *sink;          /* where findings go (leads.h) */
+    int severity;                /* the detector's severity after the rules (1 low .. 4 critical) */
+    const char *basis;           /* the basis to cite after the rules */
+    char as_of[11];              /* reference date YYYY-MM-DD ("today") */
+    long as_of_day;              /* the same as days since 1970-01-01 */
+} zj_detect_ctx;
+
+typedef struct zj_detector {
+    const char *code;            /* DOMAIN.md section 3, e.g. "TV02" */
+    const char *title_zh;
+    const char *title_en;
+    const char *basis;           /* default legal or policy basis (rules may restate it) */
+    int severity;                /* default severity 1..4 */
+    const zj_param *params;      /* parameters in rules/detectors.yaml, {NULL}-terminated */
+    int (*run)(zj_detect_ctx *ctx, zj_error *err);
+} zj_detector;
+
+/* ---- the registry (registry.c) ------------------------------------------------------------ */
+
+/* Every detector, in catalog order. */
+size_t zj_detectors(const zj_detector *const **out);
+/* The detector with this code (case-insensitive), or NULL. */
+const zj_detector *zj_detector_find(const char *code);
+
+/* ---- parameters (the detector's entry in the rules, or its defaults) ------------------------ */
+
+int64_t zj_param_int(const zj_detect_ctx *c, const char *name);
+double zj_param_real(const zj_detect_ctx *c, const char *name);
+bool zj_param_bool(const zj_detect_ctx *c, const char *name);
+const char *zj_param_text(const zj_detect_ctx *c, const char *name);
+/* A list parameter: the number of items; items[i] valid while the rules live. */
+size_t zj_param_list(const zj_detect_ctx *c, const char *name, const char *const **items);
+/* True when `value` (n bytes) is an item of list parameter `name`. */
+bool zj_param_has(const zj_detect_ctx *c, const char *name, const char *value, size_t n);
+
+/* ---- running ----------------------------------------------------------------------------- */
+
+typedef struct zj_detect_stats {
+    char code[8];
+    int64_t run_id;
+    int64_t found, inserted, updated, unchanged;
+    int64_t not_seen;            /* earlier leads of this code the run did not produce */
+    double seconds;
+} zj_detect_stats;
+
+typedef struct zj_detect_options {
+    const char *const *only;     /* codes to run (NULL: every enabled detector) */
+    size_t nonly;
+    const char *as_of;           /* YYYY-MM-DD; NULL: today's date (UTC) */
+    bool skip_analysis;          /* do not recompute lead_rate afterwards */
+    /* called after each detector; may be NULL */
+    void (*done)(const zj_detect_stats *st, void *ctx);
+    void *done_ctx;
+} zj_detect_options;
+
+/* Run the selected detectors, each in its own transaction, then (unless skipped) the analysis
+ * (analysis.h). Returns ZJ_OK, ZJ_EUSAGE (unknown code in `only`, bad as_of) or the first
+ * detector's error (the detectors after it do not run). */
+int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *opt,
+                  zj_error *err);
+
+#endif

@@ -1,0 +1,535 @@
+/* leads.c - building leads, the lead sink (upsert by fingerprint) and reading leads back.
+ *
+ * See leads.h for the contract. The sink compares a 64-bit content hash of everything a
+ * reader sees (subject, unit, severity, title, explanation, basis, path, evidence), so a
+ * re-run over unchanged data writes one small UPDATE per lead and never touches evidence.
+ */
+#include "detect/leads.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#define XXH_STATIC_LINKING_ONLY   /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
+/* ---- building a lead ---------------------------------------------------------------------- */
+
+void zj_lead_reset(zj_lead *l)
+{
+    zj_buf_clear(&l->key);
+    zj_buf_clear(&l->title);
+    zj_buf_clear(&l->explanation);
+    zj_buf_clear(&l->path);
+    zj_buf_clear(&l->strings);
+    l->nev = 0;
+    l->subject_table = NULL;
+    l->subject_id = 0;
+    l->unit_code[0] = '\0';
+    l->severity = 0;
+}
+
+void zj_lead_free(zj_lead *l)
+{
+    zj_buf_free(&l->key);
+    zj_buf_free(&l->title);
+    zj_buf_free(&l->explanation);
+    zj_buf_free(&l->path);
+    zj_buf_free(&l->strings);
+    free(l->ev);
+    memset(l, 0, sizeof *l);
+}
+
+int zj_lead_key(zj_lead *l, const char *part, size_t n)
+{
+    if ((l->key.len && zj_buf_putc(&l->key, '\x1f')) || zj_buf_append(&l->key, part, n))
+        return ZJ_EDATA;
+    return ZJ_OK;
+}
+
+/* Offset of a copy of s (with its NUL) in l->strings. */
+static int intern(zj_lead *l, const char *s, size_t *off)
+{
+    *off = l->strings.len;
+    return zj_buf_append(&l->strings, s ? s : "", (s ? strlen(s) : 0) + 1) ? ZJ_EDATA : ZJ_OK;
+}
+
+static const char *str_at(const zj_lead *l, size_t off)
+{
+    return l->strings.data + off;
+}
+
+int zj_lead_evidence(zj_lead *l, const char *table, int64_t record_id, const char *role,
+                     const char *note)
+{
+    assert(table && role);
+    for (size_t i = 0; i < l->nev; i++)
+        if (l->ev[i].record_id == record_id && !strcmp(str_at(l, l->ev[i].table), table) &&
+            !strcmp(str_at(l, l->ev[i].role), role))
+            return ZJ_OK;
+    if (l->nev == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        void *p = realloc(l->ev, cap * sizeof *l->ev);
+        if (!p)
+            return ZJ_EDATA;
+        l->ev = p;
+        l->cap = cap;
+    }
+    size_t t, r, n;
+    if (intern(l, table, &t) || intern(l, role, &r) || intern(l, note, &n))
+        return ZJ_EDATA;
+    l->ev[l->nev].table = t;
+    l->ev[l->nev].record_id = record_id;
+    l->ev[l->nev].role = r;
+    l->ev[l->nev].note = n;
+    l->nev++;
+    return ZJ_OK;
+}
+
+bool zj_lead_has_evidence(const zj_lead *l, const char *table, int64_t record_id)
+{
+    for (size_t i = 0; i < l->nev; i++)
+        if (l->ev[i].record_id == record_id && !strcmp(str_at(l, l->ev[i].table), table))
+            return true;
+    return false;
+}
+
+size_t zj_lead_nevidence(const zj_lead *l)
+{
+    return l->nev;
+}
+
+zj_evidence zj_lead_evidence_at(const zj_lead *l, size_t i)
+{
+    assert(i < l->nev);
+    zj_evidence e = {str_at(l, l->ev[i].table), l->ev[i].record_id,
+                     str_at(l, l->ev[i].role), str_at(l, l->ev[i].note)};
+    return e;
+}
+
+void zj_lead_fingerprint(const char *code, const char *key, size_t keylen, char out[48])
+{
+    XXH128_hash_t h = XXH3_128bits(key ? key : "", key ? keylen : 0);
+    snprintf(out, 48, "%.8s-%016llx%016llx", code, (unsigned long long)h.high64,
+             (unsigned long long)h.low64);
+}
+
+/* ---- the sink ----------------------------------------------------------------------------- */
+
+struct zj_lead_sink {
+    zj_store *s;
+    char code[16];
+    int64_t run;
+    const char *basis;
+    char now[20];
+    zj_stmt *sel, *ins, *upd, *touch, *del_ev, *ins_ev;
+    int64_t found, inserted, updated, unchanged;
+};
+
+static const char sel_sql[] = "SELECT id, content_hash, last_run FROM lead WHERE fingerprint = $1";
+static const char ins_sql[] =
+    "INSERT INTO lead (code, fingerprint, subject_table, subject_id, unit_code, severity, title,"
+    " explanation, basis, status, first_seen_at, last_seen_at, path, last_run, content_hash)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $10, $11, $12, $13)";
+/* (SQLite numbers parameters by first appearance: keep $N in increasing order.) */
+static const char upd_sql[] =
+    "UPDATE lead SET subject_table = $1, subject_id = $2, unit_code = $3, severity = $4,"
+    " title = $5, explanation = $6, basis = $7, path = $8, last_seen_at = $9, last_run = $10,"
+    " content_hash = $11 WHERE id = $12";
+static const char touch_sql[] = "UPDATE lead SET last_seen_at = $1, last_run = $2 WHERE id = $3";
+static const char del_ev_sql[] = "DELETE FROM lead_evidence WHERE lead_id = $1";
+static const char ins_ev_sql[] =
+    "INSERT INTO lead_evidence (lead_id, table_name, record_id, role, note)"
+    " VALUES ($1, $2, $3, $4, $5)";
+
+int zj_sink_open(zj_store *s, const char *code, int64_t run_id, const char *basis,
+                 zj_lead_sink **out, zj_error *err)
+{
+    *out = NULL;
+    zj_lead_sink *k = calloc(1, sizeof *k);
+    if (!k)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    k->s = s;
+    snprintf(k->code, sizeof k->code, "%s", code);
+    k->run = run_id;
+    k->basis = basis;
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(k->now, sizeof k->now, "%Y-%m-%d %H:%M:%S", &tm);
+    int rc;
+    if ((rc = zj_stmt_prepare(s, sel_sql, &k->sel, err)) ||
+        (rc = zj_stmt_prepare(s, ins_sql, &k->ins, err)) ||
+        (rc = zj_stmt_prepare(s, upd_sql, &k->upd, err)) ||
+        (rc = zj_stmt_prepare(s, touch_sql, &k->touch, err)) ||
+        (rc = zj_stmt_prepare(s, del_ev_sql, &k->del_ev, err)) ||
+        (rc = zj_stmt_prepare(s, ins_ev_sql, &k->ins_ev, err))) {
+        zj_sink_close(k);
+        return rc;
+    }
+    *out = k;
+    return ZJ_OK;
+}
+
+void zj_sink_close(zj_lead_sink *k)
+{
+    if (!k)
+        return;
+    zj_stmt_finalize(k->sel);
+    zj_stmt_finalize(k->ins);
+    zj_stmt_finalize(k->upd);
+    zj_stmt_finalize(k->touch);
+    zj_stmt_finalize(k->del_ev);
+    zj_stmt_finalize(k->ins_ev);
+    free(k);
+}
+
+void zj_sink_counts(const zj_lead_sink *k, int64_t *found, int64_t *inserted, int64_t *updated,
+                    int64_t *unchanged)
+{
+    *found = k->found;
+    *inserted = k->inserted;
+    *updated = k->updated;
+    *unchanged = k->unchanged;
+}
+
+static void hash_str(XXH3_state_t *st, const char *s)
+{
+    XXH3_64bits_update(st, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static void hash_int(XXH3_state_t *st, int64_t v)
+{
+    XXH3_64bits_update(st, &v, sizeof v);
+}
+
+static int64_t content_hash(const zj_lead_sink *k, const zj_lead *l)
+{
+    XXH3_state_t st;
+    XXH3_64bits_reset(&st);
+    hash_str(&st, l->subject_table);
+    hash_int(&st, l->subject_id);
+    hash_str(&st, l->unit_code);
+    hash_int(&st, l->severity);
+    hash_str(&st, l->title.data);
+    hash_str(&st, l->explanation.data);
+    hash_str(&st, k->basis);
+    hash_str(&st, l->path.data);
+    for (size_t i = 0; i < l->nev; i++) {
+        zj_evidence e = zj_lead_evidence_at(l, i);
+        hash_str(&st, e.table);
+        hash_int(&st, e.record_id);
+        hash_str(&st, e.role);
+        hash_str(&st, e.note);
+    }
+    return (int64_t)XXH3_64bits_digest(&st);
+}
+
+static void bind_opt(zj_stmt *st, int i, const char *s)
+{
+    if (s && *s)
+        zj_stmt_bind_text(st, i, s, strlen(s));
+    else
+        zj_stmt_bind_null(st, i);
+}
+
+static int step_done(zj_stmt *st, zj_error *err)
+{
+    int rc = zj_stmt_next(st, err) < 0 ? ZJ_EDATA : ZJ_OK;
+    zj_stmt_reset(st);
+    return rc;
+}
+
+/* Bind the fields shared by INSERT ($3..$9 after code and fingerprint) and UPDATE ($1..$7). */
+static void bind_fields(zj_stmt *st, int first, const zj_lead_sink *k, const zj_lead *l)
+{
+    zj_stmt_bind_text(st, first, l->subject_table, strlen(l->subject_table));
+    zj_stmt_bind_int(st, first + 1, l->subject_id);
+    bind_opt(st, first + 2, l->unit_code);
+    zj_stmt_bind_int(st, first + 3, l->severity);
+    zj_stmt_bind_text(st, first + 4, l->title.data ? l->title.data : "", l->title.len);
+    zj_stmt_bind_text(st, first + 5, l->explanation.data ? l->explanation.data : "",
+                      l->explanation.len);
+    bind_opt(st, first + 6, k->basis);
+}
+
+static int write_evidence(zj_lead_sink *k, int64_t lead_id, const zj_lead *l, zj_error *err)
+{
+    for (size_t i = 0; i < l->nev; i++) {
+        zj_evidence e = zj_lead_evidence_at(l, i);
+        zj_stmt_bind_int(k->ins_ev, 1, lead_id);
+        zj_stmt_bind_text(k->ins_ev, 2, e.table, strlen(e.table));
+        zj_stmt_bind_int(k->ins_ev, 3, e.record_id);
+        zj_stmt_bind_text(k->ins_ev, 4, e.role, strlen(e.role));
+        bind_opt(k->ins_ev, 5, e.note);
+        if (step_done(k->ins_ev, err))
+            return ZJ_EDATA;
+    }
+    return ZJ_OK;
+}
+
+int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err)
+{
+    if (!l->subject_table || l->subject_id <= 0 || !l->key.len || l->severity < 1 ||
+        l->severity > 4 || !l->title.len)
+        return zj_fail(err, ZJ_EUSAGE, "detector %s: a lead needs a key, a subject, a "
+                       "severity 1-4 and a title", k->code);
+    char fp[48];
+    zj_lead_fingerprint(k->code, l->key.data, l->key.len, fp);
+    int64_t h = content_hash(k, l);
+    zj_stmt_bind_text(k->sel, 1, fp, strlen(fp));
+    int step = zj_stmt_next(k->sel, err);
+    int64_t id = 0, old_hash = 0, old_run = 0;
+    if (step == 1) {
+        id = zj_stmt_int(k->sel, 0);
+        old_hash = zj_stmt_is_null(k->sel, 1) ? 0 : zj_stmt_int(k->sel, 1);
+        old_run = zj_stmt_is_null(k->sel, 2) ? 0 : zj_stmt_int(k->sel, 2);
+    }
+    zj_stmt_reset(k->sel);
+    if (step < 0)
+        return ZJ_EDATA;
+    k->found++;
+    if (!id) {
+        zj_stmt_bind_text(k->ins, 1, k->code, strlen(k->code));
+        zj_stmt_bind_text(k->ins, 2, fp, strlen(fp));
+        bind_fields(k->ins, 3, k, l);
+        zj_stmt_bind_text(k->ins, 10, k->now, strlen(k->now));
+        bind_opt(k->ins, 11, l->path.data);
+        zj_stmt_bind_int(k->ins, 12, k->run);
+        zj_stmt_bind_int(k->ins, 13, h);
+        if (step_done(k->ins, err))
+            return ZJ_EDATA;
+        k->inserted++;
+        return write_evidence(k, zj_store_last_insert_id(k->s), l, err);
+    }
+    if (old_run == k->run)
+        return zj_fail(err, ZJ_EUSAGE, "detector %s produced the finding %s twice in one run "
+                       "(its key parts must tell findings apart)", k->code, fp);
+    if (old_hash == h) {
+        zj_stmt_bind_text(k->touch, 1, k->now, strlen(k->now));
+        zj_stmt_bind_int(k->touch, 2, k->run);
+        zj_stmt_bind_int(k->touch, 3, id);
+        if (step_done(k->touch, err))
+            return ZJ_EDATA;
+        k->unchanged++;
+        return ZJ_OK;
+    }
+    bind_fields(k->upd, 1, k, l);
+    bind_opt(k->upd, 8, l->path.data);
+    zj_stmt_bind_text(k->upd, 9, k->now, strlen(k->now));
+    zj_stmt_bind_int(k->upd, 10, k->run);
+    zj_stmt_bind_int(k->upd, 11, h);
+    zj_stmt_bind_int(k->upd, 12, id);
+    zj_stmt_bind_int(k->del_ev, 1, id);
+    if (step_done(k->upd, err) || step_done(k->del_ev, err))
+        return ZJ_EDATA;
+    k->updated++;
+    return write_evidence(k, id, l, err);
+}
+
+/* ---- reading leads back -------------------------------------------------------------------- */
+
+/* Prepared "provenance of record N" statements, one per table seen. */
+typedef struct prov_cache {
+    zj_store *s;
+    struct { char table[40]; zj_stmt *st; } e[16];
+    int n;
+} prov_cache;
+
+static void prov_free(prov_cache *c)
+{
+    for (int i = 0; i < c->n; i++)
+        zj_stmt_finalize(c->e[i].st);
+    c->n = 0;
+}
+
+/* The statement for `table`, or NULL (with *rc = 0) when it is not a canonical table. */
+static zj_stmt *prov_stmt(prov_cache *c, const char *table, int *rc, zj_error *err)
+{
+    *rc = ZJ_OK;
+    for (int i = 0; i < c->n; i++)
+        if (!strcmp(c->e[i].table, table))
+            return c->e[i].st;
+    if (!zj_store_table(c->s, table) || strlen(table) >= sizeof c->e[0].table)
+        return NULL;
+    if (c->n == 16)
+        prov_free(c);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT t.source_system, t.source_key, t.batch_id, t.src_line,"
+             " b.file FROM \"%s\" t LEFT JOIN import_batch b ON b.id = t.batch_id"
+             " WHERE t.id = $1", table);
+    zj_stmt *st;
+    if ((*rc = zj_stmt_prepare(c->s, sql, &st, err)))
+        return NULL;
+    snprintf(c->e[c->n].table, sizeof c->e[0].table, "%s", table);
+    c->e[c->n].st = st;
+    return c->e[c->n++].st;
+}
+
+static const char lead_cols[] =
+    "SELECT l.id, l.code, l.fingerprint, l.subject_table, l.subject_id, l.unit_code,"
+    " (SELECT min(u.name) FROM unit u WHERE u.unit_code = l.unit_code), l.severity, l.title,"
+    " l.explanation, l.basis, l.path, l.status, l.first_seen_at, l.last_seen_at,"
+    " CASE WHEN l.last_run = (SELECT max(r.id) FROM detect_run r WHERE r.code = l.code"
+    "  AND r.finished_at IS NOT NULL) THEN 1 ELSE 0 END"
+    " FROM lead l";
+
+static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void *), void *ctx,
+                    int64_t *n, zj_error *err)
+{
+    prov_cache pc = {.s = s};
+    int step, rc = ZJ_OK;
+    *n = 0;
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        zj_lead_row r = {
+            .id = zj_stmt_int(q, 0),
+            .code = zj_stmt_text(q, 1, NULL),
+            .fingerprint = zj_stmt_text(q, 2, NULL),
+            .subject_table = zj_stmt_text(q, 3, NULL),
+            .subject_id = zj_stmt_int(q, 4),
+            .unit_code = zj_stmt_text(q, 5, NULL),
+            .unit_name = zj_stmt_text(q, 6, NULL),
+            .severity = (int)zj_stmt_int(q, 7),
+            .title = zj_stmt_text(q, 8, NULL),
+            .explanation = zj_stmt_text(q, 9, NULL),
+            .basis = zj_stmt_text(q, 10, NULL),
+            .path = zj_stmt_text(q, 11, NULL),
+            .status = zj_stmt_text(q, 12, NULL),
+            .first_seen_at = zj_stmt_text(q, 13, NULL),
+            .last_seen_at = zj_stmt_text(q, 14, NULL),
+            .current = zj_stmt_int(q, 15) != 0,
+        };
+        zj_stmt *p = prov_stmt(&pc, r.subject_table, &rc, err);
+        int pstep = 0;
+        if (p) {
+            zj_stmt_bind_int(p, 1, r.subject_id);
+            pstep = zj_stmt_next(p, err);
+            if (pstep == 1) {
+                r.subject_system = zj_stmt_text(p, 0, NULL);
+                r.subject_key = zj_stmt_text(p, 1, NULL);
+            } else if (pstep < 0)
+                rc = ZJ_EDATA;
+        }
+        if (!rc) {
+            (*n)++;
+            if (fn(&r, ctx))
+                step = 0;
+        }
+        if (p)
+            zj_stmt_reset(p);
+        if (!step)
+            break;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    prov_free(&pc);
+    return rc;
+}
+
+int zj_leads_each(zj_store *s, const zj_lead_filter *f,
+                  int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
+{
+    zj_buf sql = {0};
+    zj_buf_puts(&sql, lead_cols);
+    const char *vals[3];
+    int nv = 0;
+    const char *cond = " WHERE ";
+    if (f && f->code) {
+        zj_buf_printf(&sql, "%sl.code = $%d", cond, ++nv);
+        vals[nv - 1] = f->code;
+        cond = " AND ";
+    }
+    if (f && f->status) {
+        zj_buf_printf(&sql, "%sl.status = $%d", cond, ++nv);
+        vals[nv - 1] = f->status;
+        cond = " AND ";
+    }
+    if (f && f->unit) {
+        zj_buf_printf(&sql, "%sl.unit_code = $%d", cond, ++nv);
+        vals[nv - 1] = f->unit;
+        cond = " AND ";
+    }
+    if (f && f->current_only)
+        zj_buf_printf(&sql, "%sl.last_run = (SELECT max(r.id) FROM detect_run r"
+                      " WHERE r.code = l.code AND r.finished_at IS NOT NULL)", cond);
+    zj_buf_puts(&sql, " ORDER BY l.severity DESC, l.code, l.id");
+    if (f && f->limit > 0)
+        zj_buf_printf(&sql, " LIMIT %lld", (long long)f->limit);
+    if (!sql.data)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql.data, &q, err);
+    zj_buf_free(&sql);
+    if (rc)
+        return rc;
+    for (int i = 0; i < nv; i++)
+        zj_stmt_bind_text(q, i + 1, vals[i], strlen(vals[i]));
+    int64_t n;
+    rc = each_row(s, q, fn, ctx, &n, err);
+    zj_stmt_finalize(q);
+    return rc;
+}
+
+int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
+                zj_error *err)
+{
+    char sql[sizeof lead_cols + 32];
+    snprintf(sql, sizeof sql, "%s WHERE l.id = $1", lead_cols);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql, &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, id);
+    int64_t n;
+    rc = each_row(s, q, fn, ctx, &n, err);
+    zj_stmt_finalize(q);
+    if (!rc && !n)
+        rc = zj_fail(err, ZJ_EUSAGE, "no lead %lld (see 'zhijian leads list')", (long long)id);
+    return rc;
+}
+
+int zj_lead_evidence_each(zj_store *s, int64_t lead_id,
+                          int (*fn)(const zj_evidence_row *, void *), void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT table_name, record_id, role, note FROM lead_evidence"
+                             " WHERE lead_id = $1 ORDER BY id", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, lead_id);
+    prov_cache pc = {.s = s};
+    int step;
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        zj_evidence_row e = {
+            .table = zj_stmt_text(q, 0, NULL),
+            .record_id = zj_stmt_int(q, 1),
+            .role = zj_stmt_text(q, 2, NULL),
+            .note = zj_stmt_text(q, 3, NULL),
+        };
+        zj_stmt *p = prov_stmt(&pc, e.table, &rc, err);
+        if (p) {
+            zj_stmt_bind_int(p, 1, e.record_id);
+            int ps = zj_stmt_next(p, err);
+            if (ps == 1) {
+                e.exists = true;
+                e.source_system = zj_stmt_text(p, 0, NULL);
+                e.source_key = zj_stmt_text(p, 1, NULL);
+                e.batch_id = zj_stmt_int(p, 2);
+                e.line = zj_stmt_int(p, 3);
+                e.file = zj_stmt_text(p, 4, NULL);
+            } else if (ps < 0)
+                rc = ZJ_EDATA;
+        }
+        int stop = rc ? 0 : fn(&e, ctx);
+        if (p)
+            zj_stmt_reset(p);
+        if (stop)
+            break;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    prov_free(&pc);
+    zj_stmt_finalize(q);
+    return rc;
+}

@@ -1,0 +1,125 @@
+/* leads.h - leads (线索): building one, the sink that stores them, and reading them back.
+ *
+ * A detector builds a zj_lead for each finding: the natural keys that make the finding that
+ * finding (zj_lead_key), its subject record, the responsible unit, a severity, a title, a
+ * plain-language explanation, the path from subject to evidence, and the evidence records
+ * with their role on the path. Text stored with a lead never holds a person's name, ID or
+ * phone: those are read from the evidence records when the lead is shown, and masked there
+ * unless the reader asks otherwise.
+ *
+ * The sink stores leads by fingerprint = code + "-" + 32 hex digits of the XXH3-128 hash of
+ * the key parts, so the same finding always has the same fingerprint:
+ *   - a new fingerprint is inserted with status 'new' and first_seen_at = now;
+ *   - a known one keeps its id, status and first_seen_at; if its content (subject, unit,
+ *     severity, title, explanation, basis, path, evidence) changed it is updated and its
+ *     evidence replaced, otherwise only last_seen_at and last_run change;
+ *   - a lead the run does not produce is left alone (its last_run stays older than the
+ *     detector's latest run: "no longer detected").
+ * Emitting one fingerprint twice in one run is a detector bug and fails with ZJ_EUSAGE.
+ */
+#ifndef ZJ_DETECT_LEADS_H
+#define ZJ_DETECT_LEADS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "store/store.h"
+
+typedef struct zj_evidence {
+    const char *table;     /* canonical table */
+    int64_t record_id;
+    const char *role;      /* its part in the finding: officer, spouse, legal_rep role ... */
+    const char *note;      /* e.g. "持股 30% / 30% share" (may be empty) */
+} zj_evidence;
+
+/* A lead being built. Zero-initialise, then zj_lead_reset() between findings, zj_lead_free()
+ * at the end. Strings passed in are copied. */
+typedef struct zj_lead {
+    zj_buf key;            /* fingerprint key parts, U+001F separated */
+    const char *subject_table;
+    int64_t subject_id;
+    char unit_code[64];    /* unit responsible for verification (may be empty) */
+    int severity;          /* 1 low .. 4 critical */
+    zj_buf title, explanation, path;
+    /* evidence: table, role and note are offsets of copies kept in `strings` */
+    struct { size_t table, role, note; int64_t record_id; } *ev;
+    size_t nev, cap;
+    zj_buf strings;
+} zj_lead;
+
+void zj_lead_reset(zj_lead *l);
+void zj_lead_free(zj_lead *l);
+/* Add one natural-key part (a source key, a credit code, a relation ...). */
+int zj_lead_key(zj_lead *l, const char *part, size_t n);
+/* Add an evidence record; the same (table, record, role) twice is kept once. `note` may be
+ * NULL. Returns ZJ_OK or ZJ_EDATA (out of memory). */
+int zj_lead_evidence(zj_lead *l, const char *table, int64_t record_id, const char *role,
+                     const char *note);
+/* True when record (table, record_id) is evidence already, in any role. */
+bool zj_lead_has_evidence(const zj_lead *l, const char *table, int64_t record_id);
+size_t zj_lead_nevidence(const zj_lead *l);
+zj_evidence zj_lead_evidence_at(const zj_lead *l, size_t i);
+
+/* ---- the sink ---------------------------------------------------------------------------- */
+
+typedef struct zj_lead_sink zj_lead_sink;
+
+/* A sink writing leads of `code` for detect run `run_id` (detect_run.id) with `basis`. Runs
+ * in the caller's transaction. */
+int zj_sink_open(zj_store *s, const char *code, int64_t run_id, const char *basis,
+                 zj_lead_sink **out, zj_error *err);
+/* Store one finding (see the file comment). */
+int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err);
+void zj_sink_counts(const zj_lead_sink *k, int64_t *found, int64_t *inserted, int64_t *updated,
+                    int64_t *unchanged);
+void zj_sink_close(zj_lead_sink *k);                   /* NULL is allowed */
+
+/* The fingerprint of `code` with key `key` (keylen bytes): "CODE-" + 32 hex digits. */
+void zj_lead_fingerprint(const char *code, const char *key, size_t keylen, char out[48]);
+
+/* ---- reading leads back (`zhijian leads`) -------------------------------------------------- */
+
+typedef struct zj_lead_row {
+    int64_t id;
+    const char *code, *fingerprint, *subject_table;
+    int64_t subject_id;
+    const char *unit_code, *unit_name;
+    int severity;
+    const char *title, *explanation, *basis, *path, *status;
+    const char *first_seen_at, *last_seen_at;
+    bool current;          /* produced by the latest run of its detector */
+    const char *subject_system, *subject_key;   /* the subject record's provenance (may be NULL) */
+} zj_lead_row;
+
+typedef struct zj_lead_filter {
+    const char *code, *status, *unit;   /* NULL: any */
+    bool current_only;                  /* only leads the latest run produced */
+    int64_t limit;                      /* 0: no limit */
+} zj_lead_filter;
+
+/* Call fn for each lead matching `f`, by severity (highest first), code and id. Strings are
+ * valid during the call only. fn returns non-zero to stop. */
+int zj_leads_each(zj_store *s, const zj_lead_filter *f,
+                  int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
+
+/* One lead by id: fn is called once, or ZJ_EUSAGE "no lead N". */
+int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
+                zj_error *err);
+
+/* An evidence record with its provenance: the import batch's file and the line. */
+typedef struct zj_evidence_row {
+    const char *table, *role, *note;
+    int64_t record_id;
+    bool exists;                    /* the record is still in the store */
+    const char *source_system, *source_key;
+    int64_t batch_id, line;
+    const char *file;               /* import_batch.file (may be NULL) */
+} zj_evidence_row;
+
+int zj_lead_evidence_each(zj_store *s, int64_t lead_id,
+                          int (*fn)(const zj_evidence_row *, void *), void *ctx, zj_error *err);
+
+#endif

@@ -1,0 +1,34 @@
+/* registry.c - the one table of detectors (DOMAIN.md section 3, in catalog order).
+ *
+ * Adding a detector: write its file (one per code or per family) exporting a
+ * `const zj_detector zj_detector_XXnn`, declare it below, add one line to the table and the
+ * file to meson.build. Nothing else changes: the rules loader, `zhijian detect` and
+ * `zhijian leads` find it here.
+ */
+#include <strings.h>
+
+#include "detect/detect.h"
+
+extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
+    zj_detector_tv04;
+
+static const zj_detector *const registry[] = {
+    &zj_detector_tv01,   /* 违规经商办企业 */
+    &zj_detector_tv02,   /* 配偶子女及其配偶违规从事经营活动 */
+    &zj_detector_tv03,   /* 利益冲突 */
+    &zj_detector_tv04,   /* 违规借贷 */
+};
+
+size_t zj_detectors(const zj_detector *const **out)
+{
+    *out = registry;
+    return sizeof registry / sizeof registry[0];
+}
+
+const zj_detector *zj_detector_find(const char *code)
+{
+    for (size_t i = 0; code && i < sizeof registry / sizeof registry[0]; i++)
+        if (!strcasecmp(registry[i]->code, code))
+            return registry[i];
+    return NULL;
+}

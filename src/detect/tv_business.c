@@ -1,0 +1,1084 @@
+/* tv_business.c - 三个违规: officers and their families doing business (TV01-TV04).
+ *
+ * The screen the province ran by hand (干警及近亲属身份信息 × 市场监管 × 税务 joint checks),
+ * over resolved entities and the relations graph the link layer builds:
+ *
+ *   officer row -> its entity -> relation 'relative' (spouse, child ...) -> relative entity
+ *               -> relation 'enterprise_role' (registry role, registry legal representative,
+ *                  tax legal representative / finance officer) -> enterprise entity
+ *               -> its enterprise records (established .. deregistered, region) and tax
+ *                  registrations -> relation 'case_party' -> cases of the officer's unit
+ *
+ * A role counts only for the days it overlaps the officer's tenure in that post
+ * (officer.start_date .. end_date, open while in post): the role's own dates, bounded by the
+ * enterprise's life (established .. deregistered; the tax registration's dates when the
+ * registry has no record). Jurisdiction (辖区) compares the enterprise's registered region with
+ * the region of the officer's unit at the unit's level (common.c).
+ *
+ *   TV01 the officer holds a role (any place; severity up inside the jurisdiction)
+ *   TV02 a covered relative (rules: spouse, child, child's spouse) holds a role, inside the
+ *        jurisdiction (rules may drop that requirement)
+ *   TV03 the enterprise of such a role, or the officer or relative in person, is a party in a
+ *        case of the officer's own unit while the role lasts (conflict of interest; critical
+ *        when the officer handles the case)
+ *   TV04 the officer or a covered relative sues repeatedly as a private lender (民间借贷)
+ *
+ * Every lead lists each record on the path as evidence and spells the path out:
+ *   干警 FG6100240 → 配偶 → 法定代表人、股东 100% → 西安瑞源劳务有限公司
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/common.h"
+#include "detect/detect.h"
+
+/* ---- the people around each officer ------------------------------------------------------ */
+
+/* Officer rows with the people to screen: the officer (relation 'self') and relatives.
+ * Columns: oid, person entity, relation, officer_relative id (0 for self), its source key. */
+static const char people_cte[] =
+    "WITH people AS ("
+    " SELECT o.id AS oid, mo.entity_id AS person, 'self' AS relation, 0 AS rel_record,"
+    "  '' AS rel_key"
+    " FROM officer o JOIN mention mo ON mo.table_name = 'officer' AND mo.record_id = o.id"
+    "  AND mo.role = 'self'"
+    " WHERE mo.entity_id IS NOT NULL AND $1 <> 0"
+    " UNION ALL"
+    " SELECT o.id, rel.dst_entity, rel.role, r.id, r.source_key"
+    " FROM officer o JOIN mention mo ON mo.table_name = 'officer' AND mo.record_id = o.id"
+    "  AND mo.role = 'self'"
+    " JOIN relation rel ON rel.src_entity = mo.entity_id AND rel.kind = 'relative'"
+    " JOIN officer_relative r ON r.id = rel.source_record"
+    " WHERE $2 <> 0 AND rel.dst_entity <> mo.entity_id)";
+
+enum { WHO_SELF = 1, WHO_RELATIVES = 2 };
+
+/* Officer fields every query below selects first, after the people columns. */
+#define OFFICER_COLS                                                                        \
+    "o.id, o.source_system, o.source_key, o.officer_no, o.unit_code, o.start_date,"         \
+    " o.end_date, o.is_leader, p.person, p.relation, p.rel_record, p.rel_key"
+enum { C_OID, C_OSYS, C_OKEY, C_ONO, C_OUNIT, C_OSTART, C_OEND, C_OLEADER, C_PERSON, C_REL,
+       C_RELREC, C_RELKEY, C_NEXT };
+
+typedef struct officer_ref {
+    int64_t id;
+    char system[32], key[96], no[48], unit[32];
+    long start, end;                 /* tenure; open ends ZJ_DAY_MIN / ZJ_DAY_MAX */
+    bool leader;
+    int64_t person;                  /* the screened person's entity */
+    char relation[16];               /* self, spouse, child ... */
+    int64_t rel_record;              /* officer_relative.id, 0 for self */
+    char rel_key[128];
+} officer_ref;
+
+static void cp(char *dst, size_t cap, zj_stmt *q, int col)
+{
+    const char *s = zj_stmt_text(q, col, NULL);
+    snprintf(dst, cap, "%s", s ? s : "");
+}
+
+static void read_officer(zj_stmt *q, officer_ref *o)
+{
+    o->id = zj_stmt_int(q, C_OID);
+    cp(o->system, sizeof o->system, q, C_OSYS);
+    cp(o->key, sizeof o->key, q, C_OKEY);
+    cp(o->no, sizeof o->no, q, C_ONO);
+    cp(o->unit, sizeof o->unit, q, C_OUNIT);
+    o->start = zj_stmt_day(q, C_OSTART, ZJ_DAY_MIN);
+    o->end = zj_stmt_day(q, C_OEND, ZJ_DAY_MAX);
+    o->leader = !zj_stmt_is_null(q, C_OLEADER) && zj_stmt_int(q, C_OLEADER) != 0;
+    o->person = zj_stmt_int(q, C_PERSON);
+    cp(o->relation, sizeof o->relation, q, C_REL);
+    o->rel_record = zj_stmt_int(q, C_RELREC);
+    cp(o->rel_key, sizeof o->rel_key, q, C_RELKEY);
+}
+
+static bool same_person(const officer_ref *a, const officer_ref *b)
+{
+    return a->id == b->id && a->person == b->person && a->rel_record == b->rel_record;
+}
+
+/* Is this person screened by the detector: the officer (when `self`) or a relative whose
+ * relation is in the detector's `relations` list. */
+static bool covered(const zj_detect_ctx *c, const officer_ref *o, bool self)
+{
+    if (!strcmp(o->relation, "self"))
+        return self;
+    return zj_param_has(c, "relations", o->relation, strlen(o->relation));
+}
+
+static void bind_who(zj_stmt *q, int who)
+{
+    zj_stmt_bind_int(q, 1, (who & WHO_SELF) != 0);
+    zj_stmt_bind_int(q, 2, (who & WHO_RELATIVES) != 0);
+}
+
+/* ---- paths: officer -> person -> enterprise, with roles and the enterprise's life -------- */
+
+#define MAX_ROLES 12
+#define MAX_RECS 4
+
+typedef struct role_iv {
+    char role[20];
+    double share;                   /* share_pct, < 0 when not given */
+    long from, to;                  /* as recorded (open ends when not given) */
+    char src_table[24];
+    int64_t src_record;
+} role_iv;
+
+typedef struct tv_path {
+    officer_ref o;
+    int64_t ent;                    /* enterprise entity */
+    char uscc[24], name[192], region[8];
+    long est, dereg;                /* enterprise life */
+    bool has_life;
+    int64_t ent_records[MAX_RECS], tax_records[MAX_RECS];
+    int nent, ntax;
+    long tax_from, tax_to;
+    role_iv roles[MAX_ROLES];
+    int nroles;
+    /* decided by evaluate() */
+    bool active;                    /* a counted role overlaps the tenure */
+    long from, to;                  /* the overlap (earliest start .. latest end) */
+} tv_path;
+
+typedef struct tv_paths {
+    tv_path *p;
+    size_t n, cap;
+} tv_paths;
+
+static void paths_free(tv_paths *ps)
+{
+    free(ps->p);
+    memset(ps, 0, sizeof *ps);
+}
+
+/* Columns after OFFICER_COLS. */
+enum { C_ROLE = C_NEXT, C_SHARE, C_RFROM, C_RTO, C_RSRC, C_RREC, C_ENT, C_EUSCC, C_ENAME,
+       C_EID, C_ENAME2, C_EEST, C_EDEREG, C_EREGION, C_EUSCC2, C_TID, C_TREGION, C_TFROM,
+       C_TTO };
+
+static const char path_sql[] =
+    " SELECT " OFFICER_COLS ", er.role, er.share_pct, er.start_date, er.end_date,"
+    " er.source_table, er.source_record, er.dst_entity, ee.id_no, ee.name,"
+    " e.id, e.name, e.established_date, e.deregistered_date, e.region_code, e.uscc,"
+    " t.id, t.region_code, t.registered_date, t.deregistered_date"
+    " FROM people p JOIN officer o ON o.id = p.oid"
+    " JOIN relation er ON er.src_entity = p.person AND er.kind = 'enterprise_role'"
+    " JOIN entity ee ON ee.id = er.dst_entity"
+    " LEFT JOIN mention me ON me.entity_id = er.dst_entity AND me.table_name = 'enterprise'"
+    "  AND me.role = 'self'"
+    " LEFT JOIN enterprise e ON e.id = me.record_id"
+    " LEFT JOIN mention mt ON mt.entity_id = er.dst_entity"
+    "  AND mt.table_name = 'tax_registration' AND mt.role = 'self'"
+    " LEFT JOIN tax_registration t ON t.id = mt.record_id"
+    " ORDER BY p.oid, p.person, p.rel_record, er.dst_entity";
+
+static void add_rec(int64_t *a, int *n, int64_t id)
+{
+    for (int i = 0; i < *n; i++)
+        if (a[i] == id)
+            return;
+    if (*n < MAX_RECS)
+        a[(*n)++] = id;
+}
+
+/* Merge the current row into path p (same officer, person and enterprise). */
+static void merge_row(zj_stmt *q, tv_path *p)
+{
+    if (!zj_stmt_is_null(q, C_EID)) {
+        add_rec(p->ent_records, &p->nent, zj_stmt_int(q, C_EID));
+        long est = zj_stmt_day(q, C_EEST, ZJ_DAY_MIN), der = zj_stmt_day(q, C_EDEREG, ZJ_DAY_MAX);
+        if (!p->has_life) {
+            p->est = est;
+            p->dereg = der;
+            p->has_life = true;
+        } else {
+            p->est = est < p->est ? est : p->est;
+            p->dereg = der > p->dereg ? der : p->dereg;
+        }
+        if (!p->region[0])
+            zj_region_of(zj_stmt_text(q, C_EREGION, NULL), zj_stmt_text(q, C_EUSCC2, NULL),
+                         p->region);
+        if (!p->name[0])
+            cp(p->name, sizeof p->name, q, C_ENAME2);
+    }
+    if (!zj_stmt_is_null(q, C_TID)) {
+        add_rec(p->tax_records, &p->ntax, zj_stmt_int(q, C_TID));
+        long f = zj_stmt_day(q, C_TFROM, ZJ_DAY_MIN), t = zj_stmt_day(q, C_TTO, ZJ_DAY_MAX);
+        p->tax_from = f < p->tax_from ? f : p->tax_from;
+        p->tax_to = p->ntax == 1 || t > p->tax_to ? t : p->tax_to;
+        if (!p->region[0] && !p->nent)
+            zj_region_of(zj_stmt_text(q, C_TREGION, NULL), NULL, p->region);
+    }
+    const char *role = zj_stmt_text(q, C_ROLE, NULL);
+    const char *src = zj_stmt_text(q, C_RSRC, NULL);
+    int64_t rec = zj_stmt_int(q, C_RREC);
+    for (int i = 0; i < p->nroles; i++)
+        if (p->roles[i].src_record == rec && !strcmp(p->roles[i].src_table, src ? src : "") &&
+            !strcmp(p->roles[i].role, role ? role : ""))
+            return;
+    if (p->nroles == MAX_ROLES)
+        return;
+    role_iv *r = &p->roles[p->nroles++];
+    snprintf(r->role, sizeof r->role, "%s", role ? role : "");
+    r->share = zj_stmt_is_null(q, C_SHARE) ? -1 : zj_stmt_double(q, C_SHARE);
+    r->from = zj_stmt_day(q, C_RFROM, ZJ_DAY_MIN);
+    r->to = zj_stmt_day(q, C_RTO, ZJ_DAY_MAX);
+    snprintf(r->src_table, sizeof r->src_table, "%s", src ? src : "");
+    r->src_record = rec;
+}
+
+/* Load the paths of the people `who` names, grouped per (officer row, person, enterprise). */
+static int load_paths(zj_detect_ctx *c, int who, tv_paths *out, zj_error *err)
+{
+    memset(out, 0, sizeof *out);
+    zj_buf sql = {0};
+    zj_buf_puts(&sql, people_cte);
+    zj_buf_puts(&sql, path_sql);
+    if (!sql.data)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(c->store, sql.data, &q, err);
+    zj_buf_free(&sql);
+    if (rc)
+        return rc;
+    bind_who(q, who);
+    int step;
+    tv_path *cur = NULL;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        officer_ref o;
+        read_officer(q, &o);
+        int64_t ent = zj_stmt_int(q, C_ENT);
+        if (!cur || !same_person(&cur->o, &o) || cur->ent != ent) {
+            if (out->n == out->cap) {
+                size_t cap = out->cap ? 2 * out->cap : 64;
+                tv_path *g = realloc(out->p, cap * sizeof *g);
+                if (!g) {
+                    rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                    break;
+                }
+                out->p = g;
+                out->cap = cap;
+            }
+            cur = &out->p[out->n++];
+            memset(cur, 0, sizeof *cur);
+            cur->o = o;
+            cur->ent = ent;
+            cur->tax_from = ZJ_DAY_MAX;
+            cur->tax_to = ZJ_DAY_MIN;
+            cp(cur->uscc, sizeof cur->uscc, q, C_EUSCC);
+            cp(cur->name, sizeof cur->name, q, C_ENAME);
+        }
+        merge_row(q, cur);
+    }
+    zj_stmt_finalize(q);
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    if (rc)
+        paths_free(out);
+    return rc;
+}
+
+/* Does role r count for the detector (its `roles` list and `min_share_pct`)? */
+static bool role_counts(const zj_detect_ctx *c, const role_iv *r)
+{
+    if (!zj_param_has(c, "roles", r->role, strlen(r->role)))
+        return false;
+    if (!strcmp(r->role, "shareholder") && r->share >= 0 &&
+        r->share < zj_param_real(c, "min_share_pct"))
+        return false;
+    return true;
+}
+
+/* The days role r held, bounded by the enterprise's life. */
+static void role_span(const tv_path *p, const role_iv *r, long *from, long *to)
+{
+    long lf = p->has_life ? p->est : p->ntax ? p->tax_from : ZJ_DAY_MIN;
+    long lt = p->has_life ? p->dereg : p->ntax ? p->tax_to : ZJ_DAY_MAX;
+    *from = r->from > lf ? r->from : lf;
+    *to = r->to < lt ? r->to : lt;
+}
+
+/* Decide whether any counted role overlaps the tenure, and over which days. */
+static void evaluate(const zj_detect_ctx *c, tv_path *p)
+{
+    p->active = false;
+    p->from = ZJ_DAY_MAX;
+    p->to = ZJ_DAY_MIN;
+    for (int i = 0; i < p->nroles; i++) {
+        if (!role_counts(c, &p->roles[i]))
+            continue;
+        long f, t;
+        role_span(p, &p->roles[i], &f, &t);
+        if (f < p->o.start)
+            f = p->o.start;
+        if (t > p->o.end)
+            t = p->o.end;
+        if (f > t)
+            continue;
+        p->active = true;
+        p->from = f < p->from ? f : p->from;
+        p->to = t > p->to ? t : p->to;
+    }
+}
+
+/* ---- lead text ---------------------------------------------------------------------------- */
+
+/* "法定代表人、股东 100%" / "legal representative, shareholder 100%" of the counted roles. */
+static void roles_text(const zj_detect_ctx *c, const tv_path *p, zj_buf *b, bool zh)
+{
+    int n = 0;
+    for (int i = 0; i < p->nroles; i++) {
+        const role_iv *r = &p->roles[i];
+        if (!role_counts(c, r))
+            continue;
+        bool dup = false;           /* the same role from two sources is named once */
+        for (int j = 0; j < i; j++)
+            if (!strcmp(p->roles[j].role, r->role) && role_counts(c, &p->roles[j]))
+                dup = true;
+        if (dup)
+            continue;
+        zj_buf_puts(b, n++ ? (zh ? "、" : ", ") : "");
+        zj_buf_puts(b, zh ? zj_zh_role(r->role) : zj_en_role(r->role));
+        double share = -1;
+        for (int j = 0; j < p->nroles; j++)
+            if (!strcmp(p->roles[j].role, r->role) && p->roles[j].share > share)
+                share = p->roles[j].share;
+        if (share >= 0)
+            zj_buf_printf(b, " %g%%", share);
+    }
+}
+
+static const char *ent_display(const tv_path *p)
+{
+    return p->name[0] ? p->name : p->uscc[0] ? "(无名称)" : "(unnamed)";
+}
+
+static void path_text(const zj_detect_ctx *c, const tv_path *p, zj_buf *b)
+{
+    zj_buf_printf(b, "干警 %s", p->o.no);
+    if (strcmp(p->o.relation, "self"))
+        zj_buf_printf(b, " → %s", zj_zh_relation(p->o.relation));
+    zj_buf_puts(b, " → ");
+    roles_text(c, p, b, true);
+    zj_buf_printf(b, " → %s", ent_display(p));
+}
+
+/* Evidence shared by TV01-TV03: the officer, the relative, every counted role's record, the
+ * enterprise's registry records and tax registrations. */
+static int path_evidence(const zj_detect_ctx *c, const tv_path *p, zj_lead *l)
+{
+    int rc = zj_lead_evidence(l, "officer", p->o.id, "officer", NULL);
+    if (!rc && p->o.rel_record)
+        rc = zj_lead_evidence(l, "officer_relative", p->o.rel_record, p->o.relation, NULL);
+    for (int i = 0; !rc && i < p->nroles; i++) {
+        const role_iv *r = &p->roles[i];
+        if (!role_counts(c, r) || !r->src_table[0])
+            continue;
+        char role[40], note[96] = "";
+        snprintf(role, sizeof role, "%s role", r->role);
+        zj_buf nb = {0};
+        long f, t;
+        role_span(p, r, &f, &t);
+        if (r->share >= 0)
+            zj_buf_printf(&nb, "%g%%, ", r->share);
+        zj_buf_interval_en(&nb, f, t);
+        if (nb.data)
+            snprintf(note, sizeof note, "%s", nb.data);
+        zj_buf_free(&nb);
+        rc = zj_lead_evidence(l, r->src_table, r->src_record, role, note);
+    }
+    /* the registry and tax records, unless already there as the record of a role */
+    for (int i = 0; !rc && i < p->nent; i++)
+        if (!zj_lead_has_evidence(l, "enterprise", p->ent_records[i]))
+            rc = zj_lead_evidence(l, "enterprise", p->ent_records[i], "enterprise", NULL);
+    for (int i = 0; !rc && i < p->ntax; i++)
+        if (!zj_lead_has_evidence(l, "tax_registration", p->tax_records[i]))
+            rc = zj_lead_evidence(l, "tax_registration", p->tax_records[i], "tax registration",
+                                  NULL);
+    return rc ? ZJ_EDATA : ZJ_OK;
+}
+
+/* Key parts shared by TV01-TV03: officer record, relative record, enterprise. */
+static int path_key(const tv_path *p, zj_lead *l)
+{
+    int rc = zj_lead_key_record(l, p->o.system, p->o.key);
+    if (!rc)
+        rc = zj_lead_key(l, p->o.relation, strlen(p->o.relation));
+    if (!rc && p->o.rel_record)
+        rc = zj_lead_key(l, p->o.rel_key, strlen(p->o.rel_key));
+    if (!rc && p->uscc[0])
+        rc = zj_lead_key(l, p->uscc, strlen(p->uscc));
+    else if (!rc)
+        rc = zj_lead_key(l, p->name, strlen(p->name));
+    return rc;
+}
+
+static int clamp(int s)
+{
+    return s < 1 ? 1 : s > 4 ? 4 : s;
+}
+
+/* The unit sentence: "（西安市长安区人民法院，2015-03-01 起在职）". */
+static void officer_text(const tv_path *p, const zj_unit_info *u, zj_buf *zh, zj_buf *en)
+{
+    zj_buf_printf(zh, "干警 %s（%s，任职 ", p->o.no, u ? u->name : p->o.unit);
+    zj_buf_interval_zh(zh, p->o.start, p->o.end);
+    zj_buf_puts(zh, "）");
+    zj_buf_printf(en, "officer %s (%s, in post ", p->o.no, u ? u->name : p->o.unit);
+    zj_buf_interval_en(en, p->o.start, p->o.end);
+    zj_buf_puts(en, ")");
+}
+
+/* ---- TV01 / TV02 ------------------------------------------------------------------------- */
+
+static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
+{
+    zj_units units;
+    int rc = zj_units_load(c->store, &units, err);
+    if (rc)
+        return rc;
+    tv_paths ps;
+    rc = load_paths(c, self ? WHO_SELF : WHO_RELATIVES, &ps, err);
+    if (rc) {
+        zj_units_free(&units);
+        return rc;
+    }
+    bool need_juris = !self && zj_param_bool(c, "require_jurisdiction");
+    zj_lead l = {0};
+    zj_buf zh = {0}, en = {0}, roles_zh = {0}, roles_en = {0};
+    for (size_t i = 0; !rc && i < ps.n; i++) {
+        tv_path *p = &ps.p[i];
+        if (!covered(c, &p->o, self))
+            continue;
+        evaluate(c, p);
+        if (!p->active)
+            continue;
+        const zj_unit_info *u = zj_units_find(&units, p->o.unit);
+        bool juris = zj_in_jurisdiction(u, p->region);
+        if (need_juris && !juris)
+            continue;
+        zj_lead_reset(&l);
+        zj_buf_clear(&zh);
+        zj_buf_clear(&en);
+        zj_buf_clear(&roles_zh);
+        zj_buf_clear(&roles_en);
+        roles_text(c, p, &roles_zh, true);
+        roles_text(c, p, &roles_en, false);
+        int sev = c->severity;
+        if (self && juris)
+            sev += (int)zj_param_int(c, "jurisdiction_escalation");
+        if (!self && p->o.leader)
+            sev += (int)zj_param_int(c, "leader_escalation");
+        if (!self && !juris)
+            sev -= 1;
+        l.severity = clamp(sev);
+        l.subject_table = "officer";
+        l.subject_id = p->o.id;
+        snprintf(l.unit_code, sizeof l.unit_code, "%s", p->o.unit);
+        const char *rzh = self ? "干警本人" : zj_zh_relation(p->o.relation);
+        const char *ren = self ? "Officer" : zj_en_relation(p->o.relation);
+        zj_buf_printf(&l.title, "%s在%s市场主体任%s / %s%s holds a role (%s) in %s enterprise",
+                      self ? "干警本人" : zj_zh_relation(p->o.relation),
+                      juris ? "辖区内" : "", roles_zh.data, self ? "" : "Officer's ",
+                      self ? "Officer" : zj_en_relation(p->o.relation), roles_en.data,
+                      juris ? "an in-jurisdiction" : "an");
+        officer_text(p, u, &zh, &en);
+        char region_name[160] = "";
+        if (p->region[0])
+            snprintf(region_name, sizeof region_name, "%s", p->region);
+        zj_buf_printf(&zh, "的%s在 %s（登记地区划 %s）担任%s，有效期间 ", self ? "本人" : rzh,
+                      ent_display(p), region_name[0] ? region_name : "不详", roles_zh.data);
+        zj_buf_printf(&en, ": %s is %s of %s (registered in region %s); the role overlaps the "
+                      "tenure ", self ? "the officer" : ren, roles_en.data, ent_display(p),
+                      region_name[0] ? region_name : "unknown");
+        zj_buf_interval_zh(&zh, p->from, p->to);
+        zj_buf_interval_en(&en, p->from, p->to);
+        zj_buf_puts(&zh, "，与任职期间重叠");
+        if (juris) {
+            zj_buf_puts(&zh, "；企业登记地在干警所在单位辖区内");
+            zj_buf_puts(&en, "; the enterprise is registered within the jurisdiction of the "
+                        "officer's unit");
+        }
+        if (p->ntax) {
+            zj_buf_puts(&zh, "；该主体有税务登记");
+            zj_buf_puts(&en, "; it is registered for tax");
+        }
+        if (!self && p->o.leader) {
+            zj_buf_puts(&zh, "；干警为领导干部");
+            zj_buf_puts(&en, "; the officer is a leading cadre");
+        }
+        zj_buf_puts(&zh, "。");
+        zj_buf_puts(&en, ".");
+        zj_buf_printf(&l.explanation, "%s\n%s", zh.data, en.data);
+        path_text(c, p, &l.path);
+        rc = path_key(p, &l) || path_evidence(c, p, &l) ? ZJ_EDATA : ZJ_OK;
+        if (!rc && !l.explanation.data)
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        if (!rc)
+            rc = zj_sink_emit(c->sink, &l, err);
+        (void)ren;
+    }
+    zj_lead_free(&l);
+    zj_buf_free(&zh);
+    zj_buf_free(&en);
+    zj_buf_free(&roles_zh);
+    zj_buf_free(&roles_en);
+    paths_free(&ps);
+    zj_units_free(&units);
+    return rc;
+}
+
+static int run_tv01(zj_detect_ctx *c, zj_error *err)
+{
+    return run_business(c, true, err);
+}
+
+static int run_tv02(zj_detect_ctx *c, zj_error *err)
+{
+    return run_business(c, false, err);
+}
+
+/* ---- TV03: a party in a case of the officer's own unit ------------------------------------ */
+
+/* Cases in which a screened person, or an enterprise one of them holds a role in, is a party,
+ * handled by the officer's own unit. `ent` is 0 for a person in person. */
+static const char conflict_sql[] =
+    ", parties AS ("
+    " SELECT p.oid, p.person, p.relation, p.rel_record, p.rel_key, 0 AS ent, cp.dst_table,"
+    "  cp.dst_record, cp.role AS party_role, cp.source_record AS party_record"
+    " FROM people p JOIN relation cp ON cp.src_entity = p.person AND cp.kind = 'case_party'"
+    " WHERE $3 <> 0"
+    " UNION"
+    " SELECT p.oid, p.person, p.relation, p.rel_record, p.rel_key, er.dst_entity, cp.dst_table,"
+    "  cp.dst_record, cp.role, cp.source_record"
+    " FROM people p JOIN relation er ON er.src_entity = p.person AND er.kind = 'enterprise_role'"
+    " JOIN relation cp ON cp.src_entity = er.dst_entity AND cp.kind = 'case_party')"
+    " SELECT " OFFICER_COLS ", x.ent, x.dst_table, x.dst_record, x.party_role, x.party_record,"
+    "  coalesce(cc.case_no, pc.case_no, pl.case_no),"
+    "  coalesce(cc.filed_at, pc.received_at, pl.accepted_at),"
+    "  coalesce(cc.closed_at, pc.decided_at, pl.closed_at),"
+    "  coalesce(cc.judge_officer_no, pc.officer_no, pl.officer_no)"
+    " FROM parties x JOIN people p ON p.oid = x.oid AND p.person = x.person"
+    "  AND p.rel_record = x.rel_record"
+    " JOIN officer o ON o.id = x.oid"
+    " LEFT JOIN court_case cc ON x.dst_table = 'court_case' AND cc.id = x.dst_record"
+    " LEFT JOIN procuratorate_case pc ON x.dst_table = 'procuratorate_case'"
+    "  AND pc.id = x.dst_record"
+    " LEFT JOIN police_case pl ON x.dst_table = 'police_case' AND pl.id = x.dst_record"
+    " WHERE coalesce(cc.court_code, pc.unit_code, pl.unit_code) = o.unit_code"
+    " ORDER BY x.oid, x.person, x.rel_record, x.ent, x.dst_table, x.dst_record";
+
+enum { C_XENT = C_NEXT, C_XTABLE, C_XREC, C_XROLE, C_XPARTY, C_XNO, C_XFROM, C_XTO,
+       C_XHANDLER };
+
+static int cmp_path(const tv_path *p, const officer_ref *o, int64_t ent)
+{
+    if (p->o.id != o->id)
+        return p->o.id < o->id ? -1 : 1;
+    if (p->o.person != o->person)
+        return p->o.person < o->person ? -1 : 1;
+    if (p->o.rel_record != o->rel_record)
+        return p->o.rel_record < o->rel_record ? -1 : 1;
+    if (p->ent != ent)
+        return p->ent < ent ? -1 : 1;
+    return 0;
+}
+
+/* The path (officer, person, enterprise) in ps (sorted by load_paths' ORDER BY), or NULL. */
+static tv_path *find_path(tv_paths *ps, const officer_ref *o, int64_t ent)
+{
+    size_t lo = 0, hi = ps->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int r = cmp_path(&ps->p[mid], o, ent);
+        if (!r)
+            return &ps->p[mid];
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+#define MAX_CASES 64
+
+typedef struct conflict_case {
+    char table[24];
+    int64_t record, party;
+    char no[64], role[16];
+    bool handled;
+} conflict_case;
+
+typedef struct conflict {
+    officer_ref o;
+    int64_t ent;
+    tv_path *path;                  /* NULL for a person in person */
+    conflict_case cases[MAX_CASES];
+    int ncases, handled;
+} conflict;
+
+static void cases_text(const conflict *k, zj_buf *b, bool zh)
+{
+    for (int i = 0; i < k->ncases; i++) {
+        const conflict_case *x = &k->cases[i];
+        if (zh)
+            zj_buf_printf(b, "%s%s（%s%s）", i ? "、" : "", x->no, x->role,
+                          x->handled ? "，本人承办" : "");
+        else
+            zj_buf_printf(b, "%s%s (%s%s)", i ? ", " : "", x->no, x->role,
+                          x->handled ? ", handled by the officer" : "");
+    }
+}
+
+static int emit_conflict(zj_detect_ctx *c, const conflict *k, const zj_units *units, zj_lead *l,
+                         zj_error *err)
+{
+    const zj_unit_info *u = zj_units_find(units, k->o.unit);
+    const char *uname = u ? u->name : k->o.unit;
+    bool self = !strcmp(k->o.relation, "self");
+    zj_lead_reset(l);
+    int sev = c->severity;
+    if (!k->handled)
+        sev -= (int)zj_param_int(c, "unit_only_deescalation");
+    l->severity = clamp(sev);
+    l->subject_table = "officer";
+    l->subject_id = k->o.id;
+    snprintf(l->unit_code, sizeof l->unit_code, "%s", k->o.unit);
+    zj_buf zh = {0}, en = {0}, rz = {0}, re = {0}, cz = {0}, ce = {0};
+    cases_text(k, &cz, true);
+    cases_text(k, &ce, false);
+    const char *who_zh = self ? "干警本人" : zj_zh_relation(k->o.relation);
+    const char *who_en = self ? "the officer" : zj_en_relation(k->o.relation);
+    if (k->path) {
+        roles_text(c, k->path, &rz, true);
+        roles_text(c, k->path, &re, false);
+        zj_buf_printf(&l->title, "%s任职企业为本单位案件当事人 / An enterprise where %s%s "
+                      "holds a role is a party in a case of the officer's unit", who_zh,
+                      self ? "" : "the officer's ", who_en);
+        zj_buf_printf(&zh, "干警 %s（%s）的%s在 %s 任%s（", k->o.no, uname,
+                      self ? "本人" : who_zh, ent_display(k->path), rz.data);
+        zj_buf_interval_zh(&zh, k->path->from, k->path->to);
+        zj_buf_printf(&zh, "），该企业是本单位 %d 件案件的当事人：%s", k->ncases, cz.data);
+        zj_buf_printf(&en, "The %s of officer %s (%s) is %s of %s (", who_en, k->o.no, uname,
+                      re.data, ent_display(k->path));
+        zj_buf_interval_en(&en, k->path->from, k->path->to);
+        zj_buf_printf(&en, "); the enterprise is a party in %d case(s) of the officer's unit: %s",
+                      k->ncases, ce.data);
+        path_text(c, k->path, &l->path);
+        zj_buf_printf(&l->path, " → 当事人 → %s", cz.data);
+    } else {
+        zj_buf_printf(&l->title, "%s为本单位案件当事人 / %s%s is a party in a case of the "
+                      "officer's unit", who_zh, self ? "The officer" : "The officer's ",
+                      self ? "" : who_en);
+        zj_buf_printf(&zh, "干警 %s（%s）的%s是本单位 %d 件案件的当事人：%s", k->o.no, uname,
+                      self ? "本人" : who_zh, k->ncases, cz.data);
+        zj_buf_printf(&en, "The %s of officer %s (%s) is a party in %d case(s) of the officer's "
+                      "unit: %s", who_en, k->o.no, uname, k->ncases, ce.data);
+        zj_buf_printf(&l->path, "干警 %s → %s → 当事人 → %s", k->o.no, who_zh, cz.data);
+    }
+    if (k->handled) {
+        zj_buf_printf(&zh, "；其中 %d 件由该干警本人承办", k->handled);
+        zj_buf_printf(&en, "; the officer handles %d of them", k->handled);
+    }
+    zj_buf_puts(&zh, "。未依法回避的，构成利益冲突。");
+    zj_buf_puts(&en, ". A conflict of interest unless the officer withdrew (回避).");
+    zj_buf_printf(&l->explanation, "%s\n%s", zh.data, en.data);
+    bool oom = !zh.data || !en.data || !cz.data || !l->explanation.data;
+    zj_buf_free(&zh);
+    zj_buf_free(&en);
+    zj_buf_free(&rz);
+    zj_buf_free(&re);
+    zj_buf_free(&cz);
+    zj_buf_free(&ce);
+    /* the finding is the link (officer, person, enterprise); its cases may grow */
+    int rc = oom ? ZJ_EDATA : zj_lead_key_record(l, k->o.system, k->o.key);
+    if (!rc)
+        rc = zj_lead_key(l, k->o.relation, strlen(k->o.relation));
+    if (!rc && k->o.rel_record)
+        rc = zj_lead_key(l, k->o.rel_key, strlen(k->o.rel_key));
+    if (!rc && k->path) {
+        const char *e = k->path->uscc[0] ? k->path->uscc : k->path->name;
+        rc = zj_lead_key(l, e, strlen(e));
+        if (!rc)
+            rc = path_evidence(c, k->path, l);
+    } else if (!rc) {
+        rc = zj_lead_evidence(l, "officer", k->o.id, "officer", NULL);
+        if (!rc && k->o.rel_record)
+            rc = zj_lead_evidence(l, "officer_relative", k->o.rel_record, k->o.relation, NULL);
+    }
+    for (int i = 0; !rc && i < k->ncases; i++) {
+        const conflict_case *x = &k->cases[i];
+        rc = zj_lead_evidence(l, x->table, x->record, "case",
+                              x->handled ? "handled by the officer" : NULL);
+        if (!rc)
+            rc = zj_lead_evidence(l, "case_party", x->party, "party", x->role);
+    }
+    if (rc)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    return zj_sink_emit(c->sink, l, err);
+}
+
+static int run_tv03(zj_detect_ctx *c, zj_error *err)
+{
+    zj_units units;
+    int rc = zj_units_load(c->store, &units, err);
+    if (rc)
+        return rc;
+    tv_paths ps;
+    if ((rc = load_paths(c, WHO_SELF | WHO_RELATIVES, &ps, err))) {
+        zj_units_free(&units);
+        return rc;
+    }
+    for (size_t i = 0; i < ps.n; i++)
+        evaluate(c, &ps.p[i]);
+    zj_buf sql = {0};
+    zj_buf_puts(&sql, people_cte);
+    zj_buf_puts(&sql, conflict_sql);
+    zj_stmt *q = NULL;
+    if (!sql.data)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    else
+        rc = zj_stmt_prepare(c->store, sql.data, &q, err);
+    zj_buf_free(&sql);
+    if (!rc) {
+        bind_who(q, WHO_SELF | WHO_RELATIVES);
+        zj_stmt_bind_int(q, 3, zj_param_bool(c, "person_parties"));
+    }
+    conflict *k = calloc(1, sizeof *k);
+    if (!rc && !k)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    bool open = false;
+    zj_lead l = {0};
+    int step = 0;
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        officer_ref o;
+        read_officer(q, &o);
+        int64_t ent = zj_stmt_int(q, C_XENT);
+        const char *prole = zj_stmt_text(q, C_XROLE, NULL);
+        if (!covered(c, &o, true) || !prole ||
+            !zj_param_has(c, "party_roles", prole, strlen(prole)))
+            continue;
+        /* the days the link counts: the role (enterprise) or the tenure (in person) */
+        tv_path *p = NULL;
+        long from = o.start, to = o.end;
+        if (ent) {
+            p = find_path(&ps, &o, ent);
+            if (!p || !p->active)
+                continue;
+            from = p->from;
+            to = p->to;
+        }
+        long cf = zj_stmt_day(q, C_XFROM, ZJ_DAY_MIN), ct = zj_stmt_day(q, C_XTO, ZJ_DAY_MAX);
+        if (cf > to || ct < from)
+            continue;                       /* the case and the link never met */
+        if (open && (!same_person(&k->o, &o) || k->ent != ent)) {
+            rc = emit_conflict(c, k, &units, &l, err);
+            open = false;
+            if (rc)
+                break;
+        }
+        if (!open) {
+            k->o = o;
+            k->ent = ent;
+            k->path = p;
+            k->ncases = k->handled = 0;
+            open = true;
+        }
+        if (k->ncases == MAX_CASES)
+            continue;
+        conflict_case *x = &k->cases[k->ncases++];
+        cp(x->table, sizeof x->table, q, C_XTABLE);
+        x->record = zj_stmt_int(q, C_XREC);
+        x->party = zj_stmt_int(q, C_XPARTY);
+        cp(x->no, sizeof x->no, q, C_XNO);
+        snprintf(x->role, sizeof x->role, "%s", prole);
+        const char *handler = zj_stmt_text(q, C_XHANDLER, NULL);
+        x->handled = handler && !strcmp(handler, o.no);
+        k->handled += x->handled;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    if (!rc && open)
+        rc = emit_conflict(c, k, &units, &l, err);
+    zj_stmt_finalize(q);
+    zj_lead_free(&l);
+    free(k);
+    paths_free(&ps);
+    zj_units_free(&units);
+    return rc;
+}
+
+/* ---- TV04: repeated private lender ------------------------------------------------------- */
+
+static const char lending_sql[] =
+    " SELECT " OFFICER_COLS ", c.id, c.case_no, c.cause, c.filed_at, cp.role, cp.source_record"
+    " FROM people p JOIN officer o ON o.id = p.oid"
+    " JOIN relation cp ON cp.src_entity = p.person AND cp.kind = 'case_party'"
+    "  AND cp.dst_table = 'court_case'"
+    " JOIN court_case c ON c.id = cp.dst_record"
+    " ORDER BY p.oid, p.person, p.rel_record, c.filed_at, c.id";
+enum { C_LCASE = C_NEXT, C_LNO, C_LCAUSE, C_LFILED, C_LROLE, C_LPARTY };
+
+static const char borrowers_sql[] =
+    "SELECT count(DISTINCT src_entity) FROM relation WHERE kind = 'case_party'"
+    " AND dst_table = 'court_case' AND dst_record = $1 AND src_entity <> $2"
+    " AND role IN ('defendant', 'respondent')";
+
+typedef struct loan_case {
+    int64_t id, party;
+    long filed;
+    char no[64];
+} loan_case;
+
+static bool lending_cause(const zj_detect_ctx *c, const char *cause)
+{
+    const char *const *it;
+    size_t n = zj_param_list(c, "causes", &it);
+    for (size_t i = 0; cause && i < n; i++)
+        if (strstr(cause, it[i]))
+            return true;
+    return false;
+}
+
+/* The longest run of cases within `window` days: sets *first and returns its length. */
+static size_t best_window(const loan_case *cs, size_t n, long window, size_t *first)
+{
+    size_t best = 0, lo = 0;
+    *first = 0;
+    for (size_t hi = 0; hi < n; hi++) {
+        while (cs[hi].filed - cs[lo].filed > window)
+            lo++;
+        if (hi - lo + 1 > best) {
+            best = hi - lo + 1;
+            *first = lo;
+        }
+    }
+    return best;
+}
+
+static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const loan_case *cs, size_t n,
+                       zj_stmt *borrowers, const zj_units *units, zj_lead *l, zj_error *err)
+{
+    size_t first;
+    size_t k = best_window(cs, n, (long)zj_param_int(c, "window_days"), &first);
+    if ((int64_t)k < zj_param_int(c, "min_cases"))
+        return ZJ_OK;
+    /* distinct borrowers over the window's cases (an entity sued twice counts once) */
+    int64_t nb = 0;
+    for (size_t i = first; i < first + k; i++) {
+        zj_stmt_bind_int(borrowers, 1, cs[i].id);
+        zj_stmt_bind_int(borrowers, 2, o->person);
+        if (zj_stmt_next(borrowers, err) != 1) {
+            zj_stmt_reset(borrowers);
+            return ZJ_EDATA;
+        }
+        nb += zj_stmt_int(borrowers, 0) > 0;
+        zj_stmt_reset(borrowers);
+    }
+    if (nb < zj_param_int(c, "min_borrowers"))
+        return ZJ_OK;
+    const zj_unit_info *u = zj_units_find(units, o->unit);
+    bool self = !strcmp(o->relation, "self");
+    zj_lead_reset(l);
+    l->severity = clamp(c->severity);
+    l->subject_table = "officer";
+    l->subject_id = o->id;
+    snprintf(l->unit_code, sizeof l->unit_code, "%s", o->unit);
+    const char *who_zh = self ? "干警本人" : zj_zh_relation(o->relation);
+    const char *who_en = self ? "the officer" : zj_en_relation(o->relation);
+    char d0[11], d1[11];
+    zj_day_format(cs[first].filed, d0);
+    zj_day_format(cs[first + k - 1].filed, d1);
+    zj_buf_printf(&l->title, "%s频繁作为民间借贷原告 / %s%s repeatedly sues as a private lender",
+                  who_zh, self ? "" : "Officer's ", self ? "Officer" : who_en);
+    zj_buf_printf(&l->explanation,
+                  "干警 %s（%s）的%s在 %s 至 %s 间作为原告提起 %zu 件民间借贷诉讼，涉及 %lld 名不同借款人，"
+                  "疑似从事放贷（违规借贷）。\nThe %s of officer %s (%s) filed %zu private-lending "
+                  "suits as plaintiff between %s and %s against %lld different borrowers: "
+                  "possible money lending.",
+                  o->no, u ? u->name : o->unit, self ? "本人" : who_zh, d0, d1, k, (long long)nb,
+                  who_en, o->no, u ? u->name : o->unit, k, d0, d1, (long long)nb);
+    zj_buf_printf(&l->path, "干警 %s → %s → 民间借贷原告 ×%zu", o->no, who_zh, k);
+    int rc = zj_lead_key_record(l, o->system, o->key);
+    if (!rc)
+        rc = zj_lead_key(l, o->relation, strlen(o->relation));
+    if (!rc && o->rel_record)
+        rc = zj_lead_key(l, o->rel_key, strlen(o->rel_key));
+    if (!rc)
+        rc = zj_lead_evidence(l, "officer", o->id, "officer", NULL);
+    if (!rc && o->rel_record)
+        rc = zj_lead_evidence(l, "officer_relative", o->rel_record, o->relation, NULL);
+    for (size_t i = first; !rc && i < first + k; i++) {
+        rc = zj_lead_evidence(l, "court_case", cs[i].id, "case", cs[i].no);
+        if (!rc)
+            rc = zj_lead_evidence(l, "case_party", cs[i].party, "lender (plaintiff)", NULL);
+    }
+    if (rc || !l->explanation.data)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    return zj_sink_emit(c->sink, l, err);
+}
+
+static int run_tv04(zj_detect_ctx *c, zj_error *err)
+{
+    zj_units units;
+    int rc = zj_units_load(c->store, &units, err);
+    if (rc)
+        return rc;
+    zj_buf sql = {0};
+    zj_buf_puts(&sql, people_cte);
+    zj_buf_puts(&sql, lending_sql);
+    zj_stmt *q = NULL, *borrowers = NULL;
+    if (!sql.data)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    else if (!(rc = zj_stmt_prepare(c->store, sql.data, &q, err)))
+        rc = zj_stmt_prepare(c->store, borrowers_sql, &borrowers, err);
+    zj_buf_free(&sql);
+    if (!rc)
+        bind_who(q, WHO_SELF | WHO_RELATIVES);
+    loan_case *cs = NULL;
+    size_t n = 0, cap = 0;
+    officer_ref cur = {0}, o;
+    bool have = false;
+    zj_lead l = {0};
+    int step = 0;
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        read_officer(q, &o);
+        if (have && !same_person(&cur, &o)) {
+            rc = emit_lender(c, &cur, cs, n, borrowers, &units, &l, err);
+            n = 0;
+        }
+        cur = o;
+        have = true;
+        if (rc || !covered(c, &o, true))
+            continue;
+        const char *role = zj_stmt_text(q, C_LROLE, NULL);
+        long filed = zj_stmt_day(q, C_LFILED, ZJ_DAY_MIN);
+        if (!role || !zj_param_has(c, "lender_roles", role, strlen(role)) ||
+            !lending_cause(c, zj_stmt_text(q, C_LCAUSE, NULL)) || filed == ZJ_DAY_MIN ||
+            filed < o.start || filed > o.end)
+            continue;
+        int64_t id = zj_stmt_int(q, C_LCASE);
+        if (n && cs[n - 1].id == id)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            loan_case *g = realloc(cs, cap * sizeof *g);
+            if (!g) {
+                rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                break;
+            }
+            cs = g;
+        }
+        cs[n].id = id;
+        cs[n].party = zj_stmt_int(q, C_LPARTY);
+        cs[n].filed = filed;
+        cp(cs[n].no, sizeof cs[n].no, q, C_LNO);
+        n++;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    if (!rc && have)
+        rc = emit_lender(c, &cur, cs, n, borrowers, &units, &l, err);
+    free(cs);
+    zj_lead_free(&l);
+    zj_stmt_finalize(q);
+    zj_stmt_finalize(borrowers);
+    zj_units_free(&units);
+    return rc;
+}
+
+/* ---- the detectors ------------------------------------------------------------------------ */
+
+#define ROLE_CHOICES "legal_rep,shareholder,director,supervisor,manager,operator,finance_officer"
+#define RELATION_CHOICES "spouse,child,child_spouse,parent,sibling"
+
+static const zj_param tv01_params[] = {
+    {"roles", ZJ_PARAM_LIST, "legal_rep,shareholder,director,supervisor,manager,operator",
+     "enterprise roles that count as doing business", 0, 0, ROLE_CHOICES},
+    {"min_share_pct", ZJ_PARAM_REAL, "0", "shareholdings below this percentage do not count",
+     0, 100, NULL},
+    {"jurisdiction_escalation", ZJ_PARAM_INT, "1",
+     "severity added when the enterprise is registered in the officer's jurisdiction", 0, 3,
+     NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+static const zj_param tv02_params[] = {
+    {"relations", ZJ_PARAM_LIST, "spouse,child,child_spouse", "relatives screened", 0, 0,
+     RELATION_CHOICES},
+    {"roles", ZJ_PARAM_LIST, "legal_rep,shareholder,director,supervisor,manager,operator",
+     "enterprise roles that count as doing business", 0, 0, ROLE_CHOICES},
+    {"min_share_pct", ZJ_PARAM_REAL, "0", "shareholdings below this percentage do not count",
+     0, 100, NULL},
+    {"require_jurisdiction", ZJ_PARAM_BOOL, "true",
+     "only enterprises registered in the officer's jurisdiction (false: all, outside ones one "
+     "severity lower)", 0, 0, NULL},
+    {"leader_escalation", ZJ_PARAM_INT, "1", "severity added when the officer is a leading cadre",
+     0, 3, NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+static const zj_param tv03_params[] = {
+    {"relations", ZJ_PARAM_LIST, "spouse,child,child_spouse",
+     "relatives screened (the officer always is)", 0, 0, RELATION_CHOICES},
+    {"roles", ZJ_PARAM_LIST, "legal_rep,shareholder,director,supervisor,manager,operator",
+     "enterprise roles that tie an enterprise to the person", 0, 0, ROLE_CHOICES},
+    {"min_share_pct", ZJ_PARAM_REAL, "0", "shareholdings below this percentage do not count",
+     0, 100, NULL},
+    {"person_parties", ZJ_PARAM_BOOL, "true",
+     "also the officer or relative in person as a party", 0, 0, NULL},
+    {"party_roles", ZJ_PARAM_LIST,
+     "plaintiff,defendant,third_party,applicant,respondent,appellant,appellee,executor,debtor,"
+     "suspect,victim", "party roles that count", 0, 0, NULL},
+    {"unit_only_deescalation", ZJ_PARAM_INT, "1",
+     "severity removed when the officer does not handle the case personally", 0, 3, NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+static const zj_param tv04_params[] = {
+    {"relations", ZJ_PARAM_LIST, "spouse,child,child_spouse",
+     "relatives screened (the officer always is)", 0, 0, RELATION_CHOICES},
+    {"causes", ZJ_PARAM_LIST, "民间借贷", "causes of action that are lending (substring)", 0, 0,
+     NULL},
+    {"lender_roles", ZJ_PARAM_LIST, "plaintiff", "party roles of the lender", 0, 0, NULL},
+    {"min_cases", ZJ_PARAM_INT, "3", "suits within the window that make a lead", 2, 1000, NULL},
+    {"min_borrowers", ZJ_PARAM_INT, "3", "different borrowers sued within the window", 1, 1000,
+     NULL},
+    {"window_days", ZJ_PARAM_INT, "365", "length of the window", 1, 3660, NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+const zj_detector zj_detector_tv01 = {
+    "TV01", "干警违规经商办企业", "Officer doing business (holding an enterprise role)",
+    "《中华人民共和国公务员法》第五十九条第十六项（不得违反有关规定从事或者参与营利性活动，在企业或者其他营利性组织中兼任职务）；"
+    "《中国共产党纪律处分条例》（2018）第九十四条（违规经商办企业）；政法队伍教育整顿“三个违规”专项整治",
+    3, tv01_params, run_tv01,
+};
+
+const zj_detector zj_detector_tv02 = {
+    "TV02", "配偶、子女及其配偶违规从事经营活动",
+    "Spouse, child or child's spouse doing business in the officer's jurisdiction",
+    "《中国共产党纪律处分条例》（2018）第九十五条（党员领导干部的配偶、子女及其配偶违反有关规定在该党员领导干部管辖的地区或者业务范围内从事可能影响其公正执行公务的经营活动）；"
+    "《关于进一步规范领导干部配偶、子女及其配偶经商办企业行为的规定》；政法队伍教育整顿“三个违规”专项整治",
+    3, tv02_params, run_tv02,
+};
+
+const zj_detector zj_detector_tv03 = {
+    "TV03", "利益冲突：本人或近亲属关联主体为本单位案件当事人",
+    "Conflict of interest: the officer's or a relative's enterprise is a party in a case of the officer's unit",
+    "《中华人民共和国法官法》第二十四条、《中华人民共和国检察官法》第二十四条（任职回避，verify）；"
+    "《中华人民共和国刑事诉讼法》第二十九条、《中华人民共和国民事诉讼法》第四十七条（回避）",
+    4, tv03_params, run_tv03,
+};
+
+const zj_detector zj_detector_tv04 = {
+    "TV04", "违规借贷：本人或近亲属频繁作为民间借贷出借人",
+    "Irregular lending: the officer or a relative as a repeated private lender",
+    "《中国共产党纪律处分条例》（2018）第九十七条（违规从事营利活动，verify）；"
+    "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》第十三条（职业放贷）；政法队伍教育整顿“违规参股借贷”整治",
+    3, tv04_params, run_tv04,
+};
