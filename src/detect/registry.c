@@ -10,13 +10,20 @@
 #include "detect/detect.h"
 
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
-    zj_detector_tv04;
+    zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
+    zj_detector_tr05, zj_detector_cp01;
 
 static const zj_detector *const registry[] = {
     &zj_detector_tv01,   /* 违规经商办企业 */
     &zj_detector_tv02,   /* 配偶子女及其配偶违规从事经营活动 */
     &zj_detector_tv03,   /* 利益冲突 */
     &zj_detector_tv04,   /* 违规借贷 */
+    &zj_detector_tr01,   /* “三个规定”记录或零报告缺报 */
+    &zj_detector_tr02,   /* “三个规定”报告逾期 */
+    &zj_detector_tr03,   /* 同一人跨干警、跨案件干预 */
+    &zj_detector_tr04,   /* 有干预记录且结果异常的案件 */
+    &zj_detector_tr05,   /* 公安案件未填报“三个规定”即流转 */
+    &zj_detector_cp01,   /* 投诉举报 */
 };
 
 size_t zj_detectors(const zj_detector *const **out)
