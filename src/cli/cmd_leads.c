@@ -456,7 +456,9 @@ static int do_stats(zj_store *s, const opts *o)
         zj_buf_printf(&sql, "%scode = $%d", w, nv + 1);
         vals[nv++] = o->code;
     }
-    zj_buf_puts(&sql, " ORDER BY measure, code, dimension, rate DESC, value");
+    /* worst first: lowest compliance, highest rates */
+    zj_buf_puts(&sql, " ORDER BY measure, code, dimension, CASE WHEN rate IS NULL THEN 1 ELSE 0"
+                " END, CASE WHEN measure = 'report_compliance' THEN rate ELSE -rate END, value");
     zj_error err = {0};
     zj_stmt *q;
     int rc = sql.data ? zj_stmt_prepare(s, sql.data, &q, &err)
