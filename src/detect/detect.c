@@ -48,6 +48,44 @@ bool zj_param_has(const zj_detect_ctx *c, const char *name, const char *value, s
     return false;
 }
 
+/* ---- the run's cache ---------------------------------------------------------------------- */
+
+#define CACHE_SLOTS 8
+
+struct zj_detect_cache {
+    struct { char name[32]; void *data; void (*free_fn)(void *); } slot[CACHE_SLOTS];
+    int n;
+};
+
+void *zj_detect_cache_get(zj_detect_ctx *c, const char *name)
+{
+    for (int i = 0; c->cache && i < c->cache->n; i++)
+        if (!strcmp(c->cache->slot[i].name, name))
+            return c->cache->slot[i].data;
+    return NULL;
+}
+
+int zj_detect_cache_put(zj_detect_ctx *c, const char *name, void *data, void (*free_fn)(void *),
+                        zj_error *err)
+{
+    if (!c->cache || c->cache->n == CACHE_SLOTS || strlen(name) >= sizeof c->cache->slot[0].name) {
+        free_fn(data);
+        return zj_fail(err, ZJ_EDATA, "detect cache: no room for '%s'", name);
+    }
+    int i = c->cache->n++;
+    snprintf(c->cache->slot[i].name, sizeof c->cache->slot[i].name, "%s", name);
+    c->cache->slot[i].data = data;
+    c->cache->slot[i].free_fn = free_fn;
+    return ZJ_OK;
+}
+
+static void cache_clear(zj_detect_cache *k)
+{
+    for (int i = 0; i < k->n; i++)
+        k->slot[i].free_fn(k->slot[i].data);
+    k->n = 0;
+}
+
 /* ---- running ------------------------------------------------------------------------------- */
 
 static double now_seconds(void)
@@ -73,7 +111,7 @@ static int exec1(zj_stmt *st, zj_error *err)
 }
 
 static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, const char *as_of,
-                   long as_of_day, zj_detect_stats *st, zj_error *err)
+                   long as_of_day, zj_detect_cache *cache, zj_detect_stats *st, zj_error *err)
 {
     memset(st, 0, sizeof *st);
     snprintf(st->code, sizeof st->code, "%s", d->code);
@@ -102,6 +140,7 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
         .severity = zj_rules_severity(rules, d->code, d->severity),
         .basis = zj_rules_basis(rules, d->code, d->basis),
         .as_of_day = as_of_day,
+        .cache = cache,
     };
     snprintf(ctx.as_of, sizeof ctx.as_of, "%s", as_of);
     if (!rc)
@@ -188,19 +227,27 @@ int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *o
              (unsigned)dt.month % 100u, (unsigned)dt.day % 100u);
     long as_of_day = zj_days_from_civil(dt.year, dt.month, dt.day);
 
+    /* Fresh planner statistics: the relations graph is rebuilt by every link run after the
+     * store's last ANALYZE, and without statistics the planner may drive a join from the
+     * large side (bounded work: the store samples each index). */
+    int rc = zj_store_analyze(s, err);
+    if (rc)
+        return rc;
     const zj_detector *const *d;
     size_t n = zj_detectors(&d);
-    for (size_t i = 0; i < n; i++) {
+    zj_detect_cache cache = {0};
+    for (size_t i = 0; !rc && i < n; i++) {
         bool run = opt->nonly ? selected(opt, d[i]->code) : zj_rules_enabled(rules, d[i]->code);
         if (!run)
             continue;
         zj_detect_stats st;
-        int rc = run_one(s, rules, d[i], as_of, as_of_day, &st, err);
-        if (rc)
-            return rc;
-        if (opt->done)
+        rc = run_one(s, rules, d[i], as_of, as_of_day, &cache, &st, err);
+        if (!rc && opt->done)
             opt->done(&st, opt->done_ctx);
     }
+    cache_clear(&cache);
+    if (rc)
+        return rc;
     if (opt->skip_analysis)
         return ZJ_OK;
     return zj_analysis_run(s, rules, as_of, as_of_day, NULL, err);

@@ -24,6 +24,9 @@
 #include "detect/rules.h"
 #include "store/store.h"
 
+/* Data the detectors of one zj_detect_run() share, e.g. a family's common graph (opaque). */
+typedef struct zj_detect_cache zj_detect_cache;
+
 /* The context a detector's run function receives. */
 typedef struct zj_detect_ctx {
     zj_store *store;
@@ -34,6 +37,7 @@ typedef struct zj_detect_ctx {
     const char *basis;           /* the basis to cite after the rules */
     char as_of[11];              /* reference date YYYY-MM-DD ("today") */
     long as_of_day;              /* the same as days since 1970-01-01 */
+    zj_detect_cache *cache;      /* see zj_detect_cache_get */
 } zj_detect_ctx;
 
 typedef struct zj_detector {
@@ -63,6 +67,19 @@ const char *zj_param_text(const zj_detect_ctx *c, const char *name);
 size_t zj_param_list(const zj_detect_ctx *c, const char *name, const char *const **items);
 /* True when `value` (n bytes) is an item of list parameter `name`. */
 bool zj_param_has(const zj_detect_ctx *c, const char *name, const char *value, size_t n);
+
+/* ---- sharing work within one run ---------------------------------------------------------- *
+ * Detectors of one family often read the same things (TV01-TV04 the same officers, relatives,
+ * roles and cases). The first to need them loads them and leaves them here; the others of the
+ * same zj_detect_run() reuse them. Only canonical data belongs here - never anything that
+ * depends on one detector's parameters - and it is dropped when the run ends, so a detector
+ * run alone (--only) loads what it needs itself. */
+
+/* The data left under `name`, or NULL. */
+void *zj_detect_cache_get(zj_detect_ctx *c, const char *name);
+/* Leave `data` under `name` (freed with free_fn at the end of the run, or now on failure). */
+int zj_detect_cache_put(zj_detect_ctx *c, const char *name, void *data, void (*free_fn)(void *),
+                        zj_error *err);
 
 /* ---- running ----------------------------------------------------------------------------- */
 

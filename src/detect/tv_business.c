@@ -281,6 +281,140 @@ static int load_paths(zj_detect_ctx *c, int who, tv_paths *out, zj_error *err)
     return rc;
 }
 
+/* ---- the family's shared graph (one load per detect run) ---------------------------------- */
+
+/* A screened person (officer or relative) who is a party in a case. */
+typedef struct party_case {
+    officer_ref o;
+    char table[24], role[16], no[80], unit[32], handler[48], cause[96];
+    int64_t record, party;
+    long from, to;                  /* filed/received/accepted .. closed/decided */
+} party_case;
+
+typedef struct tv_graph {
+    zj_units units;
+    tv_paths paths;                 /* the officer and all relatives, every role */
+    party_case *pc;                 /* sorted by officer row, person, relative record, date */
+    size_t npc;
+} tv_graph;
+
+/* The case columns shared by the party queries: table, record, party role, party record,
+ * number, unit, from, to, handler, cause. */
+#define CASE_COLS                                                                           \
+    "cp.dst_table, cp.dst_record, cp.role, cp.source_record,"                               \
+    " coalesce(cc.case_no, pc.case_no, pl.case_no),"                                         \
+    " coalesce(cc.court_code, pc.unit_code, pl.unit_code),"                                  \
+    " coalesce(cc.filed_at, pc.received_at, pl.accepted_at),"                                \
+    " coalesce(cc.closed_at, pc.decided_at, pl.closed_at),"                                  \
+    " coalesce(cc.judge_officer_no, pc.officer_no, pl.officer_no), cc.cause"
+#define CASE_JOINS                                                                          \
+    " LEFT JOIN court_case cc ON cp.dst_table = 'court_case' AND cc.id = cp.dst_record"      \
+    " LEFT JOIN procuratorate_case pc ON cp.dst_table = 'procuratorate_case'"                \
+    "  AND pc.id = cp.dst_record"                                                            \
+    " LEFT JOIN police_case pl ON cp.dst_table = 'police_case' AND pl.id = cp.dst_record"
+enum { K_TABLE, K_RECORD, K_ROLE, K_PARTY, K_NO, K_UNIT, K_FROM, K_TO, K_HANDLER, K_CAUSE };
+
+static const char party_sql[] =
+    " SELECT " OFFICER_COLS ", " CASE_COLS
+    " FROM people p JOIN officer o ON o.id = p.oid"
+    " JOIN relation cp ON cp.src_entity = p.person AND cp.kind = 'case_party'"
+    CASE_JOINS;
+
+static void read_case(zj_stmt *q, int first, party_case *x)
+{
+    cp(x->table, sizeof x->table, q, first + K_TABLE);
+    x->record = zj_stmt_int(q, first + K_RECORD);
+    cp(x->role, sizeof x->role, q, first + K_ROLE);
+    x->party = zj_stmt_int(q, first + K_PARTY);
+    cp(x->no, sizeof x->no, q, first + K_NO);
+    cp(x->unit, sizeof x->unit, q, first + K_UNIT);
+    x->from = zj_stmt_day(q, first + K_FROM, ZJ_DAY_MIN);
+    x->to = zj_stmt_day(q, first + K_TO, ZJ_DAY_MAX);
+    cp(x->handler, sizeof x->handler, q, first + K_HANDLER);
+    cp(x->cause, sizeof x->cause, q, first + K_CAUSE);
+}
+
+static int cmp_party_case(const void *a, const void *b)
+{
+    const party_case *x = a, *y = b;
+    if (x->o.id != y->o.id)
+        return x->o.id < y->o.id ? -1 : 1;
+    if (x->o.person != y->o.person)
+        return x->o.person < y->o.person ? -1 : 1;
+    if (x->o.rel_record != y->o.rel_record)
+        return x->o.rel_record < y->o.rel_record ? -1 : 1;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    return (x->record > y->record) - (x->record < y->record);
+}
+
+static int load_party_cases(zj_detect_ctx *c, tv_graph *g, zj_error *err)
+{
+    zj_buf sql = {0};
+    zj_buf_puts(&sql, people_cte);
+    zj_buf_puts(&sql, party_sql);
+    if (!sql.data)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(c->store, sql.data, &q, err);
+    zj_buf_free(&sql);
+    if (rc)
+        return rc;
+    bind_who(q, WHO_SELF | WHO_RELATIVES);
+    size_t cap = 0;
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        if (g->npc == cap) {
+            cap = cap ? 2 * cap : 64;
+            party_case *n = realloc(g->pc, cap * sizeof *n);
+            if (!n) {
+                zj_stmt_finalize(q);
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            }
+            g->pc = n;
+        }
+        party_case *x = &g->pc[g->npc++];
+        read_officer(q, &x->o);
+        read_case(q, C_NEXT, x);
+    }
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    if (g->npc)
+        qsort(g->pc, g->npc, sizeof *g->pc, cmp_party_case);
+    return ZJ_OK;
+}
+
+static void graph_free(void *v)
+{
+    tv_graph *g = v;
+    zj_units_free(&g->units);
+    paths_free(&g->paths);
+    free(g->pc);
+    free(g);
+}
+
+/* The graph of this detect run: loaded by the first TV detector, reused by the others. */
+static int graph(zj_detect_ctx *c, tv_graph **out, zj_error *err)
+{
+    if ((*out = zj_detect_cache_get(c, "tv_graph")))
+        return ZJ_OK;
+    tv_graph *g = calloc(1, sizeof *g);
+    if (!g)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    int rc = zj_units_load(c->store, &g->units, err);
+    if (!rc)
+        rc = load_paths(c, WHO_SELF | WHO_RELATIVES, &g->paths, err);
+    if (!rc)
+        rc = load_party_cases(c, g, err);
+    if (rc) {
+        graph_free(g);
+        return rc;
+    }
+    *out = g;
+    return zj_detect_cache_put(c, "tv_graph", g, graph_free, err);
+}
+
 /* Does role r count for the detector (its `roles` list and `min_share_pct`)? */
 static bool role_counts(const zj_detect_ctx *c, const role_iv *r)
 {
@@ -436,22 +570,18 @@ static void officer_text(const tv_path *p, const zj_unit_info *u, zj_buf *zh, zj
 
 static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
 {
-    zj_units units;
-    int rc = zj_units_load(c->store, &units, err);
+    tv_graph *g;
+    int rc = graph(c, &g, err);
     if (rc)
         return rc;
-    tv_paths ps;
-    rc = load_paths(c, self ? WHO_SELF : WHO_RELATIVES, &ps, err);
-    if (rc) {
-        zj_units_free(&units);
-        return rc;
-    }
+    tv_paths ps = g->paths;
+    zj_units units = g->units;
     bool need_juris = !self && zj_param_bool(c, "require_jurisdiction");
     zj_lead l = {0};
     zj_buf zh = {0}, en = {0}, roles_zh = {0}, roles_en = {0};
     for (size_t i = 0; !rc && i < ps.n; i++) {
         tv_path *p = &ps.p[i];
-        if (!covered(c, &p->o, self))
+        if (!strcmp(p->o.relation, "self") != self || !covered(c, &p->o, self))
             continue;
         evaluate(c, p);
         if (!p->active)
@@ -526,8 +656,6 @@ static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
     zj_buf_free(&en);
     zj_buf_free(&roles_zh);
     zj_buf_free(&roles_en);
-    paths_free(&ps);
-    zj_units_free(&units);
     return rc;
 }
 
@@ -543,95 +671,41 @@ static int run_tv02(zj_detect_ctx *c, zj_error *err)
 
 /* ---- TV03: a party in a case of the officer's own unit ------------------------------------ */
 
-/* Cases in which a screened person, or an enterprise one of them holds a role in, is a party,
- * handled by the officer's own unit. `ent` is 0 for a person in person. */
-static const char conflict_sql[] =
-    ", parties AS ("
-    " SELECT p.oid, p.person, p.relation, p.rel_record, p.rel_key, 0 AS ent, cp.dst_table,"
-    "  cp.dst_record, cp.role AS party_role, cp.source_record AS party_record"
-    " FROM people p JOIN relation cp ON cp.src_entity = p.person AND cp.kind = 'case_party'"
-    " WHERE $3 <> 0"
-    " UNION"
-    " SELECT p.oid, p.person, p.relation, p.rel_record, p.rel_key, er.dst_entity, cp.dst_table,"
-    "  cp.dst_record, cp.role, cp.source_record"
-    " FROM people p JOIN relation er ON er.src_entity = p.person AND er.kind = 'enterprise_role'"
-    " JOIN relation cp ON cp.src_entity = er.dst_entity AND cp.kind = 'case_party')"
-    " SELECT " OFFICER_COLS ", x.ent, x.dst_table, x.dst_record, x.party_role, x.party_record,"
-    "  coalesce(cc.case_no, pc.case_no, pl.case_no),"
-    "  coalesce(cc.filed_at, pc.received_at, pl.accepted_at),"
-    "  coalesce(cc.closed_at, pc.decided_at, pl.closed_at),"
-    "  coalesce(cc.judge_officer_no, pc.officer_no, pl.officer_no)"
-    " FROM parties x JOIN people p ON p.oid = x.oid AND p.person = x.person"
-    "  AND p.rel_record = x.rel_record"
-    " JOIN officer o ON o.id = x.oid"
-    " LEFT JOIN court_case cc ON x.dst_table = 'court_case' AND cc.id = x.dst_record"
-    " LEFT JOIN procuratorate_case pc ON x.dst_table = 'procuratorate_case'"
-    "  AND pc.id = x.dst_record"
-    " LEFT JOIN police_case pl ON x.dst_table = 'police_case' AND pl.id = x.dst_record"
-    " WHERE coalesce(cc.court_code, pc.unit_code, pl.unit_code) = o.unit_code"
-    " ORDER BY x.oid, x.person, x.rel_record, x.ent, x.dst_table, x.dst_record";
-
-enum { C_XENT = C_NEXT, C_XTABLE, C_XREC, C_XROLE, C_XPARTY, C_XNO, C_XFROM, C_XTO,
-       C_XHANDLER };
-
-static int cmp_path(const tv_path *p, const officer_ref *o, int64_t ent)
-{
-    if (p->o.id != o->id)
-        return p->o.id < o->id ? -1 : 1;
-    if (p->o.person != o->person)
-        return p->o.person < o->person ? -1 : 1;
-    if (p->o.rel_record != o->rel_record)
-        return p->o.rel_record < o->rel_record ? -1 : 1;
-    if (p->ent != ent)
-        return p->ent < ent ? -1 : 1;
-    return 0;
-}
-
-/* The path (officer, person, enterprise) in ps (sorted by load_paths' ORDER BY), or NULL. */
-static tv_path *find_path(tv_paths *ps, const officer_ref *o, int64_t ent)
-{
-    size_t lo = 0, hi = ps->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = cmp_path(&ps->p[mid], o, ent);
-        if (!r)
-            return &ps->p[mid];
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
 #define MAX_CASES 64
-
-typedef struct conflict_case {
-    char table[24];
-    int64_t record, party;
-    char no[64], role[16];
-    bool handled;
-} conflict_case;
 
 typedef struct conflict {
     officer_ref o;
     int64_t ent;
-    tv_path *path;                  /* NULL for a person in person */
-    conflict_case cases[MAX_CASES];
+    const tv_path *path;            /* NULL for a person in person */
+    party_case cases[MAX_CASES];
     int ncases, handled;
 } conflict;
 
 static void cases_text(const conflict *k, zj_buf *b, bool zh)
 {
     for (int i = 0; i < k->ncases; i++) {
-        const conflict_case *x = &k->cases[i];
+        const party_case *x = &k->cases[i];
+        bool h = !strcmp(x->handler, k->o.no);
         if (zh)
-            zj_buf_printf(b, "%s%s（%s%s）", i ? "、" : "", x->no, x->role,
-                          x->handled ? "，本人承办" : "");
+            zj_buf_printf(b, "%s%s（%s%s）", i ? "、" : "", x->no, x->role, h ? "，本人承办" : "");
         else
             zj_buf_printf(b, "%s%s (%s%s)", i ? ", " : "", x->no, x->role,
-                          x->handled ? ", handled by the officer" : "");
+                          h ? ", handled by the officer" : "");
     }
+}
+
+/* Add case x to the conflict when it counts: a party role the rules list, a case of the
+ * officer's own unit, and a case whose days meet the link's [from, to]. */
+static void consider(const zj_detect_ctx *c, conflict *k, const party_case *x, long from, long to)
+{
+    if (k->ncases == MAX_CASES || !zj_param_has(c, "party_roles", x->role, strlen(x->role)) ||
+        strcmp(x->unit, k->o.unit) || x->from > to || x->to < from)
+        return;
+    for (int i = 0; i < k->ncases; i++)
+        if (k->cases[i].record == x->record && !strcmp(k->cases[i].table, x->table))
+            return;
+    k->cases[k->ncases++] = *x;
+    k->handled += !strcmp(x->handler, k->o.no);
 }
 
 static int emit_conflict(zj_detect_ctx *c, const conflict *k, const zj_units *units, zj_lead *l,
@@ -711,9 +785,9 @@ static int emit_conflict(zj_detect_ctx *c, const conflict *k, const zj_units *un
             rc = zj_lead_evidence(l, "officer_relative", k->o.rel_record, k->o.relation, NULL);
     }
     for (int i = 0; !rc && i < k->ncases; i++) {
-        const conflict_case *x = &k->cases[i];
+        const party_case *x = &k->cases[i];
         rc = zj_lead_evidence(l, x->table, x->record, "case",
-                              x->handled ? "handled by the officer" : NULL);
+                              !strcmp(x->handler, k->o.no) ? "handled by the officer" : NULL);
         if (!rc)
             rc = zj_lead_evidence(l, "case_party", x->party, "party", x->role);
     }
@@ -722,117 +796,79 @@ static int emit_conflict(zj_detect_ctx *c, const conflict *k, const zj_units *un
     return zj_sink_emit(c->sink, l, err);
 }
 
+/* Cases in which enterprise entity $1 is a party (one query per linked enterprise: these are
+ * the few enterprises on the paths, not the registry). */
+static const char ent_cases_sql[] =
+    "SELECT " CASE_COLS " FROM relation cp" CASE_JOINS
+    " WHERE cp.src_entity = $1 AND cp.kind = 'case_party'"
+    " ORDER BY coalesce(cc.filed_at, pc.received_at, pl.accepted_at), cp.dst_record";
+
 static int run_tv03(zj_detect_ctx *c, zj_error *err)
 {
-    zj_units units;
-    int rc = zj_units_load(c->store, &units, err);
+    tv_graph *g;
+    int rc = graph(c, &g, err);
     if (rc)
         return rc;
-    tv_paths ps;
-    if ((rc = load_paths(c, WHO_SELF | WHO_RELATIVES, &ps, err))) {
-        zj_units_free(&units);
+    zj_stmt *q;
+    if ((rc = zj_stmt_prepare(c->store, ent_cases_sql, &q, err)))
         return rc;
-    }
-    for (size_t i = 0; i < ps.n; i++)
-        evaluate(c, &ps.p[i]);
-    zj_buf sql = {0};
-    zj_buf_puts(&sql, people_cte);
-    zj_buf_puts(&sql, conflict_sql);
-    zj_stmt *q = NULL;
-    if (!sql.data)
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    else
-        rc = zj_stmt_prepare(c->store, sql.data, &q, err);
-    zj_buf_free(&sql);
-    if (!rc) {
-        bind_who(q, WHO_SELF | WHO_RELATIVES);
-        zj_stmt_bind_int(q, 3, zj_param_bool(c, "person_parties"));
-    }
     conflict *k = calloc(1, sizeof *k);
-    if (!rc && !k)
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    bool open = false;
-    zj_lead l = {0};
-    int step = 0;
-    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
-        officer_ref o;
-        read_officer(q, &o);
-        int64_t ent = zj_stmt_int(q, C_XENT);
-        const char *prole = zj_stmt_text(q, C_XROLE, NULL);
-        if (!covered(c, &o, true) || !prole ||
-            !zj_param_has(c, "party_roles", prole, strlen(prole)))
-            continue;
-        /* the days the link counts: the role (enterprise) or the tenure (in person) */
-        tv_path *p = NULL;
-        long from = o.start, to = o.end;
-        if (ent) {
-            p = find_path(&ps, &o, ent);
-            if (!p || !p->active)
-                continue;
-            from = p->from;
-            to = p->to;
-        }
-        long cf = zj_stmt_day(q, C_XFROM, ZJ_DAY_MIN), ct = zj_stmt_day(q, C_XTO, ZJ_DAY_MAX);
-        if (cf > to || ct < from)
-            continue;                       /* the case and the link never met */
-        if (open && (!same_person(&k->o, &o) || k->ent != ent)) {
-            rc = emit_conflict(c, k, &units, &l, err);
-            open = false;
-            if (rc)
-                break;
-        }
-        if (!open) {
-            k->o = o;
-            k->ent = ent;
-            k->path = p;
-            k->ncases = k->handled = 0;
-            open = true;
-        }
-        if (k->ncases == MAX_CASES)
-            continue;
-        conflict_case *x = &k->cases[k->ncases++];
-        cp(x->table, sizeof x->table, q, C_XTABLE);
-        x->record = zj_stmt_int(q, C_XREC);
-        x->party = zj_stmt_int(q, C_XPARTY);
-        cp(x->no, sizeof x->no, q, C_XNO);
-        snprintf(x->role, sizeof x->role, "%s", prole);
-        const char *handler = zj_stmt_text(q, C_XHANDLER, NULL);
-        x->handled = handler && !strcmp(handler, o.no);
-        k->handled += x->handled;
+    if (!k) {
+        zj_stmt_finalize(q);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
     }
-    if (!rc && step < 0)
-        rc = ZJ_EDATA;
-    if (!rc && open)
-        rc = emit_conflict(c, k, &units, &l, err);
+    zj_lead l = {0};
+    /* enterprises on the paths */
+    for (size_t i = 0; !rc && i < g->paths.n; i++) {
+        tv_path *p = &g->paths.p[i];
+        if (!covered(c, &p->o, true))
+            continue;
+        evaluate(c, p);
+        if (!p->active)
+            continue;
+        memset(k, 0, sizeof *k);
+        k->o = p->o;
+        k->ent = p->ent;
+        k->path = p;
+        zj_stmt_bind_int(q, 1, p->ent);
+        int step;
+        while ((step = zj_stmt_next(q, err)) == 1) {
+            party_case x;
+            read_case(q, 0, &x);
+            consider(c, k, &x, p->from, p->to);
+        }
+        zj_stmt_reset(q);
+        if (step < 0)
+            rc = ZJ_EDATA;
+        else if (k->ncases)
+            rc = emit_conflict(c, k, &g->units, &l, err);
+    }
+    /* the officer or a relative in person */
+    for (size_t i = 0, j; !rc && zj_param_bool(c, "person_parties") && i < g->npc; i = j) {
+        for (j = i + 1; j < g->npc && same_person(&g->pc[j].o, &g->pc[i].o); j++)
+            ;
+        const officer_ref *o = &g->pc[i].o;
+        if (!covered(c, o, true))
+            continue;
+        memset(k, 0, sizeof *k);
+        k->o = *o;
+        for (size_t m = i; m < j; m++)
+            consider(c, k, &g->pc[m], o->start, o->end);
+        if (k->ncases)
+            rc = emit_conflict(c, k, &g->units, &l, err);
+    }
     zj_stmt_finalize(q);
     zj_lead_free(&l);
     free(k);
-    paths_free(&ps);
-    zj_units_free(&units);
     return rc;
 }
 
 /* ---- TV04: repeated private lender ------------------------------------------------------- */
 
-static const char lending_sql[] =
-    " SELECT " OFFICER_COLS ", c.id, c.case_no, c.cause, c.filed_at, cp.role, cp.source_record"
-    " FROM people p JOIN officer o ON o.id = p.oid"
-    " JOIN relation cp ON cp.src_entity = p.person AND cp.kind = 'case_party'"
-    "  AND cp.dst_table = 'court_case'"
-    " JOIN court_case c ON c.id = cp.dst_record"
-    " ORDER BY p.oid, p.person, p.rel_record, c.filed_at, c.id";
-enum { C_LCASE = C_NEXT, C_LNO, C_LCAUSE, C_LFILED, C_LROLE, C_LPARTY };
-
 static const char borrowers_sql[] =
     "SELECT count(DISTINCT src_entity) FROM relation WHERE kind = 'case_party'"
     " AND dst_table = 'court_case' AND dst_record = $1 AND src_entity <> $2"
     " AND role IN ('defendant', 'respondent')";
-
-typedef struct loan_case {
-    int64_t id, party;
-    long filed;
-    char no[64];
-} loan_case;
 
 static bool lending_cause(const zj_detect_ctx *c, const char *cause)
 {
@@ -844,13 +880,14 @@ static bool lending_cause(const zj_detect_ctx *c, const char *cause)
     return false;
 }
 
-/* The longest run of cases within `window` days: sets *first and returns its length. */
-static size_t best_window(const loan_case *cs, size_t n, long window, size_t *first)
+/* The longest run of cases (sorted by day) within `window` days: sets *first, returns its
+ * length. */
+static size_t best_window(const party_case *const *cs, size_t n, long window, size_t *first)
 {
     size_t best = 0, lo = 0;
     *first = 0;
     for (size_t hi = 0; hi < n; hi++) {
-        while (cs[hi].filed - cs[lo].filed > window)
+        while (cs[hi]->from - cs[lo]->from > window)
             lo++;
         if (hi - lo + 1 > best) {
             best = hi - lo + 1;
@@ -860,24 +897,26 @@ static size_t best_window(const loan_case *cs, size_t n, long window, size_t *fi
     return best;
 }
 
-static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const loan_case *cs, size_t n,
-                       zj_stmt *borrowers, const zj_units *units, zj_lead *l, zj_error *err)
+static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const party_case *const *cs,
+                       size_t n, zj_stmt *borrowers, const zj_units *units, zj_lead *l,
+                       zj_error *err)
 {
     size_t first;
     size_t k = best_window(cs, n, (long)zj_param_int(c, "window_days"), &first);
     if ((int64_t)k < zj_param_int(c, "min_cases"))
         return ZJ_OK;
-    /* distinct borrowers over the window's cases (an entity sued twice counts once) */
+    /* different borrowers over the window's cases: each case's defendants, counted once
+     * per case (one query per case of a would-be lead: a handful) */
     int64_t nb = 0;
     for (size_t i = first; i < first + k; i++) {
-        zj_stmt_bind_int(borrowers, 1, cs[i].id);
+        zj_stmt_bind_int(borrowers, 1, cs[i]->record);
         zj_stmt_bind_int(borrowers, 2, o->person);
-        if (zj_stmt_next(borrowers, err) != 1) {
-            zj_stmt_reset(borrowers);
-            return ZJ_EDATA;
-        }
-        nb += zj_stmt_int(borrowers, 0) > 0;
+        int step = zj_stmt_next(borrowers, err);
+        if (step == 1)
+            nb += zj_stmt_int(borrowers, 0) > 0;
         zj_stmt_reset(borrowers);
+        if (step != 1)
+            return ZJ_EDATA;
     }
     if (nb < zj_param_int(c, "min_borrowers"))
         return ZJ_OK;
@@ -891,8 +930,8 @@ static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const loan_case *
     const char *who_zh = self ? "干警本人" : zj_zh_relation(o->relation);
     const char *who_en = self ? "the officer" : zj_en_relation(o->relation);
     char d0[11], d1[11];
-    zj_day_format(cs[first].filed, d0);
-    zj_day_format(cs[first + k - 1].filed, d1);
+    zj_day_format(cs[first]->from, d0);
+    zj_day_format(cs[first + k - 1]->from, d1);
     zj_buf_printf(&l->title, "%s频繁作为民间借贷原告 / %s%s repeatedly sues as a private lender",
                   who_zh, self ? "" : "Officer's ", self ? "Officer" : who_en);
     zj_buf_printf(&l->explanation,
@@ -913,9 +952,9 @@ static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const loan_case *
     if (!rc && o->rel_record)
         rc = zj_lead_evidence(l, "officer_relative", o->rel_record, o->relation, NULL);
     for (size_t i = first; !rc && i < first + k; i++) {
-        rc = zj_lead_evidence(l, "court_case", cs[i].id, "case", cs[i].no);
+        rc = zj_lead_evidence(l, "court_case", cs[i]->record, "case", cs[i]->no);
         if (!rc)
-            rc = zj_lead_evidence(l, "case_party", cs[i].party, "lender (plaintiff)", NULL);
+            rc = zj_lead_evidence(l, "case_party", cs[i]->party, "lender (plaintiff)", NULL);
     }
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
@@ -924,70 +963,38 @@ static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const loan_case *
 
 static int run_tv04(zj_detect_ctx *c, zj_error *err)
 {
-    zj_units units;
-    int rc = zj_units_load(c->store, &units, err);
+    tv_graph *g;
+    int rc = graph(c, &g, err);
     if (rc)
         return rc;
-    zj_buf sql = {0};
-    zj_buf_puts(&sql, people_cte);
-    zj_buf_puts(&sql, lending_sql);
-    zj_stmt *q = NULL, *borrowers = NULL;
-    if (!sql.data)
+    zj_stmt *borrowers;
+    if ((rc = zj_stmt_prepare(c->store, borrowers_sql, &borrowers, err)))
+        return rc;
+    const party_case **cs = calloc(g->npc ? g->npc : 1, sizeof *cs);
+    if (!cs)
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    else if (!(rc = zj_stmt_prepare(c->store, sql.data, &q, err)))
-        rc = zj_stmt_prepare(c->store, borrowers_sql, &borrowers, err);
-    zj_buf_free(&sql);
-    if (!rc)
-        bind_who(q, WHO_SELF | WHO_RELATIVES);
-    loan_case *cs = NULL;
-    size_t n = 0, cap = 0;
-    officer_ref cur = {0}, o;
-    bool have = false;
     zj_lead l = {0};
-    int step = 0;
-    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
-        read_officer(q, &o);
-        if (have && !same_person(&cur, &o)) {
-            rc = emit_lender(c, &cur, cs, n, borrowers, &units, &l, err);
-            n = 0;
+    for (size_t i = 0, j; !rc && i < g->npc; i = j) {
+        for (j = i + 1; j < g->npc && same_person(&g->pc[j].o, &g->pc[i].o); j++)
+            ;
+        const officer_ref *o = &g->pc[i].o;
+        if (!covered(c, o, true))
+            continue;
+        size_t n = 0;
+        for (size_t m = i; m < j; m++) {
+            const party_case *x = &g->pc[m];
+            if (strcmp(x->table, "court_case") || x->from == ZJ_DAY_MIN ||
+                !zj_param_has(c, "lender_roles", x->role, strlen(x->role)) ||
+                !lending_cause(c, x->cause) || x->from < o->start || x->from > o->end ||
+                (n && cs[n - 1]->record == x->record))
+                continue;
+            cs[n++] = x;
         }
-        cur = o;
-        have = true;
-        if (rc || !covered(c, &o, true))
-            continue;
-        const char *role = zj_stmt_text(q, C_LROLE, NULL);
-        long filed = zj_stmt_day(q, C_LFILED, ZJ_DAY_MIN);
-        if (!role || !zj_param_has(c, "lender_roles", role, strlen(role)) ||
-            !lending_cause(c, zj_stmt_text(q, C_LCAUSE, NULL)) || filed == ZJ_DAY_MIN ||
-            filed < o.start || filed > o.end)
-            continue;
-        int64_t id = zj_stmt_int(q, C_LCASE);
-        if (n && cs[n - 1].id == id)
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            loan_case *g = realloc(cs, cap * sizeof *g);
-            if (!g) {
-                rc = zj_fail(err, ZJ_EDATA, "out of memory");
-                break;
-            }
-            cs = g;
-        }
-        cs[n].id = id;
-        cs[n].party = zj_stmt_int(q, C_LPARTY);
-        cs[n].filed = filed;
-        cp(cs[n].no, sizeof cs[n].no, q, C_LNO);
-        n++;
+        rc = emit_lender(c, o, cs, n, borrowers, &g->units, &l, err);
     }
-    if (!rc && step < 0)
-        rc = ZJ_EDATA;
-    if (!rc && have)
-        rc = emit_lender(c, &cur, cs, n, borrowers, &units, &l, err);
     free(cs);
     zj_lead_free(&l);
-    zj_stmt_finalize(q);
     zj_stmt_finalize(borrowers);
-    zj_units_free(&units);
     return rc;
 }
 

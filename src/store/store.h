@@ -135,7 +135,9 @@ typedef struct zj_lead_ref {
     const char *source_key;
 } zj_lead_ref;
 
-/* Call fn for every lead whose subject record exists, in lead id order per subject table.
+/* Call fn for every current lead whose subject record exists, in lead id order per subject
+ * table. A lead is current unless a later finished run of its detector (detect_run) did not
+ * produce it: such leads stay in the store for their history but are no finding.
  * Leads on an unknown table or a vanished record are counted in *orphans (may be NULL) and
  * not passed on. fn returns non-zero to stop. Strings are valid during the call only. */
 int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void *ctx,

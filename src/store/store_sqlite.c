@@ -574,9 +574,13 @@ int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void
             }
             continue;
         }
+        /* current leads only: a lead the latest run of its detector no longer produced is
+         * kept for its history but is not a finding (detect/leads.h) */
         snprintf(sql, sizeof sql, "SELECT l.id, l.code, r.source_system, r.source_key "
                  "FROM lead l LEFT JOIN \"%s\" r ON r.id = l.subject_id "
-                 "WHERE l.subject_table = ? ORDER BY l.id", tables[i]);
+                 "WHERE l.subject_table = ? AND (l.last_run IS NULL OR l.last_run = "
+                 "(SELECT max(d.id) FROM detect_run d WHERE d.code = l.code "
+                 "AND d.finished_at IS NOT NULL)) ORDER BY l.id", tables[i]);
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
             rc = db_fail(s, err, "reading leads");
