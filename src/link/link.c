@@ -1102,9 +1102,14 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
     if (rc)
         return rc;
     zj_mention_stats ms;
+    int64_t built;
     if (opt->progress)
+        opt->progress("building indexes left by bulk loads", opt->progress_ctx);
+    rc = zj_store_build_indexes(s, &built, err);
+    if (!rc && opt->progress)
         opt->progress("extracting mentions", opt->progress_ctx);
-    rc = zj_mentions_extract(s, nm, opt->reextract, &ms, err);
+    if (!rc)
+        rc = zj_mentions_extract(s, nm, opt->reextract, &ms, err);
     if (!rc && opt->progress)
         opt->progress("analyzing the store", opt->progress_ctx);
     if (!rc)

@@ -16,8 +16,14 @@
  * up, several times faster. So when a writer starts on a table that holds no rows from its
  * source system yet (the first load of an export - the big one), it drops the table's
  * indexes inside the batch's transaction, remembers keys it wrote in an in-memory keyset
- * (keyset.h, ~32 bytes a row) to catch repeats within the file, and rebuilds the indexes in
+ * (keyset.h, ~32 bytes a row) to catch repeats within the file, and rebuilds the key index in
  * zj_writer_finish. If anything fails the transaction rolls back, indexes included.
+ *
+ * The other indexes serve analysis (joins by case number, officer number ...), not loading. A
+ * province loads fifteen exports, several into the same tables; rebuilding those indexes after
+ * each file would sort the same rows again and again. So a bulk load records them in
+ * store_pending_index, and zj_store_build_indexes() builds them once, when analysis starts
+ * (`zhijian link`, `zhijian detect`, `zhijian init`).
  */
 #include "store/store.h"
 
@@ -57,7 +63,8 @@ struct zj_writer {
     bool bulk;
     sqlite3_stmt *by_id;     /* SELECT source_key, content_hash WHERE id = ? */
     zj_keyset keys;
-    char **index_sql;        /* CREATE INDEX statements to run in zj_writer_finish */
+    char **index_sql;        /* indexes dropped by a bulk load: CREATE statements ... */
+    char **index_name;       /* ... and names */
     size_t nindex;
 };
 
@@ -66,7 +73,7 @@ static const char *const provenance_columns[] = {
 };
 /* Tables that are not canonical records (no provenance columns; not import targets). */
 static const char *const internal_tables[] = {
-    "import_batch", "import_reject", "record_version", "schema_migration",
+    "import_batch", "import_reject", "record_version", "schema_migration", "store_pending_index",
     "entity", "mention", "lead", "lead_evidence",
     "link_conflict", "link_decision", "link_param", "link_edge", "relation", "link_state",
 };
@@ -732,11 +739,16 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     zj_buf drops = {0};
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         char **grown = realloc(w->index_sql, (w->nindex + 1) * sizeof *grown);
-        if (!grown) {
+        char **names = grown ? realloc(w->index_name, (w->nindex + 1) * sizeof *names) : NULL;
+        if (grown)
+            w->index_sql = grown;
+        if (names)
+            w->index_name = names;
+        if (!grown || !names) {
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
             break;
         }
-        w->index_sql = grown;
+        w->index_name[w->nindex] = strdup((const char *)sqlite3_column_text(st, 0));
         w->index_sql[w->nindex++] = strdup((const char *)sqlite3_column_text(st, 1));
         zj_buf_printf(&drops, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(st, 0));
     }
@@ -751,19 +763,85 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     return rc;
 }
 
-int zj_writer_finish(zj_writer *w, zj_error *err)
+static void free_index_lists(zj_writer *w)
 {
     for (size_t i = 0; i < w->nindex; i++) {
-        int rc = exec(w->s, w->index_sql[i], err);
-        if (rc)
-            return rc;
-    }
-    for (size_t i = 0; i < w->nindex; i++)
         free(w->index_sql[i]);
+        free(w->index_name[i]);
+    }
     free(w->index_sql);
-    w->index_sql = NULL;
+    free(w->index_name);
+    w->index_sql = w->index_name = NULL;
     w->nindex = 0;
-    return ZJ_OK;
+}
+
+int zj_writer_finish(zj_writer *w, zj_error *err)
+{
+    /* The key index is rebuilt now (the next batch needs it); the others are left pending. */
+    char key_index[160];
+    snprintf(key_index, sizeof key_index, "%s_key", w->table->name);
+    sqlite3_stmt *pend = NULL;
+    int rc = prepare(w->s, "INSERT INTO store_pending_index (name, table_name, sql) VALUES (?, ?, ?)"
+                           " ON CONFLICT (name) DO NOTHING", &pend, err);
+    for (size_t i = 0; !rc && i < w->nindex; i++) {
+        if (strcmp(w->index_name[i], key_index) == 0) {
+            rc = exec(w->s, w->index_sql[i], err);
+            continue;
+        }
+        sqlite3_bind_text(pend, 1, w->index_name[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(pend, 2, w->table->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(pend, 3, w->index_sql[i], -1, SQLITE_STATIC);
+        int step = sqlite3_step(pend);
+        sqlite3_reset(pend);
+        if (step != SQLITE_DONE)
+            rc = db_fail(w->s, err, "recording a pending index");
+    }
+    sqlite3_finalize(pend);
+    if (!rc)
+        free_index_lists(w);
+    return rc;
+}
+
+int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT count(*) FROM store_pending_index", &st, err);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "counting pending indexes");
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err)
+{
+    *built = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT name, sql FROM store_pending_index ORDER BY table_name, name", &st,
+                     err);
+    if (rc)
+        return rc;
+    zj_buf todo = {0};
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        /* IF NOT EXISTS: a later bulk load of another table may have left a duplicate entry */
+        const char *sql = (const char *)sqlite3_column_text(st, 1);
+        if (strncmp(sql, "CREATE INDEX ", 13) == 0)
+            zj_buf_printf(&todo, "CREATE INDEX IF NOT EXISTS %s;", sql + 13);
+        else
+            zj_buf_printf(&todo, "%s;", sql);
+        (*built)++;
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        rc = db_fail(s, err, "listing pending indexes");
+    if (!rc && todo.data)
+        rc = exec(s, todo.data, err);
+    if (!rc && *built)
+        rc = exec(s, "DELETE FROM store_pending_index", err);
+    zj_buf_free(&todo);
+    return rc;
 }
 
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
@@ -968,9 +1046,7 @@ void zj_writer_close(zj_writer *w)
     sqlite3_finalize(w->update);
     sqlite3_finalize(w->by_id);
     zj_keyset_free(&w->keys);
-    for (size_t i = 0; i < w->nindex; i++)
-        free(w->index_sql[i]);
-    free(w->index_sql);
+    free_index_lists(w);
     free(w->types);
     free(w->source_system);
     free(w);
