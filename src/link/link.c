@@ -62,7 +62,10 @@ typedef struct run {
     edges acc;                   /* accepted and forced links */
     zj_link_kind_stats *st;
     zj_error *err;
+    const zj_link_options *opt;  /* for stage reports; NULL in reports without a run */
 } run;
+
+static void stage(const zj_link_options *opt, const char *kind, const char *what);
 
 static double now(void)
 {
@@ -791,8 +794,8 @@ static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
 }
 
 /* Point each mention whose entity changed at its new entity. Set-based: the changes go to a
- * temporary table and one UPDATE ... FROM applies them; when most mentions change (a first
- * run) the entity index is dropped and rebuilt around it. */
+ * temporary table and one UPDATE applies them; when most mentions change (a first run) the
+ * entity index is dropped and rebuilt around it. */
 static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
 {
     int rc = zj_store_exec(r->s, "CREATE TEMP TABLE IF NOT EXISTS link_assign ("
@@ -819,9 +822,12 @@ static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
     bool many = changed > r->n / 4;
     if (many)
         rc = zj_store_exec(r->s, "DROP INDEX mention_entity", r->err);
+    /* Driven by mention in id order (a sequential pass) rather than by link_assign: measured
+     * on 2M mentions, 2.2 s against 10 s for UPDATE ... FROM. */
     if (!rc)
-        rc = zj_store_exec(r->s, "UPDATE mention SET entity_id = a.entity_id FROM link_assign a"
-                                 " WHERE a.mention_id = mention.id", r->err);
+        rc = zj_store_exec(r->s, "UPDATE mention SET entity_id = (SELECT a.entity_id FROM"
+                                 " link_assign a WHERE a.mention_id = mention.id)"
+                                 " WHERE id IN (SELECT mention_id FROM link_assign)", r->err);
     if (!rc && many)
         rc = zj_store_exec(r->s, "CREATE INDEX mention_entity ON mention(entity_id)", r->err);
     return rc;
@@ -894,7 +900,11 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
     free(changed);
     free(rep);
     if (!rc)
+        stage(r->opt, r->kind_name, "writing entities: assigning mentions");
+    if (!rc)
         rc = write_assignments(r, c, root_entity);
+    if (!rc)
+        stage(r->opt, r->kind_name, "writing entities: links and model");
     /* Entities left without mentions are gone. */
     if (!rc) {
         zj_stmt *del;
@@ -1021,7 +1031,7 @@ static int setup_run(run *r)
 
 static void stage(const zj_link_options *opt, const char *kind, const char *what)
 {
-    if (!opt->progress)
+    if (!opt || !opt->progress)
         return;
     char msg[96];
     snprintf(msg, sizeof msg, "%s: %s", kind, what);
@@ -1034,7 +1044,7 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
     double t0 = now();
     bool incremental = opt->incremental;
     run r = {.s = s, .kind = kind, .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise",
-             .cfg = cfg, .incremental = incremental, .st = st, .err = err};
+             .cfg = cfg, .incremental = incremental, .st = st, .err = err, .opt = opt};
     stage(opt, r.kind_name, "loading mentions and blocking keys");
     int rc = setup_run(&r);
     if (!rc && !incremental) {
