@@ -183,6 +183,7 @@ typedef struct producer {
     const zj_type *types;
     size_t ntypes;
     _Atomic int64_t rows, rejected, bytes;
+    int64_t accepted;        /* dry runs: rows that passed (they are not queued) */
     bool aborted;            /* more rejects than max_errors */
     int rc;
     zj_error err;
@@ -200,7 +201,9 @@ static void *produce(void *arg)
         const char *bad = NULL;
         zj_error why = {0};
         if (zj_mapping_apply(p->rm, &row, &mapped, &bad, &why) == ZJ_OK) {
-            if (zj_rowq_add_record(&chunk, row.line, mapped.key, mapped.key_len,
+            if (p->opt->dry_run) {
+                p->accepted++;              /* checked; nothing to hand to the writer */
+            } else if (zj_rowq_add_record(&chunk, row.line, mapped.key, mapped.key_len,
                                    mapped.content_hash, mapped.values, p->types, p->ntypes)) {
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
                 break;
@@ -409,6 +412,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     free(values);
     res->rows_read = prod.rows;
     res->rejected = prod.rejected;
+    if (opt->dry_run)
+        res->inserted = prod.accepted;
     res->aborted = prod.aborted;
     if (!rc && prod.rc) {
         rc = prod.rc;

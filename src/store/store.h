@@ -213,6 +213,11 @@ void zj_stmt_reset(zj_stmt *st);                  /* ready to bind and run again
 void zj_stmt_finalize(zj_stmt *st);               /* NULL is allowed */
 int64_t zj_store_last_insert_id(zj_store *s);
 int64_t zj_store_changes(zj_store *s);            /* rows changed by the last statement */
+/* Large loads: while on, the store may trade concurrent readers for speed (SQLite: a rollback
+ * journal instead of the write-ahead log, so pages appended by a load are written once, not
+ * twice). Switching on quietly does nothing when other connections are open. */
+int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
+
 /* Indexes that bulk loads left for later, and building them (call before analysis that joins
  * canonical tables; link and detect do). Each runs in the caller's transaction if any. */
 int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err);

@@ -1142,3 +1142,18 @@ int zj_store_analyze(zj_store *s, zj_error *err)
      * choices, and fast on tables of tens of millions of rows. */
     return exec(s, "PRAGMA analysis_limit = 2000; ANALYZE", err);
 }
+
+int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
+{
+    /* Leaving WAL needs the only connection; SQLite then answers with the mode it kept, which
+     * is fine: the load is merely slower. */
+    sqlite3_stmt *st;
+    int rc = prepare(s, on ? "PRAGMA journal_mode = DELETE" : "PRAGMA journal_mode = WAL", &st,
+                     err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? ZJ_OK
+                                                     : db_fail(s, err, "switching journal mode");
+}
