@@ -96,6 +96,19 @@ static int push_edge(edges *es, int32_t a, int32_t b, double w, char reason)
     return 0;
 }
 
+/* Run a statement whose only parameter ($1) is the kind's name ("person"/"enterprise"). */
+static int exec_for_kind(run *r, const char *sql)
+{
+    zj_stmt *st;
+    int rc = zj_stmt_prepare(r->s, sql, &st, r->err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(st, 1, r->kind_name, strlen(r->kind_name));
+    rc = zj_stmt_next(st, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
+    zj_stmt_finalize(st);
+    return rc;
+}
+
 /* ---- loading ---------------------------------------------------------------------------- */
 
 static int load(run *r)
@@ -906,27 +919,13 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
     if (!rc)
         stage(r->opt, r->kind_name, "writing entities: links and model");
     /* Entities left without mentions are gone. */
-    if (!rc) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(r->s, "DELETE FROM entity WHERE kind = $1 AND NOT EXISTS"
-                             " (SELECT 1 FROM mention m WHERE m.entity_id = entity.id)", &del, r->err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
-            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc)
+        rc = exec_for_kind(r, "DELETE FROM entity WHERE kind = $1 AND NOT EXISTS"
+                              " (SELECT 1 FROM mention m WHERE m.entity_id = entity.id)");
     /* The links that formed the entities. A full run replaces the kind's links. */
-    if (!rc && !r->incremental) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(r->s, "DELETE FROM link_edge WHERE mention_a IN"
-                             " (SELECT id FROM mention WHERE kind = $1)", &del, r->err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
-            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc && !r->incremental)
+        rc = exec_for_kind(r, "DELETE FROM link_edge WHERE mention_a IN"
+                              " (SELECT id FROM mention WHERE kind = $1)");
     if (!rc)
         rc = zj_stmt_prepare(r->s, "INSERT INTO link_edge (mention_a, mention_b, weight, reason)"
                              " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", &ins_edge, r->err);
@@ -946,15 +945,8 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         zj_stmt_reset(ins_edge);
     }
     /* The model, for explanations. */
-    if (!rc) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(r->s, "DELETE FROM link_param WHERE kind = $1", &del, r->err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
-            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc)
+        rc = exec_for_kind(r, "DELETE FROM link_param WHERE kind = $1");
     if (!rc)
         rc = zj_stmt_prepare(r->s, "INSERT INTO link_param (kind, field, level, m, u)"
                              " VALUES ($1, $2, $3, $4, $5)", &ins_param, r->err);
@@ -1047,16 +1039,9 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
              .cfg = cfg, .incremental = incremental, .st = st, .err = err, .opt = opt};
     stage(opt, r.kind_name, "loading mentions and blocking keys");
     int rc = setup_run(&r);
-    if (!rc && !incremental) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(s, "DELETE FROM link_conflict WHERE mention_id IN"
-                             " (SELECT id FROM mention WHERE kind = $1)", &del, err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r.kind_name, strlen(r.kind_name));
-            rc = zj_stmt_next(del, err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc && !incremental)
+        rc = exec_for_kind(&r, "DELETE FROM link_conflict WHERE mention_id IN"
+                               " (SELECT id FROM mention WHERE kind = $1)");
     if (!rc)
         stage(opt, r.kind_name, "checking trusted IDs");
     if (!rc)
