@@ -752,12 +752,6 @@ static int claim_by_votes(const void *a, const void *b)
     return (x->root > y->root) - (x->root < y->root);
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Choose each cluster's entity id: the id most of its mentions had, unless a bigger share
  * of another cluster claims it first; otherwise a new entity. */
 static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
@@ -778,28 +772,22 @@ static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
             cl[w++] = cl[i];
     }
     qsort(cl, w, sizeof *cl, claim_by_votes);
-    /* Claimed entity ids, kept sorted for lookup. */
-    int64_t *taken = malloc((w + 1) * sizeof *taken);
-    size_t ntaken = 0;
+    /* Which entity ids are claimed: a bitmap over the ids in play. */
+    int64_t max_entity = 0;
+    for (size_t i = 0; i < w; i++)
+        if (cl[i].entity > max_entity)
+            max_entity = cl[i].entity;
+    uint8_t *taken = calloc((size_t)(max_entity / 8 + 1), 1);
     if (!taken) {
         free(cl);
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
     for (size_t i = 0; i < w; i++) {
-        if (root_entity[cl[i].root])
+        int64_t e = cl[i].entity;
+        if (root_entity[cl[i].root] || (taken[e / 8] & (1u << (e % 8))))
             continue;
-        bool used = bsearch(&cl[i].entity, taken, ntaken, sizeof *taken, cmp_i64) != NULL;
-        if (used)
-            continue;
-        root_entity[cl[i].root] = cl[i].entity;
-        /* insert keeping order */
-        size_t pos = ntaken;
-        while (pos && taken[pos - 1] > cl[i].entity) {
-            taken[pos] = taken[pos - 1];
-            pos--;
-        }
-        taken[pos] = cl[i].entity;
-        ntaken++;
+        root_entity[cl[i].root] = e;
+        taken[e / 8] |= (uint8_t)(1u << (e % 8));
     }
     free(taken);
     free(cl);
