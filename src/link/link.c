@@ -17,6 +17,7 @@
 #include "link/cluster.h"
 #include "link/mentions.h"
 #include "link/model.h"
+#include "link/radix.h"
 
 /* Sample size for estimating u. Levels that random pairs almost never reach (an exact name,
  * the same phone) get their u from term frequencies or smoothing anyway; 300k pairs pin the
@@ -151,23 +152,28 @@ static int load(run *r)
 
 static const zj_lmention *sort_base;
 
-static int by_id_hash(const void *a, const void *b)
-{
-    uint64_t x = sort_base[*(const int32_t *)a].id_h, y = sort_base[*(const int32_t *)b].id_h;
-    return x < y ? -1 : x > y ? 1 : (*(const int32_t *)a > *(const int32_t *)b) - (*(const int32_t *)a < *(const int32_t *)b);
-}
 
-/* Mentions with a trusted ID, sorted so that equal IDs are adjacent. */
+/* Mentions with a trusted ID, sorted so that equal IDs are adjacent (mention order within). */
 static int32_t *trusted_by_id(run *r, int32_t *count)
 {
     int32_t *idx = malloc(((size_t)r->n + 1) * sizeof *idx), k = 0;
-    if (!idx)
+    zj_keyed *tmp = malloc(((size_t)r->n + 1) * sizeof *tmp);
+    if (!idx || !tmp) {
+        free(idx);
+        free(tmp);
         return NULL;
+    }
     for (int32_t i = 0; i < r->n; i++)
         if (r->m[i].id_trusted)
-            idx[k++] = i;
-    sort_base = r->m;
-    qsort(idx, (size_t)k, sizeof *idx, by_id_hash);
+            tmp[k++] = (zj_keyed){r->m[i].id_h, i};
+    if (zj_radix_sort(tmp, (size_t)k)) {
+        free(idx);
+        free(tmp);
+        return NULL;
+    }
+    for (int32_t i = 0; i < k; i++)
+        idx[i] = tmp[i].idx;
+    free(tmp);
     *count = k;
     return idx;
 }
@@ -350,18 +356,7 @@ static uint64_t block_key(const zj_lmention *m, const zj_block_rule *rule, int r
     return k ? k : 1;
 }
 
-typedef struct keyed {
-    uint64_t key;
-    int32_t idx;
-} keyed;
-
-static int keyed_cmp(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
+typedef zj_keyed keyed;
 
 /* Compute every rule's keys and block sizes. */
 static int build_blocks(run *r)
@@ -382,7 +377,10 @@ static int build_blocks(run *r)
             if (r->keys[rule][i])
                 tmp[k++] = (keyed){r->keys[rule][i], i};
         }
-        qsort(tmp, k, sizeof *tmp, keyed_cmp);
+        if (zj_radix_sort(tmp, k)) {
+            free(tmp);
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
         for (size_t i = 0; i < k;) {
             size_t j = i;
             while (j < k && tmp[j].key == tmp[i].key)
@@ -411,7 +409,10 @@ static int for_each_pair(run *r, pair_fn fn, void *ctx, bool count_skips)
         for (int32_t i = 0; i < r->n; i++)
             if (r->keys[rule][i] && r->bsize[rule][i] >= 2)
                 tmp[k++] = (keyed){r->keys[rule][i], i};
-        qsort(tmp, k, sizeof *tmp, keyed_cmp);
+        if (zj_radix_sort(tmp, k)) {
+            free(tmp);
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
         for (size_t i = 0; !rc && i < k;) {
             size_t j = i;
             while (j < k && tmp[j].key == tmp[i].key)
@@ -1168,7 +1169,11 @@ int zj_link_blocks(zj_store *s, const zj_link_config *c, int (*fn)(const zj_bloc
             for (int32_t i = 0; i < r.n; i++)
                 if (r.keys[rule][i] && r.bsize[rule][i] >= 2)
                     tmp[k++] = (keyed){r.keys[rule][i], i};
-            qsort(tmp, k, sizeof *tmp, keyed_cmp);
+            if (zj_radix_sort(tmp, k)) {
+                free(tmp);
+                rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                break;
+            }
             for (size_t i = 0; i < k;) {
                 size_t j = i;
                 while (j < k && tmp[j].key == tmp[i].key)
