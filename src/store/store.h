@@ -179,8 +179,8 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
-/* Complete the batch's writes (a bulk load rebuilds the table's key index here and leaves its
- * other indexes pending). Call once, after the last put and before committing. */
+/* Complete the batch's writes (a bulk load leaves the indexes it dropped pending, see
+ * zj_store_build_indexes). Call once, after the last put and before committing. */
 int zj_writer_finish(zj_writer *w, zj_error *err);
 
 void zj_writer_close(zj_writer *w);                /* NULL is allowed; no finish implied */

@@ -16,12 +16,14 @@
  * up, several times faster. So when a writer starts on a table that holds no rows from its
  * source system yet (the first load of an export - the big one), it drops the table's
  * indexes inside the batch's transaction, remembers keys it wrote in an in-memory keyset
- * (keyset.h, ~32 bytes a row) to catch repeats within the file, and rebuilds the key index in
- * zj_writer_finish. If anything fails the transaction rolls back, indexes included.
+ * (keyset.h, ~32 bytes a row) to catch repeats within the file. If anything fails the
+ * transaction rolls back, indexes included.
  *
- * The other indexes serve analysis (joins by case number, officer number ...), not loading. A
- * province loads fifteen exports, several into the same tables; rebuilding those indexes after
- * each file would sort the same rows again and again. So a bulk load records them in
+ * The dropped indexes are not rebuilt at the end of the load. The key index is needed only by
+ * the next batch from the same system into the same table (ensure_key_index builds it
+ * then); the others serve analysis (joins by case number, officer number ...). A province
+ * loads fifteen exports, several into the same tables; rebuilding indexes after each file
+ * would sort the same rows again and again. So a bulk load records them in
  * store_pending_index, and zj_store_build_indexes() builds them once, when analysis starts
  * (`zhijian link`, `zhijian detect`, `zhijian init`).
  */
@@ -706,6 +708,34 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
     return rc;
 }
 
+/* Incremental writes find keys through the key index: build it now if a bulk load left it
+ * pending. */
+static int ensure_key_index(zj_writer *w, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(w->s, "SELECT sql FROM store_pending_index WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    char name[160];
+    snprintf(name, sizeof name, "%s_key", w->table->name);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    char *sql = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        sql = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (!sql)
+        return ZJ_OK;
+    rc = exec(w->s, sql, err);
+    free(sql);
+    if (rc)
+        return rc;
+    rc = prepare(w->s, "DELETE FROM store_pending_index WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    return run_once(w->s, st, "recording a built index", err);
+}
+
 /* Switch to bulk mode when the table has no rows from this source system yet and the batch
  * is expected to be at least as large as the table (rebuilding indexes costs the table's
  * size; inserting into them costs the batch's): drop the indexes, remembering how to rebuild
@@ -726,10 +756,9 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     sqlite3_finalize(st);
     if (step != SQLITE_ROW)
         return db_fail(w->s, err, "checking for existing rows");
-    if (has_own || (table_rows > 0 && expected_rows < table_rows))
-        return ZJ_OK;              /* incremental mode */
-    if (sqlite3_get_autocommit(w->s->db))
-        return ZJ_OK;              /* no transaction: dropping indexes would not be undoable */
+    if (has_own || (table_rows > 0 && expected_rows < table_rows) ||
+        sqlite3_get_autocommit(w->s->db))   /* no transaction: a drop could not be undone */
+        return ensure_key_index(w, err);    /* incremental mode */
 
     rc = prepare(w->s, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
                        "tbl_name = ? AND sql IS NOT NULL ORDER BY rowid", &st, err);
@@ -777,17 +806,12 @@ static void free_index_lists(zj_writer *w)
 
 int zj_writer_finish(zj_writer *w, zj_error *err)
 {
-    /* The key index is rebuilt now (the next batch needs it); the others are left pending. */
-    char key_index[160];
-    snprintf(key_index, sizeof key_index, "%s_key", w->table->name);
+    /* Every dropped index is left pending, the key index too: the next batch into this table
+     * from this system builds it first (ensure_key_index), and so do link and init. */
     sqlite3_stmt *pend = NULL;
     int rc = prepare(w->s, "INSERT INTO store_pending_index (name, table_name, sql) VALUES (?, ?, ?)"
                            " ON CONFLICT (name) DO NOTHING", &pend, err);
     for (size_t i = 0; !rc && i < w->nindex; i++) {
-        if (strcmp(w->index_name[i], key_index) == 0) {
-            rc = exec(w->s, w->index_sql[i], err);
-            continue;
-        }
         sqlite3_bind_text(pend, 1, w->index_name[i], -1, SQLITE_STATIC);
         sqlite3_bind_text(pend, 2, w->table->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(pend, 3, w->index_sql[i], -1, SQLITE_STATIC);
