@@ -81,7 +81,25 @@ echo "|---:|---:|---:|---:|---:|---:|---:|"
 awk -v r="$grecs" -v m="$gmib" -v s="$gsecs" -v u="$guser" -v y="$gsys" -v k="$grss" \
   'BEGIN { c = u + y; printf "| %d | %d | %.2f | %.2f | %.0f | %.0f | %.0f |\n", r, m, s, c, \
            (s > 0 ? r / s : 0), (c > 0 ? r / c : 0), k / 1024 }'
-rm -rf "$gdir"
+
+# import + link: the medium province end to end (issues 2 and 5)
+export ZHIJIAN_DB=$DATA/medium.db
+rm -f "$DATA"/medium.db*
+iout=$( /usr/bin/time -f 'TIME %e %U %S %M' $ZJ import --quiet --max-errors -1 "$gdir" 2>&1 | grep '^TIME' | tail -1 )
+read -r _ isecs iuser isys irss <<<"$iout"
+lout=$( /usr/bin/time -f 'TIME %e %U %S %M' $ZJ link --json 2>&1 >"$DATA/link.json" | grep '^TIME' | tail -1 )
+read -r _ lsecs luser lsys lrss <<<"$lout"
+read -r pm em pairs <<<"$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['person']['mentions'], d['enterprise']['mentions'], d['person']['pairs_compared'] + d['enterprise']['pairs_compared'])" "$DATA/link.json")"
+echo
+echo "### Import and entity resolution of the medium province ($(nproc) cores)"
+echo
+echo "| step | seconds | CPU seconds | rate | peak RSS MiB |"
+echo "|---|---:|---:|---:|---:|"
+awk -v r="$grecs" -v s="$isecs" -v u="$iuser" -v y="$isys" -v k="$irss" \
+  'BEGIN { printf "| import %d records (27 files) | %.2f | %.2f | %.0f records/s | %.0f |\n", r, s, u + y, r / s, k / 1024 }'
+awk -v m=$((pm + em)) -v p="$pairs" -v s="$lsecs" -v u="$luser" -v y="$lsys" -v k="$lrss" \
+  'BEGIN { printf "| link %d mentions, %d pairs scored | %.2f | %.2f | %.0f mentions/s, %.0f pairs/s | %.0f |\n", m, p, s, u + y, m / s, p / s, k / 1024 }'
+rm -rf "$gdir" "$DATA"/medium.db*
 
 if [ -x build/bench/bench_text ]; then
   echo

@@ -268,6 +268,11 @@ int cmd_import(int argc, char **argv)
         zj_buf_free(&rdir);
         return cli_report(&err);
     }
+    if (!r.opt.dry_run && zj_store_bulk_load(r.store, true, &err)) {
+        zj_store_close(r.store);
+        zj_buf_free(&rdir);
+        return cli_report(&err);
+    }
     if (mapping_path) {
         zj_mapping *m = NULL;
         if ((rc = zj_mapping_load(mapping_path, &m, &err)))
@@ -293,9 +298,15 @@ int cmd_import(int argc, char **argv)
                 rc = drc;
         }
     }
+    if (!r.opt.dry_run && zj_store_bulk_load(r.store, false, &err) && !rc)
+        rc = cli_report(&err);
     /* Fresh statistics for the planner once the loads are done (not per file). */
     if (r.files > r.failed && !r.opt.dry_run && zj_store_analyze(r.store, &err) && !rc)
         rc = cli_report(&err);
+    int64_t pending = 0;
+    if (!r.quiet && !r.json && !zj_store_pending_indexes(r.store, &pending, &err) && pending)
+        printf("%lld analysis indexes are left for later: 'zhijian link' builds them (or "
+               "'zhijian init')\n", (long long)pending);
     zj_store_close(r.store);
     zj_buf_free(&rdir);
     if (rc)

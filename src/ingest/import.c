@@ -14,11 +14,13 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "ingest/csv.h"
 #include "ingest/jsonl.h"
+#include "ingest/rowq.h"
 
 #define PROGRESS_EVERY 65536
 
@@ -135,9 +137,9 @@ static int rejects_open(rejects *r, zj_error *err)
     return ZJ_OK;
 }
 
-/* Write one rejected row to the reject file and the store. */
-static int reject_row(rejects *r, zj_store *s, int64_t batch_id, const zj_row *row,
-                      const char *field, const char *reason, zj_error *err)
+/* Write one rejected row to the reject file; r->raw keeps the row's text for the store. */
+static int reject_row(rejects *r, const zj_row *row, const char *field, const char *reason,
+                      zj_error *err)
 {
     int rc = rejects_open(r, err);
     if (rc)
@@ -161,9 +163,94 @@ static int reject_row(rejects *r, zj_store *s, int64_t batch_id, const zj_row *r
     zj_buf_putc(&r->line, '\n');
     if (!r->line.data || fwrite(r->line.data, 1, r->line.len, r->f) != r->line.len)
         return zj_fail(err, ZJ_EDATA, "cannot write reject file '%s'", r->path);
-    if (!s)     /* dry run */
-        return ZJ_OK;
-    return zj_store_reject(s, batch_id, row->line, field, reason, r->raw.data, r->raw.len, err);
+    return ZJ_OK;
+}
+
+/* ---- the reading thread ----------------------------------------------------------------- *
+ * Parses and maps rows, writes rejects to the reject file, and passes accepted records and
+ * rejects (for the store) to the writing thread in chunks (rowq.h). */
+
+#define CHUNK_ROWS 4096
+
+typedef struct producer {
+    source *src;
+    zj_row_mapper *rm;
+    rejects *rj;
+    zj_input *in;
+    zj_rowq *q;
+    const zj_import_options *opt;
+    const char *path;
+    const zj_type *types;
+    size_t ntypes;
+    _Atomic int64_t rows, rejected, bytes;
+    int64_t accepted;        /* dry runs: rows that passed (they are not queued) */
+    bool aborted;            /* more rejects than max_errors */
+    int rc;
+    zj_error err;
+} producer;
+
+static void *produce(void *arg)
+{
+    producer *p = arg;
+    zj_rowq_chunk chunk = {0};
+    zj_row row;
+    int got;
+    while ((got = source_next(p->src, &row, &p->err)) == 1) {
+        int64_t rows = ++p->rows;
+        zj_mapped mapped;
+        const char *bad = NULL;
+        zj_error why = {0};
+        if (zj_mapping_apply(p->rm, &row, &mapped, &bad, &why) == ZJ_OK) {
+            if (p->opt->dry_run) {
+                p->accepted++;              /* checked; nothing to hand to the writer */
+            } else if (zj_rowq_add_record(&chunk, row.line, mapped.key, mapped.key_len,
+                                   mapped.content_hash, mapped.values, p->types, p->ntypes)) {
+                p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
+                break;
+            }
+        } else {
+            if (why.code != ZJ_EDATA) {        /* out of memory, not the row's fault */
+                p->rc = zj_fail(&p->err, ZJ_EDATA, "%s:%lld: %s", p->path,
+                                (long long)row.line, why.msg);
+                break;
+            }
+            int64_t rejected = ++p->rejected;
+            if ((p->rc = reject_row(p->rj, &row, bad, why.msg, &p->err)))
+                break;
+            if (zj_rowq_add_reject(&chunk, row.line, bad, why.msg, p->rj->raw.data,
+                                   p->rj->raw.len)) {
+                p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
+                break;
+            }
+            if (p->opt->max_errors >= 0 && rejected > p->opt->max_errors) {
+                p->aborted = true;
+                p->rc = zj_fail(&p->err, ZJ_EDATA, "%s:%lld: %s; more than %lld rejected rows "
+                                "(--max-errors), nothing of this file was imported; see %s",
+                                p->path, (long long)row.line, why.msg,
+                                (long long)p->opt->max_errors, p->rj->path);
+                break;
+            }
+        }
+        if (rows % CHUNK_ROWS == 0) {
+            p->bytes = zj_input_bytes_consumed(p->in);
+            if (!zj_rowq_push(p->q, &chunk))
+                break;                          /* the writer stopped */
+        }
+    }
+    if (!p->rc && got < 0)
+        p->rc = zj_error_prefix(&p->err, "%s: ", p->path);
+    if (p->rc) {
+        zj_buf_free(&chunk.data);
+        zj_rowq_cancel(p->q);
+    } else {
+        if (chunk.items)
+            zj_rowq_push(p->q, &chunk);
+        else
+            zj_buf_free(&chunk.data);
+        p->bytes = zj_input_bytes_consumed(p->in);
+        zj_rowq_close(p->q);
+    }
+    return NULL;
 }
 
 int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
@@ -257,20 +344,48 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
             goto done;
     }
 
+    /* Two threads: this one writes what the reading thread (produce) maps. */
     zj_import_progress prog = {.file = path, .bytes_total = zj_input_size(in)};
-    zj_row row;
-    int got;
-    while ((got = source_next(&src, &row, err)) == 1) {
-        res->rows_read++;
-        zj_mapped mapped;
-        const char *bad = NULL;
-        zj_error why = {0};
-        if (zj_mapping_apply(rm, &row, &mapped, &bad, &why) == ZJ_OK) {
+    size_t ntypes = m->nfields;
+    zj_type *types = calloc(ntypes + 1, sizeof *types);
+    zj_value *values = calloc(ntypes + 1, sizeof *values);
+    producer prod = {.src = &src, .rm = rm, .rj = &rj, .in = in, .opt = opt, .path = path,
+                     .types = types, .ntypes = ntypes, .q = zj_rowq_new(4)};
+    pthread_t reader;
+    if (!types || !values || !prod.q) {
+        free(types);
+        free(values);
+        zj_rowq_free(prod.q);
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < ntypes; i++)
+        types[i] = m->fields[i].type;
+    if (pthread_create(&reader, NULL, produce, &prod)) {
+        free(types);
+        free(values);
+        zj_rowq_free(prod.q);
+        rc = zj_fail(err, ZJ_EDATA, "cannot start the reading thread");
+        goto done;
+    }
+    zj_rowq_chunk chunk;
+    int64_t written = 0, next_progress = PROGRESS_EVERY;
+    while (!rc && zj_rowq_pop(prod.q, &chunk)) {
+        size_t pos = 0;
+        zj_rowq_item it = {.values = values};
+        while (!rc && zj_rowq_next_item(&chunk, &pos, types, ntypes, &it)) {
+            written++;
+            if (it.kind == ZJ_ITEM_REJECT) {
+                if (w && (rc = zj_store_reject(s, batch.id, it.line, it.field, it.reason, it.raw,
+                                               it.raw_len, err)))
+                    break;
+                continue;
+            }
             zj_put_result put = ZJ_PUT_INSERTED;
-            if (w && (rc = zj_writer_put(w, mapped.key, mapped.key_len, row.line,
-                                    mapped.content_hash, mapped.values, &put, err))) {
-                zj_error_prefix(err, "%s:%lld: ", path, (long long)row.line);
-                goto done;
+            if (w && (rc = zj_writer_put(w, it.key, it.key_len, it.line, it.content_hash,
+                                         it.values, &put, err))) {
+                zj_error_prefix(err, "%s:%lld: ", path, (long long)it.line);
+                break;
             }
             if (put == ZJ_PUT_INSERTED)
                 res->inserted++;
@@ -278,36 +393,34 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
                 res->updated++;
             else
                 res->unchanged++;
-        } else {
-            if (why.code != ZJ_EDATA) {        /* out of memory, not the row's fault */
-                rc = zj_fail(err, ZJ_EDATA, "%s:%lld: %s", path, (long long)row.line, why.msg);
-                goto done;
-            }
-            res->rejected++;
-            if ((rc = reject_row(&rj, opt->dry_run ? NULL : s, batch.id, &row, bad, why.msg,
-                                 err)))
-                goto done;
-            if (opt->max_errors >= 0 && res->rejected > opt->max_errors) {
-                res->aborted = true;
-                rc = zj_fail(err, ZJ_EDATA, "%s:%lld: %s; more than %lld rejected rows "
-                             "(--max-errors), nothing of this file was imported; see %s",
-                             path, (long long)row.line, why.msg, (long long)opt->max_errors,
-                             rj.path);
-                goto done;
-            }
         }
-        if (opt->progress && res->rows_read % PROGRESS_EVERY == 0) {
-            prog.rows = res->rows_read;
-            prog.rejected = res->rejected;
-            prog.bytes_done = zj_input_bytes_consumed(in);
+        zj_buf_free(&chunk.data);
+        if (opt->progress && written >= next_progress) {
+            next_progress = written + PROGRESS_EVERY;
+            prog.rows = prod.rows;
+            prog.rejected = prod.rejected;
+            prog.bytes_done = prod.bytes;
             prog.seconds = now_seconds() - t0;
             opt->progress(&prog, opt->progress_ctx);
         }
     }
-    if (got < 0) {
-        rc = zj_error_prefix(err, "%s: ", path);
-        goto done;
+    if (rc)
+        zj_rowq_cancel(prod.q);            /* the reader stops at its next chunk */
+    pthread_join(reader, NULL);
+    zj_rowq_free(prod.q);
+    free(types);
+    free(values);
+    res->rows_read = prod.rows;
+    res->rejected = prod.rejected;
+    if (opt->dry_run)
+        res->inserted = prod.accepted;
+    res->aborted = prod.aborted;
+    if (!rc && prod.rc) {
+        rc = prod.rc;
+        *err = prod.err;
     }
+    if (rc)
+        goto done;
     if (opt->dry_run)
         goto done;
     batch.rows_read = res->rows_read;

@@ -230,6 +230,12 @@ static const char *take_value(zj_jsonl *r, size_t i, const cJSON *item)
     } else if (cJSON_IsNumber(item)) {
         if (!isfinite(item->valuedouble))
             return "number out of range";
+        /* A whole number of 16 to 19 digits has lost digits in the double: almost always an
+         * identifier (an 18-digit 身份证号) exported unquoted. Reject rather than store a
+         * silently altered value. (Larger magnitudes are floating-point values.) */
+        if (item->valuedouble == floor(item->valuedouble) &&
+            fabs(item->valuedouble) > 9007199254740992.0 && fabs(item->valuedouble) < 1e19)
+            return "whole number beyond 2^53 cannot be read exactly (quote it in the export)";
         char tmp[64];
         int len = format_number(item->valuedouble, tmp, sizeof tmp);
         v->in_text = true;

@@ -9,8 +9,11 @@
  * true/false as "true"/"false"; null or a missing key is an absent field (span.p == NULL); an
  * array or object value is its compact JSON text.
  *
- * Numbers go through a double (cJSON's valuedouble): integers beyond ±2^53, such as an
- * 18-digit 身份证号 written as a number, lose digits. Such fields must be JSON strings.
+ * Numbers go through a double (cJSON's valuedouble): a whole number of 16-19 digits (beyond
+ * ±2^53), such as an 18-digit 身份证号 written as a number, would lose digits, so a requested
+ * field holding one
+ * gives row.error "whole number beyond 2^53 cannot be read exactly (quote it in the export)"
+ * - nothing is altered silently. Such fields must be JSON strings.
  *
  * Lines end with LF (a CR before it is ignored); row.line is the 1-based line number.
  * Blank lines (only spaces, tabs, CR) are skipped. A line that is not a JSON object gives

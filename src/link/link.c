@@ -17,6 +17,7 @@
 #include "link/cluster.h"
 #include "link/mentions.h"
 #include "link/model.h"
+#include "link/radix.h"
 
 /* Sample size for estimating u. Levels that random pairs almost never reach (an exact name,
  * the same phone) get their u from term frequencies or smoothing anyway; 300k pairs pin the
@@ -62,7 +63,10 @@ typedef struct run {
     edges acc;                   /* accepted and forced links */
     zj_link_kind_stats *st;
     zj_error *err;
+    const zj_link_options *opt;  /* for stage reports; NULL in reports without a run */
 } run;
+
+static void stage(const zj_link_options *opt, const char *kind, const char *what);
 
 static double now(void)
 {
@@ -91,6 +95,19 @@ static int push_edge(edges *es, int32_t a, int32_t b, double w, char reason)
     }
     es->e[es->n++] = (edge){a, b, (float)w, reason};
     return 0;
+}
+
+/* Run a statement whose only parameter ($1) is the kind's name ("person"/"enterprise"). */
+static int exec_for_kind(run *r, const char *sql)
+{
+    zj_stmt *st;
+    int rc = zj_stmt_prepare(r->s, sql, &st, r->err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(st, 1, r->kind_name, strlen(r->kind_name));
+    rc = zj_stmt_next(st, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
+    zj_stmt_finalize(st);
+    return rc;
 }
 
 /* ---- loading ---------------------------------------------------------------------------- */
@@ -135,23 +152,28 @@ static int load(run *r)
 
 static const zj_lmention *sort_base;
 
-static int by_id_hash(const void *a, const void *b)
-{
-    uint64_t x = sort_base[*(const int32_t *)a].id_h, y = sort_base[*(const int32_t *)b].id_h;
-    return x < y ? -1 : x > y ? 1 : (*(const int32_t *)a > *(const int32_t *)b) - (*(const int32_t *)a < *(const int32_t *)b);
-}
 
-/* Mentions with a trusted ID, sorted so that equal IDs are adjacent. */
+/* Mentions with a trusted ID, sorted so that equal IDs are adjacent (mention order within). */
 static int32_t *trusted_by_id(run *r, int32_t *count)
 {
     int32_t *idx = malloc(((size_t)r->n + 1) * sizeof *idx), k = 0;
-    if (!idx)
+    zj_keyed *tmp = malloc(((size_t)r->n + 1) * sizeof *tmp);
+    if (!idx || !tmp) {
+        free(idx);
+        free(tmp);
         return NULL;
+    }
     for (int32_t i = 0; i < r->n; i++)
         if (r->m[i].id_trusted)
-            idx[k++] = i;
-    sort_base = r->m;
-    qsort(idx, (size_t)k, sizeof *idx, by_id_hash);
+            tmp[k++] = (zj_keyed){r->m[i].id_h, i};
+    if (zj_radix_sort(tmp, (size_t)k)) {
+        free(idx);
+        free(tmp);
+        return NULL;
+    }
+    for (int32_t i = 0; i < k; i++)
+        idx[i] = tmp[i].idx;
+    free(tmp);
     *count = k;
     return idx;
 }
@@ -334,18 +356,7 @@ static uint64_t block_key(const zj_lmention *m, const zj_block_rule *rule, int r
     return k ? k : 1;
 }
 
-typedef struct keyed {
-    uint64_t key;
-    int32_t idx;
-} keyed;
-
-static int keyed_cmp(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
+typedef zj_keyed keyed;
 
 /* Compute every rule's keys and block sizes. */
 static int build_blocks(run *r)
@@ -366,7 +377,10 @@ static int build_blocks(run *r)
             if (r->keys[rule][i])
                 tmp[k++] = (keyed){r->keys[rule][i], i};
         }
-        qsort(tmp, k, sizeof *tmp, keyed_cmp);
+        if (zj_radix_sort(tmp, k)) {
+            free(tmp);
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
         for (size_t i = 0; i < k;) {
             size_t j = i;
             while (j < k && tmp[j].key == tmp[i].key)
@@ -395,7 +409,10 @@ static int for_each_pair(run *r, pair_fn fn, void *ctx, bool count_skips)
         for (int32_t i = 0; i < r->n; i++)
             if (r->keys[rule][i] && r->bsize[rule][i] >= 2)
                 tmp[k++] = (keyed){r->keys[rule][i], i};
-        qsort(tmp, k, sizeof *tmp, keyed_cmp);
+        if (zj_radix_sort(tmp, k)) {
+            free(tmp);
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
         for (size_t i = 0; !rc && i < k;) {
             size_t j = i;
             while (j < k && tmp[j].key == tmp[i].key)
@@ -736,12 +753,6 @@ static int claim_by_votes(const void *a, const void *b)
     return (x->root > y->root) - (x->root < y->root);
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Choose each cluster's entity id: the id most of its mentions had, unless a bigger share
  * of another cluster claims it first; otherwise a new entity. */
 static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
@@ -762,28 +773,22 @@ static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
             cl[w++] = cl[i];
     }
     qsort(cl, w, sizeof *cl, claim_by_votes);
-    /* Claimed entity ids, kept sorted for lookup. */
-    int64_t *taken = malloc((w + 1) * sizeof *taken);
-    size_t ntaken = 0;
+    /* Which entity ids are claimed: a bitmap over the ids in play. */
+    int64_t max_entity = 0;
+    for (size_t i = 0; i < w; i++)
+        if (cl[i].entity > max_entity)
+            max_entity = cl[i].entity;
+    uint8_t *taken = calloc((size_t)(max_entity / 8 + 1), 1);
     if (!taken) {
         free(cl);
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
     for (size_t i = 0; i < w; i++) {
-        if (root_entity[cl[i].root])
+        int64_t e = cl[i].entity;
+        if (root_entity[cl[i].root] || (taken[e / 8] & (1u << (e % 8))))
             continue;
-        bool used = bsearch(&cl[i].entity, taken, ntaken, sizeof *taken, cmp_i64) != NULL;
-        if (used)
-            continue;
-        root_entity[cl[i].root] = cl[i].entity;
-        /* insert keeping order */
-        size_t pos = ntaken;
-        while (pos && taken[pos - 1] > cl[i].entity) {
-            taken[pos] = taken[pos - 1];
-            pos--;
-        }
-        taken[pos] = cl[i].entity;
-        ntaken++;
+        root_entity[cl[i].root] = e;
+        taken[e / 8] |= (uint8_t)(1u << (e % 8));
     }
     free(taken);
     free(cl);
@@ -791,8 +796,8 @@ static int assign_entities(run *r, zj_clusters *c, int64_t *root_entity)
 }
 
 /* Point each mention whose entity changed at its new entity. Set-based: the changes go to a
- * temporary table and one UPDATE ... FROM applies them; when most mentions change (a first
- * run) the entity index is dropped and rebuilt around it. */
+ * temporary table and one UPDATE applies them; when most mentions change (a first run) the
+ * entity index is dropped and rebuilt around it. */
 static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
 {
     int rc = zj_store_exec(r->s, "CREATE TEMP TABLE IF NOT EXISTS link_assign ("
@@ -819,9 +824,12 @@ static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
     bool many = changed > r->n / 4;
     if (many)
         rc = zj_store_exec(r->s, "DROP INDEX mention_entity", r->err);
+    /* Driven by mention in id order (a sequential pass) rather than by link_assign: measured
+     * on 2M mentions, 2.2 s against 10 s for UPDATE ... FROM. */
     if (!rc)
-        rc = zj_store_exec(r->s, "UPDATE mention SET entity_id = a.entity_id FROM link_assign a"
-                                 " WHERE a.mention_id = mention.id", r->err);
+        rc = zj_store_exec(r->s, "UPDATE mention SET entity_id = (SELECT a.entity_id FROM"
+                                 " link_assign a WHERE a.mention_id = mention.id)"
+                                 " WHERE id IN (SELECT mention_id FROM link_assign)", r->err);
     if (!rc && many)
         rc = zj_store_exec(r->s, "CREATE INDEX mention_entity ON mention(entity_id)", r->err);
     return rc;
@@ -894,29 +902,19 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
     free(changed);
     free(rep);
     if (!rc)
+        stage(r->opt, r->kind_name, "writing entities: assigning mentions");
+    if (!rc)
         rc = write_assignments(r, c, root_entity);
+    if (!rc)
+        stage(r->opt, r->kind_name, "writing entities: links and model");
     /* Entities left without mentions are gone. */
-    if (!rc) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(r->s, "DELETE FROM entity WHERE kind = $1 AND NOT EXISTS"
-                             " (SELECT 1 FROM mention m WHERE m.entity_id = entity.id)", &del, r->err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
-            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc)
+        rc = exec_for_kind(r, "DELETE FROM entity WHERE kind = $1 AND NOT EXISTS"
+                              " (SELECT 1 FROM mention m WHERE m.entity_id = entity.id)");
     /* The links that formed the entities. A full run replaces the kind's links. */
-    if (!rc && !r->incremental) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(r->s, "DELETE FROM link_edge WHERE mention_a IN"
-                             " (SELECT id FROM mention WHERE kind = $1)", &del, r->err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
-            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc && !r->incremental)
+        rc = exec_for_kind(r, "DELETE FROM link_edge WHERE mention_a IN"
+                              " (SELECT id FROM mention WHERE kind = $1)");
     if (!rc)
         rc = zj_stmt_prepare(r->s, "INSERT INTO link_edge (mention_a, mention_b, weight, reason)"
                              " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", &ins_edge, r->err);
@@ -936,15 +934,8 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         zj_stmt_reset(ins_edge);
     }
     /* The model, for explanations. */
-    if (!rc) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(r->s, "DELETE FROM link_param WHERE kind = $1", &del, r->err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r->kind_name, strlen(r->kind_name));
-            rc = zj_stmt_next(del, r->err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc)
+        rc = exec_for_kind(r, "DELETE FROM link_param WHERE kind = $1");
     if (!rc)
         rc = zj_stmt_prepare(r->s, "INSERT INTO link_param (kind, field, level, m, u)"
                              " VALUES ($1, $2, $3, $4, $5)", &ins_param, r->err);
@@ -1021,7 +1012,7 @@ static int setup_run(run *r)
 
 static void stage(const zj_link_options *opt, const char *kind, const char *what)
 {
-    if (!opt->progress)
+    if (!opt || !opt->progress)
         return;
     char msg[96];
     snprintf(msg, sizeof msg, "%s: %s", kind, what);
@@ -1034,19 +1025,12 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
     double t0 = now();
     bool incremental = opt->incremental;
     run r = {.s = s, .kind = kind, .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise",
-             .cfg = cfg, .incremental = incremental, .st = st, .err = err};
+             .cfg = cfg, .incremental = incremental, .st = st, .err = err, .opt = opt};
     stage(opt, r.kind_name, "loading mentions and blocking keys");
     int rc = setup_run(&r);
-    if (!rc && !incremental) {
-        zj_stmt *del;
-        rc = zj_stmt_prepare(s, "DELETE FROM link_conflict WHERE mention_id IN"
-                             " (SELECT id FROM mention WHERE kind = $1)", &del, err);
-        if (!rc) {
-            zj_stmt_bind_text(del, 1, r.kind_name, strlen(r.kind_name));
-            rc = zj_stmt_next(del, err) < 0 ? ZJ_EDATA : ZJ_OK;
-            zj_stmt_finalize(del);
-        }
-    }
+    if (!rc && !incremental)
+        rc = exec_for_kind(&r, "DELETE FROM link_conflict WHERE mention_id IN"
+                               " (SELECT id FROM mention WHERE kind = $1)");
     if (!rc)
         stage(opt, r.kind_name, "checking trusted IDs");
     if (!rc)
@@ -1102,9 +1086,14 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
     if (rc)
         return rc;
     zj_mention_stats ms;
+    int64_t built;
     if (opt->progress)
+        opt->progress("building indexes left by bulk loads", opt->progress_ctx);
+    rc = zj_store_build_indexes(s, &built, err);
+    if (!rc && opt->progress)
         opt->progress("extracting mentions", opt->progress_ctx);
-    rc = zj_mentions_extract(s, nm, opt->reextract, &ms, err);
+    if (!rc)
+        rc = zj_mentions_extract(s, nm, opt->reextract, &ms, err);
     if (!rc && opt->progress)
         opt->progress("analyzing the store", opt->progress_ctx);
     if (!rc)
@@ -1180,7 +1169,11 @@ int zj_link_blocks(zj_store *s, const zj_link_config *c, int (*fn)(const zj_bloc
             for (int32_t i = 0; i < r.n; i++)
                 if (r.keys[rule][i] && r.bsize[rule][i] >= 2)
                     tmp[k++] = (keyed){r.keys[rule][i], i};
-            qsort(tmp, k, sizeof *tmp, keyed_cmp);
+            if (zj_radix_sort(tmp, k)) {
+                free(tmp);
+                rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                break;
+            }
             for (size_t i = 0; i < k;) {
                 size_t j = i;
                 while (j < k && tmp[j].key == tmp[i].key)

@@ -68,6 +68,11 @@ static const char m0001_canonical_model[] =
     "  replaced_by_batch INTEGER NOT NULL REFERENCES import_batch(id),\n"
     "  data TEXT NOT NULL);\n"
     "CREATE INDEX record_version_record ON record_version(table_name, record_id);\n"
+    /* Indexes a bulk load dropped and left for later (see store_sqlite.c). */
+    "CREATE TABLE store_pending_index (\n"
+    "  name TEXT PRIMARY KEY,\n"
+    "  table_name TEXT NOT NULL,\n"
+    "  sql TEXT NOT NULL);\n"
 
     /* ---- organisation ---- */
     /* 单位: courts, procuratorates, police bureaus/stations, prisons, justice bureaus, ... */

@@ -181,8 +181,8 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
-/* Complete the batch's writes (a bulk load rebuilds the table's indexes here). Call once,
- * after the last put and before committing. */
+/* Complete the batch's writes (a bulk load leaves the indexes it dropped pending, see
+ * zj_store_build_indexes). Call once, after the last put and before committing. */
 int zj_writer_finish(zj_writer *w, zj_error *err);
 
 void zj_writer_close(zj_writer *w);                /* NULL is allowed; no finish implied */
@@ -215,6 +215,16 @@ void zj_stmt_reset(zj_stmt *st);                  /* ready to bind and run again
 void zj_stmt_finalize(zj_stmt *st);               /* NULL is allowed */
 int64_t zj_store_last_insert_id(zj_store *s);
 int64_t zj_store_changes(zj_store *s);            /* rows changed by the last statement */
+/* Large loads: while on, the store may trade concurrent readers for speed (SQLite: a rollback
+ * journal instead of the write-ahead log, so pages appended by a load are written once, not
+ * twice). Switching on quietly does nothing when other connections are open. */
+int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
+
+/* Indexes that bulk loads left for later, and building them (call before analysis that joins
+ * canonical tables; link and detect do). Each runs in the caller's transaction if any. */
+int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err);
+int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err);
+
 /* Refresh the query planner's statistics (after large loads), so joins pick their indexes.
  * Bounded work: samples each index rather than reading it whole. */
 int zj_store_analyze(zj_store *s, zj_error *err);

@@ -16,8 +16,16 @@
  * up, several times faster. So when a writer starts on a table that holds no rows from its
  * source system yet (the first load of an export - the big one), it drops the table's
  * indexes inside the batch's transaction, remembers keys it wrote in an in-memory keyset
- * (keyset.h, ~32 bytes a row) to catch repeats within the file, and rebuilds the indexes in
- * zj_writer_finish. If anything fails the transaction rolls back, indexes included.
+ * (keyset.h, ~32 bytes a row) to catch repeats within the file. If anything fails the
+ * transaction rolls back, indexes included.
+ *
+ * The dropped indexes are not rebuilt at the end of the load. The key index is needed only by
+ * the next batch from the same system into the same table (ensure_key_index builds it
+ * then); the others serve analysis (joins by case number, officer number ...). A province
+ * loads fifteen exports, several into the same tables; rebuilding indexes after each file
+ * would sort the same rows again and again. So a bulk load records them in
+ * store_pending_index, and zj_store_build_indexes() builds them once, when analysis starts
+ * (`zhijian link`, `zhijian detect`, `zhijian init`).
  */
 #include "store/store.h"
 
@@ -57,7 +65,8 @@ struct zj_writer {
     bool bulk;
     sqlite3_stmt *by_id;     /* SELECT source_key, content_hash WHERE id = ? */
     zj_keyset keys;
-    char **index_sql;        /* CREATE INDEX statements to run in zj_writer_finish */
+    char **index_sql;        /* indexes dropped by a bulk load: CREATE statements ... */
+    char **index_name;       /* ... and names */
     size_t nindex;
 };
 
@@ -66,7 +75,7 @@ static const char *const provenance_columns[] = {
 };
 /* Tables that are not canonical records (no provenance columns; not import targets). */
 static const char *const internal_tables[] = {
-    "import_batch", "import_reject", "record_version", "schema_migration",
+    "import_batch", "import_reject", "record_version", "schema_migration", "store_pending_index",
     "entity", "mention", "lead", "lead_evidence",
     "link_conflict", "link_decision", "link_param", "link_edge", "relation", "link_state",
     "detect_run", "lead_rate",
@@ -704,6 +713,34 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
     return rc;
 }
 
+/* Incremental writes find keys through the key index: build it now if a bulk load left it
+ * pending. */
+static int ensure_key_index(zj_writer *w, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(w->s, "SELECT sql FROM store_pending_index WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    char name[160];
+    snprintf(name, sizeof name, "%s_key", w->table->name);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    char *sql = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        sql = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (!sql)
+        return ZJ_OK;
+    rc = exec(w->s, sql, err);
+    free(sql);
+    if (rc)
+        return rc;
+    rc = prepare(w->s, "DELETE FROM store_pending_index WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    return run_once(w->s, st, "recording a built index", err);
+}
+
 /* Switch to bulk mode when the table has no rows from this source system yet and the batch
  * is expected to be at least as large as the table (rebuilding indexes costs the table's
  * size; inserting into them costs the batch's): drop the indexes, remembering how to rebuild
@@ -724,10 +761,9 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     sqlite3_finalize(st);
     if (step != SQLITE_ROW)
         return db_fail(w->s, err, "checking for existing rows");
-    if (has_own || (table_rows > 0 && expected_rows < table_rows))
-        return ZJ_OK;              /* incremental mode */
-    if (sqlite3_get_autocommit(w->s->db))
-        return ZJ_OK;              /* no transaction: dropping indexes would not be undoable */
+    if (has_own || (table_rows > 0 && expected_rows < table_rows) ||
+        sqlite3_get_autocommit(w->s->db))   /* no transaction: a drop could not be undone */
+        return ensure_key_index(w, err);    /* incremental mode */
 
     rc = prepare(w->s, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
                        "tbl_name = ? AND sql IS NOT NULL ORDER BY rowid", &st, err);
@@ -737,11 +773,16 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     zj_buf drops = {0};
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         char **grown = realloc(w->index_sql, (w->nindex + 1) * sizeof *grown);
-        if (!grown) {
+        char **names = grown ? realloc(w->index_name, (w->nindex + 1) * sizeof *names) : NULL;
+        if (grown)
+            w->index_sql = grown;
+        if (names)
+            w->index_name = names;
+        if (!grown || !names) {
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
             break;
         }
-        w->index_sql = grown;
+        w->index_name[w->nindex] = strdup((const char *)sqlite3_column_text(st, 0));
         w->index_sql[w->nindex++] = strdup((const char *)sqlite3_column_text(st, 1));
         zj_buf_printf(&drops, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(st, 0));
     }
@@ -756,19 +797,80 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     return rc;
 }
 
-int zj_writer_finish(zj_writer *w, zj_error *err)
+static void free_index_lists(zj_writer *w)
 {
     for (size_t i = 0; i < w->nindex; i++) {
-        int rc = exec(w->s, w->index_sql[i], err);
-        if (rc)
-            return rc;
-    }
-    for (size_t i = 0; i < w->nindex; i++)
         free(w->index_sql[i]);
+        free(w->index_name[i]);
+    }
     free(w->index_sql);
-    w->index_sql = NULL;
+    free(w->index_name);
+    w->index_sql = w->index_name = NULL;
     w->nindex = 0;
-    return ZJ_OK;
+}
+
+int zj_writer_finish(zj_writer *w, zj_error *err)
+{
+    /* Every dropped index is left pending, the key index too: the next batch into this table
+     * from this system builds it first (ensure_key_index), and so do link and init. */
+    sqlite3_stmt *pend = NULL;
+    int rc = prepare(w->s, "INSERT INTO store_pending_index (name, table_name, sql) VALUES (?, ?, ?)"
+                           " ON CONFLICT (name) DO NOTHING", &pend, err);
+    for (size_t i = 0; !rc && i < w->nindex; i++) {
+        sqlite3_bind_text(pend, 1, w->index_name[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(pend, 2, w->table->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(pend, 3, w->index_sql[i], -1, SQLITE_STATIC);
+        int step = sqlite3_step(pend);
+        sqlite3_reset(pend);
+        if (step != SQLITE_DONE)
+            rc = db_fail(w->s, err, "recording a pending index");
+    }
+    sqlite3_finalize(pend);
+    if (!rc)
+        free_index_lists(w);
+    return rc;
+}
+
+int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT count(*) FROM store_pending_index", &st, err);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "counting pending indexes");
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err)
+{
+    *built = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT name, sql FROM store_pending_index ORDER BY table_name, name", &st,
+                     err);
+    if (rc)
+        return rc;
+    zj_buf todo = {0};
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        /* IF NOT EXISTS: a later bulk load of another table may have left a duplicate entry */
+        const char *sql = (const char *)sqlite3_column_text(st, 1);
+        if (strncmp(sql, "CREATE INDEX ", 13) == 0)
+            zj_buf_printf(&todo, "CREATE INDEX IF NOT EXISTS %s;", sql + 13);
+        else
+            zj_buf_printf(&todo, "%s;", sql);
+        (*built)++;
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        rc = db_fail(s, err, "listing pending indexes");
+    if (!rc && todo.data)
+        rc = exec(s, todo.data, err);
+    if (!rc && *built)
+        rc = exec(s, "DELETE FROM store_pending_index", err);
+    zj_buf_free(&todo);
+    return rc;
 }
 
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
@@ -973,9 +1075,7 @@ void zj_writer_close(zj_writer *w)
     sqlite3_finalize(w->update);
     sqlite3_finalize(w->by_id);
     zj_keyset_free(&w->keys);
-    for (size_t i = 0; i < w->nindex; i++)
-        free(w->index_sql[i]);
-    free(w->index_sql);
+    free_index_lists(w);
     free(w->types);
     free(w->source_system);
     free(w);
@@ -1070,4 +1170,19 @@ int zj_store_analyze(zj_store *s, zj_error *err)
     /* analysis_limit: look at about this many rows per index - enough for the planner's
      * choices, and fast on tables of tens of millions of rows. */
     return exec(s, "PRAGMA analysis_limit = 2000; ANALYZE", err);
+}
+
+int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
+{
+    /* Leaving WAL needs the only connection; SQLite then answers with the mode it kept, which
+     * is fine: the load is merely slower. */
+    sqlite3_stmt *st;
+    int rc = prepare(s, on ? "PRAGMA journal_mode = DELETE" : "PRAGMA journal_mode = WAL", &st,
+                     err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? ZJ_OK
+                                                     : db_fail(s, err, "switching journal mode");
 }

@@ -1,0 +1,224 @@
+/* rowq.c - the import's chunked row queue (see rowq.h): a ring of chunk buffers guarded by one
+ * mutex and two condition variables.
+ *
+ * Item layout in a chunk (native byte order; the bytes never leave the process):
+ *   'R' line:i64 key_len:u32 key content_hash:i64 then per value: null:u8, and if not null
+ *       an i64 (integer, bool), a double (real) or len:u32 + bytes (text, date, timestamp)
+ *   'X' line:i64 field_len:u32 field reason_len:u32 reason raw_len:u32 raw
+ *       (field_len 0xFFFFFFFF = no field)
+ */
+#include "ingest/rowq.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct zj_rowq {
+    pthread_mutex_t mu;
+    pthread_cond_t not_full, not_empty;
+    zj_rowq_chunk *ring;
+    int depth, head, count;
+    bool closed, cancelled;
+};
+
+zj_rowq *zj_rowq_new(int depth)
+{
+    zj_rowq *q = calloc(1, sizeof *q);
+    if (!q)
+        return NULL;
+    q->ring = calloc((size_t)depth, sizeof *q->ring);
+    if (!q->ring) {
+        free(q);
+        return NULL;
+    }
+    q->depth = depth;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->not_full, NULL);
+    pthread_cond_init(&q->not_empty, NULL);
+    return q;
+}
+
+void zj_rowq_free(zj_rowq *q)
+{
+    if (!q)
+        return;
+    for (int i = 0; i < q->count; i++)
+        zj_buf_free(&q->ring[(q->head + i) % q->depth].data);
+    free(q->ring);
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->not_full);
+    pthread_cond_destroy(&q->not_empty);
+    free(q);
+}
+
+static int put_u32(zj_buf *b, uint32_t v) { return zj_buf_append(b, &v, sizeof v); }
+static int put_i64(zj_buf *b, int64_t v) { return zj_buf_append(b, &v, sizeof v); }
+
+static int put_str(zj_buf *b, const char *p, size_t n)
+{
+    return put_u32(b, (uint32_t)n) || zj_buf_append(b, p, n);
+}
+
+int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t key_len,
+                       int64_t content_hash, const zj_value *values, const zj_type *types,
+                       size_t nvalues)
+{
+    zj_buf *b = &c->data;
+    if (zj_buf_putc(b, ZJ_ITEM_RECORD) || put_i64(b, line) || put_str(b, key, key_len) ||
+        put_i64(b, content_hash))
+        return -1;
+    for (size_t i = 0; i < nvalues; i++) {
+        const zj_value *v = &values[i];
+        if (zj_buf_putc(b, v->is_null ? 1 : 0))
+            return -1;
+        if (v->is_null)
+            continue;
+        int rc;
+        switch (types[i]) {
+        case ZJ_TYPE_INTEGER:
+        case ZJ_TYPE_BOOL: rc = put_i64(b, v->i); break;
+        case ZJ_TYPE_REAL: rc = zj_buf_append(b, &v->r, sizeof v->r); break;
+        default: rc = put_str(b, v->text, v->len); break;
+        }
+        if (rc)
+            return -1;
+    }
+    c->items++;
+    return 0;
+}
+
+int zj_rowq_add_reject(zj_rowq_chunk *c, int64_t line, const char *field, const char *reason,
+                       const char *raw, size_t raw_len)
+{
+    zj_buf *b = &c->data;
+    if (zj_buf_putc(b, ZJ_ITEM_REJECT) || put_i64(b, line))
+        return -1;
+    if (field ? put_str(b, field, strlen(field) + 1) : put_u32(b, 0xFFFFFFFFu))
+        return -1;
+    if (put_str(b, reason, strlen(reason) + 1) || put_str(b, raw ? raw : "", raw ? raw_len : 0))
+        return -1;
+    c->items++;
+    return 0;
+}
+
+bool zj_rowq_push(zj_rowq *q, zj_rowq_chunk *c)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == q->depth && !q->cancelled)
+        pthread_cond_wait(&q->not_full, &q->mu);
+    bool ok = !q->cancelled;
+    if (ok) {
+        q->ring[(q->head + q->count) % q->depth] = *c;
+        q->count++;
+        pthread_cond_signal(&q->not_empty);
+    } else
+        zj_buf_free(&c->data);
+    pthread_mutex_unlock(&q->mu);
+    memset(c, 0, sizeof *c);
+    return ok;
+}
+
+void zj_rowq_close(zj_rowq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = true;
+    pthread_cond_broadcast(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+bool zj_rowq_pop(zj_rowq *q, zj_rowq_chunk *out)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == 0 && !q->closed && !q->cancelled)
+        pthread_cond_wait(&q->not_empty, &q->mu);
+    bool ok = q->count > 0 && !q->cancelled;
+    if (ok) {
+        *out = q->ring[q->head];
+        memset(&q->ring[q->head], 0, sizeof q->ring[q->head]);
+        q->head = (q->head + 1) % q->depth;
+        q->count--;
+        pthread_cond_signal(&q->not_full);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return ok;
+}
+
+void zj_rowq_cancel(zj_rowq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->cancelled = true;
+    pthread_cond_broadcast(&q->not_full);
+    pthread_cond_broadcast(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+bool zj_rowq_cancelled(zj_rowq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    bool c = q->cancelled;
+    pthread_mutex_unlock(&q->mu);
+    return c;
+}
+
+static uint32_t get_u32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static int64_t get_i64(const char *p)
+{
+    int64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types,
+                       size_t nvalues, zj_rowq_item *it)
+{
+    if (*pos >= c->data.len)
+        return false;
+    const char *p = c->data.data + *pos;
+    it->kind = (zj_item_kind)*p++;
+    it->line = get_i64(p);
+    p += 8;
+    if (it->kind == ZJ_ITEM_RECORD) {
+        it->key_len = get_u32(p);
+        it->key = p + 4;
+        p += 4 + it->key_len;
+        it->content_hash = get_i64(p);
+        p += 8;
+        for (size_t i = 0; i < nvalues; i++) {
+            zj_value *v = &it->values[i];
+            memset(v, 0, sizeof *v);
+            v->is_null = *p++ != 0;
+            if (v->is_null)
+                continue;
+            switch (types[i]) {
+            case ZJ_TYPE_INTEGER:
+            case ZJ_TYPE_BOOL: v->i = get_i64(p); p += 8; break;
+            case ZJ_TYPE_REAL: memcpy(&v->r, p, sizeof v->r); p += 8; break;
+            default:
+                v->len = get_u32(p);
+                v->text = p + 4;
+                p += 4 + v->len;
+                break;
+            }
+        }
+    } else {
+        uint32_t fl = get_u32(p);
+        p += 4;
+        it->field = fl == 0xFFFFFFFFu ? NULL : p;
+        if (fl != 0xFFFFFFFFu)
+            p += fl;
+        uint32_t rl = get_u32(p);
+        it->reason = p + 4;
+        p += 4 + rl;
+        it->raw_len = get_u32(p);
+        it->raw = p + 4;
+        p += 4 + it->raw_len;
+    }
+    *pos = (size_t)(p - c->data.data);
+    return true;
+}

@@ -1,0 +1,75 @@
+/* rowq.h - a bounded queue of mapped rows between the import's two threads (行队列).
+ *
+ * The import reads and maps rows on one thread and writes them to the store on another, so
+ * on a machine with two cores parsing and SQLite overlap instead of taking turns. Rows travel
+ * in chunks (a few thousand rows serialized into one buffer), so the threads meet once per
+ * chunk, not once per row. A chunk holds accepted records and rejected rows in file order.
+ *
+ * The producer fills a chunk with zj_rowq_add_* and hands it over with zj_rowq_push (which
+ * waits while the queue is full); the consumer takes chunks with zj_rowq_pop and reads the
+ * items with zj_rowq_next_item. Either side may cancel; then both stop at their next call.
+ */
+#ifndef ZJ_ROWQ_H
+#define ZJ_ROWQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "store/store.h"
+
+typedef struct zj_rowq_chunk {
+    zj_buf data;
+    size_t items;
+} zj_rowq_chunk;
+
+typedef enum { ZJ_ITEM_RECORD = 'R', ZJ_ITEM_REJECT = 'X' } zj_item_kind;
+
+/* One item read back from a chunk. Pointers point into the chunk. */
+typedef struct zj_rowq_item {
+    zj_item_kind kind;
+    int64_t line;
+    /* records */
+    const char *key;
+    size_t key_len;
+    int64_t content_hash;
+    zj_value *values;          /* nvalues, in the writer's column order (caller's array) */
+    /* rejects */
+    const char *field;         /* NULL when the whole row was bad */
+    const char *reason;
+    const char *raw;
+    size_t raw_len;
+} zj_rowq_item;
+
+typedef struct zj_rowq zj_rowq;
+
+/* A queue holding at most `depth` full chunks. NULL when out of memory. */
+zj_rowq *zj_rowq_new(int depth);
+void zj_rowq_free(zj_rowq *q);
+
+/* Producer side. Returns 0, or -1 when out of memory. */
+int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t key_len,
+                       int64_t content_hash, const zj_value *values, const zj_type *types,
+                       size_t nvalues);
+int zj_rowq_add_reject(zj_rowq_chunk *c, int64_t line, const char *field, const char *reason,
+                       const char *raw, size_t raw_len);
+/* Hand a chunk over (the queue takes its buffer; *c is empty afterwards). Waits while the
+ * queue is full. Returns false when the consumer cancelled: stop producing. */
+bool zj_rowq_push(zj_rowq *q, zj_rowq_chunk *c);
+/* No more chunks will come. */
+void zj_rowq_close(zj_rowq *q);
+
+/* Consumer side: the next chunk (caller frees its buffer with zj_buf_free), false at the end
+ * or after a cancel. */
+bool zj_rowq_pop(zj_rowq *q, zj_rowq_chunk *out);
+/* Read the item at *pos in chunk c into *it (values decoded into it->values, which has room
+ * for nvalues with the given types); advances *pos. Returns false at the end of the chunk. */
+bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types,
+                       size_t nvalues, zj_rowq_item *it);
+
+/* Either side: stop everything (the other side sees it at its next push or pop). */
+void zj_rowq_cancel(zj_rowq *q);
+bool zj_rowq_cancelled(zj_rowq *q);
+
+#endif
