@@ -3,7 +3,8 @@
 #
 # Generates the province's agency exports (each in its own layout, with a mapping beside it),
 # imports them all, shows what the store holds, links the entities and scores the result
-# against the truth. Later stages (detect, the web app) join this script as they land.
+# raises leads (线索) with the detectors, and scores everything against the generator's truth.
+# The web app joins this script when it lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZJ=build/zhijian
@@ -29,7 +30,15 @@ echo
 echo "== 4. resolve the people and enterprises mentioned across all records"
 $ZJ link
 echo
-echo "== 5. score against the generator's truth (detectors join as they land)"
+echo "== 5. detect: officers' integrity (三个违规, 三个规定, complaints)"
+$ZJ detect
+echo
+echo "== 6. the leads, most severe first (personal data masked)"
+$ZJ leads list > "$OUT/leads.txt"
+head -25 "$OUT/leads.txt"
+echo "   ... see one with: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ leads show ID"
+echo
+echo "== 7. score against the generator's truth (codes without a detector yet show 0)"
 $ZJ eval --truth "$OUT/province"
 echo
 echo "demo: store at $ZHIJIAN_DB; try: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ status --json"
