@@ -6,6 +6,10 @@
 #            (npm @duckdb/node-api; 1 thread and all threads)
 #   gen      the synthetic province at medium scale: records/s and peak RSS
 #   text     identifiers and names (bench_text), when built
+#   detect   the 三个违规 screen (TV01-TV04) on the medium province: zhijian detect against the
+#            same joins (bench/tv_screen.sql) in sqlite3 on the same store file and in DuckDB
+#            (tables exported to CSV: the sqlite extension cannot be installed offline), and
+#            every detector of issue 6 with eval's precision and recall
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,9 +103,66 @@ awk -v r="$grecs" -v s="$isecs" -v u="$iuser" -v y="$isys" -v k="$irss" \
   'BEGIN { printf "| import %d records (27 files) | %.2f | %.2f | %.0f records/s | %.0f |\n", r, s, u + y, r / s, k / 1024 }'
 awk -v m=$((pm + em)) -v p="$pairs" -v s="$lsecs" -v u="$luser" -v y="$lsys" -v k="$lrss" \
   'BEGIN { printf "| link %d mentions, %d pairs scored | %.2f | %.2f | %.0f mentions/s, %.0f pairs/s | %.0f |\n", m, p, s, u + y, m / s, p / s, k / 1024 }'
-rm -rf "$gdir" "$DATA"/medium.db*
 
 if [ -x build/bench/bench_text ]; then
   echo
   build/bench/bench_text
 fi
+
+# detect: the 三个违规 screen (issue 6) on the medium store built above
+secs() {  # secs CMD... : "seconds peak-KiB" of a command, its output discarded; fails with it
+  /usr/bin/time -f '%e %M' -o "$DATA/time.out" "$@" >/dev/null 2>"$DATA/time.err" ||
+    { cat "$DATA/time.err" >&2; return 1; }
+  tail -1 "$DATA/time.out"
+}
+read -r d1 d1rss <<<"$(secs $ZJ detect --only TV01 TV02 TV03 TV04 --no-analysis --as-of 2021-12-31)"
+read -r d2 d2rss <<<"$(secs $ZJ detect --only TV01 TV02 TV03 TV04 --no-analysis --as-of 2021-12-31)"
+zj_counts=$(sqlite3 "$ZHIJIAN_DB" "SELECT group_concat(code || '=' || n, ' ') FROM (SELECT code, count(*) AS n FROM lead WHERE code LIKE 'TV%' GROUP BY code ORDER BY code)")
+sed -e 's/GREATEST(/max(/g; s/LEAST(/min(/g' \
+    -e "s/PLUS365(\([a-z0-9_.]*\))/datetime(\1, '+365 days')/g" bench/tv_screen.sql > "$DATA/tv_sqlite.sql"
+read -r sq sqrss <<<"$(secs sqlite3 "$ZHIJIAN_DB" ".read $DATA/tv_sqlite.sql")"
+sq_counts=$(sqlite3 "$ZHIJIAN_DB" ".read $DATA/tv_sqlite.sql" | tr '|' '=' | xargs)
+csvdir=$DATA/tv-csv
+rm -rf "$csvdir"; mkdir -p "$csvdir"
+t0=$(date +%s.%N)
+for spec in "officer:id,officer_no,unit_code,start_date,end_date" \
+            "mention:table_name,record_id,role,entity_id" \
+            "relation:id,kind,src_entity,dst_entity,dst_table,dst_record,role,share_pct,start_date,end_date,source_table,source_record" \
+            "unit:unit_code,level,region_code" \
+            "enterprise:id,uscc,established_date,deregistered_date,region_code" \
+            "tax_registration:id,registered_date,deregistered_date,region_code" \
+            "court_case:id,court_code,filed_at,closed_at,cause" \
+            "procuratorate_case:id,unit_code,received_at,decided_at" \
+            "police_case:id,unit_code,accepted_at,closed_at"; do
+  sqlite3 -header -csv "$ZHIJIAN_DB" "SELECT ${spec#*:} FROM ${spec%%:*}" > "$csvdir/${spec%%:*}.csv"
+done
+export_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+dk_all=$(node bench/duckdb_tv.mjs "$csvdir" bench/tv_screen.sql)
+dk_one=$(DUCKDB_THREADS=1 node bench/duckdb_tv.mjs "$csvdir" bench/tv_screen.sql)
+jq_() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1"; }
+echo
+echo "### Detectors I: the 三个违规 screen (TV01-TV04) on the medium province ($(nproc) cores)"
+echo
+echo "| contender | seconds | peak RSS MiB | findings |"
+echo "|---|---:|---:|---|"
+awk -v s="$d1" -v k="$d1rss" -v c="$zj_counts" 'BEGIN { printf "| zhijian detect --only TV01..TV04, first run (writes leads and evidence) | %.2f | %.0f | %s |\n", s, k / 1024, c }'
+awk -v s="$d2" -v k="$d2rss" -v c="$zj_counts" 'BEGIN { printf "| zhijian detect --only TV01..TV04, re-run (leads unchanged) | %.2f | %.0f | %s |\n", s, k / 1024, c }'
+awk -v s="$sq" -v k="$sqrss" -v c="$sq_counts" 'BEGIN { printf "| sqlite3, the same joins on the same store (bench/tv_screen.sql) | %.2f | %.0f | %s |\n", s, k / 1024, c }'
+echo "| DuckDB, the same joins, all threads: query only | $(jq_ "$dk_all" "'%.2f' % d['query_seconds']") | | $(jq_ "$dk_all" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
+echo "| DuckDB, the same joins, 1 thread: query only | $(jq_ "$dk_one" "'%.2f' % d['query_seconds']") | | $(jq_ "$dk_one" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
+echo "| (DuckDB: exporting the 9 tables to CSV with sqlite3 / loading them) | $export_s / $(jq_ "$dk_all" "'%.2f' % d['load_seconds']") | | |"
+read -r da darss <<<"$(secs $ZJ detect --as-of 2021-12-31)"
+$ZJ eval --truth "$gdir" --json > "$DATA/eval.json"
+echo
+echo "Every detector of issue 6 and the analysis: $da s (peak RSS $((darss / 1024)) MiB). Precision / recall against the truth:"
+echo
+python3 - "$DATA/eval.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))['detectors']
+print('| code | truth | leads | precision | recall | near-miss hits |')
+print('|---|---:|---:|---:|---:|---:|')
+for c in ('TV01', 'TV02', 'TV03', 'TV04', 'TR01', 'TR02', 'TR03', 'TR04', 'TR05', 'CP01'):
+    x = d[c]
+    print(f"| {c} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_miss_hits']} |")
+PY
+rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*

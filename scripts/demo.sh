@@ -3,8 +3,8 @@
 #
 # Generates the province's agency exports (each in its own layout, with a mapping beside it),
 # imports them all, shows what the store holds, links the entities and scores the result
-# raises leads (线索) with the detectors, and scores everything against the generator's truth.
-# The web app joins this script when it lands.
+# and runs the detectors, shows some leads and scores everything against the truth. Later
+# stages (the web app) join this script as they land.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZJ=build/zhijian
@@ -30,15 +30,16 @@ echo
 echo "== 4. resolve the people and enterprises mentioned across all records"
 $ZJ link
 echo
-echo "== 5. detect: officers' integrity (三个违规, 三个规定, complaints)"
-$ZJ detect
+echo "== 5. run the detectors (rules/detectors.yaml) and show what they found"
+$ZJ detect --as-of 2021-12-31
 echo
-echo "== 6. the leads, most severe first (personal data masked)"
-$ZJ leads list > "$OUT/leads.txt"
-head -25 "$OUT/leads.txt"
-echo "   ... see one with: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ leads show ID"
+$ZJ leads list --limit 15
 echo
-echo "== 7. score against the generator's truth (codes without a detector yet show 0)"
+$ZJ leads show "$($ZJ leads list --code TV02 --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+echo
+$ZJ leads stats --measure officers_with_leads --code '*' --dimension agency
+echo
+echo "== 6. score against the generator's truth"
 $ZJ eval --truth "$OUT/province"
 echo
 echo "demo: store at $ZHIJIAN_DB; try: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ status --json"

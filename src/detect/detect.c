@@ -230,7 +230,10 @@ int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *o
     /* Fresh planner statistics: the relations graph is rebuilt by every link run after the
      * store's last ANALYZE, and without statistics the planner may drive a join from the
      * large side (bounded work: the store samples each index). */
-    int rc = zj_store_analyze(s, err);
+    int64_t built = 0;
+    int rc = zj_store_build_indexes(s, &built, err);     /* left by bulk imports, if any */
+    if (!rc)
+        rc = zj_store_analyze(s, err);
     if (rc)
         return rc;
     const zj_detector *const *d;

@@ -1,0 +1,42 @@
+// duckdb_tv.mjs - the DuckDB peer for the 三个违规 screen benchmark: load the store's tables
+// (exported to CSV by bench/run.sh, because DuckDB's sqlite extension cannot be downloaded
+// offline) into an in-memory database, then run bench/tv_screen.sql and print the seconds
+// each part took and the counts per code.
+//   node duckdb_tv.mjs CSV_DIR tv_screen.sql
+import { readFileSync, readdirSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const [dir, sqlFile] = process.argv.slice(2);
+const options = process.env.DUCKDB_THREADS ? { threads: process.env.DUCKDB_THREADS } : {};
+const instance = await DuckDBInstance.create(':memory:', options);
+const conn = await instance.connect();
+const ids = new Set(['id', 'record_id', 'entity_id', 'src_entity', 'dst_entity', 'dst_record',
+                     'source_record']);
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+let t0 = now();
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
+  const table = f.slice(0, -4);
+  const file = `${dir}/${f}`.replace(/'/g, "''");
+  const header = readFileSync(`${dir}/${f}`, 'utf8').split('\n', 1)[0].split(',');
+  const cols = header.map((c) => (ids.has(c) ? `CAST("${c}" AS BIGINT) AS "${c}"` : `"${c}"`));
+  await conn.run(`CREATE TABLE "${table}" AS SELECT ${cols.join(', ')} FROM read_csv('${file}',` +
+                 ` header = true, all_varchar = true)`);
+}
+const load = now() - t0;
+
+const sql = readFileSync(sqlFile, 'utf8')
+  .replace(/GREATEST\(/g, 'greatest(').replace(/LEAST\(/g, 'least(')
+  .replace(/PLUS365\(([a-z0-9_.]+)\)/g,
+           "strftime(CAST($1 AS TIMESTAMP) + INTERVAL 365 DAY, '%Y-%m-%d %H:%M:%S')")
+  .split('\n').filter((l) => !l.startsWith('--')).join('\n');
+t0 = now();
+const counts = {};
+for (const stmt of sql.split(';').map((s) => s.trim()).filter(Boolean)) {
+  const r = await conn.runAndReadAll(stmt);
+  const rows = r.getRows();
+  if (rows.length && rows[0].length === 2)
+    counts[rows[0][0]] = Number(rows[0][1]);
+}
+const query = now() - t0;
+console.log(JSON.stringify({ load_seconds: load, query_seconds: query, counts }));
