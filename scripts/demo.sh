@@ -2,9 +2,9 @@
 # demo.sh - `make demo`: a small synthetic province end to end, in ./demo/.
 #
 # Generates the province's agency exports (each in its own layout, with a mapping beside it),
-# imports them all, shows what the store holds, links the entities and scores the result
-# and runs the detectors, shows some leads and scores everything against the truth. Later
-# stages (the web app) join this script as they land.
+# imports them all, shows what the store holds, links the entities, runs the detectors, shows
+# some leads (线索) and scores everything against the generator's truth. The web app joins this
+# script when it lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZJ=build/zhijian
