@@ -140,7 +140,8 @@ rules "min_share_pct: 0               # any shareholding counts=>min_share_pct: 
 "$ZHIJIAN" detect --quiet --as-of 2021-12-31 --rules "$WORK/rules.yaml" --only TV01
 expect_eq "TV01 with a 20% floor: no lead" "" "$(leads TV01)"
 expect_eq "... but the earlier lead is kept, no longer detected" 1 "$(sql "SELECT count(*) FROM lead WHERE code = 'TV01'")"
-expect_match "... and listed as such" "不再检出" "$("$ZHIJIAN" leads list --code TV01)"
+expect_match "... and listed as such" "TV01 +4 +new +stale" "$("$ZHIJIAN" leads list --code TV01)"
+expect_match "... also in show" "不再检出" "$("$ZHIJIAN" leads show "$(sql "SELECT id FROM lead WHERE code = 'TV01'")")"
 printf 'detectors:\n  TV02:\n    relations: [spouse, cousin]\n' > "$WORK/bad.yaml"
 err=$("$ZHIJIAN" detect --rules "$WORK/bad.yaml" 2>&1); rc=$?
 expect_eq "bad rules exit" 2 "$rc"
