@@ -125,9 +125,9 @@ static int list_row(const zj_lead_row *r, void *ctx)
         cJSON_AddItemToArray(arr, lead_json(r));
         return 0;
     }
-    printf("%-6lld %-5s %d %-9s %-14s %-12s %s\n", (long long)r->id, r->code, r->severity,
-           status_zh(r->status), r->current ? "" : "不再检出 stale", r->unit_code ? r->unit_code : "-",
-           r->title);
+    /* ASCII columns keep their width; the Chinese is in the title and in `leads show` */
+    printf("%-6lld %-5s %d   %-10s %-6s %-12s %s\n", (long long)r->id, r->code, r->severity,
+           r->status, r->current ? "" : "stale", r->unit_code ? r->unit_code : "-", r->title);
     return 0;
 }
 
@@ -136,8 +136,8 @@ static int do_list(zj_store *s, const opts *o)
     zj_lead_filter f = {o->code, o->status, o->unit, o->current, o->limit};
     cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
     if (!arr)
-        printf("%-6s %-5s %s %-9s %-14s %-12s %s\n", "ID", "CODE", "S", "STATUS", "", "UNIT",
-               "TITLE 标题");
+        printf("%-6s %-5s %s %-10s %-6s %-12s %s\n", "ID", "CODE", "SEV", "STATUS", "", "UNIT",
+               "TITLE 标题 (stale = 不再检出, no longer detected)");
     zj_error err = {0};
     int rc = zj_leads_each(s, &f, list_row, arr, &err);
     if (!rc && arr) {

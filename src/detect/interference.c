@@ -276,14 +276,18 @@ static int emit_case(zj_detect_ctx *c, tr04_case *k, zj_stmt *changes, zj_lead *
             if (!big)
                 continue;
             unusual = true;
-            zj_buf_printf(&why_zh, "%s判决后获%s%s", why_zh.len ? "；" : "",
-                          !strcmp(type, "reduction") ? "减刑" : !strcmp(type, "parole") ? "假释"
-                                                                 : "暂予监外执行",
-                          !strcmp(type, "reduction") ? "" : "");
-            if (!strcmp(type, "reduction"))
-                zj_buf_printf(&why_zh, " %lld 个月", (long long)months);
-            zj_buf_printf(&why_en, "%sa granted %s%s", why_en.len ? "; " : "", type,
-                          !strcmp(type, "reduction") ? " of many months" : "");
+            bool red = !strcmp(type, "reduction");
+            if (red) {
+                zj_buf_printf(&why_zh, "%s判决后获减刑 %lld 个月", why_zh.len ? "；" : "",
+                              (long long)months);
+                zj_buf_printf(&why_en, "%sa reduction of %lld months was granted after the "
+                              "judgment", why_en.len ? "; " : "", (long long)months);
+            } else {
+                zj_buf_printf(&why_zh, "%s判决后获%s", why_zh.len ? "；" : "",
+                              !strcmp(type, "parole") ? "假释" : "暂予监外执行");
+                zj_buf_printf(&why_en, "%s%s was granted after the judgment",
+                              why_en.len ? "; " : "", type);
+            }
             rc = zj_lead_evidence(l, "sentence_change", zj_stmt_int(changes, 0), "sentence change",
                                   type);
         }

@@ -375,9 +375,8 @@ static int parse_section(ctx *c, section *s, yaml_node_t *m)
 
 static int parse_root(ctx *c, zj_rules *r, yaml_node_t *root)
 {
-    if (!root || root->type != YAML_MAPPING_NODE)
-        return zj_fail(c->err, ZJ_EUSAGE, "%s: expected 'detectors' and 'analysis' sections",
-                       c->path);
+    if (root->type != YAML_MAPPING_NODE)
+        return fail(c, root, "expected the sections 'detectors' and 'analysis'", NULL, NULL);
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
         yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
@@ -410,7 +409,8 @@ static int parse_root(ctx *c, zj_rules *r, yaml_node_t *root)
     return ZJ_OK;
 }
 
-int zj_rules_load(const char *path, zj_rules **out, zj_error *err)
+/* Read the document from a configured parser into fresh rules named `path`. */
+static int load_from(yaml_parser_t *parser, const char *path, zj_rules **out, zj_error *err)
 {
     *out = NULL;
     zj_rules *r;
@@ -421,31 +421,47 @@ int zj_rules_load(const char *path, zj_rules **out, zj_error *err)
         zj_rules_free(r);
         return zj_fail(err, ZJ_EDATA, "out of memory");
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        zj_rules_free(r);
-        return zj_fail(err, ZJ_EUSAGE, "cannot open detector rules '%s': %m", path);
-    }
-    yaml_parser_t parser;
     yaml_document_t doc;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!yaml_parser_load(parser, &doc)) {
         rc = zj_fail(err, ZJ_EUSAGE, "%s:%zu: not valid YAML: %s", path,
-                     parser.problem_mark.line + 1, parser.problem ? parser.problem : "?");
+                     parser->problem_mark.line + 1, parser->problem ? parser->problem : "?");
     } else {
         ctx c = {&doc, path, err};
-        rc = parse_root(&c, r, yaml_document_get_root_node(&doc));
+        yaml_node_t *root = yaml_document_get_root_node(&doc);
+        rc = root ? parse_root(&c, r, root) : ZJ_OK;     /* an empty file: all defaults */
         yaml_document_delete(&doc);
     }
-    yaml_parser_delete(&parser);
-    fclose(f);
     if (rc) {
         zj_rules_free(r);
         return rc;
     }
     *out = r;
     return ZJ_OK;
+}
+
+int zj_rules_load(const char *path, zj_rules **out, zj_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return zj_fail(err, ZJ_EUSAGE, "cannot open detector rules '%s': %m", path);
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    int rc = load_from(&parser, path, out, err);
+    yaml_parser_delete(&parser);
+    fclose(f);
+    return rc;
+}
+
+int zj_rules_parse(const char *text, size_t n, const char *name, zj_rules **out, zj_error *err)
+{
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
+    int rc = load_from(&parser, name, out, err);
+    yaml_parser_delete(&parser);
+    return rc;
 }
 
 /* ---- getters ------------------------------------------------------------------------------ */

@@ -54,6 +54,8 @@ typedef struct zj_rules zj_rules;
 /* Read and check a rules file against the registry. ZJ_EUSAGE with "path:line: ..." when it
  * is malformed; *out is then NULL. */
 int zj_rules_load(const char *path, zj_rules **out, zj_error *err);
+/* The same from n bytes of text; `name` stands for the file in messages and zj_rules_path. */
+int zj_rules_parse(const char *text, size_t n, const char *name, zj_rules **out, zj_error *err);
 /* Rules with every declared default (no file). */
 int zj_rules_defaults(zj_rules **out, zj_error *err);
 void zj_rules_free(zj_rules *r);                       /* NULL is allowed */

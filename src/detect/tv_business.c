@@ -649,7 +649,6 @@ static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
         if (!rc)
             rc = zj_sink_emit(c->sink, &l, err);
-        (void)ren;
     }
     zj_lead_free(&l);
     zj_buf_free(&zh);

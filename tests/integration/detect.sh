@@ -95,6 +95,25 @@ expect_eq "TV02: only the role dated by the enterprise (not: ended before tenure
     "D006" "$(leads TV02)"
 expect_eq "TV02: a leading cadre's relative is one severity higher" 4 "$(sql "SELECT severity FROM lead WHERE code = 'TV02'")"
 
+subject() {  # subject CODE: the subject records' natural keys of the current leads of CODE
+    sql "SELECT coalesce(group_concat(k), '') FROM (SELECT coalesce(o.officer_no, c.case_no, p.case_no) AS k
+         FROM lead l LEFT JOIN officer o ON l.subject_table = 'officer' AND o.id = l.subject_id
+         LEFT JOIN court_case c ON l.subject_table = 'court_case' AND c.id = l.subject_id
+         LEFT JOIN police_case p ON l.subject_table = 'police_case' AND p.id = l.subject_id
+         WHERE l.code = '$1' AND l.last_run = (SELECT max(id) FROM detect_run WHERE code = '$1')
+         ORDER BY 1)"
+}
+expect_eq "TR01: a month without any report" "D004" "$(subject TR01)"
+expect_eq "TR02: one second late (the last second allowed is on time)" "D003" "$(subject TR02)"
+expect_match "TR02: the late month and when it was filed" "2021-01（2021-02-06 00:00 填报" \
+    "$(sql "SELECT explanation FROM lead WHERE code = 'TR02'")"
+expect_eq "TR03: nobody across officers" "" "$(subject TR03)"
+expect_eq "TR04: the conviction followed by parole (not the withdrawn civil suit)" "（2021）陕0113刑初1号" "$(subject TR04)"
+expect_eq "TR04: the sentence change is evidence" 1 \
+    "$(sql "SELECT count(*) FROM lead_evidence e JOIN lead l ON l.id = e.lead_id WHERE l.code = 'TR04' AND e.table_name = 'sentence_change'")"
+expect_eq "TR05: declared only after the transfer (not: unknown, still in review)" "P1" "$(subject TR05)"
+expect_eq "CP01: a complaint on a case with an interference record, about its judge" "D002" "$(subject CP01)"
+
 rules() { cp "$SRCDIR/rules/detectors.yaml" "$WORK/rules.yaml"; python3 - "$WORK/rules.yaml" "$@" <<'EOF'
 import sys
 path, edits = sys.argv[1], sys.argv[2:]
@@ -114,11 +133,15 @@ rules "require_jurisdiction: true=>require_jurisdiction: false"
 expect_eq "TV02 without the jurisdiction requirement: the child's share in another county" "D003,D006" "$(leads TV02)"
 expect_eq "... one severity lower outside the jurisdiction" 2 \
     "$(sql "SELECT l.severity FROM lead l JOIN officer o ON o.id = l.subject_id WHERE l.code = 'TV02' AND o.officer_no = 'D003'")"
+rules "unknown_is_missing: false=>unknown_is_missing: true"
+"$ZHIJIAN" detect --quiet --as-of 2021-12-31 --rules "$WORK/rules.yaml" --only TR05
+expect_eq "TR05 when an empty field counts as not declared" "P1,P2" "$(subject TR05)"
 rules "min_share_pct: 0               # any shareholding counts=>min_share_pct: 20"
 "$ZHIJIAN" detect --quiet --as-of 2021-12-31 --rules "$WORK/rules.yaml" --only TV01
 expect_eq "TV01 with a 20% floor: no lead" "" "$(leads TV01)"
 expect_eq "... but the earlier lead is kept, no longer detected" 1 "$(sql "SELECT count(*) FROM lead WHERE code = 'TV01'")"
-expect_match "... and listed as such" "不再检出" "$("$ZHIJIAN" leads list --code TV01)"
+expect_match "... and listed as such" "TV01 +4 +new +stale" "$("$ZHIJIAN" leads list --code TV01)"
+expect_match "... also in show" "不再检出" "$("$ZHIJIAN" leads show "$(sql "SELECT id FROM lead WHERE code = 'TV01'")")"
 printf 'detectors:\n  TV02:\n    relations: [spouse, cousin]\n' > "$WORK/bad.yaml"
 err=$("$ZHIJIAN" detect --rules "$WORK/bad.yaml" 2>&1); rc=$?
 expect_eq "bad rules exit" 2 "$rc"

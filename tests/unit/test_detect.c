@@ -392,6 +392,21 @@ static void test_rules_overrides(void **state)
     free(path);
 }
 
+static void test_rules_parse_text(void **state)
+{
+    (void)state;
+    zj_rules *r;
+    zj_error err = {0};
+    assert_int_equal(zj_rules_parse("", 0, "empty.yaml", &r, &err), 0);   /* all defaults */
+    assert_string_equal(zj_rules_path(r), "empty.yaml");
+    assert_int_equal(zj_rules_int(r, "TR01", "deadline_day"), 5);
+    zj_rules_free(r);
+    const char bad[] = "# rules\n- TV01\n";
+    assert_int_equal(zj_rules_parse(bad, strlen(bad), "list.yaml", &r, &err), ZJ_EUSAGE);
+    assert_null(r);
+    assert_string_equal(err.msg, "list.yaml:2: expected the sections 'detectors' and 'analysis'");
+}
+
 static void test_registry(void **state)
 {
     (void)state;
@@ -421,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_rules_shipped),
         cmocka_unit_test(test_rules_errors),
         cmocka_unit_test(test_rules_overrides),
+        cmocka_unit_test(test_rules_parse_text),
         cmocka_unit_test(test_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
