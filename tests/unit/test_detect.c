@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "storefix.h"
+
 #include "detect/detect.h"
 #include "detect/leads.h"
 #include "detect/rules.h"
@@ -66,38 +68,6 @@ static void test_lead_building(void **state)
 
 /* ---- the sink ----------------------------------------------------------------------------- */
 
-typedef struct store_fixture {
-    char path[64];
-    zj_store *s;
-} store_fixture;
-
-static int setup(void **state)
-{
-    store_fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/zj-test-detect-%d.db", (int)getpid());
-    unlink(f->path);
-    zj_error err = {0};
-    if (zj_store_open(f->path, &f->s, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    store_fixture *f = *state;
-    zj_store_close(f->s);
-    char p[80];
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    free(f);
-    return 0;
-}
 
 static int64_t scalar(zj_store *s, const char *sql)
 {
@@ -431,7 +401,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_lead_building),
-        cmocka_unit_test_setup_teardown(test_sink_upsert, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sink_upsert, store_setup, store_teardown),
         cmocka_unit_test(test_rules_defaults),
         cmocka_unit_test(test_rules_shipped),
         cmocka_unit_test(test_rules_errors),

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "storefix.h"
 #include <sqlite3.h>
 
 #include "store/keyset.h"
@@ -43,38 +45,6 @@ static void test_keyset_collisions(void **state)
     zj_keyset_free(&ks);
 }
 
-typedef struct fixture {
-    char path[64];
-    zj_store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/zj-test-store-%d.db", (int)getpid());
-    unlink(f->path);
-    zj_error err = {0};
-    if (zj_store_open(f->path, &f->s, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    zj_store_close(f->s);
-    char p[80];
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    free(f);
-    return 0;
-}
 
 /* Indexes on `unit`, read with a separate connection (this test knows the backend). */
 static int unit_indexes(const char *path)
@@ -134,7 +104,7 @@ static int64_t count(zj_store *s, const char *table)
 
 static void test_bulk_then_incremental(void **state)
 {
-    fixture *f = *state;
+    store_fixture *f = *state;
     char got[48];
     /* First load of a system: bulk mode. A repeated key inside the batch is caught by the
      * keyset: same content -> unchanged, new content -> updated with the old version kept. */
@@ -170,7 +140,7 @@ static void test_bulk_then_incremental(void **state)
 
 static void test_rollback_restores_indexes(void **state)
 {
-    fixture *f = *state;
+    store_fixture *f = *state;
     zj_error err = {0};
     int64_t id;
     zj_batch b = {.source_system = "sysC", .table = "unit", .file = "f", .file_digest = "d"};
@@ -203,7 +173,7 @@ static void test_rollback_restores_indexes(void **state)
 
 static void test_writer_rejects_bad_columns(void **state)
 {
-    fixture *f = *state;
+    store_fixture *f = *state;
     zj_error err = {0};
     zj_writer *w;
     const char *cols[] = {"unit_code", "nope"};
@@ -221,9 +191,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keyset_collisions),
-        cmocka_unit_test_setup_teardown(test_bulk_then_incremental, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_then_incremental, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
