@@ -566,108 +566,6 @@ static void officer_text(const tv_path *p, const zj_unit_info *u, zj_buf *zh, zj
     zj_buf_puts(en, ")");
 }
 
-/* ---- TV01 / TV02 ------------------------------------------------------------------------- */
-
-static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
-{
-    tv_graph *g;
-    int rc = graph(c, &g, err);
-    if (rc)
-        return rc;
-    tv_paths ps = g->paths;
-    zj_units units = g->units;
-    bool need_juris = !self && zj_param_bool(c, "require_jurisdiction");
-    zj_lead l = {0};
-    zj_buf zh = {0}, en = {0}, roles_zh = {0}, roles_en = {0};
-    for (size_t i = 0; !rc && i < ps.n; i++) {
-        tv_path *p = &ps.p[i];
-        if (!strcmp(p->o.relation, "self") != self || !covered(c, &p->o, self))
-            continue;
-        evaluate(c, p);
-        if (!p->active)
-            continue;
-        const zj_unit_info *u = zj_units_find(&units, p->o.unit);
-        bool juris = zj_in_jurisdiction(u, p->region);
-        if (need_juris && !juris)
-            continue;
-        zj_lead_reset(&l);
-        zj_buf_clear(&zh);
-        zj_buf_clear(&en);
-        zj_buf_clear(&roles_zh);
-        zj_buf_clear(&roles_en);
-        roles_text(c, p, &roles_zh, true);
-        roles_text(c, p, &roles_en, false);
-        int sev = c->severity;
-        if (self && juris)
-            sev += (int)zj_param_int(c, "jurisdiction_escalation");
-        if (!self && p->o.leader)
-            sev += (int)zj_param_int(c, "leader_escalation");
-        if (!self && !juris)
-            sev -= 1;
-        l.severity = clamp(sev);
-        l.subject_table = "officer";
-        l.subject_id = p->o.id;
-        snprintf(l.unit_code, sizeof l.unit_code, "%s", p->o.unit);
-        const char *rzh = self ? "干警本人" : zj_zh_relation(p->o.relation);
-        const char *ren = self ? "Officer" : zj_en_relation(p->o.relation);
-        zj_buf_printf(&l.title, "%s在%s市场主体任%s / %s%s holds a role (%s) in %s enterprise",
-                      self ? "干警本人" : zj_zh_relation(p->o.relation),
-                      juris ? "辖区内" : "", roles_zh.data, self ? "" : "Officer's ",
-                      self ? "Officer" : zj_en_relation(p->o.relation), roles_en.data,
-                      juris ? "an in-jurisdiction" : "an");
-        officer_text(p, u, &zh, &en);
-        char region_name[160] = "";
-        if (p->region[0])
-            snprintf(region_name, sizeof region_name, "%s", p->region);
-        zj_buf_printf(&zh, "的%s在 %s（登记地区划 %s）担任%s，有效期间 ", self ? "本人" : rzh,
-                      ent_display(p), region_name[0] ? region_name : "不详", roles_zh.data);
-        zj_buf_printf(&en, ": %s is %s of %s (registered in region %s); the role overlaps the "
-                      "tenure ", self ? "the officer" : ren, roles_en.data, ent_display(p),
-                      region_name[0] ? region_name : "unknown");
-        zj_buf_interval_zh(&zh, p->from, p->to);
-        zj_buf_interval_en(&en, p->from, p->to);
-        zj_buf_puts(&zh, "，与任职期间重叠");
-        if (juris) {
-            zj_buf_puts(&zh, "；企业登记地在干警所在单位辖区内");
-            zj_buf_puts(&en, "; the enterprise is registered within the jurisdiction of the "
-                        "officer's unit");
-        }
-        if (p->ntax) {
-            zj_buf_puts(&zh, "；该主体有税务登记");
-            zj_buf_puts(&en, "; it is registered for tax");
-        }
-        if (!self && p->o.leader) {
-            zj_buf_puts(&zh, "；干警为领导干部");
-            zj_buf_puts(&en, "; the officer is a leading cadre");
-        }
-        zj_buf_puts(&zh, "。");
-        zj_buf_puts(&en, ".");
-        zj_buf_printf(&l.explanation, "%s\n%s", zh.data, en.data);
-        path_text(c, p, &l.path);
-        rc = path_key(p, &l) || path_evidence(c, p, &l) ? ZJ_EDATA : ZJ_OK;
-        if (!rc && !l.explanation.data)
-            rc = zj_fail(err, ZJ_EDATA, "out of memory");
-        if (!rc)
-            rc = zj_sink_emit(c->sink, &l, err);
-    }
-    zj_lead_free(&l);
-    zj_buf_free(&zh);
-    zj_buf_free(&en);
-    zj_buf_free(&roles_zh);
-    zj_buf_free(&roles_en);
-    return rc;
-}
-
-static int run_tv01(zj_detect_ctx *c, zj_error *err)
-{
-    return run_business(c, true, err);
-}
-
-static int run_tv02(zj_detect_ctx *c, zj_error *err)
-{
-    return run_business(c, false, err);
-}
-
 /* ---- TV03: a party in a case of the officer's own unit ------------------------------------ */
 
 #define MAX_CASES 64
@@ -693,11 +591,23 @@ static void cases_text(const conflict *k, zj_buf *b, bool zh)
     }
 }
 
-/* Add case x to the conflict when it counts: a party role the rules list, a case of the
- * officer's own unit, and a case whose days meet the link's [from, to]. */
+/* True when `value` is an item of list parameter `name` of rules section `sec` (TV01 and TV02
+ * read TV03's and TV04's definitions for their escalations, so each is defined once). */
+static bool sec_has(const zj_detect_ctx *c, const char *sec, const char *name, const char *value)
+{
+    const char *const *it;
+    size_t n = zj_rules_list(c->rules, sec, name, &it);
+    for (size_t i = 0; value && i < n; i++)
+        if (!strcmp(it[i], value))
+            return true;
+    return false;
+}
+
+/* Add case x to the conflict when it counts: a party role the rules (TV03) list, a case of
+ * the officer's own unit, and a case whose days meet the link's [from, to]. */
 static void consider(const zj_detect_ctx *c, conflict *k, const party_case *x, long from, long to)
 {
-    if (k->ncases == MAX_CASES || !zj_param_has(c, "party_roles", x->role, strlen(x->role)) ||
+    if (k->ncases == MAX_CASES || !sec_has(c, "TV03", "party_roles", x->role) ||
         strcmp(x->unit, k->o.unit) || x->from > to || x->to < from)
         return;
     for (int i = 0; i < k->ncases; i++)
@@ -802,6 +712,25 @@ static const char ent_cases_sql[] =
     " WHERE cp.src_entity = $1 AND cp.kind = 'case_party'"
     " ORDER BY coalesce(cc.filed_at, pc.received_at, pl.accepted_at), cp.dst_record";
 
+/* Fill k with the cases of the officer's unit in which path p's enterprise is a party while
+ * the role lasts (p evaluated and active; q prepared from ent_cases_sql). */
+static int path_cases(zj_detect_ctx *c, tv_path *p, zj_stmt *q, conflict *k, zj_error *err)
+{
+    memset(k, 0, sizeof *k);
+    k->o = p->o;
+    k->ent = p->ent;
+    k->path = p;
+    zj_stmt_bind_int(q, 1, p->ent);
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        party_case x;
+        read_case(q, 0, &x);
+        consider(c, k, &x, p->from, p->to);
+    }
+    zj_stmt_reset(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
 static int run_tv03(zj_detect_ctx *c, zj_error *err)
 {
     tv_graph *g;
@@ -825,21 +754,8 @@ static int run_tv03(zj_detect_ctx *c, zj_error *err)
         evaluate(c, p);
         if (!p->active)
             continue;
-        memset(k, 0, sizeof *k);
-        k->o = p->o;
-        k->ent = p->ent;
-        k->path = p;
-        zj_stmt_bind_int(q, 1, p->ent);
-        int step;
-        while ((step = zj_stmt_next(q, err)) == 1) {
-            party_case x;
-            read_case(q, 0, &x);
-            consider(c, k, &x, p->from, p->to);
-        }
-        zj_stmt_reset(q);
-        if (step < 0)
-            rc = ZJ_EDATA;
-        else if (k->ncases)
+        rc = path_cases(c, p, q, k, err);
+        if (!rc && k->ncases)
             rc = emit_conflict(c, k, &g->units, &l, err);
     }
     /* the officer or a relative in person */
@@ -872,7 +788,7 @@ static const char borrowers_sql[] =
 static bool lending_cause(const zj_detect_ctx *c, const char *cause)
 {
     const char *const *it;
-    size_t n = zj_param_list(c, "causes", &it);
+    size_t n = zj_rules_list(c->rules, "TV04", "causes", &it);
     for (size_t i = 0; cause && i < n; i++)
         if (strstr(cause, it[i]))
             return true;
@@ -896,29 +812,56 @@ static size_t best_window(const party_case *const *cs, size_t n, long window, si
     return best;
 }
 
-static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const party_case *const *cs,
-                       size_t n, zj_stmt *borrowers, const zj_units *units, zj_lead *l,
-                       zj_error *err)
+/* A repeated lender: the person's suits as lender while the officer is in post, the busiest
+ * window of them and its different borrowers - by TV04's rules (TV01 and TV02 escalate on
+ * it). cs holds the pointers (room for every case of the person). */
+typedef struct lending {
+    const party_case **cs;
+    size_t first, k;                 /* the window: cs[first .. first + k) */
+    int64_t borrowers;
+    bool found;
+} lending;
+
+static int find_lending(zj_detect_ctx *c, const party_case *pc, size_t n, zj_stmt *borrowers,
+                        lending *out, zj_error *err)
 {
-    size_t first;
-    size_t k = best_window(cs, n, (long)zj_param_int(c, "window_days"), &first);
-    if ((int64_t)k < zj_param_int(c, "min_cases"))
+    const officer_ref *o = &pc[0].o;
+    size_t m = 0;
+    out->found = false;
+    for (size_t i = 0; i < n; i++) {
+        const party_case *x = &pc[i];
+        if (strcmp(x->table, "court_case") || x->from == ZJ_DAY_MIN ||
+            !sec_has(c, "TV04", "lender_roles", x->role) || !lending_cause(c, x->cause) ||
+            x->from < o->start || x->from > o->end || (m && out->cs[m - 1]->record == x->record))
+            continue;
+        out->cs[m++] = x;
+    }
+    out->k = best_window(out->cs, m, (long)zj_rules_int(c->rules, "TV04", "window_days"),
+                         &out->first);
+    if ((int64_t)out->k < zj_rules_int(c->rules, "TV04", "min_cases"))
         return ZJ_OK;
     /* different borrowers over the window's cases: each case's defendants, counted once
      * per case (one query per case of a would-be lead: a handful) */
-    int64_t nb = 0;
-    for (size_t i = first; i < first + k; i++) {
-        zj_stmt_bind_int(borrowers, 1, cs[i]->record);
+    out->borrowers = 0;
+    for (size_t i = out->first; i < out->first + out->k; i++) {
+        zj_stmt_bind_int(borrowers, 1, out->cs[i]->record);
         zj_stmt_bind_int(borrowers, 2, o->person);
         int step = zj_stmt_next(borrowers, err);
         if (step == 1)
-            nb += zj_stmt_int(borrowers, 0) > 0;
+            out->borrowers += zj_stmt_int(borrowers, 0) > 0;
         zj_stmt_reset(borrowers);
         if (step != 1)
             return ZJ_EDATA;
     }
-    if (nb < zj_param_int(c, "min_borrowers"))
-        return ZJ_OK;
+    out->found = out->borrowers >= zj_rules_int(c->rules, "TV04", "min_borrowers");
+    return ZJ_OK;
+}
+
+static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const lending *ln,
+                       const zj_units *units, zj_lead *l, zj_error *err)
+{
+    const party_case *const *cs = ln->cs;
+    size_t first = ln->first, k = ln->k;
     const zj_unit_info *u = zj_units_find(units, o->unit);
     bool self = !strcmp(o->relation, "self");
     zj_lead_reset(l);
@@ -938,8 +881,9 @@ static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const party_case 
                   "疑似从事放贷（违规借贷）。\nThe %s of officer %s (%s) filed %zu private-lending "
                   "suits as plaintiff between %s and %s against %lld different borrowers: "
                   "possible money lending.",
-                  o->no, u ? u->name : o->unit, self ? "本人" : who_zh, d0, d1, k, (long long)nb,
-                  who_en, o->no, u ? u->name : o->unit, k, d0, d1, (long long)nb);
+                  o->no, u ? u->name : o->unit, self ? "本人" : who_zh, d0, d1, k,
+                  (long long)ln->borrowers, who_en, o->no, u ? u->name : o->unit, k, d0, d1,
+                  (long long)ln->borrowers);
     zj_buf_printf(&l->path, "干警 %s → %s → 民间借贷原告 ×%zu", o->no, who_zh, k);
     int rc = zj_lead_key_record(l, o->system, o->key);
     if (!rc)
@@ -969,38 +913,203 @@ static int run_tv04(zj_detect_ctx *c, zj_error *err)
     zj_stmt *borrowers;
     if ((rc = zj_stmt_prepare(c->store, borrowers_sql, &borrowers, err)))
         return rc;
-    const party_case **cs = calloc(g->npc ? g->npc : 1, sizeof *cs);
-    if (!cs)
+    lending ln = {.cs = calloc(g->npc ? g->npc : 1, sizeof *ln.cs)};
+    if (!ln.cs)
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
     zj_lead l = {0};
     for (size_t i = 0, j; !rc && i < g->npc; i = j) {
         for (j = i + 1; j < g->npc && same_person(&g->pc[j].o, &g->pc[i].o); j++)
             ;
-        const officer_ref *o = &g->pc[i].o;
-        if (!covered(c, o, true))
+        if (!covered(c, &g->pc[i].o, true))
             continue;
-        size_t n = 0;
-        for (size_t m = i; m < j; m++) {
-            const party_case *x = &g->pc[m];
-            if (strcmp(x->table, "court_case") || x->from == ZJ_DAY_MIN ||
-                !zj_param_has(c, "lender_roles", x->role, strlen(x->role)) ||
-                !lending_cause(c, x->cause) || x->from < o->start || x->from > o->end ||
-                (n && cs[n - 1]->record == x->record))
-                continue;
-            cs[n++] = x;
-        }
-        rc = emit_lender(c, o, cs, n, borrowers, &g->units, &l, err);
+        rc = find_lending(c, &g->pc[i], j - i, borrowers, &ln, err);
+        if (!rc && ln.found)
+            rc = emit_lender(c, &g->pc[i].o, &ln, &g->units, &l, err);
     }
-    free(cs);
+    free(ln.cs);
     zj_lead_free(&l);
     zj_stmt_finalize(borrowers);
     return rc;
+}
+
+/* The person's rows in g->pc (sorted by officer row, person, relative record): *first, count. */
+static size_t person_cases(const tv_graph *g, const officer_ref *o, size_t *first)
+{
+    size_t lo = 0, hi = g->npc;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const officer_ref *x = &g->pc[mid].o;
+        bool less = x->id != o->id ? x->id < o->id
+                  : x->person != o->person ? x->person < o->person
+                  : x->rel_record < o->rel_record;
+        if (less)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    size_t n = 0;
+    while (lo + n < g->npc && same_person(&g->pc[lo + n].o, o))
+        n++;
+    return n;
+}
+
+/* ---- TV01 / TV02 ------------------------------------------------------------------------- */
+
+static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
+{
+    tv_graph *g;
+    int rc = graph(c, &g, err);
+    if (rc)
+        return rc;
+    tv_paths ps = g->paths;
+    zj_units units = g->units;
+    bool need_juris = !self && zj_param_bool(c, "require_jurisdiction");
+    zj_lead l = {0};
+    zj_buf zh = {0}, en = {0}, roles_zh = {0}, roles_en = {0}, cz = {0};
+    /* escalations: the enterprise in a case of the officer's unit (TV03's test), the person a
+     * repeated lender (TV04's test) */
+    zj_stmt *cases = NULL, *borrowers = NULL;
+    conflict *k = calloc(1, sizeof *k);
+    lending ln = {.cs = calloc(g->npc ? g->npc : 1, sizeof *ln.cs)};
+    if (!k || !ln.cs)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, ent_cases_sql, &cases, err);
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, borrowers_sql, &borrowers, err);
+    for (size_t i = 0; !rc && i < ps.n; i++) {
+        tv_path *p = &ps.p[i];
+        if (!strcmp(p->o.relation, "self") != self || !covered(c, &p->o, self))
+            continue;
+        evaluate(c, p);
+        if (!p->active)
+            continue;
+        const zj_unit_info *u = zj_units_find(&units, p->o.unit);
+        bool juris = zj_in_jurisdiction(u, p->region);
+        if (need_juris && !juris)
+            continue;
+        zj_lead_reset(&l);
+        zj_buf_clear(&zh);
+        zj_buf_clear(&en);
+        zj_buf_clear(&roles_zh);
+        zj_buf_clear(&roles_en);
+        roles_text(c, p, &roles_zh, true);
+        roles_text(c, p, &roles_en, false);
+        int sev = c->severity;
+        if (self && juris)
+            sev += (int)zj_param_int(c, "jurisdiction_escalation");
+        if (!self && p->o.leader)
+            sev += (int)zj_param_int(c, "leader_escalation");
+        if (!self && !juris)
+            sev -= 1;
+        if ((rc = path_cases(c, p, cases, k, err)))
+            break;
+        size_t pc0, npc = person_cases(g, &p->o, &pc0);
+        ln.found = false;
+        if (npc && (rc = find_lending(c, &g->pc[pc0], npc, borrowers, &ln, err)))
+            break;
+        if (k->ncases)
+            sev += (int)zj_param_int(c, "conflict_escalation");
+        if (ln.found)
+            sev += (int)zj_param_int(c, "lender_escalation");
+        l.severity = clamp(sev);
+        l.subject_table = "officer";
+        l.subject_id = p->o.id;
+        snprintf(l.unit_code, sizeof l.unit_code, "%s", p->o.unit);
+        const char *rzh = self ? "干警本人" : zj_zh_relation(p->o.relation);
+        const char *ren = self ? "Officer" : zj_en_relation(p->o.relation);
+        zj_buf_printf(&l.title, "%s在%s市场主体任%s / %s%s holds a role (%s) in %s enterprise",
+                      self ? "干警本人" : zj_zh_relation(p->o.relation),
+                      juris ? "辖区内" : "", roles_zh.data, self ? "" : "Officer's ",
+                      self ? "Officer" : zj_en_relation(p->o.relation), roles_en.data,
+                      juris ? "an in-jurisdiction" : "an");
+        officer_text(p, u, &zh, &en);
+        char region_name[160] = "";
+        if (p->region[0])
+            snprintf(region_name, sizeof region_name, "%s", p->region);
+        zj_buf_printf(&zh, "的%s在 %s（登记地区划 %s）担任%s，有效期间 ", self ? "本人" : rzh,
+                      ent_display(p), region_name[0] ? region_name : "不详", roles_zh.data);
+        zj_buf_printf(&en, ": %s is %s of %s (registered in region %s); the role overlaps the "
+                      "tenure ", self ? "the officer" : ren, roles_en.data, ent_display(p),
+                      region_name[0] ? region_name : "unknown");
+        zj_buf_interval_zh(&zh, p->from, p->to);
+        zj_buf_interval_en(&en, p->from, p->to);
+        zj_buf_puts(&zh, "，与任职期间重叠");
+        if (juris) {
+            zj_buf_puts(&zh, "；企业登记地在干警所在单位辖区内");
+            zj_buf_puts(&en, "; the enterprise is registered within the jurisdiction of the "
+                        "officer's unit");
+        }
+        if (p->ntax) {
+            zj_buf_puts(&zh, "；该主体有税务登记");
+            zj_buf_puts(&en, "; it is registered for tax");
+        }
+        if (!self && p->o.leader) {
+            zj_buf_puts(&zh, "；干警为领导干部");
+            zj_buf_puts(&en, "; the officer is a leading cadre");
+        }
+        if (k->ncases) {
+            zj_buf_clear(&cz);
+            cases_text(k, &cz, true);
+            zj_buf_printf(&zh, "；该企业是本单位案件的当事人：%s（利益冲突，另见 TV03）", cz.data);
+            zj_buf_clear(&cz);
+            cases_text(k, &cz, false);
+            zj_buf_printf(&en, "; the enterprise is a party in case(s) of the officer's unit: %s "
+                          "(a conflict of interest, see TV03)", cz.data);
+        }
+        if (ln.found) {
+            zj_buf_printf(&zh, "；%s一年内作为原告提起 %zu 件民间借贷诉讼（另见 TV04）",
+                          self ? "干警本人" : rzh, ln.k);
+            zj_buf_printf(&en, "; %s sued as a private lender %zu times within a year (see TV04)",
+                          self ? "the officer" : ren, ln.k);
+        }
+        zj_buf_puts(&zh, "。");
+        zj_buf_puts(&en, ".");
+        zj_buf_printf(&l.explanation, "%s\n%s", zh.data, en.data);
+        path_text(c, p, &l.path);
+        rc = path_key(p, &l) || path_evidence(c, p, &l) ? ZJ_EDATA : ZJ_OK;
+        for (int j = 0; !rc && j < k->ncases; j++)
+            rc = zj_lead_evidence(&l, k->cases[j].table, k->cases[j].record, "case",
+                                  "party in a case of the officer's unit");
+        if (rc || !l.explanation.data)
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        if (!rc)
+            rc = zj_sink_emit(c->sink, &l, err);
+    }
+    zj_stmt_finalize(cases);
+    zj_stmt_finalize(borrowers);
+    free(k);
+    free(ln.cs);
+    zj_lead_free(&l);
+    zj_buf_free(&zh);
+    zj_buf_free(&en);
+    zj_buf_free(&roles_zh);
+    zj_buf_free(&roles_en);
+    zj_buf_free(&cz);
+    return rc;
+}
+
+static int run_tv01(zj_detect_ctx *c, zj_error *err)
+{
+    return run_business(c, true, err);
+}
+
+static int run_tv02(zj_detect_ctx *c, zj_error *err)
+{
+    return run_business(c, false, err);
 }
 
 /* ---- the detectors ------------------------------------------------------------------------ */
 
 #define ROLE_CHOICES "legal_rep,shareholder,director,supervisor,manager,operator,finance_officer"
 #define RELATION_CHOICES "spouse,child,child_spouse,parent,sibling"
+#define ESCALATIONS                                                                         \
+    {"conflict_escalation", ZJ_PARAM_INT, "1", "severity added when the enterprise is a "     \
+     "party in a case of the officer's unit (TV03's test, with TV03's party_roles)", 0, 3,    \
+     NULL},                                                                                  \
+    {"lender_escalation", ZJ_PARAM_INT, "1", "severity added when the person is a repeated "  \
+     "private lender (TV04's test and parameters)", 0, 3, NULL}
 
 static const zj_param tv01_params[] = {
     {"roles", ZJ_PARAM_LIST, "legal_rep,shareholder,director,supervisor,manager,operator",
@@ -1010,6 +1119,7 @@ static const zj_param tv01_params[] = {
     {"jurisdiction_escalation", ZJ_PARAM_INT, "1",
      "severity added when the enterprise is registered in the officer's jurisdiction", 0, 3,
      NULL},
+    ESCALATIONS,
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -1025,6 +1135,7 @@ static const zj_param tv02_params[] = {
      "severity lower)", 0, 0, NULL},
     {"leader_escalation", ZJ_PARAM_INT, "1", "severity added when the officer is a leading cadre",
      0, 3, NULL},
+    ESCALATIONS,
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 
