@@ -18,6 +18,8 @@
  *   TV01 the officer holds a role (any place; severity up inside the jurisdiction)
  *   TV02 a covered relative (rules: spouse, child, child's spouse) holds a role, inside the
  *        jurisdiction (rules may drop that requirement)
+ *        (both one severity up when the enterprise is also a party in a case of the officer's
+ *        unit - TV03's test - and when the person is a repeated lender - TV04's test)
  *   TV03 the enterprise of such a role, or the officer or relative in person, is a party in a
  *        case of the officer's own unit while the role lasts (conflict of interest; critical
  *        when the officer handles the case)
