@@ -227,13 +227,13 @@ int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *o
              (unsigned)dt.month % 100u, (unsigned)dt.day % 100u);
     long as_of_day = zj_days_from_civil(dt.year, dt.month, dt.day);
 
-    /* Fresh planner statistics: the relations graph is rebuilt by every link run after the
-     * store's last ANALYZE, and without statistics the planner may drive a join from the
-     * large side (bounded work: the store samples each index). */
+    /* Fresh planner statistics for the relations graph: every link run rebuilds it after its
+     * own ANALYZE (imports analyze what they load), and without statistics the planner may
+     * drive a join from the large side (bounded work: the store samples each index). */
     int64_t built = 0;
     int rc = zj_store_build_indexes(s, &built, err);     /* left by bulk imports, if any */
     if (!rc)
-        rc = zj_store_analyze(s, err);
+        rc = built ? zj_store_analyze(s, err) : zj_store_analyze_table(s, "relation", err);
     if (rc)
         return rc;
     const zj_detector *const *d;

@@ -228,6 +228,9 @@ int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err);
 /* Refresh the query planner's statistics (after large loads), so joins pick their indexes.
  * Bounded work: samples each index rather than reading it whole. */
 int zj_store_analyze(zj_store *s, zj_error *err);
+/* The same for one table (canonical or one of the link/detect tables such as "relation"):
+ * for a table rebuilt after the last full analysis. ZJ_EUSAGE for an unknown table. */
+int zj_store_analyze_table(zj_store *s, const char *table, zj_error *err);
 
 /* Run one or more statements without results. */
 int zj_store_exec(zj_store *s, const char *sql, zj_error *err);

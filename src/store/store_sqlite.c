@@ -1172,6 +1172,15 @@ int zj_store_analyze(zj_store *s, zj_error *err)
     return exec(s, "PRAGMA analysis_limit = 2000; ANALYZE", err);
 }
 
+int zj_store_analyze_table(zj_store *s, const char *table, zj_error *err)
+{
+    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+        return zj_fail(err, ZJ_EUSAGE, "store: no table '%s' to analyze", table);
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA analysis_limit = 2000; ANALYZE \"%s\"", table);
+    return exec(s, sql, err);
+}
+
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
 {
     /* Leaving WAL needs the only connection; SQLite then answers with the mode it kept, which
