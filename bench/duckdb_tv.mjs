@@ -14,7 +14,7 @@ const ids = new Set(['id', 'record_id', 'entity_id', 'src_entity', 'dst_entity',
                      'source_record']);
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
-// The header line of a CSV file (files are too large to read whole: 1+ GiB at province).
+// The header line only: the files can be larger than a string may be (province scale).
 function firstLine(path) {
   const fd = openSync(path, 'r');
   const buf = Buffer.alloc(65536);

@@ -27,6 +27,11 @@ int cli_report(const zj_error *err);
 /* The database path: the --db option if given, else $ZHIJIAN_DB, else "./zhijian.db". */
 const char *cli_db_path(const char *db_option);
 
+/* The rules file `name` (e.g. "linking.yaml"): the --rules option if given, else
+ * $ZHIJIAN_RULES/name, else ./rules/name, when readable; NULL means "use the built-in
+ * defaults". `buf` (cap bytes) may hold the result. */
+const char *cli_rules_path(const char *option, const char *name, char *buf, size_t cap);
+
 /* True when `arg` is -h or --help. */
 bool cli_is_help(const char *arg);
 

@@ -25,8 +25,8 @@ static const char usage_text[] =
     "recomputed; see 'zhijian leads stats'.\n\n"
     "  --only CODE...  run only these detectors (codes may also follow as arguments or be\n"
     "                  comma-separated): zhijian detect --only TV01 TV02\n"
-    "  --rules FILE    detector rules (default: $ZHIJIAN_RULES/detectors.yaml, else\n"
-    "                  ./rules/detectors.yaml, else the built-in defaults)\n"
+    "  --rules FILE    detector rules (default: detectors.yaml in $ZHIJIAN_RULES if set, else\n"
+    "                  in ./rules; the built-in defaults when it is absent)\n"
     "  --as-of DATE    reference date for tenure bands (default: today)\n"
     "  --no-analysis   do not recompute the analysis tables\n"
     "  --list          list the detectors, their basis and parameters\n\n"
@@ -102,16 +102,7 @@ static void opts_free(opts *o)
 static int load_rules(const opts *o, zj_rules **r)
 {
     char buf[4096];
-    const char *path = o->rules;
-    if (!path) {
-        const char *dir = getenv("ZHIJIAN_RULES");
-        if (dir && *dir) {
-            snprintf(buf, sizeof buf, "%s/detectors.yaml", dir);
-            if (access(buf, R_OK) == 0)
-                path = buf;
-        } else if (access("rules/detectors.yaml", R_OK) == 0)
-            path = "rules/detectors.yaml";
-    }
+    const char *path = cli_rules_path(o->rules, "detectors.yaml", buf, sizeof buf);
     zj_error err = {0};
     int rc = path ? zj_rules_load(path, r, &err) : zj_rules_defaults(r, &err);
     return rc ? cli_report(&err) : 0;

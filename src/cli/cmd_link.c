@@ -33,8 +33,8 @@ static const char usage_text[] =
     "  --verbose       print each stage and how long it took\n"
     "  --reextract     rebuild every mention from its record (normally only records of\n"
     "                  batches imported since the last run are read)\n"
-    "  --rules FILE    linking rules (default: $ZHIJIAN_RULES/linking.yaml, else\n"
-    "                  ./rules/linking.yaml, else the built-in defaults)\n";
+    "  --rules FILE    linking rules (default: linking.yaml in $ZHIJIAN_RULES if set, else\n"
+    "                  in ./rules; the built-in defaults when it is absent)\n";
 
 typedef struct opts {
     const char *db, *rules, *by, *note;
@@ -81,15 +81,7 @@ static int load_rules(const opts *o, zj_link_config *c)
 {
     zj_link_config_defaults(c);
     char buf[4096];
-    const char *path = o->rules;
-    if (!path) {
-        const char *dir = getenv("ZHIJIAN_RULES");
-        if (dir && *dir) {
-            snprintf(buf, sizeof buf, "%s/linking.yaml", dir);
-            path = buf;
-        } else if (access("rules/linking.yaml", R_OK) == 0)
-            path = "rules/linking.yaml";
-    }
+    const char *path = cli_rules_path(o->rules, "linking.yaml", buf, sizeof buf);
     if (!path)
         return 0;
     zj_error err = {0};

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -62,6 +63,15 @@ const char *cli_db_path(const char *db_option)
         return db_option;
     const char *env = getenv("ZHIJIAN_DB");
     return env && *env ? env : "./zhijian.db";
+}
+
+const char *cli_rules_path(const char *option, const char *name, char *buf, size_t cap)
+{
+    if (option && *option)
+        return option;
+    const char *dir = getenv("ZHIJIAN_RULES");
+    snprintf(buf, cap, "%s/%s", dir && *dir ? dir : "rules", name);
+    return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
 bool cli_is_help(const char *arg)

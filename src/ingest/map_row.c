@@ -12,6 +12,7 @@
 #include "ingest/mapping.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,16 +380,26 @@ static int parse_number(zj_span s, bool integer, double scale, zj_value *v)
 
 /* ---- the row ---------------------------------------------------------------------------- */
 
-static int reject(zj_error *err, const zj_field_map *f, const char **bad, const char *fmt,
-                  const char *a, size_t alen, const char *b)
+/* Reject the row because of field f: *bad names the field, err says why. `what` is the
+ * reason (printf-style); a quoted source value is cut to 80 bytes by the callers' "%.*s". */
+static int reject(zj_error *err, const zj_field_map *f, const char **bad, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int reject(zj_error *err, const zj_field_map *f, const char **bad, const char *fmt, ...)
 {
     char what[256];
-    snprintf(what, sizeof what, fmt, (int)(alen > 80 ? 80 : alen), a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
     *bad = f->field;
     if (f->column)
         return zj_fail(err, ZJ_EDATA, "field '%s' (column %s): %s", f->field, f->column, what);
     return zj_fail(err, ZJ_EDATA, "field '%s': %s", f->field, what);
 }
+
+/* At most this many bytes of a source value are quoted in a reason. */
+#define QUOTE(n) ((int)((n) > 80 ? 80 : (n)))
 
 /* Append `s` to scratch and remember where it went. */
 static int to_scratch(zj_row_mapper *rm, size_t i, zj_span s)
@@ -413,7 +424,7 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
         s = rm->src[i] < row->nfields ? row->fields[rm->src[i]] : (zj_span){NULL, 0};
 
     if (s.p && !zj_utf8_check(s.p, s.n))
-        return reject(err, f, bad, "%.*s%s", "", 0,
+        return reject(err, f, bad,
                       "invalid byte sequence for the file's encoding (check 'encoding')");
     if (s.p && f->trim)
         s = trim(s);
@@ -458,8 +469,8 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
         if (!to)
             to = t->default_to;
         if (!to)
-            return reject(err, f, bad, "unknown code '%.*s' (add it to code table '%s')", s.p,
-                          s.n, t->name);
+            return reject(err, f, bad, "unknown code '%.*s' (add it to code table '%s')",
+                          QUOTE(s.n), s.p, t->name);
         s = (zj_span){to, strlen(to)};
         rm->scratch_off[i] = NO_SOURCE;
     }
@@ -470,7 +481,7 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
         v->is_null = true;
         rm->scratch_off[i] = NO_SOURCE;
         if (f->required)
-            return reject(err, f, bad, "%.*srequired value is missing%s", "", 0, "");
+            return reject(err, f, bad, "required value is missing");
         return ZJ_OK;
     }
 
@@ -487,7 +498,7 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
         zj_datetime dt;
         const char *why = NULL;
         if (zj_date_parse(s.p, s.n, (const char *const *)f->formats, &dt, &why))
-            return reject(err, f, bad, "cannot parse date '%.*s': %s", s.p, s.n,
+            return reject(err, f, bad, "cannot parse date '%.*s': %s", QUOTE(s.n), s.p,
                           why ? why : "no format matched");
         char iso[24];
         int n = zj_date_format_iso(&dt, f->type == ZJ_TYPE_TIMESTAMP, iso, sizeof iso);
@@ -498,7 +509,7 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
     case ZJ_TYPE_INTEGER:
     case ZJ_TYPE_REAL:
         if (parse_number(s, f->type == ZJ_TYPE_INTEGER, f->scale, v))
-            return reject(err, f, bad, "'%.*s' is not %s", s.p, s.n,
+            return reject(err, f, bad, "'%.*s' is not %s", QUOTE(s.n), s.p,
                           f->type == ZJ_TYPE_INTEGER ? "a whole number" : "a number");
         rm->scratch_off[i] = NO_SOURCE;
         return ZJ_OK;
@@ -509,8 +520,8 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
                                             : default_false))
             v->i = 0;
         else
-            return reject(err, f, bad, "'%.*s' is not a yes/no value%s", s.p, s.n,
-                          " (set 'true'/'false' lists)");
+            return reject(err, f, bad, "'%.*s' is not a yes/no value (set 'true'/'false' lists)",
+                          QUOTE(s.n), s.p);
         rm->scratch_off[i] = NO_SOURCE;
         return ZJ_OK;
     }
