@@ -292,8 +292,10 @@ static int parse_top(ctx *c, zj_mapping *m, yaml_node_t *root)
          !rc && p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-        if (k->type != YAML_SCALAR_NODE)
+        if (k->type != YAML_SCALAR_NODE) {
+            free(s);    /* a value read for an earlier key */
             return fail_at(c, k, "keys must be plain words%s%s", "", "");
+        }
         const char *key = (const char *)k->data.scalar.value;
         if (strcmp(key, "source_system") == 0)
             rc = want_scalar(c, v, key, &m->source_system);

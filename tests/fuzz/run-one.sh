@@ -19,4 +19,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/zj-fuzz.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
 "$exe" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 "$tmp" "$seeds"
-exit $?
+rc=$?
+# libFuzzer reports a finding with exit status 77 by default, which meson reads as "skipped":
+# make every finding a failure.
+[ $rc -eq 77 ] && rc=1
+exit $rc
