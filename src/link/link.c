@@ -35,6 +35,12 @@ typedef struct edges {
     size_t n, cap;
 } edges;
 
+/* A conflict found while linking, written once the mentions it names are stored. */
+typedef struct conflict {
+    int32_t a, b;
+    const char *reason;
+} conflict;
+
 typedef struct tf_entry {
     uint64_t h;
     uint32_t count;
@@ -46,9 +52,12 @@ typedef struct run {
     const char *kind_name;
     const zj_link_kind_config *cfg;
     bool incremental;
+    const zj_mention_set *set;   /* a first run's mentions, held in memory (NULL: stored) */
     zj_lmention *m;
     int32_t n;
     zj_arena ar;
+    conflict *conflicts;
+    size_t nconflicts, cap_conflicts;
     uint64_t *keys[8];           /* per blocking rule: each mention's block key (0: none) */
     int32_t *bsize[8];           /* per rule: the size of each mention's block */
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
@@ -112,8 +121,32 @@ static int exec_for_kind(run *r, const char *sql)
 
 /* ---- loading ---------------------------------------------------------------------------- */
 
+/* A first run: the mentions come from the in-memory set, ids as they will be stored. */
+static int load_from_set(run *r)
+{
+    int64_t n = r->set->n[r->kind];
+    if (n >= INT32_MAX)
+        return zj_fail(r->err, ZJ_EDATA, "too many mentions of one kind");
+    r->m = malloc(((size_t)n + 1) * sizeof *r->m);
+    if (!r->m)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int64_t i = 0; i < n; i++) {
+        zj_mention_row row;
+        zj_mention_set_row(r->set, r->kind, i, &row);
+        if (zj_lmention_fill(&r->m[i], &r->ar, r->kind, zj_mention_set_id(r->set, r->kind, i), 0,
+                             row.v[ZJ_MC_NORM], row.v[ZJ_MC_KEY], row.v[ZJ_MC_ID_NO],
+                             row.v[ZJ_MC_STATUS], row.v[ZJ_MC_BIRTH], row.v[ZJ_MC_SEX],
+                             row.v[ZJ_MC_PHONE], row.v[ZJ_MC_REGION], row.v[ZJ_MC_CONTEXT]))
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        r->n++;
+    }
+    return ZJ_OK;
+}
+
 static int load(run *r)
 {
+    if (r->set)
+        return load_from_set(r);
     zj_stmt *q;
     int rc = zj_stmt_prepare(r->s,
         "SELECT id, entity_id, name_norm, name_key, id_no, id_status, birth_date, sex, phone,"
@@ -178,16 +211,39 @@ static int32_t *trusted_by_id(run *r, int32_t *count)
     return idx;
 }
 
-static int record_conflict(run *r, zj_stmt *ins, const zj_lmention *a, const zj_lmention *b,
-                           const char *reason)
+/* Conflicts are kept until the mentions are stored (a first run writes them last). */
+static int record_conflict(run *r, int32_t a, int32_t b, const char *reason)
 {
-    zj_stmt_bind_int(ins, 1, a->id);
-    zj_stmt_bind_int(ins, 2, b->id);
-    zj_stmt_bind_text(ins, 3, reason, strlen(reason));
-    int rc = zj_stmt_next(ins, r->err);
-    zj_stmt_reset(ins);
+    if (r->nconflicts == r->cap_conflicts) {
+        size_t cap = r->cap_conflicts ? r->cap_conflicts * 2 : 256;
+        conflict *p = realloc(r->conflicts, cap * sizeof *p);
+        if (!p)
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        r->conflicts = p;
+        r->cap_conflicts = cap;
+    }
+    r->conflicts[r->nconflicts++] = (conflict){a, b, reason};
     r->st->conflicts++;
-    return rc < 0 ? ZJ_EDATA : ZJ_OK;
+    return ZJ_OK;
+}
+
+static int write_conflicts(run *r)
+{
+    zj_stmt *ins;
+    int rc = zj_stmt_prepare(r->s, "INSERT INTO link_conflict (mention_id, other_mention_id,"
+                             " reason, created_at) VALUES ($1, $2, $3, CURRENT_TIMESTAMP)"
+                             " ON CONFLICT DO NOTHING", &ins, r->err);
+    for (size_t i = 0; !rc && i < r->nconflicts; i++) {
+        const conflict *c = &r->conflicts[i];
+        zj_stmt_bind_int(ins, 1, r->m[c->a].id);
+        zj_stmt_bind_int(ins, 2, r->m[c->b].id);
+        zj_stmt_bind_text(ins, 3, c->reason, strlen(c->reason));
+        if (zj_stmt_next(ins, r->err) < 0)
+            rc = ZJ_EDATA;
+        zj_stmt_reset(ins);
+    }
+    zj_stmt_finalize(ins);
+    return rc;
 }
 
 /* Within each group of equal trusted IDs, a member whose sex, birth date or name disagrees
@@ -199,10 +255,7 @@ static int check_conflicts(run *r)
     int32_t *idx = trusted_by_id(r, &k);
     if (!idx)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    zj_stmt *ins;
-    int rc = zj_stmt_prepare(r->s, "INSERT INTO link_conflict (mention_id, other_mention_id,"
-                             " reason, created_at) VALUES ($1, $2, $3, CURRENT_TIMESTAMP)"
-                             " ON CONFLICT DO NOTHING", &ins, r->err);
+    int rc = ZJ_OK;
     for (int32_t i = 0; !rc && i < k;) {
         int32_t j = i;
         while (j < k && r->m[idx[j]].id_h == r->m[idx[i]].id_h)
@@ -221,7 +274,7 @@ static int check_conflicts(run *r)
                     why = "birth date differs from the resident ID";
                 if (why) {
                     m->id_trusted = false;
-                    rc = record_conflict(r, ins, m, rep, why);
+                    rc = record_conflict(r, idx[t], idx[i], why);
                 }
             }
         }
@@ -235,14 +288,13 @@ static int check_conflicts(run *r)
             zj_compare(r->kind, rep, m, &r->ar, g);
             if (g[F_NAME] == 0) {
                 m->id_trusted = false;
-                rc = record_conflict(r, ins, m, rep, r->kind == ZJ_KIND_PERSON
+                rc = record_conflict(r, idx[t], idx[i], r->kind == ZJ_KIND_PERSON
                                      ? "same resident ID, unrelated name"
                                      : "same credit code, unrelated name");
             }
         }
         i = j;
     }
-    zj_stmt_finalize(ins);
     free(idx);
     return rc;
 }
@@ -595,12 +647,7 @@ static int drop_ambiguous(run *r)
     }
     qsort(c, k, sizeof *c, cand_cmp);
     bool *ambiguous = calloc((size_t)r->n + 1, sizeof *ambiguous);
-    zj_stmt *ins = NULL;
-    int rc = ambiguous ? zj_stmt_prepare(r->s, "INSERT INTO link_conflict (mention_id,"
-                                         " other_mention_id, reason, created_at) VALUES ($1, $2,"
-                                         " $3, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING",
-                                         &ins, r->err)
-                       : zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int rc = ambiguous ? ZJ_OK : zj_fail(r->err, ZJ_EDATA, "out of memory");
     for (size_t i = 0; !rc && i < k;) {
         size_t j = i;
         while (j < k && c[j].mention == c[i].mention)
@@ -609,13 +656,12 @@ static int drop_ambiguous(run *r)
         for (size_t t = i + 1; t < j && c[i].weight - c[t].weight < AMBIGUITY_MARGIN; t++)
             if (r->m[c[t].partner].id_h != best) {
                 ambiguous[c[i].mention] = true;
-                rc = record_conflict(r, ins, &r->m[c[i].mention], &r->m[c[t].partner],
+                rc = record_conflict(r, c[i].mention, c[t].partner,
                                      "matches two identified entities equally well");
                 break;
             }
         i = j;
     }
-    zj_stmt_finalize(ins);
     size_t w = 0;
     for (size_t i = 0; !rc && i < r->acc.n; i++) {
         const edge *e = &r->acc.e[i];
@@ -835,6 +881,19 @@ static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
     return rc;
 }
 
+/* A first run: each mention is written once, with its entity. */
+static int write_fresh_mentions(run *r, zj_clusters *c, const int64_t *root_entity)
+{
+    int64_t *entity = malloc(((size_t)r->n + 1) * sizeof *entity);
+    if (!entity)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int32_t i = 0; i < r->n; i++)
+        entity[i] = root_entity[zj_cluster_find(c, i)];
+    int rc = zj_mentions_write(r->s, r->set, r->kind, entity, r->err);
+    free(entity);
+    return rc;
+}
+
 static int write_results(run *r, zj_clusters *c, const edges *used)
 {
     int64_t *root_entity = calloc((size_t)r->n + 1, sizeof *root_entity);
@@ -904,15 +963,18 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
     if (!rc)
         stage(r->opt, r->kind_name, "writing entities: assigning mentions");
     if (!rc)
-        rc = write_assignments(r, c, root_entity);
+        rc = r->set ? write_fresh_mentions(r, c, root_entity)
+                    : write_assignments(r, c, root_entity);
     if (!rc)
         stage(r->opt, r->kind_name, "writing entities: links and model");
-    /* Entities left without mentions are gone. */
     if (!rc)
+        rc = write_conflicts(r);
+    /* Entities left without mentions are gone (a first run started without any). */
+    if (!rc && !r->set)
         rc = exec_for_kind(r, "DELETE FROM entity WHERE kind = $1 AND NOT EXISTS"
                               " (SELECT 1 FROM mention m WHERE m.entity_id = entity.id)");
     /* The links that formed the entities. A full run replaces the kind's links. */
-    if (!rc && !r->incremental)
+    if (!rc && !r->incremental && !r->set)
         rc = exec_for_kind(r, "DELETE FROM link_edge WHERE mention_a IN"
                               " (SELECT id FROM mention WHERE kind = $1)");
     if (!rc)
@@ -994,6 +1056,7 @@ static void free_run(run *r)
     free(r->counts);
     free(r->acc.e);
     free(r->trusted);
+    free(r->conflicts);
 }
 
 static int setup_run(run *r)
@@ -1020,14 +1083,19 @@ static void stage(const zj_link_options *opt, const char *kind, const char *what
 }
 
 static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
-                     const zj_link_options *opt, zj_link_kind_stats *st, zj_error *err)
+                     const zj_mention_set *set, const zj_link_options *opt,
+                     zj_link_kind_stats *st, zj_error *err)
 {
     double t0 = now();
-    bool incremental = opt->incremental;
+    bool incremental = opt->incremental && !set;
     run r = {.s = s, .kind = kind, .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise",
-             .cfg = cfg, .incremental = incremental, .st = st, .err = err, .opt = opt};
+             .cfg = cfg, .incremental = incremental, .set = set, .st = st, .err = err,
+             .opt = opt};
     stage(opt, r.kind_name, "loading mentions and blocking keys");
     int rc = setup_run(&r);
+    /* A first run: no mention names an entity, so any entity of the kind is left over. */
+    if (!rc && set)
+        rc = exec_for_kind(&r, "DELETE FROM entity WHERE kind = $1");
     if (!rc && !incremental)
         rc = exec_for_kind(&r, "DELETE FROM link_conflict WHERE mention_id IN"
                                " (SELECT id FROM mention WHERE kind = $1)");
@@ -1071,6 +1139,18 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
     return rc;
 }
 
+static int mention_table_empty(zj_store *s, bool *empty, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT count(*) FROM (SELECT 1 FROM mention LIMIT 1)", &q, err);
+    if (rc)
+        return rc;
+    int step = zj_stmt_next(q, err);
+    *empty = step == 1 && zj_stmt_int(q, 0) == 0;
+    zj_stmt_finalize(q);
+    return step == 1 ? ZJ_OK : ZJ_EDATA;
+}
+
 int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_stats *stats,
                 zj_error *err)
 {
@@ -1087,25 +1167,52 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
         return rc;
     zj_mention_stats ms;
     int64_t built;
+    /* Only the indexes the relations graph joins on; the rest of a bulk load's pending
+     * indexes are left to detection, which needs them. */
     if (opt->progress)
-        opt->progress("building indexes left by bulk loads", opt->progress_ctx);
-    rc = zj_store_build_indexes(s, &built, err);
+        opt->progress("building indexes the relations graph needs", opt->progress_ctx);
+    static const char *const relation_tables[] = {"officer", "court_case", "procuratorate_case",
+                                                  "police_case"};
+    for (size_t i = 0; !rc && i < sizeof relation_tables / sizeof relation_tables[0]; i++)
+        rc = zj_store_build_indexes_on(s, relation_tables[i], &built, err);
+    /* A first run (no mentions yet) keeps the mentions in memory and writes each once. */
+    bool fresh = false;
+    if (!rc)
+        rc = mention_table_empty(s, &fresh, err);
+    zj_mention_set set = {0};
     if (!rc && opt->progress)
         opt->progress("extracting mentions", opt->progress_ctx);
-    if (!rc)
+    if (!rc && fresh) {
+        rc = zj_mentions_collect(s, nm, &set, &ms, err);
+        if (!rc)
+            rc = zj_mentions_drop_indexes(s, err);
+        if (!rc)   /* links and conflicts name mentions by id: none can be current */
+            rc = zj_store_exec(s, "DELETE FROM link_edge; DELETE FROM link_conflict", err);
+    } else if (!rc) {
         rc = zj_mentions_extract(s, nm, opt->reextract, &ms, err);
-    if (!rc && opt->progress)
-        opt->progress("analyzing the store", opt->progress_ctx);
-    if (!rc)
-        rc = zj_store_analyze(s, err);   /* the mention table may have just grown a lot */
+        if (!rc && opt->progress)
+            opt->progress("analyzing the store", opt->progress_ctx);
+        if (!rc)
+            rc = zj_store_analyze(s, err);   /* the mention table may have just grown a lot */
+    }
     if (!rc && opt->progress)
         opt->progress("resolving persons", opt->progress_ctx);
     if (!rc)
-        rc = link_kind(s, ZJ_KIND_PERSON, &cfg->person, opt, &stats->person, err);
+        rc = link_kind(s, ZJ_KIND_PERSON, &cfg->person, fresh ? &set : NULL, opt,
+                       &stats->person, err);
     if (!rc && opt->progress)
         opt->progress("resolving enterprises", opt->progress_ctx);
     if (!rc)
-        rc = link_kind(s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, opt, &stats->enterprise, err);
+        rc = link_kind(s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, fresh ? &set : NULL, opt,
+                       &stats->enterprise, err);
+    zj_mention_set_free(&set);
+    if (!rc && fresh) {
+        if (opt->progress)
+            opt->progress("indexing mentions", opt->progress_ctx);
+        rc = zj_mentions_create_indexes(s, err);
+        if (!rc)
+            rc = zj_store_analyze_table(s, "mention", err);
+    }
     if (!rc && opt->progress)
         opt->progress("building the relations graph", opt->progress_ctx);
     if (!rc)

@@ -30,4 +30,50 @@ typedef struct zj_mention_stats {
 int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *stats,
                         zj_error *err);
 
+/* ---- a first extraction, held in memory ------------------------------------------------
+ * When the store has no mentions yet (a first link run), writing each mention and then, once
+ * linked, writing it again with its entity doubles the biggest write of the run. Instead the
+ * mentions are collected here, the linker reads them from memory, and each is written once,
+ * entity and all (zj_mentions_write). Ids are assigned per kind: persons 1..n, enterprises
+ * after them, each kind in extraction order (the order a stored extraction would have). */
+
+/* The stored columns of a mention, in mention-table order after id/table/record/role/kind. */
+enum { ZJ_MC_NAME, ZJ_MC_ID_NO, ZJ_MC_BIRTH, ZJ_MC_SEX, ZJ_MC_PHONE, ZJ_MC_REGION, ZJ_MC_NORM,
+       ZJ_MC_KEY, ZJ_MC_STATUS, ZJ_MC_ADDRESS, ZJ_MC_CONTEXT, ZJ_MC_COUNT };
+
+typedef struct zj_mention_row {
+    const char *table, *role;
+    int64_t record_id;
+    int kind;                          /* 0 person, 1 enterprise (as zj_kind) */
+    const char *v[ZJ_MC_COUNT];        /* NUL-terminated, or NULL when absent */
+} zj_mention_row;
+
+typedef struct zj_mention_set {
+    char *data;                        /* packed rows (mentions.c) */
+    size_t len, cap;
+    uint64_t *off[2];                  /* per kind: each row's offset, in extraction order */
+    int64_t n[2], ncap[2];
+} zj_mention_set;
+
+/* Extract every record's mentions into `set` (nothing is written but the watermark). */
+int zj_mentions_collect(zj_store *s, zj_namer *nm, zj_mention_set *set, zj_mention_stats *stats,
+                        zj_error *err);
+
+/* Row i (0-based) of a kind; its strings stay valid while the set lives. */
+void zj_mention_set_row(const zj_mention_set *set, int kind, int64_t i, zj_mention_row *out);
+
+/* The id mention i of a kind is stored under. */
+int64_t zj_mention_set_id(const zj_mention_set *set, int kind, int64_t i);
+
+/* Insert every mention of a kind with its entity (entity[i] for row i; 0 = none). */
+int zj_mentions_write(zj_store *s, const zj_mention_set *set, int kind, const int64_t *entity,
+                      zj_error *err);
+
+void zj_mention_set_free(zj_mention_set *set);
+
+/* The mention indexes other than its unique key: dropped while an empty mention table is
+ * filled, created once after. */
+int zj_mentions_drop_indexes(zj_store *s, zj_error *err);
+int zj_mentions_create_indexes(zj_store *s, zj_error *err);
+
 #endif

@@ -224,6 +224,9 @@ int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
  * canonical tables; link and detect do). Each runs in the caller's transaction if any. */
 int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err);
 int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err);
+/* The same for one table's pending indexes only (a step that joins on a few tables need not
+ * pay for all of them). */
+int zj_store_build_indexes_on(zj_store *s, const char *table, int64_t *built, zj_error *err);
 
 /* Refresh the query planner's statistics (after large loads), so joins pick their indexes.
  * Bounded work: samples each index rather than reading it whole. */

@@ -845,12 +845,19 @@ int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err)
 
 int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err)
 {
+    return zj_store_build_indexes_on(s, NULL, built, err);
+}
+
+int zj_store_build_indexes_on(zj_store *s, const char *table, int64_t *built, zj_error *err)
+{
     *built = 0;
     sqlite3_stmt *st;
-    int rc = prepare(s, "SELECT name, sql FROM store_pending_index ORDER BY table_name, name", &st,
-                     err);
+    int rc = prepare(s, "SELECT name, sql FROM store_pending_index WHERE ?1 IS NULL OR"
+                        " table_name = ?1 ORDER BY table_name, name", &st, err);
     if (rc)
         return rc;
+    if (table)
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
     zj_buf todo = {0};
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -867,8 +874,17 @@ int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err)
         rc = db_fail(s, err, "listing pending indexes");
     if (!rc && todo.data)
         rc = exec(s, todo.data, err);
-    if (!rc && *built)
-        rc = exec(s, "DELETE FROM store_pending_index", err);
+    if (!rc && *built) {
+        rc = prepare(s, "DELETE FROM store_pending_index WHERE ?1 IS NULL OR table_name = ?1",
+                     &st, err);
+        if (!rc) {
+            if (table)
+                sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = db_fail(s, err, "clearing pending indexes");
+            sqlite3_finalize(st);
+        }
+    }
     zj_buf_free(&todo);
     return rc;
 }
