@@ -1,6 +1,6 @@
 /* cmd_gen.c - `zhijian gen`: write a synthetic province with known anomalies (合成数据).
  *
- *   zhijian gen --seed N --scale tiny|small|medium|province --out DIR [--quiet]
+ *   zhijian gen --seed N --scale tiny|small|medium|large|province --out DIR [--quiet]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include "gen/gen.h"
 
 static const char usage_text[] =
-    "usage: zhijian gen [--seed N] [--scale tiny|small|medium|province] --out DIR [--quiet]\n\n"
+    "usage: zhijian gen [--seed N] [--scale tiny|small|medium|large|province] --out DIR [--quiet]\n\n"
     "Write a synthetic Shaanxi-like province: each agency system's exports in its own layout\n"
     "(CSV or JSON Lines, UTF-8 or GB18030) with a mapping file beside each, dirt at stated\n"
     "rates, and the ground truth: manifest.json, truth.jsonl (planted anomalies and near\n"
@@ -20,8 +20,8 @@ static const char usage_text[] =
     "  zhijian import DIR && zhijian link && zhijian detect && zhijian eval --truth DIR\n\n"
     "options:\n"
     "      --seed N       random seed (default 1)\n"
-    "      --scale S      tiny (~10k records), small (~200k), medium (~5M), province (~72M);\n"
-    "                     default small\n"
+    "      --scale S      tiny (~10k records), small (~200k), medium (~5M), large (~30M:\n"
+    "                     ~10M mentions, for linking), province (~72M); default small\n"
     "  -o, --out DIR      output directory (created if missing)\n"
     "  -q, --quiet        no summary on standard error\n"
     "formats: docs/truth.md\n";
@@ -57,7 +57,7 @@ int cmd_gen(int argc, char **argv)
             break;
         case 'S':
             if (zj_gen_scale_parse(optarg, &opt.scale))
-                return cli_error(ZJ_EUSAGE, "unknown scale '%s' (tiny, small, medium, province)",
+                return cli_error(ZJ_EUSAGE, "unknown scale '%s' (tiny, small, medium, large, province)",
                                  optarg);
             break;
         case 'o': opt.out_dir = optarg; break;

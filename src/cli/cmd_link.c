@@ -165,7 +165,13 @@ static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
         lo.progress_ctx = &last;
     }
     zj_link_stats st;
-    int rc = zj_link_run(s, nm, &lo, &st, &err);
+    /* A link run is one big transaction: the rollback journal writes new pages once, the WAL
+     * twice (as for imports). */
+    int rc = zj_store_bulk_load(s, true, &err);
+    if (!rc)
+        rc = zj_link_run(s, nm, &lo, &st, &err);
+    if (zj_store_bulk_load(s, false, rc ? NULL : &err) && !rc)
+        rc = ZJ_EDATA;
     zj_namer_free(nm);
     if (tty)
         fputs("\r\033[K", stderr);

@@ -17,11 +17,11 @@
 #include "gen/exports.h"
 #include "gen/internal.h"
 
-static const char *const scale_names[] = {"tiny", "small", "medium", "province"};
+static const char *const scale_names[] = {"tiny", "small", "medium", "large", "province"};
 
 int zj_gen_scale_parse(const char *name, zj_gen_scale *out)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (strcmp(name, scale_names[i]) == 0) {
             *out = (zj_gen_scale)i;
             return 0;
@@ -31,7 +31,7 @@ int zj_gen_scale_parse(const char *name, zj_gen_scale *out)
 
 const char *zj_gen_scale_name(zj_gen_scale s)
 {
-    return (unsigned)s < 4 ? scale_names[s] : "?";
+    return (unsigned)s < 5 ? scale_names[s] : "?";
 }
 
 /* Entity counts per scale; record counts follow from them (docs/truth.md has the table). */
@@ -40,6 +40,8 @@ static const zg_scale scales[] = {
     /* small */ {10, 2, 6, 0.05, 18000, 5000, 9000, 7500, 1500, 700, 300, 200, 60, 10, 1.0},
     /* medium */ {10, 4, 12, 0.3, 350000, 100000, 190000, 160000, 30000, 15000, 6000, 4000,
                   30, 20, 1.0},
+    /* large: ~10M mentions for the linking benchmark (issue 5); few location points */
+    {10, 6, 16, 0.6, 2000000, 520000, 960000, 800000, 120000, 40000, 16000, 8000, 60, 10, 1.0},
     /* province */ {10, 8, 20, 1.0, 5000000, 1300000, 2400000, 2000000, 300000, 100000, 40000,
                     20000, 30, 55, 1.0},
 };

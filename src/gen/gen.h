@@ -26,6 +26,7 @@ typedef enum zj_gen_scale {
     ZJ_GEN_TINY = 0,       /* ~10k records: tests */
     ZJ_GEN_SMALL,          /* ~200k: the demo */
     ZJ_GEN_MEDIUM,         /* ~5M: benchmarks */
+    ZJ_GEN_LARGE,          /* ~10M mentions: the linking benchmark */
     ZJ_GEN_PROVINCE,       /* ~72M: one province, as in the seed report */
 } zj_gen_scale;
 

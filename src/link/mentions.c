@@ -1,11 +1,11 @@
-/* mentions.c - which columns of which table name a person or enterprise, and their
- * normalization into the mention table (see mentions.h).
+/* mentions.c - which columns of which table name a person or enterprise, and how one
+ * record's mention is normalized (see mentions.h; extract.c runs extraction).
  *
  * The spec table below is the single place that knows where people and enterprises appear in
  * the canonical model. Its role names are part of the contract with the generator's identity
  * truth (docs/truth.md) and with the relations graph (relations.c).
  */
-#include "link/mentions.h"
+#include "link/mention_spec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +57,17 @@ static const mention_spec specs[] = {
 #undef P
 #undef E
 
-/* The columns a spec reads, in this order, after id: name id_no birth_date sex phone region
- * address kind_col uscc (missing ones read as NULL). */
-enum { C_NAME = 1, C_ID, C_BIRTH, C_SEX, C_PHONE, C_REGION, C_ADDRESS, C_KIND, C_USCC, C_CONTEXT };
+int zj_mention_spec_count(void)
+{
+    return (int)(sizeof specs / sizeof specs[0]);
+}
 
+const char *zj_mention_spec_table(int spec)
+{
+    return specs[spec].table;
+}
+
+/* Columns in mention_spec.h's C_ order; a spec without one reads NULL. */
 static void select_col(zj_buf *b, const char *col)
 {
     if (col)
@@ -69,8 +76,9 @@ static void select_col(zj_buf *b, const char *col)
         zj_buf_puts(b, ", NULL");
 }
 
-static int build_select(const mention_spec *sp, zj_buf *b)
+int zj_mention_spec_select(int spec, zj_buf *b)
 {
+    const mention_spec *sp = &specs[spec];
     zj_buf_puts(b, "SELECT t.id");
     select_col(b, sp->name);
     select_col(b, sp->id_no);
@@ -86,16 +94,6 @@ static int build_select(const mention_spec *sp, zj_buf *b)
     return b->data ? ZJ_OK : -1;
 }
 
-static const char upsert_sql[] =
-    "INSERT INTO mention (table_name, record_id, role, kind, name, id_no, birth_date, sex,"
-    " phone, region_code, name_norm, name_key, id_status, address, context)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-    " ON CONFLICT (table_name, record_id, role) DO UPDATE SET kind = excluded.kind,"
-    " name = excluded.name, id_no = excluded.id_no, birth_date = excluded.birth_date,"
-    " sex = excluded.sex, phone = excluded.phone, region_code = excluded.region_code,"
-    " name_norm = excluded.name_norm, name_key = excluded.name_key,"
-    " id_status = excluded.id_status, address = excluded.address, context = excluded.context";
-
 /* Sex as written (M/F, 男/女, 1/2 per GB/T 2261.1) -> 'M' / 'F' / 0. */
 static char parse_sex(const char *s, size_t n)
 {
@@ -108,63 +106,24 @@ static char parse_sex(const char *s, size_t n)
     return 0;
 }
 
-/* One record's mention, normalized: the row to store, and the buffers its strings live in. */
-typedef struct work {
-    zj_mention_row row;
-    char norm[2 * ZJ_NAME_MAX + 1], key[4 * ZJ_NAME_MAX + 1];
-    char idnorm[20], birth_iso[16], region6[12], phone_norm[24], sex[2];
-    zj_buf raw[7];             /* name, id, birth, phone, region, address, context as read */
-} work;
-
-static void work_free(work *w)
+int zj_mention_normalize(zj_namer *nm, int spec, zj_raw_record *rec, zj_mention_work *w)
 {
-    for (int i = 0; i < 7; i++)
-        zj_buf_free(&w->raw[i]);
-}
-
-/* A column's text as a NUL-terminated copy, or NULL when absent or empty. *oom is set when
- * the copy cannot be made. */
-static char *column(zj_stmt *q, int col, zj_buf *b, bool *oom)
-{
-    size_t n;
-    const char *p = zj_stmt_text(q, col, &n);
-    if (!p || !n)
-        return NULL;
-    zj_buf_clear(b);
-    if (zj_buf_append(b, p, n)) {
-        *oom = true;
-        return NULL;
-    }
-    return b->data;
-}
-
-/* Normalize the current record of q into w->row. Returns 1, 0 when the record names nobody,
- * or -1 when out of memory. */
-static int normalize(zj_namer *nm, zj_stmt *q, const mention_spec *sp, work *w)
-{
+    const mention_spec *sp = &specs[spec];
     zj_mention_row *row = &w->row;
     memset(row, 0, sizeof *row);
+    row->spec = spec;
     row->table = sp->table;
     row->role = sp->role;
-    row->record_id = zj_stmt_int(q, 0);
-    bool oom = false;
-    char *name = column(q, C_NAME, &w->raw[0], &oom);
-    char *id = column(q, C_ID, &w->raw[1], &oom);
-    char *birth = column(q, C_BIRTH, &w->raw[2], &oom);
-    size_t sex_len, kind_len;
-    const char *sexs = zj_stmt_text(q, C_SEX, &sex_len);
-    char *phone = column(q, C_PHONE, &w->raw[3], &oom);
-    char *region = column(q, C_REGION, &w->raw[4], &oom);
-    char *addr = column(q, C_ADDRESS, &w->raw[5], &oom);
-    const char *kindv = zj_stmt_text(q, C_KIND, &kind_len);
+    row->record_id = rec->record_id;
+    char *name = rec->v[C_NAME], *id = rec->v[C_ID], *birth = rec->v[C_BIRTH];
+    const char *sexs = rec->v[C_SEX], *kindv = rec->v[C_KIND];
+    char *phone = rec->v[C_PHONE], *region = rec->v[C_REGION], *addr = rec->v[C_ADDRESS];
     bool person = !sp->kind || sp->kind[0] == 'p';
-    if (!sp->kind && kindv && kind_len == 10 && memcmp(kindv, "enterprise", 10) == 0) {
+    if (!sp->kind && kindv && strcmp(kindv, "enterprise") == 0) {
         person = false;
-        id = column(q, C_USCC, &w->raw[1], &oom);
+        id = rec->v[C_USCC];
     }
     row->kind = person ? 0 : 1;
-    if (oom)
-        return -1;
     if (!name && !id)
         return 0;
 
@@ -189,7 +148,7 @@ static int normalize(zj_namer *nm, zj_stmt *q, const mention_spec *sp, work *w)
     /* Identifier: its normalized form and status decide deterministic linking. */
     const char *status = "missing";
     w->idnorm[0] = w->birth_iso[0] = w->region6[0] = '\0';
-    char sex = parse_sex(sexs, sexs ? sex_len : 0);
+    char sex = parse_sex(sexs, sexs ? strlen(sexs) : 0);
     if (id) {
         size_t id_len = strlen(id);
         if (person) {
@@ -233,12 +192,10 @@ static int normalize(zj_namer *nm, zj_stmt *q, const mention_spec *sp, work *w)
     }
     w->sex[0] = sex;
     w->sex[1] = '\0';
-    char *ctx = column(q, C_CONTEXT, &w->raw[6], &oom);
+    char *ctx = rec->v[C_CONTEXT];
     zj_uscc cu;
     if (ctx && strlen(ctx) >= 18 && zj_uscc_parse(ctx, strlen(ctx), &cu, &why) == 0)
-        memcpy(ctx, cu.code, 19);      /* the buffer holds at least the 18 characters parsed */
-    if (oom)
-        return -1;
+        memcpy(ctx, cu.code, 19);      /* the value holds at least the 18 characters parsed */
 
     row->v[ZJ_MC_NAME] = name;
     row->v[ZJ_MC_ID_NO] = w->idnorm[0] ? w->idnorm : id;
@@ -256,9 +213,8 @@ static int normalize(zj_namer *nm, zj_stmt *q, const mention_spec *sp, work *w)
 
 static const char *const kind_names[2] = {"person", "enterprise"};
 
-/* Bind a row's columns from $first on: table_name record_id role kind, then ZJ_MC_*. Every
- * string lives until the statement has run and been reset. */
-static void bind_row(zj_stmt *st, int first, const zj_mention_row *row)
+/* Every string bound lives until the statement has run and been reset. */
+void zj_mention_bind(zj_stmt *st, int first, const zj_mention_row *row)
 {
     zj_stmt_bind_text_ref(st, first, row->table, strlen(row->table));
     zj_stmt_bind_int(st, first + 1, row->record_id);
@@ -274,173 +230,22 @@ static void bind_row(zj_stmt *st, int first, const zj_mention_row *row)
     }
 }
 
-static int64_t scalar(zj_store *s, const char *sql, zj_error *err, int *rc)
+/* ---- packed rows ------------------------------------------------------------------------
+ * spec (1 byte), kind (1 byte), record id (8 bytes), then per ZJ_MC_ column a presence byte
+ * (1 present, 0 NULL) and a NUL-terminated string. */
+
+size_t zj_mention_packed_size(const zj_mention_row *row)
 {
-    zj_stmt *q;
-    if ((*rc = zj_stmt_prepare(s, sql, &q, err)))
-        return 0;
-    int step = zj_stmt_next(q, err);
-    int64_t v = step == 1 ? zj_stmt_int(q, 0) : 0;
-    if (step < 0)
-        *rc = ZJ_EDATA;
-    zj_stmt_finalize(q);
-    return v;
-}
-
-/* Indexes on mention other than its unique key: dropped while a first extraction fills an
- * empty table, rebuilt after (one sort instead of millions of index insertions). */
-int zj_mentions_drop_indexes(zj_store *s, zj_error *err)
-{
-    return zj_store_exec(s, "DROP INDEX IF EXISTS mention_entity;"
-                            " DROP INDEX IF EXISTS mention_id_no", err);
-}
-
-int zj_mentions_create_indexes(zj_store *s, zj_error *err)
-{
-    return zj_store_exec(s, "CREATE INDEX IF NOT EXISTS mention_entity ON mention(entity_id);"
-                            "CREATE INDEX IF NOT EXISTS mention_id_no ON mention(id_no)", err);
-}
-
-/* Where a run's records come from, and what happens to each normalized mention. */
-typedef int (*mention_sink)(const zj_mention_row *row, void *ctx, zj_error *err);
-
-static int each_mention(zj_store *s, zj_namer *nm, int64_t watermark, mention_sink sink,
-                       void *ctx, zj_mention_stats *stats, zj_error *err)
-{
-    work *w = calloc(1, sizeof *w);
-    if (!w)
-        return zj_fail(err, ZJ_EDATA, "out of memory");
-    int rc = ZJ_OK;
-    for (size_t i = 0; !rc && i < sizeof specs / sizeof specs[0]; i++) {
-        const mention_spec *sp = &specs[i];
-        if (!zj_store_table(s, sp->table))
-            continue;
-        zj_buf sql = {0};
-        zj_stmt *q = NULL;
-        if (build_select(sp, &sql))
-            rc = zj_fail(err, ZJ_EDATA, "out of memory");
-        else
-            rc = zj_stmt_prepare(s, sql.data, &q, err);
-        zj_buf_free(&sql);
-        if (!rc)
-            zj_stmt_bind_int(q, 1, watermark);
-        int step;
-        while (!rc && (step = zj_stmt_next(q, err)) == 1) {
-            stats->records++;
-            int n = normalize(nm, q, sp, w);
-            if (n < 0)
-                rc = zj_fail(err, ZJ_EDATA, "out of memory");
-            else if (n == 0)
-                stats->skipped++;
-            else if (!(rc = sink(&w->row, ctx, err)))
-                stats->mentions++;
-        }
-        if (!rc && step < 0)
-            rc = ZJ_EDATA;
-        zj_stmt_finalize(q);
-        if (rc)
-            zj_error_prefix(err, "extracting mentions from %s.%s: ", sp->table, sp->role);
-    }
-    work_free(w);
-    free(w);
-    return rc;
-}
-
-static int set_watermark(zj_store *s, int64_t newest, zj_error *err)
-{
-    zj_stmt *st;
-    int rc = zj_stmt_prepare(s, "INSERT INTO link_state (name, value) VALUES ('extracted_batch', $1)"
-                             " ON CONFLICT (name) DO UPDATE SET value = excluded.value", &st, err);
-    if (!rc) {
-        zj_stmt_bind_int(st, 1, newest);
-        rc = zj_stmt_next(st, err) < 0 ? ZJ_EDATA : ZJ_OK;
-        zj_stmt_finalize(st);
-    }
-    return rc;
-}
-
-static int upsert_sink(const zj_mention_row *row, void *ctx, zj_error *err)
-{
-    zj_stmt *up = ctx;
-    bind_row(up, 1, row);
-    int rc = zj_stmt_next(up, err);
-    zj_stmt_reset(up);
-    return rc < 0 ? ZJ_EDATA : ZJ_OK;
-}
-
-int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *stats,
-                        zj_error *err)
-{
-    memset(stats, 0, sizeof *stats);
-    int rc = ZJ_OK;
-    int64_t watermark = all ? 0 : scalar(s, "SELECT coalesce(max(value), 0) FROM link_state"
-                                            " WHERE name = 'extracted_batch'", err, &rc);
-    int64_t newest = rc ? 0 : scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
-    bool empty = !rc && scalar(s, "SELECT count(*) FROM (SELECT 1 FROM mention LIMIT 1)", err,
-                               &rc) == 0;
-    if (!rc && empty)
-        rc = zj_mentions_drop_indexes(s, err);
-    zj_stmt *up = NULL;
-    if (!rc)
-        rc = zj_stmt_prepare(s, upsert_sql, &up, err);
-    if (!rc)
-        rc = each_mention(s, nm, watermark, upsert_sink, up, stats, err);
-    zj_stmt_finalize(up);
-    if (!rc && empty)
-        rc = zj_mentions_create_indexes(s, err);
-    if (!rc)
-        rc = set_watermark(s, newest, err);
-    return rc;
-}
-
-/* ---- the in-memory set ------------------------------------------------------------------
- * A row is packed as: spec index (1 byte), kind (1 byte), record id (8 bytes), then per
- * column a NUL-terminated string whose first byte is 1 for "present" or 0 for NULL. */
-
-static int set_reserve(zj_mention_set *set, size_t extra)
-{
-    if (set->len + extra <= set->cap)
-        return 0;
-    size_t cap = set->cap ? set->cap : 1 << 22;
-    while (cap < set->len + extra)
-        cap *= 2;
-    char *p = realloc(set->data, cap);
-    if (!p)
-        return -1;
-    set->data = p;
-    set->cap = cap;
-    return 0;
-}
-
-static int spec_index(const zj_mention_row *row)
-{
-    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
-        if (specs[i].table == row->table && specs[i].role == row->role)
-            return (int)i;
-    return -1;
-}
-
-static int collect_sink(const zj_mention_row *row, void *ctx, zj_error *err)
-{
-    zj_mention_set *set = ctx;
-    int spec = spec_index(row), k = row->kind;
-    size_t need = 10;
+    size_t n = 10;
     for (int c = 0; c < ZJ_MC_COUNT; c++)
-        need += 2 + (row->v[c] ? strlen(row->v[c]) : 0);
-    if (spec < 0 || set_reserve(set, need))
-        return zj_fail(err, ZJ_EDATA, spec < 0 ? "mention of no spec" : "out of memory");
-    if (set->n[k] == set->ncap[k]) {
-        int64_t cap = set->ncap[k] ? set->ncap[k] * 2 : 65536;
-        uint64_t *p = realloc(set->off[k], (size_t)cap * sizeof *p);
-        if (!p)
-            return zj_fail(err, ZJ_EDATA, "out of memory");
-        set->off[k] = p;
-        set->ncap[k] = cap;
-    }
-    set->off[k][set->n[k]++] = set->len;
-    char *p = set->data + set->len;
-    *p++ = (char)spec;
-    *p++ = (char)k;
+        n += 2 + (row->v[c] ? strlen(row->v[c]) : 0);
+    return n;
+}
+
+char *zj_mention_pack(char *p, const zj_mention_row *row)
+{
+    *p++ = (char)row->spec;
+    *p++ = (char)row->kind;
     memcpy(p, &row->record_id, 8);
     p += 8;
     for (int c = 0; c < ZJ_MC_COUNT; c++) {
@@ -453,14 +258,13 @@ static int collect_sink(const zj_mention_row *row, void *ctx, zj_error *err)
         }
         *p++ = '\0';
     }
-    set->len = (size_t)(p - set->data);
-    return ZJ_OK;
+    return p;
 }
 
-void zj_mention_set_row(const zj_mention_set *set, int kind, int64_t i, zj_mention_row *out)
+const char *zj_mention_unpack(const char *p, zj_mention_row *out)
 {
-    const char *p = set->data + set->off[kind][i];
-    const mention_spec *sp = &specs[(unsigned char)p[0]];
+    out->spec = (unsigned char)p[0];
+    const mention_spec *sp = &specs[out->spec];
     out->table = sp->table;
     out->role = sp->role;
     out->kind = p[1];
@@ -471,56 +275,20 @@ void zj_mention_set_row(const zj_mention_set *set, int kind, int64_t i, zj_menti
         out->v[c] = present ? p : NULL;
         p += strlen(p) + 1;
     }
+    return p;
 }
 
-int64_t zj_mention_set_id(const zj_mention_set *set, int kind, int64_t i)
+/* Indexes on mention other than its unique key: dropped while an empty table is filled,
+ * built after (one sort instead of millions of index insertions). */
+int zj_mentions_drop_indexes(zj_store *s, zj_error *err)
 {
-    return (kind ? set->n[0] : 0) + i + 1;
+    return zj_store_exec(s, "DROP INDEX IF EXISTS mention_entity;"
+                            " DROP INDEX IF EXISTS mention_id_no", err);
 }
 
-int zj_mentions_collect(zj_store *s, zj_namer *nm, zj_mention_set *set, zj_mention_stats *stats,
-                        zj_error *err)
+int zj_mentions_create_indexes(zj_store *s, zj_error *err)
 {
-    memset(stats, 0, sizeof *stats);
-    int rc = ZJ_OK;
-    int64_t newest = scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
-    if (!rc)
-        rc = each_mention(s, nm, 0, collect_sink, set, stats, err);
-    if (!rc)
-        rc = set_watermark(s, newest, err);
-    return rc;
+    return zj_store_exec(s, "CREATE INDEX IF NOT EXISTS mention_entity ON mention(entity_id);"
+                            "CREATE INDEX IF NOT EXISTS mention_id_no ON mention(id_no)", err);
 }
 
-int zj_mentions_write(zj_store *s, const zj_mention_set *set, int kind, const int64_t *entity,
-                      zj_error *err)
-{
-    zj_stmt *ins;
-    int rc = zj_stmt_prepare(s, "INSERT INTO mention (id, table_name, record_id, role, kind, name,"
-                             " id_no, birth_date, sex, phone, region_code, name_norm, name_key,"
-                             " id_status, address, context, entity_id) VALUES ($1, $2, $3, $4,"
-                             " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-                             &ins, err);
-    for (int64_t i = 0; !rc && i < set->n[kind]; i++) {
-        zj_mention_row row;
-        zj_mention_set_row(set, kind, i, &row);
-        zj_stmt_bind_int(ins, 1, zj_mention_set_id(set, kind, i));
-        bind_row(ins, 2, &row);
-        if (entity[i])
-            zj_stmt_bind_int(ins, 17, entity[i]);
-        else
-            zj_stmt_bind_null(ins, 17);
-        if (zj_stmt_next(ins, err) < 0)
-            rc = zj_error_prefix(err, "writing mentions: ");
-        zj_stmt_reset(ins);
-    }
-    zj_stmt_finalize(ins);
-    return rc;
-}
-
-void zj_mention_set_free(zj_mention_set *set)
-{
-    free(set->data);
-    free(set->off[0]);
-    free(set->off[1]);
-    memset(set, 0, sizeof *set);
-}

@@ -42,6 +42,7 @@ enum { ZJ_MC_NAME, ZJ_MC_ID_NO, ZJ_MC_BIRTH, ZJ_MC_SEX, ZJ_MC_PHONE, ZJ_MC_REGIO
        ZJ_MC_KEY, ZJ_MC_STATUS, ZJ_MC_ADDRESS, ZJ_MC_CONTEXT, ZJ_MC_COUNT };
 
 typedef struct zj_mention_row {
+    int spec;                          /* which source (mentions.c) */
     const char *table, *role;
     int64_t record_id;
     int kind;                          /* 0 person, 1 enterprise (as zj_kind) */

@@ -1,0 +1,445 @@
+/* extract.c - extracting mentions (提及抽取): read the records every spec names (mentions.c),
+ * normalize them on worker threads, and hand them on in the order they were read - to the
+ * mention table (later runs) or to an in-memory set (a first run; see mentions.h).
+ *
+ * Normalizing a mention (simplified characters, pinyin, ID checks) costs several times what
+ * reading its record costs, so the calling thread only reads: it fills batches of records and
+ * workers, each with its own namer, normalize them. Batches are handed on strictly in the
+ * order they were read, so mention ids never depend on thread timing.
+ */
+#include "link/mention_spec.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BATCH_ROWS 1024
+#define SLOTS 8                 /* batches in flight */
+#define MAX_WORKERS 4
+
+enum { FREE = 0, TODO, BUSY, DONE, FAILED };
+
+typedef struct batch {
+    int spec;
+    int nrows;
+    zj_raw_record rec[BATCH_ROWS];
+    zj_buf raw;                 /* the records' values, NUL-terminated one after another */
+    zj_buf out;                 /* normalized rows, packed (mention_spec.h) */
+    int nout, nskipped;
+    int64_t seq;
+    int state;
+} batch;
+
+typedef struct pool pool;
+typedef struct worker_arg {
+    pool *p;
+    int i;
+} worker_arg;
+
+struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t todo, done;
+    batch *slot;                /* SLOTS of them */
+    bool stop;
+    int nworkers;
+    pthread_t th[MAX_WORKERS];
+    zj_namer *nm[MAX_WORKERS];
+    bool own_nm[MAX_WORKERS];
+    worker_arg args[MAX_WORKERS];
+    zj_namer *caller_nm;        /* when no worker could start, the caller normalizes */
+    zj_mention_work *caller_work;
+};
+
+/* Normalize every record of a batch into its packed output. Returns 0, or -1 when out of
+ * memory. */
+static int normalize_batch(zj_namer *nm, batch *b, zj_mention_work *w)
+{
+    zj_buf_clear(&b->out);
+    b->nout = b->nskipped = 0;
+    for (int i = 0; i < b->nrows; i++) {
+        if (!zj_mention_normalize(nm, b->spec, &b->rec[i], w)) {
+            b->nskipped++;
+            continue;
+        }
+        size_t need = zj_mention_packed_size(&w->row);
+        if (zj_buf_reserve(&b->out, need))
+            return -1;
+        char *end = zj_mention_pack(b->out.data + b->out.len, &w->row);
+        b->out.len = (size_t)(end - b->out.data);
+        b->out.data[b->out.len] = '\0';
+        b->nout++;
+    }
+    return 0;
+}
+
+static batch *next_todo(pool *p)
+{
+    batch *best = NULL;
+    for (int i = 0; i < SLOTS; i++)
+        if (p->slot[i].state == TODO && (!best || p->slot[i].seq < best->seq))
+            best = &p->slot[i];
+    return best;
+}
+
+static void *worker(void *arg)
+{
+    worker_arg *a = arg;
+    pool *p = a->p;
+    zj_namer *nm = p->nm[a->i];
+    zj_mention_work *w = malloc(sizeof *w);
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        batch *b = NULL;
+        while (!p->stop && !(b = next_todo(p)))
+            pthread_cond_wait(&p->todo, &p->mu);
+        if (!b)
+            break;
+        b->state = BUSY;
+        pthread_mutex_unlock(&p->mu);
+        int ok = w && normalize_batch(nm, b, w) == 0;
+        pthread_mutex_lock(&p->mu);
+        b->state = ok ? DONE : FAILED;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    free(w);
+    return NULL;
+}
+
+static int pool_start(pool *p, zj_namer *nm, zj_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->caller_nm = nm;
+    p->slot = calloc(SLOTS, sizeof *p->slot);
+    p->caller_work = malloc(sizeof *p->caller_work);
+    if (!p->slot || !p->caller_work) {
+        free(p->slot);
+        free(p->caller_work);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->todo, NULL);
+    pthread_cond_init(&p->done, NULL);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (int)cpus;
+    for (int i = 0; i < want; i++) {
+        zj_namer *wn = i == 0 ? nm : zj_namer_new(NULL);
+        if (!wn)
+            break;     /* fewer workers: slower, not wrong */
+        p->nm[i] = wn;
+        p->own_nm[i] = i > 0;
+        p->args[i] = (worker_arg){p, i};
+        if (pthread_create(&p->th[i], NULL, worker, &p->args[i])) {
+            if (p->own_nm[i])
+                zj_namer_free(wn);
+            break;
+        }
+        p->nworkers++;
+    }
+    return ZJ_OK;
+}
+
+static void pool_stop(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stop = true;
+    pthread_cond_broadcast(&p->todo);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->nworkers; i++) {
+        pthread_join(p->th[i], NULL);
+        if (p->own_nm[i])
+            zj_namer_free(p->nm[i]);
+    }
+    for (int i = 0; i < SLOTS && p->slot; i++) {
+        zj_buf_free(&p->slot[i].raw);
+        zj_buf_free(&p->slot[i].out);
+    }
+    free(p->slot);
+    free(p->caller_work);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->todo);
+    pthread_cond_destroy(&p->done);
+}
+
+/* Where normalized mentions go, in read order. `packed` is the row packed (len bytes). */
+typedef int (*mention_sink)(const char *packed, size_t len, const zj_mention_row *row, void *ctx,
+                            zj_error *err);
+
+/* Wait for a slot's batch and hand its mentions to the sink; the slot is free after. */
+static int drain(pool *p, batch *b, mention_sink sink, void *ctx, zj_mention_stats *stats,
+                 zj_error *err)
+{
+    pthread_mutex_lock(&p->mu);
+    while (b->state == TODO || b->state == BUSY)
+        pthread_cond_wait(&p->done, &p->mu);
+    int state = b->state;
+    b->state = FREE;
+    pthread_mutex_unlock(&p->mu);
+    if (state == FREE)
+        return ZJ_OK;
+    if (state == FAILED)
+        return zj_fail(err, ZJ_EDATA, "out of memory normalizing mentions");
+    stats->skipped += b->nskipped;
+    const char *q = b->out.data;
+    for (int i = 0; i < b->nout; i++) {
+        zj_mention_row row;
+        const char *next = zj_mention_unpack(q, &row);
+        int rc = sink(q, (size_t)(next - q), &row, ctx, err);
+        if (rc)
+            return rc;
+        stats->mentions++;
+        q = next;
+    }
+    return ZJ_OK;
+}
+
+/* Read up to BATCH_ROWS records of the statement into b. Sets *more = false at the end. */
+static int fill(batch *b, int spec, zj_stmt *q, bool *more, zj_error *err)
+{
+    b->spec = spec;
+    b->nrows = 0;
+    zj_buf_clear(&b->raw);
+    size_t off[BATCH_ROWS][C_COUNT];     /* value offsets + 1 (0: NULL): raw may move */
+    int step = 1;
+    while (b->nrows < BATCH_ROWS && (step = zj_stmt_next(q, err)) == 1) {
+        zj_raw_record *r = &b->rec[b->nrows];
+        r->record_id = zj_stmt_int(q, 0);
+        for (int c = 1; c < C_COUNT; c++) {
+            size_t n;
+            const char *v = zj_stmt_text(q, c, &n);
+            off[b->nrows][c] = 0;
+            if (!v || !n)
+                continue;
+            off[b->nrows][c] = b->raw.len + 1;
+            if (zj_buf_append(&b->raw, v, n) || zj_buf_putc(&b->raw, '\0'))
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+        }
+        b->nrows++;
+    }
+    if (step < 0)
+        return ZJ_EDATA;
+    *more = step == 1;
+    for (int i = 0; i < b->nrows; i++)
+        for (int c = 1; c < C_COUNT; c++)
+            b->rec[i].v[c] = off[i][c] ? b->raw.data + off[i][c] - 1 : NULL;
+    return ZJ_OK;
+}
+
+static int submit(pool *p, batch *b, int64_t seq, zj_error *err)
+{
+    b->seq = seq;
+    if (p->nworkers == 0) {          /* no threads: normalize here */
+        b->state = normalize_batch(p->caller_nm, b, p->caller_work) ? FAILED : DONE;
+        return b->state == FAILED ? zj_fail(err, ZJ_EDATA, "out of memory") : ZJ_OK;
+    }
+    pthread_mutex_lock(&p->mu);
+    b->state = TODO;
+    pthread_cond_signal(&p->todo);
+    pthread_mutex_unlock(&p->mu);
+    return ZJ_OK;
+}
+
+static int each_mention(zj_store *s, zj_namer *nm, int64_t watermark, mention_sink sink,
+                        void *ctx, zj_mention_stats *stats, zj_error *err)
+{
+    pool p;
+    int rc = pool_start(&p, nm, err);
+    if (rc)
+        return rc;
+    int64_t seq = 0;
+    for (int spec = 0; !rc && spec < zj_mention_spec_count(); spec++) {
+        if (!zj_store_table(s, zj_mention_spec_table(spec)))
+            continue;
+        zj_buf sql = {0};
+        zj_stmt *q = NULL;
+        if (zj_mention_spec_select(spec, &sql))
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        else
+            rc = zj_stmt_prepare(s, sql.data, &q, err);
+        zj_buf_free(&sql);
+        if (!rc)
+            zj_stmt_bind_int(q, 1, watermark);
+        for (bool more = true; !rc && more; seq++) {
+            batch *b = &p.slot[seq % SLOTS];
+            rc = drain(&p, b, sink, ctx, stats, err);   /* the oldest batch in flight */
+            if (!rc)
+                rc = fill(b, spec, q, &more, err);
+            if (rc || b->nrows == 0)
+                break;
+            stats->records += b->nrows;
+            rc = submit(&p, b, seq, err);
+        }
+        zj_stmt_finalize(q);
+        if (rc)
+            zj_error_prefix(err, "extracting mentions from %s: ", zj_mention_spec_table(spec));
+    }
+    /* the batches still in flight, oldest first */
+    for (int64_t k = seq > SLOTS ? seq - SLOTS : 0; !rc && k < seq; k++)
+        rc = drain(&p, &p.slot[k % SLOTS], sink, ctx, stats, err);
+    pool_stop(&p);
+    return rc;
+}
+
+/* ---- into the mention table ------------------------------------------------------------- */
+
+static const char upsert_sql[] =
+    "INSERT INTO mention (table_name, record_id, role, kind, name, id_no, birth_date, sex,"
+    " phone, region_code, name_norm, name_key, id_status, address, context)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    " ON CONFLICT (table_name, record_id, role) DO UPDATE SET kind = excluded.kind,"
+    " name = excluded.name, id_no = excluded.id_no, birth_date = excluded.birth_date,"
+    " sex = excluded.sex, phone = excluded.phone, region_code = excluded.region_code,"
+    " name_norm = excluded.name_norm, name_key = excluded.name_key,"
+    " id_status = excluded.id_status, address = excluded.address, context = excluded.context";
+
+static int64_t scalar(zj_store *s, const char *sql, zj_error *err, int *rc)
+{
+    zj_stmt *q;
+    if ((*rc = zj_stmt_prepare(s, sql, &q, err)))
+        return 0;
+    int step = zj_stmt_next(q, err);
+    int64_t v = step == 1 ? zj_stmt_int(q, 0) : 0;
+    if (step < 0)
+        *rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    return v;
+}
+
+static int set_watermark(zj_store *s, int64_t newest, zj_error *err)
+{
+    zj_stmt *st;
+    int rc = zj_stmt_prepare(s, "INSERT INTO link_state (name, value) VALUES ('extracted_batch', $1)"
+                             " ON CONFLICT (name) DO UPDATE SET value = excluded.value", &st, err);
+    if (!rc) {
+        zj_stmt_bind_int(st, 1, newest);
+        rc = zj_stmt_next(st, err) < 0 ? ZJ_EDATA : ZJ_OK;
+        zj_stmt_finalize(st);
+    }
+    return rc;
+}
+
+static int upsert_sink(const char *packed, size_t len, const zj_mention_row *row, void *ctx,
+                       zj_error *err)
+{
+    (void)packed;
+    (void)len;
+    zj_stmt *up = ctx;
+    zj_mention_bind(up, 1, row);
+    int rc = zj_stmt_next(up, err);
+    zj_stmt_reset(up);
+    return rc < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *stats,
+                        zj_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    int rc = ZJ_OK;
+    int64_t watermark = all ? 0 : scalar(s, "SELECT coalesce(max(value), 0) FROM link_state"
+                                            " WHERE name = 'extracted_batch'", err, &rc);
+    int64_t newest = rc ? 0 : scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
+    bool empty = !rc && scalar(s, "SELECT count(*) FROM (SELECT 1 FROM mention LIMIT 1)", err,
+                               &rc) == 0;
+    if (!rc && empty)
+        rc = zj_mentions_drop_indexes(s, err);
+    zj_stmt *up = NULL;
+    if (!rc)
+        rc = zj_stmt_prepare(s, upsert_sql, &up, err);
+    if (!rc)
+        rc = each_mention(s, nm, watermark, upsert_sink, up, stats, err);
+    zj_stmt_finalize(up);
+    if (!rc && empty)
+        rc = zj_mentions_create_indexes(s, err);
+    if (!rc)
+        rc = set_watermark(s, newest, err);
+    return rc;
+}
+
+/* ---- into memory ------------------------------------------------------------------------ */
+
+static int collect_sink(const char *packed, size_t len, const zj_mention_row *row, void *ctx,
+                        zj_error *err)
+{
+    zj_mention_set *set = ctx;
+    int k = row->kind;
+    if (set->len + len > set->cap) {
+        size_t cap = set->cap ? set->cap : 1 << 22;
+        while (cap < set->len + len)
+            cap *= 2;
+        char *p = realloc(set->data, cap);
+        if (!p)
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        set->data = p;
+        set->cap = cap;
+    }
+    if (set->n[k] == set->ncap[k]) {
+        int64_t cap = set->ncap[k] ? set->ncap[k] * 2 : 65536;
+        uint64_t *p = realloc(set->off[k], (size_t)cap * sizeof *p);
+        if (!p)
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        set->off[k] = p;
+        set->ncap[k] = cap;
+    }
+    set->off[k][set->n[k]++] = set->len;
+    memcpy(set->data + set->len, packed, len);
+    set->len += len;
+    return ZJ_OK;
+}
+
+int zj_mentions_collect(zj_store *s, zj_namer *nm, zj_mention_set *set, zj_mention_stats *stats,
+                        zj_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    int rc = ZJ_OK;
+    int64_t newest = scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
+    if (!rc)
+        rc = each_mention(s, nm, 0, collect_sink, set, stats, err);
+    if (!rc)
+        rc = set_watermark(s, newest, err);
+    return rc;
+}
+
+void zj_mention_set_row(const zj_mention_set *set, int kind, int64_t i, zj_mention_row *out)
+{
+    zj_mention_unpack(set->data + set->off[kind][i], out);
+}
+
+int64_t zj_mention_set_id(const zj_mention_set *set, int kind, int64_t i)
+{
+    return (kind ? set->n[0] : 0) + i + 1;
+}
+
+int zj_mentions_write(zj_store *s, const zj_mention_set *set, int kind, const int64_t *entity,
+                      zj_error *err)
+{
+    zj_stmt *ins;
+    int rc = zj_stmt_prepare(s, "INSERT INTO mention (id, table_name, record_id, role, kind, name,"
+                             " id_no, birth_date, sex, phone, region_code, name_norm, name_key,"
+                             " id_status, address, context, entity_id) VALUES ($1, $2, $3, $4,"
+                             " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                             &ins, err);
+    for (int64_t i = 0; !rc && i < set->n[kind]; i++) {
+        zj_mention_row row;
+        zj_mention_set_row(set, kind, i, &row);
+        zj_stmt_bind_int(ins, 1, zj_mention_set_id(set, kind, i));
+        zj_mention_bind(ins, 2, &row);
+        if (entity[i])
+            zj_stmt_bind_int(ins, 17, entity[i]);
+        else
+            zj_stmt_bind_null(ins, 17);
+        if (zj_stmt_next(ins, err) < 0)
+            rc = zj_error_prefix(err, "writing mentions: ");
+        zj_stmt_reset(ins);
+    }
+    zj_stmt_finalize(ins);
+    return rc;
+}
+
+void zj_mention_set_free(zj_mention_set *set)
+{
+    free(set->data);
+    free(set->off[0]);
+    free(set->off[1]);
+    memset(set, 0, sizeof *set);
+}
