@@ -8,10 +8,12 @@
 #include "link/link.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "link/cluster.h"
@@ -447,51 +449,166 @@ static int build_blocks(run *r)
 }
 
 /* Call fn for every candidate pair: mentions sharing a block of some rule (within
- * max_block), not already paired by an earlier rule, and not decided by trusted IDs. */
-typedef int (*pair_fn)(run *r, int32_t a, int32_t b, void *ctx);
+ * max_block), not already paired by an earlier rule, and not decided by trusted IDs.
+ *
+ * Comparing pairs is the linker's hottest loop, so each rule's blocks are split into one run
+ * of consecutive blocks per core, about equal in pairs, and visited in parallel. Each thread
+ * adds to its own tally (pair_acc); the tallies are merged in block order, so the result is
+ * exactly what one thread would have produced. fn must only read the run and write its tally. */
+typedef struct pair_acc {
+    int64_t *counts;             /* comparison-pattern counts (estimation) */
+    edges acc;                   /* accepted pairs (scoring) */
+    int64_t compared, accepted;
+} pair_acc;
 
-static int for_each_pair(run *r, pair_fn fn, void *ctx, bool count_skips)
+typedef int (*pair_fn)(const run *r, int32_t a, int32_t b, pair_acc *t);
+
+#define MAX_PAIR_THREADS 4
+
+typedef struct pair_job {
+    const run *r;
+    pair_fn fn;
+    pair_acc *t;
+    const keyed *tmp;
+    size_t from, to;             /* tmp[from..to): whole blocks */
+    int rule;
+    int rc;
+} pair_job;
+
+static void *visit_blocks(void *arg)
 {
+    pair_job *j = arg;
+    const run *r = j->r;
+    const keyed *tmp = j->tmp;
+    int rule = j->rule;
+    for (size_t i = j->from; !j->rc && i < j->to;) {
+        size_t e = i;
+        while (e < j->to && tmp[e].key == tmp[i].key)
+            e++;
+        if ((int)(e - i) > r->cfg->max_block) {
+            i = e;
+            continue;
+        }
+        for (size_t x = i; !j->rc && x < e; x++)
+            for (size_t y = x + 1; !j->rc && y < e; y++) {
+                int32_t a = tmp[x].idx, b = tmp[y].idx;
+                const zj_lmention *ma = &r->m[a], *mb = &r->m[b];
+                if (r->incremental && ma->entity && mb->entity)
+                    continue;
+                if (ma->id_trusted && mb->id_trusted)
+                    continue;
+                bool seen = false;
+                for (int k = 0; k < rule && !seen; k++)
+                    seen = r->keys[k][a] && r->keys[k][a] == r->keys[k][b] &&
+                           r->bsize[k][a] <= r->cfg->max_block;
+                if (!seen)
+                    j->rc = j->fn(r, a, b, j->t);
+            }
+        i = e;
+    }
+    return NULL;
+}
+
+static int pair_threads(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > MAX_PAIR_THREADS ? MAX_PAIR_THREADS : (int)cpus;
+}
+
+/* Merge a thread's tally into the first; returns -1 when out of memory. */
+static int merge_acc(pair_acc *into, pair_acc *from, size_t npatterns)
+{
+    for (size_t p = 0; p < npatterns; p++)
+        into->counts[p] += from->counts[p];
+    into->compared += from->compared;
+    into->accepted += from->accepted;
+    for (size_t i = 0; i < from->acc.n; i++) {
+        const edge *e = &from->acc.e[i];
+        if (push_edge(&into->acc, e->a, e->b, e->weight, e->reason))
+            return -1;
+    }
+    return 0;
+}
+
+static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
+{
+    size_t np = zj_pattern_count(r->kind);
+    int nt = pair_threads();
+    pair_acc t[MAX_PAIR_THREADS] = {{0}};
     keyed *tmp = malloc(((size_t)r->n + 1) * sizeof *tmp);
-    if (!tmp)
-        return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    int rc = ZJ_OK;
+    int rc = tmp ? ZJ_OK : zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int i = 0; !rc && i < nt; i++)
+        if (!(t[i].counts = calloc(np, sizeof *t[i].counts)))
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     for (int rule = 0; !rc && rule < r->cfg->nrules; rule++) {
         size_t k = 0;
         for (int32_t i = 0; i < r->n; i++)
             if (r->keys[rule][i] && r->bsize[rule][i] >= 2)
                 tmp[k++] = (keyed){r->keys[rule][i], i};
         if (zj_radix_sort(tmp, k)) {
-            free(tmp);
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+            break;
         }
-        for (size_t i = 0; !rc && i < k;) {
-            size_t j = i;
-            while (j < k && tmp[j].key == tmp[i].key)
-                j++;
-            if ((int)(j - i) > r->cfg->max_block) {
+        /* Pairs in all, then cut points at block starts near each thread's share. */
+        double pairs = 0;
+        for (size_t i = 0; i < k;) {
+            size_t e = i;
+            while (e < k && tmp[e].key == tmp[i].key)
+                e++;
+            if ((int)(e - i) > r->cfg->max_block) {
                 if (count_skips)
                     r->st->blocks_skipped++;
-                i = j;
-                continue;
-            }
-            for (size_t x = i; !rc && x < j; x++)
-                for (size_t y = x + 1; !rc && y < j; y++) {
-                    int32_t a = tmp[x].idx, b = tmp[y].idx;
-                    const zj_lmention *ma = &r->m[a], *mb = &r->m[b];
-                    if (r->incremental && ma->entity && mb->entity)
-                        continue;
-                    if (ma->id_trusted && mb->id_trusted)
-                        continue;
-                    bool seen = false;
-                    for (int e = 0; e < rule && !seen; e++)
-                        seen = r->keys[e][a] && r->keys[e][a] == r->keys[e][b] &&
-                               r->bsize[e][a] <= r->cfg->max_block;
-                    if (!seen)
-                        rc = fn(r, a, b, ctx);
-                }
-            i = j;
+            } else
+                pairs += (double)(e - i) * (double)(e - i - 1) / 2;
+            i = e;
         }
+        pair_job job[MAX_PAIR_THREADS];
+        size_t from = 0;
+        double done = 0;
+        for (int j = 0; j < nt; j++) {
+            size_t to = from;
+            double share = pairs * (j + 1) / nt;
+            while (to < k && (j == nt - 1 || done < share)) {
+                size_t e = to;
+                while (e < k && tmp[e].key == tmp[to].key)
+                    e++;
+                if ((int)(e - to) <= r->cfg->max_block)
+                    done += (double)(e - to) * (double)(e - to - 1) / 2;
+                to = e;
+            }
+            job[j] = (pair_job){r, fn, &t[j], tmp, from, to, rule, ZJ_OK};
+            from = to;
+        }
+        pthread_t th[MAX_PAIR_THREADS];
+        bool started[MAX_PAIR_THREADS] = {false};
+        for (int j = 1; j < nt; j++)
+            started[j] = job[j].from < job[j].to &&
+                         pthread_create(&th[j], NULL, visit_blocks, &job[j]) == 0;
+        visit_blocks(&job[0]);
+        for (int j = 1; j < nt; j++) {
+            if (started[j])
+                pthread_join(th[j], NULL);
+            else
+                visit_blocks(&job[j]);     /* no thread: do it here */
+            if (!job[0].rc)
+                job[0].rc = job[j].rc;
+        }
+        if (job[0].rc)
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory comparing pairs");
+        /* Block order is thread order: merging 1.. into 0 keeps the sequential order. */
+        for (int j = 1; !rc && j < nt; j++) {
+            if (merge_acc(&t[0], &t[j], np))
+                rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+            memset(t[j].counts, 0, np * sizeof *t[j].counts);
+            t[j].acc.n = 0;
+            t[j].compared = t[j].accepted = 0;
+        }
+    }
+    if (!rc && merge_acc(total, &t[0], np))
+        rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    for (int i = 0; i < nt; i++) {
+        free(t[i].counts);
+        free(t[i].acc.e);
     }
     free(tmp);
     return rc;
@@ -499,12 +616,11 @@ static int for_each_pair(run *r, pair_fn fn, void *ctx, bool count_skips)
 
 /* ---- estimation ------------------------------------------------------------------------- */
 
-static int count_pair(run *r, int32_t a, int32_t b, void *ctx)
+static int count_pair(const run *r, int32_t a, int32_t b, pair_acc *t)
 {
-    (void)ctx;
     int g[ZJ_MAX_FIELDS];
     zj_compare(r->kind, &r->m[a], &r->m[b], &r->ar, g);
-    r->counts[zj_pattern_of(r->kind, g)]++;
+    t->counts[zj_pattern_of(r->kind, g)]++;
     return ZJ_OK;
 }
 
@@ -558,7 +674,9 @@ static int estimate(run *r)
                                                    : 1.0 / (double)(r->n > 1 ? r->n : 2);
     /* m and lambda: EM over the candidate pairs. */
     memset(r->counts, 0, np * sizeof *r->counts);
-    int rc = for_each_pair(r, count_pair, NULL, true);
+    pair_acc tally = {.counts = r->counts};
+    int rc = for_each_pair(r, count_pair, &tally, true);
+    free(tally.acc.e);
     if (rc)
         return rc;
     r->st->em_iterations = zj_model_em(&r->fs, r->counts, 50, 1e-5);
@@ -586,17 +704,26 @@ static double pair_weight(const run *r, const zj_lmention *a, const int *g)
     return w;
 }
 
-static int score_pair(run *r, int32_t a, int32_t b, void *ctx)
+static int score_pair(const run *r, int32_t a, int32_t b, pair_acc *t)
 {
-    (void)ctx;
     int g[ZJ_MAX_FIELDS];
     zj_compare(r->kind, &r->m[a], &r->m[b], &r->ar, g);
-    r->st->pairs_compared++;
+    t->compared++;
     double w = pair_weight(r, &r->m[a], g);
     if (zj_model_probability(w) < r->cfg->threshold)
         return ZJ_OK;
-    r->st->pairs_accepted++;
-    return push_edge(&r->acc, a, b, w, 's') ? zj_fail(r->err, ZJ_EDATA, "out of memory") : ZJ_OK;
+    t->accepted++;
+    return push_edge(&t->acc, a, b, w, 's') ? -1 : ZJ_OK;
+}
+
+static int score_pairs(run *r)
+{
+    pair_acc total = {.counts = r->counts, .acc = r->acc};
+    int rc = for_each_pair(r, score_pair, &total, false);
+    r->acc = total.acc;
+    r->st->pairs_compared += total.compared;
+    r->st->pairs_accepted += total.accepted;
+    return rc;
 }
 
 static int edge_by_weight(const void *a, const void *b)
@@ -1119,7 +1246,7 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
     if (!rc)
         stage(opt, r.kind_name, "scoring candidate pairs");
     if (!rc)
-        rc = for_each_pair(&r, score_pair, NULL, false);
+        rc = score_pairs(&r);
     if (!rc)
         rc = drop_ambiguous(&r);
     zj_clusters c = {0};
