@@ -166,11 +166,17 @@ static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
     }
     zj_link_stats st;
     /* A link run is one big transaction: the rollback journal writes new pages once, the WAL
-     * twice (as for imports). */
+     * twice (as for imports). Its cache holds what it writes and indexes: up to 2 GiB, an
+     * eighth of this machine's memory at most (the cache grows only as pages are used). */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    int64_t eighth_mib = pages > 0 && page > 0 ? (int64_t)pages * page / 8 / 1048576 : 256;
     int rc = zj_store_bulk_load(s, true, &err);
     if (!rc)
+        rc = zj_store_cache_mib(s, (int)(eighth_mib < 2048 ? eighth_mib : 2048), &err);
+    if (!rc)
         rc = zj_link_run(s, nm, &lo, &st, &err);
-    if (zj_store_bulk_load(s, false, rc ? NULL : &err) && !rc)
+    if ((zj_store_bulk_load(s, false, rc ? NULL : &err) ||
+         zj_store_cache_mib(s, 0, rc ? NULL : &err)) && !rc)
         rc = ZJ_EDATA;
     zj_namer_free(nm);
     if (tty)

@@ -220,6 +220,11 @@ int64_t zj_store_changes(zj_store *s);            /* rows changed by the last st
  * twice). Switching on quietly does nothing when other connections are open. */
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
 
+/* Memory for the store's page cache, in MiB (0: the default). A run that writes and indexes
+ * gigabytes in one transaction (a first link of a province) keeps its working pages in memory
+ * instead of spilling them and reading them back. */
+int zj_store_cache_mib(zj_store *s, int mib, zj_error *err);
+
 /* Indexes that bulk loads left for later, and building them (call before analysis that joins
  * canonical tables; link and detect do). Each runs in the caller's transaction if any. */
 int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err);
