@@ -62,6 +62,9 @@ typedef struct run {
     size_t nconflicts, cap_conflicts;
     uint64_t *keys[8];           /* per blocking rule: each mention's block key (0: none) */
     int32_t *bsize[8];           /* per rule: the size of each mention's block */
+    zj_keyed *sorted[8];         /* per rule: members of blocks of two or more, by key then
+                                    mention (what pair enumeration walks) */
+    size_t nsorted[8];
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
     size_t ntf_norm, ntf_key;
     zj_fs_model fs;
@@ -412,40 +415,82 @@ static uint64_t block_key(const zj_lmention *m, const zj_block_rule *rule, int r
 
 typedef zj_keyed keyed;
 
-/* Compute every rule's keys and block sizes. */
+/* One rule's keys, block sizes and sorted members. Returns 0 or -1 (out of memory). */
+static int build_rule(run *r, int rule)
+{
+    size_t n = (size_t)r->n + 1;
+    uint64_t *keys = r->keys[rule] = malloc(n * sizeof *keys);
+    int32_t *bsize = r->bsize[rule] = calloc(n, sizeof *bsize);
+    keyed *tmp = r->sorted[rule] = malloc(n * sizeof *tmp);
+    if (!keys || !bsize || !tmp)
+        return -1;
+    size_t k = 0;
+    for (int32_t i = 0; i < r->n; i++) {
+        keys[i] = block_key(&r->m[i], &r->cfg->rules[rule], rule);
+        if (keys[i])
+            tmp[k++] = (keyed){keys[i], i};
+    }
+    if (zj_radix_sort(tmp, k))       /* stable: mention order within a block */
+        return -1;
+    size_t w = 0;
+    for (size_t i = 0; i < k;) {
+        size_t j = i;
+        while (j < k && tmp[j].key == tmp[i].key)
+            j++;
+        for (size_t t = i; t < j; t++)
+            bsize[tmp[t].idx] = (int32_t)(j - i);
+        if (j - i >= 2)
+            for (size_t t = i; t < j; t++)
+                tmp[w++] = tmp[t];
+        i = j;
+    }
+    r->nsorted[rule] = w;
+    keyed *shrunk = realloc(tmp, (w + 1) * sizeof *tmp);
+    if (shrunk)
+        r->sorted[rule] = shrunk;
+    return 0;
+}
+
+typedef struct rule_job {
+    run *r;
+    int first, step;             /* rules first, first + step, ... */
+    int rc;
+} rule_job;
+
+static void *build_rules(void *arg)
+{
+    rule_job *j = arg;
+    for (int rule = j->first; !j->rc && rule < j->r->cfg->nrules; rule += j->step)
+        j->rc = build_rule(j->r, rule);
+    return NULL;
+}
+
+static int pair_threads(void);
+
+/* Compute every rule's keys, block sizes and sorted members; rules are independent, so they
+ * are spread over the cores. */
 static int build_blocks(run *r)
 {
-    keyed *tmp = malloc(((size_t)r->n + 1) * sizeof *tmp);
-    if (!tmp)
-        return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    for (int rule = 0; rule < r->cfg->nrules; rule++) {
-        r->keys[rule] = malloc(((size_t)r->n + 1) * sizeof(uint64_t));
-        r->bsize[rule] = calloc((size_t)r->n + 1, sizeof(int32_t));
-        if (!r->keys[rule] || !r->bsize[rule]) {
-            free(tmp);
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
-        }
-        size_t k = 0;
-        for (int32_t i = 0; i < r->n; i++) {
-            r->keys[rule][i] = block_key(&r->m[i], &r->cfg->rules[rule], rule);
-            if (r->keys[rule][i])
-                tmp[k++] = (keyed){r->keys[rule][i], i};
-        }
-        if (zj_radix_sort(tmp, k)) {
-            free(tmp);
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
-        }
-        for (size_t i = 0; i < k;) {
-            size_t j = i;
-            while (j < k && tmp[j].key == tmp[i].key)
-                j++;
-            for (size_t t = i; t < j; t++)
-                r->bsize[rule][tmp[t].idx] = (int32_t)(j - i);
-            i = j;
-        }
+    int nt = pair_threads();
+    if (nt > r->cfg->nrules)
+        nt = r->cfg->nrules > 0 ? r->cfg->nrules : 1;
+    rule_job job[8];
+    pthread_t th[8];
+    bool started[8] = {false};
+    for (int j = 0; j < nt; j++)
+        job[j] = (rule_job){r, j, nt, 0};
+    for (int j = 1; j < nt; j++)
+        started[j] = pthread_create(&th[j], NULL, build_rules, &job[j]) == 0;
+    build_rules(&job[0]);
+    int rc = job[0].rc;
+    for (int j = 1; j < nt; j++) {
+        if (started[j])
+            pthread_join(th[j], NULL);
+        else
+            build_rules(&job[j]);
+        rc |= job[j].rc;
     }
-    free(tmp);
-    return ZJ_OK;
+    return rc ? zj_fail(r->err, ZJ_EDATA, "out of memory") : ZJ_OK;
 }
 
 /* Call fn for every candidate pair: mentions sharing a block of some rule (within
@@ -568,20 +613,13 @@ static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
     size_t np = zj_pattern_count(r->kind);
     int nt = pair_threads();
     pair_acc t[MAX_PAIR_THREADS] = {{0}};
-    keyed *tmp = malloc(((size_t)r->n + 1) * sizeof *tmp);
-    int rc = tmp ? ZJ_OK : zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int rc = ZJ_OK;
     for (int i = 0; !rc && i < nt; i++)
         if (!(t[i].counts = calloc(np, sizeof *t[i].counts)))
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     for (int rule = 0; !rc && rule < r->cfg->nrules; rule++) {
-        size_t k = 0;
-        for (int32_t i = 0; i < r->n; i++)
-            if (r->keys[rule][i] && r->bsize[rule][i] >= 2)
-                tmp[k++] = (keyed){r->keys[rule][i], i};
-        if (zj_radix_sort(tmp, k)) {
-            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
-            break;
-        }
+        const keyed *tmp = r->sorted[rule];
+        size_t k = r->nsorted[rule];
         /* Pairs in all, then cut points at block starts near each thread's share. */
         double pairs = 0;
         for (size_t i = 0; i < k;) {
@@ -643,7 +681,6 @@ static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
         free(t[i].counts);
         free(t[i].acc.e);
     }
-    free(tmp);
     return rc;
 }
 
@@ -1209,6 +1246,7 @@ static void free_run(run *r)
     zj_arena_free(&r->ar);
     for (int i = 0; i < 8; i++) {
         free(r->keys[i]);
+        free(r->sorted[i]);
         free(r->bsize[i]);
     }
     free(r->tf_norm);
