@@ -106,10 +106,15 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
         if (sl)
             m->surname_h = h(norm, sl);
     }
-    if (*idt) {
-        m->id_h = h(idt, strlen(idt));
-        if (strlen(idt) >= 14)
+    /* For blocking only, so a mistyped ID (invalid: not trusted) keeps them too: one wrong
+     * character spares either the first 14 or the last 4. */
+    size_t idl = strlen(idt);
+    if (idl) {
+        m->id_h = h(idt, idl);
+        if (idl == 18)
             m->idprefix_h = h(idt, 14);
+        if (idl >= 15)
+            m->idtail_h = h(idt + idl - 4, 4);
     }
     if (id_status) {
         m->id_status = !strcmp(id_status, "valid")    ? ID_VALID
@@ -118,8 +123,6 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
                                                        : ID_MISSING;
     }
     m->id_trusted = m->id_status == ID_VALID || m->id_status == ID_LEGACY;
-    if (m->id_status != ID_VALID && m->id_status != ID_LEGACY)
-        m->idprefix_h = 0;   /* the prefix of a broken ID blocks nothing reliably */
     m->birth = ymd(birth_date);
     m->sex = sex && (sex[0] == 'M' || sex[0] == 'F') ? sex[0] : 0;
     m->region = region && strlen(region) >= 6 ? atoi(region) : 0;

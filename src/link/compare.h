@@ -31,7 +31,8 @@ typedef struct zj_lmention {
     uint64_t surname_h;      /* hash of the surname's pinyin (persons) */
     uint64_t prefix_h;       /* hash of the key's first two characters (enterprises) */
     uint64_t id_h;           /* hash of the ID text (any status) */
-    uint64_t idprefix_h;     /* hash of an ID's first 14 characters (region + birth date) */
+    uint64_t idprefix_h;     /* hash of an 18-character ID's first 14 (region + birth date) */
+    uint64_t idtail_h;       /* hash of an ID's last 4 characters */
     uint64_t phone_h;
     uint64_t context_h;      /* the enterprise a person is named for (credit code) */
     uint32_t norm_off, key_off, id_off;   /* NUL-terminated strings in the arena */

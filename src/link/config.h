@@ -18,7 +18,8 @@ typedef enum zj_block_field {
     ZJ_BF_REGION,
     ZJ_BF_CITY,
     ZJ_BF_ID_NO,
-    ZJ_BF_ID_PREFIX,
+    ZJ_BF_ID_PREFIX,        /* first 14 characters of an 18-character ID (region + birth) */
+    ZJ_BF_ID_TAIL,          /* last 4 characters of an ID */
     ZJ_BF_NAME_PREFIX,      /* first two characters of name_key's source (enterprise) */
     ZJ_BF_ENTERPRISE,       /* persons: the enterprise they are named for */
     ZJ_BF_COUNT

@@ -397,6 +397,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_CITY: return (uint64_t)(m->region / 100);
     case ZJ_BF_ID_NO: return m->id_h;
     case ZJ_BF_ID_PREFIX: return m->idprefix_h;
+    case ZJ_BF_ID_TAIL: return m->idtail_h;
     case ZJ_BF_NAME_PREFIX: return m->prefix_h;
     case ZJ_BF_ENTERPRISE: return m->context_h;
     default: return 0;
