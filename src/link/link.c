@@ -253,7 +253,8 @@ static int write_conflicts(run *r)
 
 /* Within each group of equal trusted IDs, a member whose sex, birth date or name disagrees
  * with what the ID and the group say is not trusted on its ID: the disagreement is recorded
- * and the mention is left to probabilistic matching. */
+ * and the mention is left to probabilistic matching. Leaves the mentions still trusted,
+ * grouped by ID, in r->trusted. */
 static int check_conflicts(run *r)
 {
     int32_t k;
@@ -300,7 +301,13 @@ static int check_conflicts(run *r)
         }
         i = j;
     }
-    free(idx);
+    /* What stays trusted, still grouped by ID: r->trusted. */
+    int32_t w = 0;
+    for (int32_t i = 0; i < k; i++)
+        if (r->m[idx[i]].id_trusted)
+            idx[w++] = idx[i];
+    r->trusted = idx;
+    r->ntrusted = w;
     return rc;
 }
 
@@ -1302,8 +1309,6 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
         stage(opt, r.kind_name, "checking trusted IDs");
     if (!rc)
         rc = check_conflicts(&r);
-    if (!rc && !(r.trusted = trusted_by_id(&r, &r.ntrusted)))
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
     st->with_id = r.ntrusted;
     /* term frequencies count trusted IDs, so they come after the conflict check */
     if (!rc && (build_tf(&r, false, &r.tf_norm, &r.ntf_norm) ||
