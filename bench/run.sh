@@ -11,9 +11,13 @@
 #            (tables exported to CSV: the sqlite extension cannot be installed offline), and
 #            every detector of issue 6 with eval's precision and recall
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
+# BENCH_ONLY=import (or province, text; comma-separated) runs only those sections: province is
+# gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${BENCH_ROWS:-5000000}
+ONLY=${BENCH_ONLY:-}
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 ZJ=build/zhijian
 DATA=bench/data
 mkdir -p "$DATA"
@@ -22,6 +26,7 @@ if [ ! -d bench/node_modules/@duckdb/node-api ]; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+if want import; then
 csv=$DATA/cases-$ROWS.csv
 if [ ! -s "$csv" ]; then
   echo "bench: writing $ROWS rows to $csv" >&2
@@ -38,6 +43,7 @@ run_timed() {  # run_timed NAME CMD... ; like time_cmd but the command's own std
 }
 
 cat "$csv" > /dev/null   # warm the page cache so every contender reads from memory
+load0=$(cut -d' ' -f1-3 /proc/loadavg)   # other jobs on the machine skew every figure
 
 run_timed "zhijian parse+validate (--dry-run)" \
   $ZJ import --quiet --dry-run --db "$DATA/dry.db" -m bench/court_case.mapping.yaml "$csv"
@@ -68,6 +74,10 @@ echo
 zj_rows=$(sqlite3 "$DATA/zj.db" 'SELECT count(*) FROM court_case')
 sq_rows=$(sqlite3 "$DATA/sq.db" 'SELECT count(*) FROM court_case')
 echo "rows stored: zhijian $zj_rows, sqlite3 $sq_rows"
+echo "load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+if want province; then
 
 # gen: the synthetic province at medium scale (issue 4), written to disk as `make demo` would
 gdir=$DATA/gen-medium
@@ -105,10 +115,14 @@ awk -v r="$grecs" -v s="$isecs" -v u="$iuser" -v y="$isys" -v k="$irss" \
 awk -v m=$((pm + em)) -v p="$pairs" -v s="$lsecs" -v u="$luser" -v y="$lsys" -v k="$lrss" \
   'BEGIN { printf "| link %d mentions, %d pairs scored | %.2f | %.2f | %.0f mentions/s, %.0f pairs/s | %.0f |\n", m, p, s, u + y, m / s, p / s, k / 1024 }'
 
-if [ -x build/bench/bench_text ]; then
+fi
+
+if want text && [ -x build/bench/bench_text ]; then
   echo
   build/bench/bench_text
 fi
+
+if want province; then
 
 # detect: the 三个违规 screen (issue 6) on the medium store built above
 secs() {  # secs CMD... : "seconds peak-KiB" of a command, its output discarded; fails with it
@@ -167,3 +181,4 @@ for c in ('TV01', 'TV02', 'TV03', 'TV04', 'TR01', 'TR02', 'TR03', 'TR04', 'TR05'
     print(f"| {c} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_miss_hits']} |")
 PY
 rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*
+fi

@@ -12,12 +12,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct zj_keyset_slot {
+    uint64_t hash;      /* 0 marks an empty slot (a real hash of 0 is stored as 1) */
+    int64_t rowid;
+} zj_keyset_slot;
+
 typedef struct zj_keyset {
-    uint64_t *hashes;   /* 0 marks an empty slot (a real hash of 0 is stored as 1) */
-    int64_t *rowids;
+    zj_keyset_slot *slots;
     size_t cap;         /* power of two */
     size_t count;
 } zj_keyset;
+
+/* Make room for n entries in all, so that adding them never rehashes (rehashing a table of
+ * millions of entries costs as much again as filling it). Returns 0, or -1 when out of
+ * memory. */
+int zj_keyset_reserve(zj_keyset *ks, size_t n);
 
 /* Add (hash, rowid). Returns 0, or -1 when out of memory. */
 int zj_keyset_add(zj_keyset *ks, uint64_t hash, int64_t rowid);

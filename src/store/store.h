@@ -181,6 +181,31 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
+/* One record for zj_writer_put_all: the arguments of zj_writer_put. */
+typedef struct zj_record {
+    const char *key;
+    size_t key_len;
+    int64_t src_line;
+    int64_t content_hash;
+    const zj_value *values;
+} zj_record;
+
+/* Where zj_writer_put_all takes its records from. Returns 1 with *rec filled, or 0 when it has
+ * no record to give now (its end, or an item its caller must deal with first). The bytes *rec
+ * points to must stay unchanged until the next call. */
+typedef int (*zj_record_source)(void *ctx, zj_record *rec);
+
+typedef struct zj_put_counts {
+    int64_t inserted, updated, unchanged;
+} zj_put_counts;
+
+/* zj_writer_put for every record `next` gives, until it returns 0; outcomes are added to
+ * *counts. A bulk load inserts the records in one statement that reads them from `next`
+ * (store_sqlite.c), several times cheaper per row than a statement per record. On error the
+ * record that failed was the last one `next` gave. */
+int zj_writer_put_all(zj_writer *w, zj_record_source next, void *ctx, zj_put_counts *counts,
+                      zj_error *err);
+
 /* Complete the batch's writes (a bulk load leaves the indexes it dropped pending, see
  * zj_store_build_indexes). Call once, after the last put and before committing. */
 int zj_writer_finish(zj_writer *w, zj_error *err);

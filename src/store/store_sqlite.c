@@ -26,6 +26,16 @@
  * would sort the same rows again and again. So a bulk load records them in
  * store_pending_index, and zj_store_build_indexes() builds them once, when analysis starts
  * (`zhijian link`, `zhijian detect`, `zhijian init`).
+ *
+ * A bulk load's rows go in through one statement, INSERT INTO t (...) SELECT ... FROM zj_feed,
+ * where zj_feed is a virtual table whose rows are the writer's records (zj_writer_put_all).
+ * SQLite then loops over the records inside one VDBE program: a statement per row would
+ * pay for binding, starting and halting the statement, opening the table's cursor and
+ * finding the table's last row every time. The keyset learns each record's id before the
+ * row is written: SQLite gives a new row the table's max(id) + 1 (an explicit id would cost
+ * a B-tree search per row; the writer checks the ids came out as counted). A record whose
+ * key hash is in the keyset already (a repeat within the file) ends the statement; the
+ * writer puts it the ordinary way and starts the statement again.
  */
 #include "store/store.h"
 
@@ -47,6 +57,7 @@ struct zj_store {
     zj_table *tables;       /* canonical tables; names and columns owned here */
     size_t ntables;
     int in_tx;
+    zj_writer *feeding;     /* the writer whose records zj_feed yields, during put_all */
 };
 
 struct zj_writer {
@@ -65,6 +76,15 @@ struct zj_writer {
     bool bulk;
     sqlite3_stmt *by_id;     /* SELECT source_key, content_hash WHERE id = ? */
     zj_keyset keys;
+    sqlite3_stmt *feed_insert;   /* INSERT INTO t (...) SELECT ... FROM zj_feed */
+    int64_t next_id;         /* id of the next row inserted */
+    zj_record_source next;   /* put_all's source, */
+    void *next_ctx;          /* its context, */
+    zj_record cur;           /* the record it gave last, */
+    int64_t cur_id;          /* that record's id and key hash */
+    int64_t cur_hash;
+    bool feed_eof;           /* zj_feed has no more rows for this statement: */
+    bool pending;            /* ... because `cur` repeats a key hash and waits to be put */
     char **index_sql;        /* indexes dropped by a bulk load: CREATE statements ... */
     char **index_name;       /* ... and names */
     size_t nindex;
@@ -277,6 +297,175 @@ static int load_tables(zj_store *s, zj_error *err)
     return rc;
 }
 
+/* ---- zj_feed: a writer's records as a virtual table ------------------------------------- *
+ * Eponymous (used by name, never created) and direct-only (not from views or triggers). Its
+ * columns are c0 ... c127: c0 the id the row will get, c1 source_key, c2 key_hash, c3 src_line, c4
+ * content_hash, then the writer's columns. It yields rows only while zj_writer_put_all runs
+ * its statement (zj_store.feeding); any other use is an error. */
+
+#define FEED_FIXED 5           /* id, source_key, key_hash, src_line, content_hash */
+#define FEED_COLUMNS 128
+
+typedef struct feed_vtab {
+    sqlite3_vtab base;
+    zj_store *s;
+} feed_vtab;
+
+typedef struct feed_cursor {
+    sqlite3_vtab_cursor base;
+    zj_writer *w;            /* the store's feeding writer when the scan began */
+} feed_cursor;
+
+static int feed_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                        sqlite3_vtab **out, char **errmsg)
+{
+    (void)argc, (void)argv, (void)errmsg;
+    char sql[FEED_COLUMNS * 6 + 32];
+    int n = snprintf(sql, sizeof sql, "CREATE TABLE x(c0");
+    for (int i = 1; i < FEED_COLUMNS; i++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ",c%d", i);
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
+    int rc = sqlite3_declare_vtab(db, sql);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+    feed_vtab *vt = sqlite3_malloc(sizeof *vt);
+    if (!vt)
+        return SQLITE_NOMEM;
+    memset(vt, 0, sizeof *vt);
+    vt->s = aux;
+    *out = &vt->base;
+    return SQLITE_OK;
+}
+
+static int feed_disconnect(sqlite3_vtab *vt)
+{
+    sqlite3_free(vt);
+    return SQLITE_OK;
+}
+
+static int feed_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+    (void)vt;
+    info->estimatedCost = 1e9;        /* a full scan is the only way, and it is used once */
+    return SQLITE_OK;
+}
+
+static int feed_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+    (void)vt;
+    feed_cursor *c = sqlite3_malloc(sizeof *c);
+    if (!c)
+        return SQLITE_NOMEM;
+    memset(c, 0, sizeof *c);
+    *out = &c->base;
+    return SQLITE_OK;
+}
+
+static int feed_close(sqlite3_vtab_cursor *cur)
+{
+    sqlite3_free(cur);
+    return SQLITE_OK;
+}
+
+/* Take the next record from the writer's source. A new key hash gets the next id and goes
+ * into the keyset now; a known one ends the feed with the record pending. */
+static int feed_pull(zj_writer *w)
+{
+    if (!w->next(w->next_ctx, &w->cur)) {
+        w->feed_eof = true;
+        return SQLITE_OK;
+    }
+    w->cur_hash = (int64_t)XXH3_64bits_withSeed(w->cur.key, w->cur.key_len, (uint64_t)w->seed);
+    size_t pos = 0;
+    int64_t rowid;
+    if (zj_keyset_next(&w->keys, (uint64_t)w->cur_hash, &pos, &rowid)) {
+        w->pending = w->feed_eof = true;
+        return SQLITE_OK;
+    }
+    if (zj_keyset_add(&w->keys, (uint64_t)w->cur_hash, w->next_id))
+        return SQLITE_NOMEM;
+    w->cur_id = w->next_id++;
+    return SQLITE_OK;
+}
+
+static int feed_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc,
+                       sqlite3_value **argv)
+{
+    (void)idx, (void)idx_str, (void)argc, (void)argv;
+    feed_cursor *c = (feed_cursor *)cur;
+    c->w = ((feed_vtab *)cur->pVtab)->s->feeding;
+    if (!c->w) {
+        cur->pVtab->zErrMsg = sqlite3_mprintf("zj_feed is read only by the store's writer");
+        return SQLITE_ERROR;
+    }
+    return feed_pull(c->w);
+}
+
+static int feed_next(sqlite3_vtab_cursor *cur)
+{
+    return feed_pull(((feed_cursor *)cur)->w);
+}
+
+static int feed_eof(sqlite3_vtab_cursor *cur)
+{
+    return ((feed_cursor *)cur)->w->feed_eof;
+}
+
+static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+    const zj_writer *w = ((feed_cursor *)cur)->w;
+    /* SQLITE_STATIC: the source keeps the bytes until its next call, and SQLite has written
+     * this row before it asks for the next one. */
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, w->cur_id); return SQLITE_OK;
+    case 1: sqlite3_result_text(ctx, w->cur.key, (int)w->cur.key_len, SQLITE_STATIC); return SQLITE_OK;
+    case 2: sqlite3_result_int64(ctx, w->cur_hash); return SQLITE_OK;
+    case 3: sqlite3_result_int64(ctx, w->cur.src_line); return SQLITE_OK;
+    case 4: sqlite3_result_int64(ctx, w->cur.content_hash); return SQLITE_OK;
+    }
+    size_t i = (size_t)col - FEED_FIXED;
+    if (i >= w->ncols || w->cur.values[i].is_null) {
+        sqlite3_result_null(ctx);
+        return SQLITE_OK;
+    }
+    const zj_value *v = &w->cur.values[i];
+    switch (w->types[i]) {
+    case ZJ_TYPE_INTEGER:
+    case ZJ_TYPE_BOOL:
+        sqlite3_result_int64(ctx, v->i);
+        break;
+    case ZJ_TYPE_REAL:
+        sqlite3_result_double(ctx, v->r);
+        break;
+    default:
+        sqlite3_result_text(ctx, v->text, (int)v->len, SQLITE_STATIC);
+        break;
+    }
+    return SQLITE_OK;
+}
+
+static int feed_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+    *rowid = ((feed_cursor *)cur)->w->cur_id;
+    return SQLITE_OK;
+}
+
+static const sqlite3_module feed_module = {
+    .iVersion = 0,
+    .xCreate = NULL,            /* eponymous only */
+    .xConnect = feed_connect,
+    .xBestIndex = feed_best_index,
+    .xDisconnect = feed_disconnect,
+    .xDestroy = feed_disconnect,
+    .xOpen = feed_open,
+    .xClose = feed_close,
+    .xFilter = feed_filter,
+    .xNext = feed_next,
+    .xEof = feed_eof,
+    .xColumn = feed_column,
+    .xRowid = feed_rowid,
+};
 int zj_store_open(const char *path, zj_store **out, zj_error *err)
 {
     *out = NULL;
@@ -299,6 +488,8 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
     int rc = exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -" DEFAULT_CACHE_KIB ";"
                      "PRAGMA temp_store = MEMORY", err);
+    if (!rc && sqlite3_create_module_v2(s->db, "zj_feed", &feed_module, s, NULL) != SQLITE_OK)
+        rc = db_fail(s, err, "registering zj_feed");
     if (!rc)
         rc = migrate(s, err);
     if (!rc)
@@ -698,6 +889,18 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
         zj_buf_puts(&ins, ", ?");
     zj_buf_putc(&ins, ')');
     zj_buf_printf(&upd, " WHERE id = ?%zu", w->ncols + 4);
+    /* The bulk path's statement: ?1 and ?2 are constants of the batch, bound once. */
+    zj_buf feed = {0};
+    if (w->bulk && w->ncols + FEED_FIXED <= FEED_COLUMNS) {
+        zj_buf_printf(&feed, "INSERT INTO \"%s\" (source_system, source_key, key_hash,"
+                             " batch_id, src_line, content_hash", tn);
+        for (size_t i = 0; i < w->ncols; i++)
+            zj_buf_printf(&feed, ", \"%s\"", columns[i]);
+        zj_buf_puts(&feed, ") SELECT ?1, c1, c2, ?2, c3, c4");
+        for (size_t i = 0; i < w->ncols; i++)
+            zj_buf_printf(&feed, ", c%zu", i + FEED_FIXED);
+        zj_buf_puts(&feed, " FROM zj_feed");
+    }
     char lookup[160], by_id[160];
     snprintf(lookup, sizeof lookup, "SELECT id, source_system, source_key, content_hash"
              " FROM \"%s\" WHERE key_hash = ?", tn);
@@ -709,8 +912,15 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
              !prepare(w->s, lookup, &w->lookup, err) &&
              !prepare(w->s, arc.data, &w->archive, err) &&
              !prepare(w->s, upd.data, &w->update, err) &&
-             (!w->bulk || !prepare(w->s, by_id, &w->by_id, err)))
+             (!w->bulk || !prepare(w->s, by_id, &w->by_id, err)) &&
+             (!feed.data || !prepare(w->s, feed.data, &w->feed_insert, err))) {
+        if (w->feed_insert) {
+            sqlite3_bind_text(w->feed_insert, 1, w->source_system, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(w->feed_insert, 2, w->batch_id);
+        }
         rc = ZJ_OK;
+    }
+    zj_buf_free(&feed);
     zj_buf_free(&ins);
     zj_buf_free(&upd);
     zj_buf_free(&arc);
@@ -796,8 +1006,15 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     if (!rc && drops.data)
         rc = exec(w->s, drops.data, err);
     zj_buf_free(&drops);
-    if (!rc)
+    if (!rc) {
         w->bulk = true;
+        w->next_id = table_rows + 1;
+        /* room for the expected rows up front (capped: the estimate comes from the file's
+         * size, and a wrong guess only means a rehash later) */
+        if (zj_keyset_reserve(&w->keys, (size_t)(expected_rows < (1 << 26) ? expected_rows
+                                                                           : (1 << 26))))
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    }
     return rc;
 }
 
@@ -1072,6 +1289,8 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
             return rc;
         if (w->bulk && zj_keyset_add(&w->keys, (uint64_t)h, id))
             return zj_fail(err, ZJ_EDATA, "out of memory");
+        if (id >= w->next_id)
+            w->next_id = id + 1;
         *result = ZJ_PUT_INSERTED;
         return ZJ_OK;
     }
@@ -1085,10 +1304,63 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
     return ZJ_OK;
 }
 
+static void count_put(zj_put_counts *counts, zj_put_result r)
+{
+    if (r == ZJ_PUT_INSERTED)
+        counts->inserted++;
+    else if (r == ZJ_PUT_UPDATED)
+        counts->updated++;
+    else
+        counts->unchanged++;
+}
+
+int zj_writer_put_all(zj_writer *w, zj_record_source next, void *ctx, zj_put_counts *counts,
+                      zj_error *err)
+{
+    zj_put_result r;
+    int rc;
+    if (!w->feed_insert) {                 /* not a bulk load: a statement per record */
+        zj_record rec;
+        while (next(ctx, &rec)) {
+            if ((rc = zj_writer_put(w, rec.key, rec.key_len, rec.src_line, rec.content_hash,
+                                    rec.values, &r, err)))
+                return rc;
+            count_put(counts, r);
+        }
+        return ZJ_OK;
+    }
+    w->next = next;
+    w->next_ctx = ctx;
+    for (;;) {
+        w->feed_eof = w->pending = false;
+        w->s->feeding = w;
+        int step = sqlite3_step(w->feed_insert);
+        int64_t n = sqlite3_changes64(w->s->db);
+        sqlite3_reset(w->feed_insert);
+        w->s->feeding = NULL;
+        if (step != SQLITE_DONE)
+            return db_fail(w->s, err, "inserting records");
+        if (n && sqlite3_last_insert_rowid(w->s->db) != w->next_id - 1)   /* defensive */
+            return zj_fail(err, ZJ_EDATA, "store: bulk load of '%s': row ids are not the "
+                           "ones counted (%lld, expected %lld)", w->table->name,
+                           (long long)sqlite3_last_insert_rowid(w->s->db),
+                           (long long)(w->next_id - 1));
+        counts->inserted += n;
+        if (!w->pending)
+            return ZJ_OK;                  /* the source has no more records for now */
+        /* a key hash seen before in this batch: find out the ordinary way */
+        if ((rc = zj_writer_put(w, w->cur.key, w->cur.key_len, w->cur.src_line,
+                                w->cur.content_hash, w->cur.values, &r, err)))
+            return rc;
+        count_put(counts, r);
+    }
+}
+
 void zj_writer_close(zj_writer *w)
 {
     if (!w)
         return;
+    sqlite3_finalize(w->feed_insert);
     sqlite3_finalize(w->insert);
     sqlite3_finalize(w->lookup);
     sqlite3_finalize(w->archive);

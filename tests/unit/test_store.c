@@ -171,6 +171,73 @@ static void test_rollback_restores_indexes(void **state)
     assert_int_equal(unit_indexes(f->path), 1);
 }
 
+/* A zj_record_source over (key, name) pairs; a NULL key ends a run (as a reject does in the
+ * import), so put_all must be called again for the rest. */
+typedef struct pairs {
+    const char *const *rows;
+    size_t n, i;
+    zj_value v[2];
+} pairs;
+
+static int next_pair(void *ctx, zj_record *rec)
+{
+    pairs *p = ctx;
+    if (p->i >= p->n || !p->rows[2 * p->i])
+        return 0;
+    const char *key = p->rows[2 * p->i], *name = p->rows[2 * p->i + 1];
+    p->v[0] = text(key);
+    p->v[1] = text(name);
+    *rec = (zj_record){.key = key, .key_len = strlen(key), .src_line = (int64_t)p->i + 2,
+                       .content_hash = (int64_t)strlen(name) * 1000 + name[0],
+                       .values = p->v};
+    p->i++;
+    return 1;
+}
+
+static void test_put_all_bulk(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    int64_t id;
+    zj_batch b = {.source_system = "sysD", .table = "unit", .file = "f", .file_digest = "d"};
+    assert_int_equal(zj_store_begin(f->s, &err), ZJ_OK);
+    assert_int_equal(zj_store_batch_start(f->s, &b, &id, &err), ZJ_OK);
+    const char *cols[] = {"unit_code", "name"};
+    zj_writer *w;
+    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "sysD", id, 100, &w, &err), ZJ_OK);
+    /* U1 repeats unchanged, U2 repeats changed (twice), a stop in the middle */
+    const char *rows[] = {"U1", "法院", "U2", "检察院", "U1", "法院", NULL, NULL,
+                          "U3", "公安局", "U2", "司法局", "U4", "监狱", "U2", "看守所"};
+    pairs src = {.rows = rows, .n = 8};
+    zj_put_counts c = {0};
+    assert_int_equal(zj_writer_put_all(w, next_pair, &src, &c, &err), ZJ_OK);
+    assert_int_equal(src.i, 3);                       /* stopped at the NULL */
+    assert_int_equal(c.inserted, 2);
+    assert_int_equal(c.unchanged, 1);
+    src.i++;                                          /* the caller deals with the stop */
+    assert_int_equal(zj_writer_put_all(w, next_pair, &src, &c, &err), ZJ_OK);
+    assert_int_equal(src.i, 8);
+    assert_int_equal(c.inserted, 4);
+    assert_int_equal(c.updated, 2);
+    assert_int_equal(c.unchanged, 1);
+    assert_int_equal(zj_writer_finish(w, &err), ZJ_OK);
+    zj_writer_close(w);
+    assert_int_equal(zj_store_commit(f->s, &err), ZJ_OK);
+    assert_int_equal(unit_indexes(f->path), 0);       /* it was a bulk load */
+    /* ids in file order of first appearance, each key once, the last content kept */
+    zj_stmt *q;
+    assert_int_equal(zj_stmt_prepare(f->s, "SELECT group_concat(id || ':' || unit_code || ':'"
+                                     " || name || ':' || src_line, ' ') FROM (SELECT * FROM"
+                                     " unit ORDER BY id)", &q, &err), ZJ_OK);
+    assert_int_equal(zj_stmt_next(q, &err), 1);
+    assert_string_equal(zj_stmt_text(q, 0, NULL), "1:U1:法院:2 2:U2:看守所:9 3:U3:公安局:6 "
+                                                   "4:U4:监狱:8");
+    zj_stmt_finalize(q);
+    assert_int_equal(count(f->s, "record_version"), 2);
+    /* The feed is the writer's alone. */
+    assert_int_not_equal(zj_store_exec(f->s, "SELECT * FROM zj_feed", &err), ZJ_OK);
+}
+
 static void test_writer_rejects_bad_columns(void **state)
 {
     store_fixture *f = *state;
@@ -193,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_keyset_collisions),
         cmocka_unit_test_setup_teardown(test_bulk_then_incremental, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
