@@ -15,7 +15,7 @@ expect_eq "import" 0 $?
 out=$("$ZHIJIAN" link --json); rc=$?
 expect_eq "link exit" 0 "$rc"
 j() { printf '%s' "$out" | python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-expect_eq "person mentions" 1015 "$(j '["person"]["mentions"]')"
+expect_eq "person mentions" 1016 "$(j '["person"]["mentions"]')"
 expect_eq "enterprise entities" 202 "$(j '["enterprise"]["entities"]')"
 
 ent() { sql "SELECT entity_id FROM mention WHERE table_name = '$1' AND role = '$2' AND name = '$3' AND coalesce(id_no, '') = '$4'"; }
@@ -28,6 +28,8 @@ expect_eq "the conflict is recorded" "sex differs from the resident ID" \
     "$(sql "SELECT reason FROM link_conflict c JOIN mention m ON m.id = c.mention_id WHERE m.name = '赵敏'")"
 expect_eq "relative and shareholder with one ID" "$(ent officer_relative self 李娜 610113198705200043)" \
     "$(ent enterprise_role person 李娜 610113198705200043)"
+expect_eq "an ID mistyped in its region still meets the right person (name + ID tail)" \
+    "$(ent officer_relative self 李娜 610113198705200043)" "$(ent case_party party 李娜 610213198705200043)"
 wf=$(ent officer_relative self 王芳 610103199001010067)
 wf2=$(ent case_party party 王芳 610102198008080075)
 [ "$wf" != "$wf2" ]; expect_eq "namesakes with different IDs stay apart" 0 $?
