@@ -126,7 +126,34 @@ static int exec_for_kind(run *r, const char *sql)
 
 /* ---- loading ---------------------------------------------------------------------------- */
 
-/* A first run: the mentions come from the in-memory set, ids as they will be stored. */
+/* A first run: the mentions come from the in-memory set, ids as they will be stored. The
+ * set is cut into one range per core; each range's strings go to an arena of its own, and
+ * the arenas are joined after (offsets shifted), so the result is what one thread makes. */
+typedef struct load_job {
+    run *r;
+    int64_t from, to;
+    zj_arena ar;
+    int rc;
+} load_job;
+
+static void *load_range(void *arg)
+{
+    load_job *j = arg;
+    const run *r = j->r;
+    for (int64_t i = j->from; !j->rc && i < j->to; i++) {
+        zj_mention_row row;
+        zj_mention_set_row(r->set, r->kind, i, &row);
+        if (zj_lmention_fill(&r->m[i], &j->ar, r->kind, zj_mention_set_id(r->set, r->kind, i), 0,
+                             row.v[ZJ_MC_NORM], row.v[ZJ_MC_KEY], row.v[ZJ_MC_ID_NO],
+                             row.v[ZJ_MC_STATUS], row.v[ZJ_MC_BIRTH], row.v[ZJ_MC_SEX],
+                             row.v[ZJ_MC_PHONE], row.v[ZJ_MC_REGION], row.v[ZJ_MC_CONTEXT]))
+            j->rc = -1;
+    }
+    return NULL;
+}
+
+static int pair_threads(void);
+
 static int load_from_set(run *r)
 {
     int64_t n = r->set->n[r->kind];
@@ -135,16 +162,49 @@ static int load_from_set(run *r)
     r->m = malloc(((size_t)n + 1) * sizeof *r->m);
     if (!r->m)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    for (int64_t i = 0; i < n; i++) {
-        zj_mention_row row;
-        zj_mention_set_row(r->set, r->kind, i, &row);
-        if (zj_lmention_fill(&r->m[i], &r->ar, r->kind, zj_mention_set_id(r->set, r->kind, i), 0,
-                             row.v[ZJ_MC_NORM], row.v[ZJ_MC_KEY], row.v[ZJ_MC_ID_NO],
-                             row.v[ZJ_MC_STATUS], row.v[ZJ_MC_BIRTH], row.v[ZJ_MC_SEX],
-                             row.v[ZJ_MC_PHONE], row.v[ZJ_MC_REGION], row.v[ZJ_MC_CONTEXT]))
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
-        r->n++;
+    int nt = pair_threads();
+    load_job job[8];
+    pthread_t th[8];
+    bool started[8] = {false};
+    for (int j = 0; j < nt; j++)
+        job[j] = (load_job){r, n * j / nt, n * (j + 1) / nt, {0}, 0};
+    for (int j = 1; j < nt; j++)
+        started[j] = pthread_create(&th[j], NULL, load_range, &job[j]) == 0;
+    load_range(&job[0]);
+    int rc = job[0].rc;
+    for (int j = 1; j < nt; j++) {
+        if (started[j])
+            pthread_join(th[j], NULL);
+        else
+            load_range(&job[j]);
+        rc |= job[j].rc;
     }
+    /* One arena: the first range's, with the others appended and their offsets shifted. */
+    r->ar = job[0].ar;
+    for (int j = 1; !rc && j < nt; j++) {
+        size_t base = r->ar.len;
+        if (base + job[j].ar.len > UINT32_MAX) {
+            rc = -1;
+            break;
+        }
+        if (job[j].ar.len) {
+            uint32_t at = zj_arena_add(&r->ar, job[j].ar.data, job[j].ar.len - 1);
+            if (at == (uint32_t)-1) {
+                rc = -1;
+                break;
+            }
+        }
+        for (int64_t i = job[j].from; i < job[j].to; i++) {
+            r->m[i].norm_off += (uint32_t)base;
+            r->m[i].key_off += (uint32_t)base;
+            r->m[i].id_off += (uint32_t)base;
+        }
+    }
+    for (int j = 1; j < nt; j++)
+        zj_arena_free(&job[j].ar);
+    if (rc)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    r->n = (int32_t)n;
     return ZJ_OK;
 }
 
