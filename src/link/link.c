@@ -311,27 +311,52 @@ static int write_conflicts(run *r)
     return rc;
 }
 
-/* Within each group of equal trusted IDs, a member whose sex, birth date or name disagrees
- * with what the ID and the group say is not trusted on its ID: the disagreement is recorded
- * and the mention is left to probabilistic matching. Leaves the mentions still trusted,
- * grouped by ID, in r->trusted. */
-static int check_conflicts(run *r)
+typedef struct conflict_list {
+    conflict *c;
+    size_t n, cap;
+} conflict_list;
+
+static int push_conflict(conflict_list *l, int32_t a, int32_t b, const char *reason)
 {
-    int32_t k;
-    int32_t *idx = trusted_by_id(r, &k);
-    if (!idx)
-        return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    int rc = ZJ_OK;
-    for (int32_t i = 0; !rc && i < k;) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        conflict *p = realloc(l->c, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->c = p;
+        l->cap = cap;
+    }
+    l->c[l->n++] = (conflict){a, b, reason};
+    return 0;
+}
+
+typedef struct conflict_job {
+    run *r;
+    const int32_t *idx;
+    int32_t from, to;            /* whole groups of equal IDs */
+    conflict_list found;
+    int rc;
+} conflict_job;
+
+/* The groups of one range; each mention belongs to one group, so ranges never share one. */
+static void *check_range(void *arg)
+{
+    conflict_job *jb = arg;
+    run *r = jb->r;
+    const int32_t *idx = jb->idx;
+    for (int32_t i = jb->from; !jb->rc && i < jb->to;) {
         int32_t j = i;
-        while (j < k && r->m[idx[j]].id_h == r->m[idx[i]].id_h)
+        while (j < jb->to && r->m[idx[j]].id_h == r->m[idx[i]].id_h) {
+            if (j + 8 < jb->to)
+                __builtin_prefetch(&r->m[idx[j + 8]]);   /* members are scattered in memory */
             j++;
+        }
         const zj_lmention *rep = &r->m[idx[i]];
         if (r->kind == ZJ_KIND_PERSON) {
             const char *id = r->ar.data + rep->id_off;
             int32_t id_birth = atoi((char[9]){id[6], id[7], id[8], id[9], id[10], id[11], id[12], id[13], 0});
             char id_sex = ((id[16] - '0') & 1) ? 'M' : 'F';
-            for (int32_t t = i; !rc && t < j; t++) {
+            for (int32_t t = i; !jb->rc && t < j; t++) {
                 zj_lmention *m = &r->m[idx[t]];
                 const char *why = NULL;
                 if (m->sex && m->sex != id_sex)
@@ -340,13 +365,13 @@ static int check_conflicts(run *r)
                     why = "birth date differs from the resident ID";
                 if (why) {
                     m->id_trusted = false;
-                    rc = record_conflict(r, idx[t], idx[i], why);
+                    jb->rc = push_conflict(&jb->found, idx[t], idx[i], why);
                 }
             }
         }
         /* Names: compare each member with the group's first member whose name agrees with
          * most others; a member with an unrelated name keeps the ID out of its linking. */
-        for (int32_t t = i + 1; !rc && t < j; t++) {
+        for (int32_t t = i + 1; !jb->rc && t < j; t++) {
             zj_lmention *m = &r->m[idx[t]];
             if (!m->id_trusted)
                 continue;
@@ -354,13 +379,60 @@ static int check_conflicts(run *r)
             zj_compare(r->kind, rep, m, &r->ar, g);
             if (g[F_NAME] == 0) {
                 m->id_trusted = false;
-                rc = record_conflict(r, idx[t], idx[i], r->kind == ZJ_KIND_PERSON
-                                     ? "same resident ID, unrelated name"
-                                     : "same credit code, unrelated name");
+                jb->rc = push_conflict(&jb->found, idx[t], idx[i], r->kind == ZJ_KIND_PERSON
+                                       ? "same resident ID, unrelated name"
+                                       : "same credit code, unrelated name");
             }
         }
         i = j;
     }
+    return NULL;
+}
+
+/* Within each group of equal trusted IDs, a member whose sex, birth date or name disagrees
+ * with what the ID and the group say is not trusted on its ID: the disagreement is recorded
+ * and the mention is left to probabilistic matching. Leaves the mentions still trusted,
+ * grouped by ID, in r->trusted. Groups are spread over the cores; their conflicts are kept in
+ * group order, as one thread would find them. */
+static int check_conflicts(run *r)
+{
+    int32_t k;
+    int32_t *idx = trusted_by_id(r, &k);
+    if (!idx)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int nt = pair_threads();
+    conflict_job job[8];
+    int32_t from = 0;
+    for (int j = 0; j < nt; j++) {
+        int32_t to = j == nt - 1 ? k : (int32_t)((int64_t)k * (j + 1) / nt);
+        if (to < from)
+            to = from;
+        while (to > 0 && to < k && r->m[idx[to]].id_h == r->m[idx[to - 1]].id_h)
+            to++;                 /* not inside a group */
+        job[j] = (conflict_job){r, idx, from, to, {0}, 0};
+        from = to;
+    }
+    pthread_t th[8];
+    bool started[8] = {false};
+    for (int j = 1; j < nt; j++)
+        started[j] = pthread_create(&th[j], NULL, check_range, &job[j]) == 0;
+    check_range(&job[0]);
+    int rc = ZJ_OK;
+    bool oom = false;
+    for (int j = 0; j < nt; j++) {
+        if (j > 0 && started[j])
+            pthread_join(th[j], NULL);
+        else if (j > 0)
+            check_range(&job[j]);
+        oom |= job[j].rc != 0;
+        for (size_t c = 0; !rc && !oom && c < job[j].found.n; c++) {
+            const conflict *f = &job[j].found.c[c];
+            rc = record_conflict(r, f->a, f->b, f->reason);
+        }
+        free(job[j].found.c);
+    }
+    if (!rc && oom)
+        rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     /* What stays trusted, still grouped by ID: r->trusted. */
     int32_t w = 0;
     for (int32_t i = 0; i < k; i++)
