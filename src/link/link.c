@@ -37,6 +37,31 @@ typedef struct edges {
     size_t n, cap;
 } edges;
 
+/* A candidate pair as compared: its comparison pattern (model.h) is all scoring needs. */
+typedef struct cand_pair {
+    int32_t a, b;
+    uint32_t pattern;
+} cand_pair;
+
+typedef struct cand_list {
+    cand_pair *p;
+    size_t n, cap;
+} cand_list;
+
+static int push_cand(cand_list *l, int32_t a, int32_t b, size_t pattern)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 65536;
+        cand_pair *p = realloc(l->p, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->p = p;
+        l->cap = cap;
+    }
+    l->p[l->n++] = (cand_pair){a, b, (uint32_t)pattern};
+    return 0;
+}
+
 /* A conflict found while linking, written once the mentions it names are stored. */
 typedef struct conflict {
     int32_t a, b;
@@ -74,6 +99,7 @@ typedef struct run {
                                     conflict check) */
     int32_t ntrusted;
     int64_t *counts;             /* pattern counts (scratch) */
+    cand_list cands;             /* candidate pairs compared, for scoring */
     edges acc;                   /* accepted and forced links */
     zj_link_kind_stats *st;
     zj_error *err;
@@ -642,8 +668,7 @@ static int build_blocks(run *r)
  * exactly what one thread would have produced. fn must only read the run and write its tally. */
 typedef struct pair_acc {
     int64_t *counts;             /* comparison-pattern counts (estimation) */
-    edges acc;                   /* accepted pairs (scoring) */
-    int64_t compared, accepted;
+    cand_list cands;             /* every pair compared, in block order (scoring) */
 } pair_acc;
 
 typedef int (*pair_fn)(const run *r, int32_t a, int32_t b, pair_acc *t);
@@ -738,11 +763,9 @@ static int merge_acc(pair_acc *into, pair_acc *from, size_t npatterns)
 {
     for (size_t p = 0; p < npatterns; p++)
         into->counts[p] += from->counts[p];
-    into->compared += from->compared;
-    into->accepted += from->accepted;
-    for (size_t i = 0; i < from->acc.n; i++) {
-        const edge *e = &from->acc.e[i];
-        if (push_edge(&into->acc, e->a, e->b, e->weight, e->reason))
+    for (size_t i = 0; i < from->cands.n; i++) {
+        const cand_pair *c = &from->cands.p[i];
+        if (push_cand(&into->cands, c->a, c->b, c->pattern))
             return -1;
     }
     return 0;
@@ -811,15 +834,14 @@ static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
             if (merge_acc(&t[0], &t[j], np))
                 rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
             memset(t[j].counts, 0, np * sizeof *t[j].counts);
-            t[j].acc.n = 0;
-            t[j].compared = t[j].accepted = 0;
+            t[j].cands.n = 0;
         }
     }
     if (!rc && merge_acc(total, &t[0], np))
         rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     for (int i = 0; i < nt; i++) {
         free(t[i].counts);
-        free(t[i].acc.e);
+        free(t[i].cands.p);
     }
     return rc;
 }
@@ -830,8 +852,9 @@ static int count_pair(const run *r, int32_t a, int32_t b, pair_acc *t)
 {
     int g[ZJ_MAX_FIELDS];
     zj_compare(r->kind, &r->m[a], &r->m[b], &r->ar, g);
-    t->counts[zj_pattern_of(r->kind, g)]++;
-    return ZJ_OK;
+    size_t p = zj_pattern_of(r->kind, g);
+    t->counts[p]++;
+    return push_cand(&t->cands, a, b, p);
 }
 
 static int estimate(run *r)
@@ -886,7 +909,7 @@ static int estimate(run *r)
     memset(r->counts, 0, np * sizeof *r->counts);
     pair_acc tally = {.counts = r->counts};
     int rc = for_each_pair(r, count_pair, &tally, true);
-    free(tally.acc.e);
+    r->cands = tally.cands;
     if (rc)
         return rc;
     r->st->em_iterations = zj_model_em(&r->fs, r->counts, 50, 1e-5);
@@ -914,26 +937,24 @@ static double pair_weight(const run *r, const zj_lmention *a, const int *g)
     return w;
 }
 
-static int score_pair(const run *r, int32_t a, int32_t b, pair_acc *t)
-{
-    int g[ZJ_MAX_FIELDS];
-    zj_compare(r->kind, &r->m[a], &r->m[b], &r->ar, g);
-    t->compared++;
-    double w = pair_weight(r, &r->m[a], g);
-    if (zj_model_probability(w) < r->cfg->threshold)
-        return ZJ_OK;
-    t->accepted++;
-    return push_edge(&t->acc, a, b, w, 's') ? -1 : ZJ_OK;
-}
-
+/* Score the pairs estimation compared, from their patterns (no second comparison). */
 static int score_pairs(run *r)
 {
-    pair_acc total = {.counts = r->counts, .acc = r->acc};
-    int rc = for_each_pair(r, score_pair, &total, false);
-    r->acc = total.acc;
-    r->st->pairs_compared += total.compared;
-    r->st->pairs_accepted += total.accepted;
-    return rc;
+    int g[ZJ_MAX_FIELDS];
+    for (size_t i = 0; i < r->cands.n; i++) {
+        const cand_pair *c = &r->cands.p[i];
+        zj_pattern_decode(r->kind, c->pattern, g);
+        r->st->pairs_compared++;
+        double w = pair_weight(r, &r->m[c->a], g);
+        if (zj_model_probability(w) < r->cfg->threshold)
+            continue;
+        r->st->pairs_accepted++;
+        if (push_edge(&r->acc, c->a, c->b, w, 's'))
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    free(r->cands.p);
+    r->cands = (cand_list){0};
+    return ZJ_OK;
 }
 
 static int edge_by_weight(const void *a, const void *b)
@@ -1393,6 +1414,7 @@ static void free_run(run *r)
     free(r->tf_key);
     free(r->counts);
     free(r->acc.e);
+    free(r->cands.p);
     free(r->trusted);
     free(r->conflicts);
 }
