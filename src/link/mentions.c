@@ -282,13 +282,11 @@ const char *zj_mention_unpack(const char *p, zj_mention_row *out)
  * built after (one sort instead of millions of index insertions). */
 int zj_mentions_drop_indexes(zj_store *s, zj_error *err)
 {
-    return zj_store_exec(s, "DROP INDEX IF EXISTS mention_entity;"
-                            " DROP INDEX IF EXISTS mention_id_no", err);
+    return zj_store_exec(s, "DROP INDEX IF EXISTS mention_entity", err);
 }
 
 int zj_mentions_create_indexes(zj_store *s, zj_error *err)
 {
-    return zj_store_exec(s, "CREATE INDEX IF NOT EXISTS mention_entity ON mention(entity_id);"
-                            "CREATE INDEX IF NOT EXISTS mention_id_no ON mention(id_no)", err);
+    return zj_store_exec(s, "CREATE INDEX IF NOT EXISTS mention_entity ON mention(entity_id)", err);
 }
 
