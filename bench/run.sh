@@ -10,9 +10,12 @@
 #            same joins (bench/tv_screen.sql) in sqlite3 on the same store file and in DuckDB
 #            (tables exported to CSV: the sqlite extension cannot be installed offline), and
 #            every detector of issue 6 with eval's precision and recall
+#   link10m  entity resolution at the issue-5 target size: gen --scale large (~10M mentions),
+#            import, a first `zhijian link` (seconds, CPU, peak RSS, stages) and eval's linking
+#            quality; needs ~12 GB of disk and ~8 minutes
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
-# BENCH_ONLY=import (or province, text; comma-separated) runs only those sections: province is
-# gen, import + link and detect, which build on one another. Default: all.
+# BENCH_ONLY=import (or province, text, link10m; comma-separated) runs only those sections:
+# province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${BENCH_ROWS:-5000000}
@@ -181,4 +184,44 @@ for c in ('TV01', 'TV02', 'TV03', 'TV04', 'TR01', 'TR02', 'TR03', 'TR04', 'TR05'
     print(f"| {c} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_miss_hits']} |")
 PY
 rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*
+fi
+
+if want link10m; then
+
+# link10m: entity resolution of ~10M mentions (issue 5: 10M mentions in 2 minutes, 8 GB)
+ldir=$DATA/gen-large
+export ZHIJIAN_DB=$DATA/large.db
+rm -rf "$ldir" "$DATA"/large.db*
+$ZJ gen --seed 1 --scale large --out "$ldir" --quiet
+$ZJ import --quiet --max-errors -1 "$ldir" || true     # 1: the planted dirty rows were rejected
+# the indexes bulk loads leave pending are the import's deferred work, timed on their own
+iout=$( /usr/bin/time -f 'TIME %e' $ZJ init 2>&1 >/dev/null | grep '^TIME' | tail -1 )
+lout=$( /usr/bin/time -f 'TIME %e %U %S %M' $ZJ link --json --verbose 2>"$DATA/link10m.log" \
+        >"$DATA/link10m.json"; grep '^TIME' "$DATA/link10m.log" | tail -1 )
+read -r _ lsecs luser lsys lrss <<<"$lout"
+read -r pm em pairs <<<"$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['person']['mentions'], d['enterprise']['mentions'], d['person']['pairs_compared'] + d['enterprise']['pairs_compared'])" "$DATA/link10m.json")"
+echo
+echo "### Entity resolution of ~10M mentions: gen --scale large, first link ($(nproc) cores)"
+echo
+echo "| mentions | pairs scored | seconds | CPU seconds | mentions/s | pairs/s | peak RSS MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+awk -v pm="$pm" -v em="$em" -v p="$pairs" -v s="$lsecs" -v u="$luser" -v y="$lsys" -v k="$lrss" \
+  'BEGIN { printf "| %d (%d persons, %d enterprises) | %d | %.2f | %.2f | %.0f | %.0f | %.0f |\n", pm + em, pm, em, p, s, u + y, (pm + em) / s, p / s, k / 1024 }'
+echo
+echo "Before it: zhijian init, building the indexes the imports left pending, ${iout#TIME } s."
+echo
+echo "Stages (zhijian link --verbose):"
+echo
+grep '^zhijian link: .*(' "$DATA/link10m.log" | sed -e 's/^zhijian link: /- /'
+$ZJ eval --truth "$ldir" --json > "$DATA/eval10m.json"
+echo
+python3 - "$DATA/eval10m.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))['linking']
+for kind in ('person', 'enterprise'):
+    x = d[kind]
+    noise = ', '.join(f"{k} {v['recall']:.3f}" for k, v in x.get('recall_by_noise', {}).items())
+    print(f"- {kind}: precision {x['precision']:.3f}, recall {x['recall']:.3f}" + (f" ({noise})" if noise else ''))
+PY
+rm -rf "$ldir" "$DATA"/large.db* "$DATA"/link10m.* "$DATA/eval10m.json"
 fi

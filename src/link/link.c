@@ -920,41 +920,85 @@ static int estimate(run *r)
 /* ---- scoring ---------------------------------------------------------------------------- */
 
 /* Total match weight of a pair, prior included; exact and same-pinyin names are weighted by
- * how rare the name is (term-frequency adjustment). */
-static double pair_weight(const run *r, const zj_lmention *a, const int *g)
+ * how rare the name is (term-frequency adjustment).
+ *
+ * Tens of millions of pairs share a few thousand comparison patterns, so the weight of every
+ * pattern without its name is computed once (prior plus the other fields, in field order);
+ * a pair adds its name's weight - for exact and same-pinyin names, by the name's frequency,
+ * looked up once per run of pairs with the same name (pairs come block by block). */
+typedef struct scorer {
+    double *rest;                   /* per pattern: prior + every field but the name */
+    double name_w[ZJ_MAX_LEVELS];   /* log2(m/u) of the name levels without frequencies */
+    uint64_t last_norm, last_key;
+    double last_norm_tf, last_key_tf;
+} scorer;
+
+static int scorer_init(const run *r, scorer *sc)
 {
-    double w = log2(r->prior / (1 - r->prior));
-    for (int f = 0; f < ZJ_MAX_FIELDS; f++) {
-        if (g[f] == ZJ_MISSING || !zj_compare_nlevels(r->kind, f))
-            continue;
-        if (f == F_NAME && g[f] >= 2) {
-            double tf = g[f] == 3 ? tf_of(r, r->tf_norm, r->ntf_norm, a->norm_h)
-                                  : tf_of(r, r->tf_key, r->ntf_key, a->key_h);
-            w += log2(r->fs.m[f][g[f]] / tf);
-        } else
-            w += zj_model_weight(&r->fs, f, g[f]);
+    size_t np = zj_pattern_count(r->kind);
+    memset(sc, 0, sizeof *sc);
+    sc->rest = malloc(np * sizeof *sc->rest);
+    if (!sc->rest)
+        return -1;
+    double prior = log2(r->prior / (1 - r->prior));
+    int g[ZJ_MAX_FIELDS];
+    for (size_t p = 0; p < np; p++) {
+        zj_pattern_decode(r->kind, p, g);
+        double w = prior;
+        for (int f = 0; f < ZJ_MAX_FIELDS; f++)
+            if (f != F_NAME && g[f] != ZJ_MISSING && zj_compare_nlevels(r->kind, f))
+                w += zj_model_weight(&r->fs, f, g[f]);
+        sc->rest[p] = w;
     }
+    for (int l = 0; l < zj_compare_nlevels(r->kind, F_NAME); l++)
+        sc->name_w[l] = zj_model_weight(&r->fs, F_NAME, l);
+    return 0;
+}
+
+static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size_t pattern,
+                            int name_level)
+{
+    double w = sc->rest[pattern];
+    if (name_level == 3) {
+        if (a->norm_h != sc->last_norm) {
+            sc->last_norm = a->norm_h;
+            sc->last_norm_tf = tf_of(r, r->tf_norm, r->ntf_norm, a->norm_h);
+        }
+        w += log2(r->fs.m[F_NAME][3] / sc->last_norm_tf);
+    } else if (name_level == 2) {
+        if (a->key_h != sc->last_key) {
+            sc->last_key = a->key_h;
+            sc->last_key_tf = tf_of(r, r->tf_key, r->ntf_key, a->key_h);
+        }
+        w += log2(r->fs.m[F_NAME][2] / sc->last_key_tf);
+    } else if (name_level >= 0)
+        w += sc->name_w[name_level];
     return w;
 }
 
 /* Score the pairs estimation compared, from their patterns (no second comparison). */
 static int score_pairs(run *r)
 {
+    scorer sc;
+    if (scorer_init(r, &sc))
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
     int g[ZJ_MAX_FIELDS];
-    for (size_t i = 0; i < r->cands.n; i++) {
+    int rc = ZJ_OK;
+    for (size_t i = 0; !rc && i < r->cands.n; i++) {
         const cand_pair *c = &r->cands.p[i];
         zj_pattern_decode(r->kind, c->pattern, g);
         r->st->pairs_compared++;
-        double w = pair_weight(r, &r->m[c->a], g);
+        double w = scorer_weight(r, &sc, &r->m[c->a], c->pattern, g[F_NAME]);
         if (zj_model_probability(w) < r->cfg->threshold)
             continue;
         r->st->pairs_accepted++;
         if (push_edge(&r->acc, c->a, c->b, w, 's'))
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
+    free(sc.rest);
     free(r->cands.p);
     r->cands = (cand_list){0};
-    return ZJ_OK;
+    return rc;
 }
 
 static int edge_by_weight(const void *a, const void *b)
