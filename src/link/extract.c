@@ -410,30 +410,60 @@ int64_t zj_mention_set_id(const zj_mention_set *set, int kind, int64_t i)
     return (kind ? set->n[0] : 0) + i + 1;
 }
 
+/* The set's rows of one kind as zj_store_insert_all wants them. */
+typedef struct write_ctx {
+    const zj_mention_set *set;
+    int kind;
+    const int64_t *entity;
+    int64_t i;
+} write_ctx;
+
+static void text_value(zj_value *v, const char *s)
+{
+    v->is_null = !s || !*s;
+    v->text = s;
+    v->len = s ? strlen(s) : 0;
+}
+
+static int next_mention(void *arg, zj_value *v)
+{
+    write_ctx *w = arg;
+    if (w->i >= w->set->n[w->kind])
+        return 0;
+    zj_mention_row row;
+    zj_mention_set_row(w->set, w->kind, w->i, &row);
+    static const char *const kind_name[2] = {"person", "enterprise"};
+    v[0] = (zj_value){.i = zj_mention_set_id(w->set, w->kind, w->i)};
+    text_value(&v[1], row.table);
+    v[2] = (zj_value){.i = row.record_id};
+    text_value(&v[3], row.role);
+    text_value(&v[4], kind_name[row.kind]);
+    for (int c = 0; c < ZJ_MC_COUNT; c++)
+        text_value(&v[5 + c], row.v[c]);
+    int64_t e = w->entity[w->i];
+    v[5 + ZJ_MC_COUNT] = (zj_value){.is_null = e == 0, .i = e};
+    w->i++;
+    return 1;
+}
+
 int zj_mentions_write(zj_store *s, const zj_mention_set *set, int kind, const int64_t *entity,
                       zj_error *err)
 {
-    zj_stmt *ins;
-    int rc = zj_stmt_prepare(s, "INSERT INTO mention (id, table_name, record_id, role, kind, name,"
-                             " id_no, birth_date, sex, phone, region_code, name_norm, name_key,"
-                             " id_status, address, context, entity_id) VALUES ($1, $2, $3, $4,"
-                             " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-                             &ins, err);
-    for (int64_t i = 0; !rc && i < set->n[kind]; i++) {
-        zj_mention_row row;
-        zj_mention_set_row(set, kind, i, &row);
-        zj_stmt_bind_int(ins, 1, zj_mention_set_id(set, kind, i));
-        zj_mention_bind(ins, 2, &row);
-        if (entity[i])
-            zj_stmt_bind_int(ins, 17, entity[i]);
-        else
-            zj_stmt_bind_null(ins, 17);
-        if (zj_stmt_next(ins, err) < 0)
-            rc = zj_error_prefix(err, "writing mentions: ");
-        zj_stmt_reset(ins);
-    }
-    zj_stmt_finalize(ins);
-    return rc;
+    /* in zj_mention_bind's order: table_name record_id role kind, then the ZJ_MC_ columns */
+    static const char *const columns[] = {"id", "table_name", "record_id", "role", "kind", "name",
+        "id_no", "birth_date", "sex", "phone", "region_code", "name_norm", "name_key", "id_status",
+        "address", "context", "entity_id"};
+    zj_type types[17];
+    for (int i = 0; i < 17; i++)
+        types[i] = ZJ_TYPE_TEXT;
+    types[0] = types[2] = types[16] = ZJ_TYPE_INTEGER;
+    write_ctx w = {set, kind, entity, 0};
+    int64_t n;
+    int rc = zj_store_insert_all(s, "mention", columns, types, 17, next_mention, &w, &n, err);
+    if (!rc && n != set->n[kind])
+        rc = zj_fail(err, ZJ_EDATA, "writing mentions: %lld of %lld stored", (long long)n,
+                     (long long)set->n[kind]);
+    return rc ? zj_error_prefix(err, "writing mentions: ") : ZJ_OK;
 }
 
 void zj_mention_set_free(zj_mention_set *set)

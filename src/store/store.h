@@ -268,4 +268,15 @@ int zj_store_analyze_table(zj_store *s, const char *table, zj_error *err);
 /* Run one or more statements without results. */
 int zj_store_exec(zj_store *s, const char *sql, zj_error *err);
 
+/* Bulk insertion (PostgreSQL would use COPY): insert into `table` (a canonical table or one of
+ * the link/detect tables) every row `next` gives. `next` fills values[0 .. ncolumns), typed by
+ * types[], and returns 1, 0 at the end, or -1 to stop (the insertion then fails with
+ * ZJ_EDATA and the caller's message in err, if it set one). The bytes values point to must
+ * stay unchanged until its next call. All rows go through one statement: several times cheaper
+ * per row than a prepared INSERT stepped per row. Runs in the caller's transaction. */
+typedef int (*zj_row_source)(void *ctx, zj_value *values);
+int zj_store_insert_all(zj_store *s, const char *table, const char *const *columns,
+                        const zj_type *types, size_t ncolumns, zj_row_source next, void *ctx,
+                        int64_t *inserted, zj_error *err);
+
 #endif

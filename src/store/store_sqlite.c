@@ -59,6 +59,7 @@ struct zj_store {
     size_t ntables;
     int in_tx;
     zj_writer *feeding;     /* the writer whose records zj_feed yields, during put_all */
+    struct row_feed *rows;  /* the rows zj_rows yields, during zj_store_insert_all */
 };
 
 struct zj_writer {
@@ -467,6 +468,144 @@ static const sqlite3_module feed_module = {
     .xColumn = feed_column,
     .xRowid = feed_rowid,
 };
+/* ---- zj_rows: rows of zj_store_insert_all as a virtual table ------------------------------ *
+ * Like zj_feed (eponymous, direct-only, columns c0 ... c63), but over any row source: its rows
+ * are those zj_store_insert_all's caller gives, and it yields nothing at any other time. */
+
+#define ROWS_COLUMNS 64
+
+typedef struct row_feed {
+    zj_row_source next;
+    void *ctx;
+    zj_value *values;
+    const zj_type *types;
+    size_t ncols;
+    bool eof, failed;
+    int64_t rows;
+} row_feed;
+
+typedef struct rows_cursor {
+    sqlite3_vtab_cursor base;
+    row_feed *f;
+} rows_cursor;
+
+static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                        sqlite3_vtab **out, char **errmsg)
+{
+    (void)argc, (void)argv, (void)errmsg;
+    char sql[ROWS_COLUMNS * 5 + 32];
+    int n = snprintf(sql, sizeof sql, "CREATE TABLE x(c0");
+    for (int i = 1; i < ROWS_COLUMNS; i++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ",c%d", i);
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
+    int rc = sqlite3_declare_vtab(db, sql);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+    feed_vtab *vt = sqlite3_malloc(sizeof *vt);
+    if (!vt)
+        return SQLITE_NOMEM;
+    memset(vt, 0, sizeof *vt);
+    vt->s = aux;
+    *out = &vt->base;
+    return SQLITE_OK;
+}
+
+static int rows_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+    (void)vt;
+    rows_cursor *c = sqlite3_malloc(sizeof *c);
+    if (!c)
+        return SQLITE_NOMEM;
+    memset(c, 0, sizeof *c);
+    *out = &c->base;
+    return SQLITE_OK;
+}
+
+static int rows_pull(row_feed *f)
+{
+    int r = f->next(f->ctx, f->values);
+    if (r == 1) {
+        f->rows++;
+        return SQLITE_OK;
+    }
+    f->eof = true;
+    if (r < 0) {
+        f->failed = true;
+        return SQLITE_ERROR;
+    }
+    return SQLITE_OK;
+}
+
+static int rows_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc,
+                       sqlite3_value **argv)
+{
+    (void)idx, (void)idx_str, (void)argc, (void)argv;
+    rows_cursor *c = (rows_cursor *)cur;
+    c->f = ((feed_vtab *)cur->pVtab)->s->rows;
+    if (!c->f) {
+        cur->pVtab->zErrMsg = sqlite3_mprintf("zj_rows is read only by zj_store_insert_all");
+        return SQLITE_ERROR;
+    }
+    return rows_pull(c->f);
+}
+
+static int rows_next(sqlite3_vtab_cursor *cur)
+{
+    return rows_pull(((rows_cursor *)cur)->f);
+}
+
+static int rows_eof(sqlite3_vtab_cursor *cur)
+{
+    return ((rows_cursor *)cur)->f->eof;
+}
+
+static int rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+    const row_feed *f = ((rows_cursor *)cur)->f;
+    if ((size_t)col >= f->ncols || f->values[col].is_null) {
+        sqlite3_result_null(ctx);
+        return SQLITE_OK;
+    }
+    const zj_value *v = &f->values[col];
+    /* SQLITE_STATIC: the source keeps the bytes until its next call */
+    switch (f->types[col]) {
+    case ZJ_TYPE_INTEGER:
+    case ZJ_TYPE_BOOL:
+        sqlite3_result_int64(ctx, v->i);
+        break;
+    case ZJ_TYPE_REAL:
+        sqlite3_result_double(ctx, v->r);
+        break;
+    default:
+        sqlite3_result_text(ctx, v->text, (int)v->len, SQLITE_STATIC);
+        break;
+    }
+    return SQLITE_OK;
+}
+
+static int rows_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+    *rowid = ((rows_cursor *)cur)->f->rows;
+    return SQLITE_OK;
+}
+
+static const sqlite3_module rows_module = {
+    .iVersion = 0,
+    .xCreate = NULL,            /* eponymous only */
+    .xConnect = rows_connect,
+    .xBestIndex = feed_best_index,
+    .xDisconnect = feed_disconnect,
+    .xDestroy = feed_disconnect,
+    .xOpen = rows_open,
+    .xClose = feed_close,
+    .xFilter = rows_filter,
+    .xNext = rows_next,
+    .xEof = rows_eof,
+    .xColumn = rows_column,
+    .xRowid = rows_rowid,
+};
+
 int zj_store_open(const char *path, zj_store **out, zj_error *err)
 {
     *out = NULL;
@@ -499,6 +638,8 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
     }
     if (!rc && sqlite3_create_module_v2(s->db, "zj_feed", &feed_module, s, NULL) != SQLITE_OK)
         rc = db_fail(s, err, "registering zj_feed");
+    if (!rc && sqlite3_create_module_v2(s->db, "zj_rows", &rows_module, s, NULL) != SQLITE_OK)
+        rc = db_fail(s, err, "registering zj_rows");
     if (!rc)
         rc = migrate(s, err);
     if (!rc)
@@ -1503,4 +1644,51 @@ int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
     snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d",
              (mib > 0 ? mib : DEFAULT_CACHE_MIB) * 1024);
     return exec(s, sql, err);
+}
+
+int zj_store_insert_all(zj_store *s, const char *table, const char *const *columns,
+                        const zj_type *types, size_t ncolumns, zj_row_source next, void *ctx,
+                        int64_t *inserted, zj_error *err)
+{
+    *inserted = 0;
+    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+        return zj_fail(err, ZJ_EUSAGE, "store: no table '%s'", table);
+    if (ncolumns == 0 || ncolumns > ROWS_COLUMNS)
+        return zj_fail(err, ZJ_EUSAGE, "store: cannot insert %zu columns at once", ncolumns);
+    zj_buf sql = {0};
+    zj_buf_printf(&sql, "INSERT INTO \"%s\" (", table);
+    for (size_t i = 0; i < ncolumns; i++)
+        zj_buf_printf(&sql, "%s\"%s\"", i ? ", " : "", columns[i]);
+    zj_buf_puts(&sql, ") SELECT ");
+    for (size_t i = 0; i < ncolumns; i++)
+        zj_buf_printf(&sql, "%sc%zu", i ? ", " : "", i);
+    zj_buf_puts(&sql, " FROM zj_rows");
+    if (!sql.data) {
+        zj_buf_free(&sql);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    sqlite3_stmt *st;
+    int rc = prepare(s, sql.data, &st, err);
+    zj_buf_free(&sql);
+    if (rc)
+        return rc;
+    zj_value *values = calloc(ncolumns, sizeof *values);
+    if (!values) {
+        sqlite3_finalize(st);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    row_feed f = {.next = next, .ctx = ctx, .values = values, .types = types, .ncols = ncolumns};
+    s->rows = &f;
+    int step = sqlite3_step(st);
+    s->rows = NULL;
+    if (f.failed)
+        rc = err && err->code ? err->code : zj_fail(err, ZJ_EDATA, "store: inserting into %s: "
+                                                    "the rows' source failed", table);
+    else if (step != SQLITE_DONE)
+        rc = db_fail(s, err, "inserting rows");
+    else
+        *inserted = f.rows;
+    sqlite3_finalize(st);
+    free(values);
+    return rc;
 }

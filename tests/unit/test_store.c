@@ -243,6 +243,61 @@ static void test_put_all_bulk(void **state)
     assert_int_not_equal(zj_store_exec(f->s, "SELECT * FROM zj_feed", &err), ZJ_OK);
 }
 
+/* zj_store_insert_all: rows from a callback in one statement, NULLs kept, a failing source
+ * fails the insertion, and the row table cannot be read on its own. */
+typedef struct int_rows {
+    int n, stop_at;
+    char name[16];
+} int_rows;
+
+static int next_state(void *ctx, zj_value *v)
+{
+    int_rows *r = ctx;
+    if (r->n == r->stop_at)
+        return -1;
+    if (r->n == 3)
+        return 0;
+    snprintf(r->name, sizeof r->name, "k%d", r->n);
+    v[0] = (zj_value){.text = r->name, .len = strlen(r->name)};
+    v[1] = (zj_value){.i = 100 + r->n};
+    r->n++;
+    return 1;
+}
+
+static void test_insert_all(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    static const char *const cols[] = {"name", "value"};
+    static const zj_type types[] = {ZJ_TYPE_TEXT, ZJ_TYPE_INTEGER};
+    int64_t n = -1;
+    int_rows rows = {.stop_at = -1};
+    assert_int_equal(zj_store_begin(f->s, &err), ZJ_OK);
+    assert_int_equal(zj_store_insert_all(f->s, "link_state", cols, types, 2, next_state, &rows, &n,
+                                         &err), ZJ_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(zj_store_commit(f->s, &err), ZJ_OK);
+    zj_stmt *q;
+    assert_int_equal(zj_stmt_prepare(f->s, "SELECT group_concat(name || '=' || value, ',') FROM"
+                                     " (SELECT * FROM link_state ORDER BY name)", &q, &err), ZJ_OK);
+    assert_int_equal(zj_stmt_next(q, &err), 1);
+    assert_string_equal(zj_stmt_text(q, 0, NULL), "k0=100,k1=101,k2=102");
+    zj_stmt_finalize(q);
+    /* a source that fails part way: an error, and the caller's rollback leaves nothing */
+    rows = (int_rows){.stop_at = 2};
+    assert_int_equal(zj_store_begin(f->s, &err), ZJ_OK);
+    assert_int_equal(zj_store_exec(f->s, "DELETE FROM link_state", &err), ZJ_OK);
+    err = (zj_error){0};
+    assert_int_equal(zj_store_insert_all(f->s, "link_state", cols, types, 2, next_state, &rows, &n,
+                                         &err), ZJ_EDATA);
+    assert_int_equal(zj_store_rollback(f->s, &err), ZJ_OK);
+    assert_int_equal(count(f->s, "link_state"), 3);
+    /* unknown tables, and the row table read outside an insertion */
+    assert_int_equal(zj_store_insert_all(f->s, "no_such", cols, types, 2, next_state, &rows, &n,
+                                         &err), ZJ_EUSAGE);
+    assert_int_not_equal(zj_store_exec(f->s, "SELECT * FROM zj_rows", &err), ZJ_OK);
+}
+
 static void test_writer_rejects_bad_columns(void **state)
 {
     store_fixture *f = *state;
@@ -267,6 +322,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_insert_all, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
