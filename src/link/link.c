@@ -857,6 +857,78 @@ static int count_pair(const run *r, int32_t a, int32_t b, pair_acc *t)
     return push_cand(&t->cands, a, b, p);
 }
 
+/* Neighbours in r->trusted with one ID, compared: their pattern counts (into r->counts), how
+ * many, and how many pairs the ID groups hold in all. Ranges of the list go to the cores; a
+ * range starting inside a group first counts the group's members before it. */
+typedef struct idpair_job {
+    const run *r;
+    int32_t from, to;
+    int64_t *counts;
+    int64_t pairs;
+    double matching;
+} idpair_job;
+
+static void *id_pair_range(void *arg)
+{
+    idpair_job *j = arg;
+    const run *r = j->r;
+    const int32_t *idx = r->trusted;
+    int g[ZJ_MAX_FIELDS];
+    int64_t run_len = 1;             /* members of the current group up to i - 1 */
+    for (int32_t b = j->from - 1; b > 0 && r->m[idx[b]].id_h == r->m[idx[b - 1]].id_h; b--)
+        run_len++;
+    for (int32_t i = j->from > 0 ? j->from : 1; i < j->to; i++) {
+        if (i + 8 < j->to)
+            __builtin_prefetch(&r->m[idx[i + 8]]);
+        if (r->m[idx[i]].id_h != r->m[idx[i - 1]].id_h) {
+            run_len = 1;
+            continue;
+        }
+        zj_compare(r->kind, &r->m[idx[i - 1]], &r->m[idx[i]], &r->ar, g);
+        j->counts[zj_pattern_of(r->kind, g)]++;
+        j->pairs++;
+        j->matching += (double)run_len;   /* the i-th member pairs with the run_len before it */
+        run_len++;
+    }
+    return NULL;
+}
+
+static int id_pair_counts(run *r, int64_t *pairs, double *matching)
+{
+    size_t np = zj_pattern_count(r->kind);
+    int nt = pair_threads();
+    idpair_job job[8];
+    pthread_t th[8];
+    bool started[8] = {false};
+    int rc = 0;
+    for (int j = 0; j < nt; j++) {
+        job[j] = (idpair_job){r, (int32_t)((int64_t)r->ntrusted * j / nt),
+                              (int32_t)((int64_t)r->ntrusted * (j + 1) / nt), NULL, 0, 0};
+        job[j].counts = j == 0 ? r->counts : calloc(np, sizeof *job[j].counts);
+        if (!job[j].counts)
+            rc = -1;
+    }
+    for (int j = 1; !rc && j < nt; j++)
+        started[j] = pthread_create(&th[j], NULL, id_pair_range, &job[j]) == 0;
+    if (!rc)
+        id_pair_range(&job[0]);
+    for (int j = 0; j < nt; j++) {
+        if (j > 0 && started[j])
+            pthread_join(th[j], NULL);
+        else if (j > 0 && !rc)
+            id_pair_range(&job[j]);
+        if (!rc) {
+            *pairs += job[j].pairs;
+            *matching += job[j].matching;
+            for (size_t p = 0; j > 0 && p < np; p++)
+                r->counts[p] += job[j].counts[p];
+        }
+        if (j > 0)
+            free(job[j].counts);
+    }
+    return rc;
+}
+
 static int estimate(run *r)
 {
     size_t np = zj_pattern_count(r->kind);
@@ -882,20 +954,11 @@ static int estimate(run *r)
     zj_model_set_u(&r->fs, r->counts);
     /* m, first guess: pairs that share a trusted ID are matches. */
     memset(r->counts, 0, np * sizeof *r->counts);
-    int32_t k = r->ntrusted, *idx = r->trusted;
+    int32_t k = r->ntrusted;
     int64_t id_pairs = 0;
     double matching_pairs = 0;       /* pairs inside groups of one trusted ID */
-    for (int32_t i = 1, run_len = 1; i <= k; i++) {
-        if (i < k && r->m[idx[i]].id_h == r->m[idx[i - 1]].id_h) {
-            zj_compare(r->kind, &r->m[idx[i - 1]], &r->m[idx[i]], &r->ar, g);
-            r->counts[zj_pattern_of(r->kind, g)]++;
-            id_pairs++;
-            run_len++;
-        } else {
-            matching_pairs += (double)run_len * (run_len - 1) / 2;
-            run_len = 1;
-        }
-    }
+    if (id_pair_counts(r, &id_pairs, &matching_pairs))
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
     if (id_pairs)
         zj_model_set_m(&r->fs, r->counts);
     /* The prior for scoring is the chance that two random mentions are one entity, measured
@@ -982,14 +1045,18 @@ static int score_pairs(run *r)
     scorer sc;
     if (scorer_init(r, &sc))
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    int g[ZJ_MAX_FIELDS];
+    /* The name is the pattern's lowest mixed-radix digit (model.c: level + 1, 0 = missing).
+     * A probability is only worked out near the threshold's weight. */
+    uint32_t name_radix = (uint32_t)zj_compare_nlevels(r->kind, F_NAME) + 1;
+    double t = r->cfg->threshold;
+    double cut = t > 0 && t < 1 ? log2(t / (1 - t)) : t <= 0 ? -INFINITY : INFINITY;
     int rc = ZJ_OK;
     for (size_t i = 0; !rc && i < r->cands.n; i++) {
         const cand_pair *c = &r->cands.p[i];
-        zj_pattern_decode(r->kind, c->pattern, g);
+        int name_level = (int)(c->pattern % name_radix) - 1;
         r->st->pairs_compared++;
-        double w = scorer_weight(r, &sc, &r->m[c->a], c->pattern, g[F_NAME]);
-        if (zj_model_probability(w) < r->cfg->threshold)
+        double w = scorer_weight(r, &sc, &r->m[c->a], c->pattern, name_level);
+        if (w < cut - 1e-6 || (w < cut + 1e-6 && zj_model_probability(w) < t))
             continue;
         r->st->pairs_accepted++;
         if (push_edge(&r->acc, c->a, c->b, w, 's'))
@@ -1283,6 +1350,77 @@ static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
     return rc;
 }
 
+/* New entities: one row per cluster without an entity, numbered after the largest id in
+ * cluster order (what SQLite's own numbering would give), all in one insertion. */
+typedef struct entity_rows {
+    const run *r;
+    const int32_t *rep;
+    const int64_t *root_entity;
+    const bool *is_new;
+    int32_t root;
+    char now[24];
+} entity_rows;
+
+static int next_entity(void *ctx, zj_value *v)
+{
+    entity_rows *e = ctx;
+    const run *r = e->r;
+    for (; e->root < r->n; e->root++) {
+        int32_t root = e->root;
+        if (!e->is_new[root])
+            continue;        /* no cluster here, or an existing entity */
+        const zj_lmention *m = &r->m[e->rep[root]];
+        const char *name = r->ar.data + m->norm_off, *id = r->ar.data + m->id_off;
+        v[0] = (zj_value){.i = e->root_entity[root]};
+        v[1] = (zj_value){.text = r->kind_name, .len = strlen(r->kind_name)};
+        v[2] = (zj_value){.is_null = !*name, .text = name, .len = strlen(name)};
+        v[3] = (zj_value){.is_null = !m->id_trusted, .text = id, .len = strlen(id)};
+        v[4] = (zj_value){.text = e->now, .len = strlen(e->now)};
+        e->root++;
+        return 1;
+    }
+    return 0;
+}
+
+static int insert_new_entities(run *r, const int32_t *rep, int64_t *root_entity)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(r->s, "SELECT coalesce(max(id), 0) FROM entity", &q, r->err);
+    if (rc)
+        return rc;
+    int64_t next = zj_stmt_next(q, r->err) == 1 ? zj_stmt_int(q, 0) + 1 : -1;
+    zj_stmt_finalize(q);
+    if (next < 0)
+        return ZJ_EDATA;
+    bool *is_new = calloc((size_t)r->n + 1, sizeof *is_new);
+    if (!is_new)
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    int64_t fresh = 0;
+    for (int32_t root = 0; root < r->n; root++)
+        if (rep[root] >= 0 && !root_entity[root]) {
+            root_entity[root] = next++;
+            is_new[root] = true;
+            fresh++;
+        }
+    entity_rows e = {.r = r, .rep = rep, .root_entity = root_entity, .is_new = is_new};
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(e.now, sizeof e.now, "%Y-%m-%d %H:%M:%S", &tm);   /* as CURRENT_TIMESTAMP */
+    static const char *const cols[] = {"id", "kind", "name", "id_no", "created_at"};
+    static const zj_type types[] = {ZJ_TYPE_INTEGER, ZJ_TYPE_TEXT, ZJ_TYPE_TEXT, ZJ_TYPE_TEXT,
+                                    ZJ_TYPE_TEXT};
+    int64_t n = 0;
+    if (fresh)
+        rc = zj_store_insert_all(r->s, "entity", cols, types, 5, next_entity, &e, &n, r->err);
+    free(is_new);
+    if (!rc && n != fresh)
+        rc = zj_fail(r->err, ZJ_EDATA, "writing entities: %lld of %lld stored", (long long)n,
+                     (long long)fresh);
+    r->st->entities_new += n;
+    return rc;
+}
+
 /* A first run: each mention is written once, with its entity. */
 static int write_fresh_mentions(run *r, zj_clusters *c, const int64_t *root_entity)
 {
@@ -1302,10 +1440,7 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
     if (!root_entity)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     int rc = assign_entities(r, c, root_entity);
-    zj_stmt *new_ent = NULL, *upd_ent = NULL, *ins_edge = NULL, *ins_param = NULL;
-    if (!rc)
-        rc = zj_stmt_prepare(r->s, "INSERT INTO entity (kind, name, id_no, created_at)"
-                             " VALUES ($1, $2, $3, CURRENT_TIMESTAMP)", &new_ent, r->err);
+    zj_stmt *upd_ent = NULL, *ins_edge = NULL, *ins_param = NULL;
     if (!rc)
         rc = zj_stmt_prepare(r->s, "UPDATE entity SET name = $1, id_no = $2 WHERE id = $3",
                              &upd_ent, r->err);
@@ -1330,36 +1465,31 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         if (!root_entity[root] || r->m[i].entity != root_entity[root])
             changed[root] = true;
     }
+    /* Existing entities that changed are updated; new ones are numbered after the largest
+     * id, in cluster order, and inserted together. */
     for (int32_t root = 0; !rc && root < r->n; root++) {
         if (rep[root] < 0)
             continue;
         r->st->entities++;
-        if (!changed[root])
+        if (!changed[root] || !root_entity[root])
             continue;
         const zj_lmention *m = &r->m[rep[root]];
         const char *name = r->ar.data + m->norm_off, *id = r->ar.data + m->id_off;
-        zj_stmt *st = root_entity[root] ? upd_ent : new_ent;
-        int base = root_entity[root] ? 0 : 1;
-        if (!root_entity[root])
-            zj_stmt_bind_text(st, 1, r->kind_name, strlen(r->kind_name));
         if (*name)
-            zj_stmt_bind_text(st, base + 1, name, strlen(name));
+            zj_stmt_bind_text(upd_ent, 1, name, strlen(name));
         else
-            zj_stmt_bind_null(st, base + 1);
+            zj_stmt_bind_null(upd_ent, 1);
         if (m->id_trusted)
-            zj_stmt_bind_text(st, base + 2, id, strlen(id));
+            zj_stmt_bind_text(upd_ent, 2, id, strlen(id));
         else
-            zj_stmt_bind_null(st, base + 2);
-        if (root_entity[root])
-            zj_stmt_bind_int(st, 3, root_entity[root]);
-        if (zj_stmt_next(st, r->err) < 0)
+            zj_stmt_bind_null(upd_ent, 2);
+        zj_stmt_bind_int(upd_ent, 3, root_entity[root]);
+        if (zj_stmt_next(upd_ent, r->err) < 0)
             rc = ZJ_EDATA;
-        zj_stmt_reset(st);
-        if (!root_entity[root]) {
-            root_entity[root] = zj_store_last_insert_id(r->s);
-            r->st->entities_new++;
-        }
+        zj_stmt_reset(upd_ent);
     }
+    if (!rc)
+        rc = insert_new_entities(r, rep, root_entity);
     free(changed);
     free(rep);
     if (!rc)
@@ -1435,7 +1565,6 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         if (zj_stmt_next(ins_param, r->err) < 0)
             rc = ZJ_EDATA;
     }
-    zj_stmt_finalize(new_ent);
     zj_stmt_finalize(upd_ent);
     zj_stmt_finalize(ins_edge);
     zj_stmt_finalize(ins_param);
