@@ -1651,6 +1651,16 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
         stage(opt, r.kind_name, "scoring candidate pairs");
     if (!rc)
         rc = score_pairs(&r);
+    /* Blocking is done with: its arrays (a third of the run's memory at 10M mentions) go
+     * before the store's cache fills with what is written next. */
+    for (int i = 0; i < 8; i++) {
+        free(r.keys[i]);
+        free(r.bsize[i]);
+        free(r.sorted[i]);
+        r.keys[i] = NULL;
+        r.bsize[i] = NULL;
+        r.sorted[i] = NULL;
+    }
     if (!rc)
         rc = drop_ambiguous(&r);
     zj_clusters c = {0};

@@ -52,7 +52,8 @@ static const mention_spec specs[] = {
     {"sentence_change", "prisoner", P, .name = "prisoner_name", .id_no = "prisoner_id_no"},
     {"prisoner", "self", P, .name = "name", .id_no = "id_no"},
     {"cc_subject", "self", P, .name = "name", .id_no = "id_no", .region = "region_code"},
-    {"incident", "reporter", P, .name = "reporter_name", .phone = "reporter_phone", .region = "region_code"},
+    /* an incident's region is where it happened, not where its reporter lives: not compared */
+    {"incident", "reporter", P, .name = "reporter_name", .phone = "reporter_phone"},
 };
 #undef P
 #undef E
