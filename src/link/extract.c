@@ -9,10 +9,11 @@
  */
 #include "link/mention_spec.h"
 
+#include "base/parallel.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define BATCH_ROWS 1024
 #define SLOTS 8                 /* batches in flight */
@@ -121,8 +122,7 @@ static int pool_start(pool *p, zj_namer *nm, zj_error *err)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->todo, NULL);
     pthread_cond_init(&p->done, NULL);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int want = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (int)cpus;
+    int want = zj_cores(MAX_WORKERS);
     for (int i = 0; i < want; i++) {
         zj_namer *wn = i == 0 ? nm : zj_namer_new(NULL);
         if (!wn)

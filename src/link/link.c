@@ -8,14 +8,13 @@
 #include "link/link.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <xxhash.h>
 
+#include "base/parallel.h"
 #include "link/cluster.h"
 #include "link/mentions.h"
 #include "link/model.h"
@@ -25,6 +24,9 @@
  * the same phone) get their u from term frequencies or smoothing anyway; 300k pairs pin the
  * common levels to well under 1% and cost a fraction of a second. */
 #define RANDOM_PAIRS 300000
+
+/* Threads for the hot loops (blocking, comparing, loading): one per core, at most this. */
+#define MAX_THREADS 4
 
 typedef struct edge {
     int32_t a, b;
@@ -178,8 +180,6 @@ static void *load_range(void *arg)
     return NULL;
 }
 
-static int pair_threads(void);
-
 static int load_from_set(run *r)
 {
     int64_t n = r->set->n[r->kind];
@@ -188,23 +188,14 @@ static int load_from_set(run *r)
     r->m = malloc(((size_t)n + 1) * sizeof *r->m);
     if (!r->m)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    int nt = pair_threads();
-    load_job job[8];
-    pthread_t th[8];
-    bool started[8] = {false};
+    int nt = zj_cores(MAX_THREADS);
+    load_job job[ZJ_MAX_JOBS];
     for (int j = 0; j < nt; j++)
         job[j] = (load_job){r, n * j / nt, n * (j + 1) / nt, {0}, 0};
-    for (int j = 1; j < nt; j++)
-        started[j] = pthread_create(&th[j], NULL, load_range, &job[j]) == 0;
-    load_range(&job[0]);
-    int rc = job[0].rc;
-    for (int j = 1; j < nt; j++) {
-        if (started[j])
-            pthread_join(th[j], NULL);
-        else
-            load_range(&job[j]);
+    zj_parallel(load_range, job, sizeof job[0], nt);
+    int rc = 0;
+    for (int j = 0; j < nt; j++)
         rc |= job[j].rc;
-    }
     /* One arena: the first range's, with the others appended and their offsets shifted. */
     r->ar = job[0].ar;
     for (int j = 1; !rc && j < nt; j++) {
@@ -426,8 +417,8 @@ static int check_conflicts(run *r)
     int32_t *idx = trusted_by_id(r, &k);
     if (!idx)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
-    int nt = pair_threads();
-    conflict_job job[8];
+    int nt = zj_cores(MAX_THREADS);
+    conflict_job job[ZJ_MAX_JOBS];
     int32_t from = 0;
     for (int j = 0; j < nt; j++) {
         int32_t to = j == nt - 1 ? k : (int32_t)((int64_t)k * (j + 1) / nt);
@@ -438,18 +429,10 @@ static int check_conflicts(run *r)
         job[j] = (conflict_job){r, idx, from, to, {0}, 0};
         from = to;
     }
-    pthread_t th[8];
-    bool started[8] = {false};
-    for (int j = 1; j < nt; j++)
-        started[j] = pthread_create(&th[j], NULL, check_range, &job[j]) == 0;
-    check_range(&job[0]);
+    zj_parallel(check_range, job, sizeof job[0], nt);
     int rc = ZJ_OK;
     bool oom = false;
     for (int j = 0; j < nt; j++) {
-        if (j > 0 && started[j])
-            pthread_join(th[j], NULL);
-        else if (j > 0)
-            check_range(&job[j]);
         oom |= job[j].rc != 0;
         for (size_t c = 0; !rc && !oom && c < job[j].found.n; c++) {
             const conflict *f = &job[j].found.c[c];
@@ -631,31 +614,20 @@ static void *build_rules(void *arg)
     return NULL;
 }
 
-static int pair_threads(void);
-
 /* Compute every rule's keys, block sizes and sorted members; rules are independent, so they
  * are spread over the cores. */
 static int build_blocks(run *r)
 {
-    int nt = pair_threads();
+    int nt = zj_cores(MAX_THREADS);
     if (nt > r->cfg->nrules)
         nt = r->cfg->nrules > 0 ? r->cfg->nrules : 1;
-    rule_job job[8];
-    pthread_t th[8];
-    bool started[8] = {false};
+    rule_job job[ZJ_MAX_JOBS];
     for (int j = 0; j < nt; j++)
         job[j] = (rule_job){r, j, nt, 0};
-    for (int j = 1; j < nt; j++)
-        started[j] = pthread_create(&th[j], NULL, build_rules, &job[j]) == 0;
-    build_rules(&job[0]);
-    int rc = job[0].rc;
-    for (int j = 1; j < nt; j++) {
-        if (started[j])
-            pthread_join(th[j], NULL);
-        else
-            build_rules(&job[j]);
+    zj_parallel(build_rules, job, sizeof job[0], nt);
+    int rc = 0;
+    for (int j = 0; j < nt; j++)
         rc |= job[j].rc;
-    }
     return rc ? zj_fail(r->err, ZJ_EDATA, "out of memory") : ZJ_OK;
 }
 
@@ -673,7 +645,6 @@ typedef struct pair_acc {
 
 typedef int (*pair_fn)(const run *r, int32_t a, int32_t b, pair_acc *t);
 
-#define MAX_PAIR_THREADS 4
 
 typedef struct pair_job {
     const run *r;
@@ -752,11 +723,6 @@ static void *visit_blocks(void *arg)
     return NULL;
 }
 
-static int pair_threads(void)
-{
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 1 ? 1 : cpus > MAX_PAIR_THREADS ? MAX_PAIR_THREADS : (int)cpus;
-}
 
 /* Merge a thread's tally into the first; returns -1 when out of memory. */
 static int merge_acc(pair_acc *into, pair_acc *from, size_t npatterns)
@@ -774,8 +740,8 @@ static int merge_acc(pair_acc *into, pair_acc *from, size_t npatterns)
 static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
 {
     size_t np = zj_pattern_count(r->kind);
-    int nt = pair_threads();
-    pair_acc t[MAX_PAIR_THREADS] = {{0}};
+    int nt = zj_cores(MAX_THREADS);
+    pair_acc t[ZJ_MAX_JOBS] = {{0}};
     int rc = ZJ_OK;
     for (int i = 0; !rc && i < nt; i++)
         if (!(t[i].counts = calloc(np, sizeof *t[i].counts)))
@@ -796,7 +762,7 @@ static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
                 pairs += (double)(e - i) * (double)(e - i - 1) / 2;
             i = e;
         }
-        pair_job job[MAX_PAIR_THREADS];
+        pair_job job[ZJ_MAX_JOBS];
         size_t from = 0;
         double done = 0;
         for (int j = 0; j < nt; j++) {
@@ -813,20 +779,10 @@ static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
             job[j] = (pair_job){r, fn, &t[j], tmp, from, to, rule, ZJ_OK};
             from = to;
         }
-        pthread_t th[MAX_PAIR_THREADS];
-        bool started[MAX_PAIR_THREADS] = {false};
+        zj_parallel(visit_blocks, job, sizeof job[0], nt);
         for (int j = 1; j < nt; j++)
-            started[j] = job[j].from < job[j].to &&
-                         pthread_create(&th[j], NULL, visit_blocks, &job[j]) == 0;
-        visit_blocks(&job[0]);
-        for (int j = 1; j < nt; j++) {
-            if (started[j])
-                pthread_join(th[j], NULL);
-            else
-                visit_blocks(&job[j]);     /* no thread: do it here */
             if (!job[0].rc)
                 job[0].rc = job[j].rc;
-        }
         if (job[0].rc)
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory comparing pairs");
         /* Block order is thread order: merging 1.. into 0 keeps the sequential order. */
@@ -896,10 +852,8 @@ static void *id_pair_range(void *arg)
 static int id_pair_counts(run *r, int64_t *pairs, double *matching)
 {
     size_t np = zj_pattern_count(r->kind);
-    int nt = pair_threads();
-    idpair_job job[8];
-    pthread_t th[8];
-    bool started[8] = {false};
+    int nt = zj_cores(MAX_THREADS);
+    idpair_job job[ZJ_MAX_JOBS];
     int rc = 0;
     for (int j = 0; j < nt; j++) {
         job[j] = (idpair_job){r, (int32_t)((int64_t)r->ntrusted * j / nt),
@@ -908,15 +862,9 @@ static int id_pair_counts(run *r, int64_t *pairs, double *matching)
         if (!job[j].counts)
             rc = -1;
     }
-    for (int j = 1; !rc && j < nt; j++)
-        started[j] = pthread_create(&th[j], NULL, id_pair_range, &job[j]) == 0;
     if (!rc)
-        id_pair_range(&job[0]);
+        zj_parallel(id_pair_range, job, sizeof job[0], nt);
     for (int j = 0; j < nt; j++) {
-        if (j > 0 && started[j])
-            pthread_join(th[j], NULL);
-        else if (j > 0 && !rc)
-            id_pair_range(&job[j]);
         if (!rc) {
             *pairs += job[j].pairs;
             *matching += job[j].matching;
