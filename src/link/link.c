@@ -1651,9 +1651,19 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
         zj_link_config_defaults(&defaults);
         cfg = &defaults;
     }
-    int rc = zj_store_begin(s, err);
-    if (rc)
+    /* A first run (no mentions yet) keeps the mentions in memory and writes each once, and
+     * every reference it writes is to a row it has just written: it skips the per-row
+     * foreign-key lookups (link.sh checks the store after). */
+    bool fresh = false;
+    int rc = mention_table_empty(s, &fresh, err);
+    if (!rc && fresh)
+        rc = zj_store_foreign_keys(s, false, err);
+    if (!rc)
+        rc = zj_store_begin(s, err);
+    if (rc) {
+        zj_store_foreign_keys(s, true, NULL);
         return rc;
+    }
     zj_mention_stats ms;
     int64_t built;
     /* Only the indexes the relations graph joins on; the rest of a bulk load's pending
@@ -1664,10 +1674,11 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
                                                   "police_case"};
     for (size_t i = 0; !rc && i < sizeof relation_tables / sizeof relation_tables[0]; i++)
         rc = zj_store_build_indexes_on(s, relation_tables[i], &built, err);
-    /* A first run (no mentions yet) keeps the mentions in memory and writes each once. */
-    bool fresh = false;
+    bool still_empty = false;
     if (!rc)
-        rc = mention_table_empty(s, &fresh, err);
+        rc = mention_table_empty(s, &still_empty, err);
+    if (!rc && still_empty != fresh)
+        rc = zj_fail(err, ZJ_EDATA, "another process wrote mentions as link started; run it again");
     zj_mention_set set = {0};
     if (!rc && opt->progress)
         opt->progress("extracting mentions", opt->progress_ctx);
@@ -1712,6 +1723,8 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
         rc = zj_store_commit(s, err);
     if (rc)
         zj_store_rollback(s, NULL);
+    if (fresh && zj_store_foreign_keys(s, true, rc ? NULL : err) && !rc)
+        rc = ZJ_EDATA;
     if (!rc && opt->progress)
         opt->progress("done", opt->progress_ctx);
     stats->seconds = now() - t0;

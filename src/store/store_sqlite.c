@@ -1692,3 +1692,10 @@ int zj_store_insert_all(zj_store *s, const char *table, const char *const *colum
     free(values);
     return rc;
 }
+
+int zj_store_foreign_keys(zj_store *s, bool on, zj_error *err)
+{
+    if (s->in_tx)
+        return zj_fail(err, ZJ_EUSAGE, "store: foreign-key checks change between transactions only");
+    return exec(s, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
+}
