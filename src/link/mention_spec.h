@@ -38,9 +38,10 @@ int zj_mention_spec_select(int spec, zj_buf *sql);
 /* Normalize one record of a spec into w->row. Returns 1, or 0 when it names nobody. */
 int zj_mention_normalize(zj_namer *nm, int spec, zj_raw_record *rec, zj_mention_work *w);
 
-/* Packed rows: what a normalized row takes packed, packing it (returns the end), and reading
- * one back (returns the next row's start). */
-size_t zj_mention_packed_size(const zj_mention_row *row);
+/* Packed rows: what a normalized row takes packed (noting each value's length in row->len),
+ * packing it after that (returns the end), and reading one back (returns the next row's
+ * start; lengths not filled). */
+size_t zj_mention_packed_size(zj_mention_row *row);
 char *zj_mention_pack(char *dst, const zj_mention_row *row);
 const char *zj_mention_unpack(const char *p, zj_mention_row *out);
 

@@ -47,6 +47,7 @@ typedef struct zj_mention_row {
     int64_t record_id;
     int kind;                          /* 0 person, 1 enterprise (as zj_kind) */
     const char *v[ZJ_MC_COUNT];        /* NUL-terminated, or NULL when absent */
+    size_t len[ZJ_MC_COUNT];           /* filled where noted (mention_spec.h) */
 } zj_mention_row;
 
 typedef struct zj_mention_set {
