@@ -46,25 +46,24 @@ static const char *const statements[] = {
     "  AND mp.role IN ('legal_rep', 'finance_officer')"
     " JOIN mention me ON me.table_name = 'tax_registration' AND me.record_id = t.id AND me.role = 'self'"
     " WHERE mp.entity_id IS NOT NULL AND me.entity_id IS NOT NULL",
-    /* 当事人 -> 案件 */
+    /* 当事人 -> 案件. Driven by the parties' mentions, in record order (CROSS JOIN keeps SQLite
+     * to that order): led by the case_party(case_system, case_no) index instead, the lookups
+     * jump around the tables and took a quarter longer at 10M mentions. */
     "INSERT INTO relation (kind, src_entity, dst_table, dst_record, role, source_table, source_record)"
     " SELECT 'case_party', m.entity_id, 'court_case', c.id, p.role, 'case_party', p.id"
-    " FROM case_party p"
-    " JOIN mention m ON m.table_name = 'case_party' AND m.record_id = p.id AND m.role = 'party'"
-    " JOIN court_case c ON c.case_no = p.case_no"
-    " WHERE p.case_system = 'court' AND m.entity_id IS NOT NULL",
+    " FROM mention m CROSS JOIN case_party p JOIN court_case c ON c.case_no = p.case_no"
+    " WHERE m.table_name = 'case_party' AND m.role = 'party' AND p.id = m.record_id"
+    " AND p.case_system = 'court' AND m.entity_id IS NOT NULL",
     "INSERT INTO relation (kind, src_entity, dst_table, dst_record, role, source_table, source_record)"
     " SELECT 'case_party', m.entity_id, 'procuratorate_case', c.id, p.role, 'case_party', p.id"
-    " FROM case_party p"
-    " JOIN mention m ON m.table_name = 'case_party' AND m.record_id = p.id AND m.role = 'party'"
-    " JOIN procuratorate_case c ON c.case_no = p.case_no"
-    " WHERE p.case_system = 'procuratorate' AND m.entity_id IS NOT NULL",
+    " FROM mention m CROSS JOIN case_party p JOIN procuratorate_case c ON c.case_no = p.case_no"
+    " WHERE m.table_name = 'case_party' AND m.role = 'party' AND p.id = m.record_id"
+    " AND p.case_system = 'procuratorate' AND m.entity_id IS NOT NULL",
     "INSERT INTO relation (kind, src_entity, dst_table, dst_record, role, source_table, source_record)"
     " SELECT 'case_party', m.entity_id, 'police_case', c.id, p.role, 'case_party', p.id"
-    " FROM case_party p"
-    " JOIN mention m ON m.table_name = 'case_party' AND m.record_id = p.id AND m.role = 'party'"
-    " JOIN police_case c ON c.case_no = p.case_no"
-    " WHERE p.case_system = 'police' AND m.entity_id IS NOT NULL",
+    " FROM mention m CROSS JOIN case_party p JOIN police_case c ON c.case_no = p.case_no"
+    " WHERE m.table_name = 'case_party' AND m.role = 'party' AND p.id = m.record_id"
+    " AND p.case_system = 'police' AND m.entity_id IS NOT NULL",
 };
 
 static const char create_indexes[] =
