@@ -8,6 +8,7 @@
 #include "link/link.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1138,12 +1139,13 @@ static int cluster(run *r, zj_clusters *c, edges *used)
                 rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
         free(idx);
     }
-    /* Reviewers' decisions. */
-    zj_stmt *q;
-    if (!rc)
+    /* Reviewers' decisions. A first run has none to read (they name stored mentions), and
+     * must not read the store: another thread may be writing (link_both_fresh). */
+    zj_stmt *q = NULL;
+    if (!rc && !r->set)
         rc = zj_stmt_prepare(r->s, "SELECT d.mention_a, d.mention_b, d.decision FROM link_decision d"
                              " JOIN mention m ON m.id = d.mention_a WHERE m.kind = $1", &q, r->err);
-    if (!rc) {
+    if (!rc && q) {
         zj_stmt_bind_text(q, 1, r->kind_name, strlen(r->kind_name));
         int step;
         while (!rc && (step = zj_stmt_next(q, r->err)) == 1) {
@@ -1563,68 +1565,162 @@ static void stage(const zj_link_options *opt, const char *kind, const char *what
     opt->progress(msg, opt->progress_ctx);
 }
 
+/* One kind's run: computing (loading mentions to clusters), then writing. A first run's
+ * computing touches no store at all, so persons can be written while enterprises are being
+ * resolved (zj_link_run). */
+typedef struct kind_job {
+    run r;
+    zj_clusters c;
+    edges used;
+    double t0;
+    int rc;
+    zj_link_options quiet;       /* the writer thread reports no stages */
+    zj_error err;                /* the writer thread's own error */
+} kind_job;
+
+static void kind_free(kind_job *k)
+{
+    zj_clusters_free(&k->c);
+    free(k->used.e);
+    k->used.e = NULL;
+    free_run(&k->r);
+}
+
+static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
+                        const zj_mention_set *set, const zj_link_options *opt,
+                        zj_link_kind_stats *st, zj_error *err)
+{
+    memset(k, 0, sizeof *k);
+    k->t0 = now();
+    bool incremental = opt->incremental && !set;
+    k->r = (run){.s = s, .kind = kind,
+                 .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise", .cfg = cfg,
+                 .incremental = incremental, .set = set, .st = st, .err = err, .opt = opt};
+    run *r = &k->r;
+    stage(opt, r->kind_name, "loading mentions and blocking keys");
+    int rc = setup_run(r);
+    if (!rc)
+        stage(opt, r->kind_name, "checking trusted IDs");
+    if (!rc)
+        rc = check_conflicts(r);
+    st->with_id = r->ntrusted;
+    /* term frequencies count trusted IDs, so they come after the conflict check */
+    if (!rc && (build_tf(r, false, &r->tf_norm, &r->ntf_norm) ||
+                build_tf(r, true, &r->tf_key, &r->ntf_key)))
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    if (!rc)
+        r->per_entity = mentions_per_entity(r);
+    if (!rc)
+        stage(opt, r->kind_name, "estimating the model (u from random pairs, m by EM)");
+    if (!rc)
+        rc = estimate(r);
+    if (!rc)
+        stage(opt, r->kind_name, "scoring candidate pairs");
+    if (!rc)
+        rc = score_pairs(r);
+    /* Blocking is done with: its arrays (a third of the run's memory at 10M mentions) go
+     * before the store's cache fills with what is written next. */
+    for (int i = 0; i < 8; i++) {
+        free(r->keys[i]);
+        free(r->bsize[i]);
+        free(r->sorted[i]);
+        r->keys[i] = NULL;
+        r->bsize[i] = NULL;
+        r->sorted[i] = NULL;
+    }
+    if (!rc)
+        rc = drop_ambiguous(r);
+    if (!rc)
+        stage(opt, r->kind_name, "clustering");
+    if (!rc)
+        rc = cluster(r, &k->c, &k->used);
+    return k->rc = rc;
+}
+
+static int kind_write(kind_job *k)
+{
+    run *r = &k->r;
+    int rc = ZJ_OK;
+    /* A first run: no mention names an entity, so any entity of the kind is left over. */
+    if (r->set)
+        rc = exec_for_kind(r, "DELETE FROM entity WHERE kind = $1");
+    if (!rc && !r->incremental && !r->set)
+        rc = exec_for_kind(r, "DELETE FROM link_conflict WHERE mention_id IN"
+                              " (SELECT id FROM mention WHERE kind = $1)");
+    if (!rc)
+        stage(r->opt, r->kind_name, "writing entities");
+    if (!rc)
+        rc = write_results(r, &k->c, &k->used);
+    r->st->seconds = now() - k->t0;
+    kind_free(k);
+    return k->rc = rc;
+}
+
+static void *kind_write_thread(void *arg)
+{
+    kind_job *k = arg;
+    kind_write(k);
+    return NULL;
+}
+
 static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
                      const zj_mention_set *set, const zj_link_options *opt,
                      zj_link_kind_stats *st, zj_error *err)
 {
-    double t0 = now();
-    bool incremental = opt->incremental && !set;
-    run r = {.s = s, .kind = kind, .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise",
-             .cfg = cfg, .incremental = incremental, .set = set, .st = st, .err = err,
-             .opt = opt};
-    stage(opt, r.kind_name, "loading mentions and blocking keys");
-    int rc = setup_run(&r);
-    /* A first run: no mention names an entity, so any entity of the kind is left over. */
-    if (!rc && set)
-        rc = exec_for_kind(&r, "DELETE FROM entity WHERE kind = $1");
-    if (!rc && !incremental)
-        rc = exec_for_kind(&r, "DELETE FROM link_conflict WHERE mention_id IN"
-                               " (SELECT id FROM mention WHERE kind = $1)");
-    if (!rc)
-        stage(opt, r.kind_name, "checking trusted IDs");
-    if (!rc)
-        rc = check_conflicts(&r);
-    st->with_id = r.ntrusted;
-    /* term frequencies count trusted IDs, so they come after the conflict check */
-    if (!rc && (build_tf(&r, false, &r.tf_norm, &r.ntf_norm) ||
-                build_tf(&r, true, &r.tf_key, &r.ntf_key)))
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    if (!rc)
-        r.per_entity = mentions_per_entity(&r);
-    if (!rc)
-        stage(opt, r.kind_name, "estimating the model (u from random pairs, m by EM)");
-    if (!rc)
-        rc = estimate(&r);
-    if (!rc)
-        stage(opt, r.kind_name, "scoring candidate pairs");
-    if (!rc)
-        rc = score_pairs(&r);
-    /* Blocking is done with: its arrays (a third of the run's memory at 10M mentions) go
-     * before the store's cache fills with what is written next. */
-    for (int i = 0; i < 8; i++) {
-        free(r.keys[i]);
-        free(r.bsize[i]);
-        free(r.sorted[i]);
-        r.keys[i] = NULL;
-        r.bsize[i] = NULL;
-        r.sorted[i] = NULL;
+    kind_job k;
+    int rc = kind_compute(&k, s, kind, cfg, set, opt, st, err);
+    if (rc) {
+        kind_free(&k);
+        return rc;
+    }
+    return kind_write(&k);
+}
+
+/* A first run: persons are computed, then written on a thread of their own while enterprises
+ * are computed here (nothing but the writer touches the store meanwhile), then enterprises
+ * are written. */
+static int link_both_fresh(zj_store *s, const zj_link_config *cfg, const zj_mention_set *set,
+                           const zj_link_options *opt, zj_link_stats *stats, zj_error *err)
+{
+    kind_job *p = malloc(sizeof *p), *e = malloc(sizeof *e);
+    if (!p || !e) {
+        free(p);
+        free(e);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    if (opt->progress)
+        opt->progress("resolving persons", opt->progress_ctx);
+    int rc = kind_compute(p, s, ZJ_KIND_PERSON, &cfg->person, set, opt, &stats->person, err);
+    if (rc) {
+        kind_free(p);
+        free(p);
+        free(e);
+        return rc;
+    }
+    stage(opt, "person", "writing entities and mentions (while enterprises are resolved)");
+    p->quiet = (zj_link_options){.incremental = opt->incremental, .config = opt->config};
+    p->r.opt = &p->quiet;
+    p->r.err = &p->err;
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, kind_write_thread, p) == 0;
+    if (!threaded)
+        kind_write(p);
+    if (opt->progress)
+        opt->progress("resolving enterprises", opt->progress_ctx);
+    rc = kind_compute(e, s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, set, opt, &stats->enterprise,
+                      err);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (p->rc && !rc) {
+        *err = p->err;
+        rc = p->rc;
     }
     if (!rc)
-        rc = drop_ambiguous(&r);
-    zj_clusters c = {0};
-    edges used = {0};
-    if (!rc)
-        stage(opt, r.kind_name, "clustering");
-    if (!rc)
-        rc = cluster(&r, &c, &used);
-    if (!rc)
-        stage(opt, r.kind_name, "writing entities");
-    if (!rc)
-        rc = write_results(&r, &c, &used);
-    zj_clusters_free(&c);
-    free(used.e);
-    free_run(&r);
-    st->seconds = now() - t0;
+        rc = kind_write(e);
+    else
+        kind_free(e);
+    free(p);
+    free(e);
     return rc;
 }
 
@@ -1695,16 +1791,17 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
         if (!rc)
             rc = zj_store_analyze(s, err);   /* the mention table may have just grown a lot */
     }
-    if (!rc && opt->progress)
+    if (!rc && fresh)
+        rc = link_both_fresh(s, cfg, &set, opt, stats, err);
+    if (!rc && !fresh && opt->progress)
         opt->progress("resolving persons", opt->progress_ctx);
-    if (!rc)
-        rc = link_kind(s, ZJ_KIND_PERSON, &cfg->person, fresh ? &set : NULL, opt,
-                       &stats->person, err);
-    if (!rc && opt->progress)
+    if (!rc && !fresh)
+        rc = link_kind(s, ZJ_KIND_PERSON, &cfg->person, NULL, opt, &stats->person, err);
+    if (!rc && !fresh && opt->progress)
         opt->progress("resolving enterprises", opt->progress_ctx);
-    if (!rc)
-        rc = link_kind(s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, fresh ? &set : NULL, opt,
-                       &stats->enterprise, err);
+    if (!rc && !fresh)
+        rc = link_kind(s, ZJ_KIND_ENTERPRISE, &cfg->enterprise, NULL, opt, &stats->enterprise,
+                       err);
     zj_mention_set_free(&set);
     if (!rc && fresh) {
         if (opt->progress)
