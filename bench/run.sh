@@ -220,7 +220,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))['linking']
 for kind in ('person', 'enterprise'):
     x = d[kind]
-    noise = ', '.join(f"{k} {v['recall']:.3f}" for k, v in x.get('recall_by_noise', {}).items())
+    noise = ', '.join(f"{k} {v['recall']:.3f}" for k, v in x.get('recall_by_noise', {}).items()
+                      if v.get('pairs'))
     print(f"- {kind}: precision {x['precision']:.3f}, recall {x['recall']:.3f}" + (f" ({noise})" if noise else ''))
 PY
 rm -rf "$ldir" "$DATA"/large.db* "$DATA"/link10m.* "$DATA/eval10m.json"
