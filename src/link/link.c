@@ -1371,6 +1371,41 @@ static int insert_new_entities(run *r, const int32_t *rep, int64_t *root_entity)
     return rc;
 }
 
+typedef struct edge_rows {
+    const run *r;
+    const edges *used;
+    size_t i;
+} edge_rows;
+
+static int next_edge(void *ctx, zj_value *v)
+{
+    edge_rows *er = ctx;
+    if (er->i >= er->used->n)
+        return 0;
+    const edge *e = &er->used->e[er->i++];
+    int64_t a = er->r->m[e->a].id, b = er->r->m[e->b].id;
+    const char *why = e->reason == 'd' ? "decision" : "score";
+    v[0] = (zj_value){.i = a < b ? a : b};
+    v[1] = (zj_value){.i = a < b ? b : a};
+    v[2] = (zj_value){.is_null = isinf(e->weight), .r = e->weight};
+    v[3] = (zj_value){.text = why, .len = strlen(why)};
+    return 1;
+}
+
+static int insert_fresh_edges(run *r, const edges *used)
+{
+    static const char *const cols[] = {"mention_a", "mention_b", "weight", "reason"};
+    static const zj_type types[] = {ZJ_TYPE_INTEGER, ZJ_TYPE_INTEGER, ZJ_TYPE_REAL, ZJ_TYPE_TEXT};
+    edge_rows er = {r, used, 0};
+    int64_t n = 0;
+    int rc = used->n ? zj_store_insert_all(r->s, "link_edge", cols, types, 4, next_edge, &er, &n,
+                                           r->err)
+                     : ZJ_OK;
+    if (!rc && (size_t)n != used->n)
+        rc = zj_fail(r->err, ZJ_EDATA, "writing links: %lld of %zu stored", (long long)n, used->n);
+    return rc;
+}
+
 /* A first run: each mention is written once, with its entity. */
 static int write_fresh_mentions(run *r, zj_clusters *c, const int64_t *root_entity)
 {
@@ -1459,10 +1494,14 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
     if (!rc && !r->incremental && !r->set)
         rc = exec_for_kind(r, "DELETE FROM link_edge WHERE mention_a IN"
                               " (SELECT id FROM mention WHERE kind = $1)");
-    if (!rc)
+    /* A first run starts from an empty link_edge, and each link in `used` joined two
+     * different clusters, so no pair comes twice: one insertion takes them all. */
+    if (!rc && r->set)
+        rc = insert_fresh_edges(r, used);
+    if (!rc && !r->set)
         rc = zj_stmt_prepare(r->s, "INSERT INTO link_edge (mention_a, mention_b, weight, reason)"
                              " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", &ins_edge, r->err);
-    for (size_t i = 0; !rc && i < used->n; i++) {
+    for (size_t i = 0; !rc && !r->set && i < used->n; i++) {
         const edge *e = &used->e[i];
         int64_t a = r->m[e->a].id, b = r->m[e->b].id;
         zj_stmt_bind_int(ins_edge, 1, a < b ? a : b);
