@@ -71,6 +71,25 @@ typedef struct conflict {
     const char *reason;
 } conflict;
 
+typedef struct conflict_list {
+    conflict *c;
+    size_t n, cap;
+} conflict_list;
+
+static int push_conflict(conflict_list *l, int32_t a, int32_t b, const char *reason)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        conflict *p = realloc(l->c, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->c = p;
+        l->cap = cap;
+    }
+    l->c[l->n++] = (conflict){a, b, reason};
+    return 0;
+}
+
 typedef struct tf_entry {
     uint64_t h;
     uint32_t count;
@@ -86,8 +105,7 @@ typedef struct run {
     zj_lmention *m;
     int32_t n;
     zj_arena ar;
-    conflict *conflicts;
-    size_t nconflicts, cap_conflicts;
+    conflict_list conflicts;     /* found while linking, written with the mentions */
     uint64_t *keys[8];           /* per blocking rule: each mention's block key (0: none) */
     int32_t *bsize[8];           /* per rule: the size of each mention's block */
     zj_keyed *sorted[8];         /* per rule: members of blocks of two or more, by key then
@@ -297,15 +315,8 @@ static int32_t *trusted_by_id(run *r, int32_t *count)
 /* Conflicts are kept until the mentions are stored (a first run writes them last). */
 static int record_conflict(run *r, int32_t a, int32_t b, const char *reason)
 {
-    if (r->nconflicts == r->cap_conflicts) {
-        size_t cap = r->cap_conflicts ? r->cap_conflicts * 2 : 256;
-        conflict *p = realloc(r->conflicts, cap * sizeof *p);
-        if (!p)
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
-        r->conflicts = p;
-        r->cap_conflicts = cap;
-    }
-    r->conflicts[r->nconflicts++] = (conflict){a, b, reason};
+    if (push_conflict(&r->conflicts, a, b, reason))
+        return zj_fail(r->err, ZJ_EDATA, "out of memory");
     r->st->conflicts++;
     return ZJ_OK;
 }
@@ -316,8 +327,8 @@ static int write_conflicts(run *r)
     int rc = zj_stmt_prepare(r->s, "INSERT INTO link_conflict (mention_id, other_mention_id,"
                              " reason, created_at) VALUES ($1, $2, $3, CURRENT_TIMESTAMP)"
                              " ON CONFLICT DO NOTHING", &ins, r->err);
-    for (size_t i = 0; !rc && i < r->nconflicts; i++) {
-        const conflict *c = &r->conflicts[i];
+    for (size_t i = 0; !rc && i < r->conflicts.n; i++) {
+        const conflict *c = &r->conflicts.c[i];
         zj_stmt_bind_int(ins, 1, r->m[c->a].id);
         zj_stmt_bind_int(ins, 2, r->m[c->b].id);
         zj_stmt_bind_text(ins, 3, c->reason, strlen(c->reason));
@@ -327,25 +338,6 @@ static int write_conflicts(run *r)
     }
     zj_stmt_finalize(ins);
     return rc;
-}
-
-typedef struct conflict_list {
-    conflict *c;
-    size_t n, cap;
-} conflict_list;
-
-static int push_conflict(conflict_list *l, int32_t a, int32_t b, const char *reason)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        conflict *p = realloc(l->c, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->c = p;
-        l->cap = cap;
-    }
-    l->c[l->n++] = (conflict){a, b, reason};
-    return 0;
 }
 
 typedef struct conflict_job {
@@ -1578,7 +1570,7 @@ static void free_run(run *r)
     free(r->acc.e);
     free(r->cands.p);
     free(r->trusted);
-    free(r->conflicts);
+    free(r->conflicts.c);
 }
 
 static int setup_run(run *r)

@@ -107,8 +107,8 @@ static char parse_sex(const char *s, size_t n)
     return 0;
 }
 
-/* What snprintf(dst, cap, "%s", src) and "%0Nd" did here, without the format machinery (a
- * tenth of extraction's time went to it). */
+/* What snprintf(dst, cap, "%s", src) and "%0Nd" did here, without the format machinery (about
+ * 8% of extraction's profile samples went to it). */
 static void copy_str(char *dst, size_t cap, const char *src)
 {
     size_t n = strlen(src);

@@ -48,7 +48,7 @@ static const char *const statements[] = {
     " WHERE mp.entity_id IS NOT NULL AND me.entity_id IS NOT NULL",
     /* 当事人 -> 案件. Driven by the parties' mentions, in record order (CROSS JOIN keeps SQLite
      * to that order): led by the case_party(case_system, case_no) index instead, the lookups
-     * jump around the tables and took a quarter longer at 10M mentions. */
+     * jump around the tables: 5.6 s against 4.4 s on the medium province. */
     "INSERT INTO relation (kind, src_entity, dst_table, dst_record, role, source_table, source_record)"
     " SELECT 'case_party', m.entity_id, 'court_case', c.id, p.role, 'case_party', p.id"
     " FROM mention m CROSS JOIN case_party p JOIN court_case c ON c.case_no = p.case_no"

@@ -469,10 +469,9 @@ static const sqlite3_module feed_module = {
     .xRowid = feed_rowid,
 };
 /* ---- zj_rows: rows of zj_store_insert_all as a virtual table ------------------------------ *
- * Like zj_feed (eponymous, direct-only, columns c0 ... c63), but over any row source: its rows
- * are those zj_store_insert_all's caller gives, and it yields nothing at any other time. */
-
-#define ROWS_COLUMNS 64
+ * Declared like zj_feed (same connect: eponymous, direct-only, columns c0 ... c127), but over
+ * any row source: its rows are those zj_store_insert_all's caller gives, and it yields nothing
+ * at any other time. */
 
 typedef struct row_feed {
     zj_row_source next;
@@ -488,28 +487,6 @@ typedef struct rows_cursor {
     sqlite3_vtab_cursor base;
     row_feed *f;
 } rows_cursor;
-
-static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                        sqlite3_vtab **out, char **errmsg)
-{
-    (void)argc, (void)argv, (void)errmsg;
-    char sql[ROWS_COLUMNS * 5 + 32];
-    int n = snprintf(sql, sizeof sql, "CREATE TABLE x(c0");
-    for (int i = 1; i < ROWS_COLUMNS; i++)
-        n += snprintf(sql + n, sizeof sql - (size_t)n, ",c%d", i);
-    snprintf(sql + n, sizeof sql - (size_t)n, ")");
-    int rc = sqlite3_declare_vtab(db, sql);
-    if (rc != SQLITE_OK)
-        return rc;
-    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-    feed_vtab *vt = sqlite3_malloc(sizeof *vt);
-    if (!vt)
-        return SQLITE_NOMEM;
-    memset(vt, 0, sizeof *vt);
-    vt->s = aux;
-    *out = &vt->base;
-    return SQLITE_OK;
-}
 
 static int rows_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
 {
@@ -593,7 +570,7 @@ static int rows_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 static const sqlite3_module rows_module = {
     .iVersion = 0,
     .xCreate = NULL,            /* eponymous only */
-    .xConnect = rows_connect,
+    .xConnect = feed_connect,
     .xBestIndex = feed_best_index,
     .xDisconnect = feed_disconnect,
     .xDestroy = feed_disconnect,
@@ -626,8 +603,8 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
      * are a few hundred bytes and loads are large; measured ~15% faster bulk loads than 4 KiB
      * (docs/benchmarks.md). */
     /* Sorts (CREATE INDEX, big ORDER BY) may use a helper thread per core, and spill to temp
-     * files rather than to memory: indexing 10M mentions took 14.1 s so against 18.4 s with
-     * temp_store = MEMORY and one thread (docs/benchmarks.md). */
+     * files rather than to memory: one index over 10M mentions took 14.1 s so against 18.4 s with
+     * temp_store = MEMORY and one thread (sqlite3 on the large province, 2026-11-28). */
     int rc = exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -" DEFAULT_CACHE_KIB, err);
     if (!rc) {
@@ -1653,7 +1630,7 @@ int zj_store_insert_all(zj_store *s, const char *table, const char *const *colum
     *inserted = 0;
     if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
         return zj_fail(err, ZJ_EUSAGE, "store: no table '%s'", table);
-    if (ncolumns == 0 || ncolumns > ROWS_COLUMNS)
+    if (ncolumns == 0 || ncolumns > FEED_COLUMNS)
         return zj_fail(err, ZJ_EUSAGE, "store: cannot insert %zu columns at once", ncolumns);
     zj_buf sql = {0};
     zj_buf_printf(&sql, "INSERT INTO \"%s\" (", table);
