@@ -10,6 +10,7 @@
 #include "link/mention_spec.h"
 
 #include "base/parallel.h"
+#include "link/radix.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -387,6 +388,51 @@ static int collect_sink(const char *packed, size_t len, const zj_mention_row *ro
     return ZJ_OK;
 }
 
+/* Number the set's rows in the mention table's key order (see mentions.h): sort (key, row)
+ * pairs, the key packing the table's rank, the record id and the role's rank. A record id
+ * outside 0..2^55 (not one the store's writer gives) cannot be packed; then ids simply
+ * follow extraction order, which is as correct, only slower to write. */
+static int order_set(zj_mention_set *set, zj_error *err)
+{
+    int64_t n0 = set->n[0], n = set->n[0] + set->n[1];
+    if (n >= INT32_MAX)
+        return zj_fail(err, ZJ_EDATA, "too many mentions for one run");
+    int table_rank[256], role_rank[256];
+    for (int spec = 0; spec < zj_mention_spec_count() && spec < 256; spec++)
+        zj_mention_spec_rank(spec, &table_rank[spec], &role_rank[spec]);
+    zj_keyed *k = malloc(((size_t)n + 1) * sizeof *k);
+    set->order = malloc(((size_t)n + 1) * sizeof *set->order);
+    set->rank = malloc(((size_t)n + 1) * sizeof *set->rank);
+    if (!k || !set->order || !set->rank) {
+        free(k);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    bool packable = true;
+    for (int64_t g = 0; g < n; g++) {
+        int kind = g >= n0;
+        int64_t record_id;
+        int spec = zj_mention_packed_spec(set->data + set->off[kind][g - (kind ? n0 : 0)],
+                                          &record_id);
+        if (record_id < 0 || record_id >= (int64_t)1 << 55)
+            packable = false;
+        k[g].key = (uint64_t)table_rank[spec] << 59 | (uint64_t)record_id << 4 |
+                   (uint64_t)role_rank[spec];
+        k[g].idx = (int32_t)g;
+    }
+    for (int64_t g = 0; !packable && g < n; g++)
+        k[g].key = (uint64_t)g;
+    if (zj_radix_sort(k, (size_t)n)) {
+        free(k);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    for (int64_t at = 0; at < n; at++) {
+        set->order[at] = k[at].idx;
+        set->rank[k[at].idx] = (int32_t)at;
+    }
+    free(k);
+    return ZJ_OK;
+}
+
 int zj_mentions_collect(zj_store *s, zj_namer *nm, zj_mention_set *set, zj_mention_stats *stats,
                         zj_error *err)
 {
@@ -395,6 +441,8 @@ int zj_mentions_collect(zj_store *s, zj_namer *nm, zj_mention_set *set, zj_menti
     int64_t newest = scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
     if (!rc)
         rc = each_mention(s, nm, 0, collect_sink, set, stats, err);
+    if (!rc)
+        rc = order_set(set, err);
     if (!rc)
         rc = set_watermark(s, newest, err);
     return rc;
@@ -407,15 +455,14 @@ void zj_mention_set_row(const zj_mention_set *set, int kind, int64_t i, zj_menti
 
 int64_t zj_mention_set_id(const zj_mention_set *set, int kind, int64_t i)
 {
-    return (kind ? set->n[0] : 0) + i + 1;
+    return (int64_t)set->rank[(kind ? set->n[0] : 0) + i] + 1;
 }
 
-/* The set's rows of one kind as zj_store_insert_all wants them. */
+/* The set's rows in id order as zj_store_insert_all wants them. */
 typedef struct write_ctx {
     const zj_mention_set *set;
-    int kind;
-    const int64_t *entity;
-    int64_t i;
+    int64_t *const *entity;
+    int64_t at;
 } write_ctx;
 
 static void text_value(zj_value *v, const char *s)
@@ -428,25 +475,29 @@ static void text_value(zj_value *v, const char *s)
 static int next_mention(void *arg, zj_value *v)
 {
     write_ctx *w = arg;
-    if (w->i >= w->set->n[w->kind])
+    const zj_mention_set *set = w->set;
+    if (w->at >= set->n[0] + set->n[1])
         return 0;
+    int64_t g = set->order[w->at];
+    int kind = g >= set->n[0];
+    int64_t i = g - (kind ? set->n[0] : 0);
     zj_mention_row row;
-    zj_mention_set_row(w->set, w->kind, w->i, &row);
+    zj_mention_set_row(set, kind, i, &row);
     static const char *const kind_name[2] = {"person", "enterprise"};
-    v[0] = (zj_value){.i = zj_mention_set_id(w->set, w->kind, w->i)};
+    v[0] = (zj_value){.i = w->at + 1};
     text_value(&v[1], row.table);
     v[2] = (zj_value){.i = row.record_id};
     text_value(&v[3], row.role);
     text_value(&v[4], kind_name[row.kind]);
     for (int c = 0; c < ZJ_MC_COUNT; c++)
         text_value(&v[5 + c], row.v[c]);
-    int64_t e = w->entity[w->i];
+    int64_t e = w->entity[kind][i];
     v[5 + ZJ_MC_COUNT] = (zj_value){.is_null = e == 0, .i = e};
-    w->i++;
+    w->at++;
     return 1;
 }
 
-int zj_mentions_write(zj_store *s, const zj_mention_set *set, int kind, const int64_t *entity,
+int zj_mentions_write(zj_store *s, const zj_mention_set *set, int64_t *const entity[2],
                       zj_error *err)
 {
     /* in zj_mention_bind's order: table_name record_id role kind, then the ZJ_MC_ columns */
@@ -457,12 +508,12 @@ int zj_mentions_write(zj_store *s, const zj_mention_set *set, int kind, const in
     for (int i = 0; i < 17; i++)
         types[i] = ZJ_TYPE_TEXT;
     types[0] = types[2] = types[16] = ZJ_TYPE_INTEGER;
-    write_ctx w = {set, kind, entity, 0};
+    write_ctx w = {set, entity, 0};
     int64_t n;
     int rc = zj_store_insert_all(s, "mention", columns, types, 17, next_mention, &w, &n, err);
-    if (!rc && n != set->n[kind])
+    if (!rc && n != set->n[0] + set->n[1])
         rc = zj_fail(err, ZJ_EDATA, "writing mentions: %lld of %lld stored", (long long)n,
-                     (long long)set->n[kind]);
+                     (long long)(set->n[0] + set->n[1]));
     return rc ? zj_error_prefix(err, "writing mentions: ") : ZJ_OK;
 }
 
@@ -471,5 +522,7 @@ void zj_mention_set_free(zj_mention_set *set)
     free(set->data);
     free(set->off[0]);
     free(set->off[1]);
+    free(set->order);
+    free(set->rank);
     memset(set, 0, sizeof *set);
 }

@@ -102,6 +102,8 @@ typedef struct run {
     const zj_link_kind_config *cfg;
     bool incremental;
     const zj_mention_set *set;   /* a first run's mentions, held in memory (NULL: stored) */
+    int64_t **entity_of;         /* with set: where to leave each mention's entity, for the
+                                    caller to write with the other kind's mentions */
     zj_lmention *m;
     int32_t n;
     zj_arena ar;
@@ -1398,17 +1400,16 @@ static int insert_fresh_edges(run *r, const edges *used)
     return rc;
 }
 
-/* A first run: each mention is written once, with its entity. */
-static int write_fresh_mentions(run *r, zj_clusters *c, const int64_t *root_entity)
+/* A first run: each mention's entity, kept for the one write of both kinds' mentions. */
+static int fresh_entities(run *r, zj_clusters *c, const int64_t *root_entity)
 {
     int64_t *entity = malloc(((size_t)r->n + 1) * sizeof *entity);
     if (!entity)
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     for (int32_t i = 0; i < r->n; i++)
         entity[i] = root_entity[zj_cluster_find(c, i)];
-    int rc = zj_mentions_write(r->s, r->set, r->kind, entity, r->err);
-    free(entity);
-    return rc;
+    *r->entity_of = entity;
+    return ZJ_OK;
 }
 
 static int write_results(run *r, zj_clusters *c, const edges *used)
@@ -1469,11 +1470,10 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
         rc = insert_new_entities(r, rep, root_entity);
     free(changed);
     free(rep);
-    if (!rc)
+    if (!rc && !r->set)
         stage(r->opt, r->kind_name, "writing entities: assigning mentions");
     if (!rc)
-        rc = r->set ? write_fresh_mentions(r, c, root_entity)
-                    : write_assignments(r, c, root_entity);
+        rc = r->set ? fresh_entities(r, c, root_entity) : write_assignments(r, c, root_entity);
     if (!rc)
         stage(r->opt, r->kind_name, "writing entities: links and model");
     if (!rc)
@@ -1607,6 +1607,7 @@ typedef struct kind_job {
     int rc;
     zj_link_options quiet;       /* the writer thread reports no stages */
     zj_error err;                /* the writer thread's own error */
+    int64_t *entity;             /* a first run: each mention's entity, once written */
 } kind_job;
 
 static void kind_free(kind_job *k)
@@ -1626,7 +1627,8 @@ static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_ki
     bool incremental = opt->incremental && !set;
     k->r = (run){.s = s, .kind = kind,
                  .kind_name = kind == ZJ_KIND_PERSON ? "person" : "enterprise", .cfg = cfg,
-                 .incremental = incremental, .set = set, .st = st, .err = err, .opt = opt};
+                 .incremental = incremental, .set = set, .entity_of = &k->entity, .st = st,
+                 .err = err, .opt = opt};
     run *r = &k->r;
     stage(opt, r->kind_name, "loading mentions and blocking keys");
     int rc = setup_run(r);
@@ -1707,9 +1709,10 @@ static int link_kind(zj_store *s, zj_kind kind, const zj_link_kind_config *cfg,
     return kind_write(&k);
 }
 
-/* A first run: persons are computed, then written on a thread of their own while enterprises
- * are computed here (nothing but the writer touches the store meanwhile), then enterprises
- * are written. */
+/* A first run: persons are computed, then their entities and links written on a thread of
+ * their own while enterprises are computed here (nothing but the writer touches the store
+ * meanwhile), then enterprises' entities and links, and last every mention, in one pass in
+ * id order (mentions.h). */
 static int link_both_fresh(zj_store *s, const zj_link_config *cfg, const zj_mention_set *set,
                            const zj_link_options *opt, zj_link_stats *stats, zj_error *err)
 {
@@ -1728,7 +1731,7 @@ static int link_both_fresh(zj_store *s, const zj_link_config *cfg, const zj_ment
         free(e);
         return rc;
     }
-    stage(opt, "person", "writing entities and mentions (while enterprises are resolved)");
+    stage(opt, "person", "writing entities and links (while enterprises are resolved)");
     p->quiet = (zj_link_options){.incremental = opt->incremental, .config = opt->config};
     p->r.opt = &p->quiet;
     p->r.err = &p->err;
@@ -1750,6 +1753,12 @@ static int link_both_fresh(zj_store *s, const zj_link_config *cfg, const zj_ment
         rc = kind_write(e);
     else
         kind_free(e);
+    if (!rc && opt->progress)
+        opt->progress("writing mentions", opt->progress_ctx);
+    if (!rc)
+        rc = zj_mentions_write(s, set, (int64_t *const[2]){p->entity, e->entity}, err);
+    free(p->entity);
+    free(e->entity);
     free(p);
     free(e);
     return rc;

@@ -45,6 +45,13 @@ size_t zj_mention_packed_size(zj_mention_row *row);
 char *zj_mention_pack(char *dst, const zj_mention_row *row);
 const char *zj_mention_unpack(const char *p, zj_mention_row *out);
 
+/* A packed row's spec and record id, without unpacking its values. */
+int zj_mention_packed_spec(const char *p, int64_t *record_id);
+/* Where a spec's mentions fall in the mention table's key order (table_name, record_id,
+ * role), the names compared bytewise as SQLite's BINARY collation does: its table's rank
+ * among the specs' tables, and its role's rank among that table's roles. */
+void zj_mention_spec_rank(int spec, int *table_rank, int *role_rank);
+
 /* Bind a row from $first on: table_name record_id role kind, then every ZJ_MC_ column. */
 void zj_mention_bind(zj_stmt *st, int first, const zj_mention_row *row);
 

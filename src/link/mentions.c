@@ -301,6 +301,29 @@ const char *zj_mention_unpack(const char *p, zj_mention_row *out)
     return p;
 }
 
+int zj_mention_packed_spec(const char *p, int64_t *record_id)
+{
+    memcpy(record_id, p + 2, 8);
+    return (unsigned char)p[0];
+}
+
+void zj_mention_spec_rank(int spec, int *table_rank, int *role_rank)
+{
+    const mention_spec *sp = &specs[spec];
+    *table_rank = *role_rank = 0;
+    /* count the distinct names that sort before this spec's */
+    for (int i = 0; i < zj_mention_spec_count(); i++) {
+        bool first = true;   /* specs[i] is the first spec with its table (or role) */
+        for (int j = 0; j < i; j++)
+            if (!strcmp(specs[j].table, specs[i].table))
+                first = false;
+        if (first && strcmp(specs[i].table, sp->table) < 0)
+            (*table_rank)++;
+        if (!strcmp(specs[i].table, sp->table) && strcmp(specs[i].role, sp->role) < 0)
+            (*role_rank)++;   /* a table's specs have distinct roles (its unique key) */
+    }
+}
+
 /* Indexes on mention other than its unique key: dropped while an empty table is filled,
  * built after (one sort instead of millions of index insertions). */
 int zj_mentions_drop_indexes(zj_store *s, zj_error *err)

@@ -34,8 +34,11 @@ int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *s
  * When the store has no mentions yet (a first link run), writing each mention and then, once
  * linked, writing it again with its entity doubles the biggest write of the run. Instead the
  * mentions are collected here, the linker reads them from memory, and each is written once,
- * entity and all (zj_mentions_write). Ids are assigned per kind: persons 1..n, enterprises
- * after them, each kind in extraction order (the order a stored extraction would have). */
+ * entity and all (zj_mentions_write). Ids follow the mention table's unique key (table_name,
+ * record_id, role), persons and enterprises together: written in that order, the key's index
+ * grows at its end instead of taking ten million insertions all over it (measured with
+ * sqlite3 on the 10M-mention store: 18.6 s instead of 25.8 s), and the relations graph,
+ * which reads records and their mentions side by side, finds both in the same order. */
 
 /* The stored columns of a mention, in mention-table order after id/table/record/role/kind. */
 enum { ZJ_MC_NAME, ZJ_MC_ID_NO, ZJ_MC_BIRTH, ZJ_MC_SEX, ZJ_MC_PHONE, ZJ_MC_REGION, ZJ_MC_NORM,
@@ -55,6 +58,9 @@ typedef struct zj_mention_set {
     size_t len, cap;
     uint64_t *off[2];                  /* per kind: each row's offset, in extraction order */
     int64_t n[2], ncap[2];
+    int32_t *order;                    /* rows by key: g = i for persons, n[0] + i for
+                                          enterprises */
+    int32_t *rank;                     /* row g's place in `order`: its id is rank[g] + 1 */
 } zj_mention_set;
 
 /* Extract every record's mentions into `set` (nothing is written but the watermark). */
@@ -67,8 +73,9 @@ void zj_mention_set_row(const zj_mention_set *set, int kind, int64_t i, zj_menti
 /* The id mention i of a kind is stored under. */
 int64_t zj_mention_set_id(const zj_mention_set *set, int kind, int64_t i);
 
-/* Insert every mention of a kind with its entity (entity[i] for row i; 0 = none). */
-int zj_mentions_write(zj_store *s, const zj_mention_set *set, int kind, const int64_t *entity,
+/* Insert every mention, in id order, with its entity (entity[kind][i] for row i of a kind;
+ * 0 = none). */
+int zj_mentions_write(zj_store *s, const zj_mention_set *set, int64_t *const entity[2],
                       zj_error *err);
 
 void zj_mention_set_free(zj_mention_set *set);

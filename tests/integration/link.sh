@@ -54,6 +54,18 @@ expect_eq "background: registry and complaints by ID" 400 \
 
 # -- a first run writes mentions from memory: the store must be whole and the same each time --
 expect_eq "no dangling references after a first run" "" "$(sql "PRAGMA foreign_key_check")"
+expect_eq "a first run numbers mentions 1..n in the order of their key (table, record, role)" \
+    "0|$(sql "SELECT count(*) FROM mention")" \
+    "$(sql "SELECT count(*), (SELECT max(id) FROM mention) FROM mention a JOIN mention b ON b.id = a.id + 1
+            WHERE a.table_name > b.table_name OR (a.table_name = b.table_name
+              AND (a.record_id > b.record_id OR (a.record_id = b.record_id AND a.role > b.role)))")"
+# a record id too large for that order's packed key: ids then follow extraction order
+ZHIJIAN_DB="$WORK/bigid.db" "$ZHIJIAN" import --quiet --rejects "$WORK/rej3" "$WORK/in"
+sqlite3 "$WORK/bigid.db" "UPDATE officer SET id = 1152921504606846976 WHERE name = '张伟'"
+ZHIJIAN_DB="$WORK/bigid.db" "$ZHIJIAN" link --quiet
+expect_eq "a huge record id: linked all the same" "$(sql "SELECT count(*) FROM mention")|1" \
+    "$(sqlite3 "$WORK/bigid.db" "SELECT count(*), (SELECT count(*) FROM mention m JOIN mention o ON o.entity_id = m.entity_id
+        WHERE m.record_id = 1152921504606846976 AND o.table_name = 'enterprise_role' AND o.name = '張偉') FROM mention")"
 mentions_dump() { sqlite3 -batch -noheader "$1" "SELECT * FROM mention ORDER BY id" | md5sum; }
 first=$(mentions_dump "$ZHIJIAN_DB")
 ZHIJIAN_DB="$WORK/again.db" "$ZHIJIAN" import --quiet --rejects "$WORK/rej2" "$WORK/in"
