@@ -49,6 +49,9 @@ expect_eq "relation officer -> spouse" "$(ent officer_relative self 李娜 61011
 expect_eq "relation spouse -> shareholding" "shareholder|30.0" \
     "$(sql "SELECT role, share_pct FROM relation WHERE kind = 'enterprise_role' AND src_entity = (SELECT entity_id FROM mention WHERE name = '李娜' LIMIT 1)")"
 
+expect_match "an enterprise's people are found by index (partial: relations with a destination entity)" \
+    "USING INDEX relation_dst" \
+    "$(sql "EXPLAIN QUERY PLAN SELECT src_entity FROM relation WHERE dst_entity = 1 AND kind = 'enterprise_role'")"
 expect_eq "background: registry and complaints by ID" 400 \
     "$(sql "SELECT count(DISTINCT entity_id) FROM mention WHERE table_name IN ('person', 'complaint') AND id_no IS NOT NULL")"
 
