@@ -1290,7 +1290,8 @@ static int write_assignments(run *r, zj_clusters *c, const int64_t *root_entity)
                                  " link_assign a WHERE a.mention_id = mention.id)"
                                  " WHERE id IN (SELECT mention_id FROM link_assign)", r->err);
     if (!rc && many)
-        rc = zj_store_exec(r->s, "CREATE INDEX mention_entity ON mention(entity_id)", r->err);
+        rc = zj_store_create_indexes(r->s, "CREATE INDEX mention_entity ON mention(entity_id)",
+                                     r->err);
     return rc;
 }
 

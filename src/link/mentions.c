@@ -333,6 +333,7 @@ int zj_mentions_drop_indexes(zj_store *s, zj_error *err)
 
 int zj_mentions_create_indexes(zj_store *s, zj_error *err)
 {
-    return zj_store_exec(s, "CREATE INDEX IF NOT EXISTS mention_entity ON mention(entity_id)", err);
+    return zj_store_create_indexes(s, "CREATE INDEX IF NOT EXISTS mention_entity ON mention(entity_id)",
+                                   err);
 }
 

@@ -83,6 +83,6 @@ int zj_relations_build(zj_store *s, int64_t *count, zj_error *err)
         zj_stmt_finalize(st);
     }
     if (!rc)
-        rc = zj_store_exec(s, create_indexes, err);
+        rc = zj_store_create_indexes(s, create_indexes, err);
     return rc ? zj_error_prefix(err, "building relations: ") : ZJ_OK;
 }

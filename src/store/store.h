@@ -250,6 +250,11 @@ int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
  * instead of spilling them and reading them back. */
 int zj_store_cache_mib(zj_store *s, int mib, zj_error *err);
 
+/* Run index-building SQL (CREATE INDEX ...; in the caller's transaction if any) the way big
+ * builds go fastest: with a page cache of at most 64 MiB meanwhile (store_sqlite.c says why),
+ * the caller's cache size restored after. */
+int zj_store_create_indexes(zj_store *s, const char *sql, zj_error *err);
+
 /* Indexes that bulk loads left for later, and building them (call before analysis that joins
  * canonical tables; link and detect do). Each runs in the caller's transaction if any. */
 int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err);

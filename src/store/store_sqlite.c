@@ -1179,6 +1179,51 @@ int zj_writer_finish(zj_writer *w, zj_error *err)
     return rc;
 }
 
+/* Index builds run with a page cache of at most this many KiB. SQLite's sorter holds a
+ * sorted run in memory up to the connection's cache size (capped at 512 MiB) before writing
+ * it out; with the 2 GiB cache of a link run each index is one huge run, sorted on one
+ * thread in memory fresh from the kernel. With 64 MiB runs, PRAGMA threads' helpers sort and
+ * write each run while the next is read, and merge them after. Shrinking the cache of a
+ * connection that holds written pages spills them to the file, work its commit would have
+ * done. Measured on a first link of 10M mentions (back to back, same store): indexing and
+ * the relations graph 9.6 + 17.9 s instead of 10.4 + 22.4 s, commit 2.6 s instead of
+ * 7.2 s, system CPU 17 s instead of 33 s; the run 105.2 s instead of 113.1 s. */
+#define INDEX_CACHE_KIB 65536
+
+/* A pragma's integer value (0 when it has none). */
+static int64_t pragma_int(zj_store *s, const char *pragma, int *rc, zj_error *err)
+{
+    sqlite3_stmt *st;
+    if ((*rc = prepare(s, pragma, &st, err)))
+        return 0;
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return v;
+}
+
+int zj_store_create_indexes(zj_store *s, const char *sql, zj_error *err)
+{
+    int rc;
+    int64_t old = pragma_int(s, "PRAGMA cache_size", &rc, err);   /* < 0: KiB; > 0: pages */
+    int64_t kib = old < 0 ? -old : rc ? 0 : old * pragma_int(s, "PRAGMA page_size", &rc, err) / 1024;
+    if (rc)
+        return rc;
+    bool shrink = kib > INDEX_CACHE_KIB;
+    char pragma[64];
+    if (shrink) {
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", INDEX_CACHE_KIB);
+        rc = exec(s, pragma, err);
+    }
+    if (!rc)
+        rc = exec(s, sql, err);
+    if (shrink) {
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", (long long)old);
+        if (exec(s, pragma, rc ? NULL : err) && !rc)
+            rc = ZJ_EDATA;
+    }
+    return rc;
+}
+
 int zj_store_pending_indexes(zj_store *s, int64_t *n, zj_error *err)
 {
     sqlite3_stmt *st;
@@ -1221,7 +1266,7 @@ int zj_store_build_indexes_on(zj_store *s, const char *table, int64_t *built, zj
     if (step != SQLITE_DONE)
         rc = db_fail(s, err, "listing pending indexes");
     if (!rc && todo.data)
-        rc = exec(s, todo.data, err);
+        rc = zj_store_create_indexes(s, todo.data, err);
     if (!rc && *built) {
         rc = prepare(s, "DELETE FROM store_pending_index WHERE ?1 IS NULL OR table_name = ?1",
                      &st, err);

@@ -298,6 +298,41 @@ static void test_insert_all(void **state)
     assert_int_not_equal(zj_store_exec(f->s, "SELECT * FROM zj_rows", &err), ZJ_OK);
 }
 
+static int64_t int_of(zj_store *s, const char *sql)
+{
+    zj_error err = {0};
+    zj_stmt *q;
+    assert_int_equal(zj_stmt_prepare(s, sql, &q, &err), ZJ_OK);
+    assert_int_equal(zj_stmt_next(q, &err), 1);
+    int64_t v = zj_stmt_int(q, 0);
+    zj_stmt_finalize(q);
+    return v;
+}
+
+/* Index builds run with a small cache and leave the caller's cache size as it was. */
+static void test_create_indexes(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    assert_int_equal(zj_store_cache_mib(f->s, 1024, &err), ZJ_OK);
+    assert_int_equal(zj_store_create_indexes(f->s, "CREATE INDEX t_unit_name ON unit(name)", &err),
+                     ZJ_OK);
+    assert_int_equal(int_of(f->s, "SELECT count(*) FROM sqlite_master WHERE name = 't_unit_name'"),
+                     1);
+    assert_int_equal(int_of(f->s, "PRAGMA cache_size"), -1024 * 1024);
+    /* a failing build: the error, and the cache size still restored */
+    assert_int_equal(zj_store_create_indexes(f->s, "CREATE INDEX t_bad ON unit(no_such)", &err),
+                     ZJ_EDATA);
+    assert_non_null(strstr(err.msg, "no_such"));
+    assert_int_equal(int_of(f->s, "PRAGMA cache_size"), -1024 * 1024);
+    /* a cache already small is left alone; a cache in pages counts by the page size */
+    assert_int_equal(zj_store_cache_mib(f->s, 0, &err), ZJ_OK);
+    assert_int_equal(zj_store_exec(f->s, "PRAGMA cache_size = 100", &err), ZJ_OK);
+    assert_int_equal(zj_store_create_indexes(f->s, "CREATE INDEX t_unit_code ON unit(unit_code)",
+                                             &err), ZJ_OK);
+    assert_int_equal(int_of(f->s, "PRAGMA cache_size"), 100);
+}
+
 static void test_writer_rejects_bad_columns(void **state)
 {
     store_fixture *f = *state;
@@ -323,6 +358,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_insert_all, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_create_indexes, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
