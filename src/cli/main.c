@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -127,22 +128,25 @@ int cmd_version(int argc, char **argv)
  * it set: a first link of 10M mentions took 121.9 s instead of 132.7 s (docs/benchmarks.md).
  * An operator's own GLIBC_TUNABLES is kept (glibc.malloc.hugetlb=0 turns this off). Under
  * valgrind, whose preload library is in LD_PRELOAD, the re-executed process would run
- * unchecked, so there it is skipped. If exec fails the command just runs with small pages. */
+ * unchecked, so there it is skipped. If exec fails the command just runs with small pages.
+ * ZHIJIAN_REEXEC marks the re-executed process, so it never loops, even where glibc drops the
+ * tunable (set-user-ID programs, which are skipped anyway). */
 static void use_huge_pages(char **argv)
 {
     const char *tunables = getenv("GLIBC_TUNABLES");
     const char *preload = getenv("LD_PRELOAD");
-    if ((tunables && strstr(tunables, "glibc.malloc.hugetlb")) || (preload && strstr(preload, "valgrind")))
+    if ((tunables && strstr(tunables, "glibc.malloc.hugetlb")) ||
+        (preload && strstr(preload, "valgrind")) || getenv("ZHIJIAN_REEXEC") || getauxval(AT_SECURE))
         return;
     char old[1024], value[sizeof old + 32];
     int n = snprintf(old, sizeof old, "%s", tunables ? tunables : "");
     if (n < 0 || (size_t)n >= sizeof old)
         return;
     snprintf(value, sizeof value, "%s%sglibc.malloc.hugetlb=1", old, *old ? ":" : "");
-    if (setenv("GLIBC_TUNABLES", value, 1) != 0)
-        return;
-    execv("/proc/self/exe", argv);
-    if (tunables)   /* still here: exec failed; leave the environment as it was */
+    if (setenv("ZHIJIAN_REEXEC", "1", 1) == 0 && setenv("GLIBC_TUNABLES", value, 1) == 0)
+        execv("/proc/self/exe", argv);
+    unsetenv("ZHIJIAN_REEXEC");   /* still here: leave the environment as it was */
+    if (tunables)
         setenv("GLIBC_TUNABLES", old, 1);
     else
         unsetenv("GLIBC_TUNABLES");

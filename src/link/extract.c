@@ -389,47 +389,73 @@ static int collect_sink(const char *packed, size_t len, const zj_mention_row *ro
 }
 
 /* Number the set's rows in the mention table's key order (see mentions.h): sort (key, row)
- * pairs, the key packing the table's rank, the record id and the role's rank. A record id
- * outside 0..2^55 (not one the store's writer gives) cannot be packed; then ids simply
- * follow extraction order, which is as correct, only slower to write. */
+ * pairs, the key packing the table's rank (5 bits), the record id (55) and the role's rank
+ * (4). Each kind's rows are then put in that order too, so the linker walks them in id order
+ * - the order a later run reads them back in (ORDER BY id), which keeps a re-run's choices
+ * (the reference member of an ID, the model's sample, ties) the same as the first run's.
+ * A key that cannot be packed (a record id outside 0..2^55, which the store's writer never
+ * gives, or more tables or roles than the bits hold) leaves ids in extraction order, persons
+ * first: as correct, only slower to write. */
 static int order_set(zj_mention_set *set, zj_error *err)
 {
     int64_t n0 = set->n[0], n = set->n[0] + set->n[1];
     if (n >= INT32_MAX)
         return zj_fail(err, ZJ_EDATA, "too many mentions for one run");
+    int nspecs = zj_mention_spec_count();
     int table_rank[256], role_rank[256];
-    for (int spec = 0; spec < zj_mention_spec_count() && spec < 256; spec++)
+    bool packable = nspecs <= 256;
+    for (int spec = 0; packable && spec < nspecs; spec++) {
         zj_mention_spec_rank(spec, &table_rank[spec], &role_rank[spec]);
+        if (table_rank[spec] >= 32 || role_rank[spec] >= 16)
+            packable = false;
+    }
     zj_keyed *k = malloc(((size_t)n + 1) * sizeof *k);
+    uint64_t *off[2] = {malloc(((size_t)n0 + 1) * sizeof *off[0]),
+                        malloc(((size_t)(n - n0) + 1) * sizeof *off[1])};
     set->order = malloc(((size_t)n + 1) * sizeof *set->order);
     set->rank = malloc(((size_t)n + 1) * sizeof *set->rank);
-    if (!k || !set->order || !set->rank) {
+    if (!k || !off[0] || !off[1] || !set->order || !set->rank) {
         free(k);
+        free(off[0]);
+        free(off[1]);
         return zj_fail(err, ZJ_EDATA, "out of memory");
     }
-    bool packable = true;
     for (int64_t g = 0; g < n; g++) {
         int kind = g >= n0;
-        int64_t record_id;
-        int spec = zj_mention_packed_spec(set->data + set->off[kind][g - (kind ? n0 : 0)],
-                                          &record_id);
+        int64_t record_id = 0;
+        int spec = packable ? zj_mention_packed_spec(set->data + set->off[kind][g - (kind ? n0 : 0)],
+                                                     &record_id) : 0;
         if (record_id < 0 || record_id >= (int64_t)1 << 55)
             packable = false;
-        k[g].key = (uint64_t)table_rank[spec] << 59 | (uint64_t)record_id << 4 |
-                   (uint64_t)role_rank[spec];
+        if (packable)
+            k[g].key = (uint64_t)table_rank[spec] << 59 | (uint64_t)record_id << 4 |
+                       (uint64_t)role_rank[spec];
         k[g].idx = (int32_t)g;
     }
     for (int64_t g = 0; !packable && g < n; g++)
         k[g].key = (uint64_t)g;
     if (zj_radix_sort(k, (size_t)n)) {
         free(k);
+        free(off[0]);
+        free(off[1]);
         return zj_fail(err, ZJ_EDATA, "out of memory");
     }
+    int64_t next[2] = {0, 0};
     for (int64_t at = 0; at < n; at++) {
-        set->order[at] = k[at].idx;
-        set->rank[k[at].idx] = (int32_t)at;
+        int64_t g = k[at].idx;
+        int kind = g >= n0;
+        int64_t i = next[kind]++;   /* the row's new place within its kind */
+        off[kind][i] = set->off[kind][g - (kind ? n0 : 0)];
+        int64_t placed = (kind ? n0 : 0) + i;
+        set->order[at] = (int32_t)placed;
+        set->rank[placed] = (int32_t)at;
     }
     free(k);
+    for (int kind = 0; kind < 2; kind++) {
+        free(set->off[kind]);
+        set->off[kind] = off[kind];
+        set->ncap[kind] = set->n[kind] + 1;
+    }
     return ZJ_OK;
 }
 

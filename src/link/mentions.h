@@ -38,7 +38,8 @@ int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *s
  * record_id, role), persons and enterprises together: written in that order, the key's index
  * grows at its end instead of taking ten million insertions all over it (measured with
  * sqlite3 on the 10M-mention store: 18.6 s instead of 25.8 s), and the relations graph,
- * which reads records and their mentions side by side, finds both in the same order. */
+ * which reads records and their mentions side by side, finds both in the same order. Each
+ * kind's rows are held in id order too, the order a later run reads them back in. */
 
 /* The stored columns of a mention, in mention-table order after id/table/record/role/kind. */
 enum { ZJ_MC_NAME, ZJ_MC_ID_NO, ZJ_MC_BIRTH, ZJ_MC_SEX, ZJ_MC_PHONE, ZJ_MC_REGION, ZJ_MC_NORM,
@@ -56,7 +57,7 @@ typedef struct zj_mention_row {
 typedef struct zj_mention_set {
     char *data;                        /* packed rows (mentions.c) */
     size_t len, cap;
-    uint64_t *off[2];                  /* per kind: each row's offset, in extraction order */
+    uint64_t *off[2];                  /* per kind: each row's offset, in id order */
     int64_t n[2], ncap[2];
     int32_t *order;                    /* rows by key: g = i for persons, n[0] + i for
                                           enterprises */

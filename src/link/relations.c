@@ -10,7 +10,8 @@
 static const char *const statements[] = {
     /* The graph is rebuilt whole: its indexes are dropped and built once after (one sort
      * each instead of an index insertion per relation). */
-    "DELETE FROM relation; DROP INDEX IF EXISTS relation_src; DROP INDEX IF EXISTS relation_dst",
+    "DELETE FROM relation; DROP INDEX IF EXISTS relation_src; DROP INDEX IF EXISTS relation_dst;"
+    " DROP INDEX IF EXISTS relation_dst_record",
     /* 干警 -> 近亲属 */
     "INSERT INTO relation (kind, src_entity, dst_entity, role, source_table, source_record)"
     " SELECT DISTINCT 'relative', mo.entity_id, mr.entity_id, r.relation, 'officer_relative', r.id"
@@ -68,7 +69,8 @@ static const char *const statements[] = {
 /* As migration 6 defines them. */
 static const char create_indexes[] =
     "CREATE INDEX relation_src ON relation(src_entity, kind);"
-    "CREATE INDEX relation_dst ON relation(dst_entity, kind) WHERE dst_entity IS NOT NULL";
+    "CREATE INDEX relation_dst ON relation(dst_entity, kind) WHERE dst_entity IS NOT NULL;"
+    "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record) WHERE dst_table IS NOT NULL";
 
 int zj_relations_build(zj_store *s, int64_t *count, zj_error *err)
 {

@@ -52,6 +52,9 @@ expect_eq "relation spouse -> shareholding" "shareholder|30.0" \
 expect_match "an enterprise's people are found by index (partial: relations with a destination entity)" \
     "USING INDEX relation_dst" \
     "$(sql "EXPLAIN QUERY PLAN SELECT src_entity FROM relation WHERE dst_entity = 1 AND kind = 'enterprise_role'")"
+expect_match "a case's parties in the graph are found by index (TV04's borrowers)" \
+    "USING INDEX relation_dst_record" \
+    "$(sql "EXPLAIN QUERY PLAN SELECT count(DISTINCT src_entity) FROM relation WHERE kind = 'case_party' AND dst_table = 'court_case' AND dst_record = 1")"
 expect_eq "background: registry and complaints by ID" 400 \
     "$(sql "SELECT count(DISTINCT entity_id) FROM mention WHERE table_name IN ('person', 'complaint') AND id_no IS NOT NULL")"
 
@@ -69,6 +72,9 @@ ZHIJIAN_DB="$WORK/bigid.db" "$ZHIJIAN" link --quiet
 expect_eq "a huge record id: linked all the same" "$(sql "SELECT count(*) FROM mention")|1" \
     "$(sqlite3 "$WORK/bigid.db" "SELECT count(*), (SELECT count(*) FROM mention m JOIN mention o ON o.entity_id = m.entity_id
         WHERE m.record_id = 1152921504606846976 AND o.table_name = 'enterprise_role' AND o.name = '張偉') FROM mention")"
+expect_eq "a huge record id: ids in extraction order, persons first" "1|1" \
+    "$(sqlite3 "$WORK/bigid.db" "SELECT (SELECT min(id) FROM mention WHERE kind = 'enterprise') = (SELECT count(*) FROM mention WHERE kind = 'person') + 1,
+        (SELECT table_name || record_id FROM mention WHERE id = 1) = 'officer' || (SELECT min(id) FROM officer)")"
 mentions_dump() { sqlite3 -batch -noheader "$1" "SELECT * FROM mention ORDER BY id" | md5sum; }
 first=$(mentions_dump "$ZHIJIAN_DB")
 ZHIJIAN_DB="$WORK/again.db" "$ZHIJIAN" import --quiet --rejects "$WORK/rej2" "$WORK/in"

@@ -325,10 +325,14 @@ static void test_create_indexes(void **state)
                      ZJ_EDATA);
     assert_non_null(strstr(err.msg, "no_such"));
     assert_int_equal(int_of(f->s, "PRAGMA cache_size"), -1024 * 1024);
-    /* a cache already small is left alone; a cache in pages counts by the page size */
-    assert_int_equal(zj_store_cache_mib(f->s, 0, &err), ZJ_OK);
-    assert_int_equal(zj_store_exec(f->s, "PRAGMA cache_size = 100", &err), ZJ_OK);
+    /* a cache set in pages counts by the page size: 100,000 pages is more than 64 MiB and is
+     * put back as it was; 100 pages is less and is left alone */
+    assert_int_equal(zj_store_exec(f->s, "PRAGMA cache_size = 100000", &err), ZJ_OK);
     assert_int_equal(zj_store_create_indexes(f->s, "CREATE INDEX t_unit_code ON unit(unit_code)",
+                                             &err), ZJ_OK);
+    assert_int_equal(int_of(f->s, "PRAGMA cache_size"), 100000);
+    assert_int_equal(zj_store_exec(f->s, "PRAGMA cache_size = 100", &err), ZJ_OK);
+    assert_int_equal(zj_store_create_indexes(f->s, "CREATE INDEX t_unit_src ON unit(source_key)",
                                              &err), ZJ_OK);
     assert_int_equal(int_of(f->s, "PRAGMA cache_size"), 100);
 }
