@@ -88,8 +88,12 @@ expect_eq "re-extracting into the stored mentions changes nothing" "$first" \
 # -- a re-run keeps every entity id ----------------------------------------------------------
 assignments() { sql "SELECT group_concat(a) FROM (SELECT id || ':' || entity_id AS a FROM mention WHERE id <= ${1:-1000000} ORDER BY id)"; }
 before=$(assignments)
+decided() { sql "SELECT group_concat(x, ';') FROM (SELECT mention_id || '/' || coalesce(other_mention_id, '') || '/' || reason AS x FROM link_conflict
+                 UNION ALL SELECT mention_a || '-' || mention_b || '/' || coalesce(round(weight, 6), 'id') FROM link_edge ORDER BY 1)"; }
+before_decided=$(decided)
 "$ZHIJIAN" link --quiet
 expect_eq "stable ids on re-run" "$before" "$(assignments)"
+expect_eq "a re-run of a first run makes the same links and flags the same conflicts" "$before_decided" "$(decided)"
 
 # -- explanations and masking ----------------------------------------------------------------
 m1=$(sql "SELECT id FROM mention WHERE name = '张伟'"); m14=$(sql "SELECT id FROM mention WHERE name = '章伟'")
