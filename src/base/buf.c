@@ -1,4 +1,5 @@
-/* buf.c - growable byte buffer (see buf.h). Grows geometrically so appends are amortised O(1). */
+/* buf.c - growable byte buffer and arrays (see buf.h). Both grow geometrically so appends are
+ * amortised O(1). */
 #include "base/buf.h"
 
 #include <stdarg.h>
@@ -73,5 +74,23 @@ char *zj_buf_take(zj_buf *b)
     char *p = b->data ? b->data : calloc(1, 1);
     b->data = NULL;
     b->len = b->cap = 0;
+    return p;
+}
+
+void *zj_grow(void *items, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return items;
+    size_t n = *cap ? *cap : first ? first : 1;
+    while (n < need) {
+        if (n > ((size_t)-1) / 2)
+            return NULL;
+        n *= 2;
+    }
+    if (size && n > ((size_t)-1) / size)
+        return NULL;
+    void *p = realloc(items, n * size);
+    if (p)
+        *cap = n;
     return p;
 }

@@ -1,4 +1,4 @@
-/* buf.h - a growable byte buffer, the one string type used across zhijian.
+/* buf.h - a growable byte buffer, the one string type used across zhijian, and growing arrays.
  *
  * `data` is always NUL-terminated (when non-NULL) so it can be passed to C string functions;
  * `len` excludes the terminator. A zero-initialised zj_buf is a valid empty buffer.
@@ -23,5 +23,15 @@ int zj_buf_printf(zj_buf *b, const char *fmt, ...) __attribute__((format(printf,
 void zj_buf_clear(zj_buf *b);                        /* len = 0, keeps the memory */
 void zj_buf_free(zj_buf *b);                         /* releases memory; b is empty again */
 char *zj_buf_take(zj_buf *b);                        /* hands `data` to the caller (never NULL) */
+
+/* The array `items` (of *cap items of `size` bytes) with room for at least `need`, grown by
+ * doubling from `first` (*cap updated): the array, moved or not, or NULL when out of memory
+ * (`items` and *cap then unchanged). Usage:
+ *   if (l->n == l->cap) {
+ *       item *p = zj_grow(l->items, &l->cap, l->n + 1, sizeof *p, 256);
+ *       if (!p) return -1;
+ *       l->items = p;
+ *   } */
+void *zj_grow(void *items, size_t *cap, size_t need, size_t size, size_t first);
 
 #endif

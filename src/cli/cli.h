@@ -16,6 +16,7 @@ typedef struct zj_command {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary;     /* one line for `zhijian help` */
+    bool bulk;               /* works through millions of rows: malloc on huge pages (main.c) */
 } zj_command;
 
 /* Print "zhijian: <message>" to stderr; returns `code` for `return cli_error(...)`. */

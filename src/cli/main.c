@@ -27,17 +27,17 @@ int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
 
 static const zj_command commands[] = {
-    {"help", cmd_help, "show help for zhijian or one of its commands"},
-    {"version", cmd_version, "print the version"},
-    {"init", cmd_init, "create or upgrade the store (applies schema migrations)"},
-    {"status", cmd_status, "show record counts per table and recent import batches"},
-    {"import", cmd_import, "import agency exports (CSV, JSON Lines) through a mapping"},
-    {"link", cmd_link, "resolve persons and enterprises across agencies into entities"},
-    {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone"},
-    {"detect", cmd_detect, "run the detectors and keep their leads (线索)"},
-    {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis"},
-    {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth"},
-    {"eval", cmd_eval, "score leads and entity resolution against a generated truth"},
+    {"help", cmd_help, "show help for zhijian or one of its commands", false},
+    {"version", cmd_version, "print the version", false},
+    {"init", cmd_init, "create or upgrade the store (applies schema migrations)", true},
+    {"status", cmd_status, "show record counts per table and recent import batches", false},
+    {"import", cmd_import, "import agency exports (CSV, JSON Lines) through a mapping", true},
+    {"link", cmd_link, "resolve persons and enterprises across agencies into entities", true},
+    {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone", false},
+    {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
+    {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
+    {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
+    {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -124,8 +124,8 @@ int cmd_version(int argc, char **argv)
 /* Runs that load millions of rows grow the heap by gigabytes, and with 4 KiB pages the kernel
  * spends a tenth of the run faulting in and zeroing pages (perf: clear_page_erms was 13% of a
  * 10M-mention link's samples). glibc backs malloc with transparent huge pages only when the
- * tunable glibc.malloc.hugetlb is set at startup, so the command re-executes itself once with
- * it set: a first link of 10M mentions took 121.9 s instead of 132.7 s (docs/benchmarks.md).
+ * tunable glibc.malloc.hugetlb is set at startup, so a command marked `bulk` re-executes itself
+ * once with it set: a first link of 10M mentions took 121.9 s instead of 132.7 s (docs/benchmarks.md).
  * An operator's own GLIBC_TUNABLES is kept (glibc.malloc.hugetlb=0 turns this off). Under
  * valgrind, whose preload library is in LD_PRELOAD, the re-executed process would run
  * unchecked, so there it is skipped. If exec fails the command just runs with small pages.
@@ -154,7 +154,6 @@ static void use_huge_pages(char **argv)
 
 int main(int argc, char **argv)
 {
-    use_huge_pages(argv);
     if (argc < 2) {
         usage(stderr);
         return ZJ_EUSAGE;
@@ -166,5 +165,7 @@ int main(int argc, char **argv)
     const zj_command *c = find_command(argv[1]);
     if (!c)
         return cli_error(ZJ_EUSAGE, "'%s' is not a zhijian command; see 'zhijian help'", argv[1]);
+    if (c->bulk)
+        use_huge_pages(argv);
     return c->run(argc - 1, argv + 1);
 }

@@ -28,6 +28,7 @@ typedef struct batch {
     zj_raw_record rec[BATCH_ROWS];
     zj_buf raw;                 /* the records' values, NUL-terminated one after another */
     zj_buf out;                 /* normalized rows, packed (mention_spec.h) */
+    size_t end[BATCH_ROWS];     /* where each packed row ends in out */
     int nout, nskipped;
     int64_t seq;
     int state;
@@ -70,7 +71,7 @@ static int normalize_batch(zj_namer *nm, batch *b, zj_mention_work *w)
         char *end = zj_mention_pack(b->out.data + b->out.len, &w->row);
         b->out.len = (size_t)(end - b->out.data);
         b->out.data[b->out.len] = '\0';
-        b->nout++;
+        b->end[b->nout++] = b->out.len;
     }
     return 0;
 }
@@ -163,9 +164,8 @@ static void pool_stop(pool *p)
     pthread_cond_destroy(&p->done);
 }
 
-/* Where normalized mentions go, in read order. `packed` is the row packed (len bytes). */
-typedef int (*mention_sink)(const char *packed, size_t len, const zj_mention_row *row, void *ctx,
-                            zj_error *err);
+/* Where normalized mentions go, in read order: each packed row (len bytes; mention_spec.h). */
+typedef int (*mention_sink)(const char *packed, size_t len, void *ctx, zj_error *err);
 
 /* Wait for a slot's batch and hand its mentions to the sink; the slot is free after. */
 static int drain(pool *p, batch *b, mention_sink sink, void *ctx, zj_mention_stats *stats,
@@ -182,15 +182,12 @@ static int drain(pool *p, batch *b, mention_sink sink, void *ctx, zj_mention_sta
     if (state == FAILED)
         return zj_fail(err, ZJ_EDATA, "out of memory normalizing mentions");
     stats->skipped += b->nskipped;
-    const char *q = b->out.data;
     for (int i = 0; i < b->nout; i++) {
-        zj_mention_row row;
-        const char *next = zj_mention_unpack(q, &row);
-        int rc = sink(q, (size_t)(next - q), &row, ctx, err);
+        size_t start = i ? b->end[i - 1] : 0;
+        int rc = sink(b->out.data + start, b->end[i] - start, ctx, err);
         if (rc)
             return rc;
         stats->mentions++;
-        q = next;
     }
     return ZJ_OK;
 }
@@ -320,13 +317,13 @@ static int set_watermark(zj_store *s, int64_t newest, zj_error *err)
     return rc;
 }
 
-static int upsert_sink(const char *packed, size_t len, const zj_mention_row *row, void *ctx,
-                       zj_error *err)
+static int upsert_sink(const char *packed, size_t len, void *ctx, zj_error *err)
 {
-    (void)packed;
     (void)len;
     zj_stmt *up = ctx;
-    zj_mention_bind(up, 1, row);
+    zj_mention_row row;
+    zj_mention_unpack(packed, &row);
+    zj_mention_bind(up, 1, &row);
     int rc = zj_stmt_next(up, err);
     zj_stmt_reset(up);
     return rc < 0 ? ZJ_EDATA : ZJ_OK;
@@ -359,28 +356,23 @@ int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *s
 
 /* ---- into memory ------------------------------------------------------------------------ */
 
-static int collect_sink(const char *packed, size_t len, const zj_mention_row *row, void *ctx,
-                        zj_error *err)
+static int collect_sink(const char *packed, size_t len, void *ctx, zj_error *err)
 {
     zj_mention_set *set = ctx;
-    int k = row->kind;
+    int k;
+    int64_t record_id;
+    zj_mention_packed_head(packed, &k, &record_id);
     if (set->len + len > set->cap) {
-        size_t cap = set->cap ? set->cap : 1 << 22;
-        while (cap < set->len + len)
-            cap *= 2;
-        char *p = realloc(set->data, cap);
+        char *p = zj_grow(set->data, &set->cap, set->len + len, 1, 1 << 22);
         if (!p)
             return zj_fail(err, ZJ_EDATA, "out of memory");
         set->data = p;
-        set->cap = cap;
     }
-    if (set->n[k] == set->ncap[k]) {
-        int64_t cap = set->ncap[k] ? set->ncap[k] * 2 : 65536;
-        uint64_t *p = realloc(set->off[k], (size_t)cap * sizeof *p);
+    if ((size_t)set->n[k] == set->ncap[k]) {
+        uint64_t *p = zj_grow(set->off[k], &set->ncap[k], set->ncap[k] + 1, sizeof *p, 65536);
         if (!p)
             return zj_fail(err, ZJ_EDATA, "out of memory");
         set->off[k] = p;
-        set->ncap[k] = cap;
     }
     set->off[k][set->n[k]++] = set->len;
     memcpy(set->data + set->len, packed, len);
@@ -412,9 +404,8 @@ static int order_set(zj_mention_set *set, zj_error *err)
     zj_keyed *k = malloc(((size_t)n + 1) * sizeof *k);
     uint64_t *off[2] = {malloc(((size_t)n0 + 1) * sizeof *off[0]),
                         malloc(((size_t)(n - n0) + 1) * sizeof *off[1])};
-    set->order = malloc(((size_t)n + 1) * sizeof *set->order);
     set->rank = malloc(((size_t)n + 1) * sizeof *set->rank);
-    if (!k || !off[0] || !off[1] || !set->order || !set->rank) {
+    if (!k || !off[0] || !off[1] || !set->rank) {
         free(k);
         free(off[0]);
         free(off[1]);
@@ -423,8 +414,9 @@ static int order_set(zj_mention_set *set, zj_error *err)
     for (int64_t g = 0; g < n; g++) {
         int kind = g >= n0;
         int64_t record_id = 0;
-        int spec = packable ? zj_mention_packed_spec(set->data + set->off[kind][g - (kind ? n0 : 0)],
-                                                     &record_id) : 0;
+        int packed_kind;
+        int spec = packable ? zj_mention_packed_head(set->data + set->off[kind][g - (kind ? n0 : 0)],
+                                                     &packed_kind, &record_id) : 0;
         if (record_id < 0 || record_id >= (int64_t)1 << 55)
             packable = false;
         if (packable)
@@ -446,15 +438,13 @@ static int order_set(zj_mention_set *set, zj_error *err)
         int kind = g >= n0;
         int64_t i = next[kind]++;   /* the row's new place within its kind */
         off[kind][i] = set->off[kind][g - (kind ? n0 : 0)];
-        int64_t placed = (kind ? n0 : 0) + i;
-        set->order[at] = (int32_t)placed;
-        set->rank[placed] = (int32_t)at;
+        set->rank[(kind ? n0 : 0) + i] = (int32_t)at;
     }
     free(k);
     for (int kind = 0; kind < 2; kind++) {
         free(set->off[kind]);
         set->off[kind] = off[kind];
-        set->ncap[kind] = set->n[kind] + 1;
+        set->ncap[kind] = (size_t)set->n[kind] + 1;
     }
     return ZJ_OK;
 }
@@ -484,11 +474,12 @@ int64_t zj_mention_set_id(const zj_mention_set *set, int kind, int64_t i)
     return (int64_t)set->rank[(kind ? set->n[0] : 0) + i] + 1;
 }
 
-/* The set's rows in id order as zj_store_insert_all wants them. */
+/* The set's rows in id order as zj_store_insert_all wants them: each kind's rows are in id
+ * order, so the next row is the kind's next with the smaller id. */
 typedef struct write_ctx {
     const zj_mention_set *set;
     int64_t *const *entity;
-    int64_t at;
+    int64_t next[2];            /* each kind's next row */
 } write_ctx;
 
 static void text_value(zj_value *v, const char *s)
@@ -502,15 +493,16 @@ static int next_mention(void *arg, zj_value *v)
 {
     write_ctx *w = arg;
     const zj_mention_set *set = w->set;
-    if (w->at >= set->n[0] + set->n[1])
+    bool more[2] = {w->next[0] < set->n[0], w->next[1] < set->n[1]};
+    if (!more[0] && !more[1])
         return 0;
-    int64_t g = set->order[w->at];
-    int kind = g >= set->n[0];
-    int64_t i = g - (kind ? set->n[0] : 0);
+    int kind = !more[0] || (more[1] && zj_mention_set_id(set, 1, w->next[1]) <
+                                           zj_mention_set_id(set, 0, w->next[0]));
+    int64_t i = w->next[kind]++;
     zj_mention_row row;
     zj_mention_set_row(set, kind, i, &row);
     static const char *const kind_name[2] = {"person", "enterprise"};
-    v[0] = (zj_value){.i = w->at + 1};
+    v[0] = (zj_value){.i = zj_mention_set_id(set, kind, i)};
     text_value(&v[1], row.table);
     v[2] = (zj_value){.i = row.record_id};
     text_value(&v[3], row.role);
@@ -519,7 +511,6 @@ static int next_mention(void *arg, zj_value *v)
         text_value(&v[5 + c], row.v[c]);
     int64_t e = w->entity[kind][i];
     v[5 + ZJ_MC_COUNT] = (zj_value){.is_null = e == 0, .i = e};
-    w->at++;
     return 1;
 }
 
@@ -534,7 +525,7 @@ int zj_mentions_write(zj_store *s, const zj_mention_set *set, int64_t *const ent
     for (int i = 0; i < 17; i++)
         types[i] = ZJ_TYPE_TEXT;
     types[0] = types[2] = types[16] = ZJ_TYPE_INTEGER;
-    write_ctx w = {set, entity, 0};
+    write_ctx w = {set, entity, {0, 0}};
     int64_t n;
     int rc = zj_store_insert_all(s, "mention", columns, types, 17, next_mention, &w, &n, err);
     if (!rc && n != set->n[0] + set->n[1])
@@ -548,7 +539,6 @@ void zj_mention_set_free(zj_mention_set *set)
     free(set->data);
     free(set->off[0]);
     free(set->off[1]);
-    free(set->order);
     free(set->rank);
     memset(set, 0, sizeof *set);
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <xxhash.h>
 
+#include "base/buf.h"
 #include "base/parallel.h"
 #include "link/cluster.h"
 #include "link/mentions.h"
@@ -54,12 +55,10 @@ typedef struct cand_list {
 static int push_cand(cand_list *l, int32_t a, int32_t b, size_t pattern)
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 65536;
-        cand_pair *p = realloc(l->p, cap * sizeof *p);
+        cand_pair *p = zj_grow(l->p, &l->cap, l->n + 1, sizeof *p, 65536);
         if (!p)
             return -1;
         l->p = p;
-        l->cap = cap;
     }
     l->p[l->n++] = (cand_pair){a, b, (uint32_t)pattern};
     return 0;
@@ -79,12 +78,10 @@ typedef struct conflict_list {
 static int push_conflict(conflict_list *l, int32_t a, int32_t b, const char *reason)
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        conflict *p = realloc(l->c, cap * sizeof *p);
+        conflict *p = zj_grow(l->c, &l->cap, l->n + 1, sizeof *p, 256);
         if (!p)
             return -1;
         l->c = p;
-        l->cap = cap;
     }
     l->c[l->n++] = (conflict){a, b, reason};
     return 0;
@@ -149,12 +146,10 @@ static uint64_t splitmix(uint64_t *x)
 static int push_edge(edges *es, int32_t a, int32_t b, double w, char reason)
 {
     if (es->n == es->cap) {
-        size_t cap = es->cap ? es->cap * 2 : 4096;
-        edge *p = realloc(es->e, cap * sizeof *p);
+        edge *p = zj_grow(es->e, &es->cap, es->n + 1, sizeof *p, 4096);
         if (!p)
             return -1;
         es->e = p;
-        es->cap = cap;
     }
     es->e[es->n++] = (edge){a, b, (float)w, reason};
     return 0;
@@ -261,8 +256,7 @@ static int load(run *r)
     int step;
     while ((step = zj_stmt_next(q, r->err)) == 1) {
         if ((size_t)r->n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            zj_lmention *p = realloc(r->m, cap * sizeof *p);
+            zj_lmention *p = zj_grow(r->m, &cap, cap + 1, sizeof *p, 65536);
             if (!p) {
                 zj_stmt_finalize(q);
                 return zj_fail(r->err, ZJ_EDATA, "out of memory");

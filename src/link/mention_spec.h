@@ -45,8 +45,8 @@ size_t zj_mention_packed_size(zj_mention_row *row);
 char *zj_mention_pack(char *dst, const zj_mention_row *row);
 const char *zj_mention_unpack(const char *p, zj_mention_row *out);
 
-/* A packed row's spec and record id, without unpacking its values. */
-int zj_mention_packed_spec(const char *p, int64_t *record_id);
+/* A packed row's spec (returned), kind and record id, without unpacking its values. */
+int zj_mention_packed_head(const char *p, int *kind, int64_t *record_id);
 /* Where a spec's mentions fall in the mention table's key order (table_name, record_id,
  * role), the names compared bytewise as SQLite's BINARY collation does: its table's rank
  * among the specs' tables, and its role's rank among that table's roles. */

@@ -301,8 +301,9 @@ const char *zj_mention_unpack(const char *p, zj_mention_row *out)
     return p;
 }
 
-int zj_mention_packed_spec(const char *p, int64_t *record_id)
+int zj_mention_packed_head(const char *p, int *kind, int64_t *record_id)
 {
+    *kind = p[1];
     memcpy(record_id, p + 2, 8);
     return (unsigned char)p[0];
 }

@@ -58,10 +58,10 @@ typedef struct zj_mention_set {
     char *data;                        /* packed rows (mentions.c) */
     size_t len, cap;
     uint64_t *off[2];                  /* per kind: each row's offset, in id order */
-    int64_t n[2], ncap[2];
-    int32_t *order;                    /* rows by key: g = i for persons, n[0] + i for
-                                          enterprises */
-    int32_t *rank;                     /* row g's place in `order`: its id is rank[g] + 1 */
+    int64_t n[2];
+    size_t ncap[2];
+    int32_t *rank;                     /* row i of a kind: its id is rank[g] + 1, where g is i
+                                          (persons) or n[0] + i (enterprises) */
 } zj_mention_set;
 
 /* Extract every record's mentions into `set` (nothing is written but the watermark). */

@@ -313,9 +313,11 @@ typedef struct feed_vtab {
     zj_store *s;
 } feed_vtab;
 
+/* A scan of zj_feed or zj_rows: what it reads, taken from the store when the scan began (the
+ * feeding writer, or zj_store_insert_all's rows). */
 typedef struct feed_cursor {
     sqlite3_vtab_cursor base;
-    zj_writer *w;            /* the store's feeding writer when the scan began */
+    void *src;
 } feed_cursor;
 
 static int feed_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -395,30 +397,41 @@ static int feed_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, i
                        sqlite3_value **argv)
 {
     (void)idx, (void)idx_str, (void)argc, (void)argv;
-    feed_cursor *c = (feed_cursor *)cur;
-    c->w = ((feed_vtab *)cur->pVtab)->s->feeding;
-    if (!c->w) {
+    zj_writer *w = ((feed_cursor *)cur)->src = ((feed_vtab *)cur->pVtab)->s->feeding;
+    if (!w) {
         cur->pVtab->zErrMsg = sqlite3_mprintf("zj_feed is read only by the store's writer");
         return SQLITE_ERROR;
     }
-    return feed_pull(c->w);
+    return feed_pull(w);
 }
 
 static int feed_next(sqlite3_vtab_cursor *cur)
 {
-    return feed_pull(((feed_cursor *)cur)->w);
+    return feed_pull(((feed_cursor *)cur)->src);
 }
 
 static int feed_eof(sqlite3_vtab_cursor *cur)
 {
-    return ((feed_cursor *)cur)->w->feed_eof;
+    return ((const zj_writer *)((feed_cursor *)cur)->src)->feed_eof;
+}
+
+/* A typed value as a column's result. SQLITE_STATIC: the source keeps the bytes until its
+ * next call, and SQLite has written this row before it asks for the next one. */
+static void result_value(sqlite3_context *ctx, const zj_value *v, zj_type type)
+{
+    if (v->is_null)
+        sqlite3_result_null(ctx);
+    else if (type == ZJ_TYPE_INTEGER || type == ZJ_TYPE_BOOL)
+        sqlite3_result_int64(ctx, v->i);
+    else if (type == ZJ_TYPE_REAL)
+        sqlite3_result_double(ctx, v->r);
+    else
+        sqlite3_result_text(ctx, v->text, (int)v->len, SQLITE_STATIC);
 }
 
 static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
-    const zj_writer *w = ((feed_cursor *)cur)->w;
-    /* SQLITE_STATIC: the source keeps the bytes until its next call, and SQLite has written
-     * this row before it asks for the next one. */
+    const zj_writer *w = ((feed_cursor *)cur)->src;
     switch (col) {
     case 0: sqlite3_result_int64(ctx, w->cur_id); return SQLITE_OK;
     case 1: sqlite3_result_text(ctx, w->cur.key, (int)w->cur.key_len, SQLITE_STATIC); return SQLITE_OK;
@@ -427,29 +440,16 @@ static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case 4: sqlite3_result_int64(ctx, w->cur.content_hash); return SQLITE_OK;
     }
     size_t i = (size_t)col - FEED_FIXED;
-    if (i >= w->ncols || w->cur.values[i].is_null) {
+    if (i < w->ncols)
+        result_value(ctx, &w->cur.values[i], w->types[i]);
+    else
         sqlite3_result_null(ctx);
-        return SQLITE_OK;
-    }
-    const zj_value *v = &w->cur.values[i];
-    switch (w->types[i]) {
-    case ZJ_TYPE_INTEGER:
-    case ZJ_TYPE_BOOL:
-        sqlite3_result_int64(ctx, v->i);
-        break;
-    case ZJ_TYPE_REAL:
-        sqlite3_result_double(ctx, v->r);
-        break;
-    default:
-        sqlite3_result_text(ctx, v->text, (int)v->len, SQLITE_STATIC);
-        break;
-    }
     return SQLITE_OK;
 }
 
 static int feed_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 {
-    *rowid = ((feed_cursor *)cur)->w->cur_id;
+    *rowid = ((const zj_writer *)((feed_cursor *)cur)->src)->cur_id;
     return SQLITE_OK;
 }
 
@@ -469,9 +469,9 @@ static const sqlite3_module feed_module = {
     .xRowid = feed_rowid,
 };
 /* ---- zj_rows: rows of zj_store_insert_all as a virtual table ------------------------------ *
- * Declared like zj_feed (same connect: eponymous, direct-only, columns c0 ... c127), but over
- * any row source: its rows are those zj_store_insert_all's caller gives, and it yields nothing
- * at any other time. */
+ * Declared and scanned like zj_feed (the same connect, open and cursor: eponymous, direct-only,
+ * columns c0 ... c127), but over any row source: its rows are those zj_store_insert_all's
+ * caller gives, and it yields nothing at any other time. */
 
 typedef struct row_feed {
     zj_row_source next;
@@ -482,22 +482,6 @@ typedef struct row_feed {
     bool eof, failed;
     int64_t rows;
 } row_feed;
-
-typedef struct rows_cursor {
-    sqlite3_vtab_cursor base;
-    row_feed *f;
-} rows_cursor;
-
-static int rows_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
-{
-    (void)vt;
-    rows_cursor *c = sqlite3_malloc(sizeof *c);
-    if (!c)
-        return SQLITE_NOMEM;
-    memset(c, 0, sizeof *c);
-    *out = &c->base;
-    return SQLITE_OK;
-}
 
 static int rows_pull(row_feed *f)
 {
@@ -518,52 +502,37 @@ static int rows_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, i
                        sqlite3_value **argv)
 {
     (void)idx, (void)idx_str, (void)argc, (void)argv;
-    rows_cursor *c = (rows_cursor *)cur;
-    c->f = ((feed_vtab *)cur->pVtab)->s->rows;
-    if (!c->f) {
+    row_feed *f = ((feed_cursor *)cur)->src = ((feed_vtab *)cur->pVtab)->s->rows;
+    if (!f) {
         cur->pVtab->zErrMsg = sqlite3_mprintf("zj_rows is read only by zj_store_insert_all");
         return SQLITE_ERROR;
     }
-    return rows_pull(c->f);
+    return rows_pull(f);
 }
 
 static int rows_next(sqlite3_vtab_cursor *cur)
 {
-    return rows_pull(((rows_cursor *)cur)->f);
+    return rows_pull(((feed_cursor *)cur)->src);
 }
 
 static int rows_eof(sqlite3_vtab_cursor *cur)
 {
-    return ((rows_cursor *)cur)->f->eof;
+    return ((const row_feed *)((feed_cursor *)cur)->src)->eof;
 }
 
 static int rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
-    const row_feed *f = ((rows_cursor *)cur)->f;
-    if ((size_t)col >= f->ncols || f->values[col].is_null) {
+    const row_feed *f = ((feed_cursor *)cur)->src;
+    if ((size_t)col < f->ncols)
+        result_value(ctx, &f->values[col], f->types[col]);
+    else
         sqlite3_result_null(ctx);
-        return SQLITE_OK;
-    }
-    const zj_value *v = &f->values[col];
-    /* SQLITE_STATIC: the source keeps the bytes until its next call */
-    switch (f->types[col]) {
-    case ZJ_TYPE_INTEGER:
-    case ZJ_TYPE_BOOL:
-        sqlite3_result_int64(ctx, v->i);
-        break;
-    case ZJ_TYPE_REAL:
-        sqlite3_result_double(ctx, v->r);
-        break;
-    default:
-        sqlite3_result_text(ctx, v->text, (int)v->len, SQLITE_STATIC);
-        break;
-    }
     return SQLITE_OK;
 }
 
 static int rows_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 {
-    *rowid = ((rows_cursor *)cur)->f->rows;
+    *rowid = ((const row_feed *)((feed_cursor *)cur)->src)->rows;
     return SQLITE_OK;
 }
 
@@ -574,7 +543,7 @@ static const sqlite3_module rows_module = {
     .xBestIndex = feed_best_index,
     .xDisconnect = feed_disconnect,
     .xDestroy = feed_disconnect,
-    .xOpen = rows_open,
+    .xOpen = feed_open,
     .xClose = feed_close,
     .xFilter = rows_filter,
     .xNext = rows_next,

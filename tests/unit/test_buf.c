@@ -40,6 +40,29 @@ static void test_take_empty_gives_empty_string(void **state)
     free(s);
 }
 
+static void test_grow_array(void **state)
+{
+    (void)state;
+    int *a = NULL;
+    size_t cap = 0;
+    a = zj_grow(a, &cap, 1, sizeof *a, 4);          /* empty: starts at `first` */
+    assert_non_null(a);
+    assert_int_equal(cap, 4);
+    a[3] = 7;
+    int *b = zj_grow(a, &cap, 4, sizeof *a, 4);     /* room enough: unchanged */
+    assert_ptr_equal(a, b);
+    assert_int_equal(cap, 4);
+    a = zj_grow(a, &cap, 20, sizeof *a, 4);         /* doubles until it fits, keeps items */
+    assert_non_null(a);
+    assert_int_equal(cap, 32);
+    assert_int_equal(a[3], 7);
+    /* a size that cannot be allocated: NULL, and the array and cap as they were */
+    assert_null(zj_grow(a, &cap, ((size_t)-1) / 2, sizeof *a, 4));
+    assert_int_equal(cap, 32);
+    assert_int_equal(a[3], 7);
+    free(a);
+}
+
 static void test_error_fail_and_prefix(void **state)
 {
     (void)state;
@@ -55,6 +78,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_grows_and_terminates),
         cmocka_unit_test(test_take_empty_gives_empty_string),
+        cmocka_unit_test(test_grow_array),
         cmocka_unit_test(test_error_fail_and_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
