@@ -50,6 +50,7 @@
 #include <xxhash.h>
 
 #include "base/buf.h"
+#include "base/parallel.h"
 #include "store/keyset.h"
 #include "store/migrations.h"
 
@@ -577,9 +578,8 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
     int rc = exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -" DEFAULT_CACHE_KIB, err);
     if (!rc) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         char sql[48];
-        snprintf(sql, sizeof sql, "PRAGMA threads = %ld", cpus < 1 ? 1 : cpus > 4 ? 4 : cpus);
+        snprintf(sql, sizeof sql, "PRAGMA threads = %d", zj_cores(4));
         rc = exec(s, sql, err);
     }
     if (!rc && sqlite3_create_module_v2(s->db, "zj_feed", &feed_module, s, NULL) != SQLITE_OK)
