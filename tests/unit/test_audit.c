@@ -170,6 +170,24 @@ static void test_rollback(void **state)
     assert_int_equal(rep.entries, 6);
 }
 
+/* Two handles appending in turn: each must notice the other's entries (its cached edge of the
+ * tree is stale) and continue the one log. */
+static void test_two_writers(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    zj_store *other;
+    assert_int_equal(zj_store_open(f->path, &other, &err), 0);
+    for (int i = 0; i < 30; i++) {
+        append_n(i % 2 ? other : f->s, 1 + i * 5, 1 + i % 7);
+    }
+    zj_store_close(other);
+    zj_audit_report rep = verify(f);
+    if (!rep.ok)
+        fail_msg("%s", rep.message);
+    assert_int_equal(rep.entries, 30 + 5 * 29 * 30 / 2);
+}
+
 /* One entry per commit of a tracked run, none for a rolled-back one. */
 static void test_track(void **state)
 {
@@ -550,6 +568,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejects_bad_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_track, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_problems, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_edit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_edit_first_and_last, setup, teardown),
