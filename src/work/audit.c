@@ -223,8 +223,7 @@ int zj_audit_checkpoint_check(const zj_audit_checkpoint *c, const char *public_k
     return ZJ_OK;
 }
 
-/* Read one checkpoint row (tree_size, root_hash, signed_at, key_id, signature, public_key). */
-static void checkpoint_from_row(zj_stmt *st, zj_audit_checkpoint *c)
+void audit_checkpoint_from_row(zj_stmt *st, zj_audit_checkpoint *c)
 {
     memset(c, 0, sizeof *c);
     c->tree_size = zj_stmt_int(st, 0);
@@ -245,7 +244,7 @@ static int read_one_checkpoint(zj_store *s, const char *sql, int64_t arg, bool b
         zj_stmt_bind_int(st, 1, arg);
     int rc = zj_stmt_next(st, err);
     if (rc == 1)
-        checkpoint_from_row(st, out);
+        audit_checkpoint_from_row(st, out);
     zj_stmt_finalize(st);
     return rc;
 }

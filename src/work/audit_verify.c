@@ -312,8 +312,9 @@ static int load_checkpoints(zj_store *s, cp_list *l, zj_error *err)
 {
     zj_stmt *q = NULL;
     int rc = zj_stmt_prepare(s, "SELECT c.tree_size, c.root_hash, c.signed_at, c.key_id,"
-                             " c.signature FROM audit_checkpoint c ORDER BY c.tree_size, c.id",
-                             &q, err);
+                             " c.signature, k.public_key FROM audit_checkpoint c"
+                             " LEFT JOIN audit_key k ON k.key_id = c.key_id"
+                             " ORDER BY c.tree_size, c.id", &q, err);
     int step = 0;
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
         if (l->n == l->cap) {
@@ -326,14 +327,7 @@ static int load_checkpoints(zj_store *s, cp_list *l, zj_error *err)
             l->items = n;
             l->cap = cap;
         }
-        zj_audit_checkpoint *c = &l->items[l->n++];
-        memset(c, 0, sizeof *c);
-        c->tree_size = zj_stmt_int(q, 0);
-        const char *t;
-        snprintf(c->root_hash, sizeof c->root_hash, "%s", (t = zj_stmt_text(q, 1, NULL)) ? t : "");
-        snprintf(c->signed_at, sizeof c->signed_at, "%s", (t = zj_stmt_text(q, 2, NULL)) ? t : "");
-        snprintf(c->key_id, sizeof c->key_id, "%s", (t = zj_stmt_text(q, 3, NULL)) ? t : "");
-        snprintf(c->signature, sizeof c->signature, "%s", (t = zj_stmt_text(q, 4, NULL)) ? t : "");
+        audit_checkpoint_from_row(q, &l->items[l->n++]);
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;
