@@ -398,24 +398,37 @@ int zj_audit_verify(zj_store *s, const char *public_key, zj_audit_report *rep, z
     char known[65] = "", known_id[17];
     int64_t min_id = 0, max_id = 0, count = 0;
     int found_head = 0;
-    /* One read of the head, the checkpoints and the bounds, so appends meanwhile are not seen. */
-    int rc = zj_store_begin(s, err);
-    if (!rc) {
+    /* The head, the checkpoints and the bounds of one moment: read until the head is the same
+     * before and after (every commit that appends re-signs it), without taking the write lock
+     * a transaction of this store would (a verify must not wait for, or block, a long import). */
+    int rc = ZJ_OK;
+    for (int attempt = 0;; attempt++) {
+        zj_audit_checkpoint again;
+        cps.n = 0;
         found_head = audit_read_head(s, &head, err);
-        if (found_head < 0)
+        if (found_head < 0 || (rc = load_checkpoints(s, &cps, err)) ||
+            (rc = read_bounds(s, &min_id, &max_id, &count, err))) {
+            rc = rc ? rc : ZJ_EDATA;
+            break;
+        }
+        int found_again = audit_read_head(s, &again, err);
+        if (found_again < 0) {
             rc = ZJ_EDATA;
+            break;
+        }
+        if (found_again == found_head &&
+            (!found_head || (again.tree_size == head.tree_size &&
+                             !strcmp(again.signature, head.signature))))
+            break;
+        if (attempt == 20) {
+            rc = zj_fail(err, ZJ_EDATA, "the audit log kept growing while verify started; "
+                                        "try again");
+            break;
+        }
     }
-    if (!rc)
-        rc = load_checkpoints(s, &cps, err);
-    if (!rc)
-        rc = read_bounds(s, &min_id, &max_id, &count, err);
     zj_error quiet = {0};
     if (!rc && zj_audit_public_key(s, known, known_id, &quiet) != ZJ_OK)
         known[0] = 0;
-    if (rc)
-        zj_store_rollback(s, NULL);
-    else
-        rc = zj_store_commit(s, err);
     if (rc) {
         free(cps.items);
         return rc;
