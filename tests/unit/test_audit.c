@@ -258,6 +258,8 @@ static const struct tamper {
     {"the last entry edited", "UPDATE audit_entry SET username = 'x' WHERE id = 12", "altered", 12},
     {"the first entry edited", "UPDATE audit_entry SET at = '2020-01-01 00:00:00' WHERE id = 1",
      "altered", 1},
+    {"a stored predecessor hash edited", "UPDATE audit_entry SET prev_hash = hash WHERE id = 6",
+     "altered", 6},
     {"an entry deleted", "DELETE FROM audit_entry WHERE id = 5", "removed", 5},
     {"an entry deleted, later ids renumbered",
      "DELETE FROM audit_entry WHERE id = 5; UPDATE audit_entry SET id = -id WHERE id > 5;"
