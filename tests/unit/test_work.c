@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -82,7 +83,11 @@ static const char seed[] =
     " ('c', 'p1', 0, 0, 1, 0, 'court', '(2025)陕0102民初1号', 'plaintiff', 'person', '张三丰',"
     " '610102198502031234'),"
     " ('c', 'p2', 0, 0, 1, 0, 'court', '(2025)陕0103民初9号', 'defendant', 'person', '张三丰',"
-    " '610102198502031234');";
+    " '610102198502031234');"
+    "INSERT INTO import_batch (id, source_system, table_name, file, file_digest, started_at,"
+    " status) VALUES (7, 'court_cms', 'case_party', 'p.csv', 'd', 'x', 'committed');"
+    "INSERT INTO import_reject (batch_id, line, field, reason, raw) VALUES"
+    " (7, 3, 'id_no', 'invalid resident ID', '3,张三丰,61010219850203123X');";
 
 static int setup(void **state)
 {
@@ -300,6 +305,48 @@ static void test_filing_check(void **state)
     zj_actor_owned_free(&l);
 }
 
+/* ---- rejected rows and the store file -------------------------------------------------- */
+
+typedef struct rej { int n; char raw[128]; bool any_raw; } rej;
+
+static int rej_fn(const zj_reject_view *r, void *ctx)
+{
+    rej *c = ctx;
+    c->n++;
+    c->any_raw |= r->raw != NULL;
+    snprintf(c->raw, sizeof c->raw, "%s", r->raw ? r->raw : "");
+    assert_string_equal(r->reason, "invalid resident ID");
+    return 0;
+}
+
+static void test_rejects_and_file_mode(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    add_user(f->s, "steward", ZJ_ROLE_DATA_STEWARD, NULL, "correct horse 10");
+    add_user(f->s, "steward_a", ZJ_ROLE_DATA_STEWARD, "A", "correct horse 11");
+    zj_actor_owned st, sta;
+    as_user(f->s, "steward", &st);
+    as_user(f->s, "steward_a", &sta);
+    rej r = {0};
+    assert_int_equal(zj_read_rejects(f->s, &st.actor, 7, 0, rej_fn, &r, &err), 0);
+    assert_int_equal(r.n, 1);
+    assert_false(r.any_raw);                          /* reasons yes, raw rows no */
+    assert_int_equal(zj_read_rejects(f->s, &st.actor, 7, ZJ_READ_UNMASK, rej_fn, &r, &err),
+                     ZJ_EPERM);
+    assert_int_equal(zj_read_rejects(f->s, &sta.actor, 7, 0, rej_fn, &r, &err), ZJ_EPERM);
+    rej u = {0};
+    assert_int_equal(zj_read_rejects(f->s, &local.actor, 7, ZJ_READ_UNMASK, rej_fn, &u, &err), 0);
+    assert_string_equal(u.raw, "3,张三丰,61010219850203123X");
+    assert_int_equal(count_action("import.reject_unmask"), 1);
+    /* the store file (whole unmasked rows) is its owner's only */
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 077, 0);
+    zj_actor_owned_free(&st);
+    zj_actor_owned_free(&sta);
+}
+
 /* ---- users -------------------------------------------------------------------------------- */
 
 static time_t fake_now;
@@ -424,6 +471,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lead_scope, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_evidence_masking, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_filing_check, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_rejects_and_file_mode, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_login_lockout_sessions, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_admin_scope_and_keys, setup, store_teardown),
     };
