@@ -518,10 +518,38 @@ typedef struct rej_ctx {
     void *ctx;
 } rej_ctx;
 
+/* A reason quotes the source value it could not take ("cannot parse date '1985-13-45'",
+ * "invalid resident ID '6101...'"): masked, every quoted text but the field's name becomes
+ * '***'. Writes into out (cap bytes). */
+static void mask_reason(const char *reason, const char *field, char *out, size_t cap)
+{
+    size_t o = 0, flen = field ? strlen(field) : 0;
+    for (const char *p = reason; *p && o + 1 < cap;) {
+        const char *close = *p == '\'' ? strchr(p + 1, '\'') : NULL;
+        if (!close) {
+            out[o++] = *p++;
+            continue;
+        }
+        size_t len = (size_t)(close - p - 1);
+        bool keep = field && len == flen && !strncmp(p + 1, field, flen);
+        int w = keep ? snprintf(out + o, cap - o, "'%.*s'", (int)len, p + 1)
+                     : snprintf(out + o, cap - o, "'***'");
+        if (w < 0 || (size_t)w >= cap - o)
+            break;
+        o += (size_t)w;
+        p = close + 1;
+    }
+    out[o < cap ? o : cap - 1] = 0;
+}
+
 static int rej_row(const zj_reject *r, void *vctx)
 {
     rej_ctx *c = vctx;
-    zj_reject_view v = {r->batch_id, r->line, r->field, r->reason, c->unmask ? r->raw : NULL};
+    char reason[1024];
+    if (!c->unmask)
+        mask_reason(r->reason ? r->reason : "", r->field, reason, sizeof reason);
+    zj_reject_view v = {r->batch_id, r->line, r->field, c->unmask ? r->reason : reason,
+                        c->unmask ? r->raw : NULL};
     return c->fn(&v, c->ctx);
 }
 

@@ -174,15 +174,16 @@ int zj_read_stats(zj_store *s, const zj_actor *a, const zj_stats_query *q, zj_ra
 typedef struct zj_reject_view {
     int64_t batch_id, line;
     const char *field;         /* may be NULL */
-    const char *reason;        /* the reason as the importer gave it */
+    const char *reason;        /* the importer's reason; masked, the source values it quotes
+                                  are '***' (the field's name stays) */
     const char *raw;           /* the whole row as read: NULL unless unmasked */
 } zj_reject_view;
 
 typedef int (*zj_reject_view_fn)(const zj_reject_view *r, void *ctx);
 
 /* The rejected rows of batch `batch_id` (ZJ_PERM_REJECT_READ; batches belong to no unit, so
- * province-wide users only). The raw rows only with ZJ_READ_UNMASK (ZJ_PERM_UNMASK, audited
- * as "import.reject_unmask"). */
+ * province-wide users only). The raw rows and the values quoted in reasons only with
+ * ZJ_READ_UNMASK (ZJ_PERM_UNMASK, audited as "import.reject_unmask"). */
 int zj_read_rejects(zj_store *s, const zj_actor *a, int64_t batch_id, unsigned flags,
                     zj_reject_view_fn fn, void *ctx, zj_error *err);
 
