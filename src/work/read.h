@@ -94,7 +94,8 @@ typedef struct zj_evidence_view {
     const char *source_key;    /* NULL unless unmasked (a natural key may be an ID number) */
     int64_t batch_id, line;
     const char *file;          /* import_batch.file, may be NULL */
-    const zj_field_view *fields;   /* non-empty fields only, in the table's order */
+    const zj_field_view *fields;   /* non-empty fields only, in the table's order, then
+                                      "extra" (JSON text) where the table has that column */
     size_t nfields;
 } zj_evidence_view;
 

@@ -111,6 +111,21 @@ static int setup(void **state)
     }
     cur = f->s;
     zj_users_set_clock(NULL);
+    /* source columns the model has no field for (the `extra` JSON); the schema may have the
+     * column already */
+    zj_store_exec(f->s, "ALTER TABLE officer_relative ADD COLUMN extra TEXT", NULL);
+    if (zj_store_exec(f->s, "UPDATE officer_relative SET extra = '{\"手机\":\"13812345678\","
+                      "\"证件\":\"610102198502031234\",\"备注\":\"退休\"}'", &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    /* the store reads its tables' columns when it opens */
+    zj_store_close(f->s);
+    if (zj_store_open(f->path, &f->s, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    cur = f->s;
     return 0;
 }
 
@@ -209,7 +224,7 @@ static void test_lead_scope(void **state)
 
 /* ---- evidence masking and unmasking ------------------------------------------------------- */
 
-typedef struct ev { char fields[512]; int n; bool has_key; } ev;
+typedef struct ev { char fields[1024]; int n; bool has_key; } ev;
 
 static int ev_fn(const zj_evidence_view *e, void *ctx)
 {
@@ -250,6 +265,10 @@ static void test_evidence_masking(void **state)
     assert_non_null(strstr(m.fields, "id_no=610102********1234*;"));
     assert_non_null(strstr(m.fields, "name=王*华*;"));
     assert_null(strstr(m.fields, "1985-02-03"));
+    /* ... and so are the IDs and phones among the source's extra columns */
+    assert_non_null(strstr(m.fields, "\"手机\":\"138****5678\""));
+    assert_non_null(strstr(m.fields, "\"证件\":\"610102********1234\""));
+    assert_non_null(strstr(m.fields, "\"备注\":\"退休\""));
     assert_false(m.has_key);
     assert_int_equal(entries(), before);              /* a masked view is not audited */
 
@@ -265,6 +284,7 @@ static void test_evidence_masking(void **state)
     (void)key;
     assert_non_null(strstr(u.fields, "birth_date=1985-02-03;"));
     assert_non_null(strstr(u.fields, "id_no=610102198502031234;"));
+    assert_non_null(strstr(u.fields, "\"手机\":\"13812345678\""));
     assert_true(u.has_key);
     assert_int_equal(count_action("lead.unmask"), 1);
     assert_string_equal(last().user, "insp_a");
