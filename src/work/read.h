@@ -66,6 +66,8 @@ typedef struct zj_lead_view {
     bool current;                          /* produced by its detector's latest run */
     const char *title, *explanation, *basis, *path;   /* basis and path may be NULL */
     const char *first_seen_at, *last_seen_at;         /* UTC */
+    const char *facts;         /* the detector's facts (事实要素) as a JSON object's text, NULL
+                                  when the lead has none; like the texts, never personal data */
 } zj_lead_view;
 
 typedef int (*zj_lead_view_fn)(const zj_lead_view *lead, void *ctx);
