@@ -999,6 +999,7 @@ int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
 {
     const zj_mapping *m = rm->m;
     *bad = NULL;
+    rm->x.row = row;              /* the same row as zj_mapping_apply's (the caller's copy) */
     while (rm->cur_target < m->nrows) {
         const zj_target *t = &m->rows[rm->cur_target];
         fset *fs = &rm->targets[rm->cur_target];
