@@ -155,7 +155,7 @@ bool zj_rowctx_is_null(const zj_rowctx *x, zj_span s)
     if (s.n > x->null_max_len)
         return false;
     for (const char *const *l = x->nulls; *l; l++)
-        if (strncasecmp(*l, s.p, s.n) == 0 && (*l)[s.n] == '\0')
+        if (strlen(*l) == s.n && strncasecmp(*l, s.p, s.n) == 0)
             return true;
     return false;
 }

@@ -396,7 +396,7 @@ int zj_apply_transform(int tx, zj_span in, zj_buf *out)
 static bool in_list(zj_span s, const char *const *list)
 {
     for (; *list; list++)
-        if (strncasecmp(*list, s.p, s.n) == 0 && (*list)[s.n] == '\0')
+        if (strlen(*list) == s.n && strncasecmp(*list, s.p, s.n) == 0)   /* NULs in s too */
             return true;
     return false;
 }
@@ -540,9 +540,10 @@ static int code_lookup(const zj_code_table *t, zj_span s, const char **to)
     size_t lo = 0, hi = t->nentries;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(t->entries[mid].from, s.p, s.n);
-        if (c == 0 && t->entries[mid].from[s.n] != '\0')
-            c = 1;
+        size_t fl = strlen(t->entries[mid].from);      /* (s may hold NUL bytes) */
+        int c = memcmp(t->entries[mid].from, s.p, fl < s.n ? fl : s.n);
+        if (c == 0)
+            c = fl < s.n ? -1 : fl > s.n;
         if (c == 0) {
             *to = t->entries[mid].to;
             return 1;
