@@ -132,12 +132,12 @@ static size_t find_column(const zj_mapping *m, const zj_row *header, const char 
 static int mapper_v2(zj_row_mapper *rm, const zj_row *header, zj_error *err)
 {
     const zj_mapping *m = rm->m;
+    rm->x.m = m;                  /* (zj_row_mapper_free frees the context by it) */
     rm->aux_src = calloc(m->naux + 1, sizeof *rm->aux_src);
     rm->x.dv = calloc(m->nderived + 1, sizeof *rm->x.dv);
     rm->targets = calloc(m->nrows + 1, sizeof *rm->targets);
     if (!rm->aux_src || !rm->x.dv || !rm->targets)
         return zj_fail(err, ZJ_EDATA, "out of memory");
-    rm->x.m = m;
     rm->x.aux_src = rm->aux_src;
     rm->x.nulls = rm->nulls;
     rm->x.null_max_len = rm->null_max_len;
@@ -561,20 +561,20 @@ static int code_lookup(const zj_code_table *t, zj_span s, const char **to)
     return t->default_to || t->default_null;
 }
 
-/* Append a JSON string (RFC 8259 escapes) to b. */
-static void json_string(zj_buf *b, const char *p, size_t n)
+/* Append a JSON string (RFC 8259 escapes) to b; non-zero when out of memory. */
+static int json_string(zj_buf *b, const char *p, size_t n)
 {
-    zj_buf_putc(b, '"');
+    int oom = zj_buf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
         if (c == '"' || c == '\\')
-            zj_buf_putc(b, '\\'), zj_buf_putc(b, (char)c);
+            oom |= zj_buf_putc(b, '\\') | zj_buf_putc(b, (char)c);
         else if (c < 0x20)
-            zj_buf_printf(b, "\\u%04x", c);
+            oom |= zj_buf_printf(b, "\\u%04x", c) < 0;
         else
-            zj_buf_putc(b, (char)c);
+            oom |= zj_buf_putc(b, (char)c);
     }
-    zj_buf_putc(b, '"');
+    return oom | zj_buf_putc(b, '"');
 }
 
 static int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row *row,
@@ -595,18 +595,19 @@ static int build_extra(zj_row_mapper *rm, const zj_row *row, zj_span *out, const
     zj_buf *j = &rm->json;
     zj_buf_clear(j);
     size_t n = 0;
+    int oom = 0;
     for (size_t i = 0; i < xs->nfields; i++) {
         const zj_value *v = &xs->values[i];
         if (v->is_null)
             continue;
-        zj_buf_putc(j, n++ ? ',' : '{');
-        json_string(j, xs->fields[i].field, strlen(xs->fields[i].field));
-        zj_buf_putc(j, ':');
+        oom |= zj_buf_putc(j, n++ ? ',' : '{');
+        oom |= json_string(j, xs->fields[i].field, strlen(xs->fields[i].field));
+        oom |= zj_buf_putc(j, ':');
         if (xs->fields[i].type == ZJ_TYPE_REAL)
-            zj_buf_printf(j, "%.17g", v->r);
+            oom |= zj_buf_printf(j, "%.17g", v->r) < 0;
         else
-            json_string(j, xs->scratch_off[i] != NO_SOURCE ? xs->scratch.data + xs->scratch_off[i]
-                                                           : v->text, v->len);
+            oom |= json_string(j, xs->scratch_off[i] != NO_SOURCE
+                                      ? xs->scratch.data + xs->scratch_off[i] : v->text, v->len);
     }
     for (size_t c = 0; c < m->nextra_columns; c++) {
         zj_span s;
@@ -618,14 +619,14 @@ static int build_extra(zj_row_mapper *rm, const zj_row *row, zj_span *out, const
         }
         if (!s.p)
             continue;
-        zj_buf_putc(j, n++ ? ',' : '{');
-        json_string(j, m->extra_columns[c], strlen(m->extra_columns[c]));
-        zj_buf_putc(j, ':');
-        json_string(j, s.p, s.n);
+        oom |= zj_buf_putc(j, n++ ? ',' : '{');
+        oom |= json_string(j, m->extra_columns[c], strlen(m->extra_columns[c]));
+        oom |= zj_buf_putc(j, ':');
+        oom |= json_string(j, s.p, s.n);
     }
     if (n)
-        zj_buf_putc(j, '}');
-    if (n && !j->data)
+        oom |= zj_buf_putc(j, '}');
+    if (oom)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     *out = n ? (zj_span){j->data, j->len} : (zj_span){NULL, 0};
     return ZJ_OK;
@@ -1027,12 +1028,12 @@ int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
         if (map_record(rm, fs, row, out, bad, err))
             return -1;
         /* the stable source key: own key or the main record's, the entry's name, the number */
+        int oom = 0;
         if (!t->key) {
             zj_buf_clear(&fs->keybuf);
-            zj_buf_append(&fs->keybuf, main_key, main_len);
+            oom = zj_buf_append(&fs->keybuf, main_key, main_len);
         }
-        zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index);
-        if (!fs->keybuf.data)
+        if (oom || zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index) < 0)
             return zj_fail(err, ZJ_EDATA, "out of memory"), -1;
         out->key = fs->keybuf.data;
         out->key_len = fs->keybuf.len;

@@ -751,10 +751,14 @@ int zj_mp_finish_v2(ctx *c, zj_mapping *m)
             if (f->from.kind == ZJ_VREF_DERIVED && m->derived[f->from.index].src.index == a)
                 main_field = true;
         }
-        bool extra_field = false;
-        for (size_t i = 0; i < m->nextra; i++)
-            if (m->extra[i].column && strcmp(m->extra[i].column, m->aux_columns[a]) == 0)
+        bool extra_field = false;    /* kept by an `extra:` field, directly or derived */
+        for (size_t i = 0; i < m->nextra; i++) {
+            const zj_field_map *f = &m->extra[i];
+            if (f->column && strcmp(f->column, m->aux_columns[a]) == 0)
                 extra_field = true;
+            if (f->from.kind == ZJ_VREF_DERIVED && m->derived[f->from.index].src.index == a)
+                extra_field = true;
+        }
         if (main_field || extra_field)
             continue;
         m->extra_columns[m->nextra_columns] = m->aux_columns[a];
