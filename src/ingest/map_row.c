@@ -268,34 +268,6 @@ const char *const *zj_row_mapper_target_columns(const zj_row_mapper *rm, size_t 
 
 /* ---- transforms ------------------------------------------------------------------------- */
 
-static bool is_ideographic_space(const char *p, size_t n)
-{
-    return n >= 3 && (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
-           (unsigned char)p[2] == 0x80;
-}
-
-static zj_span trim(zj_span s)
-{
-    for (;;) {
-        if (s.n && (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' || *s.p == '\n'))
-            s.p++, s.n--;
-        else if (is_ideographic_space(s.p, s.n))
-            s.p += 3, s.n -= 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
-                    s.p[s.n - 1] == '\n'))
-            s.n--;
-        else if (s.n >= 3 && is_ideographic_space(s.p + s.n - 3, 3))
-            s.n -= 3;
-        else
-            break;
-    }
-    return s;
-}
-
 /* Decode the UTF-8 character at p (valid UTF-8 is guaranteed by the caller); returns its
  * length and stores the code point. */
 static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
@@ -692,7 +664,7 @@ static int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row *row,
         return reject(err, fs, f, bad,
                       "invalid byte sequence for the file's encoding (check 'encoding')");
     if (s.p && f->trim && !checked)
-        s = trim(s);
+        s = zj_span_trim(s);
 
     /* Transforms chain through scratch: each reads the previous result and appends its
      * own. No transform makes a value longer, so reserving the input's length first means
