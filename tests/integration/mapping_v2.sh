@@ -86,4 +86,12 @@ expect_eq "no case, no event from it" "0|0" \
     "$(sql "SELECT (SELECT count(*) FROM procuratorate_case WHERE case_no LIKE '%99号'), (SELECT count(*) FROM case_event WHERE case_no LIKE '%99号')")"
 expect_match "reason names the entry" "rows\[returned\] count \(column 退回补充侦查次数\): '3' is not a whole number from 0 to 2" \
     "$(cat "$WORK"/rej/procuratorate_ledger_2.csv.*.rejects.csv)"
+
+# -- mappings beside the data (import DIR): the look-ups' files go after the unit file too ----
+mkdir "$WORK/beside" && cp "$F"/maps/*.yaml "$F"/data/*.csv "$WORK/beside/"
+out=$(ZHIJIAN_DB="$WORK/beside.db" "$ZHIJIAN" import --rejects "$WORK/rej2" "$WORK/beside" 2>&1)
+expect_match "import DIR: units before the files that look them up" \
+    "^$WORK/beside/units.csv -> unit: 8 rows" "$out"
+expect_eq "import DIR: complaints found their units" 2 \
+    "$(sqlite3 -batch -noheader "$WORK/beside.db" "SELECT count(*) FROM complaint WHERE target_unit_code IS NOT NULL")"
 finish
