@@ -41,6 +41,7 @@ enum {
 typedef struct zj_code_entry {
     char *from;
     char *to;
+    size_t from_len;
 } zj_code_entry;
 
 typedef struct zj_code_table {
