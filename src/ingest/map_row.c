@@ -941,7 +941,7 @@ static int target_count(zj_row_mapper *rm, const zj_target *t, long *count, cons
     double d = 0;
     if (rc == -1 || (s.p && (zj_number_parse(s, ZJ_NUM_PLAIN, 1, 1, &d) || d != floor(d) ||
                              d < 0 || d > (double)t->repeat_max))) {
-        *bad = t->fields[0].field;
+        *bad = NULL;                   /* not a field: the reason names the column */
         if (rc == -1)
             return zj_fail(err, ZJ_EDATA, "rows[%s] count (column %s): %s", t->name,
                            t->repeat_column, why);
