@@ -56,6 +56,7 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", file);
         cJSON_AddStringToObject(o, "table", m->table);
+        cJSON_AddStringToObject(o, "mapping", m->path);
         cJSON_AddStringToObject(o, "source_system", m->source_system);
         cJSON_AddStringToObject(o, "status", rc ? (res->aborted ? "aborted" : "failed")
                                 : res->skipped_as ? "skipped"
