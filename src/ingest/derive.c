@@ -82,7 +82,7 @@ static int regex_search(void *re, zj_span s, zj_span *parts, int nparts)
     return U_FAILURE(st) ? -1 : found;
 }
 
-/* ---- small text helpers -------------------------------------------------------------------- */
+/* ---- small text functions ------------------------------------------------------------------ */
 
 int zj_apply_transform(int tx, zj_span in, zj_buf *out);   /* map_row.c */
 
