@@ -241,8 +241,14 @@ static int show_evidence(const zj_evidence_view *e, void *ctx)
                 cJSON_AddStringToObject(j, "file", e->file);
             cJSON_AddNumberToObject(j, "line", (double)e->line);
             cJSON *rec = cJSON_AddObjectToObject(j, "record");
-            for (size_t i = 0; i < e->nfields; i++)
-                cJSON_AddStringToObject(rec, e->fields[i].column, e->fields[i].value);
+            for (size_t i = 0; i < e->nfields; i++) {
+                const zj_field_view *f = &e->fields[i];
+                cJSON *obj = f->json ? cJSON_Parse(f->value) : NULL;
+                if (obj)
+                    cJSON_AddItemToObject(rec, f->column, obj);
+                else
+                    cJSON_AddStringToObject(rec, f->column, f->value);
+            }
         }
         cJSON_AddItemToArray(c->evidence, j);
         return 0;
