@@ -102,6 +102,7 @@ static const char *const internal_tables[] = {
     "entity", "mention", "lead", "lead_evidence",
     "link_conflict", "link_decision", "link_param", "link_edge", "relation", "link_state",
     "detect_run", "lead_rate",
+    "lead_workflow", "lead_action", "lead_comment", "lead_attachment", "record_filing",
 };
 
 const char *zj_type_name(zj_type t)
