@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "detect/leads.h"
 #include "work/audit.h"
 #include "work/fields.h"
