@@ -577,6 +577,48 @@ static const char m0006_relation_indexes[] =
     "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record)"
     " WHERE dst_table IS NOT NULL;\n";
 
+/* Users, sessions and API keys (work/users.c; roles and scope in work/policy.h). Secrets are
+ * never stored: passwords as Argon2id strings (libsodium crypto_pwhash_str, salt and cost in
+ * the string), session tokens and API keys as SHA-256 hex digests of the random values handed
+ * out once. A user is never deleted (the audit trail names users): disabled_at ends access. */
+static const char m0009_users[] =
+    "CREATE TABLE app_user (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  username TEXT NOT NULL UNIQUE,\n"
+    "  display_name TEXT,\n"
+    "  role TEXT NOT NULL,\n"           /* work/actor.h: officer|filing_judge|...|admin */
+    "  unit_code TEXT,\n"               /* scope: this unit's subtree; NULL: the province */
+    "  officer_no TEXT,\n"              /* the user's own officer number (警号), if any */
+    "  password_hash TEXT,\n"           /* Argon2id; NULL: no password login (service accounts) */
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,\n"   /* consecutive failures */
+    "  locked_until TIMESTAMP,\n"       /* UTC; refused until then after repeated failures */
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  created_by TEXT,\n"
+    "  password_changed_at TIMESTAMP,\n"
+    "  last_login_at TIMESTAMP,\n"
+    "  disabled_at TIMESTAMP);\n"
+    "CREATE TABLE app_session (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),\n"
+    "  token_hash TEXT NOT NULL UNIQUE,\n"  /* SHA-256 hex of the bearer token */
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  last_seen_at TIMESTAMP NOT NULL,\n"  /* idle expiry counts from here */
+    "  expires_at TIMESTAMP NOT NULL,\n"    /* absolute expiry */
+    "  revoked_at TIMESTAMP,\n"             /* logout, password change, disabling */
+    "  client TEXT);\n"                     /* e.g. the remote address */
+    "CREATE INDEX app_session_user ON app_session(user_id);\n"
+    "CREATE TABLE api_key (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),\n"
+    "  key_prefix TEXT NOT NULL,\n"         /* the first characters, to tell keys apart */
+    "  key_hash TEXT NOT NULL UNIQUE,\n"    /* SHA-256 hex of the key */
+    "  label TEXT,\n"
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  expires_at TIMESTAMP,\n"
+    "  revoked_at TIMESTAMP,\n"
+    "  last_used_at TIMESTAMP);\n"
+    "CREATE INDEX api_key_user ON api_key(user_id);\n";
+
 /* The work layer's lead workflow (线索处置, work/workflow.c) and the records officers file in
  * zhijian itself (自主填报, work/records.c).
  *
@@ -681,6 +723,7 @@ static const zj_migration migrations[] = {
     {4, "detect", m0004_detect},
     {5, "link at scale", m0005_link_scale},
     {6, "relation indexes", m0006_relation_indexes},
+    {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},
 };
 

@@ -18,6 +18,7 @@
 #include "text/resident_id.h"
 #include "work/audit.h"
 #include "work/fields.h"
+#include "work/policy.h"
 
 static const char *const kind_names[ZJ_RECORD_KIND_COUNT] = {"record", "zero", "quarterly"};
 static const char kind_letter[ZJ_RECORD_KIND_COUNT] = {'R', 'Z', 'Q'};
@@ -40,50 +41,33 @@ static const char *table_of(zj_record_kind k)
     return k == ZJ_RECORD_QUARTERLY ? "quarterly_report" : "interference_record";
 }
 
-/* ---- who may: the one place that asks the policy ------------------------------------------- */
+/* ---- who may: the policy's word (work/policy.h) ------------------------------------------- */
 
-static const char *const role_names[ZJ_ROLE_COUNT] = {
-    "officer", "filing_judge", "sc_prison", "sc_procurator", "sc_court", "data_steward",
-    "service", "unit_supervisor", "inspector", "leader", "admin",
-};
-
-static bool in_scope(const zj_actor *a, const char *unit)
-{
-    return !a->unit_code || (unit && !strcmp(unit, a->unit_code));
-}
-
-/* Filing (and correcting) kind k for officer `officer_no` of `unit`. */
+/* Filing (and correcting) kind k for officer `officer_no` of `unit`: an officer's own records;
+ * a unit's quarterly report by who may read the unit's records (it summarises them). An
+ * administrator may enter records for an officer (the provenance names the administrator). */
 static bool may_file(const zj_actor *a, zj_record_kind k, const char *officer_no,
                      const char *unit)
 {
-    if (a->role == ZJ_ROLE_ADMIN)
-        return in_scope(a, unit);
+    if (a->role == ZJ_ROLE_ADMIN && zj_actor_sees(a, unit))
+        return true;
     if (k == ZJ_RECORD_QUARTERLY)
-        return a->role == ZJ_ROLE_UNIT_SUPERVISOR && unit && in_scope(a, unit);
-    return a->officer_no && officer_no && !strcmp(a->officer_no, officer_no);
+        return unit && zj_actor_may(a, ZJ_PERM_RECORD_FILE, unit) &&
+               zj_actor_may(a, ZJ_PERM_RECORD_READ, unit);
+    return zj_actor_may_record(a, ZJ_PERM_RECORD_FILE, unit, officer_no);
 }
 
 /* Reading a filed record of `officer_no` (NULL for a quarterly report) of `unit`. */
 static bool may_read(const zj_actor *a, const char *officer_no, const char *unit)
 {
-    if (a->officer_no && officer_no && !strcmp(a->officer_no, officer_no))
-        return true;
-    switch (a->role) {
-    case ZJ_ROLE_UNIT_SUPERVISOR:
-    case ZJ_ROLE_INSPECTOR:
-    case ZJ_ROLE_LEADER:
-    case ZJ_ROLE_ADMIN:
-        return in_scope(a, unit);
-    default:
-        return false;
-    }
+    return zj_actor_may_record(a, ZJ_PERM_RECORD_READ, unit, officer_no);
 }
 
 static int deny(zj_error *err, const zj_actor *a, const char *what, const char *whose)
 {
-    return zj_fail(err, ZJ_EUSAGE, "user '%s' (%s) may not %s %s",
-                   a->username ? a->username : "?",
-                   (unsigned)a->role < ZJ_ROLE_COUNT ? role_names[a->role] : "?", what, whose);
+    const char *role = zj_role_name(a->role);
+    return zj_fail(err, ZJ_EPERM, "user '%s' (%s) may not %s %s",
+                   a->username ? a->username : "?", role ? role : "?", what, whose);
 }
 
 /* ---- the fields, merged with the record a correction replaces ------------------------------ */
@@ -534,7 +518,7 @@ static int add_filing(zj_store *s, const zj_actor *a, zj_record_kind k, const fi
         return rc;
     char now[20];
     zj_clock_utc(now);
-    const char *table = table_of(k), *role = role_names[a->role];
+    const char *table = table_of(k), *role = zj_role_name(a->role);
     zj_stmt_bind_int(q, 1, out->filing_id);
     zj_stmt_bind_text(q, 2, table, strlen(table));
     zj_stmt_bind_int(q, 3, out->record_id);

@@ -19,15 +19,16 @@
  * Asia/Shanghai): the detectors compare it with local deadlines (TR02: the 5th of the next
  * month, 23:59:59). It is never taken from the caller.
  *
- * Who may: an officer files and corrects his own records and zero reports (actor->officer_no);
- * an administrator may file them for any officer (provenance names the administrator); a unit
- * supervisor (or an administrator) files the quarterly report of a unit in scope. Reading: an
- * officer his own; supervisors, inspectors, leaders and administrators their scope.
+ * Who may (work/policy.h): an officer files and corrects his own records and zero reports
+ * (actor->officer_no); an administrator may enter them for any officer in scope (provenance
+ * names the administrator); a unit's quarterly report is filed by who may read the unit's
+ * records (it summarises them: unit supervisors, inspectors, leaders, administrators). Reading:
+ * an officer his own; those with record.read their scope.
  *
- * Errors: ZJ_EUSAGE for a malformed or refused request (the message names the field, e.g.
- * "field 'month': 2027-01 is in the future"); ZJ_EPERM-style refusals (role, scope) are
- * ZJ_EUSAGE messages "user 'x' (role) may not ..."; ZJ_EDATA for store errors. On error nothing
- * was written. Strings passed in are borrowed for the call; callback strings are valid during
+ * Errors: ZJ_EUSAGE for a malformed or redundant request (the message names the field, e.g.
+ * "field 'month': 2027-01 is in the future"); ZJ_EPERM when role or scope refuse ("user 'x'
+ * (officer) may not file a record for officer 'B002'"); ZJ_EDATA for store errors. On error
+ * nothing was written. Strings passed in are borrowed for the call; callback strings are valid during
  * the callback only.
  */
 #ifndef ZJ_WORK_RECORDS_H

@@ -22,6 +22,7 @@
 #include "base/buf.h"
 #include "detect/leads.h"
 #include "work/audit.h"
+#include "work/policy.h"
 #include "work/fields.h"
 
 /* ---- names and the state machine ----------------------------------------------------------- */
@@ -119,66 +120,20 @@ static const char *needs(zj_lead_verb v)
     }
 }
 
-/* ---- who may: the one place that asks the policy ------------------------------------------- */
+/* ---- who may: the policy's word (work/policy.h) ------------------------------------------- */
 
-typedef enum wf_perm {
-    WF_READ = 0,     /* see the lead and its history */
-    WF_ASSIGN,       /* 分派 */
-    WF_VERIFY,       /* 核查 */
-    WF_DECIDE,       /* 认定, 办结, 重新启动 */
-    WF_RECTIFY,      /* 整改 */
-    WF_COMMENT,      /* 批注, 附件 */
-} wf_perm;
-
-static const wf_perm verb_perm[ZJ_LEAD_VERB_COUNT] = {
-    WF_ASSIGN, WF_VERIFY, WF_DECIDE, WF_DECIDE, WF_RECTIFY, WF_DECIDE, WF_DECIDE, WF_COMMENT,
-    WF_COMMENT,
-};
-static const char *const perm_names[] = {
-    "lead.read", "lead.assign", "lead.verify", "lead.decide", "lead.rectify", "lead.comment",
-};
-static const char *const role_names[ZJ_ROLE_COUNT] = {
-    "officer", "filing_judge", "sc_prison", "sc_procurator", "sc_court", "data_steward",
-    "service", "unit_supervisor", "inspector", "leader", "admin",
+static const zj_perm verb_perm[ZJ_LEAD_VERB_COUNT] = {
+    ZJ_PERM_LEAD_ASSIGN, ZJ_PERM_LEAD_VERIFY, ZJ_PERM_LEAD_DECIDE, ZJ_PERM_LEAD_DECIDE,
+    ZJ_PERM_LEAD_RECTIFY, ZJ_PERM_LEAD_DECIDE, ZJ_PERM_LEAD_DECIDE, ZJ_PERM_LEAD_COMMENT,
+    ZJ_PERM_LEAD_COMMENT,
 };
 
-#define BIT(p) (1u << (p))
-/* Which role holds which workflow permission (least privilege: nothing unlisted). */
-static unsigned role_grants(zj_role r)
+/* May actor `a` use `p` on a lead whose detector named `unit` and which is assigned to
+ * `assigned` (NULL before assignment)? Either unit in scope will do: the lead's own unit's
+ * supervisors keep it, and the unit charged with verifying it works it. */
+static bool may(const zj_actor *a, zj_perm p, const char *unit, const char *assigned)
 {
-    switch (r) {
-    case ZJ_ROLE_UNIT_SUPERVISOR:
-        return BIT(WF_READ) | BIT(WF_ASSIGN) | BIT(WF_RECTIFY) | BIT(WF_COMMENT);
-    case ZJ_ROLE_INSPECTOR:
-        return BIT(WF_READ) | BIT(WF_ASSIGN) | BIT(WF_VERIFY) | BIT(WF_DECIDE) |
-               BIT(WF_RECTIFY) | BIT(WF_COMMENT);
-    case ZJ_ROLE_LEADER:
-        return BIT(WF_READ);
-    case ZJ_ROLE_ADMIN:
-        return BIT(WF_READ) | BIT(WF_ASSIGN) | BIT(WF_VERIFY) | BIT(WF_DECIDE) |
-               BIT(WF_RECTIFY) | BIT(WF_COMMENT);
-    default:
-        return 0;
-    }
-}
-
-/* May actor `a` use `p` on an object of `unit`? Scope: an actor without a unit sees the whole
- * province; one with a unit sees that unit (its subtree once the policy's scope is loaded). */
-static bool may(const zj_actor *a, wf_perm p, const char *unit)
-{
-    if (!a || (unsigned)a->role >= ZJ_ROLE_COUNT || !(role_grants(a->role) & BIT(p)))
-        return false;
-    if (!a->unit_code)
-        return true;
-    return unit && !strcmp(unit, a->unit_code);
-}
-
-static int deny(zj_error *err, const zj_actor *a, wf_perm p, const char *unit)
-{
-    const char *role = a && (unsigned)a->role < ZJ_ROLE_COUNT ? role_names[a->role] : "?";
-    return zj_fail(err, ZJ_EUSAGE, "user '%s' (%s) may not '%s' on unit '%s'",
-                   a && a->username ? a->username : "?", role, perm_names[p],
-                   unit ? unit : "(none)");
+    return zj_actor_may(a, p, unit) || (assigned && zj_actor_may(a, p, assigned));
 }
 
 /* ---- the lead as the detector left it ------------------------------------------------------- */
@@ -565,7 +520,7 @@ static int add_action(zj_store *s, const zj_actor *a, const zj_lead_request *r,
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", &q, err);
     if (rc)
         return rc;
-    const char *role = role_names[a->role], *user = a->username ? a->username : "";
+    const char *role = zj_role_name(a->role), *user = a->username ? a->username : "";
     zj_stmt_bind_int(q, 1, r->lead_id);
     zj_stmt_bind_int(q, 2, w->version);
     zj_stmt_bind_text(q, 3, verb_names[r->verb], strlen(verb_names[r->verb]));
@@ -658,10 +613,10 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
     /* the lead's own unit and, once assigned, the unit charged with it: either in scope */
     if ((rc = wf_load(s, r->lead_id, &w, err)))
         goto done;
-    wf_perm p = verb_perm[r->verb];
+    zj_perm p = verb_perm[r->verb];
     const char *unit = li.has_unit ? li.unit : NULL;
-    if (!may(a, p, unit) && !(w.unit && may(a, p, w.unit))) {
-        rc = deny(err, a, p, unit);
+    if (!may(a, p, unit, w.unit)) {
+        rc = zj_deny(err, a, p, unit);
         goto done;
     }
     int to = zj_lead_next_state(w.state, r->verb);
@@ -674,15 +629,15 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
     if ((rc = check_fields(r, &w, today, err)))
         goto done;
     /* the unit a lead is assigned to must be in the assigner's scope too */
-    if (r->verb == ZJ_LEAD_ASSIGN && !may(a, p, r->unit_code)) {
-        rc = deny(err, a, p, r->unit_code);
+    if (r->verb == ZJ_LEAD_ASSIGN && !zj_actor_may(a, p, r->unit_code)) {
+        rc = zj_deny(err, a, p, r->unit_code);
         goto done;
     }
     /* verification is the assignee's own (an administrator excepted): anyone else first
      * re-assigns it, which leaves its trace */
     if (r->verb == ZJ_LEAD_START && a->role != ZJ_ROLE_ADMIN &&
         !(a->username && w.assignee && !strcmp(a->username, w.assignee))) {
-        rc = zj_fail(err, ZJ_EUSAGE, "lead %lld is assigned to '%s': only they start its "
+        rc = zj_fail(err, ZJ_EPERM, "lead %lld is assigned to '%s': only they start its "
                      "verification (or re-assign it first)", (long long)r->lead_id,
                      w.assignee ? w.assignee : "");
         goto done;
@@ -764,12 +719,11 @@ int zj_lead_act(zj_store *s, const zj_actor *a, const zj_lead_request *r,
         /* check what can be checked before writing anything */
         lead_info li;
         if (!rc && !(rc = lead_load(s, r->lead_id, &li, err))) {
-            if (!may(a, WF_COMMENT, li.has_unit ? li.unit : NULL)) {
-                wf_row w;
-                if (!(rc = wf_load(s, r->lead_id, &w, err)) && !(w.unit && may(a, WF_COMMENT, w.unit)))
-                    rc = deny(err, a, WF_COMMENT, li.has_unit ? li.unit : NULL);
-                wf_free(&w);
-            }
+            wf_row w;
+            if (!(rc = wf_load(s, r->lead_id, &w, err)) &&
+                !may(a, ZJ_PERM_LEAD_COMMENT, li.has_unit ? li.unit : NULL, w.unit))
+                rc = zj_deny(err, a, ZJ_PERM_LEAD_COMMENT, li.has_unit ? li.unit : NULL);
+            wf_free(&w);
             free(li.title);
         }
         if (!rc)
@@ -833,7 +787,7 @@ static int reference_day(const char *given, char today[11], zj_error *err)
 /* Read access to a lead: its own unit or the unit it is assigned to in scope. */
 static bool may_read(const zj_actor *a, const lead_info *li, const wf_row *w)
 {
-    return may(a, WF_READ, li->has_unit ? li->unit : NULL) || (w->unit && may(a, WF_READ, w->unit));
+    return may(a, ZJ_PERM_LEAD_READ, li->has_unit ? li->unit : NULL, w->unit);
 }
 
 int zj_lead_status_get(zj_store *s, const zj_actor *a, int64_t lead_id, const char *today,
@@ -848,7 +802,7 @@ int zj_lead_status_get(zj_store *s, const zj_actor *a, int64_t lead_id, const ch
     if (!rc)
         rc = wf_load(s, lead_id, &w, err);
     if (!rc && !may_read(a, &li, &w))
-        rc = deny(err, a, WF_READ, li.has_unit ? li.unit : NULL);
+        rc = zj_deny(err, a, ZJ_PERM_LEAD_READ, li.has_unit ? li.unit : NULL);
     if (!rc) {
         zj_lead_status st;
         fill_status(&st, lead_id, &li, &w, day);
@@ -914,8 +868,8 @@ int zj_lead_queue_each(zj_store *s, const zj_actor *a, const zj_lead_queue_filte
     int rc = reference_day(f->today, day, err);
     if (rc)
         return rc;
-    if (!may(a, WF_READ, a && a->unit_code ? a->unit_code : NULL))
-        return deny(err, a, WF_READ, a ? a->unit_code : NULL);
+    if (!a || !zj_role_may(a->role, ZJ_PERM_LEAD_READ))
+        return zj_deny(err, a, ZJ_PERM_LEAD_READ, a ? a->unit_code : NULL);
     queue_ctx c = {s, a, f, day, NULL, fn, ctx, 0, ZJ_OK, err};
     if ((rc = zj_stmt_prepare(s, wf_cols, &c.q, err)))
         return rc;
@@ -934,7 +888,7 @@ int zj_lead_history_each(zj_store *s, const zj_actor *a, int64_t lead_id,
     if (!rc)
         rc = wf_load(s, lead_id, &w, err);
     if (!rc && !may_read(a, &li, &w))
-        rc = deny(err, a, WF_READ, li.has_unit ? li.unit : NULL);
+        rc = zj_deny(err, a, ZJ_PERM_LEAD_READ, li.has_unit ? li.unit : NULL);
     free(li.title);
     wf_free(&w);
     if (rc)

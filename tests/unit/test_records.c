@@ -105,9 +105,9 @@ static void files_own_record(void **state)
     assert_string_equal(t, "zhang|officer|7|record");
     /* another officer's record is not his to file; a supervisor files none */
     in.officer_no = "B002";
-    assert_int_equal(zj_record_file(f->s, &officer_a, &in, NULL, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_record_file(f->s, &officer_a, &in, NULL, &err), ZJ_EPERM);
     assert_non_null(strstr(err.msg, "'zhang' (officer) may not file a record for officer 'B002'"));
-    assert_int_equal(zj_record_file(f->s, &supervisor, &in, NULL, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_record_file(f->s, &supervisor, &in, NULL, &err), ZJ_EPERM);
     /* an administrator may, and the provenance names the administrator */
     assert_int_equal(zj_record_file(f->s, &admin, &in, &out, &err), 0);
     assert_int_equal(count(f->s, "SELECT count(*) FROM record_filing WHERE username = 'root'"
@@ -214,7 +214,7 @@ static void corrections(void **state)
     assert_non_null(strstr(err.msg, "ZJ-R-000001 was already corrected by ZJ-R-000002"));
     /* not another officer's, and the officer does not change */
     fix.corrects = second.record_no;
-    assert_int_equal(zj_record_file(f->s, &officer_b, &fix, NULL, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_record_file(f->s, &officer_b, &fix, NULL, &err), ZJ_EPERM);
     assert_non_null(strstr(err.msg, "may not correct a record for officer 'A001'"));
     fix.officer_no = "B002";
     assert_int_equal(zj_record_file(f->s, &officer_b, &fix, NULL, &err), ZJ_EUSAGE);
@@ -264,7 +264,7 @@ static void quarterly_and_lists(void **state)
     /* the quarterly report counts current records only: one record, one zero report */
     zj_record_input q = {.kind = ZJ_RECORD_QUARTERLY, .quarter = quarter,
                          .summary = "本季度记录一件"};
-    assert_int_equal(zj_record_file(f->s, &officer_a, &q, NULL, &err), ZJ_EUSAGE);
+    assert_int_equal(zj_record_file(f->s, &officer_a, &q, NULL, &err), ZJ_EPERM);
     assert_non_null(strstr(err.msg, "may not file a record for unit 'U1'"));
     assert_int_equal(zj_record_file(f->s, &supervisor, &q, &out, &err), 0);
     assert_string_equal(out.record_no, "ZJ-Q-000004");
