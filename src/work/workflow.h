@@ -1,13 +1,14 @@
 /* workflow.h - working a lead to a verdict (线索处置): assignment, verification, the verdict,
  * rectification and closing, with comments, attachments and the lead's full history.
  *
- * The lifecycle (docs/workflow.md draws it):
+ * The lifecycle (docs/workflow.md):
  *
- *   new ──assign──▶ assigned ──start──▶ verifying ──confirm──▶ confirmed ──rectify──▶ rectification
- *                     ▲  │                  │                      │                      │
- *                     │  └─assign (again)   └──dismiss──▶ dismissed │close (reason)        │close
- *                     │                                     │close ▼                      ▼
- *                     └───────────────reopen (reason, deadline)─── closed ◀───────────────┘
+ *   new ─assign─▶ assigned ─start─▶ verifying ─confirm─▶ confirmed ─rectify─▶ rectification
+ *                  ▲   ▲               │  │                  │                    │
+ *                  │   └─assign again──┘  │ dismiss          │ close (reason)     │ close
+ *                  │                      ▼                  ▼                    ▼
+ *                  │                  dismissed ──close──▶ closed ◀───────────────┘
+ *                  └──────────reopen (reason, new deadline)──┘
  *
  * assign works from new, assigned and verifying (re-assignment returns the lead to assigned);
  * comments and attachments work in every state and change no state. Every other pair of state
