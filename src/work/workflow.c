@@ -653,6 +653,7 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
     zj_clock_utc(now);
     int64_t action_id = 0, audit_id = 0;
     if ((rc = save_state(s, r->lead_id, &w, now, err)) ||
+        (w.state != from && (rc = zj_lead_set_status(s, r->lead_id, state_names[w.state], err))) ||
         (rc = add_action(s, a, r, from, &w, now, &action_id, err)))
         goto done;
     if (r->verb == ZJ_LEAD_COMMENT)

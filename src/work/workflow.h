@@ -15,8 +15,9 @@
  * and action is refused. zj_lead_next_state is the whole table.
  *
  * The state lives in the workflow's own tables (lead_workflow, lead_action, lead_comment,
- * lead_attachment; docs/data-standard.md), never in the lead row: a detection re-run updates
- * a lead's content but cannot reach its verdict. A lead the detector no longer produces keeps
+ * lead_attachment; docs/data-standard.md); a detection re-run updates a lead's content but
+ * cannot reach its verdict. The state is mirrored into lead.status (through the lead's owner,
+ * zj_lead_set_status) in the same transaction, so every lead list and filter shows it. A lead the detector no longer produces keeps
  * its state and history (the lead reader's `current` flag marks it).
  *
  * Every action is checked against the actor's role and scope (one function in workflow.c asks

@@ -129,6 +129,8 @@ q=$("$ZHIJIAN" leads queue --worked --json)
 expect_eq "verdict survives a re-run" "confirmed confirmed True" "$(printf '%s' "$q" | python3 -c "
 import json,sys; r = [x for x in json.load(sys.stdin) if x['lead'] == $id][0]
 print(r['state'], r['verdict'], r['current'])")"
+expect_match "the lead list shows the state" "^$id +TR01 .* confirmed " \
+    "$("$ZHIJIAN" leads list --status confirmed | sed 1d)"
 
 "$ZHIJIAN" leads rectify "$id" --deadline "$DUE" >/dev/null
 expect_match "rectification overdue after its deadline" "^$id .*rectification .*整改逾期" \

@@ -233,6 +233,11 @@ static void every_transition(void **state)
                 assert_string_not_equal(a->before, a->after);
                 assert_int_equal(count(f->s, "SELECT count(*) FROM lead_action"), actions + 1);
             }
+            /* the lead's own status mirrors the state, for every reader of leads */
+            char sql[128];
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM lead WHERE id = %lld AND status = '%s'",
+                     (long long)id, zj_lead_state_name(after.state));
+            assert_int_equal(count(f->s, sql), 1);
             /* the pure table agrees */
             assert_int_equal(zj_lead_next_state((zj_lead_state)st, (zj_lead_verb)v), want);
         }
@@ -400,6 +405,8 @@ static void history_and_reruns(void **state)
     assert_int_equal(g.state, ZJ_LEAD_DISMISSED);
     assert_string_equal(g.verdict, "dismissed");
     assert_int_equal(g.version, 4);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM lead WHERE status = 'dismissed'"), 1);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM lead WHERE title = 'second text'"), 1);
     /* close, reopen: back to the same person with the new deadline, verdict cleared */
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_CLOSE, id, &err), 0);
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_REOPEN, id, &err), 0);
