@@ -20,7 +20,6 @@
 
 #include "cli/cli.h"
 #include "work/records.h"
-#include "work/users.h"
 
 static const char usage_text[] =
     "usage: zhijian report file --category C --actor-name N --occurred TIME --content TEXT\n"
@@ -38,7 +37,8 @@ static const char usage_text[] =
     "to record, or a unit's quarterly report. Filed records are never edited: 'correct'\n"
     "files a new record replacing the old one, which stays. The detectors (TR01-TR04) read\n"
     "filed records as they read imported ones. The filing time is the server's clock.\n\n"
-    "  --as USER          act as USER (default: the store's owner, an administrator)\n"
+    "  --as USER          act as USER (default: $ZHIJIAN_USER, else the store's owner, an\n"
+    "                     administrator)\n"
     "  --officer NO       whose record (default: your own officer number)\n"
     "  --category C       leader_interference | internal_inquiry | improper_contact\n"
     "  --actor-name N     who interfered, asked or made contact\n"
@@ -234,10 +234,7 @@ int cmd_report(int argc, char **argv)
     if (zj_store_open(cli_db_path(o.db), &s, &err))
         return cli_report(&err);
     zj_actor_owned who = {0};
-    if (o.as)
-        rc = zj_actor_of_user(s, o.as, &who, &err) ? cli_report(&err) : 0;
-    else
-        zj_actor_local(&who);
+    rc = cli_user_actor(s, o.as, &who);
     if (!rc)
         rc = !strcmp(sub, "list") ? do_list(s, &who.actor, &o) : do_file(s, &who.actor, &o, sub);
     zj_actor_owned_free(&who);

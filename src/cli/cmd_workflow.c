@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "work/users.h"
 #include "work/workflow.h"
 
 static const char usage_text[] =
@@ -43,7 +42,8 @@ static const char usage_text[] =
     "confirmed -> rectification -> closed; confirmed or dismissed -> closed; closed -> reopen.\n"
     "Every step is checked against your role and scope and recorded in the lead's history and\n"
     "the audit trail. Overdue verification or rectification is flagged in the queue.\n\n"
-    "  --as USER       act as USER (default: the store's owner, an administrator)\n"
+    "  --as USER       act as USER (default: $ZHIJIAN_USER, else the store's owner, an\n"
+    "                  administrator)\n"
     "  --unit U        assign: the unit charged with verification; queue: assigned unit\n"
     "  --to USER       assign: who verifies\n"
     "  --deadline D    assign, reopen: verification deadline; rectify: rectification deadline\n"
@@ -355,10 +355,7 @@ int cmd_workflow(int argc, char **argv)
     if (zj_store_open(db, &s, &err))
         return cli_report(&err);
     zj_actor_owned who = {0};
-    if (o.as)
-        rc = zj_actor_of_user(s, o.as, &who, &err) ? cli_report(&err) : 0;
-    else
-        zj_actor_local(&who);
+    rc = cli_user_actor(s, o.as, &who);
     if (!rc) {
         if (!strcmp(sub, "history"))
             rc = do_history(s, &who.actor, &o);

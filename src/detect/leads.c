@@ -609,3 +609,20 @@ int zj_leads_current_each(zj_store *s, const char *subject_table,
         *orphans = lost;
     return rc;
 }
+
+int zj_leads_not_seen(zj_store *s, const char *code, int64_t run_id, int64_t *n, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT count(*) FROM lead WHERE code = $1"
+                             " AND (last_run IS NULL OR last_run <> $2)", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, code, strlen(code));
+    zj_stmt_bind_int(q, 2, run_id);
+    if (zj_stmt_next(q, err) == 1)
+        *n = zj_stmt_int(q, 0);
+    else
+        rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    return rc;
+}

@@ -52,13 +52,6 @@ void zj_actor_owned_free(zj_actor_owned *o)
     }
 }
 
-void zj_actor_local(zj_actor_owned *out)
-{
-    memset(out, 0, sizeof *out);
-    snprintf(out->username, sizeof out->username, "local");
-    out->actor = (zj_actor){.user_id = 0, .username = out->username, .role = ZJ_ROLE_ADMIN};
-}
-
 static bool valid_username(const char *u)
 {
     size_t n = u ? strlen(u) : 0;

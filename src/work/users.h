@@ -49,10 +49,6 @@ typedef struct zj_actor_owned {
 
 void zj_actor_owned_free(zj_actor_owned *o);
 
-/* The local operator: the store's owner at the command line, role admin, the whole province
- * (user_id 0). What the CLI acts as unless --as names a user. */
-void zj_actor_local(zj_actor_owned *out);
-
 /* A user as listed. Strings valid during the callback only. */
 typedef struct zj_user {
     int64_t id;

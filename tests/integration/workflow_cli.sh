@@ -35,7 +35,7 @@ expect_eq "record exit" 0 "$rc"
 expect_match "record numbered" "^filed ZJ-R-000003 \(record\)" "$out"
 expect_eq "filed rows are canonical rows of source system zhijian" "3" \
     "$(sql "SELECT count(*) FROM interference_record WHERE source_system = 'zhijian'")"
-expect_eq "provenance: the batch names who filed it (the local operator)" "filed in zhijian by local (user 0, session 0)" \
+expect_eq "provenance: the batch names who filed it (the local operator)" "filed in zhijian by $(id -un) (user 0, session 0)" \
     "$(sql "SELECT b.file FROM import_batch b JOIN interference_record r ON r.batch_id = b.id WHERE r.record_no = 'ZJ-R-000003'")"
 
 # errors name the field; nothing is written
@@ -150,7 +150,7 @@ expect_eq "history: every step" "assign start comment attach attach confirm rect
 expect_match "history: the reason" "理由 reason: 确未报告" "$hist"
 expect_match "history: the comment" "批注 comment: 已调取考勤记录" "$hist"
 expect_match "history: the file" "附件 file: 谈话笔录.txt \(10 bytes, sha256 $sha\)" "$hist"
-expect_eq "history --json: who" "local admin" \
+expect_eq "history --json: who" "$(id -un) admin" \
     "$("$ZHIJIAN" leads history --json "$id" | python3 -c "import json,sys; h = json.load(sys.stdin); print(h[0]['user'], h[0]['role'])")"
 err=$("$ZHIJIAN" leads history 999999 2>&1); rc=$?
 expect_eq "unknown lead exit" 2 "$rc"
