@@ -78,6 +78,22 @@ expect_match "quarterly: numbered, counting the unit's current records" \
     "\"record_no\":\"ZJ-Q-000005\".*\"record_count\":$n_rec,\"zero_report_count\":$n_zero,\"officer_count\":$n_off" \
     "$(printf '%s' "$out" | tr -d ' \t\n')"
 
+# users: an officer files his own zero report, not another's; a supervisor of another unit
+# sees none of them
+"$ZHIJIAN" user add d003 --role officer --unit J61011300 --officer-no D003 --no-password >/dev/null
+"$ZHIJIAN" user add yu --role unit_supervisor --unit J61010000X --no-password >/dev/null
+out=$("$ZHIJIAN" report zero --as d003 --month "$M1"); rc=$?
+expect_eq "an officer's own zero report" 0 "$rc"
+expect_eq "... filed as him, his officer number by default" "d003|officer|D003" \
+    "$(sql "SELECT username || '|' || role || '|' || officer_no FROM record_filing ORDER BY id DESC LIMIT 1")"
+err=$("$ZHIJIAN" report zero --as d003 --officer D004 --month "$M1" 2>&1); rc=$?
+expect_eq "another officer's report: not permitted" 4 "$rc"
+expect_match "... says so" "user 'd003' \(officer\) may not file a record for officer 'D004'" "$err"
+expect_eq "the officer lists only his own" "ZJ-Z-000006" \
+    "$("$ZHIJIAN" report list --as d003 --json | python3 -c "import json,sys; print(' '.join(r['record_no'] for r in json.load(sys.stdin)))")"
+expect_eq "a supervisor of another unit lists none" "0" \
+    "$("$ZHIJIAN" report list --as yu --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")"
+
 # the detectors read them as imported records
 "$ZHIJIAN" detect --quiet --only TR01 --only TR02 --as-of "$AS_OF"
 subjects() {  # subjects CODE: officer numbers with a current lead of CODE
@@ -152,6 +168,9 @@ expect_match "history: the comment" "批注 comment: 已调取考勤记录" "$hi
 expect_match "history: the file" "附件 file: 谈话笔录.txt \(10 bytes, sha256 $sha\)" "$hist"
 expect_eq "history --json: who" "$(id -un) admin" \
     "$("$ZHIJIAN" leads history --json "$id" | python3 -c "import json,sys; h = json.load(sys.stdin); print(h[0]['user'], h[0]['role'])")"
+err=$("$ZHIJIAN" leads comment "$id" "x" --as yu 2>&1); rc=$?
+expect_eq "a supervisor of another unit may not touch it" 4 "$rc"
+expect_match "... outside his scope" "unit 'J61011300' is outside the scope" "$err"
 err=$("$ZHIJIAN" leads history 999999 2>&1); rc=$?
 expect_eq "unknown lead exit" 2 "$rc"
 err=$("$ZHIJIAN" leads decide "$id" maybe 2>&1); rc=$?
@@ -162,7 +181,7 @@ expect_match "bad verdict message" "'confirmed' or 'dismissed', not 'maybe'" "$e
 actions=$("$ZHIJIAN" audit log --json | python3 -c "
 import json,sys; print(' '.join(e['action'] for e in json.load(sys.stdin) if e['action'].split('.')[0] in ('lead', 'record')))")
 expect_eq "audit: the filings and the lead's steps, in order" \
-    "record.file record.file record.file record.correct record.file lead.assign lead.start lead.comment lead.attach lead.attach lead.confirm lead.rectify lead.close lead.reopen" \
+    "record.file record.file record.file record.correct record.file record.file lead.assign lead.start lead.comment lead.attach lead.attach lead.confirm lead.rectify lead.close lead.reopen" \
     "$actions"
 "$ZHIJIAN" audit verify >/dev/null
 expect_eq "audit verify" 0 $?
