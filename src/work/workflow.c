@@ -23,6 +23,7 @@
 #include "detect/leads.h"
 #include "work/audit.h"
 #include "work/policy.h"
+#include "work/users.h"
 #include "work/fields.h"
 
 /* ---- names and the state machine ----------------------------------------------------------- */
@@ -329,6 +330,25 @@ static int check_fields(const zj_lead_request *r, const wf_row *w, const char *t
     return rc;
 }
 
+/* The assignee is an active user who may verify leads of `unit`. */
+static int check_assignee(zj_store *s, const char *assignee, const char *unit, zj_error *err)
+{
+    zj_actor_owned who = {0};
+    zj_error why = {0};
+    int rc = zj_actor_of_user(s, assignee, &who, &why);
+    if (rc == ZJ_EDATA)
+        rc = zj_fail(err, rc, "%s", why.msg);
+    else if (rc)
+        rc = zj_fail(err, ZJ_EUSAGE, "field 'assignee': %s", why.msg);
+    else if (!zj_actor_may(&who.actor, ZJ_PERM_LEAD_VERIFY, unit)) {
+        const char *role = zj_role_name(who.actor.role);
+        rc = zj_fail(err, ZJ_EUSAGE, "field 'assignee': user '%s' (%s) may not verify leads of "
+                     "unit '%s'", assignee, role ? role : "?", unit);
+    }
+    zj_actor_owned_free(&who);
+    return rc;
+}
+
 /* ---- attachments --------------------------------------------------------------------------- */
 
 #define MAX_ATTACHMENT (64u << 20)
@@ -628,11 +648,14 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
     }
     if ((rc = check_fields(r, &w, today, err)))
         goto done;
-    /* the unit a lead is assigned to must be in the assigner's scope too */
+    /* the unit a lead is assigned to must be in the assigner's scope too, and the person a
+     * user who may verify leads of that unit */
     if (r->verb == ZJ_LEAD_ASSIGN && !zj_actor_may(a, p, r->unit_code)) {
         rc = zj_deny(err, a, p, r->unit_code);
         goto done;
     }
+    if (r->verb == ZJ_LEAD_ASSIGN && (rc = check_assignee(s, r->assignee, r->unit_code, err)))
+        goto done;
     /* verification is the assignee's own (an administrator excepted): anyone else first
      * re-assigns it, which leaves its trace */
     if (r->verb == ZJ_LEAD_START && a->role != ZJ_ROLE_ADMIN &&

@@ -88,7 +88,8 @@ typedef struct zj_lead_request {
     zj_lead_verb verb;
     int64_t lead_id;
     const char *unit_code;    /* assign: the unit charged with verification (in the actor's scope) */
-    const char *assignee;     /* assign: username of the person who verifies */
+    const char *assignee;     /* assign: username of the person who verifies: an active user
+                                 who may verify leads of unit_code (work/users.h) */
     const char *deadline;     /* assign, reopen: verification deadline; rectify: rectification
                                  deadline; never before `today` */
     const char *reason;       /* confirm, dismiss, close, reopen (see the verbs) */

@@ -116,6 +116,13 @@ DUE=$(date -d "+30 days" +%Y-%m-%d)
 err=$("$ZHIJIAN" leads decide "$id" confirmed 2>&1); rc=$?
 expect_eq "deciding a new lead exit" 2 "$rc"
 expect_match "... says why" "lead $id is new .*'confirm' needs a lead in verification" "$err"
+err=$("$ZHIJIAN" leads assign "$id" --unit J61011300 --to wang --deadline "$DUE" 2>&1); rc=$?
+expect_eq "assigning to nobody exit" 2 "$rc"
+expect_match "... names the field" "field 'assignee': no user 'wang'" "$err"
+"$ZHIJIAN" user add wang --role inspector --unit J61011300 --no-password >/dev/null
+err=$("$ZHIJIAN" leads assign "$id" --unit J61011300 --to d003 --deadline "$DUE" 2>&1); rc=$?
+expect_eq "assigning to an officer exit" 2 "$rc"
+expect_match "... who may not verify" "user 'd003' \(officer\) may not verify leads of unit 'J61011300'" "$err"
 err=$("$ZHIJIAN" leads assign "$id" --unit J61011300 --to wang --deadline 2000-01-01 2>&1); rc=$?
 expect_eq "past deadline exit" 2 "$rc"
 expect_match "past deadline names the field" "field 'deadline': 2000-01-01 is before today" "$err"
