@@ -956,3 +956,50 @@ int zj_lead_history_each(zj_store *s, const zj_actor *a, int64_t lead_id,
     zj_stmt_finalize(q);
     return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
+
+int zj_lead_attachment_get(zj_store *s, const zj_actor *a, int64_t lead_id, const char *sha256,
+                           const char *attach_dir, char *out, size_t cap, char *name,
+                           size_t name_cap, zj_error *err)
+{
+    int rc = zj_attachment_path(attach_dir, sha256, out, cap, err);
+    lead_info li = {0};
+    wf_row w = {0};
+    if (!rc)
+        rc = lead_load(s, lead_id, &li, err);
+    if (!rc)
+        rc = wf_load(s, lead_id, &w, err);
+    if (!rc && !may(a, ZJ_PERM_UNMASK, li.has_unit ? li.unit : NULL, w.unit))
+        rc = zj_deny(err, a, ZJ_PERM_UNMASK, li.has_unit ? li.unit : NULL);
+    free(li.title);
+    wf_free(&w);
+    zj_stmt *q = NULL;
+    if (!rc)
+        rc = zj_stmt_prepare(s, "SELECT name FROM lead_attachment WHERE lead_id = $1"
+                             " AND sha256 = $2 ORDER BY id LIMIT 1", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, lead_id);
+    zj_stmt_bind_text(q, 2, sha256, strlen(sha256));
+    int step = zj_stmt_next(q, err);
+    if (step == 1 && name)
+        snprintf(name, name_cap, "%s", zj_stmt_text(q, 0, NULL));
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    if (step == 0)
+        return zj_fail(err, ZJ_EUSAGE, "lead %lld has no attachment %s (see 'zhijian leads "
+                       "history %lld')", (long long)lead_id, sha256, (long long)lead_id);
+    if (access(out, R_OK))
+        return zj_fail(err, ZJ_EDATA, "attachment %s of lead %lld: cannot read '%s': %s",
+                       sha256, (long long)lead_id, out, strerror(errno));
+    char detail[100];
+    snprintf(detail, sizeof detail, "{\"sha256\":\"%s\"}", sha256);
+    zj_audit_event ev = {"lead.attachment_read", "lead", lead_id, NULL, NULL, detail};
+    if ((rc = zj_store_begin(s, err)))
+        return rc;
+    if (!(rc = zj_audit_append(s, a, &ev, NULL, err)))
+        rc = zj_store_commit(s, err);
+    if (rc)
+        zj_store_rollback(s, NULL);
+    return rc;
+}

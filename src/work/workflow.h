@@ -175,6 +175,16 @@ typedef struct zj_lead_event {
 int zj_lead_history_each(zj_store *s, const zj_actor *a, int64_t lead_id,
                          int (*fn)(const zj_lead_event *, void *), void *ctx, zj_error *err);
 
+/* Where to read attachment `sha256` of lead `lead_id` from: its path under `attach_dir` into
+ * out (cap bytes), and its name as attached into name (name_cap bytes; may be NULL). An
+ * attached file is an unmasked document, so reading it needs the unmask permission on the
+ * lead's unit (ZJ_EPERM otherwise) and is recorded in the audit trail ("lead.attachment_read",
+ * the hash in its detail) before the path is handed out. ZJ_EUSAGE when the lead has no such
+ * attachment; ZJ_EDATA when its file is missing from the folder. */
+int zj_lead_attachment_get(zj_store *s, const zj_actor *a, int64_t lead_id, const char *sha256,
+                           const char *attach_dir, char *out, size_t cap, char *name,
+                           size_t name_cap, zj_error *err);
+
 /* The store's attachment folder for a store at `db_path`: "<db_path>.files". Returns ZJ_OK, or
  * ZJ_EUSAGE when it does not fit in `cap` bytes. */
 int zj_attachment_dir(const char *db_path, char *out, size_t cap, zj_error *err);

@@ -551,6 +551,28 @@ static void attachments_by_content(void **state)
     assert_int_equal(store_count(f->s, "SELECT count(DISTINCT sha256) FROM lead_attachment"), 1);
     assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_attachment WHERE name = '谈话笔录.pdf'"),
                      1);
+    /* reading it back: for who may unmask, audited; not for a supervisor */
+    char back[256], name[64];
+    int before = audit_n(f->s);
+    assert_int_equal(zj_lead_attachment_get(f->s, &inspector, id, o1.sha256, dir, back,
+                                            sizeof back, name, sizeof name, &err), 0);
+    assert_string_equal(back, path);
+    assert_string_equal(name, "谈话笔录.pdf");
+    assert_int_equal(audit_n(f->s), before + 1);
+    assert_string_equal(audit_at(f->s, before).action, "lead.attachment_read");
+    zj_actor sup = {.user_id = 6, .username = "zhao", .role = ZJ_ROLE_UNIT_SUPERVISOR};
+    assert_int_equal(zj_lead_attachment_get(f->s, &sup, id, o1.sha256, dir, back, sizeof back,
+                                            NULL, 0, &err), ZJ_EPERM);
+    assert_int_equal(zj_lead_attachment_get(f->s, &inspector, id, o2.sha256, dir, back, sizeof back,
+                                            NULL, 0, &err), 0);
+    char other[65];
+    zj_sha256_hex("something else", 14, other);
+    assert_int_equal(zj_lead_attachment_get(f->s, &inspector, id, other, dir, back, sizeof back,
+                                            NULL, 0, &err), ZJ_EUSAGE);
+    assert_non_null(strstr(err.msg, "has no attachment"));
+    assert_int_equal(zj_lead_attachment_get(f->s, &inspector, id, "../../etc/passwd", dir, back,
+                                            sizeof back, NULL, 0, &err), ZJ_EUSAGE);
+    assert_int_equal(audit_n(f->s), before + 2);
     /* a leader may not attach: nothing is written, not even the file */
     unlink(path);
     zj_actor leader = {.user_id = 5, .username = "boss", .role = ZJ_ROLE_LEADER};
