@@ -8,6 +8,7 @@
 
 #include "text/date.h"
 #include "text/utf8.h"
+#include "work/policy.h"
 
 bool zj_field_blank(const char *s)
 {
@@ -120,6 +121,30 @@ int zj_name_index(const char *const *names, int n, const char *name)
         if (names[i] && !strcmp(name, names[i]))
             return i;
     return -1;
+}
+
+void zj_bind_opt(zj_stmt *q, int i, const char *s)
+{
+    if (zj_field_blank(s))
+        zj_stmt_bind_null(q, i);
+    else
+        zj_stmt_bind_text(q, i, s, strlen(s));
+}
+
+void zj_bind_actor(zj_stmt *q, int first, const zj_actor *a)
+{
+    const char *user = a->username ? a->username : "", *role = zj_role_name(a->role);
+    zj_stmt_bind_int(q, first, a->user_id);
+    zj_stmt_bind_text(q, first + 1, user, strlen(user));
+    zj_stmt_bind_text(q, first + 2, role ? role : "", role ? strlen(role) : 0);
+    zj_stmt_bind_int(q, first + 3, a->session_id);
+}
+
+int zj_exec_done(zj_stmt *q, zj_error *err)
+{
+    int step = zj_stmt_next(q, err);
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
 
 void zj_sha256_hex(const void *p, size_t n, char out[65])

@@ -515,14 +515,6 @@ static int write_row(zj_store *s, const zj_actor *a, zj_record_kind k, const fie
     return step == 1 ? ZJ_OK : ZJ_EDATA;
 }
 
-static void bind_opt(zj_stmt *q, int i, const char *s)
-{
-    if (s)
-        zj_stmt_bind_text(q, i, s, strlen(s));
-    else
-        zj_stmt_bind_null(q, i);
-}
-
 static int add_filing(zj_store *s, const zj_actor *a, zj_record_kind k, const fields *f,
                       const zj_filed *out, const old_record *old, const char *reason,
                       zj_error *err)
@@ -536,27 +528,22 @@ static int add_filing(zj_store *s, const zj_actor *a, zj_record_kind k, const fi
         return rc;
     char now[20];
     zj_clock_utc(now);
-    const char *table = table_of(k), *role = zj_role_name(a->role);
+    const char *table = table_of(k);
     zj_stmt_bind_int(q, 1, out->filing_id);
     zj_stmt_bind_text(q, 2, table, strlen(table));
     zj_stmt_bind_int(q, 3, out->record_id);
     zj_stmt_bind_text(q, 4, out->record_no, strlen(out->record_no));
     zj_stmt_bind_text(q, 5, kind_names[k], strlen(kind_names[k]));
-    bind_opt(q, 6, f->v[F_OFFICER]);
-    bind_opt(q, 7, f->v[F_UNIT]);
-    zj_stmt_bind_int(q, 8, a->user_id);
-    bind_opt(q, 9, a->username ? a->username : "");
-    zj_stmt_bind_text(q, 10, role, strlen(role));
-    zj_stmt_bind_int(q, 11, a->session_id);
+    zj_bind_opt(q, 6, f->v[F_OFFICER]);
+    zj_bind_opt(q, 7, f->v[F_UNIT]);
+    zj_bind_actor(q, 8, a);
     zj_stmt_bind_text(q, 12, now, strlen(now));
     if (old)
         zj_stmt_bind_int(q, 13, old->filing_id);
     else
         zj_stmt_bind_null(q, 13);
-    bind_opt(q, 14, old ? reason : NULL);
-    int step = zj_stmt_next(q, err);
-    zj_stmt_finalize(q);
-    return step < 0 ? ZJ_EDATA : ZJ_OK;
+    zj_bind_opt(q, 14, old ? reason : NULL);
+    return zj_exec_done(q, err);
 }
 
 static int audit(zj_store *s, const zj_actor *a, zj_record_kind k, const fields *f,
@@ -598,9 +585,7 @@ static int audit(zj_store *s, const zj_actor *a, zj_record_kind k, const fields 
         return rc;
     zj_stmt_bind_int(q, 1, id);
     zj_stmt_bind_int(q, 2, out->filing_id);
-    int step = zj_stmt_next(q, err);
-    zj_stmt_finalize(q);
-    return step < 0 ? ZJ_EDATA : ZJ_OK;
+    return zj_exec_done(q, err);
 }
 
 /* The unit of the officer's latest post in the officer table, when the filing names none. */

@@ -478,21 +478,6 @@ static int apply(const zj_lead_request *r, wf_row *w, zj_lead_state to)
     return ok ? ZJ_OK : ZJ_EDATA;
 }
 
-static void bind_opt(zj_stmt *q, int i, const char *s)
-{
-    if (s && !zj_field_blank(s))
-        zj_stmt_bind_text(q, i, s, strlen(s));
-    else
-        zj_stmt_bind_null(q, i);
-}
-
-static int exec_done(zj_stmt *q, zj_error *err)
-{
-    int step = zj_stmt_next(q, err);
-    zj_stmt_finalize(q);
-    return step < 0 ? ZJ_EDATA : ZJ_OK;
-}
-
 static int save_state(zj_store *s, int64_t lead_id, const wf_row *w, const char *now,
                       zj_error *err)
 {
@@ -510,17 +495,17 @@ static int save_state(zj_store *s, int64_t lead_id, const wf_row *w, const char 
         return rc;
     const char *st = state_names[w->state];
     zj_stmt_bind_text(q, 1, st, strlen(st));
-    bind_opt(q, 2, w->unit);
-    bind_opt(q, 3, w->assignee);
-    bind_opt(q, 4, w->deadline);
-    bind_opt(q, 5, w->rectify_deadline);
-    bind_opt(q, 6, w->verdict);
-    bind_opt(q, 7, w->reason);
+    zj_bind_opt(q, 2, w->unit);
+    zj_bind_opt(q, 3, w->assignee);
+    zj_bind_opt(q, 4, w->deadline);
+    zj_bind_opt(q, 5, w->rectify_deadline);
+    zj_bind_opt(q, 6, w->verdict);
+    zj_bind_opt(q, 7, w->reason);
     zj_stmt_bind_int(q, 8, w->version);
     zj_stmt_bind_text(q, 9, w->hash, strlen(w->hash));
     zj_stmt_bind_text(q, 10, now, strlen(now));
     zj_stmt_bind_int(q, 11, lead_id);
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 static int add_action(zj_store *s, const zj_actor *a, const zj_lead_request *r,
@@ -534,23 +519,19 @@ static int add_action(zj_store *s, const zj_actor *a, const zj_lead_request *r,
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", &q, err);
     if (rc)
         return rc;
-    const char *role = zj_role_name(a->role), *user = a->username ? a->username : "";
     zj_stmt_bind_int(q, 1, r->lead_id);
     zj_stmt_bind_int(q, 2, w->version);
     zj_stmt_bind_text(q, 3, verb_names[r->verb], strlen(verb_names[r->verb]));
     zj_stmt_bind_text(q, 4, state_names[from], strlen(state_names[from]));
     zj_stmt_bind_text(q, 5, state_names[w->state], strlen(state_names[w->state]));
-    zj_stmt_bind_int(q, 6, a->user_id);
-    zj_stmt_bind_text(q, 7, user, strlen(user));
-    zj_stmt_bind_text(q, 8, role, strlen(role));
-    zj_stmt_bind_int(q, 9, a->session_id);
+    zj_bind_actor(q, 6, a);
     zj_stmt_bind_text(q, 10, now, strlen(now));
-    bind_opt(q, 11, r->unit_code);
-    bind_opt(q, 12, r->assignee);
-    bind_opt(q, 13, r->deadline);
-    bind_opt(q, 14, r->reason);
+    zj_bind_opt(q, 11, r->unit_code);
+    zj_bind_opt(q, 12, r->assignee);
+    zj_bind_opt(q, 13, r->deadline);
+    zj_bind_opt(q, 14, r->reason);
     zj_stmt_bind_text(q, 15, w->hash, strlen(w->hash));
-    if ((rc = exec_done(q, err)))
+    if ((rc = zj_exec_done(q, err)))
         return rc;
     *id = zj_store_last_insert_id(s);
     return ZJ_OK;
@@ -566,7 +547,7 @@ static int add_comment(zj_store *s, const zj_lead_request *r, int64_t action_id,
     zj_stmt_bind_int(q, 1, r->lead_id);
     zj_stmt_bind_int(q, 2, action_id);
     zj_stmt_bind_text(q, 3, r->comment, strlen(r->comment));
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 static int add_attachment(zj_store *s, const zj_lead_request *r, int64_t action_id,
@@ -583,7 +564,7 @@ static int add_attachment(zj_store *s, const zj_lead_request *r, int64_t action_
     zj_stmt_bind_text(q, 3, sha, 64);
     zj_stmt_bind_text(q, 4, name, strlen(name));
     zj_stmt_bind_int(q, 5, size);
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 static int set_audit_id(zj_store *s, int64_t action_id, int64_t audit_id, zj_error *err)
@@ -594,7 +575,7 @@ static int set_audit_id(zj_store *s, int64_t action_id, int64_t audit_id, zj_err
         return rc;
     zj_stmt_bind_int(q, 1, audit_id);
     zj_stmt_bind_int(q, 2, action_id);
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 /* The audit entry's detail: what was given, as a JSON object. */
