@@ -27,6 +27,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_rejects(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
@@ -41,6 +42,7 @@ static const zj_command commands[] = {
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
     {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
     {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
+    {"rejects", cmd_rejects, "the rows an import batch rejected (raw rows only unmasked)", false},
     {"user", cmd_user, "add, list and disable users; passwords and API keys", false},
     {"report", cmd_report, "file three-regulations records, zero and quarterly reports (填报)", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},

@@ -66,6 +66,8 @@ typedef struct zj_lead_view {
     bool current;                          /* produced by its detector's latest run */
     const char *title, *explanation, *basis, *path;   /* basis and path may be NULL */
     const char *first_seen_at, *last_seen_at;         /* UTC */
+    const char *facts;         /* the detector's facts (事实要素) as a JSON object's text, NULL
+                                  when the lead has none; like the texts, never personal data */
 } zj_lead_view;
 
 typedef int (*zj_lead_view_fn)(const zj_lead_view *lead, void *ctx);
@@ -94,7 +96,8 @@ typedef struct zj_evidence_view {
     const char *source_key;    /* NULL unless unmasked (a natural key may be an ID number) */
     int64_t batch_id, line;
     const char *file;          /* import_batch.file, may be NULL */
-    const zj_field_view *fields;   /* non-empty fields only, in the table's order */
+    const zj_field_view *fields;   /* non-empty fields only, in the table's order, then
+                                      "extra" (JSON text) where the table has that column */
     size_t nfields;
 } zj_evidence_view;
 
@@ -174,15 +177,16 @@ int zj_read_stats(zj_store *s, const zj_actor *a, const zj_stats_query *q, zj_ra
 typedef struct zj_reject_view {
     int64_t batch_id, line;
     const char *field;         /* may be NULL */
-    const char *reason;        /* the reason as the importer gave it */
+    const char *reason;        /* the importer's reason; masked, the source values it quotes
+                                  are '***' (the field's name stays) */
     const char *raw;           /* the whole row as read: NULL unless unmasked */
 } zj_reject_view;
 
 typedef int (*zj_reject_view_fn)(const zj_reject_view *r, void *ctx);
 
 /* The rejected rows of batch `batch_id` (ZJ_PERM_REJECT_READ; batches belong to no unit, so
- * province-wide users only). The raw rows only with ZJ_READ_UNMASK (ZJ_PERM_UNMASK, audited
- * as "import.reject_unmask"). */
+ * province-wide users only). The raw rows and the values quoted in reasons only with
+ * ZJ_READ_UNMASK (ZJ_PERM_UNMASK, audited as "import.reject_unmask"). */
 int zj_read_rejects(zj_store *s, const zj_actor *a, int64_t batch_id, unsigned flags,
                     zj_reject_view_fn fn, void *ctx, zj_error *err);
 

@@ -130,5 +130,15 @@ YAML
 "$ZHIJIAN" import --quiet --rejects "$WORK/rej" --mapping "$WORK/c.yaml" "$WORK/c.csv" >/dev/null 2>&1
 rej=$(ls "$WORK"/rej/*.rejects.csv 2>/dev/null | head -1)
 expect_eq "a reject file is its owner's only" "600" "$([ -n "$rej" ] && stat -c %a "$rej")"
+batch=$(sql "SELECT batch_id FROM import_reject LIMIT 1")
+echo "steward passphrase" | "$ZHIJIAN" user add steward --role data_steward >/dev/null
+out=$("$ZHIJIAN" rejects "$batch" --as steward)
+expect_match "a data steward sees why a row was rejected" "filed_at" "$out"
+expect_match "... the value masked in the reason" "cannot parse date '[*]{3}'" "$out"
+if printf '%s' "$out" | grep -q "2025-13-45"; then expect_eq "... and no raw row" x y; fi
+expect_match "unmasked, the raw row" "[(]2025[)]1号,2025-13-45" "$("$ZHIJIAN" rejects "$batch" --unmask --as steward)"
+expect_eq "... audited" 1 "$(sql "SELECT count(*) FROM audit_entry WHERE action = 'import.reject_unmask' AND username = 'steward'")"
+"$ZHIJIAN" rejects "$batch" --as insp_a >/dev/null 2>&1
+expect_eq "an inspector reads no import rejects" 4 $?
 
 finish
