@@ -146,6 +146,19 @@ static const char *col_text(zj_stmt *st, int col)
 
 void audit_entry_from_row(zj_stmt *st, zj_audit_entry *e)
 {
+    audit_entry_fields_from_row(st, e);
+    size_t pn = 0, hn = 0;
+    const char *p = zj_stmt_text(st, 13, &pn), *h = zj_stmt_text(st, 14, &hn);
+    pn = p && pn < sizeof e->prev_hash ? pn : 0;
+    hn = h && hn < sizeof e->hash ? hn : 0;
+    memcpy(e->prev_hash, p ? p : "", pn);
+    e->prev_hash[pn] = 0;
+    memcpy(e->hash, h ? h : "", hn);
+    e->hash[hn] = 0;
+}
+
+void audit_entry_fields_from_row(zj_stmt *st, zj_audit_entry *e)
+{
     e->id = zj_stmt_int(st, 0);
     e->at = col_text(st, 1);
     e->user_id = zj_stmt_int(st, 2);
@@ -159,14 +172,6 @@ void audit_entry_from_row(zj_stmt *st, zj_audit_entry *e)
     e->before_hash = col_text(st, 10);
     e->after_hash = col_text(st, 11);
     e->detail = col_text(st, 12);
-    size_t pn = 0, hn = 0;
-    const char *p = zj_stmt_text(st, 13, &pn), *h = zj_stmt_text(st, 14, &hn);
-    pn = p && pn < sizeof e->prev_hash ? pn : 0;
-    hn = h && hn < sizeof e->hash ? hn : 0;
-    memcpy(e->prev_hash, p ? p : "", pn);
-    e->prev_hash[pn] = 0;
-    memcpy(e->hash, h ? h : "", hn);
-    e->hash[hn] = 0;
 }
 
 /* ---- checkpoints ------------------------------------------------------------------------- */

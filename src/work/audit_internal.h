@@ -18,8 +18,10 @@
 /* The leaf hash of entry e whose predecessor's hash is `prev` (e->prev_hash is not read). */
 int audit_leaf_hash(zj_hasher *h, const zj_hash prev, const zj_audit_entry *e, zj_hash out);
 
-/* Fill e from a row of AUDIT_ENTRY_COLUMNS (strings valid until the statement moves on). */
+/* Fill e from a row of AUDIT_ENTRY_COLUMNS (strings valid until the statement moves on);
+ * the _fields variant reads columns 0-12 only (not prev_hash and hash). */
 void audit_entry_from_row(zj_stmt *st, zj_audit_entry *e);
+void audit_entry_fields_from_row(zj_stmt *st, zj_audit_entry *e);
 
 /* Copy e's strings into one malloc'ed buffer *buf (the caller frees it) and point e at them. */
 int audit_pack_entry(zj_audit_entry *e, char **buf, zj_error *err);
