@@ -370,8 +370,8 @@ static int quarter_counts(zj_store *s, const fields *f, zj_filed *c, zj_error *e
     snprintf(m3, sizeof m3, "%04u-%02u", y, first + 2u);
     zj_stmt *q;
     int rc = zj_stmt_prepare(s,
-        "SELECT sum(CASE WHEN r.is_zero_report = 0 THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN r.is_zero_report <> 0 THEN 1 ELSE 0 END), count(DISTINCT r.officer_no)"
+        "SELECT sum(CASE WHEN r.is_zero_report THEN 0 ELSE 1 END),"
+        " sum(CASE WHEN r.is_zero_report THEN 1 ELSE 0 END), count(DISTINCT r.officer_no)"
         " FROM interference_record r WHERE r.unit_code = $1"
         "  AND r.report_month >= $2 AND r.report_month <= $3"
         "  AND NOT EXISTS (SELECT 1 FROM interference_record c"
@@ -700,8 +700,14 @@ int zj_filed_each(zj_store *s, const zj_actor *a, const zj_filed_filter *flt,
     static const zj_filed_filter any = {.kind = -1};
     if (!flt)
         flt = &any;
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(s,
+    /* the filters narrow in SQL (record_filing_officer serves an officer's own list); scope
+     * is checked row by row below, by the policy. Only the filters given become conditions
+     * ("$1 IS NULL OR ..." leaves PostgreSQL without a type for $1). */
+    const char *kind = flt->kind >= 0 ? zj_record_kind_name((zj_record_kind)flt->kind) : NULL;
+    const char *cols[] = {"f.kind", "f.officer_no", "f.unit_code", "r.report_month"};
+    const char *vals[] = {kind, flt->officer_no, flt->unit_code, flt->month};
+    zj_buf sql = {0};
+    zj_buf_puts(&sql,
         "SELECT f.id, f.kind, f.record_no, f.officer_no, f.unit_code, r.report_month,"
         " qr.quarter, r.category, r.case_no, r.actor_name,"
         " coalesce(r.reported_at, qr.reported_at), f.username, f.role, f.session_id,"
@@ -712,18 +718,23 @@ int zj_filed_each(zj_store *s, const zj_actor *a, const zj_filed_filter *flt,
         " LEFT JOIN interference_record r ON f.table_name = 'interference_record'"
         "  AND r.id = f.record_id"
         " LEFT JOIN quarterly_report qr ON f.table_name = 'quarterly_report'"
-        "  AND qr.id = f.record_id"
-        " WHERE ($1 IS NULL OR f.kind = $1) AND ($2 IS NULL OR f.officer_no = $2)"
-        "  AND ($3 IS NULL OR f.unit_code = $3) AND ($4 IS NULL OR r.report_month = $4)"
-        " ORDER BY f.id DESC", &q, err);
+        "  AND qr.id = f.record_id");
+    int nv = 0;
+    for (int i = 0; i < 4; i++)
+        if (vals[i]) {
+            zj_buf_printf(&sql, "%s %s = $%d", nv ? " AND" : " WHERE", cols[i], nv + 1);
+            vals[nv++] = vals[i];
+        }
+    zj_buf_puts(&sql, " ORDER BY f.id DESC");
+    if (!sql.data)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql.data, &q, err);
+    zj_buf_free(&sql);
     if (rc)
         return rc;
-    /* the filters narrow in SQL (record_filing_officer serves an officer's own list); scope
-     * is checked row by row below, by the policy */
-    zj_bind_opt(q, 1, flt->kind >= 0 ? zj_record_kind_name((zj_record_kind)flt->kind) : NULL);
-    zj_bind_opt(q, 2, flt->officer_no);
-    zj_bind_opt(q, 3, flt->unit_code);
-    zj_bind_opt(q, 4, flt->month);
+    for (int i = 0; i < nv; i++)
+        zj_stmt_bind_text(q, i + 1, vals[i], strlen(vals[i]));
     int step;
     int64_t shown = 0;
     while ((step = zj_stmt_next(q, err)) == 1) {
