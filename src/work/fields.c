@@ -147,6 +147,20 @@ int zj_exec_done(zj_stmt *q, zj_error *err)
     return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
 
+void zj_sha256_fields(const char *const *parts, size_t n, char out[65])
+{
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        crypto_hash_sha256_update(&st, (const unsigned char *)p, strlen(p));
+        crypto_hash_sha256_update(&st, (const unsigned char *)"\x1f", 1);
+    }
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
 void zj_sha256_hex(const void *p, size_t n, char out[65])
 {
     unsigned char h[crypto_hash_sha256_BYTES];

@@ -51,6 +51,10 @@ void zj_bind_actor(zj_stmt *q, int first, const zj_actor *a);
 /* Run a statement without results and finalize it: ZJ_OK or ZJ_EDATA. */
 int zj_exec_done(zj_stmt *q, zj_error *err);
 
+/* Hex SHA-256 of the n strings parts[], each followed by U+001F (NULL counts as ""): the state
+ * hash of a record the work layer writes. Allocates nothing. */
+void zj_sha256_fields(const char *const *parts, size_t n, char out[65]);
+
 /* Hex SHA-256 of n bytes (out: 64 digits and a NUL). */
 void zj_sha256_hex(const void *p, size_t n, char out[65]);
 

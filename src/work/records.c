@@ -566,12 +566,12 @@ static int audit(zj_store *s, const zj_actor *a, zj_record_kind k, const fields 
         return zj_fail(err, ZJ_EDATA, "out of memory");
     /* the record's state: its canonical values' hash (the row is never changed after) */
     char after[65];
-    zj_buf st = {0};
+    const char *parts[NFIELDS + 2];
     for (int i = 0; i < NFIELDS; i++)
-        zj_buf_printf(&st, "%s\x1f", f->v[i] ? f->v[i] : "");
-    zj_buf_printf(&st, "%s\x1f%s", out->record_no, out->reported_at);
-    zj_sha256_hex(st.data ? st.data : "", st.len, after);
-    zj_buf_free(&st);
+        parts[i] = f->v[i];
+    parts[NFIELDS] = out->record_no;
+    parts[NFIELDS + 1] = out->reported_at;
+    zj_sha256_fields(parts, NFIELDS + 2, after);
     zj_audit_event ev = {old ? "record.correct" : "record.file", table_of(k), out->record_id,
                          NULL, after, detail};
     int64_t id = 0;
@@ -707,7 +707,7 @@ int zj_filed_each(zj_store *s, const zj_actor *a, const zj_filed_filter *flt,
     const char *cols[] = {"f.kind", "f.officer_no", "f.unit_code", "r.report_month"};
     const char *vals[] = {kind, flt->officer_no, flt->unit_code, flt->month};
     zj_buf sql = {0};
-    zj_buf_puts(&sql,
+    int bad = zj_buf_puts(&sql,
         "SELECT f.id, f.kind, f.record_no, f.officer_no, f.unit_code, r.report_month,"
         " qr.quarter, r.category, r.case_no, r.actor_name,"
         " coalesce(r.reported_at, qr.reported_at), f.username, f.role, f.session_id,"
@@ -722,12 +722,14 @@ int zj_filed_each(zj_store *s, const zj_actor *a, const zj_filed_filter *flt,
     int nv = 0;
     for (int i = 0; i < 4; i++)
         if (vals[i]) {
-            zj_buf_printf(&sql, "%s %s = $%d", nv ? " AND" : " WHERE", cols[i], nv + 1);
+            bad |= zj_buf_printf(&sql, "%s %s = $%d", nv ? " AND" : " WHERE", cols[i], nv + 1);
             vals[nv++] = vals[i];
         }
-    zj_buf_puts(&sql, " ORDER BY f.id DESC");
-    if (!sql.data)
+    bad |= zj_buf_puts(&sql, " ORDER BY f.id DESC");
+    if (bad) {
+        zj_buf_free(&sql);
         return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
     zj_stmt *q;
     int rc = zj_stmt_prepare(s, sql.data, &q, err);
     zj_buf_free(&sql);

@@ -207,14 +207,12 @@ static const char wf_cols[] =
 /* The state hash: SHA-256 over the lead id and every field, each ended by U+001F. */
 static void wf_hash(int64_t lead_id, const wf_row *w, char out[65])
 {
-    zj_buf b = {0};
-    zj_buf_printf(&b, "%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%lld\x1f",
-                  (long long)lead_id, state_names[w->state], w->unit ? w->unit : "",
-                  w->assignee ? w->assignee : "", w->deadline ? w->deadline : "",
-                  w->rectify_deadline ? w->rectify_deadline : "", w->verdict ? w->verdict : "",
-                  w->reason ? w->reason : "", (long long)w->version);
-    zj_sha256_hex(b.data ? b.data : "", b.len, out);
-    zj_buf_free(&b);
+    char id[24], version[24];
+    snprintf(id, sizeof id, "%lld", (long long)lead_id);
+    snprintf(version, sizeof version, "%lld", (long long)w->version);
+    const char *const parts[] = {id, state_names[w->state], w->unit, w->assignee, w->deadline,
+                                 w->rectify_deadline, w->verdict, w->reason, version};
+    zj_sha256_fields(parts, sizeof parts / sizeof parts[0], out);
 }
 
 /* Read from a prepared wf_cols statement (bound and stepped to a row, or to the end). */
