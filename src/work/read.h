@@ -19,8 +19,9 @@
  * audit entry in a transaction it opens and commits (so the caller must not be inside one).
  *
  * Tables are read through the modules that own them (docs/architecture.md): leads through
- * detect/leads.h, rates through detect/analysis.h, mentions through link/link.h; this file's
- * own SQL is on the canonical tables it describes as evidence.
+ * detect/leads.h, rates through detect/analysis.h, mentions through link/entity_read.h,
+ * rejected rows through store/store.h; read.c's own SQL reads the canonical tables it
+ * describes as evidence and the parties and court cases of a filing check.
  */
 #ifndef ZJ_WORK_READ_H
 #define ZJ_WORK_READ_H
