@@ -68,7 +68,7 @@ static int64_t new_lead(zj_store *s)
 static void torture(int (*call)(zj_store *s, int64_t lead, zj_error *err), const char *name)
 {
     for (long k = 0;; k++) {
-        void *state;
+        void *state = NULL;
         assert_int_equal(store_setup(&state), 0);
         store_fixture *f = state;
         int64_t lead = new_lead(f->s);
