@@ -142,6 +142,18 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err);
 int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
                     const char *reason, const char *raw, size_t raw_len, zj_error *err);
 
+/* A rejected row as stored. `raw` is the whole row as read (unmasked personal data: front ends
+ * show it only through the read layer, to users allowed to unmask). */
+typedef struct zj_reject {
+    int64_t id, batch_id, line;
+    const char *field, *reason, *raw;     /* field and raw may be NULL */
+} zj_reject;
+
+/* Call fn for each rejected row of batch `batch_id`, by line. Strings are valid during the
+ * call only; fn returns non-zero to stop. */
+int zj_store_rejects_each(zj_store *s, int64_t batch_id, int (*fn)(const zj_reject *, void *),
+                          void *ctx, zj_error *err);
+
 /* The id of a committed batch that imported the same bytes (file_digest) through the same
  * mapping (mapping_digest) into b->table from b->source_system, or 0 if there is none. */
 int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
@@ -152,38 +164,15 @@ int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, 
 /* Count the rows of a canonical table, or of import_batch, import_reject or record_version. */
 int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err);
 
-/* ---- reading leads and mentions (for `zhijian eval`) ------------------------------------- */
-
-/* A lead with the provenance of its subject record. */
-typedef struct zj_lead_ref {
-    int64_t id;
-    const char *code;
-    const char *subject_table;
-    const char *source_system;   /* of the subject record */
-    const char *source_key;
-} zj_lead_ref;
-
-/* Call fn for every current lead whose subject record exists, in lead id order per subject
- * table. A lead is current unless a later finished run of its detector (detect_run) did not
- * produce it: such leads stay in the store for their history but are no finding.
- * Leads on an unknown table or a vanished record are counted in *orphans (may be NULL) and
- * not passed on. fn returns non-zero to stop. Strings are valid during the call only. */
-int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void *ctx,
-                       int64_t *orphans, zj_error *err);
-
-/* A mention with the provenance of its record and the entity linking gave it. */
-typedef struct zj_mention_ref {
-    const char *table;
-    const char *role;
-    const char *kind;            /* person|enterprise */
-    const char *source_system;
-    const char *source_key;
-    int64_t entity_id;           /* 0 when not linked */
-} zj_mention_ref;
-
-/* Call fn for every mention whose record exists (same contract as zj_store_each_lead). */
-int zj_store_each_mention(zj_store *s, int (*fn)(const zj_mention_ref *, void *), void *ctx,
-                          int64_t *orphans, zj_error *err);
+/* For a mapping's look-ups (docs/mapping.md): call fn with (match, value) for every row of
+ * canonical `table` where both columns are set and, for each i < nwhere, where_cols[i] is one
+ * of the NULL-terminated where_vals[i]. Unknown table or columns are ZJ_EUSAGE naming them.
+ * fn returns non-zero to stop (that value is returned). */
+int zj_store_each_pair(zj_store *s, const char *table, const char *match_col,
+                       const char *value_col, char *const *where_cols,
+                       char **const *where_vals, size_t nwhere,
+                       int (*fn)(const char *match, const char *value, void *ctx), void *ctx,
+                       zj_error *err);
 
 /* ---- writing records -------------------------------------------------------------------- */
 
