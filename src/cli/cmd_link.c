@@ -332,18 +332,23 @@ static int do_review(zj_store *s, const opts *o)
         cJSON_AddStringToObject(d, "note", o->note);
     char *detail = cJSON_PrintUnformatted(d);
     cJSON_Delete(d);
-    zj_actor actor;
-    cli_actor(&actor);
+    zj_actor_owned who;
+    int rc = cli_user_actor(s, o->as, &who);
+    if (rc) {
+        free(detail);
+        return rc;
+    }
     zj_audit_event ev = {.action = "link.review", .object_table = "mention", .object_id = a,
                          .detail = detail};
-    int rc = zj_store_begin(s, &err);
+    rc = zj_store_begin(s, &err);
     if (!rc)
         rc = zj_link_decide(s, a, b, o->argv[3], o->by, o->note, &err);
     if (!rc)
-        rc = zj_audit_append(s, &actor, &ev, NULL, &err);
+        rc = zj_audit_append(s, &who.actor, &ev, NULL, &err);
     if (!rc)
         rc = zj_store_commit(s, &err);
     free(detail);
+    zj_actor_owned_free(&who);
     if (rc) {
         zj_store_rollback(s, NULL);
         return cli_report(&err);
