@@ -25,6 +25,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands", false},
@@ -36,6 +37,7 @@ static const zj_command commands[] = {
     {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone", false},
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
     {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
+    {"serve", cmd_serve, "serve the JSON API over HTTP (zhijian serve --port 8080)", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };
