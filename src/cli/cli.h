@@ -2,7 +2,8 @@
  *
  * Each subcommand lives in its own file and exports one `int cmd_NAME(int argc, char **argv)`;
  * main.c lists them in one table. argv[0] is the subcommand name. The return value is the
- * process exit code: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error.
+ * process exit code: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error,
+ * 4 not permitted (the acting user's role or scope, work/policy.h).
  */
 #ifndef ZJ_CLI_H
 #define ZJ_CLI_H

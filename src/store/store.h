@@ -124,39 +124,6 @@ int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, 
 /* Count the rows of a canonical table, or of import_batch, import_reject or record_version. */
 int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err);
 
-/* ---- reading leads and mentions (for `zhijian eval`) ------------------------------------- */
-
-/* A lead with the provenance of its subject record. */
-typedef struct zj_lead_ref {
-    int64_t id;
-    const char *code;
-    const char *subject_table;
-    const char *source_system;   /* of the subject record */
-    const char *source_key;
-} zj_lead_ref;
-
-/* Call fn for every current lead whose subject record exists, in lead id order per subject
- * table. A lead is current unless a later finished run of its detector (detect_run) did not
- * produce it: such leads stay in the store for their history but are no finding.
- * Leads on an unknown table or a vanished record are counted in *orphans (may be NULL) and
- * not passed on. fn returns non-zero to stop. Strings are valid during the call only. */
-int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void *ctx,
-                       int64_t *orphans, zj_error *err);
-
-/* A mention with the provenance of its record and the entity linking gave it. */
-typedef struct zj_mention_ref {
-    const char *table;
-    const char *role;
-    const char *kind;            /* person|enterprise */
-    const char *source_system;
-    const char *source_key;
-    int64_t entity_id;           /* 0 when not linked */
-} zj_mention_ref;
-
-/* Call fn for every mention whose record exists (same contract as zj_store_each_lead). */
-int zj_store_each_mention(zj_store *s, int (*fn)(const zj_mention_ref *, void *), void *ctx,
-                          int64_t *orphans, zj_error *err);
-
 /* ---- writing records -------------------------------------------------------------------- */
 
 typedef struct zj_writer zj_writer;

@@ -96,13 +96,10 @@ struct zj_writer {
 static const char *const provenance_columns[] = {
     "id", "source_system", "source_key", "key_hash", "batch_id", "src_line", "content_hash",
 };
-/* Tables that are not canonical records (no provenance columns; not import targets). */
-static const char *const internal_tables[] = {
-    "import_batch", "import_reject", "record_version", "schema_migration", "store_pending_index",
-    "entity", "mention", "lead", "lead_evidence",
-    "link_conflict", "link_decision", "link_param", "link_edge", "relation", "link_state",
-    "detect_run", "lead_rate",
-};
+/* A table is canonical when it carries every provenance column: the store tells canonical
+ * records from the tables of the layers above (entity, lead, app_user ...) by their shape, so
+ * a layer that adds a table of its own need not register it here. */
+#define NPROVENANCE (sizeof provenance_columns / sizeof provenance_columns[0])
 
 const char *zj_type_name(zj_type t)
 {
@@ -234,6 +231,20 @@ static int is_listed(const char *name, const char *const *list, size_t n)
 }
 #define LISTED(name, arr) is_listed(name, arr, sizeof arr / sizeof arr[0])
 
+/* True when the schema has a table `name` (canonical or of a layer above): the check before
+ * a table name, which cannot be a bound parameter, is put into SQL text. */
+static bool table_exists(zj_store *s, const char *name)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    bool yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes && strncmp(name, "sqlite_", 7) != 0;
+}
+
 static void free_tables(zj_store *s)
 {
     for (size_t i = 0; i < s->ntables; i++) {
@@ -262,7 +273,7 @@ static int load_tables(zj_store *s, zj_error *err)
     int rc = ZJ_OK;
     while (sqlite3_step(lt) == SQLITE_ROW) {
         const char *tname = (const char *)sqlite3_column_text(lt, 0);
-        if (LISTED(tname, internal_tables) || strncmp(tname, "sqlite_", 7) == 0)
+        if (strncmp(tname, "sqlite_", 7) == 0 || strcmp(tname, "schema_migration") == 0)
             continue;
         zj_table *grown = realloc(s->tables, (s->ntables + 1) * sizeof *grown);
         if (!grown) {
@@ -275,10 +286,13 @@ static int load_tables(zj_store *s, zj_error *err)
         t->name = strdup(tname);
         zj_column *owned = NULL;
         sqlite3_bind_text(ci, 1, tname, -1, SQLITE_TRANSIENT);
+        size_t nprov = 0;
         while (sqlite3_step(ci) == SQLITE_ROW) {
             const char *cname = (const char *)sqlite3_column_text(ci, 0);
-            if (LISTED(cname, provenance_columns))
+            if (LISTED(cname, provenance_columns)) {
+                nprov++;
                 continue;
+            }
             zj_column *cols = realloc(owned, (t->ncolumns + 1) * sizeof *cols);
             if (!cols) {
                 rc = zj_fail(err, ZJ_EDATA, "out of memory");
@@ -294,6 +308,13 @@ static int load_tables(zj_store *s, zj_error *err)
         sqlite3_reset(ci);
         if (rc)
             break;
+        if (nprov < NPROVENANCE) {        /* not a canonical table: forget it again */
+            for (size_t j = 0; j < t->ncolumns; j++)
+                free((char *)t->columns[j].name);
+            free(owned);
+            free((char *)t->name);
+            s->ntables--;
+        }
     }
     sqlite3_finalize(lt);
     sqlite3_finalize(ci);
@@ -806,7 +827,7 @@ int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, 
 int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err)
 {
     /* The table name cannot be a bound parameter; accept only names the schema knows. */
-    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+    if (!zj_store_table(s, table) && !table_exists(s, table))
         return zj_fail(err, ZJ_EUSAGE, "no table '%s' in the store", table);
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
@@ -821,134 +842,6 @@ int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *er
 }
 
 /* ---- writer ----------------------------------------------------------------------------- */
-
-/* The distinct values of `col` in `table` (lead.subject_table, mention.table_name). */
-static int distinct_tables(zj_store *s, const char *sql, char ***out, size_t *n, zj_error *err)
-{
-    sqlite3_stmt *st;
-    *out = NULL;
-    *n = 0;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, err, "listing tables");
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        char **grown = realloc(*out, (*n + 1) * sizeof **out);
-        if (!grown)
-            break;
-        *out = grown;
-        (*out)[*n] = strdup(col_text(st, 0) ? col_text(st, 0) : "");
-        if (!(*out)[*n])
-            break;
-        (*n)++;
-    }
-    int rc = step == SQLITE_DONE ? ZJ_OK : db_fail(s, err, "listing tables");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
-int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void *ctx,
-                       int64_t *orphans, zj_error *err)
-{
-    char **tables;
-    size_t nt;
-    int rc = distinct_tables(s, "SELECT DISTINCT subject_table FROM lead ORDER BY 1", &tables,
-                             &nt, err);
-    int64_t lost = 0;
-    for (size_t i = 0; i < nt && !rc; i++) {
-        char sql[512];
-        if (!zj_store_table(s, tables[i])) {      /* not a canonical table: never inlined */
-            sqlite3_stmt *c;
-            if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM lead WHERE subject_table = ?",
-                                   -1, &c, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(c, 1, tables[i], -1, SQLITE_STATIC);
-                if (sqlite3_step(c) == SQLITE_ROW)
-                    lost += sqlite3_column_int64(c, 0);
-                sqlite3_finalize(c);
-            }
-            continue;
-        }
-        /* current leads only: a lead the latest run of its detector no longer produced is
-         * kept for its history but is not a finding (detect/leads.h) */
-        snprintf(sql, sizeof sql, "SELECT l.id, l.code, r.source_system, r.source_key "
-                 "FROM lead l LEFT JOIN \"%s\" r ON r.id = l.subject_id "
-                 "WHERE l.subject_table = ? AND (l.last_run IS NULL OR l.last_run = "
-                 "(SELECT max(d.id) FROM detect_run d WHERE d.code = l.code "
-                 "AND d.finished_at IS NOT NULL)) ORDER BY l.id", tables[i]);
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-            rc = db_fail(s, err, "reading leads");
-            break;
-        }
-        sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
-        int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-                lost++;
-                continue;
-            }
-            zj_lead_ref l = {sqlite3_column_int64(st, 0), col_text(st, 1), tables[i],
-                             col_text(st, 2), col_text(st, 3)};
-            if (fn(&l, ctx))
-                break;
-        }
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
-            rc = db_fail(s, err, "reading leads");
-        sqlite3_finalize(st);
-    }
-    free_names(tables, nt);
-    if (orphans)
-        *orphans = lost;
-    return rc;
-}
-
-int zj_store_each_mention(zj_store *s, int (*fn)(const zj_mention_ref *, void *), void *ctx,
-                          int64_t *orphans, zj_error *err)
-{
-    char **tables;
-    size_t nt;
-    int rc = distinct_tables(s, "SELECT DISTINCT table_name FROM mention ORDER BY 1", &tables,
-                             &nt, err);
-    int64_t lost = 0;
-    for (size_t i = 0; i < nt && !rc; i++) {
-        if (!zj_store_table(s, tables[i]))
-            continue;
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT m.role, m.kind, coalesce(m.entity_id, 0), "
-                 "r.source_system, r.source_key FROM mention m LEFT JOIN \"%s\" r "
-                 "ON r.id = m.record_id WHERE m.table_name = ? ORDER BY m.id", tables[i]);
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-            rc = db_fail(s, err, "reading mentions");
-            break;
-        }
-        sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
-        int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
-                lost++;
-                continue;
-            }
-            zj_mention_ref m = {tables[i], col_text(st, 0), col_text(st, 1), col_text(st, 3),
-                                col_text(st, 4), sqlite3_column_int64(st, 2)};
-            if (fn(&m, ctx))
-                break;
-        }
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
-            rc = db_fail(s, err, "reading mentions");
-        sqlite3_finalize(st);
-    }
-    free_names(tables, nt);
-    if (orphans)
-        *orphans = lost;
-    return rc;
-}
 
 static const zj_column *find_column(const zj_table *t, const char *name)
 {
@@ -1607,7 +1500,7 @@ int zj_store_analyze(zj_store *s, zj_error *err)
 
 int zj_store_analyze_table(zj_store *s, const char *table, zj_error *err)
 {
-    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+    if (!zj_store_table(s, table) && !table_exists(s, table))
         return zj_fail(err, ZJ_EUSAGE, "store: no table '%s' to analyze", table);
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA analysis_limit = 2000; ANALYZE \"%s\"", table);
@@ -1642,7 +1535,7 @@ int zj_store_insert_all(zj_store *s, const char *table, const char *const *colum
                         int64_t *inserted, zj_error *err)
 {
     *inserted = 0;
-    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+    if (!zj_store_table(s, table) && !table_exists(s, table))
         return zj_fail(err, ZJ_EUSAGE, "store: no table '%s'", table);
     if (ncolumns == 0 || ncolumns > FEED_COLUMNS)
         return zj_fail(err, ZJ_EUSAGE, "store: cannot insert %zu columns at once", ncolumns);

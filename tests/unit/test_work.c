@@ -1,0 +1,431 @@
+/* test_work.c - the work layer against a real store: users (Argon2id passwords, lockout,
+ * sessions that expire, API keys), the read layer's scope, masking and unmask permission, and
+ * the audit entries of unmasked views and filing checks.
+ *
+ * The audit trail is another module (work/audit.c); here a recording double stands in for
+ * zj_audit_append, linked into this test executable only, so the tests can assert which
+ * entries the read layer and users.c ask for.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "storefix.h"
+#include "work/audit.h"
+#include "work/policy.h"
+#include "work/read.h"
+#include "work/users.h"
+
+/* ---- the audit double ---------------------------------------------------------------------- */
+
+static struct { char action[32]; char user[64]; int64_t object_id; char detail[128]; } trail[64];
+static int ntrail;
+static bool audit_fails;
+
+int zj_audit_append(zj_store *s, const zj_actor *actor, const zj_audit_event *e,
+                    int64_t *entry_id, zj_error *err)
+{
+    (void)s;
+    if (audit_fails)
+        return zj_fail(err, ZJ_EDATA, "audit: disk full");
+    if (ntrail < 64) {
+        snprintf(trail[ntrail].action, sizeof trail[0].action, "%s", e->action);
+        snprintf(trail[ntrail].user, sizeof trail[0].user, "%s",
+                 actor && actor->username ? actor->username : "");
+        trail[ntrail].object_id = e->object_id;
+        snprintf(trail[ntrail].detail, sizeof trail[0].detail, "%s", e->detail ? e->detail : "");
+    }
+    if (entry_id)
+        *entry_id = ntrail + 1;
+    ntrail++;
+    return ZJ_OK;
+}
+
+static int count_action(const char *action)
+{
+    int n = 0;
+    for (int i = 0; i < ntrail && i < 64; i++)
+        n += !strcmp(trail[i].action, action);
+    return n;
+}
+
+/* ---- a small province ---------------------------------------------------------------------- */
+
+#define PROV "'s', 'k', 0, 0, 1, 0"
+static const char seed[] =
+    "INSERT INTO unit (source_system, source_key, key_hash, batch_id, src_line, content_hash,"
+    " unit_code, name, parent_code) VALUES"
+    " (" PROV ", 'P', '省', NULL), (" PROV ", 'A', '甲市', 'P'), (" PROV ", 'A1', '甲县', 'A'),"
+    " (" PROV ", 'B', '乙市', 'P');"
+    "INSERT INTO officer_relative (id, source_system, source_key, key_hash, batch_id, src_line,"
+    " content_hash, officer_no, relation, name, id_no, birth_date) VALUES"
+    " (1, " PROV ", '0042', 'spouse', '王丽华', '610102198502031234', '1985-02-03');"
+    "INSERT INTO detect_run (id, code, started_at, finished_at) VALUES"
+    " (1, 'TV02', '2026-01-01 00:00:00', '2026-01-01 00:00:01'),"
+    " (2, 'TV02', '2026-01-02 00:00:00', '2026-01-02 00:00:01');"
+    "INSERT INTO lead (id, code, fingerprint, subject_table, subject_id, unit_code, severity,"
+    " title, explanation, status, first_seen_at, last_seen_at, last_run) VALUES"
+    " (1, 'TV02', 'f1', 'officer_relative', 1, 'A1', 3, 't1', 'e', 'new', 'x', 'x', 2),"
+    " (2, 'TV02', 'f2', 'officer_relative', 1, 'B', 3, 't2', 'e', 'new', 'x', 'x', 2),"
+    " (3, 'TV02', 'f3', 'officer_relative', 1, 'A', 2, 't3', 'e', 'new', 'x', 'x', 1),"
+    " (4, 'TV02', 'f4', 'officer_relative', 1, 'A', 1, 't4', 'e', 'new', 'x', 'x', NULL);"
+    "INSERT INTO lead_evidence (lead_id, table_name, record_id, role) VALUES"
+    " (1, 'officer_relative', 1, 'spouse');"
+    "INSERT INTO case_party (source_system, source_key, key_hash, batch_id, src_line,"
+    " content_hash, case_system, case_no, role, party_kind, name, id_no) VALUES"
+    " ('c', 'p1', 0, 0, 1, 0, 'court', '(2025)陕0102民初1号', 'plaintiff', 'person', '张三丰',"
+    " '610102198502031234'),"
+    " ('c', 'p2', 0, 0, 1, 0, 'court', '(2025)陕0103民初9号', 'defendant', 'person', '张三丰',"
+    " '610102198502031234');";
+
+static int setup(void **state)
+{
+    if (store_setup(state))
+        return -1;
+    store_fixture *f = *state;
+    zj_error err = {0};
+    if (zj_store_exec(f->s, seed, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    ntrail = 0;
+    audit_fails = false;
+    zj_users_set_clock(NULL);
+    return 0;
+}
+
+static zj_actor_owned local;
+
+static void add_user(zj_store *s, const char *name, zj_role role, const char *unit,
+                     const char *pw)
+{
+    zj_actor_local(&local);
+    zj_error err = {0};
+    zj_user_new u = {.username = name, .role = role, .unit_code = unit, .password = pw};
+    if (zj_user_add(s, &local.actor, &u, NULL, &err))
+        fail_msg("adding %s: %s", name, err.msg);
+}
+
+static void as_user(zj_store *s, const char *name, zj_actor_owned *o)
+{
+    zj_error err = {0};
+    if (zj_actor_of_user(s, name, o, &err))
+        fail_msg("acting as %s: %s", name, err.msg);
+}
+
+/* ---- leads: scope, current, paging ---------------------------------------------------------- */
+
+typedef struct ids { int64_t id[16]; int n; char last_key[64]; } ids;
+
+static int collect(const zj_lead_view *v, void *ctx)
+{
+    ids *c = ctx;
+    if (c->n < 16)
+        c->id[c->n++] = v->id;
+    snprintf(c->last_key, sizeof c->last_key, "%s", v->subject_key ? v->subject_key : "");
+    return 0;
+}
+
+static void test_lead_scope(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    add_user(f->s, "sup_a", ZJ_ROLE_UNIT_SUPERVISOR, "A", "correct horse 1");
+    add_user(f->s, "off_a1", ZJ_ROLE_OFFICER, "A1", "correct horse 2");
+    zj_actor_owned sup, off;
+    as_user(f->s, "sup_a", &sup);
+    as_user(f->s, "off_a1", &off);
+
+    ids all = {0}, mine = {0}, cur = {0}, page = {0};
+    int64_t total;
+    assert_int_equal(zj_read_leads(f->s, &local.actor, NULL, collect, &all, &total, &err), 0);
+    assert_int_equal(all.n, 4);
+    assert_int_equal(total, 4);
+    /* the supervisor of A sees A and A1, not B */
+    assert_int_equal(zj_read_leads(f->s, &sup.actor, NULL, collect, &mine, &total, &err), 0);
+    assert_int_equal(mine.n, 3);
+    for (int i = 0; i < mine.n; i++)
+        assert_int_not_equal(mine.id[i], 2);
+    /* current: lead 3 is from an older run, lead 4 from none */
+    zj_lead_query q = {.current_only = true};
+    assert_int_equal(zj_read_leads(f->s, &sup.actor, &q, collect, &cur, &total, &err), 0);
+    assert_int_equal(cur.n, 1);
+    assert_int_equal(cur.id[0], 1);
+    /* paging counts visible leads only; total is all pages */
+    zj_lead_query pq = {.offset = 1, .limit = 1};
+    assert_int_equal(zj_read_leads(f->s, &sup.actor, &pq, collect, &page, &total, &err), 0);
+    assert_int_equal(page.n, 1);
+    assert_int_equal(page.id[0], mine.id[1]);
+    assert_int_equal(total, 3);
+    /* a unit filter below the scope narrows it; one outside gives nothing */
+    ids sub = {0}, out = {0};
+    zj_lead_query uq = {.unit = "A1"};
+    assert_int_equal(zj_read_leads(f->s, &sup.actor, &uq, collect, &sub, NULL, &err), 0);
+    assert_int_equal(sub.n, 1);
+    zj_lead_query bq = {.unit = "B"};
+    assert_int_equal(zj_read_leads(f->s, &sup.actor, &bq, collect, &out, NULL, &err), 0);
+    assert_int_equal(out.n, 0);
+    /* one lead outside the scope: refused, not hidden */
+    assert_int_equal(zj_read_lead(f->s, &sup.actor, 2, 0, collect, NULL, &out, &err), ZJ_EPERM);
+    assert_non_null(strstr(err.msg, "outside the scope"));
+    /* an officer reads no leads at all */
+    assert_int_equal(zj_read_leads(f->s, &off.actor, NULL, collect, &out, NULL, &err), ZJ_EPERM);
+    assert_int_equal(zj_read_lead(f->s, &off.actor, 1, 0, collect, NULL, &out, &err), ZJ_EPERM);
+    assert_int_equal(zj_read_lead(f->s, &local.actor, 99, 0, collect, NULL, &out, &err),
+                     ZJ_EUSAGE);
+    zj_actor_owned_free(&sup);
+    zj_actor_owned_free(&off);
+}
+
+/* ---- evidence masking and unmasking ------------------------------------------------------- */
+
+typedef struct ev { char fields[512]; int n; bool has_key; } ev;
+
+static int ev_fn(const zj_evidence_view *e, void *ctx)
+{
+    ev *c = ctx;
+    c->n++;
+    c->has_key = e->source_key != NULL;
+    for (size_t i = 0; i < e->nfields; i++) {
+        size_t l = strlen(c->fields);
+        snprintf(c->fields + l, sizeof c->fields - l, "%s=%s%s;", e->fields[i].column,
+                 e->fields[i].value, e->fields[i].masked ? "*" : "");
+    }
+    return 0;
+}
+
+static int lead_nop(const zj_lead_view *v, void *ctx)
+{
+    (void)v;
+    (void)ctx;
+    return 0;
+}
+
+static void test_evidence_masking(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    add_user(f->s, "lead_a", ZJ_ROLE_LEADER, "A", "correct horse 3");
+    add_user(f->s, "insp_a", ZJ_ROLE_INSPECTOR, "A", "correct horse 4");
+    zj_actor_owned leader, insp;
+    as_user(f->s, "lead_a", &leader);
+    as_user(f->s, "insp_a", &insp);
+    int before = ntrail;
+
+    ev m = {0};
+    assert_int_equal(zj_read_lead(f->s, &leader.actor, 1, 0, lead_nop, ev_fn, &m, &err), 0);
+    assert_int_equal(m.n, 1);
+    /* the spouse's birth date is masked beside her masked ID (and her name) */
+    assert_non_null(strstr(m.fields, "birth_date=1985-**-***;"));
+    assert_non_null(strstr(m.fields, "id_no=610102********1234*;"));
+    assert_non_null(strstr(m.fields, "name=王*华*;"));
+    assert_null(strstr(m.fields, "1985-02-03"));
+    assert_false(m.has_key);
+    assert_int_equal(ntrail, before);                 /* a masked view is not audited */
+
+    /* a leader may not unmask */
+    assert_int_equal(zj_read_lead(f->s, &leader.actor, 1, ZJ_READ_UNMASK, lead_nop, ev_fn, &m,
+                                  &err), ZJ_EPERM);
+    assert_string_equal(err.msg, "user 'lead_a' (leader) may not 'unmask'");
+    /* an inspector may, and it is audited */
+    ev u = {0};
+    ids key = {0};
+    assert_int_equal(zj_read_lead(f->s, &insp.actor, 1, ZJ_READ_UNMASK, collect, ev_fn, &u,
+                                  &err), 0);
+    (void)key;
+    assert_non_null(strstr(u.fields, "birth_date=1985-02-03;"));
+    assert_non_null(strstr(u.fields, "id_no=610102198502031234;"));
+    assert_true(u.has_key);
+    assert_int_equal(count_action("lead.unmask"), 1);
+    assert_string_equal(trail[ntrail - 1].user, "insp_a");
+    assert_int_equal(trail[ntrail - 1].object_id, 1);
+    /* ... but not outside the scope */
+    assert_int_equal(zj_read_lead(f->s, &insp.actor, 2, ZJ_READ_UNMASK, lead_nop, ev_fn, &u,
+                                  &err), ZJ_EPERM);
+    assert_int_equal(count_action("lead.unmask"), 1);
+    /* if the audit entry cannot be written, nothing unmasked is shown */
+    audit_fails = true;
+    ev none = {0};
+    assert_int_equal(zj_read_lead(f->s, &insp.actor, 1, ZJ_READ_UNMASK, lead_nop, ev_fn, &none,
+                                  &err), ZJ_EDATA);
+    assert_int_equal(none.n, 0);
+    audit_fails = false;
+    zj_actor_owned_free(&leader);
+    zj_actor_owned_free(&insp);
+}
+
+/* ---- filing check ------------------------------------------------------------------------- */
+
+typedef struct cases { int n; char names[256]; } cases;
+
+static int case_fn(const zj_party_case_view *c, void *ctx)
+{
+    cases *k = ctx;
+    k->n++;
+    size_t l = strlen(k->names);
+    snprintf(k->names + l, sizeof k->names - l, "%s;", c->name);
+    return 0;
+}
+
+static void test_filing_check(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    add_user(f->s, "judge_b", ZJ_ROLE_FILING_JUDGE, "B", "correct horse 5");
+    add_user(f->s, "lead_b", ZJ_ROLE_LEADER, "B", "correct horse 6");
+    zj_actor_owned j, l;
+    as_user(f->s, "judge_b", &j);
+    as_user(f->s, "lead_b", &l);
+    cases k = {0};
+    /* a judge of B reads a party's history across all courts, masked, audited */
+    assert_int_equal(zj_read_party_history(f->s, &j.actor, "610102198502031234", case_fn, &k,
+                                           &err), 0);
+    assert_int_equal(k.n, 2);
+    assert_string_equal(k.names, "张*丰;张*丰;");
+    assert_int_equal(count_action("filing.check"), 1);
+    assert_null(strstr(trail[ntrail - 1].detail, "610102198502031234"));
+    assert_non_null(strstr(trail[ntrail - 1].detail, "id_hash"));
+    assert_int_equal(zj_read_party_history(f->s, &l.actor, "610102198502031234", case_fn, &k,
+                                           &err), ZJ_EPERM);
+    assert_int_equal(zj_read_party_history(f->s, &j.actor, "12345", case_fn, &k, &err),
+                     ZJ_EUSAGE);
+    assert_int_equal(count_action("filing.check"), 1);
+    zj_actor_owned_free(&j);
+    zj_actor_owned_free(&l);
+}
+
+/* ---- users -------------------------------------------------------------------------------- */
+
+static time_t fake_now;
+static time_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static void test_login_lockout_sessions(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    fake_now = 1800000000;
+    zj_users_set_clock(fake_clock);
+    add_user(f->s, "li", ZJ_ROLE_INSPECTOR, "A", "a long passphrase");
+    char tok[ZJ_TOKEN_HEX + 1];
+    zj_actor_owned o;
+    assert_int_equal(zj_login(f->s, "li", "a long passphrase", "127.0.0.1", tok, &o, &err), 0);
+    assert_int_equal(strlen(tok), ZJ_TOKEN_HEX);
+    assert_string_equal(o.actor.unit_code, "A");
+    assert_true(zj_actor_sees(&o.actor, "A1"));
+    assert_false(zj_actor_sees(&o.actor, "B"));
+    zj_actor_owned_free(&o);
+    /* the token works, and only its hash is stored */
+    assert_int_equal(zj_session_actor(f->s, tok, &o, &err), 0);
+    assert_int_not_equal(o.actor.session_id, 0);
+    zj_actor_owned_free(&o);
+    /* idle too long: ended */
+    fake_now += ZJ_SESSION_IDLE_MINUTES * 60 + 1;
+    assert_int_equal(zj_session_actor(f->s, tok, &o, &err), ZJ_EPERM);
+    /* kept in use, it still ends after ZJ_SESSION_HOURS */
+    assert_int_equal(zj_login(f->s, "li", "a long passphrase", NULL, tok, NULL, &err), 0);
+    for (int i = 0; i < ZJ_SESSION_HOURS * 3; i++) {
+        fake_now += 20 * 60;
+        int rc = zj_session_actor(f->s, tok, &o, &err);
+        zj_actor_owned_free(&o);
+        if (i < ZJ_SESSION_HOURS * 3 - 1)
+            assert_int_equal(rc, 0);
+        else
+            assert_int_equal(rc, ZJ_EPERM);
+    }
+    /* logout ends a session */
+    assert_int_equal(zj_login(f->s, "li", "a long passphrase", NULL, tok, NULL, &err), 0);
+    assert_int_equal(zj_logout(f->s, tok, &err), 0);
+    assert_int_equal(zj_session_actor(f->s, tok, &o, &err), ZJ_EPERM);
+
+    /* five failures lock the user, even against the right password, for 15 minutes */
+    for (int i = 0; i < ZJ_LOCKOUT_FAILURES; i++)
+        assert_int_equal(zj_login(f->s, "li", "wrong guess!", NULL, tok, NULL, &err), ZJ_EPERM);
+    assert_int_equal(count_action("user.locked"), 1);
+    assert_int_equal(zj_login(f->s, "li", "a long passphrase", NULL, tok, NULL, &err), ZJ_EPERM);
+    assert_string_equal(err.msg, "login refused: wrong user name or password, or the user is "
+                                 "locked or disabled");
+    fake_now += ZJ_LOCKOUT_MINUTES * 60 + 1;
+    assert_int_equal(zj_login(f->s, "li", "a long passphrase", NULL, tok, NULL, &err), 0);
+    /* an unknown user gets the same answer as a wrong password */
+    assert_int_equal(zj_login(f->s, "nobody", "a long passphrase", NULL, tok, NULL, &err),
+                     ZJ_EPERM);
+    assert_string_equal(err.msg, "login refused: wrong user name or password, or the user is "
+                                 "locked or disabled");
+
+    /* a password change ends sessions; disabling refuses logins */
+    assert_int_equal(zj_user_passwd(f->s, &local.actor, "li", "another passphrase", &err), 0);
+    assert_int_equal(zj_session_actor(f->s, tok, &o, &err), ZJ_EPERM);
+    assert_int_equal(zj_user_passwd(f->s, &local.actor, "li", "short", &err), ZJ_EUSAGE);
+    assert_int_equal(zj_user_disable(f->s, &local.actor, "li", &err), 0);
+    assert_int_equal(zj_login(f->s, "li", "another passphrase", NULL, tok, NULL, &err), ZJ_EPERM);
+    assert_int_equal(zj_actor_of_user(f->s, "li", &o, &err), ZJ_EPERM);
+}
+
+static void test_admin_scope_and_keys(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    add_user(f->s, "adm_a", ZJ_ROLE_ADMIN, "A", "admin passphrase");
+    add_user(f->s, "svc", ZJ_ROLE_SERVICE, "A1", NULL);
+    add_user(f->s, "sup_b", ZJ_ROLE_UNIT_SUPERVISOR, "B", "correct horse 7");
+    zj_actor_owned adm, sup;
+    as_user(f->s, "adm_a", &adm);
+    as_user(f->s, "sup_b", &sup);
+    /* an admin of A adds users in A's subtree only */
+    zj_user_new in = {.username = "x1", .role = ZJ_ROLE_OFFICER, .unit_code = "A1",
+                      .password = "correct horse 8"};
+    zj_user_new out = {.username = "x2", .role = ZJ_ROLE_OFFICER, .unit_code = "B",
+                       .password = "correct horse 9"};
+    assert_int_equal(zj_user_add(f->s, &adm.actor, &in, NULL, &err), 0);
+    assert_int_equal(zj_user_add(f->s, &adm.actor, &out, NULL, &err), ZJ_EPERM);
+    assert_int_equal(zj_user_add(f->s, &adm.actor, &in, NULL, &err), ZJ_EUSAGE);   /* exists */
+    zj_user_new bad = {.username = "a b", .role = ZJ_ROLE_OFFICER, .unit_code = "A"};
+    assert_int_equal(zj_user_add(f->s, &adm.actor, &bad, NULL, &err), ZJ_EUSAGE);
+    /* a supervisor administers nobody */
+    assert_int_equal(zj_user_disable(f->s, &sup.actor, "x1", &err), ZJ_EPERM);
+    assert_int_equal(zj_user_disable(f->s, &adm.actor, "sup_b", &err), ZJ_EPERM);
+    /* but changes his own password */
+    assert_int_equal(zj_user_passwd(f->s, &sup.actor, "sup_b", "my new passphrase", &err), 0);
+    assert_int_equal(zj_user_passwd(f->s, &sup.actor, "x1", "my new passphrase", &err), ZJ_EPERM);
+    /* API keys: handed out once, work until revoked by disabling */
+    char key[ZJ_API_KEY_LEN + 1];
+    assert_int_equal(zj_api_key_issue(f->s, &adm.actor, "svc", "court push", key, NULL, &err), 0);
+    assert_int_equal(strlen(key), ZJ_API_KEY_LEN);
+    zj_actor_owned o;
+    assert_int_equal(zj_api_key_actor(f->s, key, &o, &err), 0);
+    assert_int_equal(o.actor.role, ZJ_ROLE_SERVICE);
+    assert_true(zj_actor_may(&o.actor, ZJ_PERM_IMPORT, "A1"));
+    assert_false(zj_actor_may(&o.actor, ZJ_PERM_LEAD_READ, "A1"));
+    zj_actor_owned_free(&o);
+    key[10] ^= 1;
+    assert_int_equal(zj_api_key_actor(f->s, key, &o, &err), ZJ_EPERM);
+    key[10] ^= 1;
+    assert_int_equal(zj_user_disable(f->s, &adm.actor, "svc", &err), 0);
+    assert_int_equal(zj_api_key_actor(f->s, key, &o, &err), ZJ_EPERM);
+    assert_true(count_action("user.add") >= 4);
+    assert_int_equal(count_action("user.disable"), 1);
+    assert_int_equal(count_action("user.api_key"), 1);
+    zj_actor_owned_free(&adm);
+    zj_actor_owned_free(&sup);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lead_scope, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_evidence_masking, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_filing_check, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_login_lockout_sessions, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_admin_scope_and_keys, setup, store_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
