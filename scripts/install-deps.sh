@@ -10,7 +10,8 @@ pkgs=(
   libsqlite3-dev sqlite3            # store, and the peer in benchmarks
   libyaml-dev libcjson-dev          # mapping files, JSON
   libicu-dev libutf8proc-dev libopencc-dev opencc  # Chinese text
-  libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3)
+  libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3), Ed25519
+  libssl-dev                        # SHA-256 with CPU instructions (audit trail Merkle tree)
   libmicrohttpd-dev libxlsxwriter-dev  # HTTP API (zhijian serve), XLSX exports
   libcmocka-dev valgrind time curl  # tests (the API tests drive the server with curl), timing
   python3-yaml jq iproute2          # tests: the server checked against docs/openapi.yaml

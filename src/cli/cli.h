@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "work/actor.h"
 
 typedef struct zj_command {
     const char *name;
@@ -33,6 +34,10 @@ const char *cli_db_path(const char *db_option);
  * $ZHIJIAN_RULES/name, else ./rules/name, when readable; NULL means "use the built-in
  * defaults". `buf` (cap bytes) may hold the result. */
 const char *cli_rules_path(const char *option, const char *name, char *buf, size_t cap);
+
+/* The actor of a CLI command: the local operator (the store's owner, role admin, user id 0,
+ * named by the login name), whom the audit trail records. */
+void cli_actor(zj_actor *a);
 
 /* True when `arg` is -h or --help. */
 bool cli_is_help(const char *arg);

@@ -6,7 +6,8 @@
  *   zhijian leads stats [--measure M] [--dimension D] [--code C] [--json]
  *
  * Personal data (names, resident IDs, phones) in evidence records is masked unless --unmask
- * is given; the stored lead texts never contain any (leads.h).
+ * is given, and every unmasked view is recorded in the audit trail (work/audit.h) first; the
+ * stored lead texts never contain any (leads.h).
  */
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -19,6 +20,7 @@
 #include "detect/leads.h"
 #include "text/mask.h"
 #include "text/phone.h"
+#include "work/audit.h"
 
 static const char usage_text[] =
     "usage: zhijian leads list [--code C] [--status S] [--unit U] [--current] [--limit N] [--json]\n"
@@ -412,6 +414,10 @@ static int do_show(zj_store *s, const opts *o)
     if (o->argc != 2 || *end || id <= 0)
         return cli_error(ZJ_EUSAGE, "usage: zhijian leads show ID");
     zj_error err = {0};
+    zj_actor actor;
+    cli_actor(&actor);
+    if (o->unmask && zj_audit_unmask(s, &actor, "lead", id, &err))   /* before anything shows */
+        return cli_report(&err);
     show_ctx c = {s, o, NULL, NULL, 0, 0, &err};
     int rc = zj_lead_get(s, id, show_lead, &c, &err);
     if (!rc) {

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "link/link.h"
+#include "work/audit.h"
 #include "text/mask.h"
 
 static const char usage_text[] =
@@ -170,7 +171,13 @@ static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
      * eighth of this machine's memory at most (the cache grows only as pages are used). */
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     int64_t eighth_mib = pages > 0 && page > 0 ? (int64_t)pages * page / 8 / 1048576 : 256;
-    int rc = zj_store_bulk_load(s, true, &err);
+    zj_actor actor;
+    cli_actor(&actor);
+    int rc = zj_audit_track(s, &actor, "link.run", "entity",
+                            o->incremental ? "{\"incremental\":true}"
+                            : o->reextract ? "{\"reextract\":true}" : NULL, &err);
+    if (!rc)
+        rc = zj_store_bulk_load(s, true, &err);
     if (!rc)
         rc = zj_store_cache_mib(s, (int)(eighth_mib < 2048 ? eighth_mib : 2048), &err);
     if (!rc)
@@ -325,6 +332,10 @@ static int do_show(zj_store *s, const opts *o)
     if (o->argc != 2 || !parse_id(o->argv[1], &e))
         return cli_error(ZJ_EUSAGE, "usage: zhijian link show ENTITY");
     zj_error err = {0};
+    zj_actor actor;
+    cli_actor(&actor);
+    if (o->unmask && zj_audit_unmask(s, &actor, "entity", e, &err))
+        return cli_report(&err);
     zj_stmt *q;
     if (zj_stmt_prepare(s, "SELECT m.id, m.table_name, m.record_id, m.role, m.name, m.id_no,"
                         " m.id_status, e.kind, e.name FROM mention m JOIN entity e ON e.id = m.entity_id"

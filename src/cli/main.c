@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands", false},
@@ -38,6 +40,7 @@ static const zj_command commands[] = {
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
     {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
     {"serve", cmd_serve, "serve the JSON API over HTTP (zhijian serve --port 8080)", false},
+    {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };
@@ -75,6 +78,16 @@ const char *cli_rules_path(const char *option, const char *name, char *buf, size
     const char *dir = getenv("ZHIJIAN_RULES");
     snprintf(buf, cap, "%s/%s", dir && *dir ? dir : "rules", name);
     return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+void cli_actor(zj_actor *a)
+{
+    static char name[64];
+    if (!name[0]) {
+        struct passwd *pw = getpwuid(geteuid());
+        snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "operator");
+    }
+    *a = (zj_actor){.user_id = 0, .username = name, .role = ZJ_ROLE_ADMIN};
 }
 
 bool cli_is_help(const char *arg)

@@ -577,6 +577,58 @@ static const char m0006_relation_indexes[] =
     "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record)"
     " WHERE dst_table IS NOT NULL;\n";
 
+/* The audit trail (全程留痕, src/work/audit.c; design in docs/audit.md). audit_entry is the
+ * append-only log: id is the entry's position (leaf id - 1 of the Merkle tree), prev_hash and
+ * hash chain the entries (hash is the RFC 6962 leaf hash of the entry, prev_hash included).
+ * audit_node keeps the tree's complete subtrees of 64 leaves and more, so appends, proofs and
+ * the head are O(log n). audit_head is the latest signed tree head (one row, re-signed by every
+ * transaction that appends); audit_checkpoint the periodic and exported signed checkpoints;
+ * audit_key the public keys (the signing key lives outside the store, docs/audit.md). */
+static const char m0008_audit[] =
+    "CREATE TABLE audit_entry (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TIMESTAMP NOT NULL,\n"
+    "  user_id INTEGER NOT NULL,\n"
+    "  username TEXT,\n"
+    "  role TEXT NOT NULL,\n"
+    "  unit_code TEXT,\n"
+    "  session_id INTEGER NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  object_table TEXT,\n"
+    "  object_id INTEGER NOT NULL,\n"
+    "  before_hash TEXT,\n"
+    "  after_hash TEXT,\n"
+    "  detail TEXT,\n"
+    "  prev_hash TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL);\n"
+    "CREATE INDEX audit_entry_object ON audit_entry(object_table, object_id);\n"
+    "CREATE TABLE audit_node (\n"
+    "  level INTEGER NOT NULL,\n"
+    "  idx INTEGER NOT NULL,\n"
+    "  hash TEXT NOT NULL,\n"
+    "  PRIMARY KEY (level, idx));\n"
+    "CREATE TABLE audit_key (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  key_id TEXT NOT NULL UNIQUE,\n"
+    "  public_key TEXT NOT NULL,\n"
+    "  created_at TIMESTAMP NOT NULL);\n"
+    "CREATE TABLE audit_head (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  tree_size INTEGER NOT NULL,\n"
+    "  root_hash TEXT NOT NULL,\n"
+    "  last_hash TEXT NOT NULL,\n"
+    "  signed_at TIMESTAMP NOT NULL,\n"
+    "  key_id TEXT NOT NULL,\n"
+    "  signature TEXT NOT NULL);\n"
+    "CREATE TABLE audit_checkpoint (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  tree_size INTEGER NOT NULL,\n"
+    "  root_hash TEXT NOT NULL,\n"
+    "  signed_at TIMESTAMP NOT NULL,\n"
+    "  key_id TEXT NOT NULL,\n"
+    "  signature TEXT NOT NULL);\n"
+    "CREATE INDEX audit_checkpoint_size ON audit_checkpoint(tree_size);\n";
+
 /* Users, sessions and API keys (work/users.c; roles and scope in work/policy.h). Secrets are
  * never stored: passwords as Argon2id strings (libsodium crypto_pwhash_str, salt and cost in
  * the string), session tokens and API keys as SHA-256 hex digests of the random values handed
@@ -723,6 +775,7 @@ static const zj_migration migrations[] = {
     {4, "detect", m0004_detect},
     {5, "link at scale", m0005_link_scale},
     {6, "relation indexes", m0006_relation_indexes},
+    {8, "audit trail", m0008_audit},
     {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},
 };

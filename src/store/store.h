@@ -88,6 +88,34 @@ size_t zj_store_tables(zj_store *s, const zj_table **out);
 int zj_store_begin(zj_store *s, zj_error *err);
 int zj_store_commit(zj_store *s, zj_error *err);
 int zj_store_rollback(zj_store *s, zj_error *err);   /* safe to call when no transaction */
+bool zj_store_in_transaction(zj_store *s);
+/* The store's file, or NULL for a temporary or in-memory store. */
+const char *zj_store_path(zj_store *s);
+
+/* Commit hooks: how a layer above adds its own writes to every transaction without the layers
+ * below knowing it (the audit trail signs its head when a transaction that appended commits, and
+ * records one entry per commit of an import, link or detect run). A hook is named; hooks run
+ * in increasing `order`, ones added while others run included. */
+#define ZJ_STORE_MAX_HOOKS 4
+typedef struct zj_store_hook {
+    const char *name;        /* static string; one hook per name */
+    int order;
+    /* Called by zj_store_commit inside the transaction, before COMMIT; an error fails the commit
+     * (the caller then rolls back, as for any failed commit). May be NULL. */
+    int (*before_commit)(zj_store *s, void *ctx, zj_error *err);
+    /* Called after the transaction committed (true) or rolled back (false). May be NULL. */
+    void (*end)(zj_store *s, void *ctx, bool committed);
+    /* Frees ctx when the hook is removed or the store closes. May be NULL. */
+    void (*free)(void *ctx);
+} zj_store_hook;
+
+/* Add hook h (copied) with its context; ZJ_EUSAGE if one of that name is set or all slots are
+ * taken. */
+int zj_store_add_hook(zj_store *s, const zj_store_hook *h, void *ctx, zj_error *err);
+/* The context of hook `name`, or NULL when it is not set. */
+void *zj_store_hook_ctx(zj_store *s, const char *name);
+/* Remove hook `name` (freeing its context); nothing when it is not set. */
+void zj_store_remove_hook(zj_store *s, const char *name);
 
 /* ---- import batches --------------------------------------------------------------------- */
 

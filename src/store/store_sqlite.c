@@ -61,6 +61,9 @@ struct zj_store {
     int in_tx;
     zj_writer *feeding;     /* the writer whose records zj_feed yields, during put_all */
     struct row_feed *rows;  /* the rows zj_rows yields, during zj_store_insert_all */
+    zj_store_hook hooks[ZJ_STORE_MAX_HOOKS];   /* commit hooks, in order of `order` */
+    void *hook_ctx[ZJ_STORE_MAX_HOOKS];
+    size_t nhooks;
 };
 
 struct zj_writer {
@@ -624,6 +627,11 @@ void zj_store_close(zj_store *s)
 {
     if (!s)
         return;
+    if (s->in_tx)
+        zj_store_rollback(s, NULL);
+    for (size_t i = 0; i < s->nhooks; i++)
+        if (s->hooks[i].free)
+            s->hooks[i].free(s->hook_ctx[i]);
     free_tables(s);
     sqlite3_close(s->db);
     free(s);
@@ -667,11 +675,30 @@ int zj_store_begin(zj_store *s, zj_error *err)
     return rc;
 }
 
+/* Tell every hook the transaction ended. */
+static void hooks_end(zj_store *s, bool committed)
+{
+    for (size_t i = 0; i < s->nhooks; i++)
+        if (s->hooks[i].end)
+            s->hooks[i].end(s, s->hook_ctx[i], committed);
+}
+
 int zj_store_commit(zj_store *s, zj_error *err)
 {
+    /* Hooks write inside the transaction; one added by an earlier hook (an audit entry's
+     * first append) runs too, since nhooks is read on every round. */
+    for (size_t i = 0; s->in_tx && i < s->nhooks; i++) {
+        if (!s->hooks[i].before_commit)
+            continue;
+        int rc = s->hooks[i].before_commit(s, s->hook_ctx[i], err);
+        if (rc)
+            return rc;
+    }
     int rc = exec(s, "COMMIT", err);
-    if (!rc)
+    if (!rc && s->in_tx) {
         s->in_tx = 0;
+        hooks_end(s, true);
+    }
     return rc;
 }
 
@@ -680,7 +707,62 @@ int zj_store_rollback(zj_store *s, zj_error *err)
     if (!s->in_tx)
         return ZJ_OK;
     s->in_tx = 0;
-    return exec(s, "ROLLBACK", err);
+    int rc = exec(s, "ROLLBACK", err);
+    hooks_end(s, false);
+    return rc;
+}
+
+bool zj_store_in_transaction(zj_store *s)
+{
+    return s->in_tx != 0;
+}
+
+const char *zj_store_path(zj_store *s)
+{
+    const char *p = sqlite3_db_filename(s->db, "main");
+    return p && *p ? p : NULL;
+}
+
+int zj_store_add_hook(zj_store *s, const zj_store_hook *h, void *ctx, zj_error *err)
+{
+    if (zj_store_hook_ctx(s, h->name))
+        return zj_fail(err, ZJ_EUSAGE, "store: hook '%s' is already set", h->name);
+    if (s->nhooks == ZJ_STORE_MAX_HOOKS)
+        return zj_fail(err, ZJ_EUSAGE, "store: more than %d hooks", ZJ_STORE_MAX_HOOKS);
+    size_t i = s->nhooks;
+    while (i > 0 && s->hooks[i - 1].order > h->order) {
+        s->hooks[i] = s->hooks[i - 1];
+        s->hook_ctx[i] = s->hook_ctx[i - 1];
+        i--;
+    }
+    s->hooks[i] = *h;
+    s->hook_ctx[i] = ctx;
+    s->nhooks++;
+    return ZJ_OK;
+}
+
+void *zj_store_hook_ctx(zj_store *s, const char *name)
+{
+    for (size_t i = 0; i < s->nhooks; i++)
+        if (strcmp(s->hooks[i].name, name) == 0)
+            return s->hook_ctx[i];
+    return NULL;
+}
+
+void zj_store_remove_hook(zj_store *s, const char *name)
+{
+    for (size_t i = 0; i < s->nhooks; i++) {
+        if (strcmp(s->hooks[i].name, name) != 0)
+            continue;
+        if (s->hooks[i].free)
+            s->hooks[i].free(s->hook_ctx[i]);
+        for (size_t j = i + 1; j < s->nhooks; j++) {
+            s->hooks[j - 1] = s->hooks[j];
+            s->hook_ctx[j - 1] = s->hook_ctx[j];
+        }
+        s->nhooks--;
+        return;
+    }
 }
 
 /* ---- batches ---------------------------------------------------------------------------- */
