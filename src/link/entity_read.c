@@ -100,7 +100,7 @@ int zj_link_entity_mentions(zj_store *s, int64_t entity_id,
             .id_status = zj_stmt_text(q, 7, NULL),
         };
         count++;
-        if (fn(&m, ctx))
+        if (fn && fn(&m, ctx))
             break;
     }
     zj_stmt_finalize(q);

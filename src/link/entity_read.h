@@ -37,7 +37,7 @@ typedef struct zj_entity_mention {
 } zj_entity_mention;
 
 /* The mentions of entity `entity_id` by table and record; *n (may be NULL) is set to their
- * number (0: no such entity, or one without mentions). */
+ * number (0: no such entity, or one without mentions). fn may be NULL to count only. */
 int zj_link_entity_mentions(zj_store *s, int64_t entity_id,
                             int (*fn)(const zj_entity_mention *, void *), void *ctx, int64_t *n,
                             zj_error *err);

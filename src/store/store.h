@@ -142,6 +142,18 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err);
 int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
                     const char *reason, const char *raw, size_t raw_len, zj_error *err);
 
+/* A rejected row as stored. `raw` is the whole row as read (unmasked personal data: front ends
+ * show it only through the read layer, to users allowed to unmask). */
+typedef struct zj_reject {
+    int64_t id, batch_id, line;
+    const char *field, *reason, *raw;     /* field and raw may be NULL */
+} zj_reject;
+
+/* Call fn for each rejected row of batch `batch_id`, by line. Strings are valid during the
+ * call only; fn returns non-zero to stop. */
+int zj_store_rejects_each(zj_store *s, int64_t batch_id, int (*fn)(const zj_reject *, void *),
+                          void *ctx, zj_error *err);
+
 /* The id of a committed batch that imported the same bytes (file_digest) through the same
  * mapping (mapping_digest) into b->table from b->source_system, or 0 if there is none. */
 int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);

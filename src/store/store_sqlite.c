@@ -44,6 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <time.h>
 
@@ -577,12 +579,32 @@ static const sqlite3_module rows_module = {
     .xRowid = rows_rowid,
 };
 
+/* The store holds whole unmasked rows (records, record_version, import_reject): it is readable
+ * by its owner only. A new store file is created with mode 0600 (SQLite gives its -wal and
+ * -shm files the mode of the database); an existing one of ours that others could read is
+ * narrowed to 0600. A file we cannot create or change is left for sqlite3_open_v2 to report. */
+static void owner_only(const char *path)
+{
+    if (!strcmp(path, ":memory:") || !*path)
+        return;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+        (st.st_mode & 077))
+        chmod(path, st.st_mode & 0700);
+}
+
 int zj_store_open(const char *path, zj_store **out, zj_error *err)
 {
     *out = NULL;
     zj_store *s = calloc(1, sizeof *s);
     if (!s)
         return zj_fail(err, ZJ_EDATA, "out of memory");
+    owner_only(path);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "cannot open store '%s': %s", path,
@@ -849,6 +871,28 @@ int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *fie
 static const char *col_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
+}
+
+int zj_store_rejects_each(zj_store *s, int64_t batch_id, int (*fn)(const zj_reject *, void *),
+                          void *ctx, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT id, batch_id, line, field, reason, raw FROM import_reject"
+                        " WHERE batch_id = ? ORDER BY line, id", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch_id);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        zj_reject r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                       sqlite3_column_int64(st, 2), col_text(st, 3), col_text(st, 4),
+                       col_text(st, 5)};
+        if (fn(&r, ctx))
+            break;
+    }
+    rc = step == SQLITE_ROW || step == SQLITE_DONE ? ZJ_OK : db_fail(s, err, "reading rejects");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err)

@@ -509,6 +509,37 @@ int zj_read_party_history(zj_store *s, const zj_actor *a, const char *id_no,
     return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
 
+/* ---- rejected rows -------------------------------------------------------------------- */
+
+typedef struct rej_ctx {
+    bool unmask;
+    zj_reject_view_fn fn;
+    void *ctx;
+} rej_ctx;
+
+static int rej_row(const zj_reject *r, void *vctx)
+{
+    rej_ctx *c = vctx;
+    zj_reject_view v = {r->batch_id, r->line, r->field, r->reason, c->unmask ? r->raw : NULL};
+    return c->fn(&v, c->ctx);
+}
+
+int zj_read_rejects(zj_store *s, const zj_actor *a, int64_t batch_id, unsigned flags,
+                    zj_reject_view_fn fn, void *ctx, zj_error *err)
+{
+    if (!zj_actor_may(a, ZJ_PERM_REJECT_READ, NULL))
+        return zj_deny(err, a, ZJ_PERM_REJECT_READ, NULL);
+    bool unmask = flags & ZJ_READ_UNMASK;
+    if (unmask && !zj_actor_may(a, ZJ_PERM_UNMASK, NULL))
+        return zj_deny(err, a, ZJ_PERM_UNMASK, NULL);
+    int rc;
+    if (unmask && (rc = audit_view(s, a, "import.reject_unmask", "import_batch", batch_id, NULL,
+                                   err)))
+        return rc;
+    rej_ctx c = {unmask, fn, ctx};
+    return zj_store_rejects_each(s, batch_id, rej_row, &c, err);
+}
+
 /* ---- statistics --------------------------------------------------------------------------- */
 
 typedef struct rate_ctx {

@@ -169,6 +169,23 @@ typedef int (*zj_rate_view_fn)(const zj_rate_view *r, void *ctx);
 int zj_read_stats(zj_store *s, const zj_actor *a, const zj_stats_query *q, zj_rate_view_fn fn,
                   void *ctx, zj_error *err);
 
+/* ---- rejected rows of an import (导入拒收) ------------------------------------------------ */
+
+typedef struct zj_reject_view {
+    int64_t batch_id, line;
+    const char *field;         /* may be NULL */
+    const char *reason;        /* the reason as the importer gave it */
+    const char *raw;           /* the whole row as read: NULL unless unmasked */
+} zj_reject_view;
+
+typedef int (*zj_reject_view_fn)(const zj_reject_view *r, void *ctx);
+
+/* The rejected rows of batch `batch_id` (ZJ_PERM_REJECT_READ; batches belong to no unit, so
+ * province-wide users only). The raw rows only with ZJ_READ_UNMASK (ZJ_PERM_UNMASK, audited
+ * as "import.reject_unmask"). */
+int zj_read_rejects(zj_store *s, const zj_actor *a, int64_t batch_id, unsigned flags,
+                    zj_reject_view_fn fn, void *ctx, zj_error *err);
+
 /* ---- masking, for every front end ---------------------------------------------------------- */
 
 /* The kinds of personal data and how each is masked (脱敏). */
