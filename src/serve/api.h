@@ -42,6 +42,7 @@ typedef struct zj_serve_shared {
     struct zj_ratelimit *per_client;     /* every request, by client address */
     struct zj_ratelimit *login_client;   /* login attempts, by client address */
     struct zj_ratelimit *login_user;     /* login attempts, by username */
+    struct zj_session_cache *sessions;   /* token -> actor (sessions.h) */
 } zj_serve_shared;
 
 #define ZJ_SERVE_MAX_PARAMS 4
@@ -57,10 +58,8 @@ typedef struct zj_api_ctx {
     size_t nparams;
     bool authenticated;
     bool by_cookie;                  /* authenticated by the session cookie (CSRF applies) */
-    zj_actor actor;
-    char username[128];              /* storage behind actor's strings */
-    char unit_code[64];
-    char officer_no[64];
+    const zj_actor *actor;           /* who asks (NULL until authenticated) */
+    struct zj_session_ref *session;  /* holds *actor until dispatch releases it */
     char token[128];                 /* the session token presented */
 } zj_api_ctx;
 
@@ -72,13 +71,20 @@ void zj_api_json(zj_api_ctx *c, int status, cJSON *root);
  * `return zj_api_error(...)`. */
 bool zj_api_error(zj_api_ctx *c, int status, const char *code, const char *field,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Answer a work-layer error: ZJ_EUSAGE as 400 (or 403/404/409 by the message's leading word
- * "denied:", "not found:", "conflict:"), anything else as 503 with the message. */
+/* Answer a work-layer error: ZJ_EPERM (and ZJ_EUSAGE refusals "... may not ...") as 403;
+ * ZJ_EUSAGE "no lead 5" as 404, "field 'x': ..." as 400 naming the field, other ZJ_EUSAGE as
+ * 400 (a request the state machine refuses: 409); ZJ_EDATA as 503 (the store could not
+ * answer now: retry), with the work layer's message. */
 void zj_api_work_error(zj_api_ctx *c, const zj_error *err);
 /* Route, limit, authenticate and check CSRF for c->req, then run its handler: the whole answer
  * to one request, into c->resp (never left without a status). c->cfg, c->shared, c->store,
  * c->req and c->resp must be set; the rest is filled here. */
 void zj_api_dispatch(zj_api_ctx *c);
+/* Release what dispatch held for the request (the actor); call once the answer is built. */
+void zj_api_done(zj_api_ctx *c);
+
+/* Add `v` as a string, or null when it is NULL. */
+void zj_json_str(cJSON *o, const char *key, const char *v);
 
 /* Answer a refusal from the validators (validate.h); returns false. */
 bool zj_api_invalid(zj_api_ctx *c, const zj_invalid *why);

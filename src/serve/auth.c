@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "serve/sessions.h"
+
 bool zj_auth_token(const zj_http_request *req, char *out, size_t cap, bool *by_cookie)
 {
     const char *t = NULL;
@@ -61,7 +63,24 @@ bool zj_auth_resolve(zj_api_ctx *c)
         return zj_api_error(c, 401, "unauthenticated", NULL,
                             "log in first (POST /api/v1/session) and send the session token");
     }
-    zj_http_header(c->resp, "WWW-Authenticate", "Bearer realm=\"zhijian\", error=\"invalid_token\"");
-    return zj_api_error(c, 401, "unauthenticated", NULL,
-                        "the session token is unknown or has expired; log in again");
+    if (!c->store) {
+        zj_http_header(c->resp, "Retry-After", "1");
+        return zj_api_error(c, 503, "unavailable", NULL, "the store cannot be opened; retry later");
+    }
+    zj_error err = {0};
+    int rc = zj_session_get(c->shared ? c->shared->sessions : NULL, c->store, c->token,
+                            &c->session, &c->actor, &err);
+    if (rc == ZJ_EDATA) {
+        zj_api_work_error(c, &err);
+        return false;
+    }
+    if (rc) {
+        zj_http_header(c->resp, "WWW-Authenticate",
+                       "Bearer realm=\"zhijian\", error=\"invalid_token\"");
+        return zj_api_error(c, 401, "unauthenticated", NULL,
+                            "the session token is unknown or has expired; log in again");
+    }
+    c->authenticated = true;
+    c->by_cookie = by_cookie;
+    return true;
 }

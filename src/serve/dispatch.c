@@ -13,6 +13,7 @@
 #include "serve/auth.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
+#include "serve/sessions.h"
 #include "serve/validate.h"
 
 /* Answer 429 for a limiter that said wait `secs`. */
@@ -82,4 +83,11 @@ void zj_api_dispatch(zj_api_ctx *c)
     route->handler(c);
     if (c->resp->status == 0)
         zj_api_error(c, 500, "internal", NULL, "the handler gave no answer (a bug; please report)");
+}
+
+void zj_api_done(zj_api_ctx *c)
+{
+    zj_session_release(c->shared ? c->shared->sessions : NULL, c->session);
+    c->session = NULL;
+    c->actor = NULL;
 }

@@ -7,5 +7,40 @@
 /* h_system.c */
 void zj_h_health(zj_api_ctx *c);
 void zj_h_version(zj_api_ctx *c);
+/* h_session.c */
+void zj_h_login(zj_api_ctx *c);
+void zj_h_logout(zj_api_ctx *c);
+void zj_h_whoami(zj_api_ctx *c);
+/* h_leads.c */
+void zj_h_leads(zj_api_ctx *c);
+void zj_h_lead(zj_api_ctx *c);
+void zj_h_lead_history(zj_api_ctx *c);
+void zj_h_lead_action(zj_api_ctx *c);
+void zj_h_lead_queue(zj_api_ctx *c);
+/* The lead list's query fields (filters and paging) and the query they make; shared with
+ * exports. */
+struct zj_lead_query;
+const zj_field *zj_lead_filters(size_t *n);
+void zj_lead_query_from(const zj_value_in *v, struct zj_lead_query *q, int64_t default_limit);
+
+/* h_records.c */
+void zj_h_record_file(zj_api_ctx *c);
+void zj_h_records(zj_api_ctx *c);
+struct zj_filed_filter;
+struct zj_filed_row;
+const zj_field *zj_record_filters(size_t *n);
+void zj_record_filter_from(const zj_value_in *v, struct zj_filed_filter *f, int64_t *limit,
+                           int64_t *offset, int64_t default_limit);
+cJSON *zj_filed_json(const struct zj_filed_row *r);
+/* True when a work-layer error is the store busy with another writer (worth a retry). */
+bool zj_api_busy(const zj_error *err);
+/* h_stats.c */
+void zj_h_statistics(zj_api_ctx *c);
+void zj_h_compliance(zj_api_ctx *c);
+const zj_field *zj_stats_filters(size_t *n);
+/* h_misc.c */
+void zj_h_entity(zj_api_ctx *c);
+void zj_h_audit_status(zj_api_ctx *c);
+void zj_h_filing_check(zj_api_ctx *c);
 
 #endif

@@ -50,18 +50,29 @@ static bool starts(const char *s, const char *prefix)
 void zj_api_work_error(zj_api_ctx *c, const zj_error *err)
 {
     const char *m = err->msg[0] ? err->msg : "the store could not answer";
-    if (err->code == ZJ_EUSAGE) {
-        if (starts(m, "denied:"))
-            zj_api_error(c, 403, "forbidden", NULL, "%s", m);
-        else if (starts(m, "not found:"))
-            zj_api_error(c, 404, "not_found", NULL, "%s", m);
-        else if (starts(m, "conflict:"))
-            zj_api_error(c, 409, "conflict", NULL, "%s", m);
-        else
-            zj_api_error(c, 400, "invalid_request", NULL, "%s", m);
-        return;
+    if (err->code == ZJ_EPERM || (err->code == ZJ_EUSAGE && strstr(m, " may not "))) {
+        zj_api_error(c, 403, "forbidden", NULL, "%s", m);
+    } else if (err->code == ZJ_EUSAGE && starts(m, "no ")) {
+        zj_api_error(c, 404, "not_found", NULL, "%s", m);
+    } else if (err->code == ZJ_EUSAGE && starts(m, "field '")) {
+        char field[64];
+        const char *q = strchr(m + 7, '\'');
+        size_t n = q ? (size_t)(q - (m + 7)) : 0;
+        if (n >= sizeof field)
+            n = 0;
+        memcpy(field, m + 7, n);
+        field[n] = '\0';
+        zj_api_error(c, 400, "invalid_field", n ? field : NULL, "%s", m);
+    } else if (err->code == ZJ_EUSAGE && starts(m, "lead ") && strstr(m, "' needs ")) {
+        /* the state machine's refusal (workflow.c): "lead 5 is new (新线索): 'confirm' needs
+         * a lead in verification" */
+        zj_api_error(c, 409, "conflict", NULL, "%s", m);
+    } else if (err->code == ZJ_EUSAGE) {
+        zj_api_error(c, 400, "invalid_request", NULL, "%s", m);
+    } else {
+        zj_http_header(c->resp, "Retry-After", "1");
+        zj_api_error(c, 503, "unavailable", NULL, "%s; retry later", m);
     }
-    zj_api_error(c, 503, "unavailable", NULL, "%s; retry later", m);
 }
 
 bool zj_api_param_id(zj_api_ctx *c, size_t i, const char *name, int64_t *out)
@@ -100,4 +111,12 @@ bool zj_api_body(zj_api_ctx *c, const zj_field *fields, size_t n, cJSON **json,
     zj_invalid why = {0};
     return zj_validate_body(c->req->body, c->req->body_len, fields, n, json, out, &why) ||
            zj_api_invalid(c, &why);
+}
+
+void zj_json_str(cJSON *o, const char *key, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
 }

@@ -6,6 +6,21 @@
 static const zj_route routes[] = {
     {"GET", "/api/v1/health", zj_h_health, ZJ_ROUTE_PUBLIC},
     {"GET", "/api/v1/version", zj_h_version, ZJ_ROUTE_PUBLIC},
+    {"POST", "/api/v1/session", zj_h_login, ZJ_ROUTE_PUBLIC | ZJ_ROUTE_LOGIN},
+    {"GET", "/api/v1/session", zj_h_whoami, 0},
+    {"DELETE", "/api/v1/session", zj_h_logout, 0},
+    {"GET", "/api/v1/leads", zj_h_leads, 0},
+    {"GET", "/api/v1/leads/{id}", zj_h_lead, 0},
+    {"GET", "/api/v1/leads/{id}/history", zj_h_lead_history, 0},
+    {"POST", "/api/v1/leads/{id}/actions", zj_h_lead_action, 0},
+    {"GET", "/api/v1/lead-queue", zj_h_lead_queue, 0},
+    {"POST", "/api/v1/records", zj_h_record_file, 0},
+    {"GET", "/api/v1/records", zj_h_records, 0},
+    {"GET", "/api/v1/compliance", zj_h_compliance, 0},
+    {"GET", "/api/v1/statistics", zj_h_statistics, 0},
+    {"GET", "/api/v1/entities/{id}", zj_h_entity, 0},
+    {"POST", "/api/v1/filing-checks", zj_h_filing_check, 0},
+    {"GET", "/api/v1/audit/status", zj_h_audit_status, 0},
 };
 
 const zj_route *zj_routes(size_t *n)

@@ -27,6 +27,7 @@
 #include "serve/accesslog.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
+#include "serve/sessions.h"
 
 #define MAX_QUERY_PARAMS 64
 #define MAX_STORES 256
@@ -314,8 +315,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         .resp = &resp,
     };
     zj_api_dispatch(&c);
-    if (c.authenticated)
-        snprintf(st->user, sizeof st->user, "%s", c.username);
+    if (c.authenticated && c.actor && c.actor->username)
+        snprintf(st->user, sizeof st->user, "%s", c.actor->username);
+    zj_api_done(&c);
     return send_response(srv, conn, st, &resp);
 }
 
@@ -387,6 +389,7 @@ static void free_server(zj_server *srv)
     zj_ratelimit_free(srv->shared.per_client);
     zj_ratelimit_free(srv->shared.login_client);
     zj_ratelimit_free(srv->shared.login_user);
+    zj_session_cache_free(srv->shared.sessions);
     if (srv->own_log)
         close(srv->log_fd);
     pthread_mutex_destroy(&srv->stores_lock);
@@ -432,7 +435,8 @@ int zj_server_start(const zj_serve_config *cfg, zj_server **out, zj_error *err)
         srv->shared.login_client = zj_ratelimit_new(cfg->login_rate / 60.0, cfg->login_rate);
         srv->shared.login_user = zj_ratelimit_new(cfg->login_rate / 60.0, cfg->login_rate);
     }
-    if ((cfg->rate > 0 && !srv->shared.per_client) ||
+    srv->shared.sessions = zj_session_cache_new();
+    if (!srv->shared.sessions || (cfg->rate > 0 && !srv->shared.per_client) ||
         (cfg->login_rate > 0 && (!srv->shared.login_client || !srv->shared.login_user))) {
         free_server(srv);
         return zj_fail(err, ZJ_EDATA, "out of memory");

@@ -46,7 +46,25 @@ req() {
 }
 jf() { printf '%s' "$BODY" | jq -r "$1"; }   # a field of the last body
 
-start_server
+# A tiny generated province with leads in courts (J...) and procuratorates (P...), and one
+# user per role; the server runs with generous login limits (login limits are tested below).
+"$ZHIJIAN" gen --seed 1 --scale tiny --out "$WORK/p" --quiet
+"$ZHIJIAN" import --quiet --max-errors -1 --rejects "$WORK/rej" "$WORK/p" >/dev/null
+"$ZHIJIAN" link --quiet && "$ZHIJIAN" detect --as-of 2021-12-31 >/dev/null
+expect_eq "province with leads" 1 "$([ "$(sql 'SELECT count(*) FROM lead')" -gt 10 ] && echo 1)"
+OFFICER_NO=$(sql "SELECT officer_no FROM officer WHERE unit_code = 'J61011300' ORDER BY officer_no LIMIT 1")
+OTHER_NO=$(sql "SELECT officer_no FROM officer WHERE unit_code = 'J61011300' ORDER BY officer_no LIMIT 1 OFFSET 1")
+PW=correct-horse-9
+"$API_USERS" "$ZHIJIAN_DB" \
+    admin admin - - "$PW" \
+    insp inspector J61000000 - "$PW" \
+    leader leader J61000000 - "$PW" \
+    off officer J61011300 "$OFFICER_NO" "$PW" \
+    steward data_steward - - "$PW" \
+    judge filing_judge - - "$PW"
+expect_eq "users added" 0 $?
+
+start_server --login-rate 1000
 
 # ---- routes and the OpenAPI file agree ----
 "$ZHIJIAN" serve --routes > "$WORK/routes"
@@ -98,6 +116,208 @@ printf 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n' > 
 req GET /api/v1/health /api/v1/health
 expect_eq "alive after garbage" 200 "$STATUS"
 
+# ---- login ----
+login() {  # login USER [PASSWORD]: TOKEN and CSRF of a new session
+    req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"${2:-$PW}\"}"
+    TOKEN=$(jf .token); CSRF=$(jf .csrf_token)
+}
+login insp wrong-password-1
+expect_eq "wrong password" "401 invalid_credentials" "$STATUS $(jf .error.code)"
+login nobody
+expect_eq "unknown user reads the same" "401 invalid_credentials" "$STATUS $(jf .error.code)"
+login "admin' OR '1'='1"
+expect_eq "SQL injection in the username" "401 invalid_credentials" "$STATUS $(jf .error.code)"
+req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' -d '{"username":"insp"}'
+expect_eq "missing password" "400 missing_field password" "$STATUS $(jf .error.code) $(jf .error.field)"
+req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' -d '{"username":"insp","password":12345678901}'
+expect_eq "password of the wrong type" "400 invalid_field password" "$STATUS $(jf .error.code) $(jf .error.field)"
+req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' -d '{"username":"insp","password":"x","admin":true}'
+expect_eq "unknown body field" "400 unknown_field admin" "$STATUS $(jf .error.code) $(jf .error.field)"
+req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' -d '{"username":"insp",'
+expect_eq "malformed JSON" "400 malformed_json" "$STATUS $(jf .error.code)"
+req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' -d '["insp"]'
+expect_eq "JSON that is not an object" "400 malformed_json" "$STATUS $(jf .error.code)"
+req POST /api/v1/session /api/v1/session -H 'Content-Type: text/plain' -d 'username=insp'
+expect_eq "not JSON" "415 unsupported_media_type" "$STATUS $(jf .error.code)"
+head -c 30000 /dev/zero | tr '\0' '[' > "$WORK/deep"
+req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' --data-binary @"$WORK/deep"
+expect_eq "deeply nested JSON" "400 malformed_json" "$STATUS $(jf .error.code)"
+login insp
+expect_eq "login" 201 "$STATUS"
+expect_match "token" '^[0-9a-f]{64}$' "$TOKEN"
+expect_match "session cookie" 'Set-Cookie: zj_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict' "$HEADERS"
+expect_match "CSRF cookie" "Set-Cookie: zj_csrf=$CSRF; Path=/; SameSite=Strict" "$HEADERS"
+expect_eq "role in the answer" inspector "$(jf .user.role)"
+INSP=$TOKEN; INSP_CSRF=$CSRF
+login admin; ADMIN=$TOKEN
+login leader; LEADER=$TOKEN
+login off; OFF=$TOKEN; OFF_CSRF=$CSRF
+login steward; STEWARD=$TOKEN
+login judge; JUDGE=$TOKEN
+as() { local t=$1; shift; req "$@" -H "Authorization: Bearer $t"; }   # as TOKEN METHOD TEMPLATE PATH ...
+
+# ---- authentication on everything but health, version and login ----
+while read -r method pattern; do
+    case "$pattern" in /api/v1/health|/api/v1/version) continue ;; esac
+    [ "$method $pattern" = "POST /api/v1/session" ] && continue
+    path=${pattern//\{id\}/1}
+    req "$method" "$pattern" "$path" -H 'Content-Type: application/json' -d '{}'
+    expect_eq "$method $pattern without a session" "401 unauthenticated" "$STATUS $(jf .error.code)"
+    req "$method" "$pattern" "$path" -H 'Authorization: Bearer 0000000000000000000000000000000000000000000000000000000000000000'
+    expect_eq "$method $pattern with an unknown token" 401 "$STATUS"
+done < "$WORK/routes"
+as "$INSP" GET /api/v1/session /api/v1/session
+expect_eq "who am I" "200 insp bearer" "$STATUS $(jf .user.username) $(jf .authenticated_by)"
+
+# ---- cookie sessions need the CSRF header to change anything ----
+cookie="Cookie: zj_session=$OFF; zj_csrf=$OFF_CSRF"
+req GET /api/v1/session /api/v1/session -H "$cookie"
+expect_eq "cookie session reads" "200 cookie" "$STATUS $(jf .authenticated_by)"
+record='{"kind":"zero","month":"2025-06"}'
+req POST /api/v1/records /api/v1/records -H "$cookie" -H 'Content-Type: application/json' -d "$record"
+expect_eq "cookie write without CSRF header" "403 csrf" "$STATUS $(jf .error.code)"
+req POST /api/v1/records /api/v1/records -H "$cookie" -H "X-CSRF-Token: $INSP_CSRF" -H 'Content-Type: application/json' -d "$record"
+expect_eq "cookie write with another session's CSRF token" "403 csrf" "$STATUS $(jf .error.code)"
+req POST /api/v1/records /api/v1/records -H "$cookie" -H "X-CSRF-Token: $OFF_CSRF" -H 'Content-Type: application/json' -d "$record"
+expect_eq "cookie write with the CSRF header" 201 "$STATUS"
+
+# ---- leads: role and scope ----
+as "$OFF" GET /api/v1/leads /api/v1/leads
+expect_eq "an officer reads no leads" "403 forbidden" "$STATUS $(jf .error.code)"
+as "$STEWARD" GET /api/v1/leads /api/v1/leads
+expect_eq "a data steward reads no leads" "403 forbidden" "$STATUS $(jf .error.code)"
+as "$ADMIN" GET /api/v1/leads "/api/v1/leads?limit=500"
+admin_total=$(jf .total)
+as "$INSP" GET /api/v1/leads "/api/v1/leads?limit=500"
+expect_eq "inspector lists leads" 200 "$STATUS"
+insp_total=$(jf .total)
+expect_eq "the court inspector sees fewer than the admin" 1 "$([ "$insp_total" -lt "$admin_total" ] && [ "$insp_total" -gt 0 ] && echo 1)"
+expect_eq "every lead the court inspector sees is a court unit's" 0 "$(jf '[.items[].unit_code | select(startswith("J") | not)] | length')"
+as "$INSP" GET /api/v1/leads "/api/v1/leads?limit=2&offset=1"
+expect_eq "paging" "2 1 $insp_total" "$(jf '.items | length') $(jf .offset) $(jf .total)"
+as "$INSP" GET /api/v1/leads "/api/v1/leads?limit=0"
+expect_eq "limit 0" "400 limit" "$STATUS $(jf .error.field)"
+as "$INSP" GET /api/v1/leads "/api/v1/leads?limit=abc"
+expect_eq "limit not a number" "400 limit" "$STATUS $(jf .error.field)"
+as "$INSP" GET /api/v1/leads "/api/v1/leads?code=TV01%27%20OR%201=1--"
+expect_eq "injection in a filter finds nothing" "200 0" "$STATUS $(jf .total)"
+as "$INSP" GET /api/v1/leads "/api/v1/leads?unit=P61000000"
+expect_eq "a unit outside the scope gives no rows" "200 0" "$STATUS $(jf .total)"
+J_LEAD=$(sql "SELECT min(id) FROM lead WHERE unit_code LIKE 'J%' AND code = 'TV01'")
+P_LEAD=$(sql "SELECT min(id) FROM lead WHERE unit_code LIKE 'P%'")
+as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/$P_LEAD"
+expect_eq "a lead outside the scope" "403 forbidden" "$STATUS $(jf .error.code)"
+as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/999999"
+expect_eq "no such lead" "404 not_found" "$STATUS $(jf .error.code)"
+as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/abc"
+expect_eq "a lead id that is not a number" "400 id" "$STATUS $(jf .error.field)"
+as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/$J_LEAD"
+expect_eq "lead with evidence" 200 "$STATUS"
+expect_match "explanation" '.' "$(jf .lead.explanation)"
+expect_eq "evidence with provenance" 1 "$(jf '[.evidence[] | select(.exists and .source_system != null)] | length > 0 | if . then 1 else 0 end')"
+expect_eq "no ID number in a masked lead" 0 "$(grep -cE '[0-9]{17}[0-9X]' "$WORK/resp.$n")"
+expect_eq "masked by default" false "$(jf .unmasked)"
+as "$LEADER" GET /api/v1/leads/{id} "/api/v1/leads/$J_LEAD?unmask=true"
+expect_eq "a leader may not unmask" "403 forbidden" "$STATUS $(jf .error.code)"
+as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/$J_LEAD?unmask=true"
+expect_eq "an inspector unmasks" "200 true" "$STATUS $(jf .unmasked)"
+expect_eq "unmasking is audited" 1 "$(sql "SELECT count(*) > 0 FROM audit_entry WHERE action = 'lead.unmask'")"
+
+# ---- the workflow ----
+deadline=$(date -d '+30 days' +%F)
+act() { as "$1" POST /api/v1/leads/{id}/actions "/api/v1/leads/$J_LEAD/actions" -H 'Content-Type: application/json' -d "$2"; }
+act "$LEADER" "{\"action\":\"assign\",\"unit_code\":\"J61000000\",\"assignee\":\"insp\",\"deadline\":\"$deadline\"}"
+expect_eq "a leader may not assign" "403 forbidden" "$STATUS $(jf .error.code)"
+act "$INSP" '{"action":"confirm"}'
+expect_eq "confirming a new lead is refused by the state machine" "409 conflict" "$STATUS $(jf .error.code)"
+act "$INSP" '{"action":"fly"}'
+expect_eq "unknown action" "400 action" "$STATUS $(jf .error.field)"
+act "$INSP" "{\"action\":\"assign\",\"unit_code\":\"J61000000\",\"assignee\":\"insp\",\"deadline\":\"2021-02-30\"}"
+expect_eq "impossible deadline" "400 deadline" "$STATUS $(jf .error.field)"
+act "$INSP" "{\"action\":\"assign\",\"unit_code\":\"J61000000\",\"assignee\":\"insp\",\"deadline\":\"$deadline\"}"
+expect_eq "assign" "201 new assigned" "$STATUS $(jf .from_state) $(jf .to_state)"
+act "$INSP" '{"action":"start"}'
+expect_eq "start verification" "201 verifying" "$STATUS $(jf .to_state)"
+act "$INSP" '{"action":"dismiss"}'
+expect_eq "dismiss needs a reason" 400 "$STATUS"
+act "$INSP" '{"action":"comment","comment":"核查中：已调取工商登记 <script>alert(1)</script>"}'
+expect_eq "comment" 201 "$STATUS"
+act "$INSP" '{"action":"confirm","reason":"登记属实"}'
+expect_eq "confirm" "201 confirmed" "$STATUS $(jf .to_state)"
+as "$INSP" GET /api/v1/leads/{id}/history "/api/v1/leads/$J_LEAD/history"
+expect_eq "history" "200 assign,start,comment,confirm" "$STATUS $(jf '[.items[].action] | join(",")')"
+as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/$J_LEAD"
+expect_eq "workflow state on the lead" "confirmed insp" "$(jf .workflow.state) $(jf .workflow.assignee)"
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?state=confirmed"
+expect_eq "queue by state" "200 $J_LEAD" "$STATUS $(jf '[.items[].lead_id] | join(",")')"
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?state=lost"
+expect_eq "queue: unknown state" "400 state" "$STATUS $(jf .error.field)"
+
+# ---- officers' records ----
+file_rec() { as "$OFF" POST /api/v1/records /api/v1/records -H 'Content-Type: application/json' -d "$1"; }
+file_rec '{"kind":"record","category":"leader_interference","actor_name":"王某","occurred_at":"2021-05-03 10:00","content":"过问案件"}'
+expect_eq "file a record" 201 "$STATUS"
+REC_NO=$(jf .record_no)
+file_rec "{\"kind\":\"record\",\"category\":\"internal_inquiry\",\"actor_name\":\"王某\",\"occurred_at\":\"2021-05-03 10:00\",\"content\":\"更正\",\"corrects\":\"$REC_NO\",\"reason\":\"类别填错\"}"
+expect_eq "a correction references the old record" 201 "$STATUS"
+file_rec '{"kind":"zero","month":"2021-13"}'
+expect_eq "impossible month" "400 month" "$STATUS $(jf .error.field)"
+file_rec "{\"kind\":\"zero\",\"month\":\"$(date -d '+2 months' +%Y-%m)\"}"
+expect_eq "a future month" "400 month" "$STATUS $(jf .error.field)"
+file_rec "{\"kind\":\"zero\",\"month\":\"2021-07\",\"officer_no\":\"$OTHER_NO\"}"
+expect_eq "filing for another officer" "403 forbidden" "$STATUS $(jf .error.code)"
+file_rec '{"kind":"record","category":"leader_interference","actor_name":"王\u0007某","occurred_at":"2021-05-03 10:00","content":"x"}'
+expect_eq "control character in a name" "400 actor_name" "$STATUS $(jf .error.field)"
+file_rec '{"kind":"zero","month":"2021-08","month":"2021-09"}'
+expect_eq "a repeated key" "400 month" "$STATUS $(jf .error.field)"
+file_rec '{"kind":"zero","month":202108}'
+expect_eq "a month of the wrong type" "400 month" "$STATUS $(jf .error.field)"
+as "$OFF" POST /api/v1/records /api/v1/records -H 'Content-Type: application/json' --data-binary @"$WORK/big"
+expect_eq "an oversized record" "413 payload_too_large" "$STATUS $(jf .error.code)"
+as "$OFF" GET /api/v1/records /api/v1/records
+expect_eq "own history: zero report, record, correction" "200 3" "$STATUS $(jf '.items | length')"
+expect_eq "the correction names the old record" "$REC_NO" "$(jf "[.items[] | select(.corrects != null)][0].corrects")"
+expect_eq "the old record names its correction" 1 "$(jf "[.items[] | select(.record_no == \"$REC_NO\" and .corrected_by != null)] | length")"
+expect_eq "names masked in lists" 0 "$(jf '[.items[] | select(.actor_name == "王某")] | length')"
+as "$OFF" GET /api/v1/records "/api/v1/records?current=true"
+expect_eq "current records only" 2 "$(jf '.items | length')"
+as "$OFF" GET /api/v1/records "/api/v1/records?officer_no=$OTHER_NO"
+expect_eq "an officer sees only his own" 0 "$(jf '[.items[] | select(.officer_no != "'"$OFFICER_NO"'")] | length')"
+
+# ---- statistics, compliance, entities, audit, filing checks ----
+as "$LEADER" GET /api/v1/statistics "/api/v1/statistics?dimension=agency"
+expect_eq "statistics" 200 "$STATUS"
+expect_eq "statistics by the asked dimension" 0 "$(jf '[.items[] | select(.dimension != "agency")] | length')"
+as "$LEADER" GET /api/v1/statistics "/api/v1/statistics?dimension=shoe_size"
+expect_eq "unknown dimension" "400 dimension" "$STATUS $(jf .error.field)"
+as "$OFF" GET /api/v1/statistics /api/v1/statistics
+expect_eq "an officer sees no statistics" 403 "$STATUS"
+as "$LEADER" GET /api/v1/compliance /api/v1/compliance
+expect_eq "compliance" 200 "$STATUS"
+expect_eq "compliance rows are units in scope" 0 "$(jf '[.items[] | select(.value | startswith("J") | not)] | length')"
+ENTITY=$(sql "SELECT min(entity_id) FROM mention WHERE kind = 'person' AND entity_id IS NOT NULL")
+as "$INSP" GET /api/v1/entities/{id} "/api/v1/entities/$ENTITY"
+expect_eq "a person's records" 200 "$STATUS"
+expect_eq "no ID number in a masked person view" 0 "$(grep -cE '[0-9]{17}[0-9X]' "$WORK/resp.$n")"
+as "$LEADER" GET /api/v1/entities/{id} "/api/v1/entities/$ENTITY?unmask=true"
+expect_eq "a leader may not unmask a person" 403 "$STATUS"
+as "$INSP" GET /api/v1/audit/status /api/v1/audit/status
+expect_eq "an inspector may not verify the audit trail" 403 "$STATUS"
+as "$ADMIN" GET /api/v1/audit/status /api/v1/audit/status
+expect_eq "audit trail verifies" "200 true" "$STATUS $(jf .ok)"
+expect_eq "audit entries were written" 1 "$(jf '.entries > 5 | if . then 1 else 0 end')"
+as "$JUDGE" POST /api/v1/filing-checks /api/v1/filing-checks -H 'Content-Type: application/json' -d '{}'
+expect_eq "filing checks: not yet" "501 not_implemented" "$STATUS $(jf .error.code)"
+
+# ---- logout ----
+as "$INSP" DELETE /api/v1/session /api/v1/session
+expect_eq "logout" 200 "$STATUS"
+expect_match "cookie cleared" 'Set-Cookie: zj_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0' "$HEADERS"
+as "$INSP" GET /api/v1/session /api/v1/session
+expect_eq "the token is dead after logout" 401 "$STATUS"
+expect_match "the access log names the user" '"user":"off"' "$(grep '"path":"/api/v1/records"' "$LOG" | tail -1)"
+
 # ---- the access log: one JSON object per request ----
 bad=$(grep -vc '^{.*}$' "$LOG")
 expect_eq "every access-log line is a JSON object" 0 "$bad"
@@ -108,6 +328,11 @@ stop_server
 expect_match "clean stop logged" '"event":"stop","message":"stopped cleanly"' "$(tail -1 "$LOG")"
 
 # ---- rate limits ----
+start_server --login-rate 2
+login insp; expect_eq "first login attempt" 201 "$STATUS"
+login insp wrong-password-2; expect_eq "second login attempt" 401 "$STATUS"
+login insp; expect_eq "third login attempt in a minute" "429 rate_limited" "$STATUS $(jf .error.code)"
+stop_server
 start_server --rate 0.01
 req GET /api/v1/health /api/v1/health
 expect_eq "first request within the limit" 200 "$STATUS"
