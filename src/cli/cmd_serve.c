@@ -1,9 +1,11 @@
 /* cmd_serve.c - `zhijian serve`: the JSON API over HTTP until SIGTERM or SIGINT. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "serve/router.h"
@@ -131,6 +133,13 @@ int cmd_serve(int argc, char **argv)
     if (optind < argc)
         return cli_error(ZJ_EUSAGE, "serve: unexpected argument '%s'", argv[optind]);
     cfg.db_path = cli_db_path(db);
+    /* Uploads (imports) are spooled and kept beside the store, readable by its owner only. */
+    char upload_dir[4096];
+    snprintf(upload_dir, sizeof upload_dir, "%s.uploads", cfg.db_path);
+    if (mkdir(upload_dir, 0700) != 0 && errno != EEXIST)
+        return cli_error(ZJ_EDATA, "cannot create the upload folder '%s': %s", upload_dir,
+                         strerror(errno));
+    cfg.upload_dir = upload_dir;
 
     /* Workers inherit this mask, so SIGTERM and SIGINT reach sigwait below and nowhere else. */
     sigset_t stop;

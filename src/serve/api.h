@@ -33,6 +33,7 @@ typedef struct zj_serve_config {
     double rate;               /* requests per second per client (burst 2x); 0: unlimited */
     double login_rate;         /* login attempts per minute per client and per username */
     const char *mapping_dir;   /* where imports find mappings by name */
+    const char *upload_dir;    /* where uploads are spooled and kept (mode 0700) */
     const char *version;       /* the program's version */
     bool cookie_secure;        /* mark cookies Secure (behind TLS) */
 } zj_serve_config;

@@ -124,6 +124,12 @@ void zj_lead_query_from(const zj_value_in *v, zj_lead_query *q, int64_t default_
     q->offset = v[5].present ? v[5].i : 0;
 }
 
+int zj_leads_items(zj_api_ctx *c, const zj_lead_query *q, cJSON *items, int64_t *total,
+                   zj_error *err)
+{
+    return zj_read_leads(c->store, c->actor, q, add_lead, items, total, err);
+}
+
 void zj_h_leads(zj_api_ctx *c)
 {
     zj_value_in v[N_LEAD_FILTERS];
@@ -131,16 +137,15 @@ void zj_h_leads(zj_api_ctx *c)
         return;
     zj_lead_query q;
     zj_lead_query_from(v, &q, 50);
-    cJSON *root = cJSON_CreateObject();
     cJSON *items = cJSON_CreateArray();
     int64_t total = 0;
     zj_error err = {0};
-    if (zj_read_leads(c->store, c->actor, &q, add_lead, items, &total, &err)) {
+    if (zj_leads_items(c, &q, items, &total, &err)) {
         cJSON_Delete(items);
-        cJSON_Delete(root);
         zj_api_work_error(c, &err);
         return;
     }
+    cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "total", (double)total);
     cJSON_AddNumberToObject(root, "limit", (double)q.limit);
     cJSON_AddNumberToObject(root, "offset", (double)q.offset);

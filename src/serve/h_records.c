@@ -156,6 +156,13 @@ static int add_filed(const zj_filed_row *r, void *ctx)
     return 0;
 }
 
+int zj_records_items(zj_api_ctx *c, const zj_filed_filter *f, int64_t offset, cJSON *items,
+                     zj_error *err)
+{
+    list_ctx l = {.items = items, .skip = offset};
+    return zj_filed_each(c->store, c->actor, f, add_filed, &l, err);
+}
+
 /* GET /api/v1/records: an officer's own history, or the scope's records for those who may
  * read them. */
 void zj_h_records(zj_api_ctx *c)
@@ -166,16 +173,16 @@ void zj_h_records(zj_api_ctx *c)
     zj_filed_filter f;
     int64_t limit, offset;
     zj_record_filter_from(v, &f, &limit, &offset, 50);
-    list_ctx l = {.items = cJSON_CreateArray(), .skip = offset};
+    cJSON *items = cJSON_CreateArray();
     zj_error err = {0};
-    if (zj_filed_each(c->store, c->actor, &f, add_filed, &l, &err)) {
-        cJSON_Delete(l.items);
+    if (zj_records_items(c, &f, offset, items, &err)) {
+        cJSON_Delete(items);
         zj_api_work_error(c, &err);
         return;
     }
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "limit", (double)limit);
     cJSON_AddNumberToObject(root, "offset", (double)offset);
-    cJSON_AddItemToObject(root, "items", l.items);
+    cJSON_AddItemToObject(root, "items", items);
     zj_api_json(c, 200, root);
 }

@@ -28,11 +28,16 @@ static int add_rate(const zj_rate_view *r, void *ctx)
     return 0;
 }
 
+int zj_stats_items(zj_api_ctx *c, const zj_stats_query *q, cJSON *items, zj_error *err)
+{
+    return zj_read_stats(c->store, c->actor, q, add_rate, items, err);
+}
+
 static void answer(zj_api_ctx *c, const zj_stats_query *q)
 {
     cJSON *items = cJSON_CreateArray();
     zj_error err = {0};
-    if (zj_read_stats(c->store, c->actor, q, add_rate, items, &err)) {
+    if (zj_stats_items(c, q, items, &err)) {
         cJSON_Delete(items);
         zj_api_work_error(c, &err);
         return;

@@ -22,6 +22,9 @@ void zj_h_lead_queue(zj_api_ctx *c);
 struct zj_lead_query;
 const zj_field *zj_lead_filters(size_t *n);
 void zj_lead_query_from(const zj_value_in *v, struct zj_lead_query *q, int64_t default_limit);
+/* The list's items as the API shows them, appended to `items` (a JSON array). */
+int zj_leads_items(zj_api_ctx *c, const struct zj_lead_query *q, cJSON *items, int64_t *total,
+                   zj_error *err);
 
 /* h_records.c */
 void zj_h_record_file(zj_api_ctx *c);
@@ -32,12 +35,21 @@ const zj_field *zj_record_filters(size_t *n);
 void zj_record_filter_from(const zj_value_in *v, struct zj_filed_filter *f, int64_t *limit,
                            int64_t *offset, int64_t default_limit);
 cJSON *zj_filed_json(const struct zj_filed_row *r);
+int zj_records_items(zj_api_ctx *c, const struct zj_filed_filter *f, int64_t offset,
+                     cJSON *items, zj_error *err);
 /* True when a work-layer error is the store busy with another writer (worth a retry). */
 bool zj_api_busy(const zj_error *err);
 /* h_stats.c */
 void zj_h_statistics(zj_api_ctx *c);
 void zj_h_compliance(zj_api_ctx *c);
 const zj_field *zj_stats_filters(size_t *n);
+struct zj_stats_query;
+int zj_stats_items(zj_api_ctx *c, const struct zj_stats_query *q, cJSON *items, zj_error *err);
+/* h_imports.c */
+void zj_h_import(zj_api_ctx *c);
+void zj_h_import_rejects(zj_api_ctx *c);
+/* h_export.c */
+void zj_h_export(zj_api_ctx *c);
 /* h_misc.c */
 void zj_h_entity(zj_api_ctx *c);
 void zj_h_audit_status(zj_api_ctx *c);

@@ -21,6 +21,9 @@ static const zj_route routes[] = {
     {"GET", "/api/v1/entities/{id}", zj_h_entity, 0},
     {"POST", "/api/v1/filing-checks", zj_h_filing_check, 0},
     {"GET", "/api/v1/audit/status", zj_h_audit_status, 0},
+    {"GET", "/api/v1/exports/{list}", zj_h_export, 0},
+    {"POST", "/api/v1/imports", zj_h_import, ZJ_ROUTE_UPLOAD},
+    {"GET", "/api/v1/imports/{id}/rejects", zj_h_import_rejects, 0},
 };
 
 const zj_route *zj_routes(size_t *n)

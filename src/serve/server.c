@@ -85,7 +85,8 @@ typedef struct request_state {
     size_t dropped;          /* bytes read and dropped after the limit */
     zj_buf body;
     int upload_fd;
-    char upload_path[64];
+    char upload_path[1100];
+    const char *upload_dir;  /* the server's (cfg->upload_dir, else TMPDIR or /tmp) */
     int status;
     size_t bytes;
     char user[128];
@@ -203,6 +204,8 @@ static request_state *begin(zj_server *srv, struct MHD_Connection *conn, const c
         st->upload = (route->flags & ZJ_ROUTE_UPLOAD) != 0;
     free(scratch);
     st->limit = st->upload ? srv->cfg->max_upload : srv->cfg->max_body;
+    st->upload_dir = srv->cfg->upload_dir ? srv->cfg->upload_dir
+                     : getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     (void)conn;
     return st;
 }
@@ -216,9 +219,12 @@ static bool take_body(request_state *st, const char *data, size_t n)
     if (!st->upload)
         return zj_buf_append(&st->body, data, n) == 0;
     if (st->upload_fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        snprintf(st->upload_path, sizeof st->upload_path, "%.40s/zj-upload-XXXXXX",
-                 dir && *dir ? dir : "/tmp");
+        const char *dir = st->upload_dir;
+        size_t dl = strlen(dir);
+        if (dl + sizeof "/.spool-XXXXXX" > sizeof st->upload_path)
+            return false;
+        memcpy(st->upload_path, dir, dl);
+        memcpy(st->upload_path + dl, "/.spool-XXXXXX", sizeof "/.spool-XXXXXX");
         st->upload_fd = mkstemp(st->upload_path);
         if (st->upload_fd < 0)
             return false;
@@ -486,8 +492,15 @@ int zj_server_stop(zj_server *srv, double drain_seconds)
         return 0;
     atomic_store(&srv->draining, true);
     srv->listen_fd = MHD_quiesce_daemon(srv->daemon);   /* no new connections from here on */
-    double until = zj_monotonic() + drain_seconds;
-    while (atomic_load(&srv->inflight) > 0 && zj_monotonic() < until) {
+    /* Wait until no request has been running for 100 ms (a request whose headers were still
+     * arriving when the signal came begins within that), or the drain time is up. */
+    double until = zj_monotonic() + drain_seconds, idle_since = zj_monotonic();
+    while (zj_monotonic() < until) {
+        double now = zj_monotonic();
+        if (atomic_load(&srv->inflight) > 0)
+            idle_since = now;
+        else if (now - idle_since >= 0.1)
+            break;
         struct timespec ts = {0, 5 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }

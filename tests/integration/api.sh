@@ -64,7 +64,7 @@ PW=correct-horse-9
     judge filing_judge - - "$PW"
 expect_eq "users added" 0 $?
 
-start_server --login-rate 1000
+start_server --login-rate 1000 --mappings "$WORK/p"
 
 # ---- routes and the OpenAPI file agree ----
 "$ZHIJIAN" serve --routes > "$WORK/routes"
@@ -310,6 +310,55 @@ expect_eq "audit entries were written" 1 "$(jf '.entries > 5 | if . then 1 else 
 as "$JUDGE" POST /api/v1/filing-checks /api/v1/filing-checks -H 'Content-Type: application/json' -d '{}'
 expect_eq "filing checks: not yet" "501 not_implemented" "$STATUS $(jf .error.code)"
 
+# ---- imports: a file and a mapping in, the batch report with rejected rows out ----
+{ head -1 "$WORK/p/org_units.csv"; printf 'X61000000,测试单位,01,province,,610000\nX61000001,缺字段\n'; } > "$WORK/units.csv"
+upload() { as "$1" POST /api/v1/imports "/api/v1/imports?$2" -H 'Content-Type: text/csv' --data-binary @"$WORK/units.csv"; }
+upload "$INSP" "mapping=org_units&file_name=units.csv"
+expect_eq "an inspector may not import" "403 forbidden" "$STATUS $(jf .error.code)"
+upload "$STEWARD" "mapping=../../etc/passwd"
+expect_eq "a mapping outside the mapping folder" "400 mapping" "$STATUS $(jf .error.field)"
+upload "$STEWARD" "mapping=nonexistent"
+expect_eq "an unknown mapping" "400 mapping" "$STATUS $(jf .error.field)"
+upload "$STEWARD" "file_name=units.csv"
+expect_eq "no mapping" "400 missing_field mapping" "$STATUS $(jf .error.code) $(jf .error.field)"
+as "$STEWARD" POST /api/v1/imports "/api/v1/imports?mapping=org_units" -H 'Content-Type: text/csv'
+expect_eq "no file" "400 body" "$STATUS $(jf .error.field)"
+upload "$STEWARD" "mapping=org_units&file_name=units.csv"
+expect_eq "import" 201 "$STATUS"
+BATCH=$(jf .batch_id)
+expect_eq "the batch report" "2 1 1" "$(jf .rows_read) $(jf .inserted) $(jf .rejected)"
+expect_eq "the rejected row is reported with its line" 3 "$(jf '.rejects[0].line')"
+expect_eq "raw rows are not shown without unmasking" null "$(jf '.rejects[0].raw')"
+expect_eq "the new unit is in the store" 1 "$(sql "SELECT count(*) FROM unit WHERE unit_code = 'X61000000'")"
+upload "$STEWARD" "mapping=org_units&file_name=units.csv"
+expect_eq "the same file again is skipped" "200 $BATCH" "$STATUS $(jf .skipped_as)"
+as "$STEWARD" GET /api/v1/imports/{id}/rejects "/api/v1/imports/$BATCH/rejects"
+expect_eq "rejected rows of the batch" "200 1" "$STATUS $(jf '.items | length')"
+as "$LEADER" GET /api/v1/imports/{id}/rejects "/api/v1/imports/$BATCH/rejects"
+expect_eq "a leader may not read rejected rows" 403 "$STATUS"
+expect_eq "the import and the skipped re-run are audited" 2 "$(sql "SELECT count(*) FROM audit_entry WHERE action = 'import.batch' AND username = 'steward'")"
+
+# ---- exports: any list as CSV or XLSX, audited with its filters ----
+as "$INSP" GET /api/v1/exports/{list} "/api/v1/exports/leads?format=csv&code=TV02"
+expect_eq "CSV export" 200 "$STATUS"
+expect_match "CSV content type" '^Content-Type: text/csv' "$(grep -i '^Content-Type' <<<"$HEADERS")"
+expect_match "a file to save" '^Content-Disposition: attachment; filename="leads-[0-9]{8}\.csv"$' "$(grep -i '^Content-Disposition' <<<"$HEADERS")"
+tv02=$(sql "SELECT count(*) FROM lead WHERE code = 'TV02' AND unit_code LIKE 'J%'")
+expect_eq "one line per lead in scope, and the header" "$((tv02 + 1))" "$(grep -c . "$WORK/resp.$n")"
+expect_eq "the export is audited with its filters" 1 "$(sql "SELECT count(*) FROM audit_entry WHERE action = 'export.leads' AND detail LIKE '%\"code\":\"TV02\"%'")"
+as "$INSP" GET /api/v1/exports/{list} "/api/v1/exports/leads?format=xlsx"
+expect_eq "XLSX export" "200 PK" "$STATUS $(head -c 2 "$WORK/resp.$n")"
+as "$INSP" GET /api/v1/exports/{list} "/api/v1/exports/leads?format=pdf"
+expect_eq "unknown format" "400 format" "$STATUS $(jf .error.field)"
+as "$INSP" GET /api/v1/exports/{list} "/api/v1/exports/passwords"
+expect_eq "unknown list" 404 "$STATUS"
+as "$OFF" GET /api/v1/exports/{list} "/api/v1/exports/leads"
+expect_eq "an officer exports no leads" 403 "$STATUS"
+as "$OFF" GET /api/v1/exports/{list} "/api/v1/exports/records?format=csv"
+expect_eq "an officer exports his own records" "200 4" "$STATUS $(grep -c . "$WORK/resp.$n")"
+as "$LEADER" GET /api/v1/exports/{list} "/api/v1/exports/statistics?dimension=agency&format=xlsx"
+expect_eq "statistics as XLSX" 200 "$STATUS"
+
 # ---- logout ----
 as "$INSP" DELETE /api/v1/session /api/v1/session
 expect_eq "logout" 200 "$STATUS"
@@ -352,6 +401,7 @@ for _ in $(seq 1 100); do   # until the request has begun (its first bytes are i
     [ "$(ss -tn state established "( sport = :$PORT )" 2>/dev/null | wc -l)" -gt 1 ] && break
     sleep 0.02
 done
+sleep 0.3   # the headers are in; the body takes about 3 s at 20 KB/s
 kill -TERM "$SERVER"
 wait "$client"
 wait "$SERVER"; expect_eq "exit status after draining" 0 $?

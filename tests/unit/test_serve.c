@@ -10,6 +10,7 @@
 
 #include "serve/api.h"
 #include "serve/auth.h"
+#include "serve/export.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
 #include "serve/validate.h"
@@ -238,12 +239,29 @@ static void test_dispatch(void **state)
     cJSON_Delete(j);
 }
 
+static void test_csv_export(void **state)
+{
+    (void)state;
+    cJSON *items = cJSON_Parse("[{\"a\":\"=1+1\",\"b\":3},{\"a\":\"x,\\\"y\\\"\",\"b\":null},"
+                               "{\"a\":\"@SUM(A1)\",\"b\":2.5}]");
+    assert_non_null(items);
+    static const char *const cols[] = {"a", "b"};
+    zj_buf out = {0};
+    zj_error err = {0};
+    assert_int_equal(zj_export_csv(items, cols, 2, &out, &err), 0);
+    assert_string_equal(out.data, "\xEF\xBB\xBF" "a,b\r\n\"'=1+1\",3\r\n\"x,\"\"y\"\"\",\r\n"
+                                  "\"'@SUM(A1)\",2.5\r\n");
+    zj_buf_free(&out);
+    cJSON_Delete(items);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_body),          cmocka_unit_test(test_query),
         cmocka_unit_test(test_router),        cmocka_unit_test(test_cookies_and_csrf),
         cmocka_unit_test(test_ratelimit),     cmocka_unit_test(test_dispatch),
+        cmocka_unit_test(test_csv_export),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
