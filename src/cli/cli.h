@@ -12,7 +12,9 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "store/store.h"
 #include "work/actor.h"
+#include "work/users.h"
 
 typedef struct zj_command {
     const char *name;
@@ -38,6 +40,15 @@ const char *cli_rules_path(const char *option, const char *name, char *buf, size
 /* The actor of a CLI command: the local operator (the store's owner, role admin, user id 0,
  * named by the login name), whom the audit trail records. */
 void cli_actor(zj_actor *a);
+
+/* The actor a command acts as: the user named by --as (as_option) or $ZHIJIAN_USER, with his
+ * role and unit's scope, else the local operator (cli_actor). Returns 0, or an exit code after
+ * reporting (an unknown or disabled user). Free with zj_actor_owned_free. */
+int cli_user_actor(zj_store *s, const char *as_option, zj_actor_owned *out);
+
+/* Read a password: the first line of `file` if given, else of standard input (without echo,
+ * after `prompt`, on a terminal). Never from the command line. Returns 0 or an exit code. */
+int cli_read_password(const char *file, const char *prompt, char *buf, size_t cap);
 
 /* True when `arg` is -h or --help. */
 bool cli_is_help(const char *arg);

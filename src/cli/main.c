@@ -27,6 +27,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
 static const zj_command commands[] = {
@@ -41,6 +42,7 @@ static const zj_command commands[] = {
     {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
     {"serve", cmd_serve, "serve the JSON API over HTTP (zhijian serve --port 8080)", false},
     {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
+    {"user", cmd_user, "add, list and disable users; passwords and API keys", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };
@@ -111,7 +113,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\nrun 'zhijian <command> --help' for a command's options.\n"
-          "exit status: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error\n"
+          "exit status: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error,\n"
+          "4 not permitted (the acting user's role or scope)\n"
           "database: --db PATH, else $ZHIJIAN_DB, else ./zhijian.db\n", out);
 }
 

@@ -129,6 +129,9 @@ int zj_leads_current_each(zj_store *s, const char *subject_table,
                           int (*fn)(const zj_lead_ref *, void *), void *ctx, int64_t *orphans,
                           zj_error *err);
 
+/* *n = the leads of `code` that run `run_id` did not produce (no longer detected). */
+int zj_leads_not_seen(zj_store *s, const char *code, int64_t run_id, int64_t *n, zj_error *err);
+
 /* An evidence record with its provenance: the import batch's file and the line. */
 typedef struct zj_evidence_row {
     const char *table, *role, *note;

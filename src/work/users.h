@@ -49,8 +49,9 @@ typedef struct zj_actor_owned {
 
 void zj_actor_owned_free(zj_actor_owned *o);
 
-/* The local operator: the store's owner at the command line, role admin, the whole province
- * (user_id 0). What the CLI acts as unless --as names a user. */
+/* The store's owner as an actor: role admin, the whole province, user id 0, named "local".
+ * For tests and tools that act without a user; the CLI names the operator by his login name
+ * (cli_actor). */
 void zj_actor_local(zj_actor_owned *out);
 
 /* A user as listed. Strings valid during the callback only. */

@@ -123,12 +123,12 @@ static int teardown(void **state)
     return store_teardown(state);
 }
 
-static zj_actor_owned local;
+/* The store's owner at the command line: admin of the whole province. */
+static zj_actor_owned local = {.actor = {.username = "local", .role = ZJ_ROLE_ADMIN}};
 
 static void add_user(zj_store *s, const char *name, zj_role role, const char *unit,
                      const char *pw)
 {
-    zj_actor_local(&local);
     zj_error err = {0};
     zj_user_new u = {.username = name, .role = role, .unit_code = unit, .password = pw};
     if (zj_user_add(s, &local.actor, &u, NULL, &err))
