@@ -55,13 +55,15 @@ expect_eq "province with leads" 1 "$([ "$(sql 'SELECT count(*) FROM lead')" -gt 
 OFFICER_NO=$(sql "SELECT officer_no FROM officer WHERE unit_code = 'J61011300' ORDER BY officer_no LIMIT 1")
 OTHER_NO=$(sql "SELECT officer_no FROM officer WHERE unit_code = 'J61011300' ORDER BY officer_no LIMIT 1 OFFSET 1")
 PW=correct-horse-9
-"$API_USERS" "$ZHIJIAN_DB" \
-    admin admin - - "$PW" \
-    insp inspector J61000000 - "$PW" \
-    leader leader J61000000 - "$PW" \
-    off officer J61011300 "$OFFICER_NO" "$PW" \
-    steward data_steward - - "$PW" \
-    judge filing_judge - - "$PW"
+adduser() {  # adduser NAME ROLE [options]
+    local name=$1 role=$2; shift 2
+    printf '%s\n' "$PW" | "$ZHIJIAN" user add "$name" --role "$role" "$@" >/dev/null || return 1
+}
+adduser admin admin && adduser insp inspector --unit J61000000 &&
+    adduser leader leader --unit J61000000 &&
+    adduser off officer --unit J61011300 --officer-no "$OFFICER_NO" &&
+    adduser steward data_steward && adduser judge filing_judge &&
+    "$ZHIJIAN" user add svc --role service --no-password >/dev/null
 expect_eq "users added" 0 $?
 
 start_server --login-rate 1000 --mappings "$WORK/p"
@@ -156,6 +158,8 @@ login off; OFF=$TOKEN; OFF_CSRF=$CSRF
 login steward; STEWARD=$TOKEN
 login judge; JUDGE=$TOKEN
 as() { local t=$1; shift; req "$@" -H "Authorization: Bearer $t"; }   # as TOKEN METHOD TEMPLATE PATH ...
+SVC=$("$ZHIJIAN" user key svc 2>/dev/null)   # an agency system's API key
+expect_match "API key issued" '^zjk_[0-9a-f]{64}$' "$SVC"
 
 # ---- authentication on everything but health, version and login ----
 while read -r method pattern; do
@@ -334,9 +338,15 @@ upload "$STEWARD" "mapping=org_units&file_name=units.csv"
 expect_eq "the same file again is skipped" "200 $BATCH" "$STATUS $(jf .skipped_as)"
 as "$STEWARD" GET /api/v1/imports/{id}/rejects "/api/v1/imports/$BATCH/rejects"
 expect_eq "rejected rows of the batch" "200 1" "$STATUS $(jf '.items | length')"
+{ head -1 "$WORK/p/org_units.csv"; printf 'X61000002,推送单位,01,province,,610000\n'; } > "$WORK/units.csv"
+upload "$SVC" "mapping=org_units.mapping.yaml&file_name=push.csv"
+expect_eq "an agency system pushes data with its API key" "201 1" "$STATUS $(jf .inserted)"
+as "$SVC" GET /api/v1/leads /api/v1/leads
+expect_eq "an API key reads no leads" 403 "$STATUS"
 as "$LEADER" GET /api/v1/imports/{id}/rejects "/api/v1/imports/$BATCH/rejects"
 expect_eq "a leader may not read rejected rows" 403 "$STATUS"
 expect_eq "the import and the skipped re-run are audited" 2 "$(sql "SELECT count(*) FROM audit_entry WHERE action = 'import.batch' AND username = 'steward'")"
+expect_eq "the pushed batch is audited under the service account" 1 "$(sql "SELECT count(*) FROM audit_entry WHERE action = 'import.batch' AND username = 'svc'")"
 
 # ---- exports: any list as CSV or XLSX, audited with its filters ----
 as "$INSP" GET /api/v1/exports/{list} "/api/v1/exports/leads?format=csv&code=TV02"
