@@ -145,10 +145,7 @@ static int do_file(zj_store *s, const zj_actor *a, opts *o, const char *sub)
             cJSON_AddNumberToObject(j, "zero_report_count", (double)out.zero_report_count);
             cJSON_AddNumberToObject(j, "officer_count", (double)out.officer_count);
         }
-        char *t = cJSON_Print(j);
-        puts(t);
-        free(t);
-        cJSON_Delete(j);
+        cli_json_finish(j, 0, NULL);
     } else {
         printf("filed %s (%s) at %s", out.record_no, zj_record_kind_name(in->kind),
                out.reported_at);
@@ -206,13 +203,7 @@ static int do_list(zj_store *s, const zj_actor *a, const opts *o)
                "UNIT", "PERIOD", "REPORTED", "FILED BY", "");
     zj_error err = {0};
     int rc = zj_filed_each(s, a, &f, list_row, arr, &err);
-    if (!rc && arr) {
-        char *t = cJSON_Print(arr);
-        puts(t);
-        free(t);
-    }
-    cJSON_Delete(arr);
-    return rc ? cli_report(&err) : 0;
+    return cli_json_finish(arr, rc, &err);
 }
 
 int cmd_report(int argc, char **argv)

@@ -180,10 +180,7 @@ static int do_act(zj_store *s, const zj_actor *a, const opts *o, const char *sub
         cJSON_AddStringToObject(j, "state_hash", out.state_hash);
         if (out.sha256[0])
             cJSON_AddStringToObject(j, "sha256", out.sha256);
-        char *t = cJSON_Print(j);
-        puts(t);
-        free(t);
-        cJSON_Delete(j);
+        cli_json_finish(j, 0, NULL);
     } else if (out.from != out.to)
         printf("lead %lld: %s -> %s (%s -> %s), step %lld\n", (long long)id,
                zj_lead_state_name(out.from), zj_lead_state_name(out.to),
@@ -259,13 +256,7 @@ static int do_history(zj_store *s, const zj_actor *a, const opts *o)
     cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
     zj_error err = {0};
     int rc = zj_lead_history_each(s, a, id, history_row, arr, &err);
-    if (!rc && arr) {
-        char *t = cJSON_Print(arr);
-        puts(t);
-        free(t);
-    }
-    cJSON_Delete(arr);
-    return rc ? cli_report(&err) : 0;
+    return cli_json_finish(arr, rc, &err);
 }
 
 /* ---- queue --------------------------------------------------------------------------------- */
@@ -320,13 +311,7 @@ static int do_queue(zj_store *s, const zj_actor *a, const opts *o)
                "ASSIGNEE", "DUE", "", "FLAG", "TITLE (stale = 不再检出, no longer detected)");
     zj_error err = {0};
     int rc = zj_lead_queue_each(s, a, &f, queue_row, arr, &err);
-    if (!rc && arr) {
-        char *t = cJSON_Print(arr);
-        puts(t);
-        free(t);
-    }
-    cJSON_Delete(arr);
-    return rc ? cli_report(&err) : 0;
+    return cli_json_finish(arr, rc, &err);
 }
 
 bool cmd_workflow_handles(const char *sub)

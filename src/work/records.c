@@ -30,10 +30,7 @@ const char *zj_record_kind_name(zj_record_kind k)
 
 int zj_record_kind_parse(const char *name)
 {
-    for (int i = 0; name && i < ZJ_RECORD_KIND_COUNT; i++)
-        if (!strcmp(name, kind_names[i]))
-            return i;
-    return -1;
+    return zj_name_index(kind_names, ZJ_RECORD_KIND_COUNT, name);
 }
 
 static const char *table_of(zj_record_kind k)

@@ -49,10 +49,7 @@ const char *zj_lead_state_label(zj_lead_state s)
 
 int zj_lead_state_parse(const char *name)
 {
-    for (int i = 0; name && i < ZJ_LEAD_STATE_COUNT; i++)
-        if (!strcmp(name, state_names[i]))
-            return i;
-    return -1;
+    return zj_name_index(state_names, ZJ_LEAD_STATE_COUNT, name);
 }
 
 const char *zj_lead_verb_name(zj_lead_verb v)
@@ -62,10 +59,7 @@ const char *zj_lead_verb_name(zj_lead_verb v)
 
 int zj_lead_verb_parse(const char *name)
 {
-    for (int i = 0; name && i < ZJ_LEAD_VERB_COUNT; i++)
-        if (!strcmp(name, verb_names[i]))
-            return i;
-    return -1;
+    return zj_name_index(verb_names, ZJ_LEAD_VERB_COUNT, name);
 }
 
 #define N ZJ_LEAD_NEW

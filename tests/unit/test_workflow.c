@@ -138,17 +138,6 @@ static got_status status(zj_store *s, int64_t id, const char *today)
     return g;
 }
 
-static int64_t count(zj_store *s, const char *sql)
-{
-    zj_stmt *q;
-    zj_error err = {0};
-    assert_int_equal(zj_stmt_prepare(s, sql, &q, &err), 0);
-    assert_int_equal(zj_stmt_next(q, &err), 1);
-    int64_t n = zj_stmt_int(q, 0);
-    zj_stmt_finalize(q);
-    return n;
-}
-
 /* Every state and every action: the expected next state, written out here independently of
  * workflow.c's table. Rows are actions, columns the states new, assigned, verifying,
  * confirmed, dismissed, rectification, closed; '.' is refused, else the first letter of the
@@ -191,7 +180,7 @@ static void every_transition(void **state)
             got_status before = status(f->s, id, TODAY);
             assert_int_equal(before.state, st);
             int audits = audit_n(f->s);
-            int64_t actions = count(f->s, "SELECT count(*) FROM lead_action");
+            int64_t actions = store_count(f->s, "SELECT count(*) FROM lead_action");
             zj_lead_request r = full_request((zj_lead_verb)v, id);
             if (v == ZJ_LEAD_ATTACH) {
                 r.file_path = file;
@@ -212,7 +201,7 @@ static void every_transition(void **state)
                 assert_int_equal(after.state, st);
                 assert_int_equal(after.version, before.version);
                 assert_int_equal(audit_n(f->s), audits);
-                assert_int_equal(count(f->s, "SELECT count(*) FROM lead_action"), actions);
+                assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_action"), actions);
             } else {
                 if (rc)
                     fail_msg("%s from %s: %s", zj_lead_verb_name(v), zj_lead_state_name(st),
@@ -231,13 +220,13 @@ static void every_transition(void **state)
                 assert_int_equal(a->object_id, id);
                 assert_string_equal(a->after, out.state_hash);
                 assert_string_not_equal(a->before, a->after);
-                assert_int_equal(count(f->s, "SELECT count(*) FROM lead_action"), actions + 1);
+                assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_action"), actions + 1);
             }
             /* the lead's own status mirrors the state, for every reader of leads */
             char sql[128];
             snprintf(sql, sizeof sql, "SELECT count(*) FROM lead WHERE id = %lld AND status = '%s'",
                      (long long)id, zj_lead_state_name(after.state));
-            assert_int_equal(count(f->s, sql), 1);
+            assert_int_equal(store_count(f->s, sql), 1);
             /* the pure table agrees */
             assert_int_equal(zj_lead_next_state((zj_lead_state)st, (zj_lead_verb)v), want);
         }
@@ -405,8 +394,8 @@ static void history_and_reruns(void **state)
     assert_int_equal(g.state, ZJ_LEAD_DISMISSED);
     assert_string_equal(g.verdict, "dismissed");
     assert_int_equal(g.version, 4);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead WHERE status = 'dismissed'"), 1);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead WHERE title = 'second text'"), 1);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead WHERE status = 'dismissed'"), 1);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead WHERE title = 'second text'"), 1);
     /* close, reopen: back to the same person with the new deadline, verdict cleared */
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_CLOSE, id, &err), 0);
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_REOPEN, id, &err), 0);
@@ -437,8 +426,8 @@ static void audit_failure_rolls_back(void **state)
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_ASSIGN, id, &err), ZJ_EDATA);
     assert_non_null(strstr(err.msg, "audit_entry"));
     assert_int_equal(status(f->s, id, TODAY).state, ZJ_LEAD_NEW);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_action"), 0);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_workflow"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_action"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_workflow"), 0);
     audit_mend(f->s);
     assert_int_equal(audit_n(f->s), 0);
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_ASSIGN, id, &err), 0);
@@ -522,9 +511,9 @@ static void attachments_by_content(void **state)
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(st.st_size, 26);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_attachment"), 2);
-    assert_int_equal(count(f->s, "SELECT count(DISTINCT sha256) FROM lead_attachment"), 1);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_attachment WHERE name = '谈话笔录.pdf'"),
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_attachment"), 2);
+    assert_int_equal(store_count(f->s, "SELECT count(DISTINCT sha256) FROM lead_attachment"), 1);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_attachment WHERE name = '谈话笔录.pdf'"),
                      1);
     /* a leader may not attach: nothing is written, not even the file */
     unlink(path);
