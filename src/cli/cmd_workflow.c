@@ -49,6 +49,7 @@ static const char usage_text[] =
     "  --deadline D    assign, reopen: verification deadline; rectify: rectification deadline\n"
     "  --reason TEXT   the reason (required to dismiss, to reopen, to close unrectified)\n"
     "  --name NAME     attach: the name shown (default: the file's name)\n"
+    "  --if-version N  act only if the lead is still at step N (its 'version' in the queue)\n"
     "  --state S       queue: new|assigned|verifying|confirmed|dismissed|rectification|closed\n"
     "  --overdue       queue: only overdue verification or rectification\n"
     "  --worked        queue: only leads someone has acted on\n"
@@ -58,7 +59,7 @@ static const char usage_text[] =
 typedef struct opts {
     const char *db, *as, *unit, *to, *deadline, *reason, *name, *state, *assignee, *as_of;
     bool json, overdue, worked;
-    long long limit;
+    long long limit, if_version;
     int argc;
     char **argv;
 } opts;
@@ -73,6 +74,7 @@ static int parse(int argc, char **argv, opts *o)
         {"assignee", required_argument, NULL, 'a'}, {"as-of", required_argument, NULL, 'o'},
         {"limit", required_argument, NULL, 'l'},    {"json", no_argument, NULL, 'j'},
         {"overdue", no_argument, NULL, 'O'},        {"worked", no_argument, NULL, 'W'},
+        {"if-version", required_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0},
     };
     int c;
@@ -90,6 +92,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'a': o->assignee = optarg; break;
         case 'o': o->as_of = optarg; break;
         case 'l': o->limit = atoll(optarg); break;
+        case 'V': o->if_version = atoll(optarg); break;
         case 'j': o->json = true; break;
         case 'O': o->overdue = true; break;
         case 'W': o->worked = true; break;
@@ -121,7 +124,7 @@ static int do_act(zj_store *s, const zj_actor *a, const opts *o, const char *sub
     if (!id)
         return cli_error(ZJ_EUSAGE, "leads %s: the lead's id is required (a number); see "
                          "'zhijian leads --help'", sub);
-    zj_lead_request r = {.lead_id = id, .reason = o->reason};
+    zj_lead_request r = {.lead_id = id, .reason = o->reason, .if_version = o->if_version};
     char dir[4096];
     int nargs = 2;                    /* sub and ID */
     if (!strcmp(sub, "decide")) {

@@ -613,6 +613,12 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
         rc = zj_deny(err, a, p, unit);
         goto done;
     }
+    if (r->if_version > 0 && r->if_version != w.version) {
+        rc = zj_fail(err, ZJ_EUSAGE, "lead %lld changed since it was read (now step %lld, %s; "
+                     "read at step %lld): look at it again", (long long)r->lead_id,
+                     (long long)w.version, state_names[w.state], (long long)r->if_version);
+        goto done;
+    }
     int to = zj_lead_next_state(w.state, r->verb);
     if (to < 0) {
         rc = zj_fail(err, ZJ_EUSAGE, "lead %lld is %s (%s): '%s' needs %s", (long long)r->lead_id,

@@ -122,7 +122,11 @@ expect_match "past deadline names the field" "field 'deadline': 2000-01-01 is be
 out=$("$ZHIJIAN" leads assign "$id" --unit J61011300 --to wang --deadline "$DUE"); rc=$?
 expect_eq "assign exit" 0 "$rc"
 expect_match "assign output" "lead $id: new -> assigned \(新线索 -> 已分派\), step 1" "$out"
-"$ZHIJIAN" leads start "$id" >/dev/null
+"$ZHIJIAN" leads start "$id" --if-version 1 >/dev/null
+expect_eq "start at the step read" 0 $?
+err=$("$ZHIJIAN" leads comment "$id" "stale form" --if-version 1 2>&1); rc=$?
+expect_eq "acting on a stale read exit" 2 "$rc"
+expect_match "... says it changed" "lead $id changed since it was read \(now step 2, verifying" "$err"
 "$ZHIJIAN" leads comment "$id" "已调取考勤记录" >/dev/null
 printf 'statement\n' > "$WORK/谈话笔录.txt"
 out=$("$ZHIJIAN" leads attach "$id" "$WORK/谈话笔录.txt"); rc=$?

@@ -396,6 +396,13 @@ static void history_and_reruns(void **state)
     assert_int_equal(g.version, 4);
     assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead WHERE status = 'dismissed'"), 1);
     assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead WHERE title = 'second text'"), 1);
+    /* a form read at an older step does not act */
+    zj_lead_request stale = full_request(ZJ_LEAD_COMMENT, id);
+    stale.if_version = 3;
+    assert_int_equal(zj_lead_act(f->s, &admin, &stale, NULL, &err), ZJ_EUSAGE);
+    assert_non_null(strstr(err.msg, "changed since it was read (now step 4, dismissed"));
+    stale.if_version = 4;
+    assert_int_equal(zj_lead_act(f->s, &admin, &stale, NULL, &err), 0);
     /* close, reopen: back to the same person with the new deadline, verdict cleared */
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_CLOSE, id, &err), 0);
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_REOPEN, id, &err), 0);
@@ -405,15 +412,16 @@ static void history_and_reruns(void **state)
     assert_string_equal(g.verdict, "");
     hist h = {0};
     assert_int_equal(zj_lead_history_each(f->s, &admin, id, add_event, &h, &err), 0);
-    assert_int_equal(h.n, 6);
+    assert_int_equal(h.n, 7);
     assert_string_equal(h.line[0], "1 assign new>assigned root - audited");
     assert_string_equal(h.line[1], "2 start assigned>verifying wang - audited");
     assert_string_equal(h.line[2], "3 comment verifying>verifying wang 批注 note audited");
     assert_string_equal(h.line[3], "4 dismiss verifying>dismissed wang no relation audited");
-    assert_string_equal(h.line[4], "5 close dismissed>closed root 核查属实 / verified audited");
-    assert_string_equal(h.line[5], "6 reopen closed>assigned root new evidence audited");
+    assert_string_equal(h.line[4], "5 comment dismissed>dismissed root 批注 note audited");
+    assert_string_equal(h.line[5], "6 close dismissed>closed root 核查属实 / verified audited");
+    assert_string_equal(h.line[6], "7 reopen closed>assigned root new evidence audited");
     /* the audit entries chain: each before-hash is the previous after-hash */
-    for (int i = audit_n(f->s) - 5, n = audit_n(f->s); i < n; i++)
+    for (int i = audit_n(f->s) - 6, n = audit_n(f->s); i < n; i++)
         assert_string_equal(audit_at(f->s, i).before, audit_at(f->s, i - 1).after);
 }
 
