@@ -181,6 +181,31 @@ err=$("$ZHIJIAN" leads decide "$id" maybe 2>&1); rc=$?
 expect_eq "bad verdict exit" 2 "$rc"
 expect_match "bad verdict message" "'confirmed' or 'dismissed', not 'maybe'" "$err"
 
+# ---- 3. a correction takes the replaced record out of what the records say (TR04) ---------
+# In the detect fixture, D002's record on （2021）陕0113刑初1号 makes a TR04 lead. A record
+# filed in zhijian on the same case joins its evidence; once corrected to another case, the
+# replaced record no longer counts, though it stays in the store.
+(
+export ZHIJIAN_DB="$WORK/tr04.db"
+"$ZHIJIAN" import --quiet "$FIXTURES/detect" && "$ZHIJIAN" link --quiet
+"$ZHIJIAN" report file --officer D006 --category improper_contact --actor-name 吴某 \
+    --case-system court --case-no "（2021）陕0113刑初1号" --occurred "2021-03-10 15:00" \
+    --content "当事人亲属登门" >/dev/null
+"$ZHIJIAN" detect --quiet --only TR04 --as-of 2021-12-31
+echo "filed $(sql "SELECT count(*) FROM lead_evidence e JOIN lead l ON l.id = e.lead_id
+    JOIN interference_record r ON r.id = e.record_id WHERE l.code = 'TR04'
+    AND e.table_name = 'interference_record' AND r.source_system = 'zhijian'")"
+"$ZHIJIAN" report correct ZJ-R-000001 --reason "案号错" --case-no "（2021）陕0113刑初9号" >/dev/null
+"$ZHIJIAN" detect --quiet --only TR04 --as-of 2021-12-31
+echo "corrected $(sql "SELECT count(*) FROM lead_evidence e JOIN lead l ON l.id = e.lead_id
+    JOIN interference_record r ON r.id = e.record_id WHERE l.code = 'TR04'
+    AND e.table_name = 'interference_record' AND r.source_system = 'zhijian'")"
+echo "kept $(sql "SELECT count(*) FROM interference_record WHERE source_system = 'zhijian'")"
+echo "lead $(sql "SELECT count(*) FROM lead WHERE code = 'TR04' AND last_run = (SELECT max(id) FROM detect_run WHERE code = 'TR04')")"
+) > "$WORK/tr04.out" 2>&1
+expect_eq "TR04: the filed record is evidence, the replaced one no longer; both kept" \
+    "filed 1 corrected 0 kept 2 lead 1" "$(tr '\n' ' ' < "$WORK/tr04.out" | sed 's/ $//')"
+
 # every filing and every step is in the audit trail, which verifies
 actions=$("$ZHIJIAN" audit log --json | python3 -c "
 import json,sys; print(' '.join(e['action'] for e in json.load(sys.stdin) if e['action'].split('.')[0] in ('lead', 'record')))")
