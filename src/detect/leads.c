@@ -374,6 +374,24 @@ static zj_stmt *prov_stmt(prov_cache *c, const char *table, int *rc, zj_error *e
     return c->e[c->n++].st;
 }
 
+/* Look record `id` of `table` up: returns its statement (reset it after reading the row, NULL
+ * when the table is not canonical) with *found 1 when the row is there (columns: source_system,
+ * source_key, batch_id, src_line, file), 0 when not; *rc is set on error. */
+static zj_stmt *prov_lookup(prov_cache *c, const char *table, int64_t id, bool *found, int *rc,
+                            zj_error *err)
+{
+    *found = false;
+    zj_stmt *p = prov_stmt(c, table, rc, err);
+    if (p) {
+        zj_stmt_bind_int(p, 1, id);
+        int step = zj_stmt_next(p, err);
+        *found = step == 1;
+        if (step < 0)
+            *rc = ZJ_EDATA;
+    }
+    return p;
+}
+
 static const char lead_cols[] =
     "SELECT l.id, l.code, l.fingerprint, l.subject_table, l.subject_id, l.unit_code,"
     " (SELECT min(u.name) FROM unit u WHERE u.unit_code = l.unit_code), l.severity, l.title,"
@@ -406,16 +424,11 @@ static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void
             .last_seen_at = zj_stmt_text(q, 14, NULL),
             .current = zj_stmt_int(q, 15) != 0,
         };
-        zj_stmt *p = prov_stmt(&pc, r.subject_table, &rc, err);
-        int pstep = 0;
-        if (p) {
-            zj_stmt_bind_int(p, 1, r.subject_id);
-            pstep = zj_stmt_next(p, err);
-            if (pstep == 1) {
-                r.subject_system = zj_stmt_text(p, 0, NULL);
-                r.subject_key = zj_stmt_text(p, 1, NULL);
-            } else if (pstep < 0)
-                rc = ZJ_EDATA;
+        bool found;
+        zj_stmt *p = prov_lookup(&pc, r.subject_table, r.subject_id, &found, &rc, err);
+        if (found) {
+            r.subject_system = zj_stmt_text(p, 0, NULL);
+            r.subject_key = zj_stmt_text(p, 1, NULL);
         }
         if (!rc) {
             (*n)++;
@@ -527,19 +540,13 @@ int zj_lead_evidence_each(zj_store *s, int64_t lead_id,
             .role = zj_stmt_text(q, 2, NULL),
             .note = zj_stmt_text(q, 3, NULL),
         };
-        zj_stmt *p = prov_stmt(&pc, e.table, &rc, err);
-        if (p) {
-            zj_stmt_bind_int(p, 1, e.record_id);
-            int ps = zj_stmt_next(p, err);
-            if (ps == 1) {
-                e.exists = true;
-                e.source_system = zj_stmt_text(p, 0, NULL);
-                e.source_key = zj_stmt_text(p, 1, NULL);
-                e.batch_id = zj_stmt_int(p, 2);
-                e.line = zj_stmt_int(p, 3);
-                e.file = zj_stmt_text(p, 4, NULL);
-            } else if (ps < 0)
-                rc = ZJ_EDATA;
+        zj_stmt *p = prov_lookup(&pc, e.table, e.record_id, &e.exists, &rc, err);
+        if (e.exists) {
+            e.source_system = zj_stmt_text(p, 0, NULL);
+            e.source_key = zj_stmt_text(p, 1, NULL);
+            e.batch_id = zj_stmt_int(p, 2);
+            e.line = zj_stmt_int(p, 3);
+            e.file = zj_stmt_text(p, 4, NULL);
         }
         int stop = rc ? 0 : fn(&e, ctx);
         if (p)
@@ -580,19 +587,14 @@ int zj_leads_current_each(zj_store *s, const char *subject_table,
             .subject_table = zj_stmt_text(q, 2, NULL),
             .subject_id = zj_stmt_int(q, 3),
         };
-        zj_stmt *p = prov_stmt(&pc, r.subject_table, &rc, err);
-        int ps = 0;
-        if (p) {
-            zj_stmt_bind_int(p, 1, r.subject_id);
-            ps = zj_stmt_next(p, err);
-            if (ps == 1) {
-                r.source_system = zj_stmt_text(p, 0, NULL);
-                r.source_key = zj_stmt_text(p, 1, NULL);
-            } else if (ps < 0)
-                rc = ZJ_EDATA;
+        bool found;
+        zj_stmt *p = prov_lookup(&pc, r.subject_table, r.subject_id, &found, &rc, err);
+        if (found) {
+            r.source_system = zj_stmt_text(p, 0, NULL);
+            r.source_key = zj_stmt_text(p, 1, NULL);
         }
         int stop = 0;
-        if (!rc && ps == 1)
+        if (!rc && found)
             stop = fn(&r, ctx);
         else if (!rc)
             lost++;             /* an unknown table or a vanished record */

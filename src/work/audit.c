@@ -313,8 +313,8 @@ static int read_key_file(const char *path, unsigned char seed[crypto_sign_SEEDBY
     else if ((n = read(fd, text, sizeof text - 1)) < 0)
         rc = zj_fail(err, ZJ_EDATA, "audit signing key '%s': %s", path, strerror(errno));
     close(fd);
-    if (rc)
-        return rc;
+    if (rc || n < 0)
+        return rc ? rc : ZJ_EDATA;
     text[n] = 0;
     static const char magic[] = "zhijian-audit-key-v1 ";
     char hex[65] = {0};
@@ -700,7 +700,7 @@ static int store_node(void *ctx, int level, uint64_t idx, const zj_hash hash)
 static int append_in_tx(zj_store *s, const zj_actor *a, const zj_audit_event *ev,
                         int64_t *entry_id, zj_error *err)
 {
-    audit_state *st;
+    audit_state *st = NULL;
     int rc = get_state(s, &st, err);
     if (rc)
         return rc;
@@ -782,7 +782,7 @@ int zj_audit_append(zj_store *s, const zj_actor *actor, const zj_audit_event *e,
 
 int zj_audit_checkpoint_now(zj_store *s, zj_audit_checkpoint *out, zj_error *err)
 {
-    audit_state *st;
+    audit_state *st = NULL;
     int rc = get_state(s, &st, err);
     if (rc)
         return rc;

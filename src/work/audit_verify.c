@@ -225,8 +225,15 @@ static int64_t find_successor(zj_store *s, int64_t after, const char *prev)
 
 /* Entry `id` is the first that does not fit: self_ok says its own hash matched (then it claims
  * a predecessor other than entry id - 1). */
-static void classify(zj_store *s, int64_t id, bool self_ok, zj_audit_report *rep)
+static void classify(zj_store *s, int64_t id, bool self_ok, int64_t head_size,
+                     zj_audit_report *rep)
 {
+    if (id > head_size) {
+        report(rep, "inserted", id, "entry %lld was inserted: the signed head covers %lld "
+                                    "entries and nothing signed entries after it",
+               (long long)id, (long long)head_size);
+        return;
+    }
     char before[65] = "", before2[65] = "", prev[65] = "", hash[65] = "", p2[65], h2[65];
     if (id > 1)
         row_hashes(s, id - 1, p2, before);
@@ -471,7 +478,7 @@ int zj_audit_verify(zj_store *s, const char *public_key, zj_audit_report *rep, z
         if (c->rows > 0 || c->flaw == FLAW_ROW) {
             bool first_links = memcmp(c->first_prev, last, ZJ_HASH_LEN) == 0;
             if (!first_links || (c->flaw == FLAW_ROW && c->flaw_id == c->a)) {
-                classify(s, c->a, c->first_self_ok, rep);
+                classify(s, c->a, c->first_self_ok, head_size, rep);
                 break;
             }
         }
@@ -498,7 +505,7 @@ int zj_audit_verify(zj_store *s, const char *public_key, zj_audit_report *rep, z
             break;
         }
         if (c->flaw == FLAW_ROW) {
-            classify(s, c->flaw_id, c->flaw_self_ok, rep);
+            classify(s, c->flaw_id, c->flaw_self_ok, head_size, rep);
             break;
         }
         memcpy(last, c->last, ZJ_HASH_LEN);

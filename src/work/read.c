@@ -466,8 +466,9 @@ int zj_read_party_history(zj_store *s, const zj_actor *a, const char *id_no,
         return zj_fail(err, ZJ_EUSAGE, "filing check: '%s' is not a resident ID (15 or 18 "
                        "characters)", id_no ? id_no : "");
     char id[19];
-    for (size_t i = 0; i <= n; i++)       /* a lowercase check letter x is the same ID */
-        id[i] = id_no[i] == 'x' ? 'X' : id_no[i];
+    snprintf(id, sizeof id, "%s", id_no);
+    if (id[n - 1] == 'x')                 /* a lowercase check letter x is the same ID */
+        id[n - 1] = 'X';
     /* The trail records that a check was made and of whom, by a hash of the ID, never the ID */
     unsigned char h[32];
     char detail[96];

@@ -52,6 +52,13 @@ void zj_actor_owned_free(zj_actor_owned *o)
     }
 }
 
+void zj_actor_local(zj_actor_owned *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->username, sizeof out->username, "local");
+    out->actor = (zj_actor){.user_id = 0, .username = out->username, .role = ZJ_ROLE_ADMIN};
+}
+
 static bool valid_username(const char *u)
 {
     size_t n = u ? strlen(u) : 0;
@@ -475,27 +482,29 @@ int zj_login(zj_store *s, const char *username, const char *password, const char
     return ZJ_OK;
 }
 
-int zj_session_actor(zj_store *s, const char *token, zj_actor_owned *out, zj_error *err)
+/* A bearer credential (a session token or an API key): find its row by the hash with `find`
+ * (parameters: $1 the hash, $2 now and, when `idle`, $3 the idle limit; columns: the row's id,
+ * the username),
+ * mark it used with `touch` ($1 now, $2 the id) and load the user's actor. Unknown, ended or
+ * expired credentials and disabled users are all refused alike. */
+static int bearer_actor(zj_store *s, const char *secret, const char *find, bool idle_limit,
+                        const char *touch, const char *refused, zj_actor_owned *out,
+                        int64_t *row_id, zj_error *err)
 {
-    static const char refused[] = "session unknown, expired or ended; log in again";
-    if (!token || strlen(token) != ZJ_TOKEN_HEX)
-        return zj_fail(err, ZJ_EPERM, refused);
-    char th[65], now[20], idle[20];
-    sha256_hex(token, th);
+    char hash[65], now[20], idle[20];
+    sha256_hex(secret, hash);
     stamp(now, 0);
     stamp(idle, -ZJ_SESSION_IDLE_MINUTES * 60L);
     zj_stmt *q;
-    int rc = zj_stmt_prepare(s, "SELECT s.id, u.username FROM app_session s JOIN app_user u"
-                             " ON u.id = s.user_id WHERE s.token_hash = $1"
-                             " AND s.revoked_at IS NULL AND s.expires_at > $2"
-                             " AND s.last_seen_at > $3 AND u.disabled_at IS NULL", &q, err);
+    int rc = zj_stmt_prepare(s, find, &q, err);
     if (rc)
         return rc;
-    zj_stmt_bind_text(q, 1, th, 64);
+    zj_stmt_bind_text(q, 1, hash, 64);
     zj_stmt_bind_text(q, 2, now, strlen(now));
-    zj_stmt_bind_text(q, 3, idle, strlen(idle));
+    if (idle_limit)
+        zj_stmt_bind_text(q, 3, idle, strlen(idle));
     int step = zj_stmt_next(q, err);
-    int64_t sid = step == 1 ? zj_stmt_int(q, 0) : 0;
+    int64_t id = step == 1 ? zj_stmt_int(q, 0) : 0;
     char username[64] = "";
     if (step == 1)
         snprintf(username, sizeof username, "%s", zj_stmt_text(q, 1, NULL));
@@ -503,15 +512,33 @@ int zj_session_actor(zj_store *s, const char *token, zj_actor_owned *out, zj_err
     if (step < 0)
         return ZJ_EDATA;
     if (step == 0)
-        return zj_fail(err, ZJ_EPERM, refused);
-    if ((rc = zj_stmt_prepare(s, "UPDATE app_session SET last_seen_at = $1 WHERE id = $2", &q,
-                              err)))
+        return zj_fail(err, ZJ_EPERM, "%s", refused);
+    if ((rc = zj_stmt_prepare(s, touch, &q, err)))
         return rc;
     zj_stmt_bind_text(q, 1, now, strlen(now));
-    zj_stmt_bind_int(q, 2, sid);
+    zj_stmt_bind_int(q, 2, id);
     rc = run(q, err);
     zj_stmt_finalize(q);
-    if (!rc && !(rc = zj_actor_of_user(s, username, out, err)))
+    if (!rc)
+        rc = zj_actor_of_user(s, username, out, err);
+    *row_id = id;
+    return rc;
+}
+
+int zj_session_actor(zj_store *s, const char *token, zj_actor_owned *out, zj_error *err)
+{
+    static const char refused[] = "session unknown, expired or ended; log in again";
+    if (!token || strlen(token) != ZJ_TOKEN_HEX)
+        return zj_fail(err, ZJ_EPERM, refused);
+    int64_t sid;
+    int rc = bearer_actor(s, token,
+                          "SELECT s.id, u.username FROM app_session s JOIN app_user u"
+                          " ON u.id = s.user_id WHERE s.token_hash = $1"
+                          " AND s.revoked_at IS NULL AND s.expires_at > $2"
+                          " AND s.last_seen_at > $3 AND u.disabled_at IS NULL", true,
+                          "UPDATE app_session SET last_seen_at = $1 WHERE id = $2", refused, out,
+                          &sid, err);
+    if (!rc)
         out->actor.session_id = sid;
     return rc;
 }
@@ -589,33 +616,12 @@ int zj_api_key_actor(zj_store *s, const char *key, zj_actor_owned *out, zj_error
     static const char refused[] = "API key unknown, revoked or expired";
     if (!key || strlen(key) != ZJ_API_KEY_LEN || strncmp(key, "zjk_", 4))
         return zj_fail(err, ZJ_EPERM, refused);
-    char kh[65], now[20];
-    sha256_hex(key, kh);
-    stamp(now, 0);
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(s, "SELECT k.id, u.username FROM api_key k JOIN app_user u"
-                             " ON u.id = k.user_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL"
-                             " AND (k.expires_at IS NULL OR k.expires_at > $2)"
-                             " AND u.disabled_at IS NULL", &q, err);
-    if (rc)
-        return rc;
-    zj_stmt_bind_text(q, 1, kh, 64);
-    zj_stmt_bind_text(q, 2, now, strlen(now));
-    int step = zj_stmt_next(q, err);
-    int64_t kid = step == 1 ? zj_stmt_int(q, 0) : 0;
-    char username[64] = "";
-    if (step == 1)
-        snprintf(username, sizeof username, "%s", zj_stmt_text(q, 1, NULL));
-    zj_stmt_finalize(q);
-    if (step < 0)
-        return ZJ_EDATA;
-    if (step == 0)
-        return zj_fail(err, ZJ_EPERM, refused);
-    if ((rc = zj_stmt_prepare(s, "UPDATE api_key SET last_used_at = $1 WHERE id = $2", &q, err)))
-        return rc;
-    zj_stmt_bind_text(q, 1, now, strlen(now));
-    zj_stmt_bind_int(q, 2, kid);
-    rc = run(q, err);
-    zj_stmt_finalize(q);
-    return rc ? rc : zj_actor_of_user(s, username, out, err);
+    int64_t kid;           /* an API key has no idle limit */
+    return bearer_actor(s, key,
+                        "SELECT k.id, u.username FROM api_key k JOIN app_user u"
+                        " ON u.id = k.user_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL"
+                        " AND (k.expires_at IS NULL OR k.expires_at > $2)"
+                        " AND u.disabled_at IS NULL", false,
+                        "UPDATE api_key SET last_used_at = $1 WHERE id = $2", refused, out, &kid,
+                        err);
 }

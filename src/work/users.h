@@ -49,6 +49,11 @@ typedef struct zj_actor_owned {
 
 void zj_actor_owned_free(zj_actor_owned *o);
 
+/* The store's owner as an actor: role admin, the whole province, user id 0, named "local".
+ * For tests and tools that act without a user; the CLI names the operator by his login name
+ * (cli_actor). */
+void zj_actor_local(zj_actor_owned *out);
+
 /* A user as listed. Strings valid during the callback only. */
 typedef struct zj_user {
     int64_t id;
