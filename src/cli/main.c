@@ -29,6 +29,7 @@ int cmd_leads(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands", false},
@@ -43,6 +44,7 @@ static const zj_command commands[] = {
     {"serve", cmd_serve, "serve the JSON API over HTTP (zhijian serve --port 8080)", false},
     {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
     {"user", cmd_user, "add, list and disable users; passwords and API keys", false},
+    {"report", cmd_report, "file three-regulations records, zero and quarterly reports (填报)", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };

@@ -33,6 +33,9 @@ typedef struct audit_tree {
 int audit_subtree(void *ctx, int level, uint64_t idx, zj_hash out, zj_error *err);
 void audit_tree_close(audit_tree *t);
 
+/* Fill c from a row of (tree_size, root_hash, signed_at, key_id, signature, public_key). */
+void audit_checkpoint_from_row(zj_stmt *st, zj_audit_checkpoint *c);
+
 /* Read checkpoint rows: the head (head = true) or the checkpoint with the largest tree size at
  * most max_size (max_size < 0: the latest). Returns 1 found, 0 none, or -1 with err set. */
 int audit_read_head(zj_store *s, zj_audit_checkpoint *out, zj_error *err);

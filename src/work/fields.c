@@ -114,6 +114,14 @@ void zj_clock_today(char out[11])
     clock_format(false, "%Y-%m-%d", out, 11);
 }
 
+int zj_name_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; name && i < n; i++)
+        if (names[i] && !strcmp(name, names[i]))
+            return i;
+    return -1;
+}
+
 void zj_sha256_hex(const void *p, size_t n, char out[65])
 {
     unsigned char h[crypto_hash_sha256_BYTES];

@@ -37,6 +37,9 @@ void zj_clock_utc(char out[20]);
 void zj_clock_local(char out[20]);
 void zj_clock_today(char out[11]);
 
+/* The index of `name` in names[0 .. n), or -1 (also for NULL): parsing a code name. */
+int zj_name_index(const char *const *names, int n, const char *name);
+
 /* Hex SHA-256 of n bytes (out: 64 digits and a NUL). */
 void zj_sha256_hex(const void *p, size_t n, char out[65]);
 

@@ -30,10 +30,7 @@ const char *zj_record_kind_name(zj_record_kind k)
 
 int zj_record_kind_parse(const char *name)
 {
-    for (int i = 0; name && i < ZJ_RECORD_KIND_COUNT; i++)
-        if (!strcmp(name, kind_names[i]))
-            return i;
-    return -1;
+    return zj_name_index(kind_names, ZJ_RECORD_KIND_COUNT, name);
 }
 
 static const char *table_of(zj_record_kind k)
@@ -126,6 +123,7 @@ typedef struct old_record {
 
 static int find_old(zj_store *s, const char *record_no, old_record *o, zj_error *err)
 {
+    memset(o, 0, sizeof *o);
     zj_stmt *q;
     int rc = zj_stmt_prepare(s,
         "SELECT f.id, f.record_id, f.kind,"
@@ -152,6 +150,26 @@ static int find_old(zj_store *s, const char *record_no, old_record *o, zj_error 
         rc = ZJ_EDATA;
     zj_stmt_finalize(q);
     return rc;
+}
+
+int zj_record_kind_of(zj_store *s, const char *record_no, zj_record_kind *kind, zj_error *err)
+{
+    int rc = zj_field_text("corrects", record_no, true, 64, err);
+    zj_stmt *q;
+    if (rc || (rc = zj_stmt_prepare(s, "SELECT kind FROM record_filing WHERE record_no = $1", &q,
+                                    err)))
+        return rc;
+    zj_stmt_bind_text(q, 1, record_no, strlen(record_no));
+    int step = zj_stmt_next(q, err);
+    int k = step == 1 ? zj_record_kind_parse(zj_stmt_text(q, 0, NULL)) : -1;
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    if (k < 0)
+        return zj_fail(err, ZJ_EUSAGE, "field 'corrects': no record %s was filed in zhijian",
+                       record_no);
+    *kind = (zj_record_kind)k;
+    return ZJ_OK;
 }
 
 /* Fill the fields a correction leaves out from the record it replaces. */
@@ -585,6 +603,23 @@ static int audit(zj_store *s, const zj_actor *a, zj_record_kind k, const fields 
     return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
 
+/* The unit of the officer's latest post in the officer table, when the filing names none. */
+static int officer_unit(zj_store *s, fields *f, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT unit_code FROM officer WHERE officer_no = $1"
+                             " AND unit_code IS NOT NULL ORDER BY start_date DESC, id DESC", &q,
+                             err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, f->v[F_OFFICER], strlen(f->v[F_OFFICER]));
+    int step = zj_stmt_next(q, err);
+    if (step == 1 && set_field(f, F_UNIT, zj_stmt_text(q, 0, NULL)))
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : rc;
+}
+
 static int file_in_txn(zj_store *s, const zj_actor *a, const zj_record_input *in,
                        zj_filed *out, zj_error *err)
 {
@@ -614,6 +649,8 @@ static int file_in_txn(zj_store *s, const zj_actor *a, const zj_record_input *in
     if (k != ZJ_RECORD_QUARTERLY && !f.v[F_OFFICER] && a->officer_no &&
         set_field(&f, F_OFFICER, a->officer_no))
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    if (!rc && !f.v[F_UNIT] && k != ZJ_RECORD_QUARTERLY && f.v[F_OFFICER])
+        rc = officer_unit(s, &f, err);
     if (!rc && !f.v[F_UNIT] && a->unit_code && set_field(&f, F_UNIT, a->unit_code))
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
     if (rc)

@@ -59,7 +59,8 @@ typedef struct zj_record_input {
     zj_record_kind kind;
     /* records and zero reports */
     const char *officer_no;   /* whose; default the actor's own officer_no */
-    const char *unit_code;    /* default the actor's unit; quarterly: the reporting unit */
+    const char *unit_code;    /* default the officer's unit in the officer table, else the
+                                 actor's; quarterly: the reporting unit */
     const char *month;        /* YYYY-MM the report covers: zero required; record default the
                                  month of occurred_at; never a future month */
     /* records */
@@ -88,6 +89,10 @@ typedef struct zj_filed {
     /* quarterly: the counts the report carries, computed from the unit's records */
     int64_t record_count, zero_report_count, officer_count;
 } zj_filed;
+
+/* The kind of the record `record_no` filed in zhijian (what a correction of it must be), or
+ * ZJ_EUSAGE "field 'corrects': no record ...". */
+int zj_record_kind_of(zj_store *s, const char *record_no, zj_record_kind *kind, zj_error *err);
 
 /* File `in` for actor `a`, in one transaction of its own (do not call inside one), with its
  * audit entry ("record.file" or "record.correct"). `out` may be NULL. */

@@ -49,10 +49,7 @@ const char *zj_lead_state_label(zj_lead_state s)
 
 int zj_lead_state_parse(const char *name)
 {
-    for (int i = 0; name && i < ZJ_LEAD_STATE_COUNT; i++)
-        if (!strcmp(name, state_names[i]))
-            return i;
-    return -1;
+    return zj_name_index(state_names, ZJ_LEAD_STATE_COUNT, name);
 }
 
 const char *zj_lead_verb_name(zj_lead_verb v)
@@ -62,10 +59,7 @@ const char *zj_lead_verb_name(zj_lead_verb v)
 
 int zj_lead_verb_parse(const char *name)
 {
-    for (int i = 0; name && i < ZJ_LEAD_VERB_COUNT; i++)
-        if (!strcmp(name, verb_names[i]))
-            return i;
-    return -1;
+    return zj_name_index(verb_names, ZJ_LEAD_VERB_COUNT, name);
 }
 
 #define N ZJ_LEAD_NEW
@@ -619,6 +613,12 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
         rc = zj_deny(err, a, p, unit);
         goto done;
     }
+    if (r->if_version > 0 && r->if_version != w.version) {
+        rc = zj_fail(err, ZJ_EUSAGE, "lead %lld changed since it was read (now step %lld, %s; "
+                     "read at step %lld): look at it again", (long long)r->lead_id,
+                     (long long)w.version, state_names[w.state], (long long)r->if_version);
+        goto done;
+    }
     int to = zj_lead_next_state(w.state, r->verb);
     if (to < 0) {
         rc = zj_fail(err, ZJ_EUSAGE, "lead %lld is %s (%s): '%s' needs %s", (long long)r->lead_id,
@@ -653,6 +653,7 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
     zj_clock_utc(now);
     int64_t action_id = 0, audit_id = 0;
     if ((rc = save_state(s, r->lead_id, &w, now, err)) ||
+        (w.state != from && (rc = zj_lead_set_status(s, r->lead_id, state_names[w.state], err))) ||
         (rc = add_action(s, a, r, from, &w, now, &action_id, err)))
         goto done;
     if (r->verb == ZJ_LEAD_COMMENT)

@@ -1,21 +1,23 @@
 /* workflow.h - working a lead to a verdict (线索处置): assignment, verification, the verdict,
  * rectification and closing, with comments, attachments and the lead's full history.
  *
- * The lifecycle (docs/workflow.md draws it):
+ * The lifecycle (docs/workflow.md):
  *
- *   new ──assign──▶ assigned ──start──▶ verifying ──confirm──▶ confirmed ──rectify──▶ rectification
- *                     ▲  │                  │                      │                      │
- *                     │  └─assign (again)   └──dismiss──▶ dismissed │close (reason)        │close
- *                     │                                     │close ▼                      ▼
- *                     └───────────────reopen (reason, deadline)─── closed ◀───────────────┘
+ *   new ─assign─▶ assigned ─start─▶ verifying ─confirm─▶ confirmed ─rectify─▶ rectification
+ *                  ▲   ▲               │  │                  │                    │
+ *                  │   └─assign again──┘  │ dismiss          │ close (reason)     │ close
+ *                  │                      ▼                  ▼                    ▼
+ *                  │                  dismissed ──close──▶ closed ◀───────────────┘
+ *                  └──────────reopen (reason, new deadline)──┘
  *
  * assign works from new, assigned and verifying (re-assignment returns the lead to assigned);
  * comments and attachments work in every state and change no state. Every other pair of state
  * and action is refused. zj_lead_next_state is the whole table.
  *
  * The state lives in the workflow's own tables (lead_workflow, lead_action, lead_comment,
- * lead_attachment; docs/data-standard.md), never in the lead row: a detection re-run updates
- * a lead's content but cannot reach its verdict. A lead the detector no longer produces keeps
+ * lead_attachment; docs/data-standard.md); a detection re-run updates a lead's content but
+ * cannot reach its verdict. The state is mirrored into lead.status (through the lead's owner,
+ * zj_lead_set_status) in the same transaction, so every lead list and filter shows it. A lead the detector no longer produces keeps
  * its state and history (the lead reader's `current` flag marks it).
  *
  * Every action is checked against the actor's role and scope (one function in workflow.c asks
@@ -95,6 +97,9 @@ typedef struct zj_lead_request {
     const char *file_name;    /* attach: the name to show (default: file_path's last part) */
     const char *attach_dir;   /* attach: the store's attachment folder (zj_attachment_dir) */
     const char *today;        /* reference day; NULL: today's local date */
+    int64_t if_version;       /* > 0: refuse (ZJ_EUSAGE) unless the lead is still at this
+                                 version (zj_lead_status.version): a form read earlier does not
+                                 act on a lead someone else has moved on since; 0: no check */
 } zj_lead_request;
 
 typedef struct zj_lead_outcome {

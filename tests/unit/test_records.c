@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit_double.h"
+#include "audit_seen.h"
 #include "storefix.h"
 #include "work/fields.h"
 #include "work/records.h"
@@ -53,17 +53,6 @@ static zj_record_input event(void)
     return in;
 }
 
-static int64_t count(zj_store *s, const char *sql)
-{
-    zj_stmt *q;
-    zj_error err = {0};
-    assert_int_equal(zj_stmt_prepare(s, sql, &q, &err), 0);
-    assert_int_equal(zj_stmt_next(q, &err), 1);
-    int64_t n = zj_stmt_int(q, 0);
-    zj_stmt_finalize(q);
-    return n;
-}
-
 static void text_of(zj_store *s, const char *sql, char *out, size_t cap)
 {
     zj_stmt *q;
@@ -81,14 +70,14 @@ static void files_own_record(void **state)
     zj_error err = {0};
     zj_record_input in = event();
     zj_filed out;
-    int audits = audit_count;
+    int audits = audit_n(f->s);
     assert_int_equal(zj_record_file(f->s, &officer_a, &in, &out, &err), 0);
     assert_string_equal(out.record_no, "ZJ-R-000001");
-    assert_int_equal(audit_count, audits + 1);
-    assert_string_equal(audit_log[audits].action, "record.file");
-    assert_string_equal(audit_log[audits].table, "interference_record");
-    assert_string_equal(audit_log[audits].user, "zhang");
-    assert_null(strstr(audit_log[audits].detail, "王建国"));   /* no personal data */
+    assert_int_equal(audit_n(f->s), audits + 1);
+    assert_string_equal(audit_at(f->s, audits).action, "record.file");
+    assert_string_equal(audit_at(f->s, audits).table, "interference_record");
+    assert_string_equal(audit_at(f->s, audits).user, "zhang");
+    assert_null(strstr(audit_at(f->s, audits).detail, "王建国"));   /* no personal data */
     char t[256];
     text_of(f->s, "SELECT source_system || '|' || source_key || '|' || officer_no || '|' ||"
             " unit_code || '|' || report_month || '|' || is_zero_report || '|' || actor_id_no"
@@ -110,9 +99,9 @@ static void files_own_record(void **state)
     assert_int_equal(zj_record_file(f->s, &supervisor, &in, NULL, &err), ZJ_EPERM);
     /* an administrator may, and the provenance names the administrator */
     assert_int_equal(zj_record_file(f->s, &admin, &in, &out, &err), 0);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM record_filing WHERE username = 'root'"
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM record_filing WHERE username = 'root'"
                      " AND officer_no = 'B002'"), 1);
-    assert_int_equal(audit_count, audits + 2);
+    assert_int_equal(audit_n(f->s), audits + 2);
 }
 
 static void fields_named(void **state)
@@ -152,8 +141,8 @@ static void fields_named(void **state)
     zj_error err = {0};
     assert_int_equal(zj_record_file(f->s, &officer_a, &in, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "field 'case_system': required with 'case_no'"));
-    assert_int_equal(count(f->s, "SELECT count(*) FROM interference_record"), 0);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM import_batch"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM interference_record"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM import_batch"), 0);
 }
 
 static void zero_reports(void **state)
@@ -164,7 +153,7 @@ static void zero_reports(void **state)
     zj_filed out;
     assert_int_equal(zj_record_file(f->s, &officer_a, &z, &out, &err), 0);
     assert_string_equal(out.record_no, "ZJ-Z-000001");
-    assert_int_equal(count(f->s, "SELECT is_zero_report FROM interference_record"), 1);
+    assert_int_equal(store_count(f->s, "SELECT is_zero_report FROM interference_record"), 1);
     /* twice for one month: refused, naming the month */
     assert_int_equal(zj_record_file(f->s, &officer_a, &z, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "field 'month': officer A001 already has a zero report"));
@@ -196,10 +185,10 @@ static void corrections(void **state)
     assert_int_equal(zj_record_file(f->s, &officer_a, &fix, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "field 'reason': required"));
     fix.reason = "案号填错 / wrong case number";
-    int audits = audit_count;
+    int audits = audit_n(f->s);
     assert_int_equal(zj_record_file(f->s, &officer_a, &fix, &second, &err), 0);
     assert_string_equal(second.record_no, "ZJ-R-000002");
-    assert_string_equal(audit_log[audits].action, "record.correct");
+    assert_string_equal(audit_at(f->s, audits).action, "record.correct");
     char t[256];
     text_of(f->s, "SELECT case_no || '|' || corrects_record_no || '|' || category || '|' ||"
             " actor_name FROM interference_record WHERE record_no = 'ZJ-R-000002'", t, sizeof t);
@@ -208,7 +197,7 @@ static void corrections(void **state)
     text_of(f->s, "SELECT case_no FROM interference_record WHERE record_no = 'ZJ-R-000001'", t,
             sizeof t);
     assert_string_equal(t, "(2026)陕0113民初100号");
-    assert_int_equal(count(f->s, "SELECT count(*) FROM record_version"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM record_version"), 0);
     /* only the latest version is corrected */
     assert_int_equal(zj_record_file(f->s, &officer_a, &fix, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "ZJ-R-000001 was already corrected by ZJ-R-000002"));
@@ -299,12 +288,14 @@ static void audit_failure_writes_nothing(void **state)
     store_fixture *f = *state;
     zj_error err = {0};
     zj_record_input z = {.kind = ZJ_RECORD_ZERO, .month = last_month};
-    audit_fail_next = 1;
+    audit_break(f->s);
     assert_int_equal(zj_record_file(f->s, &officer_a, &z, NULL, &err), ZJ_EDATA);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM interference_record"), 0);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM record_filing"), 0);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM import_batch"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM interference_record"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM record_filing"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM import_batch"), 0);
+    audit_mend(f->s);
     assert_int_equal(zj_record_file(f->s, &officer_a, &z, NULL, &err), 0);
+    assert_int_equal(audit_n(f->s), 1);
 }
 
 int main(void)

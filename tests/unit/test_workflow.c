@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "audit_double.h"
+#include "audit_seen.h"
 #include "detect/leads.h"
 #include "storefix.h"
 #include "work/fields.h"
@@ -138,17 +138,6 @@ static got_status status(zj_store *s, int64_t id, const char *today)
     return g;
 }
 
-static int64_t count(zj_store *s, const char *sql)
-{
-    zj_stmt *q;
-    zj_error err = {0};
-    assert_int_equal(zj_stmt_prepare(s, sql, &q, &err), 0);
-    assert_int_equal(zj_stmt_next(q, &err), 1);
-    int64_t n = zj_stmt_int(q, 0);
-    zj_stmt_finalize(q);
-    return n;
-}
-
 /* Every state and every action: the expected next state, written out here independently of
  * workflow.c's table. Rows are actions, columns the states new, assigned, verifying,
  * confirmed, dismissed, rectification, closed; '.' is refused, else the first letter of the
@@ -190,8 +179,8 @@ static void every_transition(void **state)
             int64_t id = lead_in_state(f->s, (zj_lead_state)st, key);
             got_status before = status(f->s, id, TODAY);
             assert_int_equal(before.state, st);
-            int audits = audit_count;
-            int64_t actions = count(f->s, "SELECT count(*) FROM lead_action");
+            int audits = audit_n(f->s);
+            int64_t actions = store_count(f->s, "SELECT count(*) FROM lead_action");
             zj_lead_request r = full_request((zj_lead_verb)v, id);
             if (v == ZJ_LEAD_ATTACH) {
                 r.file_path = file;
@@ -211,8 +200,8 @@ static void every_transition(void **state)
                 assert_non_null(strstr(err.msg, zj_lead_state_name(st)));
                 assert_int_equal(after.state, st);
                 assert_int_equal(after.version, before.version);
-                assert_int_equal(audit_count, audits);
-                assert_int_equal(count(f->s, "SELECT count(*) FROM lead_action"), actions);
+                assert_int_equal(audit_n(f->s), audits);
+                assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_action"), actions);
             } else {
                 if (rc)
                     fail_msg("%s from %s: %s", zj_lead_verb_name(v), zj_lead_state_name(st),
@@ -222,8 +211,8 @@ static void every_transition(void **state)
                 assert_int_equal(out.to, want);
                 assert_int_equal(after.version, before.version + 1);
                 assert_int_equal(out.seq, after.version);
-                assert_int_equal(audit_count, audits + 1);
-                audit_seen *a = &audit_log[audit_count - 1];
+                assert_int_equal(audit_n(f->s), audits + 1);
+                audit_seen seen = audit_at(f->s, audit_n(f->s) - 1), *a = &seen;
                 char action[32];
                 snprintf(action, sizeof action, "lead.%s", zj_lead_verb_name(v));
                 assert_string_equal(a->action, action);
@@ -231,8 +220,13 @@ static void every_transition(void **state)
                 assert_int_equal(a->object_id, id);
                 assert_string_equal(a->after, out.state_hash);
                 assert_string_not_equal(a->before, a->after);
-                assert_int_equal(count(f->s, "SELECT count(*) FROM lead_action"), actions + 1);
+                assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_action"), actions + 1);
             }
+            /* the lead's own status mirrors the state, for every reader of leads */
+            char sql[128];
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM lead WHERE id = %lld AND status = '%s'",
+                     (long long)id, zj_lead_state_name(after.state));
+            assert_int_equal(store_count(f->s, sql), 1);
             /* the pure table agrees */
             assert_int_equal(zj_lead_next_state((zj_lead_state)st, (zj_lead_verb)v), want);
         }
@@ -400,6 +394,15 @@ static void history_and_reruns(void **state)
     assert_int_equal(g.state, ZJ_LEAD_DISMISSED);
     assert_string_equal(g.verdict, "dismissed");
     assert_int_equal(g.version, 4);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead WHERE status = 'dismissed'"), 1);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead WHERE title = 'second text'"), 1);
+    /* a form read at an older step does not act */
+    zj_lead_request stale = full_request(ZJ_LEAD_COMMENT, id);
+    stale.if_version = 3;
+    assert_int_equal(zj_lead_act(f->s, &admin, &stale, NULL, &err), ZJ_EUSAGE);
+    assert_non_null(strstr(err.msg, "changed since it was read (now step 4, dismissed"));
+    stale.if_version = 4;
+    assert_int_equal(zj_lead_act(f->s, &admin, &stale, NULL, &err), 0);
     /* close, reopen: back to the same person with the new deadline, verdict cleared */
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_CLOSE, id, &err), 0);
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_REOPEN, id, &err), 0);
@@ -409,16 +412,17 @@ static void history_and_reruns(void **state)
     assert_string_equal(g.verdict, "");
     hist h = {0};
     assert_int_equal(zj_lead_history_each(f->s, &admin, id, add_event, &h, &err), 0);
-    assert_int_equal(h.n, 6);
+    assert_int_equal(h.n, 7);
     assert_string_equal(h.line[0], "1 assign new>assigned root - audited");
     assert_string_equal(h.line[1], "2 start assigned>verifying wang - audited");
     assert_string_equal(h.line[2], "3 comment verifying>verifying wang 批注 note audited");
     assert_string_equal(h.line[3], "4 dismiss verifying>dismissed wang no relation audited");
-    assert_string_equal(h.line[4], "5 close dismissed>closed root 核查属实 / verified audited");
-    assert_string_equal(h.line[5], "6 reopen closed>assigned root new evidence audited");
+    assert_string_equal(h.line[4], "5 comment dismissed>dismissed root 批注 note audited");
+    assert_string_equal(h.line[5], "6 close dismissed>closed root 核查属实 / verified audited");
+    assert_string_equal(h.line[6], "7 reopen closed>assigned root new evidence audited");
     /* the audit entries chain: each before-hash is the previous after-hash */
-    for (int i = audit_count - 5; i < audit_count; i++)
-        assert_string_equal(audit_log[i].before, audit_log[i - 1].after);
+    for (int i = audit_n(f->s) - 6, n = audit_n(f->s); i < n; i++)
+        assert_string_equal(audit_at(f->s, i).before, audit_at(f->s, i - 1).after);
 }
 
 static void audit_failure_rolls_back(void **state)
@@ -426,13 +430,16 @@ static void audit_failure_rolls_back(void **state)
     store_fixture *f = *state;
     zj_error err = {0};
     int64_t id = make_lead(f->s, "rollback", "U1", 1, "lead");
-    audit_fail_next = 1;
+    audit_break(f->s);
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_ASSIGN, id, &err), ZJ_EDATA);
-    assert_non_null(strstr(err.msg, "injected"));
+    assert_non_null(strstr(err.msg, "audit_entry"));
     assert_int_equal(status(f->s, id, TODAY).state, ZJ_LEAD_NEW);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_action"), 0);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_workflow"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_action"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_workflow"), 0);
+    audit_mend(f->s);
+    assert_int_equal(audit_n(f->s), 0);
     assert_int_equal(act(f->s, &admin, ZJ_LEAD_ASSIGN, id, &err), 0);
+    assert_int_equal(audit_n(f->s), 1);
     assert_int_equal(status(f->s, id, TODAY).state, ZJ_LEAD_ASSIGNED);
 }
 
@@ -512,9 +519,9 @@ static void attachments_by_content(void **state)
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(st.st_size, 26);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_attachment"), 2);
-    assert_int_equal(count(f->s, "SELECT count(DISTINCT sha256) FROM lead_attachment"), 1);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM lead_attachment WHERE name = '谈话笔录.pdf'"),
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_attachment"), 2);
+    assert_int_equal(store_count(f->s, "SELECT count(DISTINCT sha256) FROM lead_attachment"), 1);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM lead_attachment WHERE name = '谈话笔录.pdf'"),
                      1);
     /* a leader may not attach: nothing is written, not even the file */
     unlink(path);
