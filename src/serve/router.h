@@ -15,6 +15,7 @@ enum {
     ZJ_ROUTE_PUBLIC = 1,       /* no authentication (health, version, login) */
     ZJ_ROUTE_UPLOAD = 2,       /* the body is a file upload (spooled to disk, max_upload) */
     ZJ_ROUTE_LOGIN = 4,        /* rate-limited as a login attempt */
+    ZJ_ROUTE_WRITE = 8,        /* writes to the store: answered by the writer thread (server.c) */
 };
 
 typedef struct zj_route {

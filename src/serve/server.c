@@ -43,6 +43,16 @@ struct zj_server {
     int port;
     atomic_int inflight;     /* requests begun and not yet completed */
     atomic_bool draining;
+    /* The writer thread (写入队列): requests of write routes wait here, their connections
+     * suspended, so a worker thread never blocks on the store's write lock while other
+     * connections wait behind it; writes run one at a time, as SQLite runs them anyway. */
+    pthread_t writer;
+    bool writer_started;
+    pthread_mutex_t queue_lock;
+    pthread_cond_t queue_cond;
+    struct request_state *queue_head, *queue_tail;
+    bool writer_stop;
+    zj_store *writer_store;
     pthread_mutex_t stores_lock;
     zj_store *stores[MAX_STORES];   /* every worker's connection, closed at stop */
     size_t nstores;
@@ -92,6 +102,15 @@ typedef struct request_state {
     char user[128];
     char method[16];         /* copies for the log: the library's are gone by completion */
     char *path;
+    bool write;              /* the route writes: answered by the writer thread */
+    /* A queued write: the request as the writer thread sees it, and its answer. */
+    struct MHD_Connection *conn;
+    zj_http_request req;
+    zj_http_param query[MAX_QUERY_PARAMS];
+    char remote[INET6_ADDRSTRLEN + 1];
+    zj_http_response resp;
+    bool done;               /* the writer has answered; send resp on the next call */
+    struct request_state *next;
 } request_state;
 
 static void security_headers(struct MHD_Response *r, bool draining)
@@ -201,7 +220,10 @@ static request_state *begin(zj_server *srv, struct MHD_Connection *conn, const c
     char *scratch = malloc(strlen(url) + 1);
     if (scratch && zj_route_find(method, url, &route, params, &np, scratch, allow,
                                  sizeof allow) == 0)
+    {
         st->upload = (route->flags & ZJ_ROUTE_UPLOAD) != 0;
+        st->write = (route->flags & ZJ_ROUTE_WRITE) != 0;
+    }
     free(scratch);
     st->limit = st->upload ? srv->cfg->max_upload : srv->cfg->max_body;
     st->upload_dir = srv->cfg->upload_dir ? srv->cfg->upload_dir
@@ -239,6 +261,22 @@ static bool take_body(request_state *st, const char *data, size_t n)
         n -= (size_t)w;
     }
     return true;
+}
+
+/* Dispatch st->req on `store` into resp; note the user for the log. */
+static void answer(zj_server *srv, request_state *st, zj_store *store, zj_http_response *resp)
+{
+    zj_api_ctx c = {
+        .cfg = srv->cfg,
+        .shared = &srv->shared,
+        .store = store,
+        .req = &st->req,
+        .resp = resp,
+    };
+    zj_api_dispatch(&c);
+    if (c.authenticated && c.actor && c.actor->username)
+        snprintf(st->user, sizeof st->user, "%s", c.actor->username);
+    zj_api_done(&c);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -287,19 +325,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return send_error(srv, conn, st, 413, "payload_too_large", msg);
     }
 
+    if (st->done) {              /* resumed: the writer thread has answered */
+        zj_http_response resp = st->resp;
+        memset(&st->resp, 0, sizeof st->resp);
+        return send_response(srv, conn, st, &resp);
+    }
     query_list q = {.n = 0};
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
     if (q.overflow)
         return send_error(srv, conn, st, 400, "invalid_request",
                           "too many query parameters (at most 64)");
-    char remote[INET6_ADDRSTRLEN + 1];
-    client_address(conn, remote, sizeof remote);
+    memcpy(st->query, q.items, q.n * sizeof *q.items);
+    client_address(conn, st->remote, sizeof st->remote);
     if (st->upload_fd >= 0)
         lseek(st->upload_fd, 0, SEEK_SET);
-    zj_http_request req = {
+    /* Header values and query arguments live in the connection's memory, which a suspended
+     * connection keeps. */
+    st->req = (zj_http_request){
         .method = method,
         .path = url,
-        .query = q.items,
+        .query = st->query,
         .nquery = q.n,
         .cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
         .authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -310,21 +355,49 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         .body = st->body.data ? st->body.data : "",
         .body_len = st->body.len,
         .body_file = st->upload_fd >= 0 ? st->upload_path : NULL,
-        .remote = remote,
+        .remote = st->remote,
     };
+    if (st->write && srv->writer_started) {
+        st->conn = conn;
+        MHD_suspend_connection(conn);
+        pthread_mutex_lock(&srv->queue_lock);
+        if (srv->queue_tail)
+            srv->queue_tail->next = st;
+        else
+            srv->queue_head = st;
+        srv->queue_tail = st;
+        pthread_cond_signal(&srv->queue_cond);
+        pthread_mutex_unlock(&srv->queue_lock);
+        return MHD_YES;
+    }
     zj_http_response resp = {0};
-    zj_api_ctx c = {
-        .cfg = srv->cfg,
-        .shared = &srv->shared,
-        .store = worker_store(srv),
-        .req = &req,
-        .resp = &resp,
-    };
-    zj_api_dispatch(&c);
-    if (c.authenticated && c.actor && c.actor->username)
-        snprintf(st->user, sizeof st->user, "%s", c.actor->username);
-    zj_api_done(&c);
+    answer(srv, st, worker_store(srv), &resp);
     return send_response(srv, conn, st, &resp);
+}
+
+/* The writer thread: answer queued write requests one at a time on its own connection. */
+static void *writer_main(void *arg)
+{
+    zj_server *srv = arg;
+    for (;;) {
+        pthread_mutex_lock(&srv->queue_lock);
+        while (!srv->queue_head && !srv->writer_stop)
+            pthread_cond_wait(&srv->queue_cond, &srv->queue_lock);
+        request_state *st = srv->queue_head;
+        if (st) {
+            srv->queue_head = st->next;
+            if (!srv->queue_head)
+                srv->queue_tail = NULL;
+            st->next = NULL;
+        }
+        pthread_mutex_unlock(&srv->queue_lock);
+        if (!st)
+            break;   /* asked to stop, and nothing is left */
+        answer(srv, st, srv->writer_store, &st->resp);
+        st->done = true;
+        MHD_resume_connection(st->conn);
+    }
+    return NULL;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -352,6 +425,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         unlink(st->upload_path);
     }
     zj_buf_free(&st->body);
+    zj_http_response_free(&st->resp);
     free(st->path);
     free(st);
     *con_cls = NULL;
@@ -399,6 +473,9 @@ static void free_server(zj_server *srv)
     if (srv->own_log)
         close(srv->log_fd);
     pthread_mutex_destroy(&srv->stores_lock);
+    pthread_mutex_destroy(&srv->queue_lock);
+    pthread_cond_destroy(&srv->queue_cond);
+    zj_store_close(srv->writer_store);
     free(srv);
 }
 
@@ -423,6 +500,8 @@ int zj_server_start(const zj_serve_config *cfg, zj_server **out, zj_error *err)
     srv->cfg = cfg;
     srv->listen_fd = -1;
     pthread_mutex_init(&srv->stores_lock, NULL);
+    pthread_mutex_init(&srv->queue_lock, NULL);
+    pthread_cond_init(&srv->queue_cond, NULL);
     srv->log_fd = STDERR_FILENO;
     if (cfg->access_log && strcmp(cfg->access_log, "-") != 0) {
         srv->log_fd = open(cfg->access_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
@@ -450,7 +529,8 @@ int zj_server_start(const zj_serve_config *cfg, zj_server **out, zj_error *err)
     unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : zj_cores(ZJ_MAX_JOBS));
     if (threads > MAX_STORES)
         threads = MAX_STORES;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (v6)
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
@@ -471,6 +551,9 @@ int zj_server_start(const zj_serve_config *cfg, zj_server **out, zj_error *err)
         return zj_fail(err, ZJ_EDATA, "cannot listen on %s port %d: %s", cfg->bind, cfg->port,
                        e ? strerror(e) : "the HTTP library refused to start");
     }
+    if (zj_store_open(cfg->db_path, &srv->writer_store, err) == ZJ_OK &&
+        pthread_create(&srv->writer, NULL, writer_main, srv) == 0)
+        srv->writer_started = true;   /* else writes run on the workers (and may wait there) */
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = di ? di->port : cfg->port;
     char msg[160];
@@ -505,6 +588,13 @@ int zj_server_stop(zj_server *srv, double drain_seconds)
         nanosleep(&ts, NULL);
     }
     int left = atomic_load(&srv->inflight);
+    if (srv->writer_started) {   /* it finishes what is queued, then ends */
+        pthread_mutex_lock(&srv->queue_lock);
+        srv->writer_stop = true;
+        pthread_cond_signal(&srv->queue_cond);
+        pthread_mutex_unlock(&srv->queue_lock);
+        pthread_join(srv->writer, NULL);
+    }
     MHD_stop_daemon(srv->daemon);
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
