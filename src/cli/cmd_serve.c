@@ -29,6 +29,8 @@ static const char usage_text[] =
     "  --mappings DIR      where imports find mappings by name (default ./mappings)\n"
     "  --cookie-secure     mark session cookies Secure (when served behind TLS)\n"
     "  --drain SECONDS     how long to wait for requests in flight at shutdown (default 30)\n"
+    "  --cache-ms N        keep answers of lead lists and statistics N ms (default 1000; 0: off);\n"
+    "                      a change made through the server shows at once, others within N ms\n"
     "  --routes            print every route (METHOD PATH) and exit";
 
 /* A non-negative number option; false (after a message) when it is not one. */
@@ -68,6 +70,7 @@ int cmd_serve(int argc, char **argv)
         {"mappings", required_argument, NULL, 'm'},
         {"cookie-secure", no_argument, NULL, 'S'},
         {"drain", required_argument, NULL, 'D'},
+        {"cache-ms", required_argument, NULL, 'C'},
         {"routes", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
@@ -81,6 +84,7 @@ int cmd_serve(int argc, char **argv)
         .login_rate = 10,
         .mapping_dir = "mappings",
         .version = ZJ_VERSION,
+        .cache_seconds = 1.0,
     };
     const char *db = NULL;
     double v, drain = 30;
@@ -124,6 +128,11 @@ int cmd_serve(int argc, char **argv)
         case 'D':
             if (!number_option("drain", optarg, 3600, &drain))
                 return ZJ_EUSAGE;
+            break;
+        case 'C':
+            if (!number_option("cache-ms", optarg, 3600000, &v))
+                return ZJ_EUSAGE;
+            cfg.cache_seconds = v / 1000.0;
             break;
         case 'R': return print_routes();
         case 'h': puts(usage_text); return 0;

@@ -36,6 +36,7 @@ typedef struct zj_serve_config {
     const char *upload_dir;    /* where uploads are spooled and kept (mode 0700) */
     const char *version;       /* the program's version */
     bool cookie_secure;        /* mark cookies Secure (behind TLS) */
+    double cache_seconds;      /* how long read answers of cached routes are kept; 0: never */
 } zj_serve_config;
 
 /* State every worker shares (server.c owns it). */
@@ -44,6 +45,7 @@ typedef struct zj_serve_shared {
     struct zj_ratelimit *login_client;   /* login attempts, by client address */
     struct zj_ratelimit *login_user;     /* login attempts, by username */
     struct zj_session_cache *sessions;   /* token -> actor (sessions.h) */
+    struct zj_cache *answers;            /* read answers of cached routes (cache.h) */
 } zj_serve_shared;
 
 #define ZJ_SERVE_MAX_PARAMS 4

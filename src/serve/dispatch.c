@@ -11,6 +11,7 @@
 
 #include "serve/api.h"
 #include "serve/auth.h"
+#include "serve/cache.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
 #include "serve/sessions.h"
@@ -23,6 +24,20 @@ static void too_many(zj_api_ctx *c, int secs, const char *what)
     snprintf(v, sizeof v, "%d", secs);
     zj_http_header(c->resp, "Retry-After", v);
     zj_api_error(c, 429, "rate_limited", NULL, "too many %s; retry in %d s", what, secs);
+}
+
+/* The cache key of a read: who (role, unit, officer number: all the read layer's answer
+ * depends on), the path and the query as given. False when it does not fit. */
+static bool cache_key(const zj_api_ctx *c, char *out, size_t cap)
+{
+    const zj_actor *a = c->actor;
+    int n = snprintf(out, cap, "%d\x1f%s\x1f%s\x1f%s", a ? (int)a->role : -1,
+                     a && a->unit_code ? a->unit_code : "", a && a->officer_no ? a->officer_no : "",
+                     c->req->path);
+    for (size_t i = 0; n >= 0 && (size_t)n < cap && i < c->req->nquery; i++)
+        n += snprintf(out + n, cap - (size_t)n, "\x1f%s=%s", c->req->query[i].key,
+                      c->req->query[i].value);
+    return n >= 0 && (size_t)n < cap;
 }
 
 void zj_api_dispatch(zj_api_ctx *c)
@@ -80,7 +95,18 @@ void zj_api_dispatch(zj_api_ctx *c)
                      "the body must be JSON (Content-Type: application/json)");
         return;
     }
+    zj_cache *answers = c->shared && (route->flags & ZJ_ROUTE_CACHE) ? c->shared->answers : NULL;
+    char key[1024];
+    if (answers && !cache_key(c, key, sizeof key))
+        answers = NULL;
+    if (answers && zj_cache_get(answers, key, now, &c->resp->body)) {
+        c->resp->status = 200;
+        return;
+    }
+    unsigned long generation = zj_cache_generation(answers);
     route->handler(c);
+    if (answers && c->resp->status == 200)
+        zj_cache_put(answers, key, c->resp->body.data, c->resp->body.len, now, generation);
     if (c->resp->status == 0)
         zj_api_error(c, 500, "internal", NULL, "the handler gave no answer (a bug; please report)");
 }

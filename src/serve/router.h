@@ -16,6 +16,7 @@ enum {
     ZJ_ROUTE_UPLOAD = 2,       /* the body is a file upload (spooled to disk, max_upload) */
     ZJ_ROUTE_LOGIN = 4,        /* rate-limited as a login attempt */
     ZJ_ROUTE_WRITE = 8,        /* writes to the store: answered by the writer thread (server.c) */
+    ZJ_ROUTE_CACHE = 16,       /* a masked, unaudited read: its 200 answers are cached (cache.h) */
 };
 
 typedef struct zj_route {

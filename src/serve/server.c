@@ -25,12 +25,14 @@
 
 #include "base/parallel.h"
 #include "serve/accesslog.h"
+#include "serve/cache.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
 #include "serve/sessions.h"
 
 #define MAX_QUERY_PARAMS 64
 #define MAX_STORES 256
+#define WORKER_BUSY_MS 250
 #define DROP_LIMIT ((size_t)16 << 20)   /* read past a body limit at most this, then cut */
 
 struct zj_server {
@@ -72,6 +74,9 @@ static zj_store *worker_store(zj_server *srv)
         zj_access_event(srv->log_fd, "store_error", err.msg);
         return NULL;
     }
+    /* Workers read; their rare writes (a session's last use, an audited view) must not stall
+     * the connections behind them while an import holds the write lock. */
+    zj_store_busy_timeout(s, WORKER_BUSY_MS);
     pthread_mutex_lock(&srv->stores_lock);
     if (srv->nstores < MAX_STORES) {
         srv->stores[srv->nstores++] = s;
@@ -394,6 +399,7 @@ static void *writer_main(void *arg)
         if (!st)
             break;   /* asked to stop, and nothing is left */
         answer(srv, st, srv->writer_store, &st->resp);
+        zj_cache_invalidate(srv->shared.answers);   /* whatever it wrote shows at once */
         st->done = true;
         MHD_resume_connection(st->conn);
     }
@@ -470,6 +476,7 @@ static void free_server(zj_server *srv)
     zj_ratelimit_free(srv->shared.login_client);
     zj_ratelimit_free(srv->shared.login_user);
     zj_session_cache_free(srv->shared.sessions);
+    zj_cache_free(srv->shared.answers);
     if (srv->own_log)
         close(srv->log_fd);
     pthread_mutex_destroy(&srv->stores_lock);
@@ -521,6 +528,10 @@ int zj_server_start(const zj_serve_config *cfg, zj_server **out, zj_error *err)
         srv->shared.login_user = zj_ratelimit_new(cfg->login_rate / 60.0, cfg->login_rate);
     }
     srv->shared.sessions = zj_session_cache_new();
+    if (cfg->cache_seconds > 0 && !(srv->shared.answers = zj_cache_new(cfg->cache_seconds))) {
+        free_server(srv);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
     if (!srv->shared.sessions || (cfg->rate > 0 && !srv->shared.per_client) ||
         (cfg->login_rate > 0 && (!srv->shared.login_client || !srv->shared.login_user))) {
         free_server(srv);

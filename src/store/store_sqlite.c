@@ -1656,6 +1656,11 @@ int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
     return exec(s, sql, err);
 }
 
+void zj_store_busy_timeout(zj_store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms > 0 ? ms : 0);
+}
+
 int zj_store_insert_all(zj_store *s, const char *table, const char *const *columns,
                         const zj_type *types, size_t ncolumns, zj_row_source next, void *ctx,
                         int64_t *inserted, zj_error *err)

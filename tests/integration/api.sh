@@ -249,6 +249,8 @@ act "$INSP" '{"action":"comment","comment":"核查中：已调取工商登记 <s
 expect_eq "comment" 201 "$STATUS"
 act "$INSP" '{"action":"confirm","reason":"登记属实"}'
 expect_eq "confirm" "201 confirmed" "$STATUS $(jf .to_state)"
+as "$INSP" GET /api/v1/leads "/api/v1/leads?limit=500"
+expect_eq "a cached list shows a change made through the server at once" confirmed "$(jf ".items[] | select(.id == $J_LEAD) | .status")"
 as "$INSP" GET /api/v1/leads/{id}/history "/api/v1/leads/$J_LEAD/history"
 expect_eq "history" "200 assign,start,comment,confirm" "$STATUS $(jf '[.items[].action] | join(",")')"
 as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/$J_LEAD"

@@ -10,6 +10,7 @@
 
 #include "serve/api.h"
 #include "serve/auth.h"
+#include "serve/cache.h"
 #include "serve/export.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
@@ -255,13 +256,34 @@ static void test_csv_export(void **state)
     cJSON_Delete(items);
 }
 
+static void test_answer_cache(void **state)
+{
+    (void)state;
+    zj_cache *c = zj_cache_new(1.0);
+    zj_buf out = {0};
+    assert_false(zj_cache_get(c, "k", 10.0, &out));
+    zj_cache_put(c, "k", "{\"a\":1}", 7, 10.0, zj_cache_generation(c));
+    assert_true(zj_cache_get(c, "k", 10.5, &out));
+    assert_string_equal(out.data, "{\"a\":1}");
+    assert_false(zj_cache_get(c, "k", 11.0, &out));       /* expired */
+    assert_false(zj_cache_get(c, "other", 10.5, &out));
+    unsigned long before = zj_cache_generation(c);
+    zj_cache_put(c, "k", "x", 1, 20.0, before);
+    zj_cache_invalidate(c);                               /* a write */
+    assert_false(zj_cache_get(c, "k", 20.1, &out));
+    zj_cache_put(c, "k", "y", 1, 20.2, before);           /* computed before the write */
+    assert_false(zj_cache_get(c, "k", 20.3, &out));
+    zj_buf_free(&out);
+    zj_cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_body),          cmocka_unit_test(test_query),
         cmocka_unit_test(test_router),        cmocka_unit_test(test_cookies_and_csrf),
         cmocka_unit_test(test_ratelimit),     cmocka_unit_test(test_dispatch),
-        cmocka_unit_test(test_csv_export),
+        cmocka_unit_test(test_csv_export),    cmocka_unit_test(test_answer_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
