@@ -39,6 +39,10 @@ int zj_records_items(zj_api_ctx *c, const struct zj_filed_filter *f, int64_t off
                      cJSON *items, zj_error *err);
 /* True when a work-layer error is the store busy with another writer (worth a retry). */
 bool zj_api_busy(const zj_error *err);
+/* For a failed write that wrote nothing: when err is the store being busy and fewer than 20
+ * attempts were made, wait a little longer each time (10, 30, 50 ... ms), count the attempt
+ * and return true (try again); else false. */
+bool zj_api_retry_busy(const zj_error *err, int *attempt);
 /* h_stats.c */
 void zj_h_statistics(zj_api_ctx *c);
 void zj_h_compliance(zj_api_ctx *c);
