@@ -17,6 +17,7 @@ void zj_h_lead(zj_api_ctx *c);
 void zj_h_lead_history(zj_api_ctx *c);
 void zj_h_lead_action(zj_api_ctx *c);
 void zj_h_lead_queue(zj_api_ctx *c);
+void zj_h_lead_attach(zj_api_ctx *c);
 /* The lead list's query fields (filters and paging) and the query they make; shared with
  * exports. */
 struct zj_lead_query;
