@@ -115,6 +115,9 @@ static cJSON *lead_json(const zj_lead_row *r)
     cJSON_AddStringToObject(j, "title", r->title);
     cJSON_AddStringToObject(j, "first_seen_at", r->first_seen_at);
     cJSON_AddStringToObject(j, "last_seen_at", r->last_seen_at);
+    /* the detector's facts as fields; an empty object for leads stored before facts */
+    cJSON *facts = r->facts ? cJSON_Parse(r->facts) : NULL;
+    cJSON_AddItemToObject(j, "facts", facts ? facts : cJSON_CreateObject());
     return j;
 }
 

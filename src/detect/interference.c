@@ -127,6 +127,21 @@ static int emit_actor(zj_detect_ctx *c, int64_t ent, const actor_rec *r, int n, 
     for (int i = 0; !rc && i < n; i++)
         rc = zj_lead_evidence(l, "interference_record", r[i].id, "interference record",
                               r[i].officer);
+    if (!rc)
+        rc = zj_lead_fact_int(l, "entity", ent);
+    if (!rc)
+        rc = zj_lead_fact_int(l, "officer_count", officers);
+    if (!rc)
+        rc = zj_lead_fact_int(l, "case_count", cases);
+    if (!rc)
+        rc = zj_lead_fact_int(l, "record_count", n);
+    for (int i = 0; !rc && i < n; i++) {
+        rc = zj_lead_fact_list_str(l, "months", r[i].month);
+        if (!rc)
+            rc = zj_lead_fact_list_str(l, "officer_nos", r[i].officer);
+        if (!rc)
+            rc = zj_lead_fact_list_str(l, "case_nos", r[i].case_no);
+    }
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -330,6 +345,16 @@ static int emit_case(zj_detect_ctx *c, tr04_case *k, zj_stmt *changes, zj_lead *
     zj_buf_free(&why_en);
     if (!rc)
         rc = zj_lead_key_record(l, k->system, k->key);
+    if (!rc)
+        rc = zj_lead_fact_str(l, "case_no", k->no);
+    if (!rc)
+        rc = zj_lead_fact_str(l, "case_table", k->table);
+    if (!rc)
+        rc = zj_lead_fact_str(l, "outcome", k->outcome);
+    if (!rc)
+        rc = zj_lead_fact_int(l, "record_count", k->nrecs);
+    for (int i = 0; !rc && i < k->nrecs; i++)
+        rc = zj_lead_fact_list_str(l, "reporting_officer_nos", k->rec_officer[i]);
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);

@@ -552,6 +552,41 @@ static int path_key(const tv_path *p, zj_lead *l)
     return rc;
 }
 
+/* Facts shared by TV01-TV03: officer, relation, enterprise, counted roles and the overlap. */
+static int path_facts(const zj_detect_ctx *c, const tv_path *p, zj_lead *l)
+{
+    char d[11];
+    int rc = zj_lead_fact_str(l, "enterprise_uscc", p->uscc[0] ? p->uscc : NULL) ||
+             zj_lead_fact_str(l, "enterprise_name", p->name[0] ? p->name : NULL) ||
+             zj_lead_fact_str(l, "enterprise_region", p->region[0] ? p->region : NULL);
+    if (!rc && p->from != ZJ_DAY_MIN) {
+        zj_day_format(p->from, d);
+        rc = zj_lead_fact_str(l, "role_from", d);
+    }
+    if (!rc && p->to != ZJ_DAY_MAX) {
+        zj_day_format(p->to, d);
+        rc = zj_lead_fact_str(l, "role_to", d);
+    }
+    for (int i = 0; !rc && i < p->nroles; i++)
+        if (role_counts(c, &p->roles[i])) {
+            bool seen = false;
+            for (int j = 0; j < i && !seen; j++)
+                seen = role_counts(c, &p->roles[j]) && !strcmp(p->roles[j].role, p->roles[i].role);
+            if (!seen)
+                rc = zj_lead_fact_list_str(l, "roles", p->roles[i].role);
+            if (!rc && p->roles[i].share >= 0)
+                rc = zj_lead_fact_num(l, "share_pct", p->roles[i].share);
+        }
+    return rc ? ZJ_EDATA : ZJ_OK;
+}
+
+/* Facts every TV lead has: the officer and whose path it is. */
+static int officer_facts(const officer_ref *o, zj_lead *l)
+{
+    return zj_lead_fact_str(l, "officer_no", o->no) || zj_lead_fact_str(l, "relation", o->relation)
+         ? ZJ_EDATA : ZJ_OK;
+}
+
 static int clamp(int s)
 {
     return s < 1 ? 1 : s > 4 ? 4 : s;
@@ -579,6 +614,16 @@ typedef struct conflict {
     party_case cases[MAX_CASES];
     int ncases, handled;
 } conflict;
+
+/* The cases of a conflict as facts. */
+static int conflict_facts(const conflict *k, zj_lead *l)
+{
+    int rc = zj_lead_fact_int(l, "case_count", k->ncases) ||
+             zj_lead_fact_int(l, "handled_by_officer", k->handled);
+    for (int i = 0; !rc && i < k->ncases; i++)
+        rc = zj_lead_fact_list_str(l, "case_nos", k->cases[i].no);
+    return rc ? ZJ_EDATA : ZJ_OK;
+}
 
 static void cases_text(const conflict *k, zj_buf *b, bool zh)
 {
@@ -695,6 +740,12 @@ static int emit_conflict(zj_detect_ctx *c, const conflict *k, const zj_units *un
         if (!rc && k->o.rel_record)
             rc = zj_lead_evidence(l, "officer_relative", k->o.rel_record, k->o.relation, NULL);
     }
+    if (!rc)
+        rc = officer_facts(&k->o, l);
+    if (!rc && k->path)
+        rc = path_facts(c, k->path, l);
+    if (!rc)
+        rc = conflict_facts(k, l);
     for (int i = 0; !rc && i < k->ncases; i++) {
         const party_case *x = &k->cases[i];
         rc = zj_lead_evidence(l, x->table, x->record, "case",
@@ -901,6 +952,21 @@ static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const lending *ln
         if (!rc)
             rc = zj_lead_evidence(l, "case_party", cs[i]->party, "lender (plaintiff)", NULL);
     }
+    if (!rc)
+        rc = officer_facts(o, l);
+    if (!rc)
+        rc = zj_lead_fact_int(l, "case_count", (int64_t)k) ||
+             zj_lead_fact_int(l, "borrower_count", ln->borrowers) ||
+             zj_lead_fact_str(l, "first_filed", d0) || zj_lead_fact_str(l, "last_filed", d1) ||
+             zj_lead_fact_int(l, "span_days", cs[first + k - 1]->from - cs[first]->from) ||
+             zj_lead_fact_int(l, "window_days", zj_param_int(c, "window_days"))
+             ? ZJ_EDATA : ZJ_OK;
+    for (size_t i = first; !rc && i < first + k; i++) {
+        char d[11];
+        zj_day_format(cs[i]->from, d);
+        rc = zj_lead_fact_list_str(l, "case_nos", cs[i]->no) ||
+             zj_lead_fact_list_str(l, "filed", d) ? ZJ_EDATA : ZJ_OK;
+    }
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -1061,16 +1127,20 @@ static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
                           "(a conflict of interest, see TV03)", cz.data);
         }
         if (ln.found) {
-            zj_buf_printf(&zh, "；%s一年内作为原告提起 %zu 件民间借贷诉讼（另见 TV04）",
-                          self ? "干警本人" : rzh, ln.k);
-            zj_buf_printf(&en, "; %s sued as a private lender %zu times within a year (see TV04)",
-                          self ? "the officer" : ren, ln.k);
+            long window = (long)zj_rules_int(c->rules, "TV04", "window_days");
+            zj_buf_printf(&zh, "；%s %ld 天内作为原告提起 %zu 件民间借贷诉讼（另见 TV04）",
+                          self ? "干警本人" : rzh, window, ln.k);
+            zj_buf_printf(&en, "; %s sued as a private lender %zu times within %ld days (see "
+                          "TV04)", self ? "the officer" : ren, ln.k, window);
         }
         zj_buf_puts(&zh, "。");
         zj_buf_puts(&en, ".");
         zj_buf_printf(&l.explanation, "%s\n%s", zh.data, en.data);
         path_text(c, p, &l.path);
-        rc = path_key(p, &l) || path_evidence(c, p, &l) ? ZJ_EDATA : ZJ_OK;
+        rc = path_key(p, &l) || path_evidence(c, p, &l) || officer_facts(&p->o, &l) ||
+             path_facts(c, p, &l) || zj_lead_fact_bool(&l, "in_jurisdiction", juris) ||
+             zj_lead_fact_bool(&l, "lender", ln.found) ||
+             (k->ncases && conflict_facts(k, &l)) ? ZJ_EDATA : ZJ_OK;
         for (int j = 0; !rc && j < k->ncases; j++)
             rc = zj_lead_evidence(&l, k->cases[j].table, k->cases[j].record, "case",
                                   "party in a case of the officer's unit");

@@ -577,6 +577,11 @@ static const char m0006_relation_indexes[] =
     "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record)"
     " WHERE dst_table IS NOT NULL;\n";
 
+/* Leads carry their facts as fields (months, case numbers, amounts, dates, counts): a JSON
+ * object written by each detector, so programs need not parse the explanation. */
+static const char m0011_lead_facts[] =
+    "ALTER TABLE lead ADD COLUMN facts TEXT;\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -584,6 +589,7 @@ static const zj_migration migrations[] = {
     {4, "detect", m0004_detect},
     {5, "link at scale", m0005_link_scale},
     {6, "relation indexes", m0006_relation_indexes},
+    {11, "lead facts", m0011_lead_facts},
 };
 
 const zj_migration *zj_migrations(size_t *n)

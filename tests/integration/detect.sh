@@ -107,6 +107,19 @@ expect_eq "TR01: a month without any report" "D004" "$(subject TR01)"
 expect_eq "TR02: one second late (the last second allowed is on time)" "D003" "$(subject TR02)"
 expect_match "TR02: the late month and when it was filed" "2021-01（2021-02-06 00:00 填报" \
     "$(sql "SELECT explanation FROM lead WHERE code = 'TR02'")"
+facts() {  # facts CODE EXPR: a Python expression over the first current lead's facts (f)
+    local id; id=$(sql "SELECT min(id) FROM lead WHERE code = '$1'")
+    "$ZHIJIAN" leads show --json "$id" | python3 -c "import json,sys; f = json.load(sys.stdin)['facts']; print($2)"
+}
+expect_eq "TR02 facts: the late month, when it was filed, how late" "['2021-01'] 1 2021-02-06" \
+    "$(facts TR02 "f['months'], f['days_late'][0], f['filed_at'][0][:10]")"
+expect_eq "TR01 facts: months as a list and their count" "1 1" "$(facts TR01 "len(f['months']), f['month_count']")"
+expect_eq "TV01 facts: officer number, relation, roles and share" "D004 self ['shareholder'] 10" \
+    "$(facts TV01 "f['officer_no'], f['relation'], f['roles'], int(f['share_pct'])")"
+expect_eq "TR04 facts: the case number" "（2021）陕0113刑初1号" "$(facts TR04 "f['case_no']")"
+expect_eq "TR05 facts: the case and its steps" "P1 True" "$(facts TR05 "f['case_no'], 'transferred' in f['steps']")"
+expect_eq "CP01 facts: the case and the officer" "D002 1" "$(facts CP01 "f['officer_no'], f['complaint_count']")"
+expect_match "leads list --json carries facts too" '"facts":\{"' "$("$ZHIJIAN" leads list --json | tr -d ' \t\n')"
 expect_eq "TR03: nobody across officers" "" "$(subject TR03)"
 expect_eq "TR04: the conviction followed by parole (not the withdrawn civil suit)" "（2021）陕0113刑初1号" "$(subject TR04)"
 expect_eq "TR04: the sentence change is evidence" 1 \
