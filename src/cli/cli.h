@@ -33,6 +33,14 @@ const char *cli_db_path(const char *db_option);
  * defaults". `buf` (cap bytes) may hold the result. */
 const char *cli_rules_path(const char *option, const char *name, char *buf, size_t cap);
 
+/* Run entity resolution over an open store as `zhijian link` does (its memory settings:
+ * bulk-load journal, a page cache of up to an eighth of the machine's memory). */
+struct zj_store;
+struct zj_link_options;
+struct zj_link_stats;
+int cli_link_store(struct zj_store *s, struct zj_link_options *lo, struct zj_link_stats *st,
+                   zj_error *err);
+
 /* True when `arg` is -h or --help. */
 bool cli_is_help(const char *arg);
 

@@ -62,6 +62,10 @@ typedef struct zj_link_options {
 int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_stats *stats,
                 zj_error *err);
 
+/* Import batches written since the last link run (all of them when it never ran): records
+ * no entity, relation or detector has seen yet. */
+int zj_link_pending(zj_store *s, int64_t *batches, zj_error *err);
+
 /* How many candidate pairs each blocking rule makes, without scoring anything. */
 typedef struct zj_block_report {
     const char *kind;          /* "person" / "enterprise" */

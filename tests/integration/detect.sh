@@ -82,12 +82,24 @@ expect_eq "analysis: every officer in one tenure band" "$(sql "SELECT count(*) F
 export ZHIJIAN_DB="$WORK/fx.db"
 "$ZHIJIAN" import --quiet "$FIXTURES/detect"
 expect_eq "fixture import" 0 $?
-"$ZHIJIAN" link --quiet
 leads() {  # leads CODE: the officer numbers with a current lead of CODE
     sql "SELECT coalesce(group_concat(o.officer_no), '') FROM (SELECT o.officer_no FROM lead l
          JOIN officer o ON o.id = l.subject_id WHERE l.code = '$1' AND l.last_run =
          (SELECT max(id) FROM detect_run WHERE code = '$1') ORDER BY o.officer_no) o"
 }
+# fresh results: records imported after the last link are never detected over silently
+err=$("$ZHIJIAN" detect --quiet --no-link --as-of 2021-12-31 2>&1); rc=$?
+expect_eq "detect --no-link on unlinked records: refused" 3 "$rc"
+expect_match "... saying why" "import batch\(es\) since the last 'zhijian link'" "$err"
+expect_eq "... and no detector ran" 0 "$(sql "SELECT count(*) FROM detect_run")"
+err=$("$ZHIJIAN" detect --as-of 2021-12-31 2>&1 >/dev/null); rc=$?
+expect_eq "detect links unlinked records first" 0 "$rc"
+expect_match "... and says so" "linking them first \(incremental" "$err"
+expect_eq "... so entities exist" 1 "$(sql "SELECT count(*) > 0 FROM entity")"
+expect_eq "... and finds what needs the relations graph (TV02)" "D006" "$(leads TV02)"
+err=$("$ZHIJIAN" detect --no-link --quiet --as-of 2021-12-31 2>&1); rc=$?
+expect_eq "nothing new imported: --no-link runs" 0 "$rc"
+"$ZHIJIAN" link --quiet
 "$ZHIJIAN" detect --quiet --as-of 2021-12-31
 expect_eq "TV01: the officer's own 10% share in the jurisdiction" "D004" "$(leads TV01)"
 expect_eq "TV01: severity raised in the jurisdiction" 4 "$(sql "SELECT severity FROM lead WHERE code = 'TV01'")"
