@@ -448,6 +448,7 @@ static const zj_param cp01_params[] = {
 const zj_detector zj_detector_cp01 = {
     "CP01", "反复被投诉举报；投诉涉及有干预记录的案件",
     "Repeated complaints against an officer or unit; complaint on a case with an interference record",
-    "《信访工作条例》（2022）；《人民检察院12309检察服务中心工作规定》（verify）；政法队伍教育整顿线索排查（投诉举报线索分析研判）",
+    "《信访工作条例》（中共中央、国务院2022年印发，2022年5月1日施行）；"
+    "政法队伍教育整顿线索排查（投诉举报线索分析研判）",
     2, cp01_params, run_cp01,
 };

@@ -1237,7 +1237,8 @@ static const zj_param tv04_params[] = {
     {"min_cases", ZJ_PARAM_INT, "3", "suits within the window that make a lead", 2, 1000, NULL},
     {"min_borrowers", ZJ_PARAM_INT, "3", "different borrowers sued within the window", 1, 1000,
      NULL},
-    {"window_days", ZJ_PARAM_INT, "365", "length of the window", 1, 3660, NULL},
+    {"window_days", ZJ_PARAM_INT, "730", "length of the window (default: the 2 years of "
+     "法发〔2019〕24号 art. 1; provincial high courts set their own)", 1, 3660, NULL},
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -1259,15 +1260,25 @@ const zj_detector zj_detector_tv02 = {
 const zj_detector zj_detector_tv03 = {
     "TV03", "利益冲突：本人或近亲属关联主体为本单位案件当事人",
     "Conflict of interest: the officer's or a relative's enterprise is a party in a case of the officer's unit",
-    "《中华人民共和国法官法》第二十四条、《中华人民共和国检察官法》第二十四条（任职回避，verify）；"
-    "《中华人民共和国刑事诉讼法》第二十九条、《中华人民共和国民事诉讼法》第四十七条（回避）",
+    "《中华人民共和国法官法》（2019年修订）第二十四条、《中华人民共和国检察官"
+    "法》（2019年修订）第二十五条（配偶、父母、子女在任职法院、检察院辖区内从"
+    "事律师职业的任职回避）；《中华人民共和国刑事诉讼法》（2018年修正）第二十"
+    "九条、《中华人民共和国民事诉讼法》（2023年修正）第四十七条（审判、检察、"
+    "侦查人员是当事人近亲属或与本案有利害关系的回避）",
     4, tv03_params, run_tv03,
 };
 
 const zj_detector zj_detector_tv04 = {
     "TV04", "违规借贷：本人或近亲属频繁作为民间借贷出借人",
     "Irregular lending: the officer or a relative as a repeated private lender",
-    "《中国共产党纪律处分条例》（2018）第九十七条（违规从事营利活动，verify）；"
-    "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》第十三条（职业放贷）；政法队伍教育整顿“违规参股借贷”整治",
+    "《全国法院民商事审判工作会议纪要》（法〔2019〕254号）第53条（同一出"
+    "借人在一定期间内多次反复从事有偿民间借贷行为的，一般可以认定为职业放贷人；具"
+    "体标准由高级人民法院确定）；《最高人民法院、最高人民检察院、公安部、司法部关"
+    "于办理非法放贷刑事案件若干问题的意见》（法发〔2019〕24号）第一条（“经"
+    "常性”：2年内出借资金10次以上，本规则默认期间取其2年）；《最高人民法院关"
+    "于审理民间借贷案件适用法律若干问题的规定》（法释〔2020〕17号）第十三条"
+    "第（三）项（未依法取得放贷资格的出借人以营利为目的向社会不特定对象提供借款的"
+    "合同无效）；《中国共产党纪律处分条例》（2018）第九十四条第一款第（六）项"
+    "（其他违反有关规定从事营利活动）；政法队伍教育整顿“违规参股借贷”整治",
     3, tv04_params, run_tv04,
 };

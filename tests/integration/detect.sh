@@ -52,6 +52,9 @@ out=$("$ZHIJIAN" detect --only TV02 --json)
 expect_eq "--only TV02 runs TV02 alone" "TV02" \
     "$(printf '%s' "$out" | python3 -c "import json,sys; print(' '.join(r['code'] for r in json.load(sys.stdin)))")"
 expect_eq "--only TV02: one more run row" "$((runs + 1))" "$(sql "SELECT count(*) FROM detect_run")"
+list=$("$ZHIJIAN" detect --list)
+expect_match "detect --list: every code with its basis" "TV04 .*依据 basis: 《全国法院民商事审判工作会议纪要》" "$(printf '%s' "$list" | tr '\n' ' ')"
+if printf '%s' "$list" | grep -qi "verify"; then expect_eq "detect --list shows no unchecked ('verify') citation" x y; fi
 err=$("$ZHIJIAN" detect --only XX99 2>&1); rc=$?
 expect_eq "unknown code exit" 2 "$rc"
 expect_match "unknown code message" "unknown detector code 'XX99'" "$err"
