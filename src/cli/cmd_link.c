@@ -302,11 +302,17 @@ static int do_explain(zj_store *s, const opts *o, const zj_link_config *cfg)
         }
         run += st->weight;
         printf("  %-11s %-14s %9.5f %9.6f %+8.2f %+8.2f%s\n", st->field, st->level, st->m, st->u,
-               st->weight, run, st->tf_adjusted ? "  (u = this name's frequency)" : "");
+               st->weight, run, !st->tf_adjusted ? ""
+               : !strcmp(st->field, "unit") ? "  (u = this unit's share)" : "  (u = this name's frequency)");
     }
     printf("match probability %.6f (threshold %.2f): %s\n", ex.probability, ex.threshold,
            ex.deterministic[0] ? "decided by identifiers"
-           : ex.probability >= ex.threshold ? "linked if no constraint forbids it" : "not linked");
+           : ex.probability >= ex.threshold ? "linked if no constraint forbids it"
+           : ex.closed ? "not linked on this pair's weight alone" : "not linked");
+    if (ex.closed)
+        printf("closed world: the record names an officer of the unit; among the unit's people "
+               "with a compatible name this one holds %.6f of the weight: linked\n",
+               ex.closed_share);
     return 0;
 }
 

@@ -33,7 +33,7 @@
 typedef struct edge {
     int32_t a, b;
     float weight;
-    char reason;                 /* 'i' id, 'd' decision, 's' score */
+    char reason;                 /* 'i' id, 'd' decision, 's' score, 'c' closed world */
 } edge;
 
 typedef struct edges {
@@ -112,6 +112,9 @@ typedef struct run {
     size_t nsorted[8];
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
     size_t ntf_norm, ntf_key;
+    tf_entry *tf_unit, *tf_post; /* mentions per unit, per unit and post, sorted by hash */
+    size_t ntf_unit, ntf_post;
+    int64_t n_unit;              /* mentions that name a unit */
     zj_fs_model fs;
     double prior;                /* P(two random mentions are one entity), for scoring */
     double per_entity;           /* mentions per identified entity, for term frequencies */
@@ -518,6 +521,61 @@ static double tf_of(const run *r, const tf_entry *t, size_t n, uint64_t h)
     return u < 1 ? u : 1;
 }
 
+/* A shared unit is worth more for a unit of five than for a court of two hundred, and a unit
+ * and post that only one person is ever named with is worth most: the u of "same unit" and
+ * "same unit, post" is the share of the mentions naming a unit that name this one (mentions,
+ * not entities: the people named with a unit seldom have an ID to count them by). */
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int build_unit_tf(run *r, bool post, tf_entry **out, size_t *nout)
+{
+    uint64_t *h = malloc(((size_t)r->n + 1) * sizeof *h);
+    tf_entry *t = malloc(((size_t)r->n + 1) * sizeof *t);
+    if (!h || !t) {
+        free(h);
+        free(t);
+        return -1;
+    }
+    size_t k = 0;
+    for (int32_t i = 0; i < r->n; i++) {
+        uint64_t v = post ? r->m[i].post_h : r->m[i].unit_h;
+        if (v)
+            h[k++] = v;
+    }
+    if (!post)
+        r->n_unit = (int64_t)k;
+    qsort(h, k, sizeof *h, u64_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i == 0 || h[i] != h[i - 1])
+            t[w++] = (tf_entry){h[i], 0};
+        t[w - 1].count++;
+    }
+    free(h);
+    *out = t;
+    *nout = w;
+    return 0;
+}
+
+static double unit_u(const run *r, const tf_entry *t, size_t n, uint64_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t c = lo < n && t[lo].h == h ? t[lo].count : 1;
+    double u = (double)c / (double)(r->n_unit ? r->n_unit : 1);
+    return u < 1 ? u : 1;
+}
+
 /* ---- blocking --------------------------------------------------------------------------- */
 
 static uint64_t field_value(const zj_lmention *m, zj_block_field f)
@@ -537,6 +595,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_ID_TAIL: return m->idtail_h;
     case ZJ_BF_NAME_PREFIX: return m->prefix_h;
     case ZJ_BF_ENTERPRISE: return m->context_h;
+    case ZJ_BF_UNIT: return m->unit_h;
     default: return 0;
     }
 }
@@ -927,10 +986,12 @@ static int estimate(run *r)
  * a pair adds its name's weight - for exact and same-pinyin names, by the name's frequency,
  * looked up once per run of pairs with the same name (pairs come block by block). */
 typedef struct scorer {
-    double *rest;                   /* per pattern: prior + every field but the name */
+    double *rest;                   /* per pattern: prior + every field but the name (and a
+                                       shared unit, weighted by its frequency too) */
     double name_w[ZJ_MAX_LEVELS];   /* log2(m/u) of the name levels without frequencies */
-    uint64_t last_norm, last_key;
-    double last_norm_tf, last_key_tf;
+    uint64_t last_norm, last_key, last_unit;
+    double last_norm_tf, last_key_tf, last_unit_u;
+    size_t unit_div, unit_radix;    /* the unit's digit in a pattern */
 } scorer;
 
 static int scorer_init(const run *r, scorer *sc)
@@ -946,10 +1007,15 @@ static int scorer_init(const run *r, scorer *sc)
         zj_pattern_decode(r->kind, p, g);
         double w = prior;
         for (int f = 0; f < ZJ_MAX_FIELDS; f++)
-            if (f != F_NAME && g[f] != ZJ_MISSING && zj_compare_nlevels(r->kind, f))
+            if (f != F_NAME && g[f] != ZJ_MISSING && zj_compare_nlevels(r->kind, f) &&
+                !(f == F_UNIT && g[f] >= 1))
                 w += zj_model_weight(&r->fs, f, g[f]);
         sc->rest[p] = w;
     }
+    sc->unit_div = 1;
+    for (int f = 0; f < F_UNIT; f++)
+        sc->unit_div *= (size_t)zj_compare_nlevels(r->kind, f) + 1;
+    sc->unit_radix = (size_t)zj_compare_nlevels(r->kind, F_UNIT) + 1;
     for (int l = 0; l < zj_compare_nlevels(r->kind, F_NAME); l++)
         sc->name_w[l] = zj_model_weight(&r->fs, F_NAME, l);
     return 0;
@@ -973,7 +1039,73 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
         w += log2(r->fs.m[F_NAME][2] / sc->last_key_tf);
     } else if (name_level >= 0)
         w += sc->name_w[name_level];
+    int unit_level = sc->unit_radix > 1 ? (int)(pattern / sc->unit_div % sc->unit_radix) - 1 : -1;
+    if (unit_level >= 1) {
+        uint64_t h = unit_level == 2 ? a->post_h : a->unit_h;
+        if (h != sc->last_unit) {
+            sc->last_unit = h;
+            sc->last_unit_u = unit_level == 2 ? unit_u(r, r->tf_post, r->ntf_post, h)
+                                              : unit_u(r, r->tf_unit, r->ntf_unit, h);
+        }
+        w += log2(r->fs.m[F_UNIT][unit_level] / sc->last_unit_u);
+    }
     return w;
+}
+
+/* ---- closed world ------------------------------------------------------------------------ *
+ * A complaint's target is an officer of the unit it names: the person is on that unit's
+ * roster, whatever the spelling. Pairwise scoring cannot use that - it weighs a homophone
+ * plus a unit against every person of the province, when the question is only which of the
+ * unit's officers is meant. So for a mention that refers to a roster (ZJ_UNIT_REFERS), the
+ * odds of its candidates on the roster (same unit, a compatible name: close, same pinyin or
+ * exact) are shared out among them: one person's share is 2^w / sum of 2^w over the people
+ * (a person's rows count once, at their best weight). The best person is linked when the
+ * share reaches the threshold; two officers of the unit with the same name share it evenly and
+ * neither is linked. The link is stored with the share's log-odds (capped) and reason
+ * "closed", so leads and `link explain` can say how it was made. */
+
+#define CLOSED_WORLD_CAP 20.0        /* bits: the log-odds of a share of 1 (one candidate) */
+
+static int world_cmp(const void *a, const void *b)
+{
+    const edge *x = a, *y = b;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    return x->weight > y->weight ? -1 : x->weight < y->weight;
+}
+
+static int closed_world(run *r, edges *world, double t)
+{
+    qsort(world->e, world->n, sizeof *world->e, world_cmp);
+    for (size_t i = 0, j; i < world->n; i = j) {
+        for (j = i + 1; j < world->n && world->e[j].a == world->e[i].a; j++)
+            ;
+        const edge *best = &world->e[i];      /* the heaviest candidate of this mention */
+        uint64_t best_person = r->m[best->b].id_trusted ? r->m[best->b].id_h
+                                                        : (uint64_t)best->b + 1;
+        double rest = 0;                     /* the other people's odds relative to the best */
+        for (size_t k = i + 1; k < j; k++) {
+            const zj_lmention *o = &r->m[world->e[k].b];
+            uint64_t person = o->id_trusted ? o->id_h : (uint64_t)world->e[k].b + 1;
+            bool seen = person == best_person;
+            for (size_t q = i + 1; q < k && !seen; q++) {
+                const zj_lmention *p = &r->m[world->e[q].b];
+                seen = (p->id_trusted ? p->id_h : (uint64_t)world->e[q].b + 1) == person;
+            }
+            if (!seen)
+                rest += exp2((double)world->e[k].weight - (double)best->weight);
+        }
+        double share = 1 / (1 + rest);
+        if (share < t || best->reason == 's')
+            continue;                        /* not decided, or already linked pairwise */
+        double odds = rest > 0 ? log2(share / (1 - share)) : CLOSED_WORLD_CAP;
+        if (odds > CLOSED_WORLD_CAP)
+            odds = CLOSED_WORLD_CAP;
+        r->st->pairs_accepted++;
+        if (push_edge(&r->acc, best->a, best->b, odds, 'c'))
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    return ZJ_OK;
 }
 
 /* Score the pairs estimation compared, from their patterns (no second comparison). */
@@ -988,17 +1120,32 @@ static int score_pairs(run *r)
     double t = r->cfg->threshold;
     double cut = t > 0 && t < 1 ? log2(t / (1 - t)) : t <= 0 ? -INFINITY : INFINITY;
     int rc = ZJ_OK;
+    edges world = {0};               /* closed-world candidates (refers, roster, weight) */
     for (size_t i = 0; !rc && i < r->cands.n; i++) {
         const cand_pair *c = &r->cands.p[i];
         int name_level = (int)(c->pattern % name_radix) - 1;
         r->st->pairs_compared++;
         double w = scorer_weight(r, &sc, &r->m[c->a], c->pattern, name_level);
-        if (w < cut - 1e-6 || (w < cut + 1e-6 && zj_model_probability(w) < t))
+        bool accepted = !(w < cut - 1e-6 || (w < cut + 1e-6 && zj_model_probability(w) < t));
+        const zj_lmention *ma = &r->m[c->a], *mb = &r->m[c->b];
+        int unit_level = (int)(c->pattern / sc.unit_div % sc.unit_radix) - 1;
+        if (name_level >= 1 && unit_level >= 1 &&
+            ((ma->unit_role == ZJ_UNIT_REFERS && mb->unit_role == ZJ_UNIT_ROSTER) ||
+             (mb->unit_role == ZJ_UNIT_REFERS && ma->unit_role == ZJ_UNIT_ROSTER))) {
+            bool a_refers = ma->unit_role == ZJ_UNIT_REFERS;
+            if (push_edge(&world, a_refers ? c->a : c->b, a_refers ? c->b : c->a, w,
+                          accepted ? 's' : 'c'))
+                rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
+        if (!accepted)
             continue;
         r->st->pairs_accepted++;
         if (push_edge(&r->acc, c->a, c->b, w, 's'))
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
+    if (!rc)
+        rc = closed_world(r, &world, t);
+    free(world.e);
     free(sc.rest);
     free(r->cands.p);
     r->cands = (cand_list){0};
@@ -1174,7 +1321,7 @@ static int cluster(run *r, zj_clusters *c, edges *used)
         if (!zj_clusters_can_merge(c, e->a, e->b))
             continue;
         int mg = zj_clusters_merge(c, e->a, e->b);
-        if (mg < 0 || (mg == 1 && push_edge(used, e->a, e->b, e->weight, 's')))
+        if (mg < 0 || (mg == 1 && push_edge(used, e->a, e->b, e->weight, e->reason)))
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
     return rc;
@@ -1373,7 +1520,7 @@ static int next_edge(void *ctx, zj_value *v)
         return 0;
     const edge *e = &er->used->e[er->i++];
     int64_t a = er->r->m[e->a].id, b = er->r->m[e->b].id;
-    const char *why = e->reason == 'd' ? "decision" : "score";
+    const char *why = e->reason == 'd' ? "decision" : e->reason == 'c' ? "closed" : "score";
     v[0] = (zj_value){.i = a < b ? a : b};
     v[1] = (zj_value){.i = a < b ? b : a};
     v[2] = (zj_value){.is_null = isinf(e->weight), .r = e->weight};
@@ -1497,7 +1644,7 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
             zj_stmt_bind_null(ins_edge, 3);
         else
             zj_stmt_bind_double(ins_edge, 3, e->weight);
-        const char *why = e->reason == 'd' ? "decision" : "score";
+        const char *why = e->reason == 'd' ? "decision" : e->reason == 'c' ? "closed" : "score";
         zj_stmt_bind_text(ins_edge, 4, why, strlen(why));
         if (zj_stmt_next(ins_edge, r->err) < 0)
             rc = ZJ_EDATA;
@@ -1561,6 +1708,8 @@ static void free_run(run *r)
     }
     free(r->tf_norm);
     free(r->tf_key);
+    free(r->tf_unit);
+    free(r->tf_post);
     free(r->counts);
     free(r->acc.e);
     free(r->cands.p);
@@ -1634,7 +1783,9 @@ static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_ki
     st->with_id = r->ntrusted;
     /* term frequencies count trusted IDs, so they come after the conflict check */
     if (!rc && (build_tf(r, false, &r->tf_norm, &r->ntf_norm) ||
-                build_tf(r, true, &r->tf_key, &r->ntf_key)))
+                build_tf(r, true, &r->tf_key, &r->ntf_key) ||
+                build_unit_tf(r, false, &r->tf_unit, &r->ntf_unit) ||
+                build_unit_tf(r, true, &r->tf_post, &r->ntf_post)))
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
     if (!rc)
         r->per_entity = mentions_per_entity(r);

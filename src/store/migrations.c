@@ -492,7 +492,7 @@ static const char m0003_linking[] =
     "  mention_a INTEGER NOT NULL,\n"
     "  mention_b INTEGER NOT NULL,\n"
     "  weight REAL,\n"
-    "  reason TEXT NOT NULL,\n"            /* decision|score */
+    "  reason TEXT NOT NULL,\n"            /* decision|score|closed (closed world, link.c) */
     "  PRIMARY KEY (mention_a, mention_b));\n"
     /* Relations graph for detectors: officer -> relative, person -> enterprise role,
      * party -> case. src and dst are entities, or dst a record (cases). */
@@ -580,7 +580,10 @@ static const char m0006_relation_indexes[] =
 /* Leads carry their facts as fields (months, case numbers, amounts, dates, counts): a JSON
  * object written by each detector, so programs need not parse the explanation. */
 static const char m0011_lead_facts[] =
-    "ALTER TABLE lead ADD COLUMN facts TEXT;\n";
+    "ALTER TABLE lead ADD COLUMN facts TEXT;\n"
+    /* A lead that rests on a link without an ID shows that link's weight: the links of a
+     * mention are looked up from either end. */
+    "CREATE INDEX link_edge_b ON link_edge(mention_b);\n";
 
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
