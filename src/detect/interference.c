@@ -113,7 +113,25 @@ static int emit_actor(zj_detect_ctx *c, int64_t ent, const actor_rec *r, int n, 
                   "across %d officers and %d cases: %s.",
                   n, officers, cases, lz.data ? lz.data : "", n, officers, cases,
                   le.data ? le.data : "");
-    zj_buf_printf(&l->path, "干预人 → %d 名干警 → %d 件案件", officers, cases);
+    /* records that name the person without an ID: placed by the linking model */
+    zj_buf nz = {0}, ne = {0};
+    int noted = 0, nrc = ZJ_OK;
+    for (int i = 0; !nrc && i < n; i++)
+        nrc = zj_note_placement(c->store, l, "interference_record", r[i].id, "actor", &nz, &ne,
+                                &noted, err);
+    if (!nrc && noted)
+        zj_buf_printf(&l->explanation, "\n其中 %d 条记录未写干预人身份证号，按姓名、单位、职务与同一人匹配：%s。"
+                      "\n%d record(s) name the person without an ID, linked by name, unit and "
+                      "post: %s.", noted, nz.data, noted, ne.data);
+    zj_buf_free(&nz);
+    zj_buf_free(&ne);
+    if (nrc) {
+        zj_buf_free(&lz);
+        zj_buf_free(&le);
+        return nrc;
+    }
+    zj_buf_printf(&l->path, "干预人%s → %d 名干警 → %d 件案件",
+                  noted ? "（部分记录按姓名、单位、职务匹配）" : "", officers, cases);
     zj_buf_free(&lz);
     zj_buf_free(&le);
     int rc = step == 1 ? zj_lead_key_record(l, sys, key) : zj_lead_key(l, "entity", 6);

@@ -105,6 +105,11 @@ int zj_lead_fact_list_int(zj_lead *l, const char *key, int64_t v)
     return append_fact(l, key, cJSON_CreateNumber((double)v));
 }
 
+int zj_lead_fact_list_num(zj_lead *l, const char *key, double v)
+{
+    return append_fact(l, key, cJSON_CreateNumber(v));
+}
+
 char *zj_lead_facts_json(const zj_lead *l)
 {
     if (!l->facts) {

@@ -69,6 +69,7 @@ int zj_lead_fact_str(zj_lead *l, const char *key, const char *v);
 int zj_lead_fact_bool(zj_lead *l, const char *key, bool v);
 int zj_lead_fact_list_str(zj_lead *l, const char *key, const char *v);
 int zj_lead_fact_list_int(zj_lead *l, const char *key, int64_t v);
+int zj_lead_fact_list_num(zj_lead *l, const char *key, double v);
 /* The facts as compact JSON ("{}" when none): malloc'd, or NULL when out of memory. */
 char *zj_lead_facts_json(const zj_lead *l);
 
