@@ -315,6 +315,16 @@ static int add_month(ctx *c, int64_t o, int m, int action, int64_t actor, int64_
     return 0;
 }
 
+static int mark_used(ctx *c, int64_t o)
+{
+    int64_t *nu = realloc(c->used, (size_t)(c->nused + 1) * sizeof *nu);
+    if (!nu)
+        return -1;
+    c->used = nu;
+    c->used[c->nused++] = o;
+    return 0;
+}
+
 static bool complained(const ctx *c, int64_t o)
 {
     for (int i = 0; i < c->p->ncomplained; i++)
@@ -632,35 +642,38 @@ static int plan_tr(ctx *c)
         if (add_entry(c, &en))
             return -1;
     }
-    /* CP01 near miss: two judges of one court share a name; three complaints name it with the
-     * court. Which judge they mean cannot be told: no lead. */
-    for (int u = 0; u < g->nunits; u++) {
+    /* CP01 near miss: two judges of one court share a name (the second made a namesake of the
+     * first); three complaints name it with the court. Which judge they mean cannot be told:
+     * no lead. */
+    for (int u = 0; u < g->nunits && c->p->nsame_name < 4; u++) {
         const zg_unit *un = &g->units[u];
         if (un->agency != ZG_AG_COURT)
             continue;
         int64_t a = -1, b = -1;
-        for (int64_t x = un->first_officer; a < 0 && x < un->first_officer + un->nofficers; x++) {
+        zg_person pa;
+        for (int64_t x = un->first_officer; b < 0 && x < un->first_officer + un->nofficers; x++) {
             zg_officer ox;
             zg_mk_officer(g, x, &ox);
-            if (ox.end >= 0 || used(c, x) || complained(c, x))
+            if (ox.end >= 0 || ox.slot < 2 || used(c, x) || complained(c, x))
                 continue;
             zg_person px;
             zg_mk_person(g, ox.person, &px);
-            for (int64_t y = x + 1; y < un->first_officer + un->nofficers; y++) {
-                zg_officer oy;
-                zg_mk_officer(g, y, &oy);
-                zg_person py;
-                zg_mk_person(g, oy.person, &py);
-                if (oy.end < 0 && oy.person != ox.person && !strcmp(px.name, py.name) &&
-                    !used(c, y) && !complained(c, y)) {
-                    a = x;
-                    b = y;
-                    break;
-                }
-            }
+            if (a < 0) {
+                a = x;
+                pa = px;
+            } else if (px.sex == pa.sex)
+                b = x;
         }
-        if (a < 0)
+        if (b < 0)
             continue;
+        zg_officer ob;
+        zg_mk_officer(g, b, &ob);
+        zg_officer oa;
+        zg_mk_officer(g, a, &oa);
+        c->p->same_name[c->p->nsame_name].k = ob.person;
+        c->p->same_name[c->p->nsame_name++].as = oa.person;
+        if (mark_used(c, a) || mark_used(c, b))
+            return -1;
         if (add_complained(c, a) || add_complained(c, b))
             return -1;
         int k0 = c->p->ncomplaints;

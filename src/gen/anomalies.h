@@ -110,6 +110,8 @@ struct zg_plan {
     int ncomplained;
     zg_psc *scs; int nscs;
     zg_pcc *ccs; int nccs;
+    struct { int64_t k, as; } same_name[4];   /* person k bears the name of person `as` */
+    int nsame_name;
 };
 
 int zg_plan_make(zg *g, zj_error *err);     /* builds g->plan and writes truth.jsonl */

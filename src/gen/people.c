@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gen/anomalies.h"
 #include "gen/internal.h"
 #include "text/resident_id.h"
 
@@ -84,6 +85,13 @@ void zg_mk_person(const zg *g, int64_t k, zg_person *p)
     p->phone[0] = pp[0];
     p->phone[1] = pp[1];
     zg_fmt_int(p->phone + 2, (int64_t)zg_below(&r, 1000000000u), 9);
+    /* a planted namesake: another person's name, everywhere this person appears */
+    for (int i = 0; g->plan && i < g->plan->nsame_name; i++)
+        if (g->plan->same_name[i].k == k) {
+            zg_person o;
+            zg_mk_person(g, g->plan->same_name[i].as, &o);
+            memcpy(p->name, o.name, sizeof p->name);
+        }
 }
 
 static const char *const streets[] = {
