@@ -124,6 +124,7 @@ typedef struct run {
     int64_t *counts;             /* pattern counts (scratch) */
     cand_list cands;             /* candidate pairs compared, for scoring */
     edges acc;                   /* accepted and forced links */
+    edges world;                 /* closed-world candidates: (refers, roster, pair weight) */
     zj_link_kind_stats *st;
     zj_error *err;
     const zj_link_options *opt;  /* for stage reports; NULL in reports without a run */
@@ -1056,13 +1057,15 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
  * A complaint's target is an officer of the unit it names: the person is on that unit's
  * roster, whatever the spelling. Pairwise scoring cannot use that - it weighs a homophone
  * plus a unit against every person of the province, when the question is only which of the
- * unit's officers is meant. So for a mention that refers to a roster (ZJ_UNIT_REFERS), the
- * odds of its candidates on the roster (same unit, a compatible name: close, same pinyin or
- * exact) are shared out among them: one person's share is 2^w / sum of 2^w over the people
- * (a person's rows count once, at their best weight). The best person is linked when the
- * share reaches the threshold; two officers of the unit with the same name share it evenly and
- * neither is linked. The link is stored with the share's log-odds (capped) and reason
- * "closed", so leads and `link explain` can say how it was made. */
+ * unit's officers is meant. So a mention that refers to a roster (ZJ_UNIT_REFERS) is never
+ * linked to a roster mention pair by pair. Once everything else is clustered, the odds of its
+ * candidates on the roster (same unit, a compatible name: close, same pinyin or exact) are
+ * shared out among the people they belong to: one person's share is 2^w / sum of 2^w over the
+ * people (a person's rows - one cluster - count once, at their best weight). The best person
+ * is linked when the share reaches the threshold; two officers of the unit with the same name
+ * share it evenly and neither is linked, even when one of them has a row without an ID. The
+ * link is stored with the share's log-odds (capped) and reason "closed", so leads and
+ * `link explain` can say how it was made. */
 
 #define CLOSED_WORLD_CAP 20.0        /* bits: the log-odds of a share of 1 (one candidate) */
 
@@ -1074,38 +1077,40 @@ static int world_cmp(const void *a, const void *b)
     return x->weight > y->weight ? -1 : x->weight < y->weight;
 }
 
-static int closed_world(run *r, edges *world, double t)
+/* After the other links are clustered: each referring mention's candidates grouped by the
+ * cluster (person) of the roster mention, the best person's share, and the merge. */
+static int closed_world(run *r, zj_clusters *c, edges *used)
 {
+    edges *world = &r->world;
+    double t = r->cfg->threshold;
     qsort(world->e, world->n, sizeof *world->e, world_cmp);
-    for (size_t i = 0, j; i < world->n; i = j) {
+    int rc = ZJ_OK;
+    for (size_t i = 0, j; !rc && i < world->n; i = j) {
         for (j = i + 1; j < world->n && world->e[j].a == world->e[i].a; j++)
             ;
         const edge *best = &world->e[i];      /* the heaviest candidate of this mention */
-        uint64_t best_person = r->m[best->b].id_trusted ? r->m[best->b].id_h
-                                                        : (uint64_t)best->b + 1;
+        int32_t best_person = zj_cluster_find(c, best->b);
         double rest = 0;                     /* the other people's odds relative to the best */
         for (size_t k = i + 1; k < j; k++) {
-            const zj_lmention *o = &r->m[world->e[k].b];
-            uint64_t person = o->id_trusted ? o->id_h : (uint64_t)world->e[k].b + 1;
+            int32_t person = zj_cluster_find(c, world->e[k].b);
             bool seen = person == best_person;
-            for (size_t q = i + 1; q < k && !seen; q++) {
-                const zj_lmention *p = &r->m[world->e[q].b];
-                seen = (p->id_trusted ? p->id_h : (uint64_t)world->e[q].b + 1) == person;
-            }
+            for (size_t q = i + 1; q < k && !seen; q++)
+                seen = zj_cluster_find(c, world->e[q].b) == person;
             if (!seen)
                 rest += exp2((double)world->e[k].weight - (double)best->weight);
         }
         double share = 1 / (1 + rest);
-        if (share < t || best->reason == 's')
-            continue;                        /* not decided, or already linked pairwise */
+        if (share < t || !zj_clusters_can_merge(c, best->a, best->b))
+            continue;
         double odds = rest > 0 ? log2(share / (1 - share)) : CLOSED_WORLD_CAP;
         if (odds > CLOSED_WORLD_CAP)
             odds = CLOSED_WORLD_CAP;
         r->st->pairs_accepted++;
-        if (push_edge(&r->acc, best->a, best->b, odds, 'c'))
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        int mg = zj_clusters_merge(c, best->a, best->b);
+        if (mg < 0 || (mg == 1 && push_edge(used, best->a, best->b, odds, 'c')))
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
-    return ZJ_OK;
+    return rc;
 }
 
 /* Score the pairs estimation compared, from their patterns (no second comparison). */
@@ -1120,32 +1125,29 @@ static int score_pairs(run *r)
     double t = r->cfg->threshold;
     double cut = t > 0 && t < 1 ? log2(t / (1 - t)) : t <= 0 ? -INFINITY : INFINITY;
     int rc = ZJ_OK;
-    edges world = {0};               /* closed-world candidates (refers, roster, weight) */
     for (size_t i = 0; !rc && i < r->cands.n; i++) {
         const cand_pair *c = &r->cands.p[i];
         int name_level = (int)(c->pattern % name_radix) - 1;
         r->st->pairs_compared++;
         double w = scorer_weight(r, &sc, &r->m[c->a], c->pattern, name_level);
-        bool accepted = !(w < cut - 1e-6 || (w < cut + 1e-6 && zj_model_probability(w) < t));
+        /* a mention that refers to a roster meets the roster's people in the closed world
+         * (after clustering), never pair by pair */
         const zj_lmention *ma = &r->m[c->a], *mb = &r->m[c->b];
-        int unit_level = (int)(c->pattern / sc.unit_div % sc.unit_radix) - 1;
-        if (name_level >= 1 && unit_level >= 1 &&
-            ((ma->unit_role == ZJ_UNIT_REFERS && mb->unit_role == ZJ_UNIT_ROSTER) ||
-             (mb->unit_role == ZJ_UNIT_REFERS && ma->unit_role == ZJ_UNIT_ROSTER))) {
+        if ((ma->unit_role == ZJ_UNIT_REFERS && mb->unit_role == ZJ_UNIT_ROSTER) ||
+            (mb->unit_role == ZJ_UNIT_REFERS && ma->unit_role == ZJ_UNIT_ROSTER)) {
+            int unit_level = (int)(c->pattern / sc.unit_div % sc.unit_radix) - 1;
             bool a_refers = ma->unit_role == ZJ_UNIT_REFERS;
-            if (push_edge(&world, a_refers ? c->a : c->b, a_refers ? c->b : c->a, w,
-                          accepted ? 's' : 'c'))
+            if (name_level >= 1 && unit_level >= 1 &&
+                push_edge(&r->world, a_refers ? c->a : c->b, a_refers ? c->b : c->a, w, 'c'))
                 rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+            continue;
         }
-        if (!accepted)
+        if (w < cut - 1e-6 || (w < cut + 1e-6 && zj_model_probability(w) < t))
             continue;
         r->st->pairs_accepted++;
         if (push_edge(&r->acc, c->a, c->b, w, 's'))
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
-    if (!rc)
-        rc = closed_world(r, &world, t);
-    free(world.e);
     free(sc.rest);
     free(r->cands.p);
     r->cands = (cand_list){0};
@@ -1324,6 +1326,9 @@ static int cluster(run *r, zj_clusters *c, edges *used)
         if (mg < 0 || (mg == 1 && push_edge(used, e->a, e->b, e->weight, e->reason)))
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
+    /* Mentions that refer to a roster, among the people the links above made. */
+    if (!rc)
+        rc = closed_world(r, c, used);
     return rc;
 }
 
@@ -1712,6 +1717,7 @@ static void free_run(run *r)
     free(r->tf_post);
     free(r->counts);
     free(r->acc.e);
+    free(r->world.e);
     free(r->cands.p);
     free(r->trusted);
     free(r->conflicts.c);

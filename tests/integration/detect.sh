@@ -133,14 +133,19 @@ expect_eq "TV01 facts: officer number, relation, roles and share" "D004 self ['s
     "$(facts TV01 "f['officer_no'], f['relation'], f['roles'], int(f['share_pct'])")"
 expect_eq "TR04 facts: the case number" "（2021）陕0113刑初1号" "$(facts TR04 "f['case_no']")"
 expect_eq "TR05 facts: the case and its steps" "P1 True" "$(facts TR05 "f['case_no'], 'transferred' in f['steps']")"
-expect_eq "CP01 facts: the case and the officer" "D002 1" "$(facts CP01 "f['officer_no'], f['complaint_count']")"
+expect_eq "CP01 facts: the case and the officer" "（2021）陕0113刑初1号 D002 1" \
+    "$(sql "SELECT facts FROM lead WHERE code = 'CP01' AND facts LIKE '%case_no%'" | python3 -c "import json,sys; f = json.load(sys.stdin); print(f['case_no'], f['officer_no'], f['complaint_count'])")"
 expect_match "leads list --json carries facts too" '"facts":\{"' "$("$ZHIJIAN" leads list --json | tr -d ' \t\n')"
 expect_eq "TR03: nobody across officers" "" "$(subject TR03)"
 expect_eq "TR04: the conviction followed by parole (not the withdrawn civil suit)" "（2021）陕0113刑初1号" "$(subject TR04)"
 expect_eq "TR04: the sentence change is evidence" 1 \
     "$(sql "SELECT count(*) FROM lead_evidence e JOIN lead l ON l.id = e.lead_id WHERE l.code = 'TR04' AND e.table_name = 'sentence_change'")"
 expect_eq "TR05: declared only after the transfer (not: unknown, still in review)" "P1" "$(subject TR05)"
-expect_eq "CP01: a complaint on a case with an interference record, about its judge" "D002" "$(subject CP01)"
+expect_eq "CP01: a complaint on a case with an interference record, about its judge; three by name in variant forms (not: two officers share the name)" "D002,D006" "$(subject CP01)"
+expect_eq "CP01: the complaints placed without an ID are listed, with how" "closed_world closed_world closed_world" \
+    "$(sql "SELECT facts FROM lead l JOIN officer o ON o.id = l.subject_id WHERE l.code = 'CP01' AND o.officer_no = 'D006'" | python3 -c "import json,sys; print(' '.join(json.load(sys.stdin)['unidentified_how']))")"
+expect_match "... and the explanation says so" "按姓名匹配" "$(sql "SELECT explanation FROM lead l JOIN officer o ON o.id = l.subject_id WHERE l.code = 'CP01' AND o.officer_no = 'D006'")"
+expect_eq "the namesakes' complaints stay unplaced" 3 "$(sql "SELECT count(*) FROM mention m JOIN complaint c ON c.id = m.record_id WHERE m.table_name = 'complaint' AND m.role = 'target' AND c.complaint_no IN ('RX5', 'RX6', 'RX7') AND NOT EXISTS (SELECT 1 FROM mention o WHERE o.entity_id = m.entity_id AND o.table_name = 'officer')")"
 
 rules() { cp "$SRCDIR/rules/detectors.yaml" "$WORK/rules.yaml"; python3 - "$WORK/rules.yaml" "$@" <<'EOF'
 import sys
