@@ -291,7 +291,7 @@ int zj_note_placement(zj_store *s, zj_lead *l, const char *table, int64_t record
                       table, (long long)record_id, p.probability, (long long)p.mention,
                       (long long)p.other);
     } else {
-        zj_buf_printf(zh, "%s%s#%lld 所记人员无可信身份证号，系按姓名及单位等要素匹配（匹配权重 %.1f，概率 %.4f；"
+        zj_buf_printf(zh, "%s%s#%lld 所记人员无可信身份证号，系按姓名及其他信息匹配（匹配权重 %.1f，概率 %.4f；"
                       "zhijian link explain %lld %lld）", *noted ? "；" : "", table,
                       (long long)record_id, p.weight, p.probability, (long long)p.mention,
                       (long long)p.other);

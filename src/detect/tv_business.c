@@ -552,6 +552,38 @@ static int path_key(const tv_path *p, zj_lead *l)
     return rc;
 }
 
+/* The role of the person's mention in a role's source record (relations.c's sources). */
+static const char *role_mention(const role_iv *r)
+{
+    return !strcmp(r->src_table, "enterprise_role") ? "person"
+         : !strcmp(r->src_table, "tax_registration") && !strcmp(r->role, "finance_officer")
+         ? "finance_officer" : "legal_rep";
+}
+
+/* Links without an ID on the path: the relative's declaration, each counted role's record, and
+ * (TV04) the suits. Appended to the explanation as one Chinese and one English line. */
+static int path_notes(zj_detect_ctx *c, const officer_ref *o, const tv_path *p,
+                      const party_case *const *cs, size_t ncs, zj_lead *l, zj_error *err)
+{
+    zj_buf zh = {0}, en = {0};
+    int noted = 0;
+    int rc = o->rel_record ? zj_note_placement(c->store, l, "officer_relative", o->rel_record,
+                                               "self", &zh, &en, &noted, err) : ZJ_OK;
+    for (int i = 0; !rc && p && i < p->nroles; i++)
+        if (role_counts(c, &p->roles[i]) && p->roles[i].src_table[0])
+            rc = zj_note_placement(c->store, l, p->roles[i].src_table, p->roles[i].src_record,
+                                   role_mention(&p->roles[i]), &zh, &en, &noted, err);
+    for (size_t i = 0; !rc && i < ncs; i++)
+        rc = zj_note_placement(c->store, l, "case_party", cs[i]->party, "party", &zh, &en,
+                               &noted, err);
+    if (!rc && noted)
+        zj_buf_printf(&l->explanation, "\n路径中 %d 处人员无可信身份证号，按其他要素匹配：%s。\n%d "
+                      "link(s) on the path rest on no ID: %s.", noted, zh.data, noted, en.data);
+    zj_buf_free(&zh);
+    zj_buf_free(&en);
+    return rc;
+}
+
 /* Facts shared by TV01-TV03: officer, relation, enterprise, counted roles and the overlap. */
 static int path_facts(const zj_detect_ctx *c, const tv_path *p, zj_lead *l)
 {
@@ -746,6 +778,8 @@ static int emit_conflict(zj_detect_ctx *c, const conflict *k, const zj_units *un
         rc = path_facts(c, k->path, l);
     if (!rc)
         rc = conflict_facts(k, l);
+    if (!rc)
+        rc = path_notes(c, &k->o, k->path, NULL, 0, l, err);
     for (int i = 0; !rc && i < k->ncases; i++) {
         const party_case *x = &k->cases[i];
         rc = zj_lead_evidence(l, x->table, x->record, "case",
@@ -967,6 +1001,8 @@ static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const lending *ln
         rc = zj_lead_fact_list_str(l, "case_nos", cs[i]->no) ||
              zj_lead_fact_list_str(l, "filed", d) ? ZJ_EDATA : ZJ_OK;
     }
+    if (!rc)
+        rc = path_notes(c, o, NULL, cs + first, k, l, err);
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -1146,6 +1182,8 @@ static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
                                   "party in a case of the officer's unit");
         if (rc || !l.explanation.data)
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        if (!rc)
+            rc = path_notes(c, &p->o, p, NULL, 0, &l, err);
         if (!rc)
             rc = zj_sink_emit(c->sink, &l, err);
     }

@@ -19,6 +19,7 @@
  */
 #include <string.h>
 
+#include "gen/anomalies.h"
 #include "gen/internal.h"
 #include "text/resident_id.h"
 
@@ -105,6 +106,10 @@ unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double 
     zg_rng_at(&r, g->seed, ZG_S_DIRT, zg_mix((uint64_t)p->k * 0x9E3779B97F4A7C15ull ^ salt));
     double u = zg_unif(&r) / level, t = 0;
     const zg_dirt_rates *d = &zg_dirt;
+    /* a planted pair of namesakes keeps its name clean: a typo would tell them apart */
+    for (int i = 0; g->plan && i < g->plan->nsame_name; i++)
+        if (g->plan->same_name[i].k == p->k || g->plan->same_name[i].as == p->k)
+            u = 1;
     if (u < (t += d->typo)) {
         if (swap_variant(p->name, 2, &r, name_out))
             noise |= ZG_N_TYPO;
