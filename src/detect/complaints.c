@@ -176,16 +176,12 @@ static int emit_repeated(zj_detect_ctx *c, const char *no, const list *cs, zj_st
         rc = zj_lead_evidence(l, "officer", o.id, "officer", NULL);
     for (size_t i = first; !rc && i < first + k; i++)
         rc = zj_lead_evidence(l, "complaint", cs->c[i].id, "complaint", NULL);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "officer_no", no);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "complaint_count", (int64_t)k);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "first_received_at", cs->c[first].at);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "last_received_at", cs->c[first + k - 1].at);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "window_days", zj_param_int(c, "window_days"));
+    if (!rc && (zj_lead_fact_str(l, "officer_no", no) ||
+                zj_lead_fact_int(l, "complaint_count", (int64_t)k) ||
+                zj_lead_fact_str(l, "first_received_at", cs->c[first].at) ||
+                zj_lead_fact_str(l, "last_received_at", cs->c[first + k - 1].at) ||
+                zj_lead_fact_int(l, "window_days", zj_param_int(c, "window_days"))))
+        rc = ZJ_EDATA;
     for (size_t i = first; !rc && i < first + k; i++)
         rc = zj_lead_fact_list_str(l, "received_at", cs->c[i].at);
     if (rc || !l->explanation.data)
@@ -300,16 +296,12 @@ static int emit_on_case(zj_detect_ctx *c, const on_case *k, zj_stmt *officer, zj
     for (int i = 0; !rc && i < k->nr; i++)
         rc = zj_lead_evidence(l, "interference_record", k->records[i], "interference record",
                               NULL);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "officer_no", k->officer);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "case_system", k->system);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "case_no", k->no);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "complaint_count", k->nc);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "record_count", k->nr);
+    if (!rc && (zj_lead_fact_str(l, "officer_no", k->officer) ||
+                zj_lead_fact_str(l, "case_system", k->system) ||
+                zj_lead_fact_str(l, "case_no", k->no) ||
+                zj_lead_fact_int(l, "complaint_count", k->nc) ||
+                zj_lead_fact_int(l, "record_count", k->nr)))
+        rc = ZJ_EDATA;
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);

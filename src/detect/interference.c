@@ -145,14 +145,11 @@ static int emit_actor(zj_detect_ctx *c, int64_t ent, const actor_rec *r, int n, 
     for (int i = 0; !rc && i < n; i++)
         rc = zj_lead_evidence(l, "interference_record", r[i].id, "interference record",
                               r[i].officer);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "entity", ent);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "officer_count", officers);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "case_count", cases);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "record_count", n);
+    if (!rc && (zj_lead_fact_int(l, "entity", ent) ||
+                zj_lead_fact_int(l, "officer_count", officers) ||
+                zj_lead_fact_int(l, "case_count", cases) ||
+                zj_lead_fact_int(l, "record_count", n)))
+        rc = ZJ_EDATA;
     for (int i = 0; !rc && i < n; i++) {
         rc = zj_lead_fact_list_str(l, "months", r[i].month);
         if (!rc)
@@ -363,14 +360,11 @@ static int emit_case(zj_detect_ctx *c, tr04_case *k, zj_stmt *changes, zj_lead *
     zj_buf_free(&why_en);
     if (!rc)
         rc = zj_lead_key_record(l, k->system, k->key);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "case_no", k->no);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "case_table", k->table);
-    if (!rc)
-        rc = zj_lead_fact_str(l, "outcome", k->outcome);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "record_count", k->nrecs);
+    if (!rc && (zj_lead_fact_str(l, "case_no", k->no) ||
+                zj_lead_fact_str(l, "case_table", k->table) ||
+                zj_lead_fact_str(l, "outcome", k->outcome) ||
+                zj_lead_fact_int(l, "record_count", k->nrecs)))
+        rc = ZJ_EDATA;
     for (int i = 0; !rc && i < k->nrecs; i++)
         rc = zj_lead_fact_list_str(l, "reporting_officer_nos", k->rec_officer[i]);
     if (rc || !l->explanation.data)

@@ -316,12 +316,10 @@ static int tr_officer(const zj_duty_officer *o, int first, const zj_month_state 
         } else
             zj_buf_printf(&months, "%s%s", listed++ ? "、" : "", m);
     }
-    if (!rc)
-        rc = zj_lead_fact_str(l, "officer_no", o->officer_no);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "month_count", count);
-    if (!rc)
-        rc = zj_lead_fact_int(l, "months_due", due);
+    if (!rc && (zj_lead_fact_str(l, "officer_no", o->officer_no) ||
+                zj_lead_fact_int(l, "month_count", count) ||
+                zj_lead_fact_int(l, "months_due", due)))
+        rc = ZJ_EDATA;
     if (t->late) {
         zj_buf_printf(&l->title, "三个规定月度报告逾期 %d 个月 / Three-regulations reports late "
                       "for %d month(s)", count, count);
