@@ -1083,7 +1083,8 @@ static int closed_world(run *r, zj_clusters *c, edges *used)
 {
     edges *world = &r->world;
     double t = r->cfg->threshold;
-    qsort(world->e, world->n, sizeof *world->e, world_cmp);
+    if (world->n)
+        qsort(world->e, world->n, sizeof *world->e, world_cmp);
     int rc = ZJ_OK;
     for (size_t i = 0, j; !rc && i < world->n; i = j) {
         for (j = i + 1; j < world->n && world->e[j].a == world->e[i].a; j++)
