@@ -14,6 +14,7 @@
 #include "detect/detect.h"
 #include "link/config.h"
 #include "link/link.h"
+#include "work/audit.h"
 
 static const char usage_text[] =
     "usage: zhijian detect [--only CODE...] [--rules FILE] [--as-of YYYY-MM-DD] [--db PATH]\n"
@@ -224,7 +225,11 @@ static int ensure_linked(zj_store *s, const opts *o)
         return cli_report(&err);
     zj_link_options lo = {.incremental = true, .config = &cfg};
     zj_link_stats st;
-    if (cli_link_store(s, &lo, &st, &err))
+    zj_actor actor;
+    cli_actor(&actor);
+    if (zj_audit_track(s, &actor, "link.run", "entity", "{\"incremental\":true,\"by\":\"detect\"}",
+                       &err) ||
+        cli_link_store(s, &lo, &st, &err))
         return cli_report(&err);
     return 0;
 }
@@ -255,6 +260,25 @@ int cmd_detect(int argc, char **argv)
         zj_rules_free(rules);
         opts_free(&o);
         return rc;
+    }
+    /* one audit entry per detector run (each commits on its own) */
+    cJSON *what = cJSON_CreateObject();
+    cJSON *codes = o.ncodes ? cJSON_AddArrayToObject(what, "only") : NULL;
+    for (size_t i = 0; i < o.ncodes; i++)
+        cJSON_AddItemToArray(codes, cJSON_CreateString(o.codes[i]));
+    if (o.as_of)
+        cJSON_AddStringToObject(what, "as_of", o.as_of);
+    char *detail = cJSON_PrintUnformatted(what);
+    cJSON_Delete(what);
+    zj_actor actor;
+    cli_actor(&actor);
+    rc = zj_audit_track(s, &actor, "detect.run", "detect_run", detail, &err);
+    free(detail);
+    if (rc) {
+        zj_store_close(s);
+        zj_rules_free(rules);
+        opts_free(&o);
+        return cli_report(&err);
     }
     report r = {&o, o.json ? cJSON_CreateArray() : NULL};
     zj_detect_options opt = {
