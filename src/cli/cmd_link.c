@@ -334,8 +334,37 @@ static int do_review(zj_store *s, const opts *o)
         return cli_error(ZJ_EUSAGE, "usage: zhijian link review MENTION MENTION "
                          "confirm|reject|unsure --by NAME [--note TEXT]");
     zj_error err = {0};
-    if (zj_link_decide(s, a, b, o->argv[3], o->by, o->note, &err))
+    /* the decision and its audit entry commit together */
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddNumberToObject(d, "mention_b", (double)b);
+    cJSON_AddStringToObject(d, "decision", o->argv[3]);
+    if (o->by)
+        cJSON_AddStringToObject(d, "by", o->by);
+    if (o->note)
+        cJSON_AddStringToObject(d, "note", o->note);
+    char *detail = cJSON_PrintUnformatted(d);
+    cJSON_Delete(d);
+    zj_actor_owned who;
+    int rc = cli_user_actor(s, o->as, &who);
+    if (rc) {
+        free(detail);
+        return rc;
+    }
+    zj_audit_event ev = {.action = "link.review", .object_table = "mention", .object_id = a,
+                         .detail = detail};
+    rc = zj_store_begin(s, &err);
+    if (!rc)
+        rc = zj_link_decide(s, a, b, o->argv[3], o->by, o->note, &err);
+    if (!rc)
+        rc = zj_audit_append(s, &who.actor, &ev, NULL, &err);
+    if (!rc)
+        rc = zj_store_commit(s, &err);
+    free(detail);
+    zj_actor_owned_free(&who);
+    if (rc) {
+        zj_store_rollback(s, NULL);
         return cli_report(&err);
+    }
     if (!o->quiet)
         printf("recorded: %s %lld %lld by %s; it applies from the next 'zhijian link'\n",
                o->argv[3], (long long)a, (long long)b, o->by);
