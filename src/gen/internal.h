@@ -258,6 +258,9 @@ typedef struct zg_person {
 } zg_person;
 
 void zg_mk_person(const zg *g, int64_t k, zg_person *p);
+/* The unit and post an interference record gives for person k who approached an officer, by
+ * the record's category (0 leader interference, 1 internal inquiry, 2 improper contact). */
+void zg_actor_post(const zg *g, int64_t k, int category, char unit[96], char post[32]);
 void zg_address(const zg *g, int64_t k, int county, char out[160]);
 /* Person entity id "P00001234". */
 void zg_pid(int64_t k, char out[16]);
@@ -328,6 +331,12 @@ extern const zg_dirt_rates zg_dirt;
  * when the ID is missing. */
 unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double level,
                          char name_out[64], char id_out[64]);
+/* A person's name written in one variant form on purpose (a planted hard case): the
+ * traditional or the homophone of one character (unchanged when none has one), or a stray
+ * space after the surname. Returns the noise bit applied (0 when unchanged). */
+enum { ZG_VAR_EXACT = 0, ZG_VAR_TRADITIONAL, ZG_VAR_HOMOPHONE, ZG_VAR_SPACES };
+unsigned zg_name_variant(const zg *g, const zg_person *p, int variant, uint64_t salt,
+                         char out[64]);
 /* Phone with occasional full-width digits. */
 unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[64]);
 
