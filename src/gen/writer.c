@@ -138,6 +138,8 @@ void zg_writer_foreign(zg_writer *w, const zg_foreign *fx)
         for (int k = 0; fx->x->cols[i].field && k < fx->base->ncols; k++)
             if (strcmp(fx->x->cols[i].field, fx->base->cols[k].field) == 0)
                 w->src[i] = k;
+        /* a re-rendered column shows a default column: a misspelt field is a bug here */
+        assert(fx->direct || w->src[i] >= 0);
     }
 }
 
