@@ -124,6 +124,16 @@ int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, 
 /* Count the rows of a canonical table, or of import_batch, import_reject or record_version. */
 int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err);
 
+/* For a mapping's look-ups (docs/mapping.md): call fn with (match, value) for every row of
+ * canonical `table` where both columns are set and, for each i < nwhere, where_cols[i] is one
+ * of the NULL-terminated where_vals[i]. Unknown table or columns are ZJ_EUSAGE naming them.
+ * fn returns non-zero to stop (that value is returned). */
+int zj_store_each_pair(zj_store *s, const char *table, const char *match_col,
+                       const char *value_col, char *const *where_cols,
+                       char **const *where_vals, size_t nwhere,
+                       int (*fn)(const char *match, const char *value, void *ctx), void *ctx,
+                       zj_error *err);
+
 /* ---- reading leads and mentions (for `zhijian eval`) ------------------------------------- */
 
 /* A lead with the provenance of its subject record. */
