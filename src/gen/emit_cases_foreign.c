@@ -190,17 +190,19 @@ const zg_export zg_f_procu_events = {
     ZG_JSONL, ZG_UTF8, ',', "[case_system, case_no, node, occurred_at]", qe_cols, N(qe_cols),
     NULL};
 
-int zg_foreign_procu_events(zg *g, zg_writer *w, const zg_chain *ch)
+/* The process nodes of one case without its extensions (a foreign ledger has them as
+ * columns), one node renamed as the foreign system names it. */
+static int nodes_without_extensions(zg *g, zg_writer *w, const char *case_no,
+                                    const zg_event *ev, int n, const char *extension,
+                                    const char *from, const char *to)
 {
-    if (!ch->has_procu || !ch->procu_in_ledger)
-        return ZJ_OK;
-    for (int k = 0; k < ch->nqev; k++) {
-        const zg_event *e = &ch->qev[k];
-        if (strcmp(e->node, "延长审查起诉期限") == 0)
+    for (int k = 0; k < n; k++) {
+        const zg_event *e = &ev[k];
+        if (strcmp(e->node, extension) == 0)
             continue;
         zg_row_begin(w);
-        zg_s(w, ch->procu_no);
-        zg_s(w, strcmp(e->node, "受理") == 0 ? "案件受理" : e->node);
+        zg_s(w, case_no);
+        zg_s(w, strcmp(e->node, from) == 0 ? to : e->node);
         zg_time(w, e->at);
         officer_or_null(g, w, e->officer);
         zg_s(w, e->doc[0] ? e->doc : NULL);
@@ -208,6 +210,14 @@ int zg_foreign_procu_events(zg *g, zg_writer *w, const zg_chain *ch)
             return ZJ_EDATA;
     }
     return ZJ_OK;
+}
+
+int zg_foreign_procu_events(zg *g, zg_writer *w, const zg_chain *ch)
+{
+    if (!ch->has_procu || !ch->procu_in_ledger)
+        return ZJ_OK;
+    return nodes_without_extensions(g, w, ch->procu_no, ch->qev, ch->nqev, "延长审查起诉期限",
+                                    "受理", "案件受理");
 }
 
 /* ---- court: court and type code only in the case number; extensions as columns ---------- */
@@ -305,18 +315,6 @@ const zg_export zg_f_court_events = {
 
 int zg_foreign_court_events(zg *g, zg_writer *w, const zg_civil *cs)
 {
-    for (int k = 0; k < cs->nev; k++) {
-        const zg_event *e = &cs->ev[k];
-        if (strcmp(e->node, "延长审限") == 0)
-            continue;
-        zg_row_begin(w);
-        zg_s(w, cs->case_no);
-        zg_s(w, strcmp(e->node, "宣判") == 0 ? "宣判送达" : e->node);
-        zg_time(w, e->at);
-        officer_or_null(g, w, e->officer);
-        zg_s(w, e->doc[0] ? e->doc : NULL);
-        if (zg_row_end(w))
-            return ZJ_EDATA;
-    }
-    return ZJ_OK;
+    return nodes_without_extensions(g, w, cs->case_no, cs->ev, cs->nev, "延长审限", "宣判",
+                                    "宣判送达");
 }
