@@ -253,6 +253,41 @@ static void mask_value(int kind, const char *v, const char *party_kind, char *ou
         snprintf(out, cap, "***");
 }
 
+/* The record's `extra` (columns the model has no field for, JSON): values that read as a
+ * resident ID or a phone number are masked unless `unmask`, like the fields above. */
+static void describe_extra(const char *json, bool unmask, zj_buf *b, cJSON *obj)
+{
+    cJSON *x = cJSON_Parse(json);
+    if (!cJSON_IsObject(x)) {
+        cJSON_Delete(x);
+        return;
+    }
+    for (cJSON *it = x->child; !unmask && it; it = it->next) {
+        if (!cJSON_IsString(it))
+            continue;
+        const char *v = it->valuestring;
+        char out[512] = "";
+        zj_phone ph;
+        const char *why;
+        size_t n = strlen(v);
+        if (n >= 15 && n <= 18 && strspn(v, "0123456789Xx") == n)
+            zj_mask_resident_id(v, n, out, sizeof out);
+        else if (zj_phone_parse(v, n, &ph, &why) == 0)
+            zj_mask_phone(ph.normalized, strlen(ph.normalized), out, sizeof out);
+        if (out[0])
+            cJSON_SetValuestring(it, out);
+    }
+    if (obj)
+        cJSON_AddItemToObject(obj, "extra", x);
+    else {
+        char *text = cJSON_PrintUnformatted(x);
+        if (text)
+            zj_buf_printf(b, "%s扩展 extra=%s", b->len ? " " : "", text);
+        free(text);
+        cJSON_Delete(x);
+    }
+}
+
 /* Describe record `id` of `table` into b (text) or obj (JSON), masking unless `unmask`. */
 static int describe(zj_store *s, const char *table, int64_t id, bool unmask, zj_buf *b,
                     cJSON *obj, zj_error *err)
@@ -268,7 +303,7 @@ static int describe(zj_store *s, const char *table, int64_t id, bool unmask, zj_
         if (!strcmp(d->f[n].col, "party_kind"))
             kind_col = n;
     }
-    zj_buf_printf(&sql, " FROM \"%s\" WHERE id = $1", table);
+    zj_buf_printf(&sql, ", extra FROM \"%s\" WHERE id = $1", table);
     zj_stmt *q;
     int rc = sql.data ? zj_stmt_prepare(s, sql.data, &q, err) : zj_fail(err, ZJ_EDATA, "out of memory");
     zj_buf_free(&sql);
@@ -292,6 +327,9 @@ static int describe(zj_store *s, const char *table, int64_t id, bool unmask, zj_
             else
                 zj_buf_printf(b, "%s%s=%s", b->len ? " " : "", d->f[i].label, out);
         }
+        const char *extra = zj_stmt_text(q, n, NULL);
+        if (extra && *extra)
+            describe_extra(extra, unmask, b, obj);
     }
     zj_stmt_finalize(q);
     return step < 0 ? ZJ_EDATA : ZJ_OK;

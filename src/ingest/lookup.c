@@ -200,7 +200,8 @@ int zj_lookup_load(zj_lookup *lk, zj_store *s, const char *path, zj_error *err)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     if (rc)
         return zj_error_prefix(err, "%s:%d: lookup: ", path, lk->line);
-    qsort(lk->entries, lk->nentries, sizeof *lk->entries, entry_cmp);
+    if (lk->nentries)
+        qsort(lk->entries, lk->nentries, sizeof *lk->entries, entry_cmp);
     lk->loaded = true;
     return ZJ_OK;
 }

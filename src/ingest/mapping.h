@@ -194,6 +194,10 @@ int zj_mapping_bind_target(zj_mapping *m, zj_target *t, const zj_table *table, z
  * look-ups need (lookup.c). */
 int zj_mapping_bind_store(zj_mapping *m, zj_store *s, zj_error *err);
 
+/* Does the mapping look values up in the store (`lookup:`)? Its files then go after the
+ * others in a multi-file import. */
+bool zj_mapping_has_lookups(const zj_mapping *m);
+
 /* Does `name` (a base name) match one of the mapping's `files:` patterns? */
 bool zj_mapping_matches_file(const zj_mapping *m, const char *name);
 

@@ -743,10 +743,14 @@ int zj_mp_finish_v2(ctx *c, zj_mapping *m)
     if (!m->extra_aux || !m->extra_columns)
         return oom(c);
     for (size_t a = 0; a < m->naux; a++) {
-        bool main_field = false;
-        for (size_t i = 0; i < m->nfields; i++)
-            if (m->fields[i].column && strcmp(m->fields[i].column, m->aux_columns[a]) == 0)
+        bool main_field = false;     /* read by a main field, directly or derived */
+        for (size_t i = 0; i < m->nfields; i++) {
+            const zj_field_map *f = &m->fields[i];
+            if (f->column && strcmp(f->column, m->aux_columns[a]) == 0)
                 main_field = true;
+            if (f->from.kind == ZJ_VREF_DERIVED && m->derived[f->from.index].src.index == a)
+                main_field = true;
+        }
         bool extra_field = false;
         for (size_t i = 0; i < m->nextra; i++)
             if (m->extra[i].column && strcmp(m->extra[i].column, m->aux_columns[a]) == 0)
@@ -864,5 +868,23 @@ bool zj_mapping_matches_file(const zj_mapping *m, const char *name)
         if (fnmatch(pat ? pat + 1 : *p, base, 0) == 0)
             return true;
     }
+    return false;
+}
+
+static bool fields_look_up(const zj_field_map *fs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fs[i].lookup)
+            return true;
+    return false;
+}
+
+bool zj_mapping_has_lookups(const zj_mapping *m)
+{
+    if (fields_look_up(m->fields, m->nfields) || fields_look_up(m->extra, m->nextra))
+        return true;
+    for (size_t r = 0; r < m->nrows; r++)
+        if (fields_look_up(m->rows[r].fields, m->rows[r].nfields))
+            return true;
     return false;
 }
