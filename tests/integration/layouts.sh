@@ -62,7 +62,7 @@ expect_match "foreign import" "^[01]$" "$rc"
 
 # The canonical records, table by table: every column the default layout fills, provenance
 # aside (the foreign procuratorate numbers carry the unit's region: 〕610114000007号, compared
-# without it). Extension events made from a ledger's columns have their own source keys.
+# without it; amounts compared to 4 decimals). Extension events made from a ledger's columns have their own source keys.
 diffs=$(python3 - "$WORK/d.db" "$WORK/f.db" <<'EOF'
 import re, sqlite3, sys
 from collections import Counter
@@ -74,7 +74,8 @@ tables = ["unit", "officer", "officer_relative", "person", "enterprise", "enterp
 skip = {"id", "key_hash", "batch_id", "src_line", "content_hash", "extra"}
 region = re.compile(r"〕\d{6}(\d{6}号)")
 def norm(v):
-    return region.sub(r"〕\1", v) if isinstance(v, str) else v
+    # amounts to the cent (1.2万元 is 12000 up to the last bits of a double)
+    return region.sub(r"〕\1", v) if isinstance(v, str) else round(v, 4) if isinstance(v, float) else v
 out = []
 for t in tables:
     cols = [r[1] for r in d.execute(f"PRAGMA table_info({t})") if r[1] not in skip]
