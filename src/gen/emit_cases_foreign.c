@@ -52,6 +52,7 @@ static const zg_col pc_cols[] = {
     {"major", "是否重特大案件", 0, NULL},
     {"status", "案件状态", 0, NULL},
     {"status_at", "状态时间", ZG_SLASH_MIN, NULL},
+    {"revoke_reason", "撤案理由", 0, NULL},
     {"procuratorate_case_no", "移送检察院受案号", 0, NULL},
     {"three_reg_declared", "三个规定是否填报", 0, NULL},
 };
@@ -94,6 +95,9 @@ int zg_foreign_police_case(zg *g, zg_writer *w, const zg_chain *ch)
     zg_s(w, ch->major ? "是" : "否");
     zg_s(w, st);
     opt_time(w, at);
+    static const char *const reasons[] = {"经查不构成犯罪", "情节显著轻微、危害不大，不认为是犯罪",
+                                          "犯罪已过追诉时效期限", "犯罪嫌疑人死亡"};
+    zg_s(w, strcmp(st, "撤案") == 0 ? reasons[ch->i % 4] : NULL);
     zg_s(w, ch->has_procu && ch->procu_no_in_police ? ch->procu_no : NULL);
     zg_s(w, ch->declared ? "是" : "否");
     return zg_row_end(w) ? ZJ_EDATA : ZJ_OK;
@@ -124,6 +128,7 @@ static const zg_col qc_cols[] = {
     {"police_case_no", "移送案件编号", 0, NULL},
     {"officer_no", "承办检察官", 0, NULL},
     {"received_at", "受理日期", ZG_ISO_TS, NULL},
+    {"returns", "退回补充侦查次数", 0, NULL},
     {"review_extended", "延长审查起诉", 0, NULL},
     {"extension_approval_no", "延长审查起诉文书号", 0, NULL},
     {"extended_at", "延长审查起诉日期", ZG_ISO_TS, NULL},
@@ -162,6 +167,7 @@ int zg_foreign_procu_case(zg *g, zg_writer *w, const zg_chain *ch)
     zg_s(w, ch->case_no);
     officer_or_null(g, w, ch->procu_officer);
     zg_time(w, ch->procu_received);
+    zg_i(w, 0);                       /* returns for supplementary investigation: none planted */
     zg_s(w, ext ? "是" : "否");
     zg_s(w, ext && ext->approval[0] ? ext->approval : NULL);
     opt_time(w, ext ? ext->at : -1);

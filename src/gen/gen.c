@@ -114,8 +114,10 @@ static void manifest_file(zg *g, const zg_writer *w, bool first)
                   first ? "" : ",", x->file, x->mapping, x->source_system, x->table,
                   x->format == ZG_JSONL ? "jsonl" : "csv",
                   x->encoding == ZG_GB18030 ? "gb18030" : "utf-8",
-                  w->fx ? "     \"layout\": \"foreign\",\n" : "", (long long)w->rows,
-                  (long long)w->dups, w->nbad, (long long)(w->rows - w->dups - w->nbad),
+                  !w->fx ? "" : w->skipped ? "     \"layout\": \"foreign\", \"skipped\": 1,\n"
+                                          : "     \"layout\": \"foreign\",\n",
+                  (long long)w->rows, (long long)w->dups, w->nbad,
+                  (long long)(w->rows - w->dups - w->nbad - w->skipped),
                   (long long)w->bytes);
     for (int i = 0; i < w->nbad; i++)
         zj_buf_printf(m, "%s{\"line\": %lld, \"kind\": \"%s\"}", i ? ", " : "",

@@ -180,6 +180,7 @@ typedef struct zg_writer {
     int64_t rows;            /* data rows written */
     int64_t line;            /* physical line of the last row written (header = 1 for CSV) */
     int64_t dups, bytes;
+    int64_t skipped;         /* lines the mapping skips (a foreign ledger's total line) */
     int64_t bad_lines[64];   /* malformed rows' lines (capped list) */
     const char *bad_kinds[64];
     int nbad;

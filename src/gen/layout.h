@@ -16,7 +16,8 @@
  *   "map:a=b|c=d"        a default code value -> the foreign one (others unchanged)
  *   "yuan"               an amount in yuan -> "1,234.56元", or "1.74万元" when whole hundreds
  *   "wan"                an amount in 10k yuan -> "500万元", "12.5万元"
- *   "percent"            a share in percent -> "60%", "35.5%"
+ *   "percent"            a share in percent -> "60%", "35.5%"; every other row as a fraction,
+ *                        "0.6", as files typed by different hands have it
  */
 #ifndef ZJ_GEN_LAYOUT_H
 #define ZJ_GEN_LAYOUT_H
@@ -30,6 +31,7 @@ struct zg_foreign {
     const zg_export *x;      /* the foreign file */
     const char *mapping;     /* its mapping file (format v2) */
     bool direct;             /* the row function writes x's columns itself */
+    const char *total;       /* a last line "合计,共N件" as ledgers end (the mapping skips it) */
 };
 
 /* The foreign layout g writes `base` in, or NULL for the default layout. */

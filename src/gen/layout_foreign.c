@@ -407,33 +407,33 @@ static const zg_export f_cc_locations = {
 /* ---- the list ---------------------------------------------------------------------------- */
 
 static const zg_foreign foreign[] = {
-    {&zg_x_units, &f_units, zg_map_units, false},
-    {&zg_x_court_officers, &f_court_officers, zg_map_court_officers, false},
-    {&zg_x_procu_officers, &f_procu_officers, zg_map_procu_officers, false},
-    {&zg_x_police_officers, &f_police_officers, zg_map_police_officers, false},
-    {&zg_x_justice_officers, &f_justice_officers, zg_map_justice_officers, false},
-    {&zg_x_relatives, &f_relatives, zg_map_relatives, false},
-    {&zg_x_persons, &f_persons, zg_map_persons, false},
-    {&zg_x_enterprises, &f_enterprises, zg_map_enterprises, false},
-    {&zg_x_roles, &f_roles, zg_map_roles, false},
-    {&zg_x_tax, &f_tax, zg_map_tax, false},
-    {&zg_x_incidents, &f_incidents, zg_map_incidents, false},
-    {&zg_x_police_cases, &zg_f_police_cases, zg_map_police_cases, true},
-    {&zg_x_police_parties, &f_police_parties, zg_map_police_parties, false},
-    {&zg_x_police_events, &f_police_events, zg_map_police_events, false},
-    {&zg_x_procu_cases, &zg_f_procu_cases, zg_map_procu_cases, true},
-    {&zg_x_procu_events, &zg_f_procu_events, zg_map_procu_events, true},
-    {&zg_x_court_cases, &zg_f_court_cases, zg_map_court_cases, true},
-    {&zg_x_court_parties, &f_court_parties, zg_map_court_parties, false},
-    {&zg_x_court_events, &zg_f_court_events, zg_map_court_events, true},
-    {&zg_x_court_sgd, &f_court_sgd, zg_map_court_sgd, false},
-    {&zg_x_procu_sgd, &f_procu_sgd, zg_map_procu_sgd, false},
-    {&zg_x_complaints_12309, &f_complaints_12309, zg_map_complaints_12309, false},
-    {&zg_x_complaints_12368, &f_complaints_12368, zg_map_complaints_12368, false},
-    {&zg_x_sentence_changes, &f_sentence_changes, zg_map_sentence_changes, false},
-    {&zg_x_cc_subjects, &f_cc_subjects, zg_map_cc_subjects, false},
-    {&zg_x_cc_leaves, &f_cc_leaves, zg_map_cc_leaves, false},
-    {&zg_x_cc_locations, &f_cc_locations, zg_map_cc_locations, false},
+    {&zg_x_units, &f_units, zg_map_units, false, NULL},
+    {&zg_x_court_officers, &f_court_officers, zg_map_court_officers, false, NULL},
+    {&zg_x_procu_officers, &f_procu_officers, zg_map_procu_officers, false, NULL},
+    {&zg_x_police_officers, &f_police_officers, zg_map_police_officers, false, NULL},
+    {&zg_x_justice_officers, &f_justice_officers, zg_map_justice_officers, false, NULL},
+    {&zg_x_relatives, &f_relatives, zg_map_relatives, false, NULL},
+    {&zg_x_persons, &f_persons, zg_map_persons, false, NULL},
+    {&zg_x_enterprises, &f_enterprises, zg_map_enterprises, false, NULL},
+    {&zg_x_roles, &f_roles, zg_map_roles, false, NULL},
+    {&zg_x_tax, &f_tax, zg_map_tax, false, NULL},
+    {&zg_x_incidents, &f_incidents, zg_map_incidents, false, NULL},
+    {&zg_x_police_cases, &zg_f_police_cases, zg_map_police_cases, true, NULL},
+    {&zg_x_police_parties, &f_police_parties, zg_map_police_parties, false, NULL},
+    {&zg_x_police_events, &f_police_events, zg_map_police_events, false, NULL},
+    {&zg_x_procu_cases, &zg_f_procu_cases, zg_map_procu_cases, true, NULL},
+    {&zg_x_procu_events, &zg_f_procu_events, zg_map_procu_events, true, NULL},
+    {&zg_x_court_cases, &zg_f_court_cases, zg_map_court_cases, true, "合计"},
+    {&zg_x_court_parties, &f_court_parties, zg_map_court_parties, false, NULL},
+    {&zg_x_court_events, &zg_f_court_events, zg_map_court_events, true, NULL},
+    {&zg_x_court_sgd, &f_court_sgd, zg_map_court_sgd, false, NULL},
+    {&zg_x_procu_sgd, &f_procu_sgd, zg_map_procu_sgd, false, NULL},
+    {&zg_x_complaints_12309, &f_complaints_12309, zg_map_complaints_12309, false, NULL},
+    {&zg_x_complaints_12368, &f_complaints_12368, zg_map_complaints_12368, false, NULL},
+    {&zg_x_sentence_changes, &f_sentence_changes, zg_map_sentence_changes, false, NULL},
+    {&zg_x_cc_subjects, &f_cc_subjects, zg_map_cc_subjects, false, NULL},
+    {&zg_x_cc_leaves, &f_cc_leaves, zg_map_cc_leaves, false, NULL},
+    {&zg_x_cc_locations, &f_cc_locations, zg_map_cc_locations, false, NULL},
 };
 
 bool zg_system_foreign(const zg *g, const char *system)
@@ -613,7 +613,8 @@ void zg_foreign_render(zg_writer *w)
             zg_s(w, name ? name : b);
         } else if (opts && c->kind == ZG_CAP_MONEY) {
             int k = strcmp(opts, "yuan") == 0 ? zg_fmt_yuan(b, c->d)
-                  : strcmp(opts, "wan") == 0 ? zg_fmt_wan(b, c->d) : zg_fmt_percent(b, c->d);
+                  : strcmp(opts, "wan") == 0 ? zg_fmt_wan(b, c->d)
+                  : w->rows & 1 ? fmt_trim(b, c->d / 100, 6, false) : zg_fmt_percent(b, c->d);
             zg_sn(w, b, (size_t)k);
         } else {
             switch (c->kind) {

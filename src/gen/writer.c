@@ -765,6 +765,17 @@ int zg_row_end(zg_writer *w)
 
 int zg_writer_close(zg_writer *w, zj_error *err)
 {
+    /* A ledger's total line, before the truncated last row: "合计,共N件,,,..." */
+    if (!w->err && w->fx && w->fx->total && w->x->format == ZG_CSV) {
+        zj_buf_printf(&w->out, "%s%c共%lld件", w->fx->total, w->x->delimiter,
+                      (long long)(w->rows - w->dups - w->nbad));
+        for (int i = 2; i < w->x->ncols; i++)
+            zj_buf_putc(&w->out, w->x->delimiter);
+        zj_buf_putc(&w->out, '\n');
+        w->rows++;
+        w->line++;
+        w->skipped++;
+    }
     /* CSV files end with a row whose quoted field never closes (a truncated export). */
     if (!w->err && w->x->format == ZG_CSV && w->rows > 0 && w->nbad < ZG_MAX_BAD) {
         zj_buf_putc(&w->out, '"');

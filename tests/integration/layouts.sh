@@ -95,8 +95,21 @@ print("\n".join(out))
 EOF
 )
 expect_eq "the same canonical records in both layouts" "" "$diffs"
+fsql() { sqlite3 -batch -noheader "$WORK/f.db" "$1"; }
+expect_eq "foreign: only the planted malformed rows are rejected (the total line is skipped)" \
+    "$(python3 -c "import json,sys; print(sum(f['rejected'] for f in json.load(open(sys.argv[1]))['files']))" "$WORK/f/manifest.json")" \
+    "$(fsql "SELECT count(*) FROM import_reject")"
 expect_match "foreign: court extensions from the ledger's columns" "^[1-9]" \
-    "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM court_case WHERE extension_days > 0")"
+    "$(fsql "SELECT count(*) FROM court_case WHERE extension_days > 0")"
+expect_eq "foreign: each court extension is also an event" \
+    "$(fsql "SELECT count(*) FROM court_case WHERE extension_days > 0")" \
+    "$(fsql "SELECT count(*) FROM case_event WHERE case_system = 'court' AND node = 'extend'")"
+expect_match "foreign: revoked police cases with their reason" "^[1-9][0-9]*\|0$" \
+    "$(fsql "SELECT count(*), sum(revoke_reason IS NULL) FROM police_case WHERE close_reason = 'revoked'")"
+expect_eq "foreign: a reason only for revoked cases" 0 \
+    "$(fsql "SELECT count(*) FROM police_case WHERE revoke_reason IS NOT NULL AND close_reason IS NOT 'revoked'")"
+expect_eq "foreign: the court category kept in extra" "民事" \
+    "$(fsql "SELECT json_extract(extra, '$.case_category') FROM court_case WHERE case_type = '民初' LIMIT 1")"
 
 # ---- 3. link, detect, eval -------------------------------------------------------------------
 for L in d f; do
