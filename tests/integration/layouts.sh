@@ -2,7 +2,7 @@
 # layouts.sh - the same province in the default and the foreign layouts (zhijian gen --layouts).
 #  1. gen: the default layout does not depend on --layouts being given; the truth and the
 #     identities are the same files in every layout; mixed mixes per source system.
-#  2. a tiny province in each layout, each into its own store (the foreign one through its v2
+#  2. a tiny province in each layout (and mixed), each into its own store (the foreign one through its v2
 #     mappings, the unit directory first since the others find units by name in it): the
 #     canonical records are the same, except the fields only the foreign layout carries.
 #  3. link, detect, eval on both: every implemented detector has precision and recall >= 0.95
@@ -63,7 +63,8 @@ expect_match "foreign import" "^[01]$" "$rc"
 # The canonical records, table by table: every column the default layout fills, provenance
 # aside (the foreign procuratorate numbers carry the unit's region: 〕610114000007号, compared
 # without it; amounts compared to 4 decimals). Extension events made from a ledger's columns have their own source keys.
-diffs=$(python3 - "$WORK/d.db" "$WORK/f.db" <<'EOF'
+compare() {  # compare DB1 DB2: the differing tables, or nothing
+python3 - "$1" "$2" <<'EOF'
 import re, sqlite3, sys
 from collections import Counter
 d, f = (sqlite3.connect(p) for p in sys.argv[1:3])
@@ -93,8 +94,11 @@ for t in tables:
                    f"{sum(only_f.values())} only in foreign, e.g. {list(only_f)[:1]}")
 print("\n".join(out))
 EOF
-)
-expect_eq "the same canonical records in both layouts" "" "$diffs"
+}
+expect_eq "the same canonical records in both layouts" "" "$(compare "$WORK/d.db" "$WORK/f.db")"
+import_into "$WORK/m.db" "$WORK/m"
+expect_match "mixed import" "^[01]$" "$?"
+expect_eq "the same canonical records in the mixed layouts" "" "$(compare "$WORK/d.db" "$WORK/m.db")"
 fsql() { sqlite3 -batch -noheader "$WORK/f.db" "$1"; }
 expect_eq "foreign: only the planted malformed rows are rejected (the total line is skipped)" \
     "$(python3 -c "import json,sys; print(sum(f['rejected'] for f in json.load(open(sys.argv[1]))['files']))" "$WORK/f/manifest.json")" \
