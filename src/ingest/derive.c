@@ -84,36 +84,6 @@ static int regex_search(void *re, zj_span s, zj_span *parts, int nparts)
 
 /* ---- small text helpers -------------------------------------------------------------------- */
 
-static bool is_ideographic_space(const char *p, size_t n)
-{
-    return n >= 3 && (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
-           (unsigned char)p[2] == 0x80;
-}
-
-zj_span zj_span_trim(zj_span s)
-{
-    if (!s.p)
-        return s;
-    for (;;) {
-        if (s.n && (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' || *s.p == '\n'))
-            s.p++, s.n--;
-        else if (is_ideographic_space(s.p, s.n))
-            s.p += 3, s.n -= 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
-                    s.p[s.n - 1] == '\n'))
-            s.n--;
-        else if (s.n >= 3 && is_ideographic_space(s.p + s.n - 3, 3))
-            s.n -= 3;
-        else
-            break;
-    }
-    return s;
-}
-
 int zj_apply_transform(int tx, zj_span in, zj_buf *out);   /* map_row.c */
 
 int zj_apply_transforms(const int *transforms, zj_span s, zj_buf *out, zj_span *res)
@@ -155,7 +125,7 @@ bool zj_rowctx_is_null(const zj_rowctx *x, zj_span s)
     if (s.n > x->null_max_len)
         return false;
     for (const char *const *l = x->nulls; *l; l++)
-        if (strncasecmp(*l, s.p, s.n) == 0 && (*l)[s.n] == '\0')
+        if (strlen(*l) == s.n && strncasecmp(*l, s.p, s.n) == 0)
             return true;
     return false;
 }

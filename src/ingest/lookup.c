@@ -221,9 +221,10 @@ int zj_lookup_find(const zj_lookup *lk, const char *s, size_t n, const char **ou
     size_t lo = 0, hi = lk->nentries;
     while (lo < hi) {           /* first entry with key >= the value */
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(lk->entries[mid].key, key, kn);
-        if (c == 0 && lk->entries[mid].key[kn] != '\0')
-            c = 1;
+        size_t el = strlen(lk->entries[mid].key);
+        int c = memcmp(lk->entries[mid].key, key, el < kn ? el : kn);
+        if (c == 0)
+            c = el < kn ? -1 : el > kn;
         if (c < 0)
             lo = mid + 1;
         else

@@ -132,12 +132,12 @@ static size_t find_column(const zj_mapping *m, const zj_row *header, const char 
 static int mapper_v2(zj_row_mapper *rm, const zj_row *header, zj_error *err)
 {
     const zj_mapping *m = rm->m;
+    rm->x.m = m;                  /* (zj_row_mapper_free frees the context by it) */
     rm->aux_src = calloc(m->naux + 1, sizeof *rm->aux_src);
     rm->x.dv = calloc(m->nderived + 1, sizeof *rm->x.dv);
     rm->targets = calloc(m->nrows + 1, sizeof *rm->targets);
     if (!rm->aux_src || !rm->x.dv || !rm->targets)
         return zj_fail(err, ZJ_EDATA, "out of memory");
-    rm->x.m = m;
     rm->x.aux_src = rm->aux_src;
     rm->x.nulls = rm->nulls;
     rm->x.null_max_len = rm->null_max_len;
@@ -268,34 +268,6 @@ const char *const *zj_row_mapper_target_columns(const zj_row_mapper *rm, size_t 
 
 /* ---- transforms ------------------------------------------------------------------------- */
 
-static bool is_ideographic_space(const char *p, size_t n)
-{
-    return n >= 3 && (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
-           (unsigned char)p[2] == 0x80;
-}
-
-static zj_span trim(zj_span s)
-{
-    for (;;) {
-        if (s.n && (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' || *s.p == '\n'))
-            s.p++, s.n--;
-        else if (is_ideographic_space(s.p, s.n))
-            s.p += 3, s.n -= 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
-                    s.p[s.n - 1] == '\n'))
-            s.n--;
-        else if (s.n >= 3 && is_ideographic_space(s.p + s.n - 3, 3))
-            s.n -= 3;
-        else
-            break;
-    }
-    return s;
-}
-
 /* Decode the UTF-8 character at p (valid UTF-8 is guaranteed by the caller); returns its
  * length and stores the code point. */
 static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
@@ -396,7 +368,7 @@ int zj_apply_transform(int tx, zj_span in, zj_buf *out)
 static bool in_list(zj_span s, const char *const *list)
 {
     for (; *list; list++)
-        if (strncasecmp(*list, s.p, s.n) == 0 && (*list)[s.n] == '\0')
+        if (strlen(*list) == s.n && strncasecmp(*list, s.p, s.n) == 0)   /* NULs in s too */
             return true;
     return false;
 }
@@ -540,9 +512,10 @@ static int code_lookup(const zj_code_table *t, zj_span s, const char **to)
     size_t lo = 0, hi = t->nentries;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(t->entries[mid].from, s.p, s.n);
-        if (c == 0 && t->entries[mid].from[s.n] != '\0')
-            c = 1;
+        size_t fl = strlen(t->entries[mid].from);      /* (s may hold NUL bytes) */
+        int c = memcmp(t->entries[mid].from, s.p, fl < s.n ? fl : s.n);
+        if (c == 0)
+            c = fl < s.n ? -1 : fl > s.n;
         if (c == 0) {
             *to = t->entries[mid].to;
             return 1;
@@ -560,20 +533,20 @@ static int code_lookup(const zj_code_table *t, zj_span s, const char **to)
     return t->default_to || t->default_null;
 }
 
-/* Append a JSON string (RFC 8259 escapes) to b. */
-static void json_string(zj_buf *b, const char *p, size_t n)
+/* Append a JSON string (RFC 8259 escapes) to b; non-zero when out of memory. */
+static int json_string(zj_buf *b, const char *p, size_t n)
 {
-    zj_buf_putc(b, '"');
+    int oom = zj_buf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
         if (c == '"' || c == '\\')
-            zj_buf_putc(b, '\\'), zj_buf_putc(b, (char)c);
+            oom |= zj_buf_putc(b, '\\') | zj_buf_putc(b, (char)c);
         else if (c < 0x20)
-            zj_buf_printf(b, "\\u%04x", c);
+            oom |= zj_buf_printf(b, "\\u%04x", c) < 0;
         else
-            zj_buf_putc(b, (char)c);
+            oom |= zj_buf_putc(b, (char)c);
     }
-    zj_buf_putc(b, '"');
+    return oom | zj_buf_putc(b, '"');
 }
 
 static int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row *row,
@@ -594,18 +567,19 @@ static int build_extra(zj_row_mapper *rm, const zj_row *row, zj_span *out, const
     zj_buf *j = &rm->json;
     zj_buf_clear(j);
     size_t n = 0;
+    int oom = 0;
     for (size_t i = 0; i < xs->nfields; i++) {
         const zj_value *v = &xs->values[i];
         if (v->is_null)
             continue;
-        zj_buf_putc(j, n++ ? ',' : '{');
-        json_string(j, xs->fields[i].field, strlen(xs->fields[i].field));
-        zj_buf_putc(j, ':');
+        oom |= zj_buf_putc(j, n++ ? ',' : '{');
+        oom |= json_string(j, xs->fields[i].field, strlen(xs->fields[i].field));
+        oom |= zj_buf_putc(j, ':');
         if (xs->fields[i].type == ZJ_TYPE_REAL)
-            zj_buf_printf(j, "%.17g", v->r);
+            oom |= zj_buf_printf(j, "%.17g", v->r) < 0;
         else
-            json_string(j, xs->scratch_off[i] != NO_SOURCE ? xs->scratch.data + xs->scratch_off[i]
-                                                           : v->text, v->len);
+            oom |= json_string(j, xs->scratch_off[i] != NO_SOURCE
+                                      ? xs->scratch.data + xs->scratch_off[i] : v->text, v->len);
     }
     for (size_t c = 0; c < m->nextra_columns; c++) {
         zj_span s;
@@ -617,14 +591,14 @@ static int build_extra(zj_row_mapper *rm, const zj_row *row, zj_span *out, const
         }
         if (!s.p)
             continue;
-        zj_buf_putc(j, n++ ? ',' : '{');
-        json_string(j, m->extra_columns[c], strlen(m->extra_columns[c]));
-        zj_buf_putc(j, ':');
-        json_string(j, s.p, s.n);
+        oom |= zj_buf_putc(j, n++ ? ',' : '{');
+        oom |= json_string(j, m->extra_columns[c], strlen(m->extra_columns[c]));
+        oom |= zj_buf_putc(j, ':');
+        oom |= json_string(j, s.p, s.n);
     }
     if (n)
-        zj_buf_putc(j, '}');
-    if (n && !j->data)
+        oom |= zj_buf_putc(j, '}');
+    if (oom)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     *out = n ? (zj_span){j->data, j->len} : (zj_span){NULL, 0};
     return ZJ_OK;
@@ -690,7 +664,7 @@ static int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row *row,
         return reject(err, fs, f, bad,
                       "invalid byte sequence for the file's encoding (check 'encoding')");
     if (s.p && f->trim && !checked)
-        s = trim(s);
+        s = zj_span_trim(s);
 
     /* Transforms chain through scratch: each reads the previous result and appends its
      * own. No transform makes a value longer, so reserving the input's length first means
@@ -999,6 +973,7 @@ int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
 {
     const zj_mapping *m = rm->m;
     *bad = NULL;
+    rm->x.row = row;              /* the same row as zj_mapping_apply's (the caller's copy) */
     while (rm->cur_target < m->nrows) {
         const zj_target *t = &m->rows[rm->cur_target];
         fset *fs = &rm->targets[rm->cur_target];
@@ -1025,12 +1000,12 @@ int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
         if (map_record(rm, fs, row, out, bad, err))
             return -1;
         /* the stable source key: own key or the main record's, the entry's name, the number */
+        int oom = 0;
         if (!t->key) {
             zj_buf_clear(&fs->keybuf);
-            zj_buf_append(&fs->keybuf, main_key, main_len);
+            oom = zj_buf_append(&fs->keybuf, main_key, main_len);
         }
-        zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index);
-        if (!fs->keybuf.data)
+        if (oom || zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index) < 0)
             return zj_fail(err, ZJ_EDATA, "out of memory"), -1;
         out->key = fs->keybuf.data;
         out->key_len = fs->keybuf.len;

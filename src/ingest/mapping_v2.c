@@ -28,6 +28,14 @@ static size_t node_count(const yaml_node_t *n)
     return 0;
 }
 
+/* A mapping pair's key (its text; "" when it is not a plain value) and nodes. */
+static const char *pair(ctx *c, const yaml_node_pair_t *p, yaml_node_t **k, yaml_node_t **v)
+{
+    *k = yaml_document_get_node(c->doc, p->key);
+    *v = yaml_document_get_node(c->doc, p->value);
+    return (*k)->type == YAML_SCALAR_NODE ? (const char *)(*k)->data.scalar.value : "";
+}
+
 static yaml_node_t *item(ctx *c, yaml_node_t *seq, size_t i)
 {
     return yaml_document_get_node(c->doc, seq->data.sequence.items.start[i]);
@@ -192,9 +200,8 @@ static int parse_lookup(ctx *c, yaml_node_t *n, zj_lookup **out)
     int rc = ZJ_OK;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; !rc && p < n->data.mapping.pairs.top;
          p++) {
-        yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-        const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        yaml_node_t *k, *v;
+        const char *key = pair(c, p, &k, &v);
         if (strcmp(key, "table") == 0)
             rc = want_scalar(c, v, key, &lk->table);
         else if (strcmp(key, "match") == 0)
@@ -345,9 +352,8 @@ static int parse_derived_one(ctx *c, yaml_node_t *k, yaml_node_t *v, zj_derived 
     int rc = ZJ_OK;
     for (yaml_node_pair_t *p = v->data.mapping.pairs.start; !rc && p < v->data.mapping.pairs.top;
          p++) {
-        yaml_node_t *ok = yaml_document_get_node(c->doc, p->key);
-        yaml_node_t *ov = yaml_document_get_node(c->doc, p->value);
-        const char *key = ok->type == YAML_SCALAR_NODE ? (const char *)ok->data.scalar.value : "";
+        yaml_node_t *ok, *ov;
+        const char *key = pair(c, p, &ok, &ov);
         int kind = 0;
         if (strcmp(key, "column") == 0)
             rc = want_scalar(c, ov, key, &d->column);
@@ -470,9 +476,8 @@ static int parse_row_entry(ctx *c, zj_mapping *m, yaml_node_t *n, zj_target *t)
     int rc = ZJ_OK;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; !rc && p < n->data.mapping.pairs.top;
          p++) {
-        yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-        const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        yaml_node_t *k, *v;
+        const char *key = pair(c, p, &k, &v);
         if (strcmp(key, "name") == 0)
             rc = want_scalar(c, v, key, &t->name);
         else if (strcmp(key, "table") == 0)
@@ -751,10 +756,14 @@ int zj_mp_finish_v2(ctx *c, zj_mapping *m)
             if (f->from.kind == ZJ_VREF_DERIVED && m->derived[f->from.index].src.index == a)
                 main_field = true;
         }
-        bool extra_field = false;
-        for (size_t i = 0; i < m->nextra; i++)
-            if (m->extra[i].column && strcmp(m->extra[i].column, m->aux_columns[a]) == 0)
+        bool extra_field = false;    /* kept by an `extra:` field, directly or derived */
+        for (size_t i = 0; i < m->nextra; i++) {
+            const zj_field_map *f = &m->extra[i];
+            if (f->column && strcmp(f->column, m->aux_columns[a]) == 0)
                 extra_field = true;
+            if (f->from.kind == ZJ_VREF_DERIVED && m->derived[f->from.index].src.index == a)
+                extra_field = true;
+        }
         if (main_field || extra_field)
             continue;
         m->extra_columns[m->nextra_columns] = m->aux_columns[a];
