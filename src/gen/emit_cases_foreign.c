@@ -283,7 +283,7 @@ static const char *outcome_text(const char *o)
 int zg_foreign_court_case(zg *g, zg_writer *w, const zg_civil *cs, const char *procu_no)
 {
     const zg_event *ext = find_event(cs->ev, cs->nev, "延长审限");
-    char amount[64];
+    char amount[192];
     zg_row_begin(w);
     zg_s(w, cs->case_no);
     zg_s(w, case_kind(cs->type));
@@ -292,7 +292,18 @@ int zg_foreign_court_case(zg *g, zg_writer *w, const zg_civil *cs, const char *p
     officer_or_null(g, w, cs->judge);
     zg_time(w, cs->filed);
     if (cs->claim > 0) {
-        zg_fmt_yuan(amount, cs->claim);
+        int n = zg_fmt_yuan(amount, cs->claim);
+        if (cs->c % 23 == 7) {          /* typed with full-width digits: １２，０００.００元 */
+            char wide[192];
+            int k = 0;
+            for (int i = 0; i < n; i++)
+                if (amount[i] >= '0' && amount[i] <= '9')
+                    wide[k++] = '\xef', wide[k++] = '\xbc', wide[k++] = (char)(0x90 + amount[i] - '0');
+                else
+                    wide[k++] = amount[i];
+            wide[k] = '\0';
+            strcpy(amount, wide);
+        }
         zg_s(w, amount);
     } else
         zg_null(w);

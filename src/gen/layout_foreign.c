@@ -222,9 +222,12 @@ static const zg_col f_inc_cols[] = {
     {"region_code", "所属辖区", 0, NULL},
     {"unit_code", "处警单位", 0, "unit_name"},
     {"officer_no", "处警人警号", 0, NULL},
-    {"disposition", "处警结果", 0, "map:受案=已受案，转办案部门办理|调解=经现场调解，双方达成和解|"
-                                  "无违法犯罪=经查无违法犯罪事实，已向报警人说明|"
-                                  "移交=已移交相关部门处理|其他=已告知报警人通过其他途径解决"},
+    {"disposition", "处警结果", 0,
+     "map:受案=已受案，转办案部门办理/当场受案登记/受案，移交刑侦大队侦办|"
+     "调解=经现场调解，双方达成和解/民警现场调解处理完毕/双方经调解自愿和解|"
+     "无违法犯罪=经查无违法犯罪事实，已向报警人说明/现场核实，无违法犯罪行为|"
+     "移交=已移交相关部门处理/移交属地街道办处理/已移交交警部门|"
+     "其他=已告知报警人通过其他途径解决/报警人自行离开，其他途径解决"},
     {"disposed_at", "处警结束时间", ZG_ISO_TS, NULL},
     {"police_case_no", "关联案件编号", 0, NULL},
 };
@@ -571,8 +574,10 @@ int zg_fmt_percent(char *out, double pct)
 
 /* ---- re-rendering ------------------------------------------------------------------------ */
 
-/* "map:a=b|c=d": the value for `v` (n bytes), or NULL when the table has none. */
-static const char *map_value(const char *spec, const char *v, size_t n, size_t *outn)
+/* "map:a=b|c=d1/d2": the value for `v` (n bytes), or NULL when the table has none; of
+ * alternatives d1/d2 (free text written in several ways) the one `pick` selects. */
+static const char *map_value(const char *spec, const char *v, size_t n, uint64_t pick,
+                             size_t *outn)
 {
     const char *p = spec + 4;
     while (*p) {
@@ -582,8 +587,15 @@ static const char *map_value(const char *spec, const char *v, size_t n, size_t *
         if (!bar)
             bar = p + strlen(p);
         if ((size_t)(eq - p) == n && memcmp(p, v, n) == 0) {
-            *outn = (size_t)(bar - eq - 1);
-            return eq + 1;
+            int alts = 1;
+            for (const char *q = eq + 1; q < bar; q++)
+                alts += *q == '/';
+            const char *from = eq + 1;
+            for (int k = (int)(pick % (uint64_t)alts); k > 0; k--)
+                from = memchr(from, '/', (size_t)(bar - from)) + 1;
+            const char *to = memchr(from, '/', (size_t)(bar - from));
+            *outn = (size_t)((to ? to : bar) - from);
+            return from;
         }
         p = *bar ? bar + 1 : bar;
     }
@@ -605,7 +617,7 @@ void zg_foreign_render(zg_writer *w)
             zg_null(w);
         } else if (opts && strncmp(opts, "map:", 4) == 0 && s) {
             size_t mn;
-            const char *m = map_value(opts, s, n, &mn);
+            const char *m = map_value(opts, s, n, (uint64_t)w->rows, &mn);
             zg_sn(w, m ? m : s, m ? mn : n);
         } else if (opts && strcmp(opts, "unit_name") == 0 && s) {
             snprintf(b, sizeof b, "%.*s", (int)n, s);
