@@ -141,6 +141,15 @@ void zg_writer_foreign(zg_writer *w, const zg_foreign *fx)
         /* a re-rendered column shows a default column: a misspelt field is a bug here */
         assert(fx->direct || w->src[i] >= 0);
     }
+    /* ... and every default column is shown: a column added to the default layout and not
+     * to the foreign one would lose its facts there */
+    for (int k = 0; !fx->direct && k < fx->base->ncols; k++) {
+        bool shown = !fx->base->cols[k].column;
+        for (int i = 0; i < fx->x->ncols && !shown; i++)
+            shown = w->src[i] == k;
+        assert(shown);
+        (void)shown;
+    }
 }
 
 void zg_row_begin(zg_writer *w)
