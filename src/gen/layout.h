@@ -13,6 +13,7 @@
  * Foreign column `opts` (rewrites of the captured default value):
  *   NULL                 as captured (dates in the foreign column's style)
  *   "unit_name"          a unit code -> the unit's name (法院, 监狱 ... as named)
+ *   "unit_name_digits"   the same, prisons numbered in digits (陕西省第1监狱 for 陕西省第一监狱)
  *   "map:a=b|c=d"        a default code value -> the foreign one (others unchanged)
  *   "yuan"               an amount in yuan -> "1,234.56元", or "1.74万元" when whole hundreds
  *   "wan"                an amount in 10k yuan -> "500万元", "12.5万元"

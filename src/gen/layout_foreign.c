@@ -338,7 +338,7 @@ static const zg_export f_complaints_12368 = {
 
 static const zg_col f_sc_cols[] = {
     {"change_no", "案件编号", 0, NULL},
-    {"prison_unit_code", "执行机关", 0, "unit_name"},
+    {"prison_unit_code", "执行机关", 0, "unit_name_digits"},
     {"prisoner_no", "罪犯编号", 0, NULL},
     {"prisoner_name", "姓名", 0, NULL},
     {"prisoner_id_no", "身份证号", 0, NULL},
@@ -477,7 +477,15 @@ static int cmp_unit_code(const void *a, const void *b)
     return strcmp(sort_g->units[*(const int *)a].code, sort_g->units[*(const int *)b].code);
 }
 
+static int unit_index(const zg *g, const char *code);
+
 const char *zg_unit_name(const zg *g, const char *code)
+{
+    int u = unit_index(g, code);
+    return u < 0 ? NULL : g->units[u].name;
+}
+
+static int unit_index(const zg *g, const char *code)
 {
     if (by_code.g != g || by_code.n != g->nunits) {
         free(by_code.order);
@@ -494,13 +502,13 @@ const char *zg_unit_name(const zg *g, const char *code)
     while (lo < hi) {
         int mid = (lo + hi) / 2, c = strcmp(g->units[by_code.order[mid]].code, code);
         if (c == 0)
-            return g->units[by_code.order[mid]].name;
+            return by_code.order[mid];
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return NULL;
+    return -1;
 }
 
 void zg_layout_free(void)
@@ -619,10 +627,14 @@ void zg_foreign_render(zg_writer *w)
             size_t mn;
             const char *m = map_value(opts, s, n, (uint64_t)w->rows, &mn);
             zg_sn(w, m ? m : s, m ? mn : n);
-        } else if (opts && strcmp(opts, "unit_name") == 0 && s) {
+        } else if (opts && strncmp(opts, "unit_name", 9) == 0 && s) {
             snprintf(b, sizeof b, "%.*s", (int)n, s);
-            const char *name = zg_unit_name(w->g, b);
-            zg_s(w, name ? name : b);
+            int u = unit_index(w->g, b);
+            if (u >= 0 && opts[9] && w->g->units[u].agency == ZG_AG_PRISON)
+                snprintf(b, sizeof b, "陕西省第%d监狱", u - w->g->prison0 + 1);
+            else if (u >= 0)
+                snprintf(b, sizeof b, "%s", w->g->units[u].name);
+            zg_s(w, b);
         } else if (opts && c->kind == ZG_CAP_MONEY) {
             int k = strcmp(opts, "yuan") == 0 ? zg_fmt_yuan(b, c->d)
                   : strcmp(opts, "wan") == 0 ? zg_fmt_wan(b, c->d)
