@@ -56,6 +56,7 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", file);
         cJSON_AddStringToObject(o, "table", m->table);
+        cJSON_AddStringToObject(o, "mapping", m->path);
         cJSON_AddStringToObject(o, "source_system", m->source_system);
         cJSON_AddStringToObject(o, "status", rc ? (res->aborted ? "aborted" : "failed")
                                 : res->skipped_as ? "skipped"
@@ -167,15 +168,24 @@ static int import_dir(run *r, const char *dir)
                          dir);
     }
     int rc = 0;
+    /* mappings that look data up in the store go after the others (units first) */
+    for (int pass = 0; pass < 2; pass++)
     for (int i = 0; i < n; i++) {
         zj_buf path = {0};
         zj_buf_printf(&path, "%s/%s", dir, names[i]->d_name);
         zj_mapping *m = NULL;
         zj_error err = {0};
         int mrc = zj_mapping_load(path.data, &m, &err);
+        if (!mrc && zj_mapping_has_lookups(m) != (pass == 1)) {
+            zj_mapping_free(m);
+            zj_buf_free(&path);
+            continue;
+        }
         if (mrc) {
-            cli_report(&err);
-            rc = mrc;
+            if (pass == 0) {        /* reported once */
+                cli_report(&err);
+                rc = mrc;
+            }
         } else if (!m->files) {
             rc = cli_error(ZJ_EUSAGE, "%s: no 'files:' patterns, so a directory import cannot "
                            "tell which files it maps", path.data);
@@ -200,8 +210,9 @@ static int import_dir(run *r, const char *dir)
         }
         zj_mapping_free(m);
         zj_buf_free(&path);
-        free(names[i]);
     }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
     free(names);
     return rc;
 }

@@ -82,7 +82,7 @@ static int regex_search(void *re, zj_span s, zj_span *parts, int nparts)
     return U_FAILURE(st) ? -1 : found;
 }
 
-/* ---- small text helpers -------------------------------------------------------------------- */
+/* ---- small text functions ------------------------------------------------------------------ */
 
 int zj_apply_transform(int tx, zj_span in, zj_buf *out);   /* map_row.c */
 
@@ -282,7 +282,8 @@ static zj_span substr(zj_span s, long start, long length)
         from = 0;
     if ((size_t)from >= nchars || length == 0)
         return (zj_span){NULL, 0};
-    size_t to = length < 0 || (size_t)(from + length) > nchars ? nchars : (size_t)(from + length);
+    size_t to = length < 0 || (size_t)length > nchars - (size_t)from
+                    ? nchars : (size_t)from + (size_t)length;          /* (no overflow) */
     size_t a = s.n, b = s.n, ci = 0;
     for (size_t i = 0; i <= s.n; i++) {
         if (i < s.n && ((unsigned char)s.p[i] & 0xC0) == 0x80)

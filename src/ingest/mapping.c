@@ -160,6 +160,7 @@ static int parse_code_table(ctx *c, yaml_node_t *n, const char *name, zj_code_ta
         e->to = zj_mp_is_null(v) ? NULL : scalar_dup(v);   /* ~, null, "": missing */
         if (!e->from || (!e->to && !zj_mp_is_null(v)))
             return zj_fail(c->err, ZJ_EDATA, "out of memory");
+        e->from_len = strlen(e->from);
     }
     qsort(t->entries, t->nentries, sizeof *t->entries, entry_cmp);
     for (size_t i = 1; i < t->nentries; i++)

@@ -11,6 +11,12 @@
  * zj_mapping_bind() checks it against the store's table (field names, types, required
  * fields); the importer then resolves column names against a file's header and calls
  * zj_mapping_apply() once per row.
+ *
+ * Format v2 (mapping_v2.c, derive.c, lookup.c) adds derived values, conditions, `rows:`
+ * entries that make more records from a row, number styles, look-ups in the store and
+ * `extra`. zj_mapping_bind_store() binds all of it; after each zj_mapping_apply() the
+ * importer takes the row's other records with zj_mapping_next_record(). A mapping with regular
+ * expressions is used by one thread at a time (ICU's matchers keep state).
  */
 #ifndef ZJ_MAPPING_H
 #define ZJ_MAPPING_H
@@ -41,6 +47,7 @@ enum {
 typedef struct zj_code_entry {
     char *from;
     char *to;
+    size_t from_len;
 } zj_code_entry;
 
 typedef struct zj_code_table {

@@ -1,6 +1,6 @@
 /* mapping_parse.h - what mapping.c and mapping_v2.c share while reading a mapping file.
  *
- * Internal to the ingest layer: the parser's context and its small helpers for YAML nodes.
+ * Internal to the ingest layer: the parser's context and its small functions for YAML nodes.
  * mapping.c reads the v1 format; mapping_v2.c the v2 additions (docs/mapping.md).
  */
 #ifndef ZJ_MAPPING_PARSE_H

@@ -501,7 +501,7 @@ static int parse_row_entry(ctx *c, zj_mapping *m, yaml_node_t *n, zj_target *t)
                 } else if (scalar_is(rk, "max")) {
                     double mx;
                     if (!(rc = parse_number_option(c, rv, "max", &mx))) {
-                        if (mx < 1 || mx > 100000 || mx != (double)(long)mx)
+                        if (!(mx >= 1 && mx <= 100000) || mx != (double)(long)mx)  /* NaN too */
                             rc = fail_at(c, rv, "'max' must be a whole number from 1 to 100000"
                                          "%s%s", "", "");
                         t->repeat_max = (long)mx;
@@ -509,6 +509,9 @@ static int parse_row_entry(ctx *c, zj_mapping *m, yaml_node_t *n, zj_target *t)
                 } else
                     rc = fail_at(c, rk, "'repeat' takes 'count' and 'max'%s%s", "", "");
             }
+            if (!rc && !t->repeat_column)
+                rc = fail_at(c, v, "'repeat' needs 'count': the column with the number of "
+                             "records%s%s", "", "");
         } else if (strcmp(key, "unpivot") == 0) {
             if (v->type != YAML_SEQUENCE_NODE || node_count(v) == 0)
                 return fail_at(c, v, "'unpivot' must list column groups%s%s", "", "");

@@ -86,4 +86,20 @@ expect_eq "no case, no event from it" "0|0" \
     "$(sql "SELECT (SELECT count(*) FROM procuratorate_case WHERE case_no LIKE '%99号'), (SELECT count(*) FROM case_event WHERE case_no LIKE '%99号')")"
 expect_match "reason names the entry" "rows\[returned\] count \(column 退回补充侦查次数\): '3' is not a whole number from 0 to 2" \
     "$(cat "$WORK"/rej/procuratorate_ledger_2.csv.*.rejects.csv)"
+
+# -- --json names the mapping each file went through; a look-up of an unknown field is a usage error
+out=$("$ZHIJIAN" import --json --dry-run --mappings "$F/maps" "$D/units.csv")
+expect_match "--json: the mapping" '"mapping":"[^"]*units.mapping.yaml"' "$out"
+sed 's/match: name/match: nom/' "$F/maps/complaints.mapping.yaml" > "$WORK/bad.mapping.yaml"
+out=$("$ZHIJIAN" import -m "$WORK/bad.mapping.yaml" "$D/complaints.csv" 2>&1); rc=$?
+expect_eq "unknown look-up field: usage error" 2 "$rc"
+expect_match "names the mapping line and the field" "bad.mapping.yaml:8: lookup: table 'unit' has no field 'nom'" "$out"
+
+# -- mappings beside the data (import DIR): the look-ups' files go after the unit file too ----
+mkdir "$WORK/beside" && cp "$F"/maps/*.yaml "$F"/data/*.csv "$WORK/beside/"
+out=$(ZHIJIAN_DB="$WORK/beside.db" "$ZHIJIAN" import --rejects "$WORK/rej2" "$WORK/beside" 2>&1)
+expect_match "import DIR: units before the files that look them up" \
+    "^$WORK/beside/units.csv -> unit: 8 rows" "$out"
+expect_eq "import DIR: complaints found their units" 2 \
+    "$(sqlite3 -batch -noheader "$WORK/beside.db" "SELECT count(*) FROM complaint WHERE target_unit_code IS NOT NULL")"
 finish

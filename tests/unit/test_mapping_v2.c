@@ -553,6 +553,12 @@ static void test_parse_errors_v2(void **state)
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: x}\n"
                  "rows: [{name: a, table: case_event, fields: {case_no: x}}]\n",
                  "rows[a]: table 'case_event' requires field 'case_system'");
+    expect_error("source_system: c\ntable: court_case\nfields: {case_no: x}\n"
+                 "rows: [{name: a, table: case_event, repeat: {max: nan}, fields: {case_no: x}}]\n",
+                 "'max' must be a whole number from 1 to 100000");
+    expect_error("source_system: c\ntable: court_case\nfields: {case_no: x}\n"
+                 "rows: [{name: a, table: case_event, repeat: {max: 3}, fields: {case_no: x}}]\n",
+                 "'repeat' needs 'count'");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, index: "
                  "true}}\n", "more than one of 'column', 'const', 'derived' and 'index'");
 }
