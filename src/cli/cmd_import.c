@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "ingest/import.h"
+#include "work/audit.h"
 
 typedef struct run {
     zj_store *store;
@@ -420,7 +421,11 @@ int cmd_import(int argc, char **argv)
         zj_buf_free(&rdir);
         return cli_report(&err);
     }
-    if (!r.opt.dry_run && zj_store_bulk_load(r.store, true, &err)) {
+    zj_actor actor;
+    cli_actor(&actor);
+    if (!r.opt.dry_run && (zj_audit_track(r.store, &actor, "import.batch", "import_batch", NULL,
+                                          &err) ||
+                           zj_store_bulk_load(r.store, true, &err))) {
         zj_store_close(r.store);
         zj_buf_free(&rdir);
         return cli_report(&err);

@@ -152,7 +152,10 @@ static int rejects_open(rejects *r, zj_error *err)
     snprintf(r->path, 4096, "%s/%s.%s-%03ld.rejects.csv", r->dir, basename(copy), stamp,
              ts.tv_nsec / 1000000);
     free(copy);
-    r->f = fopen(r->path, "w");
+    /* rejected rows are whole unmasked rows: the store owner's eyes only, like the store */
+    int fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0 && (fchmod(fd, 0600) != 0 || !(r->f = fdopen(fd, "w"))))
+        close(fd);
     if (!r->f)
         return zj_fail(err, ZJ_EDATA, "cannot write reject file '%s': %s", r->path,
                        strerror(errno));

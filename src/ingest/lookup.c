@@ -149,14 +149,10 @@ static int add_pair(const char *match, const char *value, void *ctx)
 {
     loader *ld = ctx;
     zj_lookup *lk = ld->lk;
-    if (lk->nentries == ld->cap) {
-        size_t cap = ld->cap ? ld->cap * 2 : 64;
-        zj_lookup_entry *grown = realloc(lk->entries, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        lk->entries = grown;
-        ld->cap = cap;
-    }
+    zj_lookup_entry *grown = zj_grow(lk->entries, &ld->cap, lk->nentries + 1, sizeof *grown, 64);
+    if (!grown)
+        return -1;
+    lk->entries = grown;
     zj_lookup_entry *e = &lk->entries[lk->nentries];
     size_t mn = strlen(match);
     if (lk->by_name) {

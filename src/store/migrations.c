@@ -606,6 +606,99 @@ static const char m0007_real_exports[] =
     "ALTER TABLE cc_subject ADD COLUMN extra TEXT;\n"
     "ALTER TABLE cc_leave ADD COLUMN extra TEXT;\n"
     "ALTER TABLE cc_location ADD COLUMN extra TEXT;\n";
+/* The audit trail (全程留痕, src/work/audit.c; design in docs/audit.md). audit_entry is the
+ * append-only log: id is the entry's position (leaf id - 1 of the Merkle tree), prev_hash and
+ * hash chain the entries (hash is the RFC 6962 leaf hash of the entry, prev_hash included).
+ * audit_node keeps the tree's complete subtrees of 64 leaves and more, so appends, proofs and
+ * the head are O(log n). audit_head is the latest signed tree head (one row, re-signed by every
+ * transaction that appends); audit_checkpoint the periodic and exported signed checkpoints;
+ * audit_key the public keys (the signing key lives outside the store, docs/audit.md). */
+static const char m0008_audit[] =
+    "CREATE TABLE audit_entry (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TIMESTAMP NOT NULL,\n"
+    "  user_id INTEGER NOT NULL,\n"
+    "  username TEXT,\n"
+    "  role TEXT NOT NULL,\n"
+    "  unit_code TEXT,\n"
+    "  session_id INTEGER NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  object_table TEXT,\n"
+    "  object_id INTEGER NOT NULL,\n"
+    "  before_hash TEXT,\n"
+    "  after_hash TEXT,\n"
+    "  detail TEXT,\n"
+    "  prev_hash TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL);\n"
+    "CREATE INDEX audit_entry_object ON audit_entry(object_table, object_id);\n"
+    "CREATE TABLE audit_node (\n"
+    "  level INTEGER NOT NULL,\n"
+    "  idx INTEGER NOT NULL,\n"
+    "  hash TEXT NOT NULL,\n"
+    "  PRIMARY KEY (level, idx));\n"
+    "CREATE TABLE audit_key (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  key_id TEXT NOT NULL UNIQUE,\n"
+    "  public_key TEXT NOT NULL,\n"
+    "  created_at TIMESTAMP NOT NULL);\n"
+    "CREATE TABLE audit_head (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  tree_size INTEGER NOT NULL,\n"
+    "  root_hash TEXT NOT NULL,\n"
+    "  last_hash TEXT NOT NULL,\n"
+    "  signed_at TIMESTAMP NOT NULL,\n"
+    "  key_id TEXT NOT NULL,\n"
+    "  signature TEXT NOT NULL);\n"
+    "CREATE TABLE audit_checkpoint (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  tree_size INTEGER NOT NULL,\n"
+    "  root_hash TEXT NOT NULL,\n"
+    "  signed_at TIMESTAMP NOT NULL,\n"
+    "  key_id TEXT NOT NULL,\n"
+    "  signature TEXT NOT NULL);\n"
+    "CREATE INDEX audit_checkpoint_size ON audit_checkpoint(tree_size);\n";
+
+/* Users, sessions and API keys (work/users.c; roles and scope in work/policy.h). Secrets are
+ * never stored: passwords as Argon2id strings (libsodium crypto_pwhash_str, salt and cost in
+ * the string), session tokens and API keys as SHA-256 hex digests of the random values handed
+ * out once. A user is never deleted (the audit trail names users): disabled_at ends access. */
+static const char m0009_users[] =
+    "CREATE TABLE app_user (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  username TEXT NOT NULL UNIQUE,\n"
+    "  display_name TEXT,\n"
+    "  role TEXT NOT NULL,\n"           /* work/actor.h: officer|filing_judge|...|admin */
+    "  unit_code TEXT,\n"               /* scope: this unit's subtree; NULL: the province */
+    "  officer_no TEXT,\n"              /* the user's own officer number (警号), if any */
+    "  password_hash TEXT,\n"           /* Argon2id; NULL: no password login (service accounts) */
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,\n"   /* consecutive failures */
+    "  locked_until TIMESTAMP,\n"       /* UTC; refused until then after repeated failures */
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  created_by TEXT,\n"
+    "  password_changed_at TIMESTAMP,\n"
+    "  last_login_at TIMESTAMP,\n"
+    "  disabled_at TIMESTAMP);\n"
+    "CREATE TABLE app_session (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),\n"
+    "  token_hash TEXT NOT NULL UNIQUE,\n"  /* SHA-256 hex of the bearer token */
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  last_seen_at TIMESTAMP NOT NULL,\n"  /* idle expiry counts from here */
+    "  expires_at TIMESTAMP NOT NULL,\n"    /* absolute expiry */
+    "  revoked_at TIMESTAMP,\n"             /* logout, password change, disabling */
+    "  client TEXT);\n"                     /* e.g. the remote address */
+    "CREATE INDEX app_session_user ON app_session(user_id);\n"
+    "CREATE TABLE api_key (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),\n"
+    "  key_prefix TEXT NOT NULL,\n"         /* the first characters, to tell keys apart */
+    "  key_hash TEXT NOT NULL UNIQUE,\n"    /* SHA-256 hex of the key */
+    "  label TEXT,\n"
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  expires_at TIMESTAMP,\n"
+    "  revoked_at TIMESTAMP,\n"
+    "  last_used_at TIMESTAMP);\n"
+    "CREATE INDEX api_key_user ON api_key(user_id);\n";
 
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
@@ -615,6 +708,8 @@ static const zj_migration migrations[] = {
     {5, "link at scale", m0005_link_scale},
     {6, "relation indexes", m0006_relation_indexes},
     {7, "real exports", m0007_real_exports},
+    {8, "audit trail", m0008_audit},
+    {9, "users", m0009_users},
 };
 
 const zj_migration *zj_migrations(size_t *n)

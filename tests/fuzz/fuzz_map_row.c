@@ -33,7 +33,8 @@ static const char *const mappings[] = {
 
     "source_system: b\ntable: court_case\n"
     "when: {any: [{column: c4, not_equals: 合计}, {not: {column: c0, present: true}}]}\n"
-    "derived: {r: {column: c1, regex: '(?<y>\\d{4})\\D*(\\d+)'}, s: {column: c2, substr: [-3, 2]}}\n"
+    "derived: {r: {column: c1, regex: '(?<y>\\d{4})\\D*(\\d+)'},"
+    " s: {column: c2, substr: [-3, 2]}}\n"
     "fields: {case_no: {column: c0, default: x}, case_type: {derived: r.y}, status: {derived: s},"
     " days: {derived: r.2, when: {column: c3, gt: 0}},"
     " claim_amount: {column: c3, number: amount, unit: 万元},"
@@ -46,10 +47,13 @@ static const char *const mappings[] = {
     " claim_amount: {column: c3, number: percent}, days: {column: c4, number: plain}}\n"
     "rows:\n"
     " - {name: n, table: court_case, repeat: {count: c4, max: 5},"
-    " fields: {case_no: c0, days: {index: true}, status: {column: c1, when: {column: c1, in: [a, b]}}}}\n"
-    " - {name: p, table: court_case, key: [case_no, status], unpivot: [{v: c1, w: c2}, {v: c3, w: c5}],"
+    " fields: {case_no: c0, days: {index: true},"
+    " status: {column: c1, when: {column: c1, in: [a, b]}}}}\n"
+    " - {name: p, table: court_case, key: [case_no, status],"
+    " unpivot: [{v: c1, w: c2}, {v: c3, w: c5}],"
     " fields: {case_no: c0, status: v, claim_amount: {column: w, number: plain}}}\n"
-    " - {name: f, table: court_case, when: {column: c5, equals: 是}, fields: {case_no: {const: k}}}\n",
+    " - {name: f, table: court_case, when: {column: c5, equals: 是},"
+    " fields: {case_no: {const: k}}}\n",
 };
 enum { NMAPS = sizeof mappings / sizeof mappings[0], NCOLS = 6 };
 

@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (zj_mapping_apply(rm, &row, &out, &bad, &err) == ZJ_OK && !out.skipped) {
                     size_t t;
                     int k = 0;
-                    while (k++ < 1000 && zj_mapping_next_record(rm, &row, &t, &out, &bad, &err) == 1)
+                    while (k++ < 1000 &&
+                           zj_mapping_next_record(rm, &row, &t, &out, &bad, &err) == 1)
                         ;
                 }
             }

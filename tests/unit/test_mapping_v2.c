@@ -245,7 +245,8 @@ static void test_conditions(void **state)
             "  case_no: 案号\n"
             "  transferred_at: {column: 状态时间, when: {column: 案件状态, equals: 移送起诉}}\n"
             "  closed_at: {column: 状态时间, when: {column: 案件状态, in: [撤案, 撤销案件]}}\n"
-            "  extension_days: {column: 天数, number: plain, when: {column: 天数, gt: 0}, default: '-1'}\n"
+            "  extension_days: {column: 天数, number: plain, when: {column: 天数, gt: 0},"
+            " default: '-1'}\n"
             "  status: {const: long, when: {any: [{column: 天数, ge: 30}, "
             "{column: 案件状态, matches: '^撤'}]}}\n"
             "  cause: {const: open, when: {not: {column: 状态时间, present: true}}}\n",
@@ -515,7 +516,8 @@ static void test_parse_errors_v2(void **state)
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {derived: nope}}\n",
                  "no derived value 'nope'");
     expect_error("source_system: c\ntable: court_case\nderived: {a: {column: x, parse: case_no}}\n"
-                 "fields: {case_no: {derived: a.colour}}\n", "derived value 'a' has no part 'colour'");
+                 "fields: {case_no: {derived: a.colour}}\n",
+                 "derived value 'a' has no part 'colour'");
     expect_error("source_system: c\ntable: court_case\nderived: {a: {column: x, parse: iban}}\n"
                  "fields: {case_no: x}\n", "unknown parser 'iban'");
     expect_error("source_system: c\ntable: court_case\nderived: {a: {column: x, regex: '(['}}\n"
