@@ -489,6 +489,21 @@ int zj_leads_each(zj_store *s, const zj_lead_filter *f,
     return rc;
 }
 
+int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "UPDATE lead SET status = $1 WHERE id = $2", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, status, strlen(status));
+    zj_stmt_bind_int(q, 2, id);
+    int step = zj_stmt_next(q, err);
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    return zj_store_changes(s) == 1 ? ZJ_OK : zj_fail(err, ZJ_EUSAGE, "no lead %lld", (long long)id);
+}
+
 int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
                 zj_error *err)
 {

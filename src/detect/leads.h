@@ -106,6 +106,11 @@ typedef struct zj_lead_filter {
 int zj_leads_each(zj_store *s, const zj_lead_filter *f,
                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
 
+/* Set lead `id`'s status to `status`. Detection writes 'new' when it inserts a lead and never
+ * changes the status after; the lead workflow (work/workflow.c) mirrors its state here, in its
+ * own transaction, so every reader and filter of leads sees it. ZJ_EUSAGE for no such lead. */
+int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *err);
+
 /* One lead by id: fn is called once, or ZJ_EUSAGE "no lead N". */
 int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
                 zj_error *err);

@@ -267,6 +267,11 @@ int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
  * instead of spilling them and reading them back. */
 int zj_store_cache_mib(zj_store *s, int mib, zj_error *err);
 
+/* Reading tables once from start to end (the audit trail's verify): a small page cache and
+ * the file mapped into memory (SQLite: mmap_size), so pages are neither copied into the cache
+ * nor kept there. Off restores the defaults. */
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err);
+
 /* Run index-building SQL (CREATE INDEX ...; in the caller's transaction if any) the way big
  * builds go fastest: with a page cache of at most 64 MiB meanwhile (store_sqlite.c says why),
  * the caller's cache size restored after. */

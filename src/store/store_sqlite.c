@@ -1704,6 +1704,14 @@ int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
     return exec(s, sql, err);
 }
 
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err)
+{
+    int rc = zj_store_cache_mib(s, on ? 8 : 0, err);
+    if (!rc)   /* capped at SQLITE_MAX_MMAP_SIZE (2 GiB in Debian's build); the rest is read */
+        rc = exec(s, on ? "PRAGMA mmap_size = 68719476736" : "PRAGMA mmap_size = 0", err);
+    return rc;
+}
+
 int zj_store_insert_all(zj_store *s, const char *table, const char *const *columns,
                         const zj_type *types, size_t ncolumns, zj_row_source next, void *ctx,
                         int64_t *inserted, zj_error *err)
