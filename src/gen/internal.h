@@ -150,6 +150,16 @@ typedef struct zg_export {
 } zg_export;
 
 typedef struct zg zg;
+typedef struct zg_foreign zg_foreign;
+
+/* A value captured in a foreign-layout writer (see layout_foreign.c). */
+enum { ZG_CAP_NULL = 0, ZG_CAP_STR, ZG_CAP_INT, ZG_CAP_MONEY, ZG_CAP_F6, ZG_CAP_TIME };
+typedef struct zg_cap {
+    int kind;
+    int64_t i;               /* ZG_CAP_INT, ZG_CAP_TIME */
+    double d;                /* ZG_CAP_MONEY, ZG_CAP_F6 */
+    size_t off, len;         /* ZG_CAP_STR: bytes in zg_writer.capbuf */
+} zg_cap;
 
 /* A row writer for one export: buffers UTF-8 rows, converts to GB18030 on flush when asked,
  * and plants the file-level dirt itself: exact duplicate rows and malformed rows, each at
@@ -170,6 +180,7 @@ typedef struct zg_writer {
     int64_t rows;            /* data rows written */
     int64_t line;            /* physical line of the last row written (header = 1 for CSV) */
     int64_t dups, bytes;
+    int64_t skipped;         /* lines the mapping skips (a foreign ledger's total line) */
     int64_t bad_lines[64];   /* malformed rows' lines (capped list) */
     const char *bad_kinds[64];
     int nbad;
@@ -179,6 +190,14 @@ typedef struct zg_writer {
     int err;
     unsigned char special[256];  /* bytes that force quoting (CSV) or escaping (JSON) */
     size_t keylen[64];       /* column name lengths */
+    /* Foreign layout (外来版式): the row functions write the default layout's columns, which
+     * are captured here and written out in the foreign layout's columns by
+     * zg_foreign_render(); or, for a `direct` layout, row functions write its columns. */
+    const zg_foreign *fx;
+    bool rendering;
+    int src[64];             /* per foreign column: index of the default column, -1 none */
+    zg_cap cap[64];          /* per default column */
+    zj_buf capbuf;
 } zg_writer;
 
 int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_error *err);
@@ -194,6 +213,8 @@ void zg_time(zg_writer *w, int64_t t);                 /* per the column's style
 void zg_day(zg_writer *w, int day);
 int zg_row_end(zg_writer *w);          /* commits; may add a duplicate / malformed row */
 int zg_writer_close(zg_writer *w, zj_error *err);      /* finishes the file, frees buffers */
+/* Write w's rows in the foreign layout fx (w was opened with fx->x). */
+void zg_writer_foreign(zg_writer *w, const zg_foreign *fx);
 void zg_gen_caches_free(void);                         /* the writers' shared date cache */
 
 /* The stored value of a date/timestamp as the importer will key it ("YYYY-MM-DD[ HH:MM:SS]"),
