@@ -318,7 +318,8 @@ static const zg_export f_procu_sgd = {
     {"complainant_id_no", "反映人证件号码", 0, NULL},                                          \
     {"complainant_phone", "反映人电话", 0, NULL},                                               \
     {"target_unit_code", "被反映单位", 0, "unit_name"},                                         \
-    {"target_officer_no", "被反映人员编号", 0, NULL}, {"case_system", "案件来源", 0, cs},     \
+    {"target_officer_no", "被反映人员编号", 0, NULL},                                           \
+    {"target_officer_name", "被反映人", 0, NULL}, {"case_system", "案件来源", 0, cs},           \
     {"case_no", "案号", 0, NULL}, {"category", "问题类别", 0, NULL},                          \
     {"content", "反映内容", 0, NULL}, {"status", "办理情况", 0, status}
 
