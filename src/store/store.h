@@ -198,6 +198,10 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
+/* The id of the record the last successful zj_writer_put inserted, updated or found
+ * unchanged; 0 before any. (zj_writer_put_all's bulk path does not set it.) */
+int64_t zj_writer_last_id(const zj_writer *w);
+
 /* One record for zj_writer_put_all: the arguments of zj_writer_put. */
 typedef struct zj_record {
     const char *key;

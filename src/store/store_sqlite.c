@@ -86,6 +86,7 @@ struct zj_writer {
     zj_keyset keys;
     sqlite3_stmt *feed_insert;   /* INSERT INTO t (...) SELECT ... FROM zj_feed */
     int64_t next_id;         /* id of the next row inserted */
+    int64_t last_id;         /* id of the row zj_writer_put wrote or found last */
     zj_record_source next;   /* put_all's source, */
     void *next_ctx;          /* its context, */
     zj_record cur;           /* the record it gave last, */
@@ -1499,9 +1500,11 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
             return zj_fail(err, ZJ_EDATA, "out of memory");
         if (id >= w->next_id)
             w->next_id = id + 1;
+        w->last_id = id;
         *result = ZJ_PUT_INSERTED;
         return ZJ_OK;
     }
+    w->last_id = id;
     if (old_hash == content_hash) {
         *result = ZJ_PUT_UNCHANGED;
         return ZJ_OK;
@@ -1510,6 +1513,11 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
         return rc;
     *result = ZJ_PUT_UPDATED;
     return ZJ_OK;
+}
+
+int64_t zj_writer_last_id(const zj_writer *w)
+{
+    return w->last_id;
 }
 
 static void count_put(zj_put_counts *counts, zj_put_result r)
