@@ -3,13 +3,15 @@
 #
 # Generates the province's agency exports (each in its own layout, with a mapping beside it),
 # imports them all, shows what the store holds, links the entities, runs the detectors, shows
-# some leads (线索) and scores everything against the generator's truth. The web app joins this
-# script when it lands.
+# some leads (线索) and scores everything against the generator's truth. Then it adds one demo
+# account per role and serves the web app on the store until Ctrl-C (DEMO_SERVE=0 skips that;
+# DEMO_PORT picks the port, default 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZJ=build/zhijian
 OUT=demo
 export ZHIJIAN_DB=$OUT/zhijian.db
+DEMO_PASSWORD=${DEMO_PASSWORD:-zhijian-demo-1}
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -42,4 +44,27 @@ echo
 echo "== 6. score against the generator's truth"
 $ZJ eval --truth "$OUT/province"
 echo
+echo "== 7. demo accounts, one per role (password: $DEMO_PASSWORD)"
+# The officer account is one of the imported roster's officers of 雁塔区人民法院.
+OFFICER_NO=$(sqlite3 -batch -noheader "$ZHIJIAN_DB" \
+    "SELECT officer_no FROM officer WHERE unit_code = 'J61011300' ORDER BY officer_no LIMIT 1")
+account() {  # account NAME ROLE [options]: a demo user with the demo password
+    local name=$1; shift
+    printf '%s\n' "$DEMO_PASSWORD" | $ZJ user add "$name" "$@" >/dev/null
+    printf '  %-9s %s\n' "$name" "$*"
+}
+account admin --role admin
+account leader --role leader --unit J61000000 --display-name 省法院领导
+account inspector --role inspector --unit J61000000 --display-name 省法院纪检监察员
+account officer --role officer --unit J61011300 --officer-no "$OFFICER_NO"
+account judge --role filing_judge --unit J61011300
+account steward --role data_steward
+echo
 echo "demo: store at $ZHIJIAN_DB; try: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ status --json"
+if [ "${DEMO_SERVE:-1}" = 0 ]; then
+    exit 0
+fi
+echo
+echo "== 8. the web app: open http://127.0.0.1:${DEMO_PORT:-8080}/ and log in with an account above"
+echo "   (Ctrl-C stops the server)"
+exec $ZJ serve --port "${DEMO_PORT:-8080}" --mappings "$OUT/province" --access-log "$OUT/access.log"
