@@ -33,6 +33,13 @@ static cJSON *lead_json(const zj_lead_view *l, bool full)
         cJSON_AddStringToObject(o, "explanation", l->explanation ? l->explanation : "");
         zj_json_str(o, "basis", l->basis);
         zj_json_str(o, "path", l->path);
+        /* The detector's facts (事实要素) as an object, so programs need not parse prose. */
+        cJSON *facts = l->facts ? cJSON_Parse(l->facts) : NULL;
+        if (facts && !cJSON_IsObject(facts)) {
+            cJSON_Delete(facts);
+            facts = NULL;
+        }
+        cJSON_AddItemToObject(o, "facts", facts ? facts : cJSON_CreateObject());
     }
     return o;
 }

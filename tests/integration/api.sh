@@ -59,11 +59,11 @@ adduser() {  # adduser NAME ROLE [options]
     local name=$1 role=$2; shift 2
     printf '%s\n' "$PW" | "$ZHIJIAN" user add "$name" --role "$role" "$@" >/dev/null || return 1
 }
-adduser admin admin && adduser insp inspector --unit J61000000 &&
+adduser admin admin --province && adduser insp inspector --unit J61000000 &&
     adduser leader leader --unit J61000000 &&
     adduser off officer --unit J61011300 --officer-no "$OFFICER_NO" &&
-    adduser steward data_steward && adduser judge filing_judge &&
-    "$ZHIJIAN" user add svc --role service --no-password >/dev/null
+    adduser steward data_steward --province && adduser judge filing_judge --province &&
+    "$ZHIJIAN" user add svc --role service --province --no-password >/dev/null
 expect_eq "users added" 0 $?
 
 start_server --login-rate 1000 --mappings "$WORK/p"
