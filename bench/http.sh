@@ -30,7 +30,7 @@ if [ ! -f "$D/ready.$SCALE" ]; then
     $ZJ import --quiet --max-errors -1 --rejects "$D/rej" "$D/p" >/dev/null || true
     $ZJ link --quiet
     $ZJ detect >/dev/null
-    printf '%s\n' "$PW" | $ZJ user add insp --role inspector >/dev/null
+    printf '%s\n' "$PW" | $ZJ user add insp --role inspector --province >/dev/null
     sqlite3 "$ZHIJIAN_DB" "SELECT officer_no, unit_code FROM officer WHERE unit_code IS NOT NULL
                            GROUP BY officer_no ORDER BY officer_no LIMIT 200" > "$D/officers"
     while IFS='|' read -r no unit; do

@@ -27,7 +27,8 @@ static const char usage_text[] =
     "   or: zhijian leads show ID [--unmask] [--json] [--as USER]\n"
     "   or: zhijian leads stats [--measure M] [--dimension D] [--code C] [--json] [--as USER]\n"
     "   or: zhijian leads party ID_NO [--json] [--as USER]\n"
-    "   or: zhijian leads assign|start|decide|rectify|close|reopen|comment|attach|history|queue\n"
+    "   or: zhijian leads assign|start|decide|rectify|close|reopen|comment|attach|attachment|\n"
+    "                     history|queue\n"
     "       (working a lead to a verdict: 'zhijian leads assign --help')\n\n"
     "线索：列表、详情（证据及其来源文件与行号）和分析研判。\n"
     "Leads found by 'zhijian detect': a list, one lead in full (explanation, path, every\n"
@@ -128,6 +129,9 @@ static cJSON *lead_json(const zj_lead_view *r)
     cJSON_AddStringToObject(j, "title", r->title);
     cJSON_AddStringToObject(j, "first_seen_at", r->first_seen_at);
     cJSON_AddStringToObject(j, "last_seen_at", r->last_seen_at);
+    /* the detector's facts as fields; an empty object for leads without */
+    cJSON *facts = r->facts ? cJSON_Parse(r->facts) : NULL;
+    cJSON_AddItemToObject(j, "facts", facts ? facts : cJSON_CreateObject());
     return j;
 }
 
@@ -240,8 +244,14 @@ static int show_evidence(const zj_evidence_view *e, void *ctx)
                 cJSON_AddStringToObject(j, "file", e->file);
             cJSON_AddNumberToObject(j, "line", (double)e->line);
             cJSON *rec = cJSON_AddObjectToObject(j, "record");
-            for (size_t i = 0; i < e->nfields; i++)
-                cJSON_AddStringToObject(rec, e->fields[i].column, e->fields[i].value);
+            for (size_t i = 0; i < e->nfields; i++) {
+                const zj_field_view *f = &e->fields[i];
+                cJSON *obj = f->json ? cJSON_Parse(f->value) : NULL;
+                if (obj)
+                    cJSON_AddItemToObject(rec, f->column, obj);
+                else
+                    cJSON_AddStringToObject(rec, f->column, f->value);
+            }
         }
         cJSON_AddItemToArray(c->evidence, j);
         return 0;

@@ -1,6 +1,6 @@
 /* cmd_user.c - `zhijian user`: users, their roles and units, passwords and API keys (用户).
  *
- *   zhijian user add NAME --role ROLE [--unit U] [--officer-no N] [--display-name S]
+ *   zhijian user add NAME --role ROLE --unit U|--province [--officer-no N] [--display-name S]
  *                    [--password-file F | --no-password]
  *   zhijian user list [--json]
  *   zhijian user disable NAME
@@ -19,7 +19,8 @@
 #include "cli/cli.h"
 
 static const char usage_text[] =
-    "usage: zhijian user add NAME --role ROLE [--unit U] [--officer-no N] [--display-name S]\n"
+    "usage: zhijian user add NAME --role ROLE --unit U|--province [--officer-no N]\n"
+    "                        [--display-name S]\n"
     "                        [--password-file F | --no-password] [--as USER]\n"
     "   or: zhijian user list [--json] [--as USER]\n"
     "   or: zhijian user disable NAME [--as USER]\n"
@@ -31,13 +32,14 @@ static const char usage_text[] =
     "line of --password-file, never from the command line; at least 10 characters.\n\n"
     "  --role ROLE     officer | filing_judge | sc_prison | sc_procurator | sc_court |\n"
     "                  data_steward | service | unit_supervisor | inspector | leader | admin\n"
-    "  --unit U        the user's unit code (default: the whole province)\n"
+    "  --unit U        the user's unit: he sees this unit and the units below it\n"
+    "  --province      the whole province instead (never the default)\n"
     "  --no-password   no password login (a service account that uses API keys)\n"
     "  --as USER       act as USER (default: $ZHIJIAN_USER, else the store's owner)\n";
 
 typedef struct opts {
     const char *db, *role, *unit, *officer_no, *display_name, *password_file, *label, *as;
-    bool json, no_password;
+    bool json, no_password, province;
     int argc;
     char **argv;
 } opts;
@@ -50,6 +52,7 @@ static int parse(int argc, char **argv, opts *o)
         {"display-name", required_argument, NULL, 'n'}, {"password-file", required_argument, NULL, 'p'},
         {"label", required_argument, NULL, 'l'},        {"as", required_argument, NULL, 'a'},
         {"json", no_argument, NULL, 'j'},               {"no-password", no_argument, NULL, 'N'},
+        {"province", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},               {0, 0, 0, 0},
     };
     int c;
@@ -66,6 +69,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'a': o->as = optarg; break;
         case 'j': o->json = true; break;
         case 'N': o->no_password = true; break;
+        case 'P': o->province = true; break;
         case 'h': fputs(usage_text, stdout); return -1;
         default: return ZJ_EUSAGE;
         }
@@ -78,7 +82,11 @@ static int parse(int argc, char **argv, opts *o)
 static int do_add(zj_store *s, const zj_actor *a, const opts *o)
 {
     if (o->argc != 2 || !o->role)
-        return cli_error(ZJ_EUSAGE, "usage: zhijian user add NAME --role ROLE [--unit U]");
+        return cli_error(ZJ_EUSAGE, "usage: zhijian user add NAME --role ROLE --unit U|--province");
+    /* least privilege: the whole province only when asked for */
+    if (!o->unit == !o->province)
+        return cli_error(ZJ_EUSAGE, "user '%s': give the user's unit (--unit U) or, for the whole "
+                         "province, --province", o->argv[1]);
     int role = zj_role_parse(o->role);
     if (role < 0)
         return cli_error(ZJ_EUSAGE, "unknown role '%s'; see 'zhijian user --help'", o->role);

@@ -10,6 +10,7 @@
  *   zhijian leads reopen ID --reason TEXT --deadline YYYY-MM-DD
  *   zhijian leads comment ID TEXT
  *   zhijian leads attach ID FILE [--name NAME]
+ *   zhijian leads attachment ID SHA256 [--out FILE]
  *   zhijian leads history ID [--json]
  *   zhijian leads queue [--state S] [--assignee U] [--unit U] [--overdue] [--worked]
  *                       [--as-of DATE] [--limit N] [--json]
@@ -17,10 +18,12 @@
  * an administrator).
  */
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "work/workflow.h"
@@ -34,6 +37,7 @@ static const char usage_text[] =
     "   or: zhijian leads reopen ID --reason TEXT --deadline YYYY-MM-DD\n"
     "   or: zhijian leads comment ID TEXT\n"
     "   or: zhijian leads attach ID FILE [--name NAME]\n"
+    "   or: zhijian leads attachment ID SHA256 [--out FILE]\n"
     "   or: zhijian leads history ID [--json]\n"
     "   or: zhijian leads queue [--state S] [--assignee U] [--unit U] [--overdue] [--worked]\n"
     "                           [--as-of YYYY-MM-DD] [--limit N] [--json]\n\n"
@@ -49,6 +53,8 @@ static const char usage_text[] =
     "  --deadline D    assign, reopen: verification deadline; rectify: rectification deadline\n"
     "  --reason TEXT   the reason (required to dismiss, to reopen, to close unrectified)\n"
     "  --name NAME     attach: the name shown (default: the file's name)\n"
+    "  --out FILE      attachment: write the file there (mode 0600; default: standard output);\n"
+    "                  reading an attachment needs the unmask permission and is audited\n"
     "  --if-version N  act only if the lead is still at step N (its 'version' in the queue)\n"
     "  --state S       queue: new|assigned|verifying|confirmed|dismissed|rectification|closed\n"
     "  --overdue       queue: only overdue verification or rectification\n"
@@ -57,7 +63,7 @@ static const char usage_text[] =
     "docs/workflow.md draws the lifecycle.\n";
 
 typedef struct opts {
-    const char *db, *as, *unit, *to, *deadline, *reason, *name, *state, *assignee, *as_of;
+    const char *db, *as, *unit, *to, *deadline, *reason, *name, *state, *assignee, *as_of, *out;
     bool json, overdue, worked;
     long long limit, if_version;
     int argc;
@@ -74,7 +80,7 @@ static int parse(int argc, char **argv, opts *o)
         {"assignee", required_argument, NULL, 'a'}, {"as-of", required_argument, NULL, 'o'},
         {"limit", required_argument, NULL, 'l'},    {"json", no_argument, NULL, 'j'},
         {"overdue", no_argument, NULL, 'O'},        {"worked", no_argument, NULL, 'W'},
-        {"if-version", required_argument, NULL, 'V'},
+        {"if-version", required_argument, NULL, 'V'}, {"out", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0},
     };
     int c;
@@ -93,6 +99,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'o': o->as_of = optarg; break;
         case 'l': o->limit = atoll(optarg); break;
         case 'V': o->if_version = atoll(optarg); break;
+        case 'f': o->out = optarg; break;
         case 'j': o->json = true; break;
         case 'O': o->overdue = true; break;
         case 'W': o->worked = true; break;
@@ -195,6 +202,39 @@ static int do_act(zj_store *s, const zj_actor *a, const opts *o, const char *sub
         printf("lead %lld: %s, step %lld\n", (long long)id, zj_lead_verb_name(r.verb),
                (long long)out.seq);
     return 0;
+}
+
+/* ---- attachment ---------------------------------------------------------------------------- */
+
+static int do_attachment(zj_store *s, const zj_actor *a, const opts *o, const char *db_path)
+{
+    int64_t id = lead_id(o);
+    if (!id || o->argc != 3)
+        return cli_error(ZJ_EUSAGE, "leads attachment: a lead id and the file's SHA-256 are "
+                         "required (see 'zhijian leads history ID')");
+    char dir[4096], path[4200];
+    zj_error err = {0};
+    if (zj_attachment_dir(db_path, dir, sizeof dir, &err) ||
+        zj_lead_attachment_get(s, a, id, o->argv[2], dir, path, sizeof path, NULL, 0, &err))
+        return cli_report(&err);
+    FILE *in = fopen(path, "rb");
+    int fd = o->out ? open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+    FILE *dst = o->out ? (fd >= 0 ? fdopen(fd, "wb") : NULL) : stdout;
+    int rc = 0;
+    if (!in || !dst)
+        rc = cli_error(ZJ_EDATA, "cannot %s '%s'", !in ? "read" : "write", !in ? path : o->out);
+    char buf[65536];
+    size_t n;
+    while (!rc && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, dst) != n)
+            rc = cli_error(ZJ_EDATA, "cannot write '%s'", o->out ? o->out : "standard output");
+    if (in)
+        fclose(in);
+    if (o->out && dst && fclose(dst) && !rc)
+        rc = cli_error(ZJ_EDATA, "cannot write '%s'", o->out);
+    else if (o->out && !dst && fd >= 0)
+        close(fd);
+    return rc;
 }
 
 /* ---- history ------------------------------------------------------------------------------- */
@@ -319,8 +359,8 @@ static int do_queue(zj_store *s, const zj_actor *a, const opts *o)
 
 bool cmd_workflow_handles(const char *sub)
 {
-    static const char *const subs[] = {"assign", "start", "decide", "rectify", "close",
-                                       "reopen", "comment", "attach", "history", "queue"};
+    static const char *const subs[] = {"assign", "start", "decide", "rectify", "close", "reopen",
+                                       "comment", "attach", "attachment", "history", "queue"};
     for (size_t i = 0; sub && i < sizeof subs / sizeof subs[0]; i++)
         if (!strcmp(sub, subs[i]))
             return true;
@@ -349,6 +389,8 @@ int cmd_workflow(int argc, char **argv)
             rc = do_history(s, &who.actor, &o);
         else if (!strcmp(sub, "queue"))
             rc = do_queue(s, &who.actor, &o);
+        else if (!strcmp(sub, "attachment"))
+            rc = do_attachment(s, &who.actor, &o, db);
         else
             rc = do_act(s, &who.actor, &o, sub, db);
     }

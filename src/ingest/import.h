@@ -47,6 +47,9 @@ typedef struct zj_import_result {
     int64_t skipped_as;        /* > 0: identical to this earlier batch, nothing was read */
     bool aborted;              /* too many rejects: nothing of the file stays in the store */
     int64_t rows_read, inserted, updated, unchanged, rejected;
+    int64_t skipped;           /* rows the mapping's top-level `when` left out */
+    /* records made by the mapping's `rows:` entries, in all their tables together */
+    int64_t gen_inserted, gen_updated, gen_unchanged;
     zj_encoding encoding;      /* detected or declared */
     double seconds;
     char rejects_path[4096];   /* empty when no row was rejected */

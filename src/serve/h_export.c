@@ -94,8 +94,8 @@ static int audit_export(zj_api_ctx *c, const export_list *l, const char *format,
     char action[48];
     snprintf(action, sizeof action, "export.%s", l->name);
     zj_audit_event ev = {.action = action, .object_table = l->table, .detail = detail};
-    int rc;
-    for (int attempt = 0;; attempt++) {
+    int rc, attempt = 0;
+    do {
         memset(err, 0, sizeof *err);
         rc = zj_store_begin(c->store, err);
         if (!rc)
@@ -104,11 +104,7 @@ static int audit_export(zj_api_ctx *c, const export_list *l, const char *format,
             rc = zj_store_commit(c->store, err);
         if (rc)
             zj_store_rollback(c->store, NULL);
-        if (!rc || !zj_api_busy(err) || attempt >= 20)
-            break;
-        struct timespec ts = {0, (long)(10 + attempt * 20) * 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    } while (rc && zj_api_retry_busy(err, &attempt));
     cJSON_free(detail);
     return rc;
 }

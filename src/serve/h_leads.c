@@ -33,6 +33,13 @@ static cJSON *lead_json(const zj_lead_view *l, bool full)
         cJSON_AddStringToObject(o, "explanation", l->explanation ? l->explanation : "");
         zj_json_str(o, "basis", l->basis);
         zj_json_str(o, "path", l->path);
+        /* The detector's facts (事实要素) as an object, so programs need not parse prose. */
+        cJSON *facts = l->facts ? cJSON_Parse(l->facts) : NULL;
+        if (facts && !cJSON_IsObject(facts)) {
+            cJSON_Delete(facts);
+            facts = NULL;
+        }
+        cJSON_AddItemToObject(o, "facts", facts ? facts : cJSON_CreateObject());
     }
     return o;
 }
@@ -305,6 +312,45 @@ void zj_h_lead_action(zj_api_ctx *c)
     cJSON_AddNumberToObject(o, "seq", (double)out.seq);
     cJSON_AddNumberToObject(o, "action_id", (double)out.action_id);
     cJSON_AddStringToObject(o, "state_hash", out.state_hash);
+    zj_api_json(c, 201, o);
+}
+
+/* ---- POST /api/v1/leads/{id}/attachments ------------------------------------------------ */
+
+/* The body is the file; stored once by content beside the store (workflow.c). */
+void zj_h_lead_attach(zj_api_ctx *c)
+{
+    static const zj_field fields[] = {{"file_name", ZJ_FIELD_TEXT, true, 1, 200, NULL}};
+    zj_value_in v[1];
+    int64_t id;
+    if (!zj_api_param_id(c, 0, "id", &id) || !zj_api_query(c, fields, 1, v))
+        return;
+    if (strchr(v[0].s, '/') || strchr(v[0].s, '\\')) {
+        zj_api_error(c, 400, "invalid_field", "file_name",
+                     "field 'file_name': a file name without folders");
+        return;
+    }
+    if (!c->req->body_file) {
+        zj_api_error(c, 400, "missing_field", "body", "the request needs the file as its body");
+        return;
+    }
+    char dir[4096];
+    zj_error err = {0};
+    zj_lead_outcome out = {0};
+    zj_lead_request r = {.verb = ZJ_LEAD_ATTACH, .lead_id = id, .file_path = c->req->body_file,
+                         .file_name = v[0].s, .attach_dir = dir};
+    int rc = zj_attachment_dir(c->cfg->db_path, dir, sizeof dir, &err);
+    if (!rc)
+        rc = zj_lead_act(c->store, c->actor, &r, &out, &err);
+    if (rc) {
+        zj_api_work_error(c, &err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "lead_id", (double)id);
+    cJSON_AddNumberToObject(o, "seq", (double)out.seq);
+    cJSON_AddNumberToObject(o, "action_id", (double)out.action_id);
+    cJSON_AddStringToObject(o, "sha256", out.sha256);
     zj_api_json(c, 201, o);
 }
 

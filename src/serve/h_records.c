@@ -12,12 +12,20 @@ static const char *const categories[] = {"leader_interference", "internal_inquir
                                          "improper_contact", NULL};
 static const char *const systems[] = {"court", "procuratorate", "police", NULL};
 
-/* True when err is the store being busy with another writer beyond its wait: worth a retry,
- * since a failed filing wrote nothing. */
 bool zj_api_busy(const zj_error *err)
 {
     return err->code == ZJ_EDATA &&
            (strstr(err->msg, "locked") || strstr(err->msg, "busy"));
+}
+
+bool zj_api_retry_busy(const zj_error *err, int *attempt)
+{
+    if (!zj_api_busy(err) || *attempt >= 20)
+        return false;
+    struct timespec ts = {0, (long)(10 + *attempt * 20) * 1000000L};
+    nanosleep(&ts, NULL);
+    ++*attempt;
+    return true;
 }
 
 /* POST /api/v1/records */
@@ -59,15 +67,11 @@ void zj_h_record_file(zj_api_ctx *c)
     };
     zj_filed out = {0};
     zj_error err = {0};
-    int rc;
-    for (int attempt = 0;; attempt++) {
+    int rc, attempt = 0;
+    do {
         memset(&err, 0, sizeof err);
         rc = zj_record_file(c->store, c->actor, &in, &out, &err);
-        if (!rc || !zj_api_busy(&err) || attempt >= 20)
-            break;
-        struct timespec ts = {0, (long)(10 + attempt * 20) * 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    } while (rc && zj_api_retry_busy(&err, &attempt));
     cJSON_Delete(json);
     if (rc) {
         zj_api_work_error(c, &err);

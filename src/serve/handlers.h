@@ -17,6 +17,7 @@ void zj_h_lead(zj_api_ctx *c);
 void zj_h_lead_history(zj_api_ctx *c);
 void zj_h_lead_action(zj_api_ctx *c);
 void zj_h_lead_queue(zj_api_ctx *c);
+void zj_h_lead_attach(zj_api_ctx *c);
 /* The lead list's query fields (filters and paging) and the query they make; shared with
  * exports. */
 struct zj_lead_query;
@@ -39,6 +40,10 @@ int zj_records_items(zj_api_ctx *c, const struct zj_filed_filter *f, int64_t off
                      cJSON *items, zj_error *err);
 /* True when a work-layer error is the store busy with another writer (worth a retry). */
 bool zj_api_busy(const zj_error *err);
+/* For a failed write that wrote nothing: when err is the store being busy and fewer than 20
+ * attempts were made, wait a little longer each time (10, 30, 50 ... ms), count the attempt
+ * and return true (try again); else false. */
+bool zj_api_retry_busy(const zj_error *err, int *attempt);
 /* h_stats.c */
 void zj_h_statistics(zj_api_ctx *c);
 void zj_h_compliance(zj_api_ctx *c);

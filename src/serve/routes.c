@@ -13,6 +13,7 @@ static const zj_route routes[] = {
     {"GET", "/api/v1/leads/{id}", zj_h_lead, 0},
     {"GET", "/api/v1/leads/{id}/history", zj_h_lead_history, 0},
     {"POST", "/api/v1/leads/{id}/actions", zj_h_lead_action, ZJ_ROUTE_WRITE},
+    {"POST", "/api/v1/leads/{id}/attachments", zj_h_lead_attach, ZJ_ROUTE_UPLOAD | ZJ_ROUTE_WRITE},
     {"GET", "/api/v1/lead-queue", zj_h_lead_queue, 0},
     {"POST", "/api/v1/records", zj_h_record_file, ZJ_ROUTE_WRITE},
     {"GET", "/api/v1/records", zj_h_records, 0},

@@ -57,7 +57,7 @@ static bool has_control(const char *s, size_t n, bool note)
 static bool check_text(const zj_field *f, const char *s, zj_invalid *why)
 {
     size_t n = strlen(s);
-    if (!zj_utf8_check(s, n))
+    if (!zj_utf8_valid(s, n))
         return refuse(why, 400, "invalid_field", f->name, "is not valid UTF-8 text");
     if (has_control(s, n, f->type == ZJ_FIELD_NOTE))
         return refuse(why, 400, "invalid_field", f->name, "contains a control character");
@@ -156,7 +156,7 @@ static bool parse_decimal(const char *s, int64_t *out)
 static void shown_name(const char *name, char *out, size_t cap)
 {
     size_t n = strlen(name);
-    if (!zj_utf8_check(name, n) || has_control(name, n, false)) {
+    if (!zj_utf8_valid(name, n) || has_control(name, n, false)) {
         snprintf(out, cap, "?");
         return;
     }

@@ -577,6 +577,35 @@ static const char m0006_relation_indexes[] =
     "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record)"
     " WHERE dst_table IS NOT NULL;\n";
 
+/* Facts real exports carry that the model had no field for (issue 11), and `extra` on every
+ * canonical table: a JSON object with the columns a mapping names that have no canonical field
+ * (docs/mapping.md), so nothing an agency sent is lost and detectors can read it. */
+static const char m0007_real_exports[] =
+    "ALTER TABLE police_case ADD COLUMN revoke_reason TEXT;\n"            /* 撤案理由 */
+    "ALTER TABLE procuratorate_case ADD COLUMN indictment_no TEXT;\n"    /* 起诉书号 */
+    "ALTER TABLE procuratorate_case ADD COLUMN extension_days INTEGER;\n" /* 延长审查起诉天数 */
+    "ALTER TABLE court_case ADD COLUMN extension_days INTEGER;\n"        /* 审限延长天数 */
+    "ALTER TABLE sentence_change ADD COLUMN prev_reduction_date DATE;\n" /* 前次减刑裁定日期 */
+    "ALTER TABLE unit ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE officer ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE officer_relative ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE person ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE enterprise ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE enterprise_role ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE tax_registration ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE incident ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE police_case ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE procuratorate_case ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE court_case ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE case_party ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE case_event ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE interference_record ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE complaint ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE sentence_change ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE prisoner ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE cc_subject ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE cc_leave ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE cc_location ADD COLUMN extra TEXT;\n";
 /* The audit trail (全程留痕, src/work/audit.c; design in docs/audit.md). audit_entry is the
  * append-only log: id is the entry's position (leaf id - 1 of the Merkle tree), prev_hash and
  * hash chain the entries (hash is the RFC 6962 leaf hash of the entry, prev_hash included).
@@ -775,6 +804,7 @@ static const zj_migration migrations[] = {
     {4, "detect", m0004_detect},
     {5, "link at scale", m0005_link_scale},
     {6, "relation indexes", m0006_relation_indexes},
+    {7, "real exports", m0007_real_exports},
     {8, "audit trail", m0008_audit},
     {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},

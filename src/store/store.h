@@ -164,6 +164,16 @@ int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, 
 /* Count the rows of a canonical table, or of import_batch, import_reject or record_version. */
 int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err);
 
+/* For a mapping's look-ups (docs/mapping.md): call fn with (match, value) for every row of
+ * canonical `table` where both columns are set and, for each i < nwhere, where_cols[i] is one
+ * of the NULL-terminated where_vals[i]. Unknown table or columns are ZJ_EUSAGE naming them.
+ * fn returns non-zero to stop (that value is returned). */
+int zj_store_each_pair(zj_store *s, const char *table, const char *match_col,
+                       const char *value_col, char *const *where_cols,
+                       char **const *where_vals, size_t nwhere,
+                       int (*fn)(const char *match, const char *value, void *ctx), void *ctx,
+                       zj_error *err);
+
 /* ---- writing records -------------------------------------------------------------------- */
 
 typedef struct zj_writer zj_writer;
@@ -262,6 +272,11 @@ void zj_store_busy_timeout(zj_store *s, int ms);
  * gigabytes in one transaction (a first link of a province) keeps its working pages in memory
  * instead of spilling them and reading them back. */
 int zj_store_cache_mib(zj_store *s, int mib, zj_error *err);
+
+/* Reading tables once from start to end (the audit trail's verify): a small page cache and
+ * the file mapped into memory (SQLite: mmap_size), so pages are neither copied into the cache
+ * nor kept there. Off restores the defaults. */
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err);
 
 /* Run index-building SQL (CREATE INDEX ...; in the caller's transaction if any) the way big
  * builds go fastest: with a page cache of at most 64 MiB meanwhile (store_sqlite.c says why),

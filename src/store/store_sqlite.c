@@ -967,6 +967,54 @@ int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *er
     return rc;
 }
 
+static const zj_column *find_column(const zj_table *t, const char *name);
+
+int zj_store_each_pair(zj_store *s, const char *table, const char *match_col,
+                       const char *value_col, char *const *where_cols,
+                       char **const *where_vals, size_t nwhere,
+                       int (*fn)(const char *match, const char *value, void *ctx), void *ctx,
+                       zj_error *err)
+{
+    /* Identifiers cannot be bound: only names the schema knows go into the text. */
+    const zj_table *t = zj_store_table(s, table);
+    if (!t)
+        return zj_fail(err, ZJ_EUSAGE, "no table '%s' in the store (see docs/data-standard.md)",
+                       table);
+    const char *cols[2] = {match_col, value_col};
+    for (size_t i = 0; i < 2 + nwhere; i++) {
+        const char *c = i < 2 ? cols[i] : where_cols[i - 2];
+        if (!find_column(t, c))
+            return zj_fail(err, ZJ_EUSAGE, "table '%s' has no field '%s'", table, c);
+    }
+    zj_buf sql = {0};
+    zj_buf_printf(&sql, "SELECT \"%s\", \"%s\" FROM \"%s\" WHERE \"%s\" IS NOT NULL AND "
+                  "\"%s\" IS NOT NULL", match_col, value_col, table, match_col, value_col);
+    for (size_t i = 0; i < nwhere; i++) {
+        zj_buf_printf(&sql, " AND \"%s\" IN (", where_cols[i]);
+        for (char **v = where_vals[i]; v && *v; v++)
+            zj_buf_printf(&sql, "%s?", v == where_vals[i] ? "" : ", ");
+        zj_buf_printf(&sql, "%s)", where_vals[i] && where_vals[i][0] ? "" : "NULL");
+    }
+    zj_buf_printf(&sql, " ORDER BY 1, 2");
+    sqlite3_stmt *st = NULL;
+    int rc = sql.data ? prepare(s, sql.data, &st, err) : zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_buf_free(&sql);
+    if (rc)
+        return rc;
+    int at = 1;
+    for (size_t i = 0; i < nwhere; i++)
+        for (char **v = where_vals[i]; v && *v; v++)
+            sqlite3_bind_text(st, at++, *v, -1, SQLITE_STATIC);
+    int step = SQLITE_DONE;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                ctx);
+    if (!rc && step != SQLITE_DONE)
+        rc = db_fail(s, err, "reading look-up values");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---- writer ----------------------------------------------------------------------------- */
 
 static const zj_column *find_column(const zj_table *t, const char *name)
@@ -1659,6 +1707,14 @@ int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
 void zj_store_busy_timeout(zj_store *s, int ms)
 {
     sqlite3_busy_timeout(s->db, ms > 0 ? ms : 0);
+}
+
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err)
+{
+    int rc = zj_store_cache_mib(s, on ? 8 : 0, err);
+    if (!rc)   /* capped at SQLITE_MAX_MMAP_SIZE (2 GiB in Debian's build); the rest is read */
+        rc = exec(s, on ? "PRAGMA mmap_size = 68719476736" : "PRAGMA mmap_size = 0", err);
+    return rc;
 }
 
 int zj_store_insert_all(zj_store *s, const char *table, const char *const *columns,

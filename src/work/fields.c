@@ -8,6 +8,7 @@
 
 #include "text/date.h"
 #include "text/utf8.h"
+#include "work/policy.h"
 
 bool zj_field_blank(const char *s)
 {
@@ -120,6 +121,44 @@ int zj_name_index(const char *const *names, int n, const char *name)
         if (names[i] && !strcmp(name, names[i]))
             return i;
     return -1;
+}
+
+void zj_bind_opt(zj_stmt *q, int i, const char *s)
+{
+    if (zj_field_blank(s))
+        zj_stmt_bind_null(q, i);
+    else
+        zj_stmt_bind_text(q, i, s, strlen(s));
+}
+
+void zj_bind_actor(zj_stmt *q, int first, const zj_actor *a)
+{
+    const char *user = a->username ? a->username : "", *role = zj_role_name(a->role);
+    zj_stmt_bind_int(q, first, a->user_id);
+    zj_stmt_bind_text(q, first + 1, user, strlen(user));
+    zj_stmt_bind_text(q, first + 2, role ? role : "", role ? strlen(role) : 0);
+    zj_stmt_bind_int(q, first + 3, a->session_id);
+}
+
+int zj_exec_done(zj_stmt *q, zj_error *err)
+{
+    int step = zj_stmt_next(q, err);
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+void zj_sha256_fields(const char *const *parts, size_t n, char out[65])
+{
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        crypto_hash_sha256_update(&st, (const unsigned char *)p, strlen(p));
+        crypto_hash_sha256_update(&st, (const unsigned char *)"\x1f", 1);
+    }
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
 }
 
 void zj_sha256_hex(const void *p, size_t n, char out[65])

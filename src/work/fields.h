@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "store/store.h"
+#include "work/actor.h"
 
 /* A text field: valid UTF-8 of at most `max` bytes, not blank when `required`; NULL or ""
  * counts as absent. */
@@ -39,6 +41,19 @@ void zj_clock_today(char out[11]);
 
 /* The index of `name` in names[0 .. n), or -1 (also for NULL): parsing a code name. */
 int zj_name_index(const char *const *names, int n, const char *name);
+
+/* ---- binding what the writers record ---- */
+
+/* Bind s as text, or NULL when s is absent or blank. */
+void zj_bind_opt(zj_stmt *q, int i, const char *s);
+/* Bind who acts as four parameters from `first`: user id, username, role name, session id. */
+void zj_bind_actor(zj_stmt *q, int first, const zj_actor *a);
+/* Run a statement without results and finalize it: ZJ_OK or ZJ_EDATA. */
+int zj_exec_done(zj_stmt *q, zj_error *err);
+
+/* Hex SHA-256 of the n strings parts[], each followed by U+001F (NULL counts as ""): the state
+ * hash of a record the work layer writes. Allocates nothing. */
+void zj_sha256_fields(const char *const *parts, size_t n, char out[65]);
 
 /* Hex SHA-256 of n bytes (out: 64 digits and a NUL). */
 void zj_sha256_hex(const void *p, size_t n, char out[65]);

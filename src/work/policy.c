@@ -19,7 +19,9 @@ static const unsigned grants[ZJ_ROLE_COUNT] = {
     [ZJ_ROLE_SC_PRISON] = P(RECORD_FILE) | P(SENTENCE_CHANGE),
     [ZJ_ROLE_SC_PROCURATOR] = P(RECORD_FILE) | P(SENTENCE_CHANGE),
     [ZJ_ROLE_SC_COURT] = P(RECORD_FILE) | P(SENTENCE_CHANGE),
-    [ZJ_ROLE_DATA_STEWARD] = P(IMPORT) | P(REJECT_READ),
+    /* a steward loads the raw exports and fixes what was rejected: he may see rejected rows
+     * in full (audited); he reads no leads, entities or records, so that is all he unmasks */
+    [ZJ_ROLE_DATA_STEWARD] = P(IMPORT) | P(REJECT_READ) | P(UNMASK),
     [ZJ_ROLE_SERVICE] = P(IMPORT),
     [ZJ_ROLE_UNIT_SUPERVISOR] = P(RECORD_FILE) | P(RECORD_READ) | P(LEAD_READ) | P(LEAD_ASSIGN) |
                                 P(LEAD_RECTIFY) | P(LEAD_COMMENT) | P(ENTITY_READ) | P(STATS_READ),

@@ -9,6 +9,7 @@
  */
 #include "work/read.h"
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,9 +163,49 @@ static const describer *find_describer(const char *table)
     return NULL;
 }
 
+/* A record's `extra` (a JSON object of the source columns the model has no field for, where
+ * the schema has that column): string values that read as a resident ID or a phone number
+ * are masked like the fields. Appends the JSON text to b. */
+static void describe_extra(const char *json, bool unmask, zj_buf *b)
+{
+    cJSON *x = cJSON_Parse(json);
+    if (!cJSON_IsObject(x)) {
+        cJSON_Delete(x);
+        return;
+    }
+    for (cJSON *it = x->child; !unmask && it; it = it->next) {
+        if (!cJSON_IsString(it))
+            continue;
+        const char *v = it->valuestring;
+        size_t n = strlen(v);
+        zj_phone ph;
+        const char *why;
+        char out[512] = "";
+        if (n >= 15 && n <= 18 && strspn(v, "0123456789Xx") == n)
+            zj_mask_pii(ZJ_PII_ID, v, NULL, out, sizeof out);
+        else if (zj_phone_parse(v, n, &ph, &why) == 0)
+            zj_mask_pii(ZJ_PII_PHONE, v, NULL, out, sizeof out);
+        if (out[0])
+            cJSON_SetValuestring(it, out);
+    }
+    char *text = cJSON_PrintUnformatted(x);
+    if (text)
+        zj_buf_puts(b, text);
+    free(text);
+    cJSON_Delete(x);
+}
+
+static bool has_column(const zj_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (!strcmp(t->columns[i].name, name))
+            return true;
+    return false;
+}
+
 /* The fields of one described record: values copied, so they outlive the statement. */
 typedef struct described {
-    zj_field_view f[MAX_FIELDS];
+    zj_field_view f[MAX_FIELDS + 1];     /* + extra */
     size_t n;
     zj_buf text;             /* the values, NUL-separated; f[i].value points into it */
 } described;
@@ -188,7 +229,8 @@ static int describe(zj_store *s, const char *table, int64_t id, bool unmask, des
         if (!strcmp(ds->f[n].col, "party_kind"))
             kind_col = n;
     }
-    zj_buf_printf(&sql, " FROM \"%s\" WHERE id = $1", t->name);
+    bool extra = has_column(t, "extra");
+    zj_buf_printf(&sql, "%s FROM \"%s\" WHERE id = $1", extra ? ", extra" : "", t->name);
     zj_stmt *q;
     int rc = sql.data ? zj_stmt_prepare(s, sql.data, &q, err)
                       : zj_fail(err, ZJ_EDATA, "out of memory");
@@ -197,7 +239,7 @@ static int describe(zj_store *s, const char *table, int64_t id, bool unmask, des
         return rc;
     zj_stmt_bind_int(q, 1, id);
     int step = zj_stmt_next(q, err);
-    size_t offs[MAX_FIELDS];
+    size_t offs[MAX_FIELDS + 1];
     if (step == 1) {
         const char *pk = kind_col >= 0 ? zj_stmt_text(q, kind_col, NULL) : NULL;
         for (int i = 0; i < n; i++) {
@@ -210,7 +252,17 @@ static int describe(zj_store *s, const char *table, int64_t id, bool unmask, des
             offs[d->n] = d->text.len;
             zj_buf_puts(&d->text, out);
             zj_buf_putc(&d->text, '\0');
-            d->f[d->n++] = (zj_field_view){ds->f[i].col, ds->f[i].label, NULL, mask};
+            d->f[d->n++] = (zj_field_view){ds->f[i].col, ds->f[i].label, NULL, mask, false};
+        }
+        const char *x = extra ? zj_stmt_text(q, n, NULL) : NULL;
+        if (x && *x) {
+            offs[d->n] = d->text.len;
+            size_t before = d->text.len;
+            describe_extra(x, unmask, &d->text);
+            if (d->text.len > before) {
+                zj_buf_putc(&d->text, '\0');
+                d->f[d->n++] = (zj_field_view){"extra", "扩展", NULL, !unmask, true};
+            }
         }
     }
     zj_stmt_finalize(q);
@@ -255,6 +307,7 @@ static void lead_view(const zj_lead_row *r, bool unmask, zj_lead_view *v)
         .status = r->status, .current = r->current, .title = r->title,
         .explanation = r->explanation, .basis = r->basis, .path = r->path,
         .first_seen_at = r->first_seen_at, .last_seen_at = r->last_seen_at,
+        /* .facts: set from the lead row's facts once detect/leads.h carries them */
     };
 }
 
@@ -518,10 +571,38 @@ typedef struct rej_ctx {
     void *ctx;
 } rej_ctx;
 
+/* A reason quotes the source value it could not take ("cannot parse date '1985-13-45'",
+ * "invalid resident ID '6101...'"): masked, every quoted text but the field's name becomes
+ * '***'. Writes into out (cap bytes). */
+static void mask_reason(const char *reason, const char *field, char *out, size_t cap)
+{
+    size_t o = 0, flen = field ? strlen(field) : 0;
+    for (const char *p = reason; *p && o + 1 < cap;) {
+        const char *close = *p == '\'' ? strchr(p + 1, '\'') : NULL;
+        if (!close) {
+            out[o++] = *p++;
+            continue;
+        }
+        size_t len = (size_t)(close - p - 1);
+        bool keep = field && len == flen && !strncmp(p + 1, field, flen);
+        int w = keep ? snprintf(out + o, cap - o, "'%.*s'", (int)len, p + 1)
+                     : snprintf(out + o, cap - o, "'***'");
+        if (w < 0 || (size_t)w >= cap - o)
+            break;
+        o += (size_t)w;
+        p = close + 1;
+    }
+    out[o < cap ? o : cap - 1] = 0;
+}
+
 static int rej_row(const zj_reject *r, void *vctx)
 {
     rej_ctx *c = vctx;
-    zj_reject_view v = {r->batch_id, r->line, r->field, r->reason, c->unmask ? r->raw : NULL};
+    char reason[1024];
+    if (!c->unmask)
+        mask_reason(r->reason ? r->reason : "", r->field, reason, sizeof reason);
+    zj_reject_view v = {r->batch_id, r->line, r->field, c->unmask ? r->reason : reason,
+                        c->unmask ? r->raw : NULL};
     return c->fn(&v, c->ctx);
 }
 

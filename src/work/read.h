@@ -19,8 +19,9 @@
  * audit entry in a transaction it opens and commits (so the caller must not be inside one).
  *
  * Tables are read through the modules that own them (docs/architecture.md): leads through
- * detect/leads.h, rates through detect/analysis.h, mentions through link/link.h; this file's
- * own SQL is on the canonical tables it describes as evidence.
+ * detect/leads.h, rates through detect/analysis.h, mentions through link/entity_read.h,
+ * rejected rows through store/store.h; read.c's own SQL reads the canonical tables it
+ * describes as evidence and the parties and court cases of a filing check.
  */
 #ifndef ZJ_WORK_READ_H
 #define ZJ_WORK_READ_H
@@ -66,6 +67,8 @@ typedef struct zj_lead_view {
     bool current;                          /* produced by its detector's latest run */
     const char *title, *explanation, *basis, *path;   /* basis and path may be NULL */
     const char *first_seen_at, *last_seen_at;         /* UTC */
+    const char *facts;         /* the detector's facts (事实要素) as a JSON object's text, NULL
+                                  when the lead has none; like the texts, never personal data */
 } zj_lead_view;
 
 typedef int (*zj_lead_view_fn)(const zj_lead_view *lead, void *ctx);
@@ -82,6 +85,7 @@ typedef struct zj_field_view {
     const char *label;         /* its Chinese label, e.g. "身份证号" */
     const char *value;         /* as stored, or masked */
     bool masked;               /* value was masked */
+    bool json;                 /* value is a JSON object's text (a record's `extra`) */
 } zj_field_view;
 
 /* An evidence record with its provenance (source system, file and line) and its fields. */
@@ -94,7 +98,8 @@ typedef struct zj_evidence_view {
     const char *source_key;    /* NULL unless unmasked (a natural key may be an ID number) */
     int64_t batch_id, line;
     const char *file;          /* import_batch.file, may be NULL */
-    const zj_field_view *fields;   /* non-empty fields only, in the table's order */
+    const zj_field_view *fields;   /* non-empty fields only, in the table's order, then
+                                      "extra" (JSON text) where the table has that column */
     size_t nfields;
 } zj_evidence_view;
 
@@ -174,15 +179,16 @@ int zj_read_stats(zj_store *s, const zj_actor *a, const zj_stats_query *q, zj_ra
 typedef struct zj_reject_view {
     int64_t batch_id, line;
     const char *field;         /* may be NULL */
-    const char *reason;        /* the reason as the importer gave it */
+    const char *reason;        /* the importer's reason; masked, the source values it quotes
+                                  are '***' (the field's name stays) */
     const char *raw;           /* the whole row as read: NULL unless unmasked */
 } zj_reject_view;
 
 typedef int (*zj_reject_view_fn)(const zj_reject_view *r, void *ctx);
 
 /* The rejected rows of batch `batch_id` (ZJ_PERM_REJECT_READ; batches belong to no unit, so
- * province-wide users only). The raw rows only with ZJ_READ_UNMASK (ZJ_PERM_UNMASK, audited
- * as "import.reject_unmask"). */
+ * province-wide users only). The raw rows and the values quoted in reasons only with
+ * ZJ_READ_UNMASK (ZJ_PERM_UNMASK, audited as "import.reject_unmask"). */
 int zj_read_rejects(zj_store *s, const zj_actor *a, int64_t batch_id, unsigned flags,
                     zj_reject_view_fn fn, void *ctx, zj_error *err);
 

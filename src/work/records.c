@@ -370,8 +370,8 @@ static int quarter_counts(zj_store *s, const fields *f, zj_filed *c, zj_error *e
     snprintf(m3, sizeof m3, "%04u-%02u", y, first + 2u);
     zj_stmt *q;
     int rc = zj_stmt_prepare(s,
-        "SELECT sum(CASE WHEN r.is_zero_report = 0 THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN r.is_zero_report <> 0 THEN 1 ELSE 0 END), count(DISTINCT r.officer_no)"
+        "SELECT sum(CASE WHEN r.is_zero_report THEN 0 ELSE 1 END),"
+        " sum(CASE WHEN r.is_zero_report THEN 1 ELSE 0 END), count(DISTINCT r.officer_no)"
         " FROM interference_record r WHERE r.unit_code = $1"
         "  AND r.report_month >= $2 AND r.report_month <= $3"
         "  AND NOT EXISTS (SELECT 1 FROM interference_record c"
@@ -515,14 +515,6 @@ static int write_row(zj_store *s, const zj_actor *a, zj_record_kind k, const fie
     return step == 1 ? ZJ_OK : ZJ_EDATA;
 }
 
-static void bind_opt(zj_stmt *q, int i, const char *s)
-{
-    if (s)
-        zj_stmt_bind_text(q, i, s, strlen(s));
-    else
-        zj_stmt_bind_null(q, i);
-}
-
 static int add_filing(zj_store *s, const zj_actor *a, zj_record_kind k, const fields *f,
                       const zj_filed *out, const old_record *old, const char *reason,
                       zj_error *err)
@@ -536,27 +528,22 @@ static int add_filing(zj_store *s, const zj_actor *a, zj_record_kind k, const fi
         return rc;
     char now[20];
     zj_clock_utc(now);
-    const char *table = table_of(k), *role = zj_role_name(a->role);
+    const char *table = table_of(k);
     zj_stmt_bind_int(q, 1, out->filing_id);
     zj_stmt_bind_text(q, 2, table, strlen(table));
     zj_stmt_bind_int(q, 3, out->record_id);
     zj_stmt_bind_text(q, 4, out->record_no, strlen(out->record_no));
     zj_stmt_bind_text(q, 5, kind_names[k], strlen(kind_names[k]));
-    bind_opt(q, 6, f->v[F_OFFICER]);
-    bind_opt(q, 7, f->v[F_UNIT]);
-    zj_stmt_bind_int(q, 8, a->user_id);
-    bind_opt(q, 9, a->username ? a->username : "");
-    zj_stmt_bind_text(q, 10, role, strlen(role));
-    zj_stmt_bind_int(q, 11, a->session_id);
+    zj_bind_opt(q, 6, f->v[F_OFFICER]);
+    zj_bind_opt(q, 7, f->v[F_UNIT]);
+    zj_bind_actor(q, 8, a);
     zj_stmt_bind_text(q, 12, now, strlen(now));
     if (old)
         zj_stmt_bind_int(q, 13, old->filing_id);
     else
         zj_stmt_bind_null(q, 13);
-    bind_opt(q, 14, old ? reason : NULL);
-    int step = zj_stmt_next(q, err);
-    zj_stmt_finalize(q);
-    return step < 0 ? ZJ_EDATA : ZJ_OK;
+    zj_bind_opt(q, 14, old ? reason : NULL);
+    return zj_exec_done(q, err);
 }
 
 static int audit(zj_store *s, const zj_actor *a, zj_record_kind k, const fields *f,
@@ -579,12 +566,12 @@ static int audit(zj_store *s, const zj_actor *a, zj_record_kind k, const fields 
         return zj_fail(err, ZJ_EDATA, "out of memory");
     /* the record's state: its canonical values' hash (the row is never changed after) */
     char after[65];
-    zj_buf st = {0};
+    const char *parts[NFIELDS + 2];
     for (int i = 0; i < NFIELDS; i++)
-        zj_buf_printf(&st, "%s\x1f", f->v[i] ? f->v[i] : "");
-    zj_buf_printf(&st, "%s\x1f%s", out->record_no, out->reported_at);
-    zj_sha256_hex(st.data ? st.data : "", st.len, after);
-    zj_buf_free(&st);
+        parts[i] = f->v[i];
+    parts[NFIELDS] = out->record_no;
+    parts[NFIELDS + 1] = out->reported_at;
+    zj_sha256_fields(parts, NFIELDS + 2, after);
     zj_audit_event ev = {old ? "record.correct" : "record.file", table_of(k), out->record_id,
                          NULL, after, detail};
     int64_t id = 0;
@@ -598,9 +585,7 @@ static int audit(zj_store *s, const zj_actor *a, zj_record_kind k, const fields 
         return rc;
     zj_stmt_bind_int(q, 1, id);
     zj_stmt_bind_int(q, 2, out->filing_id);
-    int step = zj_stmt_next(q, err);
-    zj_stmt_finalize(q);
-    return step < 0 ? ZJ_EDATA : ZJ_OK;
+    return zj_exec_done(q, err);
 }
 
 /* The unit of the officer's latest post in the officer table, when the filing names none. */
@@ -715,8 +700,14 @@ int zj_filed_each(zj_store *s, const zj_actor *a, const zj_filed_filter *flt,
     static const zj_filed_filter any = {.kind = -1};
     if (!flt)
         flt = &any;
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(s,
+    /* the filters narrow in SQL (record_filing_officer serves an officer's own list); scope
+     * is checked row by row below, by the policy. Only the filters given become conditions
+     * ("$1 IS NULL OR ..." leaves PostgreSQL without a type for $1). */
+    const char *kind = flt->kind >= 0 ? zj_record_kind_name((zj_record_kind)flt->kind) : NULL;
+    const char *cols[] = {"f.kind", "f.officer_no", "f.unit_code", "r.report_month"};
+    const char *vals[] = {kind, flt->officer_no, flt->unit_code, flt->month};
+    zj_buf sql = {0};
+    int bad = zj_buf_puts(&sql,
         "SELECT f.id, f.kind, f.record_no, f.officer_no, f.unit_code, r.report_month,"
         " qr.quarter, r.category, r.case_no, r.actor_name,"
         " coalesce(r.reported_at, qr.reported_at), f.username, f.role, f.session_id,"
@@ -727,10 +718,25 @@ int zj_filed_each(zj_store *s, const zj_actor *a, const zj_filed_filter *flt,
         " LEFT JOIN interference_record r ON f.table_name = 'interference_record'"
         "  AND r.id = f.record_id"
         " LEFT JOIN quarterly_report qr ON f.table_name = 'quarterly_report'"
-        "  AND qr.id = f.record_id"
-        " ORDER BY f.id DESC", &q, err);
+        "  AND qr.id = f.record_id");
+    int nv = 0;
+    for (int i = 0; i < 4; i++)
+        if (vals[i]) {
+            bad |= zj_buf_printf(&sql, "%s %s = $%d", nv ? " AND" : " WHERE", cols[i], nv + 1);
+            vals[nv++] = vals[i];
+        }
+    bad |= zj_buf_puts(&sql, " ORDER BY f.id DESC");
+    if (bad) {
+        zj_buf_free(&sql);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql.data, &q, err);
+    zj_buf_free(&sql);
     if (rc)
         return rc;
+    for (int i = 0; i < nv; i++)
+        zj_stmt_bind_text(q, i + 1, vals[i], strlen(vals[i]));
     int step;
     int64_t shown = 0;
     while ((step = zj_stmt_next(q, err)) == 1) {
@@ -752,12 +758,7 @@ int zj_filed_each(zj_store *s, const zj_actor *a, const zj_filed_filter *flt,
             .corrected_by = zj_stmt_text(q, 15, NULL),
             .reason = zj_stmt_text(q, 16, NULL),
         };
-        if (!may_read(a, r.officer_no, r.unit_code) ||
-            (flt->kind >= 0 && zj_record_kind_parse(r.kind) != flt->kind) ||
-            (flt->officer_no && (!r.officer_no || strcmp(flt->officer_no, r.officer_no))) ||
-            (flt->unit_code && (!r.unit_code || strcmp(flt->unit_code, r.unit_code))) ||
-            (flt->month && (!r.month || strcmp(flt->month, r.month))) ||
-            (flt->current_only && r.corrected_by))
+        if (!may_read(a, r.officer_no, r.unit_code) || (flt->current_only && r.corrected_by))
             continue;
         char masked[96] = "";
         const char *name = zj_stmt_text(q, 9, NULL);

@@ -93,7 +93,8 @@ static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], zj_er
 
 /* The columns of a user row, in the order load_user reads them. */
 #define USER_COLS                                                                          \
-    "id, username, display_name, role, unit_code, officer_no, password_hash IS NOT NULL,"    \
+    "id, username, display_name, role, unit_code, officer_no,"                               \
+    " CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END,"                                  \
     " failed_logins, locked_until, created_at, created_by, last_login_at, disabled_at"
 
 typedef struct user_row {

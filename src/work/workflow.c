@@ -23,6 +23,7 @@
 #include "detect/leads.h"
 #include "work/audit.h"
 #include "work/policy.h"
+#include "work/users.h"
 #include "work/fields.h"
 
 /* ---- names and the state machine ----------------------------------------------------------- */
@@ -206,14 +207,12 @@ static const char wf_cols[] =
 /* The state hash: SHA-256 over the lead id and every field, each ended by U+001F. */
 static void wf_hash(int64_t lead_id, const wf_row *w, char out[65])
 {
-    zj_buf b = {0};
-    zj_buf_printf(&b, "%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%lld\x1f",
-                  (long long)lead_id, state_names[w->state], w->unit ? w->unit : "",
-                  w->assignee ? w->assignee : "", w->deadline ? w->deadline : "",
-                  w->rectify_deadline ? w->rectify_deadline : "", w->verdict ? w->verdict : "",
-                  w->reason ? w->reason : "", (long long)w->version);
-    zj_sha256_hex(b.data ? b.data : "", b.len, out);
-    zj_buf_free(&b);
+    char id[24], version[24];
+    snprintf(id, sizeof id, "%lld", (long long)lead_id);
+    snprintf(version, sizeof version, "%lld", (long long)w->version);
+    const char *const parts[] = {id, state_names[w->state], w->unit, w->assignee, w->deadline,
+                                 w->rectify_deadline, w->verdict, w->reason, version};
+    zj_sha256_fields(parts, sizeof parts / sizeof parts[0], out);
 }
 
 /* Read from a prepared wf_cols statement (bound and stepped to a row, or to the end). */
@@ -326,6 +325,25 @@ static int check_fields(const zj_lead_request *r, const wf_row *w, const char *t
     default:
         break;
     }
+    return rc;
+}
+
+/* The assignee is an active user who may verify leads of `unit`. */
+static int check_assignee(zj_store *s, const char *assignee, const char *unit, zj_error *err)
+{
+    zj_actor_owned who = {0};
+    zj_error why = {0};
+    int rc = zj_actor_of_user(s, assignee, &who, &why);
+    if (rc == ZJ_EDATA)
+        rc = zj_fail(err, rc, "%s", why.msg);
+    else if (rc)
+        rc = zj_fail(err, ZJ_EUSAGE, "field 'assignee': %s", why.msg);
+    else if (!zj_actor_may(&who.actor, ZJ_PERM_LEAD_VERIFY, unit)) {
+        const char *role = zj_role_name(who.actor.role);
+        rc = zj_fail(err, ZJ_EUSAGE, "field 'assignee': user '%s' (%s) may not verify leads of "
+                     "unit '%s'", assignee, role ? role : "?", unit);
+    }
+    zj_actor_owned_free(&who);
     return rc;
 }
 
@@ -458,21 +476,6 @@ static int apply(const zj_lead_request *r, wf_row *w, zj_lead_state to)
     return ok ? ZJ_OK : ZJ_EDATA;
 }
 
-static void bind_opt(zj_stmt *q, int i, const char *s)
-{
-    if (s && !zj_field_blank(s))
-        zj_stmt_bind_text(q, i, s, strlen(s));
-    else
-        zj_stmt_bind_null(q, i);
-}
-
-static int exec_done(zj_stmt *q, zj_error *err)
-{
-    int step = zj_stmt_next(q, err);
-    zj_stmt_finalize(q);
-    return step < 0 ? ZJ_EDATA : ZJ_OK;
-}
-
 static int save_state(zj_store *s, int64_t lead_id, const wf_row *w, const char *now,
                       zj_error *err)
 {
@@ -490,17 +493,17 @@ static int save_state(zj_store *s, int64_t lead_id, const wf_row *w, const char 
         return rc;
     const char *st = state_names[w->state];
     zj_stmt_bind_text(q, 1, st, strlen(st));
-    bind_opt(q, 2, w->unit);
-    bind_opt(q, 3, w->assignee);
-    bind_opt(q, 4, w->deadline);
-    bind_opt(q, 5, w->rectify_deadline);
-    bind_opt(q, 6, w->verdict);
-    bind_opt(q, 7, w->reason);
+    zj_bind_opt(q, 2, w->unit);
+    zj_bind_opt(q, 3, w->assignee);
+    zj_bind_opt(q, 4, w->deadline);
+    zj_bind_opt(q, 5, w->rectify_deadline);
+    zj_bind_opt(q, 6, w->verdict);
+    zj_bind_opt(q, 7, w->reason);
     zj_stmt_bind_int(q, 8, w->version);
     zj_stmt_bind_text(q, 9, w->hash, strlen(w->hash));
     zj_stmt_bind_text(q, 10, now, strlen(now));
     zj_stmt_bind_int(q, 11, lead_id);
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 static int add_action(zj_store *s, const zj_actor *a, const zj_lead_request *r,
@@ -514,23 +517,19 @@ static int add_action(zj_store *s, const zj_actor *a, const zj_lead_request *r,
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", &q, err);
     if (rc)
         return rc;
-    const char *role = zj_role_name(a->role), *user = a->username ? a->username : "";
     zj_stmt_bind_int(q, 1, r->lead_id);
     zj_stmt_bind_int(q, 2, w->version);
     zj_stmt_bind_text(q, 3, verb_names[r->verb], strlen(verb_names[r->verb]));
     zj_stmt_bind_text(q, 4, state_names[from], strlen(state_names[from]));
     zj_stmt_bind_text(q, 5, state_names[w->state], strlen(state_names[w->state]));
-    zj_stmt_bind_int(q, 6, a->user_id);
-    zj_stmt_bind_text(q, 7, user, strlen(user));
-    zj_stmt_bind_text(q, 8, role, strlen(role));
-    zj_stmt_bind_int(q, 9, a->session_id);
+    zj_bind_actor(q, 6, a);
     zj_stmt_bind_text(q, 10, now, strlen(now));
-    bind_opt(q, 11, r->unit_code);
-    bind_opt(q, 12, r->assignee);
-    bind_opt(q, 13, r->deadline);
-    bind_opt(q, 14, r->reason);
+    zj_bind_opt(q, 11, r->unit_code);
+    zj_bind_opt(q, 12, r->assignee);
+    zj_bind_opt(q, 13, r->deadline);
+    zj_bind_opt(q, 14, r->reason);
     zj_stmt_bind_text(q, 15, w->hash, strlen(w->hash));
-    if ((rc = exec_done(q, err)))
+    if ((rc = zj_exec_done(q, err)))
         return rc;
     *id = zj_store_last_insert_id(s);
     return ZJ_OK;
@@ -546,7 +545,7 @@ static int add_comment(zj_store *s, const zj_lead_request *r, int64_t action_id,
     zj_stmt_bind_int(q, 1, r->lead_id);
     zj_stmt_bind_int(q, 2, action_id);
     zj_stmt_bind_text(q, 3, r->comment, strlen(r->comment));
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 static int add_attachment(zj_store *s, const zj_lead_request *r, int64_t action_id,
@@ -563,7 +562,7 @@ static int add_attachment(zj_store *s, const zj_lead_request *r, int64_t action_
     zj_stmt_bind_text(q, 3, sha, 64);
     zj_stmt_bind_text(q, 4, name, strlen(name));
     zj_stmt_bind_int(q, 5, size);
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 static int set_audit_id(zj_store *s, int64_t action_id, int64_t audit_id, zj_error *err)
@@ -574,7 +573,7 @@ static int set_audit_id(zj_store *s, int64_t action_id, int64_t audit_id, zj_err
         return rc;
     zj_stmt_bind_int(q, 1, audit_id);
     zj_stmt_bind_int(q, 2, action_id);
-    return exec_done(q, err);
+    return zj_exec_done(q, err);
 }
 
 /* The audit entry's detail: what was given, as a JSON object. */
@@ -628,11 +627,14 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
     }
     if ((rc = check_fields(r, &w, today, err)))
         goto done;
-    /* the unit a lead is assigned to must be in the assigner's scope too */
+    /* the unit a lead is assigned to must be in the assigner's scope too, and the person a
+     * user who may verify leads of that unit */
     if (r->verb == ZJ_LEAD_ASSIGN && !zj_actor_may(a, p, r->unit_code)) {
         rc = zj_deny(err, a, p, r->unit_code);
         goto done;
     }
+    if (r->verb == ZJ_LEAD_ASSIGN && (rc = check_assignee(s, r->assignee, r->unit_code, err)))
+        goto done;
     /* verification is the assignee's own (an administrator excepted): anyone else first
      * re-assigns it, which leaves its trace */
     if (r->verb == ZJ_LEAD_START && a->role != ZJ_ROLE_ADMIN &&
@@ -933,4 +935,51 @@ int zj_lead_history_each(zj_store *s, const zj_actor *a, int64_t lead_id,
     }
     zj_stmt_finalize(q);
     return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+int zj_lead_attachment_get(zj_store *s, const zj_actor *a, int64_t lead_id, const char *sha256,
+                           const char *attach_dir, char *out, size_t cap, char *name,
+                           size_t name_cap, zj_error *err)
+{
+    int rc = zj_attachment_path(attach_dir, sha256, out, cap, err);
+    lead_info li = {0};
+    wf_row w = {0};
+    if (!rc)
+        rc = lead_load(s, lead_id, &li, err);
+    if (!rc)
+        rc = wf_load(s, lead_id, &w, err);
+    if (!rc && !may(a, ZJ_PERM_UNMASK, li.has_unit ? li.unit : NULL, w.unit))
+        rc = zj_deny(err, a, ZJ_PERM_UNMASK, li.has_unit ? li.unit : NULL);
+    free(li.title);
+    wf_free(&w);
+    zj_stmt *q = NULL;
+    if (!rc)
+        rc = zj_stmt_prepare(s, "SELECT name FROM lead_attachment WHERE lead_id = $1"
+                             " AND sha256 = $2 ORDER BY id LIMIT 1", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, lead_id);
+    zj_stmt_bind_text(q, 2, sha256, strlen(sha256));
+    int step = zj_stmt_next(q, err);
+    if (step == 1 && name)
+        snprintf(name, name_cap, "%s", zj_stmt_text(q, 0, NULL));
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    if (step == 0)
+        return zj_fail(err, ZJ_EUSAGE, "lead %lld has no attachment %s (see 'zhijian leads "
+                       "history %lld')", (long long)lead_id, sha256, (long long)lead_id);
+    if (access(out, R_OK))
+        return zj_fail(err, ZJ_EDATA, "attachment %s of lead %lld: cannot read '%s': %s",
+                       sha256, (long long)lead_id, out, strerror(errno));
+    char detail[100];
+    snprintf(detail, sizeof detail, "{\"sha256\":\"%s\"}", sha256);
+    zj_audit_event ev = {"lead.attachment_read", "lead", lead_id, NULL, NULL, detail};
+    if ((rc = zj_store_begin(s, err)))
+        return rc;
+    if (!(rc = zj_audit_append(s, a, &ev, NULL, err)))
+        rc = zj_store_commit(s, err);
+    if (rc)
+        zj_store_rollback(s, NULL);
+    return rc;
 }

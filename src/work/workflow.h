@@ -88,7 +88,8 @@ typedef struct zj_lead_request {
     zj_lead_verb verb;
     int64_t lead_id;
     const char *unit_code;    /* assign: the unit charged with verification (in the actor's scope) */
-    const char *assignee;     /* assign: username of the person who verifies */
+    const char *assignee;     /* assign: username of the person who verifies: an active user
+                                 who may verify leads of unit_code (work/users.h) */
     const char *deadline;     /* assign, reopen: verification deadline; rectify: rectification
                                  deadline; never before `today` */
     const char *reason;       /* confirm, dismiss, close, reopen (see the verbs) */
@@ -176,6 +177,16 @@ typedef struct zj_lead_event {
 /* Call fn for every action on the lead, oldest first. Needs read access to the lead's unit. */
 int zj_lead_history_each(zj_store *s, const zj_actor *a, int64_t lead_id,
                          int (*fn)(const zj_lead_event *, void *), void *ctx, zj_error *err);
+
+/* Where to read attachment `sha256` of lead `lead_id` from: its path under `attach_dir` into
+ * out (cap bytes), and its name as attached into name (name_cap bytes; may be NULL). An
+ * attached file is an unmasked document, so reading it needs the unmask permission on the
+ * lead's unit (ZJ_EPERM otherwise) and is recorded in the audit trail ("lead.attachment_read",
+ * the hash in its detail) before the path is handed out. ZJ_EUSAGE when the lead has no such
+ * attachment; ZJ_EDATA when its file is missing from the folder. */
+int zj_lead_attachment_get(zj_store *s, const zj_actor *a, int64_t lead_id, const char *sha256,
+                           const char *attach_dir, char *out, size_t cap, char *name,
+                           size_t name_cap, zj_error *err);
 
 /* The store's attachment folder for a store at `db_path`: "<db_path>.files". Returns ZJ_OK, or
  * ZJ_EUSAGE when it does not fit in `cap` bytes. */

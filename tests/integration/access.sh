@@ -46,11 +46,13 @@ echo "inspector passphrase" | "$ZHIJIAN" user add insp_a --role inspector --unit
 echo "officer passphrase" | "$ZHIJIAN" user add off_a1 --role officer --unit A1 --officer-no 0042 >/dev/null
 echo "judge passphrase!" | "$ZHIJIAN" user add judge_b --role filing_judge --unit B >/dev/null
 "$ZHIJIAN" user add svc --role service --unit A1 --no-password >/dev/null
-"$ZHIJIAN" user add x --role officer --password secret123456 </dev/null >/dev/null 2>&1
+echo "whatever passphrase" | "$ZHIJIAN" user add nounit --role leader >/dev/null 2>&1
+expect_eq "least privilege: no province-wide user unless asked for" 2 $?
+"$ZHIJIAN" user add x --role officer --unit A --password secret123456 </dev/null >/dev/null 2>&1
 expect_eq "no password option on the command line" 2 $?
-echo "short" | "$ZHIJIAN" user add weak --role officer >/dev/null 2>&1
+echo "short" | "$ZHIJIAN" user add weak --role officer --unit A >/dev/null 2>&1
 expect_eq "a short password is refused" 2 $?
-echo "whatever passphrase" | "$ZHIJIAN" user add bad --role root >/dev/null 2>&1
+echo "whatever passphrase" | "$ZHIJIAN" user add bad --role root --unit A >/dev/null 2>&1
 expect_eq "an unknown role is refused" 2 $?
 expect_eq "passwords stored as Argon2id, never in clear" "5 0" \
     "$(sql "SELECT count(*) FILTER (WHERE password_hash LIKE '\$argon2id\$%'), count(*) FILTER (WHERE password_hash LIKE '%passphrase%') FROM app_user" | tr '|' ' ')"
@@ -130,5 +132,15 @@ YAML
 "$ZHIJIAN" import --quiet --rejects "$WORK/rej" --mapping "$WORK/c.yaml" "$WORK/c.csv" >/dev/null 2>&1
 rej=$(ls "$WORK"/rej/*.rejects.csv 2>/dev/null | head -1)
 expect_eq "a reject file is its owner's only" "600" "$([ -n "$rej" ] && stat -c %a "$rej")"
+batch=$(sql "SELECT batch_id FROM import_reject LIMIT 1")
+echo "steward passphrase" | "$ZHIJIAN" user add steward --role data_steward --province >/dev/null
+out=$("$ZHIJIAN" rejects "$batch" --as steward)
+expect_match "a data steward sees why a row was rejected" "filed_at" "$out"
+expect_match "... the value masked in the reason" "cannot parse date '[*]{3}'" "$out"
+if printf '%s' "$out" | grep -q "2025-13-45"; then expect_eq "... and no raw row" x y; fi
+expect_match "unmasked, the raw row" "[(]2025[)]1号,2025-13-45" "$("$ZHIJIAN" rejects "$batch" --unmask --as steward)"
+expect_eq "... audited" 1 "$(sql "SELECT count(*) FROM audit_entry WHERE action = 'import.reject_unmask' AND username = 'steward'")"
+"$ZHIJIAN" rejects "$batch" --as insp_a >/dev/null 2>&1
+expect_eq "an inspector reads no import rejects" 4 $?
 
 finish

@@ -59,11 +59,11 @@ adduser() {  # adduser NAME ROLE [options]
     local name=$1 role=$2; shift 2
     printf '%s\n' "$PW" | "$ZHIJIAN" user add "$name" --role "$role" "$@" >/dev/null || return 1
 }
-adduser admin admin && adduser insp inspector --unit J61000000 &&
+adduser admin admin --province && adduser insp inspector --unit J61000000 &&
     adduser leader leader --unit J61000000 &&
     adduser off officer --unit J61011300 --officer-no "$OFFICER_NO" &&
-    adduser steward data_steward && adduser judge filing_judge &&
-    "$ZHIJIAN" user add svc --role service --no-password >/dev/null
+    adduser steward data_steward --province && adduser judge filing_judge --province &&
+    "$ZHIJIAN" user add svc --role service --province --no-password >/dev/null
 expect_eq "users added" 0 $?
 
 start_server --login-rate 1000 --mappings "$WORK/p"
@@ -247,12 +247,17 @@ act "$INSP" '{"action":"dismiss"}'
 expect_eq "dismiss needs a reason" 400 "$STATUS"
 act "$INSP" '{"action":"comment","comment":"核查中：已调取工商登记 <script>alert(1)</script>"}'
 expect_eq "comment" 201 "$STATUS"
+printf '核查笔录 %s\n' "$J_LEAD" > "$WORK/note.txt"
+as "$INSP" POST /api/v1/leads/{id}/attachments "/api/v1/leads/$J_LEAD/attachments?file_name=note.txt" -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/note.txt"
+expect_eq "attach a file" "201 $(sha256sum "$WORK/note.txt" | cut -c1-64)" "$STATUS $(jf .sha256)"
+as "$INSP" POST /api/v1/leads/{id}/attachments "/api/v1/leads/$J_LEAD/attachments?file_name=../../x" -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/note.txt"
+expect_eq "an attachment name with folders" "400 file_name" "$STATUS $(jf .error.field)"
 act "$INSP" '{"action":"confirm","reason":"登记属实"}'
 expect_eq "confirm" "201 confirmed" "$STATUS $(jf .to_state)"
 as "$INSP" GET /api/v1/leads "/api/v1/leads?limit=500"
 expect_eq "a cached list shows a change made through the server at once" confirmed "$(jf ".items[] | select(.id == $J_LEAD) | .status")"
 as "$INSP" GET /api/v1/leads/{id}/history "/api/v1/leads/$J_LEAD/history"
-expect_eq "history" "200 assign,start,comment,confirm" "$STATUS $(jf '[.items[].action] | join(",")')"
+expect_eq "history" "200 assign,start,comment,attach,confirm" "$STATUS $(jf '[.items[].action] | join(",")')"
 as "$INSP" GET /api/v1/leads/{id} "/api/v1/leads/$J_LEAD"
 expect_eq "workflow state on the lead" "confirmed insp" "$(jf .workflow.state) $(jf .workflow.assignee)"
 as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?state=confirmed"

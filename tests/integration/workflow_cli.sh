@@ -116,6 +116,13 @@ DUE=$(date -d "+30 days" +%Y-%m-%d)
 err=$("$ZHIJIAN" leads decide "$id" confirmed 2>&1); rc=$?
 expect_eq "deciding a new lead exit" 2 "$rc"
 expect_match "... says why" "lead $id is new .*'confirm' needs a lead in verification" "$err"
+err=$("$ZHIJIAN" leads assign "$id" --unit J61011300 --to wang --deadline "$DUE" 2>&1); rc=$?
+expect_eq "assigning to nobody exit" 2 "$rc"
+expect_match "... names the field" "field 'assignee': no user 'wang'" "$err"
+"$ZHIJIAN" user add wang --role inspector --unit J61011300 --no-password >/dev/null
+err=$("$ZHIJIAN" leads assign "$id" --unit J61011300 --to d003 --deadline "$DUE" 2>&1); rc=$?
+expect_eq "assigning to an officer exit" 2 "$rc"
+expect_match "... who may not verify" "user 'd003' \(officer\) may not verify leads of unit 'J61011300'" "$err"
 err=$("$ZHIJIAN" leads assign "$id" --unit J61011300 --to wang --deadline 2000-01-01 2>&1); rc=$?
 expect_eq "past deadline exit" 2 "$rc"
 expect_match "past deadline names the field" "field 'deadline': 2000-01-01 is before today" "$err"
@@ -137,6 +144,10 @@ blob="$ZHIJIAN_DB.files/${sha:0:2}/$sha"
 expect_eq "stored by content, mode 0600" "600" "$(stat -c %a "$blob" 2>/dev/null)"
 "$ZHIJIAN" leads attach "$id" "$WORK/谈话笔录.txt" --name copy.txt >/dev/null
 expect_eq "stored once" 1 "$(find "$ZHIJIAN_DB.files" -type f | wc -l)"
+"$ZHIJIAN" leads attachment "$id" "$sha" --out "$WORK/back.txt"
+expect_eq "attachment read back" 0 $?
+expect_eq "... the same bytes" "" "$(cmp "$WORK/谈话笔录.txt" "$WORK/back.txt" 2>&1)"
+expect_eq "... written 0600" "600" "$(stat -c %a "$WORK/back.txt")"
 err=$("$ZHIJIAN" leads decide "$id" dismissed 2>&1); rc=$?
 expect_eq "dismiss without reason exit" 2 "$rc"
 expect_match "... names the field" "field 'reason': required" "$err"
@@ -210,7 +221,7 @@ expect_eq "TR04: the filed record is evidence, the replaced one no longer; both 
 actions=$("$ZHIJIAN" audit log --json | python3 -c "
 import json,sys; print(' '.join(e['action'] for e in json.load(sys.stdin) if e['action'].split('.')[0] in ('lead', 'record')))")
 expect_eq "audit: the filings and the lead's steps, in order" \
-    "record.file record.file record.file record.correct record.file record.file lead.assign lead.start lead.comment lead.attach lead.attach lead.confirm lead.rectify lead.close lead.reopen" \
+    "record.file record.file record.file record.correct record.file record.file lead.assign lead.start lead.comment lead.attach lead.attach lead.attachment_read lead.confirm lead.rectify lead.close lead.reopen" \
     "$actions"
 "$ZHIJIAN" audit verify >/dev/null
 expect_eq "audit verify" 0 $?

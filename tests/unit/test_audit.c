@@ -181,11 +181,19 @@ static void test_two_writers(void **state)
     for (int i = 0; i < 30; i++) {
         append_n(i % 2 ? other : f->s, 1 + i * 5, 1 + i % 7);
     }
-    zj_store_close(other);
+    /* verify neither waits for nor sees a writer's open transaction */
+    assert_int_equal(zj_store_begin(other, &err), 0);
+    zj_audit_event e = {.action = "lead.view"};
+    assert_int_equal(zj_audit_append(other, &inspector, &e, NULL, &err), 0);
     zj_audit_report rep = verify(f);
     if (!rep.ok)
         fail_msg("%s", rep.message);
     assert_int_equal(rep.entries, 30 + 5 * 29 * 30 / 2);
+    assert_int_equal(zj_store_commit(other, &err), 0);
+    zj_store_close(other);
+    rep = verify(f);
+    assert_true(rep.ok);
+    assert_int_equal(rep.entries, 30 + 5 * 29 * 30 / 2 + 1);
 }
 
 /* One entry per commit of a tracked run, none for a rolled-back one. */
@@ -250,6 +258,8 @@ static const struct tamper {
     {"the last entry edited", "UPDATE audit_entry SET username = 'x' WHERE id = 12", "altered", 12},
     {"the first entry edited", "UPDATE audit_entry SET at = '2020-01-01 00:00:00' WHERE id = 1",
      "altered", 1},
+    {"a stored predecessor hash edited", "UPDATE audit_entry SET prev_hash = hash WHERE id = 6",
+     "altered", 6},
     {"an entry deleted", "DELETE FROM audit_entry WHERE id = 5", "removed", 5},
     {"an entry deleted, later ids renumbered",
      "DELETE FROM audit_entry WHERE id = 5; UPDATE audit_entry SET id = -id WHERE id > 5;"
@@ -343,6 +353,24 @@ static void test_tamper_rewrite_rehash(void **state)
     sqlite3_close(db);
     zj_hasher_free(h);
     expect_bad(f, "rewritten", 15001);
+}
+
+/* A log of more than two chunks of 65,536 entries is verified by two threads; problems late in
+ * the log and at a chunk boundary are named all the same. */
+static void test_large_log(void **state)
+{
+    store_fixture *f = *state;
+    append_n(f->s, 140000, 10000);
+    zj_audit_report rep = verify(f);
+    assert_true(rep.ok);
+    assert_int_equal(rep.entries, 140000);
+    assert_int_equal(rep.checkpoints, 15);   /* at 10,000, 20,000 ... and the head */
+    sql(f, "UPDATE audit_entry SET object_id = 7 WHERE id = 131080");
+    expect_bad(f, "altered", 131080);
+    sql(f, "DELETE FROM audit_entry WHERE id = 65537");
+    expect_bad(f, "removed", 65537);
+    sql(f, "UPDATE audit_entry SET id = 65537 WHERE id = 65536");
+    expect_bad(f, "removed", 65536);
 }
 
 static void test_pinned_key(void **state)
@@ -520,6 +548,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_key_problems, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_rewrite_rehash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_large_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pinned_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_proofs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_json, setup, teardown),

@@ -23,7 +23,7 @@ static const struct { zj_role role; const char *perms; } expected[] = {
     {ZJ_ROLE_SC_PRISON, "record.file sentence_change.read"},
     {ZJ_ROLE_SC_PROCURATOR, "record.file sentence_change.read"},
     {ZJ_ROLE_SC_COURT, "record.file sentence_change.read"},
-    {ZJ_ROLE_DATA_STEWARD, "import reject.read"},
+    {ZJ_ROLE_DATA_STEWARD, "import reject.read unmask"},
     {ZJ_ROLE_SERVICE, "import"},
     {ZJ_ROLE_UNIT_SUPERVISOR, "record.file record.read lead.read lead.assign lead.rectify "
                               "lead.comment entity.read stats.read"},

@@ -276,6 +276,20 @@ static void quarterly_and_lists(void **state)
     assert_int_equal(zj_filed_each(f->s, &supervisor, &cur, add_row, &s, &err), 0);
     assert_int_equal(s.n, 3);
     assert_string_equal(s.line[0], "ZJ-Q-000004 quarterly - - current");
+    /* filters: by kind, by officer, by month */
+    zj_filed_filter by_kind = {.kind = ZJ_RECORD_ZERO};
+    memset(&s, 0, sizeof s);
+    assert_int_equal(zj_filed_each(f->s, &supervisor, &by_kind, add_row, &s, &err), 0);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.line[0], "ZJ-Z-000003 zero B002 - current");
+    zj_filed_filter by_officer = {.kind = -1, .officer_no = "A001", .month = this_month};
+    memset(&s, 0, sizeof s);
+    assert_int_equal(zj_filed_each(f->s, &supervisor, &by_officer, add_row, &s, &err), 0);
+    assert_int_equal(s.n, 2);
+    by_officer.month = last_month;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(zj_filed_each(f->s, &supervisor, &by_officer, add_row, &s, &err), 0);
+    assert_int_equal(s.n, 0);
     zj_actor other = supervisor;
     other.unit_code = "U9";
     memset(&s, 0, sizeof s);
