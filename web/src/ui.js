@@ -68,8 +68,11 @@ export function notice(text) {
   return h('div.notice', { role: 'status' }, text);
 }
 
+// A titled box; a chart inside it is named by the title (ECharts adds a description of the data).
 export function card(title, ...body) {
-  return h('section.card', h('h2', title), ...body);
+  const sec = h('section.card', h('h2', title), ...body);
+  for (const c of sec.querySelectorAll('.chart:not([aria-label])')) c.setAttribute('aria-label', title);
+  return sec;
 }
 
 export function sevBadge(n) {
@@ -84,7 +87,7 @@ export function chart(option, click, height = 260) {
   requestAnimationFrame(() => {
     if (!window.echarts || !box.isConnected) return;
     const c = window.echarts.init(box, null, { renderer: 'canvas' });
-    c.setOption({ animation: false, ...option });
+    c.setOption({ animation: false, aria: { enabled: true }, ...option });
     if (click) c.on('click', click);
     const ro = new ResizeObserver(() => { if (box.isConnected && !c.isDisposed()) c.resize(); });
     ro.observe(box);
