@@ -53,12 +53,12 @@ account() {  # account NAME ROLE [options]: a demo user with the demo password
     printf '%s\n' "$DEMO_PASSWORD" | $ZJ user add "$name" "$@" >/dev/null
     printf '  %-9s %s\n' "$name" "$*"
 }
-account admin --role admin
+account admin --role admin --province
 account leader --role leader --unit J61000000 --display-name 省法院领导
 account inspector --role inspector --unit J61000000 --display-name 省法院纪检监察员
 account officer --role officer --unit J61011300 --officer-no "$OFFICER_NO"
 account judge --role filing_judge --unit J61011300
-account steward --role data_steward
+account steward --role data_steward --province
 echo
 echo "demo: store at $ZHIJIAN_DB; try: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ status --json"
 if [ "${DEMO_SERVE:-1}" = 0 ]; then

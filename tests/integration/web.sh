@@ -16,16 +16,18 @@ done
 "$ZHIJIAN" link --quiet && "$ZHIJIAN" detect --as-of 2021-12-31 >/dev/null
 PW=correct-horse-9
 OFFICER_NO=$(sql "SELECT officer_no FROM officer WHERE unit_code = 'J61011300' ORDER BY officer_no LIMIT 1")
+ENTITY_ID=$(sql "SELECT entity_id FROM mention WHERE entity_id IS NOT NULL AND kind = 'person' GROUP BY entity_id ORDER BY count(*) DESC LIMIT 1")
 LEAD_UNIT=$(sql "SELECT unit_code FROM lead WHERE unit_code LIKE 'J61%' GROUP BY unit_code ORDER BY count(*) DESC LIMIT 1")
 adduser() {  # adduser NAME ROLE [options]
     local name=$1 role=$2; shift 2
     printf '%s\n' "$PW" | "$ZHIJIAN" user add "$name" --role "$role" "$@" >/dev/null
 }
-adduser admin admin && adduser insp inspector --unit J61000000 &&
+adduser admin admin --province && adduser insp inspector --unit J61000000 &&
     adduser leader leader --unit J61000000 &&
     adduser off officer --unit J61011300 --officer-no "$OFFICER_NO" &&
-    adduser steward data_steward && adduser judge filing_judge
+    adduser steward data_steward --province && adduser judge filing_judge --province
 expect_eq "users added" 0 $?
+[ "$failures" -eq 0 ] || { finish; exit 1; }
 
 # A small export to upload: two good rows of the police roster and one cut short.
 head -3 "$WORK/p/police_officers.csv" > "$WORK/upload.csv"
@@ -43,7 +45,7 @@ for _ in $(seq 1 200); do
 done
 [ -n "$PORT" ] || { echo "FAIL: the server did not start:" >&2; cat "$WORK/serve.err" >&2; exit 1; }
 
-BASE="http://127.0.0.1:$PORT" PASSWORD=$PW LEAD_UNIT=$LEAD_UNIT UPLOAD="$WORK/upload.csv" \
+BASE="http://127.0.0.1:$PORT" PASSWORD=$PW LEAD_UNIT=$LEAD_UNIT ENTITY_ID=$ENTITY_ID UPLOAD="$WORK/upload.csv" \
     UPLOAD_MAPPING=police_officers SCREENSHOTS="${SCREENSHOTS:-$WORK/screenshots}" \
     timeout 240 node "$WEB/tests/e2e.mjs"
 expect_eq "browser tests" 0 $?

@@ -27,6 +27,7 @@ const browser = await chromium.launch({
 async function newPage() {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'zh-CN' });
   const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);   // a step that cannot find what it waits for fails in 15 s
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
@@ -271,6 +272,22 @@ await step('leader opens the cockpit and drills down', async (page) => {
   await page.click('#fig-overdue');
   await page.waitForURL(/overdue=true/);
   assert.ok(await page.getByLabel('仅超期').isChecked());
+});
+
+// ---- person / enterprise view: records across agencies, masked, with a relations graph --------
+await step('inspector opens a person across agencies, masked', async (page) => {
+  await login(page, 'insp');
+  await page.goto(BASE + '/#/entity');
+  await page.getByLabel('实体编号').fill(process.env.ENTITY_ID);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/entity\/\d+/);
+  await page.locator('table.grid tbody tr').first().waitFor();
+  const rows = await page.locator('table.grid tbody tr').count();
+  assert.ok(rows >= 2, `several records (${rows})`);
+  const ids = await page.locator('table.grid tbody tr td:nth-child(5)').allInnerTexts();
+  assert.ok(ids.filter(Boolean).every((x) => x.includes('*')), 'ID numbers masked: ' + ids.join(' '));
+  await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 1);
+  await snap(page, 'entity');
 });
 
 // ---- administrators: import with a mapping and read its rejects; audit status -----------------
