@@ -1,6 +1,6 @@
 // app.js - the web app's shell: who is logged in, the navigation for the role, the language
 // switch and the routes (#/leads, #/lead/12, ...), each drawn by one page module.
-import { login, logout, whoami } from './api.js';
+import { get, login, logout, whoami } from './api.js';
 import { t, toggleLang } from './i18n.js';
 import { h, field, errorBox, disposeCharts } from './ui.js';
 import { workbenchPage, leadPage } from './leads.js';
@@ -23,7 +23,7 @@ const pages = [
 ];
 
 // The page each role starts on.
-const homeOf = { officer: 'portal', filing_judge: 'filing', leader: 'cockpit', data_steward: 'data',
+const homeOf = { officer: 'portal', filing_judge: 'filing', leader: 'cockpit', data_steward: 'data', admin: 'audit',
   inspector: 'leads', unit_supervisor: 'leads', sc_prison: 'leads', sc_procurator: 'leads', sc_court: 'leads' };
 
 const may = (perm) => user && user.permissions.includes(perm);
@@ -78,14 +78,30 @@ function loginPage() {
   u.focus();
 }
 
-function homePage() {
+// The home page: the role's own pages, its main one first, and what waits for this user.
+async function homePage() {
   const mine = pages.filter((p) => may(p.perm));
+  const first = homeOf[user.role];
+  mine.sort((a, b) => (b.route === first) - (a.route === first));
+  const todo = [];
+  if (may('lead.read')) {
+    const [assigned, overdue] = await Promise.all([
+      get('/lead-queue', { assignee: user.username, limit: 500 }),
+      get('/lead-queue', { overdue: true, limit: 500 })]);
+    const open = assigned.items.filter((q) => !['closed', 'dismissed'].includes(q.state));
+    todo.push(h('a.figure', { href: '#/leads?assignee=' + encodeURIComponent(user.username) },
+      h('span.v', String(open.length)), h('span.l', t('my_leads'))));
+    todo.push(h('a.figure', { href: '#/leads?overdue=true' }, h('span.v', String(overdue.items.length)),
+      h('span.l', t('overdue_n'))));
+  }
   return h('div',
     h('h1', `${t('welcome')}，${user.username}`),
     h('p', `${t('role')}: ${t('roles.' + user.role)}` + (user.unit_code ? ` · ${t('unit')}: ${user.unit_code}` : '') +
       (user.officer_no ? ` · ${t('officer_no')}: ${user.officer_no}` : '')),
+    todo.length ? h('div.figures.home', todo) : null,
     h('h2', t('roles_home')),
-    h('div.tiles', mine.map((p) => h('a.tile', { href: '#/' + p.route }, t(p.key)))));
+    h('div.tiles', mine.map((p) => h('a.tile', { href: '#/' + p.route, class: p.route === first ? 'tile main' : 'tile' },
+      t(p.key)))));
 }
 
 async function route() {
@@ -99,11 +115,10 @@ async function route() {
   box.replaceChildren(h('p.loading', t('loading')));
   try {
     let view;
-    if (!head && homeOf[user.role] && !params.stay) view = homePage();
-    else if (!head) view = homePage();
+    if (!head) view = await homePage();
     else if (head === 'lead' && parts[1]) view = await leadPage(parts[1], { user, may });
     else if (page && may(page.perm)) view = await page.draw(params, { user, may, parts });
-    else view = homePage();
+    else view = await homePage();
     disposeCharts();
     box.replaceChildren(view);
     box.focus({ preventScroll: true });

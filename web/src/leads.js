@@ -17,7 +17,7 @@ const bi = (s) => {   // "中文 / English" texts of the API: the half of the cu
 export async function workbenchPage(params) {
   const f = {
     code: params.code || '', severity: params.severity || '', lead_unit: params.lead_unit || '',
-    state: params.state || '', overdue: params.overdue === 'true',
+    state: params.state || '', overdue: params.overdue === 'true', assignee: params.assignee || '',
   };
   const offset = Number(params.offset || 0);
   const q = { ...f, overdue: f.overdue || undefined, limit: PAGE, offset };
@@ -31,13 +31,14 @@ export async function workbenchPage(params) {
   const go = (extra) => {
     const p = new URLSearchParams();
     const vals = { code: code.value.trim(), severity: sev.value, lead_unit: unit.value.trim(), state: state.value,
-      overdue: overdue.checked ? 'true' : '', ...extra };
+      overdue: overdue.checked ? 'true' : '', assignee: f.assignee, ...extra };
     for (const [k, v] of Object.entries(vals)) if (v !== '' && v !== undefined) p.set(k, v);
     location.hash = '#/leads' + (p.toString() ? '?' + p : '');
   };
   const form = h('form.filters', { role: 'search', onsubmit: (e) => { e.preventDefault(); go(); } },
     field(t('detector'), code), field(t('severity'), sev), field(t('unit'), unit), field(t('state'), state),
     h('div.field.check', overdue, h('label', { for: (overdue.id = 'f-overdue') }, t('overdue'))),
+    f.assignee ? h('span.chip', `${t('assignee')}: ${f.assignee}`) : null,
     h('button.primary', { type: 'submit' }, t('filter')),
     h('a.button', { href: '#/leads' }, t('reset')));
   const expFilters = { code: f.code || undefined, unit: f.lead_unit || undefined };

@@ -69,7 +69,7 @@ const text = (page, sel) => page.locator(sel).first().innerText();
 
 // ---- log in as each role, see that role's home page -----------------------------------------
 const roles = [
-  ['admin', '系统管理员', ['线索工作台', '领导驾驶舱', '数据导入', '审计校验']],
+  ['admin', '系统管理员', ['审计校验', '线索工作台', '领导驾驶舱', '数据导入']],
   ['insp', '纪检监察员', ['线索工作台']],
   ['leader', '领导', ['领导驾驶舱']],
   ['off', '干警', ['三个规定填报']],
@@ -82,6 +82,8 @@ for (const [user, label, tiles] of roles) {
     assert.match(await text(page, '.who .user'), new RegExp(`${user} · ${label}`));
     const shown = await page.locator('.tiles .tile').allInnerTexts();
     for (const tile of tiles) assert.ok(shown.includes(tile), `${user} sees ${tile} (has ${shown})`);
+    assert.equal(await text(page, '.tiles .tile.main'), tiles[0], `${user}'s own page comes first`);
+    if (user === 'insp') assert.match(await text(page, '.figures.home'), /分派给我的待办线索/);
     await snap(page, `home-${user}`);
     await page.click('#logout');
     await page.getByLabel('用户名').waitFor();
