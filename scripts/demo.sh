@@ -48,17 +48,18 @@ echo "== 7. demo accounts, one per role (password: $DEMO_PASSWORD)"
 # The officer account is one of the imported roster's officers of 雁塔区人民法院.
 OFFICER_NO=$(sqlite3 -batch -noheader "$ZHIJIAN_DB" \
     "SELECT officer_no FROM officer WHERE unit_code = 'J61011300' ORDER BY officer_no LIMIT 1")
-account() {  # account NAME ROLE [options]: a demo user with the demo password
-    local name=$1; shift
+account() {  # account NAME "WHO" OPTIONS...: a demo user with the demo password
+    local name=$1 who=$2; shift 2
     printf '%s\n' "$DEMO_PASSWORD" | $ZJ user add "$name" "$@" >/dev/null
-    printf '  %-9s %s\n' "$name" "$*"
+    printf '  %-10s %s\n' "$name" "$who"
 }
-account admin --role admin --province
-account leader --role leader --unit J61000000 --display-name 省法院领导
-account inspector --role inspector --unit J61000000 --display-name 省法院纪检监察员
-account officer --role officer --unit J61011300 --officer-no "$OFFICER_NO"
-account judge --role filing_judge --unit J61011300
-account steward --role data_steward --province
+account admin "系统管理员, whole province: data import, audit, everything" --role admin --province
+account leader "领导 of 陕西省高级人民法院: the cockpit (领导驾驶舱)" --role leader --unit J61000000
+account inspector "纪检监察员 of 陕西省高级人民法院: the lead workbench" --role inspector --unit J61000000
+account officer "干警 $OFFICER_NO of 西安市雁塔区人民法院: 三个规定 records" --role officer \
+    --unit J61011300 --officer-no "$OFFICER_NO"
+account judge "立案法官 of 西安市雁塔区人民法院: the filing assistant" --role filing_judge --unit J61011300
+account steward "数据管理员, whole province: imports and their rejects" --role data_steward --province
 echo
 echo "demo: store at $ZHIJIAN_DB; try: ZHIJIAN_DB=$ZHIJIAN_DB $ZJ status --json"
 if [ "${DEMO_SERVE:-1}" = 0 ]; then
