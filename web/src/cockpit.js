@@ -58,6 +58,14 @@ function regionMap(rows) {
 
 const rate = (r) => Math.round((r.rate || 0) * 10) / 10;
 
+// The numbers behind a chart as a table of links, for the keyboard and screen readers: every
+// row opens the same list a click on the chart opens.
+function dataTable(rows) {
+  return h('details.data', h('summary', t('as_table')),
+    h('table.grid', h('tbody', rows.map(([label, value, hash]) =>
+      h('tr', h('td', hash ? h('a', { href: hash }, label) : label), h('td', String(value)))))));
+}
+
 function figure(label, value, hash, id) {
   return h('a.figure', { href: hash, id }, h('span.v', String(value)), h('span.l', label));
 }
@@ -104,13 +112,16 @@ export async function cockpitPage(params) {
         tooltip: {}, grid: { left: 150, right: 20, top: 10, bottom: 20 },
         xAxis: { type: 'value' }, yAxis: { type: 'category', data: byCode.map(([c]) => `${c} ${names[c]}`.slice(0, 14)).reverse() },
         series: [{ type: 'bar', data: byCode.map(([c, n]) => ({ value: n, code: c })).reverse(), itemStyle: { color: '#b3261e' } }],
-      }, (p) => go('#/leads?code=' + p.data.code)))),
+      }, (p) => go('#/leads?code=' + p.data.code))),
+      dataTable(byCode.map(([c, n]) => [`${c} ${names[c]}`, n, '#/leads?code=' + c]))),
       card(t('by_state'), chart({
         tooltip: {}, legend: { bottom: 0 },
         series: [{ type: 'pie', radius: ['35%', '65%'], data: STATES.filter((s) => byState.get(s))
           .map((s) => ({ name: t('states.' + s), value: byState.get(s), state: s })) }],
-      }, (p) => go('#/leads?state=' + p.data.state))),
-      card(t('by_region'), regionMap(regions)),
+      }, (p) => go('#/leads?state=' + p.data.state)),
+      dataTable(STATES.filter((st) => byState.get(st)).map((st) => [t('states.' + st), byState.get(st), '#/leads?state=' + st]))),
+      card(t('by_region'), regionMap(regions),
+        dataTable(regions.map((r) => [r.label || r.value, `${rate(r)} ‰`, '#/cockpit?region=' + r.value]))),
       card(t('trend'), chart({
         tooltip: {}, grid: { left: 40, right: 20, top: 20, bottom: 30 },
         xAxis: { type: 'category', data: byMonth.map(([m]) => m) }, yAxis: { type: 'value' },
@@ -120,13 +131,15 @@ export async function cockpitPage(params) {
         tooltip: {}, grid: { left: 150, right: 20, top: 10, bottom: 20 },
         xAxis: { type: 'value' }, yAxis: { type: 'category', data: unitRows.map((r) => (r.label || r.value).slice(0, 12)) },
         series: [{ type: 'bar', data: unitRows.map((r) => ({ value: Math.round(r.rate), unit: r.value })), itemStyle: { color: '#1f5fa8' } }],
-      }, (p) => go('#/leads?lead_unit=' + p.data.unit))),
+      }, (p) => go('#/leads?lead_unit=' + p.data.unit)),
+      dataTable(unitRows.slice().reverse().map((r) => [r.label || r.value, `${Math.round(r.rate)} ‰`, '#/leads?lead_unit=' + r.value]))),
       card(t('compliance') + ' · %', chart({
         tooltip: {}, grid: { left: 150, right: 20, top: 10, bottom: 20 },
         xAxis: { type: 'value', min: (v) => Math.max(0, Math.floor(v.min - 5)), max: 100 },
         yAxis: { type: 'category', data: worst.map((r) => (r.label || r.value).slice(0, 12)) },
         series: [{ type: 'bar', data: worst.map((r) => ({ value: Math.round(r.rate * 10) / 10 })), itemStyle: { color: '#2e7d32' } }],
-      }, () => go('#/cockpit?compliance=1')))));
+      }, () => go('#/cockpit?compliance=1')),
+      dataTable(worst.slice().reverse().map((r) => [r.label || r.value, `${rate(r)} %`, '#/cockpit?compliance=1'])))));
 }
 
 // The list behind one region of the map: its figures and the leads of its units.

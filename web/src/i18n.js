@@ -46,7 +46,7 @@ const zh = {
   rows_read: '读取', inserted: '新增', updated: '更新', unchanged: '未变', rejected: '拒收',
   batch: '批次', audit_ok: '审计链完整，未发现篡改', audit_bad: '审计链校验失败',
   entries: '条目', checkpoints: '签名检查点', verify_now: '立即校验', seconds: '耗时（秒）',
-  roles_home: '您的工作', my_leads: '分派给我的待办线索', export_note: '导出会记录到审计日志（含筛选条件）',
+  roles_home: '您的工作', as_table: '数据表（可用键盘查看明细）', my_leads: '分派给我的待办线索', export_note: '导出会记录到审计日志（含筛选条件）',
 };
 
 const en = {
@@ -96,7 +96,7 @@ const en = {
   rows_read: 'Read', inserted: 'Inserted', updated: 'Updated', unchanged: 'Unchanged', rejected: 'Rejected',
   batch: 'Batch', audit_ok: 'The audit trail is intact', audit_bad: 'The audit trail failed verification',
   entries: 'Entries', checkpoints: 'Signed checkpoints', verify_now: 'Verify now', seconds: 'Seconds',
-  roles_home: 'Your work', my_leads: 'Open leads assigned to me', export_note: 'Exports are recorded in the audit trail with their filters',
+  roles_home: 'Your work', as_table: 'As a table (keyboard: open the list behind it)', my_leads: 'Open leads assigned to me', export_note: 'Exports are recorded in the audit trail with their filters',
 };
 
 let lang = localStorage.getItem('zj_lang') === 'en' ? 'en' : 'zh';

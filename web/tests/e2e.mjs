@@ -269,6 +269,16 @@ await step('leader opens the cockpit and drills down', async (page) => {
   await page.waitForURL(new RegExp('region=' + cell.code));
   await page.getByRole('heading', { name: new RegExp(cell.code) }).waitFor();
   await snap(page, 'cockpit-drill-region');
+  // From the keyboard: the chart's data table, its first row's link, Enter.
+  await page.goto(BASE + '/#/cockpit');
+  await page.locator('.figures').waitFor();
+  const summary = page.locator('.card:has(h2:text("线索按处置状态")) details summary');
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.card:has(h2:text("线索按处置状态")) details a').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/leads\?state=/);
+  await page.locator('table.grid tbody tr').first().waitFor();
   // A headline figure drills too.
   await page.goto(BASE + '/#/cockpit');
   await page.click('#fig-overdue');
