@@ -15,12 +15,14 @@
 #   link10m  entity resolution at the issue-5 target size: gen --scale large (~10M mentions),
 #            import, a first `zhijian link` (seconds, CPU, peak RSS, stages) and eval's linking
 #            quality; needs ~12 GB of disk and ~8 minutes
+#   web      the leaders' cockpit in Debian's chromium (playwright-core): page weight, requests,
+#            first contentful paint and the time until every chart is drawn, on the small province
 #   audit    the audit trail (bench_audit): appends/s with the hash chain only and with the
 #            Merkle tree and signed head (1,000 per transaction, and one per transaction), and
 #            the time to verify a log of BENCH_AUDIT_VERIFY entries (default 10,000,000; ~3.3 GB
 #            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
-# BENCH_ONLY=import (or province, text, link10m, audit, http; comma-separated) runs only those sections:
+# BENCH_ONLY=import (or province, text, link10m, audit, http, web; comma-separated) runs only those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -201,6 +203,36 @@ fi
 
 if want http; then
   bash bench/http.sh
+fi
+
+if want web; then
+# web: the cockpit's page weight and time to first render, in Debian's chromium
+# (web/tests/cockpit-bench.mjs) against zhijian serve on the demo-sized province
+bash scripts/build-web.sh
+wdir=$DATA/web
+rm -rf "$wdir"; mkdir -p "$wdir"
+(
+  export ZHIJIAN_DB=$wdir/zhijian.db
+  $ZJ gen --seed 1 --scale small --out "$wdir/p" --quiet
+  $ZJ import --quiet --max-errors -1 --rejects "$wdir/rej" "$wdir/p" >/dev/null || true  # planted dirty rows
+  $ZJ link --quiet
+  $ZJ detect --as-of 2021-12-31 >/dev/null || [ $? -eq 1 ]   # 1: leads were found
+  printf 'bench-web-1\n' | $ZJ user add leader --role leader --unit J61000000 >/dev/null
+  $ZJ serve --port 0 --access-log "$wdir/access.log" 2>/dev/null &
+  pid=$!
+  port=
+  for _ in $(seq 1 200); do
+    port=$(jq -r 'select(.event == "start") | .message' "$wdir/access.log" 2>/dev/null | grep -o 'port [0-9]*' | cut -d' ' -f2)
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  echo
+  echo "### The cockpit in the browser (chromium $(chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1), $(nproc) cores)"
+  echo
+  (cd web && BASE="http://127.0.0.1:$port" PASSWORD=bench-web-1 RUNS=5 node tests/cockpit-bench.mjs)
+  kill -TERM "$pid"; wait "$pid"
+)
+rm -rf "$wdir"
 fi
 
 if want link10m; then

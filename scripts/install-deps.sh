@@ -16,7 +16,8 @@ pkgs=(
   libcmocka-dev valgrind time curl  # tests (the API tests drive the server with curl), timing
   python3-yaml jq iproute2          # tests: the server checked against docs/openapi.yaml
   wrk                               # benchmarks: HTTP load
-  nodejs npm                        # DuckDB peer in benchmarks (npm @duckdb/node-api)
+  nodejs npm                        # web app build (npm ECharts), DuckDB peer in benchmarks
+  chromium fonts-wqy-microhei       # browser tests of the web app (playwright-core), CJK glyphs
 )
 
 missing=()

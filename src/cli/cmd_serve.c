@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "serve/router.h"
@@ -31,6 +32,8 @@ static const char usage_text[] =
     "  --drain SECONDS     how long to wait for requests in flight at shutdown (default 30)\n"
     "  --cache-ms N        keep answers of lead lists and statistics N ms (default 1000; 0: off);\n"
     "                      a change made through the server shows at once, others within N ms\n"
+    "  --web DIR           the web app's built files (default: $ZHIJIAN_WEB, else web/dist\n"
+    "                      beside the build folder, built by make); every path outside /api/\n"
     "  --routes            print every route (METHOD PATH) and exit";
 
 /* A non-negative number option; false (after a message) when it is not one. */
@@ -55,6 +58,33 @@ static int print_routes(void)
     return 0;
 }
 
+static bool has_index(const char *dir)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/index.html", dir);
+    return access(p, R_OK) == 0;
+}
+
+/* The web app built beside the program: ZHIJIAN_WEB, else web/dist of the source tree the
+ * binary was built in (build/zhijian -> web/dist); NULL when neither holds index.html. */
+static const char *default_web_dir(char *out, size_t cap)
+{
+    const char *env = getenv("ZHIJIAN_WEB");
+    if (env && *env)
+        return has_index(env) ? env : NULL;
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    int w = snprintf(out, cap, "%s/../web/dist", exe);
+    return w > 0 && (size_t)w < cap && has_index(out) ? out : NULL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -72,6 +102,7 @@ int cmd_serve(int argc, char **argv)
         {"drain", required_argument, NULL, 'D'},
         {"cache-ms", required_argument, NULL, 'C'},
         {"routes", no_argument, NULL, 'R'},
+        {"web", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -134,6 +165,7 @@ int cmd_serve(int argc, char **argv)
                 return ZJ_EUSAGE;
             cfg.cache_seconds = v / 1000.0;
             break;
+        case 'W': cfg.web_dir = optarg; break;
         case 'R': return print_routes();
         case 'h': puts(usage_text); return 0;
         default: return ZJ_EUSAGE;
@@ -142,6 +174,12 @@ int cmd_serve(int argc, char **argv)
     if (optind < argc)
         return cli_error(ZJ_EUSAGE, "serve: unexpected argument '%s'", argv[optind]);
     cfg.db_path = cli_db_path(db);
+    char web_dir[4096];
+    if (!cfg.web_dir)
+        cfg.web_dir = default_web_dir(web_dir, sizeof web_dir);
+    else if (!has_index(cfg.web_dir))
+        return cli_error(ZJ_EUSAGE, "serve: --web %s: no index.html there (build it with make)",
+                         cfg.web_dir);
     /* Uploads (imports) are spooled and kept beside the store, readable by its owner only. */
     char upload_dir[4096];
     snprintf(upload_dir, sizeof upload_dir, "%s.uploads", cfg.db_path);
@@ -162,9 +200,9 @@ int cmd_serve(int argc, char **argv)
     zj_server *srv = NULL;
     if (zj_server_start(&cfg, &srv, &err) != ZJ_OK)
         return cli_report(&err);
-    fprintf(stderr, "zhijian: serving http://%s%s%s:%d/api/v1/ (stop with SIGTERM or Ctrl-C)\n",
+    fprintf(stderr, "zhijian: serving http://%s%s%s:%d/%s (stop with SIGTERM or Ctrl-C)\n",
             strchr(cfg.bind, ':') ? "[" : "", cfg.bind, strchr(cfg.bind, ':') ? "]" : "",
-            zj_server_port(srv));
+            zj_server_port(srv), cfg.web_dir ? " (web app) and /api/v1/" : "api/v1/");
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "zhijian: %s received, finishing requests in flight\n",

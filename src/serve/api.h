@@ -34,6 +34,7 @@ typedef struct zj_serve_config {
     double login_rate;         /* login attempts per minute per client and per username */
     const char *mapping_dir;   /* where imports find mappings by name */
     const char *upload_dir;    /* where uploads are spooled and kept (mode 0700) */
+    const char *web_dir;       /* the web app's built files (web/dist); NULL: API only */
     const char *version;       /* the program's version */
     bool cookie_secure;        /* mark cookies Secure (behind TLS) */
     double cache_seconds;      /* how long read answers of cached routes are kept; 0: never */

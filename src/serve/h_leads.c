@@ -384,9 +384,12 @@ void zj_h_lead_queue(zj_api_ctx *c)
         {"overdue", ZJ_FIELD_BOOL, false, 0, 0, NULL},
         {"worked", ZJ_FIELD_BOOL, false, 0, 0, NULL},
         ZJ_PAGE_FIELDS,
+        {"code", ZJ_FIELD_TEXT, false, 1, 16, NULL},
+        {"lead_unit", ZJ_FIELD_TEXT, false, 1, 64, NULL},
+        {"severity", ZJ_FIELD_INT, false, 1, 4, NULL},
     };
-    zj_value_in v[7];
-    if (!zj_api_query(c, fields, 7, v))
+    zj_value_in v[10];
+    if (!zj_api_query(c, fields, 10, v))
         return;
     int64_t limit = v[5].present ? v[5].i : 50, offset = v[6].present ? v[6].i : 0;
     zj_lead_queue_filter f = {
@@ -395,6 +398,9 @@ void zj_h_lead_queue(zj_api_ctx *c)
         .unit_code = v[2].s,
         .overdue_only = v[3].present && v[3].i,
         .worked_only = v[4].present && v[4].i,
+        .code = v[7].s,
+        .lead_unit = v[8].s,
+        .min_severity = v[9].present ? (int)v[9].i : 0,
         .limit = limit + offset,
     };
     queue_ctx q = {.items = cJSON_CreateArray(), .skip = offset};

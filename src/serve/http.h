@@ -39,6 +39,8 @@ typedef struct zj_http_request {
 typedef struct zj_http_response {
     int status;                /* 0 until a handler decides */
     const char *content_type;  /* static string; NULL means application/json */
+    const char *csp;           /* static Content-Security-Policy; NULL: the API's (none) */
+    const char *cache_control; /* static; NULL: no-store */
     zj_buf body;
     struct { const char *name; char *value; } headers[ZJ_HTTP_MAX_HEADERS];
     size_t nheaders;

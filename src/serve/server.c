@@ -29,6 +29,7 @@
 #include "serve/ratelimit.h"
 #include "serve/router.h"
 #include "serve/sessions.h"
+#include "serve/static.h"
 
 #define MAX_QUERY_PARAMS 64
 #define MAX_STORES 256
@@ -118,14 +119,18 @@ typedef struct request_state {
     struct request_state *next;
 } request_state;
 
-static void security_headers(struct MHD_Response *r, bool draining)
+static void security_headers(struct MHD_Response *r, const zj_http_response *resp,
+                             bool draining)
 {
     MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+                            resp->csp ? resp->csp
+                                      : "default-src 'none'; frame-ancestors 'none'; "
+                                        "base-uri 'none'; form-action 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Cache-Control",
+                            resp->cache_control ? resp->cache_control : "no-store");
     MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     if (draining)
@@ -147,7 +152,7 @@ static enum MHD_Result send_response(zj_server *srv, struct MHD_Connection *conn
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             resp->content_type ? resp->content_type
                                                : "application/json; charset=utf-8");
-    security_headers(r, atomic_load(&srv->draining));
+    security_headers(r, resp, atomic_load(&srv->draining));
     for (size_t i = 0; i < resp->nheaders; i++)
         MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
     st->status = resp->status;
@@ -362,6 +367,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         .body_file = st->upload_fd >= 0 ? st->upload_path : NULL,
         .remote = st->remote,
     };
+    if (zj_static_claims(url)) {   /* the web app's files: no session, no store */
+        zj_http_response resp = {0};
+        zj_static_answer(srv->cfg->web_dir, &st->req, &resp);
+        return send_response(srv, conn, st, &resp);
+    }
     if (st->write && srv->writer_started) {
         st->conn = conn;
         MHD_suspend_connection(conn);

@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "serve/api.h"
@@ -14,6 +16,7 @@
 #include "serve/export.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
+#include "serve/static.h"
 #include "serve/validate.h"
 
 static const char *const KINDS[] = {"a", "b", NULL};
@@ -277,6 +280,56 @@ static void test_answer_cache(void **state)
     zj_cache_free(c);
 }
 
+/* The web app's files: "/" is the page, known files are served, nothing else is read. */
+static int static_status(const char *dir, const char *method, const char *path,
+                         const char **type)
+{
+    zj_http_request req = {.method = method, .path = path, .body = ""};
+    zj_http_response resp = {0};
+    zj_static_answer(dir, &req, &resp);
+    *type = resp.content_type;
+    int status = resp.status;
+    if (status == 200)
+        assert_non_null(resp.csp);
+    zj_http_response_free(&resp);
+    return status;
+}
+
+static void test_static_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/zj-static-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[128];
+    const char *files[] = {"index.html", "app.js", ".secret.js"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        fputs("x", f);
+        fclose(f);
+    }
+    const char *type = NULL;
+    assert_int_equal(static_status(dir, "GET", "/", &type), 200);
+    assert_string_equal(type, "text/html; charset=utf-8");
+    assert_int_equal(static_status(dir, "HEAD", "/app.js", &type), 200);
+    assert_string_equal(type, "text/javascript; charset=utf-8");
+    const char *refused[] = {"/.secret.js", "/../etc/passwd", "/x/../app.js", "//app.js",
+                             "/etc/passwd", "/missing.js", "/app.js%00", "/app.js?x", ""};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        assert_int_equal(static_status(dir, "GET", refused[i], &type), 404);
+    assert_int_equal(static_status(dir, "POST", "/app.js", &type), 405);
+    assert_int_equal(static_status(NULL, "GET", "/", &type), 404);
+    assert_true(zj_static_claims("/app.js"));
+    assert_false(zj_static_claims("/api/v1/health"));
+    assert_false(zj_static_claims("/api"));
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        remove(p);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_router),        cmocka_unit_test(test_cookies_and_csrf),
         cmocka_unit_test(test_ratelimit),     cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_csv_export),    cmocka_unit_test(test_answer_cache),
+        cmocka_unit_test(test_static_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
