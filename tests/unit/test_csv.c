@@ -110,7 +110,8 @@ static void test_quoted_fields(void **state)
     expect_csv("\"a\"\"b\"\"c\"\"d\",e,\"f\"\"g\"\n", NULL, "1:[a\"b\"c\"d][e][f\"g]\n");
     /* A quote inside an unquoted field is kept literally. */
     expect_csv("ab\"c,d\n", NULL, "1:[ab\"c][d]\n");
-    expect_csv("a\"\"b,\"\n", NULL, "1!unterminated quoted field:[a\"\"b][\n]\n");
+    expect_csv("a\"\"b,\"\n", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
 }
 
 static void test_embedded_newlines_and_line_numbers(void **state)
@@ -176,12 +177,92 @@ static void test_delimiters(void **state)
     zj_input_close(in);
 }
 
+/* A quote left open is a stray quote: the record ends with the line it opened on, the next
+ * line starts a record again, so nothing after it is lost. */
 static void test_unterminated_quote(void **state)
 {
     (void)state;
-    expect_csv("a,b\nc,\"d\ne,f\n", NULL, "1:[a][b]\n2!unterminated quoted field:[c][d\ne,f\n]\n");
-    expect_csv("\"", NULL, "1!unterminated quoted field:[]\n");
-    expect_csv("x,\"ab\"\"", NULL, "1!unterminated quoted field:[x][ab\"]\n");
+    expect_csv("a,b\nc,\"d\ne,f\n", NULL,
+               "1:[a][b]\n2!quoted field opened on line 2 is never closed (a stray quote?):\n"
+               "3:[e][f]\n");
+    expect_csv("\"", NULL, "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
+    expect_csv("x,\"ab\"\"", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
+    /* CRLF and lone CR end the cut line as they end any other. */
+    expect_csv("\"a\r\nb,c\r\n", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n2:[b][c]\n");
+    expect_csv("\"a\rb\r", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n2:[b]\n");
+    /* The quote opens on the second line of a record (after a legal quoted newline): the
+     * record is cut after that line. */
+    expect_csv("1,\"x\ny\",\"z\n2,w\n", NULL,
+               "1!quoted field opened on line 2 is never closed (a stray quote?):\n3:[2][w]\n");
+}
+
+/* A quoted field may span max_quoted_lines lines after its own; one more, and it is taken
+ * for a stray quote even though a quote closes it later (which then opens a field of its
+ * own: that line is cut too). */
+static void test_quoted_line_limit(void **state)
+{
+    (void)state;
+    zj_csv_options two = {.max_quoted_lines = 2};
+    expect_csv("a,\"1\n2\n3\",b\nc\n", &two, "1:[a][1\n2\n3][b]\n4:[c]\n");
+    expect_csv("h\na,\"1\n2\n3\n4\",b\nc\n", &two,
+               "1:[h]\n2!quoted field opened on line 2 is not closed within 2 lines (a stray "
+               "quote?):\n3:[2]\n4:[3]\n5:[4\"][b]\n6:[c]\n");
+    /* the default: 100 lines */
+    zj_buf big = {0};
+    zj_buf_puts(&big, "x,\"stray\n");
+    for (int i = 0; i < 300; i++)
+        zj_buf_printf(&big, "%d,v\n", i + 2);
+    zj_input *in = NULL;
+    assert_int_equal(zj_input_open_memory(big.data, big.len, ZJ_ENC_UTF8, &in, NULL), 0);
+    zj_csv *csv = zj_csv_new(in, NULL);
+    zj_row row;
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    assert_string_equal(row.error,
+                        "quoted field opened on line 1 is not closed within 100 lines (a stray "
+                        "quote?)");
+    zj_span raw = zj_csv_raw(csv);
+    assert_int_equal(raw.n, 8);
+    assert_memory_equal(raw.p, "x,\"stray", 8);
+    for (int i = 0; i < 300; i++) {
+        assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+        assert_null(row.error);
+        assert_int_equal(row.line, i + 2);
+    }
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 0);
+    zj_csv_free(csv);
+    zj_input_close(in);
+    zj_buf_free(&big);
+}
+
+/* zj_csv_raw: the record as read, for malformed records and for well-formed ones that had
+ * no "" to unescape. */
+static void test_raw_text(void **state)
+{
+    (void)state;
+    static const char data[] = "a,\"b\nc\"\r\n\"x\"y,z\n\"q\"\"\",r\n";
+    zj_input *in = NULL;
+    assert_int_equal(zj_input_open_memory(data, sizeof data - 1, ZJ_ENC_UTF8, &in, NULL), 0);
+    zj_csv *csv = zj_csv_new(in, NULL);
+    zj_row row;
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    zj_span raw = zj_csv_raw(csv);
+    assert_int_equal(raw.n, 7);
+    assert_memory_equal(raw.p, "a,\"b\nc\"", 7);
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    assert_non_null(row.error);
+    raw = zj_csv_raw(csv);
+    assert_int_equal(raw.n, 6);
+    assert_memory_equal(raw.p, "\"x\"y,z", 6);
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    assert_null(row.error);
+    assert_null(zj_csv_raw(csv).p);            /* "" was unescaped in place */
+    assert_int_equal(row.fields[0].n, 2);
+    assert_memory_equal(row.fields[0].p, "q\"", 2);
+    zj_csv_free(csv);
+    zj_input_close(in);
 }
 
 static void test_garbage_after_quote_recovers(void **state)
@@ -198,8 +279,11 @@ static void test_garbage_after_quote_recovers(void **state)
     /* A NUL among the garbage is skipped like any other byte. */
     expect_csv_n("\"a\"x\0y,b\n", 9, NULL, ZJ_ENC_UTF8,
                  "1!unexpected character after closing quote:[a][b]\n");
-    /* Several problems: the first one is reported. */
-    expect_csv("\"a\"x,\"b", NULL, "1!unexpected character after closing quote:[a][b]\n");
+    /* Several problems: the first one is reported, unless a quote is left open, which cuts
+     * the record (its fields are not handed out). */
+    expect_csv("\"a\"x,\"b\"\r\n", NULL, "1!unexpected character after closing quote:[a][b]\n");
+    expect_csv("\"a\"x,\"b", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
 }
 
 static void test_record_too_long(void **state)
@@ -255,24 +339,17 @@ static void test_too_many_fields(void **state)
     free(data);
 }
 
-static void test_nul_bytes_are_data(void **state)
+/* A NUL byte makes the record malformed wherever it is (never stored, never cut off); the
+ * fields are still parsed and the next record is unaffected. */
+static void test_nul_bytes_are_rejected(void **state)
 {
     (void)state;
-    expect_csv_n("a\0b,\"c\0\"\"d\"\n\0\n", 14, NULL, ZJ_ENC_UTF8,
-                 "1:[a\\0b][c\\0\"d]\n2:[\\0]\n");
-    /* And directly, lengths included. */
-    zj_input *in = NULL;
-    assert_int_equal(zj_input_open_memory("a\0b,\"c\0\"\"d\"\n", 12, ZJ_ENC_UTF8, &in, NULL), 0);
-    zj_csv *csv = zj_csv_new(in, NULL);
-    zj_row row;
-    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
-    assert_int_equal(row.nfields, 2);
-    assert_int_equal(row.fields[0].n, 3);
-    assert_memory_equal(row.fields[0].p, "a\0b", 3);
-    assert_int_equal(row.fields[1].n, 4);
-    assert_memory_equal(row.fields[1].p, "c\0\"d", 4);
-    zj_csv_free(csv);
-    zj_input_close(in);
+    expect_csv_n("a\0b,\"c\0\"\"d\"\n\0\nok\n", 17, NULL, ZJ_ENC_UTF8,
+                 "1!contains a NUL byte (\\0):[a\\0b][c\\0\"\"d]\n"
+                 "2!contains a NUL byte (\\0):[\\0]\n3:[ok]\n");
+    expect_csv_n("\"a\"\0,b\n", 7, NULL, ZJ_ENC_UTF8, "1!contains a NUL byte (\\0):[a][b]\n");
+    expect_csv_n("x\n\"a\nb\0\"\n", 9, NULL, ZJ_ENC_UTF8,
+                 "1:[x]\n2!contains a NUL byte (\\0):[a\nb\\0]\n");
 }
 
 /* The people fixtures, in UTF-8, UTF-8 with BOM and CRLF, and GB18030, parse to the same
@@ -358,7 +435,8 @@ static void test_records_larger_than_buffer(void **state)
     zj_input *in = NULL;
     zj_error err = {0};
     assert_int_equal(zj_input_open(path, ZJ_ENC_AUTO, &in, &err), 0);
-    zj_csv *csv = zj_csv_new(in, NULL);
+    zj_csv_options many = {.max_quoted_lines = 1000};     /* the field spans 394 lines */
+    zj_csv *csv = zj_csv_new(in, &many);
     zj_row row;
     assert_int_equal(zj_csv_next(csv, &row, &err), 1);
     assert_int_equal(row.line, 1);
@@ -381,7 +459,7 @@ static void test_records_larger_than_buffer(void **state)
     zj_input_close(in);
     /* The same with a limit below the record: it is skipped, memory stays bounded. */
     assert_int_equal(zj_input_open(path, ZJ_ENC_UTF8, &in, &err), 0);
-    zj_csv_options lim = {.max_record_bytes = 1u << 20};
+    zj_csv_options lim = {.max_record_bytes = 1u << 20, .max_quoted_lines = 1000};
     csv = zj_csv_new(in, &lim);
     assert_int_equal(zj_csv_next(csv, &row, &err), 1);
     assert_int_equal(zj_csv_next(csv, &row, &err), 1);
@@ -437,10 +515,12 @@ int main(void)
         cmocka_unit_test(test_blank_lines),
         cmocka_unit_test(test_delimiters),
         cmocka_unit_test(test_unterminated_quote),
+        cmocka_unit_test(test_quoted_line_limit),
+        cmocka_unit_test(test_raw_text),
         cmocka_unit_test(test_garbage_after_quote_recovers),
         cmocka_unit_test(test_record_too_long),
         cmocka_unit_test(test_too_many_fields),
-        cmocka_unit_test(test_nul_bytes_are_data),
+        cmocka_unit_test(test_nul_bytes_are_rejected),
         cmocka_unit_test(test_fixture_encodings),
         cmocka_unit_test(test_invalid_gb18030_fields),
         cmocka_unit_test(test_records_larger_than_buffer),
