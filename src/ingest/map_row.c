@@ -423,7 +423,7 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
     else
         s = rm->src[i] < row->nfields ? row->fields[rm->src[i]] : (zj_span){NULL, 0};
 
-    if (s.p && !zj_utf8_check(s.p, s.n))
+    if (s.p && !zj_utf8_valid(s.p, s.n))
         return reject(err, f, bad,
                       "invalid byte sequence for the file's encoding (check 'encoding')");
     if (s.p && f->trim)

@@ -6,9 +6,12 @@
  * in UTF-8 (declared or detected) and its GB18030 form 84 31 95 33 in GB18030.
  *
  * Invalid byte sequences are never dropped silently: in GB18030 mode each undecodable byte
- * becomes U+FFFD (EF BF BD) in the output and `invalid_sequences` is incremented, so the row
- * that contains it can be rejected by the caller (see zj_utf8_check in utf8.h). In UTF-8 mode
- * bytes pass through unchanged and the caller validates each field.
+ * becomes the byte 0xFF in the output (never part of valid UTF-8) and `invalid_sequences` is
+ * incremented; in UTF-8 mode bytes pass through unchanged. Either way the output is valid
+ * UTF-8 exactly where the source was valid in its encoding, so a caller validating each field
+ * (zj_utf8_valid in utf8.h) rejects a row for its encoding only where the decoder could not
+ * decode it, while a U+FFFD the file itself holds (text converted with losses before it
+ * reached us) is ordinary text.
  *
  * Conversion is streamed through a 1 MiB source buffer: memory use does not depend on the
  * file's size. In UTF-8 mode large reads go straight from the file into the caller's buffer.
