@@ -523,7 +523,7 @@ int cmd_leads(int argc, char **argv)
                          sub);
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err))
         return cli_report(&err);
     if (!strcmp(sub, "list"))
         rc = do_list(s, &o);

@@ -70,8 +70,14 @@ typedef struct zj_value {
 
 /* Open (creating if needed) the store at `path` and apply pending migrations, each in its own
  * transaction. Returns ZJ_OK and *out, or ZJ_EDATA (unwritable path, not a zhijian store,
- * a store newer than this binary). */
+ * a store newer than this binary).
+ * Concurrency: the store is in WAL mode, so readers never wait for a writer and a writer
+ * never waits for readers. A writer waits (up to an hour) for another writer's transaction
+ * to end instead of failing: two imports, or an import during a detection run, queue. */
 int zj_store_open(const char *path, zj_store **out, zj_error *err);
+/* The same for a store that must exist already (commands that read it): a missing store is
+ * ZJ_EDATA with a message naming the path and saying `zhijian init`; nothing is created. */
+int zj_store_open_existing(const char *path, zj_store **out, zj_error *err);
 void zj_store_close(zj_store *s);                  /* NULL is allowed */
 int zj_store_schema_version(zj_store *s);          /* highest applied migration */
 int zj_store_latest_version(void);                 /* highest migration this binary knows */
@@ -240,9 +246,9 @@ void zj_stmt_reset(zj_stmt *st);                  /* ready to bind and run again
 void zj_stmt_finalize(zj_stmt *st);               /* NULL is allowed */
 int64_t zj_store_last_insert_id(zj_store *s);
 int64_t zj_store_changes(zj_store *s);            /* rows changed by the last statement */
-/* Large loads: while on, the store may trade concurrent readers for speed (SQLite: a rollback
- * journal instead of the write-ahead log, so pages appended by a load are written once, not
- * twice). Switching on quietly does nothing when other connections are open. */
+/* Large loads: while on, the store may defer work to the end of the load (SQLite: copying
+ * the write-ahead log into the database after each commit). It never takes the store away
+ * from readers: the journal stays in WAL mode, readers keep reading the last committed state. */
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
 
 /* Memory for the store's page cache, in MiB (0: the default). A run that writes and indexes

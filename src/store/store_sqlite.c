@@ -121,16 +121,26 @@ const char *zj_type_name(zj_type t)
 #define DEFAULT_CACHE_MIB 256
 #define DEFAULT_CACHE_KIB "262144"
 
+/* What to add to a message when the error was another connection's lock outlasting the busy
+ * timeout (BUSY_TIMEOUT_MS below). */
+static const char *busy_hint(zj_store *s)
+{
+    return (sqlite3_errcode(s->db) & 0xFF) == SQLITE_BUSY
+               ? " (another zhijian command has been writing to the store for over an hour; "
+                 "try again when it is done)"
+               : "";
+}
+
 static int db_fail(zj_store *s, zj_error *err, const char *what)
 {
-    return zj_fail(err, ZJ_EDATA, "store: %s: %s", what, sqlite3_errmsg(s->db));
+    return zj_fail(err, ZJ_EDATA, "store: %s: %s%s", what, sqlite3_errmsg(s->db), busy_hint(s));
 }
 
 static int exec(zj_store *s, const char *sql, zj_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        zj_fail(err, ZJ_EDATA, "store: %s", msg ? msg : sqlite3_errmsg(s->db));
+        zj_fail(err, ZJ_EDATA, "store: %s%s", msg ? msg : sqlite3_errmsg(s->db), busy_hint(s));
         sqlite3_free(msg);
         return ZJ_EDATA;
     }
@@ -180,6 +190,13 @@ static int migrate(zj_store *s, zj_error *err)
             continue;
         if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
             return rc;
+        /* Another process may have applied it while this one waited for the write lock. */
+        if ((rc = current_version(s, &version, err)) || m[i].version <= version) {
+            exec(s, "ROLLBACK", NULL);
+            if (rc)
+                return rc;
+            continue;
+        }
         if ((rc = exec(s, m[i].sql, err))) {
             zj_error_prefix(err, "migration %d (%s): ", m[i].version, m[i].name);
             exec(s, "ROLLBACK", NULL);
@@ -553,20 +570,30 @@ static const sqlite3_module rows_module = {
     .xRowid = rows_rowid,
 };
 
-int zj_store_open(const char *path, zj_store **out, zj_error *err)
+/* How long a statement waits for another connection's lock before it gives up. In WAL mode
+ * readers never wait for the writer; a writer waits for the one writer before it (a second
+ * import, an import during `detect`): writers queue rather than fail, and an hour covers the
+ * longest load of a province. */
+#define BUSY_TIMEOUT_MS (3600 * 1000)
+
+/* Open the store at `path` (creating it when `create`), set the connection up and migrate. */
+static int store_open(const char *path, bool create, zj_store **out, zj_error *err)
 {
     *out = NULL;
+    if (!create && access(path, F_OK) != 0)
+        return zj_fail(err, ZJ_EDATA, "no store at '%s': create it with 'zhijian init' (or give "
+                       "the right one with --db or $ZHIJIAN_DB)", path);
     zj_store *s = calloc(1, sizeof *s);
     if (!s)
         return zj_fail(err, ZJ_EDATA, "out of memory");
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "cannot open store '%s': %s", path,
                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
         zj_store_close(s);
         return ZJ_EDATA;
     }
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     /* synchronous=NORMAL is durable across application crashes in WAL mode; a power loss may
      * lose the last transactions but never corrupts the store. */
     /* 16 KiB pages (set before WAL, so only a new store takes it): rows of canonical tables
@@ -597,6 +624,16 @@ int zj_store_open(const char *path, zj_store **out, zj_error *err)
     }
     *out = s;
     return ZJ_OK;
+}
+
+int zj_store_open(const char *path, zj_store **out, zj_error *err)
+{
+    return store_open(path, true, out, err);
+}
+
+int zj_store_open_existing(const char *path, zj_store **out, zj_error *err)
+{
+    return store_open(path, false, out, err);
 }
 
 void zj_store_close(zj_store *s)
@@ -1616,17 +1653,15 @@ int zj_store_analyze_table(zj_store *s, const char *table, zj_error *err)
 
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
 {
-    /* Leaving WAL needs the only connection; SQLite then answers with the mode it kept, which
-     * is fine: the load is merely slower. */
-    sqlite3_stmt *st;
-    int rc = prepare(s, on ? "PRAGMA journal_mode = DELETE" : "PRAGMA journal_mode = WAL", &st,
-                     err);
-    if (rc)
-        return rc;
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? ZJ_OK
-                                                     : db_fail(s, err, "switching journal mode");
+    /* The store stays in WAL mode, so readers keep reading while a load runs. What a load
+     * changes is when the log is copied into the database (a checkpoint): not after each of
+     * its files' commits but once, when the load is done. A checkpoint that finds readers
+     * still on older pages copies what it can and leaves the rest for a later one. */
+    if (on)
+        return exec(s, "PRAGMA wal_autocheckpoint = 0", err);
+    int rc = exec(s, "PRAGMA wal_checkpoint(PASSIVE)", err);
+    int rc2 = exec(s, "PRAGMA wal_autocheckpoint = 1000", rc ? NULL : err);
+    return rc ? rc : rc2;
 }
 
 int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
