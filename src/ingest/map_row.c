@@ -423,6 +423,9 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
     else
         s = rm->src[i] < row->nfields ? row->fields[rm->src[i]] : (zj_span){NULL, 0};
 
+    if (s.p && s.n > (f->max_bytes ? f->max_bytes : ZJ_FIELD_MAX_BYTES))
+        return reject(err, f, bad, "value of %zu bytes is longer than the field's limit of %zu "
+                      "(max_bytes)", s.n, f->max_bytes ? f->max_bytes : ZJ_FIELD_MAX_BYTES);
     if (s.p && !zj_utf8_valid(s.p, s.n))
         return reject(err, f, bad,
                       "invalid byte sequence for the file's encoding (check 'encoding')");

@@ -441,6 +441,37 @@ int zj_input_open_memory(const void *p, size_t n, zj_encoding enc, zj_input **ou
     return ZJ_OK;
 }
 
+int zj_input_file_valid(const char *path, zj_encoding enc, bool *valid, zj_error *err)
+{
+    *valid = false;
+    zj_input *in = NULL;
+    int rc = zj_input_open(path, enc, &in, err);
+    if (rc)
+        return rc;
+    size_t cap = 1 << 20;
+    char *buf = malloc(cap);
+    if (!buf) {
+        zj_input_close(in);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    bool ok = true;
+    ssize_t r;
+    /* reads end on character boundaries (cap >= 4), so each can be validated on its own */
+    while ((r = zj_input_read(in, buf, cap, err)) > 0)
+        if (enc == ZJ_ENC_UTF8 && !zj_utf8_valid(buf, (size_t)r)) {
+            ok = false;
+            break;
+        }
+    if (r >= 0) {
+        *valid = ok && zj_input_invalid_sequences(in) == 0;
+        rc = ZJ_OK;
+    } else
+        rc = ZJ_EDATA;
+    free(buf);
+    zj_input_close(in);
+    return rc;
+}
+
 void zj_input_set_read_limit(zj_input *in, size_t max) { in->read_limit = max; }
 
 zj_encoding zj_input_encoding(const zj_input *in) { return in->enc; }

@@ -19,6 +19,7 @@
 #ifndef ZJ_INPUT_H
 #define ZJ_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -61,6 +62,11 @@ void zj_input_set_read_limit(zj_input *in, size_t max);
  * always ends on a character boundary (in UTF-8 mode, an incomplete sequence at the very end
  * of the input is passed through as it is). Only a `cap` below 4 may split a character. */
 ssize_t zj_input_read(zj_input *in, char *buf, size_t cap, zj_error *err);
+
+/* Is the whole file at `path` valid in `enc` (ZJ_ENC_UTF8 or ZJ_ENC_GB18030)? Reads it all;
+ * for telling a user which encoding a file that failed to decode is really in. Returns ZJ_OK
+ * with *valid set, or ZJ_EDATA when the file cannot be read. */
+int zj_input_file_valid(const char *path, zj_encoding enc, bool *valid, zj_error *err);
 
 zj_encoding zj_input_encoding(const zj_input *in);   /* the detected or declared encoding */
 int64_t zj_input_bytes_consumed(const zj_input *in); /* source bytes read so far (progress) */
