@@ -14,7 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 
+#include <cjson/cJSON.h>
+
 #include "ingest/csv.h"
+#include "text/utf8.h"
 #include "testutil.h"
 
 static const size_t LIMITS[] = {0, 1, 2, 3, 4, 5, 7, 13, 64};
@@ -393,6 +396,72 @@ static void test_fixture_encodings(void **state)
     }
 }
 
+/* The csv-spectrum cases (tests/fixtures/csv-spectrum/README.md): each file parses, with
+ * its encoding sniffed, to the records of its .json; location_coordinates holds Latin-1
+ * bytes, which must leave a field that is not valid UTF-8 (the importer refuses it). */
+static void test_csv_spectrum(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json",
+        "location_coordinates", "newlines", "newlines_crlf", "quotes_and_newlines", "simple",
+        "simple_crlf", "utf8",
+    };
+    int passed = 0, refused = 0;
+    for (size_t c = 0; c < COUNT(names); c++) {
+        char file[96];
+        snprintf(file, sizeof file, "csv-spectrum/%s.json", names[c]);
+        size_t n;
+        char *text = fixture(file, &n);
+        cJSON *want = cJSON_ParseWithLength(text, n);
+        free(text);
+        assert_non_null(want);
+        snprintf(file, sizeof file, "csv-spectrum/%s.csv", names[c]);
+        zj_input *in = NULL;
+        zj_error err = {0};
+        assert_int_equal(zj_input_open(fixture_path(file), ZJ_ENC_AUTO, &in, &err), 0);
+        zj_csv *csv = zj_csv_new(in, NULL);
+        zj_row row;
+        assert_int_equal(zj_csv_next(csv, &row, &err), 1);      /* the header */
+        size_t ncols = row.nfields;
+        char **header = calloc(ncols, sizeof *header);
+        for (size_t i = 0; i < ncols; i++)
+            header[i] = strndup(row.fields[i].p, row.fields[i].n);
+        cJSON *got = cJSON_CreateArray();
+        bool all_valid = true;
+        while (zj_csv_next(csv, &row, &err) == 1) {
+            assert_null(row.error);
+            assert_int_equal(row.nfields, ncols);
+            cJSON *o = cJSON_CreateObject();
+            for (size_t i = 0; i < ncols; i++) {
+                all_valid &= zj_utf8_valid(row.fields[i].p, row.fields[i].n);
+                char *v = strndup(row.fields[i].p, row.fields[i].n);
+                cJSON_AddStringToObject(o, header[i], v);
+                free(v);
+            }
+            cJSON_AddItemToArray(got, o);
+        }
+        if (!all_valid) {
+            assert_string_equal(names[c], "location_coordinates");
+            refused++;
+        } else if (cJSON_Compare(got, want, true)) {
+            passed++;
+        } else {
+            char *g = cJSON_Print(got);
+            fail_msg("%s: got %s", names[c], g);
+        }
+        for (size_t i = 0; i < ncols; i++)
+            free(header[i]);
+        free(header);
+        cJSON_Delete(got);
+        cJSON_Delete(want);
+        zj_csv_free(csv);
+        zj_input_close(in);
+    }
+    assert_int_equal(passed, 11);
+    assert_int_equal(refused, 1);
+}
+
 /* Undecodable GB18030 bytes become 0xFF, which zj_utf8_valid then rejects per field. */
 static void test_invalid_gb18030_fields(void **state)
 {
@@ -522,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_too_many_fields),
         cmocka_unit_test(test_nul_bytes_are_rejected),
         cmocka_unit_test(test_fixture_encodings),
+        cmocka_unit_test(test_csv_spectrum),
         cmocka_unit_test(test_invalid_gb18030_fields),
         cmocka_unit_test(test_records_larger_than_buffer),
         cmocka_unit_test(test_read_error),
