@@ -321,6 +321,9 @@ runaway:
     if (p == end)
         snprintf(c->message, sizeof c->message, "quoted field opened on line %lld is never "
                  "closed (a stray quote?)", (long long)c->qopen_line);
+    else if (*p != '\n' && *p != '\r')
+        snprintf(c->message, sizeof c->message, "quoted field opened on line %lld closes on line "
+                 "%lld amid text (a stray quote?)", (long long)c->qopen_line, (long long)c->line);
     else
         snprintf(c->message, sizeof c->message, "quoted field opened on line %lld is not closed "
                  "within %lld lines (a stray quote?)", (long long)c->qopen_line,
@@ -358,6 +361,11 @@ after_quote:
         content_end = p;
         goto done;
     }
+    /* Text after a closing quote that ended a field spanning lines: the quote that opened it
+     * was a stray one, closed by another stray quote; cut the record as for a field never
+     * closed, rather than swallow the lines between them into one reject. */
+    if (c->line > c->qopen_line && !c->discard)
+        goto runaway;
     if (!c->error)
         c->error = *p ? "unexpected character after closing quote" : NUL_BYTE;
 

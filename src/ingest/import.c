@@ -25,6 +25,7 @@
 #include "ingest/jsonl.h"
 #include "ingest/rejects.h"
 #include "ingest/rowq.h"
+#include "text/utf8.h"
 
 #define PROGRESS_EVERY 65536
 
@@ -285,21 +286,34 @@ static int feed_record(void *ctx, zj_record *rec)
     return 1;
 }
 
-/* Rows were rejected because the file's bytes did not decode in res->encoding: if the whole
- * file is valid in the other encoding, say so in res->hint. Returns 0 when a hint was
- * written, -1 otherwise. */
-static int encoding_hint(const char *path, zj_import_result *res, int64_t bad_rows)
+/* Part of the file (`what`: "the header is", "12 rows are") did not decode in res->encoding:
+ * if the whole file is valid in the other encoding, say so in res->hint and at the end of
+ * err's message when `err` is given. Returns 0 when a hint was written, -1 otherwise. */
+static int encoding_hint(const char *path, zj_import_result *res, const char *what,
+                         zj_error *err)
 {
     zj_encoding other = res->encoding == ZJ_ENC_UTF8 ? ZJ_ENC_GB18030 : ZJ_ENC_UTF8;
     bool valid = false;
     if (zj_input_file_valid(path, other, &valid, NULL) || !valid)
         return -1;
-    snprintf(res->hint, sizeof res->hint, "%lld rows are not valid %s, but the whole file is "
-             "valid %s: if that is its encoding, import it with --encoding %s (or set "
-             "'encoding: %s' in the mapping)", (long long)bad_rows,
-             zj_encoding_name(res->encoding), zj_encoding_name(other), zj_encoding_name(other),
-             zj_encoding_name(other));
+    snprintf(res->hint, sizeof res->hint, "%s not valid %s, but the whole file is valid %s: if "
+             "that is its encoding, import it with --encoding %s (or set 'encoding: %s' in the "
+             "mapping)", what, zj_encoding_name(res->encoding), zj_encoding_name(other),
+             zj_encoding_name(other), zj_encoding_name(other));
+    if (err) {
+        size_t len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len, "; %s", res->hint);
+    }
     return 0;
+}
+
+/* Does a row hold bytes its encoding could not decode? */
+static bool row_decodes(const zj_row *row)
+{
+    for (size_t i = 0; i < row->nfields; i++)
+        if (row->fields[i].p && !zj_utf8_valid(row->fields[i].p, row->fields[i].n))
+            return false;
+    return true;
 }
 
 int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
@@ -365,6 +379,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
             goto done;
         }
         rc = zj_row_mapper_new(m, &header, &rm, err);
+        if (rc == ZJ_EUSAGE && !row_decodes(&header))
+            encoding_hint(path, res, "the header is", err);
     } else {
         size_t nkeys;
         const char *const *keys = zj_mapping_source_keys(m, &nkeys);
@@ -461,9 +477,10 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
         rc = prod.rc;
         *err = prod.err;
     }
-    if (prod.bad_encoding && !encoding_hint(path, res, prod.bad_encoding) && rc == ZJ_EDATA) {
-        size_t len = strlen(err->msg);
-        snprintf(err->msg + len, sizeof err->msg - len, "; %s", res->hint);
+    if (prod.bad_encoding) {
+        char what[48];
+        snprintf(what, sizeof what, "%lld rows are", (long long)prod.bad_encoding);
+        encoding_hint(path, res, what, rc == ZJ_EDATA ? err : NULL);
     }
     if (rc)
         goto done;

@@ -12,19 +12,25 @@
 
 #include "text/utf8.h"
 
-/* Append p[0..n) to b with every byte that is not part of valid UTF-8 replaced by U+FFFD. */
+/* Append p[0..n) to b with every byte that is not part of valid UTF-8 replaced by U+FFFD and
+ * every NUL by U+2400 (␀), so the reject file and the store hold text. */
 static void append_text(zj_buf *b, const char *p, size_t n)
 {
-    if (zj_utf8_valid(p, n)) {
+    if (zj_utf8_valid(p, n) && !memchr(p, '\0', n)) {
         zj_buf_append(b, p, n);
         return;
     }
     size_t i = 0;
     while (i < n) {
+        if (p[i] == '\0') {
+            zj_buf_append(b, "\xE2\x90\x80", 3);
+            i++;
+            continue;
+        }
         /* the longest valid prefix of what is left, at most 4 bytes at a time */
         size_t k;
         for (k = 4; k > 0; k--)
-            if (i + k <= n && zj_utf8_valid(p + i, k))
+            if (i + k <= n && zj_utf8_valid(p + i, k) && !memchr(p + i, '\0', k))
                 break;
         if (k) {
             zj_buf_append(b, p + i, k);

@@ -8,8 +8,8 @@
  *
  * raw is the row as read when the parser still has it (zj_csv_raw, zj_jsonl_raw: always for a
  * malformed record), else the parsed fields joined again as CSV. Bytes that are not valid
- * UTF-8 (an undecodable byte, see input.h) become U+FFFD in raw and reason, so the reject file
- * and the store hold text.
+ * UTF-8 (an undecodable byte, see input.h) become U+FFFD in raw and reason, and NUL bytes
+ * U+2400 (␀), so the reject file and the store hold text.
  */
 #ifndef ZJ_REJECTS_H
 #define ZJ_REJECTS_H

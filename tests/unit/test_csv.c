@@ -196,6 +196,12 @@ static void test_unterminated_quote(void **state)
                "1!quoted field opened on line 1 is never closed (a stray quote?):\n2:[b][c]\n");
     expect_csv("\"a\rb\r", NULL,
                "1!quoted field opened on line 1 is never closed (a stray quote?):\n2:[b]\n");
+    /* A stray quote closed by another stray quote lines later (text follows the closing one):
+     * each is cut to its own line instead of swallowing the lines between. */
+    expect_csv("1,\"x\n2,y\n3,\"z\n4,w\n", NULL,
+               "1!quoted field opened on line 1 closes on line 3 amid text (a stray quote?):\n"
+               "2:[2][y]\n3!quoted field opened on line 3 is never closed (a stray quote?):\n"
+               "4:[4][w]\n");
     /* The quote opens on the second line of a record (after a legal quoted newline): the
      * record is cut after that line. */
     expect_csv("1,\"x\ny\",\"z\n2,w\n", NULL,
