@@ -72,7 +72,7 @@ static inline char *read_all(zj_input *in, size_t cap, int check_boundaries, siz
         assert_true((size_t)r <= cap);
         if (check_boundaries && cap >= 4) {
             /* 0xFF marks an undecodable byte (input.h): a whole unit by itself */
-            char *copy = malloc((size_t)r);
+            char *copy = malloc(cap);
             assert_non_null(copy);
             for (ssize_t i = 0; i < r; i++)
                 copy[i] = chunk[i] == '\xFF' ? '?' : chunk[i];
