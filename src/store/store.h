@@ -270,7 +270,8 @@ int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err);
 int zj_store_build_indexes_on(zj_store *s, const char *table, int64_t *built, zj_error *err);
 
 /* Refresh the query planner's statistics (after large loads), so joins pick their indexes.
- * Bounded work: samples each index rather than reading it whole. */
+ * Bounded work: samples each index rather than reading it whole. Tables with pending indexes
+ * are left out: call it again after zj_store_build_indexes. */
 int zj_store_analyze(zj_store *s, zj_error *err);
 /* The same for one table (canonical or one of the link/detect tables such as "relation"):
  * for a table rebuilt after the last full analysis. ZJ_EUSAGE for an unknown table. */
