@@ -129,6 +129,7 @@ typedef struct producer {
     zj_row_mapper *rm;
     zj_rejects *rj;
     zj_id_audit *ids;        /* identifiers failing their check character */
+    const zj_writer *w;      /* for key hashes, computed here rather than by the writer */
     zj_input *in;
     zj_rowq *q;
     const zj_import_options *opt;
@@ -159,7 +160,9 @@ static void *produce(void *arg)
             if (p->opt->dry_run) {
                 p->accepted++;              /* checked; nothing to hand to the writer */
             } else if (zj_rowq_add_record(&chunk, row.line, mapped.key, mapped.key_len,
-                                   mapped.content_hash, mapped.values, p->types, p->ntypes)) {
+                                          zj_writer_key_hash(p->w, mapped.key, mapped.key_len),
+                                          mapped.content_hash, mapped.values, p->types,
+                                          p->ntypes)) {
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
                 break;
             }
@@ -280,7 +283,9 @@ static int feed_record(void *ctx, zj_record *rec)
     if (!it || it->kind != ZJ_ITEM_RECORD)
         return 0;
     *rec = (zj_record){.key = it->key, .key_len = it->key_len, .src_line = it->line,
-                       .content_hash = it->content_hash, .values = it->values};
+                       .content_hash = it->content_hash, .values = it->values,
+                       .key_hash = it->key_hash,
+                       .next_key_hash = zj_rowq_peek_key_hash(&f->chunk, f->pos)};
     f->last_line = it->line;
     f->have_item = false;
     return 1;
@@ -416,7 +421,7 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     size_t ntypes = m->nfields;
     zj_type *types = calloc(ntypes + 1, sizeof *types);
     zj_value *values = calloc(ntypes + 1, sizeof *values);
-    producer prod = {.src = &src, .rm = rm, .rj = &rj, .ids = &ids, .in = in, .opt = opt,
+    producer prod = {.src = &src, .rm = rm, .rj = &rj, .ids = &ids, .w = w, .in = in, .opt = opt,
                      .path = path, .types = types, .ntypes = ntypes, .q = zj_rowq_new(4)};
     pthread_t reader;
     size_t ncolumns;

@@ -187,14 +187,20 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
-/* One record for zj_writer_put_all: the arguments of zj_writer_put. */
+/* One record for zj_writer_put_all: the arguments of zj_writer_put, and two hints. */
 typedef struct zj_record {
     const char *key;
     size_t key_len;
     int64_t src_line;
     int64_t content_hash;
     const zj_value *values;
+    int64_t key_hash;        /* zj_writer_key_hash of the key, or 0: the writer computes it */
+    int64_t next_key_hash;   /* the key hash of the record that comes next, or 0 */
 } zj_record;
+
+/* The hash the writer files `key` under (thread-safe: another thread may compute it for
+ * zj_record.key_hash, taking the work off the writing thread). */
+int64_t zj_writer_key_hash(const zj_writer *w, const char *key, size_t key_len);
 
 /* Where zj_writer_put_all takes its records from. Returns 1 with *rec filled, or 0 when it has
  * no record to give now (its end, or an item its caller must deal with first). The bytes *rec

@@ -404,7 +404,10 @@ static int feed_pull(zj_writer *w)
         w->feed_eof = true;
         return SQLITE_OK;
     }
-    w->cur_hash = (int64_t)XXH3_64bits_withSeed(w->cur.key, w->cur.key_len, (uint64_t)w->seed);
+    w->cur_hash = w->cur.key_hash ? w->cur.key_hash
+                                  : zj_writer_key_hash(w, w->cur.key, w->cur.key_len);
+    if (w->cur.next_key_hash)
+        zj_keyset_prefetch(&w->keys, (uint64_t)w->cur.next_key_hash);
     size_t pos = 0;
     int64_t rowid;
     if (zj_keyset_next(&w->keys, (uint64_t)w->cur_hash, &pos, &rowid)) {
@@ -1488,7 +1491,7 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err)
 {
-    int64_t h = (int64_t)XXH3_64bits_withSeed(source_key, key_len, (uint64_t)w->seed);
+    int64_t h = zj_writer_key_hash(w, source_key, key_len);
     int64_t id, old_hash = 0;
     int rc = find_row(w, h, source_key, key_len, &id, &old_hash, err);
     if (rc)
@@ -1512,6 +1515,11 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
         return rc;
     *result = ZJ_PUT_UPDATED;
     return ZJ_OK;
+}
+
+int64_t zj_writer_key_hash(const zj_writer *w, const char *key, size_t key_len)
+{
+    return (int64_t)XXH3_64bits_withSeed(key, key_len, (uint64_t)w->seed);
 }
 
 static void count_put(zj_put_counts *counts, zj_put_result r)
