@@ -60,6 +60,18 @@ seconds_of() {  # seconds_of NAME : the wall seconds recorded for NAME
   done
   return 0
 }
+report() {  # report TITLE ROWS ZHIJIAN PEER TARGET : the table, then zhijian's speed vs PEER's
+  local zj_s sq_s
+  zj_s=$(seconds_of "$3")
+  sq_s=$(seconds_of "$4")
+  echo
+  echo "### $1 ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+  echo
+  print_results "$2"
+  echo
+  awk -v a="$sq_s" -v b="$zj_s" -v t="$5" \
+    'BEGIN { printf "zhijian is %.2fx the speed of sqlite3 .import (target %sx)\n", a / b, t }'
+}
 
 if want import; then
 csv=$DATA/cases-$ROWS.csv
@@ -88,15 +100,8 @@ run_timed "DuckDB read_csv, 1 thread" \
   env DUCKDB_THREADS=1 node bench/duckdb_import.mjs "$csv" "$DATA/dk1.duckdb"
 run_timed "DuckDB read_csv, 2 threads" \
   env DUCKDB_THREADS=2 node bench/duckdb_import.mjs "$csv" "$DATA/dk.duckdb"
-zj_s=$(seconds_of "zhijian import into the store (WAL)")
-sq_s=$(seconds_of "sqlite3 .import (all TEXT, no key)")
-
-echo
-echo "### Import: $ROWS rows, $size_mb MiB CSV ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-echo
-print_results "$ROWS"
-echo
-awk -v a="$sq_s" -v b="$zj_s" 'BEGIN { printf "zhijian is %.2fx the speed of sqlite3 .import (target 1.5x)\n", a / b }'
+report "Import: $ROWS rows, $size_mb MiB CSV" "$ROWS" "zhijian import into the store (WAL)" \
+  "sqlite3 .import (all TEXT, no key)" 1.5
 zj_rows=$(sqlite3 "$DATA/zj.db" 'SELECT count(*) FROM court_case')
 sq_rows=$(sqlite3 "$DATA/sq.db" 'SELECT count(*) FROM court_case')
 echo "rows stored: zhijian $zj_rows, sqlite3 $sq_rows"
@@ -128,14 +133,9 @@ run_timed "sqlite3 .import of the UTF-8 copies into a WAL database" \
 rm -f "$DATA"/pd.duckdb*
 run_timed "DuckDB read_csv of the UTF-8 copies, 2 threads" \
   env DUCKDB_THREADS=2 node bench/duckdb_files.mjs "$DATA/pd.duckdb" "$DATA/province-files.txt"
-zj_s=$(seconds_of "zhijian import of the folder (27 mappings, WAL)")
-sq_s=$(seconds_of "sqlite3 .import of the UTF-8 copies, a table each")
-echo
-echo "### Import of a ${BENCH_PROVINCE_SCALE:-medium} province: $precs records in $nfiles files, $ngb of them GB18030 ($(nproc) cores)"
-echo
-print_results "$precs"
-echo
-awk -v a="$sq_s" -v b="$zj_s" 'BEGIN { printf "zhijian is %.2fx the speed of sqlite3 .import (target 1.0x)\n", a / b }'
+report "Import of a ${BENCH_PROVINCE_SCALE:-medium} province: $precs records in $nfiles files, $ngb of them GB18030" \
+  "$precs" "zhijian import of the folder (27 mappings, WAL)" \
+  "sqlite3 .import of the UTF-8 copies, a table each" 1.0
 echo "records stored: zhijian $(sqlite3 "$DATA/pz.db" "SELECT sum(rows_read - rejected) FROM import_batch"), sqlite3 $(sqlite3 "$DATA/ps.db" "SELECT 0$(awk '{ printf " + (SELECT count(*) FROM %s)", $2 }' "$DATA/province-files.txt")")"
 rm -rf "$pdir" "$udir" "$DATA"/pz.db* "$DATA"/ps.db* "$DATA"/psw.db* "$DATA"/pd.duckdb* "$DATA/rejects" \
   "$DATA/province-files.txt" "$DATA/province-import.sql"
