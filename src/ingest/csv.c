@@ -183,6 +183,8 @@ static enum scan_result scan(zj_csv *c)
         c->pos = (size_t)(p - base);                                                           \
         return NEED_MORE;                                                                      \
     } while (0)
+    /* the record read so far is longer than max_record (whether or not a refill noticed) */
+#define TOO_LONG() (c->discard || (size_t)(p - base) - c->rec > c->max_record)
 #define FIELD(flen, esc)                                                                       \
     do {                                                                                       \
         if (c->nfields < c->fields_cap) {                                                      \
@@ -315,9 +317,10 @@ quoted:
 
 runaway:
     /* The quoted field is still open max_quoted_lines after its line, or at the end of the
-     * input: a stray quote, most likely. The record ends with the line the quote opened on;
-     * scanning starts again on the next line. A record being discarded (too long) has lost
-     * that line already: it ends here instead. */
+     * input, or closed amid text lines later: a stray quote, most likely. The record ends with
+     * the line the quote opened on; scanning starts again on the next line. A record already
+     * longer than max_record is "record too long" instead and ends here (how much of it is
+     * still buffered depends on how the input was read, so this must not). */
     if (p == end)
         snprintf(c->message, sizeof c->message, "quoted field opened on line %lld is never "
                  "closed (a stray quote?)", (long long)c->qopen_line);
@@ -328,7 +331,7 @@ runaway:
         snprintf(c->message, sizeof c->message, "quoted field opened on line %lld is not closed "
                  "within %lld lines (a stray quote?)", (long long)c->qopen_line,
                  (long long)c->max_quoted_lines);
-    if (!c->discard) {
+    if (!TOO_LONG()) {
         c->error = c->message;
         const char *q = base + c->qopen;
         while (q < p && *q != '\n' && *q != '\r')
@@ -364,7 +367,7 @@ after_quote:
     /* Text after a closing quote that ended a field spanning lines: the quote that opened it
      * was a stray one, closed by another stray quote; cut the record as for a field never
      * closed, rather than swallow the lines between them into one reject. */
-    if (c->line > c->qopen_line && !c->discard)
+    if (c->line > c->qopen_line && !TOO_LONG())
         goto runaway;
     if (!c->error)
         c->error = *p ? "unexpected character after closing quote" : NUL_BYTE;
@@ -411,6 +414,7 @@ done:
     c->state = ST_RECORD;
     return RECORD;
 #undef SUSPEND
+#undef TOO_LONG
 #undef FIELD
 }
 

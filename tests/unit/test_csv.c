@@ -308,6 +308,11 @@ static void test_record_too_long(void **state)
     expect_csv("0123456789\r\n", &small, "1:[0123456789]\n");
     /* Too long and unterminated: too long wins. */
     expect_csv("\"0123456789ABC", &small, "1!record too long:\n");
+    /* Too long and a stray quote: too long wins, whatever part of the record is still
+     * buffered when the quote turns out stray (found by fuzzing: cut at line 1 when read
+     * whole, dropped to the end when read a byte at a time). */
+    expect_csv("\"0123456789AB\n\"zz\nok\n", &small, "1!record too long:\n3:[ok]\n");
+    expect_csv("\"0123456789AB\nzz\n", &small, "1!record too long:\n");
     /* Too long at end of input without a newline. */
     expect_csv("a\n0123456789ABC", &small, "1:[a]\n2!record too long:\n");
 }
