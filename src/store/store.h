@@ -177,7 +177,8 @@ typedef enum zj_put_result {
  * validated here: an unknown column is ZJ_EUSAGE). All rows come from `source_system` and
  * belong to batch `batch_id`. `expected_rows` (0 if unknown) is a rough size of the batch: a
  * batch at least as large as the table, from a system with no rows in it yet, is loaded in
- * bulk (indexes rebuilt once at the end, see store_sqlite.c). */
+ * bulk (indexes rebuilt once at the end, see store_sqlite.c); 0 on a table with rows means
+ * one row at a time (also what a caller writing one table through two writers must pass). */
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
                    const char *source_system, int64_t batch_id, int64_t expected_rows,
                    zj_writer **out, zj_error *err);

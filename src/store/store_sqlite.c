@@ -1119,7 +1119,10 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     sqlite3_finalize(st);
     if (step != SQLITE_ROW)
         return db_fail(w->s, err, "checking for existing rows");
-    if (has_own || sqlite3_get_autocommit(w->s->db))  /* no transaction: nothing to undo with */
+    /* expected_rows 0 on a table with rows: the caller does not know the batch's size, or
+     * (mapping v2 `rows:`) writes the table through another writer in the same batch, whose
+     * rows this one's id count would not foresee: incremental then. */
+    if (has_own || sqlite3_get_autocommit(w->s->db) || (table_rows > 0 && expected_rows <= 0))
         return ensure_key_index(w, err);    /* incremental mode */
     /* No row of this system is in the table yet, so no record of the batch can match one:
      * the batch needs no key lookups, only the keyset for repeats within it, and its rows go
