@@ -18,8 +18,14 @@
 #   link10m  entity resolution at the issue-5 target size: gen --scale large (~10M mentions),
 #            import, a first `zhijian link` (seconds, CPU, peak RSS, stages) and eval's linking
 #            quality; needs ~12 GB of disk and ~8 minutes
+#   audit    the audit trail (bench_audit): appends/s with the hash chain only and with the
+#            Merkle tree and signed head (1,000 per transaction, and one per transaction), and
+#            the time to verify a log of BENCH_AUDIT_VERIFY entries (default 10,000,000; ~3.3 GB
+#            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
-# BENCH_PROVINCE_SCALE=small makes provimport quick (for trying the script). BENCH_ONLY=import (or provimport, province, text, link10m; comma-separated) runs only those:
+# BENCH_PROVINCE_SCALE=small makes provimport quick (for trying the script).
+# BENCH_ONLY=import (or provimport, province, text, link10m, audit; comma-separated) runs only
+# those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -179,6 +185,13 @@ awk -v r="$grecs" -v s="$isecs" -v u="$iuser" -v y="$isys" -v k="$irss" \
 awk -v m=$((pm + em)) -v p="$pairs" -v s="$lsecs" -v u="$luser" -v y="$lsys" -v k="$lrss" \
   'BEGIN { printf "| link %d mentions, %d pairs scored | %.2f | %.2f | %.0f mentions/s, %.0f pairs/s | %.0f |\n", m, p, s, u + y, m / s, p / s, k / 1024 }'
 
+fi
+
+if want audit; then
+  echo
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  build/bench/bench_audit "$DATA" "${BENCH_AUDIT_APPENDS:-1000000}" "${BENCH_AUDIT_VERIFY:-10000000}"
+  echo "load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
 if want text && [ -x build/bench/bench_text ]; then

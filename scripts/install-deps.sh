@@ -17,7 +17,8 @@ pkgs=(
   libsqlite3-dev sqlite3            # store, and the peer in benchmarks
   libyaml-dev libcjson-dev          # mapping files, JSON
   libicu-dev libutf8proc-dev libopencc-dev opencc  # Chinese text
-  libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3)
+  libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3), Ed25519
+  libssl-dev                        # SHA-256 with CPU instructions (audit trail Merkle tree)
   libcmocka-dev valgrind time       # tests, benchmark timing
   nodejs npm                        # DuckDB peer in benchmarks (npm @duckdb/node-api)
 )

@@ -16,6 +16,8 @@ enum {
     ZJ_FINDINGS = 1,  /* success, but there are findings or rejected rows */
     ZJ_EUSAGE = 2,    /* the caller's request is malformed (bad option, bad mapping) */
     ZJ_EDATA = 3,     /* bad data, an I/O error or a store error */
+    ZJ_EPERM = 4,     /* the actor may not do this, or the object is outside its scope
+                         (work/policy.h); the HTTP API answers 403 */
 };
 
 typedef struct zj_error {

@@ -2,7 +2,8 @@
  *
  * Each subcommand lives in its own file and exports one `int cmd_NAME(int argc, char **argv)`;
  * main.c lists them in one table. argv[0] is the subcommand name. The return value is the
- * process exit code: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error.
+ * process exit code: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error,
+ * 4 not permitted (the acting user's role or scope, work/policy.h).
  */
 #ifndef ZJ_CLI_H
 #define ZJ_CLI_H
@@ -11,6 +12,9 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "store/store.h"
+#include "work/actor.h"
+#include "work/users.h"
 
 typedef struct zj_command {
     const char *name;
@@ -32,6 +36,24 @@ const char *cli_db_path(const char *db_option);
  * $ZHIJIAN_RULES/name, else ./rules/name, when readable; NULL means "use the built-in
  * defaults". `buf` (cap bytes) may hold the result. */
 const char *cli_rules_path(const char *option, const char *name, char *buf, size_t cap);
+
+/* The actor of a CLI command: the local operator (the store's owner, role admin, user id 0,
+ * named by the login name), whom the audit trail records. */
+void cli_actor(zj_actor *a);
+
+/* The actor a command acts as: the user named by --as (as_option) or $ZHIJIAN_USER, with his
+ * role and unit's scope, else the local operator (cli_actor). Returns 0, or an exit code after
+ * reporting (an unknown or disabled user). Free with zj_actor_owned_free. */
+int cli_user_actor(zj_store *s, const char *as_option, zj_actor_owned *out);
+
+/* Read a password: the first line of `file` if given, else of standard input (without echo,
+ * after `prompt`, on a terminal). Never from the command line. Returns 0 or an exit code. */
+int cli_read_password(const char *file, const char *prompt, char *buf, size_t cap);
+
+/* Finish a command's JSON output: when rc is 0, print `json` (if not NULL) and return 0;
+ * otherwise report `err` and return its code. `json` (a cJSON tree) is deleted either way. */
+struct cJSON;
+int cli_json_finish(struct cJSON *json, int rc, const zj_error *err);
 
 /* True when `arg` is -h or --help. */
 bool cli_is_help(const char *arg);

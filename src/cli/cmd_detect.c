@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "detect/detect.h"
+#include "work/audit.h"
 
 static const char usage_text[] =
     "usage: zhijian detect [--only CODE...] [--rules FILE] [--as-of YYYY-MM-DD] [--db PATH]\n"
@@ -207,6 +208,25 @@ int cmd_detect(int argc, char **argv)
     zj_store *s;
     zj_error err = {0};
     if (zj_store_open_existing(cli_db_path(o.db), &s, &err)) {
+        zj_rules_free(rules);
+        opts_free(&o);
+        return cli_report(&err);
+    }
+    /* one audit entry per detector run (each commits on its own) */
+    cJSON *what = cJSON_CreateObject();
+    cJSON *codes = o.ncodes ? cJSON_AddArrayToObject(what, "only") : NULL;
+    for (size_t i = 0; i < o.ncodes; i++)
+        cJSON_AddItemToArray(codes, cJSON_CreateString(o.codes[i]));
+    if (o.as_of)
+        cJSON_AddStringToObject(what, "as_of", o.as_of);
+    char *detail = cJSON_PrintUnformatted(what);
+    cJSON_Delete(what);
+    zj_actor actor;
+    cli_actor(&actor);
+    rc = zj_audit_track(s, &actor, "detect.run", "detect_run", detail, &err);
+    free(detail);
+    if (rc) {
+        zj_store_close(s);
         zj_rules_free(rules);
         opts_free(&o);
         return cli_report(&err);

@@ -3,6 +3,9 @@
  *   zhijian import --mapping MAP FILE...   each FILE through MAP
  *   zhijian import DIR...                  every *.mapping.yaml|yml|json in DIR, each with
  *                                          the files its `files:` patterns match in DIR
+ *   zhijian import --mappings DIR DATA...  each DATA file (or the files in a DATA folder)
+ *                                          through the one mapping in DIR whose `files:`
+ *                                          patterns match its name
  * Each file is its own batch and transaction (see src/ingest/import.h). On a terminal a
  * progress line shows rows, rows/s, rejects and time left; --quiet or a pipe keeps it off.
  */
@@ -20,6 +23,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "ingest/import.h"
+#include "work/audit.h"
 
 typedef struct run {
     zj_store *store;
@@ -53,6 +57,7 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", file);
         cJSON_AddStringToObject(o, "table", m->table);
+        cJSON_AddStringToObject(o, "mapping", m->path);
         cJSON_AddStringToObject(o, "source_system", m->source_system);
         cJSON_AddStringToObject(o, "status", rc ? (res->aborted ? "aborted" : "failed")
                                 : res->skipped_as ? "skipped"
@@ -66,6 +71,13 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         cJSON_AddNumberToObject(o, "updated", (double)res->updated);
         cJSON_AddNumberToObject(o, "unchanged", (double)res->unchanged);
         cJSON_AddNumberToObject(o, "rejected", (double)res->rejected);
+        if (m->when)
+            cJSON_AddNumberToObject(o, "skipped_rows", (double)res->skipped);
+        if (m->nrows) {
+            cJSON_AddNumberToObject(o, "rows_inserted", (double)res->gen_inserted);
+            cJSON_AddNumberToObject(o, "rows_updated", (double)res->gen_updated);
+            cJSON_AddNumberToObject(o, "rows_unchanged", (double)res->gen_unchanged);
+        }
         cJSON_AddStringToObject(o, "encoding", zj_encoding_name(res->encoding));
         cJSON *bad = cJSON_AddObjectToObject(o, "bad_check_character");
         cJSON_AddNumberToObject(bad, "resident_id", (double)res->bad_check_resident_id);
@@ -98,6 +110,19 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
                    (long long)res->unchanged, (long long)res->rejected, (long long)res->batch_id,
                    zj_encoding_name(res->encoding), res->seconds,
                    res->seconds > 0 ? (double)res->rows_read / res->seconds : 0.0);
+        if (!res->skipped_as && m->nrows) {
+            printf("  + records from 'rows:' (");
+            for (size_t t = 0; t < m->nrows; t++)
+                printf("%s%s", t ? ", " : "", m->rows[t].table);
+            if (r->opt.dry_run)
+                printf("): %lld accepted\n", (long long)res->gen_inserted);
+            else
+                printf("): %lld new, %lld changed, %lld unchanged\n",
+                       (long long)res->gen_inserted, (long long)res->gen_updated,
+                       (long long)res->gen_unchanged);
+        }
+        if (!res->skipped_as && res->skipped)
+            printf("  %lld rows skipped by the mapping's 'when'\n", (long long)res->skipped);
         if (res->bad_check_resident_id || res->bad_check_uscc)
             printf("  check character wrong (imported as they are): %lld resident IDs, %lld "
                    "credit codes\n", (long long)res->bad_check_resident_id,
@@ -155,15 +180,24 @@ static int import_dir(run *r, const char *dir)
                          dir);
     }
     int rc = 0;
+    /* mappings that look data up in the store go after the others (units first) */
+    for (int pass = 0; pass < 2; pass++)
     for (int i = 0; i < n; i++) {
         zj_buf path = {0};
         zj_buf_printf(&path, "%s/%s", dir, names[i]->d_name);
         zj_mapping *m = NULL;
         zj_error err = {0};
         int mrc = zj_mapping_load(path.data, &m, &err);
+        if (!mrc && zj_mapping_has_lookups(m) != (pass == 1)) {
+            zj_mapping_free(m);
+            zj_buf_free(&path);
+            continue;
+        }
         if (mrc) {
-            cli_report(&err);
-            rc = mrc;
+            if (pass == 0) {        /* reported once */
+                cli_report(&err);
+                rc = mrc;
+            }
         } else if (!m->files) {
             rc = cli_error(ZJ_EUSAGE, "%s: no 'files:' patterns, so a directory import cannot "
                            "tell which files it maps", path.data);
@@ -188,19 +222,134 @@ static int import_dir(run *r, const char *dir)
         }
         zj_mapping_free(m);
         zj_buf_free(&path);
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* The data files an argument stands for: itself, or the regular files in a folder (sorted;
+ * hidden files and mapping files left out). */
+static int expand_data(const char *arg, char ***files, size_t *n)
+{
+    struct stat st;
+    if (stat(arg, &st))
+        return cli_error(ZJ_EUSAGE, "cannot read '%s': %m", arg);
+    if (!S_ISDIR(st.st_mode)) {
+        char **grown = realloc(*files, (*n + 1) * sizeof *grown);
+        if (!grown || !(grown[*n] = strdup(arg)))
+            return cli_error(ZJ_EDATA, "out of memory");
+        *files = grown;
+        (*n)++;
+        return 0;
+    }
+    struct dirent **names;
+    int k = scandir(arg, &names, NULL, by_name);
+    if (k < 0)
+        return cli_error(ZJ_EDATA, "cannot read directory '%s': %m", arg);
+    int rc = 0;
+    for (int i = 0; i < k; i++) {
+        zj_buf path = {0};
+        size_t al = strlen(arg);
+        zj_buf_printf(&path, "%.*s/%s", (int)(al > 1 && arg[al - 1] == '/' ? al - 1 : al), arg,
+                      names[i]->d_name);
+        struct stat fs;
+        if (!rc && names[i]->d_name[0] != '.' && !is_mapping_file(names[i]) &&
+            stat(path.data, &fs) == 0 && S_ISREG(fs.st_mode))
+            rc = expand_data(path.data, files, n);
+        zj_buf_free(&path);
         free(names[i]);
     }
     free(names);
     return rc;
 }
 
+/* --mappings DIR DATA...: match every data file to its mapping first (a file matched by no
+ * mapping or by several is an error, and then nothing is imported), then import them. */
+static int import_with_mappings(run *r, const char *dir, char **args, int nargs)
+{
+    struct dirent **names;
+    int nm = scandir(dir, &names, is_mapping_file, by_name);
+    if (nm < 0)
+        return cli_error(ZJ_EUSAGE, "cannot read mapping folder '%s': %m", dir);
+    zj_mapping **maps = calloc((size_t)nm + 1, sizeof *maps);
+    char **files = NULL;
+    size_t nfiles = 0;
+    int rc = maps ? 0 : cli_error(ZJ_EDATA, "out of memory");
+    for (int i = 0; i < nm; i++) {
+        zj_buf path = {0};
+        zj_buf_printf(&path, "%s/%s", dir, names[i]->d_name);
+        zj_error err = {0};
+        if (!rc && zj_mapping_load(path.data, &maps[i], &err))
+            rc = cli_report(&err);
+        else if (!rc && !maps[i]->files)
+            rc = cli_error(ZJ_EUSAGE, "%s: no 'files:' patterns, so no data file can be matched "
+                           "to it", path.data);
+        zj_buf_free(&path);
+        free(names[i]);
+    }
+    free(names);
+    if (!rc && nm == 0)
+        rc = cli_error(ZJ_EUSAGE, "'%s' has no *.mapping.yaml files", dir);
+    for (int i = 0; !rc && i < nargs; i++)
+        rc = expand_data(args[i], &files, &nfiles);
+    zj_mapping **chosen = calloc(nfiles + 1, sizeof *chosen);
+    if (!rc && !chosen)
+        rc = cli_error(ZJ_EDATA, "out of memory");
+    int bad = 0;
+    for (size_t f = 0; !rc && f < nfiles; f++) {
+        zj_buf which = {0};
+        int hits = 0;
+        for (int i = 0; i < nm; i++)
+            if (zj_mapping_matches_file(maps[i], files[f])) {
+                zj_buf_printf(&which, "%s%s", hits++ ? ", " : "", maps[i]->path);
+                chosen[f] = maps[i];
+            }
+        if (hits == 0)
+            fprintf(stderr, "zhijian: %s: no mapping in %s matches this file's name (check the "
+                    "mappings' 'files:' patterns)\n", files[f], dir);
+        else if (hits > 1)
+            fprintf(stderr, "zhijian: %s: matched by %d mappings: %s; make their 'files:' "
+                    "patterns tell them apart\n", files[f], hits, which.data);
+        if (hits != 1)
+            bad++;
+        zj_buf_free(&which);
+    }
+    if (!rc && bad)
+        rc = cli_error(ZJ_EUSAGE, "%d of %zu files cannot be matched to one mapping; nothing "
+                       "was imported", bad, nfiles);
+    /* files whose mappings look data up in the store go after the others (units first) */
+    for (int pass = 0; pass < 2; pass++)
+    for (size_t f = 0; !rc && f < nfiles; f++) {
+        if (zj_mapping_has_lookups(chosen[f]) != (pass == 1))
+            continue;
+        int frc = import_one(r, chosen[f], files[f]);
+        if (frc > rc && frc != ZJ_EUSAGE)
+            rc = frc;
+        else if (frc == ZJ_EUSAGE && rc < ZJ_EUSAGE)
+            rc = frc;
+    }
+    for (size_t f = 0; f < nfiles; f++)
+        free(files[f]);
+    free(files);
+    free(chosen);
+    for (int i = 0; maps && i < nm; i++)
+        zj_mapping_free(maps[i]);
+    free(maps);
+    return rc;
+}
+
 static const char usage_text[] =
     "usage: zhijian import [options] --mapping MAP FILE...\n"
-    "   or: zhijian import [options] DIR...\n\n"
+    "   or: zhijian import [options] DIR...\n"
+    "   or: zhijian import [options] --mappings MAPDIR DATA...\n\n"
     "Import agency exports (CSV or JSON Lines, UTF-8 or GB18030) into the store (数据导入).\n"
     "Each file is one batch: all of its accepted rows, or none of them.\n\n"
     "options:\n"
     "  -m, --mapping MAP      mapping file (YAML or JSON); see docs/mapping.md\n"
+    "      --mappings DIR     the mappings in DIR; each DATA file (or folder of files) goes\n"
+    "                         through the one whose 'files:' patterns match its name\n"
     "      --db PATH          store (default $ZHIJIAN_DB or ./zhijian.db)\n"
     "      --max-errors N     abort a file's batch after more than N rejected rows\n"
     "                         (default 100; -1 for no limit)\n"
@@ -218,6 +367,7 @@ int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"mapping", required_argument, NULL, 'm'},
+        {"mappings", required_argument, NULL, 'M'},
         {"db", required_argument, NULL, 'd'},
         {"max-errors", required_argument, NULL, 'e'},
         {"reject-dir", required_argument, NULL, 'r'},
@@ -231,13 +381,14 @@ int cmd_import(int argc, char **argv)
         {0, 0, 0, 0},
     };
     run r = {.opt = {.max_errors = 100}};
-    const char *db = NULL, *mapping_path = NULL, *rejects = NULL;
+    const char *db = NULL, *mapping_path = NULL, *rejects = NULL, *mapping_dir = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:qnh", opts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'm': mapping_path = optarg; break;
+        case 'M': mapping_dir = optarg; break;
         case 'd': db = optarg; break;
         case 'r': rejects = optarg; break;
         case 'f': r.opt.force = true; break;
@@ -261,6 +412,8 @@ int cmd_import(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_error(ZJ_EUSAGE, "nothing to import; see 'zhijian import --help'");
+    if (mapping_path && mapping_dir)
+        return cli_error(ZJ_EUSAGE, "give --mapping or --mappings, not both");
 
     const char *path = cli_db_path(db);
     char *dbcopy = strdup(path);
@@ -285,12 +438,18 @@ int cmd_import(int argc, char **argv)
         zj_buf_free(&rdir);
         return cli_report(&err);
     }
-    if (!r.opt.dry_run && zj_store_bulk_load(r.store, true, &err)) {
+    zj_actor actor;
+    cli_actor(&actor);
+    if (!r.opt.dry_run && (zj_audit_track(r.store, &actor, "import.batch", "import_batch", NULL,
+                                          &err) ||
+                           zj_store_bulk_load(r.store, true, &err))) {
         zj_store_close(r.store);
         zj_buf_free(&rdir);
         return cli_report(&err);
     }
-    if (mapping_path) {
+    if (mapping_dir) {
+        rc = import_with_mappings(&r, mapping_dir, argv + optind, argc - optind);
+    } else if (mapping_path) {
         zj_mapping *m = NULL;
         if ((rc = zj_mapping_load(mapping_path, &m, &err)))
             cli_report(&err);

@@ -4,7 +4,8 @@
  *   zhijian link blocks                       pairs each blocking rule would make
  *   zhijian link explain MENTION MENTION      the match weight, field by field
  *   zhijian link review MENTION MENTION confirm|reject|unsure --by NAME [--note TEXT]
- *   zhijian link show ENTITY                  an entity's mentions (IDs masked unless --unmask)
+ *   zhijian link show ENTITY [--as USER]      an entity's mentions (IDs masked unless --unmask,
+ *                                             which needs the unmask permission; audited)
  */
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -16,7 +17,8 @@
 
 #include "cli/cli.h"
 #include "link/link.h"
-#include "text/mask.h"
+#include "work/audit.h"
+#include "work/read.h"
 
 static const char usage_text[] =
     "usage: zhijian link [--incremental] [--reextract] [--rules FILE] [--db PATH] [--json]\n"
@@ -24,11 +26,13 @@ static const char usage_text[] =
     "   or: zhijian link blocks [--rules FILE] [--json]\n"
     "   or: zhijian link explain MENTION MENTION [--json]\n"
     "   or: zhijian link review MENTION MENTION confirm|reject|unsure --by NAME [--note TEXT]\n"
-    "   or: zhijian link show ENTITY [--unmask] [--json]\n\n"
+    "   or: zhijian link show ENTITY [--unmask] [--json] [--as USER]\n\n"
     "Resolve the persons and enterprises mentioned across all imported records into entities\n"
     "(实体识别): same valid resident ID or credit code first, then a Fellegi-Sunter model over\n"
     "the candidate pairs that the blocking rules propose, then constrained clustering.\n"
     "Reviewers' decisions win over the model and survive re-runs. See docs/linking.md.\n\n"
+    "  --unmask        (show) names and IDs in full: only for users allowed to unmask; audited\n"
+    "  --as USER       (show) act as USER (default: $ZHIJIAN_USER, else the store's owner)\n"
     "  --incremental   link only mentions that have no entity yet; entity ids stay stable\n"
     "  --verbose       print each stage and how long it took\n"
     "  --reextract     rebuild every mention from its record (normally only records of\n"
@@ -37,7 +41,7 @@ static const char usage_text[] =
     "                  in ./rules; the built-in defaults when it is absent)\n";
 
 typedef struct opts {
-    const char *db, *rules, *by, *note;
+    const char *db, *rules, *by, *note, *as;
     bool incremental, json, quiet, unmask, verbose, reextract;
     int argc;
     char **argv;    /* positional arguments */
@@ -51,7 +55,7 @@ static int parse(int argc, char **argv, opts *o)
         {"incremental", no_argument, NULL, 'i'},   {"json", no_argument, NULL, 'j'},
         {"reextract", no_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'},         {"unmask", no_argument, NULL, 'u'},
-        {"verbose", no_argument, NULL, 'v'},
+        {"verbose", no_argument, NULL, 'v'},      {"as", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     int c;
@@ -62,6 +66,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'r': o->rules = optarg; break;
         case 'b': o->by = optarg; break;
         case 'n': o->note = optarg; break;
+        case 'a': o->as = optarg; break;
         case 'i': o->incremental = true; break;
         case 'R': o->reextract = true; break;
         case 'j': o->json = true; break;
@@ -170,7 +175,13 @@ static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
      * eighth of this machine's memory at most (the cache grows only as pages are used). */
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     int64_t eighth_mib = pages > 0 && page > 0 ? (int64_t)pages * page / 8 / 1048576 : 256;
-    int rc = zj_store_bulk_load(s, true, &err);
+    zj_actor actor;
+    cli_actor(&actor);
+    int rc = zj_audit_track(s, &actor, "link.run", "entity",
+                            o->incremental ? "{\"incremental\":true}"
+                            : o->reextract ? "{\"reextract\":true}" : NULL, &err);
+    if (!rc)
+        rc = zj_store_bulk_load(s, true, &err);
     if (!rc)
         rc = zj_store_cache_mib(s, (int)(eighth_mib < 2048 ? eighth_mib : 2048), &err);
     if (!rc)
@@ -319,66 +330,57 @@ static int do_review(zj_store *s, const opts *o)
     return 0;
 }
 
+typedef struct show_ctx {
+    int64_t entity;
+    cJSON *list;
+    int n;
+} show_ctx;
+
+static int show_mention(const zj_mention_view *m, void *ctx)
+{
+    show_ctx *c = ctx;
+    if (!c->n++ && !c->list)
+        printf("entity %lld (%s)\n", (long long)c->entity, m->kind);
+    if (c->list) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddNumberToObject(j, "mention", (double)m->mention_id);
+        cJSON_AddStringToObject(j, "table", m->table);
+        cJSON_AddNumberToObject(j, "record", (double)m->record_id);
+        cJSON_AddStringToObject(j, "role", m->role);
+        cJSON_AddStringToObject(j, "name", m->name ? m->name : "");
+        cJSON_AddStringToObject(j, "id_no", m->id_no ? m->id_no : "");
+        if (m->id_status)
+            cJSON_AddStringToObject(j, "id_status", m->id_status);
+        cJSON_AddItemToArray(c->list, j);
+    } else
+        printf("  mention %-8lld %-20s #%-8lld %-12s %-12s %-20s %s\n", (long long)m->mention_id,
+               m->table, (long long)m->record_id, m->role, m->name ? m->name : "",
+               m->id_no ? m->id_no : "", m->id_status ? m->id_status : "");
+    return 0;
+}
+
+/* Parsing and printing only: the read, its permission and masking are the read layer's. */
 static int do_show(zj_store *s, const opts *o)
 {
     int64_t e;
     if (o->argc != 2 || !parse_id(o->argv[1], &e))
         return cli_error(ZJ_EUSAGE, "usage: zhijian link show ENTITY");
+    zj_actor_owned who;
+    int rc = cli_user_actor(s, o->as, &who);
+    if (rc)
+        return rc;
     zj_error err = {0};
-    zj_stmt *q;
-    if (zj_stmt_prepare(s, "SELECT m.id, m.table_name, m.record_id, m.role, m.name, m.id_no,"
-                        " m.id_status, e.kind, e.name FROM mention m JOIN entity e ON e.id = m.entity_id"
-                        " WHERE m.entity_id = $1 ORDER BY m.table_name, m.record_id", &q, &err))
-        return cli_report(&err);
-    zj_stmt_bind_int(q, 1, e);
-    cJSON *list = o->json ? cJSON_CreateArray() : NULL;
-    int n = 0, step;
-    while ((step = zj_stmt_next(q, &err)) == 1) {
-        const char *name = zj_stmt_text(q, 4, NULL), *id = zj_stmt_text(q, 5, NULL);
-        char mname[256] = "", mid[64] = "";
-        if (name)
-            snprintf(mname, sizeof mname, "%s", name);
-        if (id)
-            snprintf(mid, sizeof mid, "%s", id);
-        if (!o->unmask) {
-            if (name && zj_mask_name(name, strlen(name), mname, sizeof mname) < 0)
-                snprintf(mname, sizeof mname, "*");
-            bool ent = !strcmp(zj_stmt_text(q, 7, NULL), "enterprise");
-            if (id && (ent ? zj_mask_uscc(id, strlen(id), mid, sizeof mid)
-                           : zj_mask_resident_id(id, strlen(id), mid, sizeof mid)) < 0)
-                snprintf(mid, sizeof mid, "***");
-        }
-        if (!n && !o->json)
-            printf("entity %lld (%s)\n", (long long)e, zj_stmt_text(q, 7, NULL));
-        n++;
-        if (list) {
-            cJSON *m = cJSON_CreateObject();
-            cJSON_AddNumberToObject(m, "mention", (double)zj_stmt_int(q, 0));
-            cJSON_AddStringToObject(m, "table", zj_stmt_text(q, 1, NULL));
-            cJSON_AddNumberToObject(m, "record", (double)zj_stmt_int(q, 2));
-            cJSON_AddStringToObject(m, "role", zj_stmt_text(q, 3, NULL));
-            cJSON_AddStringToObject(m, "name", mname);
-            cJSON_AddStringToObject(m, "id_no", mid);
-            cJSON_AddStringToObject(m, "id_status", zj_stmt_text(q, 6, NULL));
-            cJSON_AddItemToArray(list, m);
-        } else
-            printf("  mention %-8lld %-20s #%-8lld %-12s %-12s %-20s %s\n",
-                   (long long)zj_stmt_int(q, 0), zj_stmt_text(q, 1, NULL),
-                   (long long)zj_stmt_int(q, 2), zj_stmt_text(q, 3, NULL), mname, mid,
-                   zj_stmt_text(q, 6, NULL));
-    }
-    zj_stmt_finalize(q);
-    if (list) {
-        char *t = cJSON_Print(list);
+    show_ctx c = {e, o->json ? cJSON_CreateArray() : NULL, 0};
+    rc = zj_read_entity(s, &who.actor, e, o->unmask ? ZJ_READ_UNMASK : 0, show_mention, &c,
+                        &err);
+    zj_actor_owned_free(&who);
+    if (!rc && c.list) {
+        char *t = cJSON_Print(c.list);
         puts(t);
         free(t);
-        cJSON_Delete(list);
     }
-    if (step < 0)
-        return cli_report(&err);
-    if (!n)
-        return cli_error(ZJ_EUSAGE, "no entity %lld", (long long)e);
-    return 0;
+    cJSON_Delete(c.list);
+    return rc ? cli_report(&err) : 0;
 }
 
 int cmd_link(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
@@ -25,6 +26,10 @@ int cmd_gen(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_rejects(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands", false},
@@ -35,7 +40,11 @@ static const zj_command commands[] = {
     {"link", cmd_link, "resolve persons and enterprises across agencies into entities", true},
     {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone", false},
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
-    {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
+    {"leads", cmd_leads, "list leads, show their evidence, work them to a verdict (处置), analysis", false},
+    {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
+    {"rejects", cmd_rejects, "the rows an import batch rejected (raw rows only unmasked)", false},
+    {"user", cmd_user, "add, list and disable users; passwords and API keys", false},
+    {"report", cmd_report, "file three-regulations records, zero and quarterly reports (填报)", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };
@@ -75,6 +84,16 @@ const char *cli_rules_path(const char *option, const char *name, char *buf, size
     return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
+void cli_actor(zj_actor *a)
+{
+    static char name[64];
+    if (!name[0]) {
+        struct passwd *pw = getpwuid(geteuid());
+        snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "operator");
+    }
+    *a = (zj_actor){.user_id = 0, .username = name, .role = ZJ_ROLE_ADMIN};
+}
+
 bool cli_is_help(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
@@ -96,7 +115,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\nrun 'zhijian <command> --help' for a command's options.\n"
-          "exit status: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error\n"
+          "exit status: 0 ok, 1 findings or rejected rows, 2 usage error, 3 data or store error,\n"
+          "4 not permitted (the acting user's role or scope)\n"
           "database: --db PATH, else $ZHIJIAN_DB, else ./zhijian.db\n", out);
 }
 

@@ -15,6 +15,7 @@
 
 #include "detect/common.h"
 #include "detect/detect.h"
+#include "detect/leads.h"
 #include "detect/monthly.h"
 #include "text/region.h"
 
@@ -89,6 +90,21 @@ static officer *find(ctx *c, int64_t id)
     return bsearch(&key, c->o, c->n, sizeof *c->o, by_id);
 }
 
+/* One current lead about an officer: mark its code, family and '*' on the officer. */
+static int officer_lead(const zj_lead_ref *l, void *vctx)
+{
+    ctx *c = vctx;
+    officer *o = find(c, l->subject_id);
+    int k = l->code ? key_index(c, l->code) : -1;
+    if (!o || k < 0)
+        return 0;
+    char fam[3] = {l->code[0], l->code[1], 0};
+    o->codes |= 1ull << k;
+    o->codes |= 1ull << key_index(c, fam);
+    o->codes |= 1ull << key_index(c, "*");
+    return 0;
+}
+
 static int load(ctx *c, zj_error *err)
 {
     zj_stmt *q;
@@ -124,26 +140,9 @@ static int load(ctx *c, zj_error *err)
     /* ORDER BY id gives integer order already; sort anyway so bsearch never depends on it */
     qsort(c->o, c->n, sizeof *c->o, by_id);
 
-    /* current leads about officers */
-    if ((rc = zj_stmt_prepare(c->s, "SELECT l.code, l.subject_id FROM lead l"
-                              " WHERE l.subject_table = 'officer' AND l.last_run ="
-                              " (SELECT max(r.id) FROM detect_run r WHERE r.code = l.code"
-                              "  AND r.finished_at IS NOT NULL)", &q, err)))
+    /* current leads about officers (the one "current" rule: detect/leads.h) */
+    if ((rc = zj_leads_current_each(c->s, "officer", officer_lead, c, NULL, err)))
         return rc;
-    while ((step = zj_stmt_next(q, err)) == 1) {
-        const char *code = zj_stmt_text(q, 0, NULL);
-        officer *o = find(c, zj_stmt_int(q, 1));
-        int k = code ? key_index(c, code) : -1;
-        if (!o || k < 0)
-            continue;
-        char fam[3] = {code[0], code[1], 0};
-        o->codes |= 1ull << k;
-        o->codes |= 1ull << key_index(c, fam);
-        o->codes |= 1ull << key_index(c, "*");
-    }
-    zj_stmt_finalize(q);
-    if (step < 0)
-        return ZJ_EDATA;
 
     /* complaints per unit */
     c->complaints = calloc(c->units.n ? c->units.n : 1, sizeof *c->complaints);
@@ -433,4 +432,51 @@ int zj_analysis_run(zj_store *s, const zj_rules *rules, const char *as_of, long 
     zj_units_free(&c->units);
     free(c);
     return rc;
+}
+
+/* ---- reading the rates back ------------------------------------------------------------- */
+
+int zj_lead_rates_each(zj_store *s, const char *measure, const char *dimension,
+                       const char *code, int (*fn)(const zj_lead_rate *, void *), void *ctx,
+                       zj_error *err)
+{
+    const char *cols[3] = {"measure", "dimension", "code"}, *vals[3] = {measure, dimension, code};
+    zj_buf sql = {0};
+    zj_buf_puts(&sql, "SELECT measure, code, dimension, value, label, numerator, denominator,"
+                " rate, computed_at FROM lead_rate");
+    int nv = 0;
+    for (int i = 0; i < 3; i++)
+        if (vals[i]) {
+            zj_buf_printf(&sql, "%s%s = $%d", nv ? " AND " : " WHERE ", cols[i], nv + 1);
+            vals[nv++] = vals[i];
+        }
+    zj_buf_puts(&sql, " ORDER BY measure, code, dimension, CASE WHEN rate IS NULL THEN 1 ELSE 0"
+                " END, CASE WHEN measure = 'report_compliance' THEN rate ELSE -rate END, value");
+    zj_stmt *q;
+    int rc = sql.data ? zj_stmt_prepare(s, sql.data, &q, err)
+                      : zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_buf_free(&sql);
+    if (rc)
+        return rc;
+    for (int i = 0; i < nv; i++)
+        zj_stmt_bind_text(q, i + 1, vals[i], strlen(vals[i]));
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        zj_lead_rate r = {
+            .measure = zj_stmt_text(q, 0, NULL),
+            .code = zj_stmt_text(q, 1, NULL),
+            .dimension = zj_stmt_text(q, 2, NULL),
+            .value = zj_stmt_text(q, 3, NULL),
+            .label = zj_stmt_text(q, 4, NULL),
+            .numerator = zj_stmt_int(q, 5),
+            .denominator = zj_stmt_int(q, 6),
+            .has_rate = !zj_stmt_is_null(q, 7),
+            .rate = zj_stmt_double(q, 7),
+            .computed_at = zj_stmt_text(q, 8, NULL),
+        };
+        if (fn(&r, ctx))
+            break;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
 }

@@ -15,6 +15,9 @@
 #ifndef ZJ_DETECT_ANALYSIS_H
 #define ZJ_DETECT_ANALYSIS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "base/error.h"
 #include "detect/rules.h"
 #include "store/store.h"
@@ -27,5 +30,21 @@ typedef struct zj_analysis_stats {
 /* Recompute lead_rate in one transaction. `stats` may be NULL. */
 int zj_analysis_run(zj_store *s, const zj_rules *rules, const char *as_of, long as_of_day,
                     zj_analysis_stats *stats, zj_error *err);
+
+/* One row of lead_rate. Strings are valid during the callback only. */
+typedef struct zj_lead_rate {
+    const char *measure, *code, *dimension, *value, *label;   /* label may be NULL */
+    int64_t numerator, denominator;
+    bool has_rate;                 /* false when the denominator is below min_officers */
+    double rate;
+    const char *computed_at;
+} zj_lead_rate;
+
+/* Call fn for each lead_rate row matching the filters (NULL: any), ordered by measure, code
+ * and dimension, worst first (lowest compliance, highest rates; rows without a rate last).
+ * fn returns non-zero to stop. */
+int zj_lead_rates_each(zj_store *s, const char *measure, const char *dimension,
+                       const char *code, int (*fn)(const zj_lead_rate *, void *), void *ctx,
+                       zj_error *err);
 
 #endif

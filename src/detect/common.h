@@ -14,6 +14,15 @@
 #include "detect/detect.h"
 #include "store/store.h"
 
+/* SQL condition: the interference_record aliased `ir` is current - no later record of its
+ * source system corrects it (corrects_record_no; a correction never edits the record it
+ * replaces, docs/workflow.md). Detectors reading what records say use it; the monthly duty
+ * (TR01/TR02) counts every filing, so a month's first report stands. */
+#define ZJ_IR_CURRENT                                                                        \
+    " AND NOT EXISTS (SELECT 1 FROM interference_record ir_fix"                              \
+    " WHERE ir_fix.corrects_record_no = ir.record_no"                                        \
+    " AND ir_fix.source_system = ir.source_system)"
+
 /* Open ends of an interval of days. */
 #define ZJ_DAY_MIN (LONG_MIN / 2)
 #define ZJ_DAY_MAX (LONG_MAX / 2)

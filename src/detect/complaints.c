@@ -192,7 +192,7 @@ static const char on_case_sql[] =
     " ir.officer_no, coalesce(cc.judge_officer_no, pc.officer_no, pl.officer_no),"
     " coalesce(cc.id, pc.id, pl.id)"
     " FROM complaint c JOIN interference_record ir ON ir.case_no = c.case_no"
-    "  AND ir.is_zero_report = 0"
+    "  AND ir.is_zero_report = 0" ZJ_IR_CURRENT
     "  AND (c.case_system IS NULL OR ir.case_system IS NULL OR ir.case_system = c.case_system)"
     " LEFT JOIN court_case cc ON ir.case_system = 'court' AND cc.case_no = ir.case_no"
     " LEFT JOIN procuratorate_case pc ON ir.case_system = 'procuratorate'"

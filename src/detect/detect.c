@@ -122,7 +122,7 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
     int rc = zj_store_begin(s, err);
     if (rc)
         return rc;
-    zj_stmt *ins = NULL, *fin = NULL, *old = NULL;
+    zj_stmt *ins = NULL, *fin = NULL;
     zj_lead_sink *sink = NULL;
     rc = zj_stmt_prepare(s, "INSERT INTO detect_run (code, started_at, rules_digest)"
                          " VALUES ($1, $2, $3)", &ins, err);
@@ -153,16 +153,7 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
     }
     if (!rc) {
         zj_sink_counts(sink, &st->found, &st->inserted, &st->updated, &st->unchanged);
-        rc = zj_stmt_prepare(s, "SELECT count(*) FROM lead WHERE code = $1"
-                             " AND (last_run IS NULL OR last_run <> $2)", &old, err);
-    }
-    if (!rc) {
-        zj_stmt_bind_text(old, 1, d->code, strlen(d->code));
-        zj_stmt_bind_int(old, 2, st->run_id);
-        if (zj_stmt_next(old, err) == 1)
-            st->not_seen = zj_stmt_int(old, 0);
-        else
-            rc = ZJ_EDATA;
+        rc = zj_leads_not_seen(s, d->code, st->run_id, &st->not_seen, err);
     }
     st->seconds = now_seconds() - t0;
     if (!rc)
@@ -183,7 +174,6 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
     }
     zj_stmt_finalize(ins);
     zj_stmt_finalize(fin);
-    zj_stmt_finalize(old);
     zj_sink_close(sink);
     if (!rc)
         rc = zj_store_commit(s, err);

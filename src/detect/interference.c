@@ -27,7 +27,7 @@ static const char actors_sql[] =
     " ir.category, ir.report_month"
     " FROM mention m JOIN interference_record ir ON ir.id = m.record_id"
     " WHERE m.table_name = 'interference_record' AND m.role = 'actor'"
-    "  AND m.entity_id IS NOT NULL AND ir.is_zero_report = 0"
+    "  AND m.entity_id IS NOT NULL AND ir.is_zero_report = 0" ZJ_IR_CURRENT
     " ORDER BY m.entity_id, ir.report_month, ir.id";
 
 /* The record a lead on entity e is about: person, else officer, else none (0). */
@@ -183,19 +183,21 @@ static const char court_sql[] =
     " c.judge_officer_no, c.case_type, ir.id, ir.officer_no, ir.category, ir.report_month"
     " FROM interference_record ir JOIN court_case c ON c.case_no = ir.case_no"
     " WHERE ir.case_no IS NOT NULL AND ir.case_system = 'court' AND ir.is_zero_report = 0"
+    ZJ_IR_CURRENT
     " ORDER BY c.id, ir.id";
 static const char procu_sql[] =
     "SELECT c.id, c.source_system, c.source_key, c.case_no, c.unit_code, c.decision,"
     " c.officer_no, c.kind, ir.id, ir.officer_no, ir.category, ir.report_month"
     " FROM interference_record ir JOIN procuratorate_case c ON c.case_no = ir.case_no"
     " WHERE ir.case_no IS NOT NULL AND ir.case_system = 'procuratorate'"
-    "  AND ir.is_zero_report = 0"
+    "  AND ir.is_zero_report = 0" ZJ_IR_CURRENT
     " ORDER BY c.id, ir.id";
 static const char police_sql[] =
     "SELECT c.id, c.source_system, c.source_key, c.case_no, c.unit_code, c.close_reason,"
     " c.officer_no, c.kind, ir.id, ir.officer_no, ir.category, ir.report_month"
     " FROM interference_record ir JOIN police_case c ON c.case_no = ir.case_no"
     " WHERE ir.case_no IS NOT NULL AND ir.case_system = 'police' AND ir.is_zero_report = 0"
+    ZJ_IR_CURRENT
     " ORDER BY c.id, ir.id";
 /* Sentence changes after a court case (its original judgment). */
 static const char changes_sql[] =

@@ -330,6 +330,13 @@ int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err)
 
 /* ---- reading leads back -------------------------------------------------------------------- */
 
+/* The one rule for a current lead (leads.h), on a lead aliased `l`: the latest finished run of
+ * its detector produced it. A lead with no run (last_run NULL) is not current. Every reader of
+ * "current" leads - `leads list --current`, the leaders' analysis, eval - goes through it. */
+#define LEAD_IS_CURRENT                                                                        \
+    "l.last_run = (SELECT max(r.id) FROM detect_run r WHERE r.code = l.code"                   \
+    " AND r.finished_at IS NOT NULL)"
+
 /* Prepared "provenance of record N" statements, one per table seen. */
 typedef struct prov_cache {
     zj_store *s;
@@ -367,12 +374,29 @@ static zj_stmt *prov_stmt(prov_cache *c, const char *table, int *rc, zj_error *e
     return c->e[c->n++].st;
 }
 
+/* Look record `id` of `table` up: returns its statement (reset it after reading the row, NULL
+ * when the table is not canonical) with *found 1 when the row is there (columns: source_system,
+ * source_key, batch_id, src_line, file), 0 when not; *rc is set on error. */
+static zj_stmt *prov_lookup(prov_cache *c, const char *table, int64_t id, bool *found, int *rc,
+                            zj_error *err)
+{
+    *found = false;
+    zj_stmt *p = prov_stmt(c, table, rc, err);
+    if (p) {
+        zj_stmt_bind_int(p, 1, id);
+        int step = zj_stmt_next(p, err);
+        *found = step == 1;
+        if (step < 0)
+            *rc = ZJ_EDATA;
+    }
+    return p;
+}
+
 static const char lead_cols[] =
     "SELECT l.id, l.code, l.fingerprint, l.subject_table, l.subject_id, l.unit_code,"
     " (SELECT min(u.name) FROM unit u WHERE u.unit_code = l.unit_code), l.severity, l.title,"
     " l.explanation, l.basis, l.path, l.status, l.first_seen_at, l.last_seen_at,"
-    " CASE WHEN l.last_run = (SELECT max(r.id) FROM detect_run r WHERE r.code = l.code"
-    "  AND r.finished_at IS NOT NULL) THEN 1 ELSE 0 END"
+    " CASE WHEN " LEAD_IS_CURRENT " THEN 1 ELSE 0 END"
     " FROM lead l";
 
 static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void *), void *ctx,
@@ -400,16 +424,11 @@ static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void
             .last_seen_at = zj_stmt_text(q, 14, NULL),
             .current = zj_stmt_int(q, 15) != 0,
         };
-        zj_stmt *p = prov_stmt(&pc, r.subject_table, &rc, err);
-        int pstep = 0;
-        if (p) {
-            zj_stmt_bind_int(p, 1, r.subject_id);
-            pstep = zj_stmt_next(p, err);
-            if (pstep == 1) {
-                r.subject_system = zj_stmt_text(p, 0, NULL);
-                r.subject_key = zj_stmt_text(p, 1, NULL);
-            } else if (pstep < 0)
-                rc = ZJ_EDATA;
+        bool found;
+        zj_stmt *p = prov_lookup(&pc, r.subject_table, r.subject_id, &found, &rc, err);
+        if (found) {
+            r.subject_system = zj_stmt_text(p, 0, NULL);
+            r.subject_key = zj_stmt_text(p, 1, NULL);
         }
         if (!rc) {
             (*n)++;
@@ -451,8 +470,7 @@ int zj_leads_each(zj_store *s, const zj_lead_filter *f,
         cond = " AND ";
     }
     if (f && f->current_only)
-        zj_buf_printf(&sql, "%sl.last_run = (SELECT max(r.id) FROM detect_run r"
-                      " WHERE r.code = l.code AND r.finished_at IS NOT NULL)", cond);
+        zj_buf_printf(&sql, "%s" LEAD_IS_CURRENT, cond);
     zj_buf_puts(&sql, " ORDER BY l.severity DESC, l.code, l.id");
     if (f && f->limit > 0)
         zj_buf_printf(&sql, " LIMIT %lld", (long long)f->limit);
@@ -469,6 +487,21 @@ int zj_leads_each(zj_store *s, const zj_lead_filter *f,
     rc = each_row(s, q, fn, ctx, &n, err);
     zj_stmt_finalize(q);
     return rc;
+}
+
+int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "UPDATE lead SET status = $1 WHERE id = $2", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, status, strlen(status));
+    zj_stmt_bind_int(q, 2, id);
+    int step = zj_stmt_next(q, err);
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    return zj_store_changes(s) == 1 ? ZJ_OK : zj_fail(err, ZJ_EUSAGE, "no lead %lld", (long long)id);
 }
 
 int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
@@ -507,19 +540,13 @@ int zj_lead_evidence_each(zj_store *s, int64_t lead_id,
             .role = zj_stmt_text(q, 2, NULL),
             .note = zj_stmt_text(q, 3, NULL),
         };
-        zj_stmt *p = prov_stmt(&pc, e.table, &rc, err);
-        if (p) {
-            zj_stmt_bind_int(p, 1, e.record_id);
-            int ps = zj_stmt_next(p, err);
-            if (ps == 1) {
-                e.exists = true;
-                e.source_system = zj_stmt_text(p, 0, NULL);
-                e.source_key = zj_stmt_text(p, 1, NULL);
-                e.batch_id = zj_stmt_int(p, 2);
-                e.line = zj_stmt_int(p, 3);
-                e.file = zj_stmt_text(p, 4, NULL);
-            } else if (ps < 0)
-                rc = ZJ_EDATA;
+        zj_stmt *p = prov_lookup(&pc, e.table, e.record_id, &e.exists, &rc, err);
+        if (e.exists) {
+            e.source_system = zj_stmt_text(p, 0, NULL);
+            e.source_key = zj_stmt_text(p, 1, NULL);
+            e.batch_id = zj_stmt_int(p, 2);
+            e.line = zj_stmt_int(p, 3);
+            e.file = zj_stmt_text(p, 4, NULL);
         }
         int stop = rc ? 0 : fn(&e, ctx);
         if (p)
@@ -530,6 +557,74 @@ int zj_lead_evidence_each(zj_store *s, int64_t lead_id,
     if (!rc && step < 0)
         rc = ZJ_EDATA;
     prov_free(&pc);
+    zj_stmt_finalize(q);
+    return rc;
+}
+
+int zj_leads_current_each(zj_store *s, const char *subject_table,
+                          int (*fn)(const zj_lead_ref *, void *), void *ctx, int64_t *orphans,
+                          zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, subject_table
+                             ? "SELECT l.id, l.code, l.subject_table, l.subject_id FROM lead l"
+                               " WHERE l.subject_table = $1 AND " LEAD_IS_CURRENT
+                               " ORDER BY l.id"
+                             : "SELECT l.id, l.code, l.subject_table, l.subject_id FROM lead l"
+                               " WHERE " LEAD_IS_CURRENT " ORDER BY l.subject_table, l.id",
+                             &q, err);
+    if (rc)
+        return rc;
+    if (subject_table)
+        zj_stmt_bind_text(q, 1, subject_table, strlen(subject_table));
+    prov_cache pc = {.s = s};
+    int64_t lost = 0;
+    int step;
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        zj_lead_ref r = {
+            .id = zj_stmt_int(q, 0),
+            .code = zj_stmt_text(q, 1, NULL),
+            .subject_table = zj_stmt_text(q, 2, NULL),
+            .subject_id = zj_stmt_int(q, 3),
+        };
+        bool found;
+        zj_stmt *p = prov_lookup(&pc, r.subject_table, r.subject_id, &found, &rc, err);
+        if (found) {
+            r.source_system = zj_stmt_text(p, 0, NULL);
+            r.source_key = zj_stmt_text(p, 1, NULL);
+        }
+        int stop = 0;
+        if (!rc && found)
+            stop = fn(&r, ctx);
+        else if (!rc)
+            lost++;             /* an unknown table or a vanished record */
+        if (p)
+            zj_stmt_reset(p);
+        if (stop)
+            break;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    prov_free(&pc);
+    zj_stmt_finalize(q);
+    if (orphans)
+        *orphans = lost;
+    return rc;
+}
+
+int zj_leads_not_seen(zj_store *s, const char *code, int64_t run_id, int64_t *n, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT count(*) FROM lead WHERE code = $1"
+                             " AND (last_run IS NULL OR last_run <> $2)", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, code, strlen(code));
+    zj_stmt_bind_int(q, 2, run_id);
+    if (zj_stmt_next(q, err) == 1)
+        *n = zj_stmt_int(q, 0);
+    else
+        rc = ZJ_EDATA;
     zj_stmt_finalize(q);
     return rc;
 }

@@ -90,7 +90,8 @@ typedef struct zj_lead_row {
     int severity;
     const char *title, *explanation, *basis, *path, *status;
     const char *first_seen_at, *last_seen_at;
-    bool current;          /* produced by the latest run of its detector */
+    bool current;          /* produced by the latest finished run of its detector (last_run
+                              NULL: never current); the same rule as zj_leads_current_each */
     const char *subject_system, *subject_key;   /* the subject record's provenance (may be NULL) */
 } zj_lead_row;
 
@@ -105,9 +106,36 @@ typedef struct zj_lead_filter {
 int zj_leads_each(zj_store *s, const zj_lead_filter *f,
                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
 
+/* Set lead `id`'s status to `status`. Detection writes 'new' when it inserts a lead and never
+ * changes the status after; the lead workflow (work/workflow.c) mirrors its state here, in its
+ * own transaction, so every reader and filter of leads sees it. ZJ_EUSAGE for no such lead. */
+int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *err);
+
 /* One lead by id: fn is called once, or ZJ_EUSAGE "no lead N". */
 int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
                 zj_error *err);
+
+/* A current lead with the provenance of its subject record (for eval and the analysis). */
+typedef struct zj_lead_ref {
+    int64_t id;
+    const char *code;
+    const char *subject_table;
+    int64_t subject_id;
+    const char *source_system;   /* of the subject record */
+    const char *source_key;
+} zj_lead_ref;
+
+/* Call fn for every current lead (the one rule: the latest finished run of its detector
+ * produced it; leads.c LEAD_IS_CURRENT) whose subject record exists, of `subject_table` only
+ * (NULL: every table, ordered by table then id). Leads on an unknown table or a vanished
+ * record are counted in *orphans (may be NULL) and not passed on. fn returns non-zero to stop.
+ * Strings are valid during the call only. */
+int zj_leads_current_each(zj_store *s, const char *subject_table,
+                          int (*fn)(const zj_lead_ref *, void *), void *ctx, int64_t *orphans,
+                          zj_error *err);
+
+/* *n = the leads of `code` that run `run_id` did not produce (no longer detected). */
+int zj_leads_not_seen(zj_store *s, const char *code, int64_t run_id, int64_t *n, zj_error *err);
 
 /* An evidence record with its provenance: the import batch's file and the line. */
 typedef struct zj_evidence_row {

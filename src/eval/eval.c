@@ -17,6 +17,9 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "detect/leads.h"
+#include "link/entity_read.h"
+
 const char *const zj_eval_noise_names[ZJ_EVAL_NOISE] = {
     "typo", "homophone", "traditional", "missing_id", "legacy_id", "fullwidth", "spaces",
     "id_typo",
@@ -406,7 +409,7 @@ int zj_eval_run(zj_store *s, const char *truth_dir, zj_eval_result *out, zj_erro
     int rc = each_line(path, truth_line, &d, err);
     if (!rc) {
         qsort(d.keys, d.nkeys, sizeof *d.keys, tkey_cmp);
-        rc = zj_store_each_lead(s, lead_fn, &d, &out->orphan_leads, err);
+        rc = zj_leads_current_each(s, NULL, lead_fn, &d, &out->orphan_leads, err);
     }
     if (!rc) {
         for (int32_t e = 0; e < d.nentries; e++)
@@ -433,7 +436,7 @@ int zj_eval_run(zj_store *s, const char *truth_dir, zj_eval_result *out, zj_erro
     rc = each_line(path, identity_line, &l, err);
     if (!rc) {
         qsort(l.m, l.n, sizeof *l.m, ment_h_cmp);
-        rc = zj_store_each_mention(s, mention_fn, &l, NULL, err);
+        rc = zj_link_each_mention_ref(s, mention_fn, &l, NULL, err);
     }
     if (!rc) {
         /* keep the mentions present in both, persons first */

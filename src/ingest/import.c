@@ -136,13 +136,52 @@ typedef struct producer {
     const char *path;
     const zj_type *types;
     size_t ntypes;
+    const zj_type *const *target_types;   /* v2 `rows:` entries */
+    const size_t *target_ntypes;
     _Atomic int64_t rows, rejected, bytes;
     int64_t accepted;        /* dry runs: rows that passed (they are not queued) */
     int64_t bad_encoding;    /* rows rejected for bytes their encoding cannot decode */
+    int64_t skipped;         /* rows the top-level `when` left out */
+    int64_t gen_accepted;    /* dry runs: records of `rows:` entries */
     bool aborted;            /* more rejects than max_errors */
     int rc;
     zj_error err;
 } producer;
+
+/* The records a v2 mapping's `rows:` entries make from the row just mapped, after its main
+ * record. All or nothing: on a reject the chunk goes back to where the row started. Returns
+ * ZJ_OK, ZJ_EDATA with *why set for a reject, or -1 when out of memory. */
+static int produce_targets(producer *p, zj_rowq_chunk *chunk, const zj_row *row,
+                           size_t mark_len, size_t mark_items, const char **bad, zj_error *why)
+{
+    size_t cur = 0;                       /* the table records go to: 0 = main */
+    int64_t made = 0;
+    zj_mapped rec;
+    size_t t;
+    int got;
+    while ((got = zj_mapping_next_record(p->rm, row, &t, &rec, bad, why)) == 1) {
+        made++;
+        if (p->opt->dry_run)
+            continue;
+        if ((cur != t + 1 && zj_rowq_add_target(chunk, t + 1)) ||
+            zj_rowq_add_record(chunk, row->line, rec.key, rec.key_len, 0, rec.content_hash,
+                               rec.values, p->target_types[t], p->target_ntypes[t]))
+            return -1;
+        cur = t + 1;
+    }
+    if (got < 0) {
+        chunk->data.len = mark_len;       /* nothing of this row */
+        chunk->items = mark_items;
+        if (chunk->data.data)
+            chunk->data.data[mark_len] = '\0';
+        return why->code == ZJ_EDATA ? ZJ_EDATA : -1;
+    }
+    if (cur && zj_rowq_add_target(chunk, 0))
+        return -1;
+    if (p->opt->dry_run)
+        p->gen_accepted += made;
+    return ZJ_OK;
+}
 
 static void *produce(void *arg)
 {
@@ -150,12 +189,17 @@ static void *produce(void *arg)
     zj_rowq_chunk chunk = {0};
     zj_row row;
     int got;
+    bool targets = p->rm && p->target_types;
     while ((got = source_next(p->src, &row, &p->err)) == 1) {
         int64_t rows = ++p->rows;
         zj_mapped mapped;
         const char *bad = NULL;
         zj_error why = {0};
-        if (zj_mapping_apply(p->rm, &row, &mapped, &bad, &why) == ZJ_OK) {
+        size_t mark_len = chunk.data.len, mark_items = chunk.items;
+        int mrc = zj_mapping_apply(p->rm, &row, &mapped, &bad, &why);
+        if (mrc == ZJ_OK && mapped.skipped) {
+            p->skipped++;
+        } else if (mrc == ZJ_OK) {
             zj_id_audit_row(p->ids, mapped.values);
             if (p->opt->dry_run) {
                 p->accepted++;              /* checked; nothing to hand to the writer */
@@ -166,7 +210,17 @@ static void *produce(void *arg)
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
                 break;
             }
-        } else {
+            if (targets) {
+                mrc = produce_targets(p, &chunk, &row, mark_len, mark_items, &bad, &why);
+                if (mrc < 0) {
+                    p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
+                    break;
+                }
+                if (mrc && p->opt->dry_run)
+                    p->accepted--;
+            }
+        }
+        if (mrc != ZJ_OK) {
             if (why.code != ZJ_EDATA) {        /* out of memory, not the row's fault */
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "%s:%lld: %s", p->path,
                                 (long long)row.line, why.msg);
@@ -226,8 +280,9 @@ static void *produce(void *arg)
 
 typedef struct feed {
     zj_rowq *q;
-    const zj_type *types;
+    const zj_type *types;    /* of the table records go to now (ZJ_ITEM_TARGET switches) */
     size_t ntypes;
+    size_t target;           /* 0 main, t + 1 rows[t] */
     zj_rowq_chunk chunk;     /* the chunk being read; freed when the next one is taken */
     bool have_chunk;
     size_t pos;              /* next item in it */
@@ -330,7 +385,7 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     if (!table)
         return zj_fail(err, ZJ_EUSAGE, "%s: no table '%s' in the store (see "
                        "docs/data-standard.md)", m->path, m->table);
-    int rc = zj_mapping_bind(m, table, err);
+    int rc = zj_mapping_bind_store(m, s, err);
     if (rc)
         return rc;
 
@@ -353,6 +408,10 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     source src = {0};
     zj_row_mapper *rm = NULL;
     zj_writer *w = NULL;
+    zj_writer **tw = NULL;        /* v2: a writer per `rows:` entry */
+    zj_type **ttypes = NULL;
+    size_t *tntypes = NULL;
+    size_t maxcols = m->nfields;
     /* a dry run writes no reject file unless it was given a directory: it lists them */
     zj_rejects rj = {.dir = opt->rejects_dir ? opt->rejects_dir : opt->dry_run ? NULL : ".",
                      .listing = opt->rejects_listing, .file = path, .path = res->rejects_path};
@@ -411,18 +470,51 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
         const char *const *cols = zj_row_mapper_columns(rm, &ncols);
         /* ~100 bytes a row is typical of agency exports; only the order of magnitude matters */
         int64_t expected = zj_input_size(in) > 0 ? zj_input_size(in) / 100 : 0;
+        for (size_t t = 0; t < m->nrows; t++)   /* two writers on one table: no bulk load */
+            if (strcmp(m->rows[t].table, m->table) == 0)
+                expected = 0;
         if ((rc = zj_writer_open(s, m->table, cols, ncols, m->source_system, batch.id, expected,
                                  &w, err)))
             goto done;
+    }
+    if (m->nrows) {
+        tw = calloc(m->nrows, sizeof *tw);
+        ttypes = calloc(m->nrows, sizeof *ttypes);
+        tntypes = calloc(m->nrows, sizeof *tntypes);
+        if (!tw || !ttypes || !tntypes) {
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            goto done;
+        }
+        for (size_t t = 0; t < m->nrows; t++) {
+            const zj_target *tg = &m->rows[t];
+            size_t ncols;
+            const char *const *cols = zj_row_mapper_target_columns(rm, t, &ncols);
+            if (ncols > maxcols)
+                maxcols = ncols;
+            if (!(ttypes[t] = calloc(ncols + 1, sizeof *ttypes[t]))) {
+                rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                goto done;
+            }
+            tntypes[t] = ncols;
+            for (size_t i = 0; i < ncols; i++)
+                ttypes[t][i] = tg->fields[i].type;
+            if (!opt->dry_run && (rc = zj_writer_open(s, tg->table, cols, ncols,
+                                                      m->source_system, batch.id, 0, &tw[t],
+                                                      err))) {
+                zj_error_prefix(err, "%s: rows[%s]: ", m->path, tg->name);
+                goto done;
+            }
+        }
     }
 
     /* Two threads: this one writes what the reading thread (produce) maps. */
     zj_import_progress prog = {.file = path, .bytes_total = zj_input_size(in)};
     size_t ntypes = m->nfields;
     zj_type *types = calloc(ntypes + 1, sizeof *types);
-    zj_value *values = calloc(ntypes + 1, sizeof *values);
+    zj_value *values = calloc(maxcols + 1, sizeof *values);
     producer prod = {.src = &src, .rm = rm, .rj = &rj, .ids = &ids, .w = w, .in = in, .opt = opt,
-                     .path = path, .types = types, .ntypes = ntypes, .q = zj_rowq_new(4)};
+                     .path = path, .types = types, .ntypes = ntypes, .q = zj_rowq_new(4),
+                     .target_types = (const zj_type *const *)ttypes, .target_ntypes = tntypes};
     pthread_t reader;
     size_t ncolumns;
     const char *const *columns = zj_row_mapper_columns(rm, &ncolumns);
@@ -444,16 +536,25 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     }
     feed f = {.q = prod.q, .types = types, .ntypes = ntypes, .it = {.values = values},
               .opt = opt, .prog = &prog, .prod = &prod, .t0 = t0};
-    zj_put_counts counts = {0};
+    zj_put_counts counts = {0}, gen_counts = {0};
     for (;;) {
         /* records, as many as come in a row (a dry run queues none) */
-        if (w && (rc = zj_writer_put_all(w, feed_record, &f, &counts, err))) {
+        zj_writer *cw = f.target ? tw[f.target - 1] : w;
+        if (cw && (rc = zj_writer_put_all(cw, feed_record, &f,
+                                          f.target ? &gen_counts : &counts, err))) {
             zj_error_prefix(err, "%s:%lld: ", path, (long long)f.last_line);
             break;
         }
         zj_rowq_item *it = feed_peek(&f);
         if (!it)
             break;
+        if (it->kind == ZJ_ITEM_TARGET) {
+            f.target = it->target;
+            f.types = f.target ? ttypes[f.target - 1] : types;
+            f.ntypes = f.target ? tntypes[f.target - 1] : ntypes;
+            f.have_item = false;
+            continue;
+        }
         if (it->kind == ZJ_ITEM_REJECT && w &&
             (rc = zj_store_reject(s, batch.id, it->line, it->field, it->reason, it->raw,
                                   it->raw_len, err)))
@@ -475,8 +576,14 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     res->rejected = prod.rejected;
     res->bad_check_resident_id = ids.bad_resident_id;
     res->bad_check_uscc = ids.bad_uscc;
-    if (opt->dry_run)
+    res->skipped = prod.skipped;
+    res->gen_inserted = gen_counts.inserted;
+    res->gen_updated = gen_counts.updated;
+    res->gen_unchanged = gen_counts.unchanged;
+    if (opt->dry_run) {
         res->inserted = prod.accepted;
+        res->gen_inserted = prod.gen_accepted;
+    }
     res->aborted = prod.aborted;
     if (!rc && prod.rc) {
         rc = prod.rc;
@@ -499,6 +606,9 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     batch.status = "committed";
     if ((rc = zj_store_batch_finish(s, &batch, err)) || (rc = zj_writer_finish(w, err)))
         goto done;
+    for (size_t t = 0; tw && t < m->nrows; t++)
+        if ((rc = zj_writer_finish(tw[t], err)))
+            goto done;
     zj_writer_close(w);
     w = NULL;
     if ((rc = zj_store_commit(s, err)))
@@ -515,6 +625,13 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
 
 done:
     zj_writer_close(w);
+    for (size_t t = 0; tw && t < m->nrows; t++)
+        zj_writer_close(tw[t]);
+    for (size_t t = 0; ttypes && t < m->nrows; t++)
+        free(ttypes[t]);
+    free(tw);
+    free(ttypes);
+    free(tntypes);
     if (in_tx)
         zj_store_rollback(s, NULL);
     if (zj_rejects_close(&rj, rc ? NULL : err) && !rc)

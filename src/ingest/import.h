@@ -52,6 +52,9 @@ typedef struct zj_import_result {
     int64_t skipped_as;        /* > 0: identical to this earlier batch, nothing was read */
     bool aborted;              /* too many rejects: nothing of the file stays in the store */
     int64_t rows_read, inserted, updated, unchanged, rejected;
+    int64_t skipped;           /* rows the mapping's top-level `when` left out */
+    /* records made by the mapping's `rows:` entries, in all their tables together */
+    int64_t gen_inserted, gen_updated, gen_unchanged;
     zj_encoding encoding;      /* detected or declared */
     int64_t bad_check_resident_id; /* accepted values failing their check character (id_audit.h) */
     int64_t bad_check_uscc;

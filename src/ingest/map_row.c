@@ -8,6 +8,10 @@
  * Order of steps for each field (docs/mapping.md documents the same order):
  *   source bytes -> encoding check -> trim -> transforms -> null_values -> codes -> default
  *   -> typed parse (date, timestamp, integer, real, bool) -> required check
+ * Mapping v2 adds, for the fields that use it: a value from a derived value or an aux column,
+ * `when`, look-ups after codes, and `number:` styles in the typed parse (derive.c, lookup.c).
+ * `rows:` entries are mapped one record at a time by zj_mapping_next_record, each into its own
+ * field set; a v1 mapping never touches any of that.
  */
 #include "ingest/mapping.h"
 
@@ -20,6 +24,8 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "ingest/derive.h"
+#include "ingest/lookup.h"
 #include "text/date.h"
 #include "text/utf8.h"
 
@@ -29,22 +35,43 @@ static const char *const default_null_values[] = {"", "NULL", "null", "\\N", NUL
 static const char *const default_true[] = {"1", "true", "t", "yes", "y", "是", "有", NULL};
 static const char *const default_false[] = {"0", "false", "f", "no", "n", "否", "无", NULL};
 
-struct zj_row_mapper {
-    const zj_mapping *m;
+/* One record's fields and the state to map them: the main record's, or a `rows:` entry's. */
+typedef struct fset {
+    const zj_field_map *fields;
     size_t nfields;
-    size_t *src;             /* per field: index of its column in the row, NO_SOURCE for const */
-    size_t expected;         /* CSV: number of header columns; 0 = do not check */
+    const char *what;        /* "" or "rows[NAME] ", for messages */
     const char **columns;    /* canonical field names, for zj_row_mapper_columns */
     size_t *key;             /* indexes of key fields */
     size_t nkey;
     zj_value *values;
     size_t *scratch_off;     /* per field: offset in scratch, or NO_SOURCE when not in it */
-    const char *const *nulls;/* the mapping's null_values, or the defaults */
-    size_t null_max_len;     /* longest of them */
     zj_buf scratch;
     zj_buf keybuf;
     zj_buf hashbuf;
     char hexkey[17];
+} fset;
+
+struct zj_row_mapper {
+    const zj_mapping *m;
+    size_t nfields;
+    size_t *src;             /* per field: index of its column in the row, NO_SOURCE for const */
+    size_t expected;         /* CSV: number of header columns; 0 = do not check */
+    const char *const *nulls;/* the mapping's null_values, or the defaults */
+    size_t null_max_len;     /* longest of them */
+    fset main;
+    /* v2 only: */
+    size_t *aux_src;         /* per aux column: index in the row */
+    zj_rowctx x;
+    fset *targets;           /* per `rows:` entry */
+    fset extras;             /* the `extra:` fields */
+    zj_buf json;             /* the `extra` value being built */
+    zj_buf msg;              /* look-up messages */
+    size_t cur_target;       /* zj_mapping_next_record's position */
+    bool target_started;
+    long cur_count, cur_k;
+    size_t cur_group;
+    long cur_index;          /* the record's number, for `index: true` */
+    char index_text[24];
 };
 
 /* ---- setup ------------------------------------------------------------------------------ */
@@ -64,6 +91,99 @@ static bool header_matches(zj_span cell, const char *name)
     return strlen(name) == n && strncasecmp(p, name, n) == 0;
 }
 
+static int fset_init(fset *fs, const zj_field_map *fields, size_t nfields, char **key,
+                     const char *what)
+{
+    fs->fields = fields;
+    fs->nfields = nfields;
+    fs->what = what;
+    fs->columns = calloc(nfields + 1, sizeof *fs->columns);
+    fs->key = calloc(nfields + 1, sizeof *fs->key);
+    fs->values = calloc(nfields + 1, sizeof *fs->values);
+    fs->scratch_off = calloc(nfields + 1, sizeof *fs->scratch_off);
+    if (!fs->columns || !fs->key || !fs->values || !fs->scratch_off)
+        return -1;
+    for (size_t i = 0; i < nfields; i++)
+        fs->columns[i] = fields[i].field;
+    for (char **k = key; k && *k; k++)
+        for (size_t i = 0; i < nfields; i++)
+            if (strcmp(fields[i].field, *k) == 0)
+                fs->key[fs->nkey++] = i;
+    return 0;
+}
+
+static void fset_free(fset *fs)
+{
+    free(fs->columns);
+    free(fs->key);
+    free(fs->values);
+    free(fs->scratch_off);
+    zj_buf_free(&fs->scratch);
+    zj_buf_free(&fs->keybuf);
+    zj_buf_free(&fs->hashbuf);
+}
+
+/* Where a named column is in the header; NO_SOURCE with err set (naming what the header has)
+ * when it is not there. */
+static size_t find_column(const zj_mapping *m, const zj_row *header, const char *column,
+                          const char *field, int line, zj_error *err);
+
+/* The v2 part of a mapper: aux columns, derived values, `rows:` entries, extras. */
+static int mapper_v2(zj_row_mapper *rm, const zj_row *header, zj_error *err)
+{
+    const zj_mapping *m = rm->m;
+    rm->x.m = m;                  /* (zj_row_mapper_free frees the context by it) */
+    rm->aux_src = calloc(m->naux + 1, sizeof *rm->aux_src);
+    rm->x.dv = calloc(m->nderived + 1, sizeof *rm->x.dv);
+    rm->targets = calloc(m->nrows + 1, sizeof *rm->targets);
+    if (!rm->aux_src || !rm->x.dv || !rm->targets)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    rm->x.aux_src = rm->aux_src;
+    rm->x.nulls = rm->nulls;
+    rm->x.null_max_len = rm->null_max_len;
+    for (size_t a = 0; a < m->naux; a++) {
+        if (!header) {
+            rm->aux_src[a] = m->nfields + a;
+            continue;
+        }
+        rm->aux_src[a] = find_column(m, header, m->aux_columns[a], NULL, 0, err);
+        if (rm->aux_src[a] == NO_SOURCE)
+            return ZJ_EUSAGE;
+    }
+    if (fset_init(&rm->extras, m->extra, m->nextra, NULL, ""))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    for (size_t t = 0; t < m->nrows; t++) {
+        const zj_target *tg = &m->rows[t];
+        char *what = malloc(strlen(tg->name) + 8);
+        if (what)
+            sprintf(what, "rows[%s] ", tg->name);
+        rm->targets[t].what = what;
+        if (!what || fset_init(&rm->targets[t], tg->fields, tg->nfields, tg->key, what))
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    return ZJ_OK;
+}
+
+static size_t find_column(const zj_mapping *m, const zj_row *header, const char *column,
+                          const char *field, int line, zj_error *err)
+{
+    for (size_t j = 0; j < header->nfields; j++)
+        if (header_matches(header->fields[j], column))
+            return j;
+    zj_buf have = {0};
+    for (size_t k = 0; k < header->nfields && k < 40; k++)
+        zj_buf_printf(&have, "%s%.*s", k ? ", " : "", (int)header->fields[k].n,
+                      header->fields[k].p);
+    if (field)
+        zj_fail(err, ZJ_EUSAGE, "%s:%d: field '%s': column '%s' is not in the file's header (the "
+                "header has: %s)", m->path, line, field, column, have.data ? have.data : "");
+    else
+        zj_fail(err, ZJ_EUSAGE, "%s: column '%s' is not in the file's header (the header has: "
+                "%s)", m->path, column, have.data ? have.data : "");
+    zj_buf_free(&have);
+    return NO_SOURCE;
+}
+
 int zj_row_mapper_new(const zj_mapping *m, const zj_row *header, zj_row_mapper **out,
                       zj_error *err)
 {
@@ -75,18 +195,13 @@ int zj_row_mapper_new(const zj_mapping *m, const zj_row *header, zj_row_mapper *
         return zj_fail(err, ZJ_EDATA, "out of memory");
     rm->m = m;
     rm->nfields = m->nfields;
-    rm->src = calloc(m->nfields, sizeof *rm->src);
-    rm->columns = calloc(m->nfields, sizeof *rm->columns);
-    rm->key = calloc(m->nfields, sizeof *rm->key);
-    rm->values = calloc(m->nfields, sizeof *rm->values);
-    rm->scratch_off = calloc(m->nfields, sizeof *rm->scratch_off);
-    if (!rm->src || !rm->columns || !rm->key || !rm->values || !rm->scratch_off) {
+    rm->src = calloc(m->nfields + 1, sizeof *rm->src);
+    if (!rm->src || fset_init(&rm->main, m->fields, m->nfields, m->key, "")) {
         zj_row_mapper_free(rm);
         return zj_fail(err, ZJ_EDATA, "out of memory");
     }
     for (size_t i = 0; i < m->nfields; i++) {
         const zj_field_map *f = &m->fields[i];
-        rm->columns[i] = f->field;
         if (!f->column) {
             rm->src[i] = NO_SOURCE;
             continue;
@@ -95,19 +210,8 @@ int zj_row_mapper_new(const zj_mapping *m, const zj_row *header, zj_row_mapper *
             rm->src[i] = i;
             continue;
         }
-        size_t j;
-        for (j = 0; j < header->nfields; j++)
-            if (header_matches(header->fields[j], f->column))
-                break;
-        if (j == header->nfields) {
-            zj_buf have = {0};
-            for (size_t k = 0; k < header->nfields && k < 40; k++)
-                zj_buf_printf(&have, "%s%.*s", k ? ", " : "", (int)header->fields[k].n,
-                              header->fields[k].p);
-            zj_fail(err, ZJ_EUSAGE, "%s:%d: field '%s': column '%s' is not in the file's "
-                    "header (the header has: %s)", m->path, f->line, f->field, f->column,
-                    have.data ? have.data : "");
-            zj_buf_free(&have);
+        size_t j = find_column(m, header, f->column, f->field, f->line, err);
+        if (j == NO_SOURCE) {
             zj_row_mapper_free(rm);
             return ZJ_EUSAGE;
         }
@@ -119,10 +223,13 @@ int zj_row_mapper_new(const zj_mapping *m, const zj_row *header, zj_row_mapper *
     for (const char *const *n = rm->nulls; *n; n++)
         if (strlen(*n) > rm->null_max_len)
             rm->null_max_len = strlen(*n);
-    for (char **k = m->key; k && *k; k++)
-        for (size_t i = 0; i < m->nfields; i++)
-            if (strcmp(m->fields[i].field, *k) == 0)
-                rm->key[rm->nkey++] = i;
+    if (m->v2) {
+        int rc = mapper_v2(rm, header, err);
+        if (rc) {
+            zj_row_mapper_free(rm);
+            return rc;
+        }
+    }
     *out = rm;
     return ZJ_OK;
 }
@@ -132,51 +239,34 @@ void zj_row_mapper_free(zj_row_mapper *rm)
     if (!rm)
         return;
     free(rm->src);
-    free(rm->columns);
-    free(rm->key);
-    free(rm->values);
-    free(rm->scratch_off);
-    zj_buf_free(&rm->scratch);
-    zj_buf_free(&rm->keybuf);
-    zj_buf_free(&rm->hashbuf);
+    fset_free(&rm->main);
+    fset_free(&rm->extras);
+    for (size_t t = 0; rm->targets && t < rm->m->nrows; t++) {
+        free((char *)rm->targets[t].what);
+        fset_free(&rm->targets[t]);
+    }
+    free(rm->targets);
+    free(rm->aux_src);
+    if (rm->x.m)
+        zj_rowctx_free(&rm->x);
+    zj_buf_free(&rm->json);
+    zj_buf_free(&rm->msg);
     free(rm);
 }
 
 const char *const *zj_row_mapper_columns(const zj_row_mapper *rm, size_t *n)
 {
     *n = rm->nfields;
-    return rm->columns;
+    return rm->main.columns;
+}
+
+const char *const *zj_row_mapper_target_columns(const zj_row_mapper *rm, size_t t, size_t *n)
+{
+    *n = rm->targets[t].nfields;
+    return rm->targets[t].columns;
 }
 
 /* ---- transforms ------------------------------------------------------------------------- */
-
-static bool is_ideographic_space(const char *p, size_t n)
-{
-    return n >= 3 && (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
-           (unsigned char)p[2] == 0x80;
-}
-
-static zj_span trim(zj_span s)
-{
-    for (;;) {
-        if (s.n && (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' || *s.p == '\n'))
-            s.p++, s.n--;
-        else if (is_ideographic_space(s.p, s.n))
-            s.p += 3, s.n -= 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
-                    s.p[s.n - 1] == '\n'))
-            s.n--;
-        else if (s.n >= 3 && is_ideographic_space(s.p + s.n - 3, 3))
-            s.n -= 3;
-        else
-            break;
-    }
-    return s;
-}
 
 /* Decode the UTF-8 character at p (valid UTF-8 is guaranteed by the caller); returns its
  * length and stores the code point. */
@@ -200,8 +290,9 @@ static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
 
 static bool is_space_cp(unsigned cp) { return cp == ' ' || cp == '\t' || cp == 0x3000; }
 
-/* Apply one transform to `in`, appending the result to `out`. */
-static int apply_transform(int tx, zj_span in, zj_buf *out)
+/* Apply one transform to `in`, appending the result to `out` (also used by derive.c). */
+int zj_apply_transform(int tx, zj_span in, zj_buf *out);
+int zj_apply_transform(int tx, zj_span in, zj_buf *out)
 {
     const unsigned char *p = (const unsigned char *)in.p;
     size_t n = in.n, i = 0;
@@ -277,7 +368,7 @@ static int apply_transform(int tx, zj_span in, zj_buf *out)
 static bool in_list(zj_span s, const char *const *list)
 {
     for (; *list; list++)
-        if (strncasecmp(*list, s.p, s.n) == 0 && (*list)[s.n] == '\0')
+        if (strlen(*list) == s.n && strncasecmp(*list, s.p, s.n) == 0)   /* NULs in s too */
             return true;
     return false;
 }
@@ -382,115 +473,265 @@ static int parse_number(zj_span s, bool integer, double scale, zj_value *v)
 
 /* Reject the row because of field f: *bad names the field, err says why. `what` is the
  * reason (printf-style); a quoted source value is cut to 80 bytes by the callers' "%.*s". */
-static int reject(zj_error *err, const zj_field_map *f, const char **bad, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int reject(zj_error *err, const fset *fs, const zj_field_map *f, const char **bad,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int reject(zj_error *err, const zj_field_map *f, const char **bad, const char *fmt, ...)
+static int reject(zj_error *err, const fset *fs, const zj_field_map *f, const char **bad,
+                  const char *fmt, ...)
 {
-    char what[256];
+    char what[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     *bad = f->field;
     if (f->column)
-        return zj_fail(err, ZJ_EDATA, "field '%s' (column %s): %s", f->field, f->column, what);
-    return zj_fail(err, ZJ_EDATA, "field '%s': %s", f->field, what);
+        return zj_fail(err, ZJ_EDATA, "%sfield '%s' (column %s): %s", fs->what, f->field,
+                       f->column, what);
+    if (f->derived_name)
+        return zj_fail(err, ZJ_EDATA, "%sfield '%s' (derived %s): %s", fs->what, f->field,
+                       f->derived_name, what);
+    return zj_fail(err, ZJ_EDATA, "%sfield '%s': %s", fs->what, f->field, what);
 }
 
 /* At most this many bytes of a source value are quoted in a reason. */
 #define QUOTE(n) ((int)((n) > 80 ? 80 : (n)))
 
 /* Append `s` to scratch and remember where it went. */
-static int to_scratch(zj_row_mapper *rm, size_t i, zj_span s)
+static int to_scratch(fset *fs, size_t i, zj_span s)
 {
-    rm->scratch_off[i] = rm->scratch.len;
-    rm->values[i].len = s.n;
-    return zj_buf_append(&rm->scratch, s.p, s.n);
+    fs->scratch_off[i] = fs->scratch.len;
+    fs->values[i].len = s.n;
+    return zj_buf_append(&fs->scratch, s.p, s.n);
 }
 
-static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char **bad,
-                     zj_error *err)
+/* Look `s` up in code table t. Returns 1 with *to (NULL = missing) when it is known or the
+ * table says what unknown codes become, 0 when the row must be rejected. */
+static int code_lookup(const zj_code_table *t, zj_span s, const char **to)
 {
-    const zj_field_map *f = &rm->m->fields[i];
-    zj_value *v = &rm->values[i];
+    size_t lo = 0, hi = t->nentries;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        size_t fl = t->entries[mid].from_len;          /* (s may hold NUL bytes) */
+        int c = memcmp(t->entries[mid].from, s.p, fl < s.n ? fl : s.n);
+        if (c == 0)
+            c = fl < s.n ? -1 : fl > s.n;
+        if (c == 0) {
+            *to = t->entries[mid].to;
+            return 1;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (t->keep) {
+        *to = s.p;
+        return 2;
+    }
+    *to = t->default_to;
+    return t->default_to || t->default_null;
+}
+
+/* Append a JSON string (RFC 8259 escapes) to b; non-zero when out of memory. */
+static int json_string(zj_buf *b, const char *p, size_t n)
+{
+    int oom = zj_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '"' || c == '\\')
+            oom |= zj_buf_putc(b, '\\') | zj_buf_putc(b, (char)c);
+        else if (c < 0x20)
+            oom |= zj_buf_printf(b, "\\u%04x", c) < 0;
+        else
+            oom |= zj_buf_putc(b, (char)c);
+    }
+    return oom | zj_buf_putc(b, '"');
+}
+
+static inline int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row *row,
+                            const char **bad, zj_error *err);
+
+/* The main record's `extra`: the `extra:` fields, then the columns kept under their names. */
+static int build_extra(zj_row_mapper *rm, const zj_row *row, zj_span *out, const char **bad,
+                       zj_error *err)
+{
+    const zj_mapping *m = rm->m;
+    fset *xs = &rm->extras;
+    zj_buf_clear(&xs->scratch);
+    for (size_t i = 0; i < xs->nfields; i++) {
+        int rc = map_field(rm, xs, i, row, bad, err);
+        if (rc)
+            return rc;
+    }
+    zj_buf *j = &rm->json;
+    zj_buf_clear(j);
+    size_t n = 0;
+    int oom = 0;
+    for (size_t i = 0; i < xs->nfields; i++) {
+        const zj_value *v = &xs->values[i];
+        if (v->is_null)
+            continue;
+        oom |= zj_buf_putc(j, n++ ? ',' : '{');
+        oom |= json_string(j, xs->fields[i].field, strlen(xs->fields[i].field));
+        oom |= zj_buf_putc(j, ':');
+        if (xs->fields[i].type == ZJ_TYPE_REAL)
+            oom |= zj_buf_printf(j, "%.17g", v->r) < 0;
+        else
+            oom |= json_string(j, xs->scratch_off[i] != NO_SOURCE
+                                      ? xs->scratch.data + xs->scratch_off[i] : v->text, v->len);
+    }
+    for (size_t c = 0; c < m->nextra_columns; c++) {
+        zj_span s;
+        const char *why = NULL;
+        zj_vref r = {ZJ_VREF_COLUMN, m->extra_aux[c], 0};
+        if (zj_rowctx_value(&rm->x, &r, &s, &why) == -1) {
+            *bad = "extra";
+            return zj_fail(err, ZJ_EDATA, "column %s: %s", m->extra_columns[c], why);
+        }
+        if (!s.p)
+            continue;
+        oom |= zj_buf_putc(j, n++ ? ',' : '{');
+        oom |= json_string(j, m->extra_columns[c], strlen(m->extra_columns[c]));
+        oom |= zj_buf_putc(j, ':');
+        oom |= json_string(j, s.p, s.n);
+    }
+    if (n)
+        oom |= zj_buf_putc(j, '}');
+    if (oom)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    *out = n ? (zj_span){j->data, j->len} : (zj_span){NULL, 0};
+    return ZJ_OK;
+}
+
+/* Where a v2 field's value comes from (before transforms): the record's number, a derived
+ * value or an aux column. Returns ZJ_OK with s (p NULL when missing), or a reject. */
+__attribute__((noinline, cold))   /* off the v1 path, which must stay as fast as it was */
+static int v2_source(zj_row_mapper *rm, fset *fs, const zj_field_map *f, const zj_row *row,
+                     zj_span *s, const char **bad, zj_error *err)
+{
+    if (f->extra_json)
+        return build_extra(rm, row, s, bad, err);
+    if (f->index) {
+        int n = snprintf(rm->index_text, sizeof rm->index_text, "%ld", rm->cur_index);
+        *s = (zj_span){rm->index_text, (size_t)n};
+        return ZJ_OK;
+    }
+    zj_vref r = f->from;
+    if (f->group_src)
+        r.index = f->group_src[rm->cur_group];
+    const char *why = NULL;
+    int rc = zj_rowctx_value(&rm->x, &r, s, &why);
+    if (rc == -1)
+        return reject(err, fs, f, bad, "%s", why);
+    if (rc)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    return ZJ_OK;
+}
+
+/* Inlined into each caller: the per-field call was a measurable part of a 5M-row import. */
+__attribute__((always_inline))
+static inline int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row *row,
+                            const char **bad, zj_error *err)
+{
+    const zj_field_map *f = &fs->fields[i];
+    zj_value *v = &fs->values[i];
     memset(v, 0, sizeof *v);
-    rm->scratch_off[i] = NO_SOURCE;
+    fs->scratch_off[i] = NO_SOURCE;
 
     zj_span s;
-    if (rm->src[i] == NO_SOURCE)
+    bool checked = false;           /* v2 sources come checked and trimmed */
+    if (__builtin_expect(f->v2, 0) && (f->from.kind || f->index || f->extra_json)) {
+        int rc = v2_source(rm, fs, f, row, &s, bad, err);
+        if (rc)
+            return rc;
+        checked = true;
+    } else if (f->constant)
         s = (zj_span){f->constant, strlen(f->constant)};
     else
         s = rm->src[i] < row->nfields ? row->fields[rm->src[i]] : (zj_span){NULL, 0};
 
+    if (__builtin_expect(f->when != NULL, 0)) {
+        bool ok;
+        const char *why = NULL;
+        int rc = zj_cond_eval(&rm->x, f->when, &ok, &why);
+        if (rc == -1)
+            return reject(err, fs, f, bad, "condition: %s", why);
+        if (rc)
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        if (!ok)
+            s = (zj_span){NULL, 0};
+    }
+
     if (s.p && s.n > (f->max_bytes ? f->max_bytes : ZJ_FIELD_MAX_BYTES))
-        return reject(err, f, bad, "value of %zu bytes is longer than the field's limit of %zu "
-                      "(max_bytes)", s.n, f->max_bytes ? f->max_bytes : ZJ_FIELD_MAX_BYTES);
-    if (s.p && !zj_utf8_valid(s.p, s.n))
-        return reject(err, f, bad,
+        return reject(err, fs, f, bad, "value of %zu bytes is longer than the field's limit of "
+                      "%zu (max_bytes)", s.n, f->max_bytes ? f->max_bytes : ZJ_FIELD_MAX_BYTES);
+    if (s.p && !checked && !zj_utf8_valid(s.p, s.n))
+        return reject(err, fs, f, bad,
                       "invalid byte sequence for the file's encoding (check 'encoding')");
-    if (s.p && f->trim)
-        s = trim(s);
+    if (s.p && f->trim && !checked)
+        s = zj_span_trim(s);
 
     /* Transforms chain through scratch: each reads the previous result and appends its
      * own. No transform makes a value longer, so reserving the input's length first means
      * the buffer cannot move while a transform reads from it. */
     for (const int *tx = f->transforms; s.p && *tx; tx++) {
-        size_t in_off = rm->scratch_off[i];
-        if (zj_buf_reserve(&rm->scratch, s.n + 1))
+        size_t in_off = fs->scratch_off[i];
+        if (zj_buf_reserve(&fs->scratch, s.n + 1))
             return zj_fail(err, ZJ_EDATA, "out of memory");
         if (in_off != NO_SOURCE)
-            s.p = rm->scratch.data + in_off;
-        size_t start = rm->scratch.len;
-        if (apply_transform(*tx, s, &rm->scratch))
+            s.p = fs->scratch.data + in_off;
+        size_t start = fs->scratch.len;
+        if (zj_apply_transform(*tx, s, &fs->scratch))
             return zj_fail(err, ZJ_EDATA, "out of memory");
-        s = (zj_span){rm->scratch.data + start, rm->scratch.len - start};
-        rm->scratch_off[i] = start;
+        s = (zj_span){fs->scratch.data + start, fs->scratch.len - start};
+        fs->scratch_off[i] = start;
     }
 
     if (s.p && is_null_value(rm, s))
         s.p = NULL;
 
     if (s.p && f->codes) {
-        const zj_code_table *t = f->codes;
-        size_t lo = 0, hi = t->nentries;
         const char *to = NULL;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            int c = strncmp(t->entries[mid].from, s.p, s.n);
-            if (c == 0 && t->entries[mid].from[s.n] != '\0')
-                c = 1;
-            if (c == 0) {
-                to = t->entries[mid].to;
-                break;
-            }
-            if (c < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
+        int found = code_lookup(f->codes, s, &to);
+        if (!found)
+            return reject(err, fs, f, bad, "unknown code '%.*s' (add it to code table '%s')",
+                          QUOTE(s.n), s.p, f->codes->name);
+        if (found == 1) {          /* (2: kept as it is) */
+            s = to ? (zj_span){to, strlen(to)} : (zj_span){NULL, 0};
+            fs->scratch_off[i] = NO_SOURCE;
         }
-        if (!to)
-            to = t->default_to;
-        if (!to)
-            return reject(err, f, bad, "unknown code '%.*s' (add it to code table '%s')",
-                          QUOTE(s.n), s.p, t->name);
-        s = (zj_span){to, strlen(to)};
-        rm->scratch_off[i] = NO_SOURCE;
     }
 
     if (!s.p && f->default_value)
-        s = (zj_span){f->default_value, strlen(f->default_value)}, rm->scratch_off[i] = NO_SOURCE;
+        s = (zj_span){f->default_value, strlen(f->default_value)}, fs->scratch_off[i] = NO_SOURCE;
+
+    if (__builtin_expect(f->lookup != NULL, 0) && s.p) {
+        const char *to = NULL;
+        int found = zj_lookup_find(f->lookup, s.p, s.n, &to, &rm->msg);
+        if (found < 0)
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        if (found != 1)
+            return reject(err, fs, f, bad, "%s", rm->msg.data ? rm->msg.data : "not found");
+        s = (zj_span){to, strlen(to)};
+        fs->scratch_off[i] = NO_SOURCE;
+    }
+
     if (!s.p) {
         v->is_null = true;
-        rm->scratch_off[i] = NO_SOURCE;
+        fs->scratch_off[i] = NO_SOURCE;
         if (f->required)
-            return reject(err, f, bad, "required value is missing");
+            return reject(err, fs, f, bad, "required value is missing");
         return ZJ_OK;
     }
 
     switch (f->type) {
     case ZJ_TYPE_TEXT:
-        if (rm->scratch_off[i] == NO_SOURCE) {   /* bytes owned by the row or the mapping */
+        if (f->extra_json) {                      /* rm->json is rebuilt each row: copy */
+            fs->scratch_off[i] = NO_SOURCE;
+            if (to_scratch(fs, i, s))
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+        } else if (fs->scratch_off[i] == NO_SOURCE) { /* bytes owned by the row or the mapping */
             v->text = s.p;
             v->len = s.n;
         } else
@@ -501,20 +742,40 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
         zj_datetime dt;
         const char *why = NULL;
         if (zj_date_parse(s.p, s.n, (const char *const *)f->formats, &dt, &why))
-            return reject(err, f, bad, "cannot parse date '%.*s': %s", QUOTE(s.n), s.p,
+            return reject(err, fs, f, bad, "cannot parse date '%.*s': %s", QUOTE(s.n), s.p,
                           why ? why : "no format matched");
         char iso[24];
         int n = zj_date_format_iso(&dt, f->type == ZJ_TYPE_TIMESTAMP, iso, sizeof iso);
-        if (to_scratch(rm, i, (zj_span){iso, (size_t)n}))
+        if (to_scratch(fs, i, (zj_span){iso, (size_t)n}))
             return zj_fail(err, ZJ_EDATA, "out of memory");
         return ZJ_OK;
     }
     case ZJ_TYPE_INTEGER:
     case ZJ_TYPE_REAL:
+        if (__builtin_expect(f->number, 0)) {
+            double d;
+            static const char *const style[] = {"", "a number", "a percentage",
+                                                "a percentage or fraction", "an amount"};
+            if (zj_number_parse(s, f->number, f->unit, f->bare_unit, &d) == 0) {
+                d *= f->scale;
+                if (f->type == ZJ_TYPE_REAL) {
+                    v->r = d;
+                    fs->scratch_off[i] = NO_SOURCE;
+                    return ZJ_OK;
+                }
+                if (d == floor(d) && fabs(d) <= 9.2e18) {
+                    v->i = (int64_t)d;
+                    fs->scratch_off[i] = NO_SOURCE;
+                    return ZJ_OK;
+                }
+            }
+            return reject(err, fs, f, bad, "'%.*s' is not %s%s", QUOTE(s.n), s.p,
+                          style[f->number], f->type == ZJ_TYPE_INTEGER ? " (whole)" : "");
+        }
         if (parse_number(s, f->type == ZJ_TYPE_INTEGER, f->scale, v))
-            return reject(err, f, bad, "'%.*s' is not %s", QUOTE(s.n), s.p,
+            return reject(err, fs, f, bad, "'%.*s' is not %s", QUOTE(s.n), s.p,
                           f->type == ZJ_TYPE_INTEGER ? "a whole number" : "a number");
-        rm->scratch_off[i] = NO_SOURCE;
+        fs->scratch_off[i] = NO_SOURCE;
         return ZJ_OK;
     case ZJ_TYPE_BOOL:
         if (in_list(s, f->true_values ? (const char *const *)f->true_values : default_true))
@@ -523,9 +784,9 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
                                             : default_false))
             v->i = 0;
         else
-            return reject(err, f, bad, "'%.*s' is not a yes/no value (set 'true'/'false' lists)",
-                          QUOTE(s.n), s.p);
-        rm->scratch_off[i] = NO_SOURCE;
+            return reject(err, fs, f, bad, "'%.*s' is not a yes/no value (set 'true'/'false' "
+                          "lists)", QUOTE(s.n), s.p);
+        fs->scratch_off[i] = NO_SOURCE;
         return ZJ_OK;
     }
     return ZJ_OK;
@@ -533,19 +794,19 @@ static int map_field(zj_row_mapper *rm, size_t i, const zj_row *row, const char 
 
 /* Serialise the values unambiguously (type tag, length, bytes) and hash them with XXH3.
  * The buffer is sized once per row, then filled with plain copies. */
-static int content_hash(zj_row_mapper *rm, int64_t *out)
+static int content_hash(fset *fs, int64_t *out)
 {
     size_t need = 0;
-    for (size_t i = 0; i < rm->nfields; i++)
-        need += 1 + 8 + (rm->values[i].is_null ? 0 : rm->values[i].len);
-    zj_buf *h = &rm->hashbuf;
+    for (size_t i = 0; i < fs->nfields; i++)
+        need += 1 + 8 + (fs->values[i].is_null ? 0 : fs->values[i].len);
+    zj_buf *h = &fs->hashbuf;
     zj_buf_clear(h);
     if (zj_buf_reserve(h, need))
         return -1;
     char *p = h->data;
-    for (size_t i = 0; i < rm->nfields; i++) {
-        const zj_value *v = &rm->values[i];
-        zj_type type = rm->m->fields[i].type;
+    for (size_t i = 0; i < fs->nfields; i++) {
+        const zj_value *v = &fs->values[i];
+        zj_type type = fs->fields[i].type;
         *p++ = v->is_null ? 'n' : (char)('a' + type);
         if (v->is_null)
             continue;
@@ -566,6 +827,61 @@ static int content_hash(zj_row_mapper *rm, int64_t *out)
     return 0;
 }
 
+/* Map every field of fs, then hash the record and build its key. */
+static int map_record(zj_row_mapper *rm, fset *fs, const zj_row *row, zj_mapped *out,
+                      const char **bad, zj_error *err)
+{
+    zj_buf_clear(&fs->scratch);
+    for (size_t i = 0; i < fs->nfields; i++) {
+        int rc = map_field(rm, fs, i, row, bad, err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < fs->nfields; i++)
+        if (fs->scratch_off[i] != NO_SOURCE)
+            fs->values[i].text = fs->scratch.data + fs->scratch_off[i];
+
+    out->skipped = false;
+    out->values = fs->values;
+    if (content_hash(fs, &out->content_hash))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    if (fs->nkey == 0) {
+        snprintf(fs->hexkey, sizeof fs->hexkey, "%016llx",
+                 (unsigned long long)(uint64_t)out->content_hash);
+        out->key = fs->hexkey;
+        out->key_len = 16;
+        return ZJ_OK;
+    }
+    /* A missing key part counts as empty (a natural key such as company + person name + ID
+     * number may lack the ID); a key with every part missing identifies nothing. */
+    zj_buf_clear(&fs->keybuf);
+    size_t present = 0;
+    for (size_t k = 0; k < fs->nkey; k++) {
+        const zj_value *v = &fs->values[fs->key[k]];
+        const zj_field_map *f = &fs->fields[fs->key[k]];
+        if (k)
+            zj_buf_putc(&fs->keybuf, '\x1f');
+        if (v->is_null)
+            continue;
+        present++;
+        if (f->type == ZJ_TYPE_INTEGER || f->type == ZJ_TYPE_BOOL)
+            zj_buf_printf(&fs->keybuf, "%lld", (long long)v->i);
+        else if (f->type == ZJ_TYPE_REAL)
+            zj_buf_printf(&fs->keybuf, "%.17g", v->r);
+        else
+            zj_buf_append(&fs->keybuf, v->text, v->len);
+    }
+    if (!present) {
+        *bad = fs->fields[fs->key[0]].field;
+        return zj_fail(err, ZJ_EDATA, "%severy key field (%s ...) is missing", fs->what, *bad);
+    }
+    if (!fs->keybuf.data)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    out->key = fs->keybuf.data;
+    out->key_len = fs->keybuf.len;
+    return ZJ_OK;
+}
+
 int zj_mapping_apply(zj_row_mapper *rm, const zj_row *row, zj_mapped *out, const char **bad,
                      zj_error *err)
 {
@@ -575,52 +891,132 @@ int zj_mapping_apply(zj_row_mapper *rm, const zj_row *row, zj_mapped *out, const
     if (rm->expected && row->nfields != rm->expected)
         return zj_fail(err, ZJ_EDATA, "expected %zu fields as in the header, found %zu",
                        rm->expected, row->nfields);
-    zj_buf_clear(&rm->scratch);
-    for (size_t i = 0; i < rm->nfields; i++) {
-        int rc = map_field(rm, i, row, bad, err);
-        if (rc)
-            return rc;
+    if (rm->m->v2) {
+        zj_rowctx_reset(&rm->x, row);
+        rm->cur_target = 0;
+        rm->target_started = false;
+        if (rm->m->when) {
+            bool ok;
+            const char *why = NULL;
+            int rc = zj_cond_eval(&rm->x, rm->m->when, &ok, &why);
+            if (rc == -1)
+                return zj_fail(err, ZJ_EDATA, "condition 'when': %s", why);
+            if (rc)
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            if (!ok) {
+                memset(out, 0, sizeof *out);
+                out->skipped = true;
+                rm->cur_target = rm->m->nrows;     /* nothing from a skipped row */
+                return ZJ_OK;
+            }
+        }
     }
-    for (size_t i = 0; i < rm->nfields; i++)
-        if (rm->scratch_off[i] != NO_SOURCE)
-            rm->values[i].text = rm->scratch.data + rm->scratch_off[i];
+    return map_record(rm, &rm->main, row, out, bad, err);
+}
 
-    out->values = rm->values;
-    if (content_hash(rm, &out->content_hash))
-        return zj_fail(err, ZJ_EDATA, "out of memory");
-    if (rm->nkey == 0) {
-        snprintf(rm->hexkey, sizeof rm->hexkey, "%016llx",
-                 (unsigned long long)(uint64_t)out->content_hash);
-        out->key = rm->hexkey;
-        out->key_len = 16;
+/* How many records `rows:` entry t makes from this row. */
+static int target_count(zj_row_mapper *rm, const zj_target *t, long *count, const char **bad,
+                        zj_error *err)
+{
+    *count = 0;
+    if (t->when) {
+        bool ok;
+        const char *why = NULL;
+        int rc = zj_cond_eval(&rm->x, t->when, &ok, &why);
+        if (rc == -1)
+            return zj_fail(err, ZJ_EDATA, "rows[%s] condition: %s", t->name, why);
+        if (rc)
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        if (!ok)
+            return ZJ_OK;
+    }
+    if (t->groups) {
+        *count = (long)t->ngroups;
         return ZJ_OK;
     }
-    /* A missing key part counts as empty (a natural key such as company + person name + ID
-     * number may lack the ID); a key with every part missing identifies nothing. */
-    zj_buf_clear(&rm->keybuf);
-    size_t present = 0;
-    for (size_t k = 0; k < rm->nkey; k++) {
-        const zj_value *v = &rm->values[rm->key[k]];
-        const zj_field_map *f = &rm->m->fields[rm->key[k]];
-        if (k)
-            zj_buf_putc(&rm->keybuf, '\x1f');
-        if (v->is_null)
-            continue;
-        present++;
-        if (f->type == ZJ_TYPE_INTEGER || f->type == ZJ_TYPE_BOOL)
-            zj_buf_printf(&rm->keybuf, "%lld", (long long)v->i);
-        else if (f->type == ZJ_TYPE_REAL)
-            zj_buf_printf(&rm->keybuf, "%.17g", v->r);
-        else
-            zj_buf_append(&rm->keybuf, v->text, v->len);
+    if (!t->repeat.kind) {
+        *count = 1;
+        return ZJ_OK;
     }
-    if (!present) {
-        *bad = rm->m->fields[rm->key[0]].field;
-        return zj_fail(err, ZJ_EDATA, "every key field (%s ...) is missing", *bad);
+    zj_span s;
+    const char *why = NULL;
+    int rc = zj_rowctx_value(&rm->x, &t->repeat, &s, &why);
+    double d = 0;
+    if (rc == -1 || (s.p && (zj_number_parse(s, ZJ_NUM_PLAIN, 1, 1, &d) || d != floor(d) ||
+                             d < 0 || d > (double)t->repeat_max))) {
+        *bad = NULL;                   /* not a field: the reason names the column */
+        if (rc == -1)
+            return zj_fail(err, ZJ_EDATA, "rows[%s] count (column %s): %s", t->name,
+                           t->repeat_column, why);
+        return zj_fail(err, ZJ_EDATA, "rows[%s] count (column %s): '%.*s' is not a whole number "
+                       "from 0 to %ld (raise 'max' if it should be)", t->name, t->repeat_column,
+                       QUOTE(s.n), s.p, t->repeat_max);
     }
-    if (!rm->keybuf.data)
+    if (rc)
         return zj_fail(err, ZJ_EDATA, "out of memory");
-    out->key = rm->keybuf.data;
-    out->key_len = rm->keybuf.len;
+    *count = (long)d;
     return ZJ_OK;
+}
+
+/* Is every column of unpivot group g missing in this row? */
+static bool group_empty(zj_row_mapper *rm, const zj_target *t, size_t g)
+{
+    const zj_mapping *m = rm->m;
+    for (char **p = t->groups[g]; *p; p += 2)
+        for (size_t a = 0; a < m->naux; a++)
+            if (strcmp(m->aux_columns[a], p[1]) == 0) {
+                zj_span s;
+                const char *why;
+                zj_vref r = {ZJ_VREF_COLUMN, a, 0};
+                if (zj_rowctx_value(&rm->x, &r, &s, &why) != 0 || s.p)
+                    return false;
+            }
+    return true;
+}
+
+int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
+                           zj_mapped *out, const char **bad, zj_error *err)
+{
+    const zj_mapping *m = rm->m;
+    *bad = NULL;
+    rm->x.row = row;              /* the same row as zj_mapping_apply's (the caller's copy) */
+    while (rm->cur_target < m->nrows) {
+        const zj_target *t = &m->rows[rm->cur_target];
+        fset *fs = &rm->targets[rm->cur_target];
+        if (!rm->target_started) {
+            if (target_count(rm, t, &rm->cur_count, bad, err))
+                return -1;
+            rm->target_started = true;
+            rm->cur_k = 0;
+        }
+        if (rm->cur_k >= rm->cur_count) {
+            rm->cur_target++;
+            rm->target_started = false;
+            continue;
+        }
+        long k = rm->cur_k++;
+        rm->cur_index = k + 1;
+        if (t->groups) {
+            rm->cur_group = (size_t)k;
+            if (group_empty(rm, t, (size_t)k))
+                continue;
+        }
+        const char *main_key = rm->main.nkey ? rm->main.keybuf.data : rm->main.hexkey;
+        size_t main_len = rm->main.nkey ? rm->main.keybuf.len : 16;
+        if (map_record(rm, fs, row, out, bad, err))
+            return -1;
+        /* the stable source key: own key or the main record's, the entry's name, the number */
+        int oom = 0;
+        if (!t->key) {
+            zj_buf_clear(&fs->keybuf);
+            oom = zj_buf_append(&fs->keybuf, main_key, main_len);
+        }
+        if (oom || zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index) < 0)
+            return zj_fail(err, ZJ_EDATA, "out of memory"), -1;
+        out->key = fs->keybuf.data;
+        out->key_len = fs->keybuf.len;
+        *target = rm->cur_target;
+        return 1;
+    }
+    return 0;
 }

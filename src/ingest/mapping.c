@@ -14,34 +14,34 @@
 #include <strings.h>
 #include <yaml.h>
 
-typedef struct ctx {
-    yaml_document_t *doc;
-    const char *name;
-    zj_error *err;
-} ctx;
+#include "ingest/derive.h"
+#include "ingest/lookup.h"
+#include "ingest/mapping_parse.h"
 
-static int line_of(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
+typedef zj_mp_ctx ctx;
 
-static int fail_at(ctx *c, const yaml_node_t *n, const char *fmt, const char *a, const char *b)
+int line_of(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
+
+int fail_at(ctx *c, const yaml_node_t *n, const char *fmt, const char *a, const char *b)
 {
     char msg[512];
     snprintf(msg, sizeof msg, fmt, a, b);
     return zj_fail(c->err, ZJ_EUSAGE, "%s:%d: %s", c->name, n ? line_of(n) : 0, msg);
 }
 
-static char *scalar_dup(const yaml_node_t *n)
+char *scalar_dup(const yaml_node_t *n)
 {
     return strndup((const char *)n->data.scalar.value, n->data.scalar.length);
 }
 
-static bool scalar_is(const yaml_node_t *n, const char *s)
+bool scalar_is(const yaml_node_t *n, const char *s)
 {
     return n->type == YAML_SCALAR_NODE && n->data.scalar.length == strlen(s) &&
            memcmp(n->data.scalar.value, s, n->data.scalar.length) == 0;
 }
 
 /* Require a scalar and copy it. */
-static int want_scalar(ctx *c, yaml_node_t *n, const char *key, char **out)
+int want_scalar(ctx *c, yaml_node_t *n, const char *key, char **out)
 {
     if (n->type != YAML_SCALAR_NODE)
         return fail_at(c, n, "'%s' must be a single value%s", key, "");
@@ -50,7 +50,7 @@ static int want_scalar(ctx *c, yaml_node_t *n, const char *key, char **out)
     return *out ? ZJ_OK : zj_fail(c->err, ZJ_EDATA, "out of memory");
 }
 
-static int want_bool(ctx *c, yaml_node_t *n, const char *key, bool *out)
+int want_bool(ctx *c, yaml_node_t *n, const char *key, bool *out)
 {
     if (scalar_is(n, "true") || scalar_is(n, "yes")) {
         *out = true;
@@ -63,7 +63,7 @@ static int want_bool(ctx *c, yaml_node_t *n, const char *key, bool *out)
     return fail_at(c, n, "'%s' must be true or false%s", key, "");
 }
 
-static void free_list(char **l)
+void free_list(char **l)
 {
     for (char **p = l; p && *p; p++)
         free(*p);
@@ -71,7 +71,7 @@ static void free_list(char **l)
 }
 
 /* A scalar or a sequence of scalars -> NULL-terminated list. */
-static int want_list(ctx *c, yaml_node_t *n, const char *key, char ***out)
+int want_list(ctx *c, yaml_node_t *n, const char *key, char ***out)
 {
     free_list(*out);
     *out = NULL;
@@ -142,15 +142,25 @@ static int parse_code_table(ctx *c, yaml_node_t *n, const char *name, zj_code_ta
             return fail_at(c, k, "code table '%s': codes and values must be plain values%s",
                            name, "");
         if (scalar_is(k, "_default")) {
+            if (zj_mp_is_null(v)) {             /* unknown codes -> missing */
+                t->default_null = true;
+                continue;
+            }
             if (want_scalar(c, v, "_default", &t->default_to))
+                return c->err ? c->err->code : ZJ_EUSAGE;
+            continue;
+        }
+        if (scalar_is(k, "_keep")) {            /* unknown codes pass through, declared */
+            if (want_bool(c, v, "_keep", &t->keep))
                 return c->err ? c->err->code : ZJ_EUSAGE;
             continue;
         }
         zj_code_entry *e = &t->entries[t->nentries++];
         e->from = scalar_dup(k);
-        e->to = scalar_dup(v);
-        if (!e->from || !e->to)
+        e->to = zj_mp_is_null(v) ? NULL : scalar_dup(v);   /* ~, null, "": missing */
+        if (!e->from || (!e->to && !zj_mp_is_null(v)))
             return zj_fail(c->err, ZJ_EDATA, "out of memory");
+        e->from_len = strlen(e->from);
     }
     qsort(t->entries, t->nentries, sizeof *t->entries, entry_cmp);
     for (size_t i = 1; i < t->nentries; i++)
@@ -185,8 +195,19 @@ static const zj_code_table *find_code_table(const zj_mapping *m, const char *nam
     return NULL;
 }
 
+bool zj_mp_is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return false;
+    if (n->data.scalar.length == 0)
+        return true;
+    return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+           (scalar_is(n, "~") || scalar_is(n, "null") || scalar_is(n, "Null") ||
+            scalar_is(n, "NULL"));
+}
+
 /* One entry under `fields:`. Either `field: 源列名` or `field: {column: ..., ...}`. */
-static int parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj_field_map *f)
+int zj_mp_parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj_field_map *f)
 {
     int rc;
     f->field = scalar_dup(k);
@@ -269,9 +290,10 @@ static int parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj
                     f->transforms[nt++] = (int)i;
             }
             free_list(names);
-        } else
+        } else if ((rc = zj_mp_field_option_v2(c, m, f, key, ov)) == 1)
             rc = fail_at(c, ok, "field '%s': unknown option '%s' (known: column, const, default, "
-                         "required, trim, transforms, formats, codes, true, false, scale, max_bytes)",
+                         "required, trim, transforms, formats, codes, true, false, scale, "
+                         "max_bytes, derived, when, number, unit, bare_unit, lookup, index)",
                          f->field, key);
         if (rc)
             return rc;
@@ -289,10 +311,14 @@ static int parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj
         } else if ((rc = add_code_table(c, m, codes, f->field, &f->codes)))
             return rc;
     }
-    if (!f->column && !f->constant)
+    int sources = !!f->column + !!f->constant + (f->from.kind == ZJ_VREF_DERIVED) + f->index;
+    if (sources == 0)
         return fail_at(c, v, "field '%s' needs a 'column' or a 'const'%s", f->field, "");
     if (f->column && f->constant)
         return fail_at(c, v, "field '%s' has both 'column' and 'const'; keep one%s", f->field, "");
+    if (sources > 1)
+        return fail_at(c, v, "field '%s' has more than one of 'column', 'const', 'derived' and "
+                       "'index'; keep one%s", f->field, "");
     return ZJ_OK;
 }
 
@@ -356,10 +382,10 @@ static int parse_top(ctx *c, zj_mapping *m, yaml_node_t *root)
             }
         } else if (strcmp(key, "description") == 0 || strcmp(key, "version") == 0) {
             /* documentation only */
-        } else
+        } else if ((rc = zj_mp_top_key_v2(c, m, key, v)) == 1)
             rc = fail_at(c, k, "unknown key '%s' (known: source_system, table, files, format, "
                          "encoding, delimiter, key, null_values, fields, code_tables, "
-                         "description)%s", key, "");
+                         "description, derived, when, rows, extra)%s", key, "");
     }
     free(s);
     if (rc)
@@ -402,10 +428,10 @@ static int parse_top(ctx *c, zj_mapping *m, yaml_node_t *root)
             if (scalar_is(k, m->fields[i].field))
                 return fail_at(c, k, "field '%s' is mapped twice%s", m->fields[i].field, "");
         zj_field_map *f = &m->fields[m->nfields++];
-        if ((rc = parse_field(c, m, k, yaml_document_get_node(c->doc, p->value), f)))
+        if ((rc = zj_mp_parse_field(c, m, k, yaml_document_get_node(c->doc, p->value), f)))
             return rc;
     }
-    return ZJ_OK;
+    return zj_mp_finish_v2(c, m);
 }
 
 static char *hex_digest(const char *text, size_t len)
@@ -439,7 +465,7 @@ int zj_mapping_parse(const char *text, size_t len, const char *name, zj_mapping 
         zj_mapping_free(m);
         return rc;
     }
-    ctx c = {&doc, name, err};
+    ctx c = {.doc = &doc, .name = name, .err = err};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!m->path || !m->digest)
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
@@ -456,20 +482,22 @@ int zj_mapping_parse(const char *text, size_t len, const char *name, zj_mapping 
     }
     /* The JSONL reader gets one key per field; constants get their field name as a harmless
      * placeholder key so that field i is always row field i. */
-    m->source_keys = calloc(m->nfields ? m->nfields : 1, sizeof *m->source_keys);
+    m->source_keys = calloc(m->nfields + m->naux + 1, sizeof *m->source_keys);
     if (!m->source_keys) {
         zj_mapping_free(m);
         return zj_fail(err, ZJ_EDATA, "out of memory");
     }
     for (size_t i = 0; i < m->nfields; i++)
         m->source_keys[i] = m->fields[i].column ? m->fields[i].column : m->fields[i].field;
+    for (size_t i = 0; i < m->naux; i++)
+        m->source_keys[m->nfields + i] = m->aux_columns[i];
     *out = m;
     return ZJ_OK;
 }
 
 const char *const *zj_mapping_source_keys(const zj_mapping *m, size_t *n)
 {
-    *n = m->nfields;
+    *n = m->nfields + m->naux;
     return m->source_keys;
 }
 
@@ -497,20 +525,28 @@ int zj_mapping_load(const char *path, zj_mapping **out, zj_error *err)
     return rc;
 }
 
+void zj_mp_free_field(zj_field_map *f)
+{
+    free(f->field);
+    free(f->column);
+    free(f->constant);
+    free(f->default_value);
+    free_list(f->formats);
+    free_list(f->true_values);
+    free_list(f->false_values);
+    free(f->group_src);
+    free(f->derived_name);
+    zj_cond_free(f->when);
+    zj_lookup_free(f->lookup);
+}
+
 void zj_mapping_free(zj_mapping *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->nfields; i++) {
-        zj_field_map *f = &m->fields[i];
-        free(f->field);
-        free(f->column);
-        free(f->constant);
-        free(f->default_value);
-        free_list(f->formats);
-        free_list(f->true_values);
-        free_list(f->false_values);
-    }
+    for (size_t i = 0; i < m->nfields; i++)
+        zj_mp_free_field(&m->fields[i]);
+    zj_mp_free_v2(m);
     for (size_t i = 0; i < m->ncode_tables; i++) {
         free_code_table(m->code_tables[i]);
         free(m->code_tables[i]);
@@ -530,50 +566,68 @@ void zj_mapping_free(zj_mapping *m)
 
 /* ---- binding to the store's table ------------------------------------------------------- */
 
-int zj_mapping_bind(zj_mapping *m, const zj_table *table, zj_error *err)
+/* Check one record's fields (the main record's or a `rows:` entry's) against its table. */
+static int bind_fields(const char *path, const char *what, zj_field_map *fields, size_t nfields,
+                       char **key, const zj_table *table, zj_error *err)
 {
-    for (size_t i = 0; i < m->nfields; i++) {
-        zj_field_map *f = &m->fields[i];
+    for (size_t i = 0; i < nfields; i++) {
+        zj_field_map *f = &fields[i];
         const zj_column *col = NULL;
         for (size_t j = 0; j < table->ncolumns; j++)
             if (strcmp(table->columns[j].name, f->field) == 0)
                 col = &table->columns[j];
         if (!col)
-            return zj_fail(err, ZJ_EUSAGE, "%s:%d: table '%s' has no field '%s' (see "
-                           "docs/data-standard.md)", m->path, f->line, table->name, f->field);
+            return zj_fail(err, ZJ_EUSAGE, "%s:%d: %stable '%s' has no field '%s' (see "
+                           "docs/data-standard.md)", path, f->line, what, table->name, f->field);
         f->type = col->type;
         if (col->required)
             f->required = true;
         if (f->formats && f->type != ZJ_TYPE_DATE && f->type != ZJ_TYPE_TIMESTAMP)
-            return zj_fail(err, ZJ_EUSAGE, "%s:%d: field '%s' is %s; 'formats' is only for "
-                           "date and timestamp fields", m->path, f->line, f->field,
+            return zj_fail(err, ZJ_EUSAGE, "%s:%d: %sfield '%s' is %s; 'formats' is only for "
+                           "date and timestamp fields", path, f->line, what, f->field,
                            zj_type_name(f->type));
         if ((f->true_values || f->false_values) && f->type != ZJ_TYPE_BOOL)
-            return zj_fail(err, ZJ_EUSAGE, "%s:%d: field '%s' is %s; 'true'/'false' are only "
-                           "for bool fields", m->path, f->line, f->field, zj_type_name(f->type));
-        if (f->scale != 1.0 && f->type != ZJ_TYPE_INTEGER && f->type != ZJ_TYPE_REAL)
-            return zj_fail(err, ZJ_EUSAGE, "%s:%d: field '%s' is %s; 'scale' is only for "
-                           "numbers", m->path, f->line, f->field, zj_type_name(f->type));
+            return zj_fail(err, ZJ_EUSAGE, "%s:%d: %sfield '%s' is %s; 'true'/'false' are only "
+                           "for bool fields", path, f->line, what, f->field,
+                           zj_type_name(f->type));
+        if ((f->scale != 1.0 || f->number) && f->type != ZJ_TYPE_INTEGER &&
+            f->type != ZJ_TYPE_REAL)
+            return zj_fail(err, ZJ_EUSAGE, "%s:%d: %sfield '%s' is %s; '%s' is only for "
+                           "numbers", path, f->line, what, f->field, zj_type_name(f->type),
+                           f->number ? "number" : "scale");
     }
     for (size_t j = 0; j < table->ncolumns; j++) {
         if (!table->columns[j].required)
             continue;
         size_t i;
-        for (i = 0; i < m->nfields; i++)
-            if (strcmp(m->fields[i].field, table->columns[j].name) == 0)
+        for (i = 0; i < nfields; i++)
+            if (strcmp(fields[i].field, table->columns[j].name) == 0)
                 break;
-        if (i == m->nfields)
-            return zj_fail(err, ZJ_EUSAGE, "%s: table '%s' requires field '%s', which the "
-                           "mapping does not map", m->path, table->name, table->columns[j].name);
+        if (i == nfields)
+            return zj_fail(err, ZJ_EUSAGE, "%s: %stable '%s' requires field '%s', which the "
+                           "mapping does not map", path, what, table->name,
+                           table->columns[j].name);
     }
-    for (char **k = m->key; k && *k; k++) {
+    for (char **k = key; k && *k; k++) {
         size_t i;
-        for (i = 0; i < m->nfields; i++)
-            if (strcmp(m->fields[i].field, *k) == 0)
+        for (i = 0; i < nfields; i++)
+            if (strcmp(fields[i].field, *k) == 0)
                 break;
-        if (i == m->nfields)
-            return zj_fail(err, ZJ_EUSAGE, "%s: key field '%s' is not mapped under 'fields'",
-                           m->path, *k);
+        if (i == nfields)
+            return zj_fail(err, ZJ_EUSAGE, "%s: %skey field '%s' is not mapped under 'fields'",
+                           path, what, *k);
     }
     return ZJ_OK;
+}
+
+int zj_mapping_bind(zj_mapping *m, const zj_table *table, zj_error *err)
+{
+    return bind_fields(m->path, "", m->fields, m->nfields, m->key, table, err);
+}
+
+int zj_mapping_bind_target(zj_mapping *m, zj_target *t, const zj_table *table, zj_error *err)
+{
+    char what[160];
+    snprintf(what, sizeof what, "rows[%s]: ", t->name);
+    return bind_fields(m->path, what, t->fields, t->nfields, t->key, table, err);
 }

@@ -108,6 +108,15 @@ int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t k
     return 0;
 }
 
+int zj_rowq_add_target(zj_rowq_chunk *c, size_t target)
+{
+    zj_buf *b = &c->data;
+    if (zj_buf_putc(b, ZJ_ITEM_TARGET) || put_i64(b, (int64_t)target))
+        return -1;
+    c->items++;
+    return 0;
+}
+
 int zj_rowq_add_reject(zj_rowq_chunk *c, int64_t line, const char *field, const char *reason,
                        const char *raw, size_t raw_len)
 {
@@ -209,7 +218,10 @@ bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types
     }
     it->line = get_i64(p);
     p += 8;
-    if (it->kind == ZJ_ITEM_RECORD) {
+    if (it->kind == ZJ_ITEM_TARGET) {
+        it->target = (size_t)it->line;
+        it->line = 0;
+    } else if (it->kind == ZJ_ITEM_RECORD) {
         it->key_len = get_u32(p);
         it->key = p + 4;
         p += 4 + it->key_len;

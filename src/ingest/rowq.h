@@ -24,7 +24,11 @@ typedef struct zj_rowq_chunk {
     size_t items;
 } zj_rowq_chunk;
 
-typedef enum { ZJ_ITEM_RECORD = 'R', ZJ_ITEM_REJECT = 'X' } zj_item_kind;
+/* ZJ_ITEM_TARGET switches the table the records after it go to (mapping v2 `rows:`): 0 is the
+ * main record's, t + 1 the mapping's rows[t]. A v1 mapping never sends one. */
+typedef enum {
+    ZJ_ITEM_RECORD = 'R', ZJ_ITEM_REJECT = 'X', ZJ_ITEM_TARGET = 'T'
+} zj_item_kind;
 
 /* One item read back from a chunk. Pointers point into the chunk. */
 typedef struct zj_rowq_item {
@@ -36,6 +40,7 @@ typedef struct zj_rowq_item {
     size_t key_len;
     int64_t content_hash;
     zj_value *values;          /* nvalues, in the writer's column order (caller's array) */
+    size_t target;             /* ZJ_ITEM_TARGET */
     /* rejects */
     const char *field;         /* NULL when the whole row was bad */
     const char *reason;
@@ -53,6 +58,7 @@ void zj_rowq_free(zj_rowq *q);
 int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t key_len,
                        int64_t key_hash, int64_t content_hash, const zj_value *values,
                        const zj_type *types, size_t nvalues);
+int zj_rowq_add_target(zj_rowq_chunk *c, size_t target);
 int zj_rowq_add_reject(zj_rowq_chunk *c, int64_t line, const char *field, const char *reason,
                        const char *raw, size_t raw_len);
 /* Hand a chunk over (the queue takes its buffer; *c is empty afterwards). Waits while the

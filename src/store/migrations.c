@@ -577,6 +577,226 @@ static const char m0006_relation_indexes[] =
     "CREATE INDEX relation_dst_record ON relation(dst_table, dst_record)"
     " WHERE dst_table IS NOT NULL;\n";
 
+/* Facts real exports carry that the model had no field for (issue 11), and `extra` on every
+ * canonical table: a JSON object with the columns a mapping names that have no canonical field
+ * (docs/mapping.md), so nothing an agency sent is lost and detectors can read it. */
+static const char m0007_real_exports[] =
+    "ALTER TABLE police_case ADD COLUMN revoke_reason TEXT;\n"            /* 撤案理由 */
+    "ALTER TABLE procuratorate_case ADD COLUMN indictment_no TEXT;\n"    /* 起诉书号 */
+    "ALTER TABLE procuratorate_case ADD COLUMN extension_days INTEGER;\n" /* 延长审查起诉天数 */
+    "ALTER TABLE court_case ADD COLUMN extension_days INTEGER;\n"        /* 审限延长天数 */
+    "ALTER TABLE sentence_change ADD COLUMN prev_reduction_date DATE;\n" /* 前次减刑裁定日期 */
+    "ALTER TABLE unit ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE officer ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE officer_relative ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE person ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE enterprise ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE enterprise_role ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE tax_registration ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE incident ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE police_case ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE procuratorate_case ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE court_case ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE case_party ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE case_event ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE interference_record ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE complaint ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE sentence_change ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE prisoner ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE cc_subject ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE cc_leave ADD COLUMN extra TEXT;\n"
+    "ALTER TABLE cc_location ADD COLUMN extra TEXT;\n";
+/* The audit trail (全程留痕, src/work/audit.c; design in docs/audit.md). audit_entry is the
+ * append-only log: id is the entry's position (leaf id - 1 of the Merkle tree), prev_hash and
+ * hash chain the entries (hash is the RFC 6962 leaf hash of the entry, prev_hash included).
+ * audit_node keeps the tree's complete subtrees of 64 leaves and more, so appends, proofs and
+ * the head are O(log n). audit_head is the latest signed tree head (one row, re-signed by every
+ * transaction that appends); audit_checkpoint the periodic and exported signed checkpoints;
+ * audit_key the public keys (the signing key lives outside the store, docs/audit.md). */
+static const char m0008_audit[] =
+    "CREATE TABLE audit_entry (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TIMESTAMP NOT NULL,\n"
+    "  user_id INTEGER NOT NULL,\n"
+    "  username TEXT,\n"
+    "  role TEXT NOT NULL,\n"
+    "  unit_code TEXT,\n"
+    "  session_id INTEGER NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  object_table TEXT,\n"
+    "  object_id INTEGER NOT NULL,\n"
+    "  before_hash TEXT,\n"
+    "  after_hash TEXT,\n"
+    "  detail TEXT,\n"
+    "  prev_hash TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL);\n"
+    "CREATE INDEX audit_entry_object ON audit_entry(object_table, object_id);\n"
+    "CREATE TABLE audit_node (\n"
+    "  level INTEGER NOT NULL,\n"
+    "  idx INTEGER NOT NULL,\n"
+    "  hash TEXT NOT NULL,\n"
+    "  PRIMARY KEY (level, idx));\n"
+    "CREATE TABLE audit_key (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  key_id TEXT NOT NULL UNIQUE,\n"
+    "  public_key TEXT NOT NULL,\n"
+    "  created_at TIMESTAMP NOT NULL);\n"
+    "CREATE TABLE audit_head (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  tree_size INTEGER NOT NULL,\n"
+    "  root_hash TEXT NOT NULL,\n"
+    "  last_hash TEXT NOT NULL,\n"
+    "  signed_at TIMESTAMP NOT NULL,\n"
+    "  key_id TEXT NOT NULL,\n"
+    "  signature TEXT NOT NULL);\n"
+    "CREATE TABLE audit_checkpoint (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  tree_size INTEGER NOT NULL,\n"
+    "  root_hash TEXT NOT NULL,\n"
+    "  signed_at TIMESTAMP NOT NULL,\n"
+    "  key_id TEXT NOT NULL,\n"
+    "  signature TEXT NOT NULL);\n"
+    "CREATE INDEX audit_checkpoint_size ON audit_checkpoint(tree_size);\n";
+
+/* Users, sessions and API keys (work/users.c; roles and scope in work/policy.h). Secrets are
+ * never stored: passwords as Argon2id strings (libsodium crypto_pwhash_str, salt and cost in
+ * the string), session tokens and API keys as SHA-256 hex digests of the random values handed
+ * out once. A user is never deleted (the audit trail names users): disabled_at ends access. */
+static const char m0009_users[] =
+    "CREATE TABLE app_user (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  username TEXT NOT NULL UNIQUE,\n"
+    "  display_name TEXT,\n"
+    "  role TEXT NOT NULL,\n"           /* work/actor.h: officer|filing_judge|...|admin */
+    "  unit_code TEXT,\n"               /* scope: this unit's subtree; NULL: the province */
+    "  officer_no TEXT,\n"              /* the user's own officer number (警号), if any */
+    "  password_hash TEXT,\n"           /* Argon2id; NULL: no password login (service accounts) */
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,\n"   /* consecutive failures */
+    "  locked_until TIMESTAMP,\n"       /* UTC; refused until then after repeated failures */
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  created_by TEXT,\n"
+    "  password_changed_at TIMESTAMP,\n"
+    "  last_login_at TIMESTAMP,\n"
+    "  disabled_at TIMESTAMP);\n"
+    "CREATE TABLE app_session (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),\n"
+    "  token_hash TEXT NOT NULL UNIQUE,\n"  /* SHA-256 hex of the bearer token */
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  last_seen_at TIMESTAMP NOT NULL,\n"  /* idle expiry counts from here */
+    "  expires_at TIMESTAMP NOT NULL,\n"    /* absolute expiry */
+    "  revoked_at TIMESTAMP,\n"             /* logout, password change, disabling */
+    "  client TEXT);\n"                     /* e.g. the remote address */
+    "CREATE INDEX app_session_user ON app_session(user_id);\n"
+    "CREATE TABLE api_key (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),\n"
+    "  key_prefix TEXT NOT NULL,\n"         /* the first characters, to tell keys apart */
+    "  key_hash TEXT NOT NULL UNIQUE,\n"    /* SHA-256 hex of the key */
+    "  label TEXT,\n"
+    "  created_at TIMESTAMP NOT NULL,\n"
+    "  expires_at TIMESTAMP,\n"
+    "  revoked_at TIMESTAMP,\n"
+    "  last_used_at TIMESTAMP);\n"
+    "CREATE INDEX api_key_user ON api_key(user_id);\n";
+
+/* The work layer's lead workflow (线索处置, work/workflow.c) and the records officers file in
+ * zhijian itself (自主填报, work/records.c).
+ *
+ * A lead's workflow state lives beside the lead, never in it: detection re-runs update the
+ * lead's content and last_run but cannot reach a verdict. lead_action is the lead's history,
+ * one row per step (assignments, verification, verdicts, rectification, comments,
+ * attachments), appended and never updated; lead_workflow is its current state.
+ *
+ * Records filed in zhijian are canonical rows like imported ones (source_system 'zhijian'), so
+ * the detectors read them unchanged; record_filing keeps who filed each one, from which
+ * session, and which earlier record a correction replaces. A filed record is never edited. */
+static const char m0010_workflow_and_records[] =
+    "CREATE TABLE lead_workflow (\n"
+    "  lead_id INTEGER PRIMARY KEY REFERENCES lead(id),\n"
+    "  state TEXT NOT NULL,\n"             /* new|assigned|verifying|confirmed|dismissed|rectification|closed */
+    "  unit_code TEXT,\n"                  /* unit charged with verification (承办单位) */
+    "  assignee TEXT,\n"                   /* username of the person verifying (承办人) */
+    "  deadline DATE,\n"                   /* verification deadline (核查期限) */
+    "  rectify_deadline DATE,\n"           /* rectification deadline (整改期限) */
+    "  verdict TEXT,\n"                    /* confirmed|dismissed, kept after rectification and closing */
+    "  verdict_reason TEXT,\n"
+    "  version INTEGER NOT NULL,\n"        /* actions so far; lead_action.seq of the latest */
+    "  state_hash TEXT NOT NULL,\n"        /* hex SHA-256 of the state (the audit's after-hash) */
+    "  updated_at TIMESTAMP NOT NULL);\n"  /* UTC */
+    "CREATE INDEX lead_workflow_state ON lead_workflow(state);\n"
+    "CREATE TABLE lead_action (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  seq INTEGER NOT NULL,\n"            /* 1, 2, ... per lead */
+    "  action TEXT NOT NULL,\n"            /* assign|start|confirm|dismiss|rectify|close|reopen|comment|attach */
+    "  from_state TEXT NOT NULL,\n"
+    "  to_state TEXT NOT NULL,\n"
+    "  user_id INTEGER NOT NULL,\n"        /* app_user.id (0: the store's owner at the command line) */
+    "  username TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  session_id INTEGER NOT NULL,\n"     /* app_session.id, 0 for the command line */
+    "  at TIMESTAMP NOT NULL,\n"           /* UTC */
+    "  unit_code TEXT,\n"                  /* assign: the unit */
+    "  assignee TEXT,\n"                   /* assign: the person */
+    "  deadline DATE,\n"                   /* assign, reopen: verification; rectify: rectification */
+    "  reason TEXT,\n"                     /* verdicts, closing, reopening */
+    "  state_hash TEXT NOT NULL,\n"        /* lead_workflow.state_hash after the action */
+    "  audit_id INTEGER,\n"                /* the audit entry recording it */
+    "  UNIQUE (lead_id, seq));\n"
+    "CREATE TABLE lead_comment (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  action_id INTEGER NOT NULL REFERENCES lead_action(id),\n"
+    "  body TEXT NOT NULL);\n"
+    "CREATE INDEX lead_comment_lead ON lead_comment(lead_id);\n"
+    /* Files are stored once by content under the store's attachment folder. */
+    "CREATE TABLE lead_attachment (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  action_id INTEGER NOT NULL REFERENCES lead_action(id),\n"
+    "  sha256 TEXT NOT NULL,\n"            /* hex; the file is <folder>/<first 2>/<all 64> */
+    "  name TEXT NOT NULL,\n"              /* file name as given (no directories) */
+    "  size INTEGER NOT NULL);\n"
+    "CREATE INDEX lead_attachment_lead ON lead_attachment(lead_id);\n"
+    /* A correction names the record it replaces (same source system); the old one stays. */
+    "ALTER TABLE interference_record ADD COLUMN corrects_record_no TEXT;\n"
+    "CREATE INDEX interference_record_corrects ON interference_record(corrects_record_no)"
+    " WHERE corrects_record_no IS NOT NULL;\n"
+    /* 季度报告: a procuratorate unit's quarterly report on the three regulations. */
+    "CREATE TABLE quarterly_report (" PROVENANCE
+    "  report_no TEXT NOT NULL,\n"
+    "  unit_code TEXT NOT NULL,\n"
+    "  quarter TEXT NOT NULL,\n"           /* YYYY-Qn */
+    "  record_count INTEGER NOT NULL,\n"   /* records (not zero reports) of the unit in the quarter */
+    "  zero_report_count INTEGER NOT NULL,\n"
+    "  officer_count INTEGER NOT NULL,\n"  /* officers who filed anything in the quarter */
+    "  summary TEXT NOT NULL,\n"           /* the unit's own account (情况说明) */
+    "  measures TEXT,\n"                   /* what the unit did about it (整改措施) */
+    "  reported_at TIMESTAMP NOT NULL,\n"
+    "  corrects_report_no TEXT);\n"
+    SOURCE_KEY("quarterly_report")
+    "CREATE INDEX quarterly_report_unit ON quarterly_report(unit_code, quarter);\n"
+    "CREATE TABLE record_filing (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  table_name TEXT NOT NULL,\n"        /* interference_record|quarterly_report */
+    "  record_id INTEGER NOT NULL,\n"
+    "  record_no TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"              /* record|zero|quarterly */
+    "  officer_no TEXT,\n"                 /* whose record (records and zero reports) */
+    "  unit_code TEXT,\n"
+    "  user_id INTEGER NOT NULL,\n"
+    "  username TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  session_id INTEGER NOT NULL,\n"
+    "  filed_at TIMESTAMP NOT NULL,\n"     /* UTC */
+    "  corrects INTEGER REFERENCES record_filing(id),\n"
+    "  correction_reason TEXT,\n"
+    "  audit_id INTEGER,\n"
+    "  UNIQUE (table_name, record_id));\n"
+    "CREATE INDEX record_filing_corrects ON record_filing(corrects) WHERE corrects IS NOT NULL;\n"
+    "CREATE INDEX record_filing_officer ON record_filing(officer_no);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -584,6 +804,10 @@ static const zj_migration migrations[] = {
     {4, "detect", m0004_detect},
     {5, "link at scale", m0005_link_scale},
     {6, "relation indexes", m0006_relation_indexes},
+    {7, "real exports", m0007_real_exports},
+    {8, "audit trail", m0008_audit},
+    {9, "users", m0009_users},
+    {10, "lead workflow and filed records", m0010_workflow_and_records},
 };
 
 const zj_migration *zj_migrations(size_t *n)

@@ -94,6 +94,34 @@ size_t zj_store_tables(zj_store *s, const zj_table **out);
 int zj_store_begin(zj_store *s, zj_error *err);
 int zj_store_commit(zj_store *s, zj_error *err);
 int zj_store_rollback(zj_store *s, zj_error *err);   /* safe to call when no transaction */
+bool zj_store_in_transaction(zj_store *s);
+/* The store's file, or NULL for a temporary or in-memory store. */
+const char *zj_store_path(zj_store *s);
+
+/* Commit hooks: how a layer above adds its own writes to every transaction without the layers
+ * below knowing it (the audit trail signs its head when a transaction that appended commits, and
+ * records one entry per commit of an import, link or detect run). A hook is named; hooks run
+ * in increasing `order`, ones added while others run included. */
+#define ZJ_STORE_MAX_HOOKS 4
+typedef struct zj_store_hook {
+    const char *name;        /* static string; one hook per name */
+    int order;
+    /* Called by zj_store_commit inside the transaction, before COMMIT; an error fails the commit
+     * (the caller then rolls back, as for any failed commit). May be NULL. */
+    int (*before_commit)(zj_store *s, void *ctx, zj_error *err);
+    /* Called after the transaction committed (true) or rolled back (false). May be NULL. */
+    void (*end)(zj_store *s, void *ctx, bool committed);
+    /* Frees ctx when the hook is removed or the store closes. May be NULL. */
+    void (*free)(void *ctx);
+} zj_store_hook;
+
+/* Add hook h (copied) with its context; ZJ_EUSAGE if one of that name is set or all slots are
+ * taken. */
+int zj_store_add_hook(zj_store *s, const zj_store_hook *h, void *ctx, zj_error *err);
+/* The context of hook `name`, or NULL when it is not set. */
+void *zj_store_hook_ctx(zj_store *s, const char *name);
+/* Remove hook `name` (freeing its context); nothing when it is not set. */
+void zj_store_remove_hook(zj_store *s, const char *name);
 
 /* ---- import batches --------------------------------------------------------------------- */
 
@@ -120,6 +148,18 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err);
 int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
                     const char *reason, const char *raw, size_t raw_len, zj_error *err);
 
+/* A rejected row as stored. `raw` is the whole row as read (unmasked personal data: front ends
+ * show it only through the read layer, to users allowed to unmask). */
+typedef struct zj_reject {
+    int64_t id, batch_id, line;
+    const char *field, *reason, *raw;     /* field and raw may be NULL */
+} zj_reject;
+
+/* Call fn for each rejected row of batch `batch_id`, by line. Strings are valid during the
+ * call only; fn returns non-zero to stop. */
+int zj_store_rejects_each(zj_store *s, int64_t batch_id, int (*fn)(const zj_reject *, void *),
+                          void *ctx, zj_error *err);
+
 /* The id of a committed batch that imported the same bytes (file_digest) through the same
  * mapping (mapping_digest) into b->table from b->source_system, or 0 if there is none. */
 int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
@@ -130,38 +170,15 @@ int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, 
 /* Count the rows of a canonical table, or of import_batch, import_reject or record_version. */
 int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err);
 
-/* ---- reading leads and mentions (for `zhijian eval`) ------------------------------------- */
-
-/* A lead with the provenance of its subject record. */
-typedef struct zj_lead_ref {
-    int64_t id;
-    const char *code;
-    const char *subject_table;
-    const char *source_system;   /* of the subject record */
-    const char *source_key;
-} zj_lead_ref;
-
-/* Call fn for every current lead whose subject record exists, in lead id order per subject
- * table. A lead is current unless a later finished run of its detector (detect_run) did not
- * produce it: such leads stay in the store for their history but are no finding.
- * Leads on an unknown table or a vanished record are counted in *orphans (may be NULL) and
- * not passed on. fn returns non-zero to stop. Strings are valid during the call only. */
-int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void *ctx,
-                       int64_t *orphans, zj_error *err);
-
-/* A mention with the provenance of its record and the entity linking gave it. */
-typedef struct zj_mention_ref {
-    const char *table;
-    const char *role;
-    const char *kind;            /* person|enterprise */
-    const char *source_system;
-    const char *source_key;
-    int64_t entity_id;           /* 0 when not linked */
-} zj_mention_ref;
-
-/* Call fn for every mention whose record exists (same contract as zj_store_each_lead). */
-int zj_store_each_mention(zj_store *s, int (*fn)(const zj_mention_ref *, void *), void *ctx,
-                          int64_t *orphans, zj_error *err);
+/* For a mapping's look-ups (docs/mapping.md): call fn with (match, value) for every row of
+ * canonical `table` where both columns are set and, for each i < nwhere, where_cols[i] is one
+ * of the NULL-terminated where_vals[i]. Unknown table or columns are ZJ_EUSAGE naming them.
+ * fn returns non-zero to stop (that value is returned). */
+int zj_store_each_pair(zj_store *s, const char *table, const char *match_col,
+                       const char *value_col, char *const *where_cols,
+                       char **const *where_vals, size_t nwhere,
+                       int (*fn)(const char *match, const char *value, void *ctx), void *ctx,
+                       zj_error *err);
 
 /* ---- writing records -------------------------------------------------------------------- */
 
@@ -262,6 +279,11 @@ int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
  * gigabytes in one transaction (a first link of a province) keeps its working pages in memory
  * instead of spilling them and reading them back. */
 int zj_store_cache_mib(zj_store *s, int mib, zj_error *err);
+
+/* Reading tables once from start to end (the audit trail's verify): a small page cache and
+ * the file mapped into memory (SQLite: mmap_size), so pages are neither copied into the cache
+ * nor kept there. Off restores the defaults. */
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err);
 
 /* Run index-building SQL (CREATE INDEX ...; in the caller's transaction if any) the way big
  * builds go fastest: with a page cache of at most 64 MiB meanwhile (store_sqlite.c says why),

@@ -45,6 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <time.h>
 
@@ -62,6 +64,9 @@ struct zj_store {
     int in_tx;
     zj_writer *feeding;     /* the writer whose records zj_feed yields, during put_all */
     struct row_feed *rows;  /* the rows zj_rows yields, during zj_store_insert_all */
+    zj_store_hook hooks[ZJ_STORE_MAX_HOOKS];   /* commit hooks, in order of `order` */
+    void *hook_ctx[ZJ_STORE_MAX_HOOKS];
+    size_t nhooks;
 };
 
 struct zj_writer {
@@ -99,13 +104,10 @@ struct zj_writer {
 static const char *const provenance_columns[] = {
     "id", "source_system", "source_key", "key_hash", "batch_id", "src_line", "content_hash",
 };
-/* Tables that are not canonical records (no provenance columns; not import targets). */
-static const char *const internal_tables[] = {
-    "import_batch", "import_reject", "record_version", "schema_migration", "store_pending_index",
-    "entity", "mention", "lead", "lead_evidence",
-    "link_conflict", "link_decision", "link_param", "link_edge", "relation", "link_state",
-    "detect_run", "lead_rate",
-};
+/* A table is canonical when it carries every provenance column: the store tells canonical
+ * records from the tables of the layers above (entity, lead, app_user ...) by their shape, so
+ * a layer that adds a table of its own need not register it here. */
+#define NPROVENANCE (sizeof provenance_columns / sizeof provenance_columns[0])
 
 const char *zj_type_name(zj_type t)
 {
@@ -257,6 +259,20 @@ static int is_listed(const char *name, const char *const *list, size_t n)
 }
 #define LISTED(name, arr) is_listed(name, arr, sizeof arr / sizeof arr[0])
 
+/* True when the schema has a table `name` (canonical or of a layer above): the check before
+ * a table name, which cannot be a bound parameter, is put into SQL text. */
+static bool table_exists(zj_store *s, const char *name)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    bool yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes && strncmp(name, "sqlite_", 7) != 0;
+}
+
 static void free_tables(zj_store *s)
 {
     for (size_t i = 0; i < s->ntables; i++) {
@@ -285,7 +301,7 @@ static int load_tables(zj_store *s, zj_error *err)
     int rc = ZJ_OK;
     while (sqlite3_step(lt) == SQLITE_ROW) {
         const char *tname = (const char *)sqlite3_column_text(lt, 0);
-        if (LISTED(tname, internal_tables) || strncmp(tname, "sqlite_", 7) == 0)
+        if (strncmp(tname, "sqlite_", 7) == 0 || strcmp(tname, "schema_migration") == 0)
             continue;
         zj_table *grown = realloc(s->tables, (s->ntables + 1) * sizeof *grown);
         if (!grown) {
@@ -298,10 +314,13 @@ static int load_tables(zj_store *s, zj_error *err)
         t->name = strdup(tname);
         zj_column *owned = NULL;
         sqlite3_bind_text(ci, 1, tname, -1, SQLITE_TRANSIENT);
+        size_t nprov = 0;
         while (sqlite3_step(ci) == SQLITE_ROW) {
             const char *cname = (const char *)sqlite3_column_text(ci, 0);
-            if (LISTED(cname, provenance_columns))
+            if (LISTED(cname, provenance_columns)) {
+                nprov++;
                 continue;
+            }
             zj_column *cols = realloc(owned, (t->ncolumns + 1) * sizeof *cols);
             if (!cols) {
                 rc = zj_fail(err, ZJ_EDATA, "out of memory");
@@ -317,6 +336,13 @@ static int load_tables(zj_store *s, zj_error *err)
         sqlite3_reset(ci);
         if (rc)
             break;
+        if (nprov < NPROVENANCE) {        /* not a canonical table: forget it again */
+            for (size_t j = 0; j < t->ncolumns; j++)
+                free((char *)t->columns[j].name);
+            free(owned);
+            free((char *)t->name);
+            s->ntables--;
+        }
     }
     sqlite3_finalize(lt);
     sqlite3_finalize(ci);
@@ -579,6 +605,26 @@ static const sqlite3_module rows_module = {
     .xRowid = rows_rowid,
 };
 
+/* The store holds whole unmasked rows (records, record_version, import_reject): it is readable
+ * by its owner only. A new store file is created with mode 0600 (SQLite gives its -wal and
+ * -shm files the mode of the database); an existing one of ours that others could read is
+ * narrowed to 0600. A file we cannot create or change is left for sqlite3_open_v2 to report. */
+static void owner_only(const char *path)
+{
+    if (!strcmp(path, ":memory:") || !*path)
+        return;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+        (st.st_mode & 077))
+        chmod(path, st.st_mode & 0700);
+}
+
+
 /* How long a statement waits for another connection's lock before it gives up. In WAL mode
  * readers never wait for the writer; a writer waits for the one writer before it (a second
  * import, an import during `detect`): writers queue rather than fail, and an hour covers the
@@ -595,6 +641,7 @@ static int store_open(const char *path, bool create, zj_store **out, zj_error *e
     zj_store *s = calloc(1, sizeof *s);
     if (!s)
         return zj_fail(err, ZJ_EDATA, "out of memory");
+    owner_only(path);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "cannot open store '%s': %s", path,
@@ -649,6 +696,11 @@ void zj_store_close(zj_store *s)
 {
     if (!s)
         return;
+    if (s->in_tx)
+        zj_store_rollback(s, NULL);
+    for (size_t i = 0; i < s->nhooks; i++)
+        if (s->hooks[i].free)
+            s->hooks[i].free(s->hook_ctx[i]);
     free_tables(s);
     sqlite3_close(s->db);
     free(s);
@@ -692,11 +744,30 @@ int zj_store_begin(zj_store *s, zj_error *err)
     return rc;
 }
 
+/* Tell every hook the transaction ended. */
+static void hooks_end(zj_store *s, bool committed)
+{
+    for (size_t i = 0; i < s->nhooks; i++)
+        if (s->hooks[i].end)
+            s->hooks[i].end(s, s->hook_ctx[i], committed);
+}
+
 int zj_store_commit(zj_store *s, zj_error *err)
 {
+    /* Hooks write inside the transaction; one added by an earlier hook (an audit entry's
+     * first append) runs too, since nhooks is read on every round. */
+    for (size_t i = 0; s->in_tx && i < s->nhooks; i++) {
+        if (!s->hooks[i].before_commit)
+            continue;
+        int rc = s->hooks[i].before_commit(s, s->hook_ctx[i], err);
+        if (rc)
+            return rc;
+    }
     int rc = exec(s, "COMMIT", err);
-    if (!rc)
+    if (!rc && s->in_tx) {
         s->in_tx = 0;
+        hooks_end(s, true);
+    }
     return rc;
 }
 
@@ -705,7 +776,62 @@ int zj_store_rollback(zj_store *s, zj_error *err)
     if (!s->in_tx)
         return ZJ_OK;
     s->in_tx = 0;
-    return exec(s, "ROLLBACK", err);
+    int rc = exec(s, "ROLLBACK", err);
+    hooks_end(s, false);
+    return rc;
+}
+
+bool zj_store_in_transaction(zj_store *s)
+{
+    return s->in_tx != 0;
+}
+
+const char *zj_store_path(zj_store *s)
+{
+    const char *p = sqlite3_db_filename(s->db, "main");
+    return p && *p ? p : NULL;
+}
+
+int zj_store_add_hook(zj_store *s, const zj_store_hook *h, void *ctx, zj_error *err)
+{
+    if (zj_store_hook_ctx(s, h->name))
+        return zj_fail(err, ZJ_EUSAGE, "store: hook '%s' is already set", h->name);
+    if (s->nhooks == ZJ_STORE_MAX_HOOKS)
+        return zj_fail(err, ZJ_EUSAGE, "store: more than %d hooks", ZJ_STORE_MAX_HOOKS);
+    size_t i = s->nhooks;
+    while (i > 0 && s->hooks[i - 1].order > h->order) {
+        s->hooks[i] = s->hooks[i - 1];
+        s->hook_ctx[i] = s->hook_ctx[i - 1];
+        i--;
+    }
+    s->hooks[i] = *h;
+    s->hook_ctx[i] = ctx;
+    s->nhooks++;
+    return ZJ_OK;
+}
+
+void *zj_store_hook_ctx(zj_store *s, const char *name)
+{
+    for (size_t i = 0; i < s->nhooks; i++)
+        if (strcmp(s->hooks[i].name, name) == 0)
+            return s->hook_ctx[i];
+    return NULL;
+}
+
+void zj_store_remove_hook(zj_store *s, const char *name)
+{
+    for (size_t i = 0; i < s->nhooks; i++) {
+        if (strcmp(s->hooks[i].name, name) != 0)
+            continue;
+        if (s->hooks[i].free)
+            s->hooks[i].free(s->hook_ctx[i]);
+        for (size_t j = i + 1; j < s->nhooks; j++) {
+            s->hooks[j - 1] = s->hooks[j];
+            s->hook_ctx[j - 1] = s->hook_ctx[j];
+        }
+        s->nhooks--;
+        return;
+    }
 }
 
 /* ---- batches ---------------------------------------------------------------------------- */
@@ -794,6 +920,28 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+int zj_store_rejects_each(zj_store *s, int64_t batch_id, int (*fn)(const zj_reject *, void *),
+                          void *ctx, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT id, batch_id, line, field, reason, raw FROM import_reject"
+                        " WHERE batch_id = ? ORDER BY line, id", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch_id);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        zj_reject r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                       sqlite3_column_int64(st, 2), col_text(st, 3), col_text(st, 4),
+                       col_text(st, 5)};
+        if (fn(&r, ctx))
+            break;
+    }
+    rc = step == SQLITE_ROW || step == SQLITE_DONE ? ZJ_OK : db_fail(s, err, "reading rejects");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err)
 {
     sqlite3_stmt *st;
@@ -852,7 +1000,7 @@ int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, 
 int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *err)
 {
     /* The table name cannot be a bound parameter; accept only names the schema knows. */
-    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+    if (!zj_store_table(s, table) && !table_exists(s, table))
         return zj_fail(err, ZJ_EUSAGE, "no table '%s' in the store", table);
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
@@ -866,135 +1014,55 @@ int zj_store_count_rows(zj_store *s, const char *table, int64_t *n, zj_error *er
     return rc;
 }
 
-/* ---- writer ----------------------------------------------------------------------------- */
+static const zj_column *find_column(const zj_table *t, const char *name);
 
-/* The distinct values of `col` in `table` (lead.subject_table, mention.table_name). */
-static int distinct_tables(zj_store *s, const char *sql, char ***out, size_t *n, zj_error *err)
+int zj_store_each_pair(zj_store *s, const char *table, const char *match_col,
+                       const char *value_col, char *const *where_cols,
+                       char **const *where_vals, size_t nwhere,
+                       int (*fn)(const char *match, const char *value, void *ctx), void *ctx,
+                       zj_error *err)
 {
-    sqlite3_stmt *st;
-    *out = NULL;
-    *n = 0;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, err, "listing tables");
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        char **grown = realloc(*out, (*n + 1) * sizeof **out);
-        if (!grown)
-            break;
-        *out = grown;
-        (*out)[*n] = strdup(col_text(st, 0) ? col_text(st, 0) : "");
-        if (!(*out)[*n])
-            break;
-        (*n)++;
+    /* Identifiers cannot be bound: only names the schema knows go into the text. */
+    const zj_table *t = zj_store_table(s, table);
+    if (!t)
+        return zj_fail(err, ZJ_EUSAGE, "no table '%s' in the store (see docs/data-standard.md)",
+                       table);
+    const char *cols[2] = {match_col, value_col};
+    for (size_t i = 0; i < 2 + nwhere; i++) {
+        const char *c = i < 2 ? cols[i] : where_cols[i - 2];
+        if (!find_column(t, c))
+            return zj_fail(err, ZJ_EUSAGE, "table '%s' has no field '%s'", table, c);
     }
-    int rc = step == SQLITE_DONE ? ZJ_OK : db_fail(s, err, "listing tables");
+    zj_buf sql = {0};
+    zj_buf_printf(&sql, "SELECT \"%s\", \"%s\" FROM \"%s\" WHERE \"%s\" IS NOT NULL AND "
+                  "\"%s\" IS NOT NULL", match_col, value_col, table, match_col, value_col);
+    for (size_t i = 0; i < nwhere; i++) {
+        zj_buf_printf(&sql, " AND \"%s\" IN (", where_cols[i]);
+        for (char **v = where_vals[i]; v && *v; v++)
+            zj_buf_printf(&sql, "%s?", v == where_vals[i] ? "" : ", ");
+        zj_buf_printf(&sql, "%s)", where_vals[i] && where_vals[i][0] ? "" : "NULL");
+    }
+    zj_buf_printf(&sql, " ORDER BY 1, 2");
+    sqlite3_stmt *st = NULL;
+    int rc = sql.data ? prepare(s, sql.data, &st, err) : zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_buf_free(&sql);
+    if (rc)
+        return rc;
+    int at = 1;
+    for (size_t i = 0; i < nwhere; i++)
+        for (char **v = where_vals[i]; v && *v; v++)
+            sqlite3_bind_text(st, at++, *v, -1, SQLITE_STATIC);
+    int step = SQLITE_DONE;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                ctx);
+    if (!rc && step != SQLITE_DONE)
+        rc = db_fail(s, err, "reading look-up values");
     sqlite3_finalize(st);
     return rc;
 }
 
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
-int zj_store_each_lead(zj_store *s, int (*fn)(const zj_lead_ref *, void *), void *ctx,
-                       int64_t *orphans, zj_error *err)
-{
-    char **tables;
-    size_t nt;
-    int rc = distinct_tables(s, "SELECT DISTINCT subject_table FROM lead ORDER BY 1", &tables,
-                             &nt, err);
-    int64_t lost = 0;
-    for (size_t i = 0; i < nt && !rc; i++) {
-        char sql[512];
-        if (!zj_store_table(s, tables[i])) {      /* not a canonical table: never inlined */
-            sqlite3_stmt *c;
-            if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM lead WHERE subject_table = ?",
-                                   -1, &c, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(c, 1, tables[i], -1, SQLITE_STATIC);
-                if (sqlite3_step(c) == SQLITE_ROW)
-                    lost += sqlite3_column_int64(c, 0);
-                sqlite3_finalize(c);
-            }
-            continue;
-        }
-        /* current leads only: a lead the latest run of its detector no longer produced is
-         * kept for its history but is not a finding (detect/leads.h) */
-        snprintf(sql, sizeof sql, "SELECT l.id, l.code, r.source_system, r.source_key "
-                 "FROM lead l LEFT JOIN \"%s\" r ON r.id = l.subject_id "
-                 "WHERE l.subject_table = ? AND (l.last_run IS NULL OR l.last_run = "
-                 "(SELECT max(d.id) FROM detect_run d WHERE d.code = l.code "
-                 "AND d.finished_at IS NOT NULL)) ORDER BY l.id", tables[i]);
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-            rc = db_fail(s, err, "reading leads");
-            break;
-        }
-        sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
-        int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-                lost++;
-                continue;
-            }
-            zj_lead_ref l = {sqlite3_column_int64(st, 0), col_text(st, 1), tables[i],
-                             col_text(st, 2), col_text(st, 3)};
-            if (fn(&l, ctx))
-                break;
-        }
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
-            rc = db_fail(s, err, "reading leads");
-        sqlite3_finalize(st);
-    }
-    free_names(tables, nt);
-    if (orphans)
-        *orphans = lost;
-    return rc;
-}
-
-int zj_store_each_mention(zj_store *s, int (*fn)(const zj_mention_ref *, void *), void *ctx,
-                          int64_t *orphans, zj_error *err)
-{
-    char **tables;
-    size_t nt;
-    int rc = distinct_tables(s, "SELECT DISTINCT table_name FROM mention ORDER BY 1", &tables,
-                             &nt, err);
-    int64_t lost = 0;
-    for (size_t i = 0; i < nt && !rc; i++) {
-        if (!zj_store_table(s, tables[i]))
-            continue;
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT m.role, m.kind, coalesce(m.entity_id, 0), "
-                 "r.source_system, r.source_key FROM mention m LEFT JOIN \"%s\" r "
-                 "ON r.id = m.record_id WHERE m.table_name = ? ORDER BY m.id", tables[i]);
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-            rc = db_fail(s, err, "reading mentions");
-            break;
-        }
-        sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
-        int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
-                lost++;
-                continue;
-            }
-            zj_mention_ref m = {tables[i], col_text(st, 0), col_text(st, 1), col_text(st, 3),
-                                col_text(st, 4), sqlite3_column_int64(st, 2)};
-            if (fn(&m, ctx))
-                break;
-        }
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
-            rc = db_fail(s, err, "reading mentions");
-        sqlite3_finalize(st);
-    }
-    free_names(tables, nt);
-    if (orphans)
-        *orphans = lost;
-    return rc;
-}
+/* ---- writer ----------------------------------------------------------------------------- */
 
 static const zj_column *find_column(const zj_table *t, const char *name)
 {
@@ -1714,7 +1782,7 @@ int zj_store_analyze(zj_store *s, zj_error *err)
 
 int zj_store_analyze_table(zj_store *s, const char *table, zj_error *err)
 {
-    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+    if (!zj_store_table(s, table) && !table_exists(s, table))
         return zj_fail(err, ZJ_EUSAGE, "store: no table '%s' to analyze", table);
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA analysis_limit = 2000; ANALYZE \"%s\"", table);
@@ -1742,12 +1810,20 @@ int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
     return exec(s, sql, err);
 }
 
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err)
+{
+    int rc = zj_store_cache_mib(s, on ? 8 : 0, err);
+    if (!rc)   /* capped at SQLITE_MAX_MMAP_SIZE (2 GiB in Debian's build); the rest is read */
+        rc = exec(s, on ? "PRAGMA mmap_size = 68719476736" : "PRAGMA mmap_size = 0", err);
+    return rc;
+}
+
 int zj_store_insert_all(zj_store *s, const char *table, const char *const *columns,
                         const zj_type *types, size_t ncolumns, zj_row_source next, void *ctx,
                         int64_t *inserted, zj_error *err)
 {
     *inserted = 0;
-    if (!zj_store_table(s, table) && !LISTED(table, internal_tables))
+    if (!zj_store_table(s, table) && !table_exists(s, table))
         return zj_fail(err, ZJ_EUSAGE, "store: no table '%s'", table);
     if (ncolumns == 0 || ncolumns > FEED_COLUMNS)
         return zj_fail(err, ZJ_EUSAGE, "store: cannot insert %zu columns at once", ncolumns);

@@ -47,6 +47,8 @@ typedef struct zj_actor {
     const char *unit_code;    /* the user's unit; scope is this unit's subtree (NULL: whole province) */
     const char *officer_no;   /* an officer's own police/staff number (警号), NULL for others */
     int64_t session_id;       /* app_session.id, 0 for the CLI */
+    const struct zj_scope *scope;   /* the unit subtree (work/policy.h: zj_scope_load); NULL:
+                                       the unit itself only, or everything when unit_code is NULL */
 } zj_actor;
 
 #endif

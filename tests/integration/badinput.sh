@@ -151,7 +151,7 @@ expect_match "... in the summary" "check character wrong \(imported as they are\
 expect_eq "no line about analysis indexes" 0 "$(printf '%s' "$text" | grep -c 'analysis indexes')"
 
 # -- read commands never create a store --------------------------------------------------------
-for cmd in "status" "leads list" "link show 1" "detect" "eval --truth $WORK"; do
+for cmd in "status" "leads list" "link show 1" "detect" "eval --truth $WORK" "rejects 1" "audit verify"; do
     err=$("$ZHIJIAN" $cmd --db "$WORK/none/zj.db" 2>&1); rc=$?
     expect_eq "'$cmd' without a store: exit 3" 3 "$rc"
     expect_match "'$cmd': names the path and zhijian init" "no store at '$WORK/none/zj.db': create it with 'zhijian init'" "$err"

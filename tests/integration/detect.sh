@@ -68,6 +68,12 @@ rel_id=$(sql "SELECT r.id_no FROM lead_evidence e JOIN officer_relative r ON r.i
 if printf '%s' "$show" | grep -q -- "$rel_id"; then expect_eq "no full relative ID without --unmask" x y; fi
 expect_match "show --unmask: the full ID" "$rel_id" "$("$ZHIJIAN" leads show --unmask "$id")"
 expect_match "show --json: evidence with file and line" '"line":' "$("$ZHIJIAN" leads show --json "$id" | tr -d ' \n')"
+# a record's extra (columns the model has no field for) is evidence too, masked like the fields
+sql "UPDATE officer_relative SET extra = '{\"职业\":\"个体\",\"证件\":\"11010519491231002X\"}' WHERE id = (SELECT record_id FROM lead_evidence WHERE lead_id = $id AND table_name = 'officer_relative' LIMIT 1)"
+show=$("$ZHIJIAN" leads show "$id")
+expect_match "show: extra" '扩展=\{"职业":"个体","证件":"110105\*{8}002X"\}' "$show"
+expect_match "show --unmask: extra unmasked" '"证件":"11010519491231002X"' "$("$ZHIJIAN" leads show --unmask "$id")"
+expect_match "show --json: extra" '"extra":\{"职业":"个体"' "$("$ZHIJIAN" leads show --json "$id" | tr -d ' \n\t')"
 expect_match "list filters by code" "^1$" "$("$ZHIJIAN" leads list --code TR04 --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")"
 
 # the analysis

@@ -147,10 +147,14 @@ for line in open(sys.argv[1]):
         s = t["subject"]
         rid = db.execute(f'SELECT id FROM "{s["table"]}" WHERE source_system = ? AND source_key = ?',
                          (s["source_system"], s["key"])).fetchone()[0]
+        # as the sink writes it: produced by a finished run of its detector (a current lead)
+        run = db.execute("INSERT INTO detect_run (code, started_at, finished_at) VALUES"
+                         " (?, '2021-12-31 00:00:00', '2021-12-31 00:00:01')", (sys.argv[3],)).lastrowid
+        db.execute("UPDATE lead SET last_run = ? WHERE code = ?", (run, sys.argv[3]))
         db.execute("INSERT INTO lead (code, fingerprint, subject_table, subject_id, severity, title,"
-                   " explanation, status, first_seen_at, last_seen_at) VALUES"
-                   " (?, ?, ?, ?, 2, 't', 'e', 'new', '2021-12-31 00:00:00', '2021-12-31 00:00:00')",
-                   (sys.argv[3], sys.argv[5], s["table"], rid))
+                   " explanation, status, first_seen_at, last_seen_at, last_run) VALUES"
+                   " (?, ?, ?, ?, 2, 't', 'e', 'new', '2021-12-31 00:00:00', '2021-12-31 00:00:00', ?)",
+                   (sys.argv[3], sys.argv[5], s["table"], rid, run))
         db.commit()
         break
 PY

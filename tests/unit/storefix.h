@@ -47,4 +47,16 @@ static int store_teardown(void **state)
     return 0;
 }
 
+/* The integer the query `sql` (one row, one column) gives; fails the test on error. */
+static inline int64_t store_count(zj_store *s, const char *sql)
+{
+    zj_stmt *q;
+    zj_error err = {0};
+    if (zj_stmt_prepare(s, sql, &q, &err) || zj_stmt_next(q, &err) != 1)
+        fail_msg("%s: %s", sql, err.msg);
+    int64_t n = zj_stmt_int(q, 0);
+    zj_stmt_finalize(q);
+    return n;
+}
+
 #endif

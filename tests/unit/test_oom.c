@@ -20,6 +20,7 @@
 
 #include "ingest/csv.h"
 #include "ingest/jsonl.h"
+#include "ingest/mapping.h"
 #include "text/input.h"
 
 static long alloc_count;        /* wrapped allocations so far in this run */
@@ -185,6 +186,82 @@ static int jsonl_scenario(void)
     return rc;
 }
 
+/* Mapping v2: parse, bind, map a row and the records its rows: entries make. */
+static const zj_column v2_columns[] = {
+    {"case_no", ZJ_TYPE_TEXT, true},      {"case_type", ZJ_TYPE_TEXT, false},
+    {"status", ZJ_TYPE_TEXT, false},      {"days", ZJ_TYPE_INTEGER, false},
+    {"closed_at", ZJ_TYPE_TIMESTAMP, false}, {"extra", ZJ_TYPE_TEXT, false},
+};
+static const zj_table v2_table = {"court_case", v2_columns, 6};
+
+static int mapping_v2_scenario(void)
+{
+    static const char text[] =
+        "source_system: c\ntable: court_case\nkey: [case_no]\n"
+        "when: {column: 案号, not_equals: 合计}\n"
+        "derived: {ah: {column: 案号, parse: case_no}, n: {column: 编号, regex: '(\\d+)号'}}\n"
+        "code_tables: {st: {已结: closed, 在办: ~}}\n"
+        "fields:\n"
+        "  case_no: {derived: ah}\n  case_type: {derived: ah.type}\n"
+        "  status: {column: 状态, codes: st}\n"
+        "  days: {column: 天数, number: plain, when: {column: 天数, gt: 0}}\n"
+        "  closed_at: {column: 日期, when: {column: 状态, in: [已结]}}\n"
+        "extra: {num: {derived: n}}\n"
+        "rows:\n"
+        "  - {name: r, table: court_case, repeat: {count: 天数}, "
+        "fields: {case_no: {derived: ah}, days: {index: true}}}\n";
+    zj_mapping *m = NULL;
+    zj_error err = {0};
+    if (zj_mapping_parse(text, sizeof text - 1, "t.yaml", &m, &err)) {
+        assert_non_null(strstr(err.msg, "out of memory"));
+        return 1;
+    }
+    assert_int_equal(zj_mapping_bind(m, &v2_table, &err), ZJ_OK);
+    assert_int_equal(zj_mapping_bind_target(m, &m->rows[0], &v2_table, &err), ZJ_OK);
+    static const char *const hdr[] = {"案号", "编号", "状态", "天数", "日期"};
+    static const char *const cells[] = {"（2022）陕0104民初2号", "第15号", "已结", "2", "2022-03-01"};
+    zj_span hs[5], rs[5];
+    for (int i = 0; i < 5; i++) {
+        hs[i] = (zj_span){hdr[i], strlen(hdr[i])};
+        rs[i] = (zj_span){cells[i], strlen(cells[i])};
+    }
+    zj_row header = {hs, 5, 1, NULL}, row = {rs, 5, 2, NULL};
+    zj_row_mapper *rm = NULL;
+    int rc = 1;
+    if (zj_row_mapper_new(m, &header, &rm, &err)) {
+        assert_non_null(strstr(err.msg, "out of memory"));
+        zj_mapping_free(m);
+        return 1;
+    }
+    zj_mapped out;
+    const char *bad;
+    if (zj_mapping_apply(rm, &row, &out, &bad, &err)) {
+        assert_non_null(strstr(err.msg, "out of memory"));
+    } else {
+        assert_int_equal(out.values[0].len, strlen(cells[0]));
+        assert_memory_equal(out.values[5].text, "{\"num\":\"15\"}", out.values[5].len);
+        size_t t;
+        int got, made = 0;
+        while ((got = zj_mapping_next_record(rm, &row, &t, &out, &bad, &err)) == 1)
+            made++;
+        if (got < 0)
+            assert_non_null(strstr(err.msg, "out of memory"));
+        else {
+            assert_int_equal(made, 2);
+            rc = 0;
+        }
+    }
+    zj_row_mapper_free(rm);
+    zj_mapping_free(m);
+    return rc;
+}
+
+static void test_mapping_v2_oom(void **state)
+{
+    (void)state;
+    torture(mapping_v2_scenario, "mapping v2");
+}
+
 static void test_input_oom(void **state)
 {
     (void)state;
@@ -210,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_input_oom),
         cmocka_unit_test(test_csv_oom),
         cmocka_unit_test(test_jsonl_oom),
+        cmocka_unit_test(test_mapping_v2_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
