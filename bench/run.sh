@@ -15,6 +15,8 @@
 #            same joins (bench/tv_screen.sql) in sqlite3 on the same store file and in DuckDB
 #            (tables exported to CSV: the sqlite extension cannot be installed offline), and
 #            every detector of issue 6 with eval's precision and recall
+#   http     zhijian serve under wrk: lead list and statistics, filing checks, 200 officers
+#            filing records for a minute while an import runs (bench/http.sh)
 #   link10m  entity resolution at the issue-5 target size: gen --scale large (~10M mentions),
 #            import, a first `zhijian link` (seconds, CPU, peak RSS, stages) and eval's linking
 #            quality; needs ~12 GB of disk and ~8 minutes
@@ -24,8 +26,8 @@
 #            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
 # BENCH_PROVINCE_SCALE=small makes provimport quick (for trying the script).
-# BENCH_ONLY=import (or provimport, province, text, link10m, audit; comma-separated) runs only
-# those sections:
+# BENCH_ONLY=import (or provimport, province, text, link10m, audit, http; comma-separated) runs
+# only those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -258,6 +260,10 @@ for c in ('TV01', 'TV02', 'TV03', 'TV04', 'TR01', 'TR02', 'TR03', 'TR04', 'TR05'
     print(f"| {c} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_miss_hits']} |")
 PY
 rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*
+fi
+
+if want http; then
+  bash bench/http.sh
 fi
 
 if want link10m; then

@@ -275,6 +275,12 @@ int64_t zj_store_changes(zj_store *s);            /* rows changed by the last st
  * from readers: the journal stays in WAL mode, readers keep reading the last committed state. */
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
 
+/* How long a write on this connection waits for another writer's transaction before it fails
+ * with a store error, in milliseconds (readers never wait in WAL mode). A server's reading
+ * threads set it short, so an occasional small write there (a session's last use) cannot hold
+ * up the requests behind it while an import writes. */
+void zj_store_busy_timeout(zj_store *s, int ms);
+
 /* Memory for the store's page cache, in MiB (0: the default). A run that writes and indexes
  * gigabytes in one transaction (a first link of a province) keeps its working pages in memory
  * instead of spilling them and reading them back. */

@@ -1810,6 +1810,11 @@ int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
     return exec(s, sql, err);
 }
 
+void zj_store_busy_timeout(zj_store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms > 0 ? ms : 0);
+}
+
 int zj_store_scan_mode(zj_store *s, bool on, zj_error *err)
 {
     int rc = zj_store_cache_mib(s, on ? 8 : 0, err);

@@ -32,12 +32,12 @@ static int store_setup(void **state)
     return 0;
 }
 
-/* Closes the store and removes its files (database, WAL, shared memory). */
+/* Closes the store and removes its files (database, WAL, shared memory, audit signing key). */
 static int store_teardown(void **state)
 {
     store_fixture *f = *state;
     zj_store_close(f->s);
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".audit-key"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char p[80];
         snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
