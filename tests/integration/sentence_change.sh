@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# sentence_change.sh - SC01 and SC02 (issue 15): every limit at its boundary on hand-made
+# sentence changes (tests/fixtures/sentence_change/README.md), then the generator's planted
+# cases: eval precision and recall, near misses silent.
+. "$(dirname "$0")/lib.sh"
+
+"$ZHIJIAN" import --quiet "$FIXTURES/sentence_change"
+expect_eq "fixture import" 0 $?
+expect_eq "every fixture row stored" 33 "$(sql "SELECT count(*) FROM sentence_change")"
+"$ZHIJIAN" detect --quiet --only SC01 --only SC02 --as-of 2022-12-31
+expect_eq "detect exit" 0 $?
+changes() {  # changes CODE: the change numbers with a lead of CODE
+    sql "SELECT coalesce(group_concat(change_no, ' '), '') FROM (SELECT s.change_no FROM lead l
+         JOIN sentence_change s ON s.id = l.subject_id WHERE l.code = '$1' ORDER BY 1)"
+}
+# F01 F02: 12 months served exactly (lawful) vs one day short; F03 F04: 18 months to a month's
+# last day (the pending application is checked too); F05 F06: a cut of 9 vs 10 months;
+# F07 F08: the interval of a year exact vs one day short; F09 F10: the interval after a
+# 20-month cut for major merit must be 20 months; F11 F12: all reductions taking off more
+# than half the original term vs exactly half; F13 F14: parole at half the term vs a day
+# before; F15 refused, F16 major merit (exempt from waiting); S13 a duty offender below even
+# the general waiting time (SC01, not SC02).
+expect_eq "SC01: each general limit broken, nothing at the limit" \
+    "F02 F04 F06 F08 F09B F11B F14 S13" "$(changes SC01)"
+# S01 S02: a bribery term of 8 years, 24 months exact vs a day short (法释〔2019〕6号);
+# S03 S04: cut of 6 vs 7 months; S05: an 8-month cut before 2019-06-01 (2016 art. 7: 12);
+# S06 S07: 12-year term, 36 months; S08 S09: a recidivist at 20 vs 24 months; S10 a
+# recidivist paroled; S11 S12: robbery with 120 (barred) vs 119 months paroled.
+expect_eq "SC02: each stricter limit broken, nothing at the limit" \
+    "S02 S04 S06 S08 S10 S11" "$(changes SC02)"
+expect_match "SC01 explains the waiting time and its due date" "执行不满12个月（2021-01-15 方满）" \
+    "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'F02'")"
+expect_match "SC01 explains the previous cut" "shorter than the previous cut" \
+    "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'F09B'")"
+expect_match "SC02 names the 2019 provisions" "法释〔2019〕6号" \
+    "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'S04'")"
+expect_eq "the lead is for the prison" "JY01" \
+    "$(sql "SELECT l.unit_code FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'F02'")"
+
+# the rules decide: a stricter first wait for terms under 5 years moves F01 in
+cp "$SRCDIR/rules/detectors.yaml" "$WORK/rules.yaml"
+sed -i 's/^    first_months_under_5y: 12 /    first_months_under_5y: 13 /' "$WORK/rules.yaml"
+"$ZHIJIAN" detect --quiet --only SC01 --as-of 2022-12-31 --rules "$WORK/rules.yaml"
+expect_match "rules: 13 months makes F01 a lead" "^F01 F02 " "$(changes SC01)"
+
+# ---- the generator's planted cases ---------------------------------------------------------
+export ZHIJIAN_DB="$WORK/gen.db"
+"$ZHIJIAN" gen --seed 3 --scale tiny --out "$WORK/p" --quiet
+"$ZHIJIAN" import --quiet --max-errors -1 --rejects "$WORK/rej" "$WORK/p"
+"$ZHIJIAN" detect --quiet --only SC01 --only SC02 --as-of 2021-12-31
+"$ZHIJIAN" eval --truth "$WORK/p" --json > "$WORK/eval.json"
+for code in SC01 SC02; do
+    read -r p r t nm <<<"$(python3 -c "
+import json,sys
+d = json.load(open(sys.argv[1]))['detectors'][sys.argv[2]]
+print(d['precision'], d['recall'], d['truth'], d['near_miss_hits'])" "$WORK/eval.json" "$code")"
+    echo "  $code: precision $p recall $r (truth $t, near-miss hits $nm)"
+    expect_match "$code planted in tiny" "^[1-9]" "$t"
+    expect_eq "$code precision >= 0.95" 1 "$(python3 -c "print(int($p >= 0.95))")"
+    expect_eq "$code recall >= 0.95" 1 "$(python3 -c "print(int($r >= 0.95))")"
+    expect_eq "$code near misses do not fire" 0 "$nm"
+done
+finish
