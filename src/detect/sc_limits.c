@@ -27,6 +27,7 @@
 
 #include "detect/common.h"
 #include "detect/detect.h"
+#include "detect/sc_common.h"
 #include "text/date.h"
 
 static const char changes_sql[] =
@@ -43,20 +44,6 @@ static const char changes_sql[] =
     " ORDER BY 5, 18, id";
 enum { C_ID, C_SYS, C_KEY, C_NO, C_PKEY, C_UNIT, C_CRIME, C_CAT, C_RECID, C_UNPAID, C_ORIG,
        C_MONTHS, C_START, C_TYPE, C_CUT, C_REASON, C_DECISION, C_APPLIED, C_DECIDED, C_PREV };
-
-/* The day `months` calendar months after `day` (the same day of the month, or the month's
- * last day when it has none): the day a waiting time of `months` is served. */
-static long add_months(long day, int months)
-{
-    char s[11];
-    zj_day_format(day, s);
-    int y = atoi(s), m = atoi(s + 5) - 1 + months, d = atoi(s + 8);
-    y += m >= 0 ? m / 12 : -((11 - m) / 12);
-    m = ((m % 12) + 12) % 12 + 1;
-    while (d > 28 && !zj_date_valid(y, m, d))
-        d--;
-    return zj_days_from_civil(y, m, d);
-}
 
 /* One set of limits, in months. 0 means no limit of that kind. */
 typedef struct limits {
@@ -155,7 +142,7 @@ static int breaches(const zj_rules *r, const row *w, const history *h, const lim
     bool exempt = !strcmp(w->reason, "major_merit") && zj_rules_bool(r, "SC01", "major_merit_exempt");
     if (!strcmp(w->type, "parole")) {
         if (general && w->start != ZJ_DAY_MIN && w->applied != ZJ_DAY_MIN) {
-            long due = add_months(w->start, (w->base + 1) / 2);
+            long due = zj_add_months(w->start, (w->base + 1) / 2);
             if (w->applied < due) {
                 zj_day_format(due, d1);
                 zj_buf_printf(zh, "%s假释时未执行原判刑期二分之一（%d个月刑期，%s方满二分之一）", n++ ? "；" : "",
@@ -171,7 +158,7 @@ static int breaches(const zj_rules *r, const row *w, const history *h, const lim
         if (prev == ZJ_DAY_MIN && h->last_day != ZJ_DAY_MIN && h->last_day <= w->applied)
             prev = h->last_day;
         if (prev == ZJ_DAY_MIN && L->first) {
-            long due = add_months(w->start, L->first);
+            long due = zj_add_months(w->start, L->first);
             if (w->applied < due) {
                 zj_day_format(w->applied, d1);
                 zj_day_format(due, d2);
@@ -187,7 +174,7 @@ static int breaches(const zj_rules *r, const row *w, const history *h, const lim
             bool by_cut = general && pc > need;
             if (by_cut)
                 need = pc;
-            long due = add_months(prev, need);
+            long due = zj_add_months(prev, need);
             if (need && w->applied < due) {
                 zj_day_format(prev, d1);
                 zj_day_format(w->applied, d2);

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# sentence_change.sh - SC01 and SC02 (issue 15): every limit at its boundary on hand-made
+# sentence_change.sh - SC01, SC02 and SC03 (issue 15): every limit at its boundary on hand-made
 # sentence changes (tests/fixtures/sentence_change/README.md), then the generator's planted
 # cases: eval precision and recall, near misses silent.
 . "$(dirname "$0")/lib.sh"
 
 "$ZHIJIAN" import --quiet "$FIXTURES/sentence_change"
 expect_eq "fixture import" 0 $?
-expect_eq "every fixture row stored" 33 "$(sql "SELECT count(*) FROM sentence_change")"
+expect_eq "every fixture row stored" 38 "$(sql "SELECT count(*) FROM sentence_change")"
 "$ZHIJIAN" detect --quiet --only SC01 --only SC02 --as-of 2022-12-31
 expect_eq "detect exit" 0 $?
 changes() {  # changes CODE: the change numbers with a lead of CODE
@@ -37,6 +37,13 @@ expect_match "SC02 names the 2019 provisions" "法释〔2019〕6号" \
 expect_eq "the lead is for the prison" "JY01" \
     "$(sql "SELECT l.unit_code FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'F02'")"
 
+# M01 M02: the re-examination due on the reference day is not late, the one due the day before
+# is; M03: never re-examined, three months from the decision; M04: the term is over; M05 refused
+"$ZHIJIAN" detect --quiet --only SC03 --as-of 2022-12-30
+expect_eq "SC03: re-examination overdue (not: due today, term over, refused)" "M01 M03" "$(changes SC03)"
+expect_match "SC03 explains when it was due" "2022-12-29 到期，至 2022-12-30 已逾期1天" \
+    "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'M01'")"
+
 # the rules decide: a stricter first wait for terms under 5 years moves F01 in
 cp "$SRCDIR/rules/detectors.yaml" "$WORK/rules.yaml"
 sed -i 's/^    first_months_under_5y: 12 /    first_months_under_5y: 13 /' "$WORK/rules.yaml"
@@ -47,9 +54,9 @@ expect_match "rules: 13 months makes F01 a lead" "^F01 F02 " "$(changes SC01)"
 export ZHIJIAN_DB="$WORK/gen.db"
 "$ZHIJIAN" gen --seed 3 --scale tiny --out "$WORK/p" --quiet
 "$ZHIJIAN" import --quiet --max-errors -1 --rejects "$WORK/rej" "$WORK/p"
-"$ZHIJIAN" detect --quiet --only SC01 --only SC02 --as-of 2021-12-31
+"$ZHIJIAN" detect --quiet --only SC01 --only SC02 --only SC03 --as-of 2021-12-31
 "$ZHIJIAN" eval --truth "$WORK/p" --json > "$WORK/eval.json"
-for code in SC01 SC02; do
+for code in SC01 SC02 SC03; do
     read -r p r t nm <<<"$(python3 -c "
 import json,sys
 d = json.load(open(sys.argv[1]))['detectors'][sys.argv[2]]
