@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# sentence_change.sh - SC01, SC02 and SC03 (issue 15): every limit at its boundary on hand-made
+# sentence_change.sh - SC01-SC04 (issue 15): every limit at its boundary on hand-made
 # sentence changes (tests/fixtures/sentence_change/README.md), then the generator's planted
 # cases: eval precision and recall, near misses silent.
 . "$(dirname "$0")/lib.sh"
 
 "$ZHIJIAN" import --quiet "$FIXTURES/sentence_change"
 expect_eq "fixture import" 0 $?
-expect_eq "every fixture row stored" 38 "$(sql "SELECT count(*) FROM sentence_change")"
+expect_eq "every fixture row stored" 42 "$(sql "SELECT count(*) FROM sentence_change")"
 "$ZHIJIAN" detect --quiet --only SC01 --only SC02 --as-of 2022-12-31
 expect_eq "detect exit" 0 $?
 changes() {  # changes CODE: the change numbers with a lead of CODE
@@ -44,6 +44,18 @@ expect_eq "SC03: re-examination overdue (not: due today, term over, refused)" "M
 expect_match "SC03 explains when it was due" "2022-12-29 到期，至 2022-12-30 已逾期1天" \
     "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'M01'")"
 
+# T01: plaintiff and new legal representative while serving (not: the suit against them);
+# T02: plaintiff after a lawful medical parole; T03 T04: a suit filed on the day the term
+# ends vs the day before. SC04 needs the prisoners resolved.
+"$ZHIJIAN" link --quiet
+expect_eq "link" 0 $?
+"$ZHIJIAN" detect --quiet --only SC04 --as-of 2022-12-30
+expect_eq "SC04: serving prisoners acting outside (not: sued, released, term over)" "T01 T04" "$(changes SC04)"
+expect_match "SC04 lists both appearances" "原告.*2021-03-01.*法定代表人.*2021-05-01" \
+    "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'T01'")"
+expect_eq "SC04: the case party and the role are evidence" "case_party enterprise_role sentence_change" \
+    "$(sql "SELECT group_concat(t, ' ') FROM (SELECT DISTINCT e.table_name t FROM lead_evidence e JOIN lead l ON l.id = e.lead_id JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'T01' ORDER BY 1)")"
+
 # the rules decide: a stricter first wait for terms under 5 years moves F01 in
 cp "$SRCDIR/rules/detectors.yaml" "$WORK/rules.yaml"
 sed -i 's/^    first_months_under_5y: 12 /    first_months_under_5y: 13 /' "$WORK/rules.yaml"
@@ -54,9 +66,10 @@ expect_match "rules: 13 months makes F01 a lead" "^F01 F02 " "$(changes SC01)"
 export ZHIJIAN_DB="$WORK/gen.db"
 "$ZHIJIAN" gen --seed 3 --scale tiny --out "$WORK/p" --quiet
 "$ZHIJIAN" import --quiet --max-errors -1 --rejects "$WORK/rej" "$WORK/p"
-"$ZHIJIAN" detect --quiet --only SC01 --only SC02 --only SC03 --as-of 2021-12-31
+"$ZHIJIAN" link --quiet
+"$ZHIJIAN" detect --quiet --only SC01 --only SC02 --only SC03 --only SC04 --as-of 2021-12-31
 "$ZHIJIAN" eval --truth "$WORK/p" --json > "$WORK/eval.json"
-for code in SC01 SC02 SC03; do
+for code in SC01 SC02 SC03 SC04; do
     read -r p r t nm <<<"$(python3 -c "
 import json,sys
 d = json.load(open(sys.argv[1]))['detectors'][sys.argv[2]]
