@@ -3,7 +3,9 @@
  *
  * The serving period of a resolved person (entity resolution: the `prisoner` mention of
  * sentence_change) runs from the sentence's start for its term (sentence_start_date +
- * sentence_months), and ends early at a granted parole or medical parole (lawfully outside).
+ * sentence_months), and ends early at a granted parole or medical parole (lawfully outside);
+ * the prison roster (`prisoner`: admitted_date until released_date, open while held) adds
+ * custody periods for prisoners without a sentence change.
  * An appearance is a record naming the same person with a date inside that period, in a role
  * that needs the person to act outside: a party to a case in one of `case_party_roles` (the
  * case's filing or acceptance date), an incident reporter (received_at), or an enterprise role
@@ -34,10 +36,20 @@ static const char serving_sql[] =
     "  AND s.sentence_months IS NOT NULL AND coalesce(s.sentence_kind, 'fixed') = 'fixed'"
     " ORDER BY m.entity_id, s.id";
 
+/* Custody records (在押记录) of the prison roster: serving from admission until release. */
+static const char custody_sql[] =
+    "SELECT m.entity_id, p.id, p.source_system, p.source_key, p.prisoner_no, p.prison_unit_code,"
+    " p.admitted_date, p.released_date"
+    " FROM prisoner p JOIN mention m ON m.table_name = 'prisoner' AND m.record_id = p.id"
+    "  AND m.role = 'self'"
+    " WHERE m.entity_id IS NOT NULL AND p.admitted_date IS NOT NULL"
+    " ORDER BY m.entity_id, p.id";
+
 /* Appearances of persons who are prisoners somewhere, with their dates. */
 static const char appear_sql[] =
-    "WITH prisoners AS (SELECT DISTINCT entity_id FROM mention WHERE table_name ="
-    "  'sentence_change' AND role = 'prisoner' AND entity_id IS NOT NULL)"
+    "WITH prisoners AS (SELECT DISTINCT entity_id FROM mention WHERE entity_id IS NOT NULL"
+    "  AND ((table_name = 'sentence_change' AND role = 'prisoner')"
+    "   OR (table_name = 'prisoner' AND role = 'self')))"
     " SELECT m.entity_id, 'case_party', cp.id, cp.role, cp.case_no,"
     "  coalesce(cc.filed_at, pc.accepted_at, pc.filed_at, jc.received_at)"
     " FROM mention m JOIN prisoners x ON x.entity_id = m.entity_id"
@@ -58,6 +70,7 @@ static const char appear_sql[] =
     " ORDER BY 1, 6";
 
 typedef struct period {
+    const char *table;    /* sentence_change or prisoner (static) */
     int64_t entity, change_id;
     char *sys, *key, *no, *unit;
     long from, to;        /* [from, to) */
@@ -86,20 +99,23 @@ static void periods_free(period *p, size_t n)
     free(p);
 }
 
-static int load_periods(zj_store *s, period **out, size_t *nout, zj_error *err)
+/* Append the periods of `sql` (serving_sql when `custody` is false, else custody_sql). */
+static int load_periods(zj_store *s, bool custody, period **out, size_t *nout, size_t *capp,
+                        zj_error *err)
 {
     zj_stmt *q;
-    int rc = zj_stmt_prepare(s, serving_sql, &q, err), step;
+    int rc = zj_stmt_prepare(s, custody ? custody_sql : serving_sql, &q, err), step;
     if (rc)
         return rc;
-    period *p = NULL;
-    size_t n = 0, cap = 0;
+    period *p = *out;
+    size_t n = *nout, cap = *capp;
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
         long from = zj_stmt_day(q, 6, ZJ_DAY_MIN);
         if (from == ZJ_DAY_MIN)
             continue;
-        long to = zj_add_months(from, (int)zj_stmt_int(q, 7));
-        long out_day = zj_stmt_day(q, 8, ZJ_DAY_MAX);
+        long to = custody ? zj_stmt_day(q, 7, ZJ_DAY_MAX)
+                          : zj_add_months(from, (int)zj_stmt_int(q, 7));
+        long out_day = custody ? ZJ_DAY_MAX : zj_stmt_day(q, 8, ZJ_DAY_MAX);
         if (out_day < to)
             to = out_day;
         period *np = zj_grow(p, &cap, n + 1, sizeof *p, 64);
@@ -109,6 +125,7 @@ static int load_periods(zj_store *s, period **out, size_t *nout, zj_error *err)
         }
         p = np;
         period *x = &p[n++];
+        x->table = custody ? "prisoner" : "sentence_change";
         x->entity = zj_stmt_int(q, 0);
         x->change_id = zj_stmt_int(q, 1);
         x->sys = dup(zj_stmt_text(q, 2, NULL));
@@ -123,23 +140,33 @@ static int load_periods(zj_store *s, period **out, size_t *nout, zj_error *err)
     if (!rc && step < 0)
         rc = ZJ_EDATA;
     zj_stmt_finalize(q);
-    if (rc) {
-        periods_free(p, n);
-        return rc;
-    }
     *out = p;
     *nout = n;
-    return ZJ_OK;
+    *capp = cap;
+    return rc;
 }
 
-/* The period of `entity` covering `day` (the latest such sentence change), or NULL. */
+/* The period of `entity` covering `day`, or NULL: the latest such sentence change, else the
+ * custody record. A sentence change that ends the term early (parole, medical parole) ends
+ * the serving, so a custody record not yet closed does not cover a day after it. */
 static const period *covering(const period *p, size_t n, int64_t entity, long day)
 {
-    const period *hit = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (p[i].entity == entity && day >= p[i].from && day < p[i].to)
+    const period *hit = NULL, *custody = NULL;
+    bool out = false;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].entity != entity)
+            continue;
+        bool in = day >= p[i].from && day < p[i].to;
+        if (!strcmp(p[i].table, "prisoner")) {
+            if (in)
+                custody = &p[i];
+        } else if (in) {
             hit = &p[i];
-    return hit;
+        } else if (day >= p[i].from) {
+            out = true;                 /* after that term's end or release */
+        }
+    }
+    return hit ? hit : out ? NULL : custody;
 }
 
 static const char *table_zh(const char *t)
@@ -184,7 +211,7 @@ static int emit(zj_detect_ctx *c, const period *p, size_t np, const appearance *
         if (!first) {
             first = pp;
             zj_lead_reset(l);
-            l->subject_table = "sentence_change";
+            l->subject_table = pp->table;
             l->subject_id = pp->change_id;
             snprintf(l->unit_code, sizeof l->unit_code, "%s", pp->unit);
             zj_buf_printf(&l->title, "在押服刑期间出现在狱外记录中（疑似纸面服刑） / Serving prisoner "
@@ -192,11 +219,14 @@ static int emit(zj_detect_ctx *c, const period *p, size_t np, const appearance *
             char f[11], t[11];
             zj_day_format(pp->from, f);
             zj_day_format(pp->to, t);
-            zj_buf_printf(&l->explanation, "罪犯（刑罚变更案件 %s）服刑期间 %s 至 %s，却出现在其他机关的记录中：",
-                          pp->no, f, t);
-            zj_buf_printf(&l->path, "刑罚变更案件 %s → 同一人", pp->no);
+            bool roster = !strcmp(pp->table, "prisoner");
+            zj_buf_printf(&l->explanation, "罪犯（%s %s）服刑期间 %s 至 %s，却出现在其他机关的记录中：",
+                          roster ? "罪犯编号" : "刑罚变更案件", pp->no, f,
+                          pp->to == ZJ_DAY_MAX ? "今" : t);
+            zj_buf_printf(&l->path, "%s %s → 同一人", roster ? "在押罪犯" : "刑罚变更案件", pp->no);
             if (zj_lead_key_record(l, pp->sys, pp->key) ||
-                zj_lead_evidence(l, "sentence_change", pp->change_id, "sentence change", "serving"))
+                zj_lead_evidence(l, pp->table, pp->change_id, roster ? "custody" : "sentence change",
+                                 "serving"))
                 return zj_fail(err, ZJ_EDATA, "out of memory");
         }
         char d[11];
@@ -210,9 +240,10 @@ static int emit(zj_detect_ctx *c, const period *p, size_t np, const appearance *
     }
     if (!first)
         return ZJ_OK;
-    zj_buf_printf(&l->explanation, "。\nA prisoner serving a sentence (sentence change %s) appears "
+    zj_buf_printf(&l->explanation, "。\nA prisoner serving a sentence (%s %s) appears "
                   "%zu time(s) in other agencies' records in a role that needs them outside the "
-                  "prison during the term.", first->no, hits);
+                  "prison during the term.", strcmp(first->table, "prisoner") ? "sentence change" : "prisoner",
+                  first->no, hits);
     if (!l->explanation.data || !l->path.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     int sev = c->severity + (hits >= 2 ? 1 : 0);
@@ -231,10 +262,14 @@ static void appearances_clear(appearance *a, size_t n)
 static int run_sc04(zj_detect_ctx *c, zj_error *err)
 {
     period *p = NULL;
-    size_t np = 0;
-    int rc = load_periods(c->store, &p, &np, err), step;
-    if (rc)
+    size_t np = 0, pcap = 0;
+    int rc = load_periods(c->store, false, &p, &np, &pcap, err), step;
+    if (!rc)
+        rc = load_periods(c->store, true, &p, &np, &pcap, err);
+    if (rc) {
+        periods_free(p, np);
         return rc;
+    }
     zj_stmt *q;
     if ((rc = zj_stmt_prepare(c->store, appear_sql, &q, err))) {
         periods_free(p, np);

@@ -850,6 +850,24 @@ static int plan_sc(ctx *c)
         if (add_entry(c, &en))
             return -1;
     }
+    /* SC04 near miss: a serving prisoner sued (being sued needs nothing of the prisoner) */
+    {
+        zg_psc s = {"抢劫罪", "violent", 120, 30, 6, "reduction", "repentance", -1,
+                    new_person(c), zg_days(2018, 6, 11)};
+        int64_t si = g->sc.prisoners + c->p->nscs, cc;
+        PUSH(c->p->scs, c->p->nscs, s);
+        zg_pcase pc = civil(c, basic_court(c), "民间借贷纠纷", "summary",
+                            (int)zg_range(&c->r, zg_days(2020, 3, 1), zg_days(2021, 6, 1)), 40,
+                            "judgment");
+        party(&pc, "plaintiff", 0, new_person(c), 0);
+        party(&pc, "defendant", 0, s.prisoner, 0);
+        if (add_case(c, &pc, &cc))
+            return -1;
+        entry en = {"SC04", true, E_SC04, si, cc, -1, -1, {0}, 0,
+                    "prisoner serving a 10-year term is sued in a civil case: not paper serving"};
+        if (add_entry(c, &en))
+            return -1;
+    }
     return 0;
 }
 

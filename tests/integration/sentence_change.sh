@@ -11,7 +11,8 @@ expect_eq "every fixture row stored" 42 "$(sql "SELECT count(*) FROM sentence_ch
 expect_eq "detect exit" 0 $?
 changes() {  # changes CODE: the change numbers with a lead of CODE
     sql "SELECT coalesce(group_concat(change_no, ' '), '') FROM (SELECT s.change_no FROM lead l
-         JOIN sentence_change s ON s.id = l.subject_id WHERE l.code = '$1' ORDER BY 1)"
+         JOIN sentence_change s ON s.id = l.subject_id WHERE l.code = '$1'
+         AND l.subject_table = 'sentence_change' ORDER BY 1)"
 }
 # F01 F02: 12 months served exactly (lawful) vs one day short; F03 F04: 18 months to a month's
 # last day (the pending application is checked too); F05 F06: a cut of 9 vs 10 months;
@@ -51,6 +52,9 @@ expect_match "SC03 explains when it was due" "2022-12-29 到期，至 2022-12-30
 expect_eq "link" 0 $?
 "$ZHIJIAN" detect --quiet --only SC04 --as-of 2022-12-30
 expect_eq "SC04: serving prisoners acting outside (not: sued, released, term over)" "T01 T04" "$(changes SC04)"
+# W05 W06: prisoners known only from the roster: a shareholder while held vs on release day
+expect_eq "SC04 on the roster: held, not released" "W05" \
+    "$(sql "SELECT coalesce(group_concat(p.prisoner_no), '') FROM lead l JOIN prisoner p ON p.id = l.subject_id WHERE l.code = 'SC04' AND l.subject_table = 'prisoner'")"
 expect_match "SC04 lists both appearances" "原告.*2021-03-01.*法定代表人.*2021-05-01" \
     "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'T01'")"
 expect_eq "SC04: the case party and the role are evidence" "case_party enterprise_role sentence_change" \
