@@ -340,7 +340,8 @@ static int run_sc01(zj_detect_ctx *c, zj_error *err)
 
 static int run_sc02(zj_detect_ctx *c, zj_error *err)
 {
-    return scan(c, true, err);
+    int rc = scan(c, true, err);
+    return rc ? rc : zj_sc_cluster_run(c, err);
 }
 
 static const zj_param sc01_params[] = {
@@ -392,6 +393,15 @@ static const zj_param sc02_params[] = {
     {"parole_barred_categories", ZJ_PARAM_LIST, "violent", "categories never paroled "
      "with a term of 10 years or more (Criminal Law art. 81 para. 2; recidivists always)", 0, 0,
      "ordinary,duty,financial,organized,state_security,terrorism,drug,violent"},
+    {"cluster_categories", ZJ_PARAM_LIST, "duty", "categories whose granted reductions are "
+     "counted per prison and quarter", 0, 0,
+     "ordinary,duty,financial,organized,state_security,terrorism,drug,violent"},
+    {"cluster_min", ZJ_PARAM_INT, "5", "reductions in one prison and quarter that can make a "
+     "cluster (0: off)", 0, 1000, NULL},
+    {"cluster_ratio", ZJ_PARAM_REAL, "3", "... and at least this many times the prison's "
+     "average in its other quarters", 1, 100, NULL},
+    {"cluster_p", ZJ_PARAM_REAL, "0.0001", "... and chance (Poisson with that average) explains "
+     "it with a probability below this", 0, 1, NULL},
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 

@@ -6,7 +6,7 @@
 
 "$ZHIJIAN" import --quiet "$FIXTURES/sentence_change"
 expect_eq "fixture import" 0 $?
-expect_eq "every fixture row stored" 42 "$(sql "SELECT count(*) FROM sentence_change")"
+expect_eq "every fixture row stored" 51 "$(sql "SELECT count(*) FROM sentence_change")"
 "$ZHIJIAN" detect --quiet --only SC01 --only SC02 --as-of 2022-12-31
 expect_eq "detect exit" 0 $?
 changes() {  # changes CODE: the change numbers with a lead of CODE
@@ -29,6 +29,10 @@ expect_eq "SC01: each general limit broken, nothing at the limit" \
 # recidivist paroled; S11 S12: robbery with 120 (barred) vs 119 months paroled.
 expect_eq "SC02: each stricter limit broken, nothing at the limit" \
     "S02 S04 S06 S08 S10 S11" "$(changes SC02)"
+# K01-K05: five lawful bribery reductions in prison JY06 in 2021-Q2 (no others there): a cluster;
+# L01-L04 in JY07: four, not one
+expect_eq "SC02 cluster: one prison and quarter" "JY06 2021-Q2 5" \
+    "$(sql "SELECT group_concat(u.unit_code || ' ' || substr(l.path, instr(l.path, '2021-Q'), 7) || ' ' || (SELECT count(*) FROM lead_evidence e WHERE e.lead_id = l.id), ';') FROM lead l JOIN unit u ON u.id = l.subject_id WHERE l.code = 'SC02' AND l.subject_table = 'unit'")"
 expect_match "SC01 explains the waiting time and its due date" "执行不满12个月（2021-01-15 方满）" \
     "$(sql "SELECT l.explanation FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE s.change_no = 'F02'")"
 expect_match "SC01 explains the previous cut" "shorter than the previous cut" \
