@@ -87,7 +87,7 @@ static int by_id(const void *a, const void *b)
 static officer *find(ctx *c, int64_t id)
 {
     officer key = {.id = id};
-    return bsearch(&key, c->o, c->n, sizeof *c->o, by_id);
+    return c->n ? bsearch(&key, c->o, c->n, sizeof *c->o, by_id) : NULL;
 }
 
 /* One current lead about an officer: mark its code, family and '*' on the officer. */
@@ -138,7 +138,8 @@ static int load(ctx *c, zj_error *err)
     if (step < 0)
         return ZJ_EDATA;
     /* ORDER BY id gives integer order already; sort anyway so bsearch never depends on it */
-    qsort(c->o, c->n, sizeof *c->o, by_id);
+    if (c->n)
+        qsort(c->o, c->n, sizeof *c->o, by_id);
 
     /* current leads about officers (the one "current" rule: detect/leads.h) */
     if ((rc = zj_leads_current_each(c->s, "officer", officer_lead, c, NULL, err)))

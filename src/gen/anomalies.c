@@ -919,22 +919,25 @@ static int plan_sc(ctx *c)
                 return -1;
         }
     }
-    /* SC04: a serving prisoner sues someone */
-    for (int n = count(c, 0.0005, P, 2), i = 0; i < n; i++) {
+    /* SC04: a serving prisoner sues someone; near miss: one is sued (needs nothing of them) */
+    for (int n = count(c, 0.0005, P, 2), i = 0; i <= n; i++) {
+        bool near = i == n;
         zg_psc s = {"抢劫罪", "violent", 120, 30, 6, "reduction", "repentance", -1,
                     new_person(c), zg_days(2018, 6, 11)};
         int64_t si = g->sc.prisoners + c->p->nscs, cc;
         PUSH(c->p->scs, c->p->nscs, s);
-        zg_pcase pc = civil(c, basic_court(c), "房屋租赁合同纠纷", "summary",
+        zg_pcase pc = civil(c, basic_court(c), near ? "民间借贷纠纷" : "房屋租赁合同纠纷", "summary",
                             (int)zg_range(&c->r, zg_days(2020, 3, 1), zg_days(2021, 6, 1)), 40,
                             "judgment");
-        party(&pc, "plaintiff", 0, s.prisoner, 0);
-        party(&pc, "defendant", 0, new_person(c), 0);
+        party(&pc, "plaintiff", 0, near ? new_person(c) : s.prisoner, 0);
+        party(&pc, "defendant", 0, near ? s.prisoner : new_person(c), 0);
         if (add_case(c, &pc, &cc))
             return -1;
-        entry en = {"SC04", false, E_SC04, si, cc, -1, -1, {0}, 0,
-                    "prisoner serving a 10-year term is the plaintiff of a civil suit filed "
-                    "while in prison"};
+        entry en = {"SC04", near, E_SC04, si, cc, -1, -1, {0}, 0,
+                    near ? "prisoner serving a 10-year term is sued in a civil case: not paper "
+                           "serving"
+                         : "prisoner serving a 10-year term is the plaintiff of a civil suit "
+                           "filed while in prison"};
         if (add_entry(c, &en))
             return -1;
     }

@@ -138,6 +138,9 @@ void zg_sentence_change(const zg *g, int64_t s, zg_sc *x)
     }
     int aday = ps ? zg_today - 60 - (int)zg_below(&r, 200)
                   : zg_workday_on_or_after((int)zg_range(&r, zg_span_start, zg_today - 45));
+    /* a planted medical parole is decided before its last re-examination is due */
+    if (ps && ps->review_ago_months > 0)
+        aday = zg_add_months(aday, -ps->review_ago_months - 1);
     x->start = ps && ps->start ? ps->start : zg_add_months(aday, -served);
     if (ps && ps->start)
         aday = zg_workday_on_or_after(zg_add_months(ps->start, served));
