@@ -107,6 +107,12 @@ static int parse_cond(ctx *c, yaml_node_t *n, zj_cond **out)
         if (k->type != YAML_SCALAR_NODE)
             return fail_at(c, k, "condition keys must be plain words%s%s", "", "");
         const char *key = (const char *)k->data.scalar.value;
+        /* refuse a repeated key before parsing it, so nothing parsed first is overwritten */
+        bool names = strcmp(key, "column") == 0 || strcmp(key, "derived") == 0;
+        if (names ? (cd->column || cd->derived) : cd->op != 0)
+            return fail_at(c, k, names ? "a condition names one 'column' or one 'derived' "
+                           "value; '%s' is a second%s" : "a condition has one test; '%s' is a "
+                           "second (use a list for several)%s", key, "");
         int op = 0;
         if (strcmp(key, "column") == 0)
             rc = want_scalar(c, v, key, &cd->column);

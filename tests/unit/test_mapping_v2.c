@@ -532,6 +532,15 @@ static void test_parse_errors_v2(void **state)
                  "{column: y, equals: 1, in: [2]}}}\n", "a condition has one test");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
                  "{colum: y, equals: 1}}}\n", "unknown condition key 'colum'");
+    /* a repeated test or name is refused before it is parsed (the first one's values,
+     * pattern or sub-conditions were leaked when the second overwrote them: a fuzz finding) */
+    expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
+                 "{any: [{column: a, equals: 1}], any: [{column: b, equals: 2}]}}}\n",
+                 "'any' is a second");
+    expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
+                 "{column: y, matches: 'a', matches: 'b'}}}\n", "'matches' is a second");
+    expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
+                 "{column: y, column: z, equals: 1}}}\n", "'column' is a second");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, number: "
                  "roman}}\n", "unknown number style 'roman'");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: x, status: {column: y, "
