@@ -104,8 +104,14 @@ async function homePage() {
       t(p.key)))));
 }
 
+// Each navigation gets a number; a page that finishes loading after the user has moved on to
+// another is dropped, so a slow home page never replaces the page the user went to.
+let routeSeq = 0;
+
 async function route() {
+  const seq = ++routeSeq;
   if (!user) user = await whoami().catch(() => null);
+  if (seq !== routeSeq) return;
   if (!user) return loginPage();
   const { parts, params } = parseHash();
   const head = parts[0] || '';
@@ -119,11 +125,12 @@ async function route() {
     else if (head === 'lead' && parts[1]) view = await leadPage(parts[1], { user, may });
     else if (page && may(page.perm)) view = await page.draw(params, { user, may, parts });
     else view = await homePage();
+    if (seq !== routeSeq) return;
     disposeCharts();
     box.replaceChildren(view);
     box.focus({ preventScroll: true });
   } catch (e) {
-    box.replaceChildren(errorBox(e));
+    if (seq === routeSeq) box.replaceChildren(errorBox(e));
   }
 }
 
