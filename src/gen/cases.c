@@ -266,6 +266,9 @@ void zg_civil_case(const zg *g, int64_t c, zg_civil *cs)
         pa->role = exec ? (k ? "respondent" : "applicant")
                  : appeal ? (k ? "appellee" : "appellant") : (k ? "defendant" : "plaintiff");
         pa->lawyer = zg_chance(&r, 0.45) ? (int64_t)zg_below(&r, (uint32_t)g->sc.lawyers) : -1;
+        /* a lawyer never acts for both sides (律师法 第39条): the other side gets the next one */
+        if (k == 1 && pa->lawyer >= 0 && pa->lawyer == cs->parties[0].lawyer)
+            pa->lawyer = (pa->lawyer + 1) % g->sc.lawyers;
         pa->contact_of = -1;
         if (admin && k == 1) {
             pa->is_ent = 2;
