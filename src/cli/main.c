@@ -29,6 +29,7 @@ int cmd_leads(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_filing(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands", false},
@@ -39,6 +40,7 @@ static const zj_command commands[] = {
     {"link", cmd_link, "resolve persons and enterprises across agencies into entities", true},
     {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone", false},
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
+    {"filing", cmd_filing, "check a proposed case at filing: histories, FL01-FL04 (立案审查)", false},
     {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
     {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
     {"rejects", cmd_rejects, "the rows an import batch rejected (raw rows only unmasked)", false},

@@ -201,7 +201,7 @@ static void masked(cJSON *o, const char *name, const char *v, bool unmask,
     if (!v || !v[0])
         return;
     char buf[512];
-    if (!unmask && mask(v, strlen(v), buf, sizeof buf) == 0)
+    if (!unmask && mask(v, strlen(v), buf, sizeof buf) >= 0)
         v = buf;
     else if (!unmask)
         v = "***";
@@ -210,8 +210,10 @@ static void masked(cJSON *o, const char *name, const char *v, bool unmask,
 
 static int mask_id(const char *s, size_t n, char *out, size_t cap)
 {
-    return n == 18 && s[0] >= '0' && s[0] <= '9' && zj_mask_resident_id(s, n, out, cap) == 0
-               ? 0 : zj_mask_uscc(s, n, out, cap);
+    int r = -1;
+    if ((n == 18 || n == 15) && s[0] >= '0' && s[0] <= '9')
+        r = zj_mask_resident_id(s, n, out, cap);
+    return r >= 0 ? r : zj_mask_uscc(s, n, out, cap);
 }
 
 static int mask_addr(const char *s, size_t n, char *out, size_t cap)
