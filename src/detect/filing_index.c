@@ -367,7 +367,8 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **
         zj_filing_index_free(ix);
         return rc;
     }
-    qsort(ix->parties, ix->nparties, sizeof *ix->parties, by_case);
+    if (ix->nparties)
+        qsort(ix->parties, ix->nparties, sizeof *ix->parties, by_case);
     for (size_t i = ix->nparties; i-- > 0;) {
         fl_case *c = &ix->cases[ix->parties[i].cas];
         c->first_party = (uint32_t)i;
