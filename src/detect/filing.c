@@ -308,6 +308,7 @@ static void fl01(const zj_filing_index *ix, const zj_filing_case *c, const ppart
         return;                          /* signs count only in the high-risk causes */
     factor(pr, "high_risk_cause", P->w_cause, "高发领域案由“%s” / high-risk cause", c->cause);
     bool phone = false, address = false, lawyer = false, same = false;
+    int related = 0;
     for (size_t i = 0; i < c->nparties; i++)
         for (size_t j = 0; j < c->nparties; j++) {
             const pparty *a = &pp[i], *b = &pp[j];
@@ -317,7 +318,15 @@ static void fl01(const zj_filing_index *ix, const zj_filing_case *c, const ppart
             address |= a->address && a->address == b->address;
             lawyer |= a->lawyer && a->lawyer == b->lawyer;
             same |= (a->idkey && a->idkey == b->idkey) || (a->ident && a->ident == b->ident);
+            int r = zj_filing_related(ix, a->ident, b->ident);
+            if (r && (!related || r < related))
+                related = r;
         }
+    if (related)
+        factor(pr, "related_parties", P->w_related, related == 1
+               ? "原被告为近亲属或存在任职、持股关系 / the parties are relatives, or one holds a "
+                 "role in the other"
+               : "原被告在同一企业任职或持股 / the parties hold roles in the same enterprise");
     if (phone)
         factor(pr, "shared_phone", P->w_phone, "原被告留有同一联系电话 / plaintiff and defendant "
                "give the same phone");

@@ -1,7 +1,8 @@
 /* filing_index.c - building the filing check's read-only index from the store (立案辅助索引).
  *
  * Reads court, procuratorate and police cases, their parties and the entity linking gave each
- * party (mention, role 'party'), and the FL01-FL04 rules. Parties get an identity key: their
+ * party (mention, role 'party'), the relations graph (relatives, enterprise roles) and the
+ * FL01-FL04 rules. Parties get an identity key: their
  * entity when linked, else their normalised resident ID or credit code, else the record
  * itself. Sorted (key, party) arrays give the look-ups a check needs.
  */
@@ -314,6 +315,77 @@ static int load_parties(zj_store *s, zj_filing_index *ix, zj_error *err)
     return rc;
 }
 
+/* ---- the relations graph --------------------------------------------------------------- */
+
+static const char relation_sql[] =
+    "SELECT src_entity, dst_entity, kind FROM relation"
+    " WHERE dst_entity IS NOT NULL AND kind IN ('relative', 'enterprise_role')";
+
+static int load_relations(zj_store *s, zj_filing_index *ix, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, relation_sql, &q, err);
+    if (rc)
+        return rc;
+    int step;
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        uint64_t a = (uint64_t)zj_stmt_int(q, 0), b = (uint64_t)zj_stmt_int(q, 1);
+        const char *kind = zj_stmt_text(q, 2, NULL);
+        uint8_t role = kind && !strcmp(kind, "enterprise_role");
+        fl_edge *g = zj_grow(ix->edges, &ix->edges_cap, ix->nedges + 2, sizeof *g, 1024);
+        if (!g) {
+            rc = zj_fail(err, ZJ_EDATA, "filing index: out of memory");
+            break;
+        }
+        ix->edges = g;
+        ix->edges[ix->nedges++] = (fl_edge){a, b, role};
+        ix->edges[ix->nedges++] = (fl_edge){b, a, role};
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    return rc;
+}
+
+static int by_from(const void *x, const void *y)
+{
+    const fl_edge *a = x, *b = y;
+    return a->from < b->from ? -1 : a->from > b->from ? 1 : a->to < b->to ? -1 : a->to > b->to;
+}
+
+static size_t first_edge(const zj_filing_index *ix, uint64_t from)
+{
+    size_t lo = 0, hi = ix->nedges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->edges[mid].from < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int zj_filing_related(const zj_filing_index *ix, uint64_t a, uint64_t b)
+{
+    if (!a || !b || a == b || (a >> 62) || (b >> 62))
+        return 0;                      /* only linked entities have relations */
+    int best = 0;
+    for (size_t i = first_edge(ix, a); i < ix->nedges && ix->edges[i].from == a; i++) {
+        const fl_edge *e = &ix->edges[i];
+        if (e->to == b)
+            return 1;
+        if (!e->role_edge || best)
+            continue;
+        /* a holds a role in enterprise e->to (or is an enterprise someone holds a role in):
+         * does b hold one there too? */
+        for (size_t k = first_edge(ix, e->to); k < ix->nedges && ix->edges[k].from == e->to; k++)
+            if (ix->edges[k].to == b && ix->edges[k].role_edge)
+                best = 2;
+    }
+    return best;
+}
+
 /* ---- the look-up arrays ---------------------------------------------------------------- */
 
 static const zj_filing_index *sort_ix;   /* qsort has no context: set under build only */
@@ -363,6 +435,8 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **
         rc = load_cases(s, ix, w, err);
     if (!rc)
         rc = load_parties(s, ix, err);
+    if (!rc)
+        rc = load_relations(s, ix, err);
     if (rc) {
         zj_filing_index_free(ix);
         return rc;
@@ -392,6 +466,8 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **
     qsort(ix->by_ident, n[0], sizeof *ix->by_ident, by_ident_day);
     sort_ix = NULL;
     pthread_mutex_unlock(&sort_lock);
+    if (ix->nedges)
+        qsort(ix->edges, ix->nedges, sizeof *ix->edges, by_from);
     qsort(ix->by_id, n[1], sizeof *ix->by_id, by_key);
     qsort(ix->by_name, n[2], sizeof *ix->by_name, by_key);
     qsort(ix->by_record, n[3], sizeof *ix->by_record, by_key);
@@ -415,6 +491,7 @@ void zj_filing_index_free(zj_filing_index *ix)
     free(ix->by_id);
     free(ix->by_name);
     free(ix->by_record);
+    free(ix->edges);
     for (size_t i = 0; i < ix->p.n_fl01_causes; i++)
         free(ix->p.fl01_causes[i]);
     free(ix->p.fl01_causes);

@@ -31,6 +31,12 @@ typedef struct fl_party {
     long birth;               /* days, ZJ_DAY_MIN when unknown */
 } fl_party;
 
+/* An edge of the relations graph (relative, enterprise role), stored in both directions. */
+typedef struct fl_edge {
+    uint64_t from, to;        /* entity ids */
+    uint8_t role_edge;        /* 1: an enterprise role (to or from an enterprise), 0: a relative */
+} fl_edge;
+
 typedef struct fl_pair {
     uint64_t key;
     uint32_t party;
@@ -42,7 +48,7 @@ typedef struct fl_params {
     double threshold[4];
     /* FL01 */
     char **fl01_causes; size_t n_fl01_causes;
-    double w_cause, w_phone, w_address, w_lawyer, w_same_id, w_repeat, w_quick, w_enforced,
+    double w_related, w_cause, w_phone, w_address, w_lawyer, w_same_id, w_repeat, w_quick, w_enforced,
         w_large;
     int64_t quick_days, min_quick;
     double large_claim;
@@ -68,6 +74,8 @@ struct zj_filing_index {
     fl_pair *by_name;         /* (hash of the name, party) */
     fl_pair *by_record;       /* (case_party.id, party) */
     size_t n_ident, n_id, n_name, n_record;
+    fl_edge *edges;           /* by `from` */
+    size_t nedges, edges_cap;
     fl_params p;
 };
 
@@ -82,5 +90,8 @@ uint64_t zj_filing_lawyer_key(const char *name, const char *license);
 int zj_filing_side(const char *role);
 /* The first pair with `key` in a sorted array of n (n when none). */
 size_t zj_filing_lower(const fl_pair *a, size_t n, uint64_t key);
+/* How entities a and b are related in the graph: 0 not, 1 relatives or one holds a role in
+ * the other (an enterprise), 2 roles in one enterprise. */
+int zj_filing_related(const zj_filing_index *ix, uint64_t a, uint64_t b);
 
 #endif

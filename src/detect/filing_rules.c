@@ -15,6 +15,9 @@ const zj_param zj_fl01_params[] = {
      "high-risk causes of action (substring of the cause); the signs count only in these", 0,
      0, NULL},
     {"w_cause", ZJ_PARAM_REAL, "0.2", "weight: a high-risk cause", 0, 1, NULL},
+    {"w_related", ZJ_PARAM_REAL, "0.4",
+     "weight: the sides are relatives, one holds a role in the other, or both in one enterprise",
+     0, 1, NULL},
     {"w_shared_phone", ZJ_PARAM_REAL, "0.35", "weight: plaintiff and defendant share a phone", 0,
      1, NULL},
     {"w_shared_address", ZJ_PARAM_REAL, "0.25", "weight: they share an address", 0, 1, NULL},
@@ -100,6 +103,7 @@ int zj_filing_params_load(const zj_rules *r, fl_params *p, zj_error *err)
         p->threshold[k] = zj_rules_real(r, codes[k], "threshold");
     }
     p->w_cause = zj_rules_real(r, "FL01", "w_cause");
+    p->w_related = zj_rules_real(r, "FL01", "w_related");
     p->w_phone = zj_rules_real(r, "FL01", "w_shared_phone");
     p->w_address = zj_rules_real(r, "FL01", "w_shared_address");
     p->w_lawyer = zj_rules_real(r, "FL01", "w_same_lawyer");

@@ -12,7 +12,8 @@
 
 static int64_t seq;
 
-static void exec_sql(zj_store *s, const char *sql, int n, const char **v)
+/* Runs sql with v[0..n) as $1..$n and, when `key`, a fresh key hash as $n+1. */
+static void exec_sql_key(zj_store *s, const char *sql, int n, const char **v, bool key)
 {
     zj_stmt *q;
     zj_error err = {0};
@@ -23,9 +24,15 @@ static void exec_sql(zj_store *s, const char *sql, int n, const char **v)
         else
             zj_stmt_bind_null(q, i + 1);
     }
-    zj_stmt_bind_int(q, n + 1, ++seq);
+    if (key)
+        zj_stmt_bind_int(q, n + 1, ++seq);
     assert_true(zj_stmt_next(q, &err) >= 0);
     zj_stmt_finalize(q);
+}
+
+static void exec_sql(zj_store *s, const char *sql, int n, const char **v)
+{
+    exec_sql_key(s, sql, n, v, true);
 }
 
 /* A court case: type, cause, filed (YYYY-MM-DD), closed (or NULL), outcome, claim. */
@@ -171,6 +178,59 @@ static void fl01_history(void **state)
     check(ix, &c);
     assert_null(find(&res.prompts[0], "debtor_under_enforcement"));
     assert_false(res.prompts[3].warn);
+    zj_filing_index_free(ix);
+}
+
+/* Link the party named `name` of case `no` to entity `e` (what `zhijian link` would do). */
+static void link_party(zj_store *s, const char *no, const char *name, const char *e)
+{
+    const char *v[] = {e};
+    exec_sql_key(s, "INSERT OR IGNORE INTO entity (id, kind, created_at) VALUES ($1, 'person',"
+                 " '2021-01-01')", 1, v, false);
+    const char *w[] = {e, no, name};   /* parameters are numbered by first appearance */
+    exec_sql_key(s, "INSERT INTO mention (table_name, record_id, role, kind, entity_id)"
+                 " SELECT 'case_party', id, 'party', 'person', $1 FROM case_party"
+                 " WHERE case_no = $2 AND name = $3", 3, w, false);
+}
+
+static void relation(zj_store *s, const char *kind, const char *a, const char *b)
+{
+    const char *v[] = {kind, a, b};
+    exec_sql(s, "INSERT INTO relation (kind, src_entity, dst_entity, source_table,"
+             " source_record) VALUES ($1, $2, $3, 't', $4)", 3, v);
+}
+
+static void fl01_related(void **state)
+{
+    store_fixture *f = *state;
+    /* 李明 and 王芳 are spouses; 赵强 and 王芳 hold roles in one company (entity 9) */
+    court(f->s, "R1", "民初", "买卖合同纠纷", "2020-01-10", NULL, NULL, NULL);
+    party(f->s, "court", "R1", "plaintiff", "李明", "610102198001011234", NULL, NULL, NULL);
+    party(f->s, "court", "R1", "defendant", "王芳", "610102198502021234", NULL, NULL, NULL);
+    party(f->s, "court", "R1", "third_party", "赵强", "610102199003031234", NULL, NULL, NULL);
+    link_party(f->s, "R1", "李明", "1");
+    link_party(f->s, "R1", "王芳", "2");
+    link_party(f->s, "R1", "赵强", "3");
+    relation(f->s, "relative", "1", "2");
+    relation(f->s, "enterprise_role", "2", "9");
+    relation(f->s, "enterprise_role", "3", "9");
+    zj_filing_index *ix = build(f->s);
+    zj_filing_case c;
+    two(&c, "民间借贷纠纷", "2021-05-01");
+    c.parties[0].id_no = "610102198001011234";
+    c.parties[1].id_no = "610102198502021234";
+    check(ix, &c);
+    assert_int_equal(res.parties[0].entity_id, 1);
+    const zj_filing_factor *r = find(&res.prompts[0], "related_parties");
+    assert_non_null(r);
+    assert_non_null(strstr(r->detail, "relatives"));
+    assert_true(res.prompts[0].warn);                        /* 0.2 + 0.4 */
+    c.parties[0].id_no = "610102199003031234";               /* 赵强: the same company */
+    c.parties[0].name = "赵强";
+    check(ix, &c);
+    r = find(&res.prompts[0], "related_parties");
+    assert_non_null(r);
+    assert_non_null(strstr(r->detail, "same enterprise"));
     zj_filing_index_free(ix);
 }
 
@@ -467,6 +527,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fl01_signs, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl01_history, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(fl01_related, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl02_counts, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl02_lender, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl03_cluster, store_setup, store_teardown),
