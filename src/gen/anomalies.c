@@ -823,6 +823,19 @@ static int plan_cases(ctx *c)
         if (add_entry(c, &en))
             return -1;
     }
+    /* FL01: one lawyer acts for both sides of a divorce property dispute */
+    for (int n = count(c, 0.0001, C, 1), i = 0; i < n; i++) {
+        int day = (int)zg_range(&c->r, zg_days(2019, 3, 1), zg_days(2021, 9, 1));
+        zg_pcase pc = civil(c, basic_court(c), "离婚后财产纠纷", "summary", day, 20, "mediation");
+        party(&pc, "plaintiff", 0, new_person(c), 0);
+        party(&pc, "defendant", 0, new_person(c), 2);
+        if (add_case(c, &pc, &cc))
+            return -1;
+        entry en = {"FL01", false, E_CASE, cc, -1, -1, -1, {0}, 0,
+                    "one lawyer acts for both sides of a divorce property dispute"};
+        if (add_entry(c, &en))
+            return -1;
+    }
     /* FL02: one plaintiff, twelve information-disclosure suits against one government */
     for (int n = count(c, 0.00005, C, 1), i = 0; i < n; i++) {
         int64_t person = new_person(c);
