@@ -75,10 +75,13 @@ uint64_t zj_filing_lawyer_key(const char *name, const char *license)
 
 int zj_filing_side(const char *role)
 {
+    /* the store's role codes and, for what a filing window types, their Chinese names */
     static const char *const plaintiff[] = {"plaintiff", "applicant", "appellant", "executor",
-                                            "claimant", NULL};
+                                            "claimant", "原告", "申请人", "上诉人",
+                                            "申请执行人", "起诉人", NULL};
     static const char *const defendant[] = {"defendant", "respondent", "suspect", "debtor",
-                                            "appellee", "accused", NULL};
+                                            "appellee", "accused", "被告", "被申请人",
+                                            "被上诉人", "被执行人", "犯罪嫌疑人", NULL};
     for (int i = 0; role && plaintiff[i]; i++)
         if (!strcmp(role, plaintiff[i]))
             return SIDE_PLAINTIFF;

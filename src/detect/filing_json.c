@@ -15,6 +15,7 @@
 
 #include "detect/common.h"
 #include "detect/filing.h"
+#include "detect/filing_index.h"
 #include "text/mask.h"
 
 static int bad(zj_error *err, const char *field, const char *why)
@@ -94,6 +95,15 @@ static int party(const cJSON *v, size_t i, zj_filing_party *p, zj_error *err)
     if (!p->name || !p->name[0]) {
         snprintf(fw, sizeof fw, "%s.name", where);
         return bad(err, fw, "missing");
+    }
+    static const char *const others[] = {"third_party", "第三人", "other", NULL};
+    bool known_role = zj_filing_side(p->role) != SIDE_OTHER;
+    for (size_t k = 0; others[k] && !known_role; k++)
+        known_role = !strcmp(p->role, others[k]);
+    if (!known_role) {
+        snprintf(fw, sizeof fw, "%s.role", where);
+        return bad(err, fw, "unknown role (plaintiff, defendant, third_party, applicant, "
+                   "respondent, appellant, appellee, or 原告, 被告, 第三人 ...)");
     }
     if (p->kind && strcmp(p->kind, "person") && strcmp(p->kind, "enterprise")) {
         snprintf(fw, sizeof fw, "%s.kind", where);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "detect/filing.h"
+#include "detect/filing_index.h"
 #include "storefix.h"
 
 static int64_t seq;
@@ -442,6 +443,9 @@ static void input_errors(void **state)
          "\"parties\":[3]}]}", "lawyers[0].parties: a party index out of range"},
         {"{\"parties\":[{\"role\":\"plaintiff\",\"name\":\"a\",\"kind\":\"x\"}]}",
          "parties[0].kind: must be person or enterprise"},
+        {"{\"parties\":[{\"role\":\"plantiff\",\"name\":\"a\"}]}",
+         "parties[0].role: unknown role (plaintiff, defendant, third_party, applicant, "
+         "respondent, appellant, appellee, or 原告, 被告, 第三人 ...)"},
         {"{\"cuase\":\"x\",\"parties\":[{\"role\":\"plaintiff\",\"name\":\"a\"}]}",
          "cuase: unknown field"},
     };
@@ -454,7 +458,7 @@ static void input_errors(void **state)
         zj_filing_input_free(&in);
     }
     const char *ok = "{\"case_type\":\"民初\",\"cause\":\"民间借贷纠纷\",\"claim_amount\":5,"
-                     "\"parties\":[{\"role\":\"plaintiff\",\"name\":\"甲\"},{\"role\":"
+                     "\"parties\":[{\"role\":\"原告\",\"name\":\"甲\"},{\"role\":"
                      "\"defendant\",\"name\":\"乙\"}],\"lawyers\":[{\"name\":\"丙\","
                      "\"parties\":[0,1]}]}";
     zj_filing_input in;
@@ -462,6 +466,8 @@ static void input_errors(void **state)
     assert_int_equal(zj_filing_input_parse(ok, strlen(ok), &in, &err), 0);
     assert_int_equal(in.c.nparties, 2);
     assert_string_equal(in.c.parties[1].lawyer_name, "丙");
+    assert_int_equal(zj_filing_side(in.c.parties[0].role), SIDE_PLAINTIFF);   /* 原告 */
+    assert_int_equal(zj_filing_side("被执行人"), SIDE_DEFENDANT);
     assert_true(in.c.claim_amount == 5);
     zj_filing_input_free(&in);
 }
