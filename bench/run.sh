@@ -13,11 +13,20 @@
 #   filing   the filing check (FL01-FL04) on a medium province: one check's latency p50/p99 in
 #            process, checks/s on 2 threads, the same look-ups as SQL on the same SQLite store
 #            (bench/bench_filing.c), and the replay's precision and recall
+#   http     zhijian serve under wrk: lead list and statistics, filing checks, 200 officers
+#            filing records for a minute while an import runs (bench/http.sh)
 #   link10m  entity resolution at the issue-5 target size: gen --scale large (~10M mentions),
 #            import, a first `zhijian link` (seconds, CPU, peak RSS, stages) and eval's linking
 #            quality; needs ~12 GB of disk and ~8 minutes
+#   web      the leaders' cockpit in Debian's chromium (playwright-core): page weight, requests,
+#            first contentful paint and the time until every chart is drawn, on the small province
+#   audit    the audit trail (bench_audit): appends/s with the hash chain only and with the
+#            Merkle tree and signed head (1,000 per transaction, and one per transaction), and
+#            the time to verify a log of BENCH_AUDIT_VERIFY entries (default 10,000,000; ~3.3 GB
+#            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
-# BENCH_ONLY=import (or province, text, filing, link10m; comma-separated) runs only those sections:
+# BENCH_ONLY=import (or province, text, filing, link10m, audit, http, web; comma-separated) runs
+# only those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -123,6 +132,13 @@ awk -v m=$((pm + em)) -v p="$pairs" -v s="$lsecs" -v u="$luser" -v y="$lsys" -v 
 
 fi
 
+if want audit; then
+  echo
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  build/bench/bench_audit "$DATA" "${BENCH_AUDIT_APPENDS:-1000000}" "${BENCH_AUDIT_VERIFY:-10000000}"
+  echo "load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
 if want text && [ -x build/bench/bench_text ]; then
   echo
   build/bench/bench_text
@@ -218,6 +234,40 @@ for r in runs:
     print(f"| {r['code']} | {r.get('summary', '')} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_misses']} | {x['near_miss_hits']} |")
 PY
 rm -rf "$fdir" "$DATA"/filing.db* "$DATA/fl.json" "$DATA/fl-eval.json"
+fi
+
+if want http; then
+  bash bench/http.sh
+fi
+
+if want web; then
+# web: the cockpit's page weight and time to first render, in Debian's chromium
+# (web/tests/cockpit-bench.mjs) against zhijian serve on the demo-sized province
+bash scripts/build-web.sh
+wdir=$DATA/web
+rm -rf "$wdir"; mkdir -p "$wdir"
+(
+  export ZHIJIAN_DB=$wdir/zhijian.db
+  $ZJ gen --seed 1 --scale small --out "$wdir/p" --quiet
+  $ZJ import --quiet --max-errors -1 --rejects "$wdir/rej" "$wdir/p" >/dev/null || true  # planted dirty rows
+  $ZJ link --quiet
+  $ZJ detect --as-of 2021-12-31 >/dev/null || [ $? -eq 1 ]   # 1: leads were found
+  printf 'bench-web-1\n' | $ZJ user add leader --role leader --unit J61000000 >/dev/null
+  $ZJ serve --port 0 --access-log "$wdir/access.log" 2>/dev/null &
+  pid=$!
+  port=
+  for _ in $(seq 1 200); do
+    port=$(jq -r 'select(.event == "start") | .message' "$wdir/access.log" 2>/dev/null | grep -o 'port [0-9]*' | cut -d' ' -f2)
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  echo
+  echo "### The cockpit in the browser (chromium $(chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1), $(nproc) cores)"
+  echo
+  (cd web && BASE="http://127.0.0.1:$port" PASSWORD=bench-web-1 RUNS=5 node tests/cockpit-bench.mjs)
+  kill -TERM "$pid"; wait "$pid"
+)
+rm -rf "$wdir"
 fi
 
 if want link10m; then

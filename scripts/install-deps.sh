@@ -12,8 +12,12 @@ pkgs=(
   libicu-dev libutf8proc-dev libopencc-dev opencc  # Chinese text
   libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3), Ed25519
   libssl-dev                        # SHA-256 with CPU instructions (audit trail Merkle tree)
-  libcmocka-dev valgrind time       # tests, benchmark timing
-  nodejs npm                        # DuckDB peer in benchmarks (npm @duckdb/node-api)
+  libmicrohttpd-dev libxlsxwriter-dev  # HTTP API (zhijian serve), XLSX exports
+  libcmocka-dev valgrind time curl  # tests (the API tests drive the server with curl), timing
+  python3-yaml jq iproute2          # tests: the server checked against docs/openapi.yaml
+  wrk                               # benchmarks: HTTP load
+  nodejs npm                        # web app build (npm ECharts), DuckDB peer in benchmarks
+  chromium fonts-wqy-microhei       # browser tests of the web app (playwright-core), CJK glyphs
 )
 
 missing=()

@@ -50,6 +50,19 @@ int cli_user_actor(zj_store *s, const char *as_option, zj_actor_owned *out);
  * after `prompt`, on a terminal). Never from the command line. Returns 0 or an exit code. */
 int cli_read_password(const char *file, const char *prompt, char *buf, size_t cap);
 
+/* Finish a command's JSON output: when rc is 0, print `json` (if not NULL) and return 0;
+ * otherwise report `err` and return its code. `json` (a cJSON tree) is deleted either way. */
+struct cJSON;
+int cli_json_finish(struct cJSON *json, int rc, const zj_error *err);
+
+/* Run entity resolution over an open store as `zhijian link` does (its memory settings:
+ * bulk-load journal, a page cache of up to an eighth of the machine's memory). */
+struct zj_store;
+struct zj_link_options;
+struct zj_link_stats;
+int cli_link_store(struct zj_store *s, struct zj_link_options *lo, struct zj_link_stats *st,
+                   zj_error *err);
+
 /* True when `arg` is -h or --help. */
 bool cli_is_help(const char *arg);
 

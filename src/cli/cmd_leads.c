@@ -26,7 +26,10 @@ static const char usage_text[] =
     "                          [--offset N] [--json] [--as USER]\n"
     "   or: zhijian leads show ID [--unmask] [--json] [--as USER]\n"
     "   or: zhijian leads stats [--measure M] [--dimension D] [--code C] [--json] [--as USER]\n"
-    "   or: zhijian leads party ID_NO [--json] [--as USER]\n\n"
+    "   or: zhijian leads party ID_NO [--json] [--as USER]\n"
+    "   or: zhijian leads assign|start|decide|rectify|close|reopen|comment|attach|attachment|\n"
+    "                     history|queue\n"
+    "       (working a lead to a verdict: 'zhijian leads assign --help')\n\n"
     "线索：列表、详情（证据及其来源文件与行号）和分析研判。\n"
     "Leads found by 'zhijian detect': a list, one lead in full (explanation, path, every\n"
     "evidence record with its source system, file and line), and the leaders' analysis\n"
@@ -241,8 +244,14 @@ static int show_evidence(const zj_evidence_view *e, void *ctx)
                 cJSON_AddStringToObject(j, "file", e->file);
             cJSON_AddNumberToObject(j, "line", (double)e->line);
             cJSON *rec = cJSON_AddObjectToObject(j, "record");
-            for (size_t i = 0; i < e->nfields; i++)
-                cJSON_AddStringToObject(rec, e->fields[i].column, e->fields[i].value);
+            for (size_t i = 0; i < e->nfields; i++) {
+                const zj_field_view *f = &e->fields[i];
+                cJSON *obj = f->json ? cJSON_Parse(f->value) : NULL;
+                if (obj)
+                    cJSON_AddItemToObject(rec, f->column, obj);
+                else
+                    cJSON_AddStringToObject(rec, f->column, f->value);
+            }
         }
         cJSON_AddItemToArray(c->evidence, j);
         return 0;
@@ -376,8 +385,15 @@ static int do_party(zj_store *s, const zj_actor *a, const opts *o)
     return rc ? cli_report(&err) : 0;
 }
 
+/* Working a lead (assign, decide, history ...) is cmd_workflow.c's. */
+bool cmd_workflow_handles(const char *sub);
+int cmd_workflow(int argc, char **argv);
+
 int cmd_leads(int argc, char **argv)
 {
+    int at = argc > 3 && (!strcmp(argv[1], "--db") || !strcmp(argv[1], "--as")) ? 3 : 1;
+    if (argc > at && cmd_workflow_handles(argv[at]))
+        return cmd_workflow(argc, argv);
     opts o = {0};
     int rc = parse(argc, argv, &o);
     if (rc)

@@ -26,10 +26,12 @@ int cmd_gen(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_filing(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands", false},
@@ -41,10 +43,12 @@ static const zj_command commands[] = {
     {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone", false},
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
     {"filing", cmd_filing, "check a proposed case at filing: histories, FL01-FL04 (立案审查)", false},
-    {"leads", cmd_leads, "list leads, show one with its evidence, and the leaders' analysis", false},
+    {"leads", cmd_leads, "list leads, show their evidence, work them to a verdict (处置), analysis", false},
+    {"serve", cmd_serve, "serve the JSON API over HTTP (zhijian serve --port 8080)", false},
     {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
     {"rejects", cmd_rejects, "the rows an import batch rejected (raw rows only unmasked)", false},
     {"user", cmd_user, "add, list and disable users; passwords and API keys", false},
+    {"report", cmd_report, "file three-regulations records, zero and quarterly reports (填报)", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };

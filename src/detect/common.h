@@ -14,6 +14,15 @@
 #include "detect/detect.h"
 #include "store/store.h"
 
+/* SQL condition: the interference_record aliased `ir` is current - no later record of its
+ * source system corrects it (corrects_record_no; a correction never edits the record it
+ * replaces, docs/workflow.md). Detectors reading what records say use it; the monthly duty
+ * (TR01/TR02) counts every filing, so a month's first report stands. */
+#define ZJ_IR_CURRENT                                                                        \
+    " AND NOT EXISTS (SELECT 1 FROM interference_record ir_fix"                              \
+    " WHERE ir_fix.corrects_record_no = ir.record_no"                                        \
+    " AND ir_fix.source_system = ir.source_system)"
+
 /* Open ends of an interval of days. */
 #define ZJ_DAY_MIN (LONG_MIN / 2)
 #define ZJ_DAY_MAX (LONG_MAX / 2)
@@ -70,6 +79,16 @@ const char *zj_zh_agency(const char *agency);
  * or its English form. */
 void zj_buf_interval_zh(zj_buf *b, long from, long to);
 void zj_buf_interval_en(zj_buf *b, long from, long to);
+
+/* ---- links without an ID ------------------------------------------------------------------ */
+
+/* When the person a record names (its mention `role`) was placed in the entity a lead rests
+ * on by the linking model, not by an ID, say so: append to zh and en the record, the weight
+ * and probability of the link that placed it and the `zhijian link explain` command, and add
+ * the facts unidentified_mentions, unidentified_weights and unidentified_probabilities.
+ * Nothing is added for a mention placed by a trusted ID. *noted counts the notes added. */
+int zj_note_placement(zj_store *s, zj_lead *l, const char *table, int64_t record_id,
+                      const char *role, zj_buf *zh, zj_buf *en, int *noted, zj_error *err);
 
 /* Append the natural key of a record ("source_system" US "source_key") to a lead's key. */
 int zj_lead_key_record(zj_lead *l, const char *system, const char *key);

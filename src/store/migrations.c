@@ -492,7 +492,7 @@ static const char m0003_linking[] =
     "  mention_a INTEGER NOT NULL,\n"
     "  mention_b INTEGER NOT NULL,\n"
     "  weight REAL,\n"
-    "  reason TEXT NOT NULL,\n"            /* decision|score */
+    "  reason TEXT NOT NULL,\n"            /* decision|score|closed (closed world, link.c) */
     "  PRIMARY KEY (mention_a, mention_b));\n"
     /* Relations graph for detectors: officer -> relative, person -> enterprise role,
      * party -> case. src and dst are entities, or dst a record (cases). */
@@ -700,6 +700,111 @@ static const char m0009_users[] =
     "  last_used_at TIMESTAMP);\n"
     "CREATE INDEX api_key_user ON api_key(user_id);\n";
 
+/* The work layer's lead workflow (线索处置, work/workflow.c) and the records officers file in
+ * zhijian itself (自主填报, work/records.c).
+ *
+ * A lead's workflow state lives beside the lead, never in it: detection re-runs update the
+ * lead's content and last_run but cannot reach a verdict. lead_action is the lead's history,
+ * one row per step (assignments, verification, verdicts, rectification, comments,
+ * attachments), appended and never updated; lead_workflow is its current state.
+ *
+ * Records filed in zhijian are canonical rows like imported ones (source_system 'zhijian'), so
+ * the detectors read them unchanged; record_filing keeps who filed each one, from which
+ * session, and which earlier record a correction replaces. A filed record is never edited. */
+static const char m0010_workflow_and_records[] =
+    "CREATE TABLE lead_workflow (\n"
+    "  lead_id INTEGER PRIMARY KEY REFERENCES lead(id),\n"
+    "  state TEXT NOT NULL,\n"             /* new|assigned|verifying|confirmed|dismissed|rectification|closed */
+    "  unit_code TEXT,\n"                  /* unit charged with verification (承办单位) */
+    "  assignee TEXT,\n"                   /* username of the person verifying (承办人) */
+    "  deadline DATE,\n"                   /* verification deadline (核查期限) */
+    "  rectify_deadline DATE,\n"           /* rectification deadline (整改期限) */
+    "  verdict TEXT,\n"                    /* confirmed|dismissed, kept after rectification and closing */
+    "  verdict_reason TEXT,\n"
+    "  version INTEGER NOT NULL,\n"        /* actions so far; lead_action.seq of the latest */
+    "  state_hash TEXT NOT NULL,\n"        /* hex SHA-256 of the state (the audit's after-hash) */
+    "  updated_at TIMESTAMP NOT NULL);\n"  /* UTC */
+    "CREATE INDEX lead_workflow_state ON lead_workflow(state);\n"
+    "CREATE TABLE lead_action (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  seq INTEGER NOT NULL,\n"            /* 1, 2, ... per lead */
+    "  action TEXT NOT NULL,\n"            /* assign|start|confirm|dismiss|rectify|close|reopen|comment|attach */
+    "  from_state TEXT NOT NULL,\n"
+    "  to_state TEXT NOT NULL,\n"
+    "  user_id INTEGER NOT NULL,\n"        /* app_user.id (0: the store's owner at the command line) */
+    "  username TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  session_id INTEGER NOT NULL,\n"     /* app_session.id, 0 for the command line */
+    "  at TIMESTAMP NOT NULL,\n"           /* UTC */
+    "  unit_code TEXT,\n"                  /* assign: the unit */
+    "  assignee TEXT,\n"                   /* assign: the person */
+    "  deadline DATE,\n"                   /* assign, reopen: verification; rectify: rectification */
+    "  reason TEXT,\n"                     /* verdicts, closing, reopening */
+    "  state_hash TEXT NOT NULL,\n"        /* lead_workflow.state_hash after the action */
+    "  audit_id INTEGER,\n"                /* the audit entry recording it */
+    "  UNIQUE (lead_id, seq));\n"
+    "CREATE TABLE lead_comment (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  action_id INTEGER NOT NULL REFERENCES lead_action(id),\n"
+    "  body TEXT NOT NULL);\n"
+    "CREATE INDEX lead_comment_lead ON lead_comment(lead_id);\n"
+    /* Files are stored once by content under the store's attachment folder. */
+    "CREATE TABLE lead_attachment (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  action_id INTEGER NOT NULL REFERENCES lead_action(id),\n"
+    "  sha256 TEXT NOT NULL,\n"            /* hex; the file is <folder>/<first 2>/<all 64> */
+    "  name TEXT NOT NULL,\n"              /* file name as given (no directories) */
+    "  size INTEGER NOT NULL);\n"
+    "CREATE INDEX lead_attachment_lead ON lead_attachment(lead_id);\n"
+    /* A correction names the record it replaces (same source system); the old one stays. */
+    "ALTER TABLE interference_record ADD COLUMN corrects_record_no TEXT;\n"
+    "CREATE INDEX interference_record_corrects ON interference_record(corrects_record_no)"
+    " WHERE corrects_record_no IS NOT NULL;\n"
+    /* 季度报告: a procuratorate unit's quarterly report on the three regulations. */
+    "CREATE TABLE quarterly_report (" PROVENANCE
+    "  report_no TEXT NOT NULL,\n"
+    "  unit_code TEXT NOT NULL,\n"
+    "  quarter TEXT NOT NULL,\n"           /* YYYY-Qn */
+    "  record_count INTEGER NOT NULL,\n"   /* records (not zero reports) of the unit in the quarter */
+    "  zero_report_count INTEGER NOT NULL,\n"
+    "  officer_count INTEGER NOT NULL,\n"  /* officers who filed anything in the quarter */
+    "  summary TEXT NOT NULL,\n"           /* the unit's own account (情况说明) */
+    "  measures TEXT,\n"                   /* what the unit did about it (整改措施) */
+    "  reported_at TIMESTAMP NOT NULL,\n"
+    "  corrects_report_no TEXT);\n"
+    SOURCE_KEY("quarterly_report")
+    "CREATE INDEX quarterly_report_unit ON quarterly_report(unit_code, quarter);\n"
+    "CREATE TABLE record_filing (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  table_name TEXT NOT NULL,\n"        /* interference_record|quarterly_report */
+    "  record_id INTEGER NOT NULL,\n"
+    "  record_no TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"              /* record|zero|quarterly */
+    "  officer_no TEXT,\n"                 /* whose record (records and zero reports) */
+    "  unit_code TEXT,\n"
+    "  user_id INTEGER NOT NULL,\n"
+    "  username TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  session_id INTEGER NOT NULL,\n"
+    "  filed_at TIMESTAMP NOT NULL,\n"     /* UTC */
+    "  corrects INTEGER REFERENCES record_filing(id),\n"
+    "  correction_reason TEXT,\n"
+    "  audit_id INTEGER,\n"
+    "  UNIQUE (table_name, record_id));\n"
+    "CREATE INDEX record_filing_corrects ON record_filing(corrects) WHERE corrects IS NOT NULL;\n"
+    "CREATE INDEX record_filing_officer ON record_filing(officer_no);\n";
+
+/* Leads carry their facts as fields (months, case numbers, amounts, dates, counts): a JSON
+ * object written by each detector, so programs need not parse the explanation. */
+static const char m0011_lead_facts[] =
+    "ALTER TABLE lead ADD COLUMN facts TEXT;\n"
+    /* A lead that rests on a link without an ID shows that link's weight: the links of a
+     * mention are looked up from either end. */
+    "CREATE INDEX link_edge_b ON link_edge(mention_b);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -710,6 +815,8 @@ static const zj_migration migrations[] = {
     {7, "real exports", m0007_real_exports},
     {8, "audit trail", m0008_audit},
     {9, "users", m0009_users},
+    {10, "lead workflow and filed records", m0010_workflow_and_records},
+    {11, "lead facts", m0011_lead_facts},
 };
 
 const zj_migration *zj_migrations(size_t *n)

@@ -198,6 +198,10 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
+/* The id of the record the last successful zj_writer_put inserted, updated or found
+ * unchanged; 0 before any. (zj_writer_put_all's bulk path does not set it.) */
+int64_t zj_writer_last_id(const zj_writer *w);
+
 /* One record for zj_writer_put_all: the arguments of zj_writer_put. */
 typedef struct zj_record {
     const char *key;
@@ -262,10 +266,21 @@ int64_t zj_store_changes(zj_store *s);            /* rows changed by the last st
  * twice). Switching on quietly does nothing when other connections are open. */
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
 
+/* How long a write on this connection waits for another writer's transaction before it fails
+ * with a store error, in milliseconds (readers never wait in WAL mode). A server's reading
+ * threads set it short, so an occasional small write there (a session's last use) cannot hold
+ * up the requests behind it while an import writes. */
+void zj_store_busy_timeout(zj_store *s, int ms);
+
 /* Memory for the store's page cache, in MiB (0: the default). A run that writes and indexes
  * gigabytes in one transaction (a first link of a province) keeps its working pages in memory
  * instead of spilling them and reading them back. */
 int zj_store_cache_mib(zj_store *s, int mib, zj_error *err);
+
+/* Reading tables once from start to end (the audit trail's verify): a small page cache and
+ * the file mapped into memory (SQLite: mmap_size), so pages are neither copied into the cache
+ * nor kept there. Off restores the defaults. */
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err);
 
 /* Run index-building SQL (CREATE INDEX ...; in the caller's transaction if any) the way big
  * builds go fastest: with a page cache of at most 64 MiB meanwhile (store_sqlite.c says why),

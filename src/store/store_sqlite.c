@@ -86,6 +86,7 @@ struct zj_writer {
     zj_keyset keys;
     sqlite3_stmt *feed_insert;   /* INSERT INTO t (...) SELECT ... FROM zj_feed */
     int64_t next_id;         /* id of the next row inserted */
+    int64_t last_id;         /* id of the row zj_writer_put wrote or found last */
     zj_record_source next;   /* put_all's source, */
     void *next_ctx;          /* its context, */
     zj_record cur;           /* the record it gave last, */
@@ -1499,9 +1500,11 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
             return zj_fail(err, ZJ_EDATA, "out of memory");
         if (id >= w->next_id)
             w->next_id = id + 1;
+        w->last_id = id;
         *result = ZJ_PUT_INSERTED;
         return ZJ_OK;
     }
+    w->last_id = id;
     if (old_hash == content_hash) {
         *result = ZJ_PUT_UNCHANGED;
         return ZJ_OK;
@@ -1510,6 +1513,11 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
         return rc;
     *result = ZJ_PUT_UPDATED;
     return ZJ_OK;
+}
+
+int64_t zj_writer_last_id(const zj_writer *w)
+{
+    return w->last_id;
 }
 
 static void count_put(zj_put_counts *counts, zj_put_result r)
@@ -1702,6 +1710,19 @@ int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)
     snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d",
              (mib > 0 ? mib : DEFAULT_CACHE_MIB) * 1024);
     return exec(s, sql, err);
+}
+
+void zj_store_busy_timeout(zj_store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms > 0 ? ms : 0);
+}
+
+int zj_store_scan_mode(zj_store *s, bool on, zj_error *err)
+{
+    int rc = zj_store_cache_mib(s, on ? 8 : 0, err);
+    if (!rc)   /* capped at SQLITE_MAX_MMAP_SIZE (2 GiB in Debian's build); the rest is read */
+        rc = exec(s, on ? "PRAGMA mmap_size = 68719476736" : "PRAGMA mmap_size = 0", err);
+    return rc;
 }
 
 int zj_store_insert_all(zj_store *s, const char *table, const char *const *columns,

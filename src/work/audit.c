@@ -11,23 +11,18 @@
  * appends cheap. Every AUDIT_CHECKPOINT_EVERY entries or AUDIT_CHECKPOINT_SECONDS, and on the
  * first commit, the head is also kept as a checkpoint.
  *
- * The signing key (Ed25519, libsodium) is a file beside the store, created 0600 on first use:
- * see key_path() and docs/audit.md for why not a table.
+ * The signing key and signatures are audit_key.c; recording the commits of import, link and
+ * detect runs is audit_track.c; verify and proofs are audit_verify.c and audit_proof.c.
  */
 #include "work/audit_internal.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "base/buf.h"
 
 #define AUDIT_CHECKPOINT_EVERY 10000
 #define AUDIT_CHECKPOINT_SECONDS 3600
@@ -39,15 +34,14 @@ typedef struct audit_state {
     bool loaded;                /* f and last hold the log as of this transaction */
     bool dirty;                 /* this transaction appended */
     bool broken;                /* an append failed half way: the transaction must not commit */
+    bool cached;                /* f and last are the log as this handle last committed it, */
+    char cached_root[65];       /* with this signed root: valid while the head still says so */
     zj_frontier f;
     zj_hash last;               /* hash of the last entry (zeros before the first) */
     int64_t cp_size;            /* latest checkpoint's tree size, -1 when there is none */
     time_t cp_time;
     zj_stmt *insert, *insert_node;
-    zj_buf data;                /* an entry's serialization */
-    bool have_key;
-    unsigned char sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];
-    char key_id[17], pk_hex[65];
+    audit_key key;
 } audit_state;
 
 static const char *const role_names[ZJ_ROLE_COUNT] = {
@@ -55,7 +49,7 @@ static const char *const role_names[ZJ_ROLE_COUNT] = {
     "service", "unit_supervisor", "inspector", "leader", "admin",
 };
 
-static void utc_now(char out[20])
+void audit_utc_now(char out[20])
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -78,41 +72,63 @@ static int hash_fail(zj_error *err)
 
 /* ---- serialization ----------------------------------------------------------------------- */
 
-static void put_u32(uint8_t *p, uint32_t v)
+/* The serialization is built in one buffer and hashed with one update: a digest update per
+ * field cost a third of verify's time. */
+typedef struct ser {
+    uint8_t *p;
+    size_t len, cap;
+    uint8_t small[1024];
+} ser;
+
+static int ser_put(ser *b, const void *p, size_t n)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    if (b->len + n > b->cap) {
+        size_t cap = 2 * (b->len + n);
+        uint8_t *q = b->p == b->small ? malloc(cap) : realloc(b->p, cap);
+        if (!q)
+            return -1;
+        if (b->p == b->small)
+            memcpy(q, b->small, b->len);
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    return 0;
 }
 
-static int add_text(zj_hasher *h, const char *s)
+static int ser_text(ser *b, const char *s)
 {
-    uint8_t len[4];
     size_t n = s ? strlen(s) : 0;
-    put_u32(len, s ? (uint32_t)n : 0xffffffffu);
-    return zj_hash_add(h, len, 4) || (n && zj_hash_add(h, s, n)) ? -1 : 0;
+    uint32_t v = s ? (uint32_t)n : 0xffffffffu;
+    uint8_t len[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    return ser_put(b, len, 4) || (n && ser_put(b, s, n)) ? -1 : 0;
 }
 
-static int add_int(zj_hasher *h, int64_t v)
+static int ser_int(ser *b, int64_t v)
 {
-    uint8_t b[8];
+    uint8_t d[8];
     uint64_t u = (uint64_t)v;
     for (int i = 7; i >= 0; i--, u >>= 8)
-        b[i] = (uint8_t)u;
-    return zj_hash_add(h, b, 8);
+        d[i] = (uint8_t)u;
+    return ser_put(b, d, 8);
 }
 
 int audit_leaf_hash(zj_hasher *h, const zj_hash prev, const zj_audit_entry *e, zj_hash out)
 {
+    ser b = {.cap = sizeof b.small};
+    b.p = b.small;
     static const uint8_t zero = 0;
-    if (zj_hash_begin(h) || zj_hash_add(h, &zero, 1) || zj_hash_add(h, prev, ZJ_HASH_LEN) ||
-        add_text(h, e->at) || add_int(h, e->user_id) || add_text(h, e->username) ||
-        add_text(h, e->role) || add_text(h, e->unit_code) || add_int(h, e->session_id) ||
-        add_text(h, e->action) || add_text(h, e->object_table) || add_int(h, e->object_id) ||
-        add_text(h, e->before_hash) || add_text(h, e->after_hash) || add_text(h, e->detail))
-        return -1;
-    return zj_hash_end(h, out);
+    int rc = ser_put(&b, &zero, 1) || ser_put(&b, prev, ZJ_HASH_LEN) || ser_text(&b, e->at) ||
+             ser_int(&b, e->user_id) || ser_text(&b, e->username) || ser_text(&b, e->role) ||
+             ser_text(&b, e->unit_code) || ser_int(&b, e->session_id) ||
+             ser_text(&b, e->action) || ser_text(&b, e->object_table) ||
+             ser_int(&b, e->object_id) || ser_text(&b, e->before_hash) ||
+             ser_text(&b, e->after_hash) || ser_text(&b, e->detail) || zj_hash_begin(h) ||
+             zj_hash_add(h, b.p, b.len) || zj_hash_end(h, out) ? -1 : 0;
+    if (b.p != b.small)
+        free(b.p);
+    return rc;
 }
 
 static const char *col_text(zj_stmt *st, int col)
@@ -121,6 +137,19 @@ static const char *col_text(zj_stmt *st, int col)
 }
 
 void audit_entry_from_row(zj_stmt *st, zj_audit_entry *e)
+{
+    audit_entry_fields_from_row(st, e);
+    size_t pn = 0, hn = 0;
+    const char *p = zj_stmt_text(st, 13, &pn), *h = zj_stmt_text(st, 14, &hn);
+    pn = p && pn < sizeof e->prev_hash ? pn : 0;
+    hn = h && hn < sizeof e->hash ? hn : 0;
+    memcpy(e->prev_hash, p ? p : "", pn);
+    e->prev_hash[pn] = 0;
+    memcpy(e->hash, h ? h : "", hn);
+    e->hash[hn] = 0;
+}
+
+void audit_entry_fields_from_row(zj_stmt *st, zj_audit_entry *e)
 {
     e->id = zj_stmt_int(st, 0);
     e->at = col_text(st, 1);
@@ -135,67 +164,9 @@ void audit_entry_from_row(zj_stmt *st, zj_audit_entry *e)
     e->before_hash = col_text(st, 10);
     e->after_hash = col_text(st, 11);
     e->detail = col_text(st, 12);
-    const char *p = col_text(st, 13), *h = col_text(st, 14);
-    snprintf(e->prev_hash, sizeof e->prev_hash, "%s", p ? p : "");
-    snprintf(e->hash, sizeof e->hash, "%s", h ? h : "");
 }
 
-/* ---- checkpoints ------------------------------------------------------------------------- */
-
-size_t zj_audit_checkpoint_text(const zj_audit_checkpoint *c, char *out, size_t cap)
-{
-    int n = snprintf(out, cap,
-                     "zhijian audit checkpoint v1\nkey %s\nsize %lld\nroot %s\ntime %s\n",
-                     c->key_id, (long long)c->tree_size, c->root_hash, c->signed_at);
-    return n < 0 ? 0 : (size_t)n;
-}
-
-static bool from_hex(const char *hex, unsigned char *out, size_t len)
-{
-    size_t got = 0;
-    const char *end = NULL;
-    return hex && strlen(hex) == 2 * len &&
-           sodium_hex2bin(out, len, hex, 2 * len, NULL, &got, &end) == 0 && got == len &&
-           end == hex + 2 * len;
-}
-
-static void key_id_of(const unsigned char pk[crypto_sign_PUBLICKEYBYTES], char out[17])
-{
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(d, pk, crypto_sign_PUBLICKEYBYTES);
-    sodium_bin2hex(out, 17, d, 8);
-}
-
-int zj_audit_checkpoint_check(const zj_audit_checkpoint *c, const char *public_key,
-                              zj_error *err)
-{
-    if (sodium_init() < 0)
-        return zj_fail(err, ZJ_EDATA, "audit: libsodium failed to initialise");
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    const char *key = public_key ? public_key : c->public_key;
-    if (!from_hex(key, pk, sizeof pk))
-        return zj_fail(err, ZJ_EDATA, "audit: public key '%.80s' is not 64 hex digits", key);
-    char id[17];
-    key_id_of(pk, id);
-    if (strcmp(id, c->key_id) != 0)
-        return zj_fail(err, ZJ_EDATA,
-                       "checkpoint of size %lld was signed by key %s, not by key %s",
-                       (long long)c->tree_size, c->key_id, id);
-    if (!from_hex(c->signature, sig, sizeof sig))
-        return zj_fail(err, ZJ_EDATA, "checkpoint of size %lld: signature is not 128 hex digits",
-                       (long long)c->tree_size);
-    char text[512];
-    size_t n = zj_audit_checkpoint_text(c, text, sizeof text);
-    if (n == 0 || n >= sizeof text ||
-        crypto_sign_verify_detached(sig, (const unsigned char *)text, n, pk) != 0)
-        return zj_fail(err, ZJ_EDATA,
-                       "checkpoint of size %lld (%s): the signature does not match its contents",
-                       (long long)c->tree_size, c->signed_at);
-    return ZJ_OK;
-}
-
-/* Read one checkpoint row (tree_size, root_hash, signed_at, key_id, signature, public_key). */
-static void checkpoint_from_row(zj_stmt *st, zj_audit_checkpoint *c)
+void audit_checkpoint_from_row(zj_stmt *st, zj_audit_checkpoint *c)
 {
     memset(c, 0, sizeof *c);
     c->tree_size = zj_stmt_int(st, 0);
@@ -216,7 +187,7 @@ static int read_one_checkpoint(zj_store *s, const char *sql, int64_t arg, bool b
         zj_stmt_bind_int(st, 1, arg);
     int rc = zj_stmt_next(st, err);
     if (rc == 1)
-        checkpoint_from_row(st, out);
+        audit_checkpoint_from_row(st, out);
     zj_stmt_finalize(st);
     return rc;
 }
@@ -269,160 +240,6 @@ int zj_audit_public_key(zj_store *s, char hex[65], char key_id[17], zj_error *er
     return ZJ_OK;
 }
 
-/* ---- the signing key ---------------------------------------------------------------------- */
-
-/* The key is a file, not a row: whoever can read the store (a copy handed to an analyst, a
- * backup, a read-only account) must not be able to sign, and whoever can write the store must
- * not find the key beside the log it would forge. ZHIJIAN_AUDIT_KEY names another place (a
- * separate volume or a path an HSM-backed agent provides). */
-static int key_path(zj_store *s, char *out, size_t cap, zj_error *err)
-{
-    const char *env = getenv("ZHIJIAN_AUDIT_KEY");
-    const char *db = zj_store_path(s);
-    int n;
-    if (env && *env)
-        n = snprintf(out, cap, "%s", env);
-    else if (db)
-        n = snprintf(out, cap, "%s.audit-key", db);
-    else
-        return zj_fail(err, ZJ_EUSAGE, "audit: a store without a file has no place for its "
-                                        "signing key; set ZHIJIAN_AUDIT_KEY");
-    if (n < 0 || (size_t)n >= cap)
-        return zj_fail(err, ZJ_EUSAGE, "audit: signing key path too long");
-    return ZJ_OK;
-}
-
-static int read_key_file(const char *path, unsigned char seed[crypto_sign_SEEDBYTES],
-                         zj_error *err)
-{
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? ZJ_FINDINGS
-                               : zj_fail(err, ZJ_EDATA, "audit signing key '%s': %s", path,
-                                         strerror(errno));
-    struct stat sb;
-    char text[160];
-    ssize_t n = -1;
-    int rc = ZJ_OK;
-    if (fstat(fd, &sb) != 0)
-        rc = zj_fail(err, ZJ_EDATA, "audit signing key '%s': %s", path, strerror(errno));
-    else if (sb.st_mode & 077)
-        rc = zj_fail(err, ZJ_EDATA,
-                     "audit signing key '%s' is open to other users (mode %04o); "
-                     "run 'chmod 600 %s'", path, (unsigned)(sb.st_mode & 07777), path);
-    else if ((n = read(fd, text, sizeof text - 1)) < 0)
-        rc = zj_fail(err, ZJ_EDATA, "audit signing key '%s': %s", path, strerror(errno));
-    close(fd);
-    if (rc || n < 0)
-        return rc ? rc : ZJ_EDATA;
-    text[n] = 0;
-    static const char magic[] = "zhijian-audit-key-v1 ";
-    char hex[65] = {0};
-    if (strncmp(text, magic, sizeof magic - 1) == 0 && (size_t)n >= sizeof magic - 1 + 64)
-        memcpy(hex, text + sizeof magic - 1, 64);
-    if (!from_hex(hex, seed, crypto_sign_SEEDBYTES))
-        return zj_fail(err, ZJ_EDATA, "audit signing key '%s' is not a zhijian audit key", path);
-    sodium_memzero(text, sizeof text);
-    return ZJ_OK;
-}
-
-/* Create the key file with a new seed, atomically (a link of a complete file, so two processes
- * starting at once end with the same key). ZJ_FINDINGS when someone else created it first. */
-static int create_key_file(const char *path, unsigned char seed[crypto_sign_SEEDBYTES],
-                           zj_error *err)
-{
-    char tmp[4200], text[128], hex[65];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    randombytes_buf(seed, crypto_sign_SEEDBYTES);
-    sodium_bin2hex(hex, sizeof hex, seed, crypto_sign_SEEDBYTES);
-    int len = snprintf(text, sizeof text, "zhijian-audit-key-v1 %s\n", hex);
-    sodium_memzero(hex, sizeof hex);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return zj_fail(err, ZJ_EDATA, "cannot create audit signing key '%s': %s", tmp,
-                       strerror(errno));
-    bool ok = write(fd, text, (size_t)len) == len && fsync(fd) == 0;
-    sodium_memzero(text, sizeof text);
-    ok = close(fd) == 0 && ok;
-    int rc = ZJ_OK;
-    if (!ok)
-        rc = zj_fail(err, ZJ_EDATA, "cannot write audit signing key '%s': %s", tmp,
-                     strerror(errno));
-    else if (link(tmp, path) != 0)
-        rc = errno == EEXIST ? ZJ_FINDINGS
-                             : zj_fail(err, ZJ_EDATA, "cannot create audit signing key '%s': %s",
-                                       path, strerror(errno));
-    unlink(tmp);
-    return rc;
-}
-
-/* Load (or on first use create) the signing key, and make sure it is the one the log's
- * public key names. */
-static int load_key(audit_state *st, zj_store *s, zj_error *err)
-{
-    if (st->have_key)
-        return ZJ_OK;
-    char path[4096], known[65] = "", known_id[17] = "";
-    int rc = key_path(s, path, sizeof path, err);
-    if (rc)
-        return rc;
-    zj_error quiet = {0};
-    bool has_known = zj_audit_public_key(s, known, known_id, &quiet) == ZJ_OK;
-    unsigned char seed[crypto_sign_SEEDBYTES];
-    rc = read_key_file(path, seed, err);
-    if (rc == ZJ_FINDINGS && has_known)
-        return zj_fail(err, ZJ_EDATA,
-                       "audit signing key '%s' is missing, and the log is signed with key %s: "
-                       "restore the key file (or set ZHIJIAN_AUDIT_KEY to where it is)",
-                       path, known_id);
-    if (rc == ZJ_FINDINGS) {
-        rc = create_key_file(path, seed, err);
-        if (rc == ZJ_FINDINGS)
-            rc = read_key_file(path, seed, err);
-    }
-    if (rc)
-        return rc;
-    crypto_sign_seed_keypair(st->pk, st->sk, seed);
-    sodium_memzero(seed, sizeof seed);
-    sodium_bin2hex(st->pk_hex, sizeof st->pk_hex, st->pk, sizeof st->pk);
-    key_id_of(st->pk, st->key_id);
-    if (has_known && strcmp(known, st->pk_hex) != 0)
-        return zj_fail(err, ZJ_EDATA,
-                       "audit signing key '%s' (key %s) is not the key of this log (key %s)",
-                       path, st->key_id, known_id);
-    if (!has_known) {
-        zj_stmt *ins = NULL;
-        char now[20];
-        utc_now(now);
-        rc = zj_stmt_prepare(s, "INSERT INTO audit_key (key_id, public_key, created_at)"
-                             " VALUES ($1, $2, $3)", &ins, err);
-        if (!rc) {
-            zj_stmt_bind_text(ins, 1, st->key_id, strlen(st->key_id));
-            zj_stmt_bind_text(ins, 2, st->pk_hex, strlen(st->pk_hex));
-            zj_stmt_bind_text(ins, 3, now, strlen(now));
-            rc = zj_stmt_next(ins, err) < 0 ? ZJ_EDATA : ZJ_OK;
-        }
-        zj_stmt_finalize(ins);
-        if (rc)
-            return rc;
-    }
-    st->have_key = true;
-    return ZJ_OK;
-}
-
-/* Fill c (size, root) with the signature, key and time. */
-static void sign(audit_state *st, zj_audit_checkpoint *c)
-{
-    utc_now(c->signed_at);
-    snprintf(c->key_id, sizeof c->key_id, "%s", st->key_id);
-    snprintf(c->public_key, sizeof c->public_key, "%s", st->pk_hex);
-    char text[512];
-    size_t n = zj_audit_checkpoint_text(c, text, sizeof text);
-    unsigned char sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, NULL, (const unsigned char *)text, n, st->sk);
-    sodium_bin2hex(c->signature, sizeof c->signature, sig, sizeof sig);
-}
-
 static int write_checkpoint(zj_store *s, const char *table_sql, const zj_audit_checkpoint *c,
                             zj_error *err)
 {
@@ -454,8 +271,7 @@ static void state_free(void *ctx)
     zj_stmt_finalize(st->insert);
     zj_stmt_finalize(st->insert_node);
     zj_hasher_free(st->h);
-    zj_buf_free(&st->data);
-    sodium_memzero(st->sk, sizeof st->sk);
+    audit_key_wipe(&st->key);
     free(st);
 }
 
@@ -472,14 +288,15 @@ static int load(audit_state *st, zj_store *s, zj_error *err)
         return ZJ_EDATA;
     int64_t size = found ? head.tree_size : 0, max_id = 0;
     zj_stmt *q = NULL;
-    int rc = zj_stmt_prepare(s, "SELECT coalesce(max(id), 0), count(*) FROM audit_entry", &q, err);
+    /* max(id) only (an index seek): a count would read the whole log at every transaction */
+    int rc = zj_stmt_prepare(s, "SELECT coalesce(max(id), 0) FROM audit_entry", &q, err);
     if (!rc && zj_stmt_next(q, err) == 1) {
         max_id = zj_stmt_int(q, 0);
-        if (max_id != size || zj_stmt_int(q, 1) != size)
+        if (max_id != size)
             rc = zj_fail(err, ZJ_EDATA,
-                         "the audit log has %lld entries (last id %lld) but its signed head "
-                         "says %lld: it was changed outside zhijian; run 'zhijian audit verify'",
-                         (long long)zj_stmt_int(q, 1), (long long)max_id, (long long)size);
+                         "the audit log's last entry is %lld but its signed head says %lld: it "
+                         "was changed outside zhijian; run 'zhijian audit verify'",
+                         (long long)max_id, (long long)size);
     } else if (!rc) {
         rc = ZJ_EDATA;
     }
@@ -566,7 +383,7 @@ static int before_commit(zj_store *s, void *ctx, zj_error *err)
                                       "the transaction cannot commit");
     if (!st->dirty)
         return ZJ_OK;
-    int rc = load_key(st, s, err);
+    int rc = audit_key_load(&st->key, s, err);
     if (rc)
         return rc;
     zj_audit_checkpoint c = {.tree_size = (int64_t)st->f.size};
@@ -574,7 +391,8 @@ static int before_commit(zj_store *s, void *ctx, zj_error *err)
     if (zj_frontier_root(st->h, &st->f, root))
         return hash_fail(err);
     zj_hash_hex(root, c.root_hash);
-    sign(st, &c);
+    memcpy(st->cached_root, c.root_hash, sizeof st->cached_root);
+    audit_key_sign(&st->key, &c);
     zj_stmt *up = NULL;
     rc = zj_stmt_prepare(s, "INSERT INTO audit_head (id, tree_size, root_hash, last_hash, signed_at,"
                          " key_id, signature) VALUES (1, $1, $2, $3, $4, $5, $6)"
@@ -609,9 +427,32 @@ static int before_commit(zj_store *s, void *ctx, zj_error *err)
 static void end(zj_store *s, void *ctx, bool committed)
 {
     (void)s;
-    (void)committed;
     audit_state *st = ctx;
+    /* After our own commit the edge in memory is the log's, unless another handle appends
+     * before our next transaction: cached, and checked against the head then (ensure_loaded). */
+    st->cached = committed && st->loaded && !st->broken && st->dirty;
     st->loaded = st->dirty = st->broken = false;
+}
+
+/* Make f and last the log's as of this transaction: the cached edge when the signed head is
+ * still the one this handle wrote (one query instead of ~20 and up to 63 leaves), else a load. */
+static int ensure_loaded(audit_state *st, zj_store *s, zj_error *err)
+{
+    if (st->loaded)
+        return ZJ_OK;
+    if (st->cached) {
+        st->cached = false;
+        zj_audit_checkpoint head;
+        int found = audit_read_head(s, &head, err);
+        if (found < 0)
+            return ZJ_EDATA;
+        if (found && head.tree_size == (int64_t)st->f.size &&
+            strcmp(head.root_hash, st->cached_root) == 0) {
+            st->loaded = true;
+            return ZJ_OK;
+        }
+    }
+    return load(st, s, err);
 }
 
 static int get_state(zj_store *s, audit_state **out, zj_error *err)
@@ -651,7 +492,7 @@ static bool is_hex64(const char *s)
     return true;
 }
 
-static int validate(const zj_actor *a, const zj_audit_event *e, zj_error *err)
+int audit_validate(const zj_actor *a, const zj_audit_event *e, zj_error *err)
 {
     if (!a || (int)a->role < 0 || a->role >= ZJ_ROLE_COUNT)
         return zj_fail(err, ZJ_EUSAGE, "audit: no valid actor");
@@ -704,7 +545,7 @@ static int append_in_tx(zj_store *s, const zj_actor *a, const zj_audit_event *ev
     int rc = get_state(s, &st, err);
     if (rc)
         return rc;
-    if (!st->loaded && (rc = load(st, s, err)))
+    if ((rc = ensure_loaded(st, s, err)))
         return rc;
     if (!st->insert &&
         (rc = zj_stmt_prepare(s, "INSERT INTO audit_entry (" AUDIT_ENTRY_COLUMNS ") VALUES"
@@ -716,7 +557,7 @@ static int append_in_tx(zj_store *s, const zj_actor *a, const zj_audit_event *ev
                               &st->insert_node, err)))
         return rc;
     char at[20];
-    utc_now(at);
+    audit_utc_now(at);
     zj_audit_entry e = {
         .id = (int64_t)st->f.size + 1, .at = at, .user_id = a->user_id, .username = a->username,
         .role = role_names[a->role], .unit_code = a->unit_code, .session_id = a->session_id,
@@ -765,7 +606,7 @@ static int append_in_tx(zj_store *s, const zj_actor *a, const zj_audit_event *ev
 int zj_audit_append(zj_store *s, const zj_actor *actor, const zj_audit_event *e,
                     int64_t *entry_id, zj_error *err)
 {
-    int rc = validate(actor, e, err);
+    int rc = audit_validate(actor, e, err);
     if (rc)
         return rc;
     if (zj_store_in_transaction(s))
@@ -789,22 +630,25 @@ int zj_audit_checkpoint_now(zj_store *s, zj_audit_checkpoint *out, zj_error *err
     bool own = !zj_store_in_transaction(s);
     if (own && (rc = zj_store_begin(s, err)))
         return rc;
-    if (!st->loaded)
-        rc = load(st, s, err);
+    rc = ensure_loaded(st, s, err);
     if (!rc && st->f.size == 0)
         rc = zj_fail(err, ZJ_EUSAGE, "the audit log is empty: nothing to checkpoint");
     if (!rc && st->cp_size == (int64_t)st->f.size) {
         rc = zj_audit_checkpoint_latest(s, out, err);
-    } else if (!rc && !(rc = load_key(st, s, err))) {
+    } else if (!rc && !(rc = audit_key_load(&st->key, s, err))) {
         memset(out, 0, sizeof *out);
         out->tree_size = (int64_t)st->f.size;
         zj_hash root;
         if (zj_frontier_root(st->h, &st->f, root))
             rc = hash_fail(err);
         zj_hash_hex(root, out->root_hash);
-        sign(st, out);
+        audit_key_sign(&st->key, out);
         if (!rc)
             rc = write_checkpoint(s, insert_checkpoint_sql, out, err);
+        if (!rc) {
+            st->cp_size = out->tree_size;
+            st->cp_time = time(NULL);
+        }
     }
     if (own) {
         if (!rc)
@@ -890,138 +734,4 @@ int audit_pack_entry(zj_audit_entry *e, char **buf, zj_error *err)
         p += n;
     }
     return ZJ_OK;
-}
-
-/* ---- recording the commits of a run ------------------------------------------------------- */
-
-typedef struct audit_track {
-    zj_actor actor;
-    char *username, *unit_code, *officer_no, *action, *object_table, *detail;
-    int64_t commits;
-    int64_t last_batch;
-} audit_track;
-
-static void track_free(void *ctx)
-{
-    audit_track *t = ctx;
-    if (!t)
-        return;
-    free(t->username);
-    free(t->unit_code);
-    free(t->officer_no);
-    free(t->action);
-    free(t->object_table);
-    free(t->detail);
-    free(t);
-}
-
-/* The newest batch, with its description as a JSON object (malloc'ed). */
-typedef struct newest {
-    int64_t id;
-    bool committed;
-    char *detail;
-} newest;
-
-static int newest_batch(const zj_batch *b, void *ctx)
-{
-    newest *n = ctx;
-    n->id = b->id;
-    n->committed = b->status && !strcmp(b->status, "committed");
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "source_system", b->source_system);
-    cJSON_AddStringToObject(j, "table", b->table);
-    cJSON_AddStringToObject(j, "file", b->file);
-    cJSON_AddStringToObject(j, "file_digest", b->file_digest);
-    if (b->mapping)
-        cJSON_AddStringToObject(j, "mapping", b->mapping);
-    if (b->mapping_digest)
-        cJSON_AddStringToObject(j, "mapping_digest", b->mapping_digest);
-    cJSON_AddNumberToObject(j, "rows_read", (double)b->rows_read);
-    cJSON_AddNumberToObject(j, "inserted", (double)b->inserted);
-    cJSON_AddNumberToObject(j, "updated", (double)b->updated);
-    cJSON_AddNumberToObject(j, "unchanged", (double)b->unchanged);
-    cJSON_AddNumberToObject(j, "rejected", (double)b->rejected);
-    n->detail = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    return 1;
-}
-
-static int track_commit(zj_store *s, void *ctx, zj_error *err)
-{
-    audit_track *t = ctx;
-    zj_audit_event e = {.action = t->action, .object_table = t->object_table};
-    char *detail = NULL;
-    int rc = ZJ_OK;
-    if (!strcmp(t->action, "import.batch")) {
-        newest b = {0};
-        rc = zj_store_recent_batches(s, 1, newest_batch, &b, err);
-        detail = b.detail;
-        if (rc || !b.id || b.id == t->last_batch || !b.committed) {
-            free(detail);
-            return rc;   /* not a batch's commit */
-        }
-        t->last_batch = b.id;
-        e.object_id = b.id;
-        e.detail = detail;
-        if (!detail)
-            return zj_fail(err, ZJ_EDATA, "out of memory");
-    } else {
-        t->commits++;
-        cJSON *j = t->detail ? cJSON_Parse(t->detail) : cJSON_CreateObject();
-        if (!cJSON_IsObject(j)) {
-            cJSON_Delete(j);
-            j = cJSON_CreateObject();
-        }
-        cJSON_AddNumberToObject(j, "commit", (double)t->commits);
-        detail = cJSON_PrintUnformatted(j);
-        cJSON_Delete(j);
-        if (!detail)
-            return zj_fail(err, ZJ_EDATA, "out of memory");
-        e.detail = detail;
-    }
-    rc = zj_audit_append(s, &t->actor, &e, NULL, err);
-    free(detail);
-    return rc;
-}
-
-static char *dup_or_null(const char *s, bool *oom)
-{
-    if (!s)
-        return NULL;
-    char *d = strdup(s);
-    if (!d)
-        *oom = true;
-    return d;
-}
-
-int zj_audit_track(zj_store *s, const zj_actor *actor, const char *action,
-                   const char *object_table, const char *detail, zj_error *err)
-{
-    zj_audit_event probe = {.action = action, .detail = detail};
-    int rc = validate(actor, &probe, err);
-    if (rc)
-        return rc;
-    audit_track *t = calloc(1, sizeof *t);
-    if (!t)
-        return zj_fail(err, ZJ_EDATA, "out of memory");
-    bool oom = false;
-    t->actor = *actor;
-    t->actor.username = t->username = dup_or_null(actor->username, &oom);
-    t->actor.unit_code = t->unit_code = dup_or_null(actor->unit_code, &oom);
-    t->actor.officer_no = t->officer_no = dup_or_null(actor->officer_no, &oom);
-    t->action = dup_or_null(action, &oom);
-    t->object_table = dup_or_null(object_table, &oom);
-    t->detail = dup_or_null(detail, &oom);
-    if (oom) {
-        track_free(t);
-        return zj_fail(err, ZJ_EDATA, "out of memory");
-    }
-    static const zj_store_hook hook = {
-        .name = "audit.track", .order = 0, .before_commit = track_commit, .free = track_free,
-    };
-    zj_store_remove_hook(s, "audit.track");
-    rc = zj_store_add_hook(s, &hook, t, err);
-    if (rc)
-        track_free(t);
-    return rc;
 }

@@ -252,7 +252,7 @@ static int describe(zj_store *s, const char *table, int64_t id, bool unmask, des
             offs[d->n] = d->text.len;
             zj_buf_puts(&d->text, out);
             zj_buf_putc(&d->text, '\0');
-            d->f[d->n++] = (zj_field_view){ds->f[i].col, ds->f[i].label, NULL, mask};
+            d->f[d->n++] = (zj_field_view){ds->f[i].col, ds->f[i].label, NULL, mask, false};
         }
         const char *x = extra ? zj_stmt_text(q, n, NULL) : NULL;
         if (x && *x) {
@@ -261,7 +261,7 @@ static int describe(zj_store *s, const char *table, int64_t id, bool unmask, des
             describe_extra(x, unmask, &d->text);
             if (d->text.len > before) {
                 zj_buf_putc(&d->text, '\0');
-                d->f[d->n++] = (zj_field_view){"extra", "扩展", NULL, !unmask};
+                d->f[d->n++] = (zj_field_view){"extra", "扩展", NULL, !unmask, true};
             }
         }
     }
@@ -307,7 +307,7 @@ static void lead_view(const zj_lead_row *r, bool unmask, zj_lead_view *v)
         .status = r->status, .current = r->current, .title = r->title,
         .explanation = r->explanation, .basis = r->basis, .path = r->path,
         .first_seen_at = r->first_seen_at, .last_seen_at = r->last_seen_at,
-        /* .facts: set from the lead row's facts once detect/leads.h carries them */
+        .facts = r->facts,
     };
 }
 

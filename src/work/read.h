@@ -85,6 +85,7 @@ typedef struct zj_field_view {
     const char *label;         /* its Chinese label, e.g. "身份证号" */
     const char *value;         /* as stored, or masked */
     bool masked;               /* value was masked */
+    bool json;                 /* value is a JSON object's text (a record's `extra`) */
 } zj_field_view;
 
 /* An evidence record with its provenance (source system, file and line) and its fields. */

@@ -67,7 +67,7 @@ static int collect(zj_scope *sc, const char *root, pair *p, size_t np, zj_error 
     /* sc->codes doubles as the queue: codes[head] is the next unit whose children to add */
     for (size_t head = 0; head < sc->n; head++) {
         pair key = {NULL, sc->codes[head]};
-        pair *hit = bsearch(&key, p, np, sizeof *p, cmp_parent);
+        pair *hit = np ? bsearch(&key, p, np, sizeof *p, cmp_parent) : NULL;   /* p NULL if 0 */
         if (!hit)
             continue;
         while (hit > p && !cmp_parent(hit - 1, &key))
@@ -103,7 +103,8 @@ static int build(const char *root, pair *p, size_t np, zj_scope **out, zj_error 
     if (!root)
         sc->all = true;
     else {
-        qsort(p, np, sizeof *p, cmp_parent);
+        if (np)
+            qsort(p, np, sizeof *p, cmp_parent);
         rc = collect(sc, root, p, np, err);
     }
     if (rc) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# audit.sh - the audit trail (全程留痕) through the CLI: import batches, link and detect runs and
-# unmasked views record themselves; verify passes on an honest log and names the entry after
-# edits, deletions and reorderings made with sqlite3 on the database file; proofs and exported
-# checkpoints check with nothing but the public key, and a changed proof or another key fails.
+# audit.sh - the audit trail (全程留痕) through the CLI: import batches, link and detect runs,
+# reviewers' link decisions and unmasked views record themselves; verify passes on an honest
+# log and names the entry after edits, deletions and reorderings made with sqlite3 on the
+# database file; proofs and exported checkpoints check with nothing but the public key, and a
+# changed proof or another key fails.
 . "$(dirname "$0")/lib.sh"
 
 "$ZHIJIAN" gen --seed 1 --scale tiny --out "$WORK/p" --quiet
@@ -23,6 +24,10 @@ expect_eq "skipped re-import records nothing" "$batches" "$(sql "SELECT count(*)
 
 "$ZHIJIAN" link --quiet
 expect_eq "one entry for the link run" 1 "$(sql "SELECT count(*) FROM audit_entry WHERE action = 'link.run'")"
+read -r m1 m2 <<<"$(sql "SELECT min(id), max(id) FROM mention" | tr '|' ' ')"
+"$ZHIJIAN" link review "$m1" "$m2" reject --by 审核员甲 --note "不同人" --quiet
+expect_eq "a reviewer's decision is recorded with it" "link.review|mention|$m1|reject|$m2" \
+    "$(sql "SELECT action, object_table, object_id, json_extract(detail, '$.decision'), json_extract(detail, '$.mention_b') FROM audit_entry ORDER BY id DESC LIMIT 1")"
 "$ZHIJIAN" detect --quiet --as-of 2021-12-31 > /dev/null
 runs=$(sql "SELECT count(*) FROM detect_run")
 entries=$(sql "SELECT count(*) FROM audit_entry WHERE action = 'detect.run'")

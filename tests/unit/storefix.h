@@ -32,12 +32,12 @@ static int store_setup(void **state)
     return 0;
 }
 
-/* Closes the store and removes its files (database, WAL, shared memory). */
+/* Closes the store and removes its files (database, WAL, shared memory, audit signing key). */
 static int store_teardown(void **state)
 {
     store_fixture *f = *state;
     zj_store_close(f->s);
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".audit-key"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char p[80];
         snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
@@ -45,6 +45,18 @@ static int store_teardown(void **state)
     }
     free(f);
     return 0;
+}
+
+/* The integer the query `sql` (one row, one column) gives; fails the test on error. */
+static inline int64_t store_count(zj_store *s, const char *sql)
+{
+    zj_stmt *q;
+    zj_error err = {0};
+    if (zj_stmt_prepare(s, sql, &q, &err) || zj_stmt_next(q, &err) != 1)
+        fail_msg("%s: %s", sql, err.msg);
+    int64_t n = zj_stmt_int(q, 0);
+    zj_stmt_finalize(q);
+    return n;
 }
 
 #endif

@@ -170,6 +170,32 @@ static void test_rollback(void **state)
     assert_int_equal(rep.entries, 6);
 }
 
+/* Two handles appending in turn: each must notice the other's entries (its cached edge of the
+ * tree is stale) and continue the one log. */
+static void test_two_writers(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    zj_store *other;
+    assert_int_equal(zj_store_open(f->path, &other, &err), 0);
+    for (int i = 0; i < 30; i++) {
+        append_n(i % 2 ? other : f->s, 1 + i * 5, 1 + i % 7);
+    }
+    /* verify neither waits for nor sees a writer's open transaction */
+    assert_int_equal(zj_store_begin(other, &err), 0);
+    zj_audit_event e = {.action = "lead.view"};
+    assert_int_equal(zj_audit_append(other, &inspector, &e, NULL, &err), 0);
+    zj_audit_report rep = verify(f);
+    if (!rep.ok)
+        fail_msg("%s", rep.message);
+    assert_int_equal(rep.entries, 30 + 5 * 29 * 30 / 2);
+    assert_int_equal(zj_store_commit(other, &err), 0);
+    zj_store_close(other);
+    rep = verify(f);
+    assert_true(rep.ok);
+    assert_int_equal(rep.entries, 30 + 5 * 29 * 30 / 2 + 1);
+}
+
 /* One entry per commit of a tracked run, none for a rolled-back one. */
 static void test_track(void **state)
 {
@@ -222,103 +248,63 @@ static void test_key_problems(void **state)
 
 /* ---- tampering ------------------------------------------------------------------------------ */
 
-static void test_tamper_edit(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "UPDATE audit_entry SET detail = '{\"n\":99}' WHERE id = 5");
-    expect_bad(f, "altered", 5);
-}
+/* Edits made directly in the database file to a log of 12 entries (written 4 per transaction),
+ * what verify must call them, and the entry it must name. */
+static const struct tamper {
+    const char *what, *sql, *kind;
+    int64_t entry;
+} tampers[] = {
+    {"a field edited", "UPDATE audit_entry SET detail = '{\"n\":99}' WHERE id = 5", "altered", 5},
+    {"the last entry edited", "UPDATE audit_entry SET username = 'x' WHERE id = 12", "altered", 12},
+    {"the first entry edited", "UPDATE audit_entry SET at = '2020-01-01 00:00:00' WHERE id = 1",
+     "altered", 1},
+    {"a stored predecessor hash edited", "UPDATE audit_entry SET prev_hash = hash WHERE id = 6",
+     "altered", 6},
+    {"an entry deleted", "DELETE FROM audit_entry WHERE id = 5", "removed", 5},
+    {"an entry deleted, later ids renumbered",
+     "DELETE FROM audit_entry WHERE id = 5; UPDATE audit_entry SET id = -id WHERE id > 5;"
+     "UPDATE audit_entry SET id = -id - 1 WHERE id < 0", "removed", 5},
+    {"the tail cut off", "DELETE FROM audit_entry WHERE id >= 11", "removed", 11},
+    {"a forged row inserted",
+     "UPDATE audit_entry SET id = -id WHERE id >= 5; UPDATE audit_entry SET id = -id + 1 WHERE id < 0;"
+     "INSERT INTO audit_entry SELECT 5, at, user_id, username, role, unit_code, session_id,"
+     " 'lead.decide', object_table, 999, before_hash, after_hash, NULL, prev_hash, hash"
+     " FROM audit_entry WHERE id = 4", "inserted", 5},
+    {"a genuine entry copied in (its own hashes match)",
+     "UPDATE audit_entry SET id = -id WHERE id >= 5; UPDATE audit_entry SET id = -id + 1 WHERE id < 0;"
+     "INSERT INTO audit_entry SELECT 5, at, user_id, username, role, unit_code, session_id,"
+     " action, object_table, object_id, before_hash, after_hash, detail, prev_hash, hash"
+     " FROM audit_entry WHERE id = 3", "inserted", 5},
+    {"a row added at the end",
+     "INSERT INTO audit_entry SELECT 13, at, user_id, username, role, unit_code, session_id,"
+     " action, object_table, object_id, before_hash, after_hash, detail, hash, hash"
+     " FROM audit_entry WHERE id = 12", "inserted", 13},
+    {"two entries swapped",
+     "UPDATE audit_entry SET id = 100 WHERE id = 3; UPDATE audit_entry SET id = 3 WHERE id = 7;"
+     "UPDATE audit_entry SET id = 7 WHERE id = 100", "reordered", 3},
+    {"two neighbours swapped",
+     "UPDATE audit_entry SET id = 100 WHERE id = 8; UPDATE audit_entry SET id = 8 WHERE id = 9;"
+     "UPDATE audit_entry SET id = 9 WHERE id = 100", "reordered", 8},
+    {"a checkpoint edited", "UPDATE audit_checkpoint SET tree_size = 11", "signature", 0},
+    {"the signed head edited", "UPDATE audit_head SET tree_size = 11", "signature", 0},
+};
 
-static void test_tamper_edit_first_and_last(void **state)
+static void test_tampering(void **state)
 {
     store_fixture *f = *state;
-    append_n(f->s, 12, 12);
-    sql(f, "UPDATE audit_entry SET username = 'x' WHERE id = 12");
-    expect_bad(f, "altered", 12);
-    sql(f, "UPDATE audit_entry SET at = '2020-01-01 00:00:00' WHERE id = 1");
-    expect_bad(f, "altered", 1);
-}
-
-static void test_tamper_delete(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "DELETE FROM audit_entry WHERE id = 5");
-    expect_bad(f, "removed", 5);
-}
-
-static void test_tamper_delete_renumber(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "DELETE FROM audit_entry WHERE id = 5;"
-           "UPDATE audit_entry SET id = -id WHERE id > 5;"
-           "UPDATE audit_entry SET id = -id - 1 WHERE id < 0;");
-    expect_bad(f, "removed", 5);
-}
-
-static void test_tamper_delete_tail(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "DELETE FROM audit_entry WHERE id >= 11");
-    expect_bad(f, "removed", 11);
-}
-
-static void test_tamper_insert_forged(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "UPDATE audit_entry SET id = -id WHERE id >= 5;"
-           "UPDATE audit_entry SET id = -id + 1 WHERE id < 0;"
-           "INSERT INTO audit_entry SELECT 5, at, user_id, username, role, unit_code, session_id,"
-           " 'lead.decide', object_table, 999, before_hash, after_hash, NULL, prev_hash, hash"
-           " FROM audit_entry WHERE id = 4");
-    expect_bad(f, "inserted", 5);
-}
-
-static void test_tamper_insert_copy(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    /* a genuine entry (3) copied in as entry 5: its own hashes match */
-    sql(f, "UPDATE audit_entry SET id = -id WHERE id >= 5;"
-           "UPDATE audit_entry SET id = -id + 1 WHERE id < 0;"
-           "INSERT INTO audit_entry SELECT 5, at, user_id, username, role, unit_code, session_id,"
-           " action, object_table, object_id, before_hash, after_hash, detail, prev_hash, hash"
-           " FROM audit_entry WHERE id = 3");
-    expect_bad(f, "inserted", 5);
-}
-
-static void test_tamper_append_at_end(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "INSERT INTO audit_entry SELECT 13, at, user_id, username, role, unit_code,"
-           " session_id, action, object_table, object_id, before_hash, after_hash, detail,"
-           " hash, hash FROM audit_entry WHERE id = 12");
-    expect_bad(f, "inserted", 13);
-}
-
-static void test_tamper_reorder(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "UPDATE audit_entry SET id = 100 WHERE id = 3;"
-           "UPDATE audit_entry SET id = 3 WHERE id = 7;"
-           "UPDATE audit_entry SET id = 7 WHERE id = 100");
-    expect_bad(f, "reordered", 3);
-}
-
-static void test_tamper_reorder_adjacent(void **state)
-{
-    store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "UPDATE audit_entry SET id = 100 WHERE id = 8;"
-           "UPDATE audit_entry SET id = 8 WHERE id = 9;"
-           "UPDATE audit_entry SET id = 9 WHERE id = 100");
-    expect_bad(f, "reordered", 8);
+    for (size_t i = 0; i < sizeof tampers / sizeof tampers[0]; i++) {
+        store_teardown(state);
+        assert_int_equal(setup(state), 0);
+        f = *state;
+        append_n(f->s, 12, 4);
+        assert_true(verify(f).ok);
+        sql(f, tampers[i].sql);
+        zj_audit_report rep = verify(f);
+        if (rep.ok || strcmp(rep.kind, tampers[i].kind) != 0 || rep.first_bad != tampers[i].entry)
+            fail_msg("%s: expected '%s' at %lld, got ok=%d '%s' at %lld: %s", tampers[i].what,
+                     tampers[i].kind, (long long)tampers[i].entry, rep.ok, rep.kind,
+                     (long long)rep.first_bad, rep.message);
+    }
 }
 
 /* Rewriting an entry and recomputing every hash after it leaves a consistent chain: the signed
@@ -369,14 +355,22 @@ static void test_tamper_rewrite_rehash(void **state)
     expect_bad(f, "rewritten", 15001);
 }
 
-static void test_tamper_signature(void **state)
+/* A log of more than two chunks of 65,536 entries is verified by two threads; problems late in
+ * the log and at a chunk boundary are named all the same. */
+static void test_large_log(void **state)
 {
     store_fixture *f = *state;
-    append_n(f->s, 12, 4);
-    sql(f, "UPDATE audit_checkpoint SET tree_size = 11");
+    append_n(f->s, 140000, 10000);
     zj_audit_report rep = verify(f);
-    assert_false(rep.ok);
-    assert_string_equal(rep.kind, "signature");
+    assert_true(rep.ok);
+    assert_int_equal(rep.entries, 140000);
+    assert_int_equal(rep.checkpoints, 15);   /* at 10,000, 20,000 ... and the head */
+    sql(f, "UPDATE audit_entry SET object_id = 7 WHERE id = 131080");
+    expect_bad(f, "altered", 131080);
+    sql(f, "DELETE FROM audit_entry WHERE id = 65537");
+    expect_bad(f, "removed", 65537);
+    sql(f, "UPDATE audit_entry SET id = 65537 WHERE id = 65536");
+    expect_bad(f, "removed", 65536);
 }
 
 static void test_pinned_key(void **state)
@@ -550,19 +544,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejects_bad_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_track, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_problems, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_edit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_edit_first_and_last, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_delete_renumber, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_delete_tail, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_insert_forged, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_insert_copy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_append_at_end, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_reorder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_reorder_adjacent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tampering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_rewrite_rehash, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tamper_signature, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_large_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pinned_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_proofs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_json, setup, teardown),

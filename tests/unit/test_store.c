@@ -78,12 +78,23 @@ static void batch(zj_store *s, const char *system, const char *const *rows, size
     zj_writer *w;
     assert_int_equal(zj_writer_open(s, "unit", cols, 2, system, id, 0, &w, &err), ZJ_OK);
     int ins = 0, upd = 0, same = 0;
+    int64_t ids[8] = {0};                  /* the id each put wrote or found */
+    assert_true(n <= 8);
+    assert_int_equal(zj_writer_last_id(w), 0);
     for (size_t i = 0; i < n; i++) {
         zj_value v[2] = {text(rows[2 * i]), text(rows[2 * i + 1])};
         zj_put_result r;
         int64_t hash = (int64_t)strlen(rows[2 * i + 1]) * 1000 + rows[2 * i + 1][0];
         assert_int_equal(zj_writer_put(w, rows[2 * i], strlen(rows[2 * i]), (int64_t)i + 2,
                                        hash, v, &r, &err), ZJ_OK);
+        ids[i] = zj_writer_last_id(w);
+        assert_true(ids[i] > 0);
+        /* a key repeated in the batch names the record its first put wrote; new keys, new ids */
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(rows[2 * j], rows[2 * i]))
+                assert_int_equal(ids[j], ids[i]);
+            else
+                assert_int_not_equal(ids[j], ids[i]);
         ins += r == ZJ_PUT_INSERTED;
         upd += r == ZJ_PUT_UPDATED;
         same += r == ZJ_PUT_UNCHANGED;
