@@ -1,8 +1,11 @@
 /* filing_check.c - the filing check for people: permission, audit, then the check (立案审查). */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "work/audit.h"
 #include "work/filing_check.h"
@@ -66,4 +69,52 @@ int zj_work_filing_check(zj_store *s, const zj_actor *a, zj_filing_service *sv,
     if (!result)
         free(r);
     return rc;
+}
+
+/* ---- the process-wide index (servers) ---------------------------------------------------- */
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;   /* creation and rebuilds */
+static zj_filing_service *shared_sv;
+static zj_rules *shared_rules;
+static double shared_built;
+
+static double mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int shared_rules_load(zj_rules **out, zj_error *err)
+{
+    char path[4096];
+    const char *dir = getenv("ZHIJIAN_RULES");
+    if (dir && dir[0])
+        snprintf(path, sizeof path, "%s/detectors.yaml", dir);
+    else
+        snprintf(path, sizeof path, "rules/detectors.yaml");
+    return access(path, R_OK) == 0 ? zj_rules_load(path, out, err) : zj_rules_defaults(out, err);
+}
+
+int zj_work_filing_check_shared(zj_store *s, const zj_actor *a, double max_age,
+                                const zj_filing_case *c, bool unmask, zj_buf *json,
+                                zj_error *err)
+{
+    int rc = ZJ_OK;
+    pthread_mutex_lock(&shared_lock);
+    if (!shared_sv) {
+        rc = shared_rules ? ZJ_OK : shared_rules_load(&shared_rules, err);
+        if (!rc)
+            rc = zj_filing_service_open(s, shared_rules, &shared_sv, err);
+        shared_built = mono();
+    } else if (max_age > 0 && mono() - shared_built > max_age) {
+        shared_built = mono();         /* one rebuild at a time; a failure keeps the old one */
+        zj_error ignored = {0};
+        zj_filing_service_refresh(shared_sv, s, &ignored);
+    }
+    zj_filing_service *sv = shared_sv;
+    pthread_mutex_unlock(&shared_lock);
+    if (rc)
+        return rc;
+    return zj_work_filing_check(s, a, sv, c, unmask, json, NULL, err);
 }

@@ -20,4 +20,12 @@ int zj_work_filing_check(zj_store *s, const zj_actor *a, zj_filing_service *sv,
                          const zj_filing_case *c, bool unmask, zj_buf *json,
                          zj_filing_result *result, zj_error *err);
 
+/* The same against a process-wide index for servers: built on the first call from `s` with
+ * the rules of $ZHIJIAN_RULES/detectors.yaml, else ./rules/detectors.yaml, else the defaults,
+ * and rebuilt by the first call after it is `max_age` seconds old (so new imports show up);
+ * other calls meanwhile answer from the index they have. Thread-safe. */
+int zj_work_filing_check_shared(zj_store *s, const zj_actor *a, double max_age,
+                                const zj_filing_case *c, bool unmask, zj_buf *json,
+                                zj_error *err);
+
 #endif
