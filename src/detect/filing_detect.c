@@ -89,6 +89,27 @@ static int emit(zj_detect_ctx *c, const replay *r, const zj_filing_prompt *pr, z
     zj_buf_printf(&l->path, "案件 %s → %zu 个风险因素 factors → %zu 件关联案件 cases", r->key,
                   pr->nfactors, pr->ncases);
     int rc = zj_lead_key_record(l, r->system, r->key);
+    /* facts: the score, threshold, each factor with its weight, the supporting case numbers */
+    if (!rc)
+        rc = zj_lead_fact_num(l, "score", pr->score);
+    if (!rc)
+        rc = zj_lead_fact_num(l, "threshold", pr->threshold);
+    if (!rc)
+        rc = zj_lead_fact_str(l, "filed_on", r->filed);
+    if (!rc && r->cause[0])
+        rc = zj_lead_fact_str(l, "cause", r->cause);
+    for (size_t i = 0; !rc && i < pr->nfactors; i++) {
+        rc = zj_lead_fact_list_str(l, "factors", pr->factors[i].name);
+        if (!rc)
+            rc = zj_lead_fact_list_num(l, "factor_weights", pr->factors[i].weight);
+    }
+    for (size_t i = 0; !rc && i < pr->ncases; i++)
+        rc = zj_lead_fact_list_str(l, "supporting_cases", pr->cases[i].case_no);
+    if (!rc && pr->cluster_size) {
+        rc = zj_lead_fact_int(l, "cluster_size", pr->cluster_size);
+        if (!rc)
+            rc = zj_lead_fact_int(l, "place", pr->place);
+    }
     if (!rc)
         rc = zj_lead_evidence(l, "court_case", r->id, "new_case", NULL);
     for (size_t i = 0; !rc && i < pr->ncases; i++)

@@ -34,6 +34,9 @@ print(d['precision'], d['recall'], d['truth'], d['near_miss_hits'], d['near_miss
     expect_eq "$code recall >= 0.90" 1 "$(python3 -c "print(int($r >= 0.90))")"
     expect_eq "$code near misses do not fire" 0 "$nm"
 done
+expect_eq "an FL04 lead carries its factors as facts" "parallel_criminal_case" \
+    "$(sql "SELECT facts FROM lead WHERE code = 'FL04' LIMIT 1" | python3 -c "
+import json,sys; print(','.join(json.load(sys.stdin)['factors']))")"
 for code in FL02 FL03 FL04; do
     expect_match "$code has a near miss planted" "^[1-9]" "$(python3 -c "
 import json; print(json.load(open('$WORK/eval.json'))['detectors']['$code']['near_misses'])")"
