@@ -9,6 +9,7 @@
 
 #include "detect/common.h"
 #include "detect/filing_index.h"
+#include "link/party_names.h"
 
 /* ---- the charge <-> cause table (rules/filing_charge_cause.tsv) ---------------------------- */
 
@@ -90,7 +91,7 @@ static void resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_
     p->phone = zj_filing_phone_key(in->phone);
     p->address = zj_filing_text_key(in->address);
     p->lawyer = zj_filing_lawyer_key(in->lawyer_name, in->lawyer_license_no);
-    p->name = zj_filing_text_key(in->name);
+    p->name = zj_link_name_key(in->name);
     p->side = zj_filing_side(in->role);
     o->method = "new";
     if (self_party > 0) {                /* replay: the record itself, as linking resolved it */
@@ -98,6 +99,7 @@ static void resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_
         if (at < ix->n_record) {
             const fl_party *f = &ix->parties[ix->by_record[at].party];
             p->ident = f->ident;
+            p->name = f->name;
             o->entity_id = f->entity;
             o->method = "record";
             o->confidence = 1.0;
@@ -631,7 +633,7 @@ int zj_filing_check(const zj_filing_index *ix, const zj_filing_case *c, zj_filin
     if (c->nparties > ZJ_FILING_MAX_PARTIES)
         return zj_fail(err, ZJ_EUSAGE, "parties: at most %d parties", ZJ_FILING_MAX_PARTIES);
     for (size_t i = 0; i < c->nparties; i++) {
-        if (!c->parties[i].name || !c->parties[i].name[0])
+        if ((!c->parties[i].name || !c->parties[i].name[0]) && !c->self_party_id[i])
             return zj_fail(err, ZJ_EUSAGE, "parties[%zu].name: missing", i);
         if (!c->parties[i].role || !c->parties[i].role[0])
             return zj_fail(err, ZJ_EUSAGE, "parties[%zu].role: missing", i);

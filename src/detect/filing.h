@@ -61,7 +61,8 @@ typedef struct zj_filing_case {
     zj_filing_party parties[ZJ_FILING_MAX_PARTIES];
     size_t nparties;
     int64_t self_id;          /* replay: court_case.id of the case itself, left out (0: none) */
-    int64_t self_party_id[ZJ_FILING_MAX_PARTIES]; /* replay: case_party.id of each party (0) */
+    int64_t self_party_id[ZJ_FILING_MAX_PARTIES]; /* replay: case_party.id of each party (0);
+                                                     such a party needs no name */
 } zj_filing_case;
 
 /* ---- the answer --------------------------------------------------------------------------- */

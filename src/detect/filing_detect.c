@@ -31,10 +31,11 @@ static int get_index(zj_detect_ctx *c, zj_filing_index **out, zj_error *err)
 }
 
 /* 0 c.id, 1 case_type, 2 cause, 3 claim, 4 filed_at, 5 court_code, 6 source_system,
- * 7 source_key, 8 p.id, 9 role, 10 name, 11 id, 12 phone, 13 address, 14 lawyer, 15 license */
+ * 7 source_key, 8 p.id, 9 role, 10 id, 11 phone, 12 address, 13 lawyer, 14 license. No
+ * name: each party is its own record, resolved as linking resolved it. */
 static const char cases_sql[] =
     "SELECT c.id, c.case_type, c.cause, c.claim_amount, c.filed_at, c.court_code,"
-    " c.source_system, c.source_key, p.id, p.role, p.name, coalesce(p.id_no, p.uscc), p.phone,"
+    " c.source_system, c.source_key, p.id, p.role, coalesce(p.id_no, p.uscc), p.phone,"
     " p.address, p.lawyer_name, p.lawyer_license_no"
     " FROM court_case c JOIN case_party p ON p.case_system = 'court' AND p.case_no = c.case_no"
     " WHERE c.filed_at IS NOT NULL ORDER BY c.id, p.id";
@@ -129,7 +130,7 @@ static int check_one(zj_detect_ctx *c, const zj_filing_index *ix, replay *r, int
     zj_filing_result res;
     int rc = zj_filing_check(ix, &r->fc, &res, err);
     if (rc == ZJ_EUSAGE)
-        return ZJ_OK;                    /* a party without a name: nothing to resolve */
+        return ZJ_OK;                    /* a party without a role: nothing to resolve */
     if (rc || !res.prompts[which].warn)
         return rc;
     t->warned++;
@@ -178,10 +179,11 @@ static int run_filing(zj_detect_ctx *c, int which, zj_error *err)
             continue;
         zj_filing_party *p = &r->fc.parties[i];
         r->fc.self_party_id[i] = zj_stmt_int(q, 8);
-        const char **f[7] = {&p->role, &p->name, &p->id_no, &p->phone, &p->address,
-                             &p->lawyer_name, &p->lawyer_license_no};
-        for (int k = 0; k < 7; k++)
+        const char **f[6] = {&p->role, &p->id_no, &p->phone, &p->address, &p->lawyer_name,
+                             &p->lawyer_license_no};
+        for (int k = 0; k < 6; k++)
             *f[k] = keep(r->strs[i][k], sizeof r->strs[i][k], q, 9 + k);
+        p->name = "";
         r->fc.nparties++;
     }
     if (!rc && step < 0)

@@ -13,6 +13,7 @@
 
 #include "detect/common.h"
 #include "detect/filing_index.h"
+#include "link/party_names.h"
 #include "text/ident_norm.h"
 #include "text/phone.h"
 
@@ -247,7 +248,7 @@ static int by_key(const void *a, const void *b)
 }
 
 static const char party_sql[] =
-    "SELECT p.id, p.case_system, p.case_no, p.role, p.name, coalesce(p.id_no, p.uscc), p.phone,"
+    "SELECT p.id, p.case_system, p.case_no, p.role, coalesce(p.id_no, p.uscc), p.phone,"
     " p.address, p.lawyer_name, p.lawyer_license_no, m.entity_id, m.birth_date"
     " FROM case_party p LEFT JOIN mention m ON m.table_name = 'case_party'"
     " AND m.record_id = p.id AND m.role = 'party'";
@@ -298,13 +299,12 @@ static int load_parties(zj_store *s, zj_filing_index *ix, zj_error *err)
         p->record_id = zj_stmt_int(q, 0);
         p->cas = cases[at].party;
         p->side = (uint8_t)zj_filing_side(zj_stmt_text(q, 3, NULL));
-        p->name = zj_filing_text_key(zj_stmt_text(q, 4, NULL));
-        uint64_t id = zj_filing_id_key(zj_stmt_text(q, 5, NULL));
-        p->phone = zj_filing_phone_key(zj_stmt_text(q, 6, NULL));
-        p->address = zj_filing_text_key(zj_stmt_text(q, 7, NULL));
-        p->lawyer = zj_filing_lawyer_key(zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL));
-        p->entity = zj_stmt_is_null(q, 10) ? 0 : zj_stmt_int(q, 10);
-        p->birth = zj_stmt_day(q, 11, ZJ_DAY_MIN);
+        uint64_t id = zj_filing_id_key(zj_stmt_text(q, 4, NULL));
+        p->phone = zj_filing_phone_key(zj_stmt_text(q, 5, NULL));
+        p->address = zj_filing_text_key(zj_stmt_text(q, 6, NULL));
+        p->lawyer = zj_filing_lawyer_key(zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL));
+        p->entity = zj_stmt_is_null(q, 9) ? 0 : zj_stmt_int(q, 9);
+        p->birth = zj_stmt_day(q, 10, ZJ_DAY_MIN);
         /* identity: the entity; else the ID (high bit set); else the record (two high bits) */
         p->idkey = id;
         p->ident = p->entity > 0 ? (uint64_t)p->entity
@@ -424,6 +424,15 @@ static int by_ident_day(const void *a, const void *b)
 
 int zj_filing_params_load(const zj_rules *r, fl_params *p, zj_error *err);
 
+static int set_name(int64_t record_id, uint64_t key, void *ctx)
+{
+    zj_filing_index *ix = ctx;
+    size_t at = zj_filing_lower(ix->by_record, ix->n_record, (uint64_t)record_id);
+    if (at < ix->n_record)
+        ix->parties[ix->by_record[at].party].name = key;
+    return 0;
+}
+
 static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **out,
@@ -452,10 +461,19 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **
         c->nparties++;
     }
     size_t n[4] = {0};
+    ix->by_record = pairs(ix, 3, &n[3]);
+    if (ix->by_record) {
+        qsort(ix->by_record, n[3], sizeof *ix->by_record, by_key);
+        ix->n_record = n[3];
+        /* names: keys from the link layer, which alone reads people's names */
+        if ((rc = zj_link_party_name_keys(s, set_name, ix, err))) {
+            zj_filing_index_free(ix);
+            return rc;
+        }
+    }
     ix->by_ident = pairs(ix, 0, &n[0]);
     ix->by_id = pairs(ix, 1, &n[1]);
     ix->by_name = pairs(ix, 2, &n[2]);
-    ix->by_record = pairs(ix, 3, &n[3]);
     if (!ix->by_ident || !ix->by_id || !ix->by_name || !ix->by_record) {
         zj_filing_index_free(ix);
         return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
@@ -473,7 +491,6 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **
         qsort(ix->edges, ix->nedges, sizeof *ix->edges, by_from);
     qsort(ix->by_id, n[1], sizeof *ix->by_id, by_key);
     qsort(ix->by_name, n[2], sizeof *ix->by_name, by_key);
-    qsort(ix->by_record, n[3], sizeof *ix->by_record, by_key);
     *out = ix;
     return ZJ_OK;
 }
