@@ -3,9 +3,16 @@
 #
 # Idempotent: asks dpkg which packages are missing and installs only those, so a machine
 # that already has everything costs one dpkg query. Run as root (or via sudo).
+#
+# Every program the build, test, demo and bench scripts call is listed here or comes with
+# every Debian system (bash, coreutils, grep, sed, mawk, findutils, libc-bin's iconv). git and
+# make are listed too, although on a fresh machine they are needed first: git to get the
+# sources, make to run this script through `make` (README.md says so).
 set -euo pipefail
 
 pkgs=(
+  git make                          # getting the sources, the front door (Makefile)
+  python3                           # test summary, code tables, benchmark reports
   build-essential meson ninja-build pkgconf clang libclang-rt-14-dev  # toolchain, fuzzers
   libsqlite3-dev sqlite3            # store, and the peer in benchmarks
   libyaml-dev libcjson-dev          # mapping files, JSON

@@ -254,7 +254,7 @@ int cmd_detect(int argc, char **argv)
     }
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err)) {
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err)) {
         zj_rules_free(rules);
         opts_free(&o);
         return cli_report(&err);

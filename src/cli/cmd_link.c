@@ -159,8 +159,8 @@ int cli_link_store(zj_store *s, zj_link_options *lo, zj_link_stats *st, zj_error
     zj_namer *nm = zj_namer_new(err);
     if (!nm)
         return err->code ? err->code : ZJ_EDATA;
-    /* A link run is one big transaction: the rollback journal writes new pages once, the WAL
-     * twice (as for imports). Its cache holds what it writes and indexes: up to 2 GiB, an
+    /* A link run is one big transaction, checkpointed once at its end (readers keep reading
+     * the store meanwhile). Its cache holds what it writes and indexes: up to 2 GiB, an
      * eighth of this machine's memory at most (the cache grows only as pages are used). */
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     int64_t eighth_mib = pages > 0 && page > 0 ? (int64_t)pages * page / 8 / 1048576 : 256;
@@ -440,7 +440,7 @@ int cmd_link(int argc, char **argv)
         return rc;
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err))
         return cli_report(&err);
     if (!sub)
         rc = do_run(s, &o, &cfg);

@@ -1,6 +1,6 @@
 /* anomalies.c - plant every detector's anomalies (and near misses) and write truth.jsonl.
  *
- * For each detector code of DOMAIN.md section 3 the plan adds records that break the rule the
+ * For each detector code of docs/domain.md section 3 the plan adds records that break the rule the
  * way it is broken in practice - never a flag column or a magic value - and, where the rule
  * has a lawful look-alike, a near miss that must not fire (a relative's company closed
  * before the officer took up the post, a delay covered by an approved extension, a leave

@@ -5,7 +5,9 @@
  * character - a typo) > different. Birth: same date > same year > different. Region: county >
  * city > province > different. An ID that is not trusted on both sides still helps: two IDs
  * within two characters of each other (a mistyped digit) are "close". Unit: same unit and
- * post > same unit > different (compared only when both name a unit).
+ * post > same unit, other post > same unit (a post on one side only) > different (compared
+ * only when both name a unit). The post is compared only when both give one, so that the
+ * model learns how often a person's post agrees from the pairs where it can (model.h).
  */
 #include "link/compare.h"
 
@@ -154,7 +156,7 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
 
 static const char *const person_fields[] = {"name", "birth_date", "sex", "region", "phone", "id",
                                             "enterprise", "unit"};
-static const int person_levels[] = {4, 3, 2, 4, 2, 2, 2, 3};
+static const int person_levels[] = {4, 3, 2, 4, 2, 2, 2, 4};
 static const char *const ent_fields[] = {"name", "", "", "region", "", "id", "", ""};
 static const int ent_levels[] = {4, 0, 0, 4, 0, 2, 0, 0};
 
@@ -166,7 +168,7 @@ static const char *const level_names[][ZJ_MAX_LEVELS] = {
     [F_PHONE] = {"different", "same"},
     [F_ID] = {"different", "close (typo)"},
     [F_CONTEXT] = {"different", "same"},
-    [F_UNIT] = {"different", "same unit", "same unit, post"},
+    [F_UNIT] = {"different", "same unit", "same unit, other post", "same unit, post"},
 };
 static const char *const ent_name_levels[] = {"different", "close", "same key", "exact"};
 
@@ -260,5 +262,8 @@ void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const 
     if (a->context_h && b->context_h)
         g[F_CONTEXT] = a->context_h == b->context_h;
     if (a->unit_h && b->unit_h)
-        g[F_UNIT] = a->unit_h != b->unit_h ? 0 : a->post_h && a->post_h == b->post_h ? 2 : 1;
+        g[F_UNIT] = a->unit_h != b->unit_h       ? 0
+                    : !a->post_h || !b->post_h   ? 1    /* the post unknown on one side */
+                    : a->post_h == b->post_h     ? 3
+                                                 : 2;
 }

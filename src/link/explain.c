@@ -223,25 +223,33 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
             st->tf_adjusted = true;
         }
         if (f == F_UNIT && g[f] >= 1) {
-            /* the share of the mentions naming a unit that name this unit (and post), as the
-             * linker counts it */
+            /* counted as the linker counts them (link.c): the mentions naming a unit, those
+             * naming this unit, this unit's mentions with a post, those with this post */
             char unit[1100];
             snprintf(unit, sizeof unit, "%s", ca + 2);
             char *sep = strchr(unit, '\x1f');
-            if (g[f] == 1 && sep)
+            if (sep)
                 *sep = '\0';
             int64_t with = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
                                        " substr(context, 2, 1) = ':' AND substr(context, 1, 1)"
                                        " IN ('u', 'o', 'r')", kn, NULL, err);
-            int64_t same = count_query(s, g[f] == 2
-                ? "SELECT count(*) FROM mention WHERE kind = $1 AND substr(context, 2, 1) = ':'"
-                  " AND substr(context, 3) = $2"
-                : "SELECT count(*) FROM mention WHERE kind = $1 AND substr(context, 2, 1) = ':'"
-                  " AND (substr(context, 3) = $2 OR substr(context, 3, length($2) + 1) ="
-                  " $2 || char(31))", kn, unit, err);
-            st->u = with > 0 ? (double)(same > 0 ? same : 1) / (double)with : 1;
-            if (st->u > 1)
-                st->u = 1;
+            int64_t same = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
+                                       " substr(context, 2, 1) = ':' AND (substr(context, 3) = $2"
+                                       " OR substr(context, 3, length($2) + 1) = $2 || char(31))",
+                                       kn, unit, err);
+            double u_unit = with > 0 ? fmin((double)(same > 0 ? same : 1) / (double)with, 1) : 1;
+            double u_post = 1;
+            if (g[f] >= 2) {
+                int64_t posted = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
+                                             " substr(context, 2, 1) = ':' AND substr(context, 3,"
+                                             " length($2) + 1) = $2 || char(31) AND"
+                                             " length(context) > length($2) + 3", kn, unit, err);
+                int64_t post = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
+                                           " substr(context, 2, 1) = ':' AND substr(context, 3)"
+                                           " = $2", kn, ca + 2, err);
+                u_post = fmin((double)(post > 0 ? post : 1) / (double)(posted > 0 ? posted : 1), 1);
+            }
+            zj_model_unit_weight(&fs, g[f], u_unit, u_post, &st->m, &st->u);
             st->tf_adjusted = true;
         }
         st->weight = log2(st->m / st->u);

@@ -113,7 +113,8 @@ typedef struct run {
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
     size_t ntf_norm, ntf_key;
     tf_entry *tf_unit, *tf_post; /* mentions per unit, per unit and post, sorted by hash */
-    size_t ntf_unit, ntf_post;
+    tf_entry *tf_posted;         /* mentions per unit among those that give a post */
+    size_t ntf_unit, ntf_post, ntf_posted;
     int64_t n_unit;              /* mentions that name a unit */
     zj_fs_model fs;
     double prior;                /* P(two random mentions are one entity), for scoring */
@@ -523,16 +524,20 @@ static double tf_of(const run *r, const tf_entry *t, size_t n, uint64_t h)
 }
 
 /* A shared unit is worth more for a unit of five than for a court of two hundred, and a unit
- * and post that only one person is ever named with is worth most: the u of "same unit" and
- * "same unit, post" is the share of the mentions naming a unit that name this one (mentions,
- * not entities: the people named with a unit seldom have an ID to count them by). */
+ * and post that only one person is ever named with is worth most: the u of "same unit" is the
+ * share of the mentions naming a unit that name this one (mentions, not entities: the people
+ * named with a unit seldom have an ID to count them by), the u of the post the share of this
+ * unit's mentions with a post that give this post (model.h: zj_model_unit_weight). */
 static int u64_cmp(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
 }
 
-static int build_unit_tf(run *r, bool post, tf_entry **out, size_t *nout)
+enum { TF_UNIT, TF_POST, TF_POSTED };   /* counted per unit, per unit and post, per unit of
+                                           the mentions that give a post */
+
+static int build_unit_tf(run *r, int what, tf_entry **out, size_t *nout)
 {
     uint64_t *h = malloc(((size_t)r->n + 1) * sizeof *h);
     tf_entry *t = malloc(((size_t)r->n + 1) * sizeof *t);
@@ -543,11 +548,12 @@ static int build_unit_tf(run *r, bool post, tf_entry **out, size_t *nout)
     }
     size_t k = 0;
     for (int32_t i = 0; i < r->n; i++) {
-        uint64_t v = post ? r->m[i].post_h : r->m[i].unit_h;
+        const zj_lmention *m = &r->m[i];
+        uint64_t v = what == TF_POST ? m->post_h : what == TF_UNIT || m->post_h ? m->unit_h : 0;
         if (v)
             h[k++] = v;
     }
-    if (!post)
+    if (what == TF_UNIT)
         r->n_unit = (int64_t)k;
     qsort(h, k, sizeof *h, u64_cmp);
     size_t w = 0;
@@ -562,7 +568,8 @@ static int build_unit_tf(run *r, bool post, tf_entry **out, size_t *nout)
     return 0;
 }
 
-static double unit_u(const run *r, const tf_entry *t, size_t n, uint64_t h)
+/* Mentions counted for a value (at least one). */
+static uint32_t unit_count(const tf_entry *t, size_t n, uint64_t h)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -572,9 +579,19 @@ static double unit_u(const run *r, const tf_entry *t, size_t n, uint64_t h)
         else
             hi = mid;
     }
-    uint32_t c = lo < n && t[lo].h == h ? t[lo].count : 1;
-    double u = (double)c / (double)(r->n_unit ? r->n_unit : 1);
-    return u < 1 ? u : 1;
+    return lo < n && t[lo].h == h && t[lo].count ? t[lo].count : 1;
+}
+
+/* The weight of a shared unit (level >= 1) for mention a. */
+static double unit_weight(const run *r, const zj_lmention *a, int level)
+{
+    double n_unit = (double)(r->n_unit ? r->n_unit : 1);
+    double u_unit = fmin(unit_count(r->tf_unit, r->ntf_unit, a->unit_h) / n_unit, 1);
+    double u_post = 1, m, u;
+    if (level >= 2)
+        u_post = fmin((double)unit_count(r->tf_post, r->ntf_post, a->post_h) /
+                      unit_count(r->tf_posted, r->ntf_posted, a->unit_h), 1);
+    return zj_model_unit_weight(&r->fs, level, u_unit, u_post, &m, &u);
 }
 
 /* ---- blocking --------------------------------------------------------------------------- */
@@ -991,7 +1008,8 @@ typedef struct scorer {
                                        shared unit, weighted by its frequency too) */
     double name_w[ZJ_MAX_LEVELS];   /* log2(m/u) of the name levels without frequencies */
     uint64_t last_norm, last_key, last_unit;
-    double last_norm_tf, last_key_tf, last_unit_u;
+    int last_unit_level;
+    double last_norm_tf, last_key_tf, last_unit_w;
     size_t unit_div, unit_radix;    /* the unit's digit in a pattern */
 } scorer;
 
@@ -1042,13 +1060,13 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
         w += sc->name_w[name_level];
     int unit_level = sc->unit_radix > 1 ? (int)(pattern / sc->unit_div % sc->unit_radix) - 1 : -1;
     if (unit_level >= 1) {
-        uint64_t h = unit_level == 2 ? a->post_h : a->unit_h;
-        if (h != sc->last_unit) {
+        uint64_t h = unit_level >= 2 ? a->post_h : a->unit_h;
+        if (h != sc->last_unit || unit_level != sc->last_unit_level) {
             sc->last_unit = h;
-            sc->last_unit_u = unit_level == 2 ? unit_u(r, r->tf_post, r->ntf_post, h)
-                                              : unit_u(r, r->tf_unit, r->ntf_unit, h);
+            sc->last_unit_level = unit_level;
+            sc->last_unit_w = unit_weight(r, a, unit_level);
         }
-        w += log2(r->fs.m[F_UNIT][unit_level] / sc->last_unit_u);
+        w += sc->last_unit_w;
     }
     return w;
 }
@@ -1716,6 +1734,7 @@ static void free_run(run *r)
     free(r->tf_key);
     free(r->tf_unit);
     free(r->tf_post);
+    free(r->tf_posted);
     free(r->counts);
     free(r->acc.e);
     free(r->world.e);
@@ -1791,8 +1810,9 @@ static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_ki
     /* term frequencies count trusted IDs, so they come after the conflict check */
     if (!rc && (build_tf(r, false, &r->tf_norm, &r->ntf_norm) ||
                 build_tf(r, true, &r->tf_key, &r->ntf_key) ||
-                build_unit_tf(r, false, &r->tf_unit, &r->ntf_unit) ||
-                build_unit_tf(r, true, &r->tf_post, &r->ntf_post)))
+                build_unit_tf(r, TF_UNIT, &r->tf_unit, &r->ntf_unit) ||
+                build_unit_tf(r, TF_POST, &r->tf_post, &r->ntf_post) ||
+                build_unit_tf(r, TF_POSTED, &r->tf_posted, &r->ntf_posted)))
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
     if (!rc)
         r->per_entity = mentions_per_entity(r);

@@ -426,7 +426,7 @@ static const char m0002_entities_and_leads[] =
      * re-running detection updates a lead instead of adding a second one. */
     "CREATE TABLE lead (\n"
     "  id INTEGER PRIMARY KEY,\n"
-    "  code TEXT NOT NULL,\n"            /* detector code, DOMAIN.md section 3 */
+    "  code TEXT NOT NULL,\n"            /* detector code, docs/domain.md section 3 */
     "  fingerprint TEXT NOT NULL UNIQUE,\n"
     "  subject_table TEXT NOT NULL,\n"
     "  subject_id INTEGER NOT NULL,\n"
