@@ -15,6 +15,9 @@
 #            same joins (bench/tv_screen.sql) in sqlite3 on the same store file and in DuckDB
 #            (tables exported to CSV: the sqlite extension cannot be installed offline), and
 #            every detector of issue 6 with eval's precision and recall
+#   filing   the filing check (FL01-FL04) on a medium province: one check's latency p50/p99 in
+#            process, checks/s on 2 threads, the same look-ups as SQL on the same SQLite store
+#            (bench/bench_filing.c), and the replay's precision and recall
 #   http     zhijian serve under wrk: lead list and statistics, filing checks, 200 officers
 #            filing records for a minute while an import runs (bench/http.sh)
 #   link10m  entity resolution at the issue-5 target size: gen --scale large (~10M mentions),
@@ -28,7 +31,7 @@
 #            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
 # BENCH_PROVINCE_SCALE=small makes provimport quick (for trying the script).
-# BENCH_ONLY=import (or provimport, province, text, link10m, audit, http, web; comma-separated)
+# BENCH_ONLY=import (or provimport, province, text, filing, link10m, audit, http, web; comma-separated)
 # runs only those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
@@ -262,6 +265,37 @@ for c in ('TV01', 'TV02', 'TV03', 'TV04', 'TR01', 'TR02', 'TR03', 'TR04', 'TR05'
     print(f"| {c} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_miss_hits']} |")
 PY
 rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*
+fi
+
+if want filing; then
+
+# filing: the filing check (issue 14) on a medium province, with the replay's quality
+fdir=$DATA/gen-filing
+export ZHIJIAN_DB=$DATA/filing.db
+rm -rf "$fdir" "$DATA"/filing.db*
+$ZJ gen --seed 1 --scale medium --out "$fdir" --quiet
+$ZJ import --quiet --max-errors -1 "$fdir" || true     # 1: the planted dirty rows were rejected
+$ZJ link --quiet
+dout=$( /usr/bin/time -f 'TIME %e' $ZJ detect --only FL01,FL02,FL03,FL04 --json 2>&1 >"$DATA/fl.json" | grep '^TIME' | tail -1 )
+$ZJ eval --truth "$fdir" --json > "$DATA/fl-eval.json"
+echo
+echo "### The filing check on the medium province ($(nproc) cores)"
+echo
+build/bench/bench_filing "$ZHIJIAN_DB" 20000
+echo
+echo "Replay of every first-instance filing (zhijian detect --only FL01,FL02,FL03,FL04): ${dout#TIME } s"
+echo
+python3 - "$DATA/fl.json" "$DATA/fl-eval.json" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[2]))['detectors']
+print('| code | checked | truth | leads | precision | recall | near misses | near-miss hits |')
+print('|---|---|---:|---:|---:|---:|---:|---:|')
+for r in runs:
+    x = d[r['code']]
+    print(f"| {r['code']} | {r.get('summary', '')} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_misses']} | {x['near_miss_hits']} |")
+PY
+rm -rf "$fdir" "$DATA"/filing.db* "$DATA/fl.json" "$DATA/fl-eval.json"
 fi
 
 if want http; then

@@ -185,6 +185,8 @@ static void done(const zj_detect_stats *st, void *ctx)
         cJSON_AddNumberToObject(j, "unchanged", (double)st->unchanged);
         cJSON_AddNumberToObject(j, "no_longer_detected", (double)st->not_seen);
         cJSON_AddNumberToObject(j, "seconds", st->seconds);
+        if (st->summary[0])
+            cJSON_AddStringToObject(j, "summary", st->summary);
         cJSON_AddItemToArray(r->arr, j);
     } else if (!r->o->quiet) {
         const zj_detector *d = zj_detector_find(st->code);
@@ -194,6 +196,8 @@ static void done(const zj_detect_stats *st, void *ctx)
         if (st->not_seen)
             printf(", 不再检出 no longer detected %lld", (long long)st->not_seen);
         printf(") %.2f s\n", st->seconds);
+        if (st->summary[0])
+            printf("      %s\n", st->summary);
         fflush(stdout);
     }
 }

@@ -30,6 +30,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_filing(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 static const zj_command commands[] = {
@@ -41,6 +42,7 @@ static const zj_command commands[] = {
     {"link", cmd_link, "resolve persons and enterprises across agencies into entities", true},
     {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone", false},
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
+    {"filing", cmd_filing, "check a proposed case at filing: histories, FL01-FL04 (立案审查)", false},
     {"leads", cmd_leads, "list leads, show their evidence, work them to a verdict (处置), analysis", false},
     {"serve", cmd_serve, "serve the JSON API over HTTP (zhijian serve --port 8080)", false},
     {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},

@@ -153,6 +153,7 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
     }
     if (!rc) {
         zj_sink_counts(sink, &st->found, &st->inserted, &st->updated, &st->unchanged);
+        snprintf(st->summary, sizeof st->summary, "%s", ctx.summary);
         rc = zj_leads_not_seen(s, d->code, st->run_id, &st->not_seen, err);
     }
     st->seconds = now_seconds() - t0;

@@ -38,6 +38,7 @@ typedef struct zj_detect_ctx {
     char as_of[11];              /* reference date YYYY-MM-DD ("today") */
     long as_of_day;              /* the same as days since 1970-01-01 */
     zj_detect_cache *cache;      /* see zj_detect_cache_get */
+    char summary[256];           /* optional one-line statistics of the run (e.g. cases checked) */
 } zj_detect_ctx;
 
 typedef struct zj_detector {
@@ -89,6 +90,7 @@ typedef struct zj_detect_stats {
     int64_t found, inserted, updated, unchanged;
     int64_t not_seen;            /* earlier leads of this code the run did not produce */
     double seconds;
+    char summary[256];           /* the detector's own statistics line, "" when none */
 } zj_detect_stats;
 
 typedef struct zj_detect_options {

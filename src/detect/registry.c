@@ -12,7 +12,8 @@
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
     zj_detector_tr05, zj_detector_cp01, zj_detector_sc01, zj_detector_sc02,
-    zj_detector_sc03, zj_detector_sc04;
+    zj_detector_sc03, zj_detector_sc04, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
+    zj_detector_fl04;
 
 static const zj_detector *const registry[] = {
     &zj_detector_tv01,   /* 违规经商办企业 */
@@ -29,6 +30,10 @@ static const zj_detector *const registry[] = {
     &zj_detector_sc02,   /* 从严类别罪犯减刑、假释未从严 */
     &zj_detector_sc03,   /* 保外就医未按期病情复查 */
     &zj_detector_sc04,   /* 疑似纸面服刑 */
+    &zj_detector_fl01,   /* 虚假诉讼风险 */
+    &zj_detector_fl02,   /* 滥诉 */
+    &zj_detector_fl03,   /* 涉众型案件 */
+    &zj_detector_fl04,   /* 可能影响立案 */
 };
 
 size_t zj_detectors(const zj_detector *const **out)

@@ -744,6 +744,83 @@ static int plan_chains(ctx *c)
     return 0;
 }
 
+/* FL01-FL04 near misses (they must not fire): two unrelated people of one name, one of them
+ * a suspect in an open fraud case while the other sues a borrower; a lender with two ordinary
+ * suits; a large employer with a few unrelated labour suits over a year. */
+static int plan_litigation_near(ctx *c)
+{
+    /* two planted persons with the same name (张伟 when it comes up), different people */
+    enum { SCAN = 3000 };
+    int64_t a = -1, b = -1, first = c->next_person;
+    zg_person *ps = malloc(SCAN * sizeof *ps);
+    if (!ps)
+        return -1;
+    for (int k = 0; k < SCAN; k++)
+        zg_mk_person(c->g, first + k, &ps[k]);
+    for (int pass = 0; pass < 2 && b < 0; pass++)     /* 张伟 first, else any shared name */
+        for (int k = 1; k < SCAN && b < 0; k++)
+            for (int j = 0; j < k && b < 0; j++)
+                if (!strcmp(ps[j].name, ps[k].name) && strcmp(ps[j].id, ps[k].id) &&
+                    (pass || !strcmp(ps[k].name, "张伟")))
+                    a = first + j, b = first + k;
+    free(ps);
+    if (b >= 0) {
+        c->next_person = b + 1;
+        int64_t idx, cc;
+        if (add_chain(c, ZG_PC_FL04, a, &idx))
+            return -1;
+        zg_pcase pc = civil(c, basic_court(c), "民间借贷纠纷", "summary", zg_today - 50, -1,
+                            NULL);
+        party(&pc, "plaintiff", 0, b, 0);
+        party(&pc, "defendant", 0, new_person(c), 0);
+        if (add_case(c, &pc, &cc))
+            return -1;
+        entry en = {"FL04", true, E_CASE, cc, -1, -1, -1, {0}, 0,
+                    "the plaintiff has the name of a suspect in an open fraud case, but is "
+                    "another person (another ID, phone and address)"};
+        if (add_entry(c, &en))
+            return -1;
+    }
+    /* a lender with two ordinary suits */
+    int64_t lender = new_person(c), cc;
+    entry en = {"FL02", true, E_CASE_LIST, -1, -1, -1, -1, {0}, 0,
+                "a lender sued two different borrowers, months apart, both judged"};
+    int day = (int)zg_range(&c->r, zg_days(2019, 6, 1), zg_days(2021, 3, 1));
+    for (int j = 0; j < 2; j++) {
+        zg_pcase pc = civil(c, basic_court(c), "民间借贷纠纷", "summary", day + 120 * j, 70,
+                            "judgment");
+        party(&pc, "plaintiff", 0, lender, 0);
+        party(&pc, "defendant", 0, new_person(c), 0);
+        if (add_case(c, &pc, &cc))
+            return -1;
+        en.list[en.nlist++] = cc;
+    }
+    en.a = cc;
+    if (add_entry(c, &en))
+        return -1;
+    /* a large employer with four unrelated labour suits over a year */
+    int court = basic_court(c);
+    int64_t e;
+    if (add_ent(c, new_person(c), -1, c->g->units[court].county, zg_days(2008, 3, 3), -1, &e))
+        return -1;
+    entry em = {"FL03", true, E_CASE_LIST, -1, -1, -1, -1, {0}, 0,
+                "a large employer sued by four workers over a year, each on his own matter"};
+    day = (int)zg_range(&c->r, zg_days(2019, 3, 1), zg_days(2020, 9, 1));
+    static const char *const causes[] = {"追索劳动报酬纠纷", "劳动争议", "追索劳动报酬纠纷",
+                                         "劳动争议"};
+    for (int j = 0; j < 4; j++) {
+        zg_pcase pc = civil(c, court, causes[j], "summary", day + 95 * j, 40,
+                            j % 2 ? "judgment" : "mediation");
+        party(&pc, "plaintiff", 0, new_person(c), 0);
+        party(&pc, "defendant", 1, e, 0);
+        if (add_case(c, &pc, &cc))
+            return -1;
+        em.list[em.nlist++] = cc;
+    }
+    em.a = cc;
+    return add_entry(c, &em);
+}
+
 static int plan_cases(ctx *c)
 {
     double C = (double)c->g->sc.civil_cases;
@@ -834,6 +911,19 @@ static int plan_cases(ctx *c)
         if (add_entry(c, &en))
             return -1;
     }
+    /* FL01: one lawyer acts for both sides of a divorce property dispute */
+    for (int n = count(c, 0.0001, C, 1), i = 0; i < n; i++) {
+        int day = (int)zg_range(&c->r, zg_days(2019, 3, 1), zg_days(2021, 9, 1));
+        zg_pcase pc = civil(c, basic_court(c), "离婚后财产纠纷", "summary", day, 20, "mediation");
+        party(&pc, "plaintiff", 0, new_person(c), 0);
+        party(&pc, "defendant", 0, new_person(c), 2);
+        if (add_case(c, &pc, &cc))
+            return -1;
+        entry en = {"FL01", false, E_CASE, cc, -1, -1, -1, {0}, 0,
+                    "one lawyer acts for both sides of a divorce property dispute"};
+        if (add_entry(c, &en))
+            return -1;
+    }
     /* FL02: one plaintiff, twelve information-disclosure suits against one government */
     for (int n = count(c, 0.00005, C, 1), i = 0; i < n; i++) {
         int64_t person = new_person(c);
@@ -882,7 +972,7 @@ static int plan_cases(ctx *c)
         if (add_entry(c, &en))
             return -1;
     }
-    return 0;
+    return plan_litigation_near(c);
 }
 
 static int plan_sc(ctx *c)

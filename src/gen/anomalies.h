@@ -25,7 +25,8 @@ typedef struct zg_pparty {
     const char *role;        /* plaintiff, defendant, ... */
     int is_ent;              /* 0 person, 1 enterprise, 2 government organ (unit index) */
     int64_t idx;
-    int share_contact;       /* writes the first party's phone and address (related parties) */
+    int share_contact;       /* 1: writes the first party's phone and address (related parties);
+                                2: the first party's lawyer acts for this party too */
 } zg_pparty;
 
 enum { ZG_EXT_NONE = 0, ZG_EXT_LAWFUL, ZG_EXT_REUSED };

@@ -171,13 +171,17 @@ static void planted_civil(const zg *g, int64_t c, zg_civil *cs, zg_rng *r)
     case_no(cs->case_no, sizeof cs->case_no, year_of(cs->filed), g->units[cs->court].court_code,
             cs->type, serial);
     cs->nparties = 0;
+    int64_t one_lawyer = -1;                 /* a lawyer for both sides (FL01) */
+    for (int k = 0; k < p->nparties; k++)
+        if (p->parties[k].share_contact == 2 && g->sc.lawyers > 0)
+            one_lawyer = c % g->sc.lawyers;
     for (int k = 0; k < p->nparties; k++) {
         zg_party *pa = &cs->parties[cs->nparties++];
         pa->role = p->parties[k].role;
         pa->is_ent = p->parties[k].is_ent;
         pa->idx = p->parties[k].idx;
-        pa->lawyer = -1;
-        pa->contact_of = p->parties[k].share_contact && !p->parties[0].is_ent
+        pa->lawyer = k == 0 || p->parties[k].share_contact == 2 ? one_lawyer : -1;
+        pa->contact_of = p->parties[k].share_contact == 1 && !p->parties[0].is_ent
                              ? p->parties[0].idx : -1;
     }
     court_events(g, cs, r, p->ext, p->approval_no, p->no_hearing, p->swapped);
@@ -266,6 +270,9 @@ void zg_civil_case(const zg *g, int64_t c, zg_civil *cs)
         pa->role = exec ? (k ? "respondent" : "applicant")
                  : appeal ? (k ? "appellee" : "appellant") : (k ? "defendant" : "plaintiff");
         pa->lawyer = zg_chance(&r, 0.45) ? (int64_t)zg_below(&r, (uint32_t)g->sc.lawyers) : -1;
+        /* a lawyer never acts for both sides (律师法 第39条): the other side gets the next one */
+        if (k == 1 && pa->lawyer >= 0 && pa->lawyer == cs->parties[0].lawyer)
+            pa->lawyer = (pa->lawyer + 1) % g->sc.lawyers;
         pa->contact_of = -1;
         if (admin && k == 1) {
             pa->is_ent = 2;

@@ -1,6 +1,9 @@
 /* h_misc.c - entities (person and enterprise views, masked by role), the audit trail's
- * verification status, and filing checks (not yet available). */
+ * verification status, and filing checks (立案审查). */
+#include <string.h>
+
 #include "serve/handlers.h"
+#include "work/filing_check.h"
 #include "work/read.h"
 #include "work/verify.h"
 
@@ -69,10 +72,42 @@ void zj_h_audit_status(zj_api_ctx *c)
     zj_api_json(c, 200, o);
 }
 
-/* POST /api/v1/filing-checks: the check of a new case (立案审查) comes with its library
- * call; until then a clear 501. */
+/* POST /api/v1/filing-checks: the check of a new case (立案审查); the body is the proposed
+ * case (docs/filing.md), the answer its identities, histories and FL01-FL04 prompts;
+ * ?unmask=true for personal data in full (permission, audited). The index is rebuilt at most
+ * every 5 minutes, so new imports show up. */
 void zj_h_filing_check(zj_api_ctx *c)
 {
-    zj_api_error(c, 501, "not_implemented", NULL,
-                 "filing checks are not available in this version yet (立案审查功能尚未提供)");
+    static const zj_field fields[] = {{"unmask", ZJ_FIELD_BOOL, false, 0, 0, NULL}};
+    zj_value_in v[1];
+    if (!zj_api_query(c, fields, 1, v))
+        return;
+    if (!c->req->body || !c->req->body_len) {
+        zj_api_error(c, 400, "invalid", "parties", "a JSON body with the proposed case is needed");
+        return;
+    }
+    zj_filing_input in;
+    zj_error err = {0};
+    if (zj_filing_input_parse(c->req->body, c->req->body_len, &in, &err)) {
+        zj_filing_input_free(&in);
+        const char *colon = strchr(err.msg, ':');
+        char field[64] = "";
+        if (colon && (size_t)(colon - err.msg) < sizeof field)
+            memcpy(field, err.msg, (size_t)(colon - err.msg));
+        zj_api_error(c, 400, "invalid", field[0] ? field : NULL, "%s", err.msg);
+        return;
+    }
+    zj_buf out = {0};
+    if (zj_work_filing_check_shared(c->store, c->actor, 300, &in.c, v[0].present && v[0].i,
+                                    &out, &err)) {
+        zj_api_work_error(c, &err);
+    } else {
+        cJSON *o = cJSON_ParseWithLength(out.data, out.len);
+        if (o)
+            zj_api_json(c, 200, o);
+        else
+            zj_api_error(c, 500, "internal", NULL, "the answer could not be written");
+    }
+    zj_buf_free(&out);
+    zj_filing_input_free(&in);
 }

@@ -319,7 +319,14 @@ as "$ADMIN" GET /api/v1/audit/status /api/v1/audit/status
 expect_eq "audit trail verifies" "200 true" "$STATUS $(jf .ok)"
 expect_eq "audit entries were written" 1 "$(jf '.entries > 5 | if . then 1 else 0 end')"
 as "$JUDGE" POST /api/v1/filing-checks /api/v1/filing-checks -H 'Content-Type: application/json' -d '{}'
-expect_eq "filing checks: not yet" "501 not_implemented" "$STATUS $(jf .error.code)"
+expect_eq "filing checks: a bad body names the field" "400 parties" "$STATUS $(jf .error.field)"
+as "$JUDGE" POST /api/v1/filing-checks /api/v1/filing-checks -H 'Content-Type: application/json' \
+    -d '{"cause":"民间借贷纠纷","parties":[{"role":"plaintiff","name":"某甲"},{"role":"defendant","name":"某乙"}]}'
+expect_eq "a filing check answers FL01-FL04" "200 FL01,FL02,FL03,FL04" \
+    "$STATUS $(jf '[.prompts[].code] | join(",")')"
+as "$INSP" POST /api/v1/filing-checks /api/v1/filing-checks -H 'Content-Type: application/json' \
+    -d '{"parties":[{"role":"plaintiff","name":"某甲"}]}'
+expect_eq "an inspector may not check filings" 403 "$STATUS"
 
 # ---- imports: a file and a mapping in, the batch report with rejected rows out ----
 { head -1 "$WORK/p/org_units.csv"; printf 'X61000000,测试单位,01,province,,610000\nX61000001,缺字段\n'; } > "$WORK/units.csv"
