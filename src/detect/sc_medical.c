@@ -94,6 +94,6 @@ static const zj_param sc03_params[] = {
 const zj_detector zj_detector_sc03 = {
     "SC03", "保外就医未按期病情复查", "Medical parole without its periodic re-examination",
     "《中华人民共和国刑事诉讼法》第二百六十五条、第二百六十八条（暂予监外执行及收监）；《暂予监外执行规定》（司发通〔2014〕112号）；"
-    "《中华人民共和国社区矫正法实施办法》（司发通〔2020〕59号）第二十四条（保外就医的社区矫正对象每三个月提交病情复查情况，verify）",
+    "《中华人民共和国社区矫正法实施办法》（司发通〔2020〕59号）（保外就医的社区矫正对象定期提交病情复查情况）",
     3, sc03_params, run_sc03,
 };
