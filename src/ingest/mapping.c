@@ -444,6 +444,37 @@ static char *hex_digest(const char *text, size_t len)
     return hex;
 }
 
+/* A key given twice in one YAML mapping (libyaml keeps both) is an error: each key's parser
+ * would otherwise overwrite, and leak, what the first one set. Every mapping node of the
+ * document is checked once, in node order (aliases cannot make this loop). */
+static int refuse_repeated_keys(ctx *c)
+{
+    for (yaml_node_t *n = c->doc->nodes.start; n < c->doc->nodes.top; n++) {
+        if (n->type != YAML_MAPPING_NODE)
+            continue;
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+             p++) {
+            yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+            if (!k || k->type != YAML_SCALAR_NODE)
+                continue;
+            for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+                yaml_node_t *e = yaml_document_get_node(c->doc, q->key);
+                if (e && e->type == YAML_SCALAR_NODE &&
+                    e->data.scalar.length == k->data.scalar.length &&
+                    memcmp(e->data.scalar.value, k->data.scalar.value,
+                           k->data.scalar.length) == 0) {
+                    char *key = scalar_dup(k);
+                    int rc = fail_at(c, k, "key '%s' is given twice in one mapping%s",
+                                     key ? key : "?", "");
+                    free(key);
+                    return rc;
+                }
+            }
+        }
+    }
+    return ZJ_OK;
+}
+
 int zj_mapping_parse(const char *text, size_t len, const char *name, zj_mapping **out,
                      zj_error *err)
 {
@@ -472,7 +503,7 @@ int zj_mapping_parse(const char *text, size_t len, const char *name, zj_mapping 
     else if (!root || root->type != YAML_MAPPING_NODE)
         rc = zj_fail(err, ZJ_EUSAGE, "%s:%d: a mapping file must be a YAML or JSON object "
                      "with source_system, table and fields", name, root ? line_of(root) : 1);
-    else
+    else if (!(rc = refuse_repeated_keys(&c)))
         rc = parse_top(&c, m, root);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);

@@ -67,13 +67,13 @@ static void test_parse_errors(void **state)
     expect_parse_error("source_system: s\ntable: court_case\nfields:\n"
                        "  case_no: {column: a, codes: nope}\n", "no code table 'nope'");
     expect_parse_error("source_system: s\ntable: court_case\nfields:\n  case_no: a\n"
-                       "  case_no: b\n", "field 'case_no' is mapped twice");
+                       "  case_no: b\n", "t.yaml:5: key 'case_no' is given twice");
     expect_parse_error("source_system: s\ntable: court_case\nencoding: latin1\nfields: {case_no: a}\n",
                        "unknown encoding 'latin1'");
     expect_parse_error("source_system: s\ntable: court_case\ndelimiter: ab\nfields: {case_no: a}\n",
                        "delimiter 'ab' must be one ASCII character");
     expect_parse_error("source_system: s\ntable: court_case\nfields: {case_no: a, status: {column: "
-                       "b, codes: {x: 1, x: 2}}}\n", "lists code 'x' twice");
+                       "b, codes: {x: 1, x: 2}}}\n", "t.yaml:3: key 'x' is given twice");
     /* Binding: unknown field, required field unmapped, options that do not fit the type. */
     expect_parse_error("source_system: s\ntable: court_case\nfields: {case_no: a, judge: b}\n",
                        "table 'court_case' has no field 'judge'");

@@ -536,11 +536,17 @@ static void test_parse_errors_v2(void **state)
      * pattern or sub-conditions were leaked when the second overwrote them: a fuzz finding) */
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
                  "{any: [{column: a, equals: 1}], any: [{column: b, equals: 2}]}}}\n",
-                 "'any' is a second");
+                 "key 'any' is given twice");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
-                 "{column: y, matches: 'a', matches: 'b'}}}\n", "'matches' is a second");
+                 "{column: y, matches: 'a', matches: 'b'}}}\n", "key 'matches' is given twice");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
-                 "{column: y, column: z, equals: 1}}}\n", "'column' is a second");
+                 "{column: y, column: z, equals: 1}}}\n", "key 'column' is given twice");
+    expect_error("source_system: c\ntable: court_case\nfields: {case_no: x}\nrows:\n"
+                 "  - {name: r, table: case_event, when: {column: a, present: true},\n"
+                 "     when: {column: b, present: true}, fields: {node: x}}\n",
+                 "key 'when' is given twice");
+    expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, when: "
+                 "{column: y, equals: 1, in: [2]}}}\n", "'in' is a second");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: {column: x, number: "
                  "roman}}\n", "unknown number style 'roman'");
     expect_error("source_system: c\ntable: court_case\nfields: {case_no: x, status: {column: y, "
