@@ -33,7 +33,10 @@
 static const char changes_sql[] =
     "SELECT id, source_system, source_key, change_no,"
     " coalesce(nullif(prisoner_no, ''), nullif(prisoner_id_no, ''),"
-    "  prisoner_name || '|' || coalesce(original_case_no, '')),"
+    "  (SELECT 'entity ' || m.entity_id FROM mention m WHERE m.table_name = 'sentence_change'"
+    "   AND m.record_id = sentence_change.id AND m.role = 'prisoner'"
+    "   AND m.entity_id IS NOT NULL),"
+    "  'record ' || id),"
     " prison_unit_code, coalesce(crime, ''), coalesce(crime_category, ''), recidivist,"
     " property_penalty_unpaid, original_sentence_months, sentence_months, sentence_start_date,"
     " change_type, reduction_months, coalesce(reason, ''), coalesce(decision, ''),"
