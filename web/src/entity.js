@@ -46,25 +46,61 @@ export async function entityPage(params, ctx) {
       ], d.mentions)))));
 }
 
+// One party a line: "原告 张三 610113198001011234 13800000000" (role, name, then an ID or credit
+// code and a phone, both optional; a token of 11 digits starting with 1 reads as a phone).
+function parseParties(text) {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+    const [role, name, ...rest] = l.split(/\s+/);
+    const p = { role, name };
+    for (const x of rest) {
+      if (/^1\d{10}$/.test(x)) p.phone = x;
+      else p.id_no = x;
+    }
+    return p;
+  });
+}
+
+const FL_NAMES = { FL01: '虚假诉讼风险 False litigation', FL02: '滥诉 Abusive litigation',
+  FL03: '涉众型 Mass involvement', FL04: '可能影响立案 May affect filing' };
+
+function filingResult(r) {
+  const prompts = (r.prompts || []).map((p) => h('div.card.prompt' + (p.warn ? '.warn' : ''),
+    h('h3', `${p.code} ${FL_NAMES[p.code] || ''} · ${p.warn ? t('warn_yes') : t('warn_no')}`),
+    h('p', `${t('score')}: ${p.score} / ${p.threshold}` +
+      (p.cluster_size ? ` · ${p.place} / ${p.cluster_size}` : '')),
+    p.factors.length ? table([[t('factors'), (f) => f.name], [t('score'), (f) => String(f.weight)],
+      ['', (f) => f.detail || '']], p.factors) : null,
+    p.cases.length ? h('p', `${t('supporting')}: ` + p.cases.map((c) => c.case_no).join('，')) : null));
+  const parties = table([
+    [t('party'), (p) => `${p.role} ${p.name || ''}`],
+    ['ID', (p) => p.id_no || ''],
+    [t('method'), (p) => p.identity.method],
+    [t('confidence'), (p) => String(p.identity.confidence)],
+    [t('same_name'), (p) => String(p.identity.same_name_holders)],
+    [t('cases_n'), (p) => String(p.history.cases)],
+  ], r.parties || []);
+  return h('div', h('h2', t('prompts')), ...prompts, h('h2', t('identity') + ' · ' + t('history_l')), parties);
+}
+
 export async function filingPage() {
-  const parties = h('textarea', { name: 'parties', rows: 4, placeholder: '张三 610113198001011234\n西安某某有限公司 91610113...' });
+  const parties = h('textarea', { name: 'parties', rows: 4, placeholder: '原告 张三 610113198001011234\n被告 西安某某有限公司 91610113...' });
   const cause = h('input', { name: 'cause', placeholder: '民间借贷纠纷' });
+  const type = h('input', { name: 'case_type', value: '民初', size: 6 });
+  const claim = h('input', { name: 'claim_amount', type: 'number', min: 0, step: '0.01' });
   const out = h('div#filing-result', { 'aria-live': 'polite' });
   const form = h('form.filing', {
     onsubmit: async (e) => {
       e.preventDefault();
-      const list = parties.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-        const [name, idNo] = l.split(/\s+/);
-        return idNo ? { name, id_no: idNo } : { name };
-      });
+      const body = { case_type: type.value.trim(), cause: cause.value.trim(), parties: parseParties(parties.value) };
+      if (claim.value !== '') body.claim_amount = Number(claim.value);
       out.replaceChildren(h('p.loading', t('loading')));
       try {
-        const r = await post('/filing-checks', { parties: list, cause: cause.value.trim() });
-        out.replaceChildren(card(t('check'), h('pre', JSON.stringify(r, null, 2))));
+        out.replaceChildren(filingResult(await post('/filing-checks', body)));
       } catch (err) {
         out.replaceChildren(h('h2', t('filing_unavailable')), errorBox(err));
       }
     },
-  }, field(t('parties'), parties), field(t('cause'), cause), h('button.primary', { type: 'submit', id: 'run-check' }, t('check')));
+  }, field(t('parties'), parties), field(t('case_type_l'), type), field(t('cause'), cause),
+  field(t('claim'), claim), h('button.primary', { type: 'submit', id: 'run-check' }, t('check')));
   return h('div', h('h1', t('filing')), form, out);
 }

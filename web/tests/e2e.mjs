@@ -147,12 +147,22 @@ await step('officer files a record and a zero report', async (page) => {
 await step('filing judge runs a filing check', async (page) => {
   await login(page, 'judge');
   await page.goto(BASE + '/#/filing');
-  await page.getByLabel('当事人（每行一名：姓名 证件号）').fill('张三 610113198001011234\n西安某某有限公司');
+  const partiesBox = page.getByLabel(/^当事人（每行一名/);
+  // a party without a name: the API's 400 names the field, and the page shows it
+  await partiesBox.fill('原告');
+  await page.click('#run-check');
+  await page.locator('#filing-result h2').first().waitFor();
+  assert.match(await text(page, '#filing-result'), /parties\[0\]\.name/);
+  await partiesBox.fill('原告 张三 610113198001011234\n被告 西安某某有限公司');
   await page.getByLabel('案由').fill('民间借贷纠纷');
   await page.click('#run-check');
-  await page.locator('#filing-result h2, #filing-result .card').first().waitFor();
-  // Until the library call exists the API answers 501 not_implemented; the page says so.
-  assert.match(await text(page, '#filing-result'), /立案风险审查服务暂不可用[\s\S]*501[\s\S]*not_implemented/);
+  await page.locator('#filing-result .prompt').first().waitFor();
+  const result = await text(page, '#filing-result');
+  // the four prompts, each with its score against its threshold, and both parties resolved
+  for (const code of ['FL01', 'FL02', 'FL03', 'FL04']) assert.match(result, new RegExp(code));
+  assert.match(result, /分值: [\d.]+ \/ [\d.]+/);
+  assert.match(result, /原告 张\*/, 'party names are masked');
+  assert.match(result, /识别方式/);
   await snap(page, 'filing-check');
 });
 
