@@ -315,7 +315,7 @@ static int procu_cases_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 static const zg_col qe_cols[] = {
     {"case_system", NULL, 0, "const: procuratorate"},
     {"case_no", "bmsah", 0, NULL},
-    {"node", "jdmc", 0, "codes: {受理: receive, 延长审查起诉期限: review_extended, "
+    {"node", "jdmc", 0, "codes: {受理: received, 延长审查起诉期限: extension, "
                        "提起公诉: prosecute, 不起诉: not_prosecute}"},
     {"occurred_at", "fssj", ZG_ISO_TS, NULL},
     {"officer_no", "cbr", 0, NULL},
@@ -542,9 +542,10 @@ const zg_export zg_x_court_events = {
     "审判流程_节点.tsv", "court_events.mapping.yaml", "court_cms", "case_event",
     "court process nodes (流程节点), tab-separated UTF-8", ZG_CSV, ZG_UTF8, '\t',
     "[case_system, case_no, node, occurred_at]", ce_cols, 9,
-    "code_tables:\n  court_nodes: {立案: file, 分案: assign, 送达: serve, 财产查控: property_search, "
-    "延长审限: extend, 开庭: hearing, 宣判: judgment, 调解: mediation, 撤诉: withdrawal, "
-    "裁定驳回: ruling, 执行完毕: executed, 终结本次执行: terminated, 结案: close}\n"};
+    "code_tables:\n  court_nodes: {立案: filed, 分案: assigned, 送达: served, "
+    "财产查控: property_control, 延长审限: extension, 开庭: hearing, 宣判: judgment, "
+    "调解: mediation, 撤诉: withdrawn, 裁定驳回: ruling, 执行完毕: enforcement_closed, "
+    "终结本次执行: enforcement_terminated, 结案: closed}\n"};
 
 static int court_events_rows(zg *g, zg_writer *w, const zg_civil *cs)
 {

@@ -1,0 +1,265 @@
+/* cf_time_limit.c - CF06: a statutory time limit exceeded (超审限、超期限).
+ *
+ * Each procuratorate review and court case is held to the limit of rules/time-limits.tsv that
+ * fits its kind or case type and procedure (time_limits.h): the clock starts at the start
+ * event (or again at the last restart: resubmission after supplementary investigation, or
+ * resumption after a postponement for it), lawful extensions approved before the limit expired
+ * are added (case_event `extension` nodes with days or months; the case's extension_days when
+ * no event is recorded), suspensions are deducted, and the case's end event - or the reference
+ * date while it is open - is compared with the deadline. Events after the reference date are
+ * ignored, so `--as-of` replays a past day.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/common.h"
+#include "detect/detect.h"
+#include "detect/time_limits.h"
+
+typedef struct ev {
+    char *case_no;
+    char node[24];
+    long day;
+    int days, months;
+} ev;
+
+typedef struct evs {
+    ev *v;
+    size_t n, cap;
+} evs;
+
+static void evs_free(evs *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->v[i].case_no);
+    free(e->v);
+}
+
+static const char events_sql[] =
+    "SELECT case_no, node, occurred_at, days, months FROM case_event"
+    " WHERE case_system = ?1 AND node IN ('extension','resubmitted','suspension','resumption',"
+    "  'postponed') ORDER BY case_no, occurred_at";
+
+static int load_events(zj_detect_ctx *c, const char *system, evs *out, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(c->store, events_sql, &q, err), step;
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, system, strlen(system));
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        long day = zj_stmt_day(q, 2, ZJ_DAY_MAX);
+        if (day > c->as_of_day)
+            continue;
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 256;
+            ev *v = realloc(out->v, cap * sizeof *v);
+            if (!v) {
+                rc = zj_fail(err, ZJ_EDATA, "out of memory");
+                break;
+            }
+            out->v = v;
+            out->cap = cap;
+        }
+        ev *e = &out->v[out->n];
+        const char *no = zj_stmt_text(q, 0, NULL), *node = zj_stmt_text(q, 1, NULL);
+        e->case_no = strdup(no ? no : "");
+        if (!e->case_no) {
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            break;
+        }
+        snprintf(e->node, sizeof e->node, "%s", node ? node : "");
+        e->day = day;
+        e->days = (int)zj_stmt_int(q, 3);
+        e->months = (int)zj_stmt_int(q, 4);
+        out->n++;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    return rc;
+}
+
+/* What the case's events say about its clock: fills k (restart, deducted days, extensions
+ * in `ext`, at most cap of them). */
+static void read_events(const zj_time_limit *r, const ev *e, size_t n, zj_tl_case *k,
+                        zj_tl_ext *ext, size_t cap)
+{
+    bool postponed = false;
+    long suspended = ZJ_DAY_MIN;
+    for (size_t i = 0; i < n; i++) {
+        const ev *x = &e[i];
+        if (!strcmp(x->node, "extension") && k->next < cap)
+            ext[k->next++] = (zj_tl_ext){x->day, x->days, x->months};
+        else if (!strcmp(x->node, "resubmitted") && !strcmp(r->restart, "resubmitted"))
+            k->restart = x->day;
+        else if (!strcmp(x->node, "postponed"))
+            postponed = true;
+        else if (!strcmp(x->node, "suspension") && !strcmp(r->deduct, "suspension")) {
+            if (x->days > 0)
+                k->deducted_days += x->days;
+            else
+                suspended = x->day;
+        } else if (!strcmp(x->node, "resumption")) {
+            if (postponed && !strcmp(r->restart, "resumption_after_postponed"))
+                k->restart = x->day;
+            else if (suspended != ZJ_DAY_MIN)
+                k->deducted_days += (int)(x->day - suspended);
+            postponed = false;
+            suspended = ZJ_DAY_MIN;
+        }
+    }
+}
+
+typedef struct sysdef {
+    const char *system, *table, *sql, *zh, *start_zh, *end_zh;
+} sysdef;
+
+static const sysdef systems[] = {
+    {"procuratorate", "procuratorate_case",
+     "SELECT id, source_system, source_key, case_no, kind, procedure, unit_code, received_at,"
+     " decided_at, extension_days FROM procuratorate_case WHERE received_at IS NOT NULL"
+     " ORDER BY case_no",
+     "检察院案件", "受理", "作出决定"},
+    {"court", "court_case",
+     "SELECT id, source_system, source_key, case_no, case_type, procedure, court_code,"
+     " filed_at, closed_at, extension_days FROM court_case WHERE filed_at IS NOT NULL"
+     " ORDER BY case_no",
+     "法院案件", "立案", "结案"},
+};
+enum { C_ID, C_SYS, C_KEY, C_NO, C_TYPE, C_PROC, C_UNIT, C_START, C_END, C_EXT };
+
+static int explain(zj_lead *l, const sysdef *d, const char *no, const char *type,
+                   const zj_time_limit *r, const zj_tl_case *k, bool closed,
+                   const zj_tl_result *res)
+{
+    char s[11], b[11], dl[11], e[11], rf[11];
+    zj_day_format(res->clock_start, s);
+    zj_day_format(res->base_deadline, b);
+    zj_day_format(res->deadline, dl);
+    zj_day_format(k->end, e);
+    zj_day_format(res->refused_day, rf);
+    const char *uzh = r->unit[0] == 'm' ? "个月" : "日";
+    zj_buf_printf(&l->title, "超过法定期限 %ld 天 / Statutory time limit exceeded by %ld days",
+                  res->days_over, res->days_over);
+    zj_buf_printf(&l->explanation,
+                  "%s %s（%s）：法定期限 %d%s（%s %s），自 %s%s起算，至 %s 届满", d->zh, no, type,
+                  r->length, uzh, r->statute, r->article, s,
+                  k->restart > k->start ? "重新计算" : d->start_zh, b);
+    if (res->honoured_days)
+        zj_buf_printf(&l->explanation, "；依法延长 %d 天", res->honoured_days);
+    if (k->deducted_days)
+        zj_buf_printf(&l->explanation, "；扣除 %d 天", k->deducted_days);
+    zj_buf_printf(&l->explanation, "，期限截止 %s。%s %s，超期 %ld 天。", dl,
+                  closed ? d->end_zh : "截至", e, res->days_over);
+    if (res->refused)
+        zj_buf_printf(&l->explanation, "%s %s 的延长审批%s，不予认可。", rf,
+                      res->refused_late ? "晚于期限届满" : "超过法律允许的次数或长度",
+                      res->refused > 1 ? "等" : "");
+    zj_buf_printf(&l->explanation,
+                  "\n%s %s (%s): limit %d %s (%s %s) from %s, expiring %s", d->system, no, type,
+                  r->length, r->unit[0] == 'm' ? "month(s)" : "day(s)", r->statute, r->article,
+                  s, b);
+    if (res->honoured_days)
+        zj_buf_printf(&l->explanation, ", extended lawfully by %d days", res->honoured_days);
+    if (k->deducted_days)
+        zj_buf_printf(&l->explanation, ", %d days suspended", k->deducted_days);
+    zj_buf_printf(&l->explanation, "; deadline %s; %s %s: %ld days over.", dl,
+                  closed ? "ended" : "still open on", e, res->days_over);
+    if (res->refused)
+        zj_buf_printf(&l->explanation, " An extension approved on %s was not honoured (%s).", rf,
+                      res->refused_late ? "approved after the limit had expired"
+                                        : "beyond the number or length the law allows");
+    zj_buf_printf(&l->path, "%s %s → %s %s → 期限 %s → %s %s（超期 %ld 天）", d->zh, no,
+                  d->start_zh, s, dl, closed ? d->end_zh : "截至", e, res->days_over);
+    return l->explanation.data && l->path.data ? 0 : -1;
+}
+
+static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error *err)
+{
+    evs E = {0};
+    int rc = load_events(c, d->system, &E, err), step = 0;
+    zj_stmt *q = NULL;
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, d->sql, &q, err);
+    int64_t min_over = zj_param_int(c, "min_days_over");
+    size_t ei = 0;
+    zj_tl_ext ext[16];
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        const char *no = zj_stmt_text(q, C_NO, NULL);
+        if (!no)
+            continue;
+        /* merge: the events of this case */
+        while (ei < E.n && strcmp(E.v[ei].case_no, no) < 0)
+            ei++;
+        size_t ej = ei;
+        while (ej < E.n && !strcmp(E.v[ej].case_no, no))
+            ej++;
+        const char *type = zj_stmt_text(q, C_TYPE, NULL);
+        const zj_time_limit *r =
+            zj_time_limit_find("CF06", d->system, type, zj_stmt_text(q, C_PROC, NULL));
+        long start = zj_stmt_day(q, C_START, ZJ_DAY_MAX);
+        if (!r || start > c->as_of_day)
+            continue;
+        long end = zj_stmt_day(q, C_END, ZJ_DAY_MAX);
+        bool closed = end <= c->as_of_day;
+        zj_tl_case k = {start, ZJ_DAY_MIN, closed ? end : c->as_of_day, ext, 0,
+                        (int)zj_stmt_int(q, C_EXT), 0};
+        read_events(r, E.v + ei, ej - ei, &k, ext, sizeof ext / sizeof ext[0]);
+        zj_tl_result res;
+        zj_time_limit_eval(r, &k, &res);
+        if (res.days_over < min_over || res.days_over <= 0)
+            continue;
+        char nobuf[96];
+        snprintf(nobuf, sizeof nobuf, "%s", no);
+        char typebuf[48];
+        snprintf(typebuf, sizeof typebuf, "%s", type);
+        zj_lead_reset(l);
+        l->subject_table = d->table;
+        l->subject_id = zj_stmt_int(q, C_ID);
+        const char *u = zj_stmt_text(q, C_UNIT, NULL);
+        snprintf(l->unit_code, sizeof l->unit_code, "%s", u ? u : "");
+        int sev = c->severity + (res.days_over > zj_param_int(c, "escalate_days") ? 1 : 0);
+        l->severity = sev > 4 ? 4 : sev;
+        const char *sys = zj_stmt_text(q, C_SYS, NULL), *key = zj_stmt_text(q, C_KEY, NULL);
+        if (explain(l, d, nobuf, typebuf, r, &k, closed, &res) ||
+            zj_lead_key_record(l, sys, key) ||
+            zj_lead_evidence(l, d->table, l->subject_id, "case", r->id))
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        else
+            rc = zj_sink_emit(c->sink, l, err);
+        ei = ej;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    evs_free(&E);
+    return rc;
+}
+
+static int run_cf06(zj_detect_ctx *c, zj_error *err)
+{
+    zj_lead l = {0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof systems / sizeof systems[0]; i++)
+        rc = check_system(c, &systems[i], &l, err);
+    zj_lead_free(&l);
+    return rc;
+}
+
+static const zj_param cf06_params[] = {
+    {"min_days_over", ZJ_PARAM_INT, "1", "days past the deadline before a lead is raised", 1,
+     365, NULL},
+    {"escalate_days", ZJ_PARAM_INT, "30", "severity +1 when more days over than this", 1,
+     3650, NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+const zj_detector zj_detector_cf06 = {
+    "CF06", "超过法定期限", "Statutory time limit exceeded",
+    "《中华人民共和国刑事诉讼法》（2018）第一百七十二条、第二百零八条、第二百二十条、第二百四十三条；"
+    "《中华人民共和国民事诉讼法》第一百五十二条、第一百六十四条、第一百六十八条、第一百八十三条；"
+    "《中华人民共和国行政诉讼法》第八十一条、第八十三条、第八十八条（各线索引用所适用的条文，见 rules/time-limits.tsv）",
+    2, cf06_params, run_cf06,
+};
