@@ -11,7 +11,8 @@
 
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
-    zj_detector_tr05, zj_detector_cp01, zj_detector_cf06;
+    zj_detector_tr05, zj_detector_cp01, zj_detector_cf06,
+    zj_detector_cf08;
 
 static const zj_detector *const registry[] = {
     &zj_detector_tv01,   /* 违规经商办企业 */
@@ -25,6 +26,7 @@ static const zj_detector *const registry[] = {
     &zj_detector_tr05,   /* 公安案件未填报“三个规定”即流转 */
     &zj_detector_cp01,   /* 投诉举报 */
     &zj_detector_cf06,   /* 超过法定期限 */
+    &zj_detector_cf08,   /* 案件时间逻辑矛盾 */
 };
 
 size_t zj_detectors(const zj_detector *const **out)
