@@ -1,5 +1,10 @@
-/* cf_time_limit.c - CF06: a statutory time limit exceeded (超审限、超期限).
+/* cf_time_limit.c - CF06: a statutory time limit exceeded (超审限、超期限), and CF02: a
+ * police case accepted with no filing decision within its limit (受案不核), one clock.
  *
+ * CF02 holds each criminal police case from acceptance (accepted_at) to its filing decision
+ * (filing_decided_at, else filed_at, else the first `filed` or `not_filed` node; open while
+ * pending) to the police filing-review rows. A decision whose date is nowhere recorded is
+ * unknown, not overdue.
  * Each procuratorate review and court case is held to the limit of rules/time-limits.tsv that
  * fits its kind or case type and procedure (time_limits.h): the clock starts at the start
  * event (or again at the last restart: resubmission after supplementary investigation, or
@@ -90,7 +95,7 @@ static void read_events(const zj_time_limit *r, const ev *e, size_t n, zj_tl_cas
     long suspended = ZJ_DAY_MIN;
     for (size_t i = 0; i < n; i++) {
         const ev *x = &e[i];
-        if (!strcmp(x->node, "extension") && k->next < cap)
+        if (!strcmp(x->node, "extension") && x->day <= k->end && k->next < cap)
             ext[k->next++] = (zj_tl_ext){x->day, x->days, x->months};
         else if (!strcmp(x->node, "resubmitted") && !strcmp(r->restart, "resubmitted"))
             k->restart = x->day;
@@ -113,16 +118,29 @@ static void read_events(const zj_time_limit *r, const ev *e, size_t n, zj_tl_cas
 }
 
 typedef struct sysdef {
-    const char *system, *table, *sql, *zh, *start_zh, *end_zh;
+    const char *detector, *system, *table, *sql, *zh, *start_zh, *end_zh;
 } sysdef;
 
 static const sysdef systems[] = {
-    {"procuratorate", "procuratorate_case",
+    {"CF02", "police", "police_case",
+     "SELECT d.id, d.source_system, d.source_key, d.case_no, d.kind,"
+     " CASE WHEN d.major = 1 THEN 'major' ELSE 'ordinary' END, d.unit_code, d.accepted_at,"
+     " d.decided_at, NULL FROM ("
+     "  SELECT p.*, coalesce(p.filing_decided_at,"
+     "   CASE WHEN p.filing_decision = 'filed' THEN p.filed_at END,"
+     "   (SELECT min(e.occurred_at) FROM case_event e WHERE e.case_system = 'police'"
+     "    AND e.case_no = p.case_no AND e.node IN ('filed', 'not_filed'))) AS decided_at"
+     "  FROM police_case p WHERE p.accepted_at IS NOT NULL AND p.kind = 'criminal') d"
+     " WHERE d.decided_at IS NOT NULL OR d.filing_decision = 'pending'"
+     "  OR (d.filing_decision IS NULL AND d.closed_at IS NULL AND d.transferred_at IS NULL)"
+     " ORDER BY d.case_no",
+     "公安案件", "受案", "作出立案审查决定"},
+    {"CF06", "procuratorate", "procuratorate_case",
      "SELECT id, source_system, source_key, case_no, kind, procedure, unit_code, received_at,"
      " decided_at, extension_days FROM procuratorate_case WHERE received_at IS NOT NULL"
      " ORDER BY case_no",
      "检察院案件", "受理", "作出决定"},
-    {"court", "court_case",
+    {"CF06", "court", "court_case",
      "SELECT id, source_system, source_key, case_no, case_type, procedure, court_code,"
      " filed_at, closed_at, extension_days FROM court_case WHERE filed_at IS NOT NULL"
      " ORDER BY case_no",
@@ -141,8 +159,12 @@ static int explain(zj_lead *l, const sysdef *d, const char *no, const char *type
     zj_day_format(k->end, e);
     zj_day_format(res->refused_day, rf);
     const char *uzh = r->unit[0] == 'm' ? "个月" : "日";
-    zj_buf_printf(&l->title, "超过法定期限 %ld 天 / Statutory time limit exceeded by %ld days",
-                  res->days_over, res->days_over);
+    if (!strcmp(d->detector, "CF02"))
+        zj_buf_printf(&l->title, "受案后立案审查超期 %ld 天 / Filing review overdue by %ld days",
+                      res->days_over, res->days_over);
+    else
+        zj_buf_printf(&l->title, "超过法定期限 %ld 天 / Statutory time limit exceeded by %ld days",
+                      res->days_over, res->days_over);
     zj_buf_printf(&l->explanation,
                   "%s %s（%s）：法定期限 %d%s（%s %s），自 %s%s起算，至 %s 届满", d->zh, no, type,
                   r->length, uzh, r->statute, r->article, s,
@@ -198,7 +220,7 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
             ej++;
         const char *type = zj_stmt_text(q, C_TYPE, NULL);
         const zj_time_limit *r =
-            zj_time_limit_find("CF06", d->system, type, zj_stmt_text(q, C_PROC, NULL));
+            zj_time_limit_find(d->detector, d->system, type, zj_stmt_text(q, C_PROC, NULL));
         long start = zj_stmt_day(q, C_START, ZJ_DAY_MAX);
         if (!r || start > c->as_of_day)
             continue;
@@ -238,15 +260,31 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
     return rc;
 }
 
-static int run_cf06(zj_detect_ctx *c, zj_error *err)
+static int run_code(zj_detect_ctx *c, zj_error *err)
 {
     zj_lead l = {0};
     int rc = 0;
     for (size_t i = 0; !rc && i < sizeof systems / sizeof systems[0]; i++)
-        rc = check_system(c, &systems[i], &l, err);
+        if (!strcmp(systems[i].detector, c->det->code))
+            rc = check_system(c, &systems[i], &l, err);
     zj_lead_free(&l);
     return rc;
 }
+
+static const zj_param cf02_params[] = {
+    {"min_days_over", ZJ_PARAM_INT, "1", "days past the deadline before a lead is raised", 1,
+     365, NULL},
+    {"escalate_days", ZJ_PARAM_INT, "30", "severity +1 when more days over than this", 1,
+     3650, NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+const zj_detector zj_detector_cf02 = {
+    "CF02", "受案后未在期限内作出立案决定", "Accepted, no filing decision within the limit",
+    "公安部《关于改革完善受案立案制度的意见》（2015）（受案立案审查期限：三日；需调查核实的七日；重大、疑难、复杂案件三十日）（verify）；"
+    "《中华人民共和国刑事诉讼法》（2018）第一百一十二条（verify）",
+    2, cf02_params, run_code,
+};
 
 static const zj_param cf06_params[] = {
     {"min_days_over", ZJ_PARAM_INT, "1", "days past the deadline before a lead is raised", 1,
@@ -261,5 +299,5 @@ const zj_detector zj_detector_cf06 = {
     "《中华人民共和国刑事诉讼法》（2018）第一百七十二条、第二百零八条、第二百二十条、第二百四十三条；"
     "《中华人民共和国民事诉讼法》第一百五十二条、第一百六十四条、第一百六十八条、第一百八十三条；"
     "《中华人民共和国行政诉讼法》第八十一条、第八十三条、第八十八条（各线索引用所适用的条文，见 rules/time-limits.tsv）",
-    2, cf06_params, run_cf06,
+    2, cf06_params, run_code,
 };

@@ -229,10 +229,10 @@ const zg_export zg_x_police_events = {
     "执法办案_流程节点.csv", "police_events.mapping.yaml", "police_case", "case_event",
     "process steps of police cases with their documents and approvals; step codes", ZG_CSV,
     ZG_UTF8, ',', "[case_system, case_no, node, occurred_at]", pe_cols, 9,
-    "code_tables:\n  police_nodes: {\"01\": accept, \"02\": filing_review_extended, "
-    "\"03\": not_filed, \"04\": file, \"05\": detain, \"06\": arrest_request, \"07\": bail, "
-    "\"08\": arrest, \"09\": interrogate, \"10\": penalty, \"11\": custody_extended, "
-    "\"12\": revoke, \"13\": transfer}\n"};
+    "code_tables:\n  police_nodes: {\"01\": accepted, \"02\": extension, \"03\": not_filed, "
+    "\"04\": filed, \"05\": detention, \"06\": arrest_requested, \"07\": bail, "
+    "\"08\": arrested, \"09\": interrogation, \"10\": penalised, \"11\": extension, "
+    "\"12\": revoked, \"13\": transferred}\n"};
 
 static void event_tail(zg *g, zg_writer *w, const zg_event *e)
 {
