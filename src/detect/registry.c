@@ -11,7 +11,7 @@
 
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
-    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf05, zj_detector_cf06,
+    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf05, zj_detector_cf07, zj_detector_cf06,
     zj_detector_cf08;
 
 static const zj_detector *const registry[] = {
@@ -29,6 +29,7 @@ static const zj_detector *const registry[] = {
     &zj_detector_cf02,   /* 受案不核 */
     &zj_detector_cf05,   /* 未录入 */
     &zj_detector_cf06,   /* 超过法定期限 */
+    &zj_detector_cf07,   /* 违规互借时间 */
     &zj_detector_cf08,   /* 案件时间逻辑矛盾 */
 };
 

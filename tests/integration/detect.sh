@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# detect.sh - detectors end to end (issue 6: TV01-TV04, TR01-TR05, CP01; issue 13: CF01, CF02, CF05, CF06, CF08).
+# detect.sh - detectors end to end (issue 6: TV01-TV04, TR01-TR05, CP01; issue 13: CF01, CF02, CF05-CF08).
 #  1. a tiny generated province: gen -> import -> link -> detect -> eval: precision and recall
 #     per code, no lead on a near miss; a second run keeps every lead id (stable
 #     fingerprints); `--only` runs one code; `leads show` masks personal data and prints
@@ -7,7 +7,7 @@
 #  2. hand-made edge cases the generator does not plant (tests/fixtures/detect/README.md),
 #     and what editing the rules file changes.
 . "$(dirname "$0")/lib.sh"
-CODES="TV01 TV02 TV03 TV04 TR01 TR02 TR03 TR04 TR05 CP01 CF01 CF02 CF05 CF06 CF08"
+CODES="TV01 TV02 TV03 TV04 TR01 TR02 TR03 TR04 TR05 CP01 CF01 CF02 CF05 CF06 CF07 CF08"
 
 # ---- 1. the tiny province ------------------------------------------------------------------
 "$ZHIJIAN" gen --seed 1 --scale tiny --out "$WORK/p" --quiet
