@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/cf_common.h"
 #include "detect/common.h"
 #include "detect/detect.h"
 
@@ -178,13 +179,8 @@ static int check_returns(zj_detect_ctx *c, zj_lead *l, zj_error *err)
                       no ? no : "", (long long)n, (long long)max, no ? no : "", (long long)n,
                       (long long)max);
         zj_buf_printf(&l->path, "检察院案件 %s → 退回补充侦查 %lld 次", no ? no : "", (long long)n);
-        const char *sys = zj_stmt_text(q, 1, NULL), *key = zj_stmt_text(q, 2, NULL);
-        if (!l->explanation.data || !l->path.data || zj_lead_key_record(l, sys, key) ||
-            zj_lead_key_record(l, "check", "returns") ||
-            zj_lead_evidence(l, "procuratorate_case", l->subject_id, "case", "returns"))
-            rc = zj_fail(err, ZJ_EDATA, "out of memory");
-        else
-            rc = zj_sink_emit(c->sink, l, err);
+        rc = zj_cf_emit(c, l, zj_stmt_text(q, 1, NULL), zj_stmt_text(q, 2, NULL), "returns",
+                        "case", "returns", err);
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detect/cf_common.h"
 #include "detect/common.h"
 #include "detect/detect.h"
 
@@ -85,13 +86,8 @@ static int run_check(zj_detect_ctx *c, const order_check *k, zj_lead *l, zj_erro
                       k->then_en, b, first - then, k->first_en, a);
         zj_buf_printf(&l->path, "%s %s → %s %s → %s %s", k->zh, no, k->first_zh, a, k->then_zh,
                       b);
-        const char *sys = zj_stmt_text(q, 1, NULL), *key = zj_stmt_text(q, 2, NULL);
-        if (!l->explanation.data || !l->path.data || zj_lead_key_record(l, sys, key) ||
-            zj_lead_key_record(l, "check", k->name) ||
-            zj_lead_evidence(l, k->table, l->subject_id, "case", k->name))
-            rc = zj_fail(err, ZJ_EDATA, "out of memory");
-        else
-            rc = zj_sink_emit(c->sink, l, err);
+        rc = zj_cf_emit(c, l, zj_stmt_text(q, 1, NULL), zj_stmt_text(q, 2, NULL), k->name,
+                        "case", k->name, err);
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;

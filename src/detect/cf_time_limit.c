@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/cf_common.h"
 #include "detect/common.h"
 #include "detect/detect.h"
 #include "detect/time_limits.h"
@@ -148,7 +149,7 @@ static const sysdef systems[] = {
 };
 enum { C_ID, C_SYS, C_KEY, C_NO, C_TYPE, C_PROC, C_UNIT, C_START, C_END, C_EXT };
 
-static int explain(zj_lead *l, const sysdef *d, const char *no, const char *type,
+static void explain(zj_lead *l, const sysdef *d, const char *no, const char *type,
                    const zj_time_limit *r, const zj_tl_case *k, bool closed,
                    const zj_tl_result *res)
 {
@@ -195,7 +196,6 @@ static int explain(zj_lead *l, const sysdef *d, const char *no, const char *type
                                         : "beyond the number or length the law allows");
     zj_buf_printf(&l->path, "%s %s → %s %s → 期限 %s → %s %s（超期 %ld 天）", d->zh, no,
                   d->start_zh, s, dl, closed ? d->end_zh : "截至", e, res->days_over);
-    return l->explanation.data && l->path.data ? 0 : -1;
 }
 
 static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error *err)
@@ -244,13 +244,9 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
         snprintf(l->unit_code, sizeof l->unit_code, "%s", u ? u : "");
         int sev = c->severity + (res.days_over > zj_param_int(c, "escalate_days") ? 1 : 0);
         l->severity = sev > 4 ? 4 : sev;
-        const char *sys = zj_stmt_text(q, C_SYS, NULL), *key = zj_stmt_text(q, C_KEY, NULL);
-        if (explain(l, d, nobuf, typebuf, r, &k, closed, &res) ||
-            zj_lead_key_record(l, sys, key) ||
-            zj_lead_evidence(l, d->table, l->subject_id, "case", r->id))
-            rc = zj_fail(err, ZJ_EDATA, "out of memory");
-        else
-            rc = zj_sink_emit(c->sink, l, err);
+        explain(l, d, nobuf, typebuf, r, &k, closed, &res);
+        rc = zj_cf_emit(c, l, zj_stmt_text(q, C_SYS, NULL), zj_stmt_text(q, C_KEY, NULL), NULL,
+                        "case", r->id, err);
         ei = ej;
     }
     if (!rc && step < 0)
