@@ -267,7 +267,9 @@ static int run_code(zj_detect_ctx *c, zj_error *err)
     return rc;
 }
 
-static const zj_param cf02_params[] = {
+
+/* CF02 and CF06 run one clock and take the same parameters. */
+static const zj_param clock_params[] = {
     {"min_days_over", ZJ_PARAM_INT, "1", "days past the deadline before a lead is raised", 1,
      365, NULL},
     {"escalate_days", ZJ_PARAM_INT, "30", "severity +1 when more days over than this", 1,
@@ -279,21 +281,14 @@ const zj_detector zj_detector_cf02 = {
     "CF02", "受案后未在期限内作出立案决定", "Accepted, no filing decision within the limit",
     "公安部《关于改革完善受案立案制度的意见》（2015）（受案立案审查期限：三日；需调查核实的七日；重大、疑难、复杂案件三十日）（verify）；"
     "《中华人民共和国刑事诉讼法》（2018）第一百一十二条（verify）",
-    2, cf02_params, run_code,
+    2, clock_params, run_code,
 };
 
-static const zj_param cf06_params[] = {
-    {"min_days_over", ZJ_PARAM_INT, "1", "days past the deadline before a lead is raised", 1,
-     365, NULL},
-    {"escalate_days", ZJ_PARAM_INT, "30", "severity +1 when more days over than this", 1,
-     3650, NULL},
-    {NULL, 0, NULL, NULL, 0, 0, NULL},
-};
 
 const zj_detector zj_detector_cf06 = {
     "CF06", "超过法定期限", "Statutory time limit exceeded",
     "《中华人民共和国刑事诉讼法》（2018）第一百七十二条、第二百零八条、第二百二十条、第二百四十三条；"
     "《中华人民共和国民事诉讼法》第一百五十二条、第一百六十四条、第一百六十八条、第一百八十三条；"
     "《中华人民共和国行政诉讼法》第八十一条、第八十三条、第八十八条（各线索引用所适用的条文，见 rules/time-limits.tsv）",
-    2, cf06_params, run_code,
+    2, clock_params, run_code,
 };
