@@ -1,7 +1,8 @@
 # Makefile - the front door. Every target first makes sure the Debian packages are there.
 #
-#   make          release build at build/zhijian
-#   make demo     generate a small synthetic province, import, link, detect, show the leads
+#   make          release build at build/zhijian, and the web app at web/dist (npm ci, ECharts)
+#   make demo     generate a small synthetic province, import, link, detect, show the leads,
+#                 then serve the web app on it (DEMO_SERVE=0 skips serving)
 #   make test     sanitizer build (ASan+UBSan), every test, short fuzz runs; last line "N passed, N failed"
 #   make bench    benchmarks against SQLite and DuckDB; see docs/benchmarks.md
 #   make fuzz     longer libFuzzer runs (FUZZ_SECONDS each, default 60)
@@ -10,7 +11,7 @@
 MESON ?= meson
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench fuzz valgrind clean
+.PHONY: all deps build web demo test bench fuzz valgrind clean
 
 all: build
 
@@ -22,6 +23,10 @@ build/build.ninja: | deps
 
 build: deps build/build.ninja
 	ninja -C build
+	bash scripts/build-web.sh
+
+web: deps
+	bash scripts/build-web.sh
 
 build-asan/build.ninja: | deps
 	$(MESON) setup build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
@@ -52,4 +57,4 @@ valgrind: build-vg/build.ninja
 	  --wrap='valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 -q'
 
 clean:
-	rm -rf build build-asan build-fuzz build-vg
+	rm -rf build build-asan build-fuzz build-vg web/dist

@@ -2,8 +2,13 @@
 # run.sh - `make bench`: zhijian's benchmarks, each side by side with a peer in the same run.
 #
 #   import   a BENCH_ROWS-row CSV (default 5,000,000): zhijian parse+validate (--dry-run),
-#            zhijian end to end into a fresh store, sqlite3's .import, DuckDB's read_csv
-#            (npm @duckdb/node-api; 1 thread and all threads)
+#            zhijian end to end into a fresh store (WAL, readers never blocked), sqlite3's
+#            .import (default rollback journal, and into a WAL database), DuckDB's read_csv
+#            (npm @duckdb/node-api; 1 thread and 2 threads)
+#   provimport  a generated medium province in its real files (27 files, GB18030 ones, later
+#            files appending to tables that hold rows): zhijian import of the folder against
+#            sqlite3 .import and DuckDB read_csv (2 threads) of the same files converted to
+#            UTF-8 CSV (bench/province_utf8.py), one table per file
 #   gen      the synthetic province at medium scale: records/s and peak RSS
 #   text     identifiers and names (bench_text), when built
 #   detect   the 三个违规 screen (TV01-TV04) on the medium province: zhijian detect against the
@@ -11,15 +16,21 @@
 #            (tables exported to CSV: the sqlite extension cannot be installed offline), and
 #            every detector of issue 6 with eval's precision and recall; then the case-flow
 #            anti-joins and a deadline check (CF01, CF05, CF06) against bench/caseflow.sql
+#   http     zhijian serve under wrk: lead list and statistics, filing checks, 200 officers
+#            filing records for a minute while an import runs (bench/http.sh)
 #   link10m  entity resolution at the issue-5 target size: gen --scale large (~10M mentions),
 #            import, a first `zhijian link` (seconds, CPU, peak RSS, stages) and eval's linking
 #            quality; needs ~12 GB of disk and ~8 minutes
+#   web      the leaders' cockpit in Debian's chromium (playwright-core): page weight, requests,
+#            first contentful paint and the time until every chart is drawn, on the small province
 #   audit    the audit trail (bench_audit): appends/s with the hash chain only and with the
 #            Merkle tree and signed head (1,000 per transaction, and one per transaction), and
 #            the time to verify a log of BENCH_AUDIT_VERIFY entries (default 10,000,000; ~3.3 GB
 #            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
-# BENCH_ONLY=import (or province, text, link10m, audit; comma-separated) runs only those sections:
+# BENCH_PROVINCE_SCALE=small makes provimport quick (for trying the script).
+# BENCH_ONLY=import (or provimport, province, text, link10m, audit, http, web; comma-separated)
+# runs only those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +45,45 @@ if [ ! -d bench/node_modules/@duckdb/node-api ]; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+results=()
+run_timed() {  # run_timed NAME CMD... : seconds, CPU seconds and peak RSS of CMD into results
+  local name=$1; shift
+  local out
+  out=$( /usr/bin/time -f 'TIME %e %U %S %M' "$@" 2>&1 >/dev/null | grep '^TIME' | tail -1 )
+  results+=("$name|${out#TIME }")
+}
+print_results() {  # print_results ROWS : the results as a Markdown table, then clear them
+  echo "| contender | seconds | CPU seconds | rows/s | peak RSS MiB |"
+  echo "|---|---:|---:|---:|---:|"
+  for r in "${results[@]}"; do
+    IFS='|' read -r name rest <<<"$r"
+    read -r secs user sys rss <<<"$rest"
+    awk -v n="$name" -v s="$secs" -v c="$(awk -v u="$user" -v y="$sys" 'BEGIN { print u + y }')" \
+        -v k="$rss" -v rows="$1" \
+      'BEGIN { printf "| %s | %.2f | %.2f | %.0f | %.0f |\n", n, s, c, (s > 0 ? rows / s : 0), k / 1024 }'
+  done
+  results=()
+}
+seconds_of() {  # seconds_of NAME : the wall seconds recorded for NAME
+  for r in "${results[@]}"; do
+    IFS='|' read -r name rest <<<"$r"
+    if [ "$name" = "$1" ]; then read -r secs _ <<<"$rest"; echo "$secs"; fi
+  done
+  return 0
+}
+report() {  # report TITLE ROWS ZHIJIAN PEER TARGET : the table, then zhijian's speed vs PEER's
+  local zj_s sq_s
+  zj_s=$(seconds_of "$3")
+  sq_s=$(seconds_of "$4")
+  echo
+  echo "### $1 ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+  echo
+  print_results "$2"
+  echo
+  awk -v a="$sq_s" -v b="$zj_s" -v t="$5" \
+    'BEGIN { printf "zhijian is %.2fx the speed of sqlite3 .import (target %sx)\n", a / b, t }'
+}
+
 if want import; then
 csv=$DATA/cases-$ROWS.csv
 if [ ! -s "$csv" ]; then
@@ -42,47 +92,64 @@ if [ ! -s "$csv" ]; then
 fi
 size_mb=$(( $(stat -c %s "$csv") / 1048576 ))
 
-results=()
-run_timed() {  # run_timed NAME CMD... ; like time_cmd but the command's own stderr is discarded
-  local name=$1; shift
-  local out
-  out=$( /usr/bin/time -f 'TIME %e %M' "$@" 2>&1 >/dev/null | grep '^TIME' | tail -1 )
-  results+=("$name|${out#TIME }")
-}
-
 cat "$csv" > /dev/null   # warm the page cache so every contender reads from memory
 load0=$(cut -d' ' -f1-3 /proc/loadavg)   # other jobs on the machine skew every figure
 
 run_timed "zhijian parse+validate (--dry-run)" \
   $ZJ import --quiet --dry-run --db "$DATA/dry.db" -m bench/court_case.mapping.yaml "$csv"
 rm -f "$DATA"/zj.db*
-run_timed "zhijian import into SQLite store" \
+run_timed "zhijian import into the store (WAL)" \
   $ZJ import --quiet --db "$DATA/zj.db" -m bench/court_case.mapping.yaml "$csv"
 rm -f "$DATA"/sq.db*
 run_timed "sqlite3 .import (all TEXT, no key)" \
   sqlite3 "$DATA/sq.db" ".mode csv" ".import $csv court_case"
+rm -f "$DATA"/sqw.db*
+run_timed "sqlite3 .import into a WAL database" \
+  sqlite3 "$DATA/sqw.db" "PRAGMA journal_mode = WAL" ".mode csv" ".import $csv court_case"
 rm -f "$DATA"/dk1.duckdb* "$DATA"/dk.duckdb*
 run_timed "DuckDB read_csv, 1 thread" \
   env DUCKDB_THREADS=1 node bench/duckdb_import.mjs "$csv" "$DATA/dk1.duckdb"
-run_timed "DuckDB read_csv, all threads" \
-  node bench/duckdb_import.mjs "$csv" "$DATA/dk.duckdb"
-
-echo
-echo "### Import: $ROWS rows, $size_mb MiB CSV ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-echo
-echo "| contender | seconds | rows/s | peak RSS MiB |"
-echo "|---|---:|---:|---:|"
-for r in "${results[@]}"; do
-  IFS='|' read -r name rest <<<"$r"
-  read -r secs rss <<<"$rest"
-  awk -v n="$name" -v s="$secs" -v k="$rss" -v rows="$ROWS" \
-    'BEGIN { printf "| %s | %.2f | %.0f | %.0f |\n", n, s, (s > 0 ? rows / s : 0), k / 1024 }'
-done
-echo
+run_timed "DuckDB read_csv, 2 threads" \
+  env DUCKDB_THREADS=2 node bench/duckdb_import.mjs "$csv" "$DATA/dk.duckdb"
+report "Import: $ROWS rows, $size_mb MiB CSV" "$ROWS" "zhijian import into the store (WAL)" \
+  "sqlite3 .import (all TEXT, no key)" 1.5
 zj_rows=$(sqlite3 "$DATA/zj.db" 'SELECT count(*) FROM court_case')
 sq_rows=$(sqlite3 "$DATA/sq.db" 'SELECT count(*) FROM court_case')
 echo "rows stored: zhijian $zj_rows, sqlite3 $sq_rows"
 echo "load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+if want provimport; then
+# provimport: a medium province in its real files (issue 11): zhijian against the peers
+pdir=$DATA/gen-medium-import
+udir=$DATA/gen-medium-utf8
+rm -rf "$pdir" "$udir"
+$ZJ gen --seed 1 --scale "${BENCH_PROVINCE_SCALE:-medium}" --out "$pdir" --quiet
+python3 bench/province_utf8.py "$pdir" "$udir" > "$DATA/province-files.txt"
+precs=$(awk '{ n += $3 } END { print n }' "$DATA/province-files.txt")
+nfiles=$(wc -l < "$DATA/province-files.txt")
+ngb=$(python3 -c "import json,sys; print(sum(f['encoding'] == 'gb18030' for f in json.load(open(sys.argv[1]))['files']))" "$pdir/manifest.json")
+awk '{ printf ".import --csv %s %s\n", $1, $2 }' "$DATA/province-files.txt" > "$DATA/province-import.sql"
+cat "$pdir"/* "$udir"/* > /dev/null      # everyone reads from the page cache
+rm -f "$DATA"/pz.db*
+# (exit status 1: the generator's planted dirty rows were rejected, as they must be)
+run_timed "zhijian import of the folder (27 mappings, WAL)" \
+  sh -c "$ZJ import --quiet --max-errors -1 --reject-dir $DATA/rejects --db $DATA/pz.db $pdir; [ \$? -le 1 ]"
+rm -f "$DATA"/ps.db*
+run_timed "sqlite3 .import of the UTF-8 copies, a table each" \
+  sqlite3 "$DATA/ps.db" ".read $DATA/province-import.sql"
+rm -f "$DATA"/psw.db*
+run_timed "sqlite3 .import of the UTF-8 copies into a WAL database" \
+  sqlite3 "$DATA/psw.db" "PRAGMA journal_mode = WAL" ".read $DATA/province-import.sql"
+rm -f "$DATA"/pd.duckdb*
+run_timed "DuckDB read_csv of the UTF-8 copies, 2 threads" \
+  env DUCKDB_THREADS=2 node bench/duckdb_files.mjs "$DATA/pd.duckdb" "$DATA/province-files.txt"
+report "Import of a ${BENCH_PROVINCE_SCALE:-medium} province: $precs records in $nfiles files, $ngb of them GB18030" \
+  "$precs" "zhijian import of the folder (27 mappings, WAL)" \
+  "sqlite3 .import of the UTF-8 copies, a table each" 1.0
+echo "records stored: zhijian $(sqlite3 "$DATA/pz.db" "SELECT sum(rows_read - rejected) FROM import_batch"), sqlite3 $(sqlite3 "$DATA/ps.db" "SELECT 0$(awk '{ printf " + (SELECT count(*) FROM %s)", $2 }' "$DATA/province-files.txt")")"
+rm -rf "$pdir" "$udir" "$DATA"/pz.db* "$DATA"/ps.db* "$DATA"/psw.db* "$DATA"/pd.duckdb* "$DATA/rejects" \
+  "$DATA/province-files.txt" "$DATA/province-import.sql"
 fi
 
 if want province; then
@@ -227,6 +294,40 @@ echo "| DuckDB, bench/caseflow.sql, all threads: query only | $(jq_ "$ck_all" "'
 echo "| DuckDB, bench/caseflow.sql, 1 thread: query only | $(jq_ "$ck_one" "'%.2f' % d['query_seconds']") | | $(jq_ "$ck_one" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
 rm -rf "$cfdir" "$DATA/cf_sqlite.sql"
 rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*
+fi
+
+if want http; then
+  bash bench/http.sh
+fi
+
+if want web; then
+# web: the cockpit's page weight and time to first render, in Debian's chromium
+# (web/tests/cockpit-bench.mjs) against zhijian serve on the demo-sized province
+bash scripts/build-web.sh
+wdir=$DATA/web
+rm -rf "$wdir"; mkdir -p "$wdir"
+(
+  export ZHIJIAN_DB=$wdir/zhijian.db
+  $ZJ gen --seed 1 --scale small --out "$wdir/p" --quiet
+  $ZJ import --quiet --max-errors -1 --rejects "$wdir/rej" "$wdir/p" >/dev/null || true  # planted dirty rows
+  $ZJ link --quiet
+  $ZJ detect --as-of 2021-12-31 >/dev/null || [ $? -eq 1 ]   # 1: leads were found
+  printf 'bench-web-1\n' | $ZJ user add leader --role leader --unit J61000000 >/dev/null
+  $ZJ serve --port 0 --access-log "$wdir/access.log" 2>/dev/null &
+  pid=$!
+  port=
+  for _ in $(seq 1 200); do
+    port=$(jq -r 'select(.event == "start") | .message' "$wdir/access.log" 2>/dev/null | grep -o 'port [0-9]*' | cut -d' ' -f2)
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  echo
+  echo "### The cockpit in the browser (chromium $(chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1), $(nproc) cores)"
+  echo
+  (cd web && BASE="http://127.0.0.1:$port" PASSWORD=bench-web-1 RUNS=5 node tests/cockpit-bench.mjs)
+  kill -TERM "$pid"; wait "$pid"
+)
+rm -rf "$wdir"
 fi
 
 if want link10m; then

@@ -15,6 +15,11 @@ line is a row with exactly as many tab-separated fields.
         name (full names, plus short forms of provinces and prefecture-level cities), one
         `"name",` per line.
 
+    gen-table.py texts OUT.inc IN...
+        each input file whole, as `const char zg_map_STEM[] = "...";` where STEM is the file
+        name up to its first '.' (the generator's foreign-layout mapping files,
+        rules/gen_foreign/STEM.mapping.yaml).
+
 Errors name the file and line and exit with status 1.
 """
 import sys
@@ -113,7 +118,23 @@ def region_prefixes_mode(src, dst):
         f.write("\n".join(out) + "\n")
 
 
+def texts_mode(dst, srcs):
+    import os
+    out = []
+    for src in sorted(srcs):
+        stem = os.path.basename(src).split(".")[0]
+        with open(src, encoding="utf-8") as f:
+            text = f.read()
+        lines = [c_string(line + "\n") for line in text.split("\n")[:-1]]
+        out.append(f"const char zg_map_{stem}[] =\n    " + "\n    ".join(lines or ['""']) + ";\n")
+    with open(dst, "w", encoding="utf-8") as f:
+        f.write("".join(out))
+
+
 def main(argv):
+    if len(argv) >= 3 and argv[1] == "texts":
+        texts_mode(argv[2], argv[3:])
+        return
     if len(argv) < 4:
         sys.exit(__doc__)
     mode, src, dst = argv[1:4]

@@ -11,6 +11,9 @@ status=0
 # The release build too: optimisation enables warnings (-Werror) that a debug build misses.
 ninja -C build || { echo "0 passed, 1 failed"; exit 1; }
 ninja -C build-asan || { echo "0 passed, 1 failed"; exit 1; }
+# The web app (web/dist) for the browser tests (tests/integration/web.sh; screenshots in
+# build-asan/screenshots).
+bash scripts/build-web.sh || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
 
 ninja -C build-fuzz || { echo "0 passed, 1 failed"; exit 1; }

@@ -55,6 +55,14 @@ int cli_read_password(const char *file, const char *prompt, char *buf, size_t ca
 struct cJSON;
 int cli_json_finish(struct cJSON *json, int rc, const zj_error *err);
 
+/* Run entity resolution over an open store as `zhijian link` does (its memory settings:
+ * bulk-load journal, a page cache of up to an eighth of the machine's memory). */
+struct zj_store;
+struct zj_link_options;
+struct zj_link_stats;
+int cli_link_store(struct zj_store *s, struct zj_link_options *lo, struct zj_link_stats *st,
+                   zj_error *err);
+
 /* True when `arg` is -h or --help. */
 bool cli_is_help(const char *arg);
 

@@ -387,7 +387,7 @@ int cmd_audit(int argc, char **argv)
         return do_check(&o);
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err))
         return cli_report(&err);
     if (!strcmp(sub, "verify"))
         rc = do_verify(s, &o);

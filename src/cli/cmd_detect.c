@@ -1,6 +1,6 @@
 /* cmd_detect.c - `zhijian detect`: run the detectors over the store and keep their leads (线索).
  *
- *   zhijian detect [--only CODE...] [--rules FILE] [--as-of DATE] [--json] [--quiet]
+ *   zhijian detect [--only CODE...] [--rules FILE] [--as-of DATE] [--no-link] [--json] [--quiet]
  *   zhijian detect --list [--json]         the detectors, their basis and parameters
  */
 #include <cjson/cJSON.h>
@@ -12,11 +12,13 @@
 
 #include "cli/cli.h"
 #include "detect/detect.h"
+#include "link/config.h"
+#include "link/link.h"
 #include "work/audit.h"
 
 static const char usage_text[] =
     "usage: zhijian detect [--only CODE...] [--rules FILE] [--as-of YYYY-MM-DD] [--db PATH]\n"
-    "                      [--no-analysis] [--json] [--quiet]\n"
+    "                      [--no-analysis] [--no-link] [--json] [--quiet]\n"
     "   or: zhijian detect --list [--rules FILE] [--json]\n\n"
     "运行线索规则：对已导入并完成实体识别（zhijian link）的数据逐条规则检测，结果写入线索库。\n"
     "Run the detectors over the linked store. Each finding becomes a lead with its evidence,\n"
@@ -30,12 +32,15 @@ static const char usage_text[] =
     "                  in ./rules; the built-in defaults when it is absent)\n"
     "  --as-of DATE    reference date for tenure bands (default: today)\n"
     "  --no-analysis   do not recompute the analysis tables\n"
+    "  --no-link       refuse (exit 3) when records were imported after the last 'zhijian\n"
+    "                  link' instead of linking them first (incrementally: new records join\n"
+    "                  existing entities; run 'zhijian link' for a full re-resolution)\n"
     "  --list          list the detectors, their basis and parameters\n\n"
     "exit status: 0 when the run completed (whatever it found), 2 usage, 3 data or store error\n";
 
 typedef struct opts {
     const char *db, *rules, *as_of;
-    bool json, quiet, list, no_analysis;
+    bool json, quiet, list, no_analysis, no_link;
     const char *codes[64];
     size_t ncodes;
     char *owned[64];          /* copies of the arguments the codes point into */
@@ -66,7 +71,8 @@ static int parse(int argc, char **argv, opts *o)
         {"only", required_argument, NULL, 'o'},  {"as-of", required_argument, NULL, 'a'},
         {"json", no_argument, NULL, 'j'},        {"quiet", no_argument, NULL, 'q'},
         {"list", no_argument, NULL, 'l'},        {"no-analysis", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},        {0, 0, 0, 0},
+        {"no-link", no_argument, NULL, 'L'},     {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
     };
     int c;
     optind = 1;
@@ -83,6 +89,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'q': o->quiet = true; break;
         case 'l': o->list = true; break;
         case 'n': o->no_analysis = true; break;
+        case 'L': o->no_link = true; break;
         case 'h': fputs(usage_text, stdout); return -1;
         default: return ZJ_EUSAGE;
         }
@@ -191,6 +198,42 @@ static void done(const zj_detect_stats *st, void *ctx)
     }
 }
 
+/* Detectors read entities and the relations graph: records imported after the last link have
+ * neither, and detecting over them would miss them silently (a supervisor reads "0 leads" as
+ * "no violations"). Link them first, incrementally, or refuse with --no-link. */
+static int ensure_linked(zj_store *s, const opts *o)
+{
+    zj_error err = {0};
+    int64_t pending = 0;
+    if (zj_link_pending(s, &pending, &err))
+        return cli_report(&err);
+    if (!pending)
+        return 0;
+    if (o->no_link)
+        return cli_error(ZJ_EDATA, "%lld import batch(es) since the last 'zhijian link': their "
+                         "records have no entities yet and the detectors would not see them; "
+                         "run 'zhijian link' first (or detect without --no-link to link them "
+                         "incrementally)", (long long)pending);
+    if (!o->quiet)
+        fprintf(stderr, "zhijian: %lld import batch(es) since the last link: linking them first "
+                "(incremental; 'zhijian link' re-resolves everything)\n", (long long)pending);
+    zj_link_config cfg;
+    zj_link_config_defaults(&cfg);
+    char buf[4096];
+    const char *path = cli_rules_path(NULL, "linking.yaml", buf, sizeof buf);
+    if (path && zj_link_config_load(path, &cfg, &err))
+        return cli_report(&err);
+    zj_link_options lo = {.incremental = true, .config = &cfg};
+    zj_link_stats st;
+    zj_actor actor;
+    cli_actor(&actor);
+    if (zj_audit_track(s, &actor, "link.run", "entity", "{\"incremental\":true,\"by\":\"detect\"}",
+                       &err) ||
+        cli_link_store(s, &lo, &st, &err))
+        return cli_report(&err);
+    return 0;
+}
+
 int cmd_detect(int argc, char **argv)
 {
     opts o = {0};
@@ -207,10 +250,16 @@ int cmd_detect(int argc, char **argv)
     }
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err)) {
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err)) {
         zj_rules_free(rules);
         opts_free(&o);
         return cli_report(&err);
+    }
+    if ((rc = ensure_linked(s, &o))) {
+        zj_store_close(s);
+        zj_rules_free(rules);
+        opts_free(&o);
+        return rc;
     }
     /* one audit entry per detector run (each commits on its own) */
     cJSON *what = cJSON_CreateObject();

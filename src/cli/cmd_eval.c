@@ -101,7 +101,7 @@ int cmd_eval(int argc, char **argv)
         return cli_error(ZJ_EUSAGE, "--truth DIR is required; see 'zhijian eval --help'");
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(db), &s, &err))
         return cli_report(&err);
     zj_eval_result *r = malloc(sizeof *r);
     if (!r) {

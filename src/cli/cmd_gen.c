@@ -1,6 +1,7 @@
 /* cmd_gen.c - `zhijian gen`: write a synthetic province with known anomalies (合成数据).
  *
- *   zhijian gen --seed N --scale tiny|small|medium|large|province --out DIR [--quiet]
+ *   zhijian gen --seed N --scale tiny|small|medium|large|province
+ *               [--layouts default|foreign|mixed] --out DIR [--quiet]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,7 +12,8 @@
 #include "gen/gen.h"
 
 static const char usage_text[] =
-    "usage: zhijian gen [--seed N] [--scale tiny|small|medium|large|province] --out DIR [--quiet]\n\n"
+    "usage: zhijian gen [--seed N] [--scale tiny|small|medium|large|province]\n"
+    "                   [--layouts default|foreign|mixed] --out DIR [--quiet]\n\n"
     "Write a synthetic Shaanxi-like province: each agency system's exports in its own layout\n"
     "(CSV or JSON Lines, UTF-8 or GB18030) with a mapping file beside each, dirt at stated\n"
     "rates, and the ground truth: manifest.json, truth.jsonl (planted anomalies and near\n"
@@ -22,6 +24,12 @@ static const char usage_text[] =
     "      --seed N       random seed (default 1)\n"
     "      --scale S      tiny (~10k records), small (~200k), medium (~5M), large (~30M:\n"
     "                     ~10M mentions, for linking), province (~72M); default small\n"
+    "      --layouts L    default: each system's usual layout; foreign: layouts like\n"
+    "                     independent real exports (Chinese headers, court and type only in\n"
+    "                     the case number, status-dependent dates, counts and flags instead\n"
+    "                     of event rows, units by name, 60% and 1.2万元), with v2 mappings;\n"
+    "                     mixed: one or the other per system, from the seed. The same facts\n"
+    "                     and truth in every layout\n"
     "  -o, --out DIR      output directory (created if missing)\n"
     "  -q, --quiet        no summary on standard error\n"
     "formats: docs/truth.md\n";
@@ -37,6 +45,7 @@ int cmd_gen(int argc, char **argv)
     static const struct option opts[] = {
         {"seed", required_argument, NULL, 's'},
         {"scale", required_argument, NULL, 'S'},
+        {"layouts", required_argument, NULL, 'L'},
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -60,6 +69,11 @@ int cmd_gen(int argc, char **argv)
                 return cli_error(ZJ_EUSAGE, "unknown scale '%s' (tiny, small, medium, large, province)",
                                  optarg);
             break;
+        case 'L':
+            if (zj_gen_layouts_parse(optarg, &opt.layouts))
+                return cli_error(ZJ_EUSAGE, "unknown layouts '%s' (default, foreign, mixed)",
+                                 optarg);
+            break;
         case 'o': opt.out_dir = optarg; break;
         case 'q': quiet = true; break;
         case 'h': fputs(usage_text, stdout); return 0;
@@ -72,8 +86,9 @@ int cmd_gen(int argc, char **argv)
     if (!opt.out_dir)
         return cli_error(ZJ_EUSAGE, "--out DIR is required; see 'zhijian gen --help'");
     if (!quiet) {
-        fprintf(stderr, "zhijian gen: seed %llu, scale %s -> %s\n",
-                (unsigned long long)opt.seed, zj_gen_scale_name(opt.scale), opt.out_dir);
+        fprintf(stderr, "zhijian gen: seed %llu, scale %s, %s layouts -> %s\n",
+                (unsigned long long)opt.seed, zj_gen_scale_name(opt.scale),
+                zj_gen_layouts_name(opt.layouts), opt.out_dir);
         opt.on_file = on_file;
     }
     zj_gen_summary sum;

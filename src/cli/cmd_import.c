@@ -79,6 +79,11 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
             cJSON_AddNumberToObject(o, "rows_unchanged", (double)res->gen_unchanged);
         }
         cJSON_AddStringToObject(o, "encoding", zj_encoding_name(res->encoding));
+        cJSON *bad = cJSON_AddObjectToObject(o, "bad_check_character");
+        cJSON_AddNumberToObject(bad, "resident_id", (double)res->bad_check_resident_id);
+        cJSON_AddNumberToObject(bad, "uscc", (double)res->bad_check_uscc);
+        if (res->hint[0])
+            cJSON_AddStringToObject(o, "hint", res->hint);
         cJSON_AddNumberToObject(o, "seconds", res->seconds);
         if (res->rejects_path[0])
             cJSON_AddStringToObject(o, "rejects_file", res->rejects_path);
@@ -118,8 +123,14 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         }
         if (!res->skipped_as && res->skipped)
             printf("  %lld rows skipped by the mapping's 'when'\n", (long long)res->skipped);
+        if (res->bad_check_resident_id || res->bad_check_uscc)
+            printf("  check character wrong (imported as they are): %lld resident IDs, %lld "
+                   "credit codes\n", (long long)res->bad_check_resident_id,
+                   (long long)res->bad_check_uscc);
         if (res->rejects_path[0])
             printf("  rejected rows: %s\n", res->rejects_path);
+        if (res->hint[0])
+            printf("  %s\n", res->hint);
     }
     if (rc)
         fprintf(stderr, "zhijian: %s\n", err->msg);
@@ -342,10 +353,11 @@ static const char usage_text[] =
     "      --db PATH          store (default $ZHIJIAN_DB or ./zhijian.db)\n"
     "      --max-errors N     abort a file's batch after more than N rejected rows\n"
     "                         (default 100; -1 for no limit)\n"
-    "      --rejects DIR      where reject files go (default: rejects/ beside the store)\n"
+    "      --reject-dir DIR   where reject files go (default: rejects/ beside the store;\n"
+    "                         a dry run writes none unless given one: it lists them)\n"
     "      --encoding ENC     auto, utf-8 or gb18030 (overrides the mapping)\n"
     "      --force            read a file again even if the same bytes were imported\n"
-    "  -n, --dry-run          check files against their mappings; write nothing to the store\n"
+    "  -n, --dry-run          check files against their mappings; write nothing\n"
     "  -q, --quiet            print only errors\n"
     "      --json             one JSON object per file on standard output\n\n"
     "exit status: 0 all rows imported, 1 some rows rejected, 2 usage error,\n"
@@ -358,7 +370,8 @@ int cmd_import(int argc, char **argv)
         {"mappings", required_argument, NULL, 'M'},
         {"db", required_argument, NULL, 'd'},
         {"max-errors", required_argument, NULL, 'e'},
-        {"rejects", required_argument, NULL, 'r'},
+        {"reject-dir", required_argument, NULL, 'r'},
+        {"rejects", required_argument, NULL, 'r'},     /* the option's earlier name */
         {"encoding", required_argument, NULL, 'E'},
         {"force", no_argument, NULL, 'f'},
         {"dry-run", no_argument, NULL, 'n'},
@@ -407,17 +420,21 @@ int cmd_import(int argc, char **argv)
     zj_buf rdir = {0};
     if (rejects)
         zj_buf_puts(&rdir, rejects);
-    else
+    else if (!r.opt.dry_run)
         zj_buf_printf(&rdir, "%s/rejects", dirname(dbcopy));
     free(dbcopy);
     r.opt.rejects_dir = rdir.data;
+    r.opt.rejects_listing = r.json ? stderr : stdout;
     r.tty = !r.quiet && !r.json && isatty(2);
     if (r.tty)
         r.opt.progress = show_progress;
 
+    /* A dry run writes nothing: it reads the store when there is one (for the tables and the
+     * data mappings look up) and otherwise checks against an empty one in memory. */
     zj_error err = {0};
     int rc = 0;
-    if (zj_store_open(path, &r.store, &err)) {
+    if ((r.opt.dry_run && access(path, F_OK) != 0 ? zj_store_open(":memory:", &r.store, &err)
+                                                  : zj_store_open(path, &r.store, &err))) {
         zj_buf_free(&rdir);
         return cli_report(&err);
     }
@@ -462,10 +479,6 @@ int cmd_import(int argc, char **argv)
     /* Fresh statistics for the planner once the loads are done (not per file). */
     if (r.files > r.failed && !r.opt.dry_run && zj_store_analyze(r.store, &err) && !rc)
         rc = cli_report(&err);
-    int64_t pending = 0;
-    if (!r.quiet && !r.json && !zj_store_pending_indexes(r.store, &pending, &err) && pending)
-        printf("%lld analysis indexes are left for later: 'zhijian link' builds them (or "
-               "'zhijian init')\n", (long long)pending);
     zj_store_close(r.store);
     zj_buf_free(&rdir);
     if (rc)

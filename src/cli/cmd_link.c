@@ -154,12 +154,31 @@ static void kind_text(const char *label, const zj_link_kind_stats *k)
            (long long)k->blocks_skipped, k->em_iterations, k->match_proportion, k->seconds);
 }
 
+int cli_link_store(zj_store *s, zj_link_options *lo, zj_link_stats *st, zj_error *err)
+{
+    zj_namer *nm = zj_namer_new(err);
+    if (!nm)
+        return err->code ? err->code : ZJ_EDATA;
+    /* A link run is one big transaction, checkpointed once at its end (readers keep reading
+     * the store meanwhile). Its cache holds what it writes and indexes: up to 2 GiB, an
+     * eighth of this machine's memory at most (the cache grows only as pages are used). */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    int64_t eighth_mib = pages > 0 && page > 0 ? (int64_t)pages * page / 8 / 1048576 : 256;
+    int rc = zj_store_bulk_load(s, true, err);
+    if (!rc)
+        rc = zj_store_cache_mib(s, (int)(eighth_mib < 2048 ? eighth_mib : 2048), err);
+    if (!rc)
+        rc = zj_link_run(s, nm, lo, st, err);
+    if ((zj_store_bulk_load(s, false, rc ? NULL : err) ||
+         zj_store_cache_mib(s, 0, rc ? NULL : err)) && !rc)
+        rc = ZJ_EDATA;
+    zj_namer_free(nm);
+    return rc;
+}
+
 static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
 {
     zj_error err = {0};
-    zj_namer *nm = zj_namer_new(&err);
-    if (!nm)
-        return cli_report(&err);
     zj_link_options lo = {.incremental = o->incremental, .reextract = o->reextract, .config = cfg};
     bool tty = !o->quiet && !o->json && !o->verbose && isatty(2);
     double last = 0;
@@ -170,26 +189,13 @@ static int do_run(zj_store *s, const opts *o, const zj_link_config *cfg)
         lo.progress_ctx = &last;
     }
     zj_link_stats st;
-    /* A link run is one big transaction: the rollback journal writes new pages once, the WAL
-     * twice (as for imports). Its cache holds what it writes and indexes: up to 2 GiB, an
-     * eighth of this machine's memory at most (the cache grows only as pages are used). */
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    int64_t eighth_mib = pages > 0 && page > 0 ? (int64_t)pages * page / 8 / 1048576 : 256;
     zj_actor actor;
     cli_actor(&actor);
     int rc = zj_audit_track(s, &actor, "link.run", "entity",
                             o->incremental ? "{\"incremental\":true}"
                             : o->reextract ? "{\"reextract\":true}" : NULL, &err);
     if (!rc)
-        rc = zj_store_bulk_load(s, true, &err);
-    if (!rc)
-        rc = zj_store_cache_mib(s, (int)(eighth_mib < 2048 ? eighth_mib : 2048), &err);
-    if (!rc)
-        rc = zj_link_run(s, nm, &lo, &st, &err);
-    if ((zj_store_bulk_load(s, false, rc ? NULL : &err) ||
-         zj_store_cache_mib(s, 0, rc ? NULL : &err)) && !rc)
-        rc = ZJ_EDATA;
-    zj_namer_free(nm);
+        rc = cli_link_store(s, &lo, &st, &err);
     if (tty)
         fputs("\r\033[K", stderr);
     if (rc)
@@ -307,11 +313,17 @@ static int do_explain(zj_store *s, const opts *o, const zj_link_config *cfg)
         }
         run += st->weight;
         printf("  %-11s %-14s %9.5f %9.6f %+8.2f %+8.2f%s\n", st->field, st->level, st->m, st->u,
-               st->weight, run, st->tf_adjusted ? "  (u = this name's frequency)" : "");
+               st->weight, run, !st->tf_adjusted ? ""
+               : !strcmp(st->field, "unit") ? "  (u = this unit's share)" : "  (u = this name's frequency)");
     }
     printf("match probability %.6f (threshold %.2f): %s\n", ex.probability, ex.threshold,
            ex.deterministic[0] ? "decided by identifiers"
-           : ex.probability >= ex.threshold ? "linked if no constraint forbids it" : "not linked");
+           : ex.probability >= ex.threshold ? "linked if no constraint forbids it"
+           : ex.closed ? "not linked on this pair's weight alone" : "not linked");
+    if (ex.closed)
+        printf("closed world: the record names an officer of the unit; among the unit's people "
+               "with a compatible name this one holds %.6f of the weight: linked\n",
+               ex.closed_share);
     return 0;
 }
 
@@ -428,7 +440,7 @@ int cmd_link(int argc, char **argv)
         return rc;
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err))
         return cli_report(&err);
     if (!sub)
         rc = do_run(s, &o, &cfg);

@@ -77,7 +77,7 @@ int cmd_rejects(int argc, char **argv)
                          "'zhijian status')");
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(db), &s, &err))
         return cli_report(&err);
     zj_actor_owned who;
     int rc = cli_user_actor(s, as, &who);

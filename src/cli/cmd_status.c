@@ -65,7 +65,7 @@ int cmd_status(int argc, char **argv)
     zj_store *s;
     zj_error err = {0};
     const char *path = cli_db_path(db);
-    if (zj_store_open(path, &s, &err))
+    if (zj_store_open_existing(path, &s, &err))
         return cli_report(&err);
     const zj_table *tables;
     size_t nt = zj_store_tables(s, &tables);

@@ -26,6 +26,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
@@ -41,6 +42,7 @@ static const zj_command commands[] = {
     {"check", cmd_check, "validate and normalize an ID, credit code, case number, name, phone", false},
     {"detect", cmd_detect, "run the detectors and keep their leads (线索)", true},
     {"leads", cmd_leads, "list leads, show their evidence, work them to a verdict (处置), analysis", false},
+    {"serve", cmd_serve, "serve the JSON API over HTTP (zhijian serve --port 8080)", false},
     {"audit", cmd_audit, "verify the audit trail (全程留痕), prove entries, export checkpoints", false},
     {"rejects", cmd_rejects, "the rows an import batch rejected (raw rows only unmasked)", false},
     {"user", cmd_user, "add, list and disable users; passwords and API keys", false},

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link/link.h"
 #include "text/date.h"
 
 long zj_day(const char *s, long missing)
@@ -269,5 +270,43 @@ int zj_lead_key_record(zj_lead *l, const char *system, const char *key)
     key = key ? key : "";
     if (zj_lead_key(l, system, strlen(system)) || zj_lead_key(l, key, strlen(key)))
         return ZJ_EDATA;
+    return ZJ_OK;
+}
+
+int zj_note_placement(zj_store *s, zj_lead *l, const char *table, int64_t record_id,
+                      const char *role, zj_buf *zh, zj_buf *en, int *noted, zj_error *err)
+{
+    zj_link_placement p;
+    int rc = zj_link_placement_of(s, table, record_id, role, &p, err);
+    if (rc || !p.scored)
+        return rc;
+    if (p.closed) {
+        zj_buf_printf(zh, "%s%s#%lld 所记人员无可信身份证号，系在所记单位人员中按姓名匹配（占同名、近音人员匹配权重的 "
+                      "%.4f；zhijian link explain %lld %lld）", *noted ? "；" : "", table,
+                      (long long)record_id, p.probability, (long long)p.mention,
+                      (long long)p.other);
+        zj_buf_printf(en, "%s%s #%lld names the person without a trusted ID: matched by name among "
+                      "the people of the unit it names (%.4f of the weight of those with a "
+                      "compatible name; zhijian link explain %lld %lld)", *noted ? "; " : "",
+                      table, (long long)record_id, p.probability, (long long)p.mention,
+                      (long long)p.other);
+    } else {
+        zj_buf_printf(zh, "%s%s#%lld 所记人员无可信身份证号，系按姓名及其他信息匹配（匹配权重 %.1f，概率 %.4f；"
+                      "zhijian link explain %lld %lld）", *noted ? "；" : "", table,
+                      (long long)record_id, p.weight, p.probability, (long long)p.mention,
+                      (long long)p.other);
+        zj_buf_printf(en, "%s%s #%lld names the person without a trusted ID: linked by name and "
+                      "context (match weight %.1f, probability %.4f; zhijian link explain %lld "
+                      "%lld)", *noted ? "; " : "", table, (long long)record_id, p.weight,
+                      p.probability, (long long)p.mention, (long long)p.other);
+    }
+    (*noted)++;
+    if (zj_lead_fact_list_int(l, "unidentified_mentions", p.mention) ||
+        zj_lead_fact_list_int(l, "unidentified_linked_to", p.other) ||
+        zj_lead_fact_list_num(l, "unidentified_weights", p.weight) ||
+        zj_lead_fact_list_num(l, "unidentified_probabilities", p.probability) ||
+        zj_lead_fact_list_str(l, "unidentified_how", p.closed ? "closed_world" : "score") ||
+        !zh->data || !en->data)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
     return ZJ_OK;
 }

@@ -80,6 +80,16 @@ const char *zj_zh_agency(const char *agency);
 void zj_buf_interval_zh(zj_buf *b, long from, long to);
 void zj_buf_interval_en(zj_buf *b, long from, long to);
 
+/* ---- links without an ID ------------------------------------------------------------------ */
+
+/* When the person a record names (its mention `role`) was placed in the entity a lead rests
+ * on by the linking model, not by an ID, say so: append to zh and en the record, the weight
+ * and probability of the link that placed it and the `zhijian link explain` command, and add
+ * the facts unidentified_mentions, unidentified_weights and unidentified_probabilities.
+ * Nothing is added for a mention placed by a trusted ID. *noted counts the notes added. */
+int zj_note_placement(zj_store *s, zj_lead *l, const char *table, int64_t record_id,
+                      const char *role, zj_buf *zh, zj_buf *en, int *noted, zj_error *err);
+
 /* Append the natural key of a record ("source_system" US "source_key") to a lead's key. */
 int zj_lead_key_record(zj_lead *l, const char *system, const char *key);
 

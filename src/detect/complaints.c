@@ -2,7 +2,10 @@
  *
  * Three findings, all under CP01:
  *   - an officer named in `min_complaints` or more complaints within `window_days` (by the
- *     officer number, or by name within the named unit when the name is unique there);
+ *     officer number, or by the complaint's target mention: the person the complaint names
+ *     with a unit, resolved against officers by entity resolution - never by comparing name
+ *     strings here; a complaint placed without an ID says so in the lead, with the link's
+ *     weight);
  *   - a complaint about a case on which an interference was recorded (三个规定 record): the
  *     lead is about the officer complained of, else the case's handling officer, else the
  *     officer who filed the record;
@@ -28,6 +31,7 @@ typedef struct compl {
     int64_t id;
     long day;
     char at[20];
+    bool by_mention;          /* the officer resolved from the complaint's target mention */
 } compl;
 
 typedef struct list {
@@ -35,7 +39,7 @@ typedef struct list {
     size_t n, cap;
 } list;
 
-static int push(list *l, int64_t id, const char *at)
+static int push(list *l, int64_t id, const char *at, bool by_mention)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 16;
@@ -46,6 +50,7 @@ static int push(list *l, int64_t id, const char *at)
         l->cap = cap;
     }
     l->c[l->n].id = id;
+    l->c[l->n].by_mention = by_mention;
     l->c[l->n].day = zj_day(at, ZJ_DAY_MIN);
     snprintf(l->c[l->n].at, sizeof l->c[0].at, "%s", at ? at : "");
     l->n++;
@@ -103,14 +108,19 @@ static int find_officer(zj_stmt *q, const char *no, long day, officer_row *out, 
 
 /* ---- repeated complaints against an officer ----------------------------------------------- */
 
+/* The officer each complaint names: its officer number, else the officer record of the entity
+ * its target mention was resolved to (the one in the named unit first). Column 3: 1 when the
+ * officer comes from the target mention. */
 static const char named_sql[] =
-    "SELECT c.target_officer_no, c.received_at, c.id FROM complaint c"
+    "SELECT c.target_officer_no, c.received_at, c.id, 0 FROM complaint c"
     " WHERE c.target_officer_no IS NOT NULL"
     " UNION ALL"
-    " SELECT min(o.officer_no), c.received_at, c.id FROM complaint c"
-    " JOIN officer o ON o.unit_code = c.target_unit_code AND o.name = c.target_officer_name"
-    " WHERE c.target_officer_no IS NULL AND c.target_officer_name IS NOT NULL"
-    " GROUP BY c.id, c.received_at HAVING count(DISTINCT o.officer_no) = 1"
+    " SELECT (SELECT substr(min(CASE WHEN o.unit_code = c.target_unit_code THEN '0' ELSE '1'"
+    "   END || o.officer_no), 2) FROM mention mo JOIN officer o ON o.id = mo.record_id"
+    "   WHERE mo.entity_id = mt.entity_id AND mo.table_name = 'officer' AND mo.role = 'self'),"
+    "  c.received_at, c.id, 1 FROM complaint c JOIN mention mt ON mt.table_name = 'complaint'"
+    "  AND mt.record_id = c.id AND mt.role = 'target'"
+    " WHERE c.target_officer_no IS NULL AND mt.entity_id IS NOT NULL"
     " ORDER BY 1, 2, 3";
 
 static int emit_repeated(zj_detect_ctx *c, const char *no, const list *cs, zj_stmt *officer,
@@ -140,7 +150,25 @@ static int emit_repeated(zj_detect_ctx *c, const char *no, const list *cs, zj_st
                   (long long)zj_param_int(c, "min_complaints"), no, k, cs->c[first].at,
                   cs->c[first + k - 1].at, (long long)zj_param_int(c, "min_complaints"),
                   (long long)zj_param_int(c, "window_days"));
-    zj_buf_printf(&l->path, "投诉举报 ×%zu → 干警 %s", k, no);
+    /* complaints that named the officer by name and unit: placed by the linking model */
+    zj_buf nz = {0}, ne = {0};
+    int noted = 0;
+    for (size_t i = first; i < first + k; i++)
+        if (cs->c[i].by_mention &&
+            zj_note_placement(c->store, l, "complaint", cs->c[i].id, "target", &nz, &ne, &noted,
+                              err)) {
+            zj_buf_free(&nz);
+            zj_buf_free(&ne);
+            return ZJ_EDATA;
+        }
+    if (noted)
+        zj_buf_printf(&l->explanation, "\n其中 %d 件投诉未写干警编号，按姓名和单位与干警匹配：%s。\n%d "
+                      "complaint(s) named the officer by name and unit, not number: %s.", noted,
+                      nz.data, noted, ne.data);
+    zj_buf_free(&nz);
+    zj_buf_free(&ne);
+    zj_buf_printf(&l->path, "投诉举报 ×%zu → 干警 %s%s", k, no,
+                  noted ? "（部分按姓名、单位匹配）" : "");
     rc = zj_lead_key_record(l, o.system, o.key);
     if (!rc)
         rc = zj_lead_key(l, "repeated", 8);
@@ -148,6 +176,14 @@ static int emit_repeated(zj_detect_ctx *c, const char *no, const list *cs, zj_st
         rc = zj_lead_evidence(l, "officer", o.id, "officer", NULL);
     for (size_t i = first; !rc && i < first + k; i++)
         rc = zj_lead_evidence(l, "complaint", cs->c[i].id, "complaint", NULL);
+    if (!rc && (zj_lead_fact_str(l, "officer_no", no) ||
+                zj_lead_fact_int(l, "complaint_count", (int64_t)k) ||
+                zj_lead_fact_str(l, "first_received_at", cs->c[first].at) ||
+                zj_lead_fact_str(l, "last_received_at", cs->c[first + k - 1].at) ||
+                zj_lead_fact_int(l, "window_days", zj_param_int(c, "window_days"))))
+        rc = ZJ_EDATA;
+    for (size_t i = first; !rc && i < first + k; i++)
+        rc = zj_lead_fact_list_str(l, "received_at", cs->c[i].at);
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -172,7 +208,7 @@ static int repeated(zj_detect_ctx *c, zj_stmt *officer, zj_error *err)
             cs.n = 0;
         }
         snprintf(cur, sizeof cur, "%s", no);
-        if (!rc && push(&cs, zj_stmt_int(q, 2), zj_stmt_text(q, 1, NULL)))
+        if (!rc && push(&cs, zj_stmt_int(q, 2), zj_stmt_text(q, 1, NULL), zj_stmt_int(q, 3) != 0))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
     }
     if (!rc && step < 0)
@@ -260,6 +296,12 @@ static int emit_on_case(zj_detect_ctx *c, const on_case *k, zj_stmt *officer, zj
     for (int i = 0; !rc && i < k->nr; i++)
         rc = zj_lead_evidence(l, "interference_record", k->records[i], "interference record",
                               NULL);
+    if (!rc && (zj_lead_fact_str(l, "officer_no", k->officer) ||
+                zj_lead_fact_str(l, "case_system", k->system) ||
+                zj_lead_fact_str(l, "case_no", k->no) ||
+                zj_lead_fact_int(l, "complaint_count", k->nc) ||
+                zj_lead_fact_int(l, "record_count", k->nr)))
+        rc = ZJ_EDATA;
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -353,7 +395,11 @@ static int emit_unit(zj_detect_ctx *c, const char *code, const list *cs, zj_stmt
                   (long long)zj_param_int(c, "window_days"));
     zj_buf_printf(&l->path, "投诉举报 ×%zu → 单位 %s", k, code);
     int rc = zj_lead_key(l, "unit", 4) || zj_lead_key(l, code, strlen(code)) ||
-             zj_lead_evidence(l, "unit", id, "unit", NULL);
+             zj_lead_evidence(l, "unit", id, "unit", NULL) ||
+             zj_lead_fact_str(l, "unit_code", code) ||
+             zj_lead_fact_int(l, "complaint_count", (int64_t)k) ||
+             zj_lead_fact_str(l, "first_received_at", cs->c[first].at) ||
+             zj_lead_fact_str(l, "last_received_at", cs->c[first + k - 1].at);
     for (size_t i = first; !rc && i < first + k; i++)
         rc = zj_lead_evidence(l, "complaint", cs->c[i].id, "complaint", NULL);
     if (rc || !l->explanation.data)
@@ -378,7 +424,7 @@ static int unit_complaints(zj_detect_ctx *c, zj_error *err)
             cs.n = 0;
         }
         snprintf(cur, sizeof cur, "%s", code);
-        if (!rc && push(&cs, zj_stmt_int(q, 2), zj_stmt_text(q, 1, NULL)))
+        if (!rc && push(&cs, zj_stmt_int(q, 2), zj_stmt_text(q, 1, NULL), false))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
     }
     if (!rc && step < 0)
@@ -422,6 +468,7 @@ static const zj_param cp01_params[] = {
 const zj_detector zj_detector_cp01 = {
     "CP01", "反复被投诉举报；投诉涉及有干预记录的案件",
     "Repeated complaints against an officer or unit; complaint on a case with an interference record",
-    "《信访工作条例》（2022）；《人民检察院12309检察服务中心工作规定》（verify）；政法队伍教育整顿线索排查（投诉举报线索分析研判）",
+    "《信访工作条例》（中共中央、国务院2022年印发，2022年5月1日施行）；"
+    "政法队伍教育整顿线索排查（投诉举报线索分析研判）",
     2, cp01_params, run_cp01,
 };

@@ -1,6 +1,6 @@
 /* detect.h - the detector interface and the detect run (线索发现).
  *
- * A detector is one rule of DOMAIN.md section 3: a stable code (TV01, TR02 ...), a Chinese and
+ * A detector is one rule of docs/domain.md section 3: a stable code (TV01, TR02 ...), a Chinese and
  * an English title, the legal or policy basis it cites, a default severity, the parameters an
  * administrator may change in rules/detectors.yaml, and a run function. Detectors are
  * independent modules listed in one table (registry.c); adding one is a new file and one
@@ -41,7 +41,7 @@ typedef struct zj_detect_ctx {
 } zj_detect_ctx;
 
 typedef struct zj_detector {
-    const char *code;            /* DOMAIN.md section 3, e.g. "TV02" */
+    const char *code;            /* docs/domain.md section 3, e.g. "TV02" */
     const char *title_zh;
     const char *title_en;
     const char *basis;           /* default legal or policy basis (rules may restate it) */

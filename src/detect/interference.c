@@ -113,7 +113,25 @@ static int emit_actor(zj_detect_ctx *c, int64_t ent, const actor_rec *r, int n, 
                   "across %d officers and %d cases: %s.",
                   n, officers, cases, lz.data ? lz.data : "", n, officers, cases,
                   le.data ? le.data : "");
-    zj_buf_printf(&l->path, "干预人 → %d 名干警 → %d 件案件", officers, cases);
+    /* records that name the person without an ID: placed by the linking model */
+    zj_buf nz = {0}, ne = {0};
+    int noted = 0, nrc = ZJ_OK;
+    for (int i = 0; !nrc && i < n; i++)
+        nrc = zj_note_placement(c->store, l, "interference_record", r[i].id, "actor", &nz, &ne,
+                                &noted, err);
+    if (!nrc && noted)
+        zj_buf_printf(&l->explanation, "\n其中 %d 条记录未写干预人身份证号，按姓名、单位、职务与同一人匹配：%s。"
+                      "\n%d record(s) name the person without an ID, linked by name, unit and "
+                      "post: %s.", noted, nz.data, noted, ne.data);
+    zj_buf_free(&nz);
+    zj_buf_free(&ne);
+    if (nrc) {
+        zj_buf_free(&lz);
+        zj_buf_free(&le);
+        return nrc;
+    }
+    zj_buf_printf(&l->path, "干预人%s → %d 名干警 → %d 件案件",
+                  noted ? "（部分记录按姓名、单位、职务匹配）" : "", officers, cases);
     zj_buf_free(&lz);
     zj_buf_free(&le);
     int rc = step == 1 ? zj_lead_key_record(l, sys, key) : zj_lead_key(l, "entity", 6);
@@ -127,6 +145,18 @@ static int emit_actor(zj_detect_ctx *c, int64_t ent, const actor_rec *r, int n, 
     for (int i = 0; !rc && i < n; i++)
         rc = zj_lead_evidence(l, "interference_record", r[i].id, "interference record",
                               r[i].officer);
+    if (!rc && (zj_lead_fact_int(l, "entity", ent) ||
+                zj_lead_fact_int(l, "officer_count", officers) ||
+                zj_lead_fact_int(l, "case_count", cases) ||
+                zj_lead_fact_int(l, "record_count", n)))
+        rc = ZJ_EDATA;
+    for (int i = 0; !rc && i < n; i++) {
+        rc = zj_lead_fact_list_str(l, "months", r[i].month);
+        if (!rc)
+            rc = zj_lead_fact_list_str(l, "officer_nos", r[i].officer);
+        if (!rc)
+            rc = zj_lead_fact_list_str(l, "case_nos", r[i].case_no);
+    }
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -332,6 +362,13 @@ static int emit_case(zj_detect_ctx *c, tr04_case *k, zj_stmt *changes, zj_lead *
     zj_buf_free(&why_en);
     if (!rc)
         rc = zj_lead_key_record(l, k->system, k->key);
+    if (!rc && (zj_lead_fact_str(l, "case_no", k->no) ||
+                zj_lead_fact_str(l, "case_table", k->table) ||
+                zj_lead_fact_str(l, "outcome", k->outcome) ||
+                zj_lead_fact_int(l, "record_count", k->nrecs)))
+        rc = ZJ_EDATA;
+    for (int i = 0; !rc && i < k->nrecs; i++)
+        rc = zj_lead_fact_list_str(l, "reporting_officer_nos", k->rec_officer[i]);
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -440,7 +477,9 @@ const zj_detector zj_detector_tr03 = {
 
 const zj_detector zj_detector_tr04 = {
     "TR04", "有干预过问记录且结果异常的案件", "Case with an interference record and an unusual outcome",
-    "《领导干部干预司法活动、插手具体案件处理的记录、通报和责任追究规定》（2015）第五条至第九条（记录、通报、"
-    "责任追究，verify）；政法队伍教育整顿“三个规定”专项检查（重点案件评查）",
+    "《领导干部干预司法活动、插手具体案件处理的记录、通报和责任追究规定》（中办发"
+    "〔2015〕23号）、《司法机关内部人员过问案件的记录和责任追究规定》（中政"
+    "委〔2015〕10号）（记录、通报和责任追究）；政法队伍教育整顿“三个规定”"
+    "专项检查（重点案件评查）",
     3, tr04_params, run_tr04,
 };

@@ -1,7 +1,7 @@
 /* leads.c - building leads, the lead sink (upsert by fingerprint) and reading leads back.
  *
  * See leads.h for the contract. The sink compares a 64-bit content hash of everything a
- * reader sees (subject, unit, severity, title, explanation, basis, path, evidence), so a
+ * reader sees (subject, unit, severity, title, explanation, basis, path, facts, evidence), so a
  * re-run over unchanged data writes one small UPDATE per lead and never touches evidence.
  */
 #include "detect/leads.h"
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <cjson/cJSON.h>
 #define XXH_STATIC_LINKING_ONLY   /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
@@ -28,6 +29,8 @@ void zj_lead_reset(zj_lead *l)
     l->subject_id = 0;
     l->unit_code[0] = '\0';
     l->severity = 0;
+    cJSON_Delete(l->facts);
+    l->facts = NULL;
 }
 
 void zj_lead_free(zj_lead *l)
@@ -38,7 +41,84 @@ void zj_lead_free(zj_lead *l)
     zj_buf_free(&l->path);
     zj_buf_free(&l->strings);
     free(l->ev);
+    cJSON_Delete(l->facts);
     memset(l, 0, sizeof *l);
+}
+
+/* ---- facts -------------------------------------------------------------------------------- */
+
+static int set_fact(zj_lead *l, const char *key, cJSON *v)
+{
+    if (!v || (!l->facts && !(l->facts = cJSON_CreateObject()))) {
+        cJSON_Delete(v);
+        return ZJ_EDATA;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(l->facts, key);
+    return cJSON_AddItemToObject(l->facts, key, v) ? ZJ_OK : ZJ_EDATA;
+}
+
+static int append_fact(zj_lead *l, const char *key, cJSON *v)
+{
+    cJSON *arr = l->facts ? cJSON_GetObjectItemCaseSensitive(l->facts, key) : NULL;
+    if (!arr || !cJSON_IsArray(arr)) {
+        int rc = set_fact(l, key, cJSON_CreateArray());
+        if (rc) {
+            cJSON_Delete(v);
+            return rc;
+        }
+        arr = cJSON_GetObjectItemCaseSensitive(l->facts, key);
+    }
+    if (!v || !cJSON_AddItemToArray(arr, v)) {
+        cJSON_Delete(v);
+        return ZJ_EDATA;
+    }
+    return ZJ_OK;
+}
+
+int zj_lead_fact_int(zj_lead *l, const char *key, int64_t v)
+{
+    return set_fact(l, key, cJSON_CreateNumber((double)v));
+}
+
+int zj_lead_fact_num(zj_lead *l, const char *key, double v)
+{
+    return set_fact(l, key, cJSON_CreateNumber(v));
+}
+
+int zj_lead_fact_str(zj_lead *l, const char *key, const char *v)
+{
+    return set_fact(l, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+}
+
+int zj_lead_fact_bool(zj_lead *l, const char *key, bool v)
+{
+    return set_fact(l, key, cJSON_CreateBool(v));
+}
+
+int zj_lead_fact_list_str(zj_lead *l, const char *key, const char *v)
+{
+    return append_fact(l, key, cJSON_CreateString(v ? v : ""));
+}
+
+int zj_lead_fact_list_int(zj_lead *l, const char *key, int64_t v)
+{
+    return append_fact(l, key, cJSON_CreateNumber((double)v));
+}
+
+int zj_lead_fact_list_num(zj_lead *l, const char *key, double v)
+{
+    return append_fact(l, key, cJSON_CreateNumber(v));
+}
+
+char *zj_lead_facts_json(const zj_lead *l)
+{
+    if (!l->facts) {
+        char *e = malloc(3);
+        if (e)
+            memcpy(e, "{}", 3);
+        return e;
+    }
+    return cJSON_PrintUnformatted(l->facts);
 }
 
 int zj_lead_key(zj_lead *l, const char *part, size_t n)
@@ -130,13 +210,13 @@ struct zj_lead_sink {
 static const char sel_sql[] = "SELECT id, content_hash, last_run FROM lead WHERE fingerprint = $1";
 static const char ins_sql[] =
     "INSERT INTO lead (code, fingerprint, subject_table, subject_id, unit_code, severity, title,"
-    " explanation, basis, status, first_seen_at, last_seen_at, path, last_run, content_hash)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $10, $11, $12, $13)";
+    " explanation, basis, status, first_seen_at, last_seen_at, path, last_run, content_hash,"
+    " facts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $10, $11, $12, $13, $14)";
 /* (SQLite numbers parameters by first appearance: keep $N in increasing order.) */
 static const char upd_sql[] =
     "UPDATE lead SET subject_table = $1, subject_id = $2, unit_code = $3, severity = $4,"
     " title = $5, explanation = $6, basis = $7, path = $8, last_seen_at = $9, last_run = $10,"
-    " content_hash = $11 WHERE id = $12";
+    " content_hash = $11, facts = $12 WHERE id = $13";
 static const char touch_sql[] = "UPDATE lead SET last_seen_at = $1, last_run = $2 WHERE id = $3";
 static const char del_ev_sql[] = "DELETE FROM lead_evidence WHERE lead_id = $1";
 static const char ins_ev_sql[] =
@@ -204,7 +284,7 @@ static void hash_int(XXH3_state_t *st, int64_t v)
     XXH3_64bits_update(st, &v, sizeof v);
 }
 
-static int64_t content_hash(const zj_lead_sink *k, const zj_lead *l)
+static int64_t content_hash(const zj_lead_sink *k, const zj_lead *l, const char *facts)
 {
     XXH3_state_t st;
     XXH3_64bits_reset(&st);
@@ -216,6 +296,7 @@ static int64_t content_hash(const zj_lead_sink *k, const zj_lead *l)
     hash_str(&st, l->explanation.data);
     hash_str(&st, k->basis);
     hash_str(&st, l->path.data);
+    hash_str(&st, facts);
     for (size_t i = 0; i < l->nev; i++) {
         zj_evidence e = zj_lead_evidence_at(l, i);
         hash_str(&st, e.table);
@@ -269,7 +350,19 @@ static int write_evidence(zj_lead_sink *k, int64_t lead_id, const zj_lead *l, zj
     return ZJ_OK;
 }
 
+static int sink_emit(zj_lead_sink *k, const zj_lead *l, const char *facts, zj_error *err);
+
 int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err)
+{
+    char *facts = zj_lead_facts_json(l);
+    if (!facts)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    int rc = sink_emit(k, l, facts, err);
+    free(facts);
+    return rc;
+}
+
+static int sink_emit(zj_lead_sink *k, const zj_lead *l, const char *facts, zj_error *err)
 {
     if (!l->subject_table || l->subject_id <= 0 || !l->key.len || l->severity < 1 ||
         l->severity > 4 || !l->title.len)
@@ -277,7 +370,7 @@ int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err)
                        "severity 1-4 and a title", k->code);
     char fp[48];
     zj_lead_fingerprint(k->code, l->key.data, l->key.len, fp);
-    int64_t h = content_hash(k, l);
+    int64_t h = content_hash(k, l, facts);
     zj_stmt_bind_text(k->sel, 1, fp, strlen(fp));
     int step = zj_stmt_next(k->sel, err);
     int64_t id = 0, old_hash = 0, old_run = 0;
@@ -298,6 +391,7 @@ int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err)
         bind_opt(k->ins, 11, l->path.data);
         zj_stmt_bind_int(k->ins, 12, k->run);
         zj_stmt_bind_int(k->ins, 13, h);
+        zj_stmt_bind_text(k->ins, 14, facts, strlen(facts));
         if (step_done(k->ins, err))
             return ZJ_EDATA;
         k->inserted++;
@@ -320,7 +414,8 @@ int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err)
     zj_stmt_bind_text(k->upd, 9, k->now, strlen(k->now));
     zj_stmt_bind_int(k->upd, 10, k->run);
     zj_stmt_bind_int(k->upd, 11, h);
-    zj_stmt_bind_int(k->upd, 12, id);
+    zj_stmt_bind_text(k->upd, 12, facts, strlen(facts));
+    zj_stmt_bind_int(k->upd, 13, id);
     zj_stmt_bind_int(k->del_ev, 1, id);
     if (step_done(k->upd, err) || step_done(k->del_ev, err))
         return ZJ_EDATA;
@@ -396,7 +491,7 @@ static const char lead_cols[] =
     "SELECT l.id, l.code, l.fingerprint, l.subject_table, l.subject_id, l.unit_code,"
     " (SELECT min(u.name) FROM unit u WHERE u.unit_code = l.unit_code), l.severity, l.title,"
     " l.explanation, l.basis, l.path, l.status, l.first_seen_at, l.last_seen_at,"
-    " CASE WHEN " LEAD_IS_CURRENT " THEN 1 ELSE 0 END"
+    " CASE WHEN " LEAD_IS_CURRENT " THEN 1 ELSE 0 END, l.facts"
     " FROM lead l";
 
 static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void *), void *ctx,
@@ -423,6 +518,7 @@ static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void
             .first_seen_at = zj_stmt_text(q, 13, NULL),
             .last_seen_at = zj_stmt_text(q, 14, NULL),
             .current = zj_stmt_int(q, 15) != 0,
+            .facts = zj_stmt_text(q, 16, NULL),
         };
         bool found;
         zj_stmt *p = prov_lookup(&pc, r.subject_table, r.subject_id, &found, &rc, err);

@@ -2,8 +2,9 @@
  *
  * A detector builds a zj_lead for each finding: the natural keys that make the finding that
  * finding (zj_lead_key), its subject record, the responsible unit, a severity, a title, a
- * plain-language explanation, the path from subject to evidence, and the evidence records
- * with their role on the path. Text stored with a lead never holds a person's name, ID or
+ * plain-language explanation, the path from subject to evidence, the evidence records
+ * with their role on the path, and its facts as fields (months, case numbers, counts, dates:
+ * zj_lead_fact_*), so a program reads them without parsing the explanation. Text stored with a lead never holds a person's name, ID or
  * phone: those are read from the evidence records when the lead is shown, and masked there
  * unless the reader asks otherwise.
  *
@@ -48,6 +49,7 @@ typedef struct zj_lead {
     struct { size_t table, role, note; int64_t record_id; } *ev;
     size_t nev, cap;
     zj_buf strings;
+    struct cJSON *facts;   /* a JSON object, or NULL while no fact is set */
 } zj_lead;
 
 void zj_lead_reset(zj_lead *l);
@@ -58,6 +60,19 @@ int zj_lead_key(zj_lead *l, const char *part, size_t n);
  * NULL. Returns ZJ_OK or ZJ_EDATA (out of memory). */
 int zj_lead_evidence(zj_lead *l, const char *table, int64_t record_id, const char *role,
                      const char *note);
+/* Facts (事实要素): one field of the lead's `facts` object each. A list fact appends one
+ * value to an array. Like the texts, facts never hold a person's name, ID or phone. Return
+ * ZJ_OK or ZJ_EDATA (out of memory). */
+int zj_lead_fact_int(zj_lead *l, const char *key, int64_t v);
+int zj_lead_fact_num(zj_lead *l, const char *key, double v);
+int zj_lead_fact_str(zj_lead *l, const char *key, const char *v);
+int zj_lead_fact_bool(zj_lead *l, const char *key, bool v);
+int zj_lead_fact_list_str(zj_lead *l, const char *key, const char *v);
+int zj_lead_fact_list_int(zj_lead *l, const char *key, int64_t v);
+int zj_lead_fact_list_num(zj_lead *l, const char *key, double v);
+/* The facts as compact JSON ("{}" when none): malloc'd, or NULL when out of memory. */
+char *zj_lead_facts_json(const zj_lead *l);
+
 /* True when record (table, record_id) is evidence already, in any role. */
 bool zj_lead_has_evidence(const zj_lead *l, const char *table, int64_t record_id);
 size_t zj_lead_nevidence(const zj_lead *l);
@@ -93,6 +108,7 @@ typedef struct zj_lead_row {
     bool current;          /* produced by the latest finished run of its detector (last_run
                               NULL: never current); the same rule as zj_leads_current_each */
     const char *subject_system, *subject_key;   /* the subject record's provenance (may be NULL) */
+    const char *facts;     /* the facts object as JSON text (NULL for leads stored before facts) */
 } zj_lead_row;
 
 typedef struct zj_lead_filter {

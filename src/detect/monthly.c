@@ -297,8 +297,16 @@ static int tr_officer(const zj_duty_officer *o, int first, const zj_month_state 
             continue;
         char m[8];
         zj_month_format(first + k, m);
+        if (!rc)
+            rc = zj_lead_fact_list_str(l, "months", m);
         if (t->late) {
             long d = days_late(ms[k].deadline, ms[k].reported_at);
+            if (!rc)
+                rc = zj_lead_fact_list_str(l, "filed_at", ms[k].reported_at);
+            if (!rc)
+                rc = zj_lead_fact_list_str(l, "deadlines", ms[k].deadline);
+            if (!rc)
+                rc = zj_lead_fact_list_int(l, "days_late", d);
             zj_buf_printf(&months, "%s%s（%.16s 填报，逾期 %ld 天）", listed++ ? "、" : "", m,
                           ms[k].reported_at, d);
             char note[96];
@@ -308,6 +316,10 @@ static int tr_officer(const zj_duty_officer *o, int first, const zj_month_state 
         } else
             zj_buf_printf(&months, "%s%s", listed++ ? "、" : "", m);
     }
+    if (!rc && (zj_lead_fact_str(l, "officer_no", o->officer_no) ||
+                zj_lead_fact_int(l, "month_count", count) ||
+                zj_lead_fact_int(l, "months_due", due)))
+        rc = ZJ_EDATA;
     if (t->late) {
         zj_buf_printf(&l->title, "三个规定月度报告逾期 %d 个月 / Three-regulations reports late "
                       "for %d month(s)", count, count);

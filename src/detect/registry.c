@@ -1,4 +1,4 @@
-/* registry.c - the one table of detectors (DOMAIN.md section 3, in catalog order).
+/* registry.c - the one table of detectors (docs/domain.md section 3, in catalog order).
  *
  * Adding a detector: write its file (one per code or per family) exporting a
  * `const zj_detector zj_detector_XXnn`, declare it below, add one line to the table and the

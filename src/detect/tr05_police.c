@@ -111,7 +111,17 @@ static int run_tr05(zj_detect_ctx *c, zj_error *err)
         zj_buf_free(&sz);
         zj_buf_free(&se);
         const char *sys = zj_stmt_text(q, C_SYS, NULL), *key = zj_stmt_text(q, C_KEY, NULL);
-        if (oom || zj_lead_key_record(&l, sys, key) ||
+        bool facts_oom = zj_lead_fact_str(&l, "case_no", no) ||
+                         zj_lead_fact_str(&l, late ? "declared_late" : "not_declared",
+                                          late ? decl_at : (flag_null ? "empty" : "no")) ||
+                         zj_lead_fact_str(&l, "first_step", step_en[first]) ||
+                         zj_lead_fact_str(&l, "first_step_at", at[first]) ||
+                         zj_lead_fact_bool(&l, "transferred", transferred);
+        for (int i = 0; !facts_oom && i < 4; i++)
+            if (at[i] && zj_param_has(c, "progress_steps", step_en[i], strlen(step_en[i])))
+                facts_oom = zj_lead_fact_list_str(&l, "steps", step_en[i]) ||
+                            zj_lead_fact_list_str(&l, "step_dates", at[i]);
+        if (oom || facts_oom || zj_lead_key_record(&l, sys, key) ||
             zj_lead_evidence(&l, "police_case", l.subject_id, "police case",
                              late ? "declared late" : "not declared"))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");

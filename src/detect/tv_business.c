@@ -552,6 +552,73 @@ static int path_key(const tv_path *p, zj_lead *l)
     return rc;
 }
 
+/* The role of the person's mention in a role's source record (relations.c's sources). */
+static const char *role_mention(const role_iv *r)
+{
+    return !strcmp(r->src_table, "enterprise_role") ? "person"
+         : !strcmp(r->src_table, "tax_registration") && !strcmp(r->role, "finance_officer")
+         ? "finance_officer" : "legal_rep";
+}
+
+/* Links without an ID on the path: the relative's declaration, each counted role's record, and
+ * (TV04) the suits. Appended to the explanation as one Chinese and one English line. */
+static int path_notes(zj_detect_ctx *c, const officer_ref *o, const tv_path *p,
+                      const party_case *const *cs, size_t ncs, zj_lead *l, zj_error *err)
+{
+    zj_buf zh = {0}, en = {0};
+    int noted = 0;
+    int rc = o->rel_record ? zj_note_placement(c->store, l, "officer_relative", o->rel_record,
+                                               "self", &zh, &en, &noted, err) : ZJ_OK;
+    for (int i = 0; !rc && p && i < p->nroles; i++)
+        if (role_counts(c, &p->roles[i]) && p->roles[i].src_table[0])
+            rc = zj_note_placement(c->store, l, p->roles[i].src_table, p->roles[i].src_record,
+                                   role_mention(&p->roles[i]), &zh, &en, &noted, err);
+    for (size_t i = 0; !rc && i < ncs; i++)
+        rc = zj_note_placement(c->store, l, "case_party", cs[i]->party, "party", &zh, &en,
+                               &noted, err);
+    if (!rc && noted)
+        zj_buf_printf(&l->explanation, "\n路径中 %d 处人员无可信身份证号，按其他要素匹配：%s。\n%d "
+                      "link(s) on the path rest on no ID: %s.", noted, zh.data, noted, en.data);
+    zj_buf_free(&zh);
+    zj_buf_free(&en);
+    return rc;
+}
+
+/* Facts shared by TV01-TV03: officer, relation, enterprise, counted roles and the overlap. */
+static int path_facts(const zj_detect_ctx *c, const tv_path *p, zj_lead *l)
+{
+    char d[11];
+    int rc = zj_lead_fact_str(l, "enterprise_uscc", p->uscc[0] ? p->uscc : NULL) ||
+             zj_lead_fact_str(l, "enterprise_name", p->name[0] ? p->name : NULL) ||
+             zj_lead_fact_str(l, "enterprise_region", p->region[0] ? p->region : NULL);
+    if (!rc && p->from != ZJ_DAY_MIN) {
+        zj_day_format(p->from, d);
+        rc = zj_lead_fact_str(l, "role_from", d);
+    }
+    if (!rc && p->to != ZJ_DAY_MAX) {
+        zj_day_format(p->to, d);
+        rc = zj_lead_fact_str(l, "role_to", d);
+    }
+    for (int i = 0; !rc && i < p->nroles; i++)
+        if (role_counts(c, &p->roles[i])) {
+            bool seen = false;
+            for (int j = 0; j < i && !seen; j++)
+                seen = role_counts(c, &p->roles[j]) && !strcmp(p->roles[j].role, p->roles[i].role);
+            if (!seen)
+                rc = zj_lead_fact_list_str(l, "roles", p->roles[i].role);
+            if (!rc && p->roles[i].share >= 0)
+                rc = zj_lead_fact_num(l, "share_pct", p->roles[i].share);
+        }
+    return rc ? ZJ_EDATA : ZJ_OK;
+}
+
+/* Facts every TV lead has: the officer and whose path it is. */
+static int officer_facts(const officer_ref *o, zj_lead *l)
+{
+    return zj_lead_fact_str(l, "officer_no", o->no) || zj_lead_fact_str(l, "relation", o->relation)
+         ? ZJ_EDATA : ZJ_OK;
+}
+
 static int clamp(int s)
 {
     return s < 1 ? 1 : s > 4 ? 4 : s;
@@ -579,6 +646,16 @@ typedef struct conflict {
     party_case cases[MAX_CASES];
     int ncases, handled;
 } conflict;
+
+/* The cases of a conflict as facts. */
+static int conflict_facts(const conflict *k, zj_lead *l)
+{
+    int rc = zj_lead_fact_int(l, "case_count", k->ncases) ||
+             zj_lead_fact_int(l, "handled_by_officer", k->handled);
+    for (int i = 0; !rc && i < k->ncases; i++)
+        rc = zj_lead_fact_list_str(l, "case_nos", k->cases[i].no);
+    return rc ? ZJ_EDATA : ZJ_OK;
+}
 
 static void cases_text(const conflict *k, zj_buf *b, bool zh)
 {
@@ -695,6 +772,14 @@ static int emit_conflict(zj_detect_ctx *c, const conflict *k, const zj_units *un
         if (!rc && k->o.rel_record)
             rc = zj_lead_evidence(l, "officer_relative", k->o.rel_record, k->o.relation, NULL);
     }
+    if (!rc)
+        rc = officer_facts(&k->o, l);
+    if (!rc && k->path)
+        rc = path_facts(c, k->path, l);
+    if (!rc)
+        rc = conflict_facts(k, l);
+    if (!rc)
+        rc = path_notes(c, &k->o, k->path, NULL, 0, l, err);
     for (int i = 0; !rc && i < k->ncases; i++) {
         const party_case *x = &k->cases[i];
         rc = zj_lead_evidence(l, x->table, x->record, "case",
@@ -901,6 +986,23 @@ static int emit_lender(zj_detect_ctx *c, const officer_ref *o, const lending *ln
         if (!rc)
             rc = zj_lead_evidence(l, "case_party", cs[i]->party, "lender (plaintiff)", NULL);
     }
+    if (!rc)
+        rc = officer_facts(o, l);
+    if (!rc)
+        rc = zj_lead_fact_int(l, "case_count", (int64_t)k) ||
+             zj_lead_fact_int(l, "borrower_count", ln->borrowers) ||
+             zj_lead_fact_str(l, "first_filed", d0) || zj_lead_fact_str(l, "last_filed", d1) ||
+             zj_lead_fact_int(l, "span_days", cs[first + k - 1]->from - cs[first]->from) ||
+             zj_lead_fact_int(l, "window_days", zj_param_int(c, "window_days"))
+             ? ZJ_EDATA : ZJ_OK;
+    for (size_t i = first; !rc && i < first + k; i++) {
+        char d[11];
+        zj_day_format(cs[i]->from, d);
+        rc = zj_lead_fact_list_str(l, "case_nos", cs[i]->no) ||
+             zj_lead_fact_list_str(l, "filed", d) ? ZJ_EDATA : ZJ_OK;
+    }
+    if (!rc)
+        rc = path_notes(c, o, NULL, cs + first, k, l, err);
     if (rc || !l->explanation.data)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     return zj_sink_emit(c->sink, l, err);
@@ -1061,21 +1163,27 @@ static int run_business(zj_detect_ctx *c, bool self, zj_error *err)
                           "(a conflict of interest, see TV03)", cz.data);
         }
         if (ln.found) {
-            zj_buf_printf(&zh, "；%s一年内作为原告提起 %zu 件民间借贷诉讼（另见 TV04）",
-                          self ? "干警本人" : rzh, ln.k);
-            zj_buf_printf(&en, "; %s sued as a private lender %zu times within a year (see TV04)",
-                          self ? "the officer" : ren, ln.k);
+            long window = (long)zj_rules_int(c->rules, "TV04", "window_days");
+            zj_buf_printf(&zh, "；%s %ld 天内作为原告提起 %zu 件民间借贷诉讼（另见 TV04）",
+                          self ? "干警本人" : rzh, window, ln.k);
+            zj_buf_printf(&en, "; %s sued as a private lender %zu times within %ld days (see "
+                          "TV04)", self ? "the officer" : ren, ln.k, window);
         }
         zj_buf_puts(&zh, "。");
         zj_buf_puts(&en, ".");
         zj_buf_printf(&l.explanation, "%s\n%s", zh.data, en.data);
         path_text(c, p, &l.path);
-        rc = path_key(p, &l) || path_evidence(c, p, &l) ? ZJ_EDATA : ZJ_OK;
+        rc = path_key(p, &l) || path_evidence(c, p, &l) || officer_facts(&p->o, &l) ||
+             path_facts(c, p, &l) || zj_lead_fact_bool(&l, "in_jurisdiction", juris) ||
+             zj_lead_fact_bool(&l, "lender", ln.found) ||
+             (k->ncases && conflict_facts(k, &l)) ? ZJ_EDATA : ZJ_OK;
         for (int j = 0; !rc && j < k->ncases; j++)
             rc = zj_lead_evidence(&l, k->cases[j].table, k->cases[j].record, "case",
                                   "party in a case of the officer's unit");
         if (rc || !l.explanation.data)
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        if (!rc)
+            rc = path_notes(c, &p->o, p, NULL, 0, &l, err);
         if (!rc)
             rc = zj_sink_emit(c->sink, &l, err);
     }
@@ -1167,7 +1275,8 @@ static const zj_param tv04_params[] = {
     {"min_cases", ZJ_PARAM_INT, "3", "suits within the window that make a lead", 2, 1000, NULL},
     {"min_borrowers", ZJ_PARAM_INT, "3", "different borrowers sued within the window", 1, 1000,
      NULL},
-    {"window_days", ZJ_PARAM_INT, "365", "length of the window", 1, 3660, NULL},
+    {"window_days", ZJ_PARAM_INT, "730", "length of the window (default: the 2 years of "
+     "法发〔2019〕24号 art. 1; provincial high courts set their own)", 1, 3660, NULL},
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -1189,15 +1298,25 @@ const zj_detector zj_detector_tv02 = {
 const zj_detector zj_detector_tv03 = {
     "TV03", "利益冲突：本人或近亲属关联主体为本单位案件当事人",
     "Conflict of interest: the officer's or a relative's enterprise is a party in a case of the officer's unit",
-    "《中华人民共和国法官法》第二十四条、《中华人民共和国检察官法》第二十四条（任职回避，verify）；"
-    "《中华人民共和国刑事诉讼法》第二十九条、《中华人民共和国民事诉讼法》第四十七条（回避）",
+    "《中华人民共和国法官法》（2019年修订）第二十四条、《中华人民共和国检察官"
+    "法》（2019年修订）第二十五条（配偶、父母、子女在任职法院、检察院辖区内从"
+    "事律师职业的任职回避）；《中华人民共和国刑事诉讼法》（2018年修正）第二十"
+    "九条、《中华人民共和国民事诉讼法》（2023年修正）第四十七条（审判、检察、"
+    "侦查人员是当事人近亲属或与本案有利害关系的回避）",
     4, tv03_params, run_tv03,
 };
 
 const zj_detector zj_detector_tv04 = {
     "TV04", "违规借贷：本人或近亲属频繁作为民间借贷出借人",
     "Irregular lending: the officer or a relative as a repeated private lender",
-    "《中国共产党纪律处分条例》（2018）第九十七条（违规从事营利活动，verify）；"
-    "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》第十三条（职业放贷）；政法队伍教育整顿“违规参股借贷”整治",
+    "《全国法院民商事审判工作会议纪要》（法〔2019〕254号）第53条（同一出"
+    "借人在一定期间内多次反复从事有偿民间借贷行为的，一般可以认定为职业放贷人；具"
+    "体标准由高级人民法院确定）；《最高人民法院、最高人民检察院、公安部、司法部关"
+    "于办理非法放贷刑事案件若干问题的意见》（法发〔2019〕24号）第一条（“经"
+    "常性”：2年内出借资金10次以上，本规则默认期间取其2年）；《最高人民法院关"
+    "于审理民间借贷案件适用法律若干问题的规定》（法释〔2020〕17号）第十三条"
+    "第（三）项（未依法取得放贷资格的出借人以营利为目的向社会不特定对象提供借款的"
+    "合同无效）；《中国共产党纪律处分条例》（2018）第九十四条第一款第（六）项"
+    "（其他违反有关规定从事营利活动）；政法队伍教育整顿“违规参股借贷”整治",
     3, tv04_params, run_tv04,
 };

@@ -25,7 +25,7 @@ const char *const zj_eval_noise_names[ZJ_EVAL_NOISE] = {
     "id_typo",
 };
 
-/* DOMAIN.md section 3. */
+/* docs/domain.md section 3. */
 static const char *const catalog[] = {
     "TV01", "TV02", "TV03", "TV04", "TR01", "TR02", "TR03", "TR04", "TR05", "CP01", "CF01",
     "CF02", "CF03", "CF04", "CF05", "CF06", "CF07", "CF08", "PN01", "PN02", "PN03", "FL01",

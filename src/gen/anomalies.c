@@ -1,6 +1,6 @@
 /* anomalies.c - plant every detector's anomalies (and near misses) and write truth.jsonl.
  *
- * For each detector code of DOMAIN.md section 3 the plan adds records that break the rule the
+ * For each detector code of docs/domain.md section 3 the plan adds records that break the rule the
  * way it is broken in practice - never a flag column or a magic value - and, where the rule
  * has a lawful look-alike, a near miss that must not fire (a relative's company closed
  * before the officer took up the post, a delay covered by an approved extension, a leave
@@ -315,6 +315,24 @@ static int add_month(ctx *c, int64_t o, int m, int action, int64_t actor, int64_
     return 0;
 }
 
+static int mark_used(ctx *c, int64_t o)
+{
+    int64_t *nu = realloc(c->used, (size_t)(c->nused + 1) * sizeof *nu);
+    if (!nu)
+        return -1;
+    c->used = nu;
+    c->used[c->nused++] = o;
+    return 0;
+}
+
+static bool complained(const ctx *c, int64_t o)
+{
+    for (int i = 0; i < c->p->ncomplained; i++)
+        if (c->p->complained[i] == o)
+            return true;
+    return false;
+}
+
 static int add_complained(ctx *c, int64_t o)
 {
     PUSH(c->p->complained, c->p->ncomplained, o);
@@ -351,6 +369,46 @@ static int basic_court(ctx *c)
 
 enum { E_TV_ENT = 1, E_TV03, E_TV04, E_MONTH, E_TR03, E_TR04, E_CHAIN, E_CHAIN_FL04, E_CASE,
        E_CASE_LIST, E_CP01, E_SC, E_SC04, E_CC, E_TR01_NEAR };
+
+/* TV04: n officers' spouses as repeated private-lending plaintiffs, four suits about 200 days
+ * apart - or, as near misses, three suits 400 days apart: never three within two years. */
+static int plan_lenders(ctx *c, int n, bool near)
+{
+    zg *g = c->g;
+    for (int i = 0, made = 0; made < n && i < 200; i++) {
+        int64_t o = pick_officer(c, -1, true, NULL, false);
+        if (o < 0)
+            break;
+        zg_officer off;
+        zg_mk_officer(g, o, &off);
+        zg_person rp;
+        if (!zg_relative(g, &off, ZG_REL_SPOUSE, &rp))
+            continue;
+        int first = near ? zg_days(2019, 3, 1) : zg_days(2020, 1, 6);
+        if (off.start > first)
+            continue;                                /* every suit while in post */
+        entry en = {"TV04", near, E_TV04, o, rp.k, rp.birth, -1, {0}, 0,
+                    near ? "officer's spouse sued three different borrowers for private lending, "
+                           "400 days apart: never three within the two-year window"
+                         : "officer's spouse sued four different borrowers for private lending, "
+                           "about 200 days apart"};
+        int court = basic_court(c);
+        for (int k = 0; k < (near ? 3 : 4); k++) {
+            zg_pcase pc = civil(c, court, "民间借贷纠纷", "summary",
+                                first + (near ? 400 : 200) * k, 40, "judgment");
+            party(&pc, "plaintiff", 0, rp.k, 0);
+            party(&pc, "defendant", 0, new_person(c), 0);
+            int64_t cc;
+            if (add_case(c, &pc, &cc))
+                return -1;
+            en.list[en.nlist++] = cc;
+        }
+        if (add_entry(c, &en))
+            return -1;
+        made++;
+    }
+    return 0;
+}
 
 static int plan_tv(ctx *c)
 {
@@ -452,35 +510,9 @@ static int plan_tv(ctx *c)
             return -1;
         made++;
     }
-    /* TV04: an officer's relative as a repeated private-lending plaintiff */
-    for (int n = count(c, 0.2 / 1000, O, 2), i = 0, made = 0; made < n && i < 200; i++) {
-        int64_t o = pick_officer(c, -1, true, NULL, false);
-        if (o < 0)
-            break;
-        zg_officer off;
-        zg_mk_officer(g, o, &off);
-        zg_person rp;
-        if (!zg_relative(g, &off, ZG_REL_SPOUSE, &rp))
-            continue;
-        entry en = {"TV04", false, E_TV04, o, rp.k, rp.birth, -1, {0}, 0,
-                    "officer's spouse sued four different borrowers for private lending within "
-                    "a year"};
-        int court = basic_court(c);
-        for (int k = 0; k < 4; k++) {
-            zg_pcase pc = civil(c, court, "民间借贷纠纷", "summary",
-                                zg_days(2020, 3, 2) + 70 * k, 40, "judgment");
-            party(&pc, "plaintiff", 0, rp.k, 0);
-            party(&pc, "defendant", 0, new_person(c), 0);
-            int64_t cc;
-            if (add_case(c, &pc, &cc))
-                return -1;
-            en.list[en.nlist++] = cc;
-        }
-        if (add_entry(c, &en))
-            return -1;
-        made++;
-    }
-    return 0;
+    /* TV04: an officer's relative as a repeated private-lending plaintiff. Lending is spread
+     * over time, as the independent province showed: four suits about 200 days apart. */
+    return plan_lenders(c, count(c, 0.2 / 1000, O, 2), false);
 }
 
 static int plan_tr(ctx *c)
@@ -526,17 +558,21 @@ static int plan_tr(ctx *c)
             return -1;
         break;
     }
-    /* TR03: one actor in the records of four officers */
+    /* TR03: one actor in the records of four officers - as the independent province showed,
+     * a leading cadre of another organ whom only one officer identified by ID; the others
+     * wrote name, unit and post */
     for (int n = count(c, 0.1 / 1000, O, 1), i = 0; i < n; i++) {
         int64_t actor = new_person(c);
         entry en = {"TR03", false, E_TR03, actor, -1, -1, -1, {0}, 0,
-                    "the same person asked four different judges about cases"};
+                    "the same person asked four different judges about cases; three of the "
+                    "records name them without an ID"};
         for (int k = 0; k < 4; k++) {
             int64_t o = pick_officer(c, ZG_AG_COURT, false, NULL, false);
             if (o < 0)
                 return 0;
             int m = 24 + (int)zg_below(&c->r, 10);
-            if (add_month(c, o, m, ZG_M_RECORD, actor, -1, 0))
+            if (add_month(c, o, m, ZG_M_RECORD, actor, -1,
+                          k == 0 ? ZG_ACTOR_WITH_ID : ZG_ACTOR_NAME_ONLY))
                 return -1;
             en.list[en.nlist++] = o;
             en.list[en.nlist++] = m;
@@ -570,7 +606,7 @@ static int plan_tr(ctx *c)
             return -1;
         if (near) {
             /* CP01 second form: a complaint on this case with an interference record */
-            zg_pcomplaint pk = {o, pc.closed + 5 * ZG_DAY, cc, new_person(c)};
+            zg_pcomplaint pk = {o, pc.closed + 5 * ZG_DAY, cc, new_person(c), -1};
             PUSH(c->p->complaints, c->p->ncomplaints, pk);
             if (add_complained(c, o))
                 return -1;
@@ -591,16 +627,68 @@ static int plan_tr(ctx *c)
             return -1;
         int k0 = c->p->ncomplaints, nk = near ? 2 : 4;
         int day = zg_days(2021, 2, 1) + (int)zg_below(&c->r, 100);
+        /* as the independent province showed, most complaints name the judge, not the
+         * number, and write the name as they heard it: traditional, homophone, a stray space */
+        static const int forms[] = {-1, ZG_VAR_TRADITIONAL, ZG_VAR_HOMOPHONE, ZG_VAR_SPACES};
         for (int k = 0; k < nk; k++) {
             zg_pcomplaint pk = {o, zg_office_time(&c->r, zg_workday_on_or_after(day + 35 * k)), -1,
-                                new_person(c)};
+                                new_person(c), forms[(k + i) % 4]};
             PUSH(c->p->complaints, c->p->ncomplaints, pk);
         }
         entry en = {"CP01", near, E_CP01, o, k0, nk, -1, {0}, 0,
                     near ? "two complaints against the judge: below the threshold of three"
-                         : "four complaints against the same judge within five months"};
+                         : "four complaints against the same judge within five months, three "
+                           "of them by name in a variant form (traditional, homophone, space)"};
         if (add_entry(c, &en))
             return -1;
+    }
+    /* CP01 near miss: two judges of one court share a name (the second made a namesake of the
+     * first); three complaints name it with the court. Which judge they mean cannot be told:
+     * no lead. */
+    for (int u = 0; u < g->nunits && c->p->nsame_name < 4; u++) {
+        const zg_unit *un = &g->units[u];
+        if (un->agency != ZG_AG_COURT)
+            continue;
+        int64_t a = -1, b = -1;
+        zg_person pa;
+        for (int64_t x = un->first_officer; b < 0 && x < un->first_officer + un->nofficers; x++) {
+            zg_officer ox;
+            zg_mk_officer(g, x, &ox);
+            if (ox.end >= 0 || ox.slot < 2 || used(c, x) || complained(c, x))
+                continue;
+            zg_person px;
+            zg_mk_person(g, ox.person, &px);
+            if (a < 0) {
+                a = x;
+                pa = px;
+            } else if (px.sex == pa.sex)
+                b = x;
+        }
+        if (b < 0)
+            continue;
+        zg_officer ob;
+        zg_mk_officer(g, b, &ob);
+        zg_officer oa;
+        zg_mk_officer(g, a, &oa);
+        c->p->same_name[c->p->nsame_name].k = ob.person;
+        c->p->same_name[c->p->nsame_name++].as = oa.person;
+        if (mark_used(c, a) || mark_used(c, b))
+            return -1;
+        if (add_complained(c, a) || add_complained(c, b))
+            return -1;
+        int k0 = c->p->ncomplaints;
+        int day = zg_days(2021, 3, 1) + (int)zg_below(&c->r, 60);
+        for (int k = 0; k < 3; k++) {
+            zg_pcomplaint pk = {a, zg_office_time(&c->r, zg_workday_on_or_after(day + 30 * k)), -1,
+                                new_person(c), ZG_VAR_EXACT};
+            PUSH(c->p->complaints, c->p->ncomplaints, pk);
+        }
+        entry en = {"CP01", true, E_CP01, a, k0, 3, -1, {0}, 0,
+                    "three complaints name a judge by name and court, but two judges of that "
+                    "court bear the name"};
+        if (add_entry(c, &en))
+            return -1;
+        break;
     }
     return 0;
 }
@@ -1043,7 +1131,7 @@ int zg_plan_make(zg *g, zj_error *err)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     ctx c = {.g = g, .p = g->plan, .next_person = g->pb_plant};
     zg_rng_at(&c.r, g->seed, ZG_S_PLAN, 0);
-    int rc = plan_tv(&c) || plan_tr(&c) || plan_chains(&c) || plan_cases(&c) || plan_sc(&c) ||
+    int rc = plan_tv(&c) || plan_tr(&c) || plan_lenders(&c, 1, true) || plan_chains(&c) || plan_cases(&c) || plan_sc(&c) ||
              plan_cc(&c);
     free(c.used);
     if (!rc && g->pb_cc + g->sc.cc_subjects + g->plan->nccs > g->pb_plant)

@@ -59,6 +59,10 @@ typedef struct zg_pchain {
 
 /* Overrides of an officer's month in the three-regulations ledgers. */
 enum { ZG_M_SKIP = 1, ZG_M_LATE, ZG_M_ONTIME_5TH, ZG_M_RECORD };
+/* zg_pmonth.late_days of a planted TR03 record: the actor's ID written, or name, unit and
+ * post only. */
+enum { ZG_ACTOR_WITH_ID = 1001, ZG_ACTOR_NAME_ONLY = 1002 };
+
 typedef struct zg_pmonth {
     int64_t officer;
     int month;               /* months since 2019-01 */
@@ -73,6 +77,8 @@ typedef struct zg_pcomplaint {
     int64_t at;
     int64_t case_c;          /* court case index referred to, or -1 */
     int64_t complainant;
+    int by_name;             /* the officer named by number (-1) or by name and unit, written
+                                as ZG_VAR_* */
 } zg_pcomplaint;
 
 typedef struct zg_psc {      /* planted sentence change */
@@ -104,6 +110,8 @@ struct zg_plan {
     int ncomplained;
     zg_psc *scs; int nscs;
     zg_pcc *ccs; int nccs;
+    struct { int64_t k, as; } same_name[4];   /* person k bears the name of person `as` */
+    int nsame_name;
 };
 
 int zg_plan_make(zg *g, zj_error *err);     /* builds g->plan and writes truth.jsonl */

@@ -4,7 +4,7 @@
  * Two domains, each a pure function of (seed, index):
  *  - the criminal chain of incident i: a 110 call that may be accepted as a police case, filed,
  *    investigated, transferred for prosecution, reviewed by the procuratorate and tried by
- *    the county court - with delays drawn inside the legal limits of DOMAIN.md section 5
+ *    the county court - with delays drawn inside the legal limits of docs/domain.md section 5
  *    (filing review 3 days, 7 with a leads check, 30 for major cases with approval; custody
  *    after arrest 2 months, +1 with approval; review for prosecution 1 month, +15 days;
  *    first instance 2 months, +1 with approval; fast-track 10 days, summary 20 days);

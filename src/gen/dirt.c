@@ -8,9 +8,18 @@
  * digits. Every mistake keeps the value importable; each one applied is reported in the
  * noise mask, which identity.jsonl carries so linking quality can be measured per kind of
  * noise. Row-level dirt (duplicates, malformed rows) is the writer's (writer.c).
+ *
+ * How often the ID is missing depends on the source, as in real exports (an independent
+ * province's: one person mention in five had no ID): HR files and the population registry
+ * nearly always carry it, so do a tax registration's contacts (an ID is required), a
+ * registry's legal representative usually, an asset declaration's relatives less often, court
+ * parties often not (judgments and their exports mask or omit it), a complaint's complainant
+ * in half the tickets, and the person an officer records as having approached him seldom. The source is the salt's top 16 bits, which
+ * every caller sets (one number per export and role, see missing_id_rate).
  */
 #include <string.h>
 
+#include "gen/anomalies.h"
 #include "gen/internal.h"
 #include "text/resident_id.h"
 
@@ -64,6 +73,27 @@ static bool swap_variant(const char *name, int kind, zg_rng *r, char *out)
     return true;
 }
 
+/* The chance that a mention from source `src` (the salt's top 16 bits) has no ID. */
+static double missing_id_rate(unsigned src)
+{
+    switch (src) {
+    case 0: case 1: case 2: case 3: case 4:
+        return 0.02;            /* officers' HR files (the caller halves it) */
+    case 5: return 0.12;        /* relatives in an officer's declaration */
+    case 6: return 0.03;        /* population registry (the caller scales it down) */
+    case 7: return 0.05;        /* market registry: legal representative */
+    case 9: return 0.10;        /* tax registration: legal representative */
+    case 10: return 0.05;       /* tax registration: finance officer (an ID is required) */
+    case 12: return 0.15;       /* police case: suspects and victims */
+    case 13: return 0.30;       /* civil court parties */
+    case 14: return 0.12;       /* criminal court parties */
+    case 15: return 0.60;       /* the person who approached the officer (三个规定 record) */
+    case 16: return 0.45;       /* complainants */
+    case 17: case 18: return 0.03;   /* sentence changes, prisoners */
+    default: return zg_dirt.missing_id;
+    }
+}
+
 unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double level,
                          char name_out[64], char id_out[64])
 {
@@ -76,6 +106,10 @@ unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double 
     zg_rng_at(&r, g->seed, ZG_S_DIRT, zg_mix((uint64_t)p->k * 0x9E3779B97F4A7C15ull ^ salt));
     double u = zg_unif(&r) / level, t = 0;
     const zg_dirt_rates *d = &zg_dirt;
+    /* a planted pair of namesakes keeps its name clean: a typo would tell them apart */
+    for (int i = 0; g->plan && i < g->plan->nsame_name; i++)
+        if (g->plan->same_name[i].k == p->k || g->plan->same_name[i].as == p->k)
+            u = 1;
     if (u < (t += d->typo)) {
         if (swap_variant(p->name, 2, &r, name_out))
             noise |= ZG_N_TYPO;
@@ -96,7 +130,7 @@ unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double 
     }
     u = zg_unif(&r) / level;
     t = 0;
-    if (u < (t += d->missing_id)) {
+    if (u < (t += missing_id_rate((unsigned)(salt >> 48)))) {
         id_out[0] = '\0';
         noise |= ZG_N_MISSING_ID;
     } else if (u < (t += d->legacy_id)) {
@@ -128,6 +162,29 @@ unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double 
         noise |= ZG_N_FULLWIDTH;
     }
     return noise;
+}
+
+unsigned zg_name_variant(const zg *g, const zg_person *p, int variant, uint64_t salt,
+                         char out[64])
+{
+    zg_rng r;
+    zg_rng_at(&r, g->seed, ZG_S_DIRT, zg_mix((uint64_t)p->k * 0x9E3779B97F4A7C15ull ^ salt));
+    strcpy(out, p->name);
+    switch (variant) {
+    case ZG_VAR_TRADITIONAL:
+        return swap_variant(p->name, 0, &r, out) ? ZG_N_TRADITIONAL : 0;
+    case ZG_VAR_HOMOPHONE:
+        return swap_variant(p->name, 1, &r, out) ? ZG_N_HOMOPHONE : 0;
+    case ZG_VAR_SPACES: {
+        size_t l = u8len((unsigned char)p->name[0]);
+        memcpy(out, p->name, l);
+        memcpy(out + l, " ", 1);
+        strcpy(out + l + 1, p->name + l);
+        return ZG_N_SPACES;
+    }
+    default:
+        return 0;
+    }
 }
 
 unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[64])

@@ -10,6 +10,8 @@
 #include "gen/anomalies.h"
 #include "gen/exports.h"
 #include "gen/internal.h"
+#include "gen/layout.h"
+#include "gen/layout_exports.h"
 
 /* ---- 110 incidents (接处警): UTF-8, Chinese headers, slash dates, coded categories ---------- */
 
@@ -563,7 +565,24 @@ static int court_events_rows(zg *g, zg_writer *w, const zg_civil *cs)
 
 
 /* All case exports in one pass over each domain: a case is built once and written to every
- * file that shows a part of it (the court files list civil cases first, then criminal ones). */
+ * file that shows a part of it (the court files list civil cases first, then criminal ones).
+ * A file in a direct foreign layout (w->fx->direct) gets its rows from emit_cases_foreign.c. */
+static bool direct(const zg_writer *w)
+{
+    return w->fx && w->fx->direct;
+}
+
+static int court_files(zg *g, zg_writer **w, const zg_civil *cs, const char *procu_no,
+                       uint64_t salt)
+{
+    enum { CC = 6, CP = 7, CE = 8 };
+    int rc = direct(w[CC]) ? zg_foreign_court_case(g, w[CC], cs, procu_no)
+                           : court_row(g, w[CC], cs, procu_no);
+    return rc || court_parties(g, w[CP], cs, salt) ||
+           (direct(w[CE]) ? zg_foreign_court_events(g, w[CE], cs) : court_events_rows(g, w[CE], cs))
+               ? ZJ_EDATA : ZJ_OK;
+}
+
 int zg_emit_case_files(zg *g, zg_writer **w)
 {
     enum { INC, PC, PP, PE, QC, QE, CC, CP, CE };
@@ -571,23 +590,26 @@ int zg_emit_case_files(zg *g, zg_writer **w)
     zg_civil *cs = malloc(sizeof *cs);
     zg_chain *ch = malloc(sizeof *ch);
     int rc = cs && ch ? ZJ_OK : ZJ_EDATA;
+    bool procu_foreign = zg_system_foreign(g, zg_x_procu_cases.source_system);
     for (int64_t c = 0; c < n && !rc; c++) {
         zg_civil_case(g, c, cs);
-        rc = court_row(g, w[CC], cs, NULL) ||
-             court_parties(g, w[CP], cs, (13ull << 48) ^ ((uint64_t)c << 3)) ||
-             court_events_rows(g, w[CE], cs) ? ZJ_EDATA : ZJ_OK;
+        rc = court_files(g, w, cs, NULL, (13ull << 48) ^ ((uint64_t)c << 3));
     }
     n = zg_chain_total(g);
     for (int64_t i = 0; i < n && !rc; i++) {
         zg_mk_chain(g, i, ch);
-        rc = incidents_rows(g, w[INC], ch, i) || police_cases_rows(g, w[PC], ch, i) ||
+        if (procu_foreign)
+            zg_foreign_procu_no(g, ch);
+        rc = incidents_rows(g, w[INC], ch, i) ||
+             (direct(w[PC]) ? zg_foreign_police_case(g, w[PC], ch)
+                            : police_cases_rows(g, w[PC], ch, i)) ||
              police_parties_rows(g, w[PP], ch, i) || police_events_rows(g, w[PE], ch, i) ||
-             procu_cases_rows(g, w[QC], ch, i) || procu_events_rows(g, w[QE], ch, i) ? ZJ_EDATA
-                                                                                    : ZJ_OK;
+             (direct(w[QC]) ? zg_foreign_procu_case(g, w[QC], ch)
+                            : procu_cases_rows(g, w[QC], ch, i)) ||
+             (direct(w[QE]) ? zg_foreign_procu_events(g, w[QE], ch)
+                            : procu_events_rows(g, w[QE], ch, i)) ? ZJ_EDATA : ZJ_OK;
         if (!rc && ch->has_court)
-            rc = court_row(g, w[CC], &ch->court, ch->procu_no) ||
-                 court_parties(g, w[CP], &ch->court, (14ull << 48) ^ ((uint64_t)i << 3)) ||
-                 court_events_rows(g, w[CE], &ch->court) ? ZJ_EDATA : ZJ_OK;
+            rc = court_files(g, w, &ch->court, ch->procu_no, (14ull << 48) ^ ((uint64_t)i << 3));
     }
     free(cs);
     free(ch);

@@ -74,9 +74,12 @@ void zg_mk_enterprise(const zg *g, int64_t e, zg_enterprise *out)
     out->county = pe ? pe->county : zg_pick_county(g, &r);
     const zg_county *co = &g->counties[out->county];
     make_uscc(e, type, co->code, out->uscc);
-    const char *b1 = brand[zg_below(&r, NBRAND)], *b2 = brand[zg_below(&r, NBRAND)];
-    if (b2 == b1)
-        b2 = brand[(zg_below(&r, NBRAND - 1) + 1 + (size_t)(b1 - brand[0])) % NBRAND];
+    /* two different brand words; the second redrawn among the others (by index: the
+     * distance between two string literals' addresses differs from build to build) */
+    size_t i1 = zg_below(&r, NBRAND), i2 = zg_below(&r, NBRAND);
+    if (i2 == i1)
+        i2 = (zg_below(&r, NBRAND - 1) + 1 + i1) % NBRAND;
+    const char *b1 = brand[i1], *b2 = brand[i2];
     out->industry = industry[zg_below(&r, NIND)];
     char city[32];
     strcpy(city, g->cities[co->city].name);

@@ -1,7 +1,7 @@
 /* execution.c - execution of sentences: sentence changes (减刑/假释/暂予监外执行) and community
  * correction (社区矫正): subjects, leave approvals and location points.
  *
- * Background sentence changes satisfy DOMAIN.md section 6: a first reduction only after the
+ * Background sentence changes satisfy docs/domain.md section 6: a first reduction only after the
  * waiting time for the term (1 / 1.5 / 2 years; 2 years for the stricter categories; 3 for
  * corruption terms of 10 years or more), cuts within the maximum for the reason, parole only
  * after half the term and never for recidivists; medical parole re-examined within the last

@@ -16,8 +16,25 @@
 #include "gen/anomalies.h"
 #include "gen/exports.h"
 #include "gen/internal.h"
+#include "gen/layout.h"
 
 static const char *const scale_names[] = {"tiny", "small", "medium", "large", "province"};
+static const char *const layout_names[] = {"default", "foreign", "mixed"};
+
+int zj_gen_layouts_parse(const char *name, zj_gen_layouts *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, layout_names[i]) == 0) {
+            *out = (zj_gen_layouts)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *zj_gen_layouts_name(zj_gen_layouts l)
+{
+    return (unsigned)l < 3 ? layout_names[l] : "?";
+}
 
 int zj_gen_scale_parse(const char *name, zj_gen_scale *out)
 {
@@ -92,12 +109,15 @@ static void manifest_file(zg *g, const zg_writer *w, bool first)
     zj_buf *m = &g->manifest;
     zj_buf_printf(m, "%s\n    {\"file\": \"%s\", \"mapping\": \"%s\", \"source_system\": \"%s\", "
                      "\"table\": \"%s\", \"format\": \"%s\", \"encoding\": \"%s\",\n"
-                     "     \"rows\": %lld, \"duplicates\": %lld, \"rejected\": %d, "
+                     "%s     \"rows\": %lld, \"duplicates\": %lld, \"rejected\": %d, "
                      "\"records\": %lld, \"bytes\": %lld,\n     \"malformed\": [",
                   first ? "" : ",", x->file, x->mapping, x->source_system, x->table,
                   x->format == ZG_JSONL ? "jsonl" : "csv",
-                  x->encoding == ZG_GB18030 ? "gb18030" : "utf-8", (long long)w->rows,
-                  (long long)w->dups, w->nbad, (long long)(w->rows - w->dups - w->nbad),
+                  x->encoding == ZG_GB18030 ? "gb18030" : "utf-8",
+                  !w->fx ? "" : w->skipped ? "     \"layout\": \"foreign\", \"skipped\": 1,\n"
+                                          : "     \"layout\": \"foreign\",\n",
+                  (long long)w->rows, (long long)w->dups, w->nbad,
+                  (long long)(w->rows - w->dups - w->nbad - w->skipped),
                   (long long)w->bytes);
     for (int i = 0; i < w->nbad; i++)
         zj_buf_printf(m, "%s{\"line\": %lld, \"kind\": \"%s\"}", i ? ", " : "",
@@ -148,6 +168,7 @@ void zg_free(zg *g)
     zj_buf_free(&g->manifest);
     free(g);
     zg_gen_caches_free();
+    zg_layout_free();
 }
 
 static int run(zg *g, zj_error *err)
@@ -166,9 +187,11 @@ static int run(zg *g, zj_error *err)
         return ZJ_EDATA;
 
     zj_buf_printf(&g->manifest, "{\n  \"generator\": \"zhijian gen\",\n  \"seed\": %llu,\n"
-                                "  \"scale\": \"%s\",\n  \"today\": \"2021-12-31\",\n"
+                                "  \"scale\": \"%s\",\n%s  \"today\": \"2021-12-31\",\n"
                                 "  \"span\": [\"2019-01-01\", \"2021-12-31\"],\n  \"files\": [",
-                  (unsigned long long)g->seed, zj_gen_scale_name(g->scale_id));
+                  (unsigned long long)g->seed, zj_gen_scale_name(g->scale_id),
+                  g->opt->layouts == ZJ_GEN_LAYOUT_FOREIGN ? "  \"layouts\": \"foreign\",\n"
+                  : g->opt->layouts == ZJ_GEN_LAYOUT_MIXED ? "  \"layouts\": \"mixed\",\n" : "");
     for (int i = 0; i < zg_export_count;) {
         /* one export, or a group written in one pass (consecutive entries of the list) */
         int n = 1;
@@ -180,9 +203,13 @@ static int run(zg *g, zj_error *err)
         int opened = 0;
         for (int k = 0; k < n && !rc; k++) {
             const zg_export *x = zg_export_list[i + k].x;
-            if (!(rc = zg_write_mapping(g, x, err)) &&
-                !(rc = zg_writer_open(g, &w[k], x, i + k + 1, err)))
+            const zg_foreign *fx = zg_foreign_of(g, x);
+            if (!(rc = fx ? zg_write_foreign_mapping(g, fx, err) : zg_write_mapping(g, x, err)) &&
+                !(rc = zg_writer_open(g, &w[k], fx ? fx->x : x, i + k + 1, err))) {
+                if (fx)
+                    zg_writer_foreign(&w[k], fx);
                 wp[opened++] = &w[k];
+            }
         }
         if (!rc)
             rc = grp ? zg_group_emit[grp](g, wp) : zg_export_list[i].emit(g, &w[0]);
@@ -237,6 +264,8 @@ int zj_gen_run(const zj_gen_options *opt, zj_gen_summary *sum, zj_error *err)
         return zj_fail(err, ZJ_EUSAGE, "no output directory");
     if ((unsigned)opt->scale > ZJ_GEN_PROVINCE)
         return zj_fail(err, ZJ_EUSAGE, "unknown scale");
+    if ((unsigned)opt->layouts > ZJ_GEN_LAYOUT_MIXED)
+        return zj_fail(err, ZJ_EUSAGE, "unknown layouts");
     int rc = mkdir_p(opt->out_dir, err);
     if (rc)
         return rc;

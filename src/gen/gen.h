@@ -34,6 +34,22 @@ typedef enum zj_gen_scale {
 int zj_gen_scale_parse(const char *name, zj_gen_scale *out);
 const char *zj_gen_scale_name(zj_gen_scale s);
 
+/* The layouts the exports are written in (版式). default: today's layouts, one per system.
+ * foreign: layouts like independent real exports (Chinese headers, court and case type only in
+ * the case number, status-dependent dates, counts and flags instead of event rows, units by
+ * name, amounts and shares as written by people, ...), read through mapping format v2.
+ * mixed: each source system gets one or the other, chosen from the seed. The facts, the truth
+ * and the identities are the same in every layout. */
+typedef enum zj_gen_layouts {
+    ZJ_GEN_LAYOUT_DEFAULT = 0,
+    ZJ_GEN_LAYOUT_FOREIGN,
+    ZJ_GEN_LAYOUT_MIXED,
+} zj_gen_layouts;
+
+/* "default", "foreign", "mixed" -> layouts; returns 0, or -1 for an unknown name. */
+int zj_gen_layouts_parse(const char *name, zj_gen_layouts *out);
+const char *zj_gen_layouts_name(zj_gen_layouts l);
+
 typedef struct zj_gen_file_stat {
     const char *file;        /* file name inside the output directory */
     const char *table;
@@ -44,6 +60,7 @@ typedef struct zj_gen_options {
     uint64_t seed;
     zj_gen_scale scale;
     const char *out_dir;     /* created if missing; existing generated files are replaced */
+    zj_gen_layouts layouts;  /* default: ZJ_GEN_LAYOUT_DEFAULT */
     /* Called after each file is complete; may be NULL. */
     void (*on_file)(const zj_gen_file_stat *st, void *ctx);
     void *ctx;

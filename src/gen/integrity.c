@@ -92,7 +92,9 @@ static int sgd(zg *g, zg_writer *w, int agency)
                     actor = pm ? pm->actor : zg_citizen(g, 7, (uint64_t)o * 64 + (uint64_t)m);
                     cc = pm ? pm->case_c
                        : court && zg_chance(&r, 0.5) ? record_case(g, u, zg_next(&r)) : -1;
-                    if (pm && cat == 0)
+                    if (pm && pm->late_days >= ZG_ACTOR_WITH_ID)
+                        cat = 0;             /* TR03: a leading cadre of another organ */
+                    else if (pm && cat == 0)
                         cat = 2;
                 }
                 char no[64], month[8], key_actor_id[64], actor_name[64];
@@ -122,10 +124,22 @@ static int sgd(zg *g, zg_writer *w, int agency)
                     reported = ZG_T(next + 4, 17, 30);
                 zg_person ap;
                 unsigned noise = 0;
+                char actor_unit[96] = "", actor_post[32] = "";
                 if (actor >= 0) {
                     zg_mk_person(g, actor, &ap);
                     noise = zg_dirty_person(g, &ap, (15ull << 48) ^ ((uint64_t)o * 64 + (uint64_t)m),
                                             1.0, actor_name, key_actor_id);
+                    zg_actor_post(g, actor, cat, actor_unit, actor_post);
+                    /* TR03: one officer wrote the ID down, the others only name, unit and post */
+                    if (pm && pm->late_days == ZG_ACTOR_WITH_ID) {
+                        strcpy(key_actor_id, ap.id);
+                        noise &= ~(unsigned)(ZG_N_MISSING_ID | ZG_N_LEGACY_ID | ZG_N_BAD_CHECK |
+                                             ZG_N_FULLWIDTH);
+                    } else if (pm && pm->late_days == ZG_ACTOR_NAME_ONLY) {
+                        key_actor_id[0] = '\0';
+                        noise = (noise & ~(unsigned)(ZG_N_LEGACY_ID | ZG_N_BAD_CHECK |
+                                                     ZG_N_FULLWIDTH)) | ZG_N_MISSING_ID;
+                    }
                 }
                 zg_civil cs;
                 if (cc >= 0)
@@ -139,8 +153,8 @@ static int sgd(zg *g, zg_writer *w, int agency)
                 zg_s(w, record ? (court ? cat_zh[cat] : cat_en[cat]) : NULL);
                 zg_s(w, actor >= 0 ? actor_name : NULL);
                 zg_s(w, actor >= 0 && key_actor_id[0] ? key_actor_id : NULL);
-                zg_s(w, actor >= 0 ? (cat == 0 ? "某局" : cat == 1 ? "本院" : "当事人亲属") : NULL);
-                zg_s(w, actor >= 0 ? (cat == 0 ? "副局长" : cat == 1 ? "干部" : "无") : NULL);
+                zg_s(w, actor >= 0 ? actor_unit : NULL);
+                zg_s(w, actor >= 0 ? actor_post : NULL);
                 zg_s(w, cc >= 0 ? (court ? "法院" : "court") : NULL);
                 zg_s(w, cc >= 0 ? cs.case_no : NULL);
                 if (occurred >= 0)
@@ -205,6 +219,7 @@ static const zg_col c12309_cols[] = {
     {"complainant_id_no", "jbrsfzh", 0, NULL},
     {"complainant_phone", "jbrdh", 0, NULL},
     {"target_officer_no", "bjbrbh", 0, NULL},
+    {"target_officer_name", "bjbrxm", 0, NULL},
     {"target_unit_code", "bjbdw", 0, NULL},
     {"case_system", "ajly", 0, NULL},
     {"case_no", "ah", 0, NULL},
@@ -215,7 +230,7 @@ static const zg_col c12309_cols[] = {
 const zg_export zg_x_complaints_12309 = {
     "12309_jubao.jsonl", "complaints_12309.mapping.yaml", "procu_12309", "complaint",
     "12309 procuratorate service centre: petitions and reports, JSON Lines", ZG_JSONL, ZG_UTF8,
-    ',', "[complaint_no]", c12309_cols, 13, NULL};
+    ',', "[complaint_no]", c12309_cols, 14, NULL};
 
 static const zg_col c12368_cols[] = {
     {"complaint_no", "工单编号", 0, NULL},
@@ -225,6 +240,7 @@ static const zg_col c12368_cols[] = {
     {"complainant_id_no", "证件号码", 0, NULL},
     {"complainant_phone", "来电号码", 0, NULL},
     {"target_officer_no", "被反映人编号", 0, NULL},
+    {"target_officer_name", "被反映人姓名", 0, NULL},
     {"target_unit_code", "被反映单位", 0, NULL},
     {"case_system", "案件来源", 0, "codes: {法院: court}"},
     {"case_no", "关联案号", 0, NULL},
@@ -235,7 +251,7 @@ static const zg_col c12368_cols[] = {
 const zg_export zg_x_complaints_12368 = {
     "12368热线工单.csv", "complaints_12368.mapping.yaml", "court_12368", "complaint",
     "12368 court litigation-service hotline tickets", ZG_CSV, ZG_UTF8, ',', "[complaint_no]",
-    c12368_cols, 13, NULL};
+    c12368_cols, 14, NULL};
 
 static int complaints(zg *g, zg_writer *w, bool court)
 {
@@ -284,6 +300,22 @@ static int complaints(zg *g, zg_writer *w, bool court)
             zg_mk_officer(g, target, &off);
             unit = off.unit;
         }
+        /* the officer complained of: by number, or (as often in real tickets) by name with
+         * the unit, the name as the complainant wrote it */
+        char target_name[64] = "";
+        unsigned target_noise = 0;
+        if (target >= 0 && (pc ? pc->by_name >= 0 : zg_chance(&r, 0.5))) {
+            zg_person tp;
+            zg_mk_person(g, off.person, &tp);
+            uint64_t salt = (19ull << 48) ^ ((uint64_t)j * 2 + court);
+            if (pc)
+                target_noise = zg_name_variant(g, &tp, pc->by_name, salt, target_name);
+            else {
+                char unused_id[64];
+                target_noise = zg_dirty_person(g, &tp, salt, 1.0, target_name, unused_id) &
+                               (ZG_N_TYPO | ZG_N_HOMOPHONE | ZG_N_TRADITIONAL | ZG_N_SPACES);
+            }
+        }
         zg_person p;
         zg_mk_person(g, complainant, &p);
         char name[64], id[64], no[32];
@@ -303,7 +335,8 @@ static int complaints(zg *g, zg_writer *w, bool court)
         zg_s(w, name);
         zg_s(w, id[0] ? id : NULL);
         zg_s(w, p.phone);
-        zg_s(w, target >= 0 ? off.officer_no : NULL);
+        zg_s(w, target >= 0 && !target_name[0] ? off.officer_no : NULL);
+        zg_s(w, target_name[0] ? target_name : NULL);
         zg_s(w, g->units[unit].code);
         zg_s(w, cc >= 0 ? (court ? "法院" : "court") : NULL);
         zg_s(w, cc >= 0 ? cs.case_no : NULL);
@@ -318,6 +351,9 @@ static int complaints(zg *g, zg_writer *w, bool court)
             return ZJ_EDATA;
         zg_mention(g, "complaint", w->x->source_system, no, "complainant", true, complainant,
                    noise);
+        if (target_name[0])
+            zg_mention(g, "complaint", w->x->source_system, no, "target", true, off.person,
+                       target_noise);
     }
     return ZJ_OK;
 }

@@ -150,6 +150,16 @@ typedef struct zg_export {
 } zg_export;
 
 typedef struct zg zg;
+typedef struct zg_foreign zg_foreign;
+
+/* A value captured in a foreign-layout writer (see layout_foreign.c). */
+enum { ZG_CAP_NULL = 0, ZG_CAP_STR, ZG_CAP_INT, ZG_CAP_MONEY, ZG_CAP_F6, ZG_CAP_TIME };
+typedef struct zg_cap {
+    int kind;
+    int64_t i;               /* ZG_CAP_INT, ZG_CAP_TIME */
+    double d;                /* ZG_CAP_MONEY, ZG_CAP_F6 */
+    size_t off, len;         /* ZG_CAP_STR: bytes in zg_writer.capbuf */
+} zg_cap;
 
 /* A row writer for one export: buffers UTF-8 rows, converts to GB18030 on flush when asked,
  * and plants the file-level dirt itself: exact duplicate rows and malformed rows, each at
@@ -170,6 +180,7 @@ typedef struct zg_writer {
     int64_t rows;            /* data rows written */
     int64_t line;            /* physical line of the last row written (header = 1 for CSV) */
     int64_t dups, bytes;
+    int64_t skipped;         /* lines the mapping skips (a foreign ledger's total line) */
     int64_t bad_lines[64];   /* malformed rows' lines (capped list) */
     const char *bad_kinds[64];
     int nbad;
@@ -179,6 +190,14 @@ typedef struct zg_writer {
     int err;
     unsigned char special[256];  /* bytes that force quoting (CSV) or escaping (JSON) */
     size_t keylen[64];       /* column name lengths */
+    /* Foreign layout (外来版式): the row functions write the default layout's columns, which
+     * are captured here and written out in the foreign layout's columns by
+     * zg_foreign_render(); or, for a `direct` layout, row functions write its columns. */
+    const zg_foreign *fx;
+    bool rendering;
+    int src[64];             /* per foreign column: index of the default column, -1 none */
+    zg_cap cap[64];          /* per default column */
+    zj_buf capbuf;
 } zg_writer;
 
 int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_error *err);
@@ -194,6 +213,8 @@ void zg_time(zg_writer *w, int64_t t);                 /* per the column's style
 void zg_day(zg_writer *w, int day);
 int zg_row_end(zg_writer *w);          /* commits; may add a duplicate / malformed row */
 int zg_writer_close(zg_writer *w, zj_error *err);      /* finishes the file, frees buffers */
+/* Write w's rows in the foreign layout fx (w was opened with fx->x). */
+void zg_writer_foreign(zg_writer *w, const zg_foreign *fx);
 void zg_gen_caches_free(void);                         /* the writers' shared date cache */
 
 /* The stored value of a date/timestamp as the importer will key it ("YYYY-MM-DD[ HH:MM:SS]"),
@@ -258,6 +279,9 @@ typedef struct zg_person {
 } zg_person;
 
 void zg_mk_person(const zg *g, int64_t k, zg_person *p);
+/* The unit and post an interference record gives for person k who approached an officer, by
+ * the record's category (0 leader interference, 1 internal inquiry, 2 improper contact). */
+void zg_actor_post(const zg *g, int64_t k, int category, char unit[96], char post[32]);
 void zg_address(const zg *g, int64_t k, int county, char out[160]);
 /* Person entity id "P00001234". */
 void zg_pid(int64_t k, char out[16]);
@@ -328,6 +352,12 @@ extern const zg_dirt_rates zg_dirt;
  * when the ID is missing. */
 unsigned zg_dirty_person(const zg *g, const zg_person *p, uint64_t salt, double level,
                          char name_out[64], char id_out[64]);
+/* A person's name written in one variant form on purpose (a planted hard case): the
+ * traditional or the homophone of one character (unchanged when none has one), or a stray
+ * space after the surname. Returns the noise bit applied (0 when unchanged). */
+enum { ZG_VAR_EXACT = 0, ZG_VAR_TRADITIONAL, ZG_VAR_HOMOPHONE, ZG_VAR_SPACES };
+unsigned zg_name_variant(const zg *g, const zg_person *p, int variant, uint64_t salt,
+                         char out[64]);
 /* Phone with occasional full-width digits. */
 unsigned zg_dirty_phone(const zg *g, const char *phone, uint64_t salt, char out[64]);
 

@@ -19,8 +19,10 @@
  *                               years younger, the child's spouse, a parent)
  *   lawyers, prisoners, community-correction subjects, planted persons: blocks of their own.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "gen/anomalies.h"
 #include "gen/internal.h"
 #include "text/resident_id.h"
 
@@ -83,6 +85,13 @@ void zg_mk_person(const zg *g, int64_t k, zg_person *p)
     p->phone[0] = pp[0];
     p->phone[1] = pp[1];
     zg_fmt_int(p->phone + 2, (int64_t)zg_below(&r, 1000000000u), 9);
+    /* a planted namesake: another person's name, everywhere this person appears */
+    for (int i = 0; g->plan && i < g->plan->nsame_name; i++)
+        if (g->plan->same_name[i].k == k) {
+            zg_person o;
+            zg_mk_person(g, g->plan->same_name[i].as, &o);
+            memcpy(p->name, o.name, sizeof p->name);
+        }
 }
 
 static const char *const streets[] = {
@@ -320,4 +329,31 @@ bool zg_relative(const zg *g, const zg_officer *o, int rel, zg_person *p)
     }
     zg_mk_person(g, bestk, p);
     return true;
+}
+
+/* Where someone who approached an officer works, as the officer records it (干预人单位、职务):
+ * a leading cadre of a named organ of the person's county with a post (the same for every
+ * record of that person), a colleague ("本院", a court or procuratorate post), or a party's
+ * relative (no unit). */
+void zg_actor_post(const zg *g, int64_t k, int category, char unit[96], char post[32])
+{
+    static const char *const organs[] = {"住房和城乡建设局", "自然资源局", "财政局", "交通运输局",
+                                         "市场监督管理局", "发展和改革委员会", "人民政府办公室",
+                                         "教育局", "卫生健康委员会", "城市管理和综合执法局"};
+    static const char *const leaders[] = {"局长", "副局长", "主任", "副主任", "党组书记", "科长"};
+    static const char *const colleagues[] = {"审判员", "庭长", "副庭长", "书记员", "检察员"};
+    zg_person p;
+    zg_mk_person(g, k, &p);
+    uint64_t h = zg_mix((uint64_t)k * 0x9E3779B97F4A7C15ull ^ 0xAC70Bull);
+    if (category == 0) {
+        snprintf(unit, 96, "%s%s", g->counties[p.county].name,
+                 organs[h % (sizeof organs / sizeof organs[0])]);
+        snprintf(post, 32, "%s", leaders[(h >> 20) % (sizeof leaders / sizeof leaders[0])]);
+    } else if (category == 1) {
+        snprintf(unit, 96, "本院");
+        snprintf(post, 32, "%s", colleagues[(h >> 20) % (sizeof colleagues / sizeof colleagues[0])]);
+    } else {
+        snprintf(unit, 96, "当事人亲属");
+        snprintf(post, 32, "无");
+    }
 }

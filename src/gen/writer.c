@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "gen/internal.h"
+#include "gen/layout.h"
 
 #define FLUSH_AT (1u << 20)
 #define ZG_MAX_BAD 60
@@ -129,11 +130,52 @@ int zg_writer_open(zg *g, zg_writer *w, const zg_export *x, int fileno_, zj_erro
     return ZJ_OK;
 }
 
+void zg_writer_foreign(zg_writer *w, const zg_foreign *fx)
+{
+    w->fx = fx;
+    for (int i = 0; i < fx->x->ncols && i < 64; i++) {
+        w->src[i] = -1;
+        for (int k = 0; fx->x->cols[i].field && k < fx->base->ncols; k++)
+            if (strcmp(fx->x->cols[i].field, fx->base->cols[k].field) == 0)
+                w->src[i] = k;
+        /* a re-rendered column shows a default column: a misspelt field is a bug here */
+        assert(fx->direct || w->src[i] >= 0);
+    }
+    /* ... and every default column is shown: a column added to the default layout and not
+     * to the foreign one would lose its facts there */
+    for (int k = 0; !fx->direct && k < fx->base->ncols; k++) {
+        bool shown = !fx->base->cols[k].column;
+        for (int i = 0; i < fx->x->ncols && !shown; i++)
+            shown = w->src[i] == k;
+        assert(shown);
+        (void)shown;
+    }
+}
+
 void zg_row_begin(zg_writer *w)
 {
     zj_buf_clear(&w->row);
     w->col = 0;
     w->nf = 0;
+    if (w->fx && !w->fx->direct) {
+        zj_buf_clear(&w->capbuf);
+        memset(w->cap, 0, sizeof w->cap);
+    }
+}
+
+/* A foreign layout's writer keeps the values of the default columns (in the default layout's
+ * order) until the row ends; true when the value was captured. */
+static zg_cap *capture(zg_writer *w, int kind)
+{
+    if (!w->fx || w->rendering || w->fx->direct)
+        return NULL;
+    const zg_export *b = w->fx->base;
+    while (w->col < b->ncols && !b->cols[w->col].column)
+        w->col++;
+    assert(w->col < b->ncols && b->ncols <= 64);
+    zg_cap *c = &w->cap[w->col++];
+    c->kind = kind;
+    return c;
 }
 
 /* Skip constant fields (they have no column in the file). */
@@ -172,6 +214,14 @@ static void field_end(zg_writer *w)
 
 void zg_sn(zg_writer *w, const char *s, size_t n)
 {
+    zg_cap *c = capture(w, s ? ZG_CAP_STR : ZG_CAP_NULL);
+    if (c) {
+        c->off = w->capbuf.len;
+        c->len = n;
+        if (s && zj_buf_append(&w->capbuf, s, n))
+            w->err = ENOMEM;
+        return;
+    }
     field_start(w);
     if (!s) {
         if (w->x->format == ZG_JSONL)
@@ -283,6 +333,11 @@ static void raw_field(zg_writer *w, const char *s, size_t n)
 
 void zg_i(zg_writer *w, int64_t v)
 {
+    zg_cap *c = capture(w, ZG_CAP_INT);
+    if (c) {
+        c->i = v;
+        return;
+    }
     char b[24];
     int n = zg_fmt_int(b, v, 1);
     raw_field(w, b, (size_t)n);
@@ -312,6 +367,11 @@ static int fmt_fixed(char *b, double v, int decimals, bool thousands)
 
 void zg_money(zg_writer *w, double v)
 {
+    zg_cap *c = capture(w, ZG_CAP_MONEY);
+    if (c) {
+        c->d = v;
+        return;
+    }
     skip_const(w);
     const char *o = w->x->cols[w->col].opts;
     bool thousands = o && strstr(o, "strip_thousands");
@@ -327,6 +387,11 @@ void zg_money(zg_writer *w, double v)
 
 void zg_f6(zg_writer *w, double v)
 {
+    zg_cap *c = capture(w, ZG_CAP_F6);
+    if (c) {
+        c->d = v;
+        return;
+    }
     char b[64];
     int n = fmt_fixed(b, v, 6, false);
     raw_field(w, b, (size_t)n);
@@ -477,6 +542,11 @@ static void two(char *o, int v)
 
 void zg_time(zg_writer *w, int64_t t)
 {
+    zg_cap *c = capture(w, ZG_CAP_TIME);
+    if (c) {
+        c->i = t;
+        return;
+    }
     char b[64];
     skip_const(w);
     int style = w->x->cols[w->col].style;
@@ -672,6 +742,14 @@ static int write_malformed(zg_writer *w)
 
 int zg_row_end(zg_writer *w)
 {
+    if (w->fx && !w->fx->direct && !w->err) {
+        w->rendering = true;
+        zj_buf_clear(&w->row);
+        w->col = 0;
+        w->nf = 0;
+        zg_foreign_render(w);
+        w->rendering = false;
+    }
     if (w->err)
         return w->err;
     serialise(w, &w->out, 0, -1, NULL, 0);
@@ -696,6 +774,17 @@ int zg_row_end(zg_writer *w)
 
 int zg_writer_close(zg_writer *w, zj_error *err)
 {
+    /* A ledger's total line, before the truncated last row: "合计,共N件,,,..." */
+    if (!w->err && w->fx && w->fx->total && w->x->format == ZG_CSV) {
+        zj_buf_printf(&w->out, "%s%c共%lld件", w->fx->total, w->x->delimiter,
+                      (long long)(w->rows - w->dups - w->nbad));
+        for (int i = 2; i < w->x->ncols; i++)
+            zj_buf_putc(&w->out, w->x->delimiter);
+        zj_buf_putc(&w->out, '\n');
+        w->rows++;
+        w->line++;
+        w->skipped++;
+    }
     /* CSV files end with a row whose quoted field never closes (a truncated export). */
     if (!w->err && w->x->format == ZG_CSV && w->rows > 0 && w->nbad < ZG_MAX_BAD) {
         zj_buf_putc(&w->out, '"');
@@ -717,6 +806,7 @@ int zg_writer_close(zg_writer *w, zj_error *err)
     zj_buf_free(&w->out);
     zj_buf_free(&w->conv);
     zj_buf_free(&w->row);
+    zj_buf_free(&w->capbuf);
     free(w->path);
     w->path = NULL;
     return rc;

@@ -8,16 +8,23 @@
  * when the record fills most of it) and scanning resumes where it stopped.
  *
  * Resumable scanner. scan() is a state machine whose state (`state`, `pos`, the current
- * field's `fstart`, the unescape write head `w`, the fields found so far) lives in the parser,
+ * field's `fstart`, where the current line starts, the fields found so far) lives in the parser,
  * so a record cut by a buffer boundary is never scanned twice. Every decision that needs one
  * byte of lookahead (a quote inside a quoted field: "" or the closing quote? a CR: CRLF or a
  * lone CR?) suspends *before* the byte when it is the last one buffered and input remains.
  *
- * Fields are spans into the buffer. Unquoted fields are never copied. A quoted field is
- * unescaped in place: its content starts right after the opening quote and, once a "" has
- * been seen, later bytes are moved down over the gap (the write head `w` trails the read
- * head `p`, so the move never overtakes unread bytes). While scanning, fields are kept as
- * offsets, because a refill may move the buffer; they become pointers when the record is done.
+ * Fields are spans into the buffer, never copied. A quoted field's content starts right
+ * after the opening quote; one that holds a "" is unescaped in place only once the record is
+ * complete and well-formed (zj_csv_next), so until then the buffer holds the record exactly
+ * as read: a malformed record is handed out with its raw text, and a quoted field left open
+ * can be given up on without losing the lines after its opening one. While scanning, fields
+ * are kept as offsets, because a refill may move the buffer; they become pointers when the
+ * record is done.
+ *
+ * A quoted field still open `max_quoted_lines` lines after the line where it opened, or at
+ * the end of input, is taken for a stray quote: the record is cut at the end of that line
+ * (its raw text is the record up to there), marked malformed, and scanning starts again on
+ * the next line, so one stray quote costs one rejected line, not the rest of the file.
  *
  * Line numbers count LF, CRLF and lone CR once each, inside quoted fields too.
  */
@@ -25,12 +32,14 @@
 
 #include <assert.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_MAX_RECORD ((size_t)16 << 20)   /* 16 MiB */
 #define MAX_BUF ((size_t)1 << 20)                /* initial buffer: 1 MiB, or the input size */
 #define MIN_BUF ((size_t)64)
+#define DEFAULT_MAX_QUOTED_LINES 100
 
 enum state {
     ST_RECORD,          /* at the start of a record: blank lines are skipped here */
@@ -45,12 +54,14 @@ enum scan_result { NEED_MORE, RECORD, END, NO_MEMORY };
 
 struct field {
     size_t off, len;    /* offset into buf */
+    bool escaped;       /* a quoted field holding "": unescaped when the record is handed out */
 };
 
 struct zj_csv {
     zj_input *in;                       /* borrowed */
     char delim, quote;
     size_t max_record;
+    int64_t max_quoted_lines;
     unsigned char ucls[256];            /* non-zero: special in an unquoted field */
     unsigned char qcls[256];            /* non-zero: special in a quoted field */
 
@@ -62,12 +73,18 @@ struct zj_csv {
     enum state state;
     size_t pos;                         /* next byte to scan */
     size_t rec;                         /* where the current record starts */
+    size_t rec_end;                     /* where the last record's content ends */
     size_t fstart;                      /* where the current field's content starts */
-    size_t w;                           /* ST_QUOTED: next unescaped byte goes here */
+    bool escaped;                       /* ST_QUOTED: the field holds a "" */
+    size_t lstart;                      /* where the line being scanned starts */
+    size_t qopen;                       /* ST_QUOTED: where the line the field opened on starts, */
+    int64_t qopen_line;                 /* ... and that line's number */
     int64_t line;                       /* physical line of buf[pos] */
     int64_t rec_line;                   /* physical line where the current record starts */
     const char *error;                  /* first problem found in the current record */
     bool discard;                       /* the record is too long: drop bytes as scanned */
+    char message[96];                   /* an error that needs formatting */
+    zj_span raw;                        /* the last record's text, see zj_csv_raw */
 
     struct field *fields;               /* fields of the current record */
     size_t nfields, fields_cap;
@@ -88,6 +105,8 @@ zj_csv *zj_csv_new(zj_input *in, const zj_csv_options *opts)
     c->delim = delim;
     c->quote = quote;
     c->max_record = opts && opts->max_record_bytes ? opts->max_record_bytes : DEFAULT_MAX_RECORD;
+    c->max_quoted_lines = opts && opts->max_quoted_lines > 0 ? opts->max_quoted_lines
+                                                             : DEFAULT_MAX_QUOTED_LINES;
     c->ucls[(unsigned char)delim] = c->ucls['\n'] = c->ucls['\r'] = c->ucls[0] = 1;
     c->qcls[(unsigned char)quote] = c->qcls['\n'] = c->qcls['\r'] = c->qcls[0] = 1;
 
@@ -107,6 +126,8 @@ zj_csv *zj_csv_new(zj_input *in, const zj_csv_options *opts)
     return c;
 }
 
+zj_span zj_csv_raw(const zj_csv *c) { return c->raw; }
+
 void zj_csv_free(zj_csv *c)
 {
     if (!c)
@@ -117,9 +138,11 @@ void zj_csv_free(zj_csv *c)
     free(c);
 }
 
+static const char NUL_BYTE[] = "contains a NUL byte (\\0)";
+
 /* Record a finished field; beyond ZJ_CSV_MAX_FIELDS the record is marked malformed instead.
  * Returns false when out of memory. */
-static bool add_field(zj_csv *c, size_t off, size_t len)
+static bool add_field(zj_csv *c, size_t off, size_t len, bool escaped)
 {
     if (c->nfields == c->fields_cap) {
         if (c->nfields >= ZJ_CSV_MAX_FIELDS) {
@@ -136,6 +159,7 @@ static bool add_field(zj_csv *c, size_t off, size_t len)
     }
     c->fields[c->nfields].off = off;
     c->fields[c->nfields].len = len;
+    c->fields[c->nfields].escaped = escaped;
     c->nfields++;
     return true;
 }
@@ -151,24 +175,24 @@ static enum scan_result scan(zj_csv *c)
     const char delim = c->delim, quote = c->quote;
     const bool eof = c->eof;
     char *p = base + c->pos;
-    char *w = NULL;                     /* ST_QUOTED: the unescape write head */
     const char *content_end;            /* where the record's last field ends */
 
 #define SUSPEND(st)                                                                            \
     do {                                                                                       \
         c->state = (st);                                                                       \
         c->pos = (size_t)(p - base);                                                           \
-        if ((st) == ST_QUOTED)                                                                 \
-            c->w = (size_t)(w - base);                                                         \
         return NEED_MORE;                                                                      \
     } while (0)
-#define FIELD(flen)                                                                            \
+    /* the record read so far is longer than max_record (whether or not a refill noticed) */
+#define TOO_LONG() (c->discard || (size_t)(p - base) - c->rec > c->max_record)
+#define FIELD(flen, esc)                                                                       \
     do {                                                                                       \
         if (c->nfields < c->fields_cap) {                                                      \
             c->fields[c->nfields].off = c->fstart;                                             \
             c->fields[c->nfields].len = (flen);                                                \
+            c->fields[c->nfields].escaped = (esc);                                             \
             c->nfields++;                                                                      \
-        } else if (!add_field(c, c->fstart, (flen))) {                                         \
+        } else if (!add_field(c, c->fstart, (flen), (esc))) {                                  \
             return NO_MEMORY;                                                                  \
         }                                                                                      \
     } while (0)
@@ -177,7 +201,7 @@ static enum scan_result scan(zj_csv *c)
     case ST_RECORD: goto record;
     case ST_FIELD: goto field;
     case ST_UNQUOTED: goto unquoted;
-    case ST_QUOTED: w = base + c->w; goto quoted;
+    case ST_QUOTED: goto quoted;
     case ST_GARBAGE: goto garbage;
     case ST_EOL: goto eol;
     }
@@ -207,7 +231,7 @@ record:
         }
         c->line++;
     }
-    c->rec = (size_t)(p - base);
+    c->rec = c->lstart = (size_t)(p - base);
     c->rec_line = c->line;
     c->nfields = 0;
     c->error = NULL;
@@ -219,7 +243,10 @@ field:
     c->fstart = (size_t)(p - base);
     if (*p == quote) {
         c->fstart++;
-        w = ++p;
+        c->escaped = false;
+        c->qopen_line = c->line;
+        c->qopen = c->lstart;
+        ++p;
         goto quoted;
     }
     /* fall through: an unquoted field, possibly empty */
@@ -229,62 +256,99 @@ unquoted:
         while (!ucls[(unsigned char)*p])
             p++;
         if (*p == delim) {
-            FIELD((size_t)(p - base) - c->fstart);
+            FIELD((size_t)(p - base) - c->fstart, false);
             p++;
             goto field;
         }
         if (*p == '\n' || *p == '\r') {
-            FIELD((size_t)(p - base) - c->fstart);
+            FIELD((size_t)(p - base) - c->fstart, false);
             goto eol;
         }
         if (p == end) {
             if (!eof)
                 SUSPEND(ST_UNQUOTED);
-            FIELD((size_t)(p - base) - c->fstart);
+            FIELD((size_t)(p - base) - c->fstart, false);
             content_end = p;
             goto done;
         }
-        p++;    /* a NUL data byte */
+        if (!c->error)
+            c->error = NUL_BYTE;
+        p++;
     }
 
 quoted:
     for (;;) {
-        const char *run = p;
         while (!qcls[(unsigned char)*p])
             p++;
-        if (w != run)
-            memmove(w, run, (size_t)(p - run));
-        w += p - run;
         if (*p == quote) {
             if (p + 1 == end && !eof)
                 SUSPEND(ST_QUOTED);
             if (p + 1 < end && p[1] == quote) {
-                *w++ = quote;   /* "" inside quotes is one quote */
+                c->escaped = true;      /* "" inside quotes is one quote */
                 p += 2;
                 continue;
             }
-            FIELD((size_t)(w - base) - c->fstart);
+            FIELD((size_t)(p - base) - c->fstart, c->escaped);
             p++;
             goto after_quote;
         }
-        if (*p == '\n') {
+        if (*p == '\n' || *p == '\r') {
+            if (*p == '\r') {
+                if (p + 1 == end && !eof)
+                    SUSPEND(ST_QUOTED);
+                if (p + 1 < end && p[1] == '\n') {
+                    p++;        /* CRLF: the LF counts the line */
+                    continue;
+                }
+            }
             c->line++;
-        } else if (*p == '\r') {
-            if (p + 1 == end && !eof)
-                SUSPEND(ST_QUOTED);
-            if (!(p + 1 < end && p[1] == '\n'))
-                c->line++;      /* a lone CR; in CRLF the LF counts */
+            c->lstart = (size_t)(p + 1 - base);
+            if (c->line - c->qopen_line > c->max_quoted_lines)
+                goto runaway;
         } else if (p == end) {
             if (!eof)
                 SUSPEND(ST_QUOTED);
-            if (!c->error)
-                c->error = "unterminated quoted field";
-            FIELD((size_t)(w - base) - c->fstart);
-            content_end = p;
-            goto done;
+            goto runaway;
+        } else if (!c->error) {
+            c->error = NUL_BYTE;
         }
-        *w++ = *p++;    /* the newline, or a NUL data byte */
+        p++;
     }
+
+runaway:
+    /* The quoted field is still open max_quoted_lines after its line, or at the end of the
+     * input, or closed amid text lines later: a stray quote, most likely. The record ends with
+     * the line the quote opened on; scanning starts again on the next line. A record already
+     * longer than max_record is "record too long" instead and ends here (how much of it is
+     * still buffered depends on how the input was read, so this must not). */
+    if (p == end)
+        snprintf(c->message, sizeof c->message, "quoted field opened on line %lld is never "
+                 "closed (a stray quote?)", (long long)c->qopen_line);
+    else if (*p != '\n' && *p != '\r')
+        snprintf(c->message, sizeof c->message, "quoted field opened on line %lld closes on line "
+                 "%lld amid text (a stray quote?)", (long long)c->qopen_line, (long long)c->line);
+    else
+        snprintf(c->message, sizeof c->message, "quoted field opened on line %lld is not closed "
+                 "within %lld lines (a stray quote?)", (long long)c->qopen_line,
+                 (long long)c->max_quoted_lines);
+    if (!TOO_LONG()) {
+        c->error = c->message;
+        const char *q = base + c->qopen;
+        while (q < p && *q != '\n' && *q != '\r')
+            q++;
+        content_end = q;
+        if (q < p) {            /* the line end lies before p, so its next byte is buffered */
+            q += *q == '\r' && q[1] == '\n' ? 2 : 1;
+            c->line = c->qopen_line + 1;
+        }
+        p = (char *)q;
+    } else {
+        content_end = p;
+        if (p < end)
+            p++;                /* the line end that reached the limit (counted above) */
+    }
+    c->nfields = 0;
+    goto done;
 
 after_quote:
     /* No suspension here: a quote is taken as closing only once the byte after it is
@@ -300,8 +364,13 @@ after_quote:
         content_end = p;
         goto done;
     }
+    /* Text after a closing quote that ended a field spanning lines: the quote that opened it
+     * was a stray one, closed by another stray quote; cut the record as for a field never
+     * closed, rather than swallow the lines between them into one reject. */
+    if (c->line > c->qopen_line && !TOO_LONG())
+        goto runaway;
     if (!c->error)
-        c->error = "unexpected character after closing quote";
+        c->error = *p ? "unexpected character after closing quote" : NUL_BYTE;
 
 garbage:
     /* Not RFC 4180: drop everything up to the delimiter or the line end (quotes included);
@@ -321,7 +390,7 @@ garbage:
             content_end = p;
             goto done;
         }
-        p++;
+        p++;    /* dropped, a NUL byte included (the record is malformed already) */
     }
 
 eol:
@@ -340,10 +409,12 @@ done:
         c->discard = true;
         c->error = "record too long";
     }
+    c->rec_end = (size_t)(content_end - base);
     c->pos = (size_t)(p - base);
     c->state = ST_RECORD;
     return RECORD;
 #undef SUSPEND
+#undef TOO_LONG
 #undef FIELD
 }
 
@@ -363,14 +434,16 @@ static int refill(zj_csv *c, zj_error *err)
         c->len -= drop;
         c->pos -= drop;
         if (c->discard) {
-            c->rec = c->fstart = c->w = 0;
+            c->rec = c->fstart = c->qopen = c->lstart = 0;
             c->nfields = 0;
         } else {
             c->rec = 0;
             if (c->state == ST_UNQUOTED || c->state == ST_QUOTED)
                 c->fstart -= drop;      /* elsewhere fstart is set before it is used */
             if (c->state == ST_QUOTED)
-                c->w -= drop;
+                c->qopen -= drop;
+            if (c->state != ST_RECORD)
+                c->lstart -= drop;
             for (size_t i = 0; i < c->nfields; i++)
                 c->fields[i].off -= drop;
         }
@@ -424,14 +497,29 @@ int zj_csv_next(zj_csv *c, zj_row *row, zj_error *err)
             c->spans = s;
             c->spans_cap = ncap;
         }
+        bool raw_intact = !c->discard;
         for (size_t i = 0; i < n; i++) {
-            c->spans[i].p = c->buf + c->fields[i].off;
-            c->spans[i].n = c->fields[i].len;
+            char *f = c->buf + c->fields[i].off;
+            size_t len = c->fields[i].len;
+            if (c->fields[i].escaped && !c->error) {
+                size_t w = 0;                   /* "" -> " in place; the raw text is lost */
+                for (size_t r = 0; r < len; r++) {
+                    f[w++] = f[r];
+                    if (f[r] == c->quote)
+                        r++;
+                }
+                len = w;
+                raw_intact = false;
+            }
+            c->spans[i].p = f;
+            c->spans[i].n = len;
         }
         row->fields = c->spans;
         row->nfields = n;
         row->line = c->rec_line;
         row->error = c->error;
+        c->raw = raw_intact ? (zj_span){c->buf + c->rec, c->rec_end - c->rec}
+                            : (zj_span){NULL, 0};
         return 1;
     }
 }

@@ -395,7 +395,7 @@ int zj_rowctx_value(zj_rowctx *x, const zj_vref *r, zj_span *out, const char **w
         zj_span s = x->row->fields[at];
         if (!s.p)
             return 0;
-        if (!zj_utf8_check(s.p, s.n)) {
+        if (!zj_utf8_valid(s.p, s.n)) {
             *why = "invalid byte sequence for the file's encoding (check 'encoding')";
             return -1;
         }

@@ -21,8 +21,11 @@
 #include <xxhash.h>
 
 #include "ingest/csv.h"
+#include "ingest/id_audit.h"
 #include "ingest/jsonl.h"
+#include "ingest/rejects.h"
 #include "ingest/rowq.h"
+#include "text/utf8.h"
 
 #define PROGRESS_EVERY 65536
 
@@ -106,90 +109,10 @@ static int source_next(source *src, zj_row *row, zj_error *err)
     return src->csv ? zj_csv_next(src->csv, row, err) : zj_jsonl_next(src->jsonl, row, err);
 }
 
-/* Append one CSV field, quoted when it needs to be. */
-static void csv_field(zj_buf *b, const char *p, size_t n)
+/* The last row's text as read, when the parser has it. */
+static zj_span source_raw(const source *src)
 {
-    if (!p)
-        return;
-    if (!memchr(p, ',', n) && !memchr(p, '"', n) && !memchr(p, '\n', n) && !memchr(p, '\r', n)) {
-        zj_buf_append(b, p, n);
-        return;
-    }
-    zj_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '"')
-            zj_buf_putc(b, '"');
-        zj_buf_putc(b, p[i]);
-    }
-    zj_buf_putc(b, '"');
-}
-
-typedef struct rejects {
-    FILE *f;
-    const char *dir;
-    const char *file;
-    char *path;            /* points at res->rejects_path */
-    zj_buf line;
-    zj_buf raw;
-} rejects;
-
-static int rejects_open(rejects *r, zj_error *err)
-{
-    if (r->f)
-        return ZJ_OK;
-    if (mkdir(r->dir, 0777) && errno != EEXIST)
-        return zj_fail(err, ZJ_EDATA, "cannot create reject directory '%s': %s", r->dir,
-                       strerror(errno));
-    char stamp[32];
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    localtime_r(&ts.tv_sec, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    char *copy = strdup(r->file);
-    if (!copy)
-        return zj_fail(err, ZJ_EDATA, "out of memory");
-    snprintf(r->path, 4096, "%s/%s.%s-%03ld.rejects.csv", r->dir, basename(copy), stamp,
-             ts.tv_nsec / 1000000);
-    free(copy);
-    /* rejected rows are whole unmasked rows: the store owner's eyes only, like the store */
-    int fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0 && (fchmod(fd, 0600) != 0 || !(r->f = fdopen(fd, "w"))))
-        close(fd);
-    if (!r->f)
-        return zj_fail(err, ZJ_EDATA, "cannot write reject file '%s': %s", r->path,
-                       strerror(errno));
-    fputs("file,line,field,reason,raw\n", r->f);
-    return ZJ_OK;
-}
-
-/* Write one rejected row to the reject file; r->raw keeps the row's text for the store. */
-static int reject_row(rejects *r, const zj_row *row, const char *field, const char *reason,
-                      zj_error *err)
-{
-    int rc = rejects_open(r, err);
-    if (rc)
-        return rc;
-    zj_buf_clear(&r->raw);
-    if (!row->error)
-        for (size_t i = 0; i < row->nfields; i++) {
-            if (i)
-                zj_buf_putc(&r->raw, ',');
-            csv_field(&r->raw, row->fields[i].p, row->fields[i].n);
-        }
-    zj_buf_clear(&r->line);
-    csv_field(&r->line, r->file, strlen(r->file));
-    zj_buf_printf(&r->line, ",%lld,", (long long)row->line);
-    if (field)
-        csv_field(&r->line, field, strlen(field));
-    zj_buf_putc(&r->line, ',');
-    csv_field(&r->line, reason, strlen(reason));
-    zj_buf_putc(&r->line, ',');
-    csv_field(&r->line, r->raw.data, r->raw.len);
-    zj_buf_putc(&r->line, '\n');
-    if (!r->line.data || fwrite(r->line.data, 1, r->line.len, r->f) != r->line.len)
-        return zj_fail(err, ZJ_EDATA, "cannot write reject file '%s'", r->path);
-    return ZJ_OK;
+    return src->csv ? zj_csv_raw(src->csv) : zj_jsonl_raw(src->jsonl);
 }
 
 /* ---- the reading thread ----------------------------------------------------------------- *
@@ -198,10 +121,15 @@ static int reject_row(rejects *r, const zj_row *row, const char *field, const ch
 
 #define CHUNK_ROWS 4096
 
+/* The reason map_row.c gives a field its encoding cannot decode (counted for the hint). */
+#define ENCODING_REASON "invalid byte sequence for the file's encoding"
+
 typedef struct producer {
     source *src;
     zj_row_mapper *rm;
-    rejects *rj;
+    zj_rejects *rj;
+    zj_id_audit *ids;        /* identifiers failing their check character */
+    const zj_writer *w;      /* for key hashes, computed here rather than by the writer */
     zj_input *in;
     zj_rowq *q;
     const zj_import_options *opt;
@@ -212,6 +140,7 @@ typedef struct producer {
     const size_t *target_ntypes;
     _Atomic int64_t rows, rejected, bytes;
     int64_t accepted;        /* dry runs: rows that passed (they are not queued) */
+    int64_t bad_encoding;    /* rows rejected for bytes their encoding cannot decode */
     int64_t skipped;         /* rows the top-level `when` left out */
     int64_t gen_accepted;    /* dry runs: records of `rows:` entries */
     bool aborted;            /* more rejects than max_errors */
@@ -235,7 +164,7 @@ static int produce_targets(producer *p, zj_rowq_chunk *chunk, const zj_row *row,
         if (p->opt->dry_run)
             continue;
         if ((cur != t + 1 && zj_rowq_add_target(chunk, t + 1)) ||
-            zj_rowq_add_record(chunk, row->line, rec.key, rec.key_len, rec.content_hash,
+            zj_rowq_add_record(chunk, row->line, rec.key, rec.key_len, 0, rec.content_hash,
                                rec.values, p->target_types[t], p->target_ntypes[t]))
             return -1;
         cur = t + 1;
@@ -271,10 +200,13 @@ static void *produce(void *arg)
         if (mrc == ZJ_OK && mapped.skipped) {
             p->skipped++;
         } else if (mrc == ZJ_OK) {
+            zj_id_audit_row(p->ids, mapped.values);
             if (p->opt->dry_run) {
                 p->accepted++;              /* checked; nothing to hand to the writer */
             } else if (zj_rowq_add_record(&chunk, row.line, mapped.key, mapped.key_len,
-                                   mapped.content_hash, mapped.values, p->types, p->ntypes)) {
+                                          zj_writer_key_hash(p->w, mapped.key, mapped.key_len),
+                                          mapped.content_hash, mapped.values, p->types,
+                                          p->ntypes)) {
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
                 break;
             }
@@ -295,19 +227,24 @@ static void *produce(void *arg)
                 break;
             }
             int64_t rejected = ++p->rejected;
-            if ((p->rc = reject_row(p->rj, &row, bad, why.msg, &p->err)))
+            if (strstr(why.msg, ENCODING_REASON))
+                p->bad_encoding++;
+            if ((p->rc = zj_rejects_add(p->rj, &row, source_raw(p->src), bad, why.msg, &p->err)))
                 break;
-            if (zj_rowq_add_reject(&chunk, row.line, bad, why.msg, p->rj->raw.data,
-                                   p->rj->raw.len)) {
+            zj_span raw = zj_rejects_last_raw(p->rj);
+            if (!p->opt->dry_run &&
+                zj_rowq_add_reject(&chunk, row.line, bad, zj_rejects_last_reason(p->rj), raw.p,
+                                   raw.n)) {
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
                 break;
             }
             if (p->opt->max_errors >= 0 && rejected > p->opt->max_errors) {
                 p->aborted = true;
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "%s:%lld: %s; more than %lld rejected rows "
-                                "(--max-errors), nothing of this file was imported; see %s",
-                                p->path, (long long)row.line, why.msg,
-                                (long long)p->opt->max_errors, p->rj->path);
+                                "(--max-errors), nothing of this file was imported%s%s",
+                                p->path, (long long)row.line, zj_rejects_last_reason(p->rj),
+                                (long long)p->opt->max_errors, p->rj->dir ? "; see " : "",
+                                p->rj->dir ? p->rj->path : "");
                 break;
             }
         }
@@ -401,10 +338,42 @@ static int feed_record(void *ctx, zj_record *rec)
     if (!it || it->kind != ZJ_ITEM_RECORD)
         return 0;
     *rec = (zj_record){.key = it->key, .key_len = it->key_len, .src_line = it->line,
-                       .content_hash = it->content_hash, .values = it->values};
+                       .content_hash = it->content_hash, .values = it->values,
+                       .key_hash = it->key_hash,
+                       .next_key_hash = zj_rowq_peek_key_hash(&f->chunk, f->pos)};
     f->last_line = it->line;
     f->have_item = false;
     return 1;
+}
+
+/* Part of the file (`what`: "the header is", "12 rows are") did not decode in res->encoding:
+ * if the whole file is valid in the other encoding, say so in res->hint and at the end of
+ * err's message when `err` is given. Returns 0 when a hint was written, -1 otherwise. */
+static int encoding_hint(const char *path, zj_import_result *res, const char *what,
+                         zj_error *err)
+{
+    zj_encoding other = res->encoding == ZJ_ENC_UTF8 ? ZJ_ENC_GB18030 : ZJ_ENC_UTF8;
+    bool valid = false;
+    if (zj_input_file_valid(path, other, &valid, NULL) || !valid)
+        return -1;
+    snprintf(res->hint, sizeof res->hint, "%s not valid %s, but the whole file is valid %s: if "
+             "that is its encoding, import it with --encoding %s (or set 'encoding: %s' in the "
+             "mapping)", what, zj_encoding_name(res->encoding), zj_encoding_name(other),
+             zj_encoding_name(other), zj_encoding_name(other));
+    if (err) {
+        size_t len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len, "; %s", res->hint);
+    }
+    return 0;
+}
+
+/* Does a row hold bytes its encoding could not decode? */
+static bool row_decodes(const zj_row *row)
+{
+    for (size_t i = 0; i < row->nfields; i++)
+        if (row->fields[i].p && !zj_utf8_valid(row->fields[i].p, row->fields[i].n))
+            return false;
+    return true;
 }
 
 int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
@@ -443,8 +412,10 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     zj_type **ttypes = NULL;
     size_t *tntypes = NULL;
     size_t maxcols = m->nfields;
-    rejects rj = {.dir = opt->rejects_dir ? opt->rejects_dir : ".", .file = path,
-                  .path = res->rejects_path};
+    /* a dry run writes no reject file unless it was given a directory: it lists them */
+    zj_rejects rj = {.dir = opt->rejects_dir ? opt->rejects_dir : opt->dry_run ? NULL : ".",
+                     .listing = opt->rejects_listing, .file = path, .path = res->rejects_path};
+    zj_id_audit ids = {0};
     bool in_tx = false;
 
     if ((rc = zj_input_open(path, enc, &in, err)))
@@ -472,6 +443,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
             goto done;
         }
         rc = zj_row_mapper_new(m, &header, &rm, err);
+        if (rc == ZJ_EUSAGE && !row_decodes(&header))
+            encoding_hint(path, res, "the header is", err);
     } else {
         size_t nkeys;
         const char *const *keys = zj_mapping_source_keys(m, &nkeys);
@@ -539,11 +512,13 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     size_t ntypes = m->nfields;
     zj_type *types = calloc(ntypes + 1, sizeof *types);
     zj_value *values = calloc(maxcols + 1, sizeof *values);
-    producer prod = {.src = &src, .rm = rm, .rj = &rj, .in = in, .opt = opt, .path = path,
-                     .types = types, .ntypes = ntypes, .q = zj_rowq_new(4),
+    producer prod = {.src = &src, .rm = rm, .rj = &rj, .ids = &ids, .w = w, .in = in, .opt = opt,
+                     .path = path, .types = types, .ntypes = ntypes, .q = zj_rowq_new(4),
                      .target_types = (const zj_type *const *)ttypes, .target_ntypes = tntypes};
     pthread_t reader;
-    if (!types || !values || !prod.q) {
+    size_t ncolumns;
+    const char *const *columns = zj_row_mapper_columns(rm, &ncolumns);
+    if (!types || !values || !prod.q || zj_id_audit_init(&ids, columns, ncolumns)) {
         free(types);
         free(values);
         zj_rowq_free(prod.q);
@@ -599,6 +574,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     free(values);
     res->rows_read = prod.rows;
     res->rejected = prod.rejected;
+    res->bad_check_resident_id = ids.bad_resident_id;
+    res->bad_check_uscc = ids.bad_uscc;
     res->skipped = prod.skipped;
     res->gen_inserted = gen_counts.inserted;
     res->gen_updated = gen_counts.updated;
@@ -611,6 +588,11 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     if (!rc && prod.rc) {
         rc = prod.rc;
         *err = prod.err;
+    }
+    if (prod.bad_encoding) {
+        char what[48];
+        snprintf(what, sizeof what, "%lld rows are", (long long)prod.bad_encoding);
+        encoding_hint(path, res, what, rc == ZJ_EDATA ? err : NULL);
     }
     if (rc)
         goto done;
@@ -652,10 +634,9 @@ done:
     free(tntypes);
     if (in_tx)
         zj_store_rollback(s, NULL);
-    if (rj.f && fclose(rj.f) && !rc)
-        rc = zj_fail(err, ZJ_EDATA, "cannot write reject file '%s'", rj.path);
-    zj_buf_free(&rj.line);
-    zj_buf_free(&rj.raw);
+    if (zj_rejects_close(&rj, rc ? NULL : err) && !rc)
+        rc = ZJ_EDATA;
+    zj_id_audit_free(&ids);
     zj_row_mapper_free(rm);
     zj_csv_free(src.csv);
     zj_jsonl_free(src.jsonl);

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/error.h"
 #include "ingest/mapping.h"
@@ -30,12 +31,16 @@ typedef struct zj_import_progress {
 } zj_import_progress;
 
 typedef struct zj_import_options {
-    const char *rejects_dir;   /* directory for reject files (created if needed); "." if NULL */
+    const char *rejects_dir;   /* directory for reject files (created mode 0700 if needed);
+                                  "." if NULL, but see dry_run */
     int64_t max_errors;        /* abort the batch when rejects exceed this; < 0 = no limit */
     bool force;                /* re-read a file even if its bytes were imported before */
-    bool dry_run;              /* parse, map and check only: nothing is written to the store
-                                  (rejects still go to the reject file); accepted rows are
-                                  counted as `inserted` */
+    bool dry_run;              /* parse, map and check only: nothing is written, neither to
+                                  the store nor a reject file unless rejects_dir is set
+                                  (rejects are listed on rejects_listing instead); accepted
+                                  rows are counted as `inserted` */
+    FILE *rejects_listing;     /* dry runs without rejects_dir: where rejects are listed
+                                  (NULL: standard output); see rejects.h */
     zj_encoding encoding;      /* overrides the mapping's encoding unless ZJ_ENC_AUTO */
     /* Called about every 64k rows and at the end; may be NULL. */
     void (*progress)(const zj_import_progress *p, void *ctx);
@@ -51,8 +56,12 @@ typedef struct zj_import_result {
     /* records made by the mapping's `rows:` entries, in all their tables together */
     int64_t gen_inserted, gen_updated, gen_unchanged;
     zj_encoding encoding;      /* detected or declared */
+    int64_t bad_check_resident_id; /* accepted values failing their check character (id_audit.h) */
+    int64_t bad_check_uscc;
     double seconds;
-    char rejects_path[4096];   /* empty when no row was rejected */
+    char rejects_path[4096];   /* empty when no reject file was written */
+    char hint[512];            /* non-empty: rows did not decode, but the whole file is valid in
+                                  the other encoding (the message says which and how) */
 } zj_import_result;
 
 /* Import `path` into the table named by the mapping (which is bound to it here). Returns

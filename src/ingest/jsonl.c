@@ -48,6 +48,7 @@ struct zj_jsonl {
     struct value *values;               /* one per key */
     zj_span *spans;                     /* one per key; what zj_jsonl_next hands out */
 
+    zj_span raw;                        /* the current line's text */
     cJSON *root;                        /* the current line's tree */
     zj_buf text;                        /* formatted numbers and nested JSON */
 };
@@ -160,6 +161,24 @@ static int next_line(zj_jsonl *r, char **s, size_t *n, bool *too_long, zj_error 
         r->buf[r->len] = '\0';
     }
 }
+
+/* Does the line hold a NUL character written as the JSON escape \u0000 (a backslash that is
+ * not itself escaped)? cJSON would cut the string there. */
+static bool has_escaped_nul(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while ((p = memmem(p, (size_t)(end - p), "u0000", 5)) != NULL) {
+        size_t bs = 0;
+        while (p - bs > s && p[-1 - (ptrdiff_t)bs] == '\\')
+            bs++;
+        if (bs % 2 == 1)
+            return true;
+        p += 5;
+    }
+    return false;
+}
+
+zj_span zj_jsonl_raw(const zj_jsonl *r) { return r->raw; }
 
 static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'; }
 
@@ -275,8 +294,13 @@ int zj_jsonl_next(zj_jsonl *r, zj_row *row, zj_error *err)
         row->nfields = 0;
         row->line = r->line;
         row->error = NULL;
+        r->raw = (zj_span){too_long ? NULL : s, too_long ? 0 : n};
         if (too_long) {
             row->error = "record too long";
+            return 1;
+        }
+        if (memchr(s, '\0', n)) {
+            row->error = "contains a NUL byte (\\0)";
             return 1;
         }
         size_t k = 0;
@@ -296,6 +320,10 @@ int zj_jsonl_next(zj_jsonl *r, zj_row *row, zj_error *err)
         }
         if (!cJSON_IsObject(r->root)) {
             row->error = "not a JSON object";
+            return 1;
+        }
+        if (has_escaped_nul(s, n)) {
+            row->error = "contains \\u0000 (a NUL character)";
             return 1;
         }
         for (size_t i = 0; i < r->nkeys; i++) {

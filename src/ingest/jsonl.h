@@ -3,7 +3,7 @@
  * The caller names the keys it wants (zj_jsonl_set_keys); each record then has one field per
  * key, in that order. A key may be a dotted path into nested objects ("party.name"); at each
  * level the remaining path is first tried as a literal key, so {"party.name": 1} matches too.
- * Values become text: strings as they are (unescaped UTF-8; cJSON cuts a string at a \u0000),
+ * Values become text: strings as they are (unescaped UTF-8),
  * numbers in their shortest exact form (integral values within ±2^53 without a decimal point,
  * -0 as "0", others the shortest of %.15g/%.16g/%.17g that reads back exactly, e.g. "1e+20"),
  * true/false as "true"/"false"; null or a missing key is an absent field (span.p == NULL); an
@@ -18,7 +18,9 @@
  * Lines end with LF (a CR before it is ignored); row.line is the 1-based line number.
  * Blank lines (only spaces, tabs, CR) are skipped. A line that is not a JSON object gives
  * row.error ("invalid JSON" or "not a JSON object", no fields); so does a number too large
- * for a double ("number out of range") and a line longer than 16 MiB ("record too long").
+ * for a double ("number out of range"), a line longer than 16 MiB ("record too long"), a NUL
+ * byte in the line ("contains a NUL byte (\\0)") and a \u0000 escape anywhere in it
+ * ("contains \\u0000 (a NUL character)": cJSON would cut the string there).
  */
 #ifndef ZJ_JSONL_H
 #define ZJ_JSONL_H
@@ -39,6 +41,10 @@ int zj_jsonl_set_keys(zj_jsonl *r, const char *const *keys, size_t nkeys);
  * row->nfields equals the number of keys), 0 at end of input, -1 on an I/O error or out of
  * memory (err set). Spans stay valid until the next call. */
 int zj_jsonl_next(zj_jsonl *r, zj_row *row, zj_error *err);
+
+/* The text of the line zj_jsonl_next gave last (without its line end), valid as long as its
+ * spans; p == NULL for a line too long to keep. */
+zj_span zj_jsonl_raw(const zj_jsonl *r);
 
 void zj_jsonl_free(zj_jsonl *r);
 

@@ -663,7 +663,10 @@ static inline int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row 
             s = (zj_span){NULL, 0};
     }
 
-    if (s.p && !checked && !zj_utf8_check(s.p, s.n))
+    if (s.p && s.n > (f->max_bytes ? f->max_bytes : ZJ_FIELD_MAX_BYTES))
+        return reject(err, fs, f, bad, "value of %zu bytes is longer than the field's limit of "
+                      "%zu (max_bytes)", s.n, f->max_bytes ? f->max_bytes : ZJ_FIELD_MAX_BYTES);
+    if (s.p && !checked && !zj_utf8_valid(s.p, s.n))
         return reject(err, fs, f, bad,
                       "invalid byte sequence for the file's encoding (check 'encoding')");
     if (s.p && f->trim && !checked)

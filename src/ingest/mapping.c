@@ -246,6 +246,19 @@ int zj_mp_parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj_
         else if (strcmp(key, "codes") == 0) {
             codes = ov;
             rc = ZJ_OK;
+        } else if (strcmp(key, "max_bytes") == 0) {
+            /* a longer value is a reject (default ZJ_FIELD_MAX_BYTES) */
+            char *s = NULL, *end;
+            rc = want_scalar(c, ov, key, &s);
+            if (!rc) {
+                unsigned long long v = strtoull(s, &end, 10);
+                if (end == s || *end || *s == '-' || v == 0 || v > (1u << 30))
+                    rc = fail_at(c, ov, "field '%s': max_bytes '%s' is not a number of bytes "
+                                 "from 1 to 1073741824", f->field, s);
+                else
+                    f->max_bytes = (size_t)v;
+            }
+            free(s);
         } else if (strcmp(key, "scale") == 0) {
             char *s = NULL, *end;
             rc = want_scalar(c, ov, key, &s);
@@ -280,7 +293,8 @@ int zj_mp_parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj_
         } else if ((rc = zj_mp_field_option_v2(c, m, f, key, ov)) == 1)
             rc = fail_at(c, ok, "field '%s': unknown option '%s' (known: column, const, default, "
                          "required, trim, transforms, formats, codes, true, false, scale, "
-                         "derived, when, number, unit, bare_unit, lookup, index)", f->field, key);
+                         "max_bytes, derived, when, number, unit, bare_unit, lookup, index)",
+                         f->field, key);
         if (rc)
             return rc;
     }
@@ -326,8 +340,15 @@ static int parse_top(ctx *c, zj_mapping *m, yaml_node_t *root)
             rc = want_scalar(c, v, key, &m->source_system);
         else if (strcmp(key, "table") == 0)
             rc = want_scalar(c, v, key, &m->table);
-        else if (strcmp(key, "files") == 0)
+        else if (strcmp(key, "files") == 0) {
             rc = want_list(c, v, key, &m->files);
+            /* patterns are relative to the data folder and stay inside it */
+            for (char **f = m->files; !rc && f && *f; f++)
+                if (**f == '/' || !strcmp(*f, "..") || !strncmp(*f, "../", 3) ||
+                    strstr(*f, "/../") || (strlen(*f) >= 3 && !strcmp(*f + strlen(*f) - 3, "/..")))
+                    rc = fail_at(c, v, "files: '%s' leaves the data folder (patterns name files "
+                                 "inside it: no absolute paths, no '..')%s", *f, "");
+        }
         else if (strcmp(key, "key") == 0)
             rc = want_list(c, v, key, &m->key);
         else if (strcmp(key, "null_values") == 0)

@@ -44,6 +44,10 @@ enum {
     ZJ_TX_STRIP_THOUSANDS,     /* drop ',' (and full-width '，') between digits: 1,234.50 */
 };
 
+/* A source value longer than this (bytes of UTF-8) is a reject unless the field says
+ * otherwise (`max_bytes:`): real values are short, a huge one is a broken export. */
+#define ZJ_FIELD_MAX_BYTES ((size_t)64 << 10)
+
 typedef struct zj_code_entry {
     char *from;
     char *to;
@@ -114,6 +118,8 @@ typedef struct zj_field_map {
     char **false_values;
     const zj_code_table *codes;/* `code_table:` reference, or NULL */
     double scale;              /* INTEGER/REAL: multiply parsed numbers (default 1) */
+    size_t max_bytes;          /* `max_bytes:` a longer source value is a reject; 0 = the
+                                  default, ZJ_FIELD_MAX_BYTES */
     int line;                  /* line of the field in the mapping file, for messages */
     /* v2 (all zero for v1 fields): */
     char *derived_name;        /* `derived: NAME.PART` as written */
@@ -151,7 +157,8 @@ typedef struct zj_mapping {
     char *digest;              /* hex BLAKE2b-256 of the mapping text */
     char *source_system;
     char *table;
-    char **files;              /* glob patterns for directory imports; NULL-terminated or NULL */
+    char **files;              /* glob patterns for directory imports, relative to the data
+                                  folder and never leaving it; NULL-terminated or NULL */
     zj_format format;
     zj_encoding encoding;
     char delimiter;

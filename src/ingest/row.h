@@ -16,7 +16,8 @@ typedef struct zj_row {
     const zj_span *fields;   /* nfields spans, valid until the parser's next call */
     size_t nfields;
     int64_t line;            /* 1-based physical line on which the record starts */
-    const char *error;       /* non-NULL: the record is malformed (static string); reject it */
+    const char *error;       /* non-NULL: the record is malformed; reject it. Valid until the
+                                parser's next call */
 } zj_row;
 
 #endif

@@ -2,8 +2,9 @@
  * mutex and two condition variables.
  *
  * Item layout in a chunk (native byte order; the bytes never leave the process):
- *   'R' line:i64 key_len:u32 key content_hash:i64 then per value: null:u8, and if not null
- *       an i64 (integer, bool), a double (real) or len:u32 + bytes (text, date, timestamp)
+ *   'R' key_hash:i64 line:i64 key_len:u32 key content_hash:i64 then per value: null:u8, and
+ *       if not null an i64 (integer, bool), a double (real) or len:u32 + bytes (text, date,
+ *       timestamp)
  *   'X' line:i64 field_len:u32 field reason_len:u32 reason raw_len:u32 raw
  *       (field_len 0xFFFFFFFF = no field)
  */
@@ -61,12 +62,12 @@ static int put_str(zj_buf *b, const char *p, size_t n)
 }
 
 int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t key_len,
-                       int64_t content_hash, const zj_value *values, const zj_type *types,
-                       size_t nvalues)
+                       int64_t key_hash, int64_t content_hash, const zj_value *values,
+                       const zj_type *types, size_t nvalues)
 {
     /* One reservation and plain copies: this runs for every row of every import, and a
      * zj_buf_append per field cost more than the rest of the queue together. */
-    size_t need = 1 + 8 + 4 + key_len + 8 + nvalues;
+    size_t need = 1 + 8 + 8 + 4 + key_len + 8 + nvalues;
     for (size_t i = 0; i < nvalues; i++)
         if (!values[i].is_null)
             need += types[i] == ZJ_TYPE_INTEGER || types[i] == ZJ_TYPE_BOOL ||
@@ -77,6 +78,7 @@ int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t k
     char *p = b->data + b->len;
     uint32_t n32 = (uint32_t)key_len;
     *p++ = ZJ_ITEM_RECORD;
+    memcpy(p, &key_hash, 8), p += 8;
     memcpy(p, &line, 8), p += 8;
     memcpy(p, &n32, 4), p += 4;
     if (key_len)                   /* (memcpy from NULL is undefined even for 0 bytes) */
@@ -209,6 +211,11 @@ bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types
         return false;
     const char *p = c->data.data + *pos;
     it->kind = (zj_item_kind)*p++;
+    it->key_hash = 0;
+    if (it->kind == ZJ_ITEM_RECORD) {
+        it->key_hash = get_i64(p);
+        p += 8;
+    }
     it->line = get_i64(p);
     p += 8;
     if (it->kind == ZJ_ITEM_TARGET) {
@@ -252,4 +259,11 @@ bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types
     }
     *pos = (size_t)(p - c->data.data);
     return true;
+}
+
+int64_t zj_rowq_peek_key_hash(const zj_rowq_chunk *c, size_t pos)
+{
+    if (pos + 9 > c->data.len || c->data.data[pos] != ZJ_ITEM_RECORD)
+        return 0;
+    return get_i64(c->data.data + pos + 1);
 }

@@ -35,6 +35,7 @@ typedef struct zj_rowq_item {
     zj_item_kind kind;
     int64_t line;
     /* records */
+    int64_t key_hash;          /* as given to zj_rowq_add_record (0: none) */
     const char *key;
     size_t key_len;
     int64_t content_hash;
@@ -55,8 +56,8 @@ void zj_rowq_free(zj_rowq *q);
 
 /* Producer side. Returns 0, or -1 when out of memory. */
 int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t key_len,
-                       int64_t content_hash, const zj_value *values, const zj_type *types,
-                       size_t nvalues);
+                       int64_t key_hash, int64_t content_hash, const zj_value *values,
+                       const zj_type *types, size_t nvalues);
 int zj_rowq_add_target(zj_rowq_chunk *c, size_t target);
 int zj_rowq_add_reject(zj_rowq_chunk *c, int64_t line, const char *field, const char *reason,
                        const char *raw, size_t raw_len);
@@ -73,6 +74,10 @@ bool zj_rowq_pop(zj_rowq *q, zj_rowq_chunk *out);
  * for nvalues with the given types); advances *pos. Returns false at the end of the chunk. */
 bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types,
                        size_t nvalues, zj_rowq_item *it);
+
+/* The key hash of the item at *pos if it is a record, else 0 (a look ahead, cheap: it sits
+ * at a fixed place in the item). */
+int64_t zj_rowq_peek_key_hash(const zj_rowq_chunk *c, size_t pos);
 
 /* Either side: stop everything (the other side sees it at its next push or pop). */
 void zj_rowq_cancel(zj_rowq *q);

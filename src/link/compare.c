@@ -4,7 +4,10 @@
  * close (Jaro-Winkler of the pinyin keys >= 0.9, or names of the same length differing in one
  * character - a typo) > different. Birth: same date > same year > different. Region: county >
  * city > province > different. An ID that is not trusted on both sides still helps: two IDs
- * within two characters of each other (a mistyped digit) are "close".
+ * within two characters of each other (a mistyped digit) are "close". Unit: same unit and
+ * post > same unit, other post > same unit (a post on one side only) > different (compared
+ * only when both name a unit). The post is compared only when both give one, so that the
+ * model learns how often a person's post agrees from the pairs where it can (model.h).
  */
 #include "link/compare.h"
 
@@ -62,6 +65,14 @@ static int32_t ymd(const char *d)
     if (!d || strlen(d) < 10)
         return 0;
     return atoi(d) * 10000 + atoi(d + 5) * 100 + atoi(d + 8);
+}
+
+int zj_unit_context_role(const char *c)
+{
+    if (!c || !c[0] || c[1] != ':')
+        return ZJ_UNIT_NONE;
+    return c[0] == ZJ_UNIT_NAMED || c[0] == ZJ_UNIT_ROSTER || c[0] == ZJ_UNIT_REFERS
+           ? c[0] : ZJ_UNIT_NONE;
 }
 
 int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
@@ -128,16 +139,26 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
     m->region = region && strlen(region) >= 6 ? atoi(region) : 0;
     if (phone && *phone)
         m->phone_h = h(phone, strlen(phone));
-    if (context && *context)
+    int role = zj_unit_context_role(context);
+    if (role) {
+        m->unit_role = (char)role;
+        const char *unit = context + 2, *sep = strchr(unit, '\x1f');
+        size_t ul = sep ? (size_t)(sep - unit) : strlen(unit);
+        if (ul) {
+            m->unit_h = h(unit, ul);
+            if (sep && sep[1])
+                m->post_h = h(unit, strlen(unit));
+        }
+    } else if (context && *context)
         m->context_h = h(context, strlen(context));
     return 0;
 }
 
 static const char *const person_fields[] = {"name", "birth_date", "sex", "region", "phone", "id",
-                                            "enterprise"};
-static const int person_levels[] = {4, 3, 2, 4, 2, 2, 2};
-static const char *const ent_fields[] = {"name", "", "", "region", "", "id", ""};
-static const int ent_levels[] = {4, 0, 0, 4, 0, 2, 0};
+                                            "enterprise", "unit"};
+static const int person_levels[] = {4, 3, 2, 4, 2, 2, 2, 4};
+static const char *const ent_fields[] = {"name", "", "", "region", "", "id", "", ""};
+static const int ent_levels[] = {4, 0, 0, 4, 0, 2, 0, 0};
 
 static const char *const level_names[][ZJ_MAX_LEVELS] = {
     [F_NAME] = {"different", "close", "same pinyin", "exact"},
@@ -147,6 +168,7 @@ static const char *const level_names[][ZJ_MAX_LEVELS] = {
     [F_PHONE] = {"different", "same"},
     [F_ID] = {"different", "close (typo)"},
     [F_CONTEXT] = {"different", "same"},
+    [F_UNIT] = {"different", "same unit", "same unit, other post", "same unit, post"},
 };
 static const char *const ent_name_levels[] = {"different", "close", "same key", "exact"};
 
@@ -239,4 +261,9 @@ void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const 
         g[F_PHONE] = a->phone_h == b->phone_h;
     if (a->context_h && b->context_h)
         g[F_CONTEXT] = a->context_h == b->context_h;
+    if (a->unit_h && b->unit_h)
+        g[F_UNIT] = a->unit_h != b->unit_h       ? 0
+                    : !a->post_h || !b->post_h   ? 1    /* the post unknown on one side */
+                    : a->post_h == b->post_h     ? 3
+                                                 : 2;
 }

@@ -13,13 +13,30 @@
 #include <stdint.h>
 
 #define ZJ_MISSING (-1)
-#define ZJ_MAX_FIELDS 7
+#define ZJ_MAX_FIELDS 8
 #define ZJ_MAX_LEVELS 4
 
 typedef enum { ZJ_KIND_PERSON = 0, ZJ_KIND_ENTERPRISE = 1 } zj_kind;
 
-/* Comparison fields. Persons use all; enterprises use NAME, REGION and ID. */
-enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID, F_CONTEXT };
+/* Comparison fields. Persons use all; enterprises use NAME, REGION and ID. F_CONTEXT is the
+ * enterprise a person is named for (legal representative, shareholder ...); F_UNIT the unit
+ * (and post) a person is named with: an officer's unit and position, the unit and post an
+ * interference record gives for the person who approached the officer, the unit a complaint
+ * names for the officer complained of. */
+enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID, F_CONTEXT, F_UNIT };
+
+/* A stored mention context that is a unit (and post) rather than an enterprise: a role letter,
+ * ':', the unit, optionally U+001F and the post (mentions.c writes it, compare.c reads it).
+ * The role says what the record knows of the person's place in the unit:
+ *   'o' on the unit's roster (an officer row),
+ *   'r' refers to someone on that roster (a complaint's target: an officer of the named unit),
+ *   'u' merely named with the unit (the person who approached an officer).
+ * A mention that refers to the roster is resolved in a closed world: among the roster's
+ * people the model finds compatible, the weights are shared out (link.c). */
+enum { ZJ_UNIT_NONE = 0, ZJ_UNIT_NAMED = 'u', ZJ_UNIT_ROSTER = 'o', ZJ_UNIT_REFERS = 'r' };
+
+/* The unit role of a stored context (ZJ_UNIT_NONE for an enterprise context or none). */
+int zj_unit_context_role(const char *context);
 
 enum { ID_MISSING = 0, ID_INVALID, ID_VALID, ID_LEGACY };
 
@@ -35,12 +52,15 @@ typedef struct zj_lmention {
     uint64_t idtail_h;       /* hash of an ID's last 4 characters */
     uint64_t phone_h;
     uint64_t context_h;      /* the enterprise a person is named for (credit code) */
+    uint64_t unit_h;         /* the unit a person is named with (0 = none) */
+    uint64_t post_h;         /* that unit and the post together (0 = no post) */
     uint32_t norm_off, key_off, id_off;   /* NUL-terminated strings in the arena */
     uint16_t norm_chars;     /* code points in the simplified name */
     uint16_t norm_len, key_len;   /* bytes */
     int32_t birth;           /* YYYYMMDD, 0 unknown */
     int32_t region;          /* 6-digit region code, 0 unknown */
     char sex;                /* 'M', 'F', 0 */
+    char unit_role;          /* ZJ_UNIT_* of the unit context */
     uint8_t id_status;       /* ID_* */
     bool id_trusted;         /* valid/legacy and not in conflict */
 } zj_lmention;

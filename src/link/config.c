@@ -13,7 +13,7 @@ static const char *const field_names[ZJ_BF_COUNT] = {
     [ZJ_BF_PHONE] = "phone",           [ZJ_BF_REGION] = "region",
     [ZJ_BF_CITY] = "city",             [ZJ_BF_ID_NO] = "id_no",
     [ZJ_BF_ID_PREFIX] = "id_prefix",   [ZJ_BF_NAME_PREFIX] = "name_prefix",
-    [ZJ_BF_ENTERPRISE] = "enterprise", [ZJ_BF_ID_TAIL] = "id_tail",
+    [ZJ_BF_ENTERPRISE] = "enterprise", [ZJ_BF_UNIT] = "unit", [ZJ_BF_ID_TAIL] = "id_tail",
 };
 
 const char *zj_block_field_name(zj_block_field f)
@@ -45,6 +45,7 @@ void zj_link_config_defaults(zj_link_config *c)
     rule(&c->person, "phone", ZJ_BF_PHONE, (zj_block_field)-1);
     rule(&c->person, "id_prefix", ZJ_BF_ID_PREFIX, (zj_block_field)-1);
     rule(&c->person, "enterprise", ZJ_BF_ENTERPRISE, (zj_block_field)-1);
+    rule(&c->person, "name_key_unit", ZJ_BF_NAME_KEY, ZJ_BF_UNIT);
     c->enterprise.threshold = 0.95;
     c->enterprise.max_block = 2000;
     rule(&c->enterprise, "name_key", ZJ_BF_NAME_KEY, (zj_block_field)-1);

@@ -22,6 +22,7 @@ typedef enum zj_block_field {
     ZJ_BF_ID_TAIL,          /* last 4 characters of an ID */
     ZJ_BF_NAME_PREFIX,      /* first two characters of name_key's source (enterprise) */
     ZJ_BF_ENTERPRISE,       /* persons: the enterprise they are named for */
+    ZJ_BF_UNIT,             /* persons: the unit they are named with (officer, actor, target) */
     ZJ_BF_COUNT
 } zj_block_field;
 

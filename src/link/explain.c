@@ -14,7 +14,7 @@
 #include "link/model.h"
 
 static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_kind *kind,
-                    char *name, size_t cap, zj_error *err)
+                    char *name, size_t cap, char *context, size_t ccap, zj_error *err)
 {
     zj_stmt *q;
     int rc = zj_stmt_prepare(s, "SELECT kind, entity_id, name_norm, name_key, id_no, id_status,"
@@ -33,8 +33,9 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
                              zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL),
                              zj_stmt_text(q, 9, NULL), zj_stmt_text(q, 11, NULL)))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
-        const char *nm = zj_stmt_text(q, 10, NULL);
+        const char *nm = zj_stmt_text(q, 10, NULL), *cx = zj_stmt_text(q, 11, NULL);
         snprintf(name, cap, "%s", nm ? nm : "");
+        snprintf(context, ccap, "%s", cx ? cx : "");
     } else
         rc = step < 0 ? ZJ_EDATA : zj_fail(err, ZJ_EUSAGE, "no mention %lld", (long long)id);
     zj_stmt_finalize(q);
@@ -119,6 +120,19 @@ static void copy_value(char *dst, const char *src)
     dst[n] = '\0';
 }
 
+/* A unit context shown as "unit / post". */
+static void unit_text(char *dst, const char *ctx)
+{
+    char v[1200];
+    snprintf(v, sizeof v, "%s", ctx + 2);
+    char *sep = strchr(v, '\x1f');
+    if (sep) {
+        memmove(sep + 3, sep + 1, strlen(sep + 1) + 1);
+        memcpy(sep, " / ", 3);
+    }
+    copy_value(dst, v);
+}
+
 int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t ida, int64_t idb,
                     zj_link_explanation *out, zj_error *err)
 {
@@ -127,10 +141,10 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
     zj_arena ar = {0};
     zj_lmention a, b;
     zj_kind ka, kb;
-    char na[128], nb[128];
-    int rc = load_one(s, ida, &a, &ar, &ka, na, sizeof na, err);
+    char na[128], nb[128], ca[1100], cb[1100];
+    int rc = load_one(s, ida, &a, &ar, &ka, na, sizeof na, ca, sizeof ca, err);
     if (!rc)
-        rc = load_one(s, idb, &b, &ar, &kb, nb, sizeof nb, err);
+        rc = load_one(s, idb, &b, &ar, &kb, nb, sizeof nb, cb, sizeof cb, err);
     if (!rc && ka != kb)
         rc = zj_fail(err, ZJ_EUSAGE, "mention %lld is a %s, mention %lld a %s: never the same",
                      (long long)ida, ka == ZJ_KIND_PERSON ? "person" : "enterprise",
@@ -183,6 +197,10 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
             if (b.region) snprintf(st->b, 64, "%06d", b.region);
             break;
         case F_PHONE: snprintf(st->a, 64, "%s", a.phone_h ? "(given)" : ""); snprintf(st->b, 64, "%s", b.phone_h ? "(given)" : ""); break;
+        case F_UNIT:
+            if (a.unit_h) unit_text(st->a, ca);
+            if (b.unit_h) unit_text(st->b, cb);
+            break;
         }
         if (g[f] == ZJ_MISSING) {
             st->missing = true;
@@ -204,12 +222,100 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
                 st->u = 1;
             st->tf_adjusted = true;
         }
+        if (f == F_UNIT && g[f] >= 1) {
+            /* counted as the linker counts them (link.c): the mentions naming a unit, those
+             * naming this unit, this unit's mentions with a post, those with this post */
+            char unit[1100];
+            snprintf(unit, sizeof unit, "%s", ca + 2);
+            char *sep = strchr(unit, '\x1f');
+            if (sep)
+                *sep = '\0';
+            int64_t with = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
+                                       " substr(context, 2, 1) = ':' AND substr(context, 1, 1)"
+                                       " IN ('u', 'o', 'r')", kn, NULL, err);
+            int64_t same = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
+                                       " substr(context, 2, 1) = ':' AND (substr(context, 3) = $2"
+                                       " OR substr(context, 3, length($2) + 1) = $2 || char(31))",
+                                       kn, unit, err);
+            double u_unit = with > 0 ? fmin((double)(same > 0 ? same : 1) / (double)with, 1) : 1;
+            double u_post = 1;
+            if (g[f] >= 2) {
+                int64_t posted = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
+                                             " substr(context, 2, 1) = ':' AND substr(context, 3,"
+                                             " length($2) + 1) = $2 || char(31) AND"
+                                             " length(context) > length($2) + 3", kn, unit, err);
+                int64_t post = count_query(s, "SELECT count(*) FROM mention WHERE kind = $1 AND"
+                                           " substr(context, 2, 1) = ':' AND substr(context, 3)"
+                                           " = $2", kn, ca + 2, err);
+                u_post = fmin((double)(post > 0 ? post : 1) / (double)(posted > 0 ? posted : 1), 1);
+            }
+            zj_model_unit_weight(&fs, g[f], u_unit, u_post, &st->m, &st->u);
+            st->tf_adjusted = true;
+        }
         st->weight = log2(st->m / st->u);
         out->total_weight += st->weight;
     }
     out->probability = zj_model_probability(out->total_weight);
     zj_arena_free(&ar);
-    return ZJ_OK;
+    /* a link the last run made in a closed world (link.c): its stored share */
+    zj_stmt *q;
+    rc = zj_stmt_prepare(s, "SELECT weight FROM link_edge WHERE mention_a = $1 AND mention_b = $2"
+                         " AND reason = 'closed'", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, ida < idb ? ida : idb);
+    zj_stmt_bind_int(q, 2, ida < idb ? idb : ida);
+    int step = zj_stmt_next(q, err);
+    if (step == 1) {
+        out->closed = true;
+        out->closed_share = zj_model_probability(zj_stmt_double(q, 0));
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+int zj_link_placement_of(zj_store *s, const char *table, int64_t record_id, const char *role,
+                         zj_link_placement *out, zj_error *err)
+{
+    memset(out, 0, sizeof *out);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT m.id, coalesce(m.entity_id, 0), m.id_status IN ('valid',"
+                             " 'legacy') AND NOT EXISTS (SELECT 1 FROM link_conflict k WHERE"
+                             " k.mention_id = m.id) FROM mention m WHERE m.table_name = $1 AND"
+                             " m.record_id = $2 AND m.role = $3", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, table, strlen(table));
+    zj_stmt_bind_int(q, 2, record_id);
+    zj_stmt_bind_text(q, 3, role, strlen(role));
+    int step = zj_stmt_next(q, err);
+    if (step == 1) {
+        out->mention = zj_stmt_int(q, 0);
+        out->entity = zj_stmt_int(q, 1);
+        out->by_id = zj_stmt_int(q, 2) != 0;
+    }
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    if (!out->mention || !out->entity || out->by_id)
+        return ZJ_OK;
+    rc = zj_stmt_prepare(s, "SELECT CASE WHEN mention_a = $1 THEN mention_b ELSE mention_a END,"
+                         " weight, reason = 'closed' FROM link_edge WHERE (mention_a = $1 OR"
+                         " mention_b = $1) AND weight IS NOT NULL ORDER BY weight DESC LIMIT 1",
+                         &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, out->mention);
+    step = zj_stmt_next(q, err);
+    if (step == 1) {
+        out->scored = true;
+        out->other = zj_stmt_int(q, 0);
+        out->weight = zj_stmt_double(q, 1);
+        out->probability = zj_model_probability(out->weight);
+        out->closed = zj_stmt_int(q, 2) != 0;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
 
 int zj_link_decide(zj_store *s, int64_t ma, int64_t mb, const char *decision,

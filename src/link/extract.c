@@ -354,6 +354,24 @@ int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *s
     return rc;
 }
 
+int zj_link_pending(zj_store *s, int64_t *batches, zj_error *err)
+{
+    int rc = ZJ_OK;
+    int64_t watermark = scalar(s, "SELECT coalesce(max(value), 0) FROM link_state"
+                                  " WHERE name = 'extracted_batch'", err, &rc);
+    zj_stmt *q = NULL;
+    if (!rc)
+        rc = zj_stmt_prepare(s, "SELECT count(*) FROM import_batch WHERE id > $1", &q, err);
+    if (!rc) {
+        zj_stmt_bind_int(q, 1, watermark);
+        int step = zj_stmt_next(q, err);
+        *batches = step == 1 ? zj_stmt_int(q, 0) : 0;
+        rc = step < 0 ? ZJ_EDATA : ZJ_OK;
+    }
+    zj_stmt_finalize(q);
+    return rc;
+}
+
 /* ---- into memory ------------------------------------------------------------------------ */
 
 static int collect_sink(const char *packed, size_t len, void *ctx, zj_error *err)

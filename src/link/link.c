@@ -33,7 +33,7 @@
 typedef struct edge {
     int32_t a, b;
     float weight;
-    char reason;                 /* 'i' id, 'd' decision, 's' score */
+    char reason;                 /* 'i' id, 'd' decision, 's' score, 'c' closed world */
 } edge;
 
 typedef struct edges {
@@ -112,6 +112,10 @@ typedef struct run {
     size_t nsorted[8];
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
     size_t ntf_norm, ntf_key;
+    tf_entry *tf_unit, *tf_post; /* mentions per unit, per unit and post, sorted by hash */
+    tf_entry *tf_posted;         /* mentions per unit among those that give a post */
+    size_t ntf_unit, ntf_post, ntf_posted;
+    int64_t n_unit;              /* mentions that name a unit */
     zj_fs_model fs;
     double prior;                /* P(two random mentions are one entity), for scoring */
     double per_entity;           /* mentions per identified entity, for term frequencies */
@@ -121,6 +125,7 @@ typedef struct run {
     int64_t *counts;             /* pattern counts (scratch) */
     cand_list cands;             /* candidate pairs compared, for scoring */
     edges acc;                   /* accepted and forced links */
+    edges world;                 /* closed-world candidates: (refers, roster, pair weight) */
     zj_link_kind_stats *st;
     zj_error *err;
     const zj_link_options *opt;  /* for stage reports; NULL in reports without a run */
@@ -518,6 +523,77 @@ static double tf_of(const run *r, const tf_entry *t, size_t n, uint64_t h)
     return u < 1 ? u : 1;
 }
 
+/* A shared unit is worth more for a unit of five than for a court of two hundred, and a unit
+ * and post that only one person is ever named with is worth most: the u of "same unit" is the
+ * share of the mentions naming a unit that name this one (mentions, not entities: the people
+ * named with a unit seldom have an ID to count them by), the u of the post the share of this
+ * unit's mentions with a post that give this post (model.h: zj_model_unit_weight). */
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+enum { TF_UNIT, TF_POST, TF_POSTED };   /* counted per unit, per unit and post, per unit of
+                                           the mentions that give a post */
+
+static int build_unit_tf(run *r, int what, tf_entry **out, size_t *nout)
+{
+    uint64_t *h = malloc(((size_t)r->n + 1) * sizeof *h);
+    tf_entry *t = malloc(((size_t)r->n + 1) * sizeof *t);
+    if (!h || !t) {
+        free(h);
+        free(t);
+        return -1;
+    }
+    size_t k = 0;
+    for (int32_t i = 0; i < r->n; i++) {
+        const zj_lmention *m = &r->m[i];
+        uint64_t v = what == TF_POST ? m->post_h : what == TF_UNIT || m->post_h ? m->unit_h : 0;
+        if (v)
+            h[k++] = v;
+    }
+    if (what == TF_UNIT)
+        r->n_unit = (int64_t)k;
+    qsort(h, k, sizeof *h, u64_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i == 0 || h[i] != h[i - 1])
+            t[w++] = (tf_entry){h[i], 0};
+        t[w - 1].count++;
+    }
+    free(h);
+    *out = t;
+    *nout = w;
+    return 0;
+}
+
+/* Mentions counted for a value (at least one). */
+static uint32_t unit_count(const tf_entry *t, size_t n, uint64_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && t[lo].h == h && t[lo].count ? t[lo].count : 1;
+}
+
+/* The weight of a shared unit (level >= 1) for mention a. */
+static double unit_weight(const run *r, const zj_lmention *a, int level)
+{
+    double n_unit = (double)(r->n_unit ? r->n_unit : 1);
+    double u_unit = fmin(unit_count(r->tf_unit, r->ntf_unit, a->unit_h) / n_unit, 1);
+    double u_post = 1, m, u;
+    if (level >= 2)
+        u_post = fmin((double)unit_count(r->tf_post, r->ntf_post, a->post_h) /
+                      unit_count(r->tf_posted, r->ntf_posted, a->unit_h), 1);
+    return zj_model_unit_weight(&r->fs, level, u_unit, u_post, &m, &u);
+}
+
 /* ---- blocking --------------------------------------------------------------------------- */
 
 static uint64_t field_value(const zj_lmention *m, zj_block_field f)
@@ -537,6 +613,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_ID_TAIL: return m->idtail_h;
     case ZJ_BF_NAME_PREFIX: return m->prefix_h;
     case ZJ_BF_ENTERPRISE: return m->context_h;
+    case ZJ_BF_UNIT: return m->unit_h;
     default: return 0;
     }
 }
@@ -927,10 +1004,13 @@ static int estimate(run *r)
  * a pair adds its name's weight - for exact and same-pinyin names, by the name's frequency,
  * looked up once per run of pairs with the same name (pairs come block by block). */
 typedef struct scorer {
-    double *rest;                   /* per pattern: prior + every field but the name */
+    double *rest;                   /* per pattern: prior + every field but the name (and a
+                                       shared unit, weighted by its frequency too) */
     double name_w[ZJ_MAX_LEVELS];   /* log2(m/u) of the name levels without frequencies */
-    uint64_t last_norm, last_key;
-    double last_norm_tf, last_key_tf;
+    uint64_t last_norm, last_key, last_unit;
+    int last_unit_level;
+    double last_norm_tf, last_key_tf, last_unit_w;
+    size_t unit_div, unit_radix;    /* the unit's digit in a pattern */
 } scorer;
 
 static int scorer_init(const run *r, scorer *sc)
@@ -946,10 +1026,15 @@ static int scorer_init(const run *r, scorer *sc)
         zj_pattern_decode(r->kind, p, g);
         double w = prior;
         for (int f = 0; f < ZJ_MAX_FIELDS; f++)
-            if (f != F_NAME && g[f] != ZJ_MISSING && zj_compare_nlevels(r->kind, f))
+            if (f != F_NAME && g[f] != ZJ_MISSING && zj_compare_nlevels(r->kind, f) &&
+                !(f == F_UNIT && g[f] >= 1))
                 w += zj_model_weight(&r->fs, f, g[f]);
         sc->rest[p] = w;
     }
+    sc->unit_div = 1;
+    for (int f = 0; f < F_UNIT; f++)
+        sc->unit_div *= (size_t)zj_compare_nlevels(r->kind, f) + 1;
+    sc->unit_radix = (size_t)zj_compare_nlevels(r->kind, F_UNIT) + 1;
     for (int l = 0; l < zj_compare_nlevels(r->kind, F_NAME); l++)
         sc->name_w[l] = zj_model_weight(&r->fs, F_NAME, l);
     return 0;
@@ -973,7 +1058,78 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
         w += log2(r->fs.m[F_NAME][2] / sc->last_key_tf);
     } else if (name_level >= 0)
         w += sc->name_w[name_level];
+    int unit_level = sc->unit_radix > 1 ? (int)(pattern / sc->unit_div % sc->unit_radix) - 1 : -1;
+    if (unit_level >= 1) {
+        uint64_t h = unit_level >= 2 ? a->post_h : a->unit_h;
+        if (h != sc->last_unit || unit_level != sc->last_unit_level) {
+            sc->last_unit = h;
+            sc->last_unit_level = unit_level;
+            sc->last_unit_w = unit_weight(r, a, unit_level);
+        }
+        w += sc->last_unit_w;
+    }
     return w;
+}
+
+/* ---- closed world ------------------------------------------------------------------------ *
+ * A complaint's target is an officer of the unit it names: the person is on that unit's
+ * roster, whatever the spelling. Pairwise scoring cannot use that - it weighs a homophone
+ * plus a unit against every person of the province, when the question is only which of the
+ * unit's officers is meant. So a mention that refers to a roster (ZJ_UNIT_REFERS) is never
+ * linked to a roster mention pair by pair. Once everything else is clustered, the odds of its
+ * candidates on the roster (same unit, a compatible name: close, same pinyin or exact) are
+ * shared out among the people they belong to: one person's share is 2^w / sum of 2^w over the
+ * people (a person's rows - one cluster - count once, at their best weight). The best person
+ * is linked when the share reaches the threshold; two officers of the unit with the same name
+ * share it evenly and neither is linked, even when one of them has a row without an ID. The
+ * link is stored with the share's log-odds (capped) and reason "closed", so leads and
+ * `link explain` can say how it was made. */
+
+#define CLOSED_WORLD_CAP 20.0        /* bits: the log-odds of a share of 1 (one candidate) */
+
+static int world_cmp(const void *a, const void *b)
+{
+    const edge *x = a, *y = b;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    return x->weight > y->weight ? -1 : x->weight < y->weight;
+}
+
+/* After the other links are clustered: each referring mention's candidates grouped by the
+ * cluster (person) of the roster mention, the best person's share, and the merge. */
+static int closed_world(run *r, zj_clusters *c, edges *used)
+{
+    edges *world = &r->world;
+    double t = r->cfg->threshold;
+    if (world->n)
+        qsort(world->e, world->n, sizeof *world->e, world_cmp);
+    int rc = ZJ_OK;
+    for (size_t i = 0, j; !rc && i < world->n; i = j) {
+        for (j = i + 1; j < world->n && world->e[j].a == world->e[i].a; j++)
+            ;
+        const edge *best = &world->e[i];      /* the heaviest candidate of this mention */
+        int32_t best_person = zj_cluster_find(c, best->b);
+        double rest = 0;                     /* the other people's odds relative to the best */
+        for (size_t k = i + 1; k < j; k++) {
+            int32_t person = zj_cluster_find(c, world->e[k].b);
+            bool seen = person == best_person;
+            for (size_t q = i + 1; q < k && !seen; q++)
+                seen = zj_cluster_find(c, world->e[q].b) == person;
+            if (!seen)
+                rest += exp2((double)world->e[k].weight - (double)best->weight);
+        }
+        double share = 1 / (1 + rest);
+        if (share < t || !zj_clusters_can_merge(c, best->a, best->b))
+            continue;
+        double odds = rest > 0 ? log2(share / (1 - share)) : CLOSED_WORLD_CAP;
+        if (odds > CLOSED_WORLD_CAP)
+            odds = CLOSED_WORLD_CAP;
+        r->st->pairs_accepted++;
+        int mg = zj_clusters_merge(c, best->a, best->b);
+        if (mg < 0 || (mg == 1 && push_edge(used, best->a, best->b, odds, 'c')))
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    return rc;
 }
 
 /* Score the pairs estimation compared, from their patterns (no second comparison). */
@@ -993,6 +1149,18 @@ static int score_pairs(run *r)
         int name_level = (int)(c->pattern % name_radix) - 1;
         r->st->pairs_compared++;
         double w = scorer_weight(r, &sc, &r->m[c->a], c->pattern, name_level);
+        /* a mention that refers to a roster meets the roster's people in the closed world
+         * (after clustering), never pair by pair */
+        const zj_lmention *ma = &r->m[c->a], *mb = &r->m[c->b];
+        if ((ma->unit_role == ZJ_UNIT_REFERS && mb->unit_role == ZJ_UNIT_ROSTER) ||
+            (mb->unit_role == ZJ_UNIT_REFERS && ma->unit_role == ZJ_UNIT_ROSTER)) {
+            int unit_level = (int)(c->pattern / sc.unit_div % sc.unit_radix) - 1;
+            bool a_refers = ma->unit_role == ZJ_UNIT_REFERS;
+            if (name_level >= 1 && unit_level >= 1 &&
+                push_edge(&r->world, a_refers ? c->a : c->b, a_refers ? c->b : c->a, w, 'c'))
+                rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+            continue;
+        }
         if (w < cut - 1e-6 || (w < cut + 1e-6 && zj_model_probability(w) < t))
             continue;
         r->st->pairs_accepted++;
@@ -1174,9 +1342,12 @@ static int cluster(run *r, zj_clusters *c, edges *used)
         if (!zj_clusters_can_merge(c, e->a, e->b))
             continue;
         int mg = zj_clusters_merge(c, e->a, e->b);
-        if (mg < 0 || (mg == 1 && push_edge(used, e->a, e->b, e->weight, 's')))
+        if (mg < 0 || (mg == 1 && push_edge(used, e->a, e->b, e->weight, e->reason)))
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
+    /* Mentions that refer to a roster, among the people the links above made. */
+    if (!rc)
+        rc = closed_world(r, c, used);
     return rc;
 }
 
@@ -1373,7 +1544,7 @@ static int next_edge(void *ctx, zj_value *v)
         return 0;
     const edge *e = &er->used->e[er->i++];
     int64_t a = er->r->m[e->a].id, b = er->r->m[e->b].id;
-    const char *why = e->reason == 'd' ? "decision" : "score";
+    const char *why = e->reason == 'd' ? "decision" : e->reason == 'c' ? "closed" : "score";
     v[0] = (zj_value){.i = a < b ? a : b};
     v[1] = (zj_value){.i = a < b ? b : a};
     v[2] = (zj_value){.is_null = isinf(e->weight), .r = e->weight};
@@ -1497,7 +1668,7 @@ static int write_results(run *r, zj_clusters *c, const edges *used)
             zj_stmt_bind_null(ins_edge, 3);
         else
             zj_stmt_bind_double(ins_edge, 3, e->weight);
-        const char *why = e->reason == 'd' ? "decision" : "score";
+        const char *why = e->reason == 'd' ? "decision" : e->reason == 'c' ? "closed" : "score";
         zj_stmt_bind_text(ins_edge, 4, why, strlen(why));
         if (zj_stmt_next(ins_edge, r->err) < 0)
             rc = ZJ_EDATA;
@@ -1561,8 +1732,12 @@ static void free_run(run *r)
     }
     free(r->tf_norm);
     free(r->tf_key);
+    free(r->tf_unit);
+    free(r->tf_post);
+    free(r->tf_posted);
     free(r->counts);
     free(r->acc.e);
+    free(r->world.e);
     free(r->cands.p);
     free(r->trusted);
     free(r->conflicts.c);
@@ -1634,7 +1809,10 @@ static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_ki
     st->with_id = r->ntrusted;
     /* term frequencies count trusted IDs, so they come after the conflict check */
     if (!rc && (build_tf(r, false, &r->tf_norm, &r->ntf_norm) ||
-                build_tf(r, true, &r->tf_key, &r->ntf_key)))
+                build_tf(r, true, &r->tf_key, &r->ntf_key) ||
+                build_unit_tf(r, TF_UNIT, &r->tf_unit, &r->ntf_unit) ||
+                build_unit_tf(r, TF_POST, &r->tf_post, &r->ntf_post) ||
+                build_unit_tf(r, TF_POSTED, &r->tf_posted, &r->ntf_posted)))
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
     if (!rc)
         r->per_entity = mentions_per_entity(r);

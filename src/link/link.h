@@ -62,6 +62,10 @@ typedef struct zj_link_options {
 int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_stats *stats,
                 zj_error *err);
 
+/* Import batches written since the last link run (all of them when it never ran): records
+ * no entity, relation or detector has seen yet. */
+int zj_link_pending(zj_store *s, int64_t *batches, zj_error *err);
+
 /* How many candidate pairs each blocking rule makes, without scoring anything. */
 typedef struct zj_block_report {
     const char *kind;          /* "person" / "enterprise" */
@@ -98,10 +102,30 @@ typedef struct zj_link_explanation {
     double threshold;
     char deterministic[96];    /* non-empty when IDs decide: "same resident ID" ... */
     int64_t entity_a, entity_b;
+    bool closed;               /* the last run linked the pair in a closed world (a roster) */
+    double closed_share;       /* ... and this person's share of the roster's odds */
 } zj_link_explanation;
 
 int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t mention_a,
                     int64_t mention_b, zj_link_explanation *out, zj_error *err);
+
+/* How a record's mention came to its entity, for leads that rest on it: by a trusted ID, or
+ * by the model (a link without an ID) - then the strongest scored link that placed it, its
+ * match weight (log2 odds, prior included) and probability, so `link explain MENTION OTHER`
+ * shows the waterfall. */
+typedef struct zj_link_placement {
+    int64_t mention;           /* 0: the record names nobody */
+    int64_t entity;            /* 0: not placed */
+    bool by_id;                /* a trusted resident ID or credit code placed it */
+    bool scored;               /* a scored link placed it (other, weight, probability set) */
+    bool closed;               /* ... shared out among the people of a roster (link.c's closed
+                                  world): probability is the best person's share */
+    int64_t other;
+    double weight, probability;
+} zj_link_placement;
+
+int zj_link_placement_of(zj_store *s, const char *table, int64_t record_id, const char *role,
+                         zj_link_placement *out, zj_error *err);
 
 /* Record a reviewer's decision ("confirm", "reject" or "unsure") on a pair of mentions. */
 int zj_link_decide(zj_store *s, int64_t mention_a, int64_t mention_b, const char *decision,

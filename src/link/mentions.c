@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "link/compare.h"
 #include "text/ent_name.h"
 #include "text/phone.h"
 #include "text/resident_id.h"
@@ -31,12 +32,14 @@ typedef struct mention_spec {
     const char *kind_col;     /* case_party.party_kind: 'enterprise' or a person */
     const char *uscc;         /* with kind_col: the enterprise identifier column */
     const char *context;      /* persons: the credit code of the enterprise they are named for */
+    const char *unit, *post;  /* persons: the unit (and post) a record names them with */
+    char unit_role;           /* ZJ_UNIT_* (compare.h): on its roster, refers to it, named */
 } mention_spec;
 
 #define P .kind = "person"
 #define E .kind = "enterprise"
 static const mention_spec specs[] = {
-    {"officer", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone"},
+    {"officer", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone", .unit = "unit_code", .post = "position", .unit_role = ZJ_UNIT_ROSTER},
     {"officer_relative", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone"},
     {"person", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone", .region = "region_code", .address = "address"},
     {"enterprise", "self", E, .name = "name", .id_no = "uscc", .region = "region_code", .address = "address"},
@@ -47,8 +50,11 @@ static const mention_spec specs[] = {
     {"tax_registration", "legal_rep", P, .name = "legal_rep_name", .id_no = "legal_rep_id_no", .context = "taxpayer_no"},
     {"tax_registration", "finance_officer", P, .name = "finance_officer_name", .id_no = "finance_officer_id_no", .context = "taxpayer_no"},
     {"case_party", "party", .name = "name", .id_no = "id_no", .phone = "phone", .address = "address", .kind_col = "party_kind", .uscc = "uscc"},
-    {"interference_record", "actor", P, .name = "actor_name", .id_no = "actor_id_no"},
+    /* the person who approached the officer: named with the unit and post the officer wrote */
+    {"interference_record", "actor", P, .name = "actor_name", .id_no = "actor_id_no", .unit = "actor_unit", .post = "actor_position", .unit_role = ZJ_UNIT_NAMED},
     {"complaint", "complainant", P, .name = "complainant_name", .id_no = "complainant_id_no", .phone = "complainant_phone"},
+    /* the officer complained of, when the complaint gives a name and a unit (not a number) */
+    {"complaint", "target", P, .name = "target_officer_name", .unit = "target_unit_code", .unit_role = ZJ_UNIT_REFERS},
     {"sentence_change", "prisoner", P, .name = "prisoner_name", .id_no = "prisoner_id_no"},
     {"prisoner", "self", P, .name = "name", .id_no = "id_no"},
     {"cc_subject", "self", P, .name = "name", .id_no = "id_no", .region = "region_code"},
@@ -91,6 +97,8 @@ int zj_mention_spec_select(int spec, zj_buf *b)
     select_col(b, sp->kind_col);
     select_col(b, sp->uscc);
     select_col(b, sp->context);
+    select_col(b, sp->unit);
+    select_col(b, sp->post);
     zj_buf_printf(b, " FROM \"%s\" t WHERE t.batch_id > $1 ORDER BY t.id", sp->table);
     return b->data ? ZJ_OK : -1;
 }
@@ -122,6 +130,34 @@ static void put_digits(char *dst, int v, int width)
 {
     for (int i = width - 1; i >= 0; i--, v /= 10)
         dst[i] = (char)('0' + v % 10);
+}
+
+/* Append s to out[len..cap) without white space (ASCII, U+3000) and with traditional
+ * characters simplified; returns the new length (len unchanged when nothing is left). */
+static size_t squeezed(zj_namer *nm, const char *s, char *out, size_t len, size_t cap)
+{
+    char tight[ZJ_NAME_MAX + 1], simple[2 * ZJ_NAME_MAX + 1];
+    size_t n = 0;
+    for (const char *p = s; *p && n < ZJ_NAME_MAX; p++) {
+        if (*p == ' ' || *p == '\t')
+            continue;
+        if (!strncmp(p, "\xe3\x80\x80", 3)) {       /* U+3000 ideographic space */
+            p += 2;
+            continue;
+        }
+        tight[n++] = *p;
+    }
+    while (n && ((unsigned char)tight[n - 1] & 0xC0) == 0x80 && n == ZJ_NAME_MAX)
+        n--;                                         /* never cut a character */
+    tight[n] = '\0';
+    const char *why, *v = tight;
+    if (n && zj_name_simplify(nm, tight, n, simple, sizeof simple, &why) == 0)
+        v = simple;
+    size_t vl = strlen(v);
+    if (len + vl + 1 >= cap)
+        return len;
+    memcpy(out + len, v, vl);
+    return len + vl;
 }
 
 int zj_mention_normalize(zj_namer *nm, int spec, zj_raw_record *rec, zj_mention_work *w)
@@ -220,6 +256,26 @@ int zj_mention_normalize(zj_namer *nm, int spec, zj_raw_record *rec, zj_mention_
     zj_uscc cu;
     if (ctx && strlen(ctx) >= 18 && zj_uscc_parse(ctx, strlen(ctx), &cu, &why) == 0)
         memcpy(ctx, cu.code, 19);      /* the value holds at least the 18 characters parsed */
+
+    /* a unit (and post) as context: spaces dropped and traditional characters simplified, so
+     * "雁塔区 住建局" and "雁塔區住建局" are one unit */
+    char *unit = rec->v[C_UNIT], *post = rec->v[C_POST];
+    if (person && unit && !ctx) {
+        char *u = w->unit;
+        u[0] = sp->unit_role;
+        u[1] = ':';
+        size_t len = squeezed(nm, unit, u, 2, sizeof w->unit);
+        if (len > 2 && post) {
+            size_t before = len;
+            u[len++] = '\x1f';
+            len = squeezed(nm, post, u, len, sizeof w->unit);
+            if (len == before + 1)
+                len = before;                /* a post of spaces only */
+        }
+        u[len] = '\0';
+        if (len > 2)
+            ctx = u;
+    }
 
     row->v[ZJ_MC_NAME] = name;
     row->v[ZJ_MC_ID_NO] = w->idnorm[0] ? w->idnorm : id;

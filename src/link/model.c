@@ -140,6 +140,23 @@ double zj_model_weight(const zj_fs_model *fs, int field, int level)
     return log2(fs->m[field][level] / fs->u[field][level]);
 }
 
+double zj_model_unit_weight(const zj_fs_model *fs, int level, double u_unit, double u_post,
+                            double *m, double *u)
+{
+    const double *mu = fs->m[F_UNIT];
+    double m_unit = 1 - mu[0], m_post = mu[3] / (mu[2] + mu[3]);
+    *m = m_unit;
+    *u = u_unit;
+    if (level == 3) {
+        *m *= m_post;
+        *u *= u_post;
+    } else if (level == 2) {
+        *m *= 1 - m_post;
+        *u *= fmax(1 - u_post, 1e-6);
+    }
+    return log2(*m / *u);
+}
+
 double zj_model_prior(const zj_fs_model *fs) { return log2(fs->lambda / (1 - fs->lambda)); }
 
 double zj_model_probability(double weight) { return 1 / (1 + exp2(-weight)); }

@@ -38,6 +38,18 @@ int zj_model_em(zj_fs_model *fs, const int64_t *counts, int max_iter, double tol
 
 double zj_model_weight(const zj_fs_model *fs, int field, int level);   /* log2(m/u) */
 double zj_model_prior(const zj_fs_model *fs);                          /* log2(l/(1-l)) */
+/* The unit field of persons (levels: different, same unit, same unit and other post, same
+ * unit and post) is weighed in two steps, as two fields would be: the unit agrees, then -
+ * only where both mentions give a post - the post agrees. m of the unit is the share of
+ * matches naming the same unit; m of the post is the share of matches naming the same post
+ * among those that name the same unit and both give a post, so pairs that cannot show a post
+ * (a complaint's target against the officer's roster row) do not dilute it. u_unit is the
+ * chance that a non-match names this unit, u_post the chance that a non-match of this unit
+ * with a post gives this post. Sets *m and *u so that log2(m/u) is the level's weight (what
+ * `link explain` prints) and returns that weight. Only for levels >= 1. */
+double zj_model_unit_weight(const zj_fs_model *fs, int level, double u_unit, double u_post,
+                            double *m, double *u);
+
 /* Match probability from a total weight (prior included). */
 double zj_model_probability(double weight);
 

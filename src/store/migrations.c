@@ -426,7 +426,7 @@ static const char m0002_entities_and_leads[] =
      * re-running detection updates a lead instead of adding a second one. */
     "CREATE TABLE lead (\n"
     "  id INTEGER PRIMARY KEY,\n"
-    "  code TEXT NOT NULL,\n"            /* detector code, DOMAIN.md section 3 */
+    "  code TEXT NOT NULL,\n"            /* detector code, docs/domain.md section 3 */
     "  fingerprint TEXT NOT NULL UNIQUE,\n"
     "  subject_table TEXT NOT NULL,\n"
     "  subject_id INTEGER NOT NULL,\n"
@@ -492,7 +492,7 @@ static const char m0003_linking[] =
     "  mention_a INTEGER NOT NULL,\n"
     "  mention_b INTEGER NOT NULL,\n"
     "  weight REAL,\n"
-    "  reason TEXT NOT NULL,\n"            /* decision|score */
+    "  reason TEXT NOT NULL,\n"            /* decision|score|closed (closed world, link.c) */
     "  PRIMARY KEY (mention_a, mention_b));\n"
     /* Relations graph for detectors: officer -> relative, person -> enterprise role,
      * party -> case. src and dst are entities, or dst a record (cases). */
@@ -797,6 +797,14 @@ static const char m0010_workflow_and_records[] =
     "CREATE INDEX record_filing_corrects ON record_filing(corrects) WHERE corrects IS NOT NULL;\n"
     "CREATE INDEX record_filing_officer ON record_filing(officer_no);\n";
 
+/* Leads carry their facts as fields (months, case numbers, amounts, dates, counts): a JSON
+ * object written by each detector, so programs need not parse the explanation. */
+static const char m0011_lead_facts[] =
+    "ALTER TABLE lead ADD COLUMN facts TEXT;\n"
+    /* A lead that rests on a link without an ID shows that link's weight: the links of a
+     * mention are looked up from either end. */
+    "CREATE INDEX link_edge_b ON link_edge(mention_b);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -808,6 +816,7 @@ static const zj_migration migrations[] = {
     {8, "audit trail", m0008_audit},
     {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},
+    {11, "lead facts", m0011_lead_facts},
 };
 
 const zj_migration *zj_migrations(size_t *n)

@@ -70,8 +70,14 @@ typedef struct zj_value {
 
 /* Open (creating if needed) the store at `path` and apply pending migrations, each in its own
  * transaction. Returns ZJ_OK and *out, or ZJ_EDATA (unwritable path, not a zhijian store,
- * a store newer than this binary). */
+ * a store newer than this binary).
+ * Concurrency: the store is in WAL mode, so readers never wait for a writer and a writer
+ * never waits for readers. A writer waits (up to an hour) for another writer's transaction
+ * to end instead of failing: two imports, or an import during a detection run, queue. */
 int zj_store_open(const char *path, zj_store **out, zj_error *err);
+/* The same for a store that must exist already (commands that read it): a missing store is
+ * ZJ_EDATA with a message naming the path and saying `zhijian init`; nothing is created. */
+int zj_store_open_existing(const char *path, zj_store **out, zj_error *err);
 void zj_store_close(zj_store *s);                  /* NULL is allowed */
 int zj_store_schema_version(zj_store *s);          /* highest applied migration */
 int zj_store_latest_version(void);                 /* highest migration this binary knows */
@@ -188,7 +194,8 @@ typedef enum zj_put_result {
  * validated here: an unknown column is ZJ_EUSAGE). All rows come from `source_system` and
  * belong to batch `batch_id`. `expected_rows` (0 if unknown) is a rough size of the batch: a
  * batch at least as large as the table, from a system with no rows in it yet, is loaded in
- * bulk (indexes rebuilt once at the end, see store_sqlite.c). */
+ * bulk (indexes rebuilt once at the end, see store_sqlite.c); 0 on a table with rows means
+ * one row at a time (also what a caller writing one table through two writers must pass). */
 int zj_writer_open(zj_store *s, const char *table, const char *const *columns, size_t ncolumns,
                    const char *source_system, int64_t batch_id, int64_t expected_rows,
                    zj_writer **out, zj_error *err);
@@ -198,14 +205,24 @@ int zj_writer_put(zj_writer *w, const char *source_key, size_t key_len, int64_t 
                   int64_t content_hash, const zj_value *values, zj_put_result *result,
                   zj_error *err);
 
-/* One record for zj_writer_put_all: the arguments of zj_writer_put. */
+/* The id of the record the last successful zj_writer_put inserted, updated or found
+ * unchanged; 0 before any. (zj_writer_put_all's bulk path does not set it.) */
+int64_t zj_writer_last_id(const zj_writer *w);
+
+/* One record for zj_writer_put_all: the arguments of zj_writer_put, and two hints. */
 typedef struct zj_record {
     const char *key;
     size_t key_len;
     int64_t src_line;
     int64_t content_hash;
     const zj_value *values;
+    int64_t key_hash;        /* zj_writer_key_hash of the key, or 0: the writer computes it */
+    int64_t next_key_hash;   /* the key hash of the record that comes next, or 0 */
 } zj_record;
+
+/* The hash the writer files `key` under (thread-safe: another thread may compute it for
+ * zj_record.key_hash, taking the work off the writing thread). */
+int64_t zj_writer_key_hash(const zj_writer *w, const char *key, size_t key_len);
 
 /* Where zj_writer_put_all takes its records from. Returns 1 with *rec filled, or 0 when it has
  * no record to give now (its end, or an item its caller must deal with first). The bytes *rec
@@ -257,10 +274,16 @@ void zj_stmt_reset(zj_stmt *st);                  /* ready to bind and run again
 void zj_stmt_finalize(zj_stmt *st);               /* NULL is allowed */
 int64_t zj_store_last_insert_id(zj_store *s);
 int64_t zj_store_changes(zj_store *s);            /* rows changed by the last statement */
-/* Large loads: while on, the store may trade concurrent readers for speed (SQLite: a rollback
- * journal instead of the write-ahead log, so pages appended by a load are written once, not
- * twice). Switching on quietly does nothing when other connections are open. */
+/* Large loads: while on, the store may defer work to the end of the load (SQLite: copying
+ * the write-ahead log into the database after each commit). It never takes the store away
+ * from readers: the journal stays in WAL mode, readers keep reading the last committed state. */
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
+
+/* How long a write on this connection waits for another writer's transaction before it fails
+ * with a store error, in milliseconds (readers never wait in WAL mode). A server's reading
+ * threads set it short, so an occasional small write there (a session's last use) cannot hold
+ * up the requests behind it while an import writes. */
+void zj_store_busy_timeout(zj_store *s, int ms);
 
 /* Memory for the store's page cache, in MiB (0: the default). A run that writes and indexes
  * gigabytes in one transaction (a first link of a province) keeps its working pages in memory
@@ -286,7 +309,8 @@ int zj_store_build_indexes(zj_store *s, int64_t *built, zj_error *err);
 int zj_store_build_indexes_on(zj_store *s, const char *table, int64_t *built, zj_error *err);
 
 /* Refresh the query planner's statistics (after large loads), so joins pick their indexes.
- * Bounded work: samples each index rather than reading it whole. */
+ * Bounded work: samples each index rather than reading it whole. Tables with pending indexes
+ * are left out: call it again after zj_store_build_indexes. */
 int zj_store_analyze(zj_store *s, zj_error *err);
 /* The same for one table (canonical or one of the link/detect tables such as "relation"):
  * for a table rebuilt after the last full analysis. ZJ_EUSAGE for an unknown table. */

@@ -12,7 +12,7 @@
  * carried over to the next call (at most 3 bytes); in GB18030 mode iconv stops before an
  * incomplete sequence (EINVAL) and the tail is kept in `raw` for the next source read. At end of
  * input, an incomplete UTF-8 tail passes through unchanged (the caller's validation rejects it)
- * and an incomplete GB18030 tail becomes one U+FFFD per byte.
+ * and an incomplete GB18030 tail becomes one 0xFF byte per byte.
  */
 #include "text/input.h"
 
@@ -35,7 +35,9 @@
 
 static const char UTF8_BOM[3] = {'\xEF', '\xBB', '\xBF'};
 static const char GB18030_BOM[4] = {'\x84', '\x31', '\x95', '\x33'};   /* U+FEFF in GB18030 */
-static const char REPLACEMENT[3] = {'\xEF', '\xBF', '\xBD'};           /* U+FFFD in UTF-8 */
+/* What an undecodable GB18030 byte becomes: a byte that never occurs in UTF-8, so the field
+ * holding it fails validation, while a U+FFFD already in the file stays valid text. */
+static const char UNDECODABLE = '\xFF';
 
 struct zj_input {
     /* the source: a file descriptor, or a borrowed memory block when fd < 0 */
@@ -235,12 +237,11 @@ static ssize_t convert_gb(zj_input *in, char *out, size_t left, zj_error *err)
             }
             if (avail == 0)
                 break;          /* end of input */
-            /* A sequence cut short by the end of input: replace its first byte and go on. */
-            assert(left >= sizeof REPLACEMENT);   /* out == start: the whole buffer is free */
+            /* A sequence cut short by the end of input: mark its first byte and go on. */
+            assert(left >= 1);   /* out == start: the whole buffer is free */
             in->need_more = false;
-            memcpy(out, REPLACEMENT, 3);
-            out += 3;
-            left -= 3;
+            *out++ = UNDECODABLE;
+            left--;
             in->raw_pos++;
             in->invalid++;
             continue;
@@ -259,11 +260,10 @@ static ssize_t convert_gb(zj_input *in, char *out, size_t left, zj_error *err)
             continue;
         }
         if (e == EILSEQ) {
-            if (left < 3)
-                break;          /* no room for U+FFFD: the next call starts with it */
-            memcpy(out, REPLACEMENT, 3);
-            out += 3;
-            left -= 3;
+            if (left < 1)
+                break;          /* no room for the mark: the next call starts with it */
+            *out++ = UNDECODABLE;
+            left--;
             in->raw_pos++;
             in->invalid++;
             continue;
@@ -439,6 +439,37 @@ int zj_input_open_memory(const void *p, size_t n, zj_encoding enc, zj_input **ou
     }
     *out = in;
     return ZJ_OK;
+}
+
+int zj_input_file_valid(const char *path, zj_encoding enc, bool *valid, zj_error *err)
+{
+    *valid = false;
+    zj_input *in = NULL;
+    int rc = zj_input_open(path, enc, &in, err);
+    if (rc)
+        return rc;
+    size_t cap = 1 << 20;
+    char *buf = malloc(cap);
+    if (!buf) {
+        zj_input_close(in);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    bool ok = true;
+    ssize_t r;
+    /* reads end on character boundaries (cap >= 4), so each can be validated on its own */
+    while ((r = zj_input_read(in, buf, cap, err)) > 0)
+        if (enc == ZJ_ENC_UTF8 && !zj_utf8_valid(buf, (size_t)r)) {
+            ok = false;
+            break;
+        }
+    if (r >= 0) {
+        *valid = ok && zj_input_invalid_sequences(in) == 0;
+        rc = ZJ_OK;
+    } else
+        rc = ZJ_EDATA;
+    free(buf);
+    zj_input_close(in);
+    return rc;
 }
 
 void zj_input_set_read_limit(zj_input *in, size_t max) { in->read_limit = max; }

@@ -6,9 +6,12 @@
  * in UTF-8 (declared or detected) and its GB18030 form 84 31 95 33 in GB18030.
  *
  * Invalid byte sequences are never dropped silently: in GB18030 mode each undecodable byte
- * becomes U+FFFD (EF BF BD) in the output and `invalid_sequences` is incremented, so the row
- * that contains it can be rejected by the caller (see zj_utf8_check in utf8.h). In UTF-8 mode
- * bytes pass through unchanged and the caller validates each field.
+ * becomes the byte 0xFF in the output (never part of valid UTF-8) and `invalid_sequences` is
+ * incremented; in UTF-8 mode bytes pass through unchanged. Either way the output is valid
+ * UTF-8 exactly where the source was valid in its encoding, so a caller validating each field
+ * (zj_utf8_valid in utf8.h) rejects a row for its encoding only where the decoder could not
+ * decode it, while a U+FFFD the file itself holds (text converted with losses before it
+ * reached us) is ordinary text.
  *
  * Conversion is streamed through a 1 MiB source buffer: memory use does not depend on the
  * file's size. In UTF-8 mode large reads go straight from the file into the caller's buffer.
@@ -16,6 +19,7 @@
 #ifndef ZJ_INPUT_H
 #define ZJ_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -58,6 +62,11 @@ void zj_input_set_read_limit(zj_input *in, size_t max);
  * always ends on a character boundary (in UTF-8 mode, an incomplete sequence at the very end
  * of the input is passed through as it is). Only a `cap` below 4 may split a character. */
 ssize_t zj_input_read(zj_input *in, char *buf, size_t cap, zj_error *err);
+
+/* Is the whole file at `path` valid in `enc` (ZJ_ENC_UTF8 or ZJ_ENC_GB18030)? Reads it all;
+ * for telling a user which encoding a file that failed to decode is really in. Returns ZJ_OK
+ * with *valid set, or ZJ_EDATA when the file cannot be read. */
+int zj_input_file_valid(const char *path, zj_encoding enc, bool *valid, zj_error *err);
 
 zj_encoding zj_input_encoding(const zj_input *in);   /* the detected or declared encoding */
 int64_t zj_input_bytes_consumed(const zj_input *in); /* source bytes read so far (progress) */

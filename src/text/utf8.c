@@ -1,7 +1,6 @@
 /* utf8.c - UTF-8 validation (see utf8.h).
  *
- * One validator serves both entry points; `reject_fffd` is a compile-time constant at each
- * call site, so the compiler specialises the loop. Well-formedness follows Unicode 15, Table 3-7
+ * Well-formedness follows Unicode 15, Table 3-7
  * ("Well-Formed UTF-8 Byte Sequences"): the second byte's range depends on the lead byte, which
  * is what excludes overlongs (C0, C1, E0 80-9F, F0 80-8F), surrogates (ED A0-BF) and code
  * points above U+10FFFF (F4 90-BF, F5-FF).
@@ -17,7 +16,7 @@
 
 static inline bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-static inline bool validate(const unsigned char *s, size_t n, bool reject_fffd)
+static inline bool validate(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -36,18 +35,16 @@ static inline bool validate(const unsigned char *s, size_t n, bool reject_fffd)
         }
         if (c >= 0xE0 && c < 0xF0) {
             /* 3 bytes, tested first: all of CJK (汉字) is here. Both continuation bytes are
-             * checked at once; only leads E0, ED (range limits) and EF (U+FFFD) need more. */
+             * checked at once; only leads E0 and ED (range limits) need more. */
             if (n - i < 3)
                 return false;
             unsigned char c1 = s[i + 1], c2 = s[i + 2];
             if (((c1 | (unsigned)c2 << 8) & 0xC0C0) != 0x8080)
                 return false;
-            if (__builtin_expect(c == 0xE0 || c == 0xED || c == 0xEF, 0)) {
+            if (__builtin_expect(c == 0xE0 || c == 0xED, 0)) {
                 if (c == 0xE0 && c1 < 0xA0)            /* overlong */
                     return false;
                 if (c == 0xED && c1 > 0x9F)            /* surrogates D800-DFFF */
-                    return false;
-                if (reject_fffd && c == 0xEF && c1 == 0xBF && c2 == 0xBD)
                     return false;
             }
             i += 3;
@@ -79,12 +76,7 @@ static inline bool validate(const unsigned char *s, size_t n, bool reject_fffd)
     return true;
 }
 
-bool zj_utf8_check(const char *s, size_t n)
-{
-    return validate((const unsigned char *)s, n, true);
-}
-
 bool zj_utf8_valid(const char *s, size_t n)
 {
-    return validate((const unsigned char *)s, n, false);
+    return validate((const unsigned char *)s, n);
 }

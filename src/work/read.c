@@ -307,7 +307,7 @@ static void lead_view(const zj_lead_row *r, bool unmask, zj_lead_view *v)
         .status = r->status, .current = r->current, .title = r->title,
         .explanation = r->explanation, .basis = r->basis, .path = r->path,
         .first_seen_at = r->first_seen_at, .last_seen_at = r->last_seen_at,
-        /* .facts: set from the lead row's facts once detect/leads.h carries them */
+        .facts = r->facts,
     };
 }
 

@@ -486,6 +486,7 @@ static int write_row(zj_store *s, const zj_actor *a, zj_record_kind k, const fie
     rc = zj_writer_put(w, out->record_no, strlen(out->record_no), 1, content, v, &put, err);
     if (!rc && put != ZJ_PUT_INSERTED)
         rc = zj_fail(err, ZJ_EDATA, "record %s exists already", out->record_no);
+    int64_t written = rc ? 0 : zj_writer_last_id(w);
     if (!rc)
         rc = zj_writer_finish(w, err);
     zj_writer_close(w);
@@ -503,16 +504,8 @@ static int write_row(zj_store *s, const zj_actor *a, zj_record_kind k, const fie
     b.rows_read = b.inserted = 1;
     if ((rc = zj_store_batch_finish(s, &b, err)))
         return rc;
-    zj_stmt *q;
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE batch_id = $1", table);
-    if ((rc = zj_stmt_prepare(s, sql, &q, err)))
-        return rc;
-    zj_stmt_bind_int(q, 1, batch);
-    int step = zj_stmt_next(q, err);
-    *record_id = step == 1 ? zj_stmt_int(q, 0) : 0;
-    zj_stmt_finalize(q);
-    return step == 1 ? ZJ_OK : ZJ_EDATA;
+    *record_id = written;
+    return written ? ZJ_OK : zj_fail(err, ZJ_EDATA, "record %s was not written", out->record_no);
 }
 
 static int add_filing(zj_store *s, const zj_actor *a, zj_record_kind k, const fields *f,

@@ -845,6 +845,7 @@ static int queue_row(const zj_lead_row *r, void *vctx)
     int stop = c->rc != 0;
     const zj_lead_queue_filter *f = c->f;
     if (!stop && may_read(c->a, &li, &w) && (f->state < 0 || (int)w.state == f->state) &&
+        r->severity >= f->min_severity &&
         (!f->worked_only || w.version > 0) &&
         (!f->assignee || (w.assignee && !strcmp(f->assignee, w.assignee))) &&
         (!f->unit_code || (w.unit && !strcmp(f->unit_code, w.unit)))) {
@@ -876,7 +877,7 @@ int zj_lead_queue_each(zj_store *s, const zj_actor *a, const zj_lead_queue_filte
     queue_ctx c = {s, a, f, day, NULL, fn, ctx, 0, ZJ_OK, err};
     if ((rc = zj_stmt_prepare(s, wf_cols, &c.q, err)))
         return rc;
-    zj_lead_filter lf = {0};
+    zj_lead_filter lf = {.code = f->code, .unit = f->lead_unit};
     rc = zj_leads_each(s, &lf, queue_row, &c, err);
     zj_stmt_finalize(c.q);
     return rc ? rc : c.rc;

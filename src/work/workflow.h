@@ -144,6 +144,9 @@ typedef struct zj_lead_queue_filter {
     int state;                /* a zj_lead_state, or -1 for any (untouched leads are 'new') */
     const char *assignee;     /* NULL: any */
     const char *unit_code;    /* assigned unit; NULL: any */
+    const char *code;         /* detector code (TV01) or family (TV); NULL: any */
+    const char *lead_unit;    /* the lead's own unit; NULL: any */
+    int min_severity;         /* only leads at least this severe (1-4); 0: any */
     bool overdue_only;        /* only overdue verification or rectification */
     bool worked_only;         /* only leads with at least one action (skip untouched 'new') */
     const char *today;        /* NULL: today */

@@ -4,9 +4,11 @@
  * bits 2-3 the delimiter (, \t ; |), bits 4-6 the source read limit, bit 7 a small
  * max_record_bytes. The rest is the file. Checked beyond memory safety:
  *  - decoding: reading the input 1, 3 or 4096 bytes at a time gives the same bytes; GB18030
- *    output is always valid UTF-8; UTF-8 output is the input without its BOM;
- *  - parsing: the records (lines, errors, fields) do not depend on how the input is cut into
- *    reads; lines strictly increase; a record without error has at least one field.
+ *    output is valid UTF-8 but for one 0xFF per undecodable byte; UTF-8 output is the input
+ *    without its BOM;
+ *  - parsing: the records (lines, errors, fields, raw text) do not depend on how the input is
+ *    cut into reads; lines strictly increase; a record without error has at least one field;
+ *    a malformed record keeps its raw text unless it was too long.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -66,6 +68,12 @@ static void parse_all(zj_input *in, const zj_csv_options *opts, zj_buf *out)
         CHECK(row.nfields <= ZJ_CSV_MAX_FIELDS);
         zj_buf_printf(out, "%lld %s %zu:", (long long)row.line, row.error ? row.error : "-",
                       row.nfields);
+        zj_span raw = zj_csv_raw(csv);
+        CHECK(!row.error || raw.p || strcmp(row.error, "record too long") == 0);
+        if (raw.p) {
+            zj_buf_printf(out, "raw %zu=", raw.n);
+            zj_buf_append(out, raw.p, raw.n);
+        }
         for (size_t i = 0; i < row.nfields; i++) {
             CHECK(row.fields[i].p);
             zj_buf_printf(out, "%zu=", row.fields[i].n);
@@ -110,6 +118,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(whole.len == 0 || (memcmp(whole.data, bytewise.data, whole.len) == 0 &&
                              memcmp(whole.data, threes.data, whole.len) == 0));
     if (detected == ZJ_ENC_GB18030) {
+        int64_t marks = 0;
+        for (size_t i = 0; i < whole.len; i++)
+            if (whole.data[i] == '\xFF') {
+                whole.data[i] = '?';
+                marks++;
+            }
+        CHECK(marks == invalid);
         CHECK(zj_utf8_valid(whole.data, whole.len));
     } else {
         size_t bom = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;

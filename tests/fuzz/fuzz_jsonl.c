@@ -43,6 +43,11 @@ static void parse_all(const uint8_t *p, size_t n, zj_encoding enc, size_t limit,
         last = row.line;
         CHECK(row.error ? row.nfields == 0 : row.nfields == NKEYS);
         zj_buf_printf(out, "%lld %s:", (long long)row.line, row.error ? row.error : "-");
+        zj_span raw = zj_jsonl_raw(r);
+        CHECK(!row.error || raw.p || strcmp(row.error, "record too long") == 0);
+        if (row.nfields)            /* no field of a well-formed row holds a NUL */
+            for (size_t i = 0; i < row.nfields; i++)
+                CHECK(!row.fields[i].p || !memchr(row.fields[i].p, '\0', row.fields[i].n));
         for (size_t i = 0; i < row.nfields; i++) {
             if (!row.fields[i].p) {
                 zj_buf_puts(out, "absent;");

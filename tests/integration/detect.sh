@@ -42,6 +42,9 @@ out=$("$ZHIJIAN" detect --only TV02 --json)
 expect_eq "--only TV02 runs TV02 alone" "TV02" \
     "$(printf '%s' "$out" | python3 -c "import json,sys; print(' '.join(r['code'] for r in json.load(sys.stdin)))")"
 expect_eq "--only TV02: one more run row" "$((runs + 1))" "$(sql "SELECT count(*) FROM detect_run")"
+list=$("$ZHIJIAN" detect --list)
+expect_match "detect --list: every code with its basis" "TV04 .*依据 basis: 《全国法院民商事审判工作会议纪要》" "$(printf '%s' "$list" | tr '\n' ' ')"
+if printf '%s' "$list" | grep -qi "verify"; then expect_eq "detect --list shows no unchecked ('verify') citation" x y; fi
 err=$("$ZHIJIAN" detect --only XX99 2>&1); rc=$?
 expect_eq "unknown code exit" 2 "$rc"
 expect_match "unknown code message" "unknown detector code 'XX99'" "$err"
@@ -78,12 +81,24 @@ expect_eq "analysis: every officer in one tenure band" "$(sql "SELECT count(*) F
 export ZHIJIAN_DB="$WORK/fx.db"
 "$ZHIJIAN" import --quiet "$FIXTURES/detect"
 expect_eq "fixture import" 0 $?
-"$ZHIJIAN" link --quiet
 leads() {  # leads CODE: the officer numbers with a current lead of CODE
     sql "SELECT coalesce(group_concat(o.officer_no), '') FROM (SELECT o.officer_no FROM lead l
          JOIN officer o ON o.id = l.subject_id WHERE l.code = '$1' AND l.last_run =
          (SELECT max(id) FROM detect_run WHERE code = '$1') ORDER BY o.officer_no) o"
 }
+# fresh results: records imported after the last link are never detected over silently
+err=$("$ZHIJIAN" detect --quiet --no-link --as-of 2021-12-31 2>&1); rc=$?
+expect_eq "detect --no-link on unlinked records: refused" 3 "$rc"
+expect_match "... saying why" "import batch\(es\) since the last 'zhijian link'" "$err"
+expect_eq "... and no detector ran" 0 "$(sql "SELECT count(*) FROM detect_run")"
+err=$("$ZHIJIAN" detect --as-of 2021-12-31 2>&1 >/dev/null); rc=$?
+expect_eq "detect links unlinked records first" 0 "$rc"
+expect_match "... and says so" "linking them first \(incremental" "$err"
+expect_eq "... so entities exist" 1 "$(sql "SELECT count(*) > 0 FROM entity")"
+expect_eq "... and finds what needs the relations graph (TV02)" "D006" "$(leads TV02)"
+err=$("$ZHIJIAN" detect --no-link --quiet --as-of 2021-12-31 2>&1); rc=$?
+expect_eq "nothing new imported: --no-link runs" 0 "$rc"
+"$ZHIJIAN" link --quiet
 "$ZHIJIAN" detect --quiet --as-of 2021-12-31
 expect_eq "TV01: the officer's own 10% share in the jurisdiction" "D004" "$(leads TV01)"
 expect_eq "TV01: severity raised in the jurisdiction" 4 "$(sql "SELECT severity FROM lead WHERE code = 'TV01'")"
@@ -103,12 +118,30 @@ expect_eq "TR01: a month without any report" "D004" "$(subject TR01)"
 expect_eq "TR02: one second late (the last second allowed is on time)" "D003" "$(subject TR02)"
 expect_match "TR02: the late month and when it was filed" "2021-01（2021-02-06 00:00 填报" \
     "$(sql "SELECT explanation FROM lead WHERE code = 'TR02'")"
+facts() {  # facts CODE EXPR: a Python expression over the first current lead's facts (f)
+    local id; id=$(sql "SELECT min(id) FROM lead WHERE code = '$1'")
+    "$ZHIJIAN" leads show --json "$id" | python3 -c "import json,sys; f = json.load(sys.stdin)['facts']; print($2)"
+}
+expect_eq "TR02 facts: the late month, when it was filed, how late" "['2021-01'] 1 2021-02-06" \
+    "$(facts TR02 "f['months'], f['days_late'][0], f['filed_at'][0][:10]")"
+expect_eq "TR01 facts: months as a list and their count" "1 1" "$(facts TR01 "len(f['months']), f['month_count']")"
+expect_eq "TV01 facts: officer number, relation, roles and share" "D004 self ['shareholder'] 10" \
+    "$(facts TV01 "f['officer_no'], f['relation'], f['roles'], int(f['share_pct'])")"
+expect_eq "TR04 facts: the case number" "（2021）陕0113刑初1号" "$(facts TR04 "f['case_no']")"
+expect_eq "TR05 facts: the case and its steps" "P1 True" "$(facts TR05 "f['case_no'], 'transferred' in f['steps']")"
+expect_eq "CP01 facts: the case and the officer" "（2021）陕0113刑初1号 D002 1" \
+    "$(sql "SELECT facts FROM lead WHERE code = 'CP01' AND facts LIKE '%case_no%'" | python3 -c "import json,sys; f = json.load(sys.stdin); print(f['case_no'], f['officer_no'], f['complaint_count'])")"
+expect_match "leads list --json carries facts too" '"facts":\{"' "$("$ZHIJIAN" leads list --json | tr -d ' \t\n')"
 expect_eq "TR03: nobody across officers" "" "$(subject TR03)"
 expect_eq "TR04: the conviction followed by parole (not the withdrawn civil suit)" "（2021）陕0113刑初1号" "$(subject TR04)"
 expect_eq "TR04: the sentence change is evidence" 1 \
     "$(sql "SELECT count(*) FROM lead_evidence e JOIN lead l ON l.id = e.lead_id WHERE l.code = 'TR04' AND e.table_name = 'sentence_change'")"
 expect_eq "TR05: declared only after the transfer (not: unknown, still in review)" "P1" "$(subject TR05)"
-expect_eq "CP01: a complaint on a case with an interference record, about its judge" "D002" "$(subject CP01)"
+expect_eq "CP01: a complaint on a case with an interference record, about its judge; three by name in variant forms (not: two officers share the name)" "D002,D006" "$(subject CP01)"
+expect_eq "CP01: the complaints placed without an ID are listed, with how" "closed_world closed_world closed_world" \
+    "$(sql "SELECT facts FROM lead l JOIN officer o ON o.id = l.subject_id WHERE l.code = 'CP01' AND o.officer_no = 'D006'" | python3 -c "import json,sys; print(' '.join(json.load(sys.stdin)['unidentified_how']))")"
+expect_match "... and the explanation says so" "按姓名匹配" "$(sql "SELECT explanation FROM lead l JOIN officer o ON o.id = l.subject_id WHERE l.code = 'CP01' AND o.officer_no = 'D006'")"
+expect_eq "the namesakes' complaints stay unplaced" 3 "$(sql "SELECT count(*) FROM mention m JOIN complaint c ON c.id = m.record_id WHERE m.table_name = 'complaint' AND m.role = 'target' AND c.complaint_no IN ('RX5', 'RX6', 'RX7') AND NOT EXISTS (SELECT 1 FROM mention o WHERE o.entity_id = m.entity_id AND o.table_name = 'officer')")"
 
 rules() { cp "$SRCDIR/rules/detectors.yaml" "$WORK/rules.yaml"; python3 - "$WORK/rules.yaml" "$@" <<'EOF'
 import sys

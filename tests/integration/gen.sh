@@ -94,8 +94,8 @@ PY
 expect_eq "identity keys exist in the store" ok "$out"
 
 # -- the plants are in the data: a naive query per rule finds exactly the planted anomalies ---
-out=$(python3 - "$G/truth.jsonl" "$ZHIJIAN_DB" <<'PY'
-import json, sqlite3, sys
+out=$(python3 - "$G/truth.jsonl" "$ZHIJIAN_DB" "$G/identity.jsonl" <<'PY'
+import json, sqlite3, sys, collections
 db = sqlite3.connect(sys.argv[2])
 truth = {}
 for line in open(sys.argv[1]):
@@ -113,7 +113,6 @@ rules = {
  "PN01": "SELECT count(*) FROM court_case WHERE procedure='summary' AND status='open' AND julianday('2021-12-31')-julianday(filed_at) > 75",
  "TR02": "SELECT count(*) FROM interference_record WHERE reported_at >= datetime(report_month || '-01', '+1 month', '+5 days')",
  "TR05": "SELECT count(*) FROM police_case WHERE three_reg_declared=0 AND filing_decision='filed'",
- "CP01": "SELECT count(*) FROM (SELECT 1 FROM complaint WHERE target_officer_no IS NOT NULL GROUP BY target_officer_no HAVING count(*) >= 3)",
  "SC01": "SELECT count(*) FROM sentence_change WHERE change_type='reduction' AND sentence_months < 60 AND crime_category NOT IN ('duty','financial','organized') AND NOT recidivist AND julianday(applied_at)-julianday(sentence_start_date) < 365",
  "SC02": "SELECT count(*) FROM sentence_change WHERE change_type='reduction' AND crime_category='duty' AND sentence_months < 120 AND julianday(applied_at)-julianday(sentence_start_date) < 730",
  "SC03": "SELECT count(*) FROM sentence_change WHERE change_type='medical_parole' AND last_review_date < '2021-09-30'",
@@ -122,6 +121,24 @@ rules = {
 }
 bad = [f"{c}: query finds {db.execute(q).fetchone()[0]}, truth has {truth.get(c, 0)}"
        for c, q in rules.items() if db.execute(q).fetchone()[0] != truth.get(c, 0)]
+# CP01: complaints name the officer by number or by name and unit (the name as heard: a
+# traditional or homophone character, a stray space), so the naive query resolves names with
+# the identity truth; a name two officers of the unit share cannot be resolved
+ident = {}
+for line in open(sys.argv[3]):
+    m = json.loads(line)
+    if (m["table"], m["role"]) in (("complaint", "target"), ("officer", "self")):
+        ident[(m["table"], m["key"])] = m["entity"]
+shared = {(u, n) for u, n, k in db.execute("SELECT unit_code, name, count(DISTINCT id_no) FROM officer GROUP BY 1, 2") if k > 1}
+names = {e: (u, n) for (t, k), e in ident.items() if t == "officer" for u, n in db.execute("SELECT unit_code, name FROM officer WHERE source_key = ?", (k,))}
+per = collections.Counter()
+for key, no in db.execute("SELECT source_key, target_officer_no FROM complaint WHERE target_officer_no IS NOT NULL OR target_officer_name IS NOT NULL"):
+    e = ident.get(("officer", no)) if no else ident.get(("complaint", key))
+    if e and (no or names.get(e) not in shared):
+        per[e] += 1
+found = sum(1 for n in per.values() if n >= 3)
+if found != truth.get("CP01", 0):
+    bad.append(f"CP01: naive count finds {found}, truth has {truth.get('CP01', 0)}")
 print("\n".join(bad) if bad else "ok")
 PY
 )

@@ -14,7 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 
+#include <cjson/cJSON.h>
+
 #include "ingest/csv.h"
+#include "text/utf8.h"
 #include "testutil.h"
 
 static const size_t LIMITS[] = {0, 1, 2, 3, 4, 5, 7, 13, 64};
@@ -110,7 +113,8 @@ static void test_quoted_fields(void **state)
     expect_csv("\"a\"\"b\"\"c\"\"d\",e,\"f\"\"g\"\n", NULL, "1:[a\"b\"c\"d][e][f\"g]\n");
     /* A quote inside an unquoted field is kept literally. */
     expect_csv("ab\"c,d\n", NULL, "1:[ab\"c][d]\n");
-    expect_csv("a\"\"b,\"\n", NULL, "1!unterminated quoted field:[a\"\"b][\n]\n");
+    expect_csv("a\"\"b,\"\n", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
 }
 
 static void test_embedded_newlines_and_line_numbers(void **state)
@@ -176,12 +180,98 @@ static void test_delimiters(void **state)
     zj_input_close(in);
 }
 
+/* A quote left open is a stray quote: the record ends with the line it opened on, the next
+ * line starts a record again, so nothing after it is lost. */
 static void test_unterminated_quote(void **state)
 {
     (void)state;
-    expect_csv("a,b\nc,\"d\ne,f\n", NULL, "1:[a][b]\n2!unterminated quoted field:[c][d\ne,f\n]\n");
-    expect_csv("\"", NULL, "1!unterminated quoted field:[]\n");
-    expect_csv("x,\"ab\"\"", NULL, "1!unterminated quoted field:[x][ab\"]\n");
+    expect_csv("a,b\nc,\"d\ne,f\n", NULL,
+               "1:[a][b]\n2!quoted field opened on line 2 is never closed (a stray quote?):\n"
+               "3:[e][f]\n");
+    expect_csv("\"", NULL, "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
+    expect_csv("x,\"ab\"\"", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
+    /* CRLF and lone CR end the cut line as they end any other. */
+    expect_csv("\"a\r\nb,c\r\n", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n2:[b][c]\n");
+    expect_csv("\"a\rb\r", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n2:[b]\n");
+    /* A stray quote closed by another stray quote lines later (text follows the closing one):
+     * each is cut to its own line instead of swallowing the lines between. */
+    expect_csv("1,\"x\n2,y\n3,\"z\n4,w\n", NULL,
+               "1!quoted field opened on line 1 closes on line 3 amid text (a stray quote?):\n"
+               "2:[2][y]\n3!quoted field opened on line 3 is never closed (a stray quote?):\n"
+               "4:[4][w]\n");
+    /* The quote opens on the second line of a record (after a legal quoted newline): the
+     * record is cut after that line. */
+    expect_csv("1,\"x\ny\",\"z\n2,w\n", NULL,
+               "1!quoted field opened on line 2 is never closed (a stray quote?):\n3:[2][w]\n");
+}
+
+/* A quoted field may span max_quoted_lines lines after its own; one more, and it is taken
+ * for a stray quote even though a quote closes it later (which then opens a field of its
+ * own: that line is cut too). */
+static void test_quoted_line_limit(void **state)
+{
+    (void)state;
+    zj_csv_options two = {.max_quoted_lines = 2};
+    expect_csv("a,\"1\n2\n3\",b\nc\n", &two, "1:[a][1\n2\n3][b]\n4:[c]\n");
+    expect_csv("h\na,\"1\n2\n3\n4\",b\nc\n", &two,
+               "1:[h]\n2!quoted field opened on line 2 is not closed within 2 lines (a stray "
+               "quote?):\n3:[2]\n4:[3]\n5:[4\"][b]\n6:[c]\n");
+    /* the default: 100 lines */
+    zj_buf big = {0};
+    zj_buf_puts(&big, "x,\"stray\n");
+    for (int i = 0; i < 300; i++)
+        zj_buf_printf(&big, "%d,v\n", i + 2);
+    zj_input *in = NULL;
+    assert_int_equal(zj_input_open_memory(big.data, big.len, ZJ_ENC_UTF8, &in, NULL), 0);
+    zj_csv *csv = zj_csv_new(in, NULL);
+    zj_row row;
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    assert_string_equal(row.error,
+                        "quoted field opened on line 1 is not closed within 100 lines (a stray "
+                        "quote?)");
+    zj_span raw = zj_csv_raw(csv);
+    assert_int_equal(raw.n, 8);
+    assert_memory_equal(raw.p, "x,\"stray", 8);
+    for (int i = 0; i < 300; i++) {
+        assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+        assert_null(row.error);
+        assert_int_equal(row.line, i + 2);
+    }
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 0);
+    zj_csv_free(csv);
+    zj_input_close(in);
+    zj_buf_free(&big);
+}
+
+/* zj_csv_raw: the record as read, for malformed records and for well-formed ones that had
+ * no "" to unescape. */
+static void test_raw_text(void **state)
+{
+    (void)state;
+    static const char data[] = "a,\"b\nc\"\r\n\"x\"y,z\n\"q\"\"\",r\n";
+    zj_input *in = NULL;
+    assert_int_equal(zj_input_open_memory(data, sizeof data - 1, ZJ_ENC_UTF8, &in, NULL), 0);
+    zj_csv *csv = zj_csv_new(in, NULL);
+    zj_row row;
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    zj_span raw = zj_csv_raw(csv);
+    assert_int_equal(raw.n, 7);
+    assert_memory_equal(raw.p, "a,\"b\nc\"", 7);
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    assert_non_null(row.error);
+    raw = zj_csv_raw(csv);
+    assert_int_equal(raw.n, 6);
+    assert_memory_equal(raw.p, "\"x\"y,z", 6);
+    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
+    assert_null(row.error);
+    assert_null(zj_csv_raw(csv).p);            /* "" was unescaped in place */
+    assert_int_equal(row.fields[0].n, 2);
+    assert_memory_equal(row.fields[0].p, "q\"", 2);
+    zj_csv_free(csv);
+    zj_input_close(in);
 }
 
 static void test_garbage_after_quote_recovers(void **state)
@@ -198,8 +288,11 @@ static void test_garbage_after_quote_recovers(void **state)
     /* A NUL among the garbage is skipped like any other byte. */
     expect_csv_n("\"a\"x\0y,b\n", 9, NULL, ZJ_ENC_UTF8,
                  "1!unexpected character after closing quote:[a][b]\n");
-    /* Several problems: the first one is reported. */
-    expect_csv("\"a\"x,\"b", NULL, "1!unexpected character after closing quote:[a][b]\n");
+    /* Several problems: the first one is reported, unless a quote is left open, which cuts
+     * the record (its fields are not handed out). */
+    expect_csv("\"a\"x,\"b\"\r\n", NULL, "1!unexpected character after closing quote:[a][b]\n");
+    expect_csv("\"a\"x,\"b", NULL,
+               "1!quoted field opened on line 1 is never closed (a stray quote?):\n");
 }
 
 static void test_record_too_long(void **state)
@@ -215,6 +308,11 @@ static void test_record_too_long(void **state)
     expect_csv("0123456789\r\n", &small, "1:[0123456789]\n");
     /* Too long and unterminated: too long wins. */
     expect_csv("\"0123456789ABC", &small, "1!record too long:\n");
+    /* Too long and a stray quote: too long wins, whatever part of the record is still
+     * buffered when the quote turns out stray (found by fuzzing: cut at line 1 when read
+     * whole, dropped to the end when read a byte at a time). */
+    expect_csv("\"0123456789AB\n\"zz\nok\n", &small, "1!record too long:\n3:[ok]\n");
+    expect_csv("\"0123456789AB\nzz\n", &small, "1!record too long:\n");
     /* Too long at end of input without a newline. */
     expect_csv("a\n0123456789ABC", &small, "1:[a]\n2!record too long:\n");
 }
@@ -255,24 +353,17 @@ static void test_too_many_fields(void **state)
     free(data);
 }
 
-static void test_nul_bytes_are_data(void **state)
+/* A NUL byte makes the record malformed wherever it is (never stored, never cut off); the
+ * fields are still parsed and the next record is unaffected. */
+static void test_nul_bytes_are_rejected(void **state)
 {
     (void)state;
-    expect_csv_n("a\0b,\"c\0\"\"d\"\n\0\n", 14, NULL, ZJ_ENC_UTF8,
-                 "1:[a\\0b][c\\0\"d]\n2:[\\0]\n");
-    /* And directly, lengths included. */
-    zj_input *in = NULL;
-    assert_int_equal(zj_input_open_memory("a\0b,\"c\0\"\"d\"\n", 12, ZJ_ENC_UTF8, &in, NULL), 0);
-    zj_csv *csv = zj_csv_new(in, NULL);
-    zj_row row;
-    assert_int_equal(zj_csv_next(csv, &row, NULL), 1);
-    assert_int_equal(row.nfields, 2);
-    assert_int_equal(row.fields[0].n, 3);
-    assert_memory_equal(row.fields[0].p, "a\0b", 3);
-    assert_int_equal(row.fields[1].n, 4);
-    assert_memory_equal(row.fields[1].p, "c\0\"d", 4);
-    zj_csv_free(csv);
-    zj_input_close(in);
+    expect_csv_n("a\0b,\"c\0\"\"d\"\n\0\nok\n", 17, NULL, ZJ_ENC_UTF8,
+                 "1!contains a NUL byte (\\0):[a\\0b][c\\0\"\"d]\n"
+                 "2!contains a NUL byte (\\0):[\\0]\n3:[ok]\n");
+    expect_csv_n("\"a\"\0,b\n", 7, NULL, ZJ_ENC_UTF8, "1!contains a NUL byte (\\0):[a][b]\n");
+    expect_csv_n("x\n\"a\nb\0\"\n", 9, NULL, ZJ_ENC_UTF8,
+                 "1:[x]\n2!contains a NUL byte (\\0):[a\nb\\0]\n");
 }
 
 /* The people fixtures, in UTF-8, UTF-8 with BOM and CRLF, and GB18030, parse to the same
@@ -316,7 +407,73 @@ static void test_fixture_encodings(void **state)
     }
 }
 
-/* Undecodable GB18030 bytes become U+FFFD, which zj_utf8_check then rejects per field. */
+/* The csv-spectrum cases (tests/fixtures/csv-spectrum/README.md): each file parses, with
+ * its encoding sniffed, to the records of its .json; location_coordinates holds Latin-1
+ * bytes, which must leave a field that is not valid UTF-8 (the importer refuses it). */
+static void test_csv_spectrum(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json",
+        "location_coordinates", "newlines", "newlines_crlf", "quotes_and_newlines", "simple",
+        "simple_crlf", "utf8",
+    };
+    int passed = 0, refused = 0;
+    for (size_t c = 0; c < COUNT(names); c++) {
+        char file[96];
+        snprintf(file, sizeof file, "csv-spectrum/%s.json", names[c]);
+        size_t n;
+        char *text = fixture(file, &n);
+        cJSON *want = cJSON_ParseWithLength(text, n);
+        free(text);
+        assert_non_null(want);
+        snprintf(file, sizeof file, "csv-spectrum/%s.csv", names[c]);
+        zj_input *in = NULL;
+        zj_error err = {0};
+        assert_int_equal(zj_input_open(fixture_path(file), ZJ_ENC_AUTO, &in, &err), 0);
+        zj_csv *csv = zj_csv_new(in, NULL);
+        zj_row row;
+        assert_int_equal(zj_csv_next(csv, &row, &err), 1);      /* the header */
+        size_t ncols = row.nfields;
+        char **header = calloc(ncols, sizeof *header);
+        for (size_t i = 0; i < ncols; i++)
+            header[i] = strndup(row.fields[i].p, row.fields[i].n);
+        cJSON *got = cJSON_CreateArray();
+        bool all_valid = true;
+        while (zj_csv_next(csv, &row, &err) == 1) {
+            assert_null(row.error);
+            assert_int_equal(row.nfields, ncols);
+            cJSON *o = cJSON_CreateObject();
+            for (size_t i = 0; i < ncols; i++) {
+                all_valid &= zj_utf8_valid(row.fields[i].p, row.fields[i].n);
+                char *v = strndup(row.fields[i].p, row.fields[i].n);
+                cJSON_AddStringToObject(o, header[i], v);
+                free(v);
+            }
+            cJSON_AddItemToArray(got, o);
+        }
+        if (!all_valid) {
+            assert_string_equal(names[c], "location_coordinates");
+            refused++;
+        } else if (cJSON_Compare(got, want, true)) {
+            passed++;
+        } else {
+            char *g = cJSON_Print(got);
+            fail_msg("%s: got %s", names[c], g);
+        }
+        for (size_t i = 0; i < ncols; i++)
+            free(header[i]);
+        free(header);
+        cJSON_Delete(got);
+        cJSON_Delete(want);
+        zj_csv_free(csv);
+        zj_input_close(in);
+    }
+    assert_int_equal(passed, 11);
+    assert_int_equal(refused, 1);
+}
+
+/* Undecodable GB18030 bytes become 0xFF, which zj_utf8_valid then rejects per field. */
 static void test_invalid_gb18030_fields(void **state)
 {
     (void)state;
@@ -331,8 +488,8 @@ static void test_invalid_gb18030_fields(void **state)
         assert_int_equal(zj_csv_next(csv, &row, &err), 1);
         assert_int_equal(row.line, r + 1);
         assert_int_equal(row.nfields, 2);
-        assert_int_equal(zj_utf8_check(row.fields[0].p, row.fields[0].n), want_ok[r][0]);
-        assert_int_equal(zj_utf8_check(row.fields[1].p, row.fields[1].n), want_ok[r][1]);
+        assert_int_equal(zj_utf8_valid(row.fields[0].p, row.fields[0].n), want_ok[r][0]);
+        assert_int_equal(zj_utf8_valid(row.fields[1].p, row.fields[1].n), want_ok[r][1]);
     }
     assert_int_equal(zj_csv_next(csv, &row, &err), 0);
     assert_int_equal(zj_input_invalid_sequences(in), 3);
@@ -358,7 +515,8 @@ static void test_records_larger_than_buffer(void **state)
     zj_input *in = NULL;
     zj_error err = {0};
     assert_int_equal(zj_input_open(path, ZJ_ENC_AUTO, &in, &err), 0);
-    zj_csv *csv = zj_csv_new(in, NULL);
+    zj_csv_options many = {.max_quoted_lines = 1000};     /* the field spans 394 lines */
+    zj_csv *csv = zj_csv_new(in, &many);
     zj_row row;
     assert_int_equal(zj_csv_next(csv, &row, &err), 1);
     assert_int_equal(row.line, 1);
@@ -381,7 +539,7 @@ static void test_records_larger_than_buffer(void **state)
     zj_input_close(in);
     /* The same with a limit below the record: it is skipped, memory stays bounded. */
     assert_int_equal(zj_input_open(path, ZJ_ENC_UTF8, &in, &err), 0);
-    zj_csv_options lim = {.max_record_bytes = 1u << 20};
+    zj_csv_options lim = {.max_record_bytes = 1u << 20, .max_quoted_lines = 1000};
     csv = zj_csv_new(in, &lim);
     assert_int_equal(zj_csv_next(csv, &row, &err), 1);
     assert_int_equal(zj_csv_next(csv, &row, &err), 1);
@@ -437,11 +595,14 @@ int main(void)
         cmocka_unit_test(test_blank_lines),
         cmocka_unit_test(test_delimiters),
         cmocka_unit_test(test_unterminated_quote),
+        cmocka_unit_test(test_quoted_line_limit),
+        cmocka_unit_test(test_raw_text),
         cmocka_unit_test(test_garbage_after_quote_recovers),
         cmocka_unit_test(test_record_too_long),
         cmocka_unit_test(test_too_many_fields),
-        cmocka_unit_test(test_nul_bytes_are_data),
+        cmocka_unit_test(test_nul_bytes_are_rejected),
         cmocka_unit_test(test_fixture_encodings),
+        cmocka_unit_test(test_csv_spectrum),
         cmocka_unit_test(test_invalid_gb18030_fields),
         cmocka_unit_test(test_records_larger_than_buffer),
         cmocka_unit_test(test_read_error),

@@ -167,9 +167,15 @@ static void test_malformed_lines(void **state)
     /* Blank lines: empty, spaces, CR only. */
     EXPECT("\n   \n\r\n\t\n{\"a\":1}\n\n", "5:[1]\n", "a");
     EXPECT("", "", "a");
-    /* A NUL inside a line is not JSON. */
+    /* A NUL byte in a line, or a NUL written \u0000 in a string, is a reject: never stored,
+     * never cut off. An escaped backslash before "u0000" is not an escape of it. */
     expect_jsonl_n("{\"a\":1}\0\n{\"a\":2}", 16, (const char *const[]){"a"}, 1,
-                   "1!invalid JSON:\n2:[2]\n");
+                   "1!contains a NUL byte (\\0):\n2:[2]\n");
+    expect_jsonl_n("{\"a\":\"x\0y\"}\n", 12, (const char *const[]){"a"}, 1,
+                   "1!contains a NUL byte (\\0):\n");
+    EXPECT("{\"a\":\"ab\\u0000cd\"}\n{\"a\":\"\\\\u0000\"}\n{\"b\":\"\\\\\\u0000\",\"a\":1}\n",
+           "1!contains \\u0000 (a NUL character):\n2:[\\u0000]\n"
+           "3!contains \\u0000 (a NUL character):\n", "a");
     /* A line too long is skipped without being parsed. */
     size_t big = (16u << 20) + 10;
     char *data = malloc(big + 20);

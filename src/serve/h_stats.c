@@ -1,0 +1,82 @@
+/* h_stats.c - the cockpit's figures (分析研判): rates by agency, area, region, position,
+ * tenure and unit, and units' compliance with the reporting duty; read through read.h, which
+ * limits unit rows to the caller's scope. */
+#include "serve/handlers.h"
+#include "work/read.h"
+
+static const char *const measures[] = {"officers_with_leads", "report_compliance", "complaints",
+                                       NULL};
+static const char *const dimensions[] = {"agency", "business_area", "region", "position",
+                                         "tenure", "unit", NULL};
+
+static int add_rate(const zj_rate_view *r, void *ctx)
+{
+    cJSON *o = cJSON_CreateObject();
+    zj_json_str(o, "measure", r->measure);
+    zj_json_str(o, "code", r->code);
+    zj_json_str(o, "dimension", r->dimension);
+    zj_json_str(o, "value", r->value);
+    zj_json_str(o, "label", r->label);
+    cJSON_AddNumberToObject(o, "numerator", (double)r->numerator);
+    cJSON_AddNumberToObject(o, "denominator", (double)r->denominator);
+    if (r->has_rate)
+        cJSON_AddNumberToObject(o, "rate", r->rate);
+    else
+        cJSON_AddNullToObject(o, "rate");
+    zj_json_str(o, "computed_at", r->computed_at);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+int zj_stats_items(zj_api_ctx *c, const zj_stats_query *q, cJSON *items, zj_error *err)
+{
+    return zj_read_stats(c->store, c->actor, q, add_rate, items, err);
+}
+
+static void answer(zj_api_ctx *c, const zj_stats_query *q)
+{
+    cJSON *items = cJSON_CreateArray();
+    zj_error err = {0};
+    if (zj_stats_items(c, q, items, &err)) {
+        cJSON_Delete(items);
+        zj_api_work_error(c, &err);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "items", items);
+    zj_api_json(c, 200, root);
+}
+
+const zj_field *zj_stats_filters(size_t *n)
+{
+    static const zj_field fields[] = {
+        {"measure", ZJ_FIELD_ENUM, false, 0, 0, measures},
+        {"dimension", ZJ_FIELD_ENUM, false, 0, 0, dimensions},
+        {"code", ZJ_FIELD_TEXT, false, 1, 16, NULL},
+    };
+    *n = sizeof fields / sizeof fields[0];
+    return fields;
+}
+
+/* GET /api/v1/statistics?measure=&dimension=&code= */
+void zj_h_statistics(zj_api_ctx *c)
+{
+    size_t n;
+    const zj_field *fields = zj_stats_filters(&n);
+    zj_value_in v[3];
+    if (!zj_api_query(c, fields, n, v))
+        return;
+    zj_stats_query q = {.measure = v[0].s, .dimension = v[1].s, .code = v[2].s};
+    answer(c, &q);
+}
+
+/* GET /api/v1/compliance?code=: units' compliance with the reporting duty (TR01/TR02). */
+void zj_h_compliance(zj_api_ctx *c)
+{
+    static const zj_field fields[] = {{"code", ZJ_FIELD_TEXT, false, 1, 16, NULL}};
+    zj_value_in v[1];
+    if (!zj_api_query(c, fields, 1, v))
+        return;
+    zj_stats_query q = {.measure = "report_compliance", .dimension = "unit", .code = v[0].s};
+    answer(c, &q);
+}

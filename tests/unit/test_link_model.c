@@ -1,0 +1,93 @@
+/* test_link_model.c - the unit field of persons: its levels and its two-step weight. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "link/compare.h"
+#include "link/model.h"
+
+static int unit_level(const char *ctx_a, const char *ctx_b)
+{
+    zj_arena ar = {0};
+    zj_lmention a, b;
+    assert_int_equal(zj_lmention_fill(&a, &ar, ZJ_KIND_PERSON, 1, 0, "王辉", "wanghui", NULL,
+                                      "missing", NULL, NULL, NULL, NULL, ctx_a), 0);
+    assert_int_equal(zj_lmention_fill(&b, &ar, ZJ_KIND_PERSON, 2, 0, "王辉", "wanghui", NULL,
+                                      "missing", NULL, NULL, NULL, NULL, ctx_b), 0);
+    int g[ZJ_MAX_FIELDS];
+    zj_compare(ZJ_KIND_PERSON, &a, &b, &ar, g);
+    zj_arena_free(&ar);
+    return g[F_UNIT];
+}
+
+static void test_levels(void **state)
+{
+    (void)state;
+    const char *post = "u:灞桥区财政局\x1f主任";
+    assert_string_equal(zj_compare_level_name(ZJ_KIND_PERSON, F_UNIT, unit_level(post, post)),
+                        "same unit, post");
+    /* posts that differ are not posts that are unknown */
+    assert_string_equal(zj_compare_level_name(ZJ_KIND_PERSON, F_UNIT,
+                                              unit_level(post, "o:灞桥区财政局\x1f科员")),
+                        "same unit, other post");
+    assert_string_equal(zj_compare_level_name(ZJ_KIND_PERSON, F_UNIT,
+                                              unit_level(post, "r:灞桥区财政局")),
+                        "same unit");
+    assert_string_equal(zj_compare_level_name(ZJ_KIND_PERSON, F_UNIT,
+                                              unit_level(post, "u:灞桥区住建局\x1f主任")),
+                        "different");
+    assert_int_equal(unit_level(post, NULL), ZJ_MISSING);
+}
+
+/* Matches that could not show a post (a complaint's target against the roster: no post on
+ * one side) must not dilute how much an agreeing post says. */
+static void test_post_weight_not_diluted(void **state)
+{
+    (void)state;
+    zj_fs_model fs;
+    zj_model_init(&fs, ZJ_KIND_PERSON);
+    size_t np = zj_pattern_count(ZJ_KIND_PERSON);
+    int64_t *counts = calloc(np, sizeof *counts);
+    assert_non_null(counts);
+    int g[ZJ_MAX_FIELDS];
+    for (int f = 0; f < ZJ_MAX_FIELDS; f++)
+        g[f] = ZJ_MISSING;
+    g[F_NAME] = 3;
+    g[F_UNIT] = 1;                 /* same unit, a post on one side only */
+    counts[zj_pattern_of(ZJ_KIND_PERSON, g)] = 230;
+    g[F_UNIT] = 3;                 /* same unit and post */
+    counts[zj_pattern_of(ZJ_KIND_PERSON, g)] = 20;
+    zj_model_set_m(&fs, counts);
+    free(counts);
+
+    double m, u;
+    /* a unit of 4 in 369, every one of its mentions with this post */
+    double w_post = zj_model_unit_weight(&fs, 3, 4.0 / 369, 1.0, &m, &u);
+    assert_true(fabs(w_post - log2(m / u)) < 1e-9);
+    /* all matches agree on the unit and, where both give one, on the post: about log2(1/u) */
+    assert_true(w_post > log2(369.0 / 4) - 0.2);
+    assert_true(m > 0.9);
+    /* a post on one side only: the unit's weight and no more */
+    double w_unit = zj_model_unit_weight(&fs, 1, 4.0 / 369, 1.0, &m, &u);
+    assert_true(fabs(w_unit - w_post) < 0.2);
+    /* an agreeing post shared by a quarter of the unit adds about 2 bits; a differing post
+     * is evidence against */
+    double w_quarter = zj_model_unit_weight(&fs, 3, 4.0 / 369, 0.25, &m, &u);
+    assert_true(w_quarter > w_unit + 1.8);
+    double w_other = zj_model_unit_weight(&fs, 2, 4.0 / 369, 0.25, &m, &u);
+    assert_true(w_other < w_unit - 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_post_weight_not_diluted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

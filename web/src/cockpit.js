@@ -1,0 +1,157 @@
+// cockpit.js - the leaders' cockpit (领导驾驶舱): headline figures, leads by type and state, a
+// schematic map of regions laid out by region code, trends by month and unit rankings. Every
+// chart drills down to the list behind it (the workbench with its filter, or a table here).
+import { get } from './api.js';
+import { t } from './i18n.js';
+import { h, table, card, chart } from './ui.js';
+
+const STATES = ['new', 'assigned', 'verifying', 'confirmed', 'dismissed', 'rectification', 'closed'];
+const go = (hash) => { location.hash = hash; };
+
+async function allPages(path, params, max = 2000) {
+  const out = [];
+  for (let offset = 0; offset < max; offset += 500) {
+    const r = await get(path, { ...params, limit: 500, offset });
+    out.push(...r.items);
+    if (r.items.length < 500) break;
+  }
+  return out;
+}
+
+const count = (rows, key) => rows.reduce((m, r) => m.set(key(r), (m.get(key(r)) || 0) + 1), new Map());
+
+// The last part of a region's name: 陕西省西安市雁塔区 -> 雁塔区.
+function shortName(label) {
+  const s = (label || '').replace(/^.*?省/, '');
+  const m = s.match(/^[^市]+市(.+)$/);
+  return (m ? m[1] : s || label).slice(0, 4);
+}
+
+// Regions laid out by their code (the store holds no boundary polygons): with county rows,
+// one row per prefecture (digits 3-4) and one column per county (digits 5-6); with prefectures
+// only, tiles in code order, four to a row. Coloured by the rate; a click lists the region.
+function regionMap(rows) {
+  let cells = rows.filter((r) => /^\d{6}$/.test(r.value) && !r.value.endsWith('0000'));
+  if (cells.length === 0) cells = rows.filter((r) => /^\d{6}$/.test(r.value));
+  cells.sort((a, b) => a.value.localeCompare(b.value));
+  const counties = cells.some((r) => !r.value.endsWith('00'));
+  if (counties) cells = cells.filter((r) => !r.value.endsWith('00'));
+  const cols = counties ? [...new Set(cells.map((r) => r.value.slice(4, 6)))].sort() : ['', '', '', ''];
+  const rowsY = counties ? [...new Set(cells.map((r) => r.value.slice(0, 4)))].sort()
+    : [...Array(Math.ceil(cells.length / 4)).keys()].map(String);
+  const data = cells.map((r, i) => ({
+    value: counties ? [cols.indexOf(r.value.slice(4, 6)), rowsY.indexOf(r.value.slice(0, 4)), rate(r)]
+      : [i % 4, rowsY.length - 1 - Math.floor(i / 4), rate(r)],
+    code: r.value, label: r.label || r.value,
+  }));
+  const max = Math.max(1, ...data.map((d) => d.value[2]));
+  return chart({
+    tooltip: { formatter: (p) => `${p.data.label} (${p.data.code})<br>${p.data.value[2]} ‰` },
+    grid: { left: counties ? 50 : 8, right: 8, top: 8, bottom: counties ? 30 : 8 },
+    xAxis: { type: 'category', data: cols, show: counties },
+    yAxis: { type: 'category', data: counties ? rowsY : rowsY.slice().reverse(), show: counties },
+    visualMap: { min: 0, max, show: false, inRange: { color: ['#fff1e6', '#fd8d3c', '#a63603'] } },
+    series: [{ type: 'heatmap', data, itemStyle: { borderColor: '#fff', borderWidth: 3 },
+      label: { show: true, fontSize: 11, formatter: (p) => `${shortName(p.data.label)}\n${p.data.value[2]}‰` } }],
+  }, (p) => go('#/cockpit?region=' + p.data.code), 300);
+}
+
+const rate = (r) => Math.round((r.rate || 0) * 10) / 10;
+
+// The numbers behind a chart as a table of links, for the keyboard and screen readers: every
+// row opens the same list a click on the chart opens.
+function dataTable(rows) {
+  return h('details.data', h('summary', t('as_table')),
+    h('table.grid', h('tbody', rows.map(([label, value, hash]) =>
+      h('tr', h('td', hash ? h('a', { href: hash }, label) : label), h('td', String(value)))))));
+}
+
+function figure(label, value, hash, id) {
+  return h('a.figure', { href: hash, id }, h('span.v', String(value)), h('span.l', label));
+}
+
+export async function cockpitPage(params) {
+  const [leads, queue, stats] = await Promise.all([
+    allPages('/leads', {}), allPages('/lead-queue', {}), get('/statistics'),
+  ]);
+  if (params.region) return regionList(params.region, leads, stats.items);
+  const month = new Date().toISOString().slice(0, 7);
+  const open = queue.filter((q) => !['closed', 'dismissed'].includes(q.state)).length;
+  const overdue = queue.filter((q) => q.overdue_verification || q.overdue_rectification).length;
+  const warnings = leads.filter((l) => (l.first_seen_at || '').startsWith(month)).length;
+  const comp = stats.items.filter((r) => r.measure === 'report_compliance' && r.dimension === 'agency');
+  const num = comp.reduce((s, r) => s + r.numerator, 0), den = comp.reduce((s, r) => s + r.denominator, 0);
+  const compliance = den ? (100 * num / den).toFixed(1) + '%' : '—';
+
+  const byCode = [...count(leads, (l) => l.code)].sort((a, b) => b[1] - a[1]);
+  const names = Object.fromEntries(leads.map((l) => [l.code, l.detector_zh || l.code]));
+  const byState = count(queue, (q) => q.state);
+  const byMonth = [...count(leads, (l) => (l.first_seen_at || '').slice(0, 7))].filter(([m]) => m).sort();
+  const units = stats.items.filter((r) => r.measure === 'officers_with_leads' && r.dimension === 'unit' && r.code === '*')
+    .sort((a, b) => b.rate - a.rate).slice(0, 10).reverse();
+  const unitRows = units.length ? units : stats.items.filter((r) => r.measure === 'officers_with_leads' && r.dimension === 'unit')
+    .sort((a, b) => b.rate - a.rate).slice(0, 10).reverse();
+  const worst = stats.items.filter((r) => r.measure === 'report_compliance' && r.dimension === 'unit')
+    .sort((a, b) => a.rate - b.rate).slice(0, 10).reverse();
+  const regions = stats.items.filter((r) => r.measure === 'officers_with_leads' && r.dimension === 'region' &&
+    (r.code === '*' || !stats.items.some((x) => x.dimension === 'region' && x.code === '*')));
+
+  return h('div.cockpit',
+    h('h1', t('cockpit')), h('p.hint', t('drill_hint')),
+    h('div.figures', { 'aria-label': t('headline') },
+      figure(t('leads_total'), leads.length, '#/leads', 'fig-total'),
+      figure(t('leads_open'), open, '#/leads', 'fig-open'),
+      figure(t('overdue_n'), overdue, '#/leads?overdue=true', 'fig-overdue'),
+      figure(t('month_warnings'), warnings, '#/leads', 'fig-month'),
+      figure(t('compliance'), compliance, '#/cockpit?compliance=1', 'fig-compliance')),
+    params.compliance ? card(t('compliance'), table([
+      [t('unit'), (r) => r.label || r.value], ['', (r) => `${r.numerator} / ${r.denominator}`],
+      ['%', (r) => r.rate == null ? '—' : r.rate.toFixed(1)]], worst.slice().reverse())) : null,
+    h('div.charts',
+      card(t('by_type'), h('div#chart-type', chart({
+        tooltip: {}, grid: { left: 150, right: 20, top: 10, bottom: 20 },
+        xAxis: { type: 'value' }, yAxis: { type: 'category', data: byCode.map(([c]) => `${c} ${names[c]}`.slice(0, 14)).reverse() },
+        series: [{ type: 'bar', data: byCode.map(([c, n]) => ({ value: n, code: c })).reverse(), itemStyle: { color: '#b3261e' } }],
+      }, (p) => go('#/leads?code=' + p.data.code))),
+      dataTable(byCode.map(([c, n]) => [`${c} ${names[c]}`, n, '#/leads?code=' + c]))),
+      card(t('by_state'), chart({
+        tooltip: {}, legend: { bottom: 0 },
+        series: [{ type: 'pie', radius: ['35%', '65%'], data: STATES.filter((s) => byState.get(s))
+          .map((s) => ({ name: t('states.' + s), value: byState.get(s), state: s })) }],
+      }, (p) => go('#/leads?state=' + p.data.state)),
+      dataTable(STATES.filter((st) => byState.get(st)).map((st) => [t('states.' + st), byState.get(st), '#/leads?state=' + st]))),
+      card(t('by_region'), regionMap(regions),
+        dataTable(regions.map((r) => [r.label || r.value, `${rate(r)} ‰`, '#/cockpit?region=' + r.value]))),
+      card(t('trend'), chart({
+        tooltip: {}, grid: { left: 40, right: 20, top: 20, bottom: 30 },
+        xAxis: { type: 'category', data: byMonth.map(([m]) => m) }, yAxis: { type: 'value' },
+        series: [{ type: 'line', data: byMonth.map(([, n]) => n), areaStyle: {}, symbolSize: 8 }],
+      }, () => go('#/leads'))),
+      card(t('ranking') + ' · ‰', chart({
+        tooltip: {}, grid: { left: 150, right: 20, top: 10, bottom: 20 },
+        xAxis: { type: 'value' }, yAxis: { type: 'category', data: unitRows.map((r) => (r.label || r.value).slice(0, 12)) },
+        series: [{ type: 'bar', data: unitRows.map((r) => ({ value: Math.round(r.rate), unit: r.value })), itemStyle: { color: '#1f5fa8' } }],
+      }, (p) => go('#/leads?lead_unit=' + p.data.unit)),
+      dataTable(unitRows.slice().reverse().map((r) => [r.label || r.value, `${Math.round(r.rate)} ‰`, '#/leads?lead_unit=' + r.value]))),
+      card(t('compliance') + ' · %', chart({
+        tooltip: {}, grid: { left: 150, right: 20, top: 10, bottom: 20 },
+        xAxis: { type: 'value', min: (v) => Math.max(0, Math.floor(v.min - 5)), max: 100 },
+        yAxis: { type: 'category', data: worst.map((r) => (r.label || r.value).slice(0, 12)) },
+        series: [{ type: 'bar', data: worst.map((r) => ({ value: Math.round(r.rate * 10) / 10 })), itemStyle: { color: '#2e7d32' } }],
+      }, () => go('#/cockpit?compliance=1')),
+      dataTable(worst.slice().reverse().map((r) => [r.label || r.value, `${rate(r)} %`, '#/cockpit?compliance=1'])))));
+}
+
+// The list behind one region of the map: its figures and the leads of its units.
+function regionList(code, leads, stats) {
+  const rows = stats.filter((r) => r.dimension === 'region' && r.value === code);
+  const mine = leads.filter((l) => (l.unit_code || '').slice(1, 7) === code);
+  return h('div',
+    h('p', h('a', { href: '#/cockpit' }, '← ' + t('cockpit'))),
+    h('h1', `${t('list_behind')}: ${(rows[0] && rows[0].label) || code} (${code})`),
+    card(t('headline'), table([['', (r) => `${r.measure} ${r.code || ''}`], ['', (r) => `${r.numerator} / ${r.denominator}`],
+      ['', (r) => (r.rate == null ? '—' : r.rate.toFixed(1))]], rows)),
+    card(t('title'), table([
+      [t('id'), (l) => String(l.id)], [t('code'), (l) => l.code], [t('title'), (l) => h('a', { href: '#/lead/' + l.id }, l.title.split(' / ')[0])],
+      [t('unit'), (l) => l.unit_name || l.unit_code]], mine, (l) => go('#/lead/' + l.id))));
+}
