@@ -207,6 +207,6 @@ static const zj_param cf07_params[] = {
 const zj_detector zj_detector_cf07 = {
     "CF07", "违规互借时间", "Borrowed time: an approval reused or returns beyond the law",
     "《中华人民共和国刑事诉讼法》（2018）第一百七十五条（补充侦查以二次为限）、第一百七十二条；"
-    "《中华人民共和国民事诉讼法》第一百五十二条（延长审限须经院长批准）（verify）；政法队伍教育整顿执法司法突出问题（违规延长办案期限、互借时间）",
+    "《中华人民共和国民事诉讼法》第一百五十二条（延长审限须经院长批准）；政法队伍教育整顿执法司法突出问题（违规延长办案期限、互借时间）",
     3, cf07_params, run_cf07,
 };

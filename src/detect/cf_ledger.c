@@ -153,14 +153,14 @@ static const zj_param cf05_params[] = {
 
 const zj_detector zj_detector_cf01 = {
     "CF01", "110刑事、治安警情未受案（有案不立）", "110 criminal or public-security incident never accepted",
-    "《中华人民共和国刑事诉讼法》（2018）第一百一十条、第一百一十二条（verify）；"
-    "《公安机关办理行政案件程序规定》（受案登记）（verify）；公安部《关于改革完善受案立案制度的意见》（2015）（verify）",
+    "《中华人民共和国刑事诉讼法》（2018）第一百一十条、第一百一十二条；"
+    "《公安机关办理行政案件程序规定》（受案登记）；公安部《关于改革完善受案立案制度的意见》（2015）",
     3, cf01_params, run_ledger,
 };
 
 const zj_detector zj_detector_cf05 = {
     "CF05", "移送案件未录入下一机关台账", "Transferred but missing from the next agency's ledger",
-    "《中华人民共和国刑事诉讼法》（2018）第一百六十二条、第一百七十六条（verify）；"
-    "最高人民检察院检察业务应用系统案件信息录入规定（应录尽录）（verify）",
+    "《中华人民共和国刑事诉讼法》（2018）第一百六十二条、第一百七十六条；"
+    "最高人民检察院检察业务应用系统案件信息录入规定（应录尽录）",
     2, cf05_params, run_ledger,
 };

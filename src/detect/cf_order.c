@@ -112,6 +112,6 @@ static const zj_param cf08_params[] = {
 const zj_detector zj_detector_cf08 = {
     "CF08", "案件时间逻辑矛盾", "Impossible order of dates or events",
     "《中华人民共和国刑事诉讼法》（2018）第一百零九条至第一百一十二条（受案、立案）、第一百六十二条（移送审查起诉）；"
-    "《人民法院案件流程管理规定》（案件节点应真实、按序录入）（verify）；政法队伍教育整顿执法司法突出问题排查（倒签、补录）",
+    "《人民法院案件流程管理规定》（案件节点应真实、按序录入）；政法队伍教育整顿执法司法突出问题排查（倒签、补录）",
     2, cf08_params, run_cf08,
 };

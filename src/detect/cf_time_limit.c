@@ -295,8 +295,8 @@ static const zj_param clock_params[] = {
 
 const zj_detector zj_detector_cf02 = {
     "CF02", "受案后未在期限内作出立案决定", "Accepted, no filing decision within the limit",
-    "公安部《关于改革完善受案立案制度的意见》（2015）（受案立案审查期限：三日；需调查核实的七日；重大、疑难、复杂案件三十日）（verify）；"
-    "《中华人民共和国刑事诉讼法》（2018）第一百一十二条（verify）",
+    "公安部《关于改革完善受案立案制度的意见》（2015）（受案立案审查期限：三日；需调查核实的七日；重大、疑难、复杂案件三十日）；"
+    "《中华人民共和国刑事诉讼法》（2018）第一百一十二条",
     2, clock_params, run_code,
 };
 
