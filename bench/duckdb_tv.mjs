@@ -1,8 +1,8 @@
-// duckdb_tv.mjs - the DuckDB peer for the 三个违规 screen benchmark: load the store's tables
-// (exported to CSV by bench/run.sh, because DuckDB's sqlite extension cannot be downloaded
-// offline) into an in-memory database, then run bench/tv_screen.sql and print the seconds
-// each part took and the counts per code.
-//   node duckdb_tv.mjs CSV_DIR tv_screen.sql
+// duckdb_tv.mjs - the DuckDB peer for the 三个违规 screen and the case-flow benchmarks: load
+// the store's tables (exported to CSV by bench/run.sh, because DuckDB's sqlite extension cannot
+// be downloaded offline) into an in-memory database, then run a SQL file (bench/tv_screen.sql,
+// bench/caseflow.sql) and print the seconds each part took and the counts per code.
+//   node duckdb_tv.mjs CSV_DIR FILE.sql
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -38,6 +38,9 @@ const sql = readFileSync(sqlFile, 'utf8')
   .replace(/GREATEST\(/g, 'greatest(').replace(/LEAST\(/g, 'least(')
   .replace(/PLUS365\(([a-z0-9_.]+)\)/g,
            "strftime(CAST($1 AS TIMESTAMP) + INTERVAL 365 DAY, '%Y-%m-%d %H:%M:%S')")
+  .replace(/PLUS6M\(([a-z0-9_.]+), ([a-z0-9_.]+)\)/g,
+           "strftime(CAST(substr($1, 1, 10) AS DATE) + INTERVAL 6 MONTH" +
+           " + to_days(CAST(coalesce($2, 0) AS INTEGER)), '%Y-%m-%d')")
   .split('\n').filter((l) => !l.startsWith('--')).join('\n');
 t0 = now();
 const counts = {};

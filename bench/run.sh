@@ -14,7 +14,8 @@
 #   detect   the 三个违规 screen (TV01-TV04) on the medium province: zhijian detect against the
 #            same joins (bench/tv_screen.sql) in sqlite3 on the same store file and in DuckDB
 #            (tables exported to CSV: the sqlite extension cannot be installed offline), and
-#            every detector of issue 6 with eval's precision and recall
+#            every detector of issue 6 with eval's precision and recall; then the case-flow
+#            anti-joins and a deadline check (CF01, CF05, CF06) against bench/caseflow.sql
 #   filing   the filing check (FL01-FL04) on a medium province: one check's latency p50/p99 in
 #            process, checks/s on 2 threads, the same look-ups as SQL on the same SQLite store
 #            (bench/bench_filing.c), and the replay's precision and recall
@@ -264,6 +265,37 @@ for c in ('TV01', 'TV02', 'TV03', 'TV04', 'TR01', 'TR02', 'TR03', 'TR04', 'TR05'
     x = d[c]
     print(f"| {c} | {x['truth']} | {x['found']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['near_miss_hits']} |")
 PY
+# case flow (issue 13): the ledger anti-joins and the civil deadline check, zhijian against the
+# same rules as SQL (bench/caseflow.sql) in sqlite3 on the same store and in DuckDB
+read -r c1 c1rss <<<"$(secs $ZJ detect --only CF01 CF05 CF06 --no-analysis --as-of 2021-12-31)"
+read -r c2 c2rss <<<"$(secs $ZJ detect --only CF01 CF05 CF06 --no-analysis --as-of 2021-12-31)"
+cf_counts=$(sqlite3 "$ZHIJIAN_DB" "SELECT group_concat(code || '=' || n, ' ') FROM (SELECT code, count(*) AS n FROM lead WHERE code IN ('CF01', 'CF05', 'CF06') GROUP BY code ORDER BY code)")
+sed "s/PLUS6M(\([a-z0-9_.]*\), \([a-z0-9_.]*\))/date(substr(\1, 1, 10), '+6 months', '+' || coalesce(\2, 0) || ' days')/g" \
+    bench/caseflow.sql > "$DATA/cf_sqlite.sql"
+read -r cq cqrss <<<"$(secs sqlite3 "$ZHIJIAN_DB" ".read $DATA/cf_sqlite.sql")"
+cq_counts=$(sqlite3 "$ZHIJIAN_DB" ".read $DATA/cf_sqlite.sql" | tr '|' '=' | xargs)
+cfdir=$DATA/cf-csv
+rm -rf "$cfdir"; mkdir -p "$cfdir"
+for spec in "incident:id,incident_no,category,disposition,received_at,police_case_no" \
+            "police_case:id,case_no,incident_no,transferred_at,procuratorate_case_no" \
+            "procuratorate_case:id,case_no,police_case_no,decision,decided_at,court_case_no" \
+            "court_case:id,case_no,case_type,procedure,filed_at,closed_at,procuratorate_case_no" \
+            "case_event:id,case_system,case_no,node,days"; do
+  sqlite3 -header -csv "$ZHIJIAN_DB" "SELECT ${spec#*:} FROM ${spec%%:*}" > "$cfdir/${spec%%:*}.csv"
+done
+ck_all=$(node bench/duckdb_tv.mjs "$cfdir" bench/caseflow.sql)
+ck_one=$(DUCKDB_THREADS=1 node bench/duckdb_tv.mjs "$cfdir" bench/caseflow.sql)
+echo
+echo "### Detectors II: the ledgers side by side and a deadline check on the medium province ($(nproc) cores)"
+echo
+echo "| contender | seconds | peak RSS MiB | findings |"
+echo "|---|---:|---:|---|"
+awk -v s="$c1" -v k="$c1rss" -v c="$cf_counts" 'BEGIN { printf "| zhijian detect --only CF01 CF05 CF06, first run | %.2f | %.0f | %s |\n", s, k / 1024, c }'
+awk -v s="$c2" -v k="$c2rss" -v c="$cf_counts" 'BEGIN { printf "| zhijian detect --only CF01 CF05 CF06, re-run | %.2f | %.0f | %s |\n", s, k / 1024, c }'
+awk -v s="$cq" -v k="$cqrss" -v c="$cq_counts" 'BEGIN { printf "| sqlite3, bench/caseflow.sql on the same store | %.2f | %.0f | %s |\n", s, k / 1024, c }'
+echo "| DuckDB, bench/caseflow.sql, all threads: query only | $(jq_ "$ck_all" "'%.2f' % d['query_seconds']") | | $(jq_ "$ck_all" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
+echo "| DuckDB, bench/caseflow.sql, 1 thread: query only | $(jq_ "$ck_one" "'%.2f' % d['query_seconds']") | | $(jq_ "$ck_one" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
+rm -rf "$cfdir" "$DATA/cf_sqlite.sql"
 rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*
 fi
 

@@ -11,7 +11,8 @@
 
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
-    zj_detector_tr05, zj_detector_cp01, zj_detector_sc01, zj_detector_sc02,
+    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf05,
+    zj_detector_cf06, zj_detector_cf07, zj_detector_cf08, zj_detector_sc01, zj_detector_sc02,
     zj_detector_sc03, zj_detector_sc04, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
     zj_detector_fl04;
 
@@ -26,6 +27,12 @@ static const zj_detector *const registry[] = {
     &zj_detector_tr04,   /* 有干预记录且结果异常的案件 */
     &zj_detector_tr05,   /* 公安案件未填报“三个规定”即流转 */
     &zj_detector_cp01,   /* 投诉举报 */
+    &zj_detector_cf01,   /* 有案不立 */
+    &zj_detector_cf02,   /* 受案不核 */
+    &zj_detector_cf05,   /* 未录入 */
+    &zj_detector_cf06,   /* 超过法定期限 */
+    &zj_detector_cf07,   /* 违规互借时间 */
+    &zj_detector_cf08,   /* 案件时间逻辑矛盾 */
     &zj_detector_sc01,   /* 减刑、假释违反法定限制 */
     &zj_detector_sc02,   /* 从严类别罪犯减刑、假释未从严 */
     &zj_detector_sc03,   /* 保外就医未按期病情复查 */

@@ -231,10 +231,10 @@ const zg_export zg_x_police_events = {
     "执法办案_流程节点.csv", "police_events.mapping.yaml", "police_case", "case_event",
     "process steps of police cases with their documents and approvals; step codes", ZG_CSV,
     ZG_UTF8, ',', "[case_system, case_no, node, occurred_at]", pe_cols, 9,
-    "code_tables:\n  police_nodes: {\"01\": accept, \"02\": filing_review_extended, "
-    "\"03\": not_filed, \"04\": file, \"05\": detain, \"06\": arrest_request, \"07\": bail, "
-    "\"08\": arrest, \"09\": interrogate, \"10\": penalty, \"11\": custody_extended, "
-    "\"12\": revoke, \"13\": transfer}\n"};
+    "code_tables:\n  police_nodes: {\"01\": accepted, \"02\": extension, \"03\": not_filed, "
+    "\"04\": filed, \"05\": detention, \"06\": arrest_requested, \"07\": bail, "
+    "\"08\": arrested, \"09\": interrogation, \"10\": penalised, \"11\": extension, "
+    "\"12\": revoked, \"13\": transferred}\n"};
 
 static void event_tail(zg *g, zg_writer *w, const zg_event *e)
 {
@@ -317,7 +317,7 @@ static int procu_cases_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
 static const zg_col qe_cols[] = {
     {"case_system", NULL, 0, "const: procuratorate"},
     {"case_no", "bmsah", 0, NULL},
-    {"node", "jdmc", 0, "codes: {受理: receive, 延长审查起诉期限: review_extended, "
+    {"node", "jdmc", 0, "codes: {受理: received, 延长审查起诉期限: extension, "
                        "提起公诉: prosecute, 不起诉: not_prosecute}"},
     {"occurred_at", "fssj", ZG_ISO_TS, NULL},
     {"officer_no", "cbr", 0, NULL},
@@ -544,9 +544,10 @@ const zg_export zg_x_court_events = {
     "审判流程_节点.tsv", "court_events.mapping.yaml", "court_cms", "case_event",
     "court process nodes (流程节点), tab-separated UTF-8", ZG_CSV, ZG_UTF8, '\t',
     "[case_system, case_no, node, occurred_at]", ce_cols, 9,
-    "code_tables:\n  court_nodes: {立案: file, 分案: assign, 送达: serve, 财产查控: property_search, "
-    "延长审限: extend, 开庭: hearing, 宣判: judgment, 调解: mediation, 撤诉: withdrawal, "
-    "裁定驳回: ruling, 执行完毕: executed, 终结本次执行: terminated, 结案: close}\n"};
+    "code_tables:\n  court_nodes: {立案: filed, 分案: assigned, 送达: served, "
+    "财产查控: property_control, 延长审限: extension, 开庭: hearing, 宣判: judgment, "
+    "调解: mediation, 撤诉: withdrawn, 裁定驳回: ruling, 执行完毕: enforcement_closed, "
+    "终结本次执行: enforcement_terminated, 结案: closed}\n"};
 
 static int court_events_rows(zg *g, zg_writer *w, const zg_civil *cs)
 {

@@ -100,7 +100,7 @@ expect_match "foreign: court extensions from the ledger's columns" "^[1-9]" \
     "$(fsql "SELECT count(*) FROM court_case WHERE extension_days > 0")"
 expect_eq "foreign: each court extension is also an event" \
     "$(fsql "SELECT count(*) FROM court_case WHERE extension_days > 0")" \
-    "$(fsql "SELECT count(*) FROM case_event WHERE case_system = 'court' AND node = 'extend'")"
+    "$(fsql "SELECT count(*) FROM case_event WHERE case_system = 'court' AND node = 'extension'")"
 expect_match "foreign: revoked police cases with their reason" "^[1-9][0-9]*\|0$" \
     "$(fsql "SELECT count(*), sum(revoke_reason IS NULL) FROM police_case WHERE close_reason = 'revoked'")"
 expect_eq "foreign: a reason only for revoked cases" 0 \

@@ -25,6 +25,21 @@ expect_match() {  # expect_match WHAT REGEX TEXT
     fi
 }
 
+expect_eval() {  # expect_eval EVAL_JSON SCALE CODE...: P and R >= 0.95, planted cases, no near miss
+    local file=$1 scale=$2 code p r t nm f; shift 2
+    for code in "$@"; do
+        read -r p r t nm f <<<"$(python3 -c "
+import json,sys
+d = json.load(open(sys.argv[1]))['detectors'][sys.argv[2]]
+print(d['precision'], d['recall'], d['truth'], d['near_miss_hits'], d['found'])" "$file" "$code")"
+        echo "  $code: precision $p recall $r (truth $t, leads $f, near-miss hits $nm)"
+        expect_match "$code has planted anomalies in $scale" "^[1-9]" "$t"
+        expect_eq "$code precision >= 0.95" 1 "$(python3 -c "print(int($p >= 0.95))")"
+        expect_eq "$code recall >= 0.95" 1 "$(python3 -c "print(int($r >= 0.95))")"
+        expect_eq "$code near misses do not fire" 0 "$nm"
+    done
+}
+
 sql() { sqlite3 -batch -noheader "$ZHIJIAN_DB" "$1"; }
 
 finish() {

@@ -1,0 +1,166 @@
+/* cf_ledger.c - the ledgers side by side (台账比对): CF01, 110 incidents never accepted
+ * (有案不立), and CF05, cases transferred but missing from the next agency's ledger (未录入).
+ *
+ * Ledgers are matched by the numbers each carries of the others' cases, either way round
+ * (data-standard.md section 5): an incident and a police case by incident.police_case_no or
+ * police_case.incident_no; a police case and a procuratorate case by
+ * police_case.procuratorate_case_no or procuratorate_case.police_case_no; a procuratorate case
+ * and a court case by procuratorate_case.court_case_no or court_case.procuratorate_case_no.
+ * Matching by parties and dates through linking, when neither number is there, is not done
+ * yet: such a case is a lead, and its explanation says which numbers were looked for.
+ * The reverse numbers carry no index, so they are anti-joined with NOT IN over a subquery,
+ * which SQLite builds once as a temporary index, not probed per row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "detect/cf_common.h"
+#include "detect/common.h"
+#include "detect/detect.h"
+
+typedef struct ledger_check {
+    const char *detector, *name, *table;
+    const char *zh, *en;            /* what is missing, for the title */
+    const char *sql;                /* id, source_system, source_key, number, unit, day, other
+                                     * number, category/disposition (text) */
+} ledger_check;
+
+static const ledger_check checks[] = {
+    {"CF01", "incident_not_accepted", "incident", "110警情未受案", "110 incident never accepted",
+     "SELECT i.id, i.source_system, i.source_key, i.incident_no, i.unit_code, i.received_at,"
+     " i.police_case_no, i.category || '/' || coalesce(i.disposition, '') FROM incident i"
+     " WHERE i.category IN ('criminal', 'public_security')"
+     "  AND NOT EXISTS (SELECT 1 FROM police_case p WHERE p.case_no = i.police_case_no)"
+     "  AND i.incident_no NOT IN (SELECT p.incident_no FROM police_case p"
+     "   WHERE p.incident_no IS NOT NULL)"},
+    {"CF05", "transfer_not_received", "police_case", "移送审查起诉案件未录入检察院台账",
+     "transferred case missing from the procuratorate's ledger",
+     "SELECT p.id, p.source_system, p.source_key, p.case_no, p.unit_code, p.transferred_at,"
+     " p.procuratorate_case_no, '' FROM police_case p"
+     " WHERE p.transferred_at IS NOT NULL"
+     "  AND NOT EXISTS (SELECT 1 FROM procuratorate_case q"
+     "   WHERE q.case_no = p.procuratorate_case_no)"
+     "  AND p.case_no NOT IN (SELECT q.police_case_no FROM procuratorate_case q"
+     "   WHERE q.police_case_no IS NOT NULL)"},
+    {"CF05", "prosecution_not_filed", "procuratorate_case", "提起公诉案件未录入法院台账",
+     "prosecution missing from the court's ledger",
+     "SELECT q.id, q.source_system, q.source_key, q.case_no, q.unit_code, q.decided_at,"
+     " q.court_case_no, '' FROM procuratorate_case q"
+     " WHERE q.decision = 'prosecute' AND q.decided_at IS NOT NULL"
+     "  AND NOT EXISTS (SELECT 1 FROM court_case c WHERE c.case_no = q.court_case_no)"
+     "  AND q.case_no NOT IN (SELECT c.procuratorate_case_no FROM court_case c"
+     "   WHERE c.procuratorate_case_no IS NOT NULL)"},
+};
+
+static int run_check(zj_detect_ctx *c, const ledger_check *k, zj_lead *l, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(c->store, k->sql, &q, err), step = 0;
+    long grace = (long)zj_param_int(c, "grace_days");
+    bool cf01 = !strcmp(k->detector, "CF01");
+    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        long day = zj_stmt_day(q, 5, ZJ_DAY_MAX);
+        if (day == ZJ_DAY_MAX || day + grace >= c->as_of_day)
+            continue;                           /* not yet due, or after the reference date */
+        const char *cat = zj_stmt_text(q, 7, NULL);
+        if (cf01) {
+            const char *slash = cat ? strchr(cat, '/') : NULL;
+            if (!slash)
+                continue;
+            const char *disp = slash + 1;
+            const char *list = !strncmp(cat, "criminal/", 9) ? "criminal_dispositions"
+                                                              : "public_security_dispositions";
+            /* "accepted" with no case in the police ledger always counts */
+            if (strcmp(disp, "accepted") && !zj_param_has(c, list, disp, strlen(disp)))
+                continue;
+        }
+        char no[96], other[96], d[11];
+        const char *n = zj_stmt_text(q, 3, NULL), *o = zj_stmt_text(q, 6, NULL),
+                   *u = zj_stmt_text(q, 4, NULL);
+        snprintf(no, sizeof no, "%s", n ? n : "");
+        snprintf(other, sizeof other, "%s", o ? o : "");
+        zj_day_format(day, d);
+        zj_lead_reset(l);
+        l->subject_table = k->table;
+        l->subject_id = zj_stmt_int(q, 0);
+        snprintf(l->unit_code, sizeof l->unit_code, "%s", u ? u : "");
+        l->severity = c->severity;
+        zj_buf_printf(&l->title, "%s / %s", k->zh, k->en);
+        if (cf01)
+            zj_buf_printf(&l->explanation,
+                          "110警情 %s（%s）于 %s 接警，%s，公安案件台账中没有对应案件"
+                          "（按警情记录的案件编号“%s”和案件记录的警情编号查找）。刑事、治安警情应当受案登记。"
+                          "\n110 incident %s (%s) received on %s was %s and has no case in the "
+                          "police ledger (looked for by the incident's case number '%s' and by "
+                          "the cases' incident numbers); criminal and public-security incidents "
+                          "must be accepted as cases.",
+                          no, cat, d, strstr(cat, "/accepted") ? "记为受案" : "未受案", other, no,
+                          cat, d, strstr(cat, "/accepted") ? "marked accepted" : "not accepted",
+                          other);
+        else
+            zj_buf_printf(&l->explanation,
+                          "%s %s 于 %s %s，已超过 %ld 天，但%s台账中没有该案（按本案记录的对方案号“%s”和对方记录的本案编号查找）。"
+                          "\n%s %s was %s on %s, more than %ld days ago, but the %s ledger has no "
+                          "such case (looked for by this record's number of it, '%s', and by the "
+                          "ledger's numbers of this case).",
+                          !strcmp(k->table, "police_case") ? "公安案件" : "检察院案件", no, d,
+                          !strcmp(k->table, "police_case") ? "移送审查起诉" : "提起公诉", grace,
+                          !strcmp(k->table, "police_case") ? "检察院统一业务应用系统" : "法院",
+                          other, !strcmp(k->table, "police_case") ? "Police case" : "Procuratorate case",
+                          no, !strcmp(k->table, "police_case") ? "transferred for prosecution"
+                                                                : "prosecuted",
+                          d, grace, !strcmp(k->table, "police_case") ? "procuratorate's" : "court's",
+                          other);
+        zj_buf_printf(&l->path, "%s %s → %s → %s", k->table, no, d, k->zh);
+        rc = zj_cf_emit(c, l, zj_stmt_text(q, 1, NULL), zj_stmt_text(q, 2, NULL), k->name,
+                        "record", k->name, err);
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    return rc;
+}
+
+static int run_ledger(zj_detect_ctx *c, zj_error *err)
+{
+    zj_lead l = {0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof checks / sizeof checks[0]; i++)
+        if (!strcmp(checks[i].detector, c->det->code))
+            rc = run_check(c, &checks[i], &l, err);
+    zj_lead_free(&l);
+    return rc;
+}
+
+static const zj_param cf01_params[] = {
+    {"criminal_dispositions", ZJ_PARAM_LIST, "mediated,other",
+     "dispositions of a criminal incident without a case that are leads", 0, 0,
+     "mediated,no_crime,referred,other"},
+    {"public_security_dispositions", ZJ_PARAM_LIST, "other",
+     "dispositions of a public-security incident without a case that are leads", 0, 0,
+     "mediated,no_crime,referred,other"},
+    {"grace_days", ZJ_PARAM_INT, "3", "days after the call before a missing case is a lead", 0,
+     60, NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+static const zj_param cf05_params[] = {
+    {"grace_days", ZJ_PARAM_INT, "7",
+     "days after the transfer or prosecution before a missing ledger entry is a lead", 0, 90,
+     NULL},
+    {NULL, 0, NULL, NULL, 0, 0, NULL},
+};
+
+const zj_detector zj_detector_cf01 = {
+    "CF01", "110刑事、治安警情未受案（有案不立）", "110 criminal or public-security incident never accepted",
+    "《中华人民共和国刑事诉讼法》（2018）第一百一十条、第一百一十二条；"
+    "《公安机关办理行政案件程序规定》（受案登记）；公安部《关于改革完善受案立案制度的意见》（2015）",
+    3, cf01_params, run_ledger,
+};
+
+const zj_detector zj_detector_cf05 = {
+    "CF05", "移送案件未录入下一机关台账", "Transferred but missing from the next agency's ledger",
+    "《中华人民共和国刑事诉讼法》（2018）第一百六十二条、第一百七十六条；"
+    "最高人民检察院检察业务应用系统案件信息录入规定（应录尽录）",
+    2, cf05_params, run_ledger,
+};
