@@ -80,6 +80,7 @@ for (const [user, label, tiles] of roles) {
   await step(`login as ${user}`, async (page) => {
     await login(page, user);
     assert.match(await text(page, '.who .user'), new RegExp(`${user} · ${label}`));
+    await page.locator('.tiles .tile.main').waitFor();   // the home page has loaded
     const shown = await page.locator('.tiles .tile').allInnerTexts();
     for (const tile of tiles) assert.ok(shown.includes(tile), `${user} sees ${tile} (has ${shown})`);
     assert.equal(await text(page, '.tiles .tile.main'), tiles[0], `${user}'s own page comes first`);
