@@ -3,7 +3,7 @@
 #
 #   reads     GET /api/v1/leads?limit=50 and GET /api/v1/statistics?dimension=agency as an
 #             inspector of the whole province: requests/s and latency percentiles
-#   filing    POST /api/v1/filing-checks (answered 501 until the check exists)
+#   filing    POST /api/v1/filing-checks as a filing judge (bench/filing_check.lua)
 #   officers  200 connections filing three-regulations records as 200 officers for
 #             BENCH_HTTP_OFFICER_SECONDS (default 60) while `zhijian import` loads
 #             BENCH_HTTP_IMPORT_ROWS court cases (default 1,000,000) into the same store; then
@@ -31,6 +31,7 @@ if [ ! -f "$D/ready.$SCALE" ]; then
     $ZJ link --quiet
     $ZJ detect >/dev/null
     printf '%s\n' "$PW" | $ZJ user add insp --role inspector --province >/dev/null
+    printf '%s\n' "$PW" | $ZJ user add judge --role filing_judge --province >/dev/null
     sqlite3 "$ZHIJIAN_DB" "SELECT officer_no, unit_code FROM officer WHERE unit_code IS NOT NULL
                            GROUP BY officer_no ORDER BY officer_no LIMIT 200" > "$D/officers"
     while IFS='|' read -r no unit; do
@@ -61,6 +62,7 @@ login() {
         -d "{\"username\":\"$1\",\"password\":\"$PW\"}" "$URL/api/v1/session" | jq -r .token
 }
 INSP=$(login insp)
+JUDGE=$(login judge)
 : > "$D/tokens"
 while IFS='|' read -r no _; do login "o$no" >> "$D/tokens"; done < "$D/officers"
 
@@ -69,20 +71,21 @@ model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
 # bench_get NAME PATH: wrk for SECS seconds, 2 threads, 64 connections
-bench_get() {
-    local out
-    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $INSP" "$URL$2")
+bench_get() {   # bench_get NAME PATH [TOKEN [wrk args...]]
+    local out name=$1 path=$2 token=${3:-$INSP}
+    shift 2; shift || true
+    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $token" "$@" "$URL$path")
     local rps p50 p99 non2xx
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-    rows+=("$1|$rps|$p50|$p99|${non2xx:-0}")
+    rows+=("$name|$rps|$p50|$p99|${non2xx:-0}")
 }
 bench_get "GET /api/v1/leads?limit=50" "/api/v1/leads?limit=50"
 bench_get "GET /api/v1/statistics?dimension=agency" "/api/v1/statistics?dimension=agency"
-fc=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $INSP" \
-     -H 'Content-Type: application/json' -d '{}' "$URL/api/v1/filing-checks")
+bench_get "POST /api/v1/filing-checks (a filing judge)" "/api/v1/filing-checks" "$JUDGE" \
+    -s bench/filing_check.lua
 
 echo
 echo "### HTTP API: zhijian serve ($SCALE province, $(sqlite3 "$ZHIJIAN_DB" 'SELECT count(*) FROM lead') leads; $cores cores, $model)"
@@ -91,7 +94,6 @@ echo "| endpoint (wrk -t2 -c64, ${SECS} s) | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 for r in "${rows[@]}"; do IFS='|' read -r a b c d e <<<"$r"; echo "| $a | $b | $c | $d | $e |"; done
 echo
-echo "POST /api/v1/filing-checks: answered $fc (the check is not implemented yet)"
 
 # ---- 200 officers filing for a minute while an import runs ----
 before=$(sqlite3 "$ZHIJIAN_DB" 'SELECT count(*) FROM record_filing')
