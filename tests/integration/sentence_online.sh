@@ -119,4 +119,56 @@ expect_eq "the decision is in the row" "granted" "$(sql "SELECT decision FROM se
 "$ZHIJIAN" detect --quiet --only SC01
 expect_eq "SC01 on the online case" "N01" \
     "$(sql "SELECT group_concat(s.change_no) FROM lead l JOIN sentence_change s ON s.id = l.subject_id WHERE l.code = 'SC01'")"
+
+# ---- the same over HTTP: a case applied for and read through the API ----
+HERE=$(cd "$(dirname "$0")" && pwd)
+SERVER=
+trap '[ -n "$SERVER" ] && kill -9 "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
+LOG=$WORK/access.log
+"$ZHIJIAN" serve --port 0 --access-log "$LOG" 2>>"$WORK/serve.err" &
+SERVER=$!
+PORT=
+for _ in $(seq 1 200); do
+    PORT=$(jq -r 'select(.event == "start") | .message' "$LOG" 2>/dev/null | grep -o 'port [0-9]*' | cut -d' ' -f2)
+    [ -n "$PORT" ] && break
+    sleep 0.05
+done
+expect_match "server started" "^[0-9]+$" "$PORT"
+n=0
+req() {  # req METHOD TEMPLATE PATH [curl options...]: STATUS, BODY; logged for the schema check
+    local method=$1 template=$2 path=$3; shift 3
+    n=$((n + 1))
+    STATUS=$(curl -s -o "$WORK/resp.$n" -w '%{http_code}' -X "$method" "$@" "http://127.0.0.1:$PORT$path")
+    BODY=$(cat "$WORK/resp.$n")
+    echo "$method $template $STATUS $WORK/resp.$n" >> "$WORK/responses"
+}
+token() {  # token USER: TOKEN of a new session (not in a subshell: req counts the answers)
+    req POST /api/v1/session /api/v1/session -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"sentence-online-1\"}"
+    TOKEN=$(printf '%s' "$BODY" | jq -r .token)
+}
+token wang; TW=$TOKEN; token zhao; TZ=$TOKEN; token jian; TJ=$TOKEN
+STEPS=/api/v1/sentence-changes/{no}/steps
+req POST $STEPS /api/v1/sentence-changes/H01/steps -H "Authorization: Bearer $TW" \
+    -H 'Content-Type: application/json' -d '{"step":"application","prisoner_name":"丁三",
+    "prison_unit_code":"JY61","crime":"盗窃罪","crime_category":"ordinary","change_type":"reduction",
+    "reason":"repentance","sentence_start_date":"2020-01-15","sentence_months":48,"reduction_months":6}'
+expect_eq "POST application" "201 1 review" "$STATUS $(jq -r '.seq, .next' <<<"$BODY" | tr '\n' ' ' | sed 's/ $//')"
+req POST $STEPS /api/v1/sentence-changes/H01/steps -H "Authorization: Bearer $TJ" \
+    -H 'Content-Type: application/json' -d '{"step":"opinion","outcome":"agree"}'
+expect_eq "a step out of order is a conflict" "409 conflict" "$STATUS $(jq -r .error.code <<<"$BODY")"
+req POST $STEPS /api/v1/sentence-changes/H01/steps -H "Authorization: Bearer $TJ" \
+    -H 'Content-Type: application/json' -d '{"step":"review","outcome":"approved"}'
+expect_eq "a procurator may not review" "403 forbidden" "$STATUS $(jq -r .error.code <<<"$BODY")"
+req POST $STEPS /api/v1/sentence-changes/H01/steps -H "Authorization: Bearer $TZ" \
+    -H 'Content-Type: application/json' -d '{"step":"review","outcome":"approved"}'
+expect_eq "POST review" 201 "$STATUS"
+req GET /api/v1/sentence-changes/{no} /api/v1/sentence-changes/H01 -H "Authorization: Bearer $TJ"
+expect_eq "GET the case: its steps and the next" "200 application,review notice" \
+    "$STATUS $(jq -r '[.steps[].step] | join(",")' <<<"$BODY") $(jq -r .next <<<"$BODY")"
+req GET /api/v1/sentence-changes/{no} /api/v1/sentence-changes/NOPE -H "Authorization: Bearer $TJ"
+expect_eq "an unknown case" 404 "$STATUS"
+python3 "$HERE/openapi_check.py" responses "$SRCDIR/docs/openapi.yaml" "$WORK/responses" >&2
+expect_eq "responses match the OpenAPI document" 0 $?
+kill -TERM "$SERVER"; wait "$SERVER"; SERVER=
 finish
