@@ -423,7 +423,8 @@ static int write_outcome(zj_store *s, const zj_actor *a, const zj_sc_request *r,
     const char *decision = rejected ? "refused" : r->outcome;
     zj_value v[] = {tv(c->change_no), tv(decision), tv(now), tv(r->court_case_no),
                     iv(r->reduction_months, !red || !r->reduction_months)};
-    size_t n = red && !strcmp(decision, "granted") ? 5 : 4;
+    /* a decision or a rejected review names no ruling: the row's case number stays */
+    size_t n = r->step != ZJ_SC_RULING ? 3 : red && !strcmp(decision, "granted") ? 5 : 4;
     int64_t id;
     return put_row(s, a, c->source, c->key, cols, v, n, false, now, &id, err);
 }
