@@ -32,6 +32,7 @@ int cmd_rejects(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_filing(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_sentence(int argc, char **argv);
 
 static const zj_command commands[] = {
     {"help", cmd_help, "show help for zhijian or one of its commands", false},
@@ -49,6 +50,7 @@ static const zj_command commands[] = {
     {"rejects", cmd_rejects, "the rows an import batch rejected (raw rows only unmasked)", false},
     {"user", cmd_user, "add, list and disable users; passwords and API keys", false},
     {"report", cmd_report, "file three-regulations records, zero and quarterly reports (填报)", false},
+    {"sentence-change", cmd_sentence, "sentence-change cases online: apply, review, notice, opinion, ruling (减刑假释)", false},
     {"gen", cmd_gen, "generate a synthetic province with known anomalies and ground truth", true},
     {"eval", cmd_eval, "score leads and entity resolution against a generated truth", true},
 };

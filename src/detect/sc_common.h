@@ -4,9 +4,8 @@
 
 #include "base/error.h"
 
-/* The day `months` calendar months after day number `day` (the same day of the month, or the
- * month's last day when it has none): the day a waiting time of `months` is served. */
-long zj_add_months(long day, int months);
+/* Waiting times, intervals and terms are counted with zj_add_months_same_day (text/period.h):
+ * the corresponding day, Civil Code art. 202, not the procedural month-end rule. */
 
 /* SC02's cluster finding (sc_cluster.c): duty-crime reductions bunched in one prison and
  * quarter. Runs inside SC02's run with its parameters. */

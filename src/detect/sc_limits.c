@@ -29,6 +29,7 @@
 #include "detect/detect.h"
 #include "detect/sc_common.h"
 #include "text/date.h"
+#include "text/period.h"
 
 static const char changes_sql[] =
     "SELECT id, source_system, source_key, change_no,"
@@ -145,7 +146,7 @@ static int breaches(const zj_rules *r, const row *w, const history *h, const lim
     bool exempt = !strcmp(w->reason, "major_merit") && zj_rules_bool(r, "SC01", "major_merit_exempt");
     if (!strcmp(w->type, "parole")) {
         if (general && w->start != ZJ_DAY_MIN && w->applied != ZJ_DAY_MIN) {
-            long due = zj_add_months(w->start, (w->base + 1) / 2);
+            long due = zj_add_months_same_day(w->start, (w->base + 1) / 2);
             if (w->applied < due) {
                 zj_day_format(due, d1);
                 zj_buf_printf(zh, "%s假释时未执行原判刑期二分之一（%d个月刑期，%s方满二分之一）", n++ ? "；" : "",
@@ -161,7 +162,7 @@ static int breaches(const zj_rules *r, const row *w, const history *h, const lim
         if (prev == ZJ_DAY_MIN && h->last_day != ZJ_DAY_MIN && h->last_day <= w->applied)
             prev = h->last_day;
         if (prev == ZJ_DAY_MIN && L->first) {
-            long due = zj_add_months(w->start, L->first);
+            long due = zj_add_months_same_day(w->start, L->first);
             if (w->applied < due) {
                 zj_day_format(w->applied, d1);
                 zj_day_format(due, d2);
@@ -177,7 +178,7 @@ static int breaches(const zj_rules *r, const row *w, const history *h, const lim
             bool by_cut = general && pc > need;
             if (by_cut)
                 need = pc;
-            long due = zj_add_months(prev, need);
+            long due = zj_add_months_same_day(prev, need);
             if (need && w->applied < due) {
                 zj_day_format(prev, d1);
                 zj_day_format(w->applied, d2);

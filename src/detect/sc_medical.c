@@ -14,7 +14,7 @@
 
 #include "detect/common.h"
 #include "detect/detect.h"
-#include "detect/sc_common.h"
+#include "text/period.h"
 
 static const char medical_sql[] =
     "SELECT id, source_system, source_key, change_no, prison_unit_code, coalesce(crime, ''),"
@@ -42,9 +42,9 @@ static int run_sc03(zj_detect_ctx *c, zj_error *err)
             continue;                                   /* nothing to measure from */
         long start = zj_stmt_day(q, C_START, ZJ_DAY_MIN);
         if (start != ZJ_DAY_MIN && !zj_stmt_is_null(q, C_MONTHS) &&
-            zj_add_months(start, (int)zj_stmt_int(q, C_MONTHS)) <= c->as_of_day)
+            zj_add_months_same_day(start, (int)zj_stmt_int(q, C_MONTHS)) <= c->as_of_day)
             continue;                                   /* the term is over */
-        long due = zj_add_months(last, every) + grace;
+        long due = zj_add_months_same_day(last, every) + grace;
         if (c->as_of_day <= due)
             continue;
         long late = c->as_of_day - due;

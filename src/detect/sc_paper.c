@@ -19,7 +19,7 @@
 
 #include "detect/common.h"
 #include "detect/detect.h"
-#include "detect/sc_common.h"
+#include "text/period.h"
 
 /* Serving periods: one row per fixed-term sentence change of a resolved prisoner, with the
  * earliest granted parole or medical parole of that person. */
@@ -114,7 +114,7 @@ static int load_periods(zj_store *s, bool custody, period **out, size_t *nout, s
         if (from == ZJ_DAY_MIN)
             continue;
         long to = custody ? zj_stmt_day(q, 7, ZJ_DAY_MAX)
-                          : zj_add_months(from, (int)zj_stmt_int(q, 7));
+                          : zj_add_months_same_day(from, (int)zj_stmt_int(q, 7));
         long out_day = custody ? ZJ_DAY_MAX : zj_stmt_day(q, 8, ZJ_DAY_MAX);
         if (out_day < to)
             to = out_day;

@@ -368,7 +368,7 @@ static int basic_court(ctx *c)
 }
 
 enum { E_TV_ENT = 1, E_TV03, E_TV04, E_MONTH, E_TR03, E_TR04, E_CHAIN, E_CHAIN_FL04, E_CASE,
-       E_CASE_LIST, E_CP01, E_SC, E_SC04, E_CC, E_TR01_NEAR };
+       E_CASE_LIST, E_CP01, E_SC, E_SC04, E_SC_CLUSTER, E_CC, E_TR01_NEAR };
 
 /* TV04: n officers' spouses as repeated private-lending plaintiffs, four suits about 200 days
  * apart - or, as near misses, three suits 400 days apart: never three within two years. */
@@ -975,6 +975,52 @@ static int plan_cases(ctx *c)
     return plan_litigation_near(c);
 }
 
+/* SC02's cluster: n lawful reductions of duty-crime (bribery) offenders granted in one prison
+ * in one quarter, n well above the background's mean per prison and quarter so that chance
+ * cannot explain it (docs/detectors.md §9). Near misses, each in a prison of its own: the same
+ * number of reductions of ordinary offenders in one quarter (not the category), and of
+ * duty-crime offenders spread over four quarters (not one period). Each reduction is lawful
+ * on its own (26 months served of an 8-year term, a 6-month cut), so SC01 and SC02's limits
+ * stay silent. */
+static int plan_sc_clusters(ctx *c)
+{
+    zg *g = c->g;
+    if (g->nprisons < 3)
+        return 0;
+    /* background duty-crime reductions granted per prison and quarter: 2 of 12 crimes, 82 %
+     * reductions, 95 % granted, over the ~12 quarters of the span */
+    double mean = (double)g->sc.prisoners * (2.0 / 12) * 0.82 * 0.95 / g->nprisons / 12;
+    int n = (int)(4 * mean) + 10;
+    if (n > 32)
+        n = 32;
+    int p0 = (int)zg_below(&c->r, (uint32_t)g->nprisons);
+    int q0 = zg_days(2021, 4, 1);                 /* 2021-Q2: decided by 2021-06-30 */
+    static const struct { const char *code; bool near; const char *crime, *cat; int quarters;
+                          const char *note; } k[] = {
+        {"SC02", false, "受贿罪", "duty", 1, "duty-crime offenders' reductions clustered in one "
+         "prison in one quarter, each lawful on its own"},
+        {"SC02", true, "盗窃罪", "ordinary", 1, "ordinary offenders' reductions bunched in one "
+         "prison and quarter: not the stricter category"},
+        {"SC02", true, "受贿罪", "duty", 4, "duty-crime offenders' reductions of one prison "
+         "spread over four quarters: no cluster"},
+    };
+    for (int j = 0; j < 3; j++) {
+        int prison = (p0 + j) % g->nprisons;
+        entry en = {k[j].code, k[j].near, E_SC_CLUSTER, g->prison0 + prison,
+                    g->sc.prisoners + c->p->nscs, n, -1, {0}, 0, k[j].note};
+        for (int i = 0; i < n; i++) {
+            int q = k[j].quarters > 1 ? i % k[j].quarters : 0;
+            int day = zg_workday_on_or_after(zg_add_months(q0, -3 * q) + 2 * (i % 24));
+            zg_psc s = {k[j].crime, k[j].cat, 96, 26, 6, "reduction", "repentance", -1,
+                        new_person(c), 0, prison + 1, day};
+            PUSH(c->p->scs, c->p->nscs, s);
+        }
+        if (add_entry(c, &en))
+            return -1;
+    }
+    return 0;
+}
+
 static int plan_sc(ctx *c)
 {
     zg *g = c->g;
@@ -1001,7 +1047,7 @@ static int plan_sc(ctx *c)
         int n = k[j].near ? 1 : count(c, 0.001, P, 2);
         for (int i = 0; i < n; i++) {
             zg_psc s = {k[j].crime, k[j].cat, k[j].months, k[j].served, k[j].cut, k[j].type,
-                        k[j].reason, k[j].review, new_person(c), 0};
+                        k[j].reason, k[j].review, new_person(c), 0, 0, 0};
             entry en = {k[j].code, k[j].near, E_SC, g->sc.prisoners + c->p->nscs, -1, -1, -1,
                         {0}, 0, k[j].note};
             PUSH(c->p->scs, c->p->nscs, s);
@@ -1013,7 +1059,7 @@ static int plan_sc(ctx *c)
     for (int n = count(c, 0.0005, P, 2), i = 0; i <= n; i++) {
         bool near = i == n;
         zg_psc s = {"抢劫罪", "violent", 120, 30, 6, "reduction", "repentance", -1,
-                    new_person(c), zg_days(2018, 6, 11)};
+                    new_person(c), zg_days(2018, 6, 11), 0, 0};
         int64_t si = g->sc.prisoners + c->p->nscs, cc;
         PUSH(c->p->scs, c->p->nscs, s);
         zg_pcase pc = civil(c, basic_court(c), near ? "民间借贷纠纷" : "房屋租赁合同纠纷", "summary",
@@ -1031,7 +1077,8 @@ static int plan_sc(ctx *c)
         if (add_entry(c, &en))
             return -1;
     }
-    return 0;
+    /* last, so that the persons and rows planted before keep their indices (and their dirt) */
+    return plan_sc_clusters(c);
 }
 
 static int plan_cc(ctx *c)
@@ -1200,6 +1247,16 @@ static int write_truth(zg *g, const entry *entries, int nentries)
             if (e->kind == E_SC04) {
                 rec[nr++] = r_case(g, e->b);
                 rec[nr++] = r_party(g, e->b, 0);
+            }
+            break;
+        case E_SC_CLUSTER:
+            subj = (zg_ref){"unit", "zfw_org", ""};
+            snprintf(subj.key, sizeof subj.key, "%s", g->units[e->a].code);
+            rec[nr++] = subj;
+            for (int k = 0; k < e->c2 && nr < 40; k++) {
+                zg_ref sc = {"sentence_change", "justice_jxjs", ""};
+                zg_sc_key(g, e->b + k, sc.key, sizeof sc.key);
+                rec[nr++] = sc;
             }
             break;
         case E_CC:

@@ -91,6 +91,8 @@ typedef struct zg_psc {      /* planted sentence change */
     int review_ago_months;   /* medical parole: months since last review, -1 n/a */
     int64_t prisoner;        /* person index */
     int start;               /* sentence start (days) */
+    int prison1;             /* 1 + the prison's index among the prisons; 0: drawn */
+    int aday;                /* day of the application; 0: drawn (SC02 clusters set it) */
 } zg_psc;
 
 enum { ZG_CC_OUT = 1, ZG_CC_OUT_LEAVE, ZG_CC_SILENT, ZG_CC_SILENT_NEAR, ZG_CC_MEET,

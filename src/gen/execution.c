@@ -138,6 +138,10 @@ void zg_sentence_change(const zg *g, int64_t s, zg_sc *x)
     }
     int aday = ps ? zg_today - 60 - (int)zg_below(&r, 200)
                   : zg_workday_on_or_after((int)zg_range(&r, zg_span_start, zg_today - 45));
+    if (ps && ps->prison1)
+        x->prison = g->prison0 + (ps->prison1 - 1) % g->nprisons;
+    if (ps && ps->aday)
+        aday = ps->aday;
     /* a planted medical parole is decided before its last re-examination is due */
     if (ps && ps->review_ago_months > 0)
         aday = zg_add_months(aday, -ps->review_ago_months - 1);
@@ -145,7 +149,7 @@ void zg_sentence_change(const zg *g, int64_t s, zg_sc *x)
     if (ps && ps->start)
         aday = zg_workday_on_or_after(zg_add_months(ps->start, served));
     x->applied = zg_office_time(&r, aday);
-    x->decided = zg_office_time(&r, aday + 20 + (int)zg_below(&r, 20));
+    x->decided = zg_office_time(&r, aday + 20 + (int)zg_below(&r, ps && ps->aday ? 10 : 20));
     x->decision = zg_chance(&r, 0.95) || ps ? "granted" : "refused";
     if (strcmp(x->change_type, "medical_parole") == 0) {
         int ago = ps ? ps->review_ago_months : (int)zg_below(&r, 3);

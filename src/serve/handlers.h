@@ -30,6 +30,8 @@ int zj_leads_items(zj_api_ctx *c, const struct zj_lead_query *q, cJSON *items, i
 /* h_records.c */
 void zj_h_record_file(zj_api_ctx *c);
 void zj_h_records(zj_api_ctx *c);
+void zj_h_sc_step(zj_api_ctx *c);
+void zj_h_sc_case(zj_api_ctx *c);
 struct zj_filed_filter;
 struct zj_filed_row;
 const zj_field *zj_record_filters(size_t *n);

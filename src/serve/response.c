@@ -67,6 +67,11 @@ void zj_api_work_error(zj_api_ctx *c, const zj_error *err)
         /* the state machine's refusal (workflow.c): "lead 5 is new (新线索): 'confirm' needs
          * a lead in verification" */
         zj_api_error(c, 409, "conflict", NULL, "%s", m);
+    } else if (err->code == ZJ_EUSAGE && starts(m, "case ") &&
+               (strstr(m, " is at step ") || strstr(m, " is complete") ||
+                strstr(m, " exists already") || strstr(m, ": the notice posted "))) {
+        /* a sentence-change step out of order (sentence.c) */
+        zj_api_error(c, 409, "conflict", NULL, "%s", m);
     } else if (err->code == ZJ_EUSAGE) {
         zj_api_error(c, 400, "invalid_request", NULL, "%s", m);
     } else {

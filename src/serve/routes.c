@@ -17,6 +17,8 @@ static const zj_route routes[] = {
     {"GET", "/api/v1/lead-queue", zj_h_lead_queue, 0},
     {"POST", "/api/v1/records", zj_h_record_file, ZJ_ROUTE_WRITE},
     {"GET", "/api/v1/records", zj_h_records, 0},
+    {"POST", "/api/v1/sentence-changes/{no}/steps", zj_h_sc_step, ZJ_ROUTE_WRITE},
+    {"GET", "/api/v1/sentence-changes/{no}", zj_h_sc_case, 0},
     {"GET", "/api/v1/compliance", zj_h_compliance, ZJ_ROUTE_CACHE},
     {"GET", "/api/v1/statistics", zj_h_statistics, ZJ_ROUTE_CACHE},
     {"GET", "/api/v1/entities/{id}", zj_h_entity, 0},

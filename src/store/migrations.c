@@ -805,6 +805,31 @@ static const char m0011_lead_facts[] =
      * mention are looked up from either end. */
     "CREATE INDEX link_edge_b ON link_edge(mention_b);\n";
 
+/* Sentence-change cases handled online (减刑、假释、暂予监外执行网上办案): one row per step
+ * of a case, the case being a sentence_change row, imported or entered online
+ * (src/work/sentence.c, docs/data-standard.md). */
+static const char m0012_sentence_steps[] =
+    "CREATE TABLE sc_step (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  change_id INTEGER NOT NULL,\n"      /* sentence_change.id */
+    "  change_no TEXT NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"            /* 1, 2, ... per case */
+    "  step TEXT NOT NULL,\n"              /* application|review|notice|opinion|ruling|decision */
+    "  outcome TEXT,\n"                    /* review: approved|rejected; opinion: agree|disagree;
+                                              ruling, decision: granted|refused */
+    "  note TEXT,\n"
+    "  detail TEXT,\n"                     /* JSON: the step's fields */
+    "  user_id INTEGER NOT NULL,\n"
+    "  username TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  session_id INTEGER NOT NULL,\n"
+    "  unit_code TEXT,\n"                  /* the actor's unit */
+    "  at TIMESTAMP NOT NULL,\n"           /* local time of the step */
+    "  state_hash TEXT NOT NULL,\n"        /* SHA-256 over the previous hash and this step */
+    "  audit_id INTEGER,\n"
+    "  UNIQUE (change_id, seq));\n"
+    "CREATE INDEX sc_step_no ON sc_step(change_no);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -817,6 +842,7 @@ static const zj_migration migrations[] = {
     {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},
     {11, "lead facts", m0011_lead_facts},
+    {12, "sentence-change steps", m0012_sentence_steps},
 };
 
 const zj_migration *zj_migrations(size_t *n)

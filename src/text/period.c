@@ -43,6 +43,17 @@ long zj_add_months(long day, int months)
     return zj_days_from_civil(ny, nm, last || d > nd ? nd : d);
 }
 
+long zj_add_months_same_day(long day, int months)
+{
+    int y, m, d;
+    zj_civil_from_days(day, &y, &m, &d);
+    long idx = (long)y * 12 + (m - 1) + months;
+    int ny = (int)(idx >= 0 ? idx / 12 : (idx - 11) / 12);
+    int nm = (int)(idx - (long)ny * 12) + 1;
+    int nd = month_days(ny, nm);
+    return zj_days_from_civil(ny, nm, d > nd ? nd : d);
+}
+
 long zj_rest_adjust(long day)
 {
     int w = zj_weekday(day);

@@ -19,6 +19,12 @@ void zj_civil_from_days(long day, int *year, int *month, int *mday);
 int zj_weekday(long day);
 /* Day `day` moved by `months` calendar months (month-end rule above); months may be negative. */
 long zj_add_months(long day, int months);
+/* Day `day` moved by `months` calendar months to the corresponding day (Civil Code art. 202:
+ * the same day of the month, or the month's last day when it has none), whatever day of its
+ * month `day` is: the end of a substantive period counted in months, such as the time a
+ * prisoner must serve before a sentence reduction (2020-04-30 + 18 months = 2021-10-30, where
+ * zj_add_months, the procedural month-end rule, gives 2021-10-31). */
+long zj_add_months_same_day(long day, int months);
 /* A last day on a Saturday or Sunday moved to the next Monday; other days unchanged. */
 long zj_rest_adjust(long day);
 /* The last day of a period of `length` days ('d') or months ('m') starting on day `start`;

@@ -133,3 +133,36 @@ int zj_deny(zj_error *err, const zj_actor *a, zj_perm perm, const char *unit_cod
     return zj_fail(err, ZJ_EPERM, "user '%s' (%s) may not '%s'", who, role ? role : "?",
                    what ? what : "?");
 }
+
+zj_role zj_sc_by_role(zj_sc_by by)
+{
+    return by == ZJ_SC_BY_PROCURATORATE ? ZJ_ROLE_SC_PROCURATOR
+         : by == ZJ_SC_BY_COURT ? ZJ_ROLE_SC_COURT : ZJ_ROLE_SC_PRISON;
+}
+
+/* Both regions known and in one city (prefecture: the first four digits). */
+static bool same_city(const zj_unit_place *x, const zj_unit_place *y)
+{
+    return strlen(x->region) >= 4 && strlen(y->region) >= 4 && !strncmp(x->region, y->region, 4);
+}
+
+bool zj_actor_may_sc_step(const zj_actor *a, zj_sc_by by, const zj_unit_place *mine,
+                          const char *prison_unit, const zj_unit_place *prison)
+{
+    if (!a || (unsigned)by >= ZJ_SC_BY_COUNT || a->role != zj_sc_by_role(by) ||
+        !zj_role_may(a->role, ZJ_PERM_SENTENCE_CHANGE) || !prison_unit)
+        return false;
+    switch (by) {
+    case ZJ_SC_BY_PRISON:
+        return zj_actor_may(a, ZJ_PERM_SENTENCE_CHANGE, prison_unit);
+    case ZJ_SC_BY_PRISON_ADMIN:
+        return zj_actor_may(a, ZJ_PERM_SENTENCE_CHANGE, prison_unit) && a->unit_code &&
+               strcmp(a->unit_code, prison_unit) != 0;
+    case ZJ_SC_BY_PROCURATORATE:
+        return mine && prison && !strcmp(mine->agency, "procuratorate") && same_city(mine, prison);
+    case ZJ_SC_BY_COURT:
+        return mine && prison && !strcmp(mine->agency, "court") && same_city(mine, prison);
+    default:
+        return false;
+    }
+}

@@ -92,6 +92,43 @@ bool zj_role_may(zj_role r, zj_perm perm);
 bool zj_actor_may_record(const zj_actor *a, zj_perm perm, const char *unit_code,
                          const char *officer_no);
 
+/* Where a unit sits: its agency and region (unit.agency, unit.region_code). */
+typedef struct zj_unit_place {
+    bool found;               /* false: no such unit in the unit table */
+    char agency[32];          /* court|procuratorate|justice|prison ... ("" unknown) */
+    char region[16];          /* 6-digit region code ("" unknown) */
+} zj_unit_place;
+
+/* The place of unit `unit_code` from the unit table (scope.c); out->found false when absent.
+ * ZJ_OK or ZJ_EDATA. */
+int zj_unit_place_get(zj_store *s, const char *unit_code, zj_unit_place *out, zj_error *err);
+
+/* Who takes a step of a sentence-change case (work/sentence.h), relative to the prison:
+ *   ZJ_SC_BY_PRISON          prison staff (sc_prison) of the prison, or of a unit above it;
+ *   ZJ_SC_BY_PRISON_ADMIN    prison administration (sc_prison) of a unit above the prison, not
+ *                            the prison itself: the deciding organ for temporary execution
+ *                            outside prison (Criminal Procedure Law art. 265 para. 5);
+ *   ZJ_SC_BY_PROCURATORATE   a procurator (sc_procurator) of a procuratorate in the prison's
+ *                            city (the first four digits of the region codes);
+ *   ZJ_SC_BY_COURT           a judge (sc_court) of a court in the prison's city (the
+ *                            intermediate court rules on fixed-term reductions and parole,
+ *                            Criminal Procedure Law art. 273).
+ * Administrators take no step: each step is an agency's act. */
+typedef enum zj_sc_by {
+    ZJ_SC_BY_PRISON = 0,
+    ZJ_SC_BY_PRISON_ADMIN,
+    ZJ_SC_BY_PROCURATORATE,
+    ZJ_SC_BY_COURT,
+    ZJ_SC_BY_COUNT
+} zj_sc_by;
+
+/* True when actor `a`, whose unit is at `mine`, may take a step of kind `by` on a case of the
+ * prison `prison_unit` at `prison`. */
+bool zj_actor_may_sc_step(const zj_actor *a, zj_sc_by by, const zj_unit_place *mine,
+                          const char *prison_unit, const zj_unit_place *prison);
+/* The role a step of kind `by` needs (for messages). */
+zj_role zj_sc_by_role(zj_sc_by by);
+
 /* Fail with ZJ_EPERM and a message naming the user, the permission and the unit, e.g.
  * "user 'li' (leader) may not 'unmask' on unit '610100'"; returns ZJ_EPERM. */
 int zj_deny(zj_error *err, const zj_actor *a, zj_perm perm, const char *unit_code);

@@ -8,6 +8,7 @@
  */
 #include "work/policy.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,4 +169,25 @@ int zj_scope_load(zj_store *s, const char *unit_code, zj_scope **out, zj_error *
     }
     free(p);
     return rc;
+}
+
+int zj_unit_place_get(zj_store *s, const char *unit_code, zj_unit_place *out, zj_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!unit_code || !*unit_code)
+        return ZJ_OK;
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT coalesce(agency, ''), coalesce(region_code, '') FROM unit"
+                             " WHERE unit_code = $1 ORDER BY id DESC LIMIT 1", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, unit_code, strlen(unit_code));
+    int step = zj_stmt_next(q, err);
+    if (step == 1) {
+        out->found = true;
+        snprintf(out->agency, sizeof out->agency, "%s", zj_stmt_text(q, 0, NULL));
+        snprintf(out->region, sizeof out->region, "%s", zj_stmt_text(q, 1, NULL));
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
 }

@@ -6,7 +6,7 @@
 
 "$ZHIJIAN" import --quiet "$FIXTURES/sentence_change"
 expect_eq "fixture import" 0 $?
-expect_eq "every fixture row stored" 51 "$(sql "SELECT count(*) FROM sentence_change")"
+expect_eq "every fixture row stored" 53 "$(sql "SELECT count(*) FROM sentence_change")"
 "$ZHIJIAN" detect --quiet --only SC01 --only SC02 --as-of 2022-12-31
 expect_eq "detect exit" 0 $?
 changes() {  # changes CODE: the change numbers with a lead of CODE
@@ -19,10 +19,12 @@ changes() {  # changes CODE: the change numbers with a lead of CODE
 # F07 F08: the interval of a year exact vs one day short; F09 F10: the interval after a
 # 20-month cut for major merit must be 20 months; F11 F12: all reductions taking off more
 # than half the original term vs exactly half; F13 F14: parole at half the term vs a day
-# before; F15 refused, F16 major merit (exempt from waiting); S13 a duty offender below even
+# before; F15 refused, F16 major merit (exempt from waiting); F17 F18: 18 months from a
+# month's last day (2020-04-30) end on the corresponding day 2021-10-30 (Civil Code art. 202),
+# not on the month's last day as procedural periods do: F17 on it is lawful; S13 a duty offender below even
 # the general waiting time (SC01, not SC02).
 expect_eq "SC01: each general limit broken, nothing at the limit" \
-    "F02 F04 F06 F08 F09B F11B F14 S13" "$(changes SC01)"
+    "F02 F04 F06 F08 F09B F11B F14 F18 S13" "$(changes SC01)"
 # S01 S02: a bribery term of 8 years, 24 months exact vs a day short (法释〔2019〕6号);
 # S03 S04: cut of 6 vs 7 months; S05: an 8-month cut before 2019-06-01 (2016 art. 7: 12);
 # S06 S07: 12-year term, 36 months; S08 S09: a recidivist at 20 vs 24 months; S10 a

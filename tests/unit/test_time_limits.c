@@ -47,6 +47,27 @@ static void test_add_months_month_ends(void **state)
     assert_int_equal(zj_add_months(D(2000, 1, 31), 1), D(2000, 2, 29));    /* 2000 leap */
 }
 
+/* The corresponding-day rule (Civil Code art. 202) of substantive periods: the sentence-change
+ * detectors' waiting times. It differs from the month-end rule only from a month's last day
+ * into a longer month. */
+static void test_add_months_same_day(void **state)
+{
+    (void)state;
+    assert_int_equal(zj_add_months_same_day(D(2020, 4, 30), 18), D(2021, 10, 30));
+    assert_int_equal(zj_add_months(D(2020, 4, 30), 18), D(2021, 10, 31));
+    assert_int_equal(zj_add_months_same_day(D(2021, 2, 28), 1), D(2021, 3, 28));
+    assert_int_equal(zj_add_months_same_day(D(2021, 1, 31), 1), D(2021, 2, 28));
+    assert_int_equal(zj_add_months_same_day(D(2020, 1, 31), 1), D(2020, 2, 29));   /* leap */
+    assert_int_equal(zj_add_months_same_day(D(2020, 2, 29), 12), D(2021, 2, 28));
+    assert_int_equal(zj_add_months_same_day(D(2020, 3, 31), 18), D(2021, 9, 30));
+    assert_int_equal(zj_add_months_same_day(D(2021, 3, 31), -1), D(2021, 2, 28));
+    assert_int_equal(zj_add_months_same_day(D(2021, 11, 15), 3), D(2022, 2, 15));
+    /* a start clamped backwards is served by the day it was counted back from */
+    for (long d = D(2019, 1, 1); d < D(2021, 1, 1); d++)
+        for (int n = 1; n <= 36; n += 5)
+            assert_true(zj_add_months_same_day(zj_add_months_same_day(d, -n), n) <= d);
+}
+
 static void test_period_end_and_rest_days(void **state)
 {
     (void)state;
@@ -196,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_civil_round_trip),
         cmocka_unit_test(test_add_months_month_ends),
+        cmocka_unit_test(test_add_months_same_day),
         cmocka_unit_test(test_period_end_and_rest_days),
         cmocka_unit_test(test_rules_file),
         cmocka_unit_test(test_review_day_30_31),
