@@ -164,7 +164,7 @@ int main(int argc, char **argv)
     }
     double t0 = now();
     zj_filing_index *ix;
-    if (zj_filing_index_build(s, rules, &ix, &err)) {
+    if (zj_filing_index_build(s, rules, NULL, &ix, &err)) {
         fprintf(stderr, "bench_filing: %s\n", err.msg);
         return 3;
     }

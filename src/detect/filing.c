@@ -10,6 +10,8 @@
 #include "detect/common.h"
 #include "detect/filing_index.h"
 #include "link/party_names.h"
+#include "text/resident_id.h"
+#include "text/uscc.h"
 
 /* ---- the charge <-> cause table (rules/filing_charge_cause.tsv) ---------------------------- */
 
@@ -84,8 +86,26 @@ static int64_t count_names(const zj_filing_index *ix, uint64_t name)
     return n;
 }
 
-static void resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_t self_party,
-                    pparty *p, zj_filing_identity *o)
+/* Whether a party is an enterprise: as its kind says, else as its identifier reads (a valid
+ * credit code that is not a valid resident ID: one resident ID in 31 also passes the credit
+ * code's check). Organisations (机关) are mentions of persons' kind, as in the batch. */
+static bool is_enterprise(const zj_filing_party *in)
+{
+    if (in->kind && in->kind[0])
+        return !strcmp(in->kind, "enterprise");
+    if (!in->id_no || strlen(in->id_no) != 18)
+        return false;
+    zj_uscc u;
+    zj_resident_id rid;
+    const char *why;
+    return zj_resident_id_parse(in->id_no, 18, 0, &rid, &why) != 0 &&
+           zj_uscc_parse(in->id_no, 18, &u, &why) == 0;
+}
+
+/* Resolve one proposed party: the stored record itself (the replay), else the linking model
+ * one record at a time (link/resolve.h), else - a store never linked - an exact ID. */
+static int resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_t self_party,
+                   pparty *p, zj_filing_identity *o, zj_error *err)
 {
     p->idkey = zj_filing_id_key(in->id_no);
     p->phone = zj_filing_phone_key(in->phone);
@@ -103,55 +123,54 @@ static void resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_
             o->entity_id = f->entity;
             o->method = "record";
             o->confidence = 1.0;
-            return;
+            return ZJ_OK;
         }
     }
-    if (p->idkey) {
+    if (p->name)
+        o->same_name = count_names(ix, p->name);
+    bool model = false;
+    if (ix->resolver) {
+        zj_resolve_input ri = {is_enterprise(in), in->name, in->id_no, in->birth_date, NULL,
+                               in->phone, in->address};
+        zj_resolve_result rr;
+        int rc = zj_resolver_resolve(ix->resolver, &ri, &rr, err);
+        if (rc)
+            return rc;
+        model = strcmp(rr.method, "no_model") != 0;
+        if (model) {
+            o->method = !strcmp(rr.method, "none") ? (o->same_name ? "name_only" : "new")
+                                                   : rr.method;
+            o->confidence = rr.entity ? rr.probability : 0;
+            o->weight = rr.weight;
+            o->threshold = rr.threshold;
+            o->candidates = rr.candidates;
+            o->runner_up = rr.runner_up;
+            o->runner_up_confidence = rr.runner_up_probability;
+            memcpy(o->steps, rr.steps, sizeof o->steps);
+            o->nsteps = rr.nsteps;
+            if (rr.entity) {
+                p->ident = (uint64_t)rr.entity;
+                o->entity_id = rr.entity;
+                return ZJ_OK;
+            }
+            if (rr.mention && !strcmp(rr.method, "below_threshold"))
+                o->confidence = 0;
+        }
+    }
+    if (!model && p->idkey) {            /* a store never linked: an exact ID, nothing more */
         size_t at = zj_filing_lower(ix->by_id, ix->n_id, p->idkey);
         if (at < ix->n_id) {
             const fl_party *f = &ix->parties[ix->by_id[at].party];
             p->ident = f->ident;
             o->entity_id = f->entity;
             o->method = "id";
-            o->confidence = 0.99;
-            return;
+            o->confidence = 1.0;
+            return ZJ_OK;
         }
     }
-    if (!p->name)
-        return;
-    long birth = in->birth_date ? zj_day(in->birth_date, ZJ_DAY_MIN) : ZJ_DAY_MIN;
-    /* the same name with a matching phone, address or birth date; the best signal wins, and
-     * two different holders with the best signal are not told apart (no link) */
-    size_t at = zj_filing_lower(ix->by_name, ix->n_name, p->name);
-    double best = 0;
-    const fl_party *hit = NULL;
-    bool ambiguous = false;
-    for (size_t i = at; i < ix->n_name && ix->by_name[i].key == p->name; i++) {
-        const fl_party *f = &ix->parties[ix->by_name[i].party];
-        if (p->idkey && f->idkey && f->idkey != p->idkey)
-            continue;                    /* a different ID: a different person */
-        double s = p->phone && f->phone == p->phone ? 0.90
-                 : p->address && f->address == p->address ? 0.80
-                 : birth != ZJ_DAY_MIN && f->birth == birth ? 0.75 : 0;
-        if (s == 0)
-            continue;
-        if (s > best) {
-            best = s;
-            hit = f;
-            ambiguous = false;
-        } else if (s == best && hit->ident != f->ident) {
-            ambiguous = true;
-        }
-    }
-    o->same_name = count_names(ix, p->name);
-    if (!hit || ambiguous) {
+    if (!model)
         o->method = o->same_name ? "name_only" : "new";
-        return;
-    }
-    p->ident = hit->ident;
-    o->entity_id = hit->entity;
-    o->confidence = best;
-    o->method = best == 0.90 ? "name_phone" : best == 0.80 ? "name_address" : "name_birth";
+    return ZJ_OK;
 }
 
 /* ---- history ---------------------------------------------------------------------------- */
@@ -650,7 +669,9 @@ int zj_filing_check(const zj_filing_index *ix, const zj_filing_case *c, zj_filin
     pparty pp[ZJ_FILING_MAX_PARTIES];
     memset(pp, 0, sizeof pp);
     for (size_t i = 0; i < c->nparties; i++) {
-        resolve(ix, &c->parties[i], c->self_party_id[i], &pp[i], &out->parties[i]);
+        int rc = resolve(ix, &c->parties[i], c->self_party_id[i], &pp[i], &out->parties[i], err);
+        if (rc)
+            return rc;
         hist_ctx h = {&out->parties[i].history, day, 0};
         each_known(ix, pp[i].ident, day, c->self_id, add_history, &h);
     }

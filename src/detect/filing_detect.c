@@ -24,7 +24,8 @@ static int get_index(zj_detect_ctx *c, zj_filing_index **out, zj_error *err)
     *out = zj_detect_cache_get(c, "filing_index");
     if (*out)
         return ZJ_OK;
-    int rc = zj_filing_index_build(c->store, c->rules, out, err);
+    zj_filing_options opt = {.no_resolver = true};    /* every party is a stored record */
+    int rc = zj_filing_index_build(c->store, c->rules, &opt, out, err);
     if (!rc)
         rc = zj_detect_cache_put(c, "filing_index", *out, free_index, err);
     return rc;

@@ -435,8 +435,8 @@ static int set_name(int64_t record_id, uint64_t key, void *ctx)
 
 static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **out,
-                          zj_error *err)
+int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                          zj_filing_index **out, zj_error *err)
 {
     *out = NULL;
     zj_filing_index *ix = calloc(1, sizeof *ix);
@@ -449,6 +449,8 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **
         rc = load_parties(s, ix, err);
     if (!rc)
         rc = load_relations(s, ix, err);
+    if (!rc && !(opt && opt->no_resolver))
+        rc = zj_resolver_build(s, opt ? opt->link : NULL, &ix->resolver, err);
     if (rc) {
         zj_filing_index_free(ix);
         return rc;
@@ -512,6 +514,7 @@ void zj_filing_index_free(zj_filing_index *ix)
     free(ix->by_name);
     free(ix->by_record);
     free(ix->edges);
+    zj_resolver_free(ix->resolver);
     for (size_t i = 0; i < ix->p.n_fl01_causes; i++)
         free(ix->p.fl01_causes[i]);
     free(ix->p.fl01_causes);
@@ -527,10 +530,12 @@ struct zj_filing_service {
     pthread_rwlock_t lock;    /* readers: checks; writer: the swap */
     zj_filing_index *ix;
     const zj_rules *rules;
+    zj_filing_options opt;
+    zj_link_config link;      /* a copy: opt.link points here */
 };
 
-int zj_filing_service_open(zj_store *s, const zj_rules *rules, zj_filing_service **out,
-                           zj_error *err)
+int zj_filing_service_open(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                           zj_filing_service **out, zj_error *err)
 {
     *out = NULL;
     zj_filing_service *sv = calloc(1, sizeof *sv);
@@ -541,7 +546,13 @@ int zj_filing_service_open(zj_store *s, const zj_rules *rules, zj_filing_service
         return zj_fail(err, ZJ_EDATA, "filing service: cannot create its lock");
     }
     sv->rules = rules;
-    int rc = zj_filing_index_build(s, rules, &sv->ix, err);
+    if (opt)
+        sv->opt = *opt;
+    if (opt && opt->link) {
+        sv->link = *opt->link;
+        sv->opt.link = &sv->link;
+    }
+    int rc = zj_filing_index_build(s, rules, &sv->opt, &sv->ix, err);
     if (rc) {
         zj_filing_service_close(sv);
         return rc;
@@ -553,7 +564,7 @@ int zj_filing_service_open(zj_store *s, const zj_rules *rules, zj_filing_service
 int zj_filing_service_refresh(zj_filing_service *sv, zj_store *s, zj_error *err)
 {
     zj_filing_index *fresh;
-    int rc = zj_filing_index_build(s, sv->rules, &fresh, err);
+    int rc = zj_filing_index_build(s, sv->rules, &sv->opt, &fresh, err);
     if (rc)
         return rc;                     /* the old index stays in service */
     pthread_rwlock_wrlock(&sv->lock);

@@ -77,6 +77,7 @@ struct zj_filing_index {
     fl_edge *edges;           /* by `from` */
     size_t nedges, edges_cap;
     fl_params p;
+    zj_resolver *resolver;    /* new parties, by the linking model (NULL: the replay) */
 };
 
 #define FL_STR(ix, off) ((ix)->pool + (off))

@@ -9,6 +9,8 @@
 
 #include "detect/filing.h"
 #include "detect/filing_index.h"
+#include "detect/common.h"
+#include "link/link.h"
 #include "storefix.h"
 
 static int64_t seq;
@@ -73,7 +75,7 @@ static zj_filing_index *build(zj_store *s)
     zj_error err = {0};
     assert_int_equal(zj_rules_defaults(&r, &err), 0);
     zj_filing_index *ix;
-    assert_int_equal(zj_filing_index_build(s, r, &ix, &err), 0);
+    assert_int_equal(zj_filing_index_build(s, r, NULL, &ix, &err), 0);
     zj_rules_free(r);
     return ix;
 }
@@ -392,13 +394,72 @@ static void fl04_criminal(void **state)
 
 /* ---- resolution ---------------------------------------------------------------------------- */
 
+/* Link the store as `zhijian link` does, so the check meets the batch model (the rows count
+ * as imported by batch 1, which linking reads). */
+static void link_store(zj_store *s)
+{
+    exec_sql_key(s, "UPDATE case_party SET batch_id = 1", 0, NULL, false);
+    exec_sql_key(s, "UPDATE court_case SET batch_id = 1", 0, NULL, false);
+    zj_error err = {0};
+    zj_namer *nm = zj_namer_new(&err);
+    assert_non_null(nm);
+    zj_link_options lo = {0};
+    zj_link_stats st;
+    if (zj_link_run(s, nm, &lo, &st, &err))
+        fail_msg("link: %s", err.msg);
+    zj_namer_free(nm);
+}
+
+/* A resident ID with its check character: region 610102, the birth date, sequence. */
+static void make_id(char out[19], int y, int m, int d, int seq)
+{
+    snprintf(out, 19, "610102%04d%02d%02d%03d", y, m, d, seq);
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (out[i] - '0') * w[i];
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+/* 400 people with IDs and phones, each a party of two cases: enough pairs sharing an ID for
+ * the batch to estimate its model from. */
+static void population(zj_store *s)
+{
+    static const char *const sur[20] = {"王", "李", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                        "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+                                        "罗", "梁"};
+    static const char *const given[20] = {"明", "芳", "强", "磊", "军", "洋", "勇", "艳", "杰",
+                                          "娟", "涛", "超", "秀英", "桂英", "建华", "志强",
+                                          "晓东", "丽", "静", "敏"};
+    for (int i = 0; i < 400; i++) {
+        char name[32], id[19], phone[16], a[16], b[16];
+        snprintf(name, sizeof name, "%s%s", sur[i % 20], given[i / 20]);
+        make_id(id, 1960 + i % 40, i % 12 + 1, i % 28 + 1, 100 + i);
+        snprintf(phone, sizeof phone, "1390000%04d", i);
+        snprintf(a, sizeof a, "P%d", i);
+        snprintf(b, sizeof b, "D%d", i);
+        court(s, a, "民初", "买卖合同纠纷", "2019-01-01", "2019-05-01", "judgment", NULL);
+        party(s, "court", a, "plaintiff", name, id, phone, NULL, NULL);
+        court(s, b, "民初", "买卖合同纠纷", "2019-02-01", "2019-06-01", "judgment", NULL);
+        party(s, "court", b, "defendant", name, id, phone, NULL, NULL);
+    }
+}
+
 static void two_zhang_wei(void **state)
 {
     store_fixture *f = *state;
+    population(f->s);
     court(f->s, "Z1", "民初", "买卖合同纠纷", "2020-01-01", NULL, NULL, NULL);
     party(f->s, "court", "Z1", "plaintiff", "张伟", NULL, "13800000001", "西安市甲路1号", NULL);
     court(f->s, "Z2", "民初", "买卖合同纠纷", "2020-02-01", NULL, NULL, NULL);
     party(f->s, "court", "Z2", "plaintiff", "张伟", NULL, "13800000002", "西安市乙路2号", NULL);
+    court(f->s, "Z3", "民初", "买卖合同纠纷", "2020-03-01", NULL, NULL, NULL);
+    party(f->s, "court", "Z3", "plaintiff", "李强", "610102198001011237", "13800000003", NULL,
+          NULL);
+    court(f->s, "Z4", "民初", "买卖合同纠纷", "2020-04-01", NULL, NULL, NULL);
+    party(f->s, "court", "Z4", "defendant", "李强", "610102198001011237", NULL, NULL, NULL);
+    link_store(f->s);
     zj_filing_index *ix = build(f->s);
     zj_filing_case c;
     two(&c, "民间借贷纠纷", "2021-01-01");
@@ -407,18 +468,44 @@ static void two_zhang_wei(void **state)
     assert_string_equal(res.parties[0].method, "name_only");   /* a name alone never links */
     assert_int_equal(res.parties[0].same_name, 2);
     assert_int_equal(res.parties[0].history.cases, 0);
+    assert_int_equal(res.parties[0].entity_id, 0);
+    /* the same name and phone: the linking model places him, and says why */
     c.parties[0].phone = "138-0000-0002";
     check(ix, &c);
-    assert_string_equal(res.parties[0].method, "name_phone");
-    assert_true(res.parties[0].confidence > 0.89);
+    assert_string_equal(res.parties[0].method, "model");
+    assert_true(res.parties[0].confidence >= res.parties[0].threshold);
+    assert_true(res.parties[0].threshold > 0.9);
     assert_int_equal(res.parties[0].history.cases, 1);
-    c.parties[0].phone = NULL;
-    c.parties[0].address = "西安市甲路1号";
+    assert_int_equal(res.parties[0].history.first_day, zj_day("2020-02-01", 0));
+    bool phone = false, name = false;
+    double total = 0;
+    for (int k = 0; k < res.parties[0].nsteps; k++) {
+        const zj_resolve_step *st = &res.parties[0].steps[k];
+        phone |= !strcmp(st->field, "phone") && !strcmp(st->level, "same") && st->weight > 0;
+        name |= !strcmp(st->field, "name") && !strcmp(st->level, "exact") && st->tf_adjusted;
+        total += st->weight;
+    }
+    assert_true(phone && name);
+    assert_true(total > 0);
+    /* another phone: no candidate shares a block with him */
+    c.parties[0].phone = "13000000000";
     check(ix, &c);
-    assert_string_equal(res.parties[0].method, "name_address");
-    c.parties[0].name = "张薇";                               /* another name: new */
+    assert_int_equal(res.parties[0].entity_id, 0);
+    assert_int_equal(res.parties[0].history.cases, 0);
+    /* a trusted resident ID decides, its name written in traditional characters */
+    c.parties[0] = (zj_filing_party){.role = "plaintiff", .name = "李強",
+                                     .id_no = "610102198001011237"};
     check(ix, &c);
-    assert_string_equal(res.parties[0].method, "new");
+    assert_string_equal(res.parties[0].method, "id");
+    assert_int_equal(res.parties[0].history.cases, 2);
+    /* the same ID with an unrelated name is not trusted: the model judges, and does not link */
+    c.parties[0].name = "王大锤";
+    check(ix, &c);
+    assert_string_not_equal(res.parties[0].method, "id");
+    assert_int_equal(res.parties[0].entity_id, 0);
+    c.parties[0] = (zj_filing_party){.role = "plaintiff", .name = "张薇"};
+    check(ix, &c);
+    assert_string_equal(res.parties[0].method, "new");        /* another name: new */
     zj_filing_index_free(ix);
 }
 
@@ -505,7 +592,7 @@ static void threads_and_refresh(void **state)
     zj_error err = {0};
     assert_int_equal(zj_rules_defaults(&rules, &err), 0);
     zj_filing_service *sv;
-    assert_int_equal(zj_filing_service_open(f->s, rules, &sv, &err), 0);
+    assert_int_equal(zj_filing_service_open(f->s, rules, NULL, &sv, &err), 0);
     worker w[2] = {{sv, 0}, {sv, 0}};
     pthread_t t[2];
     for (int i = 0; i < 2; i++)
@@ -528,6 +615,84 @@ static void threads_and_refresh(void **state)
     zj_rules_free(rules);
 }
 
+/* Many threads resolve new parties by the model over one service while it is refreshed. */
+typedef struct rworker {
+    zj_filing_service *sv;
+    const int64_t *expect;    /* person i's entity, as his ID resolves him */
+    int from, bad;
+} rworker;
+
+static void person_party(zj_filing_party *p, int i, char *name, char *phone)
+{
+    static const char *const sur[20] = {"王", "李", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                        "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+                                        "罗", "梁"};
+    static const char *const given[20] = {"明", "芳", "强", "磊", "军", "洋", "勇", "艳", "杰",
+                                          "娟", "涛", "超", "秀英", "桂英", "建华", "志强",
+                                          "晓东", "丽", "静", "敏"};
+    snprintf(name, 32, "%s%s", sur[i % 20], given[i / 20]);
+    snprintf(phone, 16, "1390000%04d", i);
+    *p = (zj_filing_party){.role = "plaintiff", .name = name, .phone = phone};
+}
+
+static void *rrun(void *arg)
+{
+    rworker *w = arg;
+    zj_filing_result *r = malloc(sizeof *r);
+    for (int k = 0; r && k < 100; k++) {
+        int i = (w->from + k * 7) % 400;
+        char name[32], phone[16];
+        zj_filing_case c;
+        two(&c, "买卖合同纠纷", "2021-01-01");
+        person_party(&c.parties[0], i, name, phone);
+        zj_error err = {0};
+        if (zj_filing_service_check(w->sv, &c, r, &err) || strcmp(r->parties[0].method, "model") ||
+            r->parties[0].entity_id != w->expect[i] || r->parties[0].history.cases != 2)
+            w->bad++;
+    }
+    free(r);
+    return NULL;
+}
+
+static void threads_resolve(void **state)
+{
+    store_fixture *f = *state;
+    population(f->s);
+    link_store(f->s);
+    zj_rules *rules;
+    zj_error err = {0};
+    assert_int_equal(zj_rules_defaults(&rules, &err), 0);
+    zj_filing_service *sv;
+    assert_int_equal(zj_filing_service_open(f->s, rules, NULL, &sv, &err), 0);
+    static int64_t expect[400];
+    for (int i = 0; i < 400; i++) {
+        char id[19], name[32], phone[16];
+        zj_filing_case c;
+        two(&c, "买卖合同纠纷", "2021-01-01");
+        person_party(&c.parties[0], i, name, phone);
+        c.parties[0].phone = NULL;
+        make_id(id, 1960 + i % 40, i % 12 + 1, i % 28 + 1, 100 + i);
+        c.parties[0].id_no = id;
+        assert_int_equal(zj_filing_service_check(sv, &c, &res, &err), 0);
+        assert_string_equal(res.parties[0].method, "id");
+        expect[i] = res.parties[0].entity_id;
+        assert_true(expect[i] > 0);
+    }
+    rworker w[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (rworker){sv, expect, i * 100, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, rrun, &w[i]), 0);
+    }
+    for (int k = 0; k < 2; k++)                  /* an import lands: swap in a fresh index */
+        assert_int_equal(zj_filing_service_refresh(sv, f->s, &err), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(w[0].bad + w[1].bad + w[2].bad + w[3].bad, 0);
+    zj_filing_service_close(sv);
+    zj_rules_free(rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +706,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(two_zhang_wei, store_setup, store_teardown),
         cmocka_unit_test(input_errors),
         cmocka_unit_test_setup_teardown(threads_and_refresh, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(threads_resolve, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
