@@ -805,6 +805,11 @@ static const char m0011_lead_facts[] =
      * mention are looked up from either end. */
     "CREATE INDEX link_edge_b ON link_edge(mention_b);\n";
 
+/* How the defendant met the claims (答辩情况), from the trial record: a judgment without a
+ * contest is a sign of false litigation (法〔2021〕281号: 无实质对抗; FL01). */
+static const char m0017_defence[] =
+    "ALTER TABLE court_case ADD COLUMN defence TEXT;\n";   /* contested|no_answer|default|admitted */
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -817,6 +822,7 @@ static const zj_migration migrations[] = {
     {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},
     {11, "lead facts", m0011_lead_facts},
+    {17, "court case defence", m0017_defence},
 };
 
 const zj_migration *zj_migrations(size_t *n)
