@@ -61,6 +61,7 @@ typedef struct zj_filing_party {
 typedef struct zj_filing_case {
     const char *case_type;    /* 民初, 行初, ... */
     const char *cause;        /* 案由 */
+    const char *claims;       /* 诉讼请求, free text (NULL: none) */
     double claim_amount;      /* CNY; 0 when none */
     const char *filed_on;     /* YYYY-MM-DD: the check's day (NULL: today) */
     zj_filing_party parties[ZJ_FILING_MAX_PARTIES];

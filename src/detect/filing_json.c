@@ -131,14 +131,16 @@ int zj_filing_input_parse(const char *t, size_t n, zj_filing_input *out, zj_erro
     out->json = doc;
     if (!cJSON_IsObject(doc))
         return bad(err, "(document)", "must be a JSON object");
-    static const char *const names[] = {"case_type", "cause", "claim_amount", "filed_on",
-                                        "parties", "lawyers", NULL};
+    static const char *const names[] = {"case_type", "cause", "claims", "claim_amount",
+                                        "filed_on", "parties", "lawyers", NULL};
     zj_filing_case *c = &out->c;
     int rc = known(doc, names, "", err);
     if (!rc)
         rc = text(doc, "case_type", "", &c->case_type, err);
     if (!rc)
         rc = text(doc, "cause", "", &c->cause, err);
+    if (!rc)
+        rc = text(doc, "claims", "", &c->claims, err);
     if (!rc)
         rc = text(doc, "filed_on", "", &c->filed_on, err);
     if (rc)

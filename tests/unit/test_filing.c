@@ -49,6 +49,17 @@ static void court(zj_store *s, const char *no, const char *type, const char *cau
              7, v);
 }
 
+/* A court case with its defence (答辩情况) and claims (诉讼请求). */
+static void court_dc(zj_store *s, const char *no, const char *cause, const char *filed,
+                     const char *closed, const char *outcome, const char *defence,
+                     const char *claims)
+{
+    court(s, no, "民初", cause, filed, closed, outcome, NULL);
+    const char *v[] = {defence, claims, no};
+    exec_sql_key(s, "UPDATE court_case SET defence = $1, claims = $2 WHERE case_no = $3", 3, v,
+                 false);
+}
+
 static void police(zj_store *s, const char *no, const char *cause, const char *accepted,
                    const char *closed)
 {
@@ -287,6 +298,96 @@ static void fl02_counts(void **state)
     check(ix, &c);
     assert_false(res.prompts[1].warn);
     assert_int_equal(res.prompts[1].nfactors, 0);
+    zj_filing_index_free(ix);
+}
+
+/* FL01: a defendant who lost suits without a contest (未答辩, 缺席判决, 自认) */
+static void fl01_uncontested(void **state)
+{
+    store_fixture *f = *state;
+    const char *wang = "610102198502021234";
+    court_dc(f->s, "U1", "民间借贷纠纷", "2021-01-05", "2021-02-01", "judgment", "admitted", NULL);
+    party(f->s, "court", "U1", "plaintiff", "甲", NULL, NULL, NULL, NULL);
+    party(f->s, "court", "U1", "defendant", "王芳", wang, NULL, NULL, NULL);
+    court_dc(f->s, "U2", "买卖合同纠纷", "2021-02-05", "2021-03-01", "judgment", "default", NULL);
+    party(f->s, "court", "U2", "plaintiff", "乙", NULL, NULL, NULL, NULL);
+    party(f->s, "court", "U2", "defendant", "王芳", wang, NULL, NULL, NULL);
+    /* as the plaintiff, an uncontested win is no sign against her */
+    court_dc(f->s, "U3", "买卖合同纠纷", "2021-02-06", "2021-03-02", "judgment", "no_answer", NULL);
+    party(f->s, "court", "U3", "plaintiff", "王芳", wang, NULL, NULL, NULL);
+    party(f->s, "court", "U3", "defendant", "丙", NULL, NULL, NULL, NULL);
+    zj_filing_index *ix = build(f->s);
+    zj_filing_case c;
+    two(&c, "民间借贷纠纷", "2021-05-01");
+    c.parties[1].id_no = wang;
+    c.claim_amount = 1000000;
+    check(ix, &c);
+    const zj_filing_factor *u = find(&res.prompts[0], "uncontested_judgments");
+    assert_non_null(u);
+    assert_true(u->weight > 0.29 && u->weight < 0.31);
+    assert_true(res.prompts[0].warn);                       /* 0.2 + 0.3 + 0.1 */
+    assert_int_equal(res.prompts[0].ncases, 2);             /* U1 and U2 support it */
+    /* the day after the first closed, only one is known: no sign */
+    c.filed_on = "2021-02-02";
+    check(ix, &c);
+    assert_null(find(&res.prompts[0], "uncontested_judgments"));
+    /* 365 days after the first closed it still counts; a day later it does not */
+    c.filed_on = "2022-02-01";
+    check(ix, &c);
+    assert_non_null(find(&res.prompts[0], "uncontested_judgments"));
+    c.filed_on = "2022-02-02";
+    check(ix, &c);
+    assert_null(find(&res.prompts[0], "uncontested_judgments"));
+    zj_filing_index_free(ix);
+    /* a contested judgment is no sign */
+    const char *v[] = {"U2"};
+    exec_sql_key(f->s, "UPDATE court_case SET defence = 'contested' WHERE case_no = $1", 1, v,
+                 false);
+    ix = build(f->s);
+    c.filed_on = "2021-05-01";
+    check(ix, &c);
+    assert_null(find(&res.prompts[0], "uncontested_judgments"));
+    assert_false(res.prompts[0].warn);
+    zj_filing_index_free(ix);
+}
+
+/* FL02: the same claims against one defendant under different causes count; one cause with
+ * different claims does not */
+static void fl02_claims(void **state)
+{
+    store_fixture *f = *state;
+    const char *li = "610102198001011237", *wang = "610102198502021234";
+    static const char *const causes[3] = {"名誉权纠纷", "侵权责任纠纷", "人格权纠纷"};
+    for (int i = 0; i < 3; i++) {
+        char no[8], filed[16], closed[16], claims[256];
+        snprintf(no, sizeof no, "C%d", i);
+        snprintf(filed, sizeof filed, "2021-0%d-01", 1 + 2 * i);
+        snprintf(closed, sizeof closed, "2021-0%d-20", 1 + 2 * i);
+        snprintf(claims, sizeof claims, "判令被告删除涉及原告的全部文章，公开赔礼道歉，并赔偿精神"
+                 "损害抚慰金%d元。", 1000 * (i + 1));
+        court_dc(f->s, no, causes[i], filed, closed, "withdrawn", "contested", claims);
+        party(f->s, "court", no, "plaintiff", "李强", li, NULL, NULL, NULL);
+        party(f->s, "court", no, "defendant", "王芳", wang, NULL, NULL, NULL);
+    }
+    zj_filing_index *ix = build(f->s);
+    zj_filing_case c;
+    two(&c, "网络侵权责任纠纷", "2021-08-01");
+    c.parties[0].id_no = li;
+    c.parties[1].id_no = wang;
+    c.claims = "判令被告立即删除涉及原告的全部文章、公开赔礼道歉，并赔偿精神损害抚慰金5000元。";
+    check(ix, &c);
+    assert_non_null(find(&res.prompts[1], "repeated_same_claim"));
+    assert_true(res.prompts[1].warn);                       /* 0.3 + 0.3 (3 of 3 withdrawn) */
+    /* other claims, even under an earlier suit's cause: not the same claim */
+    c.cause = "名誉权纠纷";
+    c.claims = "判令被告支付2021年3月所购钢材货款86400元及逾期付款利息。";
+    check(ix, &c);
+    assert_null(find(&res.prompts[1], "repeated_same_claim"));
+    assert_false(res.prompts[1].warn);
+    /* no claims text: the cause stands in (one earlier suit had it: 1 < 3) */
+    c.claims = NULL;
+    check(ix, &c);
+    assert_null(find(&res.prompts[1], "repeated_same_claim"));
     zj_filing_index_free(ix);
 }
 
@@ -699,7 +800,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(fl01_signs, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl01_history, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl01_related, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(fl01_uncontested, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl02_counts, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(fl02_claims, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl02_lender, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl03_cluster, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl04_criminal, store_setup, store_teardown),
