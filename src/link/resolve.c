@@ -112,6 +112,11 @@ int zj_resolver_build(zj_store *s, const zj_link_config *cfg, zj_resolver **out,
     int rc = build_kind(rs, s, ZJ_KIND_PERSON, err);
     if (!rc)
         rc = build_kind(rs, s, ZJ_KIND_ENTERPRISE, err);
+    /* one namer ready, so the first resolution does not pay for opening OpenCC and ICU */
+    if (!rc && !(rs->pool[0] = zj_namer_new(err)))
+        rc = ZJ_EDATA;
+    if (!rc)
+        rs->npool = 1;
     if (rc) {
         zj_resolver_free(rs);
         return rc;
