@@ -37,15 +37,16 @@ int zj_lmentions_load(zj_store *s, zj_kind kind, bool untrust_conflicts, zj_lmen
     const char *kn = kind == ZJ_KIND_PERSON ? "person" : "enterprise";
     /* the columns in mention-table order, as a normalized row holds them */
     zj_stmt *q;
-    int rc = zj_stmt_prepare(s,
-        "SELECT id, coalesce(entity_id, 0), name, id_no, birth_date, sex, phone, region_code,"
-        " name_norm, name_key, id_status, address, context,"
-        " CASE WHEN $2 = 1 THEN EXISTS (SELECT 1 FROM link_conflict k WHERE k.mention_id ="
-        " mention.id) ELSE 0 END FROM mention WHERE kind = $1 ORDER BY id", &q, err);
+    int rc = zj_stmt_prepare(s, untrust_conflicts
+        ? "SELECT id, coalesce(entity_id, 0), name, id_no, birth_date, sex, phone, region_code,"
+          " name_norm, name_key, id_status, address, context, EXISTS (SELECT 1 FROM link_conflict"
+          " k WHERE k.mention_id = mention.id) FROM mention WHERE kind = $1 ORDER BY id"
+        : "SELECT id, coalesce(entity_id, 0), name, id_no, birth_date, sex, phone, region_code,"
+          " name_norm, name_key, id_status, address, context, 0 FROM mention WHERE kind = $1"
+          " ORDER BY id", &q, err);
     if (rc)
         return rc;
     zj_stmt_bind_text(q, 1, kn, strlen(kn));
-    zj_stmt_bind_int(q, 2, untrust_conflicts ? 1 : 0);
     size_t cap = 0;
     int step;
     while ((step = zj_stmt_next(q, err)) == 1) {
