@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "detect/filing.h"
+#include "link/config.h"
 #include "work/filing_check.h"
 
 static const char usage_text[] =
@@ -186,7 +187,15 @@ int cmd_filing(int argc, char **argv)
         rc = cli_report(&err);
     } else if ((rc = cli_user_actor(s, o.as, &who)) == 0) {
         have_who = true;
-        rc = zj_filing_service_open(s, rules, &sv, &err);
+        /* new parties are resolved by the linking model with rules/linking.yaml's settings */
+        zj_link_config link;
+        zj_link_config_defaults(&link);
+        char lbuf[4096];
+        const char *lpath = cli_rules_path(o.rules, "linking.yaml", lbuf, sizeof lbuf);
+        rc = lpath ? zj_link_config_load(lpath, &link, &err) : 0;
+        zj_filing_options fo = {.link = &link};
+        if (!rc)
+            rc = zj_filing_service_open(s, rules, &fo, &sv, &err);
         if (!rc)
             rc = zj_work_filing_check(s, &who.actor, sv, &in.c, o.unmask, &out, res, &err);
         if (rc) {

@@ -10,6 +10,9 @@
 #include "detect/common.h"
 #include "detect/filing_index.h"
 #include "link/party_names.h"
+#include "text/resident_id.h"
+#include "text/shingle.h"
+#include "text/uscc.h"
 
 /* ---- the charge <-> cause table (rules/filing_charge_cause.tsv) ---------------------------- */
 
@@ -84,8 +87,26 @@ static int64_t count_names(const zj_filing_index *ix, uint64_t name)
     return n;
 }
 
-static void resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_t self_party,
-                    pparty *p, zj_filing_identity *o)
+/* Whether a party is an enterprise: as its kind says, else as its identifier reads (a valid
+ * credit code that is not a valid resident ID: one resident ID in 31 also passes the credit
+ * code's check). Organisations (机关) are mentions of persons' kind, as in the batch. */
+static bool is_enterprise(const zj_filing_party *in)
+{
+    if (in->kind && in->kind[0])
+        return !strcmp(in->kind, "enterprise");
+    if (!in->id_no || strlen(in->id_no) != 18)
+        return false;
+    zj_uscc u;
+    zj_resident_id rid;
+    const char *why;
+    return zj_resident_id_parse(in->id_no, 18, 0, &rid, &why) != 0 &&
+           zj_uscc_parse(in->id_no, 18, &u, &why) == 0;
+}
+
+/* Resolve one proposed party: the stored record itself (the replay), else the linking model
+ * one record at a time (link/resolve.h), else - a store never linked - an exact ID. */
+static int resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_t self_party,
+                   pparty *p, zj_filing_identity *o, zj_error *err)
 {
     p->idkey = zj_filing_id_key(in->id_no);
     p->phone = zj_filing_phone_key(in->phone);
@@ -103,55 +124,54 @@ static void resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_
             o->entity_id = f->entity;
             o->method = "record";
             o->confidence = 1.0;
-            return;
+            return ZJ_OK;
         }
     }
-    if (p->idkey) {
+    if (p->name)
+        o->same_name = count_names(ix, p->name);
+    bool model = false;
+    if (ix->resolver) {
+        zj_resolve_input ri = {is_enterprise(in), in->name, in->id_no, in->birth_date, NULL,
+                               in->phone, in->address};
+        zj_resolve_result rr;
+        int rc = zj_resolver_resolve(ix->resolver, &ri, &rr, err);
+        if (rc)
+            return rc;
+        model = strcmp(rr.method, "no_model") != 0;
+        if (model) {
+            o->method = !strcmp(rr.method, "none") ? (o->same_name ? "name_only" : "new")
+                                                   : rr.method;
+            o->confidence = rr.entity ? rr.probability : 0;
+            o->weight = rr.weight;
+            o->threshold = rr.threshold;
+            o->candidates = rr.candidates;
+            o->runner_up = rr.runner_up;
+            o->runner_up_confidence = rr.runner_up_probability;
+            memcpy(o->steps, rr.steps, sizeof o->steps);
+            o->nsteps = rr.nsteps;
+            if (rr.entity) {
+                p->ident = (uint64_t)rr.entity;
+                o->entity_id = rr.entity;
+                return ZJ_OK;
+            }
+            if (rr.mention && !strcmp(rr.method, "below_threshold"))
+                o->confidence = 0;
+        }
+    }
+    if (!model && p->idkey) {            /* a store never linked: an exact ID, nothing more */
         size_t at = zj_filing_lower(ix->by_id, ix->n_id, p->idkey);
         if (at < ix->n_id) {
             const fl_party *f = &ix->parties[ix->by_id[at].party];
             p->ident = f->ident;
             o->entity_id = f->entity;
             o->method = "id";
-            o->confidence = 0.99;
-            return;
+            o->confidence = 1.0;
+            return ZJ_OK;
         }
     }
-    if (!p->name)
-        return;
-    long birth = in->birth_date ? zj_day(in->birth_date, ZJ_DAY_MIN) : ZJ_DAY_MIN;
-    /* the same name with a matching phone, address or birth date; the best signal wins, and
-     * two different holders with the best signal are not told apart (no link) */
-    size_t at = zj_filing_lower(ix->by_name, ix->n_name, p->name);
-    double best = 0;
-    const fl_party *hit = NULL;
-    bool ambiguous = false;
-    for (size_t i = at; i < ix->n_name && ix->by_name[i].key == p->name; i++) {
-        const fl_party *f = &ix->parties[ix->by_name[i].party];
-        if (p->idkey && f->idkey && f->idkey != p->idkey)
-            continue;                    /* a different ID: a different person */
-        double s = p->phone && f->phone == p->phone ? 0.90
-                 : p->address && f->address == p->address ? 0.80
-                 : birth != ZJ_DAY_MIN && f->birth == birth ? 0.75 : 0;
-        if (s == 0)
-            continue;
-        if (s > best) {
-            best = s;
-            hit = f;
-            ambiguous = false;
-        } else if (s == best && hit->ident != f->ident) {
-            ambiguous = true;
-        }
-    }
-    o->same_name = count_names(ix, p->name);
-    if (!hit || ambiguous) {
+    if (!model)
         o->method = o->same_name ? "name_only" : "new";
-        return;
-    }
-    p->ident = hit->ident;
-    o->entity_id = hit->entity;
-    o->confidence = best;
-    o->method = best == 0.90 ? "name_phone" : best == 0.80 ? "name_address" : "name_birth";
+    return ZJ_OK;
 }
 
 /* ---- history ---------------------------------------------------------------------------- */
@@ -270,8 +290,9 @@ typedef struct fl01_ctx {
     const zj_filing_index *ix;
     zj_filing_prompt *pr;
     long day;
-    int64_t repeat, quick, enforced;
-    int want;                   /* 0 repeat (plaintiff), 1 quick, 2 enforced (defendant) */
+    int64_t repeat, quick, enforced, uncontested;
+    int want;                   /* 0 repeat (plaintiff), 1 quick, 2 enforced (defendant),
+                                   3 uncontested (defendant) */
 } fl01_ctx;
 
 static int fl01_visit(const fl_party *p, const fl_case *c, void *vctx)
@@ -297,6 +318,13 @@ static int fl01_visit(const fl_party *p, const fl_case *c, void *vctx)
     } else if (x->want == 2 && c->kind == FK_ENFORCE && p->side == SIDE_DEFENDANT &&
                open_on(c, x->day)) {
         x->enforced++;
+        support(x->ix, x->pr, c);
+    } else if (x->want == 3 && c->kind == FK_CIVIL && p->side == SIDE_DEFENDANT &&
+               c->closed < x->day && c->closed >= x->day - P->uncontested_days &&
+               c->outcome == OUT_JUDGMENT &&
+               (c->defence == DEF_NO_ANSWER || c->defence == DEF_DEFAULT ||
+                c->defence == DEF_ADMITTED)) {
+        x->uncontested++;
         support(x->ix, x->pr, c);
     }
     return 0;
@@ -341,7 +369,7 @@ static void fl01(const zj_filing_index *ix, const zj_filing_case *c, const ppart
     if (same)
         factor(pr, "same_person_both_sides", P->w_same_id, "同一身份出现在原被告两方 / one "
                "identity on both sides");
-    fl01_ctx x = {ix, pr, day, 0, 0, 0, 0};
+    fl01_ctx x = {ix, pr, day, 0, 0, 0, 0, 0};
     for (size_t i = 0; i < c->nparties; i++) {
         if (pp[i].side == SIDE_PLAINTIFF) {
             x.want = 0;
@@ -349,6 +377,8 @@ static void fl01(const zj_filing_index *ix, const zj_filing_case *c, const ppart
         }
         if (pp[i].side == SIDE_DEFENDANT) {
             x.want = 2;
+            each_known(ix, pp[i].ident, day, c->self_id, fl01_visit, &x);
+            x.want = 3;
             each_known(ix, pp[i].ident, day, c->self_id, fl01_visit, &x);
         }
         if (pp[i].side != SIDE_OTHER) {
@@ -365,6 +395,12 @@ static void fl01(const zj_filing_index *ix, const zj_filing_case *c, const ppart
                "的民事案件 / %lld earlier civil case(s) mediated or withdrawn within %lld days",
                (long long)x.quick, (long long)P->quick_days, (long long)x.quick,
                (long long)P->quick_days);
+    if (x.uncontested >= P->min_uncontested)
+        factor(pr, "uncontested_judgments", P->w_uncontested, "被告 %lld 日内有 %lld 件民事案件"
+               "未答辩、缺席判决或自认败诉 / the defendant lost %lld civil suit(s) in %lld days "
+               "without a contest (no answer, default judgment, or admitting the claims)",
+               (long long)P->uncontested_days, (long long)x.uncontested,
+               (long long)x.uncontested, (long long)P->uncontested_days);
     if (x.enforced)
         factor(pr, "debtor_under_enforcement", P->w_enforced, "被告已是 %lld 件在执行案件的被执行人"
                " / the defendant is already the debtor in %lld open enforcement case(s)",
@@ -381,6 +417,8 @@ typedef struct fl02_ctx {
     const zj_filing_index *ix;
     const zj_filing_case *c;
     const pparty *pp;
+    const uint32_t *claims;     /* the new case's claims shingles */
+    size_t nclaims;
     long day;
     int64_t filings, same, closed, failed;
     int64_t ids[ZJ_FILING_MAX_CASES];
@@ -403,8 +441,14 @@ static int fl02_visit(const fl_party *p, const fl_case *c, void *vctx)
         x->closed++;
         x->failed += c->outcome == OUT_WITHDRAWN || c->outcome == OUT_DISMISSED;
     }
-    if (!x->c->cause || strcmp(FL_STR(x->ix, c->cause), x->c->cause))
+    /* the same claim: near-identical claims text; without text on either side, the cause */
+    if (x->nclaims && c->nclaims) {
+        if (zj_shingle_jaccard(x->claims, x->nclaims, x->ix->shingles + c->claims_at,
+                               c->nclaims) < P->claim_similarity - 1e-9)
+            return 0;
+    } else if (!x->c->cause || strcmp(FL_STR(x->ix, c->cause), x->c->cause)) {
         return 0;
+    }
     const fl_party *ps = &x->ix->parties[c->first_party];
     for (uint32_t i = 0; i < c->nparties; i++) {
         if (ps[i].side != SIDE_DEFENDANT)
@@ -425,12 +469,15 @@ static void fl02(const zj_filing_index *ix, const zj_filing_case *c, const ppart
                  long day, zj_filing_prompt *pr)
 {
     const fl_params *P = &ix->p;
+    uint32_t claims[FL_MAX_SHINGLES];
+    size_t nclaims = c->claims ? zj_shingles(c->claims, strlen(c->claims), claims,
+                                             FL_MAX_SHINGLES) : 0;
     fl02_ctx best = {0};
     double best_score = -1;
     for (size_t i = 0; i < c->nparties; i++) {
         if (pp[i].side != SIDE_PLAINTIFF || !pp[i].ident)
             continue;
-        fl02_ctx x = {ix, c, pp, day, 0, 0, 0, 0, {0}, {0}, 0};
+        fl02_ctx x = {ix, c, pp, claims, nclaims, day, 0, 0, 0, 0, {0}, {0}, 0};
         each_known(ix, pp[i].ident, day, c->self_id, fl02_visit, &x);
         double s = (x.filings >= P->min_filings ? P->w_many : 0) +
                    (x.same >= P->min_same ? P->w_same : 0) +
@@ -448,9 +495,11 @@ static void fl02(const zj_filing_index *ix, const zj_filing_case *c, const ppart
                "filed %lld suit(s) in the previous %lld days", (long long)P->fl02_window,
                (long long)best.filings, (long long)best.filings, (long long)P->fl02_window);
     if (best.same >= P->min_same)
-        factor(pr, "repeated_same_claim", P->w_same, "以相同案由起诉同一被告 %lld 次 / %lld "
-               "earlier suit(s) with the same cause against the same defendant",
-               (long long)best.same, (long long)best.same);
+        factor(pr, "repeated_same_claim", P->w_same, nclaims
+               ? "以近乎相同的诉讼请求起诉同一被告 %lld 次 / %lld earlier suit(s) with "
+                 "near-identical claims against the same defendant"
+               : "以相同案由起诉同一被告 %lld 次 / %lld earlier suit(s) with the same cause "
+                 "against the same defendant", (long long)best.same, (long long)best.same);
     if (best.closed >= P->min_closed && best.failed >= P->min_rate * (double)best.closed)
         factor(pr, "withdrawn_or_dismissed", P->w_rate, "已结 %lld 件中撤诉或驳回 %lld 件 / %lld "
                "of %lld closed suit(s) withdrawn or dismissed", (long long)best.closed,
@@ -650,7 +699,9 @@ int zj_filing_check(const zj_filing_index *ix, const zj_filing_case *c, zj_filin
     pparty pp[ZJ_FILING_MAX_PARTIES];
     memset(pp, 0, sizeof pp);
     for (size_t i = 0; i < c->nparties; i++) {
-        resolve(ix, &c->parties[i], c->self_party_id[i], &pp[i], &out->parties[i]);
+        int rc = resolve(ix, &c->parties[i], c->self_party_id[i], &pp[i], &out->parties[i], err);
+        if (rc)
+            return rc;
         hist_ctx h = {&out->parties[i].history, day, 0};
         each_known(ix, pp[i].ident, day, c->self_id, add_history, &h);
     }

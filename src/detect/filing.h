@@ -17,10 +17,13 @@
  * current index and swaps in a new one when cases are imported (zj_filing_service_refresh);
  * checks in flight keep the index they started with.
  *
- * A party is resolved one record at a time against the index: an exact resident ID or credit
- * code first (confidence 0.99); else the same name with the same phone (0.90), the same address
- * (0.80) or the same birth date (0.75); a name alone is never linked (two unrelated 张伟), the
- * number of same-name holders is reported instead.
+ * A party not yet in the store is resolved one record at a time by the batch linking model
+ * (link/resolve.h): the same normalization, blocking rules (rules/linking.yaml), comparators
+ * and the m/u parameters the last `zhijian link` estimated, against the mentions held in
+ * memory. The answer says how sure (match weight, probability, the threshold) and why (each
+ * comparator's level and weight). A name alone never links two unrelated 张伟: its weight
+ * stays below the threshold; the number of same-name holders is reported besides. A store
+ * never linked falls back to exact IDs.
  *
  * Only history known on the check's day counts: cases filed before it, outcomes of cases
  * closed before it. So the same call replays a historical filing "as if new" (the FL01-FL04
@@ -36,6 +39,8 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "detect/rules.h"
+#include "link/config.h"
+#include "link/resolve.h"
 #include "store/store.h"
 
 #define ZJ_FILING_MAX_PARTIES 32
@@ -56,6 +61,7 @@ typedef struct zj_filing_party {
 typedef struct zj_filing_case {
     const char *case_type;    /* 民初, 行初, ... */
     const char *cause;        /* 案由 */
+    const char *claims;       /* 诉讼请求, free text (NULL: none) */
     double claim_amount;      /* CNY; 0 when none */
     const char *filed_on;     /* YYYY-MM-DD: the check's day (NULL: today) */
     zj_filing_party parties[ZJ_FILING_MAX_PARTIES];
@@ -79,10 +85,20 @@ typedef struct zj_filing_history {
 } zj_filing_history;
 
 typedef struct zj_filing_identity {
-    const char *method;       /* id | name_phone | name_address | name_birth | new | name_only */
-    double confidence;        /* 0 when not resolved */
+    /* record (the replay: the stored record as linking placed it) | id (a trusted ID) |
+     * model (the linking model) | ambiguous | below_threshold (not linked) | new (no
+     * candidate) | name_only (no candidate, but holders of the name exist) */
+    const char *method;
+    double confidence;        /* the match probability; 0 when not resolved */
     int64_t entity_id;        /* the linked entity (0: none, e.g. an unlinked store) */
-    int64_t same_name;        /* holders of the same name in the index (name_only, new) */
+    int64_t same_name;        /* holders of the same name in the index */
+    double weight;            /* match weight of the best candidate (log2 odds, prior included) */
+    double threshold;         /* the probability linking needs (rules/linking.yaml) */
+    int64_t candidates;       /* stored mentions compared */
+    int64_t runner_up;        /* the next best other entity (0: none) */
+    double runner_up_confidence;
+    zj_resolve_step steps[ZJ_RESOLVE_MAX_STEPS];   /* the best candidate's comparators */
+    int nsteps;
     zj_filing_history history;
 } zj_filing_identity;
 
@@ -120,10 +136,17 @@ typedef struct zj_filing_result {
 
 typedef struct zj_filing_index zj_filing_index;
 
+/* How an index is built. Zeroed (or NULL): with the one-record resolver, linking settings
+ * the built-in defaults. */
+typedef struct zj_filing_options {
+    bool no_resolver;                 /* the replay: every party is a stored record */
+    const zj_link_config *link;       /* rules/linking.yaml as loaded (NULL: defaults) */
+} zj_filing_options;
+
 /* Build the index from the store with the FL rules of `rules` (copied). ZJ_EDATA on a store
  * error or out of memory. */
-int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **out,
-                          zj_error *err);
+int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                          zj_filing_index **out, zj_error *err);
 void zj_filing_index_free(zj_filing_index *ix);                 /* NULL is allowed */
 size_t zj_filing_index_cases(const zj_filing_index *ix);
 
@@ -140,8 +163,8 @@ const char *zj_filing_case_kind(const char *case_type);
 
 typedef struct zj_filing_service zj_filing_service;
 
-int zj_filing_service_open(zj_store *s, const zj_rules *rules, zj_filing_service **out,
-                           zj_error *err);
+int zj_filing_service_open(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                           zj_filing_service **out, zj_error *err);
 /* Rebuild from the store (e.g. after an import) and swap the new index in. The store handle
  * must not be used by another thread meanwhile; checks may run. */
 int zj_filing_service_refresh(zj_filing_service *sv, zj_store *s, zj_error *err);

@@ -24,19 +24,21 @@ static int get_index(zj_detect_ctx *c, zj_filing_index **out, zj_error *err)
     *out = zj_detect_cache_get(c, "filing_index");
     if (*out)
         return ZJ_OK;
-    int rc = zj_filing_index_build(c->store, c->rules, out, err);
+    zj_filing_options opt = {.no_resolver = true};    /* every party is a stored record */
+    int rc = zj_filing_index_build(c->store, c->rules, &opt, out, err);
     if (!rc)
         rc = zj_detect_cache_put(c, "filing_index", *out, free_index, err);
     return rc;
 }
 
 /* 0 c.id, 1 case_type, 2 cause, 3 claim, 4 filed_at, 5 court_code, 6 source_system,
- * 7 source_key, 8 p.id, 9 role, 10 id, 11 phone, 12 address, 13 lawyer, 14 license. No
+ * 7 source_key, 8 p.id, 9 role, 10 id, 11 phone, 12 address, 13 lawyer, 14 license, 15
+ * claims. No
  * name: each party is its own record, resolved as linking resolved it. */
 static const char cases_sql[] =
     "SELECT c.id, c.case_type, c.cause, c.claim_amount, c.filed_at, c.court_code,"
     " c.source_system, c.source_key, p.id, p.role, coalesce(p.id_no, p.uscc), p.phone,"
-    " p.address, p.lawyer_name, p.lawyer_license_no"
+    " p.address, p.lawyer_name, p.lawyer_license_no, c.claims"
     " FROM court_case c JOIN case_party p ON p.case_system = 'court' AND p.case_no = c.case_no"
     " WHERE c.filed_at IS NOT NULL ORDER BY c.id, p.id";
 
@@ -45,6 +47,7 @@ typedef struct replay {
     zj_filing_case fc;
     int64_t id;
     char type[32], cause[128], filed[11], court[64], system[64], key[160];
+    char claims[2048];
     char strs[ZJ_FILING_MAX_PARTIES][8][128];
 } replay;
 
@@ -164,6 +167,7 @@ static int run_filing(zj_detect_ctx *c, int which, zj_error *err)
             r->fc.self_id = id;
             r->fc.case_type = keep(r->type, sizeof r->type, q, 1);
             r->fc.cause = keep(r->cause, sizeof r->cause, q, 2);
+            r->fc.claims = keep(r->claims, sizeof r->claims, q, 15);
             r->fc.claim_amount = zj_stmt_is_null(q, 3) ? 0 : zj_stmt_double(q, 3);
             const char *f = zj_stmt_text(q, 4, NULL);
             snprintf(r->filed, sizeof r->filed, "%.10s", f ? f : "");

@@ -15,6 +15,7 @@
 #include "detect/filing_index.h"
 #include "link/party_names.h"
 #include "text/ident_norm.h"
+#include "text/shingle.h"
 #include "text/phone.h"
 
 uint64_t zj_filing_hash(const char *s, size_t n)
@@ -165,6 +166,32 @@ static uint32_t put_str(zj_filing_index *ix, const char *s, bool *oom)
     return off;
 }
 
+static uint8_t defence_code(const char *d)
+{
+    if (!d || !d[0])
+        return DEF_UNKNOWN;
+    return !strcmp(d, "contested") ? DEF_CONTESTED : !strcmp(d, "no_answer") ? DEF_NO_ANSWER
+         : !strcmp(d, "default") ? DEF_DEFAULT : !strcmp(d, "admitted") ? DEF_ADMITTED
+         : DEF_UNKNOWN;
+}
+
+/* A case's claims as shingles at the end of the index's pool. */
+static int add_claims(zj_filing_index *ix, fl_case *c, const char *claims)
+{
+    if (!claims || !claims[0])
+        return ZJ_OK;
+    uint32_t *g = zj_grow(ix->shingles, &ix->shingles_cap, ix->nshingles + FL_MAX_SHINGLES,
+                          sizeof *g, 1 << 16);
+    if (!g || ix->nshingles > UINT32_MAX - FL_MAX_SHINGLES)
+        return ZJ_EDATA;
+    ix->shingles = g;
+    size_t n = zj_shingles(claims, strlen(claims), ix->shingles + ix->nshingles, FL_MAX_SHINGLES);
+    c->claims_at = (uint32_t)ix->nshingles;
+    c->nclaims = (uint32_t)n;
+    ix->nshingles += n;
+    return ZJ_OK;
+}
+
 static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt *q, uint8_t kind,
                     long filed, long closed, uint8_t outcome, double claim)
 {
@@ -184,16 +211,22 @@ static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt 
     c->filed = filed;
     c->closed = closed;
     c->claim = claim;
+    if (!strcmp(table, "court_case")) {      /* only the court's record has these */
+        c->defence = defence_code(zj_stmt_text(q, 8, NULL));
+        if (add_claims(ix, c, zj_stmt_text(q, 9, NULL)))
+            oom = true;
+    }
     if (oom)
         return ZJ_EDATA;
     ix->ncases++;
     return ZJ_OK;
 }
 
-/* Court: 0 id, 1 case_no, 2 cause, 3 case_type, 4 filed_at, 5 closed_at, 6 outcome, 7 claim. */
+/* Court: 0 id, 1 case_no, 2 cause, 3 case_type, 4 filed_at, 5 closed_at, 6 outcome, 7 claim,
+ * 8 defence, 9 claims. */
 static const char court_sql[] =
-    "SELECT id, case_no, cause, case_type, filed_at, closed_at, outcome, claim_amount"
-    " FROM court_case";
+    "SELECT id, case_no, cause, case_type, filed_at, closed_at, outcome, claim_amount, defence,"
+    " claims FROM court_case";
 /* A police case is pending from acceptance until it is closed (a transfer hands it to the
  * procuratorate's record); a procuratorate case until a decision to prosecute (the court's
  * record takes over) or not to prosecute. */
@@ -435,8 +468,8 @@ static int set_name(int64_t record_id, uint64_t key, void *ctx)
 
 static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **out,
-                          zj_error *err)
+int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                          zj_filing_index **out, zj_error *err)
 {
     *out = NULL;
     zj_filing_index *ix = calloc(1, sizeof *ix);
@@ -449,6 +482,8 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, zj_filing_index **
         rc = load_parties(s, ix, err);
     if (!rc)
         rc = load_relations(s, ix, err);
+    if (!rc && !(opt && opt->no_resolver))
+        rc = zj_resolver_build(s, opt ? opt->link : NULL, &ix->resolver, err);
     if (rc) {
         zj_filing_index_free(ix);
         return rc;
@@ -506,12 +541,14 @@ void zj_filing_index_free(zj_filing_index *ix)
         return;
     free(ix->pool);
     free(ix->cases);
+    free(ix->shingles);
     free(ix->parties);
     free(ix->by_ident);
     free(ix->by_id);
     free(ix->by_name);
     free(ix->by_record);
     free(ix->edges);
+    zj_resolver_free(ix->resolver);
     for (size_t i = 0; i < ix->p.n_fl01_causes; i++)
         free(ix->p.fl01_causes[i]);
     free(ix->p.fl01_causes);
@@ -527,10 +564,12 @@ struct zj_filing_service {
     pthread_rwlock_t lock;    /* readers: checks; writer: the swap */
     zj_filing_index *ix;
     const zj_rules *rules;
+    zj_filing_options opt;
+    zj_link_config link;      /* a copy: opt.link points here */
 };
 
-int zj_filing_service_open(zj_store *s, const zj_rules *rules, zj_filing_service **out,
-                           zj_error *err)
+int zj_filing_service_open(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                           zj_filing_service **out, zj_error *err)
 {
     *out = NULL;
     zj_filing_service *sv = calloc(1, sizeof *sv);
@@ -541,7 +580,13 @@ int zj_filing_service_open(zj_store *s, const zj_rules *rules, zj_filing_service
         return zj_fail(err, ZJ_EDATA, "filing service: cannot create its lock");
     }
     sv->rules = rules;
-    int rc = zj_filing_index_build(s, rules, &sv->ix, err);
+    if (opt)
+        sv->opt = *opt;
+    if (opt && opt->link) {
+        sv->link = *opt->link;
+        sv->opt.link = &sv->link;
+    }
+    int rc = zj_filing_index_build(s, rules, &sv->opt, &sv->ix, err);
     if (rc) {
         zj_filing_service_close(sv);
         return rc;
@@ -553,7 +598,7 @@ int zj_filing_service_open(zj_store *s, const zj_rules *rules, zj_filing_service
 int zj_filing_service_refresh(zj_filing_service *sv, zj_store *s, zj_error *err)
 {
     zj_filing_index *fresh;
-    int rc = zj_filing_index_build(s, sv->rules, &fresh, err);
+    int rc = zj_filing_index_build(s, sv->rules, &sv->opt, &fresh, err);
     if (rc)
         return rc;                     /* the old index stays in service */
     pthread_rwlock_wrlock(&sv->lock);

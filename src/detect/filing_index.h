@@ -10,13 +10,20 @@
 enum { FK_CIVIL, FK_ADMIN, FK_CRIMINAL, FK_ENFORCE, FK_BANKRUPT, FK_OTHER };
 enum { SIDE_PLAINTIFF, SIDE_DEFENDANT, SIDE_OTHER };
 enum { OUT_PENDING, OUT_JUDGMENT, OUT_MEDIATION, OUT_WITHDRAWN, OUT_DISMISSED, OUT_OTHER };
+/* court_case.defence: how the defendant met the claims */
+enum { DEF_UNKNOWN, DEF_CONTESTED, DEF_NO_ANSWER, DEF_DEFAULT, DEF_ADMITTED };
+
+/* Distinct shingles kept of a claims text (text/shingle.h). */
+#define FL_MAX_SHINGLES 192
 
 typedef struct fl_case {
     int64_t id;
     const char *table;        /* static: court_case | procuratorate_case | police_case */
     uint32_t case_no, cause;  /* offsets into the string pool */
     uint8_t kind, outcome;
+    uint8_t defence;          /* DEF_* */
     long filed, closed;       /* days; closed = ZJ_DAY_MAX while open */
+    uint32_t claims_at, nclaims;   /* its claims' shingles in zj_filing_index.shingles */
     double claim;
     uint32_t first_party, nparties;
 } fl_case;
@@ -51,10 +58,12 @@ typedef struct fl_params {
     double w_related, w_cause, w_phone, w_address, w_lawyer, w_same_id, w_repeat, w_quick, w_enforced,
         w_large;
     int64_t quick_days, min_quick;
+    double w_uncontested;
+    int64_t min_uncontested, uncontested_days;
     double large_claim;
     /* FL02 */
     int64_t fl02_window, min_filings, min_same, min_closed;
-    double w_many, w_same, w_rate, min_rate;
+    double w_many, w_same, w_rate, min_rate, claim_similarity;
     /* FL03 */
     char **fl03_causes; size_t n_fl03_causes;
     int64_t fl03_window, min_plaintiffs;
@@ -67,6 +76,8 @@ struct zj_filing_index {
     size_t pool_len, pool_cap;
     fl_case *cases;
     size_t ncases, cases_cap;
+    uint32_t *shingles;       /* the cases' claims shingles, each case's sorted */
+    size_t nshingles, shingles_cap;
     fl_party *parties;        /* grouped by case (fl_case.first_party) */
     size_t nparties, parties_cap;
     fl_pair *by_ident;        /* (ident, party), by ident then filing day */
@@ -77,6 +88,7 @@ struct zj_filing_index {
     fl_edge *edges;           /* by `from` */
     size_t nedges, edges_cap;
     fl_params p;
+    zj_resolver *resolver;    /* new parties, by the linking model (NULL: the replay) */
 };
 
 #define FL_STR(ix, off) ((ix)->pool + (off))

@@ -10,6 +10,7 @@
  * Unknown fields are errors (a misspelt "phone" would otherwise silently weaken the check).
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -130,14 +131,16 @@ int zj_filing_input_parse(const char *t, size_t n, zj_filing_input *out, zj_erro
     out->json = doc;
     if (!cJSON_IsObject(doc))
         return bad(err, "(document)", "must be a JSON object");
-    static const char *const names[] = {"case_type", "cause", "claim_amount", "filed_on",
-                                        "parties", "lawyers", NULL};
+    static const char *const names[] = {"case_type", "cause", "claims", "claim_amount",
+                                        "filed_on", "parties", "lawyers", NULL};
     zj_filing_case *c = &out->c;
     int rc = known(doc, names, "", err);
     if (!rc)
         rc = text(doc, "case_type", "", &c->case_type, err);
     if (!rc)
         rc = text(doc, "cause", "", &c->cause, err);
+    if (!rc)
+        rc = text(doc, "claims", "", &c->claims, err);
     if (!rc)
         rc = text(doc, "filed_on", "", &c->filed_on, err);
     if (rc)
@@ -300,6 +303,30 @@ int zj_filing_result_json(const zj_filing_case *c, const zj_filing_result *r, bo
         if (id->entity_id)
             cJSON_AddNumberToObject(res, "entity_id", (double)id->entity_id);
         cJSON_AddNumberToObject(res, "same_name_holders", (double)id->same_name);
+        if (id->nsteps) {                /* the linking model's answer, and why */
+            cJSON_AddNumberToObject(res, "match_weight", round(id->weight * 1000) / 1000);
+            cJSON_AddNumberToObject(res, "threshold", id->threshold);
+            cJSON_AddNumberToObject(res, "candidates", (double)id->candidates);
+            if (id->runner_up) {
+                cJSON_AddNumberToObject(res, "runner_up_entity_id", (double)id->runner_up);
+                cJSON_AddNumberToObject(res, "runner_up_confidence", id->runner_up_confidence);
+            }
+            cJSON *why = cJSON_AddArrayToObject(res, "comparators");
+            for (int k = 0; k < id->nsteps; k++) {
+                const zj_resolve_step *st = &id->steps[k];
+                cJSON *sj = cJSON_CreateObject();
+                cJSON_AddStringToObject(sj, "field", st->field);
+                cJSON_AddStringToObject(sj, "level", st->level);
+                if (!st->missing) {
+                    cJSON_AddNumberToObject(sj, "m", st->m);
+                    cJSON_AddNumberToObject(sj, "u", st->u);
+                    cJSON_AddNumberToObject(sj, "weight", round(st->weight * 1000) / 1000);
+                    if (st->tf_adjusted)
+                        cJSON_AddTrueToObject(sj, "frequency_adjusted");
+                }
+                cJSON_AddItemToArray(why, sj);
+            }
+        }
         cJSON_AddItemToObject(j, "history", history(&id->history));
         cJSON_AddItemToArray(ps, j);
     }

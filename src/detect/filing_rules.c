@@ -31,6 +31,13 @@ const zj_param zj_fl01_params[] = {
      NULL},
     {"min_quick", ZJ_PARAM_INT, "2", "earlier quick settlements that make the sign", 1, 100,
      NULL},
+    {"w_uncontested", ZJ_PARAM_REAL, "0.3",
+     "weight: a defendant lost earlier civil suits without a contest (no answer, judged by "
+     "default, or admitting the claims)", 0, 1, NULL},
+    {"min_uncontested", ZJ_PARAM_INT, "2", "earlier uncontested judgments that make the sign",
+     1, 100, NULL},
+    {"uncontested_days", ZJ_PARAM_INT, "365", "the window before the filing they count in", 1,
+     3650, NULL},
     {"w_debtor_enforced", ZJ_PARAM_REAL, "0.25",
      "weight: the defendant is already the debtor in an open enforcement case", 0, 1, NULL},
     {"w_large_claim", ZJ_PARAM_REAL, "0.1", "weight: a claim of at least large_claim", 0, 1,
@@ -46,7 +53,10 @@ const zj_param zj_fl02_params[] = {
      10000, NULL},
     {"w_many_filings", ZJ_PARAM_REAL, "0.4", "weight: many filings", 0, 1, NULL},
     {"min_same", ZJ_PARAM_INT, "3",
-     "earlier suits with the same cause against the same defendant", 1, 1000, NULL},
+     "earlier suits with near-identical claims against the same defendant", 1, 1000, NULL},
+    {"claim_similarity", ZJ_PARAM_REAL, "0.8",
+     "claims this alike (Jaccard of character bigrams) are the same claim; without claims "
+     "text on either side, the same cause stands in", 0.1, 1, NULL},
     {"w_repeated_claim", ZJ_PARAM_REAL, "0.3", "weight: repeated same claim", 0, 1, NULL},
     {"min_closed", ZJ_PARAM_INT, "3", "closed suits needed to judge the rate", 1, 1000, NULL},
     {"min_rate", ZJ_PARAM_REAL, "0.5", "share of closed suits withdrawn or dismissed", 0, 1,
@@ -112,6 +122,9 @@ int zj_filing_params_load(const zj_rules *r, fl_params *p, zj_error *err)
     p->w_quick = zj_rules_real(r, "FL01", "w_instant_settlement");
     p->quick_days = zj_rules_int(r, "FL01", "quick_days");
     p->min_quick = zj_rules_int(r, "FL01", "min_quick");
+    p->w_uncontested = zj_rules_real(r, "FL01", "w_uncontested");
+    p->min_uncontested = zj_rules_int(r, "FL01", "min_uncontested");
+    p->uncontested_days = zj_rules_int(r, "FL01", "uncontested_days");
     p->w_enforced = zj_rules_real(r, "FL01", "w_debtor_enforced");
     p->w_large = zj_rules_real(r, "FL01", "w_large_claim");
     p->large_claim = zj_rules_real(r, "FL01", "large_claim");
@@ -120,6 +133,7 @@ int zj_filing_params_load(const zj_rules *r, fl_params *p, zj_error *err)
     p->w_many = zj_rules_real(r, "FL02", "w_many_filings");
     p->min_same = zj_rules_int(r, "FL02", "min_same");
     p->w_same = zj_rules_real(r, "FL02", "w_repeated_claim");
+    p->claim_similarity = zj_rules_real(r, "FL02", "claim_similarity");
     p->min_closed = zj_rules_int(r, "FL02", "min_closed");
     p->min_rate = zj_rules_real(r, "FL02", "min_rate");
     p->w_rate = zj_rules_real(r, "FL02", "w_withdrawn_dismissed");

@@ -939,6 +939,9 @@ static int plan_cases(ctx *c)
             pc.type = "行初";
             pc.judge = zg_unit_officer(c->g, court, "administrative", &c->r);
             pc.claim = 0;
+            /* the same request each time, only the year and document number change */
+            snprintf(pc.claims, sizeof pc.claims, "请求判令被告公开%d年第%d号征地补偿安置方案及其"
+                     "批复的政府信息，并承担本案诉讼费用。", 2015 + j % 5, 3 + 7 * j);
             party(&pc, "plaintiff", 0, person, 0);
             party(&pc, "defendant", 2, county, 0);
             if (add_case(c, &pc, &cc))
@@ -1274,6 +1277,100 @@ static int write_truth(zg *g, const entry *entries, int nentries)
     return 0;
 }
 
+/* FL01's uncontested-judgment sign and FL02's repeated claims, with their near misses. Drawn
+ * from a random stream of their own and planted last, so every earlier plant is what it was.
+ *  - FL01: a debtor lost two loan suits this year admitting the claims (自认); a third lender
+ *    now claims 1.2-2 million from him. Near miss: a debtor judged once by default and once
+ *    after contesting, then a large claim.
+ *  - FL02: one person sues one company four times in ten months, each suit withdrawn or
+ *    dismissed, the same claims under different causes (only the claims text tells). Near
+ *    miss: a supplier sues one buyer four times in a year for different deliveries (one cause,
+ *    different claims), two withdrawn. */
+static int plan_filing_signs(ctx *c)
+{
+    zg_rng saved = c->r;
+    zg_rng_at(&c->r, c->g->seed, ZG_S_PLAN, 14);
+    double C = (double)c->g->sc.civil_cases;
+    int64_t cc;
+    int rc = 0;
+    for (int n = count(c, 0.0002, C, 2), i = 0; !rc && i <= n; i++) {
+        bool near = i == n;
+        int64_t debtor = new_person(c);
+        int court = basic_court(c);
+        int day = (int)zg_range(&c->r, zg_days(2020, 3, 1), zg_days(2021, 5, 1));
+        for (int k = 0; k < 2; k++) {
+            zg_pcase pc = civil(c, court, "民间借贷纠纷", "summary", day + 90 * k, 35, "judgment");
+            pc.defence = near ? (k ? "contested" : "default") : "admitted";
+            snprintf(pc.claims, sizeof pc.claims, "判令被告偿还借款本金%lld元及利息。",
+                     (long long)pc.claim);
+            party(&pc, "plaintiff", 0, new_person(c), 0);
+            party(&pc, "defendant", 0, debtor, 0);
+            if ((rc = add_case(c, &pc, &cc)))
+                break;
+        }
+        zg_pcase pc = civil(c, basic_court(c), "民间借贷纠纷", "ordinary", day + 200, 120,
+                            "judgment");
+        pc.claim = 1200000 + 100000 * (double)zg_below(&c->r, 8);
+        snprintf(pc.claims, sizeof pc.claims, "判令被告偿还借款%lld元及逾期利息，诉讼费用由被告"
+                 "承担。", (long long)pc.claim);
+        party(&pc, "plaintiff", 0, new_person(c), 0);
+        party(&pc, "defendant", 0, debtor, 0);
+        if (!rc)
+            rc = add_case(c, &pc, &cc);
+        entry en = {"FL01", near, E_CASE, cc, -1, -1, -1, {0}, 0,
+                    near ? "a large loan claim against a debtor judged once by default and once "
+                           "after contesting: one uncontested judgment is an ordinary debtor"
+                         : "a large loan claim against a debtor who lost two loan suits this "
+                           "year admitting the claims (no real contest)"};
+        if (!rc)
+            rc = add_entry(c, &en);
+    }
+    static const char *const causes[4] = {"名誉权纠纷", "侵权责任纠纷", "人格权纠纷",
+                                          "网络侵权责任纠纷"};
+    static const char *const goods[4] = {"螺纹钢", "混凝土", "中央空调机组", "办公桌椅"};
+    for (int n = count(c, 0.00005, C, 1), i = 0; !rc && i <= n; i++) {
+        bool near = i == n;
+        int court = basic_court(c);
+        int64_t firm, who = new_person(c);
+        if ((rc = add_ent(c, new_person(c), -1, c->g->units[court].county, zg_days(2010, 5, 5),
+                          -1, &firm)))
+            break;
+        int64_t buyer = firm;
+        if (near && (rc = add_ent(c, new_person(c), -1, c->g->units[court].county,
+                                  zg_days(2011, 6, 6), -1, &buyer)))
+            break;
+        entry en = {"FL02", near, E_CASE_LIST, -1, -1, -1, -1, {0}, 0,
+                    near ? "a supplier sued one buyer four times in a year for different "
+                           "deliveries, two suits withdrawn: one cause, different claims"
+                         : "one person sued one company four times in ten months under four "
+                           "causes with the same claims, each withdrawn or dismissed"};
+        int day = (int)zg_range(&c->r, zg_days(2019, 9, 1), zg_days(2021, 1, 1));
+        for (int k = 0; !rc && k < 4; k++) {
+            zg_pcase pc = civil(c, court, near ? "买卖合同纠纷" : causes[k], "summary",
+                                day + 80 * k, 30,
+                                near ? (k < 2 ? "withdrawn" : "judgment")
+                                     : (k % 2 ? "dismissed" : "withdrawn"));
+            if (near)
+                snprintf(pc.claims, sizeof pc.claims, "判令被告支付%d年%d月第%d批%s合同价款"
+                         "%lld元。", 2019 + k / 2, 1 + 3 * k, k + 1, goods[k],
+                         (long long)pc.claim);
+            else
+                snprintf(pc.claims, sizeof pc.claims, "判令被告立即删除其在网站发布的涉及原告的"
+                         "全部文章，在全国性报刊公开赔礼道歉，并赔偿精神损害抚慰金%d元。",
+                         10000 * (k + 1));
+            party(&pc, "plaintiff", near ? 1 : 0, near ? firm : who, 0);
+            party(&pc, "defendant", 1, near ? buyer : firm, 0);
+            rc = add_case(c, &pc, &cc);
+            en.list[en.nlist++] = cc;
+        }
+        en.a = cc;
+        if (!rc)
+            rc = add_entry(c, &en);
+    }
+    c->r = saved;
+    return rc;
+}
+
 int zg_plan_make(zg *g, zj_error *err)
 {
     g->plan = calloc(1, sizeof *g->plan);
@@ -1282,7 +1379,7 @@ int zg_plan_make(zg *g, zj_error *err)
     ctx c = {.g = g, .p = g->plan, .next_person = g->pb_plant};
     zg_rng_at(&c.r, g->seed, ZG_S_PLAN, 0);
     int rc = plan_tv(&c) || plan_tr(&c) || plan_lenders(&c, 1, true) || plan_chains(&c) || plan_cases(&c) || plan_sc(&c) ||
-             plan_cc(&c);
+             plan_cc(&c) || plan_filing_signs(&c);
     free(c.used);
     if (!rc && g->pb_cc + g->sc.cc_subjects + g->plan->nccs > g->pb_plant)
         rc = -1;                     /* planted subjects would overlap the planted persons */

@@ -46,6 +46,8 @@ typedef struct zg_pcase {
     char approval_no[80];    /* the extension approval (ZG_EXT_REUSED shares one) */
     int no_hearing;          /* PN02 */
     int swapped;             /* PN03: judgment before hearing */
+    const char *defence;     /* court_case.defence (NULL: as the outcome makes it) */
+    char claims[320];        /* 诉讼请求 ("": none) */
 } zg_pcase;
 
 /* Planted police chains (incident -> police case -> ...). */
@@ -151,6 +153,8 @@ typedef struct zg_civil {
     int court;
     char case_no[64];
     const char *type, *cause, *procedure, *outcome, *status;
+    const char *defence;     /* contested|no_answer|default|admitted, NULL when not recorded */
+    char claims[320];        /* 诉讼请求, "" when not recorded */
     int64_t filed, closed;
     int64_t judge;
     double claim;

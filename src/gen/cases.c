@@ -101,6 +101,71 @@ static const char *const civil_causes[] = {
 static const char *const admin_causes[] = {"行政处罚", "政府信息公开", "行政强制", "工伤认定",
                                            "行政许可"};
 
+/* ---- claims (诉讼请求) and the defence (答辩情况) of a background case --------------------
+ * From a stream of their own, so the rest of the case is what it was. Claims are written for
+ * first-instance cases; two suits of one cause read alike only in their template, their
+ * subject and amounts differ. The defence is recorded for closed first-instance civil cases:
+ * most defendants contest, some do not answer or are judged by default, a few admit. */
+
+static const char *const subjects[] = {"钢材", "水泥", "空调设备", "办公家具", "电缆", "装修材料",
+                                       "农产品", "医疗器械", "服装", "电子元件"};
+
+static void civil_text(const zg *g, zg_civil *cs)
+{
+    zg_rng r;
+    zg_rng_at(&r, g->seed, ZG_S_CLAIMS, (uint64_t)cs->c);
+    bool first = !strcmp(cs->type, "民初") || !strcmp(cs->type, "行初");
+    if (!first)
+        return;
+    long long yuan = (long long)cs->claim;
+    const char *sub = subjects[zg_below(&r, 10)];
+    int m = 1 + (int)zg_below(&r, 12), yr = 2017 + (int)zg_below(&r, 4);
+    const char *cause = cs->cause;
+    if (!strcmp(cause, "民间借贷纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, zg_chance(&r, 0.5)
+                 ? "判令被告偿还借款本金%lld元及自%d年%d月起按年利率%d%%计算的利息；本案诉讼费用由被告承担。"
+                 : "请求判令被告归还借款%lld元，并支付逾期还款利息至实际清偿之日止。", yuan, yr, m,
+                 4 + (int)zg_below(&r, 8));
+    else if (!strcmp(cause, "买卖合同纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令被告支付%d年%d月所购%s货款%lld元及逾期付款"
+                 "损失；诉讼费由被告负担。", yr, m, sub, yuan);
+    else if (!strcmp(cause, "离婚纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, zg_chance(&r, 0.5)
+                 ? "判令原、被告离婚；婚生子由原告抚养，被告每月支付抚养费%d元；依法分割夫妻共同财产。"
+                 : "请求解除婚姻关系，依法分割共同财产并由被告返还%d元。", 500 + (int)zg_below(&r, 30) * 100);
+    else if (!strcmp(cause, "劳动争议") || !strcmp(cause, "追索劳动报酬纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令被告支付原告%d年%d月至%d月拖欠的工资%lld元"
+                 "及经济补偿金。", yr, m, m < 12 ? m + 1 : 12, yuan);
+    else if (!strcmp(cause, "机动车交通事故责任纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令被告及保险公司赔偿原告医疗费、误工费、护理费"
+                 "等各项损失共计%lld元。", yuan);
+    else if (!strcmp(cause, "金融借款合同纠纷") || !strcmp(cause, "信用卡纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令被告偿还透支本金及借款本金%lld元、利息及"
+                 "违约金，并承担实现债权的费用。", yuan);
+    else if (!strcmp(cause, "物业服务合同纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令被告支付%d年至%d年物业服务费%lld元及滞纳金。",
+                 yr, yr + 1, yuan);
+    else if (!strcmp(cause, "房屋租赁合同纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令解除房屋租赁合同，被告腾退房屋并支付欠付"
+                 "租金%lld元。", yuan);
+    else if (!strcmp(cause, "建设工程施工合同纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令被告支付工程款%lld元及利息，原告就该工程"
+                 "折价或者拍卖的价款优先受偿。", yuan);
+    else if (!strcmp(cause, "赡养纠纷"))
+        snprintf(cs->claims, sizeof cs->claims, "判令被告每月支付赡养费%d元并承担医疗费用。",
+                 300 + (int)zg_below(&r, 20) * 50);
+    else if (!strcmp(cs->type, "行初"))
+        snprintf(cs->claims, sizeof cs->claims, "请求撤销被告作出的%s决定，并由被告承担本案诉讼"
+                 "费用。", cause);
+    else
+        snprintf(cs->claims, sizeof cs->claims, "判令被告赔偿原告损失%lld元。", yuan);
+    if (strcmp(cs->type, "民初") || !cs->outcome)
+        return;
+    unsigned u = zg_below(&r, 100);
+    cs->defence = strcmp(cs->outcome, "judgment") ? "contested"
+                : u < 72 ? "contested" : u < 86 ? "no_answer" : u < 97 ? "default" : "admitted";
+}
+
 /* Build the court events of a case from its dates and outcome. */
 static void court_events(const zg *g, zg_civil *cs, zg_rng *r, int ext, const char *approval,
                          int no_hearing, int swapped)
@@ -167,6 +232,9 @@ static void planted_civil(const zg *g, int64_t c, zg_civil *cs, zg_rng *r)
     cs->status = p->closed >= 0 ? "closed" : "open";
     cs->judge = p->judge;
     cs->claim = p->claim;
+    snprintf(cs->claims, sizeof cs->claims, "%s", p->claims);
+    cs->defence = p->defence ? p->defence
+                : p->outcome && !strcmp(p->type, "民初") ? "contested" : NULL;
     int64_t serial = g->sc.civil_cases / (g->nbasic ? g->nbasic : 1) + 1 + (c - g->sc.civil_cases);
     case_no(cs->case_no, sizeof cs->case_no, year_of(cs->filed), g->units[cs->court].court_code,
             cs->type, serial);
@@ -295,6 +363,7 @@ void zg_civil_case(const zg *g, int64_t c, zg_civil *cs)
             pa->idx = zg_citizen(g, (int)(slot % 3), slot / 3);
     }
     court_events(g, cs, &r, ext, "", 0, 0);
+    civil_text(g, cs);
     if (ext)
         for (int k = 0; k < cs->nev; k++)
             if (cs->ev[k].approval[0] == '\0' && strcmp(cs->ev[k].node, "延长审限") == 0)

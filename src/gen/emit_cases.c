@@ -368,11 +368,20 @@ static const zg_col cc_cols[] = {
     {"claim_amount", "标的额(元)", 0, "transforms: [strip_thousands]"},
     {"procuratorate_case_no", "起诉案号", 0, NULL},
     {"status", "案件状态", 0, "codes: {已结: closed, 未结: open}"},
+    {"claims", "诉讼请求", 0, NULL},
+    {"defence", "答辩情况", 0, "codes: {答辩: contested, 未答辩: no_answer, 缺席判决: default, "
+                              "自认: admitted}"},
 };
 const zg_export zg_x_court_cases = {
     "审判流程_案件.csv", "court_cases.mapping.yaml", "court_cms", "court_case",
     "court trial-management system case list (审判流程管理), GB18030", ZG_CSV, ZG_GB18030, ',',
-    "[case_no]", cc_cols, 12, NULL};
+    "[case_no]", cc_cols, 14, NULL};
+
+static const char *defence_zh(const char *d)
+{
+    return !d ? NULL : !strcmp(d, "no_answer") ? "未答辩" : !strcmp(d, "default") ? "缺席判决"
+         : !strcmp(d, "admitted") ? "自认" : "答辩";
+}
 
 static const char *type_zh(const char *t)
 {
@@ -423,6 +432,8 @@ static int court_row(zg *g, zg_writer *w, const zg_civil *cs, const char *procu_
         zg_null(w);
     zg_s(w, procu_no);
     zg_s(w, cs->closed >= 0 ? "已结" : "未结");
+    zg_s(w, cs->claims[0] ? cs->claims : NULL);
+    zg_s(w, defence_zh(cs->defence));
     return zg_row_end(w);
 }
 

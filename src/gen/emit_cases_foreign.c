@@ -244,6 +244,8 @@ static const zg_col cc_cols[] = {
     {"outcome", "结案方式", 0, NULL},
     {"procuratorate_case_no", "公诉机关受案号", 0, NULL},
     {"status", "审理状态", 0, NULL},
+    {"defence", "被告应诉情况", 0, NULL},
+    {"claims", "原告诉请", 0, NULL},
 };
 const zg_export zg_f_court_cases = {
     "案件信息表.csv", "court_cases.mapping.yaml", "court_cms", "court_case",
@@ -315,6 +317,11 @@ int zg_foreign_court_case(zg *g, zg_writer *w, const zg_civil *cs, const char *p
     zg_s(w, outcome_text(cs->outcome));
     zg_s(w, procu_no);
     zg_s(w, cs->closed >= 0 ? "已结案" : "审理中");
+    const char *d = cs->defence;
+    zg_s(w, !d ? NULL : !strcmp(d, "no_answer") ? "未提交答辩状" : !strcmp(d, "default")
+            ? "经传票传唤无正当理由拒不到庭" : !strcmp(d, "admitted") ? "当庭认诺全部诉讼请求"
+            : "到庭应诉");
+    zg_s(w, cs->claims[0] ? cs->claims : NULL);
     return zg_row_end(w) ? ZJ_EDATA : ZJ_OK;
 }
 

@@ -220,8 +220,8 @@ static int region_level(int32_t a, int32_t b)
     return 0;
 }
 
-static int name_level(zj_kind kind, const zj_lmention *a, const zj_lmention *b,
-                      const zj_arena *ar)
+static int name_level(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
+                      const zj_lmention *b, const zj_arena *arb)
 {
     if (!a->norm_h || !b->norm_h)
         return ZJ_MISSING;
@@ -229,12 +229,12 @@ static int name_level(zj_kind kind, const zj_lmention *a, const zj_lmention *b,
         return 3;
     if (a->key_h && a->key_h == b->key_h)
         return 2;
-    const char *ka = ar->data + a->key_off, *kb = ar->data + b->key_off;
+    const char *ka = ara->data + a->key_off, *kb = arb->data + b->key_off;
     double jw = zj_jaro_winkler(ka, a->key_len, kb, b->key_len);
     if (jw >= (kind == ZJ_KIND_PERSON ? 0.9 : 0.92))
         return 1;
     if (kind == ZJ_KIND_PERSON && a->norm_chars == b->norm_chars && a->norm_chars >= 2) {
-        const char *na = ar->data + a->norm_off, *nb = ar->data + b->norm_off;
+        const char *na = ara->data + a->norm_off, *nb = arb->data + b->norm_off;
         if (zj_edit_distance(na, a->norm_len, nb, b->norm_len) == 1)
             return 1;
     }
@@ -244,13 +244,19 @@ static int name_level(zj_kind kind, const zj_lmention *a, const zj_lmention *b,
 void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const zj_arena *ar,
                 int *g)
 {
+    zj_compare_two(kind, a, ar, b, ar, g);
+}
+
+void zj_compare_two(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
+                    const zj_lmention *b, const zj_arena *arb, int *g)
+{
     for (int f = 0; f < ZJ_MAX_FIELDS; f++)
         g[f] = ZJ_MISSING;
-    g[F_NAME] = name_level(kind, a, b, ar);
+    g[F_NAME] = name_level(kind, a, ara, b, arb);
     g[F_REGION] = region_level(a->region, b->region);
     if (a->id_h && b->id_h && !(a->id_trusted && b->id_trusted))
         g[F_ID] = a->id_h == b->id_h ||
-                  close_ids(ar->data + a->id_off, ar->data + b->id_off, 2) ? 1 : 0;
+                  close_ids(ara->data + a->id_off, arb->data + b->id_off, 2) ? 1 : 0;
     if (kind == ZJ_KIND_ENTERPRISE)
         return;
     if (a->birth && b->birth)

@@ -93,5 +93,9 @@ const char *zj_compare_level_name(zj_kind kind, int field, int level);
  * the two IDs are not both trusted (trusted equal IDs are linked, different ones never). */
 void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const zj_arena *ar,
                 int *gamma);
+/* The same, for two mentions whose strings are in different arenas (a query held apart from
+ * a shared, read-only set: resolve.c). */
+void zj_compare_two(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
+                    const zj_lmention *b, const zj_arena *arb, int *gamma);
 
 #endif

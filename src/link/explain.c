@@ -12,6 +12,7 @@
 #include "link/compare.h"
 #include "link/link.h"
 #include "link/model.h"
+#include "link/pairing.h"
 
 static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_kind *kind,
                     char *name, size_t cap, char *context, size_t ccap, zj_error *err)
@@ -56,40 +57,12 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
 static int load_model(zj_store *s, zj_kind kind, zj_fs_model *fs, double *per_entity,
                       zj_error *err)
 {
-    zj_model_init(fs, kind);
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(s, "SELECT field, level, m, u FROM link_param WHERE kind = $1", &q,
-                             err);
-    if (rc)
-        return rc;
-    const char *kn = kind == ZJ_KIND_PERSON ? "person" : "enterprise";
-    zj_stmt_bind_text(q, 1, kn, strlen(kn));
-    int rows = 0, step;
-    while ((step = zj_stmt_next(q, err)) == 1) {
-        const char *field = zj_stmt_text(q, 0, NULL), *level = zj_stmt_text(q, 1, NULL);
-        rows++;
-        if (!strcmp(field, "prior")) {
-            fs->lambda = zj_stmt_double(q, 2);
-            continue;
-        }
-        if (!strcmp(field, "tf")) {
-            *per_entity = zj_stmt_double(q, 2);
-            continue;
-        }
-        for (int f = 0; f < ZJ_MAX_FIELDS; f++)
-            for (int l = 0; l < zj_compare_nlevels(kind, f); l++)
-                if (!strcmp(field, zj_compare_field_name(kind, f)) &&
-                    !strcmp(level, zj_compare_level_name(kind, f, l))) {
-                    fs->m[f][l] = zj_stmt_double(q, 2);
-                    fs->u[f][l] = zj_stmt_double(q, 3);
-                }
-    }
-    zj_stmt_finalize(q);
-    if (step < 0)
-        return ZJ_EDATA;
-    if (!rows)
-        return zj_fail(err, ZJ_EUSAGE, "no %s model yet: run 'zhijian link' first", kn);
-    return ZJ_OK;
+    bool found;
+    int rc = zj_model_load(s, kind, fs, per_entity, &found, err);
+    if (!rc && !found)
+        rc = zj_fail(err, ZJ_EUSAGE, "no %s model yet: run 'zhijian link' first",
+                     kind == ZJ_KIND_PERSON ? "person" : "enterprise");
+    return rc;
 }
 
 static int64_t count_query(zj_store *s, const char *sql, const char *kind, const char *value,

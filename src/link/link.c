@@ -20,6 +20,7 @@
 #include "link/cluster.h"
 #include "link/mentions.h"
 #include "link/model.h"
+#include "link/pairing.h"
 #include "link/radix.h"
 
 /* Sample size for estimating u. Levels that random pairs almost never reach (an exact name,
@@ -87,11 +88,6 @@ static int push_conflict(conflict_list *l, int32_t a, int32_t b, const char *rea
     return 0;
 }
 
-typedef struct tf_entry {
-    uint64_t h;
-    uint32_t count;
-} tf_entry;
-
 typedef struct run {
     zj_store *s;
     zj_kind kind;
@@ -110,12 +106,7 @@ typedef struct run {
     zj_keyed *sorted[8];         /* per rule: members of blocks of two or more, by key then
                                     mention (what pair enumeration walks) */
     size_t nsorted[8];
-    tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
-    size_t ntf_norm, ntf_key;
-    tf_entry *tf_unit, *tf_post; /* mentions per unit, per unit and post, sorted by hash */
-    tf_entry *tf_posted;         /* mentions per unit among those that give a post */
-    size_t ntf_unit, ntf_post, ntf_posted;
-    int64_t n_unit;              /* mentions that name a unit */
+    zj_tf tf;                    /* term frequencies of names and units (pairing.h) */
     zj_fs_model fs;
     double prior;                /* P(two random mentions are one entity), for scoring */
     double per_entity;           /* mentions per identified entity, for term frequencies */
@@ -192,10 +183,8 @@ static void *load_range(void *arg)
     for (int64_t i = j->from; !j->rc && i < j->to; i++) {
         zj_mention_row row;
         zj_mention_set_row(r->set, r->kind, i, &row);
-        if (zj_lmention_fill(&r->m[i], &j->ar, r->kind, zj_mention_set_id(r->set, r->kind, i), 0,
-                             row.v[ZJ_MC_NORM], row.v[ZJ_MC_KEY], row.v[ZJ_MC_ID_NO],
-                             row.v[ZJ_MC_STATUS], row.v[ZJ_MC_BIRTH], row.v[ZJ_MC_SEX],
-                             row.v[ZJ_MC_PHONE], row.v[ZJ_MC_REGION], row.v[ZJ_MC_CONTEXT]))
+        if (zj_lmention_from_row(&r->m[i], &j->ar, zj_mention_set_id(r->set, r->kind, i), 0,
+                                 &row))
             j->rc = -1;
     }
     return NULL;
@@ -250,37 +239,7 @@ static int load(run *r)
 {
     if (r->set)
         return load_from_set(r);
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(r->s,
-        "SELECT id, entity_id, name_norm, name_key, id_no, id_status, birth_date, sex, phone,"
-        " region_code, context FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
-    if (rc)
-        return rc;
-    zj_stmt_bind_text(q, 1, r->kind_name, strlen(r->kind_name));
-    size_t cap = 0;
-    int step;
-    while ((step = zj_stmt_next(q, r->err)) == 1) {
-        if ((size_t)r->n == cap) {
-            zj_lmention *p = zj_grow(r->m, &cap, cap + 1, sizeof *p, 65536);
-            if (!p) {
-                zj_stmt_finalize(q);
-                return zj_fail(r->err, ZJ_EDATA, "out of memory");
-            }
-            r->m = p;
-        }
-        if (zj_lmention_fill(&r->m[r->n], &r->ar, r->kind, zj_stmt_int(q, 0), zj_stmt_int(q, 1),
-                             zj_stmt_text(q, 2, NULL), zj_stmt_text(q, 3, NULL),
-                             zj_stmt_text(q, 4, NULL), zj_stmt_text(q, 5, NULL),
-                             zj_stmt_text(q, 6, NULL), zj_stmt_text(q, 7, NULL),
-                             zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL),
-                             zj_stmt_text(q, 10, NULL))) {
-            zj_stmt_finalize(q);
-            return zj_fail(r->err, ZJ_EDATA, "out of memory");
-        }
-        r->n++;
-    }
-    zj_stmt_finalize(q);
-    return step < 0 ? ZJ_EDATA : ZJ_OK;
+    return zj_lmentions_load(r->s, r->kind, false, &r->m, &r->n, &r->ar, r->err);
 }
 
 /* ---- trusted IDs and their conflicts ---------------------------------------------------- */
@@ -446,55 +405,7 @@ static int check_conflicts(run *r)
     return rc;
 }
 
-/* ---- term frequencies ------------------------------------------------------------------- *
- * An exact name agreement is worth more for a rare name than for 张伟. The adjusted u is the
- * chance that a mention of *another* entity bears the name - so it counts entities, not
- * mentions: a lender named in forty cases must not make his own name look common. Entities
- * per name are counted by distinct trusted IDs (at least one), and turned into mentions with
- * the average number of mentions per identified entity:  u(v) = E(v) * c / n. */
-
-typedef struct tf_pair {
-    uint64_t name_h, id_h;
-} tf_pair;
-
-static int tf_pair_cmp(const void *a, const void *b)
-{
-    const tf_pair *x = a, *y = b;
-    if (x->name_h != y->name_h)
-        return x->name_h < y->name_h ? -1 : 1;
-    return (x->id_h > y->id_h) - (x->id_h < y->id_h);
-}
-
-static int build_tf(run *r, bool key, tf_entry **out, size_t *nout)
-{
-    tf_pair *p = malloc(((size_t)r->n + 1) * sizeof *p);
-    tf_entry *t = malloc(((size_t)r->n + 1) * sizeof *t);
-    if (!p || !t) {
-        free(p);
-        free(t);
-        return -1;
-    }
-    size_t k = 0;
-    for (int32_t i = 0; i < r->n; i++) {
-        uint64_t h = key ? r->m[i].key_h : r->m[i].norm_h;
-        if (h)   /* untrusted mentions count as "no ID" (0): one entity at least */
-            p[k++] = (tf_pair){h, r->m[i].id_trusted ? r->m[i].id_h : 0};
-    }
-    qsort(p, k, sizeof *p, tf_pair_cmp);
-    size_t w = 0;
-    for (size_t i = 0; i < k; i++) {
-        bool new_name = i == 0 || p[i].name_h != p[i - 1].name_h;
-        bool new_id = new_name || p[i].id_h != p[i - 1].id_h;
-        if (new_name)
-            t[w++] = (tf_entry){p[i].name_h, 0};
-        if (new_id && p[i].id_h)
-            t[w - 1].count++;
-    }
-    free(p);
-    *out = t;
-    *nout = w;
-    return 0;
-}
+/* ---- term frequencies: pairing.c; the run sets their mentions per entity --------- */
 
 /* Average mentions per identified entity (trusted mentions / distinct trusted IDs). */
 static double mentions_per_entity(const run *r)
@@ -508,125 +419,7 @@ static double mentions_per_entity(const run *r)
     return (double)k / distinct;
 }
 
-static double tf_of(const run *r, const tf_entry *t, size_t n, uint64_t h)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t[mid].h < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    uint32_t entities = lo < n && t[lo].h == h && t[lo].count ? t[lo].count : 1;
-    double u = entities * r->per_entity / (double)(r->n ? r->n : 1);
-    return u < 1 ? u : 1;
-}
-
-/* A shared unit is worth more for a unit of five than for a court of two hundred, and a unit
- * and post that only one person is ever named with is worth most: the u of "same unit" is the
- * share of the mentions naming a unit that name this one (mentions, not entities: the people
- * named with a unit seldom have an ID to count them by), the u of the post the share of this
- * unit's mentions with a post that give this post (model.h: zj_model_unit_weight). */
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-enum { TF_UNIT, TF_POST, TF_POSTED };   /* counted per unit, per unit and post, per unit of
-                                           the mentions that give a post */
-
-static int build_unit_tf(run *r, int what, tf_entry **out, size_t *nout)
-{
-    uint64_t *h = malloc(((size_t)r->n + 1) * sizeof *h);
-    tf_entry *t = malloc(((size_t)r->n + 1) * sizeof *t);
-    if (!h || !t) {
-        free(h);
-        free(t);
-        return -1;
-    }
-    size_t k = 0;
-    for (int32_t i = 0; i < r->n; i++) {
-        const zj_lmention *m = &r->m[i];
-        uint64_t v = what == TF_POST ? m->post_h : what == TF_UNIT || m->post_h ? m->unit_h : 0;
-        if (v)
-            h[k++] = v;
-    }
-    if (what == TF_UNIT)
-        r->n_unit = (int64_t)k;
-    qsort(h, k, sizeof *h, u64_cmp);
-    size_t w = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (i == 0 || h[i] != h[i - 1])
-            t[w++] = (tf_entry){h[i], 0};
-        t[w - 1].count++;
-    }
-    free(h);
-    *out = t;
-    *nout = w;
-    return 0;
-}
-
-/* Mentions counted for a value (at least one). */
-static uint32_t unit_count(const tf_entry *t, size_t n, uint64_t h)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t[mid].h < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && t[lo].h == h && t[lo].count ? t[lo].count : 1;
-}
-
-/* The weight of a shared unit (level >= 1) for mention a. */
-static double unit_weight(const run *r, const zj_lmention *a, int level)
-{
-    double n_unit = (double)(r->n_unit ? r->n_unit : 1);
-    double u_unit = fmin(unit_count(r->tf_unit, r->ntf_unit, a->unit_h) / n_unit, 1);
-    double u_post = 1, m, u;
-    if (level >= 2)
-        u_post = fmin((double)unit_count(r->tf_post, r->ntf_post, a->post_h) /
-                      unit_count(r->tf_posted, r->ntf_posted, a->unit_h), 1);
-    return zj_model_unit_weight(&r->fs, level, u_unit, u_post, &m, &u);
-}
-
 /* ---- blocking --------------------------------------------------------------------------- */
-
-static uint64_t field_value(const zj_lmention *m, zj_block_field f)
-{
-    switch (f) {
-    case ZJ_BF_NAME_KEY: return m->key_h;
-    case ZJ_BF_NAME_NORM: return m->norm_h;
-    case ZJ_BF_SURNAME: return m->surname_h;
-    case ZJ_BF_BIRTH_DATE: return (uint64_t)m->birth;
-    case ZJ_BF_BIRTH_YEAR: return (uint64_t)(m->birth / 10000);
-    case ZJ_BF_SEX: return (uint64_t)(unsigned char)m->sex;
-    case ZJ_BF_PHONE: return m->phone_h;
-    case ZJ_BF_REGION: return (uint64_t)m->region;
-    case ZJ_BF_CITY: return (uint64_t)(m->region / 100);
-    case ZJ_BF_ID_NO: return m->id_h;
-    case ZJ_BF_ID_PREFIX: return m->idprefix_h;
-    case ZJ_BF_ID_TAIL: return m->idtail_h;
-    case ZJ_BF_NAME_PREFIX: return m->prefix_h;
-    case ZJ_BF_ENTERPRISE: return m->context_h;
-    case ZJ_BF_UNIT: return m->unit_h;
-    default: return 0;
-    }
-}
-
-static uint64_t block_key(const zj_lmention *m, const zj_block_rule *rule, int rule_no)
-{
-    uint64_t v[4];
-    for (int f = 0; f < rule->nfields; f++)
-        if (!(v[f] = field_value(m, rule->fields[f])))
-            return 0;
-    uint64_t k = XXH3_64bits_withSeed(v, (size_t)rule->nfields * sizeof v[0], (uint64_t)rule_no);
-    return k ? k : 1;
-}
 
 typedef zj_keyed keyed;
 
@@ -641,7 +434,7 @@ static int build_rule(run *r, int rule)
         return -1;
     size_t k = 0;
     for (int32_t i = 0; i < r->n; i++) {
-        keys[i] = block_key(&r->m[i], &r->cfg->rules[rule], rule);
+        keys[i] = zj_block_key(&r->m[i], &r->cfg->rules[rule], rule);
         if (keys[i])
             tmp[k++] = (keyed){keys[i], i};
     }
@@ -1047,13 +840,13 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
     if (name_level == 3) {
         if (a->norm_h != sc->last_norm) {
             sc->last_norm = a->norm_h;
-            sc->last_norm_tf = tf_of(r, r->tf_norm, r->ntf_norm, a->norm_h);
+            sc->last_norm_tf = zj_tf_name_u(&r->tf, a, 3);
         }
         w += log2(r->fs.m[F_NAME][3] / sc->last_norm_tf);
     } else if (name_level == 2) {
         if (a->key_h != sc->last_key) {
             sc->last_key = a->key_h;
-            sc->last_key_tf = tf_of(r, r->tf_key, r->ntf_key, a->key_h);
+            sc->last_key_tf = zj_tf_name_u(&r->tf, a, 2);
         }
         w += log2(r->fs.m[F_NAME][2] / sc->last_key_tf);
     } else if (name_level >= 0)
@@ -1064,7 +857,7 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
         if (h != sc->last_unit || unit_level != sc->last_unit_level) {
             sc->last_unit = h;
             sc->last_unit_level = unit_level;
-            sc->last_unit_w = unit_weight(r, a, unit_level);
+            sc->last_unit_w = zj_tf_unit_weight(&r->tf, &r->fs, a, unit_level, NULL, NULL);
         }
         w += sc->last_unit_w;
     }
@@ -1185,8 +978,6 @@ static int edge_by_weight(const void *a, const void *b)
 
 /* ---- ambiguity -------------------------------------------------------------------------- */
 
-#define AMBIGUITY_MARGIN 2.0     /* bits: a second identified candidate this close is a tie */
-
 typedef struct cand {
     int32_t mention;             /* the mention without a trusted ID */
     int32_t partner;
@@ -1227,7 +1018,7 @@ static int drop_ambiguous(run *r)
         while (j < k && c[j].mention == c[i].mention)
             j++;
         uint64_t best = r->m[c[i].partner].id_h;
-        for (size_t t = i + 1; t < j && c[i].weight - c[t].weight < AMBIGUITY_MARGIN; t++)
+        for (size_t t = i + 1; t < j && c[i].weight - c[t].weight < ZJ_LINK_AMBIGUITY_MARGIN; t++)
             if (r->m[c[t].partner].id_h != best) {
                 ambiguous[c[i].mention] = true;
                 rc = record_conflict(r, c[i].mention, c[t].partner,
@@ -1730,11 +1521,7 @@ static void free_run(run *r)
         free(r->sorted[i]);
         free(r->bsize[i]);
     }
-    free(r->tf_norm);
-    free(r->tf_key);
-    free(r->tf_unit);
-    free(r->tf_post);
-    free(r->tf_posted);
+    zj_tf_free(&r->tf);
     free(r->counts);
     free(r->acc.e);
     free(r->world.e);
@@ -1808,14 +1595,10 @@ static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_ki
         rc = check_conflicts(r);
     st->with_id = r->ntrusted;
     /* term frequencies count trusted IDs, so they come after the conflict check */
-    if (!rc && (build_tf(r, false, &r->tf_norm, &r->ntf_norm) ||
-                build_tf(r, true, &r->tf_key, &r->ntf_key) ||
-                build_unit_tf(r, TF_UNIT, &r->tf_unit, &r->ntf_unit) ||
-                build_unit_tf(r, TF_POST, &r->tf_post, &r->ntf_post) ||
-                build_unit_tf(r, TF_POSTED, &r->tf_posted, &r->ntf_posted)))
+    if (!rc && zj_tf_build(&r->tf, r->m, r->n))
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
     if (!rc)
-        r->per_entity = mentions_per_entity(r);
+        r->tf.per_entity = r->per_entity = mentions_per_entity(r);
     if (!rc)
         stage(opt, r->kind_name, "estimating the model (u from random pairs, m by EM)");
     if (!rc)

@@ -829,6 +829,10 @@ static const char m0012_sentence_steps[] =
     "  audit_id INTEGER,\n"
     "  UNIQUE (change_id, seq));\n"
     "CREATE INDEX sc_step_no ON sc_step(change_no);\n";
+/* How the defendant met the claims (答辩情况), from the trial record: a judgment without a
+ * contest is a sign of false litigation (法〔2021〕281号: 无实质对抗; FL01). */
+static const char m0017_defence[] =
+    "ALTER TABLE court_case ADD COLUMN defence TEXT;\n";   /* contested|no_answer|default|admitted */
 
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
@@ -843,6 +847,7 @@ static const zj_migration migrations[] = {
     {10, "lead workflow and filed records", m0010_workflow_and_records},
     {11, "lead facts", m0011_lead_facts},
     {12, "sentence-change steps", m0012_sentence_steps},
+    {17, "court case defence", m0017_defence},
 };
 
 const zj_migration *zj_migrations(size_t *n)

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "link/config.h"
 #include "work/audit.h"
 #include "work/filing_check.h"
 #include "work/policy.h"
@@ -96,6 +97,17 @@ static int shared_rules_load(zj_rules **out, zj_error *err)
     return access(path, R_OK) == 0 ? zj_rules_load(path, out, err) : zj_rules_defaults(out, err);
 }
 
+/* rules/linking.yaml beside detectors.yaml (the defaults when there is none). */
+static zj_link_config shared_link;
+static int shared_link_load(zj_error *err)
+{
+    char path[4096];
+    const char *dir = getenv("ZHIJIAN_RULES");
+    snprintf(path, sizeof path, "%s/linking.yaml", dir && dir[0] ? dir : "rules");
+    zj_link_config_defaults(&shared_link);
+    return access(path, R_OK) == 0 ? zj_link_config_load(path, &shared_link, err) : ZJ_OK;
+}
+
 int zj_work_filing_check_shared(zj_store *s, const zj_actor *a, double max_age,
                                 const zj_filing_case *c, bool unmask, zj_buf *json,
                                 zj_error *err)
@@ -105,7 +117,11 @@ int zj_work_filing_check_shared(zj_store *s, const zj_actor *a, double max_age,
     if (!shared_sv) {
         rc = shared_rules ? ZJ_OK : shared_rules_load(&shared_rules, err);
         if (!rc)
-            rc = zj_filing_service_open(s, shared_rules, &shared_sv, err);
+            rc = shared_link_load(err);
+        if (!rc) {
+            zj_filing_options fo = {.link = &shared_link};
+            rc = zj_filing_service_open(s, shared_rules, &fo, &shared_sv, err);
+        }
         shared_built = mono();
     } else if (max_age > 0 && mono() - shared_built > max_age) {
         shared_built = mono();         /* one rebuild at a time; a failure keeps the old one */

@@ -3,7 +3,8 @@
  *
  * Beyond memory safety: a document either parses into a case whose every party has a role and
  * a name and whose count is within bounds, or fails with ZJ_EUSAGE and a message naming a
- * field; the answer for a parsed case (against an empty index) serialises to valid JSON.
+ * field; the answer for a parsed case (against an empty index) serialises to valid JSON; the
+ * claims text cuts into sorted, distinct shingles, a set wholly like itself (text/shingle.h).
  */
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "detect/filing.h"
+#include "text/shingle.h"
 
 #define CHECK(cond)                                                                            \
     do {                                                                                       \
@@ -36,6 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < in.c.nparties; i++)
         CHECK(in.c.parties[i].role && in.c.parties[i].role[0] && in.c.parties[i].name &&
               in.c.parties[i].name[0]);
+    if (in.c.claims) {
+        uint32_t sh[64];
+        size_t n = zj_shingles(in.c.claims, strlen(in.c.claims), sh, 64);
+        CHECK(n <= 64);
+        for (size_t i = 1; i < n; i++)
+            CHECK(sh[i - 1] < sh[i]);
+        CHECK(!n || zj_shingle_jaccard(sh, n, sh, n) == 1.0);
+    }
     zj_filing_result *r = calloc(1, sizeof *r);
     CHECK(r);
     r->nparties = in.c.nparties;

@@ -71,7 +71,7 @@ print(fl04['warn'], p['identity']['method'], p['identity']['confidence'],
       any(c['table'] == 'police_case' for c in fl04['cases']), '*' in p['id_no'])" "$WORK/out.json")"
 expect_eq "FL04 warns" True "$warn"
 expect_eq "resolved by ID" id "$method"
-expect_eq "with confidence 0.99" 0.99 "$conf"
+expect_eq "with confidence 1" 1 "$conf"
 expect_eq "the pending criminal case supports it" True "$crim"
 expect_eq "the ID is masked by default" True "$masked"
 expect_match "text output names the factor" "parallel_criminal_case" \

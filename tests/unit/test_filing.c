@@ -9,6 +9,8 @@
 
 #include "detect/filing.h"
 #include "detect/filing_index.h"
+#include "detect/common.h"
+#include "link/link.h"
 #include "storefix.h"
 
 static int64_t seq;
@@ -47,6 +49,17 @@ static void court(zj_store *s, const char *no, const char *type, const char *cau
              7, v);
 }
 
+/* A court case with its defence (答辩情况) and claims (诉讼请求). */
+static void court_dc(zj_store *s, const char *no, const char *cause, const char *filed,
+                     const char *closed, const char *outcome, const char *defence,
+                     const char *claims)
+{
+    court(s, no, "民初", cause, filed, closed, outcome, NULL);
+    const char *v[] = {defence, claims, no};
+    exec_sql_key(s, "UPDATE court_case SET defence = $1, claims = $2 WHERE case_no = $3", 3, v,
+                 false);
+}
+
 static void police(zj_store *s, const char *no, const char *cause, const char *accepted,
                    const char *closed)
 {
@@ -73,7 +86,7 @@ static zj_filing_index *build(zj_store *s)
     zj_error err = {0};
     assert_int_equal(zj_rules_defaults(&r, &err), 0);
     zj_filing_index *ix;
-    assert_int_equal(zj_filing_index_build(s, r, &ix, &err), 0);
+    assert_int_equal(zj_filing_index_build(s, r, NULL, &ix, &err), 0);
     zj_rules_free(r);
     return ix;
 }
@@ -288,6 +301,96 @@ static void fl02_counts(void **state)
     zj_filing_index_free(ix);
 }
 
+/* FL01: a defendant who lost suits without a contest (未答辩, 缺席判决, 自认) */
+static void fl01_uncontested(void **state)
+{
+    store_fixture *f = *state;
+    const char *wang = "610102198502021234";
+    court_dc(f->s, "U1", "民间借贷纠纷", "2021-01-05", "2021-02-01", "judgment", "admitted", NULL);
+    party(f->s, "court", "U1", "plaintiff", "甲", NULL, NULL, NULL, NULL);
+    party(f->s, "court", "U1", "defendant", "王芳", wang, NULL, NULL, NULL);
+    court_dc(f->s, "U2", "买卖合同纠纷", "2021-02-05", "2021-03-01", "judgment", "default", NULL);
+    party(f->s, "court", "U2", "plaintiff", "乙", NULL, NULL, NULL, NULL);
+    party(f->s, "court", "U2", "defendant", "王芳", wang, NULL, NULL, NULL);
+    /* as the plaintiff, an uncontested win is no sign against her */
+    court_dc(f->s, "U3", "买卖合同纠纷", "2021-02-06", "2021-03-02", "judgment", "no_answer", NULL);
+    party(f->s, "court", "U3", "plaintiff", "王芳", wang, NULL, NULL, NULL);
+    party(f->s, "court", "U3", "defendant", "丙", NULL, NULL, NULL, NULL);
+    zj_filing_index *ix = build(f->s);
+    zj_filing_case c;
+    two(&c, "民间借贷纠纷", "2021-05-01");
+    c.parties[1].id_no = wang;
+    c.claim_amount = 1000000;
+    check(ix, &c);
+    const zj_filing_factor *u = find(&res.prompts[0], "uncontested_judgments");
+    assert_non_null(u);
+    assert_true(u->weight > 0.29 && u->weight < 0.31);
+    assert_true(res.prompts[0].warn);                       /* 0.2 + 0.3 + 0.1 */
+    assert_int_equal(res.prompts[0].ncases, 2);             /* U1 and U2 support it */
+    /* the day after the first closed, only one is known: no sign */
+    c.filed_on = "2021-02-02";
+    check(ix, &c);
+    assert_null(find(&res.prompts[0], "uncontested_judgments"));
+    /* 365 days after the first closed it still counts; a day later it does not */
+    c.filed_on = "2022-02-01";
+    check(ix, &c);
+    assert_non_null(find(&res.prompts[0], "uncontested_judgments"));
+    c.filed_on = "2022-02-02";
+    check(ix, &c);
+    assert_null(find(&res.prompts[0], "uncontested_judgments"));
+    zj_filing_index_free(ix);
+    /* a contested judgment is no sign */
+    const char *v[] = {"U2"};
+    exec_sql_key(f->s, "UPDATE court_case SET defence = 'contested' WHERE case_no = $1", 1, v,
+                 false);
+    ix = build(f->s);
+    c.filed_on = "2021-05-01";
+    check(ix, &c);
+    assert_null(find(&res.prompts[0], "uncontested_judgments"));
+    assert_false(res.prompts[0].warn);
+    zj_filing_index_free(ix);
+}
+
+/* FL02: the same claims against one defendant under different causes count; one cause with
+ * different claims does not */
+static void fl02_claims(void **state)
+{
+    store_fixture *f = *state;
+    const char *li = "610102198001011237", *wang = "610102198502021234";
+    static const char *const causes[3] = {"名誉权纠纷", "侵权责任纠纷", "人格权纠纷"};
+    for (int i = 0; i < 3; i++) {
+        char no[8], filed[16], closed[16], claims[256];
+        snprintf(no, sizeof no, "C%d", i);
+        snprintf(filed, sizeof filed, "2021-0%d-01", 1 + 2 * i);
+        snprintf(closed, sizeof closed, "2021-0%d-20", 1 + 2 * i);
+        snprintf(claims, sizeof claims, "判令被告删除涉及原告的全部文章，公开赔礼道歉，并赔偿精神"
+                 "损害抚慰金%d元。", 1000 * (i + 1));
+        court_dc(f->s, no, causes[i], filed, closed, "withdrawn", "contested", claims);
+        party(f->s, "court", no, "plaintiff", "李强", li, NULL, NULL, NULL);
+        party(f->s, "court", no, "defendant", "王芳", wang, NULL, NULL, NULL);
+    }
+    zj_filing_index *ix = build(f->s);
+    zj_filing_case c;
+    two(&c, "网络侵权责任纠纷", "2021-08-01");
+    c.parties[0].id_no = li;
+    c.parties[1].id_no = wang;
+    c.claims = "判令被告立即删除涉及原告的全部文章、公开赔礼道歉，并赔偿精神损害抚慰金5000元。";
+    check(ix, &c);
+    assert_non_null(find(&res.prompts[1], "repeated_same_claim"));
+    assert_true(res.prompts[1].warn);                       /* 0.3 + 0.3 (3 of 3 withdrawn) */
+    /* other claims, even under an earlier suit's cause: not the same claim */
+    c.cause = "名誉权纠纷";
+    c.claims = "判令被告支付2021年3月所购钢材货款86400元及逾期付款利息。";
+    check(ix, &c);
+    assert_null(find(&res.prompts[1], "repeated_same_claim"));
+    assert_false(res.prompts[1].warn);
+    /* no claims text: the cause stands in (one earlier suit had it: 1 < 3) */
+    c.claims = NULL;
+    check(ix, &c);
+    assert_null(find(&res.prompts[1], "repeated_same_claim"));
+    zj_filing_index_free(ix);
+}
+
 static void fl02_lender(void **state)
 {
     store_fixture *f = *state;
@@ -392,13 +495,72 @@ static void fl04_criminal(void **state)
 
 /* ---- resolution ---------------------------------------------------------------------------- */
 
+/* Link the store as `zhijian link` does, so the check meets the batch model (the rows count
+ * as imported by batch 1, which linking reads). */
+static void link_store(zj_store *s)
+{
+    exec_sql_key(s, "UPDATE case_party SET batch_id = 1", 0, NULL, false);
+    exec_sql_key(s, "UPDATE court_case SET batch_id = 1", 0, NULL, false);
+    zj_error err = {0};
+    zj_namer *nm = zj_namer_new(&err);
+    assert_non_null(nm);
+    zj_link_options lo = {0};
+    zj_link_stats st;
+    if (zj_link_run(s, nm, &lo, &st, &err))
+        fail_msg("link: %s", err.msg);
+    zj_namer_free(nm);
+}
+
+/* A resident ID with its check character: region 610102, the birth date, sequence. */
+static void make_id(char out[19], int y, int m, int d, int seq)
+{
+    snprintf(out, 19, "610102%04d%02d%02d%03d", y, m, d, seq);
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (out[i] - '0') * w[i];
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+/* 400 people with IDs and phones, each a party of two cases: enough pairs sharing an ID for
+ * the batch to estimate its model from. */
+static void population(zj_store *s)
+{
+    static const char *const sur[20] = {"王", "李", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                        "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+                                        "罗", "梁"};
+    static const char *const given[20] = {"明", "芳", "强", "磊", "军", "洋", "勇", "艳", "杰",
+                                          "娟", "涛", "超", "秀英", "桂英", "建华", "志强",
+                                          "晓东", "丽", "静", "敏"};
+    for (int i = 0; i < 400; i++) {
+        char name[32], id[19], phone[16], a[16], b[16];
+        snprintf(name, sizeof name, "%s%s", sur[i % 20], given[i / 20]);
+        make_id(id, 1960 + i % 40, i % 12 + 1, i % 28 + 1, 100 + i);
+        snprintf(phone, sizeof phone, "1390000%04d", i);
+        snprintf(a, sizeof a, "P%d", i);
+        snprintf(b, sizeof b, "D%d", i);
+        court(s, a, "民初", "买卖合同纠纷", "2019-01-01", "2019-05-01", "judgment", NULL);
+        party(s, "court", a, "plaintiff", name, id, phone, NULL, NULL);
+        court(s, b, "民初", "买卖合同纠纷", "2019-02-01", "2019-06-01", "judgment", NULL);
+        party(s, "court", b, "defendant", name, id, phone, NULL, NULL);
+    }
+}
+
 static void two_zhang_wei(void **state)
 {
     store_fixture *f = *state;
+    population(f->s);
     court(f->s, "Z1", "民初", "买卖合同纠纷", "2020-01-01", NULL, NULL, NULL);
     party(f->s, "court", "Z1", "plaintiff", "张伟", NULL, "13800000001", "西安市甲路1号", NULL);
     court(f->s, "Z2", "民初", "买卖合同纠纷", "2020-02-01", NULL, NULL, NULL);
     party(f->s, "court", "Z2", "plaintiff", "张伟", NULL, "13800000002", "西安市乙路2号", NULL);
+    court(f->s, "Z3", "民初", "买卖合同纠纷", "2020-03-01", NULL, NULL, NULL);
+    party(f->s, "court", "Z3", "plaintiff", "李强", "610102198001011237", "13800000003", NULL,
+          NULL);
+    court(f->s, "Z4", "民初", "买卖合同纠纷", "2020-04-01", NULL, NULL, NULL);
+    party(f->s, "court", "Z4", "defendant", "李强", "610102198001011237", NULL, NULL, NULL);
+    link_store(f->s);
     zj_filing_index *ix = build(f->s);
     zj_filing_case c;
     two(&c, "民间借贷纠纷", "2021-01-01");
@@ -407,18 +569,44 @@ static void two_zhang_wei(void **state)
     assert_string_equal(res.parties[0].method, "name_only");   /* a name alone never links */
     assert_int_equal(res.parties[0].same_name, 2);
     assert_int_equal(res.parties[0].history.cases, 0);
+    assert_int_equal(res.parties[0].entity_id, 0);
+    /* the same name and phone: the linking model places him, and says why */
     c.parties[0].phone = "138-0000-0002";
     check(ix, &c);
-    assert_string_equal(res.parties[0].method, "name_phone");
-    assert_true(res.parties[0].confidence > 0.89);
+    assert_string_equal(res.parties[0].method, "model");
+    assert_true(res.parties[0].confidence >= res.parties[0].threshold);
+    assert_true(res.parties[0].threshold > 0.9);
     assert_int_equal(res.parties[0].history.cases, 1);
-    c.parties[0].phone = NULL;
-    c.parties[0].address = "西安市甲路1号";
+    assert_int_equal(res.parties[0].history.first_day, zj_day("2020-02-01", 0));
+    bool phone = false, name = false;
+    double total = 0;
+    for (int k = 0; k < res.parties[0].nsteps; k++) {
+        const zj_resolve_step *st = &res.parties[0].steps[k];
+        phone |= !strcmp(st->field, "phone") && !strcmp(st->level, "same") && st->weight > 0;
+        name |= !strcmp(st->field, "name") && !strcmp(st->level, "exact") && st->tf_adjusted;
+        total += st->weight;
+    }
+    assert_true(phone && name);
+    assert_true(total > 0);
+    /* another phone: no candidate shares a block with him */
+    c.parties[0].phone = "13000000000";
     check(ix, &c);
-    assert_string_equal(res.parties[0].method, "name_address");
-    c.parties[0].name = "张薇";                               /* another name: new */
+    assert_int_equal(res.parties[0].entity_id, 0);
+    assert_int_equal(res.parties[0].history.cases, 0);
+    /* a trusted resident ID decides, its name written in traditional characters */
+    c.parties[0] = (zj_filing_party){.role = "plaintiff", .name = "李強",
+                                     .id_no = "610102198001011237"};
     check(ix, &c);
-    assert_string_equal(res.parties[0].method, "new");
+    assert_string_equal(res.parties[0].method, "id");
+    assert_int_equal(res.parties[0].history.cases, 2);
+    /* the same ID with an unrelated name is not trusted: the model judges, and does not link */
+    c.parties[0].name = "王大锤";
+    check(ix, &c);
+    assert_string_not_equal(res.parties[0].method, "id");
+    assert_int_equal(res.parties[0].entity_id, 0);
+    c.parties[0] = (zj_filing_party){.role = "plaintiff", .name = "张薇"};
+    check(ix, &c);
+    assert_string_equal(res.parties[0].method, "new");        /* another name: new */
     zj_filing_index_free(ix);
 }
 
@@ -505,7 +693,7 @@ static void threads_and_refresh(void **state)
     zj_error err = {0};
     assert_int_equal(zj_rules_defaults(&rules, &err), 0);
     zj_filing_service *sv;
-    assert_int_equal(zj_filing_service_open(f->s, rules, &sv, &err), 0);
+    assert_int_equal(zj_filing_service_open(f->s, rules, NULL, &sv, &err), 0);
     worker w[2] = {{sv, 0}, {sv, 0}};
     pthread_t t[2];
     for (int i = 0; i < 2; i++)
@@ -528,19 +716,100 @@ static void threads_and_refresh(void **state)
     zj_rules_free(rules);
 }
 
+/* Many threads resolve new parties by the model over one service while it is refreshed. */
+typedef struct rworker {
+    zj_filing_service *sv;
+    const int64_t *expect;    /* person i's entity, as his ID resolves him */
+    int from, bad;
+} rworker;
+
+static void person_party(zj_filing_party *p, int i, char *name, char *phone)
+{
+    static const char *const sur[20] = {"王", "李", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                        "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+                                        "罗", "梁"};
+    static const char *const given[20] = {"明", "芳", "强", "磊", "军", "洋", "勇", "艳", "杰",
+                                          "娟", "涛", "超", "秀英", "桂英", "建华", "志强",
+                                          "晓东", "丽", "静", "敏"};
+    snprintf(name, 32, "%s%s", sur[i % 20], given[i / 20]);
+    snprintf(phone, 16, "1390000%04d", i);
+    *p = (zj_filing_party){.role = "plaintiff", .name = name, .phone = phone};
+}
+
+static void *rrun(void *arg)
+{
+    rworker *w = arg;
+    zj_filing_result *r = malloc(sizeof *r);
+    for (int k = 0; r && k < 100; k++) {
+        int i = (w->from + k * 7) % 400;
+        char name[32], phone[16];
+        zj_filing_case c;
+        two(&c, "买卖合同纠纷", "2021-01-01");
+        person_party(&c.parties[0], i, name, phone);
+        zj_error err = {0};
+        if (zj_filing_service_check(w->sv, &c, r, &err) || strcmp(r->parties[0].method, "model") ||
+            r->parties[0].entity_id != w->expect[i] || r->parties[0].history.cases != 2)
+            w->bad++;
+    }
+    free(r);
+    return NULL;
+}
+
+static void threads_resolve(void **state)
+{
+    store_fixture *f = *state;
+    population(f->s);
+    link_store(f->s);
+    zj_rules *rules;
+    zj_error err = {0};
+    assert_int_equal(zj_rules_defaults(&rules, &err), 0);
+    zj_filing_service *sv;
+    assert_int_equal(zj_filing_service_open(f->s, rules, NULL, &sv, &err), 0);
+    static int64_t expect[400];
+    for (int i = 0; i < 400; i++) {
+        char id[19], name[32], phone[16];
+        zj_filing_case c;
+        two(&c, "买卖合同纠纷", "2021-01-01");
+        person_party(&c.parties[0], i, name, phone);
+        c.parties[0].phone = NULL;
+        make_id(id, 1960 + i % 40, i % 12 + 1, i % 28 + 1, 100 + i);
+        c.parties[0].id_no = id;
+        assert_int_equal(zj_filing_service_check(sv, &c, &res, &err), 0);
+        assert_string_equal(res.parties[0].method, "id");
+        expect[i] = res.parties[0].entity_id;
+        assert_true(expect[i] > 0);
+    }
+    rworker w[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (rworker){sv, expect, i * 100, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, rrun, &w[i]), 0);
+    }
+    for (int k = 0; k < 2; k++)                  /* an import lands: swap in a fresh index */
+        assert_int_equal(zj_filing_service_refresh(sv, f->s, &err), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(w[0].bad + w[1].bad + w[2].bad + w[3].bad, 0);
+    zj_filing_service_close(sv);
+    zj_rules_free(rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fl01_signs, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl01_history, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl01_related, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(fl01_uncontested, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl02_counts, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(fl02_claims, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl02_lender, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl03_cluster, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(fl04_criminal, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(two_zhang_wei, store_setup, store_teardown),
         cmocka_unit_test(input_errors),
         cmocka_unit_test_setup_teardown(threads_and_refresh, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(threads_resolve, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

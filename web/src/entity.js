@@ -76,6 +76,8 @@ function filingResult(r) {
     ['ID', (p) => p.id_no || ''],
     [t('method'), (p) => p.identity.method],
     [t('confidence'), (p) => String(p.identity.confidence)],
+    [t('why_linked'), (p) => (p.identity.comparators || []).filter((c) => c.weight !== undefined)
+      .map((c) => `${c.field} ${c.level} ${c.weight > 0 ? '+' : ''}${c.weight}`).join('，')],
     [t('same_name'), (p) => String(p.identity.same_name_holders)],
     [t('cases_n'), (p) => String(p.history.cases)],
   ], r.parties || []);
@@ -87,12 +89,14 @@ export async function filingPage() {
   const cause = h('input', { name: 'cause', placeholder: '民间借贷纠纷' });
   const type = h('input', { name: 'case_type', value: '民初', size: 6 });
   const claim = h('input', { name: 'claim_amount', type: 'number', min: 0, step: '0.01' });
+  const claims = h('textarea', { name: 'claims', rows: 2, placeholder: '判令被告偿还借款本金…' });
   const out = h('div#filing-result', { 'aria-live': 'polite' });
   const form = h('form.filing', {
     onsubmit: async (e) => {
       e.preventDefault();
       const body = { case_type: type.value.trim(), cause: cause.value.trim(), parties: parseParties(parties.value) };
       if (claim.value !== '') body.claim_amount = Number(claim.value);
+      if (claims.value.trim() !== '') body.claims = claims.value.trim();
       out.replaceChildren(h('p.loading', t('loading')));
       try {
         out.replaceChildren(filingResult(await post('/filing-checks', body)));
@@ -101,6 +105,6 @@ export async function filingPage() {
       }
     },
   }, field(t('parties'), parties), field(t('case_type_l'), type), field(t('cause'), cause),
-  field(t('claim'), claim), h('button.primary', { type: 'submit', id: 'run-check' }, t('check')));
+  field(t('claim'), claim), field(t('claims_l'), claims), h('button.primary', { type: 'submit', id: 'run-check' }, t('check')));
   return h('div', h('h1', t('filing')), form, out);
 }
