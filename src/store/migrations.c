@@ -829,6 +829,7 @@ static const char m0012_sentence_steps[] =
     "  audit_id INTEGER,\n"
     "  UNIQUE (change_id, seq));\n"
     "CREATE INDEX sc_step_no ON sc_step(change_no);\n";
+
 /* How the defendant met the claims (答辩情况), from the trial record: a judgment without a
  * contest is a sign of false litigation (法〔2021〕281号: 无实质对抗; FL01). */
 static const char m0017_defence[] =
