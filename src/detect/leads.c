@@ -815,3 +815,37 @@ int zj_lead_changes_each(zj_store *s, int64_t after_id,
     zj_stmt_finalize(q);
     return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
+
+/* ---- counts for the leaders' case-flow figures ------------------------------------------- */
+
+int zj_leads_case_counts_each(zj_store *s, int (*fn)(const zj_case_lead_count *, void *),
+                              void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s,
+        "SELECT CASE WHEN l.subject_table IN ('incident', 'police_case') THEN 'police'"
+        "  WHEN l.subject_table = 'procuratorate_case' THEN 'procuratorate' ELSE 'court' END AS ag,"
+        " l.unit_code, substr(coalesce(i.received_at, p.accepted_at, p.filed_at, q.received_at,"
+        "  c.filed_at), 1, 7) AS m, count(*), count(DISTINCT CASE WHEN l.code IN ('CF02', 'CF06',"
+        "  'PN01') THEN l.subject_table || ':' || l.subject_id END)"
+        " FROM lead l LEFT JOIN incident i ON l.subject_table = 'incident' AND i.id = l.subject_id"
+        " LEFT JOIN police_case p ON l.subject_table = 'police_case' AND p.id = l.subject_id"
+        " LEFT JOIN procuratorate_case q ON l.subject_table = 'procuratorate_case'"
+        "  AND q.id = l.subject_id"
+        " LEFT JOIN court_case c ON l.subject_table = 'court_case' AND c.id = l.subject_id"
+        " WHERE (l.code LIKE 'CF%' OR l.code LIKE 'PN%') AND l.status NOT IN ('closed', 'dismissed')"
+        "  AND l.subject_table IN ('incident', 'police_case', 'procuratorate_case', 'court_case')"
+        "  AND " LEAD_IS_CURRENT
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", &q, err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        zj_case_lead_count c = {zj_stmt_text(q, 0, NULL), zj_stmt_text(q, 1, NULL),
+                                zj_stmt_text(q, 2, NULL), zj_stmt_int(q, 3), zj_stmt_int(q, 4)};
+        if (fn(&c, ctx))
+            break;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}

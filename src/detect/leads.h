@@ -183,6 +183,19 @@ typedef struct zj_lead_change {
 int zj_lead_changes_each(zj_store *s, int64_t after_id,
                          int (*fn)(const zj_lead_change *, void *), void *ctx, zj_error *err);
 
+/* Open case-flow leads (families CF and PN, current, not closed or dismissed) counted by the
+ * agency and unit of their subject case and the month the case began (detect/cf_stats.h). */
+typedef struct zj_case_lead_count {
+    const char *agency;             /* police|procuratorate|court */
+    const char *unit_code, *month;  /* may be NULL */
+    int64_t open;                   /* open leads */
+    int64_t overdue;                /* distinct cases among them with a time-limit lead (CF02,
+                                       CF06, PN01) */
+} zj_case_lead_count;
+
+int zj_leads_case_counts_each(zj_store *s, int (*fn)(const zj_case_lead_count *, void *),
+                              void *ctx, zj_error *err);
+
 /* An evidence record with its provenance: the import batch's file and the line. */
 typedef struct zj_evidence_row {
     const char *table, *role, *note;

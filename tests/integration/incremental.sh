@@ -101,6 +101,23 @@ expect_eq "incremental = full (current leads)" "" "$(diff "$WORK/incremental.txt
 expect_eq "a re-run changes nothing in the workflow" 1 \
     "$(sql "SELECT count(*) FROM lead_action WHERE lead_id = $l1")"
 
+# 4. leaders' case-flow figures: open warnings are the current case-flow leads not closed or
+# dismissed (the auto-closed one left them), and each stage's average is its cases' own
+open_cli=$("$ZHIJIAN" leads caseflow --by agency --measure open_warnings --json | python3 -c "
+import json,sys; print(sum(r['count'] for r in json.load(sys.stdin)))")
+open_sql=$(sql "SELECT count(*) FROM lead l WHERE (l.code LIKE 'CF%') AND l.status NOT IN
+  ('closed','dismissed') AND l.last_run = (SELECT max(r.id) FROM detect_run r WHERE r.code = l.code
+  AND r.finished_at IS NOT NULL)")
+expect_eq "open warnings by agency" "$open_sql" "$open_cli"
+trial_cli=$("$ZHIJIAN" leads caseflow --by agency --measure stage_days --agency court --json |
+  python3 -c "import json,sys; r=json.load(sys.stdin)[0]; print(r['count'], '%.2f' % r['avg_days'])")
+trial_sql=$(sql "SELECT count(*) || ' ' || printf('%.2f', avg(julianday(substr(closed_at, 1, 10))
+  - julianday(substr(filed_at, 1, 10)))) FROM court_case WHERE filed_at IS NOT NULL
+  AND closed_at IS NOT NULL AND substr(closed_at, 1, 10) >= substr(filed_at, 1, 10)")
+expect_eq "court trial days" "$trial_sql" "$trial_cli"
+err=$("$ZHIJIAN" leads caseflow --by week 2>&1); rc=$?
+expect_eq "unknown grouping" 2 "$rc"
+
 # 3. a new reference day re-evaluates everything (deadlines move with the day)
 "$ZHIJIAN" detect --as-of 2022-01-01 --only CF06 --no-analysis --json > "$WORK/d4.json"
 expect_eq "new day: full" all "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[0]['scope'])" "$WORK/d4.json")"
