@@ -195,6 +195,7 @@ static void done(const zj_detect_stats *st, void *ctx)
         cJSON_AddNumberToObject(j, "unchanged", (double)st->unchanged);
         cJSON_AddNumberToObject(j, "no_longer_detected", (double)st->not_seen);
         cJSON_AddNumberToObject(j, "seconds", st->seconds);
+        cJSON_AddNumberToObject(j, "cpu_seconds", st->cpu_seconds);
         cJSON_AddStringToObject(j, "scope", st->incremental ? "cases" : "all");
         if (st->scope_cases >= 0)
             cJSON_AddNumberToObject(j, "touched_cases", (double)st->scope_cases);

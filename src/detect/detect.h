@@ -124,6 +124,7 @@ typedef struct zj_detect_stats {
     int64_t found, inserted, updated, unchanged;
     int64_t not_seen;            /* earlier leads of this code the run did not produce */
     double seconds;
+    double cpu_seconds;          /* the process's CPU time (user + system) during the run */
     char summary[256];           /* the detector's own statistics line, "" when none */
     bool incremental;            /* ran on the touched cases only */
     int64_t scope_cases;         /* cases the new records touched (-1: no previous run to

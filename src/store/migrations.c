@@ -817,6 +817,8 @@ static const char m0015_incremental_detect[] =
     "ALTER TABLE detect_run ADD COLUMN scope TEXT;\n"           /* all|cases */
     "ALTER TABLE detect_run ADD COLUMN cases INTEGER;\n"        /* cases re-evaluated (scope cases) */
     "CREATE INDEX case_event_node ON case_event(case_system, node);\n"
+    /* the nodes of one batch, without reading the others (the table is the largest) */
+    "CREATE INDEX case_event_batch ON case_event(batch_id);\n"
     "CREATE INDEX case_event_approval ON case_event(approval_no) WHERE approval_no IS NOT NULL;\n"
     "CREATE INDEX incident_no ON incident(incident_no);\n"
     "CREATE INDEX incident_police_case ON incident(police_case_no);\n"
