@@ -13,6 +13,8 @@ const conn = await instance.connect();
 const ids = new Set(['id', 'record_id', 'entity_id', 'src_entity', 'dst_entity', 'dst_record',
                      'source_record']);
 const now = () => Number(process.hrtime.bigint()) / 1e9;
+// CPU seconds of the whole process (every DuckDB thread), user + system
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 // The header line only: the files can be larger than a string may be (province scale).
 function firstLine(path) {
@@ -24,6 +26,7 @@ function firstLine(path) {
 }
 
 let t0 = now();
+let c0 = cpu();
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
   const table = f.slice(0, -4);
   const file = `${dir}/${f}`.replace(/'/g, "''");
@@ -33,6 +36,7 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
                  ` header = true, all_varchar = true)`);
 }
 const load = now() - t0;
+const loadCpu = cpu() - c0;
 
 const sql = readFileSync(sqlFile, 'utf8')
   .replace(/GREATEST\(/g, 'greatest(').replace(/LEAST\(/g, 'least(')
@@ -43,6 +47,7 @@ const sql = readFileSync(sqlFile, 'utf8')
            " + to_days(CAST(coalesce($2, 0) AS INTEGER)), '%Y-%m-%d')")
   .split('\n').filter((l) => !l.startsWith('--')).join('\n');
 t0 = now();
+c0 = cpu();
 const counts = {};
 for (const stmt of sql.split(';').map((s) => s.trim()).filter(Boolean)) {
   const r = await conn.runAndReadAll(stmt);
@@ -51,4 +56,6 @@ for (const stmt of sql.split(';').map((s) => s.trim()).filter(Boolean)) {
     counts[rows[0][0]] = Number(rows[0][1]);
 }
 const query = now() - t0;
-console.log(JSON.stringify({ load_seconds: load, query_seconds: query, counts }));
+const queryCpu = cpu() - c0;
+console.log(JSON.stringify({ load_seconds: load, load_cpu_seconds: loadCpu, query_seconds: query,
+                             query_cpu_seconds: queryCpu, counts }));

@@ -16,6 +16,10 @@
 #            (tables exported to CSV: the sqlite extension cannot be installed offline), and
 #            every detector of issue 6 with eval's precision and recall; then the case-flow
 #            anti-joins and a deadline check (CF01, CF05, CF06) against bench/caseflow.sql
+#   caseflow every case through the per-case detectors (CF01 CF02 CF05-CF08) at medium scale
+#            (BENCH_CASEFLOW_SCALE=province for the province), in-process seconds and CPU seconds,
+#            against bench/caseflow.sql in SQLite and DuckDB with their data loaded first; then
+#            an incremental batch of 10,000 new process nodes re-evaluated
 #   filing   the filing check (FL01-FL04) on a medium province: one check's latency p50/p99 in
 #            process, checks/s on 2 threads, the same look-ups as SQL on the same SQLite store
 #            (bench/bench_filing.c), and the replay's precision and recall
@@ -32,7 +36,8 @@
 #            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
 # BENCH_PROVINCE_SCALE=small makes provimport quick (for trying the script).
-# BENCH_ONLY=import (or provimport, province, text, filing, link10m, audit, http, web; comma-separated)
+# BENCH_ONLY=import (or provimport, province, caseflow, text, filing, link10m, audit, http, web;
+# comma-separated)
 # runs only those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
 set -euo pipefail
@@ -297,6 +302,78 @@ echo "| DuckDB, bench/caseflow.sql, all threads: query only | $(jq_ "$ck_all" "'
 echo "| DuckDB, bench/caseflow.sql, 1 thread: query only | $(jq_ "$ck_one" "'%.2f' % d['query_seconds']") | | $(jq_ "$ck_one" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
 rm -rf "$cfdir" "$DATA/cf_sqlite.sql"
 rm -rf "$gdir" "$csvdir" "$DATA"/medium.db* "$DATA/tv_sqlite.sql" "$DATA/eval.json" "$DATA"/time.*
+fi
+
+if want caseflow; then
+# case flow (issue 13): every case evaluated by the per-case detectors CF01 CF02 CF05-CF08 in
+# process (their own seconds and CPU seconds, store open and indexes built before), against
+# bench/caseflow.sql's anti-joins and deadline check in SQLite (bench/sql_timed.py, the same
+# store, pages read once before timing) and DuckDB (tables loaded before timing); then a batch
+# of BENCH_INCR_EVENTS (10,000) new process nodes imported and re-evaluated incrementally.
+# BENCH_CASEFLOW_SCALE=province for the province (default medium).
+secs() {  # secs CMD... : "seconds peak-KiB" of a command, its output discarded; fails with it
+  /usr/bin/time -f '%e %M' -o "$DATA/time.out" "$@" >/dev/null 2>"$DATA/time.err" ||
+    { cat "$DATA/time.err" >&2; return 1; }
+  tail -1 "$DATA/time.out"
+}
+jq_() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1"; }
+CFSCALE=${BENCH_CASEFLOW_SCALE:-medium}
+cfg=$DATA/cf-$CFSCALE
+export ZHIJIAN_DB=$DATA/cf-$CFSCALE.db
+rm -rf "$cfg" "$ZHIJIAN_DB"*
+$ZJ gen --seed 1 --scale "$CFSCALE" --out "$cfg" --quiet
+$ZJ import --quiet --max-errors -1 --rejects "$DATA/cf-rej" "$cfg" || true
+$ZJ link --quiet
+CFONLY=CF01,CF02,CF05,CF06,CF07,CF08
+sum_json() {  # sum_json JSON FIELD [CODES]: the sum of FIELD over the detect --json entries
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); c=sys.argv[3].split(',') if len(sys.argv) > 3 else None
+print('%.3f' % sum(x[sys.argv[2]] for x in d if c is None or x['code'] in c))" "$@"; }
+$ZJ detect --as-of 2021-12-31 --only $CFONLY --no-analysis --quiet    # leads written, indexes built
+full=$($ZJ detect --as-of 2021-12-31 --only $CFONLY --no-analysis --full --json)
+sqlt=$(python3 bench/sql_timed.py "$ZHIJIAN_DB" bench/caseflow.sql)
+cfdir=$DATA/cf-csv
+rm -rf "$cfdir"; mkdir -p "$cfdir"
+for spec in "incident:id,incident_no,category,disposition,received_at,police_case_no" \
+            "police_case:id,case_no,incident_no,transferred_at,procuratorate_case_no" \
+            "procuratorate_case:id,case_no,police_case_no,decision,decided_at,court_case_no" \
+            "court_case:id,case_no,case_type,procedure,filed_at,closed_at,procuratorate_case_no" \
+            "case_event:id,case_system,case_no,node,days"; do
+  sqlite3 -header -csv "$ZHIJIAN_DB" "SELECT ${spec#*:} FROM ${spec%%:*}" > "$cfdir/${spec%%:*}.csv"
+done
+dk2=$(node bench/duckdb_tv.mjs "$cfdir" bench/caseflow.sql)
+dk1=$(DUCKDB_THREADS=1 node bench/duckdb_tv.mjs "$cfdir" bench/caseflow.sql)
+# the incremental batch: hearings (开庭) on open court cases, spread over the province
+NEV=${BENCH_INCR_EVENTS:-10000}
+{ echo "系统,案号,节点,时间"
+  sqlite3 -csv "$ZHIJIAN_DB" "SELECT 'court', case_no, 'hearing', '2021-12-20 09:00:00' FROM court_case
+    WHERE filed_at IS NOT NULL ORDER BY id LIMIT $NEV"; } > "$DATA/cf-events.csv"
+cat > "$DATA/cf-events.mapping.yaml" <<'YAML'
+source_system: bench_events
+table: case_event
+encoding: utf-8
+key: [case_system, case_no, node, occurred_at]
+fields:
+  case_system: 系统
+  case_no: 案号
+  node: 节点
+  occurred_at: {column: 时间, formats: ["%Y-%m-%d %H:%M:%S"]}
+YAML
+read -r imp_s _ <<<"$(secs $ZJ import --quiet --mapping "$DATA/cf-events.mapping.yaml" "$DATA/cf-events.csv")"
+incr=$($ZJ detect --as-of 2021-12-31 --only $CFONLY --no-analysis --json)
+echo
+echo "### Detectors II: case flow, every case evaluated ($CFSCALE province, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo
+echo "| contender | what | seconds | CPU seconds | findings |"
+echo "|---|---|---:|---:|---|"
+echo "| zhijian, in process | CF01 CF02 CF05 CF06 CF07 CF08, every case | $(sum_json "$full" seconds) | $(sum_json "$full" cpu_seconds) | $(python3 -c "import json,sys; print(' '.join('%s=%d' % (x['code'], x['found']) for x in json.loads(sys.argv[1])))" "$full") |"
+echo "| zhijian, in process | CF01 CF05 CF06 (the checks the SQL has) | $(sum_json "$full" seconds CF01,CF05,CF06) | $(sum_json "$full" cpu_seconds CF01,CF05,CF06) | |"
+echo "| SQLite, bench/caseflow.sql on the same store | CF01 CF05 anti-joins, civil CF06 | $(jq_ "$sqlt" "'%.3f' % d['query_seconds']") | $(jq_ "$sqlt" "'%.3f' % d['query_cpu_seconds']") | $(jq_ "$sqlt" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
+echo "| DuckDB, all threads, loaded | same | $(jq_ "$dk2" "'%.3f' % d['query_seconds']") | $(jq_ "$dk2" "'%.3f' % d['query_cpu_seconds']") | $(jq_ "$dk2" "' '.join('%s=%d' % kv for kv in sorted(d['counts'].items()))") |"
+echo "| DuckDB, 1 thread, loaded | same | $(jq_ "$dk1" "'%.3f' % d['query_seconds']") | $(jq_ "$dk1" "'%.3f' % d['query_cpu_seconds']") | |"
+echo "| zhijian, incremental after $NEV new nodes (import $imp_s s) | the touched cases: $(python3 -c "import json,sys; print(json.loads(sys.argv[1])[0].get('touched_cases'))" "$incr") | $(sum_json "$incr" seconds) | $(sum_json "$incr" cpu_seconds) | |"
+echo
+echo "Loading (not timed above): DuckDB $(jq_ "$dk2" "'%.2f' % d['load_seconds']") s from CSV; SQLite's first pass $(jq_ "$sqlt" "'%.2f' % d['load_seconds']") s."
+rm -rf "$cfdir" "$cfg" "$ZHIJIAN_DB"* "$DATA/cf-events.csv" "$DATA/cf-events.mapping.yaml" "$DATA/cf-rej"
 fi
 
 if want filing; then

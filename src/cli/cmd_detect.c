@@ -1,6 +1,7 @@
 /* cmd_detect.c - `zhijian detect`: run the detectors over the store and keep their leads (线索).
  *
- *   zhijian detect [--only CODE...] [--rules FILE] [--as-of DATE] [--no-link] [--json] [--quiet]
+ *   zhijian detect [--only CODE...] [--rules FILE] [--as-of DATE] [--full] [--no-link] [--json]
+ *                  [--quiet]
  *   zhijian detect --list [--json]         the detectors, their basis and parameters
  */
 #include <cjson/cJSON.h>
@@ -15,22 +16,29 @@
 #include "link/config.h"
 #include "link/link.h"
 #include "work/audit.h"
+#include "work/workflow.h"
 
 static const char usage_text[] =
     "usage: zhijian detect [--only CODE...] [--rules FILE] [--as-of YYYY-MM-DD] [--db PATH]\n"
-    "                      [--no-analysis] [--no-link] [--json] [--quiet]\n"
+    "                      [--full] [--no-analysis] [--no-link] [--json] [--quiet]\n"
     "   or: zhijian detect --list [--rules FILE] [--json]\n\n"
     "运行线索规则：对已导入并完成实体识别（zhijian link）的数据逐条规则检测，结果写入线索库。\n"
     "Run the detectors over the linked store. Each finding becomes a lead with its evidence,\n"
     "path and explanation; a re-run updates leads in place (stable fingerprints) and never\n"
     "deletes one: a lead a later run no longer finds is shown as no longer detected.\n"
     "Afterwards the leaders' analysis (rates per 1,000 officers, report compliance) is\n"
-    "recomputed; see 'zhijian leads stats'.\n\n"
+    "recomputed; see 'zhijian leads stats'. When new records touch the case of an earlier\n"
+    "lead, the lead workflow hears of it: a lead nobody has taken up that no longer holds closes\n"
+    "by itself (补录); a lead being worked keeps its state and its assignee gets a notice\n"
+    "('zhijian leads notices').\n\n"
     "  --only CODE...  run only these detectors (codes may also follow as arguments or be\n"
     "                  comma-separated): zhijian detect --only TV01 TV02\n"
     "  --rules FILE    detector rules (default: detectors.yaml in $ZHIJIAN_RULES if set, else\n"
     "                  in ./rules; the built-in defaults when it is absent)\n"
     "  --as-of DATE    reference date for tenure bands (default: today)\n"
+    "  --full          evaluate every case; by default a per-case detector (CF01 CF02 CF05-CF08)\n"
+    "                  whose last run had the same reference date and rules re-evaluates only\n"
+    "                  the cases the records imported since then touch (增量检测)\n"
     "  --no-analysis   do not recompute the analysis tables\n"
     "  --no-link       refuse (exit 3) when records were imported after the last 'zhijian\n"
     "                  link' instead of linking them first (incrementally: new records join\n"
@@ -40,7 +48,7 @@ static const char usage_text[] =
 
 typedef struct opts {
     const char *db, *rules, *as_of;
-    bool json, quiet, list, no_analysis, no_link;
+    bool json, quiet, list, no_analysis, no_link, full;
     const char *codes[64];
     size_t ncodes;
     char *owned[64];          /* copies of the arguments the codes point into */
@@ -72,6 +80,7 @@ static int parse(int argc, char **argv, opts *o)
         {"json", no_argument, NULL, 'j'},        {"quiet", no_argument, NULL, 'q'},
         {"list", no_argument, NULL, 'l'},        {"no-analysis", no_argument, NULL, 'n'},
         {"no-link", no_argument, NULL, 'L'},     {"help", no_argument, NULL, 'h'},
+        {"full", no_argument, NULL, 'F'},
         {0, 0, 0, 0},
     };
     int c;
@@ -90,6 +99,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'l': o->list = true; break;
         case 'n': o->no_analysis = true; break;
         case 'L': o->no_link = true; break;
+        case 'F': o->full = true; break;
         case 'h': fputs(usage_text, stdout); return -1;
         default: return ZJ_EUSAGE;
         }
@@ -185,6 +195,13 @@ static void done(const zj_detect_stats *st, void *ctx)
         cJSON_AddNumberToObject(j, "unchanged", (double)st->unchanged);
         cJSON_AddNumberToObject(j, "no_longer_detected", (double)st->not_seen);
         cJSON_AddNumberToObject(j, "seconds", st->seconds);
+        cJSON_AddNumberToObject(j, "cpu_seconds", st->cpu_seconds);
+        cJSON_AddStringToObject(j, "scope", st->incremental ? "cases" : "all");
+        if (st->scope_cases >= 0)
+            cJSON_AddNumberToObject(j, "touched_cases", (double)st->scope_cases);
+        cJSON_AddNumberToObject(j, "evaluated", (double)st->evaluated);
+        cJSON_AddNumberToObject(j, "carried", (double)st->carried);
+        cJSON_AddNumberToObject(j, "changes", (double)st->changes);
         if (st->summary[0])
             cJSON_AddStringToObject(j, "summary", st->summary);
         cJSON_AddItemToArray(r->arr, j);
@@ -196,6 +213,10 @@ static void done(const zj_detect_stats *st, void *ctx)
         if (st->not_seen)
             printf(", 不再检出 no longer detected %lld", (long long)st->not_seen);
         printf(") %.2f s\n", st->seconds);
+        if (st->incremental)
+            printf("      增量 incremental: %lld 个案件受新记录影响 cases touched, %lld 条记录重新评估 "
+                   "re-evaluated, %lld 条线索保留 leads kept\n", (long long)st->scope_cases,
+                   (long long)st->evaluated, (long long)st->carried);
         if (st->summary[0])
             printf("      %s\n", st->summary);
         fflush(stdout);
@@ -290,12 +311,20 @@ int cmd_detect(int argc, char **argv)
         .nonly = o.ncodes,
         .as_of = o.as_of,
         .skip_analysis = o.no_analysis,
+        .full = o.full,
         .done = done,
         .done_ctx = &r,
     };
     rc = zj_detect_run(s, rules, &opt, &err);
+    zj_lead_sync_stats sync = {0};
+    if (!rc)
+        rc = zj_lead_sync_detection(s, &actor, &sync, &err);
     if (rc)
         rc = cli_report(&err);
+    else if (!r.arr && !o.quiet && sync.changes)
+        printf("线索处置 workflow: %lld 条线索补录后自动办结 closed by themselves, %lld 条在办线索"
+               "新增事件 events on leads being worked (%lld 条通知 notices)\n",
+               (long long)sync.auto_closed, (long long)sync.events, (long long)sync.notices);
     else if (r.arr) {
         char *t = cJSON_Print(r.arr);
         puts(t);

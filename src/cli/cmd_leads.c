@@ -27,6 +27,8 @@ static const char usage_text[] =
     "   or: zhijian leads show ID [--unmask] [--json] [--as USER]\n"
     "   or: zhijian leads stats [--measure M] [--dimension D] [--code C] [--json] [--as USER]\n"
     "   or: zhijian leads party ID_NO [--json] [--as USER]\n"
+    "   or: zhijian leads caseflow [--by agency|unit|month|unit_month] [--measure M]\n"
+    "                              [--agency A] [--month YYYY-MM] [--json] [--as USER]\n"
     "   or: zhijian leads assign|start|decide|rectify|close|reopen|comment|attach|attachment|\n"
     "                     history|queue\n"
     "       (working a lead to a verdict: 'zhijian leads assign --help')\n\n"
@@ -43,10 +45,15 @@ static const char usage_text[] =
     "  party ID_NO     a filing check (立案审查): the party's cases across all courts, masked,\n"
     "                  recorded in the audit trail\n"
     "  --measure M     officers_with_leads | report_compliance | complaints\n"
-    "  --dimension D   agency | business_area | region | position | tenure | unit\n";
+    "  --dimension D   agency | business_area | region | position | tenure | unit\n"
+    "  caseflow        case-flow figures (案件流程统计): open warnings, overdue cases and the\n"
+    "                  average days per stage, by agency, unit and month (--by; default\n"
+    "                  unit_month); --measure open_warnings | overdue_cases | stage_days,\n"
+    "                  --agency police | procuratorate | court\n";
 
 typedef struct opts {
     const char *db, *code, *status, *unit, *measure, *dimension, *as;
+    const char *by, *agency, *month;          /* caseflow */
     bool json, unmask, current;
     long long limit, offset;
     int argc;
@@ -62,6 +69,8 @@ static int parse(int argc, char **argv, opts *o)
         {"limit", required_argument, NULL, 'l'},     {"json", no_argument, NULL, 'j'},
         {"unmask", no_argument, NULL, 'U'},          {"current", no_argument, NULL, 'C'},
         {"offset", required_argument, NULL, 'o'},    {"as", required_argument, NULL, 'a'},
+        {"by", required_argument, NULL, 'b'},        {"agency", required_argument, NULL, 'g'},
+        {"month", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},            {0, 0, 0, 0},
     };
     int c;
@@ -77,6 +86,9 @@ static int parse(int argc, char **argv, opts *o)
         case 'l': o->limit = atoll(optarg); break;
         case 'o': o->offset = atoll(optarg); break;
         case 'a': o->as = optarg; break;
+        case 'b': o->by = optarg; break;
+        case 'g': o->agency = optarg; break;
+        case 'M': o->month = optarg; break;
         case 'j': o->json = true; break;
         case 'U': o->unmask = true; break;
         case 'C': o->current = true; break;
@@ -343,6 +355,51 @@ static int do_stats(zj_store *s, const zj_actor *a, const opts *o)
     return rc ? cli_report(&err) : 0;
 }
 
+/* ---- caseflow: the leaders' case-flow figures ------------------------------------------------ */
+
+static int caseflow_row(const zj_caseflow_view *v, void *ctx)
+{
+    cJSON *arr = ctx;
+    if (arr) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "measure", v->measure);
+        cJSON_AddStringToObject(j, "agency", v->agency);
+        if (v->unit_code)
+            cJSON_AddStringToObject(j, "unit_code", v->unit_code);
+        if (v->month)
+            cJSON_AddStringToObject(j, "month", v->month);
+        if (v->stage) {
+            cJSON_AddStringToObject(j, "stage", v->stage);
+            cJSON_AddNumberToObject(j, "avg_days", v->avg_days);
+        }
+        cJSON_AddNumberToObject(j, "count", (double)v->count);
+        cJSON_AddItemToArray(arr, j);
+        return 0;
+    }
+    printf("%-14s %-14s %-14s %-12s %-8s %8lld", v->measure, v->agency,
+           v->unit_code ? v->unit_code : "-", v->stage ? v->stage : "-",
+           v->month ? v->month : "-", (long long)v->count);
+    if (v->stage)
+        printf(" %9.1f", v->avg_days);
+    putchar('\n');
+    return 0;
+}
+
+static int do_caseflow(zj_store *s, const zj_actor *a, const opts *o)
+{
+    zj_caseflow_query q = {o->by, o->measure, o->agency, o->month};
+    cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
+    if (!arr)
+        printf("%-14s %-14s %-14s %-12s %-8s %8s %9s\n", "measure", "agency", "unit", "stage",
+               "month", "count", "avg days");
+    zj_error err = {0};
+    int rc = zj_read_caseflow_stats(s, a, &q, caseflow_row, arr, &err);
+    if (!rc && arr)
+        print_json(arr);
+    cJSON_Delete(arr);
+    return rc ? cli_report(&err) : 0;
+}
+
 /* ---- party: a filing check ------------------------------------------------------------------ */
 
 static int party_row(const zj_party_case_view *c, void *ctx)
@@ -400,7 +457,7 @@ int cmd_leads(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     const char *sub = o.argc ? o.argv[0] : "list";
     if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "stats") &&
-        strcmp(sub, "party"))
+        strcmp(sub, "party") && strcmp(sub, "caseflow"))
         return cli_error(ZJ_EUSAGE, "unknown 'leads' subcommand '%s'; see 'zhijian leads --help'",
                          sub);
     if (o.limit < 0 || o.offset < 0)
@@ -420,6 +477,8 @@ int cmd_leads(int argc, char **argv)
         rc = do_show(s, &who.actor, &o);
     else if (!strcmp(sub, "stats"))
         rc = do_stats(s, &who.actor, &o);
+    else if (!strcmp(sub, "caseflow"))
+        rc = do_caseflow(s, &who.actor, &o);
     else
         rc = do_party(s, &who.actor, &o);
     zj_actor_owned_free(&who);

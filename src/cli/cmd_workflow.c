@@ -40,12 +40,15 @@ static const char usage_text[] =
     "   or: zhijian leads attachment ID SHA256 [--out FILE]\n"
     "   or: zhijian leads history ID [--json]\n"
     "   or: zhijian leads queue [--state S] [--assignee U] [--unit U] [--overdue] [--worked]\n"
-    "                           [--as-of YYYY-MM-DD] [--limit N] [--json]\n\n"
+    "                           [--as-of YYYY-MM-DD] [--limit N] [--json]\n"
+    "   or: zhijian leads notices [--all] [--read ID|--read 0] [--json]\n\n"
     "线索处置：分派、核查、认定（查实/排除）、整改、办结、重新启动、批注、附件、处置记录、待办。\n"
     "Work a lead to a verdict: new -> assigned -> verifying -> confirmed | dismissed;\n"
     "confirmed -> rectification -> closed; confirmed or dismissed -> closed; closed -> reopen.\n"
     "Every step is checked against your role and scope and recorded in the lead's history and\n"
-    "the audit trail. Overdue verification or rectification is flagged in the queue.\n\n"
+    "the audit trail. Overdue verification or rectification is flagged in the queue.\n"
+    "notices: what happened to your leads without you (a new record on the case, 新事件),\n"
+    "unread ones (all with --all); --read ID marks a lead's notices read (0: all).\n\n"
     "  --as USER       act as USER (default: $ZHIJIAN_USER, else the store's owner, an\n"
     "                  administrator)\n"
     "  --unit U        assign: the unit charged with verification; queue: assigned unit\n"
@@ -64,7 +67,8 @@ static const char usage_text[] =
 
 typedef struct opts {
     const char *db, *as, *unit, *to, *deadline, *reason, *name, *state, *assignee, *as_of, *out;
-    bool json, overdue, worked;
+    const char *read;         /* notices --read ID */
+    bool json, overdue, worked, all;
     long long limit, if_version;
     int argc;
     char **argv;
@@ -81,6 +85,7 @@ static int parse(int argc, char **argv, opts *o)
         {"limit", required_argument, NULL, 'l'},    {"json", no_argument, NULL, 'j'},
         {"overdue", no_argument, NULL, 'O'},        {"worked", no_argument, NULL, 'W'},
         {"if-version", required_argument, NULL, 'V'}, {"out", required_argument, NULL, 'f'},
+        {"read", required_argument, NULL, 'R'},     {"all", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0},
     };
     int c;
@@ -103,6 +108,8 @@ static int parse(int argc, char **argv, opts *o)
         case 'j': o->json = true; break;
         case 'O': o->overdue = true; break;
         case 'W': o->worked = true; break;
+        case 'R': o->read = optarg; break;
+        case 'L': o->all = true; break;
         case 'h': fputs(usage_text, stdout); return -1;
         default: return ZJ_EUSAGE;
         }
@@ -308,7 +315,8 @@ static int queue_row(const zj_lead_status *st, void *ctx)
 {
     cJSON *arr = ctx;
     const char *flag = st->overdue_verification  ? "核查逾期 overdue"
-                     : st->overdue_rectification ? "整改逾期 overdue" : "";
+                     : st->overdue_rectification ? "整改逾期 overdue"
+                     : st->unread                ? "新事件 unread" : "";
     if (arr) {
         cJSON *j = cJSON_CreateObject();
         cJSON_AddNumberToObject(j, "lead", (double)st->lead_id);
@@ -327,6 +335,7 @@ static int queue_row(const zj_lead_status *st, void *ctx)
         cJSON_AddBoolToObject(j, "overdue_verification", st->overdue_verification);
         cJSON_AddBoolToObject(j, "overdue_rectification", st->overdue_rectification);
         cJSON_AddStringToObject(j, "title", st->title);
+        cJSON_AddNumberToObject(j, "unread", (double)st->unread);
         cJSON_AddItemToArray(arr, j);
         return 0;
     }
@@ -357,10 +366,57 @@ static int do_queue(zj_store *s, const zj_actor *a, const opts *o)
     return cli_json_finish(arr, rc, &err);
 }
 
+/* ---- notices ------------------------------------------------------------------------------- */
+
+static int notice_row(const zj_lead_notice *n, void *ctx)
+{
+    cJSON *arr = ctx;
+    if (arr) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddNumberToObject(j, "id", (double)n->id);
+        cJSON_AddNumberToObject(j, "lead", (double)n->lead_id);
+        cJSON_AddStringToObject(j, "code", n->code);
+        cJSON_AddStringToObject(j, "title", n->title);
+        cJSON_AddNumberToObject(j, "seq", (double)n->seq);
+        cJSON_AddStringToObject(j, "action", n->action);
+        add_opt(j, "reason", n->reason);
+        cJSON_AddStringToObject(j, "created_at", n->created_at);
+        add_opt(j, "read_at", n->read_at);
+        cJSON_AddItemToArray(arr, j);
+        return 0;
+    }
+    printf("%-6lld %-5s %s UTC %s  %s\n       %s\n", (long long)n->lead_id, n->code, n->created_at,
+           n->read_at ? "read" : "未读 unread", n->title, n->reason ? n->reason : "");
+    return 0;
+}
+
+static int do_notices(zj_store *s, const zj_actor *a, const opts *o)
+{
+    if (o->argc > 1)
+        return cli_error(ZJ_EUSAGE, "leads notices: unexpected argument '%s'", o->argv[1]);
+    zj_error err = {0};
+    if (o->read) {
+        int64_t n = 0;
+        char *end;
+        long long id = strtoll(o->read, &end, 10);
+        if (*end || id < 0)
+            return cli_error(ZJ_EUSAGE, "leads notices --read: a lead id, or 0 for all");
+        int rc = zj_lead_notices_mark_read(s, a, id, &n, &err);
+        if (rc)
+            return cli_report(&err);
+        printf("%lld notice(s) marked read\n", (long long)n);
+        return 0;
+    }
+    cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
+    int rc = zj_lead_notices_each(s, a, !o->all, notice_row, arr, &err);
+    return cli_json_finish(arr, rc, &err);
+}
+
 bool cmd_workflow_handles(const char *sub)
 {
     static const char *const subs[] = {"assign", "start", "decide", "rectify", "close", "reopen",
-                                       "comment", "attach", "attachment", "history", "queue"};
+                                       "comment", "attach", "attachment", "history", "queue",
+                                       "notices"};
     for (size_t i = 0; sub && i < sizeof subs / sizeof subs[0]; i++)
         if (!strcmp(sub, subs[i]))
             return true;
@@ -389,6 +445,8 @@ int cmd_workflow(int argc, char **argv)
             rc = do_history(s, &who.actor, &o);
         else if (!strcmp(sub, "queue"))
             rc = do_queue(s, &who.actor, &o);
+        else if (!strcmp(sub, "notices"))
+            rc = do_notices(s, &who.actor, &o);
         else if (!strcmp(sub, "attachment"))
             rc = do_attachment(s, &who.actor, &o, db);
         else

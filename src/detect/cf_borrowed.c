@@ -21,7 +21,7 @@
 static const char approvals_sql[] =
     "SELECT e.case_system, e.approval_no, e.case_no, min(e.occurred_at) AS first_at"
     " FROM case_event e WHERE e.approval_no IS NOT NULL AND e.approval_no <> ''"
-    "  AND substr(e.occurred_at, 1, 10) <= ?1"
+    "  AND substr(e.occurred_at, 1, 10) <= ?1@SCOPE@"
     " GROUP BY e.case_system, e.approval_no, e.case_no"
     " ORDER BY e.case_system, e.approval_no, first_at, e.case_no";
 
@@ -29,8 +29,26 @@ static const char returns_sql[] =
     "SELECT q.id, q.source_system, q.source_key, q.case_no, q.unit_code, count(*)"
     " FROM procuratorate_case q JOIN case_event e ON e.case_system = 'procuratorate'"
     "  AND e.case_no = q.case_no AND e.node = 'returned'"
-    "  AND substr(e.occurred_at, 1, 10) <= ?1"
+    "  AND substr(e.occurred_at, 1, 10) <= ?1@SCOPE@"
     " GROUP BY q.id HAVING count(*) > ?2 ORDER BY q.id";
+
+/* In an incremental run (detect.h): the touched cases only. The scope holds every case that
+ * shares an approval number with a new node (scope.h), so each approval's group is whole. */
+static const char approvals_scope[] =
+    " AND (e.case_system, e.case_no) IN (SELECT system, case_no FROM temp.zj_case_scope)";
+static const char returns_scope[] =
+    " AND q.case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'procuratorate')";
+
+static int prepare_scoped(zj_detect_ctx *c, const char *sql, const char *filter, zj_stmt **q,
+                          zj_error *err)
+{
+    zj_buf b = {0};
+    int rc = zj_detect_scope_sql(c, sql, filter, &b, err);
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, b.data, q, err);
+    zj_buf_free(&b);
+    return rc;
+}
 
 /* The case record of (system, case_no): its id, natural key and unit. */
 static int find_case(zj_detect_ctx *c, const char *system, const char *no, int64_t *id,
@@ -119,7 +137,7 @@ static int emit_reuse(zj_detect_ctx *c, const char *system, const char *approval
 static int check_reuse(zj_detect_ctx *c, zj_lead *l, zj_error *err)
 {
     zj_stmt *q;
-    int rc = zj_stmt_prepare(c->store, approvals_sql, &q, err), step = 0;
+    int rc = prepare_scoped(c, approvals_sql, approvals_scope, &q, err), step = 0;
     if (rc)
         return rc;
     zj_stmt_bind_text(q, 1, c->as_of, strlen(c->as_of));
@@ -129,6 +147,7 @@ static int check_reuse(zj_detect_ctx *c, zj_lead *l, zj_error *err)
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
         const char *s = zj_stmt_text(q, 0, NULL), *a = zj_stmt_text(q, 1, NULL),
                    *no = zj_stmt_text(q, 2, NULL), *at = zj_stmt_text(q, 3, NULL);
+        c->evaluated++;
         if (!s || !a || !no)
             continue;
         if (strcmp(s, system) || strcmp(a, approval)) {
@@ -155,7 +174,7 @@ static int check_reuse(zj_detect_ctx *c, zj_lead *l, zj_error *err)
 static int check_returns(zj_detect_ctx *c, zj_lead *l, zj_error *err)
 {
     zj_stmt *q;
-    int rc = zj_stmt_prepare(c->store, returns_sql, &q, err), step = 0;
+    int rc = prepare_scoped(c, returns_sql, returns_scope, &q, err), step = 0;
     if (rc)
         return rc;
     int64_t max = zj_param_int(c, "max_returns");
@@ -164,6 +183,7 @@ static int check_returns(zj_detect_ctx *c, zj_lead *l, zj_error *err)
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
         const char *no = zj_stmt_text(q, 3, NULL), *u = zj_stmt_text(q, 4, NULL);
         int64_t n = zj_stmt_int(q, 5);
+        c->evaluated++;
         zj_lead_reset(l);
         l->subject_table = "procuratorate_case";
         l->subject_id = zj_stmt_int(q, 0);

@@ -12,4 +12,10 @@
 int zj_cf_emit(zj_detect_ctx *c, zj_lead *l, const char *system, const char *key,
                const char *check, const char *role, const char *detail, zj_error *err);
 
+/* The scope filter (detect.h zj_detect_scope_sql) for records of case table `table`
+ * (incident, police_case, procuratorate_case, court_case) aliased `alias` ("" for none):
+ * " AND <alias>.<number> IN (SELECT case_no FROM temp.zj_case_scope WHERE system = '...')".
+ * Empty for another table. */
+void zj_cf_scope_filter(const char *table, const char *alias, char *out, size_t cap);
+
 #endif

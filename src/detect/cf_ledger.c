@@ -8,8 +8,9 @@
  * and a court case by procuratorate_case.court_case_no or court_case.procuratorate_case_no.
  * Matching by parties and dates through linking, when neither number is there, is not done
  * yet: such a case is a lead, and its explanation says which numbers were looked for.
- * The reverse numbers carry no index, so they are anti-joined with NOT IN over a subquery,
- * which SQLite builds once as a temporary index, not probed per row.
+ * Every number carries an index (migration 15), so each anti-join is an index probe per row,
+ * and an incremental run (detect.h) reads only the touched cases: the filter that replaces
+ * @SCOPE@ drives the scan from temp.zj_case_scope.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,8 @@ typedef struct ledger_check {
     const char *detector, *name, *table;
     const char *zh, *en;            /* what is missing, for the title */
     const char *sql;                /* id, source_system, source_key, number, unit, day, other
-                                     * number, category/disposition (text) */
+                                     * number, category/disposition (text); @SCOPE@ ends WHERE */
+    const char *scope;              /* its filter in an incremental run (detect.h) */
 } ledger_check;
 
 static const ledger_check checks[] = {
@@ -31,8 +33,8 @@ static const ledger_check checks[] = {
      " i.police_case_no, i.category || '/' || coalesce(i.disposition, '') FROM incident i"
      " WHERE i.category IN ('criminal', 'public_security')"
      "  AND NOT EXISTS (SELECT 1 FROM police_case p WHERE p.case_no = i.police_case_no)"
-     "  AND i.incident_no NOT IN (SELECT p.incident_no FROM police_case p"
-     "   WHERE p.incident_no IS NOT NULL)"},
+     "  AND NOT EXISTS (SELECT 1 FROM police_case p WHERE p.incident_no = i.incident_no)@SCOPE@",
+     " AND i.incident_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'incident')"},
     {"CF05", "transfer_not_received", "police_case", "移送审查起诉案件未录入检察院台账",
      "transferred case missing from the procuratorate's ledger",
      "SELECT p.id, p.source_system, p.source_key, p.case_no, p.unit_code, p.transferred_at,"
@@ -40,25 +42,32 @@ static const ledger_check checks[] = {
      " WHERE p.transferred_at IS NOT NULL"
      "  AND NOT EXISTS (SELECT 1 FROM procuratorate_case q"
      "   WHERE q.case_no = p.procuratorate_case_no)"
-     "  AND p.case_no NOT IN (SELECT q.police_case_no FROM procuratorate_case q"
-     "   WHERE q.police_case_no IS NOT NULL)"},
+     "  AND NOT EXISTS (SELECT 1 FROM procuratorate_case q WHERE q.police_case_no = p.case_no)"
+     "@SCOPE@",
+     " AND p.case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'police')"},
     {"CF05", "prosecution_not_filed", "procuratorate_case", "提起公诉案件未录入法院台账",
      "prosecution missing from the court's ledger",
      "SELECT q.id, q.source_system, q.source_key, q.case_no, q.unit_code, q.decided_at,"
      " q.court_case_no, '' FROM procuratorate_case q"
      " WHERE q.decision = 'prosecute' AND q.decided_at IS NOT NULL"
      "  AND NOT EXISTS (SELECT 1 FROM court_case c WHERE c.case_no = q.court_case_no)"
-     "  AND q.case_no NOT IN (SELECT c.procuratorate_case_no FROM court_case c"
-     "   WHERE c.procuratorate_case_no IS NOT NULL)"},
+     "  AND NOT EXISTS (SELECT 1 FROM court_case c WHERE c.procuratorate_case_no = q.case_no)"
+     "@SCOPE@",
+     " AND q.case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'procuratorate')"},
 };
 
 static int run_check(zj_detect_ctx *c, const ledger_check *k, zj_lead *l, zj_error *err)
 {
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(c->store, k->sql, &q, err), step = 0;
+    zj_stmt *q = NULL;
+    zj_buf sql = {0};
+    int rc = zj_detect_scope_sql(c, k->sql, k->scope, &sql, err), step = 0;
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, sql.data, &q, err);
+    zj_buf_free(&sql);
     long grace = (long)zj_param_int(c, "grace_days");
     bool cf01 = !strcmp(k->detector, "CF01");
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        c->evaluated++;
         long day = zj_stmt_day(q, 5, ZJ_DAY_MAX);
         if (day == ZJ_DAY_MAX || day + grace >= c->as_of_day)
             continue;                           /* not yet due, or after the reference date */

@@ -28,41 +28,48 @@ static const order_check checks[] = {
     {"police_filed_before_accepted", "police_case", "公安案件", "police case", "受案", "accepted",
      "立案", "filed",
      OC_SELF("unit_code", "accepted_at", "filed_at") "police_case"
-     " WHERE substr(filed_at, 1, 10) < substr(accepted_at, 1, 10)"},
+     " WHERE substr(filed_at, 1, 10) < substr(accepted_at, 1, 10)@SCOPE@"},
     {"police_decided_before_accepted", "police_case", "公安案件", "police case", "受案",
      "accepted", "立案审查决定", "filing decision",
      OC_SELF("unit_code", "accepted_at", "filing_decided_at") "police_case"
-     " WHERE substr(filing_decided_at, 1, 10) < substr(accepted_at, 1, 10)"},
+     " WHERE substr(filing_decided_at, 1, 10) < substr(accepted_at, 1, 10)@SCOPE@"},
     {"police_transferred_before_filed", "police_case", "公安案件", "police case", "立案",
      "filed", "移送审查起诉", "transferred for prosecution",
      OC_SELF("unit_code", "filed_at", "transferred_at") "police_case"
-     " WHERE substr(transferred_at, 1, 10) < substr(filed_at, 1, 10)"},
+     " WHERE substr(transferred_at, 1, 10) < substr(filed_at, 1, 10)@SCOPE@"},
     {"police_closed_before_accepted", "police_case", "公安案件", "police case", "受案",
      "accepted", "结案", "closed",
      OC_SELF("unit_code", "accepted_at", "closed_at") "police_case"
-     " WHERE substr(closed_at, 1, 10) < substr(accepted_at, 1, 10)"},
+     " WHERE substr(closed_at, 1, 10) < substr(accepted_at, 1, 10)@SCOPE@"},
     {"procuratorate_decided_before_received", "procuratorate_case", "检察院案件",
      "procuratorate case", "受理", "received", "作出决定", "decided",
      OC_SELF("unit_code", "received_at", "decided_at") "procuratorate_case"
-     " WHERE substr(decided_at, 1, 10) < substr(received_at, 1, 10)"},
+     " WHERE substr(decided_at, 1, 10) < substr(received_at, 1, 10)@SCOPE@"},
     {"court_closed_before_filed", "court_case", "法院案件", "court case", "立案", "filed",
      "结案", "closed",
      OC_SELF("court_code", "filed_at", "closed_at") "court_case"
-     " WHERE substr(closed_at, 1, 10) < substr(filed_at, 1, 10)"},
+     " WHERE substr(closed_at, 1, 10) < substr(filed_at, 1, 10)@SCOPE@"},
     {"procuratorate_received_before_transfer", "procuratorate_case", "检察院案件",
      "procuratorate case", "公安机关移送审查起诉", "transferred by the police", "检察院受理",
      "received by the procuratorate",
      "SELECT q.id, q.source_system, q.source_key, q.case_no, q.unit_code, p.transferred_at,"
      " q.received_at FROM procuratorate_case q JOIN police_case p ON p.case_no = q.police_case_no"
      " WHERE q.kind = 'prosecution_review'"
-     "  AND substr(q.received_at, 1, 10) < substr(p.transferred_at, 1, 10)"},
+     "  AND substr(q.received_at, 1, 10) < substr(p.transferred_at, 1, 10)@SCOPE@"},
 };
 
 static int run_check(zj_detect_ctx *c, const order_check *k, zj_lead *l, zj_error *err)
 {
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(c->store, k->sql, &q, err), step = 0;
+    zj_stmt *q = NULL;
+    zj_buf sql = {0};
+    char filter[160];
+    zj_cf_scope_filter(k->table, strstr(k->sql, " q JOIN ") ? "q" : "", filter, sizeof filter);
+    int rc = zj_detect_scope_sql(c, k->sql, filter, &sql, err), step = 0;
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, sql.data, &q, err);
+    zj_buf_free(&sql);
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
+        c->evaluated++;
         long first = zj_stmt_day(q, 5, ZJ_DAY_MAX), then = zj_stmt_day(q, 6, ZJ_DAY_MAX);
         if (first > c->as_of_day || then > c->as_of_day || then >= first)
             continue;

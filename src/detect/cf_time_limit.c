@@ -43,12 +43,14 @@ static void evs_free(evs *e)
     free(e->v);
 }
 
-/* One sequential scan (the unary + keeps SQLite off the (case_system, case_no) index, whose
- * order costs a random read per node); the few nodes it keeps are sorted here. */
+/* The few clock nodes through the (case_system, node) index (migration 15), sorted here. */
 static const char events_sql[] =
     "SELECT case_no, node, occurred_at, days, months FROM case_event"
-    " WHERE +case_system = ?1 AND node IN ('extension','resubmitted','suspension','resumption',"
-    "  'postponed')";
+    " WHERE case_system = ?1 AND node IN ('extension','resubmitted','suspension','resumption',"
+    "  'postponed')@SCOPE@";
+/* In an incremental run (detect.h), the touched cases' nodes only. */
+static const char events_scope[] =
+    " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = ?1)";
 
 static int ev_cmp(const void *a, const void *b)
 {
@@ -59,8 +61,12 @@ static int ev_cmp(const void *a, const void *b)
 
 static int load_events(zj_detect_ctx *c, const char *system, evs *out, zj_error *err)
 {
-    zj_stmt *q;
-    int rc = zj_stmt_prepare(c->store, events_sql, &q, err), step;
+    zj_stmt *q = NULL;
+    zj_buf sql = {0};
+    int rc = zj_detect_scope_sql(c, events_sql, events_scope, &sql, err), step = 0;
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, sql.data, &q, err);
+    zj_buf_free(&sql);
     if (rc)
         return rc;
     zj_stmt_bind_text(q, 1, system, strlen(system));
@@ -132,10 +138,11 @@ static void read_events(const zj_time_limit *r, const ev *e, size_t n, zj_tl_cas
     }
 }
 
-/* The cases of each system in case-number order, to walk beside the sorted nodes; the unary +
- * sorts a sequential scan, cheaper than reading the table in its case_no index's order. */
+/* The cases of each system in table order (a sequential scan, no sort): each case finds its
+ * clock nodes by a binary search in the sorted nodes. */
 typedef struct sysdef {
     const char *detector, *system, *table, *sql, *zh, *start_zh, *end_zh;
+    const char *scope;          /* the filter for @SCOPE@ in an incremental run (detect.h) */
 } sysdef;
 
 static const sysdef systems[] = {
@@ -147,21 +154,22 @@ static const sysdef systems[] = {
      "   CASE WHEN p.filing_decision = 'filed' THEN p.filed_at END,"
      "   (SELECT min(e.occurred_at) FROM case_event e WHERE e.case_system = 'police'"
      "    AND e.case_no = p.case_no AND e.node IN ('filed', 'not_filed'))) AS decided_at"
-     "  FROM police_case p WHERE p.accepted_at IS NOT NULL AND p.kind = 'criminal') d"
+     "  FROM police_case p WHERE p.accepted_at IS NOT NULL AND p.kind = 'criminal'@SCOPE@) d"
      " WHERE d.decided_at IS NOT NULL OR d.filing_decision = 'pending'"
      "  OR (d.filing_decision IS NULL AND d.closed_at IS NULL AND d.transferred_at IS NULL)"
-     " ORDER BY +d.case_no",
-     "公安案件", "受案", "作出立案审查决定"},
+     "",
+     "公安案件", "受案", "作出立案审查决定",
+     " AND p.case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'police')"},
     {"CF06", "procuratorate", "procuratorate_case",
      "SELECT id, source_system, source_key, case_no, kind, procedure, unit_code, received_at,"
-     " decided_at, extension_days FROM procuratorate_case WHERE received_at IS NOT NULL"
-     " ORDER BY +case_no",
-     "检察院案件", "受理", "作出决定"},
+     " decided_at, extension_days FROM procuratorate_case WHERE received_at IS NOT NULL@SCOPE@",
+     "检察院案件", "受理", "作出决定",
+     " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'procuratorate')"},
     {"CF06", "court", "court_case",
      "SELECT id, source_system, source_key, case_no, case_type, procedure, court_code,"
-     " filed_at, closed_at, extension_days FROM court_case WHERE filed_at IS NOT NULL"
-     " ORDER BY +case_no",
-     "法院案件", "立案", "结案"},
+     " filed_at, closed_at, extension_days FROM court_case WHERE filed_at IS NOT NULL@SCOPE@",
+     "法院案件", "立案", "结案",
+     " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'court')"},
 };
 enum { C_ID, C_SYS, C_KEY, C_NO, C_TYPE, C_PROC, C_UNIT, C_START, C_END, C_EXT };
 
@@ -219,19 +227,29 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
     evs E = {0};
     int rc = load_events(c, d->system, &E, err), step = 0;
     zj_stmt *q = NULL;
+    zj_buf sql = {0};
     if (!rc)
-        rc = zj_stmt_prepare(c->store, d->sql, &q, err);
+        rc = zj_detect_scope_sql(c, d->sql, d->scope, &sql, err);
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, sql.data, &q, err);
+    zj_buf_free(&sql);
     int64_t min_over = zj_param_int(c, "min_days_over");
-    size_t ei = 0;
     zj_tl_ext ext[16];
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
         const char *no = zj_stmt_text(q, C_NO, NULL);
+        c->evaluated++;
         if (!no)
             continue;
-        /* merge: the events of this case */
-        while (ei < E.n && strcmp(E.v[ei].case_no, no) < 0)
-            ei++;
-        size_t ej = ei;
+        /* the events of this case: the first not before it, then its run */
+        size_t lo = 0, hi = E.n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(E.v[mid].case_no, no) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t ei = lo, ej = ei;
         while (ej < E.n && !strcmp(E.v[ej].case_no, no))
             ej++;
         const char *type = zj_stmt_text(q, C_TYPE, NULL);
@@ -263,7 +281,6 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
         explain(l, d, nobuf, typebuf, r, &k, closed, &res);
         rc = zj_cf_emit(c, l, zj_stmt_text(q, C_SYS, NULL), zj_stmt_text(q, C_KEY, NULL), NULL,
                         "case", r->id, err);
-        ei = ej;
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;

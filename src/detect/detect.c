@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "detect/analysis.h"
+#include "detect/scope.h"
 #include "text/date.h"
 
 /* ---- parameters ---------------------------------------------------------------------------- */
@@ -95,6 +96,13 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void utc_now(char out[20])
 {
     time_t t = time(NULL);
@@ -110,29 +118,111 @@ static int exec1(zj_stmt *st, zj_error *err)
     return rc;
 }
 
+int zj_detect_scope_sql(const zj_detect_ctx *c, const char *sql, const char *filter,
+                        zj_buf *out, zj_error *err)
+{
+    return zj_scope_sql(sql, c->incremental ? filter : NULL, out, err);
+}
+
+/* The previous finished run of a detector: what an incremental run compares itself with. */
+typedef struct prev_run {
+    int64_t id;                  /* 0: none */
+    char as_of[11], digest[17];
+    int64_t mark;                /* -1: the run recorded none (before incremental runs) */
+} prev_run;
+
+static int find_prev(zj_store *s, const char *code, prev_run *p, zj_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->mark = -1;
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT id, as_of, rules_digest, batch_mark FROM detect_run"
+                             " WHERE code = $1 AND finished_at IS NOT NULL ORDER BY id DESC"
+                             " LIMIT 1", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, code, strlen(code));
+    int step = zj_stmt_next(q, err);
+    if (step == 1) {
+        const char *a = zj_stmt_text(q, 1, NULL), *g = zj_stmt_text(q, 2, NULL);
+        p->id = zj_stmt_int(q, 0);
+        snprintf(p->as_of, sizeof p->as_of, "%s", a ? a : "");
+        snprintf(p->digest, sizeof p->digest, "%s", g ? g : "");
+        p->mark = zj_stmt_is_null(q, 3) ? -1 : zj_stmt_int(q, 3);
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+/* The scope tables hold the cases of batches (from, to]; built at most once per range. */
+typedef struct scope_state {
+    int64_t from, to;            /* the range built; from = -1: none yet */
+    int64_t cases, subjects;
+} scope_state;
+
 static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, const char *as_of,
-                   long as_of_day, zj_detect_cache *cache, zj_detect_stats *st, zj_error *err)
+                   long as_of_day, zj_detect_cache *cache, int64_t mark, bool full,
+                   scope_state *sc, bool *scan, zj_detect_stats *st, zj_error *err)
 {
     memset(st, 0, sizeof *st);
     snprintf(st->code, sizeof st->code, "%s", d->code);
-    double t0 = now_seconds();
+    st->scope_cases = -1;
+    double t0 = now_seconds(), c0 = cpu_now();
     char started[20], digest[17];
     utc_now(started);
     zj_rules_digest(rules, d->code, digest);
-    int rc = zj_store_begin(s, err);
+    prev_run prev = {0};
+    bool scoped = false, incremental = false;
+    int rc = ZJ_OK;
+    if (zj_detector_scope(d) == ZJ_SCOPE_CASE) {
+        rc = find_prev(s, d->code, &prev, err);
+        /* what is new to this detector: the batches after its previous run's mark */
+        scoped = !rc && prev.id && prev.mark >= 0 && prev.mark <= mark;
+        if (scoped && (sc->from != prev.mark || sc->to != mark)) {
+            rc = zj_scope_build(s, prev.mark, mark, &sc->cases, &sc->subjects, err);
+            sc->from = rc ? -1 : prev.mark;
+            sc->to = mark;
+        }
+        if (scoped) {
+            st->scope_cases = sc->cases;
+            incremental = !full && !strcmp(prev.as_of, as_of) && !strcmp(prev.digest, digest);
+        }
+    }
+    if (rc)
+        return rc;
+    st->incremental = incremental;
+    /* A per-case detector evaluating every case reads its case tables once, in order: mapped
+     * pages rather than copies in a page cache grown for the purpose (zeroing that memory was
+     * most of a full case-flow run's time). An incremental run reads a few pages here and
+     * there, and the others use the usual cache. */
+    bool want = zj_detector_scope(d) == ZJ_SCOPE_CASE && !incremental;
+    if (want != *scan && (rc = zj_store_scan_mode(s, want, err)))
+        return rc;
+    *scan = want;
+    rc = zj_store_begin(s, err);
     if (rc)
         return rc;
     zj_stmt *ins = NULL, *fin = NULL;
     zj_lead_sink *sink = NULL;
-    rc = zj_stmt_prepare(s, "INSERT INTO detect_run (code, started_at, rules_digest)"
-                         " VALUES ($1, $2, $3)", &ins, err);
+    rc = zj_stmt_prepare(s, "INSERT INTO detect_run (code, started_at, rules_digest, as_of,"
+                         " batch_mark, scope, cases) VALUES ($1, $2, $3, $4, $5, $6, $7)", &ins,
+                         err);
     if (!rc) {
         zj_stmt_bind_text(ins, 1, d->code, strlen(d->code));
         zj_stmt_bind_text(ins, 2, started, strlen(started));
         zj_stmt_bind_text(ins, 3, digest, strlen(digest));
+        zj_stmt_bind_text(ins, 4, as_of, strlen(as_of));
+        zj_stmt_bind_int(ins, 5, mark);
+        zj_stmt_bind_text(ins, 6, incremental ? "cases" : "all", incremental ? 5 : 3);
+        if (incremental)
+            zj_stmt_bind_int(ins, 7, sc->cases);
+        else
+            zj_stmt_bind_null(ins, 7);
         rc = exec1(ins, err);
         st->run_id = zj_store_last_insert_id(s);
     }
+    if (!rc && scoped)
+        rc = zj_leads_scope_snapshot(s, d->code, prev.id, err);
     zj_detect_ctx ctx = {
         .store = s,
         .det = d,
@@ -141,6 +231,7 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
         .basis = zj_rules_basis(rules, d->code, d->basis),
         .as_of_day = as_of_day,
         .cache = cache,
+        .incremental = incremental,
     };
     snprintf(ctx.as_of, sizeof ctx.as_of, "%s", as_of);
     if (!rc)
@@ -154,9 +245,20 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
     if (!rc) {
         zj_sink_counts(sink, &st->found, &st->inserted, &st->updated, &st->unchanged);
         snprintf(st->summary, sizeof st->summary, "%s", ctx.summary);
-        rc = zj_leads_not_seen(s, d->code, st->run_id, &st->not_seen, err);
+        st->evaluated = ctx.evaluated;
+        if (incremental) {
+            /* the leads of untouched cases are found again without looking: counted unchanged */
+            rc = zj_leads_carry(s, d->code, prev.id, st->run_id, &st->carried, err);
+            st->found += st->carried;
+            st->unchanged += st->carried;
+        }
+        if (!rc && scoped)
+            rc = zj_leads_record_changes(s, st->run_id, &st->changes, err);
+        if (!rc)
+            rc = zj_leads_not_seen(s, d->code, st->run_id, &st->not_seen, err);
     }
     st->seconds = now_seconds() - t0;
+    st->cpu_seconds = cpu_now() - c0;
     if (!rc)
         rc = zj_stmt_prepare(s, "UPDATE detect_run SET finished_at = $1, found = $2,"
                              " inserted = $3, updated = $4, unchanged = $5, seconds = $6"
@@ -227,19 +329,28 @@ int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *o
         rc = built ? zj_store_analyze(s, err) : zj_store_analyze_table(s, "relation", err);
     if (rc)
         return rc;
+    int64_t mark = 0;
+    if ((rc = zj_scope_batch_mark(s, &mark, err)))
+        return rc;
+    scope_state sc = {.from = -1, .to = -1};
     const zj_detector *const *d;
     size_t n = zj_detectors(&d);
     zj_detect_cache cache = {0};
+    bool scan = false;          /* see run_one */
     for (size_t i = 0; !rc && i < n; i++) {
         bool run = opt->nonly ? selected(opt, d[i]->code) : zj_rules_enabled(rules, d[i]->code);
         if (!run)
             continue;
+
         zj_detect_stats st;
-        rc = run_one(s, rules, d[i], as_of, as_of_day, &cache, &st, err);
+        rc = run_one(s, rules, d[i], as_of, as_of_day, &cache, mark, opt->full, &sc, &scan, &st,
+                     err);
         if (!rc && opt->done)
             opt->done(&st, opt->done_ctx);
     }
     cache_clear(&cache);
+    if (scan)
+        zj_store_scan_mode(s, false, NULL);
     if (rc)
         return rc;
     if (opt->skip_analysis)

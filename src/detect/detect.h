@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "detect/leads.h"
 #include "detect/rules.h"
@@ -39,7 +40,21 @@ typedef struct zj_detect_ctx {
     long as_of_day;              /* the same as days since 1970-01-01 */
     zj_detect_cache *cache;      /* see zj_detect_cache_get */
     char summary[256];           /* optional one-line statistics of the run (e.g. cases checked) */
+    bool incremental;            /* a ZJ_SCOPE_CASE detector: evaluate only the cases in scope
+                                    (scope.h); see zj_detect_scope */
+    int64_t evaluated;           /* candidate records the detector looked at (its own count) */
 } zj_detect_ctx;
+
+/* What a detector's findings depend on, for incremental runs (zj_detector_scope). */
+typedef enum zj_detect_scope {
+    ZJ_SCOPE_ALL = 0,            /* anything: every run evaluates everything */
+    ZJ_SCOPE_CASE,               /* per case: each lead's subject is a case record (incident,
+                                    police_case, procuratorate_case, court_case) and its finding
+                                    depends only on the records of the cases scope.h says a new
+                                    record touches, the reference day and the parameters; such a
+                                    detector honours ctx->incremental and may be re-run on the
+                                    touched cases only */
+} zj_detect_scope;
 
 typedef struct zj_detector {
     const char *code;            /* docs/domain.md section 3, e.g. "TV02" */
@@ -50,6 +65,11 @@ typedef struct zj_detector {
     const zj_param *params;      /* parameters in rules/detectors.yaml, {NULL}-terminated */
     int (*run)(zj_detect_ctx *ctx, zj_error *err);
 } zj_detector;
+
+/* What `d`'s findings depend on: ZJ_SCOPE_CASE for the detectors scope.c lists as per case
+ * (a detector declares itself there, by code, once its SQL honours ctx->incremental), else
+ * ZJ_SCOPE_ALL. */
+zj_detect_scope zj_detector_scope(const zj_detector *d);
 
 /* ---- the registry (registry.c) ------------------------------------------------------------ */
 
@@ -82,6 +102,20 @@ void *zj_detect_cache_get(zj_detect_ctx *c, const char *name);
 int zj_detect_cache_put(zj_detect_ctx *c, const char *name, void *data, void (*free_fn)(void *),
                         zj_error *err);
 
+/* ---- incremental runs ---------------------------------------------------------------------- *
+ * A ZJ_SCOPE_CASE detector whose previous finished run had the same reference day and
+ * parameters runs on the cases the records imported since then touch (scope.h): ctx->incremental
+ * is true and the detector's SQL narrows itself with zj_detect_scope_sql. The leads of other
+ * cases that the previous run produced stay current (carried to the new run). Whether
+ * incremental or not, the leads of touched cases that the previous run produced are handed to
+ * the workflow as changes (lead_change: resolved or event, with the record that caused it). */
+
+/* `sql` with "@SCOPE@" replaced by `filter` when the run is incremental, by nothing otherwise
+ * (scope.h zj_scope_sql). The filter names temp.zj_case_scope, e.g.
+ * " AND p.case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'police')". */
+int zj_detect_scope_sql(const zj_detect_ctx *c, const char *sql, const char *filter,
+                        zj_buf *out, zj_error *err);
+
 /* ---- running ----------------------------------------------------------------------------- */
 
 typedef struct zj_detect_stats {
@@ -90,7 +124,15 @@ typedef struct zj_detect_stats {
     int64_t found, inserted, updated, unchanged;
     int64_t not_seen;            /* earlier leads of this code the run did not produce */
     double seconds;
+    double cpu_seconds;          /* the process's CPU time (user + system) during the run */
     char summary[256];           /* the detector's own statistics line, "" when none */
+    bool incremental;            /* ran on the touched cases only */
+    int64_t scope_cases;         /* cases the new records touched (-1: no previous run to
+                                    compare with, so nothing is new to it) */
+    int64_t evaluated;           /* candidate records the detector looked at */
+    int64_t carried;             /* leads of untouched cases kept current (incremental; counted
+                                    in found and unchanged too) */
+    int64_t changes;             /* leads of touched cases handed to the workflow */
 } zj_detect_stats;
 
 typedef struct zj_detect_options {
@@ -98,6 +140,7 @@ typedef struct zj_detect_options {
     size_t nonly;
     const char *as_of;           /* YYYY-MM-DD; NULL: today's date (UTC) */
     bool skip_analysis;          /* do not recompute lead_rate afterwards */
+    bool full;                   /* evaluate every case even when an incremental run would do */
     /* called after each detector; may be NULL */
     void (*done)(const zj_detect_stats *st, void *ctx);
     void *done_ctx;

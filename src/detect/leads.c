@@ -724,3 +724,128 @@ int zj_leads_not_seen(zj_store *s, const char *code, int64_t run_id, int64_t *n,
     zj_stmt_finalize(q);
     return rc;
 }
+
+/* ---- incremental runs ---------------------------------------------------------------------- */
+
+/* Run `sql` with parameters: `code` (when not NULL), a, b (when >= 0), then code2 and c (when
+ * code2 is not NULL), numbered in that order. *changed (may be NULL) = rows changed. */
+static int exec_bound(zj_store *s, const char *sql, const char *code, int64_t a, int64_t b,
+                      int64_t *changed, zj_error *err, const char *code2, int64_t c)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql, &q, err);
+    if (rc)
+        return rc;
+    int i = 1;
+    if (code)
+        zj_stmt_bind_text(q, i++, code, strlen(code));
+    zj_stmt_bind_int(q, i++, a);
+    if (b >= 0)
+        zj_stmt_bind_int(q, i++, b);
+    if (code2) {
+        zj_stmt_bind_text(q, i++, code2, strlen(code2));
+        zj_stmt_bind_int(q, i, c);
+    }
+    if (zj_stmt_next(q, err) < 0)
+        rc = ZJ_EDATA;
+    zj_stmt_finalize(q);
+    if (!rc && changed)
+        *changed = zj_store_changes(s);
+    return rc;
+}
+
+int zj_leads_scope_snapshot(zj_store *s, const char *code, int64_t prev_run, zj_error *err)
+{
+    int rc = zj_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS zj_prev_current"
+                           " (lead_id INTEGER PRIMARY KEY); DELETE FROM temp.zj_prev_current;",
+                           err);
+    if (rc)
+        return rc;
+    return exec_bound(s, "INSERT INTO temp.zj_prev_current (lead_id) SELECT l.id"
+                      " FROM temp.zj_scope_subject t JOIN lead l ON l.subject_table ="
+                      " t.table_name AND l.subject_id = t.record_id"
+                      " WHERE l.code = $1 AND l.last_run = $2 ON CONFLICT DO NOTHING",
+                      code, prev_run, -1, NULL, err, NULL, 0);
+}
+
+int zj_leads_carry(zj_store *s, const char *code, int64_t prev_run, int64_t run, int64_t *n,
+                   zj_error *err)
+{
+    /* (parameters numbered by first appearance: $1 first) */
+    return exec_bound(s, "UPDATE lead SET last_run = $1 WHERE code = $2 AND last_run = $3"
+                      " AND NOT EXISTS (SELECT 1 FROM temp.zj_scope_subject t"
+                      "  WHERE t.table_name = lead.subject_table AND t.record_id = lead.subject_id)",
+                      NULL, run, -1, n, err, code, prev_run);
+}
+
+int zj_leads_record_changes(zj_store *s, int64_t run, int64_t *n, zj_error *err)
+{
+    return exec_bound(s, "INSERT INTO lead_change (run_id, lead_id, change, cause_table, cause_id,"
+                      " cause_batch, cause_note) SELECT $1, l.id, CASE WHEN l.last_run = $1"
+                      " THEN 'event' ELSE 'resolved' END, t.cause_table, t.cause_id,"
+                      " t.cause_batch, t.cause_note FROM temp.zj_prev_current p"
+                      " JOIN lead l ON l.id = p.lead_id JOIN temp.zj_scope_subject t"
+                      " ON t.table_name = l.subject_table AND t.record_id = l.subject_id"
+                      " ORDER BY l.id",
+                      NULL, run, -1, n, err, NULL, 0);
+}
+
+int zj_lead_changes_each(zj_store *s, int64_t after_id,
+                         int (*fn)(const zj_lead_change *, void *), void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT c.id, c.run_id, c.lead_id, c.change, c.cause_table,"
+                             " c.cause_id, c.cause_batch, c.cause_note, b.file FROM lead_change c"
+                             " LEFT JOIN import_batch b ON b.id = c.cause_batch"
+                             " WHERE c.id > $1 ORDER BY c.id", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, after_id);
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        zj_lead_change c = {
+            .id = zj_stmt_int(q, 0), .run_id = zj_stmt_int(q, 1), .lead_id = zj_stmt_int(q, 2),
+            .change = zj_stmt_text(q, 3, NULL), .cause_table = zj_stmt_text(q, 4, NULL),
+            .cause_id = zj_stmt_int(q, 5), .cause_batch = zj_stmt_int(q, 6),
+            .cause_note = zj_stmt_text(q, 7, NULL), .cause_file = zj_stmt_text(q, 8, NULL),
+        };
+        if (fn(&c, ctx))
+            break;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+/* ---- counts for the leaders' case-flow figures ------------------------------------------- */
+
+int zj_leads_case_counts_each(zj_store *s, int (*fn)(const zj_case_lead_count *, void *),
+                              void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s,
+        "SELECT CASE WHEN l.subject_table IN ('incident', 'police_case') THEN 'police'"
+        "  WHEN l.subject_table = 'procuratorate_case' THEN 'procuratorate' ELSE 'court' END AS ag,"
+        " l.unit_code, substr(coalesce(i.received_at, p.accepted_at, p.filed_at, q.received_at,"
+        "  c.filed_at), 1, 7) AS m, count(*), count(DISTINCT CASE WHEN l.code IN ('CF02', 'CF06',"
+        "  'PN01') THEN l.subject_table || ':' || l.subject_id END)"
+        " FROM lead l LEFT JOIN incident i ON l.subject_table = 'incident' AND i.id = l.subject_id"
+        " LEFT JOIN police_case p ON l.subject_table = 'police_case' AND p.id = l.subject_id"
+        " LEFT JOIN procuratorate_case q ON l.subject_table = 'procuratorate_case'"
+        "  AND q.id = l.subject_id"
+        " LEFT JOIN court_case c ON l.subject_table = 'court_case' AND c.id = l.subject_id"
+        " WHERE (l.code LIKE 'CF%' OR l.code LIKE 'PN%') AND l.status NOT IN ('closed', 'dismissed')"
+        "  AND l.subject_table IN ('incident', 'police_case', 'procuratorate_case', 'court_case')"
+        "  AND " LEAD_IS_CURRENT
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", &q, err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        zj_case_lead_count c = {zj_stmt_text(q, 0, NULL), zj_stmt_text(q, 1, NULL),
+                                zj_stmt_text(q, 2, NULL), zj_stmt_int(q, 3), zj_stmt_int(q, 4)};
+        if (fn(&c, ctx))
+            break;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}

@@ -153,6 +153,49 @@ int zj_leads_current_each(zj_store *s, const char *subject_table,
 /* *n = the leads of `code` that run `run_id` did not produce (no longer detected). */
 int zj_leads_not_seen(zj_store *s, const char *code, int64_t run_id, int64_t *n, zj_error *err);
 
+/* ---- incremental runs (detect.h, scope.h) ------------------------------------------------- *
+ * Run inside the detect run's transaction, with the scope tables of scope.h filled. */
+
+/* Remember which leads of `code` run `prev_run` produced on the subjects in scope
+ * (temp.zj_prev_current), before the new run touches them. */
+int zj_leads_scope_snapshot(zj_store *s, const char *code, int64_t prev_run, zj_error *err);
+/* Leads of `code` that run `prev_run` produced on subjects outside the scope stay current:
+ * they move to run `run` (*n of them). */
+int zj_leads_carry(zj_store *s, const char *code, int64_t prev_run, int64_t run, int64_t *n,
+                   zj_error *err);
+/* Record in lead_change what run `run` did to the snapshot's leads: 'event' when it produced
+ * the lead again, 'resolved' when not, each with the new record that put its case in scope.
+ * *n = changes recorded. */
+int zj_leads_record_changes(zj_store *s, int64_t run, int64_t *n, zj_error *err);
+
+/* One change to a lead found by a detect run (lead_change). */
+typedef struct zj_lead_change {
+    int64_t id, run_id, lead_id;
+    const char *change;             /* resolved|event */
+    const char *cause_table;        /* the new record's table */
+    int64_t cause_id, cause_batch;
+    const char *cause_note;         /* its case number, or the event's node (may be NULL) */
+    const char *cause_file;         /* the batch's file (may be NULL) */
+} zj_lead_change;
+
+/* Call fn for every change with id > after_id, oldest first. fn returns non-zero to stop.
+ * Strings valid during the call only. */
+int zj_lead_changes_each(zj_store *s, int64_t after_id,
+                         int (*fn)(const zj_lead_change *, void *), void *ctx, zj_error *err);
+
+/* Open case-flow leads (families CF and PN, current, not closed or dismissed) counted by the
+ * agency and unit of their subject case and the month the case began (detect/cf_stats.h). */
+typedef struct zj_case_lead_count {
+    const char *agency;             /* police|procuratorate|court */
+    const char *unit_code, *month;  /* may be NULL */
+    int64_t open;                   /* open leads */
+    int64_t overdue;                /* distinct cases among them with a time-limit lead (CF02,
+                                       CF06, PN01) */
+} zj_case_lead_count;
+
+int zj_leads_case_counts_each(zj_store *s, int (*fn)(const zj_case_lead_count *, void *),
+                              void *ctx, zj_error *err);
+
 /* An evidence record with its provenance: the import batch's file and the line. */
 typedef struct zj_evidence_row {
     const char *table, *role, *note;

@@ -1,6 +1,7 @@
 /* h_stats.c - the cockpit's figures (分析研判): rates by agency, area, region, position,
- * tenure and unit, and units' compliance with the reporting duty; read through read.h, which
- * limits unit rows to the caller's scope. */
+ * tenure and unit, units' compliance with the reporting duty, and the case-flow figures (open
+ * warnings, overdue cases, days per stage); read through read.h, which limits unit rows to the
+ * caller's scope. */
 #include "serve/handlers.h"
 #include "work/read.h"
 
@@ -79,4 +80,49 @@ void zj_h_compliance(zj_api_ctx *c)
         return;
     zj_stats_query q = {.measure = "report_compliance", .dimension = "unit", .code = v[0].s};
     answer(c, &q);
+}
+
+static int add_caseflow(const zj_caseflow_view *v, void *ctx)
+{
+    cJSON *o = cJSON_CreateObject();
+    zj_json_str(o, "measure", v->measure);
+    zj_json_str(o, "agency", v->agency);
+    zj_json_str(o, "unit_code", v->unit_code);
+    zj_json_str(o, "month", v->month);
+    zj_json_str(o, "stage", v->stage);
+    cJSON_AddNumberToObject(o, "count", (double)v->count);
+    if (v->stage)
+        cJSON_AddNumberToObject(o, "avg_days", v->avg_days);
+    else
+        cJSON_AddNullToObject(o, "avg_days");
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+/* GET /api/v1/statistics/caseflow?by=&measure=&agency=&month= */
+void zj_h_caseflow_stats(zj_api_ctx *c)
+{
+    static const char *const by[] = {"agency", "unit", "month", "unit_month", NULL};
+    static const char *const measure[] = {"open_warnings", "overdue_cases", "stage_days", NULL};
+    static const char *const agency[] = {"police", "procuratorate", "court", NULL};
+    static const zj_field fields[] = {
+        {"by", ZJ_FIELD_ENUM, false, 0, 0, by},
+        {"measure", ZJ_FIELD_ENUM, false, 0, 0, measure},
+        {"agency", ZJ_FIELD_ENUM, false, 0, 0, agency},
+        {"month", ZJ_FIELD_MONTH, false, 0, 0, NULL},
+    };
+    zj_value_in v[4];
+    if (!zj_api_query(c, fields, 4, v))
+        return;
+    zj_caseflow_query q = {v[0].s, v[1].s, v[2].s, v[3].s};
+    cJSON *items = cJSON_CreateArray();
+    zj_error err = {0};
+    if (zj_read_caseflow_stats(c->store, c->actor, &q, add_caseflow, items, &err)) {
+        cJSON_Delete(items);
+        zj_api_work_error(c, &err);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "items", items);
+    zj_api_json(c, 200, root);
 }

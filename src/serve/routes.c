@@ -21,6 +21,7 @@ static const zj_route routes[] = {
     {"GET", "/api/v1/sentence-changes/{no}", zj_h_sc_case, 0},
     {"GET", "/api/v1/compliance", zj_h_compliance, ZJ_ROUTE_CACHE},
     {"GET", "/api/v1/statistics", zj_h_statistics, ZJ_ROUTE_CACHE},
+    {"GET", "/api/v1/statistics/caseflow", zj_h_caseflow_stats, ZJ_ROUTE_CACHE},
     {"GET", "/api/v1/entities/{id}", zj_h_entity, 0},
     {"POST", "/api/v1/filing-checks", zj_h_filing_check, 0},
     {"GET", "/api/v1/audit/status", zj_h_audit_status, 0},

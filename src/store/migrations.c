@@ -834,6 +834,55 @@ static const char m0012_sentence_steps[] =
  * contest is a sign of false litigation (法〔2021〕281号: 无实质对抗; FL01). */
 static const char m0017_defence[] =
     "ALTER TABLE court_case ADD COLUMN defence TEXT;\n";   /* contested|no_answer|default|admitted */
+/* Incremental detection (issue 13): a run records the reference day and the last import
+ * batch it saw, so the next run knows which records are new and, when nothing else changed,
+ * re-evaluates only the cases they touch; the changes it finds on leads already worked are
+ * handed to the workflow, which closes untouched leads whose missing step arrived and tells
+ * assignees of the others. The indexes serve both the case-flow anti-joins (each ledger's
+ * numbers of the others' cases) and finding the cases a batch touches. */
+static const char m0015_incremental_detect[] =
+    "ALTER TABLE detect_run ADD COLUMN as_of DATE;\n"
+    "ALTER TABLE detect_run ADD COLUMN batch_mark INTEGER;\n"   /* max(import_batch.id) seen */
+    "ALTER TABLE detect_run ADD COLUMN scope TEXT;\n"           /* all|cases */
+    "ALTER TABLE detect_run ADD COLUMN cases INTEGER;\n"        /* cases re-evaluated (scope cases) */
+    "CREATE INDEX case_event_node ON case_event(case_system, node);\n"
+    /* the nodes of one batch, without reading the others (the table is the largest) */
+    "CREATE INDEX case_event_batch ON case_event(batch_id);\n"
+    "CREATE INDEX case_event_approval ON case_event(approval_no) WHERE approval_no IS NOT NULL;\n"
+    "CREATE INDEX incident_no ON incident(incident_no);\n"
+    "CREATE INDEX incident_police_case ON incident(police_case_no);\n"
+    "CREATE INDEX police_case_incident ON police_case(incident_no);\n"
+    "CREATE INDEX police_case_procuratorate ON police_case(procuratorate_case_no);\n"
+    "CREATE INDEX procuratorate_case_police ON procuratorate_case(police_case_no);\n"
+    "CREATE INDEX procuratorate_case_court ON procuratorate_case(court_case_no);\n"
+    "CREATE INDEX court_case_procuratorate ON court_case(procuratorate_case_no);\n"
+    /* What a detect run changed on leads it re-evaluated because new records touched their
+     * case: 'resolved' (no longer found) or 'event' (found again, its case has news), with the
+     * record that caused it. The workflow reads it (work/workflow.c). */
+    "CREATE TABLE lead_change (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  run_id INTEGER NOT NULL REFERENCES detect_run(id),\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  change TEXT NOT NULL,\n"           /* resolved|event */
+    "  cause_table TEXT NOT NULL,\n"      /* the new record: incident|police_case|...|case_event */
+    "  cause_id INTEGER NOT NULL,\n"
+    "  cause_batch INTEGER NOT NULL,\n"   /* its import_batch.id */
+    "  cause_note TEXT);\n"               /* its case number, or the event's node */
+    "CREATE INDEX lead_change_lead ON lead_change(lead_id);\n"
+    /* Notices to a lead's assignee of what happened to it without them (a new event on the
+     * case); read_at NULL while unread. */
+    "CREATE TABLE lead_notice (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  lead_id INTEGER NOT NULL REFERENCES lead(id),\n"
+    "  username TEXT NOT NULL,\n"
+    "  action_id INTEGER NOT NULL REFERENCES lead_action(id),\n"
+    "  created_at TIMESTAMP NOT NULL,\n"  /* UTC */
+    "  read_at TIMESTAMP);\n"
+    "CREATE INDEX lead_notice_user ON lead_notice(username, read_at);\n"
+    /* How far the workflow has read lead_change. */
+    "CREATE TABLE workflow_cursor (\n"
+    "  name TEXT PRIMARY KEY,\n"
+    "  last_id INTEGER NOT NULL);\n";
 
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
@@ -848,6 +897,7 @@ static const zj_migration migrations[] = {
     {10, "lead workflow and filed records", m0010_workflow_and_records},
     {11, "lead facts", m0011_lead_facts},
     {12, "sentence-change steps", m0012_sentence_steps},
+    {15, "incremental detection", m0015_incremental_detect},
     {17, "court case defence", m0017_defence},
 };
 

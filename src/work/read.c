@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "detect/analysis.h"
+#include "detect/cf_stats.h"
 #include "detect/detect.h"
 #include "detect/leads.h"
 #include "link/entity_read.h"
@@ -650,4 +651,107 @@ int zj_read_stats(zj_store *s, const zj_actor *a, const zj_stats_query *q, zj_ra
         q = &all;
     rate_ctx c = {a, fn, ctx};
     return zj_lead_rates_each(s, q->measure, q->dimension, q->code, rate_row, &c, err);
+}
+
+/* ---- case-flow figures --------------------------------------------------------------------- */
+
+typedef struct cf_item {
+    char key[160];              /* measure, agency, stage, unit, month: the sort and group key */
+    char measure[16], agency[16], stage[16], unit[64], month[8];
+    int64_t count;
+    double days;                /* stage_days: total days */
+} cf_item;
+
+typedef struct cf_ctx {
+    const zj_actor *a;
+    const zj_caseflow_query *q;
+    bool by_unit, by_month;
+    cf_item *v;
+    size_t n, cap;
+    bool oom;
+} cf_ctx;
+
+static int cf_row(const zj_cf_stat *r, void *vctx)
+{
+    cf_ctx *c = vctx;
+    if (!r->unit_code || !zj_actor_may(c->a, ZJ_PERM_STATS_READ, r->unit_code))
+        return 0;
+    if ((c->q->measure && strcmp(c->q->measure, r->measure)) ||
+        (c->q->agency && strcmp(c->q->agency, r->agency)) ||
+        (c->q->month && (!r->month || strcmp(c->q->month, r->month))))
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        cf_item *v = realloc(c->v, cap * sizeof *v);
+        if (!v) {
+            c->oom = true;
+            return 1;
+        }
+        c->v = v;
+        c->cap = cap;
+    }
+    cf_item *x = &c->v[c->n++];
+    memset(x, 0, sizeof *x);
+    snprintf(x->measure, sizeof x->measure, "%s", r->measure);
+    snprintf(x->agency, sizeof x->agency, "%s", r->agency);
+    snprintf(x->stage, sizeof x->stage, "%s", r->stage ? r->stage : "");
+    if (c->by_unit)
+        snprintf(x->unit, sizeof x->unit, "%s", r->unit_code);
+    if (c->by_month)
+        snprintf(x->month, sizeof x->month, "%s", r->month ? r->month : "");
+    snprintf(x->key, sizeof x->key, "%s\x1f%s\x1f%s\x1f%s\x1f%s", x->measure, x->agency, x->stage,
+             x->unit, x->month);
+    x->count = r->count;
+    x->days = r->avg_days * (double)r->count;
+    return 0;
+}
+
+static int cf_cmp(const void *a, const void *b)
+{
+    return strcmp(((const cf_item *)a)->key, ((const cf_item *)b)->key);
+}
+
+int zj_read_caseflow_stats(zj_store *s, const zj_actor *a, const zj_caseflow_query *q,
+                           zj_caseflow_view_fn fn, void *ctx, zj_error *err)
+{
+    if (!a || !zj_role_may(a->role, ZJ_PERM_STATS_READ))
+        return zj_deny(err, a, ZJ_PERM_STATS_READ, NULL);
+    static const zj_caseflow_query all = {0};
+    if (!q)
+        q = &all;
+    const char *by = q->by ? q->by : "unit_month";
+    cf_ctx c = {.a = a, .q = q};
+    if (!strcmp(by, "unit"))
+        c.by_unit = true;
+    else if (!strcmp(by, "month"))
+        c.by_month = true;
+    else if (!strcmp(by, "unit_month"))
+        c.by_unit = c.by_month = true;
+    else if (strcmp(by, "agency"))
+        return zj_fail(err, ZJ_EUSAGE, "field 'by': expected agency, unit, month or unit_month, "
+                       "not '%s'", by);
+    int rc = zj_cf_stats_each(s, cf_row, &c, err);
+    if (!rc && c.oom)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    if (!rc && c.n)
+        qsort(c.v, c.n, sizeof *c.v, cf_cmp);
+    for (size_t i = 0; !rc && i < c.n;) {
+        size_t j = i + 1;
+        int64_t n = c.v[i].count;
+        double days = c.v[i].days;
+        for (; j < c.n && !strcmp(c.v[j].key, c.v[i].key); j++) {
+            n += c.v[j].count;
+            days += c.v[j].days;
+        }
+        const cf_item *x = &c.v[i];
+        bool stage = !strcmp(x->measure, "stage_days");
+        zj_caseflow_view v = {x->measure, x->agency, c.by_unit ? x->unit : NULL,
+                              c.by_month && x->month[0] ? x->month : NULL,
+                              stage ? x->stage : NULL, n, stage && n ? days / (double)n : 0};
+        if (fn(&v, ctx))
+            break;
+        i = j;
+    }
+    free(c.v);
+    return rc;
 }

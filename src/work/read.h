@@ -174,6 +174,33 @@ typedef int (*zj_rate_view_fn)(const zj_rate_view *r, void *ctx);
 int zj_read_stats(zj_store *s, const zj_actor *a, const zj_stats_query *q, zj_rate_view_fn fn,
                   void *ctx, zj_error *err);
 
+/* ---- case-flow figures (案件流程统计) ----------------------------------------------------- */
+
+typedef struct zj_caseflow_query {
+    const char *by;            /* agency | unit | month | unit_month (default): the grouping */
+    const char *measure;       /* open_warnings | overdue_cases | stage_days; NULL any */
+    const char *agency;        /* police | procuratorate | court; NULL any */
+    const char *month;         /* YYYY-MM; NULL any */
+} zj_caseflow_query;
+
+typedef struct zj_caseflow_view {
+    const char *measure, *agency;
+    const char *unit_code;     /* by unit, unit_month; else NULL */
+    const char *month;         /* by month, unit_month; else NULL */
+    const char *stage;         /* stage_days only */
+    int64_t count;             /* warnings, cases, or stages completed */
+    double avg_days;           /* stage_days: average days in the stage */
+} zj_caseflow_view;
+
+typedef int (*zj_caseflow_view_fn)(const zj_caseflow_view *r, void *ctx);
+
+/* Leaders' case-flow figures (ZJ_PERM_STATS_READ; detect/cf_stats.h): open warnings, overdue
+ * cases and the average days per stage, grouped as `q->by` asks. Only units in the actor's
+ * scope count, so an agency's or a month's figure is that of the actor's units. Rows come by
+ * measure, agency, stage, then the grouping. ZJ_EUSAGE for an unknown grouping. */
+int zj_read_caseflow_stats(zj_store *s, const zj_actor *a, const zj_caseflow_query *q,
+                           zj_caseflow_view_fn fn, void *ctx, zj_error *err);
+
 /* ---- rejected rows of an import (导入拒收) ------------------------------------------------ */
 
 typedef struct zj_reject_view {

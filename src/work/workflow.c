@@ -1,7 +1,8 @@
 /* workflow.c - the lead lifecycle (线索处置): the state machine, role checks, the history,
  * comments, attachments stored by content hash, and overdue flags (see workflow.h).
  *
- * Owns lead_workflow, lead_action, lead_comment and lead_attachment; reads leads only through
+ * Owns lead_workflow, lead_action, lead_comment, lead_attachment, lead_notice and
+ * workflow_cursor (how far it has applied detection's lead_change); reads leads only through
  * the lead reader (detect/leads.h). One action is one transaction: the lead's current state is
  * read, the request checked (role and scope, state machine, fields), the new state written
  * with its version one higher, the action appended to the history and the audit entry appended
@@ -169,6 +170,7 @@ typedef struct wf_row {
     zj_lead_state state;
     char *unit, *assignee, *deadline, *rectify_deadline, *verdict, *reason, *updated_at;
     int64_t version;
+    int64_t unread;            /* unread notices on the lead */
     char hash[65];
 } wf_row;
 
@@ -202,7 +204,9 @@ static bool set(char **dst, const char *src)
 
 static const char wf_cols[] =
     "SELECT state, unit_code, assignee, deadline, rectify_deadline, verdict, verdict_reason,"
-    " version, state_hash, updated_at FROM lead_workflow WHERE lead_id = $1";
+    " version, state_hash, updated_at, (SELECT count(*) FROM lead_notice n"
+    "  WHERE n.lead_id = lead_workflow.lead_id AND n.read_at IS NULL)"
+    " FROM lead_workflow WHERE lead_id = $1";
 
 /* The state hash: SHA-256 over the lead id and every field, each ended by U+001F. */
 static void wf_hash(int64_t lead_id, const wf_row *w, char out[65])
@@ -239,6 +243,7 @@ static int wf_read(zj_stmt *q, int step, int64_t lead_id, wf_row *w, zj_error *e
               set(&w->reason, zj_stmt_text(q, 6, NULL)) &&
               set(&w->updated_at, zj_stmt_text(q, 9, NULL));
     w->version = zj_stmt_int(q, 7);
+    w->unread = zj_stmt_int(q, 10);
     const char *h = zj_stmt_text(q, 8, NULL);
     snprintf(w->hash, sizeof w->hash, "%s", h ? h : "");
     if (!ok) {
@@ -769,6 +774,7 @@ static void fill_status(zj_lead_status *st, int64_t id, const lead_info *li, con
     st->verdict_reason = w->reason;
     st->version = w->version;
     st->updated_at = w->updated_at;
+    st->unread = w->unread;
     st->overdue_verification = (w->state == ZJ_LEAD_ASSIGNED || w->state == ZJ_LEAD_VERIFYING) &&
                                w->deadline && strcmp(w->deadline, today) < 0;
     st->overdue_rectification = w->state == ZJ_LEAD_RECTIFICATION && w->rectify_deadline &&
@@ -982,4 +988,314 @@ int zj_lead_attachment_get(zj_store *s, const zj_actor *a, int64_t lead_id, cons
     if (rc)
         zj_store_rollback(s, NULL);
     return rc;
+}
+
+/* ---- what detection finds on leads being worked ------------------------------------------- */
+
+/* What arrived, in words: the new record's kind. */
+static const char *cause_label(const char *table, const char **en)
+{
+    static const struct { const char *table, *zh, *en; } t[] = {
+        {"incident", "110警情记录", "the 110 incident record"},
+        {"police_case", "公安案件记录", "the police case record"},
+        {"procuratorate_case", "检察院受案记录", "the procuratorate's case record"},
+        {"court_case", "法院收案（起诉）记录", "the court's case record (prosecution received)"},
+        {"case_event", "流程节点记录", "a process node"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (table && !strcmp(t[i].table, table)) {
+            *en = t[i].en;
+            return t[i].zh;
+        }
+    *en = "a record";
+    return "记录";
+}
+
+static int cursor_get(zj_store *s, int64_t *last, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT last_id FROM workflow_cursor WHERE name = 'lead_change'",
+                             &q, err);
+    if (rc)
+        return rc;
+    int step = zj_stmt_next(q, err);
+    *last = step == 1 ? zj_stmt_int(q, 0) : 0;
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+static int cursor_set(zj_store *s, int64_t last, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "INSERT INTO workflow_cursor (name, last_id)"
+                             " VALUES ('lead_change', $1)"
+                             " ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id",
+                             &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, last);
+    return zj_exec_done(q, err);
+}
+
+typedef struct change_copy {
+    int64_t id, lead_id, cause_id, cause_batch;
+    char change[16], cause_table[32], note[128], file[160];
+} change_copy;
+
+typedef struct change_list {
+    change_copy *v;
+    size_t n, cap;
+    bool oom;
+} change_list;
+
+static int collect_change(const zj_lead_change *c, void *vctx)
+{
+    change_list *l = vctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        change_copy *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->oom = true;
+            return 1;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    change_copy *x = &l->v[l->n++];
+    x->id = c->id;
+    x->lead_id = c->lead_id;
+    x->cause_id = c->cause_id;
+    x->cause_batch = c->cause_batch;
+    snprintf(x->change, sizeof x->change, "%s", c->change ? c->change : "");
+    snprintf(x->cause_table, sizeof x->cause_table, "%s", c->cause_table ? c->cause_table : "");
+    snprintf(x->note, sizeof x->note, "%s", c->cause_note ? c->cause_note : "");
+    const char *f = c->cause_file ? strrchr(c->cause_file, '/') : NULL;
+    snprintf(x->file, sizeof x->file, "%s", f ? f + 1 : c->cause_file ? c->cause_file : "");
+    return 0;
+}
+
+static int add_system_action(zj_store *s, const zj_actor *sys, int64_t lead_id,
+                             const char *action, zj_lead_state from, const wf_row *w,
+                             const char *now, const char *reason, int64_t *id, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s,
+        "INSERT INTO lead_action (lead_id, seq, action, from_state, to_state, user_id, username,"
+        " role, session_id, at, reason, state_hash)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, lead_id);
+    zj_stmt_bind_int(q, 2, w->version);
+    zj_stmt_bind_text(q, 3, action, strlen(action));
+    zj_stmt_bind_text(q, 4, state_names[from], strlen(state_names[from]));
+    zj_stmt_bind_text(q, 5, state_names[w->state], strlen(state_names[w->state]));
+    zj_bind_actor(q, 6, sys);
+    zj_stmt_bind_text(q, 10, now, strlen(now));
+    zj_stmt_bind_text(q, 11, reason, strlen(reason));
+    zj_stmt_bind_text(q, 12, w->hash, strlen(w->hash));
+    if ((rc = zj_exec_done(q, err)))
+        return rc;
+    *id = zj_store_last_insert_id(s);
+    return ZJ_OK;
+}
+
+static int add_notice(zj_store *s, int64_t lead_id, const char *user, int64_t action_id,
+                      const char *now, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "INSERT INTO lead_notice (lead_id, username, action_id,"
+                             " created_at) VALUES ($1, $2, $3, $4)", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_int(q, 1, lead_id);
+    zj_stmt_bind_text(q, 2, user, strlen(user));
+    zj_stmt_bind_int(q, 3, action_id);
+    zj_stmt_bind_text(q, 4, now, strlen(now));
+    return zj_exec_done(q, err);
+}
+
+/* Apply one change (inside the sync's transaction). */
+static int apply_change(zj_store *s, const zj_actor *a, const zj_actor *sys,
+                        const change_copy *c, zj_lead_sync_stats *st, zj_error *err)
+{
+    wf_row w = {0};
+    int rc = wf_load(s, c->lead_id, &w, err);
+    if (rc)
+        return rc;
+    bool resolved = !strcmp(c->change, "resolved");
+    bool worked = w.state == ZJ_LEAD_ASSIGNED || w.state == ZJ_LEAD_VERIFYING ||
+                  w.state == ZJ_LEAD_CONFIRMED || w.state == ZJ_LEAD_RECTIFICATION;
+    bool close = resolved && w.state == ZJ_LEAD_NEW;
+    if (!close && !worked) {
+        wf_free(&w);
+        return ZJ_OK;
+    }
+    const char *en, *zh = cause_label(c->cause_table, &en);
+    char where[400], where_en[400], reason[1200];
+    snprintf(where, sizeof where, "%s%s批次 %lld%s%s", c->note,
+             c->note[0] ? "，" : "", (long long)c->cause_batch, c->file[0] ? "，文件 " : "",
+             c->file);
+    snprintf(where_en, sizeof where_en, "%s%sbatch %lld%s%s", c->note, c->note[0] ? ", " : "",
+             (long long)c->cause_batch, c->file[0] ? ", file " : "", c->file);
+    if (close)
+        snprintf(reason, sizeof reason, "补录: %s已到达（%s），线索不再成立，自动办结。"
+                 "\nLate entry: %s arrived (%s); the finding no longer holds, "
+                 "closed automatically.", zh, where, en, where_en);
+    else
+        snprintf(reason, sizeof reason, "新事件: %s已到达（%s）；%s"
+                 "\nNew event: %s arrived (%s); %s", zh, where,
+                 resolved ? "重新检测后线索不再成立，请核查后办结。" : "重新检测后线索仍然成立。",
+                 en, where_en,
+                 resolved ? "on re-evaluation the finding no longer holds: verify and close."
+                          : "on re-evaluation the finding still holds.");
+    char before[65], now[20];
+    memcpy(before, w.hash, sizeof before);
+    zj_lead_state from = w.state;
+    if (close) {
+        w.state = ZJ_LEAD_CLOSED;
+        if (!set(&w.reason, reason)) {
+            wf_free(&w);
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        }
+    }
+    w.version++;
+    wf_hash(c->lead_id, &w, w.hash);
+    zj_clock_utc(now);
+    int64_t action_id = 0, audit_id = 0;
+    const char *action = close ? "auto_close" : "event";
+    if ((rc = save_state(s, c->lead_id, &w, now, err)) ||
+        (close && (rc = zj_lead_set_status(s, c->lead_id, state_names[w.state], err))) ||
+        (rc = add_system_action(s, sys, c->lead_id, action, from, &w, now, reason, &action_id,
+                                err)))
+        goto done;
+    if (!close && w.assignee) {
+        if ((rc = add_notice(s, c->lead_id, w.assignee, action_id, now, err)))
+            goto done;
+        st->notices++;
+    }
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "from", state_names[from]);
+    cJSON_AddStringToObject(j, "to", state_names[w.state]);
+    cJSON_AddStringToObject(j, "reason", reason);
+    cJSON_AddNumberToObject(j, "change", (double)c->id);
+    cJSON_AddStringToObject(j, "cause_table", c->cause_table);
+    cJSON_AddNumberToObject(j, "cause_id", (double)c->cause_id);
+    cJSON_AddNumberToObject(j, "cause_batch", (double)c->cause_batch);
+    char *detail = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    if (!detail) {
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        goto done;
+    }
+    char name[32];
+    snprintf(name, sizeof name, "lead.%s", action);
+    zj_audit_event ev = {name, "lead", c->lead_id, before, w.hash, detail};
+    rc = zj_audit_append(s, a, &ev, &audit_id, err);
+    free(detail);
+    if (!rc)
+        rc = set_audit_id(s, action_id, audit_id, err);
+    if (!rc) {
+        if (close)
+            st->auto_closed++;
+        else
+            st->events++;
+    }
+done:
+    wf_free(&w);
+    return rc;
+}
+
+int zj_lead_sync_detection(zj_store *s, const zj_actor *a, zj_lead_sync_stats *stp,
+                           zj_error *err)
+{
+    zj_lead_sync_stats dummy;
+    zj_lead_sync_stats *st = stp ? stp : &dummy;
+    memset(st, 0, sizeof *st);
+    if (!a || !zj_role_may(a->role, ZJ_PERM_LEAD_DECIDE))
+        return zj_deny(err, a, ZJ_PERM_LEAD_DECIDE, a ? a->unit_code : NULL);
+    zj_actor sys = {.user_id = 0, .username = "zhijian", .role = a->role};
+    int rc = zj_store_begin(s, err);
+    if (rc)
+        return rc;
+    int64_t last = 0;
+    change_list l = {0};
+    if (!(rc = cursor_get(s, &last, err)))
+        rc = zj_lead_changes_each(s, last, collect_change, &l, err);
+    if (!rc && l.oom)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        rc = apply_change(s, a, &sys, &l.v[i], st, err);
+        st->changes++;
+        last = l.v[i].id;
+    }
+    if (!rc && l.n)
+        rc = cursor_set(s, last, err);
+    free(l.v);
+    if (!rc)
+        rc = zj_store_commit(s, err);
+    if (rc)
+        zj_store_rollback(s, NULL);
+    return rc;
+}
+
+int zj_lead_notices_each(zj_store *s, const zj_actor *a, bool unread_only,
+                         int (*fn)(const zj_lead_notice *, void *), void *ctx, zj_error *err)
+{
+    if (!a || !a->username || !zj_role_may(a->role, ZJ_PERM_LEAD_READ))
+        return zj_deny(err, a, ZJ_PERM_LEAD_READ, a ? a->unit_code : NULL);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT n.id, n.lead_id, x.seq, x.action, x.reason, n.created_at,"
+                             " n.read_at FROM lead_notice n JOIN lead_action x ON x.id = n.action_id"
+                             " WHERE n.username = $1 AND ($2 = 0 OR n.read_at IS NULL)"
+                             " ORDER BY n.id DESC", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, a->username, strlen(a->username));
+    zj_stmt_bind_int(q, 2, unread_only ? 1 : 0);
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        lead_info li;
+        int64_t lead_id = zj_stmt_int(q, 1);
+        if ((rc = lead_load(s, lead_id, &li, err)))
+            break;
+        zj_lead_notice n = {
+            .id = zj_stmt_int(q, 0), .lead_id = lead_id, .code = li.code, .title = li.title,
+            .seq = zj_stmt_int(q, 2), .action = zj_stmt_text(q, 3, NULL),
+            .reason = zj_stmt_text(q, 4, NULL), .created_at = zj_stmt_text(q, 5, NULL),
+            .read_at = zj_stmt_text(q, 6, NULL),
+        };
+        int stop = fn(&n, ctx);
+        free(li.title);
+        if (stop)
+            break;
+    }
+    zj_stmt_finalize(q);
+    return rc ? rc : step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+int zj_lead_notices_mark_read(zj_store *s, const zj_actor *a, int64_t lead_id, int64_t *n,
+                              zj_error *err)
+{
+    if (n)
+        *n = 0;
+    if (!a || !a->username || !zj_role_may(a->role, ZJ_PERM_LEAD_READ))
+        return zj_deny(err, a, ZJ_PERM_LEAD_READ, a ? a->unit_code : NULL);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "UPDATE lead_notice SET read_at = $1 WHERE username = $2"
+                             " AND read_at IS NULL AND ($3 = 0 OR lead_id = $3)", &q, err);
+    if (rc)
+        return rc;
+    char now[20];
+    zj_clock_utc(now);
+    zj_stmt_bind_text(q, 1, now, strlen(now));
+    zj_stmt_bind_text(q, 2, a->username, strlen(a->username));
+    zj_stmt_bind_int(q, 3, lead_id);
+    int step = zj_stmt_next(q, err);
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    if (n)
+        *n = zj_store_changes(s);
+    return ZJ_OK;
 }

@@ -133,6 +133,7 @@ typedef struct zj_lead_status {
     int64_t version;          /* actions so far */
     const char *updated_at;   /* UTC; NULL for an untouched lead */
     bool overdue_verification, overdue_rectification;
+    int64_t unread;           /* notices on this lead not yet read by its assignee */
 } zj_lead_status;
 
 /* The status of one lead (fn called once), or ZJ_EUSAGE "no lead N". Needs read access to the
@@ -187,6 +188,50 @@ int zj_lead_history_each(zj_store *s, const zj_actor *a, int64_t lead_id,
 int zj_lead_attachment_get(zj_store *s, const zj_actor *a, int64_t lead_id, const char *sha256,
                            const char *attach_dir, char *out, size_t cap, char *name,
                            size_t name_cap, zj_error *err);
+
+/* ---- what detection finds on leads being worked (增量: 补录) ------------------------------- *
+ * A detect run that re-evaluates a case because new records touched it hands each earlier lead
+ * of that case to the workflow as a change (detect/leads.h zj_lead_change): 'resolved' when the
+ * run no longer finds it (the missing step arrived), 'event' when it still does. The workflow
+ * applies them in order, each once:
+ *   - a resolved lead nobody has taken up (state new) closes by itself: an 'auto_close' action
+ *     in its history, reason "补录: <record> 已到达 ...", by the user "zhijian", with its audit
+ *     entry;
+ *   - a lead being worked (assigned, verifying, confirmed, rectification) keeps its state: an
+ *     'event' action in its history says what arrived (and whether the lead is still found),
+ *     and its assignee gets an unread notice (zj_lead_notices_each);
+ *   - dismissed and closed leads, and new leads still found, are left as they are. */
+
+typedef struct zj_lead_sync_stats {
+    int64_t changes;          /* changes read */
+    int64_t auto_closed;      /* leads closed by themselves */
+    int64_t events;           /* 'event' entries added to leads being worked */
+    int64_t notices;          /* notices to assignees */
+} zj_lead_sync_stats;
+
+/* Apply the changes recorded since the last call, in one transaction. The actor runs the
+ * detection (it needs the decide permission: ZJ_EPERM otherwise); the actions are recorded as
+ * the system's ("zhijian"), the audit entries as the actor's. `st` may be NULL. */
+int zj_lead_sync_detection(zj_store *s, const zj_actor *a, zj_lead_sync_stats *st,
+                           zj_error *err);
+
+/* A notice to a lead's assignee. */
+typedef struct zj_lead_notice {
+    int64_t id, lead_id;
+    const char *code, *title;  /* the lead's */
+    int64_t seq;               /* the history entry it points at */
+    const char *action, *reason, *created_at, *read_at;   /* read_at NULL while unread */
+} zj_lead_notice;
+
+/* Call fn for the actor's own notices (by username), newest first; only unread ones when
+ * `unread_only`. fn returns non-zero to stop. */
+int zj_lead_notices_each(zj_store *s, const zj_actor *a, bool unread_only,
+                         int (*fn)(const zj_lead_notice *, void *), void *ctx, zj_error *err);
+
+/* Mark the actor's unread notices read: those of lead `lead_id`, or all when lead_id is 0.
+ * *n (may be NULL) = notices marked. */
+int zj_lead_notices_mark_read(zj_store *s, const zj_actor *a, int64_t lead_id, int64_t *n,
+                              zj_error *err);
 
 /* The store's attachment folder for a store at `db_path`: "<db_path>.files". Returns ZJ_OK, or
  * ZJ_EUSAGE when it does not fit in `cap` bytes. */
