@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 typedef struct zj_migration {
-    int version;          /* 1, 2, 3, ... without gaps */
+    int version;          /* ascending; a number reserved for a branch may be left unused */
     const char *name;
     const char *sql;      /* one or more statements */
 } zj_migration;

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "store/keyset.h"
+#include "store/migrations.h"
 #include "store/store.h"
 
 static void test_keyset_collisions(void **state)
@@ -376,10 +377,24 @@ static void test_writer_rejects_bad_columns(void **state)
     assert_int_equal(zj_store_schema_version(f->s), zj_store_latest_version());
 }
 
+/* The runner applies migrations in array order and takes the last as the latest, so an entry
+ * merged out of order would be skipped on stores already past it. */
+static void test_migrations_ascend(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const zj_migration *m = zj_migrations(&n);
+    assert_true(n > 0);
+    for (size_t i = 1; i < n; i++)
+        assert_true(m[i].version > m[i - 1].version);
+    assert_int_equal(m[n - 1].version, zj_store_latest_version());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keyset_collisions),
+        cmocka_unit_test(test_migrations_ascend),
         cmocka_unit_test_setup_teardown(test_bulk_then_incremental, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
