@@ -105,11 +105,11 @@ typedef struct run {
     int32_t n;
     zj_arena ar;
     conflict_list conflicts;     /* found while linking, written with the mentions */
-    uint64_t *keys[8];           /* per blocking rule: each mention's block key (0: none) */
-    int32_t *bsize[8];           /* per rule: the size of each mention's block */
-    zj_keyed *sorted[8];         /* per rule: members of blocks of two or more, by key then
+    uint64_t *keys[ZJ_MAX_RULES];           /* per blocking rule: each mention's block key (0: none) */
+    int32_t *bsize[ZJ_MAX_RULES];           /* per rule: the size of each mention's block */
+    zj_keyed *sorted[ZJ_MAX_RULES];         /* per rule: members of blocks of two or more, by key then
                                     mention (what pair enumeration walks) */
-    size_t nsorted[8];
+    size_t nsorted[ZJ_MAX_RULES];
     tf_entry *tf_norm, *tf_key;  /* term frequencies, sorted by hash */
     size_t ntf_norm, ntf_key;
     tf_entry *tf_unit, *tf_post; /* mentions per unit, per unit and post, sorted by hash */
@@ -195,7 +195,8 @@ static void *load_range(void *arg)
         if (zj_lmention_fill(&r->m[i], &j->ar, r->kind, zj_mention_set_id(r->set, r->kind, i), 0,
                              row.v[ZJ_MC_NORM], row.v[ZJ_MC_KEY], row.v[ZJ_MC_ID_NO],
                              row.v[ZJ_MC_STATUS], row.v[ZJ_MC_BIRTH], row.v[ZJ_MC_SEX],
-                             row.v[ZJ_MC_PHONE], row.v[ZJ_MC_REGION], row.v[ZJ_MC_CONTEXT]))
+                             row.v[ZJ_MC_PHONE], row.v[ZJ_MC_REGION], row.v[ZJ_MC_CONTEXT],
+                             row.v[ZJ_MC_ADDRESS]))
             j->rc = -1;
     }
     return NULL;
@@ -253,7 +254,7 @@ static int load(run *r)
     zj_stmt *q;
     int rc = zj_stmt_prepare(r->s,
         "SELECT id, entity_id, name_norm, name_key, id_no, id_status, birth_date, sex, phone,"
-        " region_code, context FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
+        " region_code, context, address FROM mention WHERE kind = $1 ORDER BY id", &q, r->err);
     if (rc)
         return rc;
     zj_stmt_bind_text(q, 1, r->kind_name, strlen(r->kind_name));
@@ -273,7 +274,7 @@ static int load(run *r)
                              zj_stmt_text(q, 4, NULL), zj_stmt_text(q, 5, NULL),
                              zj_stmt_text(q, 6, NULL), zj_stmt_text(q, 7, NULL),
                              zj_stmt_text(q, 8, NULL), zj_stmt_text(q, 9, NULL),
-                             zj_stmt_text(q, 10, NULL))) {
+                             zj_stmt_text(q, 10, NULL), zj_stmt_text(q, 11, NULL))) {
             zj_stmt_finalize(q);
             return zj_fail(r->err, ZJ_EDATA, "out of memory");
         }
@@ -281,6 +282,141 @@ static int load(run *r)
     }
     zj_stmt_finalize(q);
     return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+/* ---- co-parties ------------------------------------------------------------------------- *
+ * Each person named as a party gets the keys of the other parties of the case (compare.h):
+ * persons from the run's own mentions, enterprises from the set (a first run) or the stored
+ * mentions. Keys found in more than ZJ_COPARTY_MAX_CASES cases are left out. */
+
+typedef struct case_party_key {
+    uint64_t case_h;
+    uint32_t key;
+    int32_t idx;                 /* the person mention, or -1 for an enterprise */
+} case_party_key;
+
+typedef struct cpk_list {
+    case_party_key *e;
+    size_t n, cap;
+} cpk_list;
+
+static int push_cpk(cpk_list *l, uint64_t case_h, uint32_t key, int32_t idx)
+{
+    if (!key)
+        return 0;
+    if (l->n == l->cap) {
+        case_party_key *p = zj_grow(l->e, &l->cap, l->n + 1, sizeof *p, 4096);
+        if (!p)
+            return -1;
+        l->e = p;
+    }
+    l->e[l->n++] = (case_party_key){case_h, key, idx};
+    return 0;
+}
+
+static int by_key_case(const void *a, const void *b)
+{
+    const case_party_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->case_h < y->case_h ? -1 : x->case_h > y->case_h;
+}
+
+static int by_case(const void *a, const void *b)
+{
+    const case_party_key *x = a, *y = b;
+    if (x->case_h != y->case_h)
+        return x->case_h < y->case_h ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static bool status_valid(const char *st)
+{
+    return st && (!strcmp(st, "valid") || !strcmp(st, "legacy"));
+}
+
+/* The enterprises named as parties: from the set, or stored. */
+static int enterprise_parties(run *r, cpk_list *l)
+{
+    if (r->set) {
+        for (int64_t i = 0; i < r->set->n[ZJ_KIND_ENTERPRISE]; i++) {
+            zj_mention_row row;
+            zj_mention_set_row(r->set, ZJ_KIND_ENTERPRISE, i, &row);
+            uint64_t ch = zj_case_hash(row.v[ZJ_MC_CONTEXT]);
+            if (ch && (push_cpk(l, ch, zj_copart_key(ZJ_KIND_ENTERPRISE, row.v[ZJ_MC_NORM]), -1) ||
+                       push_cpk(l, ch, zj_copart_id_key(ZJ_KIND_ENTERPRISE, row.v[ZJ_MC_ID_NO],
+                                                        status_valid(row.v[ZJ_MC_STATUS])), -1)))
+                return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
+        return ZJ_OK;
+    }
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(r->s, "SELECT context, id_no, id_status, name_norm FROM mention"
+                             " WHERE kind = 'enterprise' AND table_name = 'case_party'", &q, r->err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = zj_stmt_next(q, r->err)) == 1) {
+        uint64_t ch = zj_case_hash(zj_stmt_text(q, 0, NULL));
+        if (ch && (push_cpk(l, ch, zj_copart_key(ZJ_KIND_ENTERPRISE, zj_stmt_text(q, 3, NULL)), -1) ||
+                   push_cpk(l, ch, zj_copart_id_key(ZJ_KIND_ENTERPRISE, zj_stmt_text(q, 1, NULL),
+                                                    status_valid(zj_stmt_text(q, 2, NULL))), -1))) {
+            zj_stmt_finalize(q);
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+        }
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+static int coparties(run *r)
+{
+    cpk_list l = {0};
+    int rc = ZJ_OK;
+    for (int32_t i = 0; !rc && i < r->n; i++) {
+        const zj_lmention *m = &r->m[i];
+        if (m->case_h &&
+            (push_cpk(&l, m->case_h, zj_copart_key(ZJ_KIND_PERSON, r->ar.data + m->norm_off), i) ||
+             push_cpk(&l, m->case_h, zj_copart_id_key(ZJ_KIND_PERSON, r->ar.data + m->id_off,
+                                                      m->id_status == ID_VALID ||
+                                                      m->id_status == ID_LEGACY), i)))
+            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    if (!rc && l.n)
+        rc = enterprise_parties(r, &l);
+    if (rc || l.n < 2) {
+        free(l.e);
+        return rc;
+    }
+    /* a key in too many cases: dropped */
+    qsort(l.e, l.n, sizeof *l.e, by_key_case);
+    for (size_t i = 0; i < l.n;) {
+        size_t j = i, cases = 0;
+        for (; j < l.n && l.e[j].key == l.e[i].key; j++)
+            cases += j == i || l.e[j].case_h != l.e[j - 1].case_h;
+        if (cases > ZJ_COPARTY_MAX_CASES)
+            for (size_t t = i; t < j; t++)
+                l.e[t].key = 0;
+        i = j;
+    }
+    qsort(l.e, l.n, sizeof *l.e, by_case);
+    for (size_t i = 0; i < l.n;) {
+        size_t j = i;
+        while (j < l.n && l.e[j].case_h == l.e[i].case_h)
+            j++;
+        for (size_t a = i; a < j; a++) {
+            if (l.e[a].idx < 0)
+                continue;
+            /* each mention has up to two entries (name, ID): the others' keys are its co-parties */
+            zj_lmention *m = &r->m[l.e[a].idx];
+            for (size_t b = i; b < j; b++)
+                if (l.e[b].idx != l.e[a].idx && l.e[b].key)
+                    zj_copart_add(m, l.e[b].key);
+        }
+        i = j;
+    }
+    free(l.e);
+    return ZJ_OK;
 }
 
 /* ---- trusted IDs and their conflicts ---------------------------------------------------- */
@@ -614,6 +750,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_NAME_PREFIX: return m->prefix_h;
     case ZJ_BF_ENTERPRISE: return m->context_h;
     case ZJ_BF_UNIT: return m->unit_h;
+    case ZJ_BF_ADDRESS: return m->addr_h;
     default: return 0;
     }
 }
@@ -1725,7 +1862,7 @@ static void free_run(run *r)
 {
     free(r->m);
     zj_arena_free(&r->ar);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < ZJ_MAX_RULES; i++) {
         free(r->keys[i]);
         free(r->sorted[i]);
         free(r->bsize[i]);
@@ -1746,6 +1883,8 @@ static void free_run(run *r)
 static int setup_run(run *r)
 {
     int rc = load(r);
+    if (!rc && r->kind == ZJ_KIND_PERSON)
+        rc = coparties(r);
     if (rc)
         return rc;
     r->st->mentions = r->n;
@@ -1826,7 +1965,7 @@ static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_ki
         rc = score_pairs(r);
     /* Blocking is done with: its arrays (a third of the run's memory at 10M mentions) go
      * before the store's cache fills with what is written next. */
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < ZJ_MAX_RULES; i++) {
         free(r->keys[i]);
         free(r->bsize[i]);
         free(r->sorted[i]);

@@ -1,4 +1,5 @@
-/* test_link_model.c - the unit field of persons: its levels and its two-step weight. */
+/* test_link_model.c - the unit field of persons (its levels and its two-step weight) and the
+ * address field's levels. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,9 +17,9 @@ static int unit_level(const char *ctx_a, const char *ctx_b)
     zj_arena ar = {0};
     zj_lmention a, b;
     assert_int_equal(zj_lmention_fill(&a, &ar, ZJ_KIND_PERSON, 1, 0, "王辉", "wanghui", NULL,
-                                      "missing", NULL, NULL, NULL, NULL, ctx_a), 0);
+                                      "missing", NULL, NULL, NULL, NULL, ctx_a, NULL), 0);
     assert_int_equal(zj_lmention_fill(&b, &ar, ZJ_KIND_PERSON, 2, 0, "王辉", "wanghui", NULL,
-                                      "missing", NULL, NULL, NULL, NULL, ctx_b), 0);
+                                      "missing", NULL, NULL, NULL, NULL, ctx_b, NULL), 0);
     int g[ZJ_MAX_FIELDS];
     zj_compare(ZJ_KIND_PERSON, &a, &b, &ar, g);
     zj_arena_free(&ar);
@@ -42,6 +43,34 @@ static void test_levels(void **state)
                                               unit_level(post, "u:灞桥区住建局\x1f主任")),
                         "different");
     assert_int_equal(unit_level(post, NULL), ZJ_MISSING);
+}
+
+static const char *address_level(const char *addr_a, const char *addr_b)
+{
+    zj_arena ar = {0};
+    zj_lmention a, b;
+    assert_int_equal(zj_lmention_fill(&a, &ar, ZJ_KIND_PERSON, 1, 0, "王辉", "wanghui", NULL,
+                                      "missing", NULL, NULL, NULL, NULL, NULL, addr_a), 0);
+    assert_int_equal(zj_lmention_fill(&b, &ar, ZJ_KIND_PERSON, 2, 0, "王辉", "wanghui", NULL,
+                                      "missing", NULL, NULL, NULL, NULL, NULL, addr_b), 0);
+    int g[ZJ_MAX_FIELDS];
+    zj_compare(ZJ_KIND_PERSON, &a, &b, &ar, g);
+    zj_arena_free(&ar);
+    return zj_compare_level_name(ZJ_KIND_PERSON, F_ADDRESS, g[F_ADDRESS]);
+}
+
+/* One household however it is written; a neighbour is not the household. */
+static void test_address_levels(void **state)
+{
+    (void)state;
+    const char *home = "陕西省西安市雁塔区人民路12号3号楼1201室";
+    assert_string_equal(address_level(home, "雁塔区人民路１２号３栋１２０１"), "same address");
+    assert_string_equal(address_level(home, "西安市人民路12号"), "same house number");
+    assert_string_equal(address_level(home, "人民路40号"), "same road");
+    assert_string_equal(address_level(home, "雁塔区人民路12号3号楼1202室"), "different");
+    assert_string_equal(address_level(home, "碑林区人民路12号3号楼1201室"), "different");
+    assert_string_equal(address_level(home, "雁塔区解放路12号"), "different");
+    assert_string_equal(address_level(home, NULL), "missing");
 }
 
 /* Matches that could not show a post (a complaint's target against the roster: no post on
@@ -87,6 +116,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_address_levels),
         cmocka_unit_test(test_post_weight_not_diluted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
