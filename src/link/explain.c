@@ -300,9 +300,8 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
                      " AND %s = $2 AND id_status IN ('valid', 'legacy') AND id NOT IN"
                      " (SELECT mention_id FROM link_conflict)", col);
             int64_t entities = count_query(s, sql, kn, val, err);
-            st->u = (double)(entities > 0 ? entities : 1) * per_entity / (double)total;
-            if (st->u > 1)
-                st->u = 1;
+            double tf = fmin((double)(entities > 0 ? entities : 1) * per_entity / (double)total, 1);
+            zj_model_name_tf_weight(&fs, g[f], tf, &st->m, &st->u);
             st->tf_adjusted = true;
         }
         if (f == F_UNIT && g[f] >= 1) {

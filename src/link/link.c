@@ -1186,13 +1186,15 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
             sc->last_norm = a->norm_h;
             sc->last_norm_tf = tf_of(r, r->tf_norm, r->ntf_norm, a->norm_h);
         }
-        w += log2(r->fs.m[F_NAME][3] / sc->last_norm_tf);
+        double m, u;
+        w += zj_model_name_tf_weight(&r->fs, 3, sc->last_norm_tf, &m, &u);
     } else if (name_level == 2) {
         if (a->key_h != sc->last_key) {
             sc->last_key = a->key_h;
             sc->last_key_tf = tf_of(r, r->tf_key, r->ntf_key, a->key_h);
         }
-        w += log2(r->fs.m[F_NAME][2] / sc->last_key_tf);
+        double m, u;
+        w += zj_model_name_tf_weight(&r->fs, 2, sc->last_key_tf, &m, &u);
     } else if (name_level >= 0)
         w += sc->name_w[name_level];
     int unit_level = sc->unit_radix > 1 ? (int)(pattern / sc->unit_div % sc->unit_radix) - 1 : -1;
