@@ -59,6 +59,10 @@ PY
     # shared co-party can join those
     expect_eq "$layout: bare parties found (recall >= 0.90)" 1 \
         "$(python3 -c "print(int($pairs - $missed >= 0.90 * $pairs))")"
+    expect_eq "$layout: no two trusted IDs in one entity" 0 \
+        "$(sql "SELECT count(*) FROM (SELECT entity_id FROM mention WHERE id_status IN ('valid', 'legacy')
+                AND id NOT IN (SELECT mention_id FROM link_conflict)
+                GROUP BY entity_id HAVING count(DISTINCT id_no) > 1)")"
     # a planted bare party and the registry row of the person: the address weighed
     pair=$(sql "SELECT a.id, b.id FROM mention a JOIN mention b ON b.entity_id = a.entity_id
                 AND b.table_name = 'person' WHERE a.table_name = 'case_party' AND a.kind = 'person'
