@@ -314,22 +314,6 @@ static int push_cpk(cpk_list *l, uint64_t case_h, uint32_t key, int32_t idx)
     return 0;
 }
 
-static int by_key_case(const void *a, const void *b)
-{
-    const case_party_key *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->case_h < y->case_h ? -1 : x->case_h > y->case_h;
-}
-
-static int by_case(const void *a, const void *b)
-{
-    const case_party_key *x = a, *y = b;
-    if (x->case_h != y->case_h)
-        return x->case_h < y->case_h ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 static bool status_valid(const char *st)
 {
     return st && (!strcmp(st, "valid") || !strcmp(st, "legacy"));
@@ -384,39 +368,50 @@ static int coparties(run *r)
     }
     if (!rc && l.n)
         rc = enterprise_parties(r, &l);
-    if (rc || l.n < 2) {
+    zj_keyed *t = rc || l.n < 2 || l.n > INT32_MAX ? NULL : malloc(l.n * sizeof *t);
+    if (!t) {
         free(l.e);
-        return rc;
+        return rc ? rc : l.n < 2 ? ZJ_OK : zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
-    /* a key in too many cases: dropped */
-    qsort(l.e, l.n, sizeof *l.e, by_key_case);
-    for (size_t i = 0; i < l.n;) {
+    /* a key in too many cases: dropped (sorted by key, then by the case's top 32 bits) */
+    for (size_t i = 0; i < l.n; i++)
+        t[i] = (zj_keyed){(uint64_t)l.e[i].key << 32 | l.e[i].case_h >> 32, (int32_t)i};
+    if (zj_radix_sort(t, l.n))
+        rc = -1;
+    for (size_t i = 0; !rc && i < l.n;) {
         size_t j = i, cases = 0;
-        for (; j < l.n && l.e[j].key == l.e[i].key; j++)
-            cases += j == i || l.e[j].case_h != l.e[j - 1].case_h;
+        for (; j < l.n && t[j].key >> 32 == t[i].key >> 32; j++)
+            cases += j == i || t[j].key != t[j - 1].key;
         if (cases > ZJ_COPARTY_MAX_CASES)
-            for (size_t t = i; t < j; t++)
-                l.e[t].key = 0;
+            for (size_t k = i; k < j; k++)
+                l.e[t[k].idx].key = 0;
         i = j;
     }
-    qsort(l.e, l.n, sizeof *l.e, by_case);
-    for (size_t i = 0; i < l.n;) {
+    /* each case's entries together; a mention has up to two (name, ID): the others' keys
+     * are its co-parties */
+    for (size_t i = 0; !rc && i < l.n; i++)
+        t[i] = (zj_keyed){l.e[i].case_h, (int32_t)i};
+    if (!rc && zj_radix_sort(t, l.n))
+        rc = -1;
+    for (size_t i = 0; !rc && i < l.n;) {
         size_t j = i;
-        while (j < l.n && l.e[j].case_h == l.e[i].case_h)
+        while (j < l.n && t[j].key == t[i].key)
             j++;
         for (size_t a = i; a < j; a++) {
-            if (l.e[a].idx < 0)
+            const case_party_key *ea = &l.e[t[a].idx];
+            if (ea->idx < 0)
                 continue;
-            /* each mention has up to two entries (name, ID): the others' keys are its co-parties */
-            zj_lmention *m = &r->m[l.e[a].idx];
-            for (size_t b = i; b < j; b++)
-                if (l.e[b].idx != l.e[a].idx && l.e[b].key)
-                    zj_copart_add(m, l.e[b].key);
+            for (size_t b = i; b < j; b++) {
+                const case_party_key *eb = &l.e[t[b].idx];
+                if (eb->idx != ea->idx && eb->key)
+                    zj_copart_add(&r->m[ea->idx], eb->key);
+            }
         }
         i = j;
     }
+    free(t);
     free(l.e);
-    return ZJ_OK;
+    return rc ? zj_fail(r->err, ZJ_EDATA, "out of memory") : ZJ_OK;
 }
 
 /* ---- trusted IDs and their conflicts ---------------------------------------------------- */
