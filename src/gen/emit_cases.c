@@ -499,7 +499,10 @@ static int court_parties(zg *g, zg_writer *w, const zg_civil *cs, uint64_t salt)
                 ct = &cp;
             }
             zg_dirty_phone(g, ct->phone, salt + (uint64_t)k, phone);
-            if (pa->contact_of >= 0)
+            bool related = pa->contact_of >= 0;   /* shares a contact: planted as written */
+            for (int o = 0; o < cs->nparties; o++)
+                related |= o != k && cs->parties[o].contact_of == pa->idx;
+            if (related)
                 zg_address(g, ct->k, ct->county, addr);   /* shared as written: FL01's sign */
             else
                 zg_address_written(g, ct->k, ct->county, salt + (uint64_t)k, addr);
@@ -509,7 +512,7 @@ static int court_parties(zg *g, zg_writer *w, const zg_civil *cs, uint64_t salt)
                 /* a planted hard case: only the name and the address tell who this is */
                 id[0] = phone[0] = '\0';
                 noise = ZG_N_MISSING_ID;
-            } else if (!id[0] && pa->contact_of < 0 && zg_chance(&pr, 0.4))
+            } else if (!id[0] && !related && zg_chance(&pr, 0.4))
                 phone[0] = '\0';      /* judgments often give neither ID nor phone */
         }
         char lic[24], firm[96];
