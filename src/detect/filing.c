@@ -89,7 +89,7 @@ static void resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_
 {
     p->idkey = zj_filing_id_key(in->id_no);
     p->phone = zj_filing_phone_key(in->phone);
-    p->address = zj_filing_text_key(in->address);
+    p->address = zj_filing_address_key(in->address);
     p->lawyer = zj_filing_lawyer_key(in->lawyer_name, in->lawyer_license_no);
     p->name = zj_link_name_key(in->name);
     p->side = zj_filing_side(in->role);
