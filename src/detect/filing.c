@@ -105,12 +105,14 @@ static bool is_enterprise(const zj_filing_party *in)
 
 /* Resolve one proposed party: the stored record itself (the replay), else the linking model
  * one record at a time (link/resolve.h), else - a store never linked - an exact ID. */
-static int resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_t self_party,
+static int resolve(const zj_filing_index *ix, const zj_filing_case *c, size_t self,
                    pparty *p, zj_filing_identity *o, zj_error *err)
 {
+    const zj_filing_party *in = &c->parties[self];
+    int64_t self_party = c->self_party_id[self];
     p->idkey = zj_filing_id_key(in->id_no);
     p->phone = zj_filing_phone_key(in->phone);
-    p->address = zj_filing_text_key(in->address);
+    p->address = zj_filing_address_key(in->address);
     p->lawyer = zj_filing_lawyer_key(in->lawyer_name, in->lawyer_license_no);
     p->name = zj_link_name_key(in->name);
     p->side = zj_filing_side(in->role);
@@ -131,8 +133,15 @@ static int resolve(const zj_filing_index *ix, const zj_filing_party *in, int64_t
         o->same_name = count_names(ix, p->name);
     bool model = false;
     if (ix->resolver) {
+        /* the case's other parties: the co-party comparator (compare.h) */
+        zj_resolve_coparty cp[ZJ_FILING_MAX_PARTIES];
+        int ncp = 0;
+        for (size_t i = 0; i < c->nparties && i < ZJ_FILING_MAX_PARTIES; i++)
+            if (i != self)
+                cp[ncp++] = (zj_resolve_coparty){is_enterprise(&c->parties[i]),
+                                                 c->parties[i].name, c->parties[i].id_no};
         zj_resolve_input ri = {is_enterprise(in), in->name, in->id_no, in->birth_date, NULL,
-                               in->phone, in->address};
+                               in->phone, in->address, cp, ncp};
         zj_resolve_result rr;
         int rc = zj_resolver_resolve(ix->resolver, &ri, &rr, err);
         if (rc)
@@ -699,7 +708,7 @@ int zj_filing_check(const zj_filing_index *ix, const zj_filing_case *c, zj_filin
     pparty pp[ZJ_FILING_MAX_PARTIES];
     memset(pp, 0, sizeof pp);
     for (size_t i = 0; i < c->nparties; i++) {
-        int rc = resolve(ix, &c->parties[i], c->self_party_id[i], &pp[i], &out->parties[i], err);
+        int rc = resolve(ix, c, i, &pp[i], &out->parties[i], err);
         if (rc)
             return rc;
         hist_ctx h = {&out->parties[i].history, day, 0};

@@ -7,6 +7,7 @@
  * itself. Sorted (key, party) arrays give the look-ups a check needs.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -15,6 +16,7 @@
 #include "detect/filing_index.h"
 #include "link/party_names.h"
 #include "text/ident_norm.h"
+#include "text/address.h"
 #include "text/shingle.h"
 #include "text/phone.h"
 
@@ -44,6 +46,16 @@ uint64_t zj_filing_text_key(const char *s)
     size_t n = strlen(s);
     trim(&s, &n);
     return n ? zj_filing_hash(s, n) : 0;
+}
+
+uint64_t zj_filing_address_key(const char *s)
+{
+    zj_address a;
+    if (!s || !s[0] || zj_address_parse(s, strlen(s), &a, NULL) != 0 || !a.house[0])
+        return zj_filing_text_key(s);
+    char buf[sizeof a.road + sizeof a.house + sizeof a.rest + 4];
+    int n = snprintf(buf, sizeof buf, "@%s#%s/%s", a.road, a.house, a.rest);
+    return zj_filing_hash(buf, (size_t)n);
 }
 
 uint64_t zj_filing_id_key(const char *id_no)
@@ -334,7 +346,7 @@ static int load_parties(zj_store *s, zj_filing_index *ix, zj_error *err)
         p->side = (uint8_t)zj_filing_side(zj_stmt_text(q, 3, NULL));
         uint64_t id = zj_filing_id_key(zj_stmt_text(q, 4, NULL));
         p->phone = zj_filing_phone_key(zj_stmt_text(q, 5, NULL));
-        p->address = zj_filing_text_key(zj_stmt_text(q, 6, NULL));
+        p->address = zj_filing_address_key(zj_stmt_text(q, 6, NULL));
         p->lawyer = zj_filing_lawyer_key(zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL));
         p->entity = zj_stmt_is_null(q, 9) ? 0 : zj_stmt_int(q, 9);
         p->birth = zj_stmt_day(q, 10, ZJ_DAY_MIN);

@@ -98,6 +98,10 @@ uint64_t zj_filing_hash(const char *s, size_t n);
 uint64_t zj_filing_id_key(const char *id_no);
 uint64_t zj_filing_phone_key(const char *phone);
 uint64_t zj_filing_text_key(const char *s);
+/* An address by its household (text/address.h: road, house number, flat), so that one home
+ * written with or without province and city, or in full-width digits, is one key; the
+ * trimmed text when it does not parse. */
+uint64_t zj_filing_address_key(const char *s);
 uint64_t zj_filing_lawyer_key(const char *name, const char *license);
 int zj_filing_side(const char *role);
 /* The first pair with `key` in a sorted array of n (n when none). */

@@ -410,6 +410,49 @@ static int plan_lenders(ctx *c, int n, bool near)
     return 0;
 }
 
+/* Linking's hard cases: parties written bare (no ID, no phone: only name and address), told
+ * apart by their address and by the other party of their cases. Per set: A sued twice by
+ * lender L (once with A's ID, once bare, the address written another way) and once by M
+ * (bare); B - A's namesake, living in A's building in another flat - sued by the same L
+ * (bare). A's three mentions are one person with A's registry row; B is not A. */
+static int plan_hard_parties(ctx *c)
+{
+    zg *g = c->g;
+    static const char *const causes[] = {"民间借贷纠纷", "买卖合同纠纷", "房屋租赁合同纠纷",
+                                         "服务合同纠纷"};
+    for (int set = 0; set < 3 && c->p->nneighbour < 8 && c->p->nsame_name < 16; set++) {
+        int64_t a = -1;
+        for (int tries = 0; tries < 50 && a < 0; tries++) {
+            int64_t k = new_person(c);
+            zg_person p;
+            zg_mk_person(g, k, &p);
+            char addr[160];
+            zg_address(g, k, p.county, addr);
+            if (strstr(addr, "室"))
+                a = k;                        /* a flat, so a neighbour's can differ */
+        }
+        if (a < 0)
+            return 0;
+        int64_t b = new_person(c), lender = new_person(c), other = new_person(c);
+        c->p->same_name[c->p->nsame_name].k = b;
+        c->p->same_name[c->p->nsame_name++].as = a;
+        c->p->neighbour[c->p->nneighbour].k = b;
+        c->p->neighbour[c->p->nneighbour++].of = a;
+        int court = basic_court(c), day = zg_days(2020, 3, 2) + 70 * set;
+        struct { int64_t plaintiff, defendant; int bare; } suits[] = {
+            {lender, a, 0}, {lender, a, 3}, {other, a, 3}, {lender, b, 3}};
+        for (int k = 0; k < 4; k++) {
+            zg_pcase pc = civil(c, court, causes[k], "summary", day + 45 * k, 40, "judgment");
+            party(&pc, "plaintiff", 0, suits[k].plaintiff, 0);
+            party(&pc, "defendant", 0, suits[k].defendant, suits[k].bare);
+            int64_t cc;
+            if (add_case(c, &pc, &cc))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 static int plan_tv(ctx *c)
 {
     zg *g = c->g;
@@ -1379,7 +1422,7 @@ int zg_plan_make(zg *g, zj_error *err)
     ctx c = {.g = g, .p = g->plan, .next_person = g->pb_plant};
     zg_rng_at(&c.r, g->seed, ZG_S_PLAN, 0);
     int rc = plan_tv(&c) || plan_tr(&c) || plan_lenders(&c, 1, true) || plan_chains(&c) || plan_cases(&c) || plan_sc(&c) ||
-             plan_cc(&c) || plan_filing_signs(&c);
+             plan_cc(&c) || plan_filing_signs(&c) || plan_hard_parties(&c);
     free(c.used);
     if (!rc && g->pb_cc + g->sc.cc_subjects + g->plan->nccs > g->pb_plant)
         rc = -1;                     /* planted subjects would overlap the planted persons */

@@ -26,7 +26,8 @@ typedef struct zg_pparty {
     int is_ent;              /* 0 person, 1 enterprise, 2 government organ (unit index) */
     int64_t idx;
     int share_contact;       /* 1: writes the first party's phone and address (related parties);
-                                2: the first party's lawyer acts for this party too */
+                                2: the first party's lawyer acts for this party too;
+                                3: written bare - no ID, no phone, only name and address */
 } zg_pparty;
 
 enum { ZG_EXT_NONE = 0, ZG_EXT_LAWFUL, ZG_EXT_REUSED };
@@ -115,8 +116,10 @@ struct zg_plan {
     int ncomplained;
     zg_psc *scs; int nscs;
     zg_pcc *ccs; int nccs;
-    struct { int64_t k, as; } same_name[4];   /* person k bears the name of person `as` */
+    struct { int64_t k, as; } same_name[16];  /* person k bears the name of person `as` */
     int nsame_name;
+    struct { int64_t k, of; } neighbour[8];   /* person k lives in `of`'s building, another flat */
+    int nneighbour;
 };
 
 int zg_plan_make(zg *g, zj_error *err);     /* builds g->plan and writes truth.jsonl */
@@ -146,6 +149,7 @@ typedef struct zg_party {
     int64_t idx;
     int64_t lawyer;          /* lawyer index or -1 */
     int64_t contact_of;      /* person index whose phone/address is written, or -1 */
+    int bare;                /* 1: written without ID and phone (name and address only) */
 } zg_party;
 
 typedef struct zg_civil {

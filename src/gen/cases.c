@@ -251,6 +251,7 @@ static void planted_civil(const zg *g, int64_t c, zg_civil *cs, zg_rng *r)
         pa->lawyer = k == 0 || p->parties[k].share_contact == 2 ? one_lawyer : -1;
         pa->contact_of = p->parties[k].share_contact == 1 && !p->parties[0].is_ent
                              ? p->parties[0].idx : -1;
+        pa->bare = p->parties[k].share_contact == 3;
     }
     court_events(g, cs, r, p->ext, p->approval_no, p->no_hearing, p->swapped);
 }
@@ -681,7 +682,7 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     case_no(cs->case_no, sizeof cs->case_no, year_of(cs->filed), g->units[cs->court].court_code,
             "刑初", i + 1);
     cs->nparties = 1;
-    cs->parties[0] = (zg_party){"defendant", 0, ch->suspect, -1, -1};
+    cs->parties[0] = (zg_party){"defendant", 0, ch->suspect, -1, -1, 0};
     if (zg_chance(&r, 0.6))
         cs->parties[0].lawyer = (int64_t)zg_below(&r, (uint32_t)g->sc.lawyers);
     char appr[80];

@@ -187,7 +187,7 @@ static int police_party(zg *g, zg_writer *w, const zg_chain *ch, int64_t k, cons
     char name[64], id[64], addr[160], key[192];
     unsigned noise = zg_dirty_person(g, &p, salt, 1.0, name, id) &
                      (ZG_N_MISSING_ID | ZG_N_LEGACY_ID | ZG_N_BAD_CHECK | ZG_N_FULLWIDTH);
-    zg_address(g, k, p.county, addr);
+    zg_address_written(g, k, p.county, salt, addr);
     zg_row_begin(w);
     zg_s(w, ch->case_no);
     zg_s(w, role_zh);
@@ -510,7 +510,21 @@ static int court_parties(zg *g, zg_writer *w, const zg_civil *cs, uint64_t salt)
                 ct = &cp;
             }
             zg_dirty_phone(g, ct->phone, salt + (uint64_t)k, phone);
-            zg_address(g, ct->k, ct->county, addr);
+            bool related = pa->contact_of >= 0;   /* shares a contact: planted as written */
+            for (int o = 0; o < cs->nparties; o++)
+                related |= o != k && cs->parties[o].contact_of == pa->idx;
+            if (related)
+                zg_address(g, ct->k, ct->county, addr);   /* shared as written: FL01's sign */
+            else
+                zg_address_written(g, ct->k, ct->county, salt + (uint64_t)k, addr);
+            zg_rng pr;
+            zg_rng_at(&pr, g->seed, ZG_S_DIRT, zg_mix((salt + (uint64_t)k) ^ 0x9A05E));
+            if (pa->bare) {
+                /* a planted hard case: only the name and the address tell who this is */
+                id[0] = phone[0] = '\0';
+                noise = ZG_N_MISSING_ID;
+            } else if (!id[0] && !related && zg_chance(&pr, 0.4))
+                phone[0] = '\0';      /* judgments often give neither ID nor phone */
         }
         char lic[24], firm[96];
         zg_person lp;
@@ -523,7 +537,7 @@ static int court_parties(zg *g, zg_writer *w, const zg_civil *cs, uint64_t salt)
         zg_s(w, name);
         zg_s(w, id[0] ? id : NULL);
         zg_s(w, uscc);
-        zg_s(w, phone);
+        zg_s(w, phone[0] ? phone : NULL);
         zg_s(w, addr);
         zg_s(w, pa->lawyer >= 0 ? lp.name : NULL);
         zg_s(w, pa->lawyer >= 0 ? firm : NULL);

@@ -283,6 +283,8 @@ void zg_mk_person(const zg *g, int64_t k, zg_person *p);
  * the record's category (0 leader interference, 1 internal inquiry, 2 improper contact). */
 void zg_actor_post(const zg *g, int64_t k, int category, char unit[96], char post[32]);
 void zg_address(const zg *g, int64_t k, int county, char out[160]);
+/* The address as a party's record writes it (people.c): variants of zg_address by salt. */
+void zg_address_written(const zg *g, int64_t k, int county, uint64_t salt, char out[160]);
 /* Person entity id "P00001234". */
 void zg_pid(int64_t k, char out[16]);
 

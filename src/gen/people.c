@@ -24,6 +24,7 @@
 
 #include "gen/anomalies.h"
 #include "gen/internal.h"
+#include "text/region.h"
 #include "text/resident_id.h"
 
 #define NDAYS 22645                         /* 1941-01-01 .. 2002-12-31 */
@@ -100,7 +101,77 @@ static const char *const streets[] = {
     "迎宾大道", "滨河路", "中山路", "育才路", "胜利街", "青年路", "工农路", "车站路",
 };
 
+static void household(const zg *g, int64_t k, int county, char out[160], bool other_flat);
+
 void zg_address(const zg *g, int64_t k, int county, char out[160])
+{
+    /* a planted neighbour: the building of the person he lives beside, another flat */
+    for (int i = 0; g->plan && i < g->plan->nneighbour; i++)
+        if (g->plan->neighbour[i].k == k) {
+            zg_person o;
+            zg_mk_person(g, g->plan->neighbour[i].of, &o);
+            household(g, o.k, o.county, out, true);
+            return;
+        }
+    household(g, k, county, out, false);
+}
+
+/* The address as a party's record writes it: often without the province, or without the
+ * province and city (送达地址 as the party gave it), sometimes in full-width digits, the
+ * building as 3栋1201 instead of 3号楼1201室, spaces; and now and then an address the person
+ * has since left (a former home: not the household register's). */
+void zg_address_written(const zg *g, int64_t k, int county, uint64_t salt, char out[160])
+{
+    zg_rng r;
+    zg_rng_at(&r, g->seed, ZG_S_DIRT, zg_mix((uint64_t)k * 0x9E3779B97F4A7C15ull ^ salt ^ 0xADD));
+    char a[160];
+    if (zg_chance(&r, 0.04))
+        household(g, k ^ 0x2468ACE0ll, county, a, false);   /* a former home */
+    else
+        zg_address(g, k, county, a);
+    const char *s = a;
+    double u = zg_unif(&r);
+    char pre[96];
+    int code = g->counties[county].code;
+    size_t drop = 0;
+    if (u < 0.30)
+        drop = zj_region_full_name(code / 10000 * 10000, pre, sizeof pre);   /* 陕西省 */
+    else if (u < 0.45)
+        drop = zj_region_full_name(code / 100 * 100, pre, sizeof pre);       /* 陕西省西安市 */
+    if (drop && drop < sizeof pre && !strncmp(s, pre, drop))
+        s += drop;
+    bool full = zg_chance(&r, 0.08), dong = zg_chance(&r, 0.10), space = zg_chance(&r, 0.05);
+    char *o = out, *end = out + 159;
+    for (; *s && o + 4 < end; s++) {
+        if (dong && !strncmp(s, "号楼", 6)) {
+            memcpy(o, "栋", 3);
+            o += 3;
+            s += 5;
+            continue;
+        }
+        if (dong && !strncmp(s, "室", 3)) {
+            s += 2;
+            continue;
+        }
+        if (space && !strncmp(s, "区", 3)) {
+            memcpy(o, "区 ", 4);
+            o += 4;
+            s += 2;
+            space = false;
+            continue;
+        }
+        if (full && *s >= '0' && *s <= '9') {
+            *o++ = (char)0xEF;
+            *o++ = (char)0xBC;
+            *o++ = (char)(0x90 + (*s - '0'));
+            continue;
+        }
+        *o++ = *s;
+    }
+    *o = '\0';
+}
+
+static void household(const zg *g, int64_t k, int county, char out[160], bool other_flat)
 {
     zg_rng r;
     zg_rng_at(&r, g->seed, ZG_S_PERSON, (uint64_t)k ^ 0x5A5A5A5Aull);
@@ -115,11 +186,11 @@ void zg_address(const zg *g, int64_t k, int county, char out[160])
     p += zg_fmt_int(p, 1 + zg_below(&r, 300), 1);
     memcpy(p, "号", 3);
     p += 3;
-    if (zg_chance(&r, 0.6)) {
+    if (zg_chance(&r, 0.6) || other_flat) {
         p += zg_fmt_int(p, 1 + zg_below(&r, 30), 1);
         memcpy(p, "号楼", 6);
         p += 6;
-        p += zg_fmt_int(p, 101 + zg_below(&r, 2400), 1);
+        p += zg_fmt_int(p, 101 + zg_below(&r, 2400) + (other_flat ? 2401 : 0), 1);
         memcpy(p, "室", 3);
         p += 3;
     }

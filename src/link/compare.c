@@ -8,6 +8,9 @@
  * post > same unit, other post > same unit (a post on one side only) > different (compared
  * only when both name a unit). The post is compared only when both give one, so that the
  * model learns how often a person's post agrees from the pairs where it can (model.h).
+ * Address: same address > same house number > same road > different (another county when
+ * both name one, another road, or another flat of the same building: a neighbour, not the
+ * household). Co-party: the cases share a party, or not.
  */
 #include "link/compare.h"
 
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "text/address.h"
 #include "text/name.h"
 
 uint32_t zj_arena_add(zj_arena *a, const char *s, size_t n)
@@ -78,7 +82,8 @@ int zj_unit_context_role(const char *c)
 int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
                      const char *name_norm, const char *name_key, const char *id_no,
                      const char *id_status, const char *birth_date, const char *sex,
-                     const char *phone, const char *region, const char *context)
+                     const char *phone, const char *region, const char *context,
+                     const char *address)
 {
     memset(m, 0, sizeof *m);
     m->id = id;
@@ -139,6 +144,26 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
     m->region = region && strlen(region) >= 6 ? atoi(region) : 0;
     if (phone && *phone)
         m->phone_h = h(phone, strlen(phone));
+    zj_address ad;
+    if (kind == ZJ_KIND_PERSON && address && *address &&
+        zj_address_parse(address, strlen(address), &ad, NULL) == 0) {
+        char buf[sizeof ad.road + sizeof ad.house + sizeof ad.rest + 2];
+        size_t rl = strlen(ad.road), hl = strlen(ad.house), xl = strlen(ad.rest);
+        memcpy(buf, ad.road, rl);
+        buf[rl] = '#';
+        memcpy(buf + rl + 1, ad.house, hl);
+        buf[rl + 1 + hl] = '/';
+        memcpy(buf + rl + 2 + hl, ad.rest, xl);
+        m->addr_road = (uint32_t)h(buf, rl + 1) | 1;
+        if (hl)
+            m->addr_h = h(buf, rl + 1 + hl);
+        if (hl && xl)
+            m->addr_full = (uint32_t)h(buf, rl + 2 + hl + xl) | 1;
+        if (ad.county[0])
+            m->addr_county = (uint32_t)h(ad.county, strlen(ad.county)) | 1;
+    }
+    if ((m->case_h = zj_case_hash(context)))
+        return 0;
     int role = zj_unit_context_role(context);
     if (role) {
         m->unit_role = (char)role;
@@ -154,11 +179,50 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
     return 0;
 }
 
+uint64_t zj_case_hash(const char *c)
+{
+    return c && c[0] == ZJ_CASE_CONTEXT && c[1] == ':' && c[2] ? h(c + 2, strlen(c + 2)) : 0;
+}
+
+uint32_t zj_copart_key(zj_kind kind, const char *name_norm)
+{
+    if (!name_norm || !*name_norm)
+        return 0;
+    uint64_t v = XXH3_64bits_withSeed(name_norm, strlen(name_norm), 3 + (uint64_t)kind);
+    return (uint32_t)(v ^ v >> 32) | 1;
+}
+
+uint32_t zj_copart_id_key(zj_kind kind, const char *id_no, bool id_valid)
+{
+    if (!id_valid || !id_no || !*id_no)
+        return 0;
+    uint64_t v = XXH3_64bits_withSeed(id_no, strlen(id_no), 1 + (uint64_t)kind);
+    return (uint32_t)(v ^ v >> 32) | 1;
+}
+
+void zj_copart_add(zj_lmention *m, uint32_t key)
+{
+    if (!key)
+        return;
+    for (int i = 0; i < ZJ_COPARTIES; i++) {
+        if (m->copart[i] == key)
+            return;
+        if (!m->copart[i] || key < m->copart[i]) {
+            for (int j = ZJ_COPARTIES - 1; j > i; j--)
+                m->copart[j] = m->copart[j - 1];
+            m->copart[i] = key;
+            return;
+        }
+    }
+}
+
 static const char *const person_fields[] = {"name", "birth_date", "sex", "region", "phone", "id",
-                                            "enterprise", "unit"};
-static const int person_levels[] = {4, 3, 2, 4, 2, 2, 2, 4};
-static const char *const ent_fields[] = {"name", "", "", "region", "", "id", "", ""};
-static const int ent_levels[] = {4, 0, 0, 4, 0, 2, 0, 0};
+                                            "enterprise", "unit", "address", "co-party"};
+static const int person_levels[] = {4, 3, 2, 4, 2, 2, 2, 4, 4, 2};
+static const char *const ent_fields[] = {"name", "", "", "region", "", "id", "", "", "", ""};
+static const int ent_levels[] = {4, 0, 0, 4, 0, 2, 0, 0, 0, 0};
+_Static_assert(sizeof person_levels / sizeof person_levels[0] == ZJ_MAX_FIELDS, "fields");
+_Static_assert(sizeof ent_levels / sizeof ent_levels[0] == ZJ_MAX_FIELDS, "fields");
 
 static const char *const level_names[][ZJ_MAX_LEVELS] = {
     [F_NAME] = {"different", "close", "same pinyin", "exact"},
@@ -169,6 +233,8 @@ static const char *const level_names[][ZJ_MAX_LEVELS] = {
     [F_ID] = {"different", "close (typo)"},
     [F_CONTEXT] = {"different", "same"},
     [F_UNIT] = {"different", "same unit", "same unit, other post", "same unit, post"},
+    [F_ADDRESS] = {"different", "same road", "same house number", "same address"},
+    [F_COPARTY] = {"different", "same co-party"},
 };
 static const char *const ent_name_levels[] = {"different", "close", "same key", "exact"};
 
@@ -241,6 +307,29 @@ static int name_level(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
     return 0;
 }
 
+/* Both have an address (compare.h: F_ADDRESS). */
+static int address_level(const zj_lmention *a, const zj_lmention *b)
+{
+    if ((a->addr_county && b->addr_county && a->addr_county != b->addr_county) ||
+        a->addr_road != b->addr_road)
+        return 0;
+    if (!a->addr_h || a->addr_h != b->addr_h)
+        return 1;
+    if (!a->addr_full || !b->addr_full)
+        return 2;
+    return a->addr_full == b->addr_full ? 3 : 0;   /* another flat: another household */
+}
+
+/* Both have co-parties: 1 when a key is shared (each list ascending, zero-terminated). */
+static int shares_copart(const zj_lmention *a, const zj_lmention *b)
+{
+    for (int i = 0; i < ZJ_COPARTIES && a->copart[i]; i++)
+        for (int j = 0; j < ZJ_COPARTIES && b->copart[j]; j++)
+            if (a->copart[i] == b->copart[j])
+                return 1;
+    return 0;
+}
+
 void zj_compare(zj_kind kind, const zj_lmention *a, const zj_lmention *b, const zj_arena *ar,
                 int *g)
 {
@@ -267,6 +356,10 @@ void zj_compare_two(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
         g[F_PHONE] = a->phone_h == b->phone_h;
     if (a->context_h && b->context_h)
         g[F_CONTEXT] = a->context_h == b->context_h;
+    if (a->addr_road && b->addr_road)
+        g[F_ADDRESS] = address_level(a, b);
+    if (a->copart[0] && b->copart[0])
+        g[F_COPARTY] = shares_copart(a, b);
     if (a->unit_h && b->unit_h)
         g[F_UNIT] = a->unit_h != b->unit_h       ? 0
                     : !a->post_h || !b->post_h   ? 1    /* the post unknown on one side */

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define ZJ_MISSING (-1)
-#define ZJ_MAX_FIELDS 8
+#define ZJ_MAX_FIELDS 10
 #define ZJ_MAX_LEVELS 4
 
 typedef enum { ZJ_KIND_PERSON = 0, ZJ_KIND_ENTERPRISE = 1 } zj_kind;
@@ -23,7 +23,20 @@ typedef enum { ZJ_KIND_PERSON = 0, ZJ_KIND_ENTERPRISE = 1 } zj_kind;
  * (and post) a person is named with: an officer's unit and position, the unit and post an
  * interference record gives for the person who approached the officer, the unit a complaint
  * names for the officer complained of. */
-enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID, F_CONTEXT, F_UNIT };
+enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID, F_CONTEXT, F_UNIT, F_ADDRESS,
+       F_COPARTY };
+
+/* F_ADDRESS is the address a record gives (a household register's 住址, a court party's
+ * 送达地址), reduced by text/address.h: levels different (another county, road or flat), same
+ * road, same house number (the flat unknown on one side), same address (number and flat).
+ * F_COPARTY is compared for parties of cases: "same" when the two mentions' cases share a
+ * co-party (the same valid ID or credit code, or the same name: a co-party whose ID one
+ * record gives and another omits is still known by name), "different" when both have
+ * co-parties and none is shared. */
+#define ZJ_COPARTIES 4   /* co-party keys kept per mention (the smallest) */
+
+/* A case party's stored context: 'c', ':', the case's system, U+001F, its number. */
+#define ZJ_CASE_CONTEXT 'c'
 
 /* A stored mention context that is a unit (and post) rather than an enterprise: a role letter,
  * ':', the unit, optionally U+001F and the post (mentions.c writes it, compare.c reads it).
@@ -54,6 +67,12 @@ typedef struct zj_lmention {
     uint64_t context_h;      /* the enterprise a person is named for (credit code) */
     uint64_t unit_h;         /* the unit a person is named with (0 = none) */
     uint64_t post_h;         /* that unit and the post together (0 = no post) */
+    uint64_t addr_h;         /* the address's road and house number (0 = none): blocking */
+    uint32_t addr_road;      /* hash of the road (0 = no address) */
+    uint32_t addr_county;    /* hash of the county named in it (0 = not named) */
+    uint32_t addr_full;      /* hash of road, house number and room (0 = no room) */
+    uint32_t copart[ZJ_COPARTIES];   /* co-party keys, ascending (0 = none; link.c) */
+    uint64_t case_h;         /* the case a party is named in (0 = not a case party) */
     uint32_t norm_off, key_off, id_off;   /* NUL-terminated strings in the arena */
     uint16_t norm_chars;     /* code points in the simplified name */
     uint16_t norm_len, key_len;   /* bytes */
@@ -81,7 +100,22 @@ void zj_arena_free(zj_arena *a);
 int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
                      const char *name_norm, const char *name_key, const char *id_no,
                      const char *id_status, const char *birth_date, const char *sex,
-                     const char *phone, const char *region, const char *context);
+                     const char *phone, const char *region, const char *context,
+                     const char *address);
+
+/* Co-parties (F_COPARTY). A case party's context names its case: zj_case_hash gives the
+ * case's hash (0 for any other context). A co-party is known by two keys, salted by kind: its
+ * ID (credit code) when valid (zj_copart_id_key), and its simplified name (zj_copart_key);
+ * 0 when it has no such value. A key found in
+ * more than ZJ_COPARTY_MAX_CASES cases (a repeat litigant: the lender of many suits) is not
+ * kept: sharing it says little about who the other party is. link.c fills the mentions'
+ * copart lists; explain.c recomputes them from the stored mentions the same way. */
+#define ZJ_COPARTY_MAX_CASES 4
+uint64_t zj_case_hash(const char *context);
+uint32_t zj_copart_key(zj_kind kind, const char *name_norm);
+uint32_t zj_copart_id_key(zj_kind kind, const char *id_no, bool id_valid);
+/* Insert key into a mention's copart list (ascending, at most ZJ_COPARTIES, no repeats). */
+void zj_copart_add(zj_lmention *m, uint32_t key);
 
 /* Number of fields and levels per field for a kind, and their names. */
 int zj_compare_nfields(zj_kind kind);

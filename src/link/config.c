@@ -14,6 +14,7 @@ static const char *const field_names[ZJ_BF_COUNT] = {
     [ZJ_BF_CITY] = "city",             [ZJ_BF_ID_NO] = "id_no",
     [ZJ_BF_ID_PREFIX] = "id_prefix",   [ZJ_BF_NAME_PREFIX] = "name_prefix",
     [ZJ_BF_ENTERPRISE] = "enterprise", [ZJ_BF_UNIT] = "unit", [ZJ_BF_ID_TAIL] = "id_tail",
+    [ZJ_BF_ADDRESS] = "address",
 };
 
 const char *zj_block_field_name(zj_block_field f)
@@ -46,6 +47,7 @@ void zj_link_config_defaults(zj_link_config *c)
     rule(&c->person, "id_prefix", ZJ_BF_ID_PREFIX, (zj_block_field)-1);
     rule(&c->person, "enterprise", ZJ_BF_ENTERPRISE, (zj_block_field)-1);
     rule(&c->person, "name_key_unit", ZJ_BF_NAME_KEY, ZJ_BF_UNIT);
+    rule(&c->person, "name_key_address", ZJ_BF_NAME_KEY, ZJ_BF_ADDRESS);
     c->enterprise.threshold = 0.95;
     c->enterprise.max_block = 2000;
     rule(&c->enterprise, "name_key", ZJ_BF_NAME_KEY, (zj_block_field)-1);
@@ -79,8 +81,8 @@ static int parse_rules(ctx *c, yaml_node_t *seq, zj_link_kind_config *k)
         yaml_node_t *r = yaml_document_get_node(c->doc, *it);
         if (r->type != YAML_MAPPING_NODE)
             return fail(c, r, "a blocking rule needs 'name' and 'fields'", NULL);
-        if (k->nrules == 8)
-            return fail(c, r, "at most 8 blocking rules", NULL);
+        if (k->nrules == ZJ_MAX_RULES)
+            return fail(c, r, "at most 10 blocking rules", NULL);
         zj_block_rule *br = &k->rules[k->nrules];
         memset(br, 0, sizeof *br);
         for (yaml_node_pair_t *p = r->data.mapping.pairs.start; p < r->data.mapping.pairs.top; p++) {

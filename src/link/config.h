@@ -23,8 +23,11 @@ typedef enum zj_block_field {
     ZJ_BF_NAME_PREFIX,      /* first two characters of name_key's source (enterprise) */
     ZJ_BF_ENTERPRISE,       /* persons: the enterprise they are named for */
     ZJ_BF_UNIT,             /* persons: the unit they are named with (officer, actor, target) */
+    ZJ_BF_ADDRESS,          /* persons: the road and house number of their address */
     ZJ_BF_COUNT
 } zj_block_field;
+
+#define ZJ_MAX_RULES 10
 
 typedef struct zj_block_rule {
     char name[64];
@@ -35,7 +38,7 @@ typedef struct zj_block_rule {
 typedef struct zj_link_kind_config {
     double threshold;        /* match probability to accept a pair */
     int max_block;           /* blocks with more mentions are skipped (and reported) */
-    zj_block_rule rules[8];
+    zj_block_rule rules[ZJ_MAX_RULES];
     int nrules;
 } zj_link_kind_config;
 

@@ -14,12 +14,16 @@
 #include "link/model.h"
 #include "link/pairing.h"
 
+_Static_assert(sizeof ((zj_link_explanation *)0)->steps / sizeof(zj_link_step) >= ZJ_MAX_FIELDS,
+               "a step per field");
+
 static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_kind *kind,
-                    char *name, size_t cap, char *context, size_t ccap, zj_error *err)
+                    char *name, size_t cap, char *context, size_t ccap, char *address,
+                    size_t acap, zj_error *err)
 {
     zj_stmt *q;
     int rc = zj_stmt_prepare(s, "SELECT kind, entity_id, name_norm, name_key, id_no, id_status,"
-                             " birth_date, sex, phone, region_code, name, context FROM mention WHERE id = $1",
+                             " birth_date, sex, phone, region_code, name, context, address FROM mention WHERE id = $1",
                              &q, err);
     if (rc)
         return rc;
@@ -32,10 +36,13 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
                              zj_stmt_text(q, 3, NULL), zj_stmt_text(q, 4, NULL),
                              zj_stmt_text(q, 5, NULL), zj_stmt_text(q, 6, NULL),
                              zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL),
-                             zj_stmt_text(q, 9, NULL), zj_stmt_text(q, 11, NULL)))
+                             zj_stmt_text(q, 9, NULL), zj_stmt_text(q, 11, NULL),
+                             zj_stmt_text(q, 12, NULL)))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
         const char *nm = zj_stmt_text(q, 10, NULL), *cx = zj_stmt_text(q, 11, NULL);
+        const char *ad = zj_stmt_text(q, 12, NULL);
         snprintf(name, cap, "%s", nm ? nm : "");
+        snprintf(address, acap, "%s", ad ? ad : "");
         snprintf(context, ccap, "%s", cx ? cx : "");
     } else
         rc = step < 0 ? ZJ_EDATA : zj_fail(err, ZJ_EUSAGE, "no mention %lld", (long long)id);
@@ -50,6 +57,73 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
     if (zj_stmt_next(q, err) == 1)
         m->id_trusted = false;
     zj_stmt_finalize(q);
+    return ZJ_OK;
+}
+
+/* Cases a co-party's key is found in, counted as link.c counts them: by its valid ID, or by
+ * its name. */
+static int64_t key_cases(zj_store *s, const char *kind, const char *id_no, bool valid,
+                         const char *norm, zj_error *err)
+{
+    zj_stmt *q;
+    const char *sql = valid
+        ? "SELECT count(DISTINCT context) FROM mention WHERE table_name = 'case_party' AND"
+          " kind = $1 AND id_no = $2 AND id_status IN ('valid', 'legacy')"
+        : "SELECT count(DISTINCT context) FROM mention WHERE table_name = 'case_party' AND"
+          " kind = $1 AND name_norm = $2";
+    if (zj_stmt_prepare(s, sql, &q, err))
+        return -1;
+    const char *v = valid ? id_no : norm;
+    zj_stmt_bind_text(q, 1, kind, strlen(kind));
+    zj_stmt_bind_text(q, 2, v, strlen(v));
+    int64_t n = zj_stmt_next(q, err) == 1 ? zj_stmt_int(q, 0) : -1;
+    zj_stmt_finalize(q);
+    return n;
+}
+
+/* A party's co-party keys, as the run made them (link.c): the other parties of its case,
+ * those named in at most ZJ_COPARTY_MAX_CASES cases. */
+static int load_coparties(zj_store *s, int64_t id, const char *context, zj_lmention *m,
+                          const zj_arena *ar, zj_error *err)
+{
+    (void)ar;
+    if (!m->case_h)
+        return ZJ_OK;
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT kind, id_no, id_status, name_norm FROM mention WHERE"
+                             " table_name = 'case_party' AND context = $1 AND id <> $2", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, context, strlen(context));
+    zj_stmt_bind_int(q, 2, id);
+    struct { char kind[12], id[40], norm[200]; bool valid; } other[16];
+    int n = 0, step;
+    while ((step = zj_stmt_next(q, err)) == 1 && n < 16) {
+        const char *k = zj_stmt_text(q, 0, NULL), *i = zj_stmt_text(q, 1, NULL);
+        const char *st = zj_stmt_text(q, 2, NULL), *nm = zj_stmt_text(q, 3, NULL);
+        snprintf(other[n].kind, sizeof other[n].kind, "%s", k ? k : "");
+        snprintf(other[n].id, sizeof other[n].id, "%s", i ? i : "");
+        snprintf(other[n].norm, sizeof other[n].norm, "%s", nm ? nm : "");
+        other[n].valid = st && (!strcmp(st, "valid") || !strcmp(st, "legacy"));
+        n++;
+    }
+    zj_stmt_finalize(q);
+    if (step < 0)
+        return ZJ_EDATA;
+    for (int i = 0; i < n; i++) {
+        zj_kind k = !strcmp(other[i].kind, "enterprise") ? ZJ_KIND_ENTERPRISE : ZJ_KIND_PERSON;
+        for (int by_id = 0; by_id < 2; by_id++) {
+            uint32_t key = by_id ? zj_copart_id_key(k, other[i].id, other[i].valid)
+                                 : zj_copart_key(k, other[i].norm);
+            if (!key)
+                continue;
+            int64_t cases = key_cases(s, other[i].kind, other[i].id, by_id, other[i].norm, err);
+            if (cases < 0)
+                return ZJ_EDATA;
+            if (cases <= ZJ_COPARTY_MAX_CASES)
+                zj_copart_add(m, key);
+        }
+    }
     return ZJ_OK;
 }
 
@@ -114,10 +188,14 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
     zj_arena ar = {0};
     zj_lmention a, b;
     zj_kind ka, kb;
-    char na[128], nb[128], ca[1100], cb[1100];
-    int rc = load_one(s, ida, &a, &ar, &ka, na, sizeof na, ca, sizeof ca, err);
+    char na[128], nb[128], ca[1100], cb[1100], aa[600], ab[600];
+    int rc = load_one(s, ida, &a, &ar, &ka, na, sizeof na, ca, sizeof ca, aa, sizeof aa, err);
     if (!rc)
-        rc = load_one(s, idb, &b, &ar, &kb, nb, sizeof nb, cb, sizeof cb, err);
+        rc = load_one(s, idb, &b, &ar, &kb, nb, sizeof nb, cb, sizeof cb, ab, sizeof ab, err);
+    if (!rc && ka == ZJ_KIND_PERSON)
+        rc = load_coparties(s, ida, ca, &a, &ar, err);
+    if (!rc && kb == ZJ_KIND_PERSON)
+        rc = load_coparties(s, idb, cb, &b, &ar, err);
     if (!rc && ka != kb)
         rc = zj_fail(err, ZJ_EUSAGE, "mention %lld is a %s, mention %lld a %s: never the same",
                      (long long)ida, ka == ZJ_KIND_PERSON ? "person" : "enterprise",
@@ -174,6 +252,11 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
             if (a.unit_h) unit_text(st->a, ca);
             if (b.unit_h) unit_text(st->b, cb);
             break;
+        case F_ADDRESS: copy_value(st->a, aa); copy_value(st->b, ab); break;
+        case F_COPARTY:   /* the case each is a party of */
+            if (a.case_h) unit_text(st->a, ca);
+            if (b.case_h) unit_text(st->b, cb);
+            break;
         }
         if (g[f] == ZJ_MISSING) {
             st->missing = true;
@@ -190,9 +273,8 @@ int zj_link_explain(zj_store *s, zj_namer *nm, const zj_link_config *c, int64_t 
                      " AND %s = $2 AND id_status IN ('valid', 'legacy') AND id NOT IN"
                      " (SELECT mention_id FROM link_conflict)", col);
             int64_t entities = count_query(s, sql, kn, val, err);
-            st->u = (double)(entities > 0 ? entities : 1) * per_entity / (double)total;
-            if (st->u > 1)
-                st->u = 1;
+            double tf = fmin((double)(entities > 0 ? entities : 1) * per_entity / (double)total, 1);
+            zj_model_name_tf_weight(&fs, g[f], tf, &st->m, &st->u);
             st->tf_adjusted = true;
         }
         if (f == F_UNIT && g[f] >= 1) {

@@ -101,11 +101,11 @@ typedef struct run {
     int32_t n;
     zj_arena ar;
     conflict_list conflicts;     /* found while linking, written with the mentions */
-    uint64_t *keys[8];           /* per blocking rule: each mention's block key (0: none) */
-    int32_t *bsize[8];           /* per rule: the size of each mention's block */
-    zj_keyed *sorted[8];         /* per rule: members of blocks of two or more, by key then
+    uint64_t *keys[ZJ_MAX_RULES];           /* per blocking rule: each mention's block key (0: none) */
+    int32_t *bsize[ZJ_MAX_RULES];           /* per rule: the size of each mention's block */
+    zj_keyed *sorted[ZJ_MAX_RULES];         /* per rule: members of blocks of two or more, by key then
                                     mention (what pair enumeration walks) */
-    size_t nsorted[8];
+    size_t nsorted[ZJ_MAX_RULES];
     zj_tf tf;                    /* term frequencies of names and units (pairing.h) */
     zj_fs_model fs;
     double prior;                /* P(two random mentions are one entity), for scoring */
@@ -240,6 +240,39 @@ static int load(run *r)
     if (r->set)
         return load_from_set(r);
     return zj_lmentions_load(r->s, r->kind, false, &r->m, &r->n, &r->ar, r->err);
+}
+
+/* ---- co-parties ------------------------------------------------------------------------- *
+ * Each person named as a party gets the keys of the other parties of the case (compare.h):
+ * persons from the run's own mentions, enterprises from the set (a first run) or the stored
+ * mentions. Keys found in more than ZJ_COPARTY_MAX_CASES cases are left out. */
+
+/* The enterprises named as parties: from the set, or stored. */
+static int enterprise_parties(run *r, zj_cpk_list *l)
+{
+    if (!r->set)
+        return zj_cpk_stored_enterprises(r->s, l, r->err);
+    for (int64_t i = 0; i < r->set->n[ZJ_KIND_ENTERPRISE]; i++) {
+        zj_mention_row row;
+        zj_mention_set_row(r->set, ZJ_KIND_ENTERPRISE, i, &row);
+        if (zj_cpk_push_enterprise(l, row.v[ZJ_MC_CONTEXT], row.v[ZJ_MC_NORM],
+                                   row.v[ZJ_MC_ID_NO], row.v[ZJ_MC_STATUS]))
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
+    }
+    return ZJ_OK;
+}
+
+static int coparties(run *r)
+{
+    zj_cpk_list l = {0};
+    int rc = zj_cpk_push_persons(&l, r->m, r->n, &r->ar)
+                 ? zj_fail(r->err, ZJ_EDATA, "out of memory") : ZJ_OK;
+    if (!rc && l.n)
+        rc = enterprise_parties(r, &l);
+    if (!rc && l.n >= 2 && zj_coparties_fill(&l, r->m, NULL, NULL))
+        rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
+    free(l.e);
+    return rc;
 }
 
 /* ---- trusted IDs and their conflicts ---------------------------------------------------- */
@@ -842,13 +875,15 @@ static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size
             sc->last_norm = a->norm_h;
             sc->last_norm_tf = zj_tf_name_u(&r->tf, a, 3);
         }
-        w += log2(r->fs.m[F_NAME][3] / sc->last_norm_tf);
+        double m, u;
+        w += zj_model_name_tf_weight(&r->fs, 3, sc->last_norm_tf, &m, &u);
     } else if (name_level == 2) {
         if (a->key_h != sc->last_key) {
             sc->last_key = a->key_h;
             sc->last_key_tf = zj_tf_name_u(&r->tf, a, 2);
         }
-        w += log2(r->fs.m[F_NAME][2] / sc->last_key_tf);
+        double m, u;
+        w += zj_model_name_tf_weight(&r->fs, 2, sc->last_key_tf, &m, &u);
     } else if (name_level >= 0)
         w += sc->name_w[name_level];
     int unit_level = sc->unit_radix > 1 ? (int)(pattern / sc->unit_div % sc->unit_radix) - 1 : -1;
@@ -1516,7 +1551,7 @@ static void free_run(run *r)
 {
     free(r->m);
     zj_arena_free(&r->ar);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < ZJ_MAX_RULES; i++) {
         free(r->keys[i]);
         free(r->sorted[i]);
         free(r->bsize[i]);
@@ -1533,6 +1568,8 @@ static void free_run(run *r)
 static int setup_run(run *r)
 {
     int rc = load(r);
+    if (!rc && r->kind == ZJ_KIND_PERSON)
+        rc = coparties(r);
     if (rc)
         return rc;
     r->st->mentions = r->n;
@@ -1609,7 +1646,7 @@ static int kind_compute(kind_job *k, zj_store *s, zj_kind kind, const zj_link_ki
         rc = score_pairs(r);
     /* Blocking is done with: its arrays (a third of the run's memory at 10M mentions) go
      * before the store's cache fills with what is written next. */
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < ZJ_MAX_RULES; i++) {
         free(r->keys[i]);
         free(r->bsize[i]);
         free(r->sorted[i]);

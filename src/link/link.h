@@ -95,7 +95,7 @@ typedef struct zj_link_step {
 typedef struct zj_link_explanation {
     char kind[12];
     double prior_weight;       /* log2(lambda / (1 - lambda)) */
-    zj_link_step steps[8];
+    zj_link_step steps[10];     /* one per comparison field (compare.h) */
     int nsteps;
     double total_weight;
     double probability;

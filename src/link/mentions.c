@@ -33,6 +33,7 @@ typedef struct mention_spec {
     const char *uscc;         /* with kind_col: the enterprise identifier column */
     const char *context;      /* persons: the credit code of the enterprise they are named for */
     const char *unit, *post;  /* persons: the unit (and post) a record names them with */
+    const char *case_sys, *case_no;   /* a case's parties: the case they are named in */
     char unit_role;           /* ZJ_UNIT_* (compare.h): on its roster, refers to it, named */
 } mention_spec;
 
@@ -49,7 +50,7 @@ static const mention_spec specs[] = {
     {"tax_registration", "self", E, .name = "taxpayer_name", .id_no = "taxpayer_no", .region = "region_code"},
     {"tax_registration", "legal_rep", P, .name = "legal_rep_name", .id_no = "legal_rep_id_no", .context = "taxpayer_no"},
     {"tax_registration", "finance_officer", P, .name = "finance_officer_name", .id_no = "finance_officer_id_no", .context = "taxpayer_no"},
-    {"case_party", "party", .name = "name", .id_no = "id_no", .phone = "phone", .address = "address", .kind_col = "party_kind", .uscc = "uscc"},
+    {"case_party", "party", .name = "name", .id_no = "id_no", .phone = "phone", .address = "address", .kind_col = "party_kind", .uscc = "uscc", .case_sys = "case_system", .case_no = "case_no"},
     /* the person who approached the officer: named with the unit and post the officer wrote */
     {"interference_record", "actor", P, .name = "actor_name", .id_no = "actor_id_no", .unit = "actor_unit", .post = "actor_position", .unit_role = ZJ_UNIT_NAMED},
     {"complaint", "complainant", P, .name = "complainant_name", .id_no = "complainant_id_no", .phone = "complainant_phone"},
@@ -99,6 +100,8 @@ int zj_mention_spec_select(int spec, zj_buf *b)
     select_col(b, sp->context);
     select_col(b, sp->unit);
     select_col(b, sp->post);
+    select_col(b, sp->case_sys);
+    select_col(b, sp->case_no);
     zj_buf_printf(b, " FROM \"%s\" t WHERE t.batch_id > $1 ORDER BY t.id", sp->table);
     return b->data ? ZJ_OK : -1;
 }
@@ -275,6 +278,21 @@ int zj_mention_normalize(zj_namer *nm, int spec, zj_raw_record *rec, zj_mention_
         u[len] = '\0';
         if (len > 2)
             ctx = u;
+    }
+
+    /* a case's party: the case as context, so the linker can find the other parties */
+    const char *csys = rec->v[C_CASE_SYS], *cno = rec->v[C_CASE_NO];
+    if (!ctx && csys && cno) {
+        size_t sl = strlen(csys), nl = strlen(cno);
+        if (sl + nl + 4 <= sizeof w->caseref) {
+            char *c = w->caseref;
+            c[0] = ZJ_CASE_CONTEXT;
+            c[1] = ':';
+            memcpy(c + 2, csys, sl);
+            c[2 + sl] = '\x1f';
+            memcpy(c + 3 + sl, cno, nl + 1);
+            ctx = c;
+        }
     }
 
     row->v[ZJ_MC_NAME] = name;

@@ -1,6 +1,7 @@
 /* model.c - Fellegi-Sunter weights and EM on pattern counts (see model.h). */
 #include "link/model.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -154,6 +155,17 @@ double zj_model_unit_weight(const zj_fs_model *fs, int level, double u_unit, dou
         *m *= 1 - m_post;
         *u *= fmax(1 - u_post, 1e-6);
     }
+    return log2(*m / *u);
+}
+
+double zj_model_name_tf_weight(const zj_fs_model *fs, int level, double tf, double *m,
+                               double *u)
+{
+    assert(level == 2 || level == 3);
+    *m = fs->m[F_NAME][level];
+    *u = level == 3 ? tf : fs->u[F_NAME][2] * tf / fs->u[F_NAME][3];
+    if (*u > 1)
+        *u = 1;
     return log2(*m / *u);
 }
 

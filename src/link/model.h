@@ -50,6 +50,18 @@ double zj_model_prior(const zj_fs_model *fs);                          /* log2(l
 double zj_model_unit_weight(const zj_fs_model *fs, int level, double u_unit, double u_post,
                             double *m, double *u);
 
+/* The name's weight adjusted by how common the name is (term frequency): `tf` is the chance
+ * that a random mention bears this name (level 3, exact) or this pinyin key (level 2, same
+ * pinyin). Exact: u is tf itself. Same pinyin, other characters: u is the level's own u (from
+ * random pairs: how often two mentions are homophones written differently) scaled by how much
+ * commoner or rarer this key is than an average exact name (tf / u of the exact level), as
+ * Splink adjusts its fuzzy levels. Using tf alone there would take the chance of sharing the
+ * pinyin for the chance of sharing it in other characters - ten times too likely for a rare
+ * name, which lost the homophone of a rare name its link. Sets *m and *u so that log2(m/u) is
+ * the weight (what `link explain` prints) and returns that weight. Only levels 2 and 3. */
+double zj_model_name_tf_weight(const zj_fs_model *fs, int level, double tf, double *m,
+                               double *u);
+
 /* Match probability from a total weight (prior included). */
 double zj_model_probability(double weight);
 

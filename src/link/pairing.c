@@ -28,7 +28,8 @@ int zj_lmention_from_row(zj_lmention *m, zj_arena *a, int64_t id, int64_t entity
     return zj_lmention_fill(m, a, row->kind ? ZJ_KIND_ENTERPRISE : ZJ_KIND_PERSON, id, entity,
                             row->v[ZJ_MC_NORM], row->v[ZJ_MC_KEY], row->v[ZJ_MC_ID_NO],
                             row->v[ZJ_MC_STATUS], row->v[ZJ_MC_BIRTH], row->v[ZJ_MC_SEX],
-                            row->v[ZJ_MC_PHONE], row->v[ZJ_MC_REGION], row->v[ZJ_MC_CONTEXT]);
+                            row->v[ZJ_MC_PHONE], row->v[ZJ_MC_REGION], row->v[ZJ_MC_CONTEXT],
+                            row->v[ZJ_MC_ADDRESS]);
 }
 
 int zj_lmentions_load(zj_store *s, zj_kind kind, bool untrust_conflicts, zj_lmention **m,
@@ -96,6 +97,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_NAME_PREFIX: return m->prefix_h;
     case ZJ_BF_ENTERPRISE: return m->context_h;
     case ZJ_BF_UNIT: return m->unit_h;
+    case ZJ_BF_ADDRESS: return m->addr_h;
     default: return 0;
     }
 }
@@ -108,6 +110,132 @@ uint64_t zj_block_key(const zj_lmention *m, const zj_block_rule *rule, int rule_
             return 0;
     uint64_t k = XXH3_64bits_withSeed(v, (size_t)rule->nfields * sizeof v[0], (uint64_t)rule_no);
     return k ? k : 1;
+}
+
+/* ---- co-parties ------------------------------------------------------------------------------ */
+
+int zj_cpk_push(zj_cpk_list *l, uint64_t case_h, uint32_t key, int32_t idx)
+{
+    if (!key || !case_h)
+        return 0;
+    if (l->n == l->cap) {
+        zj_cpk *p = zj_grow(l->e, &l->cap, l->n + 1, sizeof *p, 4096);
+        if (!p)
+            return -1;
+        l->e = p;
+    }
+    l->e[l->n++] = (zj_cpk){case_h, key, idx};
+    return 0;
+}
+
+bool zj_cpk_status_valid(const char *st)
+{
+    return st && (!strcmp(st, "valid") || !strcmp(st, "legacy"));
+}
+
+int zj_cpk_push_enterprise(zj_cpk_list *l, const char *context, const char *norm,
+                           const char *id_no, const char *id_status)
+{
+    uint64_t ch = zj_case_hash(context);
+    if (!ch)
+        return 0;
+    return zj_cpk_push(l, ch, zj_copart_key(ZJ_KIND_ENTERPRISE, norm), -1) ||
+           zj_cpk_push(l, ch, zj_copart_id_key(ZJ_KIND_ENTERPRISE, id_no,
+                                               zj_cpk_status_valid(id_status)), -1)
+               ? -1 : 0;
+}
+
+int zj_cpk_push_persons(zj_cpk_list *l, const zj_lmention *m, int32_t n, const zj_arena *ar)
+{
+    for (int32_t i = 0; i < n; i++)
+        if (m[i].case_h &&
+            (zj_cpk_push(l, m[i].case_h, zj_copart_key(ZJ_KIND_PERSON, ar->data + m[i].norm_off), i) ||
+             zj_cpk_push(l, m[i].case_h, zj_copart_id_key(ZJ_KIND_PERSON, ar->data + m[i].id_off,
+                                                          m[i].id_status == ID_VALID ||
+                                                          m[i].id_status == ID_LEGACY), i)))
+            return -1;
+    return 0;
+}
+
+int zj_cpk_stored_enterprises(zj_store *s, zj_cpk_list *l, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT context, id_no, id_status, name_norm FROM mention"
+                             " WHERE kind = 'enterprise' AND table_name = 'case_party'", &q, err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1)
+        if (zj_cpk_push_enterprise(l, zj_stmt_text(q, 0, NULL), zj_stmt_text(q, 3, NULL),
+                                   zj_stmt_text(q, 1, NULL), zj_stmt_text(q, 2, NULL))) {
+            zj_stmt_finalize(q);
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+        }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+int zj_coparties_fill(zj_cpk_list *l, zj_lmention *m, zj_keyed **cases, size_t *ncases)
+{
+    if (cases) {
+        *cases = NULL;
+        *ncases = 0;
+    }
+    if (l->n > INT32_MAX)
+        return -1;
+    zj_keyed *t = malloc((l->n + 1) * sizeof *t);
+    zj_keyed *c = cases ? malloc((l->n + 1) * sizeof *c) : NULL;
+    if (!t || (cases && !c)) {
+        free(t);
+        free(c);
+        return -1;
+    }
+    /* a key in too many cases: dropped (sorted by key, then by the case's top 32 bits) */
+    for (size_t i = 0; i < l->n; i++)
+        t[i] = (zj_keyed){(uint64_t)l->e[i].key << 32 | l->e[i].case_h >> 32, (int32_t)i};
+    int rc = zj_radix_sort(t, l->n) ? -1 : 0;
+    size_t nc = 0;
+    for (size_t i = 0; !rc && i < l->n;) {
+        size_t j = i, ncase = 0;
+        for (; j < l->n && t[j].key >> 32 == t[i].key >> 32; j++)
+            ncase += j == i || t[j].key != t[j - 1].key;
+        if (c)
+            c[nc++] = (zj_keyed){t[i].key >> 32, ncase > INT32_MAX ? INT32_MAX : (int32_t)ncase};
+        if (ncase > ZJ_COPARTY_MAX_CASES)
+            for (size_t k = i; k < j; k++)
+                l->e[t[k].idx].key = 0;
+        i = j;
+    }
+    /* each case's entries together; a mention has up to two (name, ID): the others' keys
+     * are its co-parties */
+    for (size_t i = 0; !rc && i < l->n; i++)
+        t[i] = (zj_keyed){l->e[i].case_h, (int32_t)i};
+    if (!rc && zj_radix_sort(t, l->n))
+        rc = -1;
+    for (size_t i = 0; !rc && i < l->n;) {
+        size_t j = i;
+        while (j < l->n && t[j].key == t[i].key)
+            j++;
+        for (size_t a = i; a < j; a++) {
+            const zj_cpk *ea = &l->e[t[a].idx];
+            if (ea->idx < 0)
+                continue;
+            for (size_t b = i; b < j; b++) {
+                const zj_cpk *eb = &l->e[t[b].idx];
+                if (eb->idx != ea->idx && eb->key)
+                    zj_copart_add(&m[ea->idx], eb->key);
+            }
+        }
+        i = j;
+    }
+    free(t);
+    if (rc || !cases)
+        free(c);
+    else {
+        *cases = c;
+        *ncases = nc;
+    }
+    return rc;
 }
 
 /* ---- term frequencies ---------------------------------------------------------------------- */
@@ -267,10 +395,8 @@ double zj_pair_field_weight(const zj_fs_model *fs, const zj_tf *tf, const zj_lme
 {
     *adjusted = false;
     if (field == F_NAME && level >= 2) {
-        *m = fs->m[F_NAME][level];
-        *u = zj_tf_name_u(tf, a, level);
         *adjusted = true;
-        return log2(*m / *u);
+        return zj_model_name_tf_weight(fs, level, zj_tf_name_u(tf, a, level), m, u);
     }
     if (field == F_UNIT && level >= 1 && fs->kind == ZJ_KIND_PERSON) {
         *adjusted = true;

@@ -21,6 +21,7 @@
 #include "link/config.h"
 #include "link/mentions.h"
 #include "link/model.h"
+#include "link/radix.h"
 #include "store/store.h"
 
 /* Bits: a second, differently identified candidate this close to the best is a tie, and the
@@ -42,6 +43,40 @@ int zj_lmentions_load(zj_store *s, zj_kind kind, bool untrust_conflicts, zj_lmen
 /* The block key of a mention under rule number rule_no (0 when a field of the rule is
  * missing: the mention is in no block of that rule). */
 uint64_t zj_block_key(const zj_lmention *m, const zj_block_rule *rule, int rule_no);
+
+/* ---- co-parties (compare.h: F_COPARTY) ---------------------------------------------------- *
+ * A case party's co-parties are the keys of the other parties of its case. The batch run and
+ * the resolver gather (case, key) entries - persons from their loaded mentions, enterprises
+ * from the mention set of a first run or from the store - then zj_coparties_fill drops the
+ * keys found in more than ZJ_COPARTY_MAX_CASES cases and fills each person's list. */
+
+typedef struct zj_cpk {
+    uint64_t case_h;
+    uint32_t key;
+    int32_t idx;                  /* the person mention, or -1 for an enterprise */
+} zj_cpk;
+
+typedef struct zj_cpk_list {
+    zj_cpk *e;
+    size_t n, cap;
+} zj_cpk_list;
+
+/* Each returns 0, or -1 when out of memory; a zero key or case is not pushed. */
+int zj_cpk_push(zj_cpk_list *l, uint64_t case_h, uint32_t key, int32_t idx);
+/* An enterprise party from its stored context, simplified name, ID and ID status. */
+int zj_cpk_push_enterprise(zj_cpk_list *l, const char *context, const char *norm,
+                           const char *id_no, const char *id_status);
+/* The persons m[0..n) that are case parties (their name and valid ID), idx = their index. */
+int zj_cpk_push_persons(zj_cpk_list *l, const zj_lmention *m, int32_t n, const zj_arena *ar);
+/* The enterprise parties stored. ZJ_EDATA on a store error or out of memory. */
+int zj_cpk_stored_enterprises(zj_store *s, zj_cpk_list *l, zj_error *err);
+/* Whether an ID status counts its ID as a co-party key (valid or legacy). */
+bool zj_cpk_status_valid(const char *id_status);
+
+/* Fill the copart lists of m from l (l's order is changed). With `cases` not NULL, *cases is
+ * set to the keys, ascending, each with the number of cases it is found in (idx), for a
+ * record resolved later (the caller frees it). Returns 0, or -1 when out of memory. */
+int zj_coparties_fill(zj_cpk_list *l, zj_lmention *m, zj_keyed **cases, size_t *ncases);
 
 /* ---- term frequencies --------------------------------------------------------------------- */
 
@@ -67,8 +102,9 @@ typedef struct zj_tf {
 int zj_tf_build(zj_tf *tf, const zj_lmention *m, int32_t n);
 void zj_tf_free(zj_tf *tf);
 
-/* u of an exact (level 3) or same-pinyin (level 2) name of mention a: the chance that a
- * mention of another entity bears it, from the entities counted for it. */
+/* The term frequency of the exact name (level 3) or the pinyin key (level 2) of mention a:
+ * the chance that a mention of another entity bears it, from the entities counted for it.
+ * zj_model_name_tf_weight (model.h) turns it into the level's u. */
 double zj_tf_name_u(const zj_tf *tf, const zj_lmention *a, int level);
 
 /* The weight of a shared unit (level >= 1) of mention a (model.h: zj_model_unit_weight);

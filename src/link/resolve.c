@@ -21,7 +21,7 @@
 #include "link/pairing.h"
 #include "link/radix.h"
 
-#define MAX_RULES 8
+#define MAX_RULES ZJ_MAX_RULES
 
 _Static_assert(ZJ_RESOLVE_MAX_STEPS >= ZJ_MAX_FIELDS, "a step for every comparator");
 #define POOL 32               /* idle namers kept; more concurrent resolutions make their own */
@@ -38,6 +38,8 @@ typedef struct kind_set {
     size_t nblock[MAX_RULES];
     zj_keyed *by_id;              /* trusted mentions: (ID hash, mention), by hash */
     size_t nby_id;
+    zj_keyed *copart_cases;       /* persons: co-party keys, each with its cases, by key */
+    size_t ncopart_cases;
 } kind_set;
 
 struct zj_resolver {
@@ -49,6 +51,21 @@ struct zj_resolver {
     int npool;
 };
 
+/* The stored persons' co-parties, as the batch run fills them (pairing.h), and the number
+ * of cases of every co-party key, for a record's own co-parties. */
+static int build_coparties(kind_set *k, zj_store *s, zj_error *err)
+{
+    zj_cpk_list l = {0};
+    int rc = zj_cpk_push_persons(&l, k->m, k->n, &k->ar)
+                 ? zj_fail(err, ZJ_EDATA, "resolver: out of memory") : ZJ_OK;
+    if (!rc && l.n)
+        rc = zj_cpk_stored_enterprises(s, &l, err);
+    if (!rc && zj_coparties_fill(&l, k->m, &k->copart_cases, &k->ncopart_cases))
+        rc = zj_fail(err, ZJ_EDATA, "resolver: out of memory");
+    free(l.e);
+    return rc;
+}
+
 static int build_kind(zj_resolver *rs, zj_store *s, zj_kind kind, zj_error *err)
 {
     kind_set *k = &rs->k[kind];
@@ -57,6 +74,8 @@ static int build_kind(zj_resolver *rs, zj_store *s, zj_kind kind, zj_error *err)
     int rc = zj_model_load(s, kind, &k->fs, &per_entity, &k->has_model, err);
     if (!rc)
         rc = zj_lmentions_load(s, kind, true, &k->m, &k->n, &k->ar, err);
+    if (!rc && kind == ZJ_KIND_PERSON)
+        rc = build_coparties(k, s, err);
     if (rc)
         return rc;
     if (zj_tf_build(&k->tf, k->m, k->n))
@@ -137,6 +156,7 @@ void zj_resolver_free(zj_resolver *rs)
         for (int r = 0; r < MAX_RULES; r++)
             free(k->block[r]);
         free(k->by_id);
+        free(k->copart_cases);
     }
     for (int i = 0; i < rs->npool; i++)
         zj_namer_free(rs->pool[i]);
@@ -309,6 +329,38 @@ static int32_t by_trusted_id(const kind_set *k, zj_lmention *q, const zj_arena *
     return -1;
 }
 
+/* The record's co-parties, keyed as the stored ones (pairing.h): each co-party normalized
+ * as a case party is, a key kept when its cases, this one counted, are at most
+ * ZJ_COPARTY_MAX_CASES. */
+static void query_coparties(const kind_set *k, zj_namer *nm, int spec, const zj_resolve_input *in,
+                            zj_mention_work *w, zj_lmention *q)
+{
+    for (int i = 0; i < in->ncoparties; i++) {
+        const zj_resolve_coparty *cp = &in->coparties[i];
+        char name[ZJ_NAME_MAX], id[40];
+        zj_raw_record rec;
+        memset(&rec, 0, sizeof rec);
+        rec.v[C_NAME] = field_copy(name, sizeof name, cp->name);
+        rec.v[cp->enterprise ? C_USCC : C_ID] = field_copy(id, sizeof id, cp->id_no);
+        rec.v[C_KIND] = cp->enterprise ? "enterprise" : "person";
+        if (!zj_mention_normalize(nm, spec, &rec, w))
+            continue;
+        zj_kind ck = cp->enterprise ? ZJ_KIND_ENTERPRISE : ZJ_KIND_PERSON;
+        uint32_t keys[2] = {zj_copart_key(ck, w->row.v[ZJ_MC_NORM]),
+                            zj_copart_id_key(ck, w->row.v[ZJ_MC_ID_NO],
+                                             zj_cpk_status_valid(w->row.v[ZJ_MC_STATUS]))};
+        for (int j = 0; j < 2; j++) {
+            if (!keys[j])
+                continue;
+            size_t lo, hi;
+            key_range(k->copart_cases, k->ncopart_cases, keys[j], &lo, &hi);
+            int64_t cases = lo < hi ? k->copart_cases[lo].idx : 0;
+            if (cases + 1 <= ZJ_COPARTY_MAX_CASES)
+                zj_copart_add(q, keys[j]);
+        }
+    }
+}
+
 static double probability_cut(double t)
 {
     return t > 0 && t < 1 ? log2(t / (1 - t)) : t <= 0 ? -INFINITY : INFINITY;
@@ -346,7 +398,6 @@ int zj_resolver_resolve(const zj_resolver *crs, const zj_resolve_input *in,
         return zj_fail(err, ZJ_EDATA, "resolver: out of memory");
     }
     int named = zj_mention_normalize(nm, rs->spec, &rec, w);
-    namer_give(rs, nm);
     /* the query's strings in an arena of its own, on the stack: large enough that it never
      * grows (a name's two forms, an ID of at most 39 bytes) */
     char qbuf[4 * ZJ_NAME_MAX + 2 * ZJ_NAME_MAX + 64];
@@ -355,6 +406,9 @@ int zj_resolver_resolve(const zj_resolver *crs, const zj_resolve_input *in,
     int rc = ZJ_OK;
     if (named)
         rc = zj_lmention_from_row(&q, &qar, 0, 0, &w->row) ? ZJ_EDATA : ZJ_OK;
+    if (named && !rc && kind == ZJ_KIND_PERSON && in->coparties)
+        query_coparties(k, nm, rs->spec, in, w, &q);
+    namer_give(rs, nm);
     free(w);
     assert(qar.data == qbuf);
     if (rc)

@@ -48,11 +48,20 @@ typedef struct zj_resolve_step {
     bool tf_adjusted;
 } zj_resolve_step;
 
+/* Another party of the record's case: for a person, the co-party comparator (compare.h)
+ * weighs whether a candidate's cases share a party with this one. */
+typedef struct zj_resolve_coparty {
+    bool enterprise;
+    const char *name, *id_no;
+} zj_resolve_coparty;
+
 /* What a form gives of one person or enterprise; any field may be NULL. */
 typedef struct zj_resolve_input {
     bool enterprise;
     const char *name, *id_no;     /* resident ID (persons) or credit code (enterprises) */
     const char *birth_date, *sex, *phone, *address;
+    const zj_resolve_coparty *coparties;   /* the case's other parties (may be NULL) */
+    int ncoparties;
 } zj_resolve_input;
 
 typedef struct zj_resolve_result {
