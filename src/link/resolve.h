@@ -10,7 +10,8 @@
  *    than max_block are skipped, as in the batch), each is compared field by field by the
  *    batch's comparators (compare.h) and weighed by the model the last `link` run estimated
  *    and stored (m and u per comparator level, the prior, mentions per entity), with the
- *    name's and unit's term-frequency adjustments (pairing.h);
+ *    name's and unit's term-frequency adjustments (pairing.h); a person's co-parties are the
+ *    other parties of the case the caller gives (zj_resolve_input.coparties);
  *  - the best candidate's entity is the answer when its match probability reaches the kind's
  *    threshold and no differently identified entity comes within ZJ_LINK_AMBIGUITY_MARGIN
  *    bits of it (then "ambiguous", not linked, as the batch's drop_ambiguous does).
