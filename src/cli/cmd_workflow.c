@@ -380,7 +380,7 @@ int cmd_workflow(int argc, char **argv)
     const char *db = cli_db_path(o.db);
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(db, &s, &err))
+    if (zj_store_open_existing(db, &s, &err))
         return cli_report(&err);
     zj_actor_owned who = {0};
     rc = cli_user_actor(s, o.as, &who);
