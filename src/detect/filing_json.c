@@ -21,7 +21,8 @@
 
 static int bad(zj_error *err, const char *field, const char *why)
 {
-    return zj_fail(err, ZJ_EUSAGE, "%s: %s", field, why);
+    zj_fail(err, ZJ_EUSAGE, "%s: %s", field, why);
+    return zj_error_mark(err, ZJ_ERR_INVALID, field);
 }
 
 /* Checks that every member of object `o` is one of `names`. */

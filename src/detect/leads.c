@@ -597,7 +597,7 @@ int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *er
     zj_stmt_finalize(q);
     if (step < 0)
         return ZJ_EDATA;
-    return zj_store_changes(s) == 1 ? ZJ_OK : zj_fail(err, ZJ_EUSAGE, "no lead %lld", (long long)id);
+    return zj_store_changes(s) == 1 ? ZJ_OK : zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no lead %lld", (long long)id);
 }
 
 int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
@@ -614,7 +614,7 @@ int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *),
     rc = each_row(s, q, fn, ctx, &n, err);
     zj_stmt_finalize(q);
     if (!rc && !n)
-        rc = zj_fail(err, ZJ_EUSAGE, "no lead %lld (see 'zhijian leads list')", (long long)id);
+        rc = zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no lead %lld (see 'zhijian leads list')", (long long)id);
     return rc;
 }
 

@@ -279,12 +279,13 @@ void zj_h_lead_action(zj_api_ctx *c)
         {"deadline", ZJ_FIELD_DATE, false, 0, 0, NULL},
         {"reason", ZJ_FIELD_NOTE, false, 1, 2000, NULL},
         {"comment", ZJ_FIELD_NOTE, false, 1, 4000, NULL},
+        {"if_version", ZJ_FIELD_INT, false, 0, 1000000000, NULL},
     };
-    zj_value_in v[6];
+    zj_value_in v[7];
     cJSON *json = NULL;
     int64_t id;
     if (!zj_api_param_id(c, 0, "id", &id) || !zj_api_query(c, NULL, 0, NULL) ||
-        !zj_api_body(c, fields, 6, &json, v))
+        !zj_api_body(c, fields, 7, &json, v))
         return;
     zj_lead_request r = {
         .verb = (zj_lead_verb)zj_lead_verb_parse(v[0].s),
@@ -294,6 +295,7 @@ void zj_h_lead_action(zj_api_ctx *c)
         .deadline = v[3].s,
         .reason = v[4].s,
         .comment = v[5].s,
+        .if_version = v[6].present ? v[6].i : 0,
     };
     zj_lead_outcome out = {0};
     zj_error err = {0};

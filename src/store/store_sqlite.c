@@ -140,9 +140,17 @@ static const char *busy_hint(zj_store *s)
                : "";
 }
 
+/* ZJ_ERR_BUSY when the last error was another connection's lock, else ZJ_ERR_FAILED. */
+static zj_errkind db_kind(zj_store *s)
+{
+    int e = sqlite3_errcode(s->db) & 0xFF;
+    return e == SQLITE_BUSY || e == SQLITE_LOCKED ? ZJ_ERR_BUSY : ZJ_ERR_FAILED;
+}
+
 static int db_fail(zj_store *s, zj_error *err, const char *what)
 {
-    return zj_fail(err, ZJ_EDATA, "store: %s: %s%s", what, sqlite3_errmsg(s->db), busy_hint(s));
+    zj_fail(err, ZJ_EDATA, "store: %s: %s%s", what, sqlite3_errmsg(s->db), busy_hint(s));
+    return zj_error_mark(err, db_kind(s), NULL);
 }
 
 static int exec(zj_store *s, const char *sql, zj_error *err)
@@ -150,6 +158,7 @@ static int exec(zj_store *s, const char *sql, zj_error *err)
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "store: %s%s", msg ? msg : sqlite3_errmsg(s->db), busy_hint(s));
+        zj_error_mark(err, db_kind(s), NULL);
         sqlite3_free(msg);
         return ZJ_EDATA;
     }
@@ -841,6 +850,7 @@ static int prepare(zj_store *s, const char *sql, sqlite3_stmt **st, zj_error *er
 {
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "store: %s (in: %.200s)", sqlite3_errmsg(s->db), sql);
+        zj_error_mark(err, db_kind(s), NULL);
         return ZJ_EDATA;
     }
     return ZJ_OK;
@@ -1726,6 +1736,7 @@ int zj_stmt_next(zj_stmt *q, zj_error *err)
     if (rc == SQLITE_DONE)
         return 0;
     zj_fail(err, ZJ_EDATA, "store: %s", sqlite3_errmsg(q->s->db));
+    zj_error_mark(err, db_kind(q->s), NULL);
     return -1;
 }
 

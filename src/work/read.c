@@ -500,7 +500,7 @@ int zj_read_entity(zj_store *s, const zj_actor *a, int64_t id, unsigned flags,
     if ((rc = zj_link_entity_mentions(s, id, NULL, NULL, &n, err)))
         return rc;
     if (!n)
-        return zj_fail(err, ZJ_EUSAGE, "no entity %lld", (long long)id);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no entity %lld", (long long)id);
     if (unmask && (rc = audit_view(s, a, "entity.unmask", "entity", id, NULL, err)))
         return rc;
     ent_ctx c = {unmask, fn, ctx};

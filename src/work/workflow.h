@@ -98,7 +98,7 @@ typedef struct zj_lead_request {
     const char *file_name;    /* attach: the name to show (default: file_path's last part) */
     const char *attach_dir;   /* attach: the store's attachment folder (zj_attachment_dir) */
     const char *today;        /* reference day; NULL: today's local date */
-    int64_t if_version;       /* > 0: refuse (ZJ_EUSAGE) unless the lead is still at this
+    int64_t if_version;       /* > 0: refuse (ZJ_EUSAGE, a conflict) unless the lead is still at this
                                  version (zj_lead_status.version): a form read earlier does not
                                  act on a lead someone else has moved on since; 0: no check */
 } zj_lead_request;

@@ -376,10 +376,41 @@ static void test_writer_rejects_bad_columns(void **state)
     assert_int_equal(zj_store_schema_version(f->s), zj_store_latest_version());
 }
 
+/* A writer that finds the store held by another past its busy timeout fails with the kind
+ * busy (the HTTP API retries it, then answers 503 with Retry-After); a plain SQL error does not. */
+static void test_busy_kind(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/zj-busy-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/zj.db", dir);
+    zj_store *a = NULL, *b = NULL;
+    zj_error err = {0};
+    assert_int_equal(zj_store_open(path, &a, &err), ZJ_OK);
+    assert_int_equal(zj_store_open_existing(path, &b, &err), ZJ_OK);
+    zj_store_busy_timeout(b, 1);
+    assert_int_equal(zj_store_begin(a, &err), ZJ_OK);
+    assert_int_equal(zj_store_begin(b, &err), ZJ_EDATA);
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_BUSY);
+    assert_int_equal(zj_store_rollback(a, &err), ZJ_OK);
+    assert_int_not_equal(zj_store_exec(b, "SELECT * FROM no_such_table", &err), ZJ_OK);
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_FAILED);
+    zj_store_close(a);
+    zj_store_close(b);
+    char f[80];
+    const char *ext[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(f, sizeof f, "%s%s", path, ext[i]);
+        remove(f);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keyset_collisions),
+        cmocka_unit_test(test_busy_kind),
         cmocka_unit_test_setup_teardown(test_bulk_then_incremental, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
