@@ -373,6 +373,37 @@ static void test_static_files(void **state)
         assert_int_equal(static_status(dir, "GET", refused[i], &type), 404);
     assert_int_equal(static_status(dir, "POST", "/app.js", &type), 405);
     assert_int_equal(static_status(NULL, "GET", "/", &type), 404);
+    /* a gzip twin is sent only to a browser that accepts gzip */
+    snprintf(p, sizeof p, "%s/app.js.gz", dir);
+    FILE *g = fopen(p, "w");
+    assert_non_null(g);
+    fputs("GZ", g);
+    fclose(g);
+    const char *enc[] = {"gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*", NULL, "br", "gzip;q=0",
+                         "gzip; q=0.000", "gzipx", "identity"};
+    for (size_t i = 0; i < sizeof enc / sizeof *enc; i++) {
+        bool want = i < 3;
+        assert_int_equal(zj_accepts_gzip(enc[i]), want);
+        zj_http_request req = {.method = "GET", .path = "/app.js", .accept_encoding = enc[i]};
+        zj_http_response resp = {0};
+        zj_static_answer(dir, &req, &resp);
+        assert_int_equal(resp.status, 200);
+        assert_string_equal(resp.body.data, want ? "GZ" : "x");
+        const char *ce = NULL, *vary = NULL;
+        for (size_t k = 0; k < resp.nheaders; k++) {
+            if (!strcmp(resp.headers[k].name, "Content-Encoding"))
+                ce = resp.headers[k].value;
+            if (!strcmp(resp.headers[k].name, "Vary"))
+                vary = resp.headers[k].value;
+        }
+        if (want)
+            assert_string_equal(ce, "gzip");
+        else
+            assert_null(ce);
+        assert_string_equal(vary, "Accept-Encoding");
+        zj_http_response_free(&resp);
+    }
+    remove(p);
     assert_true(zj_static_claims("/app.js"));
     assert_false(zj_static_claims("/api/v1/health"));
     assert_false(zj_static_claims("/api"));
