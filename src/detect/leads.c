@@ -542,12 +542,39 @@ static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void
     return rc;
 }
 
+/* The free-text condition on lead `l` with the text as parameter $n (zj_leads_each). */
+static void text_cond(zj_store *s, zj_buf *sql, int n)
+{
+    zj_buf_printf(sql,
+                  "(l.unit_code = $%d"
+                  " OR l.unit_code IN (SELECT unit_code FROM unit WHERE instr(name, $%d) > 0)"
+                  " OR instr(l.title, $%d) > 0 OR instr(l.explanation, $%d) > 0"
+                  " OR EXISTS (SELECT 1 FROM mention m WHERE m.table_name = l.subject_table"
+                  "  AND m.record_id = l.subject_id AND (m.name = $%d OR m.id_no = $%d))"
+                  " OR EXISTS (SELECT 1 FROM lead_evidence e JOIN mention m"
+                  "  ON m.table_name = e.table_name AND m.record_id = e.record_id"
+                  "  WHERE e.lead_id = l.id AND (m.name = $%d OR m.id_no = $%d))",
+                  n, n, n, n, n, n, n, n);
+    const zj_table *t;
+    size_t nt = zj_store_tables(s, &t);
+    for (size_t i = 0; i < nt; i++)
+        for (size_t c = 0; c < t[i].ncolumns; c++)
+            if (!strcmp(t[i].columns[c].name, "case_no"))
+                zj_buf_printf(sql,
+                              " OR (l.subject_table = '%s' AND EXISTS (SELECT 1 FROM %s r"
+                              "  WHERE r.id = l.subject_id AND r.case_no = $%d))"
+                              " OR EXISTS (SELECT 1 FROM lead_evidence e JOIN %s r ON r.id = e.record_id"
+                              "  WHERE e.lead_id = l.id AND e.table_name = '%s' AND r.case_no = $%d)",
+                              t[i].name, t[i].name, n, t[i].name, t[i].name, n);
+    zj_buf_puts(sql, ")");
+}
+
 int zj_leads_each(zj_store *s, const zj_lead_filter *f,
                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
 {
     zj_buf sql = {0};
     zj_buf_puts(&sql, lead_cols);
-    const char *vals[3];
+    const char *vals[4];
     int nv = 0;
     const char *cond = " WHERE ";
     if (f && f->code) {
@@ -563,6 +590,12 @@ int zj_leads_each(zj_store *s, const zj_lead_filter *f,
     if (f && f->unit) {
         zj_buf_printf(&sql, "%sl.unit_code = $%d", cond, ++nv);
         vals[nv - 1] = f->unit;
+        cond = " AND ";
+    }
+    if (f && f->text && f->text[0]) {
+        zj_buf_puts(&sql, cond);
+        text_cond(s, &sql, ++nv);
+        vals[nv - 1] = f->text;
         cond = " AND ";
     }
     if (f && f->current_only)

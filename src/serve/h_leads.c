@@ -389,9 +389,10 @@ void zj_h_lead_queue(zj_api_ctx *c)
         {"code", ZJ_FIELD_TEXT, false, 1, 16, NULL},
         {"lead_unit", ZJ_FIELD_TEXT, false, 1, 64, NULL},
         {"severity", ZJ_FIELD_INT, false, 1, 4, NULL},
+        {"q", ZJ_FIELD_TEXT, false, 1, 100, NULL},
     };
-    zj_value_in v[10];
-    if (!zj_api_query(c, fields, 10, v))
+    zj_value_in v[11];
+    if (!zj_api_query(c, fields, 11, v))
         return;
     int64_t limit = v[5].present ? v[5].i : 50, offset = v[6].present ? v[6].i : 0;
     zj_lead_queue_filter f = {
@@ -403,6 +404,7 @@ void zj_h_lead_queue(zj_api_ctx *c)
         .code = v[7].s,
         .lead_unit = v[8].s,
         .min_severity = v[9].present ? (int)v[9].i : 0,
+        .text = v[10].s,
         .limit = limit + offset,
     };
     queue_ctx q = {.items = cJSON_CreateArray(), .skip = offset};

@@ -359,7 +359,7 @@ int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lea
     c.unit = unit;
     /* Scope and paging are applied here, lead by lead, with the same rule (policy.c) as every
      * single-lead read; the store returns the filter's leads in order. */
-    zj_lead_filter f = {q->code, q->status, NULL, q->current_only, 0};
+    zj_lead_filter f = {.code = q->code, .status = q->status, .current_only = q->current_only};
     rc = zj_leads_each(s, &f, list_row, &c, err);
     zj_scope_free(unit);
     if (!rc && total)

@@ -877,7 +877,7 @@ int zj_lead_queue_each(zj_store *s, const zj_actor *a, const zj_lead_queue_filte
     queue_ctx c = {s, a, f, day, NULL, fn, ctx, 0, ZJ_OK, err};
     if ((rc = zj_stmt_prepare(s, wf_cols, &c.q, err)))
         return rc;
-    zj_lead_filter lf = {.code = f->code, .unit = f->lead_unit};
+    zj_lead_filter lf = {.code = f->code, .unit = f->lead_unit, .text = f->text};
     rc = zj_leads_each(s, &lf, queue_row, &c, err);
     zj_stmt_finalize(c.q);
     return rc ? rc : c.rc;

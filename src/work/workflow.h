@@ -146,6 +146,9 @@ typedef struct zj_lead_queue_filter {
     const char *unit_code;    /* assigned unit; NULL: any */
     const char *code;         /* detector code (TV01) or family (TV); NULL: any */
     const char *lead_unit;    /* the lead's own unit; NULL: any */
+    const char *text;         /* free text: a person's or enterprise's name or ID number, a
+                                 unit's code or name, a case number (detect/leads.h:
+                                 zj_leads_each); NULL: any */
     int min_severity;         /* only leads at least this severe (1-4); 0: any */
     bool overdue_only;        /* only overdue verification or rectification */
     bool worked_only;         /* only leads with at least one action (skip untouched 'new') */

@@ -272,6 +272,22 @@ as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?state=confirmed"
 expect_eq "queue by state" "200 $J_LEAD" "$STATUS $(jf '[.items[].lead_id] | join(",")')"
 as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?state=lost"
 expect_eq "queue: unknown state" "400 state" "$STATUS $(jf .error.field)"
+# free text: a person's name or ID in the lead's records, its unit, a case number
+PERSON=$(sql "SELECT m.name FROM lead l JOIN mention m ON (m.table_name = l.subject_table AND m.record_id = l.subject_id)
+    OR EXISTS (SELECT 1 FROM lead_evidence e WHERE e.lead_id = l.id AND e.table_name = m.table_name AND e.record_id = m.record_id)
+    WHERE l.id = $J_LEAD AND m.kind = 'person' AND m.name IS NOT NULL LIMIT 1")
+qq() { python3 -c "import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))" "$1"; }
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?limit=500&q=$(qq "$PERSON")"
+expect_eq "search by a person's name finds the lead" "200 1" "$STATUS $(jf "[.items[] | select(.lead_id == $J_LEAD)] | length")"
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?limit=500&q=$(qq "$(sql "SELECT unit_code FROM lead WHERE id = $J_LEAD")")"
+expect_eq "search by unit code finds the lead" "200 1" "$STATUS $(jf "[.items[] | select(.lead_id == $J_LEAD)] | length")"
+CASE_LEAD=$(sql "SELECT l.id FROM lead l JOIN court_case c ON l.subject_table = 'court_case' AND c.id = l.subject_id WHERE l.unit_code LIKE 'J61%' LIMIT 1")
+if [ -n "$CASE_LEAD" ]; then
+    as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?limit=500&q=$(qq "$(sql "SELECT c.case_no FROM lead l JOIN court_case c ON c.id = l.subject_id WHERE l.id = $CASE_LEAD")")"
+    expect_eq "search by case number finds the lead" "200 1" "$STATUS $(jf "[.items[] | select(.lead_id == $CASE_LEAD)] | length")"
+fi
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?q=$(qq "查无此人'; DROP TABLE lead; --")"
+expect_eq "a search that matches nothing (and injects nothing)" "200 0 1" "$STATUS $(jf '.items | length') $(sql "SELECT count(*) > 0 FROM lead")"
 
 # ---- officers' records ----
 file_rec() { as "$OFF" POST /api/v1/records /api/v1/records -H 'Content-Type: application/json' -d "$1"; }
