@@ -569,11 +569,26 @@ static void text_cond(zj_store *s, zj_buf *sql, int n)
     zj_buf_puts(sql, ")");
 }
 
-int zj_leads_each(zj_store *s, const zj_lead_filter *f,
-                  int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
+/* Passes rows on and remembers whether fn asked to stop (zj_leads_by_id). */
+typedef struct stop_ctx {
+    int (*fn)(const zj_lead_row *, void *);
+    void *ctx;
+    bool stopped;
+} stop_ctx;
+
+static int stop_fn(const zj_lead_row *r, void *vctx)
+{
+    stop_ctx *c = vctx;
+    c->stopped = c->fn(r, c->ctx) != 0;
+    return c->stopped;
+}
+
+/* The statement of zj_leads_each (keys: only id and unit) with its parameters bound. */
+static int leads_query(zj_store *s, const zj_lead_filter *f, bool keys, zj_stmt **out,
+                       zj_error *err)
 {
     zj_buf sql = {0};
-    zj_buf_puts(&sql, lead_cols);
+    zj_buf_puts(&sql, keys ? "SELECT l.id, l.unit_code FROM lead l" : lead_cols);
     const char *vals[4];
     int nv = 0;
     const char *cond = " WHERE ";
@@ -612,10 +627,38 @@ int zj_leads_each(zj_store *s, const zj_lead_filter *f,
         return rc;
     for (int i = 0; i < nv; i++)
         zj_stmt_bind_text(q, i + 1, vals[i], strlen(vals[i]));
+    *out = q;
+    return ZJ_OK;
+}
+
+int zj_leads_each(zj_store *s, const zj_lead_filter *f,
+                  int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = leads_query(s, f, false, &q, err);
+    if (rc)
+        return rc;
     int64_t n;
     rc = each_row(s, q, fn, ctx, &n, err);
     zj_stmt_finalize(q);
     return rc;
+}
+
+int zj_leads_keys_each(zj_store *s, const zj_lead_filter *f,
+                       int (*fn)(const zj_lead_place *, void *), void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = leads_query(s, f, true, &q, err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        zj_lead_place k = {zj_stmt_int(q, 0), zj_stmt_text(q, 1, NULL)};
+        if (fn(&k, ctx))
+            break;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
 
 int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *err)
@@ -648,6 +691,28 @@ int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *),
     zj_stmt_finalize(q);
     if (!rc && !n)
         rc = zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no lead %lld (see 'zhijian leads list')", (long long)id);
+    return rc;
+}
+
+int zj_leads_by_id(zj_store *s, const int64_t *ids, size_t n,
+                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
+{
+    if (n == 0)
+        return ZJ_OK;
+    char sql[sizeof lead_cols + 32];
+    snprintf(sql, sizeof sql, "%s WHERE l.id = $1", lead_cols);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql, &q, err);
+    bool stop = false;
+    for (size_t i = 0; !rc && !stop && i < n; i++) {
+        zj_stmt_bind_int(q, 1, ids[i]);
+        stop_ctx sc = {fn, ctx, false};
+        int64_t got;
+        rc = each_row(s, q, stop_fn, &sc, &got, err);
+        stop = sc.stopped;
+        zj_stmt_reset(q);
+    }
+    zj_stmt_finalize(q);
     return rc;
 }
 

@@ -127,6 +127,23 @@ typedef struct zj_lead_filter {
 int zj_leads_each(zj_store *s, const zj_lead_filter *f,
                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
 
+/* A lead's place in the list: its id and unit, for counting and scoping a page of the list
+ * without reading the leads' texts (zj_leads_keys_each). */
+typedef struct zj_lead_place {
+    int64_t id;
+    const char *unit_code;     /* may be NULL; valid during the call only */
+} zj_lead_place;
+
+/* The leads matching `f` in zj_leads_each's order, as keys only (read from one index, no
+ * lead text and no provenance looked up). fn returns non-zero to stop. */
+int zj_leads_keys_each(zj_store *s, const zj_lead_filter *f,
+                       int (*fn)(const zj_lead_place *, void *), void *ctx, zj_error *err);
+
+/* The leads `ids` (in that order; an id with no lead is skipped), as zj_leads_each hands
+ * them. fn returns non-zero to stop. */
+int zj_leads_by_id(zj_store *s, const int64_t *ids, size_t n,
+                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
+
 /* Set lead `id`'s status to `status`. Detection writes 'new' when it inserts a lead and never
  * changes the status after; the lead workflow (work/workflow.c) mirrors its state here, in its
  * own transaction, so every reader and filter of leads sees it. ZJ_EUSAGE for no such lead. */

@@ -805,6 +805,14 @@ static const char m0011_lead_facts[] =
      * mention are looked up from either end. */
     "CREATE INDEX link_edge_b ON link_edge(mention_b);\n";
 
+/* Reads without the answer cache: a page of the lead list walks every lead in the caller's
+ * scope for the total and the order, from this index alone (the rows of the page are then
+ * read by id); the cockpit's statistics by dimension use the second (before: the whole
+ * lead_rate table, sorted, per request). */
+static const char m0019_read_indexes[] =
+    "CREATE INDEX lead_list ON lead(severity DESC, code, id, unit_code, status, last_run);\n"
+    "CREATE INDEX lead_rate_dimension ON lead_rate(dimension, measure, code, value);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -817,6 +825,7 @@ static const zj_migration migrations[] = {
     {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},
     {11, "lead facts", m0011_lead_facts},
+    {19, "read indexes", m0019_read_indexes},
 };
 
 const zj_migration *zj_migrations(size_t *n)
