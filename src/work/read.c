@@ -375,12 +375,14 @@ int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lea
      * single-lead read; the store returns the filter's leads in order, first as keys from one
      * index (for the total and the page), then the page's leads by id. */
     zj_lead_filter f = {.code = q->code, .status = q->status, .current_only = q->current_only};
+    bool snap = zj_store_snapshot_begin(s);   /* both passes see one state, one read lock */
     rc = zj_leads_keys_each(s, &f, list_key, &c, err);
     zj_scope_free(unit);
     if (!rc && c.oom)
         rc = zj_fail(err, ZJ_EDATA, "lead list: out of memory");
     if (!rc)
         rc = zj_leads_by_id(s, c.page, c.npage, list_row, &c, err);
+    zj_store_snapshot_end(s, snap);
     free(c.page);
     if (!rc && total)
         *total = c.seen;

@@ -878,7 +878,9 @@ int zj_lead_queue_each(zj_store *s, const zj_actor *a, const zj_lead_queue_filte
     if ((rc = zj_stmt_prepare(s, wf_cols, &c.q, err)))
         return rc;
     zj_lead_filter lf = {.code = f->code, .unit = f->lead_unit, .text = f->text};
+    bool snap = zj_store_snapshot_begin(s);   /* one read lock for the leads and their states */
     rc = zj_leads_each(s, &lf, queue_row, &c, err);
+    zj_store_snapshot_end(s, snap);
     zj_stmt_finalize(c.q);
     return rc ? rc : c.rc;
 }
