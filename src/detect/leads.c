@@ -543,18 +543,26 @@ static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void
 }
 
 /* The free-text condition on lead `l` with the text as parameter $n (zj_leads_each). */
-static void text_cond(zj_store *s, zj_buf *sql, int n)
+static void text_cond(zj_store *s, const zj_lead_filter *f, zj_buf *sql, int n)
 {
     zj_buf_printf(sql,
                   "(l.unit_code = $%d"
                   " OR l.unit_code IN (SELECT unit_code FROM unit WHERE instr(name, $%d) > 0)"
-                  " OR instr(l.title, $%d) > 0 OR instr(l.explanation, $%d) > 0"
-                  " OR EXISTS (SELECT 1 FROM mention m WHERE m.table_name = l.subject_table"
-                  "  AND m.record_id = l.subject_id AND (m.name = $%d OR m.id_no = $%d))"
-                  " OR EXISTS (SELECT 1 FROM lead_evidence e JOIN mention m"
-                  "  ON m.table_name = e.table_name AND m.record_id = e.record_id"
-                  "  WHERE e.lead_id = l.id AND (m.name = $%d OR m.id_no = $%d))",
-                  n, n, n, n, n, n, n, n);
+                  " OR instr(l.title, $%d) > 0 OR instr(l.explanation, $%d) > 0",
+                  n, n, n, n);
+    if (f->nentities) {
+        zj_buf ids = {0};
+        for (size_t i = 0; i < f->nentities; i++)
+            zj_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)f->entities[i]);
+        zj_buf_printf(sql,
+                      " OR EXISTS (SELECT 1 FROM mention m WHERE m.table_name = l.subject_table"
+                      "  AND m.record_id = l.subject_id AND m.entity_id IN (%s))"
+                      " OR EXISTS (SELECT 1 FROM lead_evidence e JOIN mention m"
+                      "  ON m.table_name = e.table_name AND m.record_id = e.record_id"
+                      "  WHERE e.lead_id = l.id AND m.entity_id IN (%s))",
+                      ids.data ? ids.data : "0", ids.data ? ids.data : "0");
+        zj_buf_free(&ids);
+    }
     const zj_table *t;
     size_t nt = zj_store_tables(s, &t);
     for (size_t i = 0; i < nt; i++)
@@ -609,7 +617,7 @@ static int leads_query(zj_store *s, const zj_lead_filter *f, bool keys, zj_stmt 
     }
     if (f && f->text && f->text[0]) {
         zj_buf_puts(&sql, cond);
-        text_cond(s, &sql, ++nv);
+        text_cond(s, f, &sql, ++nv);
         vals[nv - 1] = f->text;
         cond = " AND ";
     }

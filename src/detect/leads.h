@@ -115,15 +115,18 @@ typedef struct zj_lead_filter {
     const char *code, *status, *unit;   /* NULL: any */
     bool current_only;                  /* only leads the latest run produced */
     const char *text;                   /* free text (zj_leads_each); NULL: any */
+    const int64_t *entities;            /* with text: entities it names (link/entity_read.h: */
+    size_t nentities;                   /* zj_link_entities_named), matched in the records */
     int64_t limit;                      /* 0: no limit */
 } zj_lead_filter;
 
 /* Call fn for each lead matching `f`, by severity (highest first), code and id. Strings are
  * valid during the call only. fn returns non-zero to stop.
  * `f->text` matches a lead when it is: the lead's unit code, or part of its unit's name; part
- * of its title or explanation; the exact name or ID number of a person or enterprise in its
- * subject or evidence records (their mentions, link/); or the exact case number of its
- * subject or an evidence record (any canonical table with a case_no column). */
+ * of its title or explanation; or the exact case number of its subject or an evidence record
+ * (any canonical table with a case_no column); and so does a lead whose subject or evidence
+ * records mention one of `f->entities` (the people and companies the text names, resolved by
+ * the caller through the link layer: detect never reads a person's name). */
 int zj_leads_each(zj_store *s, const zj_lead_filter *f,
                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
 

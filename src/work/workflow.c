@@ -21,6 +21,7 @@
 
 #include "base/buf.h"
 #include "detect/leads.h"
+#include "link/entity_read.h"
 #include "work/audit.h"
 #include "work/policy.h"
 #include "work/users.h"
@@ -878,6 +879,13 @@ int zj_lead_queue_each(zj_store *s, const zj_actor *a, const zj_lead_queue_filte
     if ((rc = zj_stmt_prepare(s, wf_cols, &c.q, err)))
         return rc;
     zj_lead_filter lf = {.code = f->code, .unit = f->lead_unit, .text = f->text};
+    int64_t named[64];                 /* the people and companies the text names */
+    if (f->text && f->text[0] &&
+        (rc = zj_link_entities_named(s, f->text, named, 64, &lf.nentities, err))) {
+        zj_stmt_finalize(c.q);
+        return rc;
+    }
+    lf.entities = named;
     bool snap = zj_store_snapshot_begin(s);   /* one read lock for the leads and their states */
     rc = zj_leads_each(s, &lf, queue_row, &c, err);
     zj_store_snapshot_end(s, snap);
