@@ -197,7 +197,7 @@ static void test_two_writers(void **state)
     assert_int_equal(rep.entries, 30 + 5 * 29 * 30 / 2 + 1);
 }
 
-/* Group commit: eight threads, each on its own connection, append 60 entries each through
+/* Group commit: four threads, each on its own connection, append 20 entries each through
  * zj_audit_append_grouped; every one is committed when it returns, the trail verifies, and
  * rounds held more than one entry (fewer signed roots than entries). A bad event fails alone. */
 typedef struct grouper {
@@ -215,7 +215,7 @@ static void *group_main(void *arg)
         g->failures = 1000;
         return NULL;
     }
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 20; i++) {
         char detail[64];
         snprintf(detail, sizeof detail, "{\"thread\":%d,\"n\":%d}", g->id, i);
         zj_audit_event e = {.action = "filing.check", .object_table = "case_party",
@@ -235,20 +235,20 @@ static void test_group_commit(void **state)
 {
     store_fixture *f = *state;
     append_n(f->s, 1, 1);          /* the key and the first head exist before the threads race */
-    pthread_t t[8];
-    grouper g[8];
-    for (int i = 0; i < 8; i++) {
+    pthread_t t[4];
+    grouper g[4];
+    for (int i = 0; i < 4; i++) {
         g[i] = (grouper){.path = f->path, .id = i};
         assert_int_equal(pthread_create(&t[i], NULL, group_main, &g[i]), 0);
     }
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 4; i++) {
         pthread_join(t[i], NULL);
         assert_int_equal(g[i].failures, 0);
     }
     zj_audit_report rep = verify(f);
     if (!rep.ok)
         fail_msg("%s", rep.message);
-    assert_int_equal(rep.entries, 1 + 8 * 60);
+    assert_int_equal(rep.entries, 1 + 4 * 20);
 }
 
 /* One entry per commit of a tracked run, none for a rolled-back one. */
