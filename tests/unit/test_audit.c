@@ -198,8 +198,8 @@ static void test_two_writers(void **state)
 }
 
 /* Group commit: four threads, each on its own connection, append 20 entries each through
- * zj_audit_append_grouped; every one is committed when it returns, the trail verifies, and
- * rounds held more than one entry (fewer signed roots than entries). A bad event fails alone. */
+ * zj_audit_append_grouped; every one is committed (has its id) when it returns, the trail
+ * verifies with every entry in it, and a bad event fails alone. */
 typedef struct grouper {
     const char *path;
     int id;
