@@ -883,6 +883,13 @@ static const char m0015_incremental_detect[] =
     "CREATE TABLE workflow_cursor (\n"
     "  name TEXT PRIMARY KEY,\n"
     "  last_id INTEGER NOT NULL);\n";
+/* Reads without the answer cache: a page of the lead list walks every lead in the caller's
+ * scope for the total and the order, from this index alone (the rows of the page are then
+ * read by id); the cockpit's statistics by dimension use the second (before: the whole
+ * lead_rate table, sorted, per request). */
+static const char m0019_read_indexes[] =
+    "CREATE INDEX lead_list ON lead(severity DESC, code, id, unit_code, status, last_run);\n"
+    "CREATE INDEX lead_rate_dimension ON lead_rate(dimension, measure, code, value);\n";
 
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
@@ -899,6 +906,7 @@ static const zj_migration migrations[] = {
     {12, "sentence-change steps", m0012_sentence_steps},
     {15, "incremental detection", m0015_incremental_detect},
     {17, "court case defence", m0017_defence},
+    {19, "read indexes", m0019_read_indexes},
 };
 
 const zj_migration *zj_migrations(size_t *n)

@@ -95,6 +95,13 @@ int zj_store_begin(zj_store *s, zj_error *err);
 int zj_store_commit(zj_store *s, zj_error *err);
 int zj_store_rollback(zj_store *s, zj_error *err);   /* safe to call when no transaction */
 bool zj_store_in_transaction(zj_store *s);
+/* A read snapshot: the statements run until zj_store_snapshot_end see one state of the store,
+ * and the connection takes its read lock once for all of them instead of once per statement
+ * (a list that reads a page of rows by id). Outside a transaction only; inside one it does
+ * nothing and answers false. Returns whether it began one: pass that to zj_store_snapshot_end.
+ * Nothing may be written in a snapshot. */
+bool zj_store_snapshot_begin(zj_store *s);
+void zj_store_snapshot_end(zj_store *s, bool began);
 /* The store's file, or NULL for a temporary or in-memory store. */
 const char *zj_store_path(zj_store *s);
 
@@ -256,6 +263,8 @@ void zj_writer_close(zj_writer *w);                /* NULL is allowed; no finish
 typedef struct zj_stmt zj_stmt;
 
 int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err);
+/* (A read-only statement finalized is kept by the connection, reset, and handed out again by
+ * the next prepare of the same text: preparing is most of a small read's cost.) */
 void zj_stmt_bind_int(zj_stmt *st, int i, int64_t v);
 void zj_stmt_bind_double(zj_stmt *st, int i, double v);
 void zj_stmt_bind_text(zj_stmt *st, int i, const char *p, size_t n);   /* copied */

@@ -318,26 +318,40 @@ typedef struct list_ctx {
     const zj_lead_query *q;
     zj_lead_view_fn fn;
     void *ctx;
-    int64_t seen, handed;
-    bool stopped;
+    int64_t seen;                  /* leads in scope so far: the total */
+    int64_t *page;                 /* ids of the page asked for, in order */
+    size_t npage, cap;
+    bool oom;
 } list_ctx;
 
+/* Pass 1, over keys only: count the leads in scope, keep the page's ids. */
+static int list_key(const zj_lead_place *k, void *vctx)
+{
+    list_ctx *c = vctx;
+    if (!zj_actor_may(c->a, ZJ_PERM_LEAD_READ, k->unit_code))
+        return 0;
+    if (c->unit && !zj_scope_contains(c->unit, k->unit_code))
+        return 0;
+    int64_t i = c->seen++;
+    if (c->oom || i < c->q->offset || (c->q->limit > 0 && (int64_t)c->npage >= c->q->limit))
+        return 0;                 /* keep counting for *total */
+    int64_t *p = zj_grow(c->page, &c->cap, c->npage + 1, sizeof *p, 64);
+    if (!p) {
+        c->oom = true;
+        return 1;
+    }
+    c->page = p;
+    c->page[c->npage++] = k->id;
+    return 0;
+}
+
+/* Pass 2, the page's leads read by id. */
 static int list_row(const zj_lead_row *r, void *vctx)
 {
     list_ctx *c = vctx;
-    if (!zj_actor_may(c->a, ZJ_PERM_LEAD_READ, r->unit_code))
-        return 0;
-    if (c->unit && !zj_scope_contains(c->unit, r->unit_code))
-        return 0;
-    int64_t i = c->seen++;
-    if (c->stopped || i < c->q->offset || (c->q->limit > 0 && c->handed >= c->q->limit))
-        return 0;                 /* keep counting for *total */
     zj_lead_view v;
     lead_view(r, false, &v);
-    c->handed++;
-    if (c->fn(&v, c->ctx))
-        c->stopped = true;
-    return 0;
+    return c->fn(&v, c->ctx);
 }
 
 int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lead_view_fn fn,
@@ -359,10 +373,18 @@ int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lea
         return rc;
     c.unit = unit;
     /* Scope and paging are applied here, lead by lead, with the same rule (policy.c) as every
-     * single-lead read; the store returns the filter's leads in order. */
-    zj_lead_filter f = {q->code, q->status, NULL, q->current_only, 0};
-    rc = zj_leads_each(s, &f, list_row, &c, err);
+     * single-lead read; the store returns the filter's leads in order, first as keys from one
+     * index (for the total and the page), then the page's leads by id. */
+    zj_lead_filter f = {.code = q->code, .status = q->status, .current_only = q->current_only};
+    bool snap = zj_store_snapshot_begin(s);   /* both passes see one state, one read lock */
+    rc = zj_leads_keys_each(s, &f, list_key, &c, err);
     zj_scope_free(unit);
+    if (!rc && c.oom)
+        rc = zj_fail(err, ZJ_EDATA, "lead list: out of memory");
+    if (!rc)
+        rc = zj_leads_by_id(s, c.page, c.npage, list_row, &c, err);
+    zj_store_snapshot_end(s, snap);
+    free(c.page);
     if (!rc && total)
         *total = c.seen;
     return rc;
@@ -501,7 +523,7 @@ int zj_read_entity(zj_store *s, const zj_actor *a, int64_t id, unsigned flags,
     if ((rc = zj_link_entity_mentions(s, id, NULL, NULL, &n, err)))
         return rc;
     if (!n)
-        return zj_fail(err, ZJ_EUSAGE, "no entity %lld", (long long)id);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no entity %lld", (long long)id);
     if (unmask && (rc = audit_view(s, a, "entity.unmask", "entity", id, NULL, err)))
         return rc;
     ent_ctx c = {unmask, fn, ctx};

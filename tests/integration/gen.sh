@@ -149,7 +149,17 @@ j() { printf '%s' "$out" | python3 -c "import json,sys; print(json.load(sys.stdi
 out=$("$ZHIJIAN" eval --truth "$G" --json); rc=$?
 expect_eq "eval exit" 0 "$rc"
 expect_eq "no leads: recall 0" "0 0" "$(j '["detectors"]["CF06"]["recall"]') $(j '["detectors"]["CF06"]["found"]')"
-expect_eq "no leads: every catalog code reported" 32 "$(j '["detectors"].__len__()')"
+expect_eq "every catalog code is scored or listed as not built" 32 \
+    "$(printf '%s' "$out" | python3 -c "import json,sys; d = json.load(sys.stdin); print(len(d['detectors']) + len(d['not_built']))")"
+built=$("$ZHIJIAN" detect --list | grep -oE '^[A-Z]{2}[0-9]{2} ' | sort | tr -d ' ' | tr '\n' ' ')
+expect_eq "scored: exactly the codes in the registry" "$built" \
+    "$(printf '%s' "$out" | python3 -c "import json,sys; d = json.load(sys.stdin); print(''.join(c + ' ' for c in sorted(d['detectors'])))")"
+unbuilt=$(printf '%s' "$out" | python3 -c "import json,sys; print(' '.join(json.load(sys.stdin)['not_built']))")
+expect_match "codes not built are listed, e.g. PN01" "PN01" "$unbuilt"
+text=$("$ZHIJIAN" eval --truth "$G")
+expect_eq "text: no score line for a code not built" 0 \
+    "$(printf '%s\n' "$text" | grep -cE "^  (${unbuilt// /|}) ")"
+expect_match "text: the codes not built are listed" "not built \(未实现\), no score: $unbuilt\$" "$text"
 cf06=$(grep -c '"code":"CF06","near_miss":false' "$G/truth.jsonl")
 expect_eq "truth count" "$cf06" "$(j '["detectors"]["CF06"]["truth"]')"
 
