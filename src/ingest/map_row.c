@@ -973,6 +973,15 @@ static bool group_empty(zj_row_mapper *rm, const zj_target *t, size_t g)
     return true;
 }
 
+/* Is one of the entry's key fields its records' number (`index: true`)? */
+static bool key_has_index(const fset *fs)
+{
+    for (size_t k = 0; k < fs->nkey; k++)
+        if (fs->fields[fs->key[k]].index)
+            return true;
+    return false;
+}
+
 int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
                            zj_mapped *out, const char **bad, zj_error *err)
 {
@@ -1004,13 +1013,19 @@ int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
         size_t main_len = rm->main.nkey ? rm->main.keybuf.len : 16;
         if (map_record(rm, fs, row, out, bad, err))
             return -1;
-        /* the stable source key: own key or the main record's, the entry's name, the number */
+        /* The stable source key. An entry with a `key:` of its own names its records by
+         * those fields alone, as a plain mapping with that key would, so the same fact
+         * exported by another file of the system (an event file beside a ledger's counts)
+         * is the same record; a `repeat:` adds the record's number unless the key holds it
+         * already. Without a key: the main record's key, the entry's name and the number. */
         int oom = 0;
         if (!t->key) {
             zj_buf_clear(&fs->keybuf);
-            oom = zj_buf_append(&fs->keybuf, main_key, main_len);
-        }
-        if (oom || zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index) < 0)
+            oom = zj_buf_append(&fs->keybuf, main_key, main_len) ||
+                  zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index) < 0;
+        } else if (t->repeat_column && !key_has_index(fs))
+            oom = zj_buf_printf(&fs->keybuf, "\x1f%ld", rm->cur_index) < 0;
+        if (oom || !fs->keybuf.data)
             return zj_fail(err, ZJ_EDATA, "out of memory"), -1;
         out->key = fs->keybuf.data;
         out->key_len = fs->keybuf.len;

@@ -377,12 +377,74 @@ static void test_rows_unpivot(void **state)
     assert_int_equal(apply(&fx, (const char *[]){"C1", "2022-01-01", "开庭", "2022-02-01", "宣判"}),
                      ZJ_OK);
     collect(&fx, got, sizeof got);
-    assert_string_equal(got, "node[\x1fhearing\x1fnode\x1f" "1] hearing -|"
-                             "node[\x1fjudgment\x1fnode\x1f" "2] judgment -|");
+    /* an entry with a key of its own: its records' keys are those fields alone */
+    assert_string_equal(got, "node[\x1fhearing] hearing -|node[\x1fjudgment] judgment -|");
     /* an empty group makes no record */
     assert_int_equal(apply(&fx, (const char *[]){"C2", "2022-01-01", "开庭", "", ""}), ZJ_OK);
     collect(&fx, got, sizeof got);
-    assert_string_equal(got, "node[\x1fhearing\x1fnode\x1f" "1] hearing -|");
+    assert_string_equal(got, "node[\x1fhearing] hearing -|");
+    close_fx(&fx);
+}
+
+/* A generated record with its own key has the key a plain mapping with that key gives the
+ * same fact, so a ledger's counted events and the system's event file are one record each;
+ * a repeat keeps its records apart by number unless the key holds the number already. */
+static void test_rows_own_key_shared(void **state)
+{
+    (void)state;
+    const char *hdr[] = {"案号", "日期", "次数"};
+    fixture fx, plain;
+    open_fx(&fx,
+            "source_system: p\ntable: court_case\nkey: [case_no]\n"
+            "fields:\n  case_no: 案号\n"
+            "rows:\n"
+            "  - name: transfer\n    table: case_event\n    key: [case_no, node, occurred_at]\n"
+            "    fields:\n      case_system: {const: police}\n      case_no: 案号\n"
+            "      node: {const: transfer}\n"
+            "      occurred_at: 日期\n"
+            "  - name: returned\n    table: case_event\n    key: [case_no, node]\n"
+            "    repeat: {count: 次数}\n"
+            "    fields:\n      case_system: {const: police}\n      case_no: 案号\n"
+            "      node: {const: returned}\n      occurred_at: 日期\n"
+            "  - name: numbered\n    table: case_event\n    key: [case_no, note]\n"
+            "    repeat: {count: 次数}\n"
+            "    fields:\n      case_system: {const: police}\n      case_no: 案号\n"
+            "      node: {const: other}\n      occurred_at: 日期\n"
+            "      note: {index: true}\n",
+            hdr, 3);
+    /* the system's event file, mapped to case_event directly */
+    const char *phdr[] = {"案号", "节点", "日期"};
+    const char *ptext = "source_system: p\ntable: case_event\nkey: [case_no, node, occurred_at]\n"
+                        "fields:\n  case_system: {const: police}\n  case_no: 案号\n"
+                        "  node: 节点\n  occurred_at: 日期\n";
+    memset(&plain, 0, sizeof plain);
+    assert_int_equal(zj_mapping_parse(ptext, strlen(ptext), "p.yaml", &plain.m, &plain.err), 0);
+    assert_int_equal(zj_mapping_bind(plain.m, &event_table, &plain.err), 0);
+    plain.hdr = phdr;
+    plain.n = 3;
+    for (size_t i = 0; i < 3; i++)
+        plain.hs[i] = (zj_span){phdr[i], strlen(phdr[i])};
+    zj_row pheader = {plain.hs, 3, 1, NULL};
+    assert_int_equal(zj_row_mapper_new(plain.m, &pheader, &plain.rm, &plain.err), 0);
+    assert_int_equal(apply(&fx, (const char *[]){"C1", "2022-01-01", "2"}), ZJ_OK);
+    assert_int_equal(apply(&plain, (const char *[]){"C1", "transfer", "2022-01-01"}), ZJ_OK);
+    char want[128];
+    int wn = snprintf(want, sizeof want, "%.*s", (int)plain.out.key_len, plain.out.key);
+    size_t t;
+    zj_mapped rec;
+    const char *bad;
+    zj_error err = {0};
+    zj_row cur = {fx.rs, fx.n, 2, NULL};
+    const char *keys[] = {want, "C1\x1freturned\x1f" "1", "C1\x1freturned\x1f" "2",
+                          "C1\x1f" "1", "C1\x1f" "2"};
+    for (size_t k = 0; k < 5; k++) {
+        assert_int_equal(zj_mapping_next_record(fx.rm, &cur, &t, &rec, &bad, &err), 1);
+        size_t n = k ? strlen(keys[k]) : (size_t)wn;
+        assert_int_equal(rec.key_len, n);
+        assert_memory_equal(rec.key, keys[k], n);
+    }
+    assert_int_equal(zj_mapping_next_record(fx.rm, &cur, &t, &rec, &bad, &err), 0);
+    close_fx(&plain);
     close_fx(&fx);
 }
 
@@ -777,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_files_match),
         cmocka_unit_test(test_jsonl_keys),
         cmocka_unit_test(test_numbers_exact),
+        cmocka_unit_test(test_rows_own_key_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
