@@ -149,7 +149,8 @@ typedef struct zj_batch {
 /* Record the start of a batch; sets *id. Call inside the batch's transaction, so an aborted
  * batch leaves no trace in the store (its reject file still does). */
 int zj_store_batch_start(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
-/* Store the final counts and status of batch b->id. */
+/* Store the final counts and status of batch b->id, and b->file_digest when it is set (an
+ * import learns the digest of its file as it reads it, after the batch started). */
 int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err);
 /* Record a rejected row of a batch. `raw` may be NULL. */
 int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
@@ -170,6 +171,11 @@ int zj_store_rejects_each(zj_store *s, int64_t batch_id, int (*fn)(const zj_reje
 /* The id of a committed batch that imported the same bytes (file_digest) through the same
  * mapping (mapping_digest) into b->table from b->source_system, or 0 if there is none. */
 int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
+
+/* Is there any committed batch through the same mapping (mapping_digest) into b->table from
+ * b->source_system, whatever its file? When there is none, no file can be a re-import, and
+ * the file's digest is not needed before the import starts. */
+int zj_store_any_batch(zj_store *s, const zj_batch *b, bool *any, zj_error *err);
 
 /* Call fn for the `limit` most recent batches, newest first. fn returns non-zero to stop. */
 int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, void *),

@@ -914,7 +914,8 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err)
 {
     sqlite3_stmt *st;
     int rc = prepare(s, "UPDATE import_batch SET finished_at = ?, status = ?, rows_read = ?,"
-                        " inserted = ?, updated = ?, unchanged = ?, rejected = ? WHERE id = ?",
+                        " inserted = ?, updated = ?, unchanged = ?, rejected = ?,"
+                        " file_digest = coalesce(?, file_digest) WHERE id = ?",
                      &st, err);
     if (rc)
         return rc;
@@ -927,7 +928,9 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err)
     sqlite3_bind_int64(st, 5, b->updated);
     sqlite3_bind_int64(st, 6, b->unchanged);
     sqlite3_bind_int64(st, 7, b->rejected);
-    sqlite3_bind_int64(st, 8, b->id);
+    if (b->file_digest && *b->file_digest)
+        sqlite3_bind_text(st, 8, b->file_digest, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 9, b->id);
     return run_once(s, st, "finishing batch", err);
 }
 
@@ -989,6 +992,23 @@ int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *e
     sqlite3_bind_text(st, 4, b->mapping_digest, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "looking up batches");
     *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int zj_store_any_batch(zj_store *s, const zj_batch *b, bool *any, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM import_batch WHERE status = 'committed'"
+                        " AND source_system = ? AND table_name = ? AND mapping_digest IS ?)",
+                     &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, b->source_system, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, b->table, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, b->mapping_digest, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "looking up batches");
+    *any = sqlite3_column_int(st, 0) != 0;
     sqlite3_finalize(st);
     return rc;
 }
