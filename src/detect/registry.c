@@ -11,7 +11,8 @@
 
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
-    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf05,
+    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf03,
+    zj_detector_cf04, zj_detector_cf05,
     zj_detector_cf06, zj_detector_cf07, zj_detector_cf08, zj_detector_sc01, zj_detector_sc02,
     zj_detector_sc03, zj_detector_sc04, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
     zj_detector_fl04;
@@ -29,6 +30,8 @@ static const zj_detector *const registry[] = {
     &zj_detector_cp01,   /* 投诉举报 */
     &zj_detector_cf01,   /* 有案不立 */
     &zj_detector_cf02,   /* 受案不核 */
+    &zj_detector_cf03,   /* 压案不查 */
+    &zj_detector_cf04,   /* 有罪不究 */
     &zj_detector_cf05,   /* 未录入 */
     &zj_detector_cf06,   /* 超过法定期限 */
     &zj_detector_cf07,   /* 违规互借时间 */
