@@ -596,6 +596,11 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     bool pext = zg_chance(&r, 0.1);
     int64_t pdays = pext ? 31 + (int64_t)zg_below(&r, 13) : 8 + (int64_t)zg_below(&r, 21);
     ch->procu_decided = ch->procu_received + pdays * ZG_DAY + (int64_t)zg_below(&r, 6) * 3600;
+    /* within the review limit of calendar months (CPL art. 172: one month, +15 days): a
+     * review received on a February evening must not run past its 28-day month */
+    int rlim = zg_add_months((int)(ch->procu_received / ZG_DAY), 1) + (pext ? 15 : 0);
+    if (ch->procu_decided / ZG_DAY > rlim)
+        ch->procu_decided = ZG_T(rlim, 16, 0);
     zg_event *qe = ev_add(ch->qev, &ch->nqev, 6, "受理", ch->procu_received, ch->procu_officer);
     if (pext) {
         qe = ev_add(ch->qev, &ch->nqev, 6, "延长审查起诉期限", ch->procu_received + 28 * ZG_DAY,
