@@ -262,7 +262,7 @@ void zg_civil_case(const zg *g, int64_t c, zg_civil *cs)
         day = zg_today - 5;
     cs->filed = zg_office_time(&r, day);
     int ext = strcmp(cs->procedure, "ordinary") == 0 && !admin && zg_chance(&r, 0.08) &&
-              day + limit - 12 <= zg_today;
+              limit_end(cs->procedure, cs->type, day) - 12 < zg_today;   /* recorded by today */
     int dur = ext ? limit + 1 + (int)zg_below(&r, 150)
                   : limit * (25 + (int)zg_below(&r, 70)) / 100;
     int deadline = limit_end(cs->procedure, cs->type, day) + (ext ? 180 : 0);
