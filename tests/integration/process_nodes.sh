@@ -2,7 +2,7 @@
 # process_nodes.sh - case-flow supervision, second half (issue 13): CF03 filed cases left
 # idle, CF04 closures without a lawful reason, PN01-PN03 process-node monitoring, and the
 # holiday calendar under them:
-#  1. the small generated province: gen -> import -> detect -> eval, precision and recall
+#  1. the tiny generated province: gen -> import -> detect -> eval, precision and recall
 #     >= 0.95 per code, no near miss firing (a suspended investigation, a revocation with its
 #     document, an open case lawfully extended, a mediation without hearing, a judgment at the
 #     hearing recorded an hour earlier);
@@ -13,14 +13,14 @@
 CODES="CF03 CF04 PN01 PN02 PN03"
 ONLY=$(echo $CODES | tr ' ' ',')
 
-# ---- 1. the small province -----------------------------------------------------------------
-"$ZHIJIAN" gen --seed 1 --scale small --out "$WORK/p" --quiet
+# ---- 1. the tiny province ------------------------------------------------------------------
+"$ZHIJIAN" gen --seed 1 --scale tiny --out "$WORK/p" --quiet
 "$ZHIJIAN" import --quiet --max-errors -1 --rejects "$WORK/rej" "$WORK/p"
 expect_match "import" "^[01]$" "$?"
 "$ZHIJIAN" detect --as-of 2021-12-31 --only "$ONLY" --json > /dev/null
 expect_eq "detect exit" 0 $?
 "$ZHIJIAN" eval --truth "$WORK/p" --json > "$WORK/eval.json"
-expect_eval "$WORK/eval.json" small $CODES
+expect_eval "$WORK/eval.json" tiny $CODES
 
 on() {  # on CODE TABLE ID: 1 when the latest run of CODE raised a lead on the record
     sql "SELECT count(*) FROM lead WHERE code = '$1' AND subject_table = '$2' AND subject_id = $3
