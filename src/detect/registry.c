@@ -11,8 +11,10 @@
 
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
-    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf05,
-    zj_detector_cf06, zj_detector_cf07, zj_detector_cf08, zj_detector_sc01, zj_detector_sc02,
+    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf03,
+    zj_detector_cf04, zj_detector_cf05,
+    zj_detector_cf06, zj_detector_cf07, zj_detector_cf08, zj_detector_pn01,
+    zj_detector_pn02, zj_detector_pn03, zj_detector_sc01, zj_detector_sc02,
     zj_detector_sc03, zj_detector_sc04, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
     zj_detector_fl04;
 
@@ -29,10 +31,15 @@ static const zj_detector *const registry[] = {
     &zj_detector_cp01,   /* 投诉举报 */
     &zj_detector_cf01,   /* 有案不立 */
     &zj_detector_cf02,   /* 受案不核 */
+    &zj_detector_cf03,   /* 压案不查 */
+    &zj_detector_cf04,   /* 有罪不究 */
     &zj_detector_cf05,   /* 未录入 */
     &zj_detector_cf06,   /* 超过法定期限 */
     &zj_detector_cf07,   /* 违规互借时间 */
     &zj_detector_cf08,   /* 案件时间逻辑矛盾 */
+    &zj_detector_pn01,   /* 审限预警、到期警示与超期督办 */
+    &zj_detector_pn02,   /* 必经流程节点缺失 */
+    &zj_detector_pn03,   /* 流程节点顺序颠倒 */
     &zj_detector_sc01,   /* 减刑、假释违反法定限制 */
     &zj_detector_sc02,   /* 从严类别罪犯减刑、假释未从严 */
     &zj_detector_sc03,   /* 保外就医未按期病情复查 */

@@ -8,7 +8,7 @@
 #  2. hand-made edge cases the generator does not plant (tests/fixtures/detect/README.md),
 #     and what editing the rules file changes.
 . "$(dirname "$0")/lib.sh"
-CODES="TV01 TV02 TV03 TV04 TR01 TR02 TR03 TR04 TR05 CP01 CF01 CF02 CF05 CF06 CF07 CF08 SC01 SC02 SC03 SC04 FL01 FL02 FL03 FL04"
+CODES="TV01 TV02 TV03 TV04 TR01 TR02 TR03 TR04 TR05 CP01 CF01 CF02 CF03 CF04 CF05 CF06 CF07 CF08 PN01 PN02 PN03 SC01 SC02 SC03 SC04 FL01 FL02 FL03 FL04"
 
 # ---- 1. the tiny province ------------------------------------------------------------------
 "$ZHIJIAN" gen --seed 1 --scale tiny --out "$WORK/p" --quiet

@@ -105,7 +105,7 @@ for line in open(sys.argv[1]):
 rules = {
  "CF01": "SELECT count(*) FROM incident WHERE category='criminal' AND police_case_no IS NULL",
  "CF02": "SELECT count(*) FROM police_case WHERE filing_decision='pending' AND NOT major AND julianday('2021-12-31')-julianday(accepted_at) > 7",
- "CF03": "SELECT count(*) FROM police_case p WHERE status='investigating' AND (SELECT max(occurred_at) FROM case_event e WHERE e.case_system='police' AND e.case_no=p.case_no) < '2021-10-02'",
+ "CF03": "SELECT count(*) FROM police_case p WHERE status='investigating' AND (SELECT max(occurred_at) FROM case_event e WHERE e.case_system='police' AND e.case_no=p.case_no) < '2021-10-02' AND NOT EXISTS (SELECT 1 FROM case_event e WHERE e.case_system='police' AND e.case_no=p.case_no AND e.node='suspension')",
  "CF04": "SELECT count(*) FROM police_case WHERE filed_at IS NOT NULL AND closed_at IS NOT NULL AND transferred_at IS NULL AND close_reason IS NULL",
  "CF05": "SELECT count(*) FROM police_case p WHERE procuratorate_case_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM procuratorate_case q WHERE q.case_no=p.procuratorate_case_no)",
  "CF06": "SELECT count(*) FROM court_case c WHERE case_type='民初' AND procedure='ordinary' AND julianday(closed_at)-julianday(filed_at) > 183 AND NOT EXISTS (SELECT 1 FROM case_event e WHERE e.case_system='court' AND e.case_no=c.case_no AND e.node='extension')",
