@@ -805,6 +805,26 @@ static const char m0011_lead_facts[] =
      * mention are looked up from either end. */
     "CREATE INDEX link_edge_b ON link_edge(mention_b);\n";
 
+/* Community correction's geography (issue 15): the regions with their boundaries, and the
+ * location points in time order. region.boundary is a Polygon or MultiPolygon as WKT in
+ * WGS-84 (text/geo.h; a mapping converts WKT, GeoJSON and GCJ-02 on import), so the permitted
+ * area of a subject (cc_subject.region_code) and a leave's destination are polygons, and the
+ * web app can draw them. cc_location_time is a covering index: the trajectory detectors stream
+ * every point in time order from it alone, a compact copy read front to back (no look-up of
+ * the provenance-carrying rows), so their memory is bounded by the subjects, not the points. */
+static const char m0013_cc_geography[] =
+    "CREATE TABLE region (" PROVENANCE
+    "  region_code TEXT NOT NULL,\n"   /* GB/T 2260, six digits */
+    "  name TEXT NOT NULL,\n"
+    "  level TEXT,\n"                  /* province|city|county */
+    "  parent_code TEXT,\n"
+    "  boundary TEXT,\n"               /* WKT Polygon/MultiPolygon, WGS-84 */
+    "  extra TEXT);\n"
+    SOURCE_KEY("region")
+    "CREATE INDEX region_code ON region(region_code);\n"
+    "CREATE INDEX cc_location_time ON cc_location(recorded_at, subject_no, lat, lon);\n"
+    "CREATE INDEX cc_leave_subject ON cc_leave(subject_no);\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -817,6 +837,7 @@ static const zj_migration migrations[] = {
     {9, "users", m0009_users},
     {10, "lead workflow and filed records", m0010_workflow_and_records},
     {11, "lead facts", m0011_lead_facts},
+    {13, "community-correction geography", m0013_cc_geography},
 };
 
 const zj_migration *zj_migrations(size_t *n)

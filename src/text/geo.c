@@ -260,8 +260,14 @@ int zj_geo_normalize(zj_geo *g, const char *text, size_t n, zj_geo_format fmt, b
         rc = -1;
         goto done;
     }
-    if (zj_buf_puts(out, wkt))
+    /* rounding to 7 decimals can fold a sliver: the stored text must read back valid */
+    GEOSGeometry *back = GEOSWKTReader_read_r(g->h, g->wkt_in, wkt);
+    if (!back || check_polygon(g, back))
+        rc = -1;
+    else if (zj_buf_puts(out, wkt))
         rc = -2;
+    if (back)
+        GEOSGeom_destroy_r(g->h, back);
     GEOSFree_r(g->h, wkt);
 done:
     GEOSGeom_destroy_r(g->h, geom);
