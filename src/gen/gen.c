@@ -132,7 +132,7 @@ int zg_layout(zg *g, zj_error *err)
     zg_today = zg_days(2021, 12, 31);
     if (zg_names_init())
         return zj_fail(err, ZJ_EDATA, "name tables are empty or have bad weights");
-    if ((rc = zg_province_build(g, err)))
+    if ((rc = zg_province_build(g, err)) || (rc = zg_geography_build(g, err)))
         return rc;
     /* the person index space (people.c) */
     g->pb_officer = g->sc.citizens;
