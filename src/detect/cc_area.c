@@ -5,8 +5,9 @@
  * location point, in time order, is tested against it (GEOS, a prepared polygon; a point
  * within the clearance of the last inside point needs no test). A point counts as outside
  * when it is more than `boundary_tolerance_m` beyond the boundary, inside the correction
- * period, and not covered by an approved leave. Outside points make an episode; an episode
- * ends when no outside point follows within `merge_gap_minutes`. It is a finding when it has
+ * period, and not covered by an approved leave. Outside points make an episode, however far
+ * apart they are while no point comes from inside; after an inside point, the episode goes on
+ * only when the next outside point follows within `merge_gap_minutes` (one stray inside fix). It is a finding when it has
  * at least `min_points` points over at least `min_minutes` between its first and last: one
  * outlying fix (a GPS glitch) never is, nor a trip inside a leave. One lead per subject, with
  * the number of episodes, the hours outside and the longest episode.
@@ -24,6 +25,7 @@ typedef struct area_state {
     double alat, alon, aclear;     /* the last point tested inside, and its clearance */
     bool anchored;
     bool open;                     /* an episode is open */
+    bool back;                     /* an inside (or covered) point since its last outside one */
     int64_t ep_from, ep_last, ep_row0, ep_row1;
     int ep_n;
     double ep_far;
@@ -73,28 +75,35 @@ static int on_point(const zj_cc_point *p, void *ctx)
     long day = (long)(p->t >= 0 ? p->t / 86400 : (p->t - 86399) / 86400);
     if (day < x->start_day || day > x->end_day)
         return 0;                          /* not under correction then */
-    if (s->anchored && hypot(p->lat - s->alat, p->lon - s->alon) < s->aclear)
-        return 0;                          /* within the clearance of a tested inside point */
+    if (s->anchored && hypot(p->lat - s->alat, p->lon - s->alon) < s->aclear) {
+        s->back = true;                    /* within the clearance of a tested inside point */
+        return 0;
+    }
     double clear, metres;
     int in = zj_geo_area_locate(c->d->areas[x->area], p->lat, p->lon, &clear, &metres);
     c->tested++;
     if (in < 0)
         return c->err = ZJ_EDATA;
     if (in == 1) {
+        s->back = true;
         s->anchored = true;
         s->alat = p->lat;
         s->alon = p->lon;
         s->aclear = clear;
         return 0;
     }
-    if (metres <= c->tol_m)
+    if (metres <= c->tol_m) {
+        s->back = true;
         return 0;
+    }
     c->outside++;
     if (zj_cc_on_leave(x, p->t)) {
         c->covered++;
+        s->back = true;
         return 0;
     }
-    if (s->open && p->t - s->ep_last <= c->merge_s) {
+    /* sparse fixes all outside are one trip; a return ends it unless it was brief */
+    if (s->open && (!s->back || p->t - s->ep_last <= c->merge_s)) {
         s->ep_last = p->t;
         s->ep_row1 = p->row;
         s->ep_n++;
@@ -106,6 +115,7 @@ static int on_point(const zj_cc_point *p, void *ctx)
         s->ep_n = 1;
         s->ep_far = 0;
     }
+    s->back = false;
     if (metres > s->ep_far)
         s->ep_far = metres;
     return 0;
@@ -198,8 +208,8 @@ static const zj_param cc01_params[] = {
      "glitch)", 2, 1000, NULL},
     {"boundary_tolerance_m", ZJ_PARAM_REAL, "200", "metres beyond the boundary a point may lie "
      "and still count as inside (fix accuracy, boundary precision)", 0, 100000, NULL},
-    {"merge_gap_minutes", ZJ_PARAM_INT, "120", "an outside point this soon after the last one "
-     "continues the episode", 1, 100000, NULL},
+    {"merge_gap_minutes", ZJ_PARAM_INT, "120", "after a point inside, an outside point this "
+     "soon after the last outside one continues the episode", 1, 100000, NULL},
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 

@@ -490,13 +490,16 @@ int zg_emit_cc_locations(zg *g, zg_writer *w)
                 int day = (int)(rel / ZG_DAY);
                 int64_t in_day = rel % ZG_DAY;
                 bool near = x.plant->peer >= 0 && g->plan->ccs[x.plant->peer].kind == ZG_CC_MEET_NEAR;
-                bool evening = in_day >= 19 * 3600 && in_day < 21 * 3600;
+                /* two hours, or three fixes when they are sparse (from noon, in the day) */
+                int64_t len = 2 * 3600 > 2 * step + 60 ? 2 * 3600 : 2 * step + 60;
+                int64_t at = step <= 3600 ? 19 * 3600 : 12 * 3600;
+                bool evening = in_day >= at && in_day < at + len;
                 if (!near && day % 3 == 1 && day / 3 < 4 && evening) {
                     lat = peer.lat + (zg_unif(&r) - 0.5) * 0.0002;
                     lon = peer.lon + (zg_unif(&r) - 0.5) * 0.0002;
                     county = peer.county;
                     meet_days++;
-                } else if (near && day == 1 && in_day >= 19 * 3600 && in_day < 19 * 3600 + step) {
+                } else if (near && day == 1 && in_day >= at && in_day < at + step) {
                     lat = peer.lat + (zg_unif(&r) - 0.5) * 0.0002;   /* passing by */
                     lon = peer.lon + (zg_unif(&r) - 0.5) * 0.0002;
                     county = peer.county;
