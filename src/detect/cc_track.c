@@ -282,8 +282,13 @@ static const char points_sql[] =
 int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *, void *),
                  void *ctx, int64_t *skipped, zj_error *err)
 {
+    /* the points are read once, front to back: a small page cache keeps the process's memory
+     * independent of their number (the operating system's cache does the rest) */
+    int rc = zj_store_cache_mib(s, 8, err), step;
+    if (rc)
+        return rc;
     zj_stmt *q;
-    int rc = zj_stmt_prepare(s, points_sql, &q, err), step;
+    rc = zj_stmt_prepare(s, points_sql, &q, err);
     int64_t skip = 0;
     /* consecutive points often share the subject: remember the last look-up */
     char last_no[64] = "";
@@ -319,6 +324,9 @@ int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *
     if (!rc && step < 0)
         rc = ZJ_EDATA;
     zj_stmt_finalize(q);
+    zj_error e2 = {0};
+    if (zj_store_cache_mib(s, 0, &e2) && !rc)
+        rc = zj_fail(err, e2.code, "%s", e2.msg);
     if (skipped)
         *skipped = skip;
     return rc;
