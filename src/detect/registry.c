@@ -15,7 +15,8 @@ extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_cf04, zj_detector_cf05,
     zj_detector_cf06, zj_detector_cf07, zj_detector_cf08, zj_detector_pn01,
     zj_detector_pn02, zj_detector_pn03, zj_detector_sc01, zj_detector_sc02,
-    zj_detector_sc03, zj_detector_sc04, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
+    zj_detector_sc03, zj_detector_sc04, zj_detector_cc01, zj_detector_cc02,
+    zj_detector_cc03, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
     zj_detector_fl04;
 
 static const zj_detector *const registry[] = {
@@ -44,6 +45,9 @@ static const zj_detector *const registry[] = {
     &zj_detector_sc02,   /* 从严类别罪犯减刑、假释未从严 */
     &zj_detector_sc03,   /* 保外就医未按期病情复查 */
     &zj_detector_sc04,   /* 疑似纸面服刑 */
+    &zj_detector_cc01,   /* 社区矫正对象未经批准离开执行地 */
+    &zj_detector_cc02,   /* 电子定位信号中断超时 */
+    &zj_detector_cc03,   /* 社区矫正对象之间聚集接触 */
     &zj_detector_fl01,   /* 虚假诉讼风险 */
     &zj_detector_fl02,   /* 滥诉 */
     &zj_detector_fl03,   /* 涉众型案件 */

@@ -1122,11 +1122,15 @@ static int plan_cc(ctx *c)
     static const struct { const char *code; int kind; bool near; const char *note; } k[] = {
         {"CC01", ZG_CC_OUT, false, "two days in another county without leave"},
         {"CC01", ZG_CC_OUT_LEAVE, true, "two days in another county covered by approved leave"},
+        {"CC01", ZG_CC_GLITCH, true, "one location fix 30 km outside the county (a GPS glitch), "
+                                     "the rest at home"},
         {"CC02", ZG_CC_SILENT, false, "location device silent for 72 hours"},
         {"CC02", ZG_CC_SILENT_NEAR, true, "device silent for 12 hours: below the 24-hour "
                                           "threshold"},
-        {"CC03", ZG_CC_MEET, false, "two subjects at the same place on four evenings"},
-        {"CC03", ZG_CC_MEET_NEAR, true, "two subjects at the same place once"},
+        {"CC03", ZG_CC_MEET, false, "two subjects together at one home for two hours on four "
+                                    "evenings"},
+        {"CC03", ZG_CC_MEET_NEAR, true, "one subject passes by the other's home (one joint "
+                                        "fix) and later spends two hours 150 m away"},
     };
     for (size_t j = 0; j < sizeof k / sizeof k[0]; j++) {
         int n = k[j].near ? 1 : count(c, 0.002, Q, 2);

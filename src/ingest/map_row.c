@@ -27,6 +27,7 @@
 #include "ingest/derive.h"
 #include "ingest/lookup.h"
 #include "text/date.h"
+#include "text/geo.h"
 #include "text/utf8.h"
 
 #define NO_SOURCE ((size_t)-1)
@@ -49,6 +50,7 @@ typedef struct fset {
     zj_buf keybuf;
     zj_buf hashbuf;
     char hexkey[17];
+    size_t lat_i, lon_i;     /* the `lat` and `lon` fields (crs: gcj02), or NO_SOURCE */
 } fset;
 
 struct zj_row_mapper {
@@ -72,6 +74,7 @@ struct zj_row_mapper {
     size_t cur_group;
     long cur_index;          /* the record's number, for `index: true` */
     char index_text[24];
+    zj_geo *geo;             /* `geometry:` fields: made at the first polygon */
 };
 
 /* ---- setup ------------------------------------------------------------------------------ */
@@ -103,8 +106,14 @@ static int fset_init(fset *fs, const zj_field_map *fields, size_t nfields, char 
     fs->scratch_off = calloc(nfields + 1, sizeof *fs->scratch_off);
     if (!fs->columns || !fs->key || !fs->values || !fs->scratch_off)
         return -1;
-    for (size_t i = 0; i < nfields; i++)
+    fs->lat_i = fs->lon_i = NO_SOURCE;
+    for (size_t i = 0; i < nfields; i++) {
         fs->columns[i] = fields[i].field;
+        if (strcmp(fields[i].field, "lat") == 0)
+            fs->lat_i = i;
+        else if (strcmp(fields[i].field, "lon") == 0)
+            fs->lon_i = i;
+    }
     for (char **k = key; k && *k; k++)
         for (size_t i = 0; i < nfields; i++)
             if (strcmp(fields[i].field, *k) == 0)
@@ -251,6 +260,7 @@ void zj_row_mapper_free(zj_row_mapper *rm)
         zj_rowctx_free(&rm->x);
     zj_buf_free(&rm->json);
     zj_buf_free(&rm->msg);
+    zj_geo_free(rm->geo);
     free(rm);
 }
 
@@ -734,6 +744,23 @@ static inline int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row 
 
     switch (f->type) {
     case ZJ_TYPE_TEXT:
+        if (__builtin_expect(f->geometry != 0, 0)) {
+            /* a polygon: read, check, convert, and stored as canonical WKT (text/geo.h) */
+            if (!rm->geo && !(rm->geo = zj_geo_new()))
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            zj_buf_clear(&rm->msg);
+            const char *why = NULL;
+            int grc = zj_geo_normalize(rm->geo, s.p, s.n, (zj_geo_format)(f->geometry - 1),
+                                       rm->m->gcj02, &rm->msg, &why);
+            if (grc == -2)
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            if (grc)
+                return reject(err, fs, f, bad, "not a polygon: %s", why);
+            fs->scratch_off[i] = NO_SOURCE;
+            if (to_scratch(fs, i, (zj_span){rm->msg.data, rm->msg.len}))
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            return ZJ_OK;
+        }
         if (f->extra_json) {                      /* rm->json is rebuilt each row: copy */
             fs->scratch_off[i] = NO_SOURCE;
             if (to_scratch(fs, i, s))
@@ -839,6 +866,13 @@ static int map_record(zj_row_mapper *rm, fset *fs, const zj_row *row, zj_mapped 
     for (size_t i = 0; i < fs->nfields; i++)
         if (fs->scratch_off[i] != NO_SOURCE)
             fs->values[i].text = fs->scratch.data + fs->scratch_off[i];
+    if (rm->m->gcj02 && fs->lat_i != NO_SOURCE && fs->lon_i != NO_SOURCE &&
+        !fs->values[fs->lat_i].is_null && !fs->values[fs->lon_i].is_null) {
+        zj_value *la = &fs->values[fs->lat_i], *lo = &fs->values[fs->lon_i];
+        if (fs->fields[fs->lat_i].type == ZJ_TYPE_REAL &&
+            fs->fields[fs->lon_i].type == ZJ_TYPE_REAL)
+            zj_gcj02_to_wgs84(la->r, lo->r, &la->r, &lo->r);   /* crs: gcj02 */
+    }
 
     out->skipped = false;
     out->values = fs->values;

@@ -19,6 +19,7 @@
 #include "detect/analysis.h"
 #include "detect/cf_stats.h"
 #include "detect/detect.h"
+#include "text/geo.h"
 #include "detect/leads.h"
 #include "link/entity_read.h"
 #include "text/mask.h"
@@ -775,5 +776,54 @@ int zj_read_caseflow_stats(zj_store *s, const zj_actor *a, const zj_caseflow_que
         i = j;
     }
     free(c.v);
+    return rc;
+}
+
+/* ---- region boundaries ---------------------------------------------------------------------- */
+
+int zj_read_region(zj_store *s, const zj_actor *a, const char *region_code,
+                   zj_region_view_fn fn, void *ctx, zj_error *err)
+{
+    if (!a || (!zj_role_may(a->role, ZJ_PERM_STATS_READ) &&
+               !zj_role_may(a->role, ZJ_PERM_LEAD_READ)))
+        return zj_deny(err, a, ZJ_PERM_STATS_READ, NULL);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT region_code, name, level, parent_code, boundary"
+                                " FROM region WHERE region_code = $1 ORDER BY id DESC LIMIT 1",
+                             &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, region_code, strlen(region_code));
+    int step = zj_stmt_next(q, err);
+    if (step < 0) {
+        zj_stmt_finalize(q);
+        return ZJ_EDATA;
+    }
+    if (step == 0) {
+        zj_stmt_finalize(q);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no region '%s'", region_code);
+    }
+    zj_buf json = {0};
+    size_t n;
+    const char *wkt = zj_stmt_text(q, 4, &n);
+    if (wkt) {
+        zj_geo *g = zj_geo_new();
+        const char *why = NULL;
+        int grc = g ? zj_geo_wkt_to_geojson(g, wkt, n, &json, &why) : -2;
+        zj_geo_free(g);
+        if (grc == -2)
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        else if (grc)
+            rc = zj_fail(err, ZJ_EDATA, "region '%s': stored boundary is not readable: %s",
+                         region_code, why ? why : "?");
+    }
+    if (!rc) {
+        zj_region_view v = {zj_stmt_text(q, 0, NULL), zj_stmt_text(q, 1, NULL),
+                            zj_stmt_text(q, 2, NULL), zj_stmt_text(q, 3, NULL),
+                            wkt ? json.data : NULL};
+        rc = fn(&v, ctx) ? ZJ_EDATA : ZJ_OK;
+    }
+    zj_buf_free(&json);
+    zj_stmt_finalize(q);
     return rc;
 }
