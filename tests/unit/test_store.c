@@ -388,6 +388,8 @@ static void test_migrations_ascend(void **state)
     for (size_t i = 1; i < n; i++)
         assert_true(m[i].version > m[i - 1].version);
     assert_int_equal(m[n - 1].version, zj_store_latest_version());
+}
+
 /* A writer that finds the store held by another past its busy timeout fails with the kind
  * busy (the HTTP API retries it, then answers 503 with Retry-After); a plain SQL error does not. */
 static void test_busy_kind(void **state)
