@@ -10,7 +10,10 @@
 #             the records in the store are counted against the 201 answers
 # The store is a generated province (BENCH_HTTP_SCALE, default small) with its leads and
 # statistics, users made once and kept in bench/data/http. The server runs without rate
-# limits (--rate 0 --login-rate 0): the figures are the server's, not the limiter's.
+# limits (--rate 0 --login-rate 0): the figures are the server's, not the limiter's. The reads
+# are measured twice: with the server's one-second answer cache and without it (--cache-ms 0).
+# Each row gives the server's CPU seconds (user+sys) during it. BENCH_HTTP_OFFICERS=0 skips the
+# officers' part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZJ=build/zhijian
@@ -40,23 +43,29 @@ if [ ! -f "$D/ready.$SCALE" ]; then
     touch "$D/ready.$SCALE"
 fi
 csv=bench/data/cases-$IMPORT_ROWS.csv
-if [ ! -s "$csv" ]; then
+if [ "${BENCH_HTTP_OFFICERS:-1}" != 0 ] && [ ! -s "$csv" ]; then
     build/bench/make_csv "$IMPORT_ROWS" > "$csv.tmp" && mv "$csv.tmp" "$csv"
 fi
 
 LOG=$D/access.log
-rm -f "$LOG"
-$ZJ serve --port 0 --rate 0 --login-rate 0 --access-log "$LOG" 2>"$D/serve.err" &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-port=
-for _ in $(seq 1 200); do
-    port=$(grep -o '"serving API v1 on [^"]*port [0-9]*' "$LOG" 2>/dev/null | grep -o '[0-9]*$' || true)
-    [ -n "$port" ] && break
-    sleep 0.05
-done
-[ -n "$port" ] || { cat "$D/serve.err" >&2; exit 1; }
-URL=http://127.0.0.1:$port
+start_server() {   # start_server [serve options...]: sets server, URL
+    rm -f "$LOG"
+    $ZJ serve --port 0 --rate 0 --login-rate 0 --access-log "$LOG" "$@" 2>"$D/serve.err" &
+    server=$!
+    trap 'kill "$server" 2>/dev/null || true' EXIT
+    port=
+    for _ in $(seq 1 400); do
+        port=$(grep -o '"serving API v1 on [^"]*port [0-9]*' "$LOG" 2>/dev/null | grep -o '[0-9]*$' || true)
+        [ -n "$port" ] && break
+        sleep 0.05
+    done
+    [ -n "$port" ] || { cat "$D/serve.err" >&2; exit 1; }
+    URL=http://127.0.0.1:$port
+}
+cpu() {   # the server's user+sys CPU seconds so far
+    awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$server/stat"
+}
+start_server
 login() {
     curl -s -X POST -H 'Content-Type: application/json' \
         -d "{\"username\":\"$1\",\"password\":\"$PW\"}" "$URL/api/v1/session" | jq -r .token
@@ -74,26 +83,41 @@ rows=()
 bench_get() {   # bench_get NAME PATH [TOKEN [wrk args...]]
     local out name=$1 path=$2 token=${3:-$INSP}
     shift 2; shift || true
+    local c0 c1
+    c0=$(cpu)
     out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $token" "$@" "$URL$path")
+    c1=$(cpu)
     local rps p50 p99 non2xx
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-    rows+=("$name|$rps|$p50|$p99|${non2xx:-0}")
+    rows+=("$name|$rps|$p50|$p99|${non2xx:-0}|$(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.1f", b - a}')")
 }
 bench_get "GET /api/v1/leads?limit=50" "/api/v1/leads?limit=50"
 bench_get "GET /api/v1/statistics?dimension=agency" "/api/v1/statistics?dimension=agency"
 bench_get "POST /api/v1/filing-checks (a filing judge)" "/api/v1/filing-checks" "$JUDGE" \
     -s bench/filing_check.lua
+kill -TERM "$server"; wait "$server" || true
+start_server --cache-ms 0
+bench_get "GET /api/v1/leads?limit=50, no answer cache" "/api/v1/leads?limit=50"
+bench_get "GET /api/v1/statistics?dimension=agency, no answer cache" "/api/v1/statistics?dimension=agency"
+kill -TERM "$server"; wait "$server" || true
+start_server
 
 echo
 echo "### HTTP API: zhijian serve ($SCALE province, $(sqlite3 "$ZHIJIAN_DB" 'SELECT count(*) FROM lead') leads; $cores cores, $model)"
 echo
-echo "| endpoint (wrk -t2 -c64, ${SECS} s) | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---:|---:|---:|---:|"
-for r in "${rows[@]}"; do IFS='|' read -r a b c d e <<<"$r"; echo "| $a | $b | $c | $d | $e |"; done
+echo "| endpoint (wrk -t2 -c64, ${SECS} s) | requests/s | p50 | p99 | non-2xx | server CPU s |"
+echo "|---|---:|---:|---:|---:|---:|"
+for r in "${rows[@]}"; do IFS='|' read -r a b c d e f <<<"$r"; echo "| $a | $b | $c | $d | $e | $f |"; done
 echo
+echo "load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${BENCH_HTTP_OFFICERS:-1}" = 0 ]; then
+    kill -TERM "$server"; wait "$server" || true
+    trap - EXIT
+    exit 0
+fi
 
 # ---- 200 officers filing for a minute while an import runs ----
 before=$(sqlite3 "$ZHIJIAN_DB" 'SELECT count(*) FROM record_filing')

@@ -30,13 +30,18 @@
 #            quality; needs ~12 GB of disk and ~8 minutes
 #   web      the leaders' cockpit in Debian's chromium (playwright-core): page weight, requests,
 #            first contentful paint and the time until every chart is drawn, on the small province
+#   trajectory  community correction (CC01-CC03) over 50.4M stored location points (bench_track:
+#            written through the store's bulk writer, timed on its own), SQLite's window
+#            function for CC02 alone as the peer, and the meeting search against all pairs on a
+#            sample (they must agree); BENCH_TRACK_SUBJECTS, BENCH_TRACK_DAYS make it smaller
 #   audit    the audit trail (bench_audit): appends/s with the hash chain only and with the
 #            Merkle tree and signed head (1,000 per transaction, and one per transaction), and
 #            the time to verify a log of BENCH_AUDIT_VERIFY entries (default 10,000,000; ~3.3 GB
 #            of disk, ~4 minutes to write). The peer is immudb's published figure (docs/audit.md)
 # Prints a Markdown table per benchmark; paste figures into docs/benchmarks.md.
 # BENCH_PROVINCE_SCALE=small makes provimport quick (for trying the script).
-# BENCH_ONLY=import (or provimport, province, caseflow, text, filing, link10m, audit, http, web;
+# BENCH_ONLY=import (or provimport, province, caseflow, text, filing, link10m, audit, http, web,
+# trajectory;
 # comma-separated)
 # runs only those sections:
 # province is gen, import + link and detect, which build on one another. Default: all.
@@ -205,6 +210,38 @@ if want audit; then
   load0=$(cut -d' ' -f1-3 /proc/loadavg)
   build/bench/bench_audit "$DATA" "${BENCH_AUDIT_APPENDS:-1000000}" "${BENCH_AUDIT_VERIFY:-10000000}"
   echo "load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+if want trajectory; then
+  # community correction (issue 15): BENCH_TRACK_SUBJECTS subjects x BENCH_TRACK_DAYS days, a fix
+  # every 5 minutes (5,000 x 35: 50.4M points), written through the store's bulk writer (timed
+  # on its own), then CC01-CC03 over the stored points; the peer is SQLite computing CC02's
+  # silences alone with a window function on the same file. Then the meeting search (CC03)
+  # against all pairs on a sample, which must give the same meetings.
+  track=$DATA/track.db
+  subjects=${BENCH_TRACK_SUBJECTS:-5000}
+  days=${BENCH_TRACK_DAYS:-35}
+  echo
+  echo "### Trajectories: CC01-CC03 over $subjects subjects x $days days of 5-minute fixes ($(nproc) cores)"
+  echo
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| step | seconds | CPU seconds | points/s |"
+  echo "|---|---:|---:|---:|"
+  nice -n 0 build/bench/bench_track write "$track" "$subjects" "$days" 5
+  ZHIJIAN_DB=$track $ZJ link --quiet >/dev/null
+  points=$(sqlite3 "$track" "SELECT count(*) FROM cc_location")
+  run_timed "zhijian detect CC01 CC02 CC03 (three passes over the points)" \
+    env ZHIJIAN_DB="$track" $ZJ detect --only CC01 CC02 CC03 --no-analysis --no-link --as-of 2026-03-01
+  run_timed "sqlite3: CC02's silences alone (lag() over each subject's fixes)" \
+    sqlite3 "$track" "SELECT count(*) FROM (SELECT recorded_at, lag(recorded_at) OVER (PARTITION BY subject_no ORDER BY recorded_at) AS prev FROM cc_location) WHERE julianday(recorded_at) - julianday(prev) > 1"
+  print_results "$points"
+  echo
+  echo "| meeting search on a sample | seconds | CPU seconds | distance tests | meetings |"
+  echo "|---|---:|---:|---:|---:|"
+  build/bench/bench_track compare "$track" "${BENCH_TRACK_SAMPLE:-300}" 48 ||
+    { echo "bench: the grid and all pairs disagree" >&2; exit 1; }
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
 if want text && [ -x build/bench/bench_text ]; then

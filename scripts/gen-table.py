@@ -15,6 +15,12 @@ line is a row with exactly as many tab-separated fields.
         name (full names, plus short forms of provinces and prefecture-level cities), one
         `"name",` per line.
 
+    gen-table.py holidays OUT.inc IN...
+        from rules/holidays/YYYY.tsv (date, kind, holiday): `{DAY, 'r'|'w'},` per listed day,
+        DAY the day number (days since 1970-01-01), sorted, for binary search; a date listed
+        twice, a kind other than rest or work, or a 'work' day that is not a Saturday or Sunday
+        is an error.
+
     gen-table.py texts OUT.inc IN...
         each input file whole, as `const char zg_map_STEM[] = "...";` where STEM is the file
         name up to its first '.' (the generator's foreign-layout mapping files,
@@ -131,7 +137,37 @@ def texts_mode(dst, srcs):
         f.write("".join(out))
 
 
+def holidays_mode(dst, srcs):
+    import datetime
+    days = {}
+    for src in sorted(srcs):
+        header, rows = read_tsv(src)
+        if header[:2] != ["date", "kind"]:
+            sys.exit(f"{src}: header must start with date, kind")
+        for lineno, fields in rows:
+            try:
+                d = datetime.date.fromisoformat(fields[0])
+            except ValueError:
+                sys.exit(f"{src}:{lineno}: bad date '{fields[0]}'")
+            if fields[1] not in ("rest", "work"):
+                sys.exit(f"{src}:{lineno}: kind must be rest or work, got '{fields[1]}'")
+            if fields[1] == "work" and d.weekday() < 5:
+                sys.exit(f"{src}:{lineno}: a 'work' day must be a Saturday or Sunday: {d}")
+            n = (d - datetime.date(1970, 1, 1)).days
+            if n in days:
+                sys.exit(f"{src}:{lineno}: {d} listed twice")
+            days[n] = fields[1][0]
+    out = ["/* generated from rules/holidays/YYYY.tsv by scripts/gen-table.py - do not edit */"]
+    for n in sorted(days):
+        out.append(f"{{{n}, '{days[n]}'}},")
+    with open(dst, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+
+
 def main(argv):
+    if len(argv) >= 3 and argv[1] == "holidays":
+        holidays_mode(argv[2], argv[3:])
+        return
     if len(argv) >= 3 and argv[1] == "texts":
         texts_mode(argv[2], argv[3:])
         return

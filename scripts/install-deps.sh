@@ -19,6 +19,7 @@ pkgs=(
   libicu-dev libutf8proc-dev libopencc-dev opencc  # Chinese text
   libsodium-dev libxxhash-dev       # hashing: digests (BLAKE2b), row content hashes (XXH3), Ed25519
   libssl-dev                        # SHA-256 with CPU instructions (audit trail Merkle tree)
+  libgeos-dev                       # geometry: county polygons, point in area (community correction)
   libmicrohttpd-dev libxlsxwriter-dev  # HTTP API (zhijian serve), XLSX exports
   libcmocka-dev valgrind time curl  # tests (the API tests drive the server with curl), timing
   python3-yaml jq iproute2          # tests: the server checked against docs/openapi.yaml

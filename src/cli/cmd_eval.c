@@ -116,8 +116,14 @@ int cmd_eval(int argc, char **argv)
     }
     if (json) {
         cJSON *root = cJSON_CreateObject(), *det = cJSON_AddObjectToObject(root, "detectors");
-        for (int i = 0; i < r->ncodes; i++)
-            cJSON_AddItemToObject(det, r->codes[i].code, score_json(&r->codes[i].s));
+        cJSON *unbuilt = cJSON_CreateArray();
+        for (int i = 0; i < r->ncodes; i++) {
+            if (r->codes[i].built)
+                cJSON_AddItemToObject(det, r->codes[i].code, score_json(&r->codes[i].s));
+            else
+                cJSON_AddItemToArray(unbuilt, cJSON_CreateString(r->codes[i].code));
+        }
+        cJSON_AddItemToObject(root, "not_built", unbuilt);
         cJSON *lk = cJSON_AddObjectToObject(root, "linking");
         cJSON_AddItemToObject(lk, "person", link_json(&r->person));
         cJSON_AddItemToObject(lk, "enterprise", link_json(&r->enterprise));
@@ -129,11 +135,23 @@ int cmd_eval(int argc, char **argv)
     } else {
         printf("detectors (truth: %s)\n  code   precision recall  f1     truth found  near-miss "
                "hits\n", truth);
+        int unbuilt = 0;
         for (int i = 0; i < r->ncodes; i++) {
             const zj_eval_score *sc = &r->codes[i].s;
+            if (!r->codes[i].built) {
+                unbuilt++;
+                continue;
+            }
             printf("  %-6s %6.3f    %6.3f  %6.3f %5lld %5lld  %lld of %lld\n", r->codes[i].code,
                    sc->precision, sc->recall, sc->f1, (long long)sc->truth, (long long)sc->found,
                    (long long)sc->near_miss_hits, (long long)sc->near_misses);
+        }
+        if (unbuilt) {
+            printf("  not built (未实现), no score:");
+            for (int i = 0; i < r->ncodes; i++)
+                if (!r->codes[i].built)
+                    printf(" %s", r->codes[i].code);
+            printf("\n");
         }
         if (r->orphan_leads)
             printf("  (%lld leads point at records that are not in the store)\n",

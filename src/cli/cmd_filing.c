@@ -182,7 +182,7 @@ int cmd_filing(int argc, char **argv)
     if (!rc)
         rc = path ? zj_rules_load(path, &rules, &err) : zj_rules_defaults(&rules, &err);
     if (!rc)
-        rc = zj_store_open(cli_db_path(o.db), &s, &err);
+        rc = zj_store_open_existing(cli_db_path(o.db), &s, &err);
     if (rc) {
         rc = cli_report(&err);
     } else if ((rc = cli_user_actor(s, o.as, &who)) == 0) {

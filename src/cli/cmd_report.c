@@ -222,7 +222,7 @@ int cmd_report(int argc, char **argv)
                          "--help'", sub);
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err))
         return cli_report(&err);
     zj_actor_owned who = {0};
     rc = cli_user_actor(s, o.as, &who);

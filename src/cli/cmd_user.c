@@ -221,7 +221,7 @@ int cmd_user(int argc, char **argv)
                          sub);
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(cli_db_path(o.db), &s, &err))
+    if (zj_store_open_existing(cli_db_path(o.db), &s, &err))
         return cli_report(&err);
     zj_actor_owned who;
     if ((rc = cli_user_actor(s, o.as, &who))) {

@@ -12,7 +12,7 @@
  *   zhijian leads attach ID FILE [--name NAME]
  *   zhijian leads attachment ID SHA256 [--out FILE]
  *   zhijian leads history ID [--json]
- *   zhijian leads queue [--state S] [--assignee U] [--unit U] [--overdue] [--worked]
+ *   zhijian leads queue [--state S] [--assignee U] [--unit U] [--overdue] [--worked] [--search T]
  *                       [--as-of DATE] [--limit N] [--json]
  * Every subcommand takes --db PATH and --as USER (act as that user; default the store's owner,
  * an administrator).
@@ -40,6 +40,7 @@ static const char usage_text[] =
     "   or: zhijian leads attachment ID SHA256 [--out FILE]\n"
     "   or: zhijian leads history ID [--json]\n"
     "   or: zhijian leads queue [--state S] [--assignee U] [--unit U] [--overdue] [--worked]\n"
+    "                           [--search TEXT]\n"
     "                           [--as-of YYYY-MM-DD] [--limit N] [--json]\n"
     "   or: zhijian leads notices [--all] [--read ID|--read 0] [--json]\n\n"
     "线索处置：分派、核查、认定（查实/排除）、整改、办结、重新启动、批注、附件、处置记录、待办。\n"
@@ -62,12 +63,15 @@ static const char usage_text[] =
     "  --state S       queue: new|assigned|verifying|confirmed|dismissed|rectification|closed\n"
     "  --overdue       queue: only overdue verification or rectification\n"
     "  --worked        queue: only leads someone has acted on\n"
+    "  --search TEXT   queue: a person's or enterprise's name or ID in the lead's records, a\n"
+    "                  unit's code or part of its name, a case number, or part of the title\n"
     "  --as-of DATE    queue: reference day for overdue flags (default: today)\n"
     "docs/workflow.md draws the lifecycle.\n";
 
 typedef struct opts {
     const char *db, *as, *unit, *to, *deadline, *reason, *name, *state, *assignee, *as_of, *out;
     const char *read;         /* notices --read ID */
+    const char *search;
     bool json, overdue, worked, all;
     long long limit, if_version;
     int argc;
@@ -86,6 +90,7 @@ static int parse(int argc, char **argv, opts *o)
         {"overdue", no_argument, NULL, 'O'},        {"worked", no_argument, NULL, 'W'},
         {"if-version", required_argument, NULL, 'V'}, {"out", required_argument, NULL, 'f'},
         {"read", required_argument, NULL, 'R'},     {"all", no_argument, NULL, 'L'},
+        {"search", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0},
     };
     int c;
@@ -105,6 +110,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'l': o->limit = atoll(optarg); break;
         case 'V': o->if_version = atoll(optarg); break;
         case 'f': o->out = optarg; break;
+        case 'S': o->search = optarg; break;
         case 'j': o->json = true; break;
         case 'O': o->overdue = true; break;
         case 'W': o->worked = true; break;
@@ -353,7 +359,7 @@ static int do_queue(zj_store *s, const zj_actor *a, const opts *o)
         return cli_error(ZJ_EUSAGE, "leads queue: unexpected argument '%s'", o->argv[1]);
     zj_lead_queue_filter f = {.state = -1, .assignee = o->assignee, .unit_code = o->unit,
                               .overdue_only = o->overdue, .worked_only = o->worked,
-                              .today = o->as_of, .limit = o->limit};
+                              .today = o->as_of, .limit = o->limit, .text = o->search};
     if (o->state && (f.state = zj_lead_state_parse(o->state)) < 0)
         return cli_error(ZJ_EUSAGE, "leads queue: unknown state '%s' (new, assigned, verifying, "
                          "confirmed, dismissed, rectification, closed)", o->state);
@@ -436,7 +442,7 @@ int cmd_workflow(int argc, char **argv)
     const char *db = cli_db_path(o.db);
     zj_store *s;
     zj_error err = {0};
-    if (zj_store_open(db, &s, &err))
+    if (zj_store_open_existing(db, &s, &err))
         return cli_report(&err);
     zj_actor_owned who = {0};
     rc = cli_user_actor(s, o.as, &who);

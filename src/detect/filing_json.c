@@ -18,10 +18,12 @@
 #include "detect/filing.h"
 #include "detect/filing_index.h"
 #include "text/mask.h"
+#include "text/uscc.h"
 
 static int bad(zj_error *err, const char *field, const char *why)
 {
-    return zj_fail(err, ZJ_EUSAGE, "%s: %s", field, why);
+    zj_fail(err, ZJ_EUSAGE, "%s: %s", field, why);
+    return zj_error_mark(err, ZJ_ERR_INVALID, field);
 }
 
 /* Checks that every member of object `o` is one of `names`. */
@@ -234,6 +236,27 @@ static int mask_addr(const char *s, size_t n, char *out, size_t cap)
     return zj_mask_middle(s, n, 9, 0, out, cap);
 }
 
+/* Whether party `p` is an enterprise: said so, or (kind not given) identified by a valid
+ * unified social credit code. An enterprise's name is public registration data (企业名称 on
+ * the national enterprise credit publicity system) and is never masked; its phone, address
+ * and code are masked like a person's. */
+static bool is_enterprise(const zj_filing_party *p)
+{
+    if (p->kind)
+        return !strcmp(p->kind, "enterprise");
+    zj_uscc u;
+    return p->id_no && zj_uscc_parse(p->id_no, strlen(p->id_no), &u, NULL) == 0;
+}
+
+static int keep_name(const char *s, size_t n, char *out, size_t cap)
+{
+    if (n >= cap)
+        return -1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return (int)n;
+}
+
 static void day_str(cJSON *o, const char *name, long day)
 {
     if (!day)
@@ -293,7 +316,9 @@ int zj_filing_result_json(const zj_filing_case *c, const zj_filing_result *r, bo
         const zj_filing_identity *id = &r->parties[i];
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "role", p->role);
-        masked(j, "name", p->name, unmask, zj_mask_name);
+        bool ent = is_enterprise(p);
+        cJSON_AddStringToObject(j, "kind", ent ? "enterprise" : "person");
+        masked(j, "name", p->name, unmask, ent ? keep_name : zj_mask_name);
         masked(j, "id_no", p->id_no, unmask, mask_id);
         masked(j, "phone", p->phone, unmask, zj_mask_phone);
         masked(j, "address", p->address, unmask, mask_addr);

@@ -542,12 +542,62 @@ static int each_row(zj_store *s, zj_stmt *q, int (*fn)(const zj_lead_row *, void
     return rc;
 }
 
-int zj_leads_each(zj_store *s, const zj_lead_filter *f,
-                  int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
+/* The free-text condition on lead `l` with the text as parameter $n (zj_leads_each). */
+static void text_cond(zj_store *s, const zj_lead_filter *f, zj_buf *sql, int n)
+{
+    zj_buf_printf(sql,
+                  "(l.unit_code = $%d"
+                  " OR l.unit_code IN (SELECT unit_code FROM unit WHERE instr(name, $%d) > 0)"
+                  " OR instr(l.title, $%d) > 0 OR instr(l.explanation, $%d) > 0",
+                  n, n, n, n);
+    if (f->nentities) {
+        zj_buf ids = {0};
+        for (size_t i = 0; i < f->nentities; i++)
+            zj_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)f->entities[i]);
+        zj_buf_printf(sql,
+                      " OR EXISTS (SELECT 1 FROM mention m WHERE m.table_name = l.subject_table"
+                      "  AND m.record_id = l.subject_id AND m.entity_id IN (%s))"
+                      " OR EXISTS (SELECT 1 FROM lead_evidence e JOIN mention m"
+                      "  ON m.table_name = e.table_name AND m.record_id = e.record_id"
+                      "  WHERE e.lead_id = l.id AND m.entity_id IN (%s))",
+                      ids.data ? ids.data : "0", ids.data ? ids.data : "0");
+        zj_buf_free(&ids);
+    }
+    const zj_table *t;
+    size_t nt = zj_store_tables(s, &t);
+    for (size_t i = 0; i < nt; i++)
+        for (size_t c = 0; c < t[i].ncolumns; c++)
+            if (!strcmp(t[i].columns[c].name, "case_no"))
+                zj_buf_printf(sql,
+                              " OR (l.subject_table = '%s' AND EXISTS (SELECT 1 FROM %s r"
+                              "  WHERE r.id = l.subject_id AND r.case_no = $%d))"
+                              " OR EXISTS (SELECT 1 FROM lead_evidence e JOIN %s r ON r.id = e.record_id"
+                              "  WHERE e.lead_id = l.id AND e.table_name = '%s' AND r.case_no = $%d)",
+                              t[i].name, t[i].name, n, t[i].name, t[i].name, n);
+    zj_buf_puts(sql, ")");
+}
+
+/* Passes rows on and remembers whether fn asked to stop (zj_leads_by_id). */
+typedef struct stop_ctx {
+    int (*fn)(const zj_lead_row *, void *);
+    void *ctx;
+    bool stopped;
+} stop_ctx;
+
+static int stop_fn(const zj_lead_row *r, void *vctx)
+{
+    stop_ctx *c = vctx;
+    c->stopped = c->fn(r, c->ctx) != 0;
+    return c->stopped;
+}
+
+/* The statement of zj_leads_each (keys: only id and unit) with its parameters bound. */
+static int leads_query(zj_store *s, const zj_lead_filter *f, bool keys, zj_stmt **out,
+                       zj_error *err)
 {
     zj_buf sql = {0};
-    zj_buf_puts(&sql, lead_cols);
-    const char *vals[3];
+    zj_buf_puts(&sql, keys ? "SELECT l.id, l.unit_code FROM lead l" : lead_cols);
+    const char *vals[4];
     int nv = 0;
     const char *cond = " WHERE ";
     if (f && f->code) {
@@ -565,6 +615,12 @@ int zj_leads_each(zj_store *s, const zj_lead_filter *f,
         vals[nv - 1] = f->unit;
         cond = " AND ";
     }
+    if (f && f->text && f->text[0]) {
+        zj_buf_puts(&sql, cond);
+        text_cond(s, f, &sql, ++nv);
+        vals[nv - 1] = f->text;
+        cond = " AND ";
+    }
     if (f && f->current_only)
         zj_buf_printf(&sql, "%s" LEAD_IS_CURRENT, cond);
     zj_buf_puts(&sql, " ORDER BY l.severity DESC, l.code, l.id");
@@ -579,10 +635,38 @@ int zj_leads_each(zj_store *s, const zj_lead_filter *f,
         return rc;
     for (int i = 0; i < nv; i++)
         zj_stmt_bind_text(q, i + 1, vals[i], strlen(vals[i]));
+    *out = q;
+    return ZJ_OK;
+}
+
+int zj_leads_each(zj_store *s, const zj_lead_filter *f,
+                  int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = leads_query(s, f, false, &q, err);
+    if (rc)
+        return rc;
     int64_t n;
     rc = each_row(s, q, fn, ctx, &n, err);
     zj_stmt_finalize(q);
     return rc;
+}
+
+int zj_leads_keys_each(zj_store *s, const zj_lead_filter *f,
+                       int (*fn)(const zj_lead_place *, void *), void *ctx, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = leads_query(s, f, true, &q, err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = zj_stmt_next(q, err)) == 1) {
+        zj_lead_place k = {zj_stmt_int(q, 0), zj_stmt_text(q, 1, NULL)};
+        if (fn(&k, ctx))
+            break;
+    }
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
 }
 
 int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *err)
@@ -597,7 +681,7 @@ int zj_lead_set_status(zj_store *s, int64_t id, const char *status, zj_error *er
     zj_stmt_finalize(q);
     if (step < 0)
         return ZJ_EDATA;
-    return zj_store_changes(s) == 1 ? ZJ_OK : zj_fail(err, ZJ_EUSAGE, "no lead %lld", (long long)id);
+    return zj_store_changes(s) == 1 ? ZJ_OK : zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no lead %lld", (long long)id);
 }
 
 int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *), void *ctx,
@@ -614,7 +698,29 @@ int zj_lead_get(zj_store *s, int64_t id, int (*fn)(const zj_lead_row *, void *),
     rc = each_row(s, q, fn, ctx, &n, err);
     zj_stmt_finalize(q);
     if (!rc && !n)
-        rc = zj_fail(err, ZJ_EUSAGE, "no lead %lld (see 'zhijian leads list')", (long long)id);
+        rc = zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no lead %lld (see 'zhijian leads list')", (long long)id);
+    return rc;
+}
+
+int zj_leads_by_id(zj_store *s, const int64_t *ids, size_t n,
+                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err)
+{
+    if (n == 0)
+        return ZJ_OK;
+    char sql[sizeof lead_cols + 32];
+    snprintf(sql, sizeof sql, "%s WHERE l.id = $1", lead_cols);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql, &q, err);
+    bool stop = false;
+    for (size_t i = 0; !rc && !stop && i < n; i++) {
+        zj_stmt_bind_int(q, 1, ids[i]);
+        stop_ctx sc = {fn, ctx, false};
+        int64_t got;
+        rc = each_row(s, q, stop_fn, &sc, &got, err);
+        stop = sc.stopped;
+        zj_stmt_reset(q);
+    }
+    zj_stmt_finalize(q);
     return rc;
 }
 

@@ -114,13 +114,38 @@ typedef struct zj_lead_row {
 typedef struct zj_lead_filter {
     const char *code, *status, *unit;   /* NULL: any */
     bool current_only;                  /* only leads the latest run produced */
+    const char *text;                   /* free text (zj_leads_each); NULL: any */
+    const int64_t *entities;            /* with text: entities it names (link/entity_read.h: */
+    size_t nentities;                   /* zj_link_entities_named), matched in the records */
     int64_t limit;                      /* 0: no limit */
 } zj_lead_filter;
 
 /* Call fn for each lead matching `f`, by severity (highest first), code and id. Strings are
- * valid during the call only. fn returns non-zero to stop. */
+ * valid during the call only. fn returns non-zero to stop.
+ * `f->text` matches a lead when it is: the lead's unit code, or part of its unit's name; part
+ * of its title or explanation; or the exact case number of its subject or an evidence record
+ * (any canonical table with a case_no column); and so does a lead whose subject or evidence
+ * records mention one of `f->entities` (the people and companies the text names, resolved by
+ * the caller through the link layer: detect never reads a person's name). */
 int zj_leads_each(zj_store *s, const zj_lead_filter *f,
                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
+
+/* A lead's place in the list: its id and unit, for counting and scoping a page of the list
+ * without reading the leads' texts (zj_leads_keys_each). */
+typedef struct zj_lead_place {
+    int64_t id;
+    const char *unit_code;     /* may be NULL; valid during the call only */
+} zj_lead_place;
+
+/* The leads matching `f` in zj_leads_each's order, as keys only (read from one index, no
+ * lead text and no provenance looked up). fn returns non-zero to stop. */
+int zj_leads_keys_each(zj_store *s, const zj_lead_filter *f,
+                       int (*fn)(const zj_lead_place *, void *), void *ctx, zj_error *err);
+
+/* The leads `ids` (in that order; an id with no lead is skipped), as zj_leads_each hands
+ * them. fn returns non-zero to stop. */
+int zj_leads_by_id(zj_store *s, const int64_t *ids, size_t n,
+                   int (*fn)(const zj_lead_row *, void *), void *ctx, zj_error *err);
 
 /* Set lead `id`'s status to `status`. Detection writes 'new' when it inserts a lead and never
  * changes the status after; the lead workflow (work/workflow.c) mirrors its state here, in its

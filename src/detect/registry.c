@@ -11,9 +11,12 @@
 
 extern const zj_detector zj_detector_tv01, zj_detector_tv02, zj_detector_tv03,
     zj_detector_tv04, zj_detector_tr01, zj_detector_tr02, zj_detector_tr03, zj_detector_tr04,
-    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf05,
-    zj_detector_cf06, zj_detector_cf07, zj_detector_cf08, zj_detector_sc01, zj_detector_sc02,
-    zj_detector_sc03, zj_detector_sc04, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
+    zj_detector_tr05, zj_detector_cp01, zj_detector_cf01, zj_detector_cf02, zj_detector_cf03,
+    zj_detector_cf04, zj_detector_cf05,
+    zj_detector_cf06, zj_detector_cf07, zj_detector_cf08, zj_detector_pn01,
+    zj_detector_pn02, zj_detector_pn03, zj_detector_sc01, zj_detector_sc02,
+    zj_detector_sc03, zj_detector_sc04, zj_detector_cc01, zj_detector_cc02,
+    zj_detector_cc03, zj_detector_fl01, zj_detector_fl02, zj_detector_fl03,
     zj_detector_fl04;
 
 static const zj_detector *const registry[] = {
@@ -29,14 +32,22 @@ static const zj_detector *const registry[] = {
     &zj_detector_cp01,   /* 投诉举报 */
     &zj_detector_cf01,   /* 有案不立 */
     &zj_detector_cf02,   /* 受案不核 */
+    &zj_detector_cf03,   /* 压案不查 */
+    &zj_detector_cf04,   /* 有罪不究 */
     &zj_detector_cf05,   /* 未录入 */
     &zj_detector_cf06,   /* 超过法定期限 */
     &zj_detector_cf07,   /* 违规互借时间 */
     &zj_detector_cf08,   /* 案件时间逻辑矛盾 */
+    &zj_detector_pn01,   /* 审限预警、到期警示与超期督办 */
+    &zj_detector_pn02,   /* 必经流程节点缺失 */
+    &zj_detector_pn03,   /* 流程节点顺序颠倒 */
     &zj_detector_sc01,   /* 减刑、假释违反法定限制 */
     &zj_detector_sc02,   /* 从严类别罪犯减刑、假释未从严 */
     &zj_detector_sc03,   /* 保外就医未按期病情复查 */
     &zj_detector_sc04,   /* 疑似纸面服刑 */
+    &zj_detector_cc01,   /* 社区矫正对象未经批准离开执行地 */
+    &zj_detector_cc02,   /* 电子定位信号中断超时 */
+    &zj_detector_cc03,   /* 社区矫正对象之间聚集接触 */
     &zj_detector_fl01,   /* 虚假诉讼风险 */
     &zj_detector_fl02,   /* 滥诉 */
     &zj_detector_fl03,   /* 涉众型案件 */

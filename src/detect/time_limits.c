@@ -52,13 +52,15 @@ const zj_time_limit *zj_time_limit_find(const char *detector, const char *system
 
 void zj_time_limit_eval(const zj_time_limit *r, const zj_tl_case *c, zj_tl_result *out)
 {
-    bool rest = !strcmp(r->holiday, "next_workday");
+    bool rest = strcmp(r->holiday, "none") != 0;     /* next_workday, workdays */
+    bool workdays = !strcmp(r->holiday, "workdays");
     bool further = !strcmp(r->ext_further, "yes");
     char unit = r->unit[0] == 'm' ? 'm' : 'd';
     memset(out, 0, sizeof *out);
     out->refused_day = ZJ_DAY_MIN;
     out->clock_start = c->restart > c->start ? c->restart : c->start;
     long raw = unit == 'm' ? zj_add_months(out->clock_start, r->length)
+             : workdays    ? zj_add_workdays(out->clock_start, r->length)
                            : out->clock_start + r->length;
     out->base_deadline = rest ? zj_rest_adjust(raw) : raw;
     /* the most the law allows without a higher authority, as a last day */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "detect/detect.h"
 #include "detect/leads.h"
 #include "link/entity_read.h"
 
@@ -417,6 +418,7 @@ int zj_eval_run(zj_store *s, const char *truth_dir, zj_eval_result *out, zj_erro
                 out->codes[d.entry_code[e]].s.hit++;
         for (int i = 0; i < out->ncodes; i++) {
             finish_score(&out->codes[i].s);
+            out->codes[i].built = zj_detector_find(out->codes[i].code) != NULL;
             bool known = false;
             for (size_t k = 0; k < NCATALOG; k++)
                 known |= strcmp(catalog[k], out->codes[i].code) == 0;

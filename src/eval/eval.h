@@ -16,6 +16,7 @@
 #ifndef ZJ_EVAL_H
 #define ZJ_EVAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/error.h"
@@ -36,6 +37,8 @@ typedef struct zj_eval_score {
 
 typedef struct zj_eval_code {
     char code[8];
+    bool built;              /* a detector of this code is in the registry (detect/registry.c);
+                                a catalog code not built yet has no score to show */
     zj_eval_score s;
 } zj_eval_code;
 

@@ -744,6 +744,8 @@ static int plan_chains(ctx *c)
         {"CF02", ZG_PC_CF02_NEAR, true, "major case pending 20 days with the county chief's "
                                         "approval for 30 days"},
         {"CF03", ZG_PC_CF03, false, "filed 200 days ago, nothing done since bail"},
+        {"CF03", ZG_PC_CF03_NEAR, true, "filed 200 days ago, investigation suspended with "
+                                        "approval 40 days after filing (suspect fled)"},
         {"CF04", ZG_PC_CF04, false, "filed case closed without transfer, reason or document"},
         {"CF04", ZG_PC_CF04_NEAR, true, "filed case revoked with a reason and a revocation "
                                         "document"},
@@ -916,7 +918,8 @@ static int plan_cases(ctx *c)
     /* CF08, PN01, PN02, PN03 */
     static const struct { const char *code; const char *note; } k[] = {
         {"CF08", "case closed before it was filed"},
-        {"PN01", "summary procedure still open 84 days after filing: deadline in 6 days"},
+        {"PN01", "summary procedure still open 84 days after filing: its 3-month limit ends "
+                 "within the pre-warning fortnight"},
         {"PN02", "judgment without a hearing node"},
         {"PN03", "judgment node recorded before the hearing node"},
     };
@@ -938,6 +941,35 @@ static int plan_cases(ctx *c)
             if (add_entry(c, &en))
                 return -1;
         }
+    }
+    /* PN01-PN03 near misses: an open case in its last fortnight but lawfully extended; a
+     * mediated case with no hearing (mediation needs none); a judgment given at the hearing
+     * (当庭宣判) and recorded at an earlier hour of the same day */
+    for (int j = 0; j < 3; j++) {
+        int day = j == 0 ? zg_today - 174
+                         : (int)zg_range(&c->r, zg_days(2019, 3, 1), zg_days(2021, 6, 1));
+        zg_pcase pc = civil(c, basic_court(c), j == 0 ? "建设工程施工合同纠纷" : "房屋租赁合同纠纷",
+                            j == 0 ? "ordinary" : "summary", day, j == 0 ? -1 : 50,
+                            j == 1 ? "mediation" : "judgment");
+        if (j == 0) {
+            pc.ext = ZG_EXT_LAWFUL;
+            snprintf(pc.approval_no, sizeof pc.approval_no, "审延〔2021〕%d号", 880 + j);
+        }
+        pc.no_hearing = j == 1;
+        pc.swapped = j == 2 ? 2 : 0;
+        party(&pc, "plaintiff", 0, new_person(c), 0);
+        party(&pc, "defendant", 0, new_person(c), 0);
+        if (add_case(c, &pc, &cc))
+            return -1;
+        static const char *const notes[] = {
+            "ordinary procedure open 174 days, inside the last fortnight of its 6 months, but "
+            "extended by 6 months with the president's approval before expiry",
+            "mediated summary case with no hearing node: mediation needs no hearing",
+            "judgment given at the hearing (当庭宣判), recorded at an earlier hour of that day"};
+        entry en = {j == 0 ? "PN01" : j == 1 ? "PN02" : "PN03", true, E_CASE, cc, -1, -1, -1,
+                    {0}, 0, notes[j]};
+        if (add_entry(c, &en))
+            return -1;
     }
     /* FL01: related parties, a big private loan, mediation within days */
     for (int n = count(c, 0.0003, C, 2), i = 0; i < n; i++) {
@@ -1133,11 +1165,15 @@ static int plan_cc(ctx *c)
     static const struct { const char *code; int kind; bool near; const char *note; } k[] = {
         {"CC01", ZG_CC_OUT, false, "two days in another county without leave"},
         {"CC01", ZG_CC_OUT_LEAVE, true, "two days in another county covered by approved leave"},
+        {"CC01", ZG_CC_GLITCH, true, "one location fix 30 km outside the county (a GPS glitch), "
+                                     "the rest at home"},
         {"CC02", ZG_CC_SILENT, false, "location device silent for 72 hours"},
         {"CC02", ZG_CC_SILENT_NEAR, true, "device silent for 12 hours: below the 24-hour "
                                           "threshold"},
-        {"CC03", ZG_CC_MEET, false, "two subjects at the same place on four evenings"},
-        {"CC03", ZG_CC_MEET_NEAR, true, "two subjects at the same place once"},
+        {"CC03", ZG_CC_MEET, false, "two subjects together at one home for two hours on four "
+                                    "evenings"},
+        {"CC03", ZG_CC_MEET_NEAR, true, "one subject passes by the other's home (one joint "
+                                        "fix) and later spends two hours 150 m away"},
     };
     for (size_t j = 0; j < sizeof k / sizeof k[0]; j++) {
         int n = k[j].near ? 1 : count(c, 0.002, Q, 2);

@@ -46,7 +46,8 @@ typedef struct zg_pcase {
     int ext;                 /* ZG_EXT_* */
     char approval_no[80];    /* the extension approval (ZG_EXT_REUSED shares one) */
     int no_hearing;          /* PN02 */
-    int swapped;             /* PN03: judgment before hearing */
+    int swapped;             /* PN03: judgment before hearing; 2: both on one day, the judgment
+                              * at an earlier hour (当庭宣判, a near miss) */
     const char *defence;     /* court_case.defence (NULL: as the outcome makes it) */
     char claims[320];        /* 诉讼请求 ("": none) */
 } zg_pcase;
@@ -54,7 +55,7 @@ typedef struct zg_pcase {
 /* Planted police chains (incident -> police case -> ...). */
 enum {
     ZG_PC_CF01 = 1, ZG_PC_CF02, ZG_PC_CF02_NEAR, ZG_PC_CF03, ZG_PC_CF04, ZG_PC_CF04_NEAR,
-    ZG_PC_CF05, ZG_PC_CF05_NEAR, ZG_PC_TR05, ZG_PC_TR05_NEAR, ZG_PC_FL04,
+    ZG_PC_CF05, ZG_PC_CF05_NEAR, ZG_PC_TR05, ZG_PC_TR05_NEAR, ZG_PC_FL04, ZG_PC_CF03_NEAR,
 };
 typedef struct zg_pchain {
     int kind;
@@ -99,7 +100,7 @@ typedef struct zg_psc {      /* planted sentence change */
 } zg_psc;
 
 enum { ZG_CC_OUT = 1, ZG_CC_OUT_LEAVE, ZG_CC_SILENT, ZG_CC_SILENT_NEAR, ZG_CC_MEET,
-       ZG_CC_MEET_NEAR, ZG_CC_MEET_PEER };
+       ZG_CC_MEET_NEAR, ZG_CC_MEET_PEER, ZG_CC_GLITCH };
 typedef struct zg_pcc {
     int kind;
     int county;

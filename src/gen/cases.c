@@ -13,7 +13,7 @@
  *    months, ordinary 6 (+6 with the president's approval, recorded as an extension event
  *    with its own approval number), small claims 2, appeal 3, administrative 6 / 45 days).
  * Background cases stay inside the limits and keep every mandatory node in order; a case
- * still open on the reference date is never within 15 days of its deadline (so deadline
+ * still open on the reference date is never within 20 days of its calendar deadline (so deadline
  * warnings, PN01, come only from planted cases). Indexes past the background range are the
  * planted cases of the anomaly plan.
  */
@@ -91,6 +91,26 @@ static int limit_days(const char *procedure, const char *type)
     if (strcmp(procedure, "criminal_ordinary") == 0)
         return 60;
     return 180;   /* ordinary civil, administrative first instance, enforcement */
+}
+
+/* The last day of a court procedure's limit for a case filed on `day`: calendar months where
+ * the law states months (Civil PL arts. 152, 164, 168, 183; ALL arts. 81, 88), days where it
+ * states days; a month runs to the same day of the later month, or to its last day when that
+ * day does not exist. limit_days() is the same limit in round days, for drawing durations
+ * (always within the calendar limit: 25-94% of it). */
+static int limit_end(const char *procedure, const char *type, int day)
+{
+    if (strcmp(procedure, "summary") == 0)
+        return strncmp(type, "行", 3) == 0 ? day + 45 : zg_add_months(day, 3);
+    if (strcmp(procedure, "small_claims") == 0)
+        return zg_add_months(day, 2);
+    if (strcmp(procedure, "second_instance") == 0)
+        return zg_add_months(day, 3);
+    if (strcmp(procedure, "criminal_ordinary") == 0)
+        return zg_add_months(day, 2);
+    if (strcmp(procedure, "fast_track") == 0 || strcmp(procedure, "criminal_summary") == 0)
+        return day + limit_days(procedure, type);
+    return zg_add_months(day, 6);
 }
 
 static const char *const civil_causes[] = {
@@ -175,15 +195,12 @@ static void court_events(const zg *g, zg_civil *cs, zg_rng *r, int ext, const ch
     int64_t end = cs->closed >= 0 ? cs->closed : ZG_ASOF;
     int64_t span = end - cs->filed;
     ev_add(cs->ev, &cs->nev, ZG_MAXEV, "立案", cs->filed, -1);
-    int64_t t = zg_office_time(r, zg_workday_on_or_after((int)(cs->filed / ZG_DAY) + 1));
-    if (t < end)
-        ev_add(cs->ev, &cs->nev, ZG_MAXEV, "分案", t, cs->judge);
+    int64_t ta = zg_office_time(r, zg_workday_on_or_after((int)(cs->filed / ZG_DAY) + 1));
     bool exec = strcmp(cs->type, "执") == 0;
-    t = cs->filed + (3 + (int64_t)zg_below(r, 6)) * ZG_DAY;
-    if (t < end)
-        ev_add(cs->ev, &cs->nev, ZG_MAXEV, exec ? "财产查控" : "送达", t, cs->judge);
-    int64_t text = cs->filed + (int64_t)(limit_days(cs->procedure, cs->type) - 12) * ZG_DAY +
-                   3600 * 2;
+    int64_t ts = cs->filed + (3 + (int64_t)zg_below(r, 6)) * ZG_DAY;
+    int fday = (int)(cs->filed / ZG_DAY);
+    int64_t text = ZG_T(limit_end(cs->procedure, cs->type, fday) - 12, 0, 0) +
+                   cs->filed % ZG_DAY + 3600 * 2;
     if (ext && text < end) {
         zg_event *e = ev_add(cs->ev, &cs->nev, ZG_MAXEV, "延长审限", text, cs->judge);
         if (e) {
@@ -200,6 +217,27 @@ static void court_events(const zg *g, zg_civil *cs, zg_rng *r, int ext, const ch
     int64_t tj = cs->filed + span * (75 + (int64_t)zg_below(r, 15)) / 100;
     th = th / 60 * 60;
     tj = tj / 60 * 60;
+    if (swapped == 2) {
+        /* judgment at the hearing: one day, the judgment recorded at 09:00, the hearing 15:00 */
+        th = tj / ZG_DAY * ZG_DAY + 15 * 3600;
+        tj = tj / ZG_DAY * ZG_DAY + 9 * 3600;
+        swapped = 0;
+    }
+    /* assignment and service (or, in enforcement, the property search) come before the
+     * hearing and the decision: in a short case they come early, never after them */
+    if (span > 0) {
+        int64_t first = hearing && !no_hearing && th < tj ? th : tj;
+        if (cs->closed < 0 && !(hearing && !no_hearing && th < end))
+            first = end;
+        if (ta >= first)
+            ta = cs->filed + (first - cs->filed) / 3;
+        if (ts >= first)
+            ts = cs->filed + (first - cs->filed) * 2 / 3;
+    }
+    if (ta < end)
+        ev_add(cs->ev, &cs->nev, ZG_MAXEV, "分案", ta, cs->judge);
+    if (ts < end)
+        ev_add(cs->ev, &cs->nev, ZG_MAXEV, exec ? "财产查控" : "送达", ts, cs->judge);
     if (cs->closed >= 0 || th < end) {
         if (hearing && !no_hearing && th < end)
             ev_add(cs->ev, &cs->nev, ZG_MAXEV, "开庭", swapped ? tj : th, cs->judge);
@@ -293,14 +331,14 @@ void zg_civil_case(const zg *g, int64_t c, zg_civil *cs)
         day = zg_today - 5;
     cs->filed = zg_office_time(&r, day);
     int ext = strcmp(cs->procedure, "ordinary") == 0 && !admin && zg_chance(&r, 0.08) &&
-              day + limit - 12 <= zg_today;
+              limit_end(cs->procedure, cs->type, day) - 12 < zg_today;   /* recorded by today */
     int dur = ext ? limit + 1 + (int)zg_below(&r, 150)
                   : limit * (25 + (int)zg_below(&r, 70)) / 100;
-    int deadline = day + limit + (ext ? 180 : 0);
+    int deadline = limit_end(cs->procedure, cs->type, day) + (ext ? 180 : 0);
     int closed_day = zg_workday_on_or_after(day + dur);
     if (closed_day - day > dur && closed_day - day >= limit + (ext ? 180 : 0))
         closed_day = day + dur;          /* no weekend shift across the deadline */
-    if (closed_day > zg_today && deadline - zg_today < 15) {
+    if (closed_day > zg_today && deadline - zg_today < 20) {
         /* would still be open near its deadline: let it close a few days ago instead */
         closed_day = zg_today - 1 - (int)zg_below(&r, 4);
         if (closed_day <= day + 7)
@@ -418,7 +456,8 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
         day = zg_pick_day(&r, ZG_PAT_INCIDENT, zg_span_start, zg_today);
     else {
         int back = pl->kind == ZG_PC_CF02 ? 40 : pl->kind == ZG_PC_CF02_NEAR ? 20
-                 : pl->kind == ZG_PC_TR05_NEAR ? 1 : pl->kind == ZG_PC_CF03 ? 200
+                 : pl->kind == ZG_PC_TR05_NEAR ? 1
+                 : pl->kind == ZG_PC_CF03 || pl->kind == ZG_PC_CF03_NEAR ? 200
                  : pl->kind == ZG_PC_FL04 ? 150 : 120 + (int)zg_below(&r, 200);
         day = zg_today - back;
     }
@@ -533,7 +572,8 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     }
     /* criminal investigation */
     int64_t t = ch->filed + (2 + (int64_t)zg_below(&r, 20)) * 3600;
-    bool bail = zg_chance(&r, 0.35) || ch->plant == ZG_PC_CF03 || ch->plant == ZG_PC_FL04;
+    bool idle = ch->plant == ZG_PC_CF03 || ch->plant == ZG_PC_CF03_NEAR;
+    bool bail = zg_chance(&r, 0.35) || idle || ch->plant == ZG_PC_FL04;
     int64_t end_by;
     if (bail) {
         police_event(ch, "07", t, NULL);                            /* 取保候审 */
@@ -555,7 +595,16 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
             e->days = 30;
         }
     }
-    if (ch->plant == ZG_PC_CF03 || ch->plant == ZG_PC_FL04)
+    if (ch->plant == ZG_PC_CF03_NEAR) {
+        /* the suspect fled: the investigation suspended with the county chief's approval
+         * (中止侦查), lawful, so the silence after it is not 压案不查 */
+        police_event(ch, "14", t + 40 * ZG_DAY, NULL);             /* 中止侦查 */
+        zg_event *e = &ch->pev[ch->npev - 1];
+        snprintf(e->approval, sizeof e->approval, "%s公中止〔%d〕%05lld号", co->name, y,
+                 (long long)(i % 100000));
+        e->approver = "县级公安机关负责人";
+    }
+    if (idle || ch->plant == ZG_PC_FL04)
         end_by = ZG_ASOF + 400 * ZG_DAY;
     else if (ch->plant && end_by > ZG_ASOF - 15 * ZG_DAY)
         end_by = ZG_ASOF - 15 * ZG_DAY;      /* planted closures and transfers must happen */
@@ -566,7 +615,7 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     for (int64_t s = t + (15 + (int64_t)zg_below(&r, 25)) * ZG_DAY;
          s < end_by - 2 * ZG_DAY && s < ZG_ASOF && ch->npev < ZG_MAXEV - 3;
          s += (15 + (int64_t)zg_below(&r, 25)) * ZG_DAY) {
-        if (ch->plant == ZG_PC_CF03)
+        if (idle)
             break;                                                 /* nothing after filing */
         police_event(ch, "09", s, NULL);
         last = s;
@@ -617,6 +666,11 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     bool pext = zg_chance(&r, 0.1);
     int64_t pdays = pext ? 31 + (int64_t)zg_below(&r, 13) : 8 + (int64_t)zg_below(&r, 21);
     ch->procu_decided = ch->procu_received + pdays * ZG_DAY + (int64_t)zg_below(&r, 6) * 3600;
+    /* within the review limit of calendar months (CPL art. 172: one month, +15 days): a
+     * review received on a February evening must not run past its 28-day month */
+    int rlim = zg_add_months((int)(ch->procu_received / ZG_DAY), 1) + (pext ? 15 : 0);
+    if (ch->procu_decided / ZG_DAY > rlim)
+        ch->procu_decided = ZG_T(rlim, 16, 0);
     zg_event *qe = ev_add(ch->qev, &ch->nqev, 6, "受理", ch->procu_received, ch->procu_officer);
     if (pext) {
         qe = ev_add(ch->qev, &ch->nqev, 6, "延长审查起诉期限", ch->procu_received + 28 * ZG_DAY,
@@ -659,8 +713,8 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     int cday = zg_workday_on_or_after(fday + dur);
     if (cday - fday >= limit + (ext ? 30 : 0))
         cday = fday + dur;               /* no weekend shift across the deadline */
-    int deadline = fday + limit + (ext ? 30 : 0);
-    if (cday > zg_today && deadline - zg_today < 15) {
+    int deadline = limit_end(cs->procedure, cs->type, fday) + (ext ? 30 : 0);
+    if (cday > zg_today && deadline - zg_today < 20) {
         cday = zg_today - 1 - (int)zg_below(&r, 3);
         if (cday <= fday)
             cday = fday + 1;

@@ -234,7 +234,7 @@ const zg_export zg_x_police_events = {
     "code_tables:\n  police_nodes: {\"01\": accepted, \"02\": extension, \"03\": not_filed, "
     "\"04\": filed, \"05\": detention, \"06\": arrest_requested, \"07\": bail, "
     "\"08\": arrested, \"09\": interrogation, \"10\": penalised, \"11\": extension, "
-    "\"12\": revoked, \"13\": transferred}\n"};
+    "\"12\": revoked, \"13\": transferred, \"14\": suspension}\n"};
 
 static void event_tail(zg *g, zg_writer *w, const zg_event *e)
 {

@@ -261,9 +261,12 @@ static void cc_subject(const zg *g, int64_t q, zg_cc *x)
     snprintf(x->subject_no, sizeof x->subject_no, "SJ%06d%06lld", g->counties[x->county].code,
              (long long)q);
     x->monitored = x->plant || zg_chance(&r, 0.3);
-    int64_t grid = q / g->ncounties;
-    x->lat = g->counties[x->county].lat + (double)(grid % 100) * 0.004;
-    x->lon = g->counties[x->county].lon + (double)(grid / 100 % 100) * 0.004;
+    /* homes on a 500 m grid of 20 x 20 places around the county centre (well inside the
+     * county's boundary, geography.c), far enough apart that neighbours never meet */
+    int64_t grid = x->plant ? 399 - (q - g->sc.cc_subjects) % 200     /* planted: own places */
+                            : q / g->ncounties % 200;
+    x->lat = g->counties[x->county].lat + (double)(grid % 20 - 10) * 0.0045;
+    x->lon = g->counties[x->county].lon + (double)(grid / 20 - 10) * 0.0045;
     int days = x->plant && g->sc.gps_days < 14 ? 14 : g->sc.gps_days;
     if (x->monitored) {
         int wend = x->end < zg_today ? x->end : zg_today;
@@ -445,8 +448,11 @@ static int where(const zg *g, const zg_cc *x, int64_t t, double *lat, double *lo
     if (x->out0 >= 0 && t >= x->out0 && t < x->out1)
         county = x->out_county;
     if (county != x->county) {
-        la = g->counties[county].lat + (la - g->counties[x->county].lat);
-        lo = g->counties[county].lon + (lo - g->counties[x->county].lon);
+        /* a visitor's lodging: one of 1,000 places 300 m apart south of the centre, away
+         * from the residents' homes (and from other visitors) */
+        int slot = (int)(x->q % 1000);
+        la = g->counties[county].lat - 0.06 - (double)(slot / 40) * 0.003;
+        lo = g->counties[county].lon - 0.06 + (double)(slot % 40) * 0.003;
     }
     *lat = la;
     *lon = lo;
@@ -473,28 +479,48 @@ int zg_emit_cc_locations(zg *g, zg_writer *w)
                 continue;
             double lat, lon;
             int county = where(g, &x, t, &lat, &lon);
-            lat += (zg_unif(&r) - 0.5) * 0.0016;
-            lon += (zg_unif(&r) - 0.5) * 0.0016;
+            lat += (zg_unif(&r) - 0.5) * 0.0004;   /* fix noise: about 20 m */
+            lon += (zg_unif(&r) - 0.5) * 0.0004;
+            if (x.plant && x.plant->kind == ZG_CC_GLITCH && t >= x.win0 + 3 * ZG_DAY &&
+                t < x.win0 + 3 * ZG_DAY + step) {
+                lat += 0.27;                   /* one fix 30 km off: a glitch, not a trip */
+                county = -1;
+            }
             if (meets) {
-                /* the peer's meeting place: its own home, evenings of 4 days (1 near miss) */
+                /* the meeting place is the other's home, 19:00-21:00. A real meeting: evenings
+                 * of 4 days. The near miss: a pass-by (one fix at the home) on one evening and
+                 * two hours 150 m away on another. */
                 int64_t rel = t - x.win0;
-                int day = (int)(rel / ZG_DAY), hour = (int)(rel % ZG_DAY / 3600);
-                int want = x.plant->peer >= 0 && g->plan->ccs[x.plant->peer].kind == ZG_CC_MEET_NEAR ? 1 : 4;
-                if (day % 3 == 1 && day / 3 < want && hour >= 19 && hour < 21) {
+                int day = (int)(rel / ZG_DAY);
+                int64_t in_day = rel % ZG_DAY;
+                bool near = x.plant->peer >= 0 && g->plan->ccs[x.plant->peer].kind == ZG_CC_MEET_NEAR;
+                /* two hours, or three fixes when they are sparse (from noon, in the day) */
+                int64_t len = 2 * 3600 > 2 * step + 60 ? 2 * 3600 : 2 * step + 60;
+                int64_t at = step <= 3600 ? 19 * 3600 : 12 * 3600;
+                bool evening = in_day >= at && in_day < at + len;
+                if (!near && day % 3 == 1 && day / 3 < 4 && evening) {
                     lat = peer.lat + (zg_unif(&r) - 0.5) * 0.0002;
                     lon = peer.lon + (zg_unif(&r) - 0.5) * 0.0002;
                     county = peer.county;
                     meet_days++;
+                } else if (near && day == 1 && in_day >= at && in_day < at + step) {
+                    lat = peer.lat + (zg_unif(&r) - 0.5) * 0.0002;   /* passing by */
+                    lon = peer.lon + (zg_unif(&r) - 0.5) * 0.0002;
+                    county = peer.county;
+                } else if (near && day == 4 && evening) {
+                    lat = peer.lat + 0.00135 + (zg_unif(&r) - 0.5) * 0.0002;  /* 150 m away */
+                    lon = peer.lon + (zg_unif(&r) - 0.5) * 0.0002;
+                    county = peer.county;
                 }
             }
             char reg[8];
-            zg_fmt_int(reg, g->counties[county].code, 6);
+            zg_fmt_int(reg, county >= 0 ? g->counties[county].code : 0, 6);
             zg_row_begin(w);
             zg_s(w, x.subject_no);
             zg_time(w, t);
             zg_f6(w, lat);
             zg_f6(w, lon);
-            zg_s(w, reg);
+            zg_s(w, county >= 0 ? reg : NULL);
             if (zg_row_end(w))
                 return ZJ_EDATA;
         }

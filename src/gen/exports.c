@@ -36,6 +36,7 @@ const zg_export_entry zg_export_list[] = {
     {&zg_x_complaints_12309, zg_emit_complaints_12309, 0},
     {&zg_x_complaints_12368, zg_emit_complaints_12368, 0},
     {&zg_x_sentence_changes, zg_emit_sentence_changes, 0},
+    {&zg_x_regions, zg_emit_regions, 0},
     {&zg_x_cc_subjects, zg_emit_cc_subjects, 0},
     {&zg_x_cc_leaves, zg_emit_cc_leaves, 0},
     {&zg_x_cc_locations, zg_emit_cc_locations, 0},

@@ -53,7 +53,7 @@ const char *zj_gen_scale_name(zj_gen_scale s)
 
 /* Entity counts per scale; record counts follow from them (docs/truth.md has the table). */
 static const zg_scale scales[] = {
-    /* tiny */ {1, 1, 2, 0.02, 1000, 200, 450, 300, 100, 50, 30, 20, 180, 4, 1.0},
+    /* tiny */ {1, 1, 2, 0.02, 1000, 200, 450, 300, 100, 50, 30, 20, 30, 4, 1.0},
     /* small */ {10, 2, 6, 0.05, 18000, 5000, 9000, 7500, 1500, 700, 300, 200, 60, 10, 1.0},
     /* medium */ {10, 4, 12, 0.3, 350000, 100000, 190000, 160000, 30000, 15000, 6000, 4000,
                   30, 20, 1.0},
@@ -132,7 +132,7 @@ int zg_layout(zg *g, zj_error *err)
     zg_today = zg_days(2021, 12, 31);
     if (zg_names_init())
         return zj_fail(err, ZJ_EDATA, "name tables are empty or have bad weights");
-    if ((rc = zg_province_build(g, err)))
+    if ((rc = zg_province_build(g, err)) || (rc = zg_geography_build(g, err)))
         return rc;
     /* the person index space (people.c) */
     g->pb_officer = g->sc.citizens;

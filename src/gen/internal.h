@@ -234,6 +234,7 @@ struct zg {
     zg_city cities[16];
     int ncities;
     zg_county counties[160];
+    char *county_wkt[160];    /* county boundaries, WKT in WGS-84 (geography.c) */
     int ncounties;
     int county_cum[160];      /* cumulative weights for sampling */
     zg_unit *units;
@@ -262,6 +263,9 @@ int zg_layout(zg *g, zj_error *err);
 void zg_free(zg *g);
 
 int zg_province_build(zg *g, zj_error *err);
+/* County boundaries: the Voronoi cells of the county centres inside the province's box. */
+int zg_geography_build(zg *g, zj_error *err);
+void zg_geography_free(zg *g);
 void zg_province_free(zg *g);
 int zg_pick_county(const zg *g, zg_rng *r);                 /* population-weighted */
 int zg_unit_of_officer(const zg *g, int64_t o);

@@ -17,6 +17,8 @@
  *   "map:a=b|c=d"        a default code value -> the foreign one (others unchanged)
  *   "yuan"               an amount in yuan -> "1,234.56元", or "1.74万元" when whole hundreds
  *   "wan"                an amount in 10k yuan -> "500万元", "12.5万元"
+ *   "gcj_lat", "gcj_lon" the point's latitude or longitude in GCJ-02 (the mapping says
+ *                        `crs: gcj02`)
  *   "percent"            a share in percent -> "60%", "35.5%"; every other row as a fraction,
  *                        "0.6", as files typed by different hands have it
  */

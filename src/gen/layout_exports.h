@@ -6,6 +6,7 @@
 #include "gen/anomalies.h"
 #include "gen/internal.h"
 
+extern const zg_export zg_f_regions;
 extern const zg_export zg_f_police_cases, zg_f_procu_cases, zg_f_procu_events,
     zg_f_court_cases, zg_f_court_events;
 
@@ -27,6 +28,6 @@ extern const char zg_map_units[], zg_map_court_officers[], zg_map_procu_officers
     zg_map_procu_cases[], zg_map_procu_events[], zg_map_court_cases[], zg_map_court_parties[],
     zg_map_court_events[], zg_map_court_sgd[], zg_map_procu_sgd[], zg_map_complaints_12309[],
     zg_map_complaints_12368[], zg_map_sentence_changes[], zg_map_cc_subjects[],
-    zg_map_cc_leaves[], zg_map_cc_locations[];
+    zg_map_cc_leaves[], zg_map_cc_locations[], zg_map_regions[];
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gen/exports.h"
+#include "text/geo.h"
 #include "gen/internal.h"
 #include "gen/layout.h"
 #include "gen/layout_exports.h"
@@ -253,7 +254,7 @@ static const zg_col f_pe_cols[] = {
     {"case_no", "案件编号", 0, NULL},
     {"node", "办案环节", 0, "map:01=受案登记|02=延长受案审查期限|03=不予立案|04=立案|05=刑事拘留|"
                            "06=提请批准逮捕|07=取保候审|08=执行逮捕|09=讯问|10=行政处罚决定|"
-                           "11=延长侦查羁押期限|12=撤销案件|13=移送审查起诉"},
+                           "11=延长侦查羁押期限|12=撤销案件|13=移送审查起诉|14=中止侦查"},
     {"occurred_at", "办理时间", ZG_CN_MIN, NULL},
     {"officer_no", "办理人", 0, NULL},
     {"doc_no", "法律文书文号", 0, NULL},
@@ -399,8 +400,8 @@ static const zg_export f_cc_leaves = {
 static const zg_col f_gps_cols[] = {
     {"subject_no", "对象编号", 0, NULL},
     {"recorded_at", "定位时间", ZG_COMPACT_TS, NULL},
-    {"lon", "经度", 0, NULL},
-    {"lat", "纬度", 0, NULL},
+    {"lon", "经度", 0, "gcj_lon"},
+    {"lat", "纬度", 0, "gcj_lat"},
     {"region_code", "所在区划", 0, NULL},
 };
 static const zg_export f_cc_locations = {
@@ -435,6 +436,7 @@ static const zg_foreign foreign[] = {
     {&zg_x_complaints_12309, &f_complaints_12309, zg_map_complaints_12309, false, NULL},
     {&zg_x_complaints_12368, &f_complaints_12368, zg_map_complaints_12368, false, NULL},
     {&zg_x_sentence_changes, &f_sentence_changes, zg_map_sentence_changes, false, NULL},
+    {&zg_x_regions, &zg_f_regions, zg_map_regions, true, NULL},
     {&zg_x_cc_subjects, &f_cc_subjects, zg_map_cc_subjects, false, NULL},
     {&zg_x_cc_leaves, &f_cc_leaves, zg_map_cc_leaves, false, NULL},
     {&zg_x_cc_locations, &f_cc_locations, zg_map_cc_locations, false, NULL},
@@ -636,6 +638,19 @@ void zg_foreign_render(zg_writer *w)
             else if (u >= 0)
                 snprintf(b, sizeof b, "%s", w->g->units[u].name);
             zg_s(w, b);
+        } else if (opts && strncmp(opts, "gcj_", 4) == 0 && c->kind == ZG_CAP_F6) {
+            /* a point in GCJ-02, as a Chinese map service gives it: both coordinates move */
+            double la = 0, lo = 0, ga, go;
+            for (int k = 0; k < w->fx->base->ncols; k++) {
+                if (w->cap[k].kind != ZG_CAP_F6)
+                    continue;
+                if (strcmp(w->fx->base->cols[k].field, "lat") == 0)
+                    la = w->cap[k].d;
+                else if (strcmp(w->fx->base->cols[k].field, "lon") == 0)
+                    lo = w->cap[k].d;
+            }
+            zj_gcj02_from_wgs84(la, lo, &ga, &go);
+            zg_f6(w, strcmp(opts, "gcj_lat") == 0 ? ga : go);
         } else if (opts && c->kind == ZG_CAP_MONEY) {
             int k = strcmp(opts, "yuan") == 0 ? zg_fmt_yuan(b, c->d)
                   : strcmp(opts, "wan") == 0 ? zg_fmt_wan(b, c->d)

@@ -123,8 +123,13 @@ int zg_province_build(zg *g, zj_error *err)
             size_t nl = strlen(co->name);
             bool district = nl >= 3 && strcmp(co->name + nl - 3, "区") == 0;
             co->weight = (district ? 150 : 80) * (c == 1 ? 2 : 1) + (int)zg_below(&r, 60);
-            co->lat = clat + (zg_unif(&r) - 0.5) * 0.8;
-            co->lon = clon + (zg_unif(&r) - 0.5) * 0.8;
+            /* county centres on a jittered lattice over the province (31.7-39.6 N, 105.5-111.2
+             * E): their Voronoi cells (geography.c) are the county boundaries, each wide
+             * enough around its centre for the subjects' homes */
+            (void)clat, (void)clon;
+            int cell = g->ncounties - 1;
+            co->lat = 32.0 + 0.72 * (cell / 10) + (zg_unif(&r) - 0.5) * 0.2;
+            co->lon = 105.8 + 0.57 * (cell % 10) + (zg_unif(&r) - 0.5) * 0.2;
         }
         g->ncities++;
     }
@@ -231,6 +236,7 @@ int zg_province_build(zg *g, zj_error *err)
 void zg_province_free(zg *g)
 {
     free(g->units);
+    zg_geography_free(g);
     free(g->basic_courts);
     g->units = NULL;
     g->basic_courts = NULL;

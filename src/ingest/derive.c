@@ -503,7 +503,124 @@ static bool starts(const char *p, size_t n, const char *lit)
     return n >= l && memcmp(p, lit, l) == 0;
 }
 
-int zj_number_parse(zj_span s, int mode, double unit, double bare_unit, double *out)
+/* Exact powers of ten as doubles: 10^0 .. 10^22. */
+static const double pow10_exact[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+int zj_decimal_parse(zj_span s, zj_decimal *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t i = 0;
+    if (i < s.n && (s.p[i] == '+' || s.p[i] == '-'))
+        out->neg = s.p[i++] == '-';
+    bool point = false, any = false;
+    int shift = 0;                                 /* digits after the point */
+    for (; i < s.n; i++) {
+        char c = s.p[i];
+        if (c == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (c < '0' || c > '9')
+            break;
+        any = true;
+        if (point)
+            shift++;
+        if (c == '0' && out->ndigits == 0)
+            continue;                              /* a leading zero */
+        if (out->ndigits == ZJ_DECIMAL_DIGITS)
+            return -1;
+        out->digits[out->ndigits++] = c;
+    }
+    if (!any)
+        return -1;
+    long e = 0;
+    if (i < s.n && (s.p[i] == 'e' || s.p[i] == 'E')) {
+        bool eneg = false, edigits = false;
+        if (++i < s.n && (s.p[i] == '+' || s.p[i] == '-'))
+            eneg = s.p[i++] == '-';
+        for (; i < s.n && s.p[i] >= '0' && s.p[i] <= '9'; i++) {
+            edigits = true;
+            if ((e = e * 10 + (s.p[i] - '0')) > 100000)
+                return -1;
+        }
+        if (!edigits)
+            return -1;
+        if (eneg)
+            e = -e;
+    }
+    if (i != s.n)
+        return -1;
+    /* trailing zeros go into the exponent, so equal values look alike */
+    while (out->ndigits && out->digits[out->ndigits - 1] == '0') {
+        out->ndigits--;
+        shift--;
+    }
+    out->exp = (int)e - shift;
+    if (!out->ndigits) {
+        out->exp = 0;
+        out->neg = false;                          /* -0 is 0 */
+    }
+    return 0;
+}
+
+int zj_decimal_scale(zj_decimal *d, double factor)
+{
+    for (int k = 0; k <= 22; k++) {
+        if (factor == pow10_exact[k]) {
+            if (d->ndigits)
+                d->exp += k;
+            return 0;
+        }
+        if (k && factor == 1 / pow10_exact[k]) {  /* the double nearest 10^-k */
+            if (d->ndigits)
+                d->exp -= k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+double zj_decimal_to_double(const zj_decimal *d)
+{
+    if (!d->ndigits)
+        return 0;
+    char text[ZJ_DECIMAL_DIGITS + 24];
+    snprintf(text, sizeof text, "%s%.*se%d", d->neg ? "-" : "", d->ndigits, d->digits, d->exp);
+    return strtod(text, NULL);                     /* glibc rounds correctly */
+}
+
+int zj_decimal_to_int64(const zj_decimal *d, int64_t *out)
+{
+    if (!d->ndigits) {
+        *out = 0;
+        return 0;
+    }
+    if (d->exp < 0 || d->ndigits + d->exp > 19)
+        return -1;                                 /* a fraction (no trailing zeros), or too large */
+    uint64_t v = 0;
+    for (int i = 0; i < d->ndigits + d->exp; i++)
+        v = v * 10 + (uint64_t)(i < d->ndigits ? d->digits[i] - '0' : 0);
+    if (v > (uint64_t)INT64_MAX + (d->neg ? 1 : 0))
+        return -1;
+    *out = d->neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+/* Compare |d| with 1: <0, 0, >0. */
+static int decimal_cmp_one(const zj_decimal *d)
+{
+    if (!d->ndigits)
+        return -1;
+    int mag = d->ndigits + d->exp;                 /* digits before the point */
+    if (mag != 1)
+        return mag < 1 ? -1 : 1;
+    return d->ndigits == 1 && d->digits[0] == '1' ? 0 : 1;   /* [1, 10): no leading zero */
+}
+
+int zj_number_parse_exact(zj_span s, int mode, double unit, double bare_unit, zj_decimal *out)
 {
     char num[64];
     size_t nn = 0;
@@ -579,17 +696,25 @@ int zj_number_parse(zj_span s, int mode, double unit, double bare_unit, double *
     }
     if (!digits || (percent && mode != ZJ_NUM_PERCENT && mode != ZJ_NUM_PERCENT_OR_FRACTION))
         return -1;
-    num[nn] = '\0';
-    char *e;
-    double v = strtod(num, &e);
-    if (*e || !isfinite(v) || strchr(num, '.') != strrchr(num, '.'))
+    zj_decimal d;
+    if (zj_decimal_parse((zj_span){num, nn}, &d))
         return -1;
-    if (mode == ZJ_NUM_PERCENT_OR_FRACTION && !percent && v >= 0 && v <= 1)
-        v *= 100;
+    if (mode == ZJ_NUM_PERCENT_OR_FRACTION && !percent && !d.neg && decimal_cmp_one(&d) <= 0)
+        zj_decimal_scale(&d, 100);                     /* a fraction: 0.6 is 60% */
     if (mode == ZJ_NUM_AMOUNT) {
         double u = unit > 0 ? unit : 1, bare = bare_unit > 0 ? bare_unit : u;
-        v = v * (factor ? factor : bare) / u;
+        if (zj_decimal_scale(&d, factor ? factor : bare) || zj_decimal_scale(&d, 1 / u))
+            return -1;                                 /* (units are powers of ten) */
     }
-    *out = v;
+    *out = d;
     return 0;
+}
+
+int zj_number_parse(zj_span s, int mode, double unit, double bare_unit, double *out)
+{
+    zj_decimal d;
+    if (zj_number_parse_exact(s, mode, unit, bare_unit, &d))
+        return -1;
+    *out = zj_decimal_to_double(&d);
+    return isfinite(*out) ? 0 : -1;
 }

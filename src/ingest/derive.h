@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "ingest/mapping.h"
@@ -82,9 +83,39 @@ int zj_cond_eval(zj_rowctx *x, const zj_cond *c, bool *result, const char **why)
 /* Is `s` a null value of the mapping (after trimming)? */
 bool zj_rowctx_is_null(const zj_rowctx *x, zj_span s);
 
-/* Parse a number as people write it (docs/mapping.md, `number:`). mode is ZJ_NUM_*; for
- * ZJ_NUM_AMOUNT `unit` is yuan per stored unit and `bare_unit` yuan per unit of a number
- * written without one. Returns 0, or -1 when `s` is not such a number. */
+/* A decimal number exactly as written: value = (neg ? -1 : 1) × digits × 10^exp. Amounts are
+ * kept this way until they are stored, so 1.14万元 is 11400 and not the double nearest
+ * 1.14 times 10000 (11399.99999999999). */
+#define ZJ_DECIMAL_DIGITS 40
+typedef struct zj_decimal {
+    bool neg;
+    int ndigits;                        /* significant digits, no leading zeros; 0 = zero */
+    char digits[ZJ_DECIMAL_DIGITS];     /* ASCII '0'..'9', not terminated */
+    int exp;
+} zj_decimal;
+
+/* Parse ASCII "[+-]digits[.digits][(e|E)[+-]digits]" (digits on at least one side of the
+ * point). Returns 0, or -1 when `s` is not such a number or has more than ZJ_DECIMAL_DIGITS
+ * significant digits. */
+int zj_decimal_parse(zj_span s, zj_decimal *out);
+
+/* Multiply by `factor` exactly when it is a power of ten (10^-22 .. 10^22, as a double).
+ * Returns 0, or -1 (d unchanged) for any other factor. */
+int zj_decimal_scale(zj_decimal *d, double factor);
+
+/* The double nearest the decimal's value (correctly rounded). */
+double zj_decimal_to_double(const zj_decimal *d);
+
+/* The value as a whole number: 0, or -1 when it has a fraction or does not fit in int64. */
+int zj_decimal_to_int64(const zj_decimal *d, int64_t *out);
+
+/* Parse a number as people write it (docs/mapping.md, `number:`), exactly. mode is
+ * ZJ_NUM_*; for ZJ_NUM_AMOUNT `unit` is yuan per stored unit and `bare_unit` yuan per unit of
+ * a number written without one (both powers of ten, as the mapping's units are). Returns 0,
+ * or -1 when `s` is not such a number. */
+int zj_number_parse_exact(zj_span s, int mode, double unit, double bare_unit, zj_decimal *out);
+
+/* zj_number_parse_exact, then the double nearest the result. */
 int zj_number_parse(zj_span s, int mode, double unit, double bare_unit, double *out);
 
 /* Trim spaces, tabs, line ends and ideographic spaces (U+3000). Inline: it runs for every

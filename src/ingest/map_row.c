@@ -27,6 +27,7 @@
 #include "ingest/derive.h"
 #include "ingest/lookup.h"
 #include "text/date.h"
+#include "text/geo.h"
 #include "text/utf8.h"
 
 #define NO_SOURCE ((size_t)-1)
@@ -49,6 +50,7 @@ typedef struct fset {
     zj_buf keybuf;
     zj_buf hashbuf;
     char hexkey[17];
+    size_t lat_i, lon_i;     /* the `lat` and `lon` fields (crs: gcj02), or NO_SOURCE */
 } fset;
 
 struct zj_row_mapper {
@@ -72,6 +74,7 @@ struct zj_row_mapper {
     size_t cur_group;
     long cur_index;          /* the record's number, for `index: true` */
     char index_text[24];
+    zj_geo *geo;             /* `geometry:` fields: made at the first polygon */
 };
 
 /* ---- setup ------------------------------------------------------------------------------ */
@@ -103,8 +106,14 @@ static int fset_init(fset *fs, const zj_field_map *fields, size_t nfields, char 
     fs->scratch_off = calloc(nfields + 1, sizeof *fs->scratch_off);
     if (!fs->columns || !fs->key || !fs->values || !fs->scratch_off)
         return -1;
-    for (size_t i = 0; i < nfields; i++)
+    fs->lat_i = fs->lon_i = NO_SOURCE;
+    for (size_t i = 0; i < nfields; i++) {
         fs->columns[i] = fields[i].field;
+        if (strcmp(fields[i].field, "lat") == 0)
+            fs->lat_i = i;
+        else if (strcmp(fields[i].field, "lon") == 0)
+            fs->lon_i = i;
+    }
     for (char **k = key; k && *k; k++)
         for (size_t i = 0; i < nfields; i++)
             if (strcmp(fields[i].field, *k) == 0)
@@ -251,6 +260,7 @@ void zj_row_mapper_free(zj_row_mapper *rm)
         zj_rowctx_free(&rm->x);
     zj_buf_free(&rm->json);
     zj_buf_free(&rm->msg);
+    zj_geo_free(rm->geo);
     free(rm);
 }
 
@@ -422,6 +432,29 @@ static int parse_simple_decimal(zj_span s, bool *is_int, int64_t *ival, double *
     return 0;
 }
 
+/* A decimal's value times `scale` into v->i (integer) or v->r. A power of ten scales the
+ * decimal exactly (an amount in 万元 stays the amount written); any other scale multiplies
+ * the double. Returns 0, or -1 when an integer is not whole or too large, or a real is not
+ * finite. */
+static int decimal_value(zj_decimal *d, double scale, bool integer, zj_value *v)
+{
+    if (scale == 1.0 || zj_decimal_scale(d, scale) == 0) {
+        if (integer)
+            return zj_decimal_to_int64(d, &v->i);
+        v->r = zj_decimal_to_double(d);
+        return isfinite(v->r) ? 0 : -1;
+    }
+    double x = zj_decimal_to_double(d) * scale;
+    if (integer) {
+        if (x != floor(x) || fabs(x) > 9.2e18)
+            return -1;
+        v->i = (int64_t)x;
+        return 0;
+    }
+    v->r = x;
+    return isfinite(x) ? 0 : -1;
+}
+
 /* Parse a decimal number (optional sign, digits, optional fraction and exponent). */
 static int parse_number(zj_span s, bool integer, double scale, zj_value *v)
 {
@@ -447,26 +480,10 @@ static int parse_number(zj_span s, bool integer, double scale, zj_value *v)
         if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E'))
             return -1;
     }
-    char *end;
-    errno = 0;
-    if (integer && scale == 1.0) {
-        long long x = strtoll(tmp, &end, 10);
-        if (*end == '\0' && errno == 0) {
-            v->i = x;
-            return 0;
-        }
-    }
-    double d = strtod(tmp, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(d))
+    zj_decimal d;
+    if (zj_decimal_parse(s, &d))
         return -1;
-    d *= scale;
-    if (integer) {
-        if (d != floor(d) || fabs(d) > 9.2e18)
-            return -1;
-        v->i = (int64_t)d;
-    } else
-        v->r = d;
-    return 0;
+    return decimal_value(&d, scale, integer, v);
 }
 
 /* ---- the row ---------------------------------------------------------------------------- */
@@ -727,6 +744,23 @@ static inline int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row 
 
     switch (f->type) {
     case ZJ_TYPE_TEXT:
+        if (__builtin_expect(f->geometry != 0, 0)) {
+            /* a polygon: read, check, convert, and stored as canonical WKT (text/geo.h) */
+            if (!rm->geo && !(rm->geo = zj_geo_new()))
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            zj_buf_clear(&rm->msg);
+            const char *why = NULL;
+            int grc = zj_geo_normalize(rm->geo, s.p, s.n, (zj_geo_format)(f->geometry - 1),
+                                       rm->m->gcj02, &rm->msg, &why);
+            if (grc == -2)
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            if (grc)
+                return reject(err, fs, f, bad, "not a polygon: %s", why);
+            fs->scratch_off[i] = NO_SOURCE;
+            if (to_scratch(fs, i, (zj_span){rm->msg.data, rm->msg.len}))
+                return zj_fail(err, ZJ_EDATA, "out of memory");
+            return ZJ_OK;
+        }
         if (f->extra_json) {                      /* rm->json is rebuilt each row: copy */
             fs->scratch_off[i] = NO_SOURCE;
             if (to_scratch(fs, i, s))
@@ -753,21 +787,13 @@ static inline int map_field(zj_row_mapper *rm, fset *fs, size_t i, const zj_row 
     case ZJ_TYPE_INTEGER:
     case ZJ_TYPE_REAL:
         if (__builtin_expect(f->number, 0)) {
-            double d;
+            zj_decimal d;
             static const char *const style[] = {"", "a number", "a percentage",
                                                 "a percentage or fraction", "an amount"};
-            if (zj_number_parse(s, f->number, f->unit, f->bare_unit, &d) == 0) {
-                d *= f->scale;
-                if (f->type == ZJ_TYPE_REAL) {
-                    v->r = d;
-                    fs->scratch_off[i] = NO_SOURCE;
-                    return ZJ_OK;
-                }
-                if (d == floor(d) && fabs(d) <= 9.2e18) {
-                    v->i = (int64_t)d;
-                    fs->scratch_off[i] = NO_SOURCE;
-                    return ZJ_OK;
-                }
+            if (zj_number_parse_exact(s, f->number, f->unit, f->bare_unit, &d) == 0 &&
+                decimal_value(&d, f->scale, f->type == ZJ_TYPE_INTEGER, v) == 0) {
+                fs->scratch_off[i] = NO_SOURCE;
+                return ZJ_OK;
             }
             return reject(err, fs, f, bad, "'%.*s' is not %s%s", QUOTE(s.n), s.p,
                           style[f->number], f->type == ZJ_TYPE_INTEGER ? " (whole)" : "");
@@ -840,6 +866,13 @@ static int map_record(zj_row_mapper *rm, fset *fs, const zj_row *row, zj_mapped 
     for (size_t i = 0; i < fs->nfields; i++)
         if (fs->scratch_off[i] != NO_SOURCE)
             fs->values[i].text = fs->scratch.data + fs->scratch_off[i];
+    if (rm->m->gcj02 && fs->lat_i != NO_SOURCE && fs->lon_i != NO_SOURCE &&
+        !fs->values[fs->lat_i].is_null && !fs->values[fs->lon_i].is_null) {
+        zj_value *la = &fs->values[fs->lat_i], *lo = &fs->values[fs->lon_i];
+        if (fs->fields[fs->lat_i].type == ZJ_TYPE_REAL &&
+            fs->fields[fs->lon_i].type == ZJ_TYPE_REAL)
+            zj_gcj02_to_wgs84(la->r, lo->r, &la->r, &lo->r);   /* crs: gcj02 */
+    }
 
     out->skipped = false;
     out->values = fs->values;
@@ -974,6 +1007,15 @@ static bool group_empty(zj_row_mapper *rm, const zj_target *t, size_t g)
     return true;
 }
 
+/* Is one of the entry's key fields its records' number (`index: true`)? */
+static bool key_has_index(const fset *fs)
+{
+    for (size_t k = 0; k < fs->nkey; k++)
+        if (fs->fields[fs->key[k]].index)
+            return true;
+    return false;
+}
+
 int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
                            zj_mapped *out, const char **bad, zj_error *err)
 {
@@ -1005,13 +1047,19 @@ int zj_mapping_next_record(zj_row_mapper *rm, const zj_row *row, size_t *target,
         size_t main_len = rm->main.nkey ? rm->main.keybuf.len : 16;
         if (map_record(rm, fs, row, out, bad, err))
             return -1;
-        /* the stable source key: own key or the main record's, the entry's name, the number */
+        /* The stable source key. An entry with a `key:` of its own names its records by
+         * those fields alone, as a plain mapping with that key would, so the same fact
+         * exported by another file of the system (an event file beside a ledger's counts)
+         * is the same record; a `repeat:` adds the record's number unless the key holds it
+         * already. Without a key: the main record's key, the entry's name and the number. */
         int oom = 0;
         if (!t->key) {
             zj_buf_clear(&fs->keybuf);
-            oom = zj_buf_append(&fs->keybuf, main_key, main_len);
-        }
-        if (oom || zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index) < 0)
+            oom = zj_buf_append(&fs->keybuf, main_key, main_len) ||
+                  zj_buf_printf(&fs->keybuf, "\x1f%s\x1f%ld", t->name, rm->cur_index) < 0;
+        } else if (t->repeat_column && !key_has_index(fs))
+            oom = zj_buf_printf(&fs->keybuf, "\x1f%ld", rm->cur_index) < 0;
+        if (oom || !fs->keybuf.data)
             return zj_fail(err, ZJ_EDATA, "out of memory"), -1;
         out->key = fs->keybuf.data;
         out->key_len = fs->keybuf.len;

@@ -259,6 +259,22 @@ int zj_mp_parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj_
                     f->max_bytes = (size_t)v;
             }
             free(s);
+        } else if (strcmp(key, "geometry") == 0) {
+            /* a polygon column: WKT, GeoJSON, or either by its first character */
+            char *s = NULL;
+            rc = want_scalar(c, ov, key, &s);
+            if (!rc) {
+                if (strcmp(s, "auto") == 0)
+                    f->geometry = 1;
+                else if (strcmp(s, "wkt") == 0)
+                    f->geometry = 2;
+                else if (strcmp(s, "geojson") == 0)
+                    f->geometry = 3;
+                else
+                    rc = fail_at(c, ov, "field '%s': geometry '%s' is not one of auto, wkt, "
+                                 "geojson", f->field, s);
+            }
+            free(s);
         } else if (strcmp(key, "scale") == 0) {
             char *s = NULL, *end;
             rc = want_scalar(c, ov, key, &s);
@@ -293,7 +309,7 @@ int zj_mp_parse_field(ctx *c, zj_mapping *m, yaml_node_t *k, yaml_node_t *v, zj_
         } else if ((rc = zj_mp_field_option_v2(c, m, f, key, ov)) == 1)
             rc = fail_at(c, ok, "field '%s': unknown option '%s' (known: column, const, default, "
                          "required, trim, transforms, formats, codes, true, false, scale, "
-                         "max_bytes, derived, when, number, unit, bare_unit, lookup, index)",
+                         "max_bytes, geometry, derived, when, number, unit, bare_unit, lookup, index)",
                          f->field, key);
         if (rc)
             return rc;
@@ -380,11 +396,20 @@ static int parse_top(ctx *c, zj_mapping *m, yaml_node_t *root)
                 else
                     rc = fail_at(c, v, "delimiter '%s' must be one ASCII character or \\t%s", s, "");
             }
+        } else if (strcmp(key, "crs") == 0) {
+            if (!(rc = want_scalar(c, v, key, &s))) {
+                if (strcasecmp(s, "gcj02") == 0 || strcasecmp(s, "gcj-02") == 0)
+                    m->gcj02 = true;
+                else if (strcasecmp(s, "wgs84") == 0 || strcasecmp(s, "wgs-84") == 0)
+                    m->gcj02 = false;
+                else
+                    rc = fail_at(c, v, "unknown crs '%s' (expected wgs84 or gcj02)%s", s, "");
+            }
         } else if (strcmp(key, "description") == 0 || strcmp(key, "version") == 0) {
             /* documentation only */
         } else if ((rc = zj_mp_top_key_v2(c, m, key, v)) == 1)
             rc = fail_at(c, k, "unknown key '%s' (known: source_system, table, files, format, "
-                         "encoding, delimiter, key, null_values, fields, code_tables, "
+                         "encoding, delimiter, key, null_values, fields, code_tables, crs, "
                          "description, derived, when, rows, extra)%s", key, "");
     }
     free(s);
@@ -616,6 +641,10 @@ static int bind_fields(const char *path, const char *what, zj_field_map *fields,
         if (f->formats && f->type != ZJ_TYPE_DATE && f->type != ZJ_TYPE_TIMESTAMP)
             return zj_fail(err, ZJ_EUSAGE, "%s:%d: %sfield '%s' is %s; 'formats' is only for "
                            "date and timestamp fields", path, f->line, what, f->field,
+                           zj_type_name(f->type));
+        if (f->geometry && f->type != ZJ_TYPE_TEXT)
+            return zj_fail(err, ZJ_EUSAGE, "%s:%d: %sfield '%s' is %s; 'geometry' is only for "
+                           "text fields", path, f->line, what, f->field,
                            zj_type_name(f->type));
         if ((f->true_values || f->false_values) && f->type != ZJ_TYPE_BOOL)
             return zj_fail(err, ZJ_EUSAGE, "%s:%d: %sfield '%s' is %s; 'true'/'false' are only "

@@ -132,6 +132,8 @@ typedef struct zj_field_map {
     bool index;                /* `index: true`: the generated record's number */
     bool extra_json;           /* the main record's `extra` value, built from the extras */
     bool v2;                   /* uses any of the above: the general path in map_row.c */
+    int geometry;              /* `geometry:` 0 none, else 1 + zj_geo_format (auto, wkt,
+                                  geojson): a polygon read and stored as WKT (text/geo.h) */
     /* Filled by zj_mapping_bind: */
     zj_type type;
 } zj_field_map;
@@ -186,6 +188,8 @@ typedef struct zj_mapping {
     size_t nextra_columns;
     bool has_extra;            /* the main record gets an `extra` value (its last field) */
     bool v2;                   /* any v2 feature at all */
+    bool gcj02;                /* `crs: gcj02`: lat/lon and geometry fields are GCJ-02, converted
+                                  to WGS-84 on import (default `crs: wgs84`) */
 } zj_mapping;
 
 /* Parse mapping text (`name` is used in messages). On error returns ZJ_EUSAGE with a message

@@ -74,6 +74,23 @@ int zj_link_each_mention_ref(zj_store *s, int (*fn)(const zj_mention_ref *, void
     return rc;
 }
 
+int zj_link_entities_named(zj_store *s, const char *text, int64_t *ids, size_t cap, size_t *n,
+                           zj_error *err)
+{
+    *n = 0;
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT DISTINCT entity_id FROM mention WHERE entity_id IS NOT NULL"
+                                " AND (name = $1 OR id_no = $1) ORDER BY entity_id", &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, text, strlen(text));
+    int step;
+    while (*n < cap && (step = zj_stmt_next(q, err)) == 1)
+        ids[(*n)++] = zj_stmt_int(q, 0);
+    zj_stmt_finalize(q);
+    return *n < cap && step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
 int zj_link_entity_mentions(zj_store *s, int64_t entity_id,
                             int (*fn)(const zj_entity_mention *, void *), void *ctx, int64_t *n,
                             zj_error *err)

@@ -27,6 +27,12 @@ typedef struct zj_mention_ref {
 int zj_link_each_mention_ref(zj_store *s, int (*fn)(const zj_mention_ref *, void *), void *ctx,
                              int64_t *orphans, zj_error *err);
 
+/* The entities (at most `cap`, into ids[], their number in *n) with a mention whose name or
+ * ID number as written is exactly `text`: a search's "who is this" (the lead queue's free
+ * text), answered here so that no layer above reads people's names. */
+int zj_link_entities_named(zj_store *s, const char *text, int64_t *ids, size_t cap, size_t *n,
+                           zj_error *err);
+
 /* One mention of an entity, unmasked (the caller masks). */
 typedef struct zj_entity_mention {
     int64_t mention_id;

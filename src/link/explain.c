@@ -45,7 +45,7 @@ static int load_one(zj_store *s, int64_t id, zj_lmention *m, zj_arena *ar, zj_ki
         snprintf(address, acap, "%s", ad ? ad : "");
         snprintf(context, ccap, "%s", cx ? cx : "");
     } else
-        rc = step < 0 ? ZJ_EDATA : zj_fail(err, ZJ_EUSAGE, "no mention %lld", (long long)id);
+        rc = step < 0 ? ZJ_EDATA : zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no mention %lld", (long long)id);
     zj_stmt_finalize(q);
     if (rc)
         return rc;
@@ -134,8 +134,8 @@ static int load_model(zj_store *s, zj_kind kind, zj_fs_model *fs, double *per_en
     bool found;
     int rc = zj_model_load(s, kind, fs, per_entity, &found, err);
     if (!rc && !found)
-        rc = zj_fail(err, ZJ_EUSAGE, "no %s model yet: run 'zhijian link' first",
-                     kind == ZJ_KIND_PERSON ? "person" : "enterprise");
+        rc = zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no %s model yet: run 'zhijian link' first",
+                        kind == ZJ_KIND_PERSON ? "person" : "enterprise");
     return rc;
 }
 
@@ -402,7 +402,7 @@ int zj_link_decide(zj_store *s, int64_t ma, int64_t mb, const char *decision,
     }
     zj_stmt_finalize(q);
     if (found != 2)
-        return zj_fail(err, ZJ_EUSAGE, "no such mention pair %lld, %lld", (long long)ma,
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no such mention pair %lld, %lld", (long long)ma,
                        (long long)mb);
     if (kinds != 1)
         return zj_fail(err, ZJ_EUSAGE, "a person and an enterprise are never the same");

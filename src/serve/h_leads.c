@@ -279,12 +279,13 @@ void zj_h_lead_action(zj_api_ctx *c)
         {"deadline", ZJ_FIELD_DATE, false, 0, 0, NULL},
         {"reason", ZJ_FIELD_NOTE, false, 1, 2000, NULL},
         {"comment", ZJ_FIELD_NOTE, false, 1, 4000, NULL},
+        {"if_version", ZJ_FIELD_INT, false, 0, 1000000000, NULL},
     };
-    zj_value_in v[6];
+    zj_value_in v[7];
     cJSON *json = NULL;
     int64_t id;
     if (!zj_api_param_id(c, 0, "id", &id) || !zj_api_query(c, NULL, 0, NULL) ||
-        !zj_api_body(c, fields, 6, &json, v))
+        !zj_api_body(c, fields, 7, &json, v))
         return;
     zj_lead_request r = {
         .verb = (zj_lead_verb)zj_lead_verb_parse(v[0].s),
@@ -294,6 +295,7 @@ void zj_h_lead_action(zj_api_ctx *c)
         .deadline = v[3].s,
         .reason = v[4].s,
         .comment = v[5].s,
+        .if_version = v[6].present ? v[6].i : 0,
     };
     zj_lead_outcome out = {0};
     zj_error err = {0};
@@ -387,9 +389,10 @@ void zj_h_lead_queue(zj_api_ctx *c)
         {"code", ZJ_FIELD_TEXT, false, 1, 16, NULL},
         {"lead_unit", ZJ_FIELD_TEXT, false, 1, 64, NULL},
         {"severity", ZJ_FIELD_INT, false, 1, 4, NULL},
+        {"q", ZJ_FIELD_TEXT, false, 1, 100, NULL},
     };
-    zj_value_in v[10];
-    if (!zj_api_query(c, fields, 10, v))
+    zj_value_in v[11];
+    if (!zj_api_query(c, fields, 11, v))
         return;
     int64_t limit = v[5].present ? v[5].i : 50, offset = v[6].present ? v[6].i : 0;
     zj_lead_queue_filter f = {
@@ -401,6 +404,7 @@ void zj_h_lead_queue(zj_api_ctx *c)
         .code = v[7].s,
         .lead_unit = v[8].s,
         .min_severity = v[9].present ? (int)v[9].i : 0,
+        .text = v[10].s,
         .limit = limit + offset,
     };
     queue_ctx q = {.items = cJSON_CreateArray(), .skip = offset};

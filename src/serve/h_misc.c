@@ -90,11 +90,7 @@ void zj_h_filing_check(zj_api_ctx *c)
     zj_error err = {0};
     if (zj_filing_input_parse(c->req->body, c->req->body_len, &in, &err)) {
         zj_filing_input_free(&in);
-        const char *colon = strchr(err.msg, ':');
-        char field[64] = "";
-        if (colon && (size_t)(colon - err.msg) < sizeof field)
-            memcpy(field, err.msg, (size_t)(colon - err.msg));
-        zj_api_error(c, 400, "invalid", field[0] ? field : NULL, "%s", err.msg);
+        zj_api_error(c, 400, "invalid", err.field[0] ? err.field : NULL, "%s", err.msg);
         return;
     }
     zj_buf out = {0};

@@ -14,8 +14,7 @@ static const char *const systems[] = {"court", "procuratorate", "police", NULL};
 
 bool zj_api_busy(const zj_error *err)
 {
-    return err->code == ZJ_EDATA &&
-           (strstr(err->msg, "locked") || strstr(err->msg, "busy"));
+    return zj_error_kind(err) == ZJ_ERR_BUSY;
 }
 
 bool zj_api_retry_busy(const zj_error *err, int *attempt)

@@ -26,6 +26,7 @@ typedef struct zj_http_request {
     const char *cookie;        /* the Cookie header */
     const char *authorization; /* the Authorization header */
     const char *csrf_token;    /* the X-CSRF-Token header */
+    const char *accept_encoding; /* the Accept-Encoding header (the web app's gzip twins) */
     const char *content_type;
     const char *body;          /* NUL-terminated (the NUL is not counted in body_len) */
     size_t body_len;

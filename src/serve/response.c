@@ -42,39 +42,30 @@ bool zj_api_error(zj_api_ctx *c, int status, const char *code, const char *field
     return false;
 }
 
-static bool starts(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
+/* The status and code for each kind of work-layer failure (base/error.h): the library says
+ * what went wrong, this table says it in HTTP. The message is never read for it. */
 void zj_api_work_error(zj_api_ctx *c, const zj_error *err)
 {
     const char *m = err->msg[0] ? err->msg : "the store could not answer";
-    if (err->code == ZJ_EPERM || (err->code == ZJ_EUSAGE && strstr(m, " may not "))) {
+    const char *field = err->field[0] ? err->field : NULL;
+    switch (zj_error_kind(err)) {
+    case ZJ_ERR_FORBIDDEN:
         zj_api_error(c, 403, "forbidden", NULL, "%s", m);
-    } else if (err->code == ZJ_EUSAGE && starts(m, "no ")) {
-        zj_api_error(c, 404, "not_found", NULL, "%s", m);
-    } else if (err->code == ZJ_EUSAGE && starts(m, "field '")) {
-        char field[64];
-        const char *q = strchr(m + 7, '\'');
-        size_t n = q ? (size_t)(q - (m + 7)) : 0;
-        if (n >= sizeof field)
-            n = 0;
-        memcpy(field, m + 7, n);
-        field[n] = '\0';
-        zj_api_error(c, 400, "invalid_field", n ? field : NULL, "%s", m);
-    } else if (err->code == ZJ_EUSAGE && starts(m, "lead ") && strstr(m, "' needs ")) {
-        /* the state machine's refusal (workflow.c): "lead 5 is new (新线索): 'confirm' needs
-         * a lead in verification" */
-        zj_api_error(c, 409, "conflict", NULL, "%s", m);
-    } else if (err->code == ZJ_EUSAGE && starts(m, "case ") &&
-               (strstr(m, " is at step ") || strstr(m, " is complete") ||
-                strstr(m, " exists already") || strstr(m, ": the notice posted "))) {
-        /* a sentence-change step out of order (sentence.c) */
-        zj_api_error(c, 409, "conflict", NULL, "%s", m);
-    } else if (err->code == ZJ_EUSAGE) {
-        zj_api_error(c, 400, "invalid_request", NULL, "%s", m);
-    } else {
+        break;
+    case ZJ_ERR_NOT_FOUND:
+        zj_api_error(c, 404, "not_found", field, "%s", m);
+        break;
+    case ZJ_ERR_CONFLICT:
+        zj_api_error(c, 409, "conflict", field, "%s", m);
+        break;
+    case ZJ_ERR_INVALID:
+        zj_api_error(c, 400, field ? "invalid_field" : "invalid_request", field, "%s", m);
+        break;
+    case ZJ_ERR_BUSY:
+        zj_http_header(c->resp, "Retry-After", "1");
+        zj_api_error(c, 503, "busy", NULL, "%s; retry later", m);
+        break;
+    default:
         zj_http_header(c->resp, "Retry-After", "1");
         zj_api_error(c, 503, "unavailable", NULL, "%s; retry later", m);
     }

@@ -1,10 +1,13 @@
-/* static.c - the web app's files: one file of the web folder per request, safely resolved. */
+/* static.c - the web app's files: one file of the web folder per request, safely resolved;
+ * its gzip twin (FILE.gz, made by scripts/build-web.sh) when the browser accepts gzip. */
 #include "serve/static.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,6 +98,33 @@ static bool slurp(const char *full, zj_http_response *resp)
     return ok;
 }
 
+/* Whether an Accept-Encoding header accepts gzip: the token "gzip" (or "*") without q=0. */
+bool zj_accepts_gzip(const char *h)
+{
+    bool ok = false;
+    while (h && *h) {
+        while (*h == ' ' || *h == ',' || *h == '\t')
+            h++;
+        size_t n = strcspn(h, ",;");
+        const char *tok = h;
+        h += n;
+        bool zero = false;
+        while (*h == ';') {   /* parameters: only q matters */
+            h++;
+            while (*h == ' ')
+                h++;
+            if ((h[0] == 'q' || h[0] == 'Q') && h[1] == '=')
+                zero = strtod(h + 2, NULL) <= 0;
+            h += strcspn(h, ",;");
+        }
+        while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
+            n--;
+        if ((n == 4 && strncasecmp(tok, "gzip", 4) == 0) || (n == 1 && tok[0] == '*'))
+            ok = !zero;
+    }
+    return ok;
+}
+
 void zj_static_answer(const char *web_dir, const zj_http_request *req, zj_http_response *resp)
 {
     if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
@@ -116,10 +146,24 @@ void zj_static_answer(const char *web_dir, const zj_http_request *req, zj_http_r
     }
     char full[4096];
     int n = snprintf(full, sizeof full, "%s%s", web_dir, path);
-    if (n < 0 || (size_t)n >= sizeof full || !slurp(full, resp)) {
+    if (n < 0 || (size_t)n + 3 >= sizeof full) {
         fail(resp, 404, "not_found", "no such file in the web app");
         return;
     }
+    /* The gzip twin, when there is one and the browser takes it; else the file itself. */
+    struct stat sb;
+    memcpy(full + n, ".gz", 4);
+    bool twin = stat(full, &sb) == 0;
+    bool gz = twin && zj_accepts_gzip(req->accept_encoding) && slurp(full, resp);
+    full[n] = '\0';
+    if (!gz && !slurp(full, resp)) {
+        fail(resp, 404, "not_found", "no such file in the web app");
+        return;
+    }
+    if (gz)
+        zj_http_header(resp, "Content-Encoding", "gzip");
+    if (twin)
+        zj_http_header(resp, "Vary", "Accept-Encoding");
     resp->status = 200;
     resp->content_type = type;
     resp->csp = app_csp;

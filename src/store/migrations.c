@@ -883,6 +883,32 @@ static const char m0015_incremental_detect[] =
     "CREATE TABLE workflow_cursor (\n"
     "  name TEXT PRIMARY KEY,\n"
     "  last_id INTEGER NOT NULL);\n";
+/* Reads without the answer cache: a page of the lead list walks every lead in the caller's
+ * scope for the total and the order, from this index alone (the rows of the page are then
+ * read by id); the cockpit's statistics by dimension use the second (before: the whole
+ * lead_rate table, sorted, per request). */
+static const char m0019_read_indexes[] =
+    "CREATE INDEX lead_list ON lead(severity DESC, code, id, unit_code, status, last_run);\n"
+    "CREATE INDEX lead_rate_dimension ON lead_rate(dimension, measure, code, value);\n";
+/* Community correction's geography (issue 15): the regions with their boundaries, and the
+ * location points in time order. region.boundary is a Polygon or MultiPolygon as WKT in
+ * WGS-84 (text/geo.h; a mapping converts WKT, GeoJSON and GCJ-02 on import), so the permitted
+ * area of a subject (cc_subject.region_code) and a leave's destination are polygons, and the
+ * web app can draw them. cc_location_time is a covering index: the trajectory detectors stream
+ * every point in time order from it alone, a compact copy read front to back (no look-up of
+ * the provenance-carrying rows), so their memory is bounded by the subjects, not the points. */
+static const char m0013_cc_geography[] =
+    "CREATE TABLE region (" PROVENANCE
+    "  region_code TEXT NOT NULL,\n"   /* GB/T 2260, six digits */
+    "  name TEXT NOT NULL,\n"
+    "  level TEXT,\n"                  /* province|city|county */
+    "  parent_code TEXT,\n"
+    "  boundary TEXT,\n"               /* WKT Polygon/MultiPolygon, WGS-84 */
+    "  extra TEXT);\n"
+    SOURCE_KEY("region")
+    "CREATE INDEX region_code ON region(region_code);\n"
+    "CREATE INDEX cc_location_time ON cc_location(recorded_at, subject_no, lat, lon);\n"
+    "CREATE INDEX cc_leave_subject ON cc_leave(subject_no);\n";
 
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
@@ -897,8 +923,10 @@ static const zj_migration migrations[] = {
     {10, "lead workflow and filed records", m0010_workflow_and_records},
     {11, "lead facts", m0011_lead_facts},
     {12, "sentence-change steps", m0012_sentence_steps},
+    {13, "community-correction geography", m0013_cc_geography},
     {15, "incremental detection", m0015_incremental_detect},
     {17, "court case defence", m0017_defence},
+    {19, "read indexes", m0019_read_indexes},
 };
 
 const zj_migration *zj_migrations(size_t *n)

@@ -95,6 +95,13 @@ int zj_store_begin(zj_store *s, zj_error *err);
 int zj_store_commit(zj_store *s, zj_error *err);
 int zj_store_rollback(zj_store *s, zj_error *err);   /* safe to call when no transaction */
 bool zj_store_in_transaction(zj_store *s);
+/* A read snapshot: the statements run until zj_store_snapshot_end see one state of the store,
+ * and the connection takes its read lock once for all of them instead of once per statement
+ * (a list that reads a page of rows by id). Outside a transaction only; inside one it does
+ * nothing and answers false. Returns whether it began one: pass that to zj_store_snapshot_end.
+ * Nothing may be written in a snapshot. */
+bool zj_store_snapshot_begin(zj_store *s);
+void zj_store_snapshot_end(zj_store *s, bool began);
 /* The store's file, or NULL for a temporary or in-memory store. */
 const char *zj_store_path(zj_store *s);
 
@@ -142,7 +149,8 @@ typedef struct zj_batch {
 /* Record the start of a batch; sets *id. Call inside the batch's transaction, so an aborted
  * batch leaves no trace in the store (its reject file still does). */
 int zj_store_batch_start(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
-/* Store the final counts and status of batch b->id. */
+/* Store the final counts and status of batch b->id, and b->file_digest when it is set (an
+ * import learns the digest of its file as it reads it, after the batch started). */
 int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err);
 /* Record a rejected row of a batch. `raw` may be NULL. */
 int zj_store_reject(zj_store *s, int64_t batch_id, int64_t line, const char *field,
@@ -163,6 +171,11 @@ int zj_store_rejects_each(zj_store *s, int64_t batch_id, int (*fn)(const zj_reje
 /* The id of a committed batch that imported the same bytes (file_digest) through the same
  * mapping (mapping_digest) into b->table from b->source_system, or 0 if there is none. */
 int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *err);
+
+/* Is there any committed batch through the same mapping (mapping_digest) into b->table from
+ * b->source_system, whatever its file? When there is none, no file can be a re-import, and
+ * the file's digest is not needed before the import starts. */
+int zj_store_any_batch(zj_store *s, const zj_batch *b, bool *any, zj_error *err);
 
 /* Call fn for the `limit` most recent batches, newest first. fn returns non-zero to stop. */
 int zj_store_recent_batches(zj_store *s, int limit, int (*fn)(const zj_batch *, void *),
@@ -256,6 +269,8 @@ void zj_writer_close(zj_writer *w);                /* NULL is allowed; no finish
 typedef struct zj_stmt zj_stmt;
 
 int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err);
+/* (A read-only statement finalized is kept by the connection, reset, and handed out again by
+ * the next prepare of the same text: preparing is most of a small read's cost.) */
 void zj_stmt_bind_int(zj_stmt *st, int i, int64_t v);
 void zj_stmt_bind_double(zj_stmt *st, int i, double v);
 void zj_stmt_bind_text(zj_stmt *st, int i, const char *p, size_t n);   /* copied */

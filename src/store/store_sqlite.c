@@ -57,6 +57,8 @@
 #include "store/keyset.h"
 #include "store/migrations.h"
 
+#define STMT_KEEP 32
+
 struct zj_store {
     sqlite3 *db;
     zj_table *tables;       /* canonical tables; names and columns owned here */
@@ -67,6 +69,11 @@ struct zj_store {
     zj_store_hook hooks[ZJ_STORE_MAX_HOOKS];   /* commit hooks, in order of `order` */
     void *hook_ctx[ZJ_STORE_MAX_HOOKS];
     size_t nhooks;
+    /* Statements finalized by their user, reset and kept for the next prepare of the same
+     * SQL text (zj_stmt_prepare): a request that reads a page of leads prepares the same few
+     * statements each time, and preparing (parsing, planning) was most of its cost. */
+    sqlite3_stmt *kept[STMT_KEEP];
+    size_t nkept;
 };
 
 struct zj_writer {
@@ -140,9 +147,17 @@ static const char *busy_hint(zj_store *s)
                : "";
 }
 
+/* ZJ_ERR_BUSY when the last error was another connection's lock, else ZJ_ERR_FAILED. */
+static zj_errkind db_kind(zj_store *s)
+{
+    int e = sqlite3_errcode(s->db) & 0xFF;
+    return e == SQLITE_BUSY || e == SQLITE_LOCKED ? ZJ_ERR_BUSY : ZJ_ERR_FAILED;
+}
+
 static int db_fail(zj_store *s, zj_error *err, const char *what)
 {
-    return zj_fail(err, ZJ_EDATA, "store: %s: %s%s", what, sqlite3_errmsg(s->db), busy_hint(s));
+    zj_fail(err, ZJ_EDATA, "store: %s: %s%s", what, sqlite3_errmsg(s->db), busy_hint(s));
+    return zj_error_mark(err, db_kind(s), NULL);
 }
 
 static int exec(zj_store *s, const char *sql, zj_error *err)
@@ -150,6 +165,7 @@ static int exec(zj_store *s, const char *sql, zj_error *err)
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "store: %s%s", msg ? msg : sqlite3_errmsg(s->db), busy_hint(s));
+        zj_error_mark(err, db_kind(s), NULL);
         sqlite3_free(msg);
         return ZJ_EDATA;
     }
@@ -703,6 +719,8 @@ void zj_store_close(zj_store *s)
         if (s->hooks[i].free)
             s->hooks[i].free(s->hook_ctx[i]);
     free_tables(s);
+    for (size_t i = 0; i < s->nkept; i++)
+        sqlite3_finalize(s->kept[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -751,6 +769,19 @@ static void hooks_end(zj_store *s, bool committed)
     for (size_t i = 0; i < s->nhooks; i++)
         if (s->hooks[i].end)
             s->hooks[i].end(s, s->hook_ctx[i], committed);
+}
+
+bool zj_store_snapshot_begin(zj_store *s)
+{
+    if (s->in_tx || !sqlite3_get_autocommit(s->db))
+        return false;
+    return sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void zj_store_snapshot_end(zj_store *s, bool began)
+{
+    if (began && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int zj_store_commit(zj_store *s, zj_error *err)
@@ -841,6 +872,7 @@ static int prepare(zj_store *s, const char *sql, sqlite3_stmt **st, zj_error *er
 {
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
         zj_fail(err, ZJ_EDATA, "store: %s (in: %.200s)", sqlite3_errmsg(s->db), sql);
+        zj_error_mark(err, db_kind(s), NULL);
         return ZJ_EDATA;
     }
     return ZJ_OK;
@@ -882,7 +914,8 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err)
 {
     sqlite3_stmt *st;
     int rc = prepare(s, "UPDATE import_batch SET finished_at = ?, status = ?, rows_read = ?,"
-                        " inserted = ?, updated = ?, unchanged = ?, rejected = ? WHERE id = ?",
+                        " inserted = ?, updated = ?, unchanged = ?, rejected = ?,"
+                        " file_digest = coalesce(?, file_digest) WHERE id = ?",
                      &st, err);
     if (rc)
         return rc;
@@ -895,7 +928,9 @@ int zj_store_batch_finish(zj_store *s, const zj_batch *b, zj_error *err)
     sqlite3_bind_int64(st, 5, b->updated);
     sqlite3_bind_int64(st, 6, b->unchanged);
     sqlite3_bind_int64(st, 7, b->rejected);
-    sqlite3_bind_int64(st, 8, b->id);
+    if (b->file_digest && *b->file_digest)
+        sqlite3_bind_text(st, 8, b->file_digest, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 9, b->id);
     return run_once(s, st, "finishing batch", err);
 }
 
@@ -957,6 +992,23 @@ int zj_store_find_batch(zj_store *s, const zj_batch *b, int64_t *id, zj_error *e
     sqlite3_bind_text(st, 4, b->mapping_digest, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "looking up batches");
     *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int zj_store_any_batch(zj_store *s, const zj_batch *b, bool *any, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM import_batch WHERE status = 'committed'"
+                        " AND source_system = ? AND table_name = ? AND mapping_digest IS ?)",
+                     &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, b->source_system, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, b->table, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, b->mapping_digest, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st) == SQLITE_ROW ? ZJ_OK : db_fail(s, err, "looking up batches");
+    *any = sqlite3_column_int(st, 0) != 0;
     sqlite3_finalize(st);
     return rc;
 }
@@ -1689,6 +1741,13 @@ int zj_stmt_prepare(zj_store *s, const char *sql, zj_stmt **out, zj_error *err)
     if (!q)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     q->s = s;
+    for (size_t i = s->nkept; i-- > 0;)
+        if (strcmp(sqlite3_sql(s->kept[i]), sql) == 0) {
+            q->st = s->kept[i];                       /* taken out: one user at a time */
+            s->kept[i] = s->kept[--s->nkept];
+            *out = q;
+            return ZJ_OK;
+        }
     int rc = prepare(s, sql, &q->st, err);
     if (rc) {
         free(q);
@@ -1726,6 +1785,7 @@ int zj_stmt_next(zj_stmt *q, zj_error *err)
     if (rc == SQLITE_DONE)
         return 0;
     zj_fail(err, ZJ_EDATA, "store: %s", sqlite3_errmsg(q->s->db));
+    zj_error_mark(err, db_kind(q->s), NULL);
     return -1;
 }
 
@@ -1751,7 +1811,20 @@ void zj_stmt_finalize(zj_stmt *q)
 {
     if (!q)
         return;
-    sqlite3_finalize(q->st);
+    zj_store *s = q->s;
+    /* A read-only statement is kept reset (no lock held, no bindings) for the next prepare of
+     * the same text; when the shelf is full the oldest goes. Others are finalized. */
+    if (sqlite3_reset(q->st) == SQLITE_OK && sqlite3_clear_bindings(q->st) == SQLITE_OK &&
+        sqlite3_stmt_readonly(q->st)) {
+        if (s->nkept == STMT_KEEP) {
+            sqlite3_finalize(s->kept[0]);
+            memmove(s->kept, s->kept + 1, (STMT_KEEP - 1) * sizeof *s->kept);
+            s->nkept--;
+        }
+        s->kept[s->nkept++] = q->st;
+    } else {
+        sqlite3_finalize(q->st);
+    }
     free(q);
 }
 

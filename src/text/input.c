@@ -21,11 +21,14 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "text/utf8.h"
 
@@ -62,6 +65,7 @@ struct zj_input {
     int64_t consumed;           /* source bytes taken so far */
     int64_t size;               /* source size, -1 when unknown */
     int64_t invalid;            /* undecodable GB18030 bytes replaced by U+FFFD */
+    XXH3_state_t *digest;       /* XXH3-128 of the source bytes read so far */
 };
 
 int zj_encoding_parse(const char *name, zj_encoding *out)
@@ -130,8 +134,10 @@ static ssize_t src_read(zj_input *in, char *dst, size_t n)
             r = read(in->fd, dst, n);
         while (r < 0 && errno == EINTR);
     }
-    if (r > 0)
+    if (r > 0) {
         in->consumed += r;
+        XXH3_128bits_update(in->digest, dst, (size_t)r);
+    }
     return r;
 }
 
@@ -372,12 +378,15 @@ static zj_input *input_new(const char *name, size_t raw_cap)
     in->raw_cap = raw_cap;
     in->raw = malloc(raw_cap);
     in->name = strdup(name);
-    if (!in->raw || !in->name) {
+    in->digest = XXH3_createState();
+    if (!in->raw || !in->name || !in->digest) {
         free(in->raw);
         free(in->name);
+        XXH3_freeState(in->digest);
         free(in);
         return NULL;
     }
+    XXH3_128bits_reset(in->digest);
     return in;
 }
 
@@ -482,6 +491,16 @@ int64_t zj_input_size(const zj_input *in) { return in->size; }
 
 int64_t zj_input_invalid_sequences(const zj_input *in) { return in->invalid; }
 
+int zj_input_digest(const zj_input *in, char hex[33])
+{
+    if (!in->eof)
+        return -1;
+    XXH128_hash_t h = XXH3_128bits_digest(in->digest);
+    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64,
+             (unsigned long long)h.low64);
+    return 0;
+}
+
 void zj_input_close(zj_input *in)
 {
     if (!in)
@@ -492,5 +511,6 @@ void zj_input_close(zj_input *in)
         iconv_close(in->cd);
     free(in->raw);
     free(in->name);
+    XXH3_freeState(in->digest);
     free(in);
 }

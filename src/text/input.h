@@ -72,6 +72,10 @@ zj_encoding zj_input_encoding(const zj_input *in);   /* the detected or declared
 int64_t zj_input_bytes_consumed(const zj_input *in); /* source bytes read so far (progress) */
 int64_t zj_input_size(const zj_input *in);           /* source size in bytes, -1 if unknown */
 int64_t zj_input_invalid_sequences(const zj_input *in);
+/* The digest of every source byte (before decoding), as 32 hex digits: XXH3-128, the same as
+ * the import's file digest (zj_file_digest). Returns 0 once the source has been read to its
+ * end, -1 before. Computed as the bytes are read, so an import needs no second pass. */
+int zj_input_digest(const zj_input *in, char hex[33]);
 void zj_input_close(zj_input *in);                   /* NULL is allowed */
 
 #endif

@@ -54,14 +54,61 @@ long zj_add_months_same_day(long day, int months)
     return zj_days_from_civil(ny, nm, d > nd ? nd : d);
 }
 
+/* The State Council's notices, rules/holidays/YYYY.tsv: day number and 'r' (holiday) or 'w'
+ * (adjusted working day), sorted by day. */
+static const struct holiday {
+    long day;
+    char kind;
+} holidays[] = {
+#include "text/holidays.inc"
+};
+#define NHOLIDAYS (sizeof holidays / sizeof holidays[0])
+
+void zj_holiday_span(long *first, long *last)
+{
+    *first = holidays[0].day;
+    *last = holidays[NHOLIDAYS - 1].day;
+}
+
+bool zj_is_rest_day(long day)
+{
+    size_t lo = 0, hi = NHOLIDAYS;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (holidays[mid].day < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < NHOLIDAYS && holidays[lo].day == day)
+        return holidays[lo].kind == 'r';
+    int w = zj_weekday(day);
+    return w == 0 || w == 6;
+}
+
 long zj_rest_adjust(long day)
 {
-    int w = zj_weekday(day);
-    return day + (w == 6 ? 2 : w == 0 ? 1 : 0);
+    /* the longest run of rest days in any notice is 10 (2020's extended Spring Festival) */
+    for (int i = 0; i < 31 && zj_is_rest_day(day); i++)
+        day++;
+    return day;
+}
+
+long zj_add_workdays(long start, int n)
+{
+    long day = start;
+    for (int i = 0; i < n; i++) {
+        day++;
+        while (zj_is_rest_day(day))
+            day++;
+    }
+    return day;
 }
 
 long zj_period_end(long start, int length, char unit, bool rest_extends)
 {
+    if (unit == 'w')
+        return zj_add_workdays(start, length);
     long end = unit == 'm' ? zj_add_months(start, length) : start + length;
     return rest_extends ? zj_rest_adjust(end) : end;
 }

@@ -673,7 +673,7 @@ int zj_audit_get(zj_store *s, int64_t id, zj_audit_entry *out, char **store_buf,
         audit_entry_from_row(q, out);
         rc = audit_pack_entry(out, store_buf, err);
     } else if (step == 0) {
-        rc = zj_fail(err, ZJ_EUSAGE, "the audit log has no entry %lld", (long long)id);
+        rc = zj_fail_as(err, ZJ_ERR_NOT_FOUND, "the audit log has no entry %lld", (long long)id);
     } else {
         rc = ZJ_EDATA;
     }

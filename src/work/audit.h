@@ -35,6 +35,15 @@ typedef struct zj_audit_event {
 int zj_audit_append(zj_store *s, const zj_actor *actor, const zj_audit_event *e,
                     int64_t *entry_id, zj_error *err);
 
+/* The same, committed: for a caller outside a transaction that must have its entry in the
+ * trail before it answers (a filing check, a view), from many threads at once, each on its
+ * own store connection `s`. Entries queued while a round commits go together in the next
+ * round, one transaction (audit_group.c), so the threads do not queue on the write lock one
+ * by one. Returns when the entry's round has committed (ZJ_OK) or failed (nothing of it was
+ * appended). Inside a transaction it is zj_audit_append. */
+int zj_audit_append_grouped(zj_store *s, const zj_actor *actor, const zj_audit_event *e,
+                            int64_t *entry_id, zj_error *err);
+
 /* Record that `actor` viewed object `id` of `object_table` with personal data unmasked
  * (action "<object_table>.unmask"). Call it before showing anything: when it fails, show
  * nothing. */

@@ -22,17 +22,17 @@ int zj_field_text(const char *field, const char *value, bool required, size_t ma
                   zj_error *err)
 {
     if (zj_field_blank(value))
-        return required ? zj_fail(err, ZJ_EUSAGE, "field '%s': required", field) : ZJ_OK;
+        return required ? zj_fail_field(err, field, "required") : ZJ_OK;
     size_t n = strlen(value);
     if (n > max)
-        return zj_fail(err, ZJ_EUSAGE, "field '%s': %zu bytes, at most %zu allowed", field, n,
+        return zj_fail_field(err, field, "%zu bytes, at most %zu allowed", n,
                        max);
     if (!zj_utf8_valid(value, n))
-        return zj_fail(err, ZJ_EUSAGE, "field '%s': not valid UTF-8", field);
+        return zj_fail_field(err, field, "not valid UTF-8");
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)value[i] < 0x20 && value[i] != '\n' && value[i] != '\t' &&
             value[i] != '\r')
-            return zj_fail(err, ZJ_EUSAGE, "field '%s': control character at byte %zu", field,
+            return zj_fail_field(err, field, "control character at byte %zu",
                            i + 1);
     return ZJ_OK;
 }
@@ -52,12 +52,12 @@ static int digits(const char *s, int from, int to)
 int zj_field_date(const char *field, const char *value, bool required, zj_error *err)
 {
     if (zj_field_blank(value))
-        return required ? zj_fail(err, ZJ_EUSAGE, "field '%s': required (YYYY-MM-DD)", field)
+        return required ? zj_fail_field(err, field, "required (YYYY-MM-DD)")
                         : ZJ_OK;
     int y = strlen(value) == 10 && value[4] == '-' && value[7] == '-' ? digits(value, 0, 4) : -1;
     int m = y < 0 ? -1 : digits(value, 5, 7), d = y < 0 ? -1 : digits(value, 8, 10);
     if (y < 1900 || y > 2200 || m < 0 || d < 0 || !zj_date_valid(y, m, d))
-        return zj_fail(err, ZJ_EUSAGE, "field '%s': '%s' is not a date (YYYY-MM-DD)", field,
+        return zj_fail_field(err, field, "'%s' is not a date (YYYY-MM-DD)",
                        value);
     return ZJ_OK;
 }
@@ -65,11 +65,11 @@ int zj_field_date(const char *field, const char *value, bool required, zj_error 
 int zj_field_month(const char *field, const char *value, int *index, zj_error *err)
 {
     if (zj_field_blank(value))
-        return zj_fail(err, ZJ_EUSAGE, "field '%s': required (YYYY-MM)", field);
+        return zj_fail_field(err, field, "required (YYYY-MM)");
     int y = strlen(value) == 7 && value[4] == '-' ? digits(value, 0, 4) : -1;
     int m = y < 0 ? -1 : digits(value, 5, 7);
     if (y < 1900 || y > 2200 || m < 1 || m > 12)
-        return zj_fail(err, ZJ_EUSAGE, "field '%s': '%s' is not a month (YYYY-MM)", field,
+        return zj_fail_field(err, field, "'%s' is not a month (YYYY-MM)",
                        value);
     *index = y * 12 + m - 1;
     return ZJ_OK;
@@ -81,11 +81,10 @@ int zj_field_timestamp(const char *field, const char *value, char out[20], zj_er
                                           NULL};
     zj_datetime t;
     if (zj_field_blank(value))
-        return zj_fail(err, ZJ_EUSAGE, "field '%s': required (YYYY-MM-DD HH:MM)", field);
+        return zj_fail_field(err, field, "required (YYYY-MM-DD HH:MM)");
     if (zj_date_parse(value, strlen(value), formats, &t, NULL) ||
         zj_date_format_iso(&t, true, out, 20) != 19)
-        return zj_fail(err, ZJ_EUSAGE, "field '%s': '%s' is not a time (YYYY-MM-DD HH:MM)",
-                       field, value);
+        return zj_fail_field(err, field, "'%s' is not a time (YYYY-MM-DD HH:MM)", value);
     return ZJ_OK;
 }
 

@@ -56,13 +56,7 @@ int zj_work_filing_check(zj_store *s, const zj_actor *a, zj_filing_service *sv,
     if (!rc) {
         zj_audit_event e = {.action = "filing.check", .object_table = "case_party",
                             .object_id = 0, .detail = d.data};
-        rc = zj_store_begin(s, err);
-        if (!rc)
-            rc = zj_audit_append(s, a, &e, NULL, err);
-        if (!rc)
-            rc = zj_store_commit(s, err);
-        else
-            zj_store_rollback(s, NULL);
+        rc = zj_audit_append_grouped(s, a, &e, NULL, err);
     }
     if (!rc && zj_filing_result_json(c, r, unmask, json))
         rc = zj_fail(err, ZJ_EDATA, "filing check: out of memory");

@@ -19,6 +19,7 @@
 #include "detect/analysis.h"
 #include "detect/cf_stats.h"
 #include "detect/detect.h"
+#include "text/geo.h"
 #include "detect/leads.h"
 #include "link/entity_read.h"
 #include "text/mask.h"
@@ -318,26 +319,40 @@ typedef struct list_ctx {
     const zj_lead_query *q;
     zj_lead_view_fn fn;
     void *ctx;
-    int64_t seen, handed;
-    bool stopped;
+    int64_t seen;                  /* leads in scope so far: the total */
+    int64_t *page;                 /* ids of the page asked for, in order */
+    size_t npage, cap;
+    bool oom;
 } list_ctx;
 
+/* Pass 1, over keys only: count the leads in scope, keep the page's ids. */
+static int list_key(const zj_lead_place *k, void *vctx)
+{
+    list_ctx *c = vctx;
+    if (!zj_actor_may(c->a, ZJ_PERM_LEAD_READ, k->unit_code))
+        return 0;
+    if (c->unit && !zj_scope_contains(c->unit, k->unit_code))
+        return 0;
+    int64_t i = c->seen++;
+    if (c->oom || i < c->q->offset || (c->q->limit > 0 && (int64_t)c->npage >= c->q->limit))
+        return 0;                 /* keep counting for *total */
+    int64_t *p = zj_grow(c->page, &c->cap, c->npage + 1, sizeof *p, 64);
+    if (!p) {
+        c->oom = true;
+        return 1;
+    }
+    c->page = p;
+    c->page[c->npage++] = k->id;
+    return 0;
+}
+
+/* Pass 2, the page's leads read by id. */
 static int list_row(const zj_lead_row *r, void *vctx)
 {
     list_ctx *c = vctx;
-    if (!zj_actor_may(c->a, ZJ_PERM_LEAD_READ, r->unit_code))
-        return 0;
-    if (c->unit && !zj_scope_contains(c->unit, r->unit_code))
-        return 0;
-    int64_t i = c->seen++;
-    if (c->stopped || i < c->q->offset || (c->q->limit > 0 && c->handed >= c->q->limit))
-        return 0;                 /* keep counting for *total */
     zj_lead_view v;
     lead_view(r, false, &v);
-    c->handed++;
-    if (c->fn(&v, c->ctx))
-        c->stopped = true;
-    return 0;
+    return c->fn(&v, c->ctx);
 }
 
 int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lead_view_fn fn,
@@ -359,10 +374,18 @@ int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lea
         return rc;
     c.unit = unit;
     /* Scope and paging are applied here, lead by lead, with the same rule (policy.c) as every
-     * single-lead read; the store returns the filter's leads in order. */
-    zj_lead_filter f = {q->code, q->status, NULL, q->current_only, 0};
-    rc = zj_leads_each(s, &f, list_row, &c, err);
+     * single-lead read; the store returns the filter's leads in order, first as keys from one
+     * index (for the total and the page), then the page's leads by id. */
+    zj_lead_filter f = {.code = q->code, .status = q->status, .current_only = q->current_only};
+    bool snap = zj_store_snapshot_begin(s);   /* both passes see one state, one read lock */
+    rc = zj_leads_keys_each(s, &f, list_key, &c, err);
     zj_scope_free(unit);
+    if (!rc && c.oom)
+        rc = zj_fail(err, ZJ_EDATA, "lead list: out of memory");
+    if (!rc)
+        rc = zj_leads_by_id(s, c.page, c.npage, list_row, &c, err);
+    zj_store_snapshot_end(s, snap);
+    free(c.page);
     if (!rc && total)
         *total = c.seen;
     return rc;
@@ -501,7 +524,7 @@ int zj_read_entity(zj_store *s, const zj_actor *a, int64_t id, unsigned flags,
     if ((rc = zj_link_entity_mentions(s, id, NULL, NULL, &n, err)))
         return rc;
     if (!n)
-        return zj_fail(err, ZJ_EUSAGE, "no entity %lld", (long long)id);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no entity %lld", (long long)id);
     if (unmask && (rc = audit_view(s, a, "entity.unmask", "entity", id, NULL, err)))
         return rc;
     ent_ctx c = {unmask, fn, ctx};
@@ -753,5 +776,54 @@ int zj_read_caseflow_stats(zj_store *s, const zj_actor *a, const zj_caseflow_que
         i = j;
     }
     free(c.v);
+    return rc;
+}
+
+/* ---- region boundaries ---------------------------------------------------------------------- */
+
+int zj_read_region(zj_store *s, const zj_actor *a, const char *region_code,
+                   zj_region_view_fn fn, void *ctx, zj_error *err)
+{
+    if (!a || (!zj_role_may(a->role, ZJ_PERM_STATS_READ) &&
+               !zj_role_may(a->role, ZJ_PERM_LEAD_READ)))
+        return zj_deny(err, a, ZJ_PERM_STATS_READ, NULL);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, "SELECT region_code, name, level, parent_code, boundary"
+                                " FROM region WHERE region_code = $1 ORDER BY id DESC LIMIT 1",
+                             &q, err);
+    if (rc)
+        return rc;
+    zj_stmt_bind_text(q, 1, region_code, strlen(region_code));
+    int step = zj_stmt_next(q, err);
+    if (step < 0) {
+        zj_stmt_finalize(q);
+        return ZJ_EDATA;
+    }
+    if (step == 0) {
+        zj_stmt_finalize(q);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no region '%s'", region_code);
+    }
+    zj_buf json = {0};
+    size_t n;
+    const char *wkt = zj_stmt_text(q, 4, &n);
+    if (wkt) {
+        zj_geo *g = zj_geo_new();
+        const char *why = NULL;
+        int grc = g ? zj_geo_wkt_to_geojson(g, wkt, n, &json, &why) : -2;
+        zj_geo_free(g);
+        if (grc == -2)
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+        else if (grc)
+            rc = zj_fail(err, ZJ_EDATA, "region '%s': stored boundary is not readable: %s",
+                         region_code, why ? why : "?");
+    }
+    if (!rc) {
+        zj_region_view v = {zj_stmt_text(q, 0, NULL), zj_stmt_text(q, 1, NULL),
+                            zj_stmt_text(q, 2, NULL), zj_stmt_text(q, 3, NULL),
+                            wkt ? json.data : NULL};
+        rc = fn(&v, ctx) ? ZJ_EDATA : ZJ_OK;
+    }
+    zj_buf_free(&json);
+    zj_stmt_finalize(q);
     return rc;
 }

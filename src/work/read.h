@@ -201,6 +201,22 @@ typedef int (*zj_caseflow_view_fn)(const zj_caseflow_view *r, void *ctx);
 int zj_read_caseflow_stats(zj_store *s, const zj_actor *a, const zj_caseflow_query *q,
                            zj_caseflow_view_fn fn, void *ctx, zj_error *err);
 
+/* ---- region boundaries (行政区划边界), for the cockpit's map -------------------------------- */
+
+typedef struct zj_region_view {
+    const char *region_code, *name;
+    const char *level, *parent_code;   /* may be NULL */
+    const char *geojson;               /* the boundary as a GeoJSON geometry (WGS-84), or NULL */
+} zj_region_view;
+
+typedef int (*zj_region_view_fn)(const zj_region_view *r, void *ctx);
+
+/* The region `region_code` with its boundary as GeoJSON (ZJ_PERM_STATS_READ or
+ * ZJ_PERM_LEAD_READ: boundaries are public data and belong to no unit). ZJ_EUSAGE when there
+ * is no such region; the latest record wins when several sources give one. */
+int zj_read_region(zj_store *s, const zj_actor *a, const char *region_code,
+                   zj_region_view_fn fn, void *ctx, zj_error *err);
+
 /* ---- rejected rows of an import (导入拒收) ------------------------------------------------ */
 
 typedef struct zj_reject_view {

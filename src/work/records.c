@@ -141,10 +141,12 @@ static int find_old(zj_store *s, const char *record_no, old_record *o, zj_error 
         snprintf(o->record_no, sizeof o->record_no, "%s", record_no);
         const char *by = zj_stmt_text(q, 3, NULL);
         if (by)
-            rc = zj_fail(err, ZJ_EUSAGE, "field 'corrects': %s was already corrected by %s; "
+            rc = zj_fail_field(err, "corrects", "%s was already corrected by %s; "
                          "correct %s instead", record_no, by, by);
+        if (by)
+            zj_error_mark(err, ZJ_ERR_CONFLICT, NULL);
     } else if (step == 0)
-        rc = zj_fail(err, ZJ_EUSAGE, "field 'corrects': no record %s was filed in zhijian "
+        rc = zj_fail_field(err, "corrects", "no record %s was filed in zhijian "
                      "(imported records are corrected in their own system)", record_no);
     else
         rc = ZJ_EDATA;
@@ -166,7 +168,7 @@ int zj_record_kind_of(zj_store *s, const char *record_no, zj_record_kind *kind, 
     if (step < 0)
         return ZJ_EDATA;
     if (k < 0)
-        return zj_fail(err, ZJ_EUSAGE, "field 'corrects': no record %s was filed in zhijian",
+        return zj_fail_field(err, "corrects", "no record %s was filed in zhijian",
                        record_no);
     *kind = (zj_record_kind)k;
     return ZJ_OK;
@@ -202,8 +204,8 @@ static int inherit(zj_store *s, const old_record *o, fields *f, zj_error *err)
             continue;
         /* whose record it is does not change: that would be another officer's (unit's) record */
         if (fi == (q4 ? F_UNIT : F_OFFICER) && f->v[fi] && (!was || strcmp(f->v[fi], was)))
-            rc = zj_fail(err, ZJ_EUSAGE, "field '%s': a correction keeps '%s' of %s; file a new "
-                         "record instead", field_names[fi], was ? was : "", o->record_no);
+            rc = zj_fail_field(err, field_names[fi], "a correction keeps '%s' of %s; file a new "
+                         "record instead", was ? was : "", o->record_no);
         else if (!f->v[fi] && set_field(f, fi, was))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
     }
@@ -250,7 +252,7 @@ static int check(zj_record_kind k, fields *f, const char *now, zj_error *err)
     char letter = kind_letter[k];
     for (int i = 0; i < NFIELDS; i++) {
         if (!strchr(field_kinds[i], letter) && f->v[i])
-            return zj_fail(err, ZJ_EUSAGE, "field '%s': not used by a %s", field_names[i],
+            return zj_fail_field(err, field_names[i], "not used by a %s",
                            kind_names[k]);
         bool required = strchr(field_kinds[i], letter) &&
                         (i == F_OFFICER || i == F_CATEGORY || i == F_ACTOR_NAME ||
@@ -268,27 +270,27 @@ static int check(zj_record_kind k, fields *f, const char *now, zj_error *err)
         if (rc)
             return rc;
         if (strcmp(at, now) > 0)
-            return zj_fail(err, ZJ_EUSAGE, "field 'occurred_at': %s is in the future", at);
+            return zj_fail_field(err, "occurred_at", "%s is in the future", at);
         if (set_field(f, F_OCCURRED, at))
             return zj_fail(err, ZJ_EDATA, "out of memory");
         if (!f->v[F_MONTH] && !(f->v[F_MONTH] = strndup(at, 7)))
             return zj_fail(err, ZJ_EDATA, "out of memory");
         if (!one_of(f->v[F_CATEGORY], categories))
-            return zj_fail(err, ZJ_EUSAGE, "field 'category': '%s' is not one of "
+            return zj_fail_field(err, "category", "'%s' is not one of "
                            "leader_interference, internal_inquiry, improper_contact",
                            f->v[F_CATEGORY]);
         if (f->v[F_CASE_SYSTEM] && !one_of(f->v[F_CASE_SYSTEM], systems))
-            return zj_fail(err, ZJ_EUSAGE, "field 'case_system': '%s' is not one of court, "
+            return zj_fail_field(err, "case_system", "'%s' is not one of court, "
                            "procuratorate, police", f->v[F_CASE_SYSTEM]);
         if (!f->v[F_CASE_SYSTEM] != !f->v[F_CASE_NO])
-            return zj_fail(err, ZJ_EUSAGE, "field '%s': required with '%s'",
-                           f->v[F_CASE_NO] ? "case_system" : "case_no",
-                           f->v[F_CASE_NO] ? "case_no" : "case_system");
+            return zj_fail_field(err, f->v[F_CASE_NO] ? "case_system" : "case_no",
+                                 "required with '%s'",
+                                 f->v[F_CASE_NO] ? "case_no" : "case_system");
         if (f->v[F_ACTOR_ID]) {
             zj_resident_id id;
             const char *why = NULL;
             if (zj_resident_id_parse(f->v[F_ACTOR_ID], strlen(f->v[F_ACTOR_ID]), 0, &id, &why))
-                return zj_fail(err, ZJ_EUSAGE, "field 'actor_id_no': %s", why);
+                return zj_fail_field(err, "actor_id_no", "%s", why);
             if (set_field(f, F_ACTOR_ID, id.id))
                 return zj_fail(err, ZJ_EDATA, "out of memory");
         }
@@ -299,17 +301,17 @@ static int check(zj_record_kind k, fields *f, const char *now, zj_error *err)
         if (rc)
             return rc;
         if (m > now_month)
-            return zj_fail(err, ZJ_EUSAGE, "field 'month': %s is in the future", f->v[F_MONTH]);
+            return zj_fail_field(err, "month", "%s is in the future", f->v[F_MONTH]);
         if (k == ZJ_RECORD_EVENT && strncmp(f->v[F_MONTH], f->v[F_OCCURRED], 7) < 0)
-            return zj_fail(err, ZJ_EUSAGE, "field 'month': %s is before the event (%.10s)",
+            return zj_fail_field(err, "month", "%s is before the event (%.10s)",
                            f->v[F_MONTH], f->v[F_OCCURRED]);
     } else {
         int q = parse_quarter(f->v[F_QUARTER]);
         if (q < 0)
-            return zj_fail(err, ZJ_EUSAGE, "field 'quarter': '%s' is not a quarter (YYYY-Qn)",
+            return zj_fail_field(err, "quarter", "'%s' is not a quarter (YYYY-Qn)",
                            f->v[F_QUARTER]);
         if (q > now_month / 3)
-            return zj_fail(err, ZJ_EUSAGE, "field 'quarter': %s has not begun",
+            return zj_fail_field(err, "quarter", "%s has not begun",
                            f->v[F_QUARTER]);
     }
     return ZJ_OK;
@@ -348,12 +350,13 @@ static int check_duplicate(zj_store *s, zj_record_kind k, const fields *f,
     if (step == 1) {
         const char *no = zj_stmt_text(q, 0, NULL);
         if (q4)
-            rc = zj_fail(err, ZJ_EUSAGE, "field 'quarter': unit %s already reported %s (%s); "
+            rc = zj_fail_field(err, "quarter", "unit %s already reported %s (%s); "
                          "correct that report instead", a, b, no ? no : "?");
         else
-            rc = zj_fail(err, ZJ_EUSAGE, "field 'month': officer %s already has %s for %s "
+            rc = zj_fail_field(err, "month", "officer %s already has %s for %s "
                          "(%s); a zero report says there was nothing to record",
                          a, zj_stmt_int(q, 1) ? "a zero report" : "a record", b, no ? no : "?");
+        zj_error_mark(err, ZJ_ERR_CONFLICT, NULL);   /* one report per period: refiling conflicts */
     } else if (step < 0)
         rc = ZJ_EDATA;
     zj_stmt_finalize(q);
@@ -613,14 +616,14 @@ static int file_in_txn(zj_store *s, const zj_actor *a, const zj_record_input *in
             (rc = find_old(s, in->corrects, &old, err)))
             goto done;
         if (old.kind != k) {
-            rc = zj_fail(err, ZJ_EUSAGE, "field 'corrects': %s is a %s, not a %s", old.record_no,
+            rc = zj_fail_field(err, "corrects", "%s is a %s, not a %s", old.record_no,
                          kind_names[old.kind], kind_names[k]);
             goto done;
         }
         o = &old;
         rc = inherit(s, o, &f, err);
     } else if (!rc && in->reason)
-        rc = zj_fail(err, ZJ_EUSAGE, "field 'reason': only a correction takes a reason");
+        rc = zj_fail_field(err, "reason", "only a correction takes a reason");
     if (rc)
         goto done;
     /* an officer's own record by default */

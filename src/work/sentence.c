@@ -282,31 +282,36 @@ static int check_order(const zj_sc_request *r, const case_row *c, const char *no
 {
     if (r->step == ZJ_SC_APPLICATION) {
         if (c->id)
-            return zj_fail(err, ZJ_EUSAGE, "case %s exists already (from %s); continue it with "
-                           "its next step", c->change_no, c->source);
+            return zj_fail_as(err, ZJ_ERR_CONFLICT,
+                              "case %s exists already (from %s); continue it with "
+                              "its next step", c->change_no, c->source);
         return ZJ_OK;
     }
     if (!c->id)
-        return zj_fail(err, ZJ_EUSAGE, "no sentence-change case %s; a case starts with its "
-                       "application", r->change_no);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND,
+                          "no sentence-change case %s; a case starts with its "
+                          "application", r->change_no);
     int next = c->closed ? -1 : zj_sc_next_step(c->last, c->change_type);
     if (next < 0)
-        return zj_fail(err, ZJ_EUSAGE, "case %s is complete (last step '%s'%s%s): no step '%s'",
-                       c->change_no, step_names[c->last], c->decision[0] ? ", " : "",
-                       c->decision, step_names[r->step]);
+        return zj_fail_as(err, ZJ_ERR_CONFLICT,
+                          "case %s is complete (last step '%s'%s%s): no step '%s'",
+                          c->change_no, step_names[c->last], c->decision[0] ? ", " : "",
+                          c->decision, step_names[r->step]);
     if ((int)r->step != next)
-        return zj_fail(err, ZJ_EUSAGE, "case %s is at step '%s' (%s): the next step is '%s' "
-                       "(%s), not '%s'", c->change_no, step_names[c->last], step_labels[c->last],
-                       step_names[next], step_labels[next], step_names[r->step]);
+        return zj_fail_as(err, ZJ_ERR_CONFLICT,
+                          "case %s is at step '%s' (%s): the next step is '%s' "
+                          "(%s), not '%s'", c->change_no, step_names[c->last], step_labels[c->last],
+                          step_names[next], step_labels[next], step_names[r->step]);
     if (r->step == ZJ_SC_OPINION && c->notice_at[0]) {
         long end = notice_end(c->notice_at);
         int y = atoi(now), m = atoi(now + 5), d = atoi(now + 8);
         if (zj_days_from_civil(y, m, d) <= end) {
             int ey, em, ed;
             zj_civil_from_days(end, &ey, &em, &ed);
-            return zj_fail(err, ZJ_EUSAGE, "case %s: the notice posted %.10s runs %d working days, "
-                           "until %04d-%02d-%02d; the procuratorate's opinion comes after it",
-                           c->change_no, c->notice_at, ZJ_SC_NOTICE_WORKDAYS, ey, em, ed);
+            return zj_fail_as(err, ZJ_ERR_CONFLICT,
+                              "case %s: the notice posted %.10s runs %d working days, "
+                              "until %04d-%02d-%02d; the procuratorate's opinion comes after it",
+                              c->change_no, c->notice_at, ZJ_SC_NOTICE_WORKDAYS, ey, em, ed);
         }
     }
     return ZJ_OK;
@@ -467,8 +472,9 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_sc_request *r, co
         return rc;
     const char *prison = r->step == ZJ_SC_APPLICATION ? r->prison_unit_code : c.prison;
     if (r->step != ZJ_SC_APPLICATION && !c.id)
-        return zj_fail(err, ZJ_EUSAGE, "no sentence-change case %s; a case starts with its "
-                       "application", r->change_no);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND,
+                          "no sentence-change case %s; a case starts with its "
+                          "application", r->change_no);
     /* the order first (what the case needs next), then who, then what was typed */
     if ((rc = check_order(r, &c, now, err)) ||
         (r->step == ZJ_SC_APPLICATION &&
@@ -588,7 +594,8 @@ int zj_sc_history_each(zj_store *s, const zj_actor *a, const char *change_no,
     if (rc || (rc = case_load(s, change_no, &c, err)))
         return rc;
     if (!c.id)
-        return zj_fail(err, ZJ_EUSAGE, "no sentence-change case %s", change_no);
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND,
+                          "no sentence-change case %s", change_no);
     if (!may_read(s, a, &c))
         return zj_deny(err, a, ZJ_PERM_SENTENCE_CHANGE, c.prison);
     zj_sc_case hc = {c.id, c.change_no, c.change_type, c.prison, c.decision, c.source,

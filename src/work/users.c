@@ -202,7 +202,7 @@ int zj_user_add(zj_store *s, const zj_actor *a, const zj_user_new *u, int64_t *i
     if (found < 0)
         return ZJ_EDATA;
     if (found)
-        return zj_fail(err, ZJ_EUSAGE, "user '%s' exists already", u->username);
+        return zj_fail_as(err, ZJ_ERR_CONFLICT, "user '%s' exists already", u->username);
     char now[20];
     stamp(now, 0);
     if ((rc = zj_store_begin(s, err)))
@@ -301,7 +301,7 @@ static int admin_target(zj_store *s, const zj_actor *a, const char *username, us
     if (found < 0)
         return ZJ_EDATA;
     if (!found)
-        return zj_fail(err, ZJ_EUSAGE, "no user '%s' (see 'zhijian user list')",
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no user '%s' (see 'zhijian user list')",
                        username ? username : "");
     if (self_ok && a && a->user_id == u->id && a->user_id != 0)
         return ZJ_OK;
@@ -383,7 +383,7 @@ int zj_actor_of_user(zj_store *s, const char *username, zj_actor_owned *out, zj_
     if (found < 0)
         return ZJ_EDATA;
     if (!found)
-        return zj_fail(err, ZJ_EUSAGE, "no user '%s' (see 'zhijian user list')",
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no user '%s' (see 'zhijian user list')",
                        username ? username : "");
     if (u.disabled)
         return zj_fail(err, ZJ_EPERM, "user '%s' is disabled", username);

@@ -22,6 +22,7 @@
 
 #include "base/buf.h"
 #include "detect/leads.h"
+#include "link/entity_read.h"
 #include "work/audit.h"
 #include "work/policy.h"
 #include "work/users.h"
@@ -272,7 +273,7 @@ static int check_deadline(const char *field, const char *value, const char *toda
 {
     int rc = zj_field_date(field, value, true, err);
     if (!rc && strcmp(value, today) < 0)
-        rc = zj_fail(err, ZJ_EUSAGE, "field '%s': %s is before today (%s)", field, value,
+        rc = zj_fail_field(err, field, "%s is before today (%s)", value,
                      today);
     return rc;
 }
@@ -294,7 +295,7 @@ static int check_fields(const zj_lead_request *r, const wf_row *w, const char *t
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!f[i].used && f[i].value)
-            return zj_fail(err, ZJ_EUSAGE, "field '%s': not used by '%s'", f[i].name,
+            return zj_fail_field(err, f[i].name, "not used by '%s'",
                            verb_names[v]);
     int rc = ZJ_OK;
     switch (v) {
@@ -342,10 +343,10 @@ static int check_assignee(zj_store *s, const char *assignee, const char *unit, z
     if (rc == ZJ_EDATA)
         rc = zj_fail(err, rc, "%s", why.msg);
     else if (rc)
-        rc = zj_fail(err, ZJ_EUSAGE, "field 'assignee': %s", why.msg);
+        rc = zj_fail_field(err, "assignee", "%s", why.msg);
     else if (!zj_actor_may(&who.actor, ZJ_PERM_LEAD_VERIFY, unit)) {
         const char *role = zj_role_name(who.actor.role);
-        rc = zj_fail(err, ZJ_EUSAGE, "field 'assignee': user '%s' (%s) may not verify leads of "
+        rc = zj_fail_field(err, "assignee", "user '%s' (%s) may not verify leads of "
                      "unit '%s'", assignee, role ? role : "?", unit);
     }
     zj_actor_owned_free(&who);
@@ -387,7 +388,7 @@ static int read_file(const char *path, zj_buf *b, zj_error *err)
     int rc = ZJ_OK;
     while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (b->len + got > MAX_ATTACHMENT)
-            rc = zj_fail(err, ZJ_EUSAGE, "field 'file': '%s' is larger than %u MiB", path,
+            rc = zj_fail_field(err, "file", "'%s' is larger than %u MiB", path,
                          MAX_ATTACHMENT >> 20);
         else if (zj_buf_append(b, chunk, got))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
@@ -618,14 +619,14 @@ static int act_in_txn(zj_store *s, const zj_actor *a, const zj_lead_request *r,
         goto done;
     }
     if (r->if_version > 0 && r->if_version != w.version) {
-        rc = zj_fail(err, ZJ_EUSAGE, "lead %lld changed since it was read (now step %lld, %s; "
+        rc = zj_fail_as(err, ZJ_ERR_CONFLICT, "lead %lld changed since it was read (now step %lld, %s; "
                      "read at step %lld): look at it again", (long long)r->lead_id,
                      (long long)w.version, state_names[w.state], (long long)r->if_version);
         goto done;
     }
     int to = zj_lead_next_state(w.state, r->verb);
     if (to < 0) {
-        rc = zj_fail(err, ZJ_EUSAGE, "lead %lld is %s (%s): '%s' needs %s", (long long)r->lead_id,
+        rc = zj_fail_as(err, ZJ_ERR_CONFLICT, "lead %lld is %s (%s): '%s' needs %s", (long long)r->lead_id,
                      state_names[w.state], state_labels[w.state], verb_names[r->verb],
                      needs(r->verb));
         goto done;
@@ -883,8 +884,17 @@ int zj_lead_queue_each(zj_store *s, const zj_actor *a, const zj_lead_queue_filte
     queue_ctx c = {s, a, f, day, NULL, fn, ctx, 0, ZJ_OK, err};
     if ((rc = zj_stmt_prepare(s, wf_cols, &c.q, err)))
         return rc;
-    zj_lead_filter lf = {.code = f->code, .unit = f->lead_unit};
+    zj_lead_filter lf = {.code = f->code, .unit = f->lead_unit, .text = f->text};
+    int64_t named[64];                 /* the people and companies the text names */
+    if (f->text && f->text[0] &&
+        (rc = zj_link_entities_named(s, f->text, named, 64, &lf.nentities, err))) {
+        zj_stmt_finalize(c.q);
+        return rc;
+    }
+    lf.entities = named;
+    bool snap = zj_store_snapshot_begin(s);   /* one read lock for the leads and their states */
     rc = zj_leads_each(s, &lf, queue_row, &c, err);
+    zj_store_snapshot_end(s, snap);
     zj_stmt_finalize(c.q);
     return rc ? rc : c.rc;
 }
@@ -973,7 +983,7 @@ int zj_lead_attachment_get(zj_store *s, const zj_actor *a, int64_t lead_id, cons
     if (step < 0)
         return ZJ_EDATA;
     if (step == 0)
-        return zj_fail(err, ZJ_EUSAGE, "lead %lld has no attachment %s (see 'zhijian leads "
+        return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "lead %lld has no attachment %s (see 'zhijian leads "
                        "history %lld')", (long long)lead_id, sha256, (long long)lead_id);
     if (access(out, R_OK))
         return zj_fail(err, ZJ_EDATA, "attachment %s of lead %lld: cannot read '%s': %s",

@@ -98,7 +98,7 @@ typedef struct zj_lead_request {
     const char *file_name;    /* attach: the name to show (default: file_path's last part) */
     const char *attach_dir;   /* attach: the store's attachment folder (zj_attachment_dir) */
     const char *today;        /* reference day; NULL: today's local date */
-    int64_t if_version;       /* > 0: refuse (ZJ_EUSAGE) unless the lead is still at this
+    int64_t if_version;       /* > 0: refuse (ZJ_EUSAGE, a conflict) unless the lead is still at this
                                  version (zj_lead_status.version): a form read earlier does not
                                  act on a lead someone else has moved on since; 0: no check */
 } zj_lead_request;
@@ -147,6 +147,9 @@ typedef struct zj_lead_queue_filter {
     const char *unit_code;    /* assigned unit; NULL: any */
     const char *code;         /* detector code (TV01) or family (TV); NULL: any */
     const char *lead_unit;    /* the lead's own unit; NULL: any */
+    const char *text;         /* free text: a person's or enterprise's name or ID number, a
+                                 unit's code or name, a case number (detect/leads.h:
+                                 zj_leads_each); NULL: any */
     int min_severity;         /* only leads at least this severe (1-4); 0: any */
     bool overdue_only;        /* only overdue verification or rectification */
     bool worked_only;         /* only leads with at least one action (skip untouched 'new') */

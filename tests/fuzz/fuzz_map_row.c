@@ -4,12 +4,14 @@
  * values of each kind, conditions, rows: with repeat and unpivot, code tables with empty
  * outputs, number styles, extra); the rest is the row, its cells separated by 0x1F. Every row
  * must map or be rejected with a reason, and every record its rows: entries make must come out
- * with a key, without crashes, leaks or out-of-bounds reads. */
+ * with a key, without crashes, leaks or out-of-bounds reads. The second cell is also read as
+ * an amount on its own: a whole amount's integer and its double must agree. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest/derive.h"
 #include "ingest/mapping.h"
 
 static const zj_column case_columns[] = {
@@ -54,6 +56,12 @@ static const char *const mappings[] = {
     " fields: {case_no: c0, status: v, claim_amount: {column: w, number: plain}}}\n"
     " - {name: f, table: court_case, when: {column: c5, equals: 是},"
     " fields: {case_no: {const: k}}}\n",
+
+    "source_system: d\ntable: court_case\nkey: [case_no]\n"
+    "fields: {case_no: c0, days: {column: c1, number: amount, unit: 千元},"
+    " claim_amount: {column: c2, number: amount, unit: 万元},"
+    " status: {column: c3, codes: {a: x}}}\n"
+    "extra: {e: {column: c4, number: percent_or_fraction}}\n",
 };
 enum { NMAPS = sizeof mappings / sizeof mappings[0], NCOLS = 6 };
 
@@ -100,6 +108,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     while (n < NCOLS)
         cells[n++] = (zj_span){NULL, 0};
+    if (cells[1].p) {
+        zj_decimal d;
+        int64_t i;
+        if (zj_number_parse_exact(cells[1], ZJ_NUM_AMOUNT, 1e4, 1, &d) == 0 &&
+            zj_decimal_to_int64(&d, &i) == 0 && i > -(1LL << 53) && i < (1LL << 53) &&
+            (double)i != zj_decimal_to_double(&d))
+            abort();
+    }
     zj_row row = {cells, NCOLS, 2, NULL};
     zj_mapped out;
     const char *bad;

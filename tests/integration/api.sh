@@ -185,6 +185,8 @@ req POST /api/v1/records /api/v1/records -H "$cookie" -H "X-CSRF-Token: $INSP_CS
 expect_eq "cookie write with another session's CSRF token" "403 csrf" "$STATUS $(jf .error.code)"
 req POST /api/v1/records /api/v1/records -H "$cookie" -H "X-CSRF-Token: $OFF_CSRF" -H 'Content-Type: application/json' -d "$record"
 expect_eq "cookie write with the CSRF header" 201 "$STATUS"
+req POST /api/v1/records /api/v1/records -H "$cookie" -H "X-CSRF-Token: $OFF_CSRF" -H 'Content-Type: application/json' -d "$record"
+expect_eq "a second zero report for the month conflicts" "409 conflict month" "$STATUS $(jf .error.code) $(jf .error.field)"
 
 # ---- leads: role and scope ----
 as "$OFF" GET /api/v1/leads /api/v1/leads
@@ -254,6 +256,12 @@ as "$INSP" POST /api/v1/leads/{id}/attachments "/api/v1/leads/$J_LEAD/attachment
 expect_eq "an attachment name with folders" "400 file_name" "$STATUS $(jf .error.field)"
 act "$INSP" '{"action":"confirm","reason":"登记属实"}'
 expect_eq "confirm" "201 confirmed" "$STATUS $(jf .to_state)"
+act "$INSP" '{"action":"comment","comment":"迟到的意见","if_version":2}'
+expect_eq "an action on a lead changed since it was read conflicts" "409 conflict" "$STATUS $(jf .error.code)"
+act "$INSP" '{"action":"comment","comment":"x","deadline":"2031-01-01"}'
+expect_eq "a field the action does not use names the field" "400 invalid_field deadline" "$STATUS $(jf .error.code) $(jf .error.field)"
+as "$INSP" POST /api/v1/leads/{id}/actions "/api/v1/leads/999999999/actions" -H 'Content-Type: application/json' -d '{"action":"start"}'
+expect_eq "an action on no lead" "404 not_found" "$STATUS $(jf .error.code)"
 as "$INSP" GET /api/v1/leads "/api/v1/leads?limit=500"
 expect_eq "a cached list shows a change made through the server at once" confirmed "$(jf ".items[] | select(.id == $J_LEAD) | .status")"
 as "$INSP" GET /api/v1/leads/{id}/history "/api/v1/leads/$J_LEAD/history"
@@ -264,6 +272,22 @@ as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?state=confirmed"
 expect_eq "queue by state" "200 $J_LEAD" "$STATUS $(jf '[.items[].lead_id] | join(",")')"
 as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?state=lost"
 expect_eq "queue: unknown state" "400 state" "$STATUS $(jf .error.field)"
+# free text: a person's name or ID in the lead's records, its unit, a case number
+PERSON=$(sql "SELECT m.name FROM lead l JOIN mention m ON (m.table_name = l.subject_table AND m.record_id = l.subject_id)
+    OR EXISTS (SELECT 1 FROM lead_evidence e WHERE e.lead_id = l.id AND e.table_name = m.table_name AND e.record_id = m.record_id)
+    WHERE l.id = $J_LEAD AND m.kind = 'person' AND m.name IS NOT NULL LIMIT 1")
+qq() { python3 -c "import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))" "$1"; }
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?limit=500&q=$(qq "$PERSON")"
+expect_eq "search by a person's name finds the lead" "200 1" "$STATUS $(jf "[.items[] | select(.lead_id == $J_LEAD)] | length")"
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?limit=500&q=$(qq "$(sql "SELECT unit_code FROM lead WHERE id = $J_LEAD")")"
+expect_eq "search by unit code finds the lead" "200 1" "$STATUS $(jf "[.items[] | select(.lead_id == $J_LEAD)] | length")"
+CASE_LEAD=$(sql "SELECT l.id FROM lead l JOIN court_case c ON l.subject_table = 'court_case' AND c.id = l.subject_id WHERE l.unit_code LIKE 'J61%' LIMIT 1")
+if [ -n "$CASE_LEAD" ]; then
+    as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?limit=500&q=$(qq "$(sql "SELECT c.case_no FROM lead l JOIN court_case c ON c.id = l.subject_id WHERE l.id = $CASE_LEAD")")"
+    expect_eq "search by case number finds the lead" "200 1" "$STATUS $(jf "[.items[] | select(.lead_id == $CASE_LEAD)] | length")"
+fi
+as "$INSP" GET /api/v1/lead-queue "/api/v1/lead-queue?q=$(qq "查无此人'; DROP TABLE lead; --")"
+expect_eq "a search that matches nothing (and injects nothing)" "200 0 1" "$STATUS $(jf '.items | length') $(sql "SELECT count(*) > 0 FROM lead")"
 
 # ---- officers' records ----
 file_rec() { as "$OFF" POST /api/v1/records /api/v1/records -H 'Content-Type: application/json' -d "$1"; }
@@ -272,6 +296,10 @@ expect_eq "file a record" 201 "$STATUS"
 REC_NO=$(jf .record_no)
 file_rec "{\"kind\":\"record\",\"category\":\"internal_inquiry\",\"actor_name\":\"王某\",\"occurred_at\":\"2021-05-03 10:00\",\"content\":\"更正\",\"corrects\":\"$REC_NO\",\"reason\":\"类别填错\"}"
 expect_eq "a correction references the old record" 201 "$STATUS"
+file_rec "{\"kind\":\"record\",\"category\":\"internal_inquiry\",\"actor_name\":\"王某\",\"occurred_at\":\"2021-05-03 10:00\",\"content\":\"再更正\",\"corrects\":\"$REC_NO\",\"reason\":\"再改\"}"
+expect_eq "correcting a record already corrected conflicts" "409 conflict corrects" "$STATUS $(jf .error.code) $(jf .error.field)"
+file_rec '{"kind":"record","category":"internal_inquiry","actor_name":"王某","occurred_at":"2021-05-03 10:00","content":"x","corrects":"ZJ-R-999999","reason":"y"}'
+expect_eq "correcting no record names the field" "400 invalid_field corrects" "$STATUS $(jf .error.code) $(jf .error.field)"
 file_rec '{"kind":"zero","month":"2021-13"}'
 expect_eq "impossible month" "400 month" "$STATUS $(jf .error.field)"
 file_rec "{\"kind\":\"zero\",\"month\":\"$(date -d '+2 months' +%Y-%m)\"}"
@@ -310,6 +338,8 @@ expect_eq "compliance rows are units in scope" 0 "$(jf '[.items[] | select(.valu
 ENTITY=$(sql "SELECT min(entity_id) FROM mention WHERE kind = 'person' AND entity_id IS NOT NULL")
 as "$INSP" GET /api/v1/entities/{id} "/api/v1/entities/$ENTITY"
 expect_eq "a person's records" 200 "$STATUS"
+as "$INSP" GET /api/v1/entities/{id} "/api/v1/entities/999999999"
+expect_eq "no such entity" "404 not_found" "$STATUS $(jf .error.code)"
 expect_eq "no ID number in a masked person view" 0 "$(grep -cE '[0-9]{17}[0-9X]' "$WORK/resp.$n")"
 as "$LEADER" GET /api/v1/entities/{id} "/api/v1/entities/$ENTITY?unmask=true"
 expect_eq "a leader may not unmask a person" 403 "$STATUS"

@@ -151,12 +151,16 @@ expect_match "... in the summary" "check character wrong \(imported as they are\
 expect_eq "no line about analysis indexes" 0 "$(printf '%s' "$text" | grep -c 'analysis indexes')"
 
 # -- read commands never create a store --------------------------------------------------------
-for cmd in "status" "leads list" "link show 1" "detect" "eval --truth $WORK" "rejects 1" "audit verify"; do
+# nor do the commands that act on one: only init, import and gen create a store
+for cmd in "status" "leads list" "link show 1" "detect" "eval --truth $WORK" "rejects 1" "audit verify" \
+           "user list" "report list" "leads queue" "leads history 1"; do
     err=$("$ZHIJIAN" $cmd --db "$WORK/none/zj.db" 2>&1); rc=$?
     expect_eq "'$cmd' without a store: exit 3" 3 "$rc"
     expect_match "'$cmd': names the path and zhijian init" "no store at '$WORK/none/zj.db': create it with 'zhijian init'" "$err"
 done
-err=$("$ZHIJIAN" status --db "$WORK/nothing.db" 2>&1)
+for cmd in "status" "user list" "report list" "leads queue"; do
+    err=$("$ZHIJIAN" $cmd --db "$WORK/nothing.db" 2>&1)
+done
 expect_eq "no store file was created" no "$([ -e "$WORK/nothing.db" ] && echo yes || echo no)"
 
 # -- --dry-run writes nothing: no store, no reject file; it lists the rejects ------------------

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # detect.sh - detectors end to end (issue 6: TV01-TV04, TR01-TR05, CP01; issue 13: CF01, CF02,
-# CF05-CF08; issue 14: FL01-FL04; issue 15: SC01-SC04).
+# CF05-CF08; issue 14: FL01-FL04; issue 15: SC01-SC04, CC01-CC03).
 #  1. a tiny generated province: gen -> import -> link -> detect -> eval: precision and recall
 #     per code, no lead on a near miss; a second run keeps every lead id (stable
 #     fingerprints); `--only` runs one code; `leads show` masks personal data and prints
@@ -8,7 +8,7 @@
 #  2. hand-made edge cases the generator does not plant (tests/fixtures/detect/README.md),
 #     and what editing the rules file changes.
 . "$(dirname "$0")/lib.sh"
-CODES="TV01 TV02 TV03 TV04 TR01 TR02 TR03 TR04 TR05 CP01 CF01 CF02 CF05 CF06 CF07 CF08 SC01 SC02 SC03 SC04 FL01 FL02 FL03 FL04"
+CODES="TV01 TV02 TV03 TV04 TR01 TR02 TR03 TR04 TR05 CP01 CF01 CF02 CF03 CF04 CF05 CF06 CF07 CF08 PN01 PN02 PN03 SC01 SC02 SC03 SC04 CC01 CC02 CC03 FL01 FL02 FL03 FL04"
 
 # ---- 1. the tiny province ------------------------------------------------------------------
 "$ZHIJIAN" gen --seed 1 --scale tiny --out "$WORK/p" --quiet

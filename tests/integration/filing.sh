@@ -96,6 +96,24 @@ import json,sys
 d = json.load(open(sys.argv[1]))
 print(d['parties'][0]['identity']['method'], any(p['warn'] for p in d['prompts']))" "$WORK/out2.json")"
 
+# an enterprise's name is public registration data: shown in full; its phone and address are
+# masked like a person's, and a party is an enterprise by its kind or by a credit code
+cat > "$WORK/ent.json" <<JSON
+{"case_type": "民初", "cause": "买卖合同纠纷",
+ "parties": [{"role": "plaintiff", "kind": "enterprise", "name": "西安市长安区恒达建材有限公司",
+              "phone": "02988886666", "address": "陕西省西安市长安区韦曲街道府东一路8号"},
+             {"role": "defendant", "name": "宝鸡市金台区宏远商贸有限公司", "id_no": "91610300MA6TG1L3PR"},
+             {"role": "third_party", "name": "$name"}]}
+JSON
+"$ZHIJIAN" filing check "$WORK/ent.json" --json > "$WORK/ent.out.json"
+expect_eq "enterprise names in full, person names masked, phone and address masked" \
+    "西安市长安区恒达建材有限公司 enterprise 宝鸡市金台区宏远商贸有限公司 enterprise person True True True True" \
+    "$(python3 -c "
+import json,sys
+d = json.load(open(sys.argv[1]))['parties']
+print(d[0]['name'], d[0]['kind'], d[1]['name'], d[1]['kind'], d[2]['kind'], d[2]['name'] != '$name',
+      '*' in d[0]['phone'], '*' in d[0]['address'], '*' in d[1]['id_no'])" "$WORK/ent.out.json")"
+
 # malformed input names the field
 printf '{"parties": [{"name": "甲"}]}' > "$WORK/bad.json"
 msg=$("$ZHIJIAN" filing check "$WORK/bad.json" 2>&1); rc=$?

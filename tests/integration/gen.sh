@@ -105,7 +105,7 @@ for line in open(sys.argv[1]):
 rules = {
  "CF01": "SELECT count(*) FROM incident WHERE category='criminal' AND police_case_no IS NULL",
  "CF02": "SELECT count(*) FROM police_case WHERE filing_decision='pending' AND NOT major AND julianday('2021-12-31')-julianday(accepted_at) > 7",
- "CF03": "SELECT count(*) FROM police_case p WHERE status='investigating' AND (SELECT max(occurred_at) FROM case_event e WHERE e.case_system='police' AND e.case_no=p.case_no) < '2021-10-02'",
+ "CF03": "SELECT count(*) FROM police_case p WHERE status='investigating' AND (SELECT max(occurred_at) FROM case_event e WHERE e.case_system='police' AND e.case_no=p.case_no) < '2021-10-02' AND NOT EXISTS (SELECT 1 FROM case_event e WHERE e.case_system='police' AND e.case_no=p.case_no AND e.node='suspension')",
  "CF04": "SELECT count(*) FROM police_case WHERE filed_at IS NOT NULL AND closed_at IS NOT NULL AND transferred_at IS NULL AND close_reason IS NULL",
  "CF05": "SELECT count(*) FROM police_case p WHERE procuratorate_case_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM procuratorate_case q WHERE q.case_no=p.procuratorate_case_no)",
  "CF06": "SELECT count(*) FROM court_case c WHERE case_type='民初' AND procedure='ordinary' AND julianday(closed_at)-julianday(filed_at) > 183 AND NOT EXISTS (SELECT 1 FROM case_event e WHERE e.case_system='court' AND e.case_no=c.case_no AND e.node='extension')",
@@ -149,7 +149,17 @@ j() { printf '%s' "$out" | python3 -c "import json,sys; print(json.load(sys.stdi
 out=$("$ZHIJIAN" eval --truth "$G" --json); rc=$?
 expect_eq "eval exit" 0 "$rc"
 expect_eq "no leads: recall 0" "0 0" "$(j '["detectors"]["CF06"]["recall"]') $(j '["detectors"]["CF06"]["found"]')"
-expect_eq "no leads: every catalog code reported" 32 "$(j '["detectors"].__len__()')"
+expect_eq "every catalog code is scored or listed as not built" 32 \
+    "$(printf '%s' "$out" | python3 -c "import json,sys; d = json.load(sys.stdin); print(len(d['detectors']) + len(d['not_built']))")"
+built=$("$ZHIJIAN" detect --list | grep -oE '^[A-Z]{2}[0-9]{2} ' | sort | tr -d ' ' | tr '\n' ' ')
+expect_eq "scored: exactly the codes in the registry" "$built" \
+    "$(printf '%s' "$out" | python3 -c "import json,sys; d = json.load(sys.stdin); print(''.join(c + ' ' for c in sorted(d['detectors'])))")"
+unbuilt=$(printf '%s' "$out" | python3 -c "import json,sys; print(' '.join(json.load(sys.stdin)['not_built']))")
+expect_match "codes not built are listed, e.g. PN01" "PN01" "$unbuilt"
+text=$("$ZHIJIAN" eval --truth "$G")
+expect_eq "text: no score line for a code not built" 0 \
+    "$(printf '%s\n' "$text" | grep -cE "^  (${unbuilt// /|}) ")"
+expect_match "text: the codes not built are listed" "not built \(未实现\), no score: $unbuilt\$" "$text"
 cf06=$(grep -c '"code":"CF06","near_miss":false' "$G/truth.jsonl")
 expect_eq "truth count" "$cf06" "$(j '["detectors"]["CF06"]["truth"]')"
 

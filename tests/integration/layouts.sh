@@ -29,7 +29,7 @@ for d in sys.argv[1:]:
 " "$WORK/d" "$WORK/f" "$WORK/m")
 read -r nd nf nm <<<"$layouts"
 expect_eq "default: no file in a foreign layout" 0 "$nd"
-expect_eq "foreign: every file in a foreign layout" 27 "$nf"
+expect_eq "foreign: every file in a foreign layout" 28 "$nf"
 expect_match "mixed: some files in each" "^([1-9]|1[0-9]|2[0-6])$" "$nm"
 out=$("$ZHIJIAN" gen --layouts alien --out "$WORK/x" 2>&1); rc=$?
 expect_eq "unknown layouts: usage error" 2 "$rc"
@@ -64,7 +64,7 @@ d, f = (sqlite3.connect(p) for p in sys.argv[1:3])
 tables = ["unit", "officer", "officer_relative", "person", "enterprise", "enterprise_role",
           "tax_registration", "incident", "police_case", "procuratorate_case", "court_case",
           "case_party", "case_event", "interference_record", "complaint", "sentence_change",
-          "cc_subject", "cc_leave", "cc_location"]
+          "cc_subject", "cc_leave", "cc_location", "region"]
 skip = {"id", "key_hash", "batch_id", "src_line", "content_hash", "extra"}
 region = re.compile(r"〕\d{6}(\d{6}号)")
 def norm(v):
@@ -77,6 +77,21 @@ for t in tables:
         cols.remove("source_key")
     # the columns the default layout fills
     cols = [c for c in cols if d.execute(f"SELECT count({c}) FROM {t}").fetchone()[0]]
+    # coordinates: the foreign layout's are GCJ-02, converted back on import (to ~1e-7 degrees)
+    geo = [c for c in ("lat", "lon", "boundary") if c in cols]
+    cols = [c for c in cols if c not in geo]
+    if geo:
+        key = "source_key"
+        num = re.compile(r"-?\d+\.?\d*")
+        def coords(r):
+            return [float(x) for v in r for x in (num.findall(v) if isinstance(v, str) else [v])]
+        gq = f"SELECT {key}, {', '.join(geo)} FROM {t}"
+        ga = {r[0]: coords(r[1:]) for r in d.execute(gq)}
+        gb = {r[0]: coords(r[1:]) for r in f.execute(gq)}
+        off = [k for k in ga if k not in gb or len(ga[k]) != len(gb[k]) or
+               any(abs(x - y) > 1e-6 for x, y in zip(ga[k], gb[k]))]
+        if off:
+            out.append(f"{t}: {len(off)} records whose coordinates differ, e.g. {off[:1]}")
     q = f"SELECT {', '.join(cols)} FROM {t}"
     a = Counter(tuple(norm(v) for v in r) for r in d.execute(q))
     b = Counter(tuple(norm(v) for v in r) for r in f.execute(q))

@@ -47,7 +47,7 @@ done
 
 BASE="http://127.0.0.1:$PORT" PASSWORD=$PW LEAD_UNIT=$LEAD_UNIT ENTITY_ID=$ENTITY_ID UPLOAD="$WORK/upload.csv" \
     UPLOAD_MAPPING=police_officers SCREENSHOTS="${SCREENSHOTS:-$WORK/screenshots}" \
-    timeout 800 node "$WEB/tests/e2e.mjs"
+    timeout 800 node "$WEB/tests/e2e.mjs"   # 18 steps of 5-25 s each on a loaded machine
 expect_eq "browser tests" 0 $?
 
 kill -TERM "$SERVER" && wait "$SERVER"

@@ -162,6 +162,11 @@ import json,sys; r = [x for x in json.load(sys.stdin) if x['lead'] == $id][0]
 print(r['state'], r['verdict'], r['current'])")"
 expect_match "the lead list shows the state" "^$id +TR01 .* confirmed " \
     "$("$ZHIJIAN" leads list --status confirmed | sed 1d)"
+unit=$(sql "SELECT unit_code FROM lead WHERE id = $id")
+expect_match "search by the lead's unit" "(^|,)$id(,|$)" \
+    "$("$ZHIJIAN" leads queue --search "$unit" --json | python3 -c "import json,sys; print(','.join(str(x['lead']) for x in json.load(sys.stdin)))")"
+expect_eq "a search that matches nothing" 0 \
+    "$("$ZHIJIAN" leads queue --search "查无此人" --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")"
 
 "$ZHIJIAN" leads rectify "$id" --deadline "$DUE" >/dev/null
 expect_match "rectification overdue after its deadline" "^$id .*rectification .*整改逾期" \

@@ -3,6 +3,7 @@
  * own API (edit, delete, insert, reorder, truncate, rewrite with recomputed hashes, forged
  * signatures) which `verify` must catch and name at the right entry; a writer killed with
  * SIGKILL in the middle of appends leaves a log that verifies. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -194,6 +195,60 @@ static void test_two_writers(void **state)
     rep = verify(f);
     assert_true(rep.ok);
     assert_int_equal(rep.entries, 30 + 5 * 29 * 30 / 2 + 1);
+}
+
+/* Group commit: four threads, each on its own connection, append 20 entries each through
+ * zj_audit_append_grouped; every one is committed (has its id) when it returns, the trail
+ * verifies with every entry in it, and a bad event fails alone. */
+typedef struct grouper {
+    const char *path;
+    int id;
+    int failures;
+} grouper;
+
+static void *group_main(void *arg)
+{
+    grouper *g = arg;
+    zj_store *s = NULL;
+    zj_error err = {0};
+    if (zj_store_open_existing(g->path, &s, &err)) {
+        g->failures = 1000;
+        return NULL;
+    }
+    for (int i = 0; i < 20; i++) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "{\"thread\":%d,\"n\":%d}", g->id, i);
+        zj_audit_event e = {.action = "filing.check", .object_table = "case_party",
+                            .detail = detail};
+        int64_t id = 0;
+        if (zj_audit_append_grouped(s, &inspector, &e, &id, &err) || id <= 0)
+            g->failures++;
+    }
+    zj_audit_event bad = {.action = "Bad Action"};
+    if (zj_audit_append_grouped(s, &inspector, &bad, NULL, &err) != ZJ_EUSAGE)
+        g->failures++;
+    zj_store_close(s);
+    return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+    store_fixture *f = *state;
+    append_n(f->s, 1, 1);          /* the key and the first head exist before the threads race */
+    pthread_t t[4];
+    grouper g[4];
+    for (int i = 0; i < 4; i++) {
+        g[i] = (grouper){.path = f->path, .id = i};
+        assert_int_equal(pthread_create(&t[i], NULL, group_main, &g[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(g[i].failures, 0);
+    }
+    zj_audit_report rep = verify(f);
+    if (!rep.ok)
+        fail_msg("%s", rep.message);
+    assert_int_equal(rep.entries, 1 + 4 * 20);
 }
 
 /* One entry per commit of a tracked run, none for a rolled-back one. */
@@ -545,6 +600,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_track, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_problems, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_rewrite_rehash, setup, teardown),

@@ -377,12 +377,74 @@ static void test_rows_unpivot(void **state)
     assert_int_equal(apply(&fx, (const char *[]){"C1", "2022-01-01", "开庭", "2022-02-01", "宣判"}),
                      ZJ_OK);
     collect(&fx, got, sizeof got);
-    assert_string_equal(got, "node[\x1fhearing\x1fnode\x1f" "1] hearing -|"
-                             "node[\x1fjudgment\x1fnode\x1f" "2] judgment -|");
+    /* an entry with a key of its own: its records' keys are those fields alone */
+    assert_string_equal(got, "node[\x1fhearing] hearing -|node[\x1fjudgment] judgment -|");
     /* an empty group makes no record */
     assert_int_equal(apply(&fx, (const char *[]){"C2", "2022-01-01", "开庭", "", ""}), ZJ_OK);
     collect(&fx, got, sizeof got);
-    assert_string_equal(got, "node[\x1fhearing\x1fnode\x1f" "1] hearing -|");
+    assert_string_equal(got, "node[\x1fhearing] hearing -|");
+    close_fx(&fx);
+}
+
+/* A generated record with its own key has the key a plain mapping with that key gives the
+ * same fact, so a ledger's counted events and the system's event file are one record each;
+ * a repeat keeps its records apart by number unless the key holds the number already. */
+static void test_rows_own_key_shared(void **state)
+{
+    (void)state;
+    const char *hdr[] = {"案号", "日期", "次数"};
+    fixture fx, plain;
+    open_fx(&fx,
+            "source_system: p\ntable: court_case\nkey: [case_no]\n"
+            "fields:\n  case_no: 案号\n"
+            "rows:\n"
+            "  - name: transfer\n    table: case_event\n    key: [case_no, node, occurred_at]\n"
+            "    fields:\n      case_system: {const: police}\n      case_no: 案号\n"
+            "      node: {const: transfer}\n"
+            "      occurred_at: 日期\n"
+            "  - name: returned\n    table: case_event\n    key: [case_no, node]\n"
+            "    repeat: {count: 次数}\n"
+            "    fields:\n      case_system: {const: police}\n      case_no: 案号\n"
+            "      node: {const: returned}\n      occurred_at: 日期\n"
+            "  - name: numbered\n    table: case_event\n    key: [case_no, note]\n"
+            "    repeat: {count: 次数}\n"
+            "    fields:\n      case_system: {const: police}\n      case_no: 案号\n"
+            "      node: {const: other}\n      occurred_at: 日期\n"
+            "      note: {index: true}\n",
+            hdr, 3);
+    /* the system's event file, mapped to case_event directly */
+    const char *phdr[] = {"案号", "节点", "日期"};
+    const char *ptext = "source_system: p\ntable: case_event\nkey: [case_no, node, occurred_at]\n"
+                        "fields:\n  case_system: {const: police}\n  case_no: 案号\n"
+                        "  node: 节点\n  occurred_at: 日期\n";
+    memset(&plain, 0, sizeof plain);
+    assert_int_equal(zj_mapping_parse(ptext, strlen(ptext), "p.yaml", &plain.m, &plain.err), 0);
+    assert_int_equal(zj_mapping_bind(plain.m, &event_table, &plain.err), 0);
+    plain.hdr = phdr;
+    plain.n = 3;
+    for (size_t i = 0; i < 3; i++)
+        plain.hs[i] = (zj_span){phdr[i], strlen(phdr[i])};
+    zj_row pheader = {plain.hs, 3, 1, NULL};
+    assert_int_equal(zj_row_mapper_new(plain.m, &pheader, &plain.rm, &plain.err), 0);
+    assert_int_equal(apply(&fx, (const char *[]){"C1", "2022-01-01", "2"}), ZJ_OK);
+    assert_int_equal(apply(&plain, (const char *[]){"C1", "transfer", "2022-01-01"}), ZJ_OK);
+    char want[128];
+    int wn = snprintf(want, sizeof want, "%.*s", (int)plain.out.key_len, plain.out.key);
+    size_t t;
+    zj_mapped rec;
+    const char *bad;
+    zj_error err = {0};
+    zj_row cur = {fx.rs, fx.n, 2, NULL};
+    const char *keys[] = {want, "C1\x1freturned\x1f" "1", "C1\x1freturned\x1f" "2",
+                          "C1\x1f" "1", "C1\x1f" "2"};
+    for (size_t k = 0; k < 5; k++) {
+        assert_int_equal(zj_mapping_next_record(fx.rm, &cur, &t, &rec, &bad, &err), 1);
+        size_t n = k ? strlen(keys[k]) : (size_t)wn;
+        assert_int_equal(rec.key_len, n);
+        assert_memory_equal(rec.key, keys[k], n);
+    }
+    assert_int_equal(zj_mapping_next_record(fx.rm, &cur, &t, &rec, &bad, &err), 0);
+    close_fx(&plain);
     close_fx(&fx);
 }
 
@@ -428,6 +490,79 @@ static void expect_not_number(int mode, const char *s)
         fail_msg("'%s' parsed as %g", s, v);
 }
 
+/* The stored value is the decimal written, scaled by powers of ten without rounding: the
+ * double nearest it (the same as strtod of the scaled text), never a product of doubles. */
+static void expect_exact(int mode, double unit, double bare, const char *s, const char *want)
+{
+    double v = -12345;
+    if (zj_number_parse((zj_span){s, strlen(s)}, mode, unit, bare, &v))
+        fail_msg("'%s' did not parse", s);
+    if (v != strtod(want, NULL))
+        fail_msg("'%s' gave %.17g, expected exactly %s", s, v, want);
+}
+
+static void test_numbers_exact(void **state)
+{
+    (void)state;
+    expect_exact(ZJ_NUM_AMOUNT, 0, 0, "1.14万元", "11400");        /* not 11399.99999999999 */
+    expect_exact(ZJ_NUM_AMOUNT, 0, 0, "1,234.56元", "1234.56");
+    expect_exact(ZJ_NUM_AMOUNT, 0, 0, "1.2万元", "12000");
+    expect_exact(ZJ_NUM_AMOUNT, 0, 0, "3亿元", "300000000");
+    expect_exact(ZJ_NUM_AMOUNT, 0, 0, "0.07万", "700");
+    expect_exact(ZJ_NUM_AMOUNT, 0, 0, "-2.53万元", "-25300");
+    expect_exact(ZJ_NUM_AMOUNT, 0, 0, "４．０９万元", "40900");       /* full-width digits */
+    expect_exact(ZJ_NUM_AMOUNT, 1e4, 0, "1,234.56元", "0.123456");   /* stored in 万元 */
+    expect_exact(ZJ_NUM_AMOUNT, 1e4, 1, "33", "0.0033");
+    expect_exact(ZJ_NUM_AMOUNT, 1e8, 0, "1.14万元", "0.000114");
+    expect_exact(ZJ_NUM_PERCENT, 0, 0, "60%", "60");
+    expect_exact(ZJ_NUM_PERCENT, 0, 0, "35.5%", "35.5");
+    expect_exact(ZJ_NUM_PERCENT_OR_FRACTION, 0, 0, "0.355", "35.5"); /* 0.355 × 100 = 35.5 */
+    expect_exact(ZJ_NUM_PERCENT_OR_FRACTION, 0, 0, "0.07", "7");     /* not 7.000000000000001 */
+    expect_exact(ZJ_NUM_PERCENT_OR_FRACTION, 0, 0, "1", "100");
+    expect_exact(ZJ_NUM_PLAIN, 0, 0, "-0", "0");
+
+    zj_decimal d;
+    int64_t i;
+    assert_int_equal(zj_decimal_parse((zj_span){"1.140", 5}, &d), 0);
+    assert_int_equal(d.ndigits, 3);                 /* trailing zeros go to the exponent */
+    assert_int_equal(d.exp, -2);
+    assert_int_equal(zj_decimal_scale(&d, 1e4), 0);
+    assert_int_equal(zj_decimal_to_int64(&d, &i), 0);
+    assert_int_equal(i, 11400);
+    assert_int_equal(zj_decimal_scale(&d, 3), -1);  /* not a power of ten */
+    assert_int_equal(zj_decimal_parse((zj_span){"9223372036854775807", 19}, &d), 0);
+    assert_int_equal(zj_decimal_to_int64(&d, &i), 0);
+    assert_true(i == INT64_MAX);
+    assert_int_equal(zj_decimal_parse((zj_span){"9223372036854775808", 19}, &d), 0);
+    assert_int_equal(zj_decimal_to_int64(&d, &i), -1);
+    assert_int_equal(zj_decimal_parse((zj_span){"-9223372036854775808", 20}, &d), 0);
+    assert_int_equal(zj_decimal_to_int64(&d, &i), 0);
+    assert_true(i == INT64_MIN);
+    assert_int_equal(zj_decimal_parse((zj_span){"2.5", 3}, &d), 0);
+    assert_int_equal(zj_decimal_to_int64(&d, &i), -1);   /* a fraction */
+    assert_int_equal(zj_decimal_parse((zj_span){"1.5e3", 5}, &d), 0);
+    assert_int_equal(zj_decimal_to_int64(&d, &i), 0);
+    assert_int_equal(i, 1500);
+    assert_int_equal(zj_decimal_parse((zj_span){"1e", 2}, &d), -1);
+    assert_int_equal(zj_decimal_parse((zj_span){".", 1}, &d), -1);
+    assert_int_equal(zj_decimal_parse((zj_span){"1.2.3", 5}, &d), -1);
+    assert_int_equal(zj_decimal_parse((zj_span){"0x10", 4}, &d), -1);
+
+    /* through a mapping: a whole amount in 元 is a whole number, stored as written */
+    const char *hdr[] = {"案号", "标的", "天数"};
+    fixture fx;
+    open_fx(&fx,
+            "source_system: c\ntable: court_case\n"
+            "fields:\n  case_no: 案号\n"
+            "  claim_amount: {column: 标的, number: amount}\n"
+            "  extension_days: {column: 天数, number: amount}\n",
+            hdr, 3);
+    assert_int_equal(apply(&fx, (const char *[]){"A", "1.14万元", "0.03万"}), ZJ_OK);
+    assert_true(fx.out.values[1].r == 11400.0);   /* claim_amount, REAL: exactly */
+    assert_int_equal(fx.out.values[2].i, 300);     /* extension_days, INTEGER: whole */
+    close_fx(&fx);
+}
+
 static void test_numbers(void **state)
 {
     (void)state;
@@ -450,6 +585,9 @@ static void test_numbers(void **state)
     expect_number(ZJ_NUM_PLAIN, 0, 0, "−12", -12);
     expect_number(ZJ_NUM_PLAIN, 0, 0, "＋１２．５", 12.5);
     expect_number(ZJ_NUM_PLAIN, 0, 0, "-1,234", -1234);
+    expect_number(ZJ_NUM_AMOUNT, 0, 0, "-1,234.56元", -1234.56);
+    expect_number(ZJ_NUM_AMOUNT, 0, 0, "１，２３４．５６元", 1234.56);
+    expect_number(ZJ_NUM_PERCENT, 0, 0, "-35.5%", -35.5);
     expect_not_number(ZJ_NUM_PLAIN, "60%");          /* a percent where a number is wanted */
     expect_not_number(ZJ_NUM_PLAIN, "1.2万元");
     expect_not_number(ZJ_NUM_AMOUNT, "万元");
@@ -700,6 +838,8 @@ int main(void)
         cmocka_unit_test(test_lookup_names),
         cmocka_unit_test(test_files_match),
         cmocka_unit_test(test_jsonl_keys),
+        cmocka_unit_test(test_numbers_exact),
+        cmocka_unit_test(test_rows_own_key_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

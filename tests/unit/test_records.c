@@ -141,6 +141,8 @@ static void fields_named(void **state)
     zj_error err = {0};
     assert_int_equal(zj_record_file(f->s, &officer_a, &in, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "field 'case_system': required with 'case_no'"));
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_INVALID);
+    assert_string_equal(err.field, "case_system");
     assert_int_equal(store_count(f->s, "SELECT count(*) FROM interference_record"), 0);
     assert_int_equal(store_count(f->s, "SELECT count(*) FROM import_batch"), 0);
 }
@@ -157,6 +159,8 @@ static void zero_reports(void **state)
     /* twice for one month: refused, naming the month */
     assert_int_equal(zj_record_file(f->s, &officer_a, &z, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "field 'month': officer A001 already has a zero report"));
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_CONFLICT);
+    assert_string_equal(err.field, "month");
     /* a month with a record has something to report */
     zj_record_input in = event();
     assert_int_equal(zj_record_file(f->s, &officer_b, &in, NULL, &err), 0);

@@ -243,6 +243,59 @@ static void test_dispatch(void **state)
     cJSON_Delete(j);
 }
 
+/* The answer to a work-layer failure: its status, code and field come from the error's kind
+ * and field, never from its message (which here says the opposite each time). */
+static void work_error(zj_error *err, int status, const char *code, const char *field)
+{
+    zj_serve_config cfg = {.version = "test"};
+    zj_http_request req = {.method = "GET", .path = "/"};
+    zj_http_response resp = {0};
+    zj_api_ctx c = {.cfg = &cfg, .req = &req, .resp = &resp};
+    zj_api_work_error(&c, err);
+    assert_int_equal(resp.status, status);
+    cJSON *j = cJSON_Parse(resp.body.data);
+    assert_non_null(j);
+    cJSON *e = cJSON_GetObjectItem(j, "error");
+    assert_string_equal(cJSON_GetObjectItem(e, "code")->valuestring, code);
+    cJSON *f = cJSON_GetObjectItem(e, "field");
+    if (field)
+        assert_string_equal(f ? f->valuestring : "", field);
+    else
+        assert_null(f);
+    assert_string_equal(cJSON_GetObjectItem(e, "message")->valuestring[0] ? "m" : "", "m");
+    cJSON_Delete(j);
+    zj_http_response_free(&resp);
+}
+
+static void test_work_errors(void **state)
+{
+    (void)state;
+    zj_error err = {0};
+    zj_fail_as(&err, ZJ_ERR_NOT_FOUND, "field 'x': user may not; lead 1 is new: 'a' needs b");
+    assert_int_equal(err.code, ZJ_EUSAGE);
+    work_error(&err, 404, "not_found", NULL);
+    assert_int_equal(zj_fail_as(&err, ZJ_ERR_FORBIDDEN, "no lead 5"), ZJ_EPERM);
+    work_error(&err, 403, "forbidden", NULL);
+    zj_fail(&err, ZJ_EPERM, "no lead 5");                   /* the code alone says forbidden */
+    work_error(&err, 403, "forbidden", NULL);
+    zj_fail_as(&err, ZJ_ERR_CONFLICT, "no lead 5 may not");
+    work_error(&err, 409, "conflict", NULL);
+    assert_int_equal(zj_fail_field(&err, "month", "%s is in the future", "2099-01"), ZJ_EUSAGE);
+    assert_string_equal(err.msg, "field 'month': 2099-01 is in the future");
+    work_error(&err, 400, "invalid_field", "month");
+    zj_error_mark(&err, ZJ_ERR_CONFLICT, NULL);             /* a refiled report: field kept */
+    work_error(&err, 409, "conflict", "month");
+    zj_fail(&err, ZJ_EUSAGE, "field 'month': no such thing"); /* plain usage: no field read */
+    work_error(&err, 400, "invalid_request", NULL);
+    assert_int_equal(zj_fail_as(&err, ZJ_ERR_BUSY, "store: invalid"), ZJ_EDATA);
+    work_error(&err, 503, "busy", NULL);
+    zj_fail(&err, ZJ_EDATA, "store: database is locked");   /* not marked busy: not retried */
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_FAILED);
+    work_error(&err, 503, "unavailable", NULL);
+    zj_error ok = {0};
+    assert_int_equal(zj_error_kind(&ok), ZJ_ERR_NONE);
+}
+
 static void test_csv_export(void **state)
 {
     (void)state;
@@ -320,6 +373,37 @@ static void test_static_files(void **state)
         assert_int_equal(static_status(dir, "GET", refused[i], &type), 404);
     assert_int_equal(static_status(dir, "POST", "/app.js", &type), 405);
     assert_int_equal(static_status(NULL, "GET", "/", &type), 404);
+    /* a gzip twin is sent only to a browser that accepts gzip */
+    snprintf(p, sizeof p, "%s/app.js.gz", dir);
+    FILE *g = fopen(p, "w");
+    assert_non_null(g);
+    fputs("GZ", g);
+    fclose(g);
+    const char *enc[] = {"gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*", NULL, "br", "gzip;q=0",
+                         "gzip; q=0.000", "gzipx", "identity"};
+    for (size_t i = 0; i < sizeof enc / sizeof *enc; i++) {
+        bool want = i < 3;
+        assert_int_equal(zj_accepts_gzip(enc[i]), want);
+        zj_http_request req = {.method = "GET", .path = "/app.js", .accept_encoding = enc[i]};
+        zj_http_response resp = {0};
+        zj_static_answer(dir, &req, &resp);
+        assert_int_equal(resp.status, 200);
+        assert_string_equal(resp.body.data, want ? "GZ" : "x");
+        const char *ce = NULL, *vary = NULL;
+        for (size_t k = 0; k < resp.nheaders; k++) {
+            if (!strcmp(resp.headers[k].name, "Content-Encoding"))
+                ce = resp.headers[k].value;
+            if (!strcmp(resp.headers[k].name, "Vary"))
+                vary = resp.headers[k].value;
+        }
+        if (want)
+            assert_string_equal(ce, "gzip");
+        else
+            assert_null(ce);
+        assert_string_equal(vary, "Accept-Encoding");
+        zj_http_response_free(&resp);
+    }
+    remove(p);
     assert_true(zj_static_claims("/app.js"));
     assert_false(zj_static_claims("/api/v1/health"));
     assert_false(zj_static_claims("/api"));
@@ -337,7 +421,7 @@ int main(void)
         cmocka_unit_test(test_router),        cmocka_unit_test(test_cookies_and_csrf),
         cmocka_unit_test(test_ratelimit),     cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_csv_export),    cmocka_unit_test(test_answer_cache),
-        cmocka_unit_test(test_static_files),
+        cmocka_unit_test(test_static_files),  cmocka_unit_test(test_work_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,43 @@ static void test_period_end_and_rest_days(void **state)
     assert_int_equal(zj_rest_adjust(D(2021, 5, 14)), D(2021, 5, 14));                /* Friday */
 }
 
+static void test_holiday_calendar(void **state)
+{
+    (void)state;
+    long first, last;
+    zj_holiday_span(&first, &last);
+    assert_true(first <= D(2019, 1, 1) && last >= D(2026, 10, 10));
+    /* a weekday holiday, a 调休 working weekend, a plain weekend and a plain weekday */
+    assert_true(zj_is_rest_day(D(2021, 10, 4)));          /* Monday, National Day */
+    assert_false(zj_is_rest_day(D(2021, 10, 9)));         /* Saturday, 调休 working day */
+    assert_false(zj_is_rest_day(D(2021, 9, 26)));         /* Sunday, 调休 working day */
+    assert_true(zj_is_rest_day(D(2021, 10, 16)));         /* Saturday */
+    assert_false(zj_is_rest_day(D(2021, 10, 8)));         /* Friday */
+    assert_true(zj_is_rest_day(D(2018, 12, 31)));         /* Monday: 2019's New Year notice */
+    assert_false(zj_is_rest_day(D(2018, 12, 29)));        /* Saturday worked for it */
+    /* 2020: the Spring Festival extended to 02-02; the 02-01 working Saturday cancelled */
+    assert_true(zj_is_rest_day(D(2020, 1, 31)) && zj_is_rest_day(D(2020, 2, 1)));
+    assert_false(zj_is_rest_day(D(2020, 2, 3)));
+    assert_int_equal(zj_rest_adjust(D(2020, 1, 24)), D(2020, 2, 3));
+    /* 2026, the latest notice: Spring Festival 02-15 .. 02-23, 02-14 and 02-28 worked */
+    assert_int_equal(zj_rest_adjust(D(2026, 2, 15)), D(2026, 2, 24));
+    assert_false(zj_is_rest_day(D(2026, 2, 28)));
+    /* outside the calendar only weekends rest */
+    assert_false(zj_is_rest_day(D(2030, 10, 1)));         /* Tuesday */
+    /* 7 days from 2021-09-24 end on Friday 10-01, a holiday: moved to Friday 10-08 */
+    assert_int_equal(zj_period_end(D(2021, 9, 24), 7, 'd', true), D(2021, 10, 8));
+    assert_int_equal(zj_period_end(D(2021, 9, 24), 7, 'd', false), D(2021, 10, 1));
+    /* a period ending on the 调休 Saturday 2021-10-09 ends there */
+    assert_int_equal(zj_period_end(D(2021, 10, 2), 7, 'd', true), D(2021, 10, 9));
+    /* working days: 5 working days from Thursday 2021-09-30 skip the holiday and count the
+     * 调休 Saturday 10-09: 10-08, 10-09, 10-11, 10-12, 10-13 */
+    assert_int_equal(zj_add_workdays(D(2021, 9, 30), 5), D(2021, 10, 13));
+    assert_int_equal(zj_period_end(D(2021, 9, 30), 5, 'w', true), D(2021, 10, 13));
+    assert_int_equal(zj_add_workdays(D(2021, 9, 30), 0), D(2021, 9, 30));
+    /* leap day 2024-02-29 is a Thursday and a working day */
+    assert_false(zj_is_rest_day(D(2024, 2, 29)));
+}
+
 static const zj_time_limit *rule(const char *type, const char *procedure)
 {
     const char *system = strcmp(type, "prosecution_review") ? "court" : "procuratorate";
@@ -97,7 +134,8 @@ static void test_rules_file(void **state)
     for (size_t i = 0; i < n; i++) {
         assert_true(all[i].length > 0);
         assert_true(!strcmp(all[i].unit, "day") || !strcmp(all[i].unit, "month"));
-        assert_true(!strcmp(all[i].holiday, "next_workday") || !strcmp(all[i].holiday, "none"));
+        assert_true(!strcmp(all[i].holiday, "next_workday") || !strcmp(all[i].holiday, "none") ||
+                    (!strcmp(all[i].holiday, "workdays") && !strcmp(all[i].unit, "day")));
         assert_true(!strcmp(all[i].ext_further, "yes") || !strcmp(all[i].ext_further, "no"));
         assert_true(strlen(all[i].statute) > 0 && strlen(all[i].article) > 0);
     }
@@ -129,10 +167,18 @@ static void test_review_day_30_31(void **state)
     assert_int_equal(res.days_over, 0);
     res = eval(r, D(2021, 3, 1), D(2021, 4, 2), NULL, 0, 0, ZJ_DAY_MIN);
     assert_int_equal(res.days_over, 1);
-    /* received 2021-04-01: one month is 30 days, ending 2021-05-01 (Saturday -> Monday 05-03) */
-    res = eval(r, D(2021, 4, 1), D(2021, 5, 3), NULL, 0, 0, ZJ_DAY_MIN);
+    /* received 2021-04-01: one month is 30 days, ending Saturday 2021-05-01, the first day of
+     * the May Day holiday (05-01 .. 05-05): the limit ends on Thursday 05-06 */
+    res = eval(r, D(2021, 4, 1), D(2021, 5, 6), NULL, 0, 0, ZJ_DAY_MIN);
+    assert_int_equal(res.deadline, D(2021, 5, 6));
     assert_int_equal(res.days_over, 0);
-    res = eval(r, D(2021, 4, 1), D(2021, 5, 4), NULL, 0, 0, ZJ_DAY_MIN);
+    res = eval(r, D(2021, 4, 1), D(2021, 5, 7), NULL, 0, 0, ZJ_DAY_MIN);
+    assert_int_equal(res.days_over, 1);
+    /* received 2021-03-08: ends Thursday 04-08; received 2021-04-08: ends Saturday 05-08, a
+     * 调休 working day, so it does not move */
+    res = eval(r, D(2021, 4, 8), D(2021, 5, 8), NULL, 0, 0, ZJ_DAY_MIN);
+    assert_int_equal(res.deadline, D(2021, 5, 8));
+    res = eval(r, D(2021, 4, 8), D(2021, 5, 9), NULL, 0, 0, ZJ_DAY_MIN);
     assert_int_equal(res.days_over, 1);
 }
 
@@ -219,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_add_months_month_ends),
         cmocka_unit_test(test_add_months_same_day),
         cmocka_unit_test(test_period_end_and_rest_days),
+        cmocka_unit_test(test_holiday_calendar),
         cmocka_unit_test(test_rules_file),
         cmocka_unit_test(test_review_day_30_31),
         cmocka_unit_test(test_extension_on_time_and_one_day_late),

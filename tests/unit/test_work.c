@@ -394,6 +394,32 @@ static void test_rejects_and_file_mode(void **state)
     zj_actor_owned_free(&sta);
 }
 
+/* ---- region boundaries ------------------------------------------------------------------- */
+
+static int region_fn(const zj_region_view *r, void *ctx)
+{
+    snprintf(ctx, 256, "%s %s %s", r->region_code, r->name, r->geojson ? r->geojson : "-");
+    return 0;
+}
+
+static void test_region_geojson(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    assert_int_equal(zj_store_exec(f->s, "INSERT INTO region (source_system, source_key, "
+        "key_hash, batch_id, src_line, content_hash, region_code, name, level, boundary) VALUES "
+        "('mnr', '610113', 1, 1, 1, 1, '610113', '雁塔区', 'county', "
+        "'POLYGON ((108.9 34.2, 109 34.2, 109 34.25, 108.9 34.2))')", &err), 0);
+    add_user(f->s, "leader2", ZJ_ROLE_LEADER, NULL, "correct horse 13");
+    zj_actor_owned ld;
+    as_user(f->s, "leader2", &ld);
+    char out[256] = "";
+    assert_int_equal(zj_read_region(f->s, &ld.actor, "610113", region_fn, out, &err), 0);
+    assert_non_null(strstr(out, "610113 雁塔区 {\"type\":\"Polygon\",\"coordinates\":[[[108.9,34.2]"));
+    assert_int_equal(zj_read_region(f->s, &ld.actor, "610199", region_fn, out, &err), ZJ_EUSAGE);
+    zj_actor_owned_free(&ld);
+}
+
 /* ---- users -------------------------------------------------------------------------------- */
 
 static time_t fake_now;
@@ -519,6 +545,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_evidence_masking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filing_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejects_and_file_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_region_geojson, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_lockout_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admin_scope_and_keys, setup, teardown),
     };

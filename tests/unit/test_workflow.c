@@ -220,6 +220,7 @@ static void every_transition(void **state)
                     fail_msg("%s from %s: expected refused, got %d", zj_lead_verb_name(v),
                              zj_lead_state_name(st), rc);
                 assert_non_null(strstr(err.msg, zj_lead_state_name(st)));
+                assert_int_equal(zj_error_kind(&err), ZJ_ERR_CONFLICT);   /* HTTP 409 */
                 assert_int_equal(after.state, st);
                 assert_int_equal(after.version, before.version);
                 assert_int_equal(audit_n(f->s), audits);
@@ -333,6 +334,7 @@ static void scope_and_assignee(void **state)
     r.assignee = "li";
     assert_int_equal(zj_lead_act(f->s, &sup, &r, NULL, &err), ZJ_EPERM);
     assert_non_null(strstr(err.msg, "unit 'U2' is outside"));
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_FORBIDDEN);
     /* an admin assigns it to U2's inspector li: now li may work it */
     assert_int_equal(zj_lead_act(f->s, &admin, &r, NULL, &err), 0);
     /* an inspector who is not the assignee may not start it */
@@ -376,6 +378,8 @@ static void fields_named(void **state)
     zj_lead_request r = {.verb = ZJ_LEAD_DISMISS, .lead_id = id, .today = TODAY};
     assert_int_equal(zj_lead_act(f->s, &admin, &r, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "field 'reason': required"));
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_INVALID);
+    assert_string_equal(err.field, "reason");
     r.verb = ZJ_LEAD_CONFIRM;
     assert_int_equal(zj_lead_act(f->s, &admin, &r, NULL, &err), 0);
     /* closing a confirmed lead without rectification needs a reason */
@@ -386,6 +390,7 @@ static void fields_named(void **state)
     r.lead_id = 999999;
     assert_int_equal(zj_lead_act(f->s, &admin, &r, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "no lead 999999"));
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_NOT_FOUND);
 }
 
 typedef struct hist {
@@ -428,6 +433,7 @@ static void history_and_reruns(void **state)
     stale.if_version = 3;
     assert_int_equal(zj_lead_act(f->s, &admin, &stale, NULL, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "changed since it was read (now step 4, dismissed"));
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_CONFLICT);
     stale.if_version = 4;
     assert_int_equal(zj_lead_act(f->s, &admin, &stale, NULL, &err), 0);
     /* close, reopen: back to the same person with the new deadline, verdict cleared */
@@ -570,6 +576,7 @@ static void attachments_by_content(void **state)
     assert_int_equal(zj_lead_attachment_get(f->s, &inspector, id, other, dir, back, sizeof back,
                                             NULL, 0, &err), ZJ_EUSAGE);
     assert_non_null(strstr(err.msg, "has no attachment"));
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_NOT_FOUND);
     assert_int_equal(zj_lead_attachment_get(f->s, &inspector, id, "../../etc/passwd", dir, back,
                                             sizeof back, NULL, 0, &err), ZJ_EUSAGE);
     assert_int_equal(audit_n(f->s), before + 2);

@@ -27,6 +27,29 @@ function shortName(label) {
   return (m ? m[1] : s || label).slice(0, 4);
 }
 
+// The map of regions: the county polygons where the store holds them, else the schematic map.
+// The hook for polygons: regionShapes() answers a GeoJSON FeatureCollection whose features
+// carry properties.code (the 6-digit region code) once the API serves the region polygon
+// table; until then it answers null and the schematic map is drawn. Drawing polygons also
+// needs MapChart and GeoComponent in web/charts/echarts.entry.js (series type 'map' on
+// echarts.registerMap('zj-regions', shapes), coloured by the same rate, same drill-down).
+export async function regionShapes() {
+  return null;
+}
+
+export function regionMapOf(rows, shapes) {
+  if (shapes && Array.isArray(shapes.features) && shapes.features.length > 0 && window.echarts?.registerMap) {
+    window.echarts.registerMap('zj-regions', shapes);
+    return chart({
+      tooltip: { formatter: (p) => `${p.name} ${p.value ?? 0} ‰` },
+      visualMap: { min: 0, max: Math.max(1, ...rows.map(rate)), show: false, inRange: { color: ['#fff1e6', '#fd8d3c', '#a63603'] } },
+      series: [{ type: 'map', map: 'zj-regions', nameProperty: 'code',
+        data: rows.map((r) => ({ name: r.value, value: rate(r) })) }],
+    }, (p) => go('#/cockpit?region=' + p.name), 300);
+  }
+  return regionMap(rows);
+}
+
 // Regions laid out by their code (the store holds no boundary polygons): with county rows,
 // one row per prefecture (digits 3-4) and one column per county (digits 5-6); with prefectures
 // only, tiles in code order, four to a row. Coloured by the rate; a click lists the region.
@@ -71,8 +94,8 @@ function figure(label, value, hash, id) {
 }
 
 export async function cockpitPage(params) {
-  const [leads, queue, stats] = await Promise.all([
-    allPages('/leads', {}), allPages('/lead-queue', {}), get('/statistics'),
+  const [leads, queue, stats, shapes] = await Promise.all([
+    allPages('/leads', {}), allPages('/lead-queue', {}), get('/statistics'), regionShapes(),
   ]);
   if (params.region) return regionList(params.region, leads, stats.items);
   const month = new Date().toISOString().slice(0, 7);
@@ -120,7 +143,7 @@ export async function cockpitPage(params) {
           .map((s) => ({ name: t('states.' + s), value: byState.get(s), state: s })) }],
       }, (p) => go('#/leads?state=' + p.data.state)),
       dataTable(STATES.filter((st) => byState.get(st)).map((st) => [t('states.' + st), byState.get(st), '#/leads?state=' + st]))),
-      card(t('by_region'), regionMap(regions),
+      card(t('by_region'), regionMapOf(regions, shapes),
         dataTable(regions.map((r) => [r.label || r.value, `${rate(r)} ‰`, '#/cockpit?region=' + r.value]))),
       card(t('trend'), chart({
         tooltip: {}, grid: { left: 40, right: 20, top: 20, bottom: 30 },

@@ -18,11 +18,13 @@ export async function workbenchPage(params) {
   const f = {
     code: params.code || '', severity: params.severity || '', lead_unit: params.lead_unit || '',
     state: params.state || '', overdue: params.overdue === 'true', assignee: params.assignee || '',
+    q: params.q || '',
   };
   const offset = Number(params.offset || 0);
   const q = { ...f, overdue: f.overdue || undefined, limit: PAGE, offset };
   const data = await get('/lead-queue', q);
 
+  const search = h('input', { name: 'q', type: 'search', value: f.q, placeholder: t('search_hint'), size: 22, maxlength: 100 });
   const code = h('input', { name: 'code', value: f.code, placeholder: 'TV01 / TV', size: 8 });
   const sev = select('severity', [['', t('all')], ...[4, 3, 2, 1].map((n) => [String(n), '≥ ' + t('sev.' + n)])], f.severity);
   const unit = h('input', { name: 'lead_unit', value: f.lead_unit, placeholder: 'J61011300', size: 11 });
@@ -30,13 +32,13 @@ export async function workbenchPage(params) {
   const overdue = h('input', { type: 'checkbox', name: 'overdue', checked: f.overdue || null });
   const go = (extra) => {
     const p = new URLSearchParams();
-    const vals = { code: code.value.trim(), severity: sev.value, lead_unit: unit.value.trim(), state: state.value,
+    const vals = { q: search.value.trim(), code: code.value.trim(), severity: sev.value, lead_unit: unit.value.trim(), state: state.value,
       overdue: overdue.checked ? 'true' : '', assignee: f.assignee, ...extra };
     for (const [k, v] of Object.entries(vals)) if (v !== '' && v !== undefined) p.set(k, v);
     location.hash = '#/leads' + (p.toString() ? '?' + p : '');
   };
   const form = h('form.filters', { role: 'search', onsubmit: (e) => { e.preventDefault(); go(); } },
-    field(t('detector'), code), field(t('severity'), sev), field(t('unit'), unit), field(t('state'), state),
+    field(t('search'), search), field(t('detector'), code), field(t('severity'), sev), field(t('unit'), unit), field(t('state'), state),
     h('div.field.check', overdue, h('label', { for: (overdue.id = 'f-overdue') }, t('overdue'))),
     f.assignee ? h('span.chip', `${t('assignee')}: ${f.assignee}`) : null,
     h('button.primary', { type: 'submit' }, t('filter')),

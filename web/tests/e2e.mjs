@@ -210,6 +210,23 @@ await step('inspector works a lead from new to closed', async (page) => {
   await snap(page, 'lead-closed');
 });
 
+await step('inspector searches the queue by unit and finds nothing for a stranger', async (page) => {
+  await login(page, 'insp');
+  await page.goto(BASE + '/#/leads');
+  await page.getByLabel('查找').fill(process.env.LEAD_UNIT);
+  await page.getByRole('button', { name: '筛选' }).click();
+  await page.waitForURL(/[?&]q=/);
+  await page.locator('table.grid tbody tr').first().waitFor();
+  const units = await page.locator('table.grid tbody tr td:nth-child(5)').allInnerTexts();
+  assert.ok(units.includes(process.env.LEAD_UNIT), 'the leads of the unit are found');
+  await snap(page, 'workbench-search');
+  await page.getByLabel('查找').fill('查无此人');
+  await page.getByRole('button', { name: '筛选' }).click();
+  await page.waitForURL(/q=%E6%9F%A5/);
+  await page.locator('p.empty').waitFor();
+  assert.equal(await page.locator('table.grid tbody tr').count(), 0);
+});
+
 await step('export the lead list to Excel', async (page) => {
   await login(page, 'insp');
   await page.goto(BASE + '/#/leads');
@@ -237,6 +254,8 @@ await step('leader opens the cockpit and drills down', async (page) => {
       bytes: nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0),
       decoded: nav.decodedBodySize + res.reduce((s, r) => s + r.decodedBodySize, 0),
       requests: 1 + res.length,
+      echarts: res.filter((r) => r.name.endsWith('/vendor/echarts.min.js'))
+        .map((r) => ({ sent: r.transferSize, size: r.decodedBodySize }))[0],
       fcp: fcp ? fcp.startTime : null,
       charts: performance.now(),
     };
@@ -244,6 +263,9 @@ await step('leader opens the cockpit and drills down', async (page) => {
   console.log(`cockpit: ${weight.requests} requests, ${(weight.bytes / 1024).toFixed(0)} KiB transferred ` +
     `(${(weight.decoded / 1024).toFixed(0)} KiB decoded), first contentful paint ${weight.fcp?.toFixed(0)} ms, ` +
     `charts drawn at ${weight.charts.toFixed(0)} ms (${Date.now() - t0} ms wall)`);
+  assert.ok(weight.echarts, 'ECharts is loaded');
+  assert.ok(weight.echarts.size < 800 * 1024, `ECharts trimmed to the parts the app uses (${weight.echarts.size} B)`);
+  assert.ok(weight.echarts.sent < weight.echarts.size * 0.5, `ECharts sent gzipped (${weight.echarts.sent} B)`);
   const total = Number(await text(page, '#fig-total .v'));
   assert.ok(total > 0, 'leads counted');
   await page.waitForTimeout(300);

@@ -1,0 +1,109 @@
+/* cc_track.h - what the community-correction detectors (CC01-CC03) share: subjects with their
+ * permitted areas and approved leaves, and the location points streamed in time order.
+ *
+ * zj_cc_load reads subjects (cc_subject), the boundaries of their areas (region) and their
+ * approved leaves (cc_leave) into memory: a few hundred bytes per subject. zj_cc_stream then
+ * hands every location point to a callback in time order, read front to back from the
+ * covering index cc_location_time (migration 13), so a detector's memory is what it keeps
+ * per subject (and CC03 its spatial grid), never the points. zj_cc_meetings is CC03's
+ * finding of meetings, with a uniform grid or, for the benchmark's check, all pairs.
+ */
+#ifndef ZJ_CC_TRACK_H
+#define ZJ_CC_TRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "store/store.h"
+#include "text/geo.h"
+
+typedef struct zj_cc_leave {
+    int64_t from, to;            /* seconds since 1970 (local time as written) */
+    char dest[8];                /* destination region code, "" when not given */
+} zj_cc_leave;
+
+typedef struct zj_cc_subject {
+    int64_t id;                  /* cc_subject.id */
+    char *no, *system, *key, *unit, *region;   /* subject_no, provenance, unit, area code */
+    bool device;                 /* has a location device (device_no) */
+    long start_day, end_day;     /* correction period (ZJ_DAY_MIN / ZJ_DAY_MAX when open) */
+    long mon_start, mon_end;     /* monitoring window (days), open ends likewise */
+    int area;                    /* index into zj_cc_data.areas, or -1 (no boundary known) */
+    zj_cc_leave *leaves;
+    int nleaves;
+} zj_cc_subject;
+
+typedef struct zj_cc_data {
+    zj_cc_subject *subj;         /* sorted by subject_no */
+    size_t nsubj;
+    zj_geo_area **areas;
+    char (*area_code)[8];
+    size_t nareas;
+    size_t bad_areas;            /* regions whose boundary could not be prepared */
+    uint32_t *hash;              /* open addressing over subject_no: index + 1, 0 empty */
+    size_t hcap;
+} zj_cc_data;
+
+/* Load subjects, areas and approved leaves (status approved, or no status but an approval
+ * time; a leave ends at the earlier of its end and the recorded return). ZJ_OK, or an error
+ * with err set (the data is then empty and may be freed). */
+int zj_cc_load(zj_store *s, zj_cc_data *d, zj_error *err);
+void zj_cc_free(zj_cc_data *d);
+/* The subject with this number, or -1. */
+long zj_cc_find(const zj_cc_data *d, const char *no, size_t n);
+/* True when an approved leave of subject i covers time t. */
+bool zj_cc_on_leave(const zj_cc_subject *s, int64_t t);
+
+/* One location point: subject index, time in seconds since 1970, WGS-84 coordinates, and the
+ * cc_location row (for evidence). */
+typedef struct zj_cc_point {
+    long subj;
+    int64_t t;
+    double lat, lon;
+    int64_t row;
+} zj_cc_point;
+
+/* Call fn for every point of a known subject in time order (then subject number); fn returns
+ * non-zero to stop (that value is returned). Points of unknown subjects or without
+ * coordinates are counted in *skipped (may be NULL). Returns ZJ_OK, fn's value, or an error. */
+int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *, void *),
+                 void *ctx, int64_t *skipped, zj_error *err);
+
+/* Seconds since 1970 of "YYYY-MM-DD HH:MM:SS" (n bytes), or INT64_MIN when it is not one. */
+int64_t zj_cc_seconds(const char *s, size_t n);
+
+/* ---- CC03: meetings ---------------------------------------------------------------------- */
+
+typedef struct zj_cc_meet_params {
+    double distance_m;           /* D: two fixes at most this far apart are together */
+    int64_t min_seconds;         /* T: together at least this long is a meeting */
+    int64_t fix_age;             /* a subject's last fix stands for its place this long */
+    int64_t gap;                 /* longer without a joint fix ends the meeting */
+} zj_cc_meet_params;
+
+typedef struct zj_cc_meeting {
+    long a, b;                   /* subject indexes, a < b */
+    int64_t from, to;            /* first and last joint fix */
+    int fixes;                   /* joint fixes */
+    double lat, lon;             /* where it began (a's fix) */
+    int64_t row_a, row_b;        /* the cc_location rows of the first joint fix */
+} zj_cc_meeting;
+
+typedef struct zj_cc_meet_stats {
+    int64_t points, candidates, pairs_peak, grid_cells_peak;
+    size_t bytes_peak;           /* the grid, subject states and open pairs at their largest */
+} zj_cc_meet_stats;
+
+/* Every meeting of two subjects in the points fn_source streams (zj_cc_stream's contract: time
+ * order), into *out (caller frees), sorted by (a, b, from). `naive` compares each fix with
+ * every subject instead of the grid's neighbouring cells: the same findings, quadratic, for
+ * checking. stats may be NULL. */
+typedef int (*zj_cc_source)(void *src, int (*fn)(const zj_cc_point *, void *), void *ctx,
+                            zj_error *err);
+int zj_cc_meetings(size_t nsubj, zj_cc_source source, void *src, const zj_cc_meet_params *p,
+                   bool naive, zj_cc_meeting **out, size_t *nout, zj_cc_meet_stats *stats,
+                   zj_error *err);
+
+#endif
