@@ -75,5 +75,30 @@ PY
                 AND a.address IS NOT NULL AND b.context <> a.context LIMIT 1")
     ex=$("$ZHIJIAN" link explain ${pair%|*} ${pair#*|})
     expect_match "$layout: explain shows the co-party field" "co-party +(same co-party|different|missing)" "$ex"
+    # the filing check's one-record resolver weighs the same fields: a bare party filed again
+    # with its address, against the party of one of its cases who sues it once more
+    IFS='|' read -r ent name addr oname oid <<<"$(sql "SELECT a.entity_id, a.name, a.address,
+        o.name, o.id_no FROM mention a JOIN mention o ON o.context = a.context AND o.id <> a.id
+        AND o.table_name = 'case_party' AND o.kind = 'person' AND o.id_status = 'valid'
+        WHERE a.table_name = 'case_party' AND a.kind = 'person' AND a.id_no IS NULL
+        AND a.phone IS NULL AND a.address IS NOT NULL AND a.entity_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM mention x WHERE x.entity_id = a.entity_id
+                        AND x.table_name <> 'case_party')
+        AND (SELECT count(*) FROM mention x WHERE x.entity_id = a.entity_id) >= 2
+        AND (SELECT count(DISTINCT context) FROM mention y WHERE y.table_name = 'case_party'
+             AND y.id_no = o.id_no) <= 3 ORDER BY a.id LIMIT 1")"
+    expect_match "$layout: a bare party sued by an identified person" "^[1-9]" "$ent"
+    cat > "$WORK/fc-$layout.json" <<JSON
+{"case_type": "民初", "cause": "民间借贷纠纷", "claim_amount": 50000,
+ "parties": [{"role": "plaintiff", "kind": "person", "name": "$oname", "id_no": "$oid"},
+             {"role": "defendant", "kind": "person", "name": "$name", "address": "$addr"}]}
+JSON
+    got=$("$ZHIJIAN" filing check "$WORK/fc-$layout.json" --json | python3 -c '
+import json, sys
+i = json.load(sys.stdin)["parties"][1]["identity"]
+lv = {c["field"]: c["level"] for c in i.get("comparators", [])}
+print(i.get("entity_id"), lv.get("address"), lv.get("co-party"), sep="|")')
+    expect_match "$layout: resolved alone by address and co-party" \
+        "^$ent\|same (address|house number)\|same co-party\$" "$got"
 done
 finish
