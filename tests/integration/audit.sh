@@ -31,7 +31,8 @@ expect_eq "a reviewer's decision is recorded with it" "link.review|mention|$m1|r
 "$ZHIJIAN" detect --quiet --as-of 2021-12-31 > /dev/null
 runs=$(sql "SELECT count(*) FROM detect_run")
 entries=$(sql "SELECT count(*) FROM audit_entry WHERE action = 'detect.run'")
-expect_eq "an entry per detector run and one for the analysis" "$((runs + 1))" "$entries"
+# one per detector run, one for the analysis, one for handing changed leads to the workflow
+expect_eq "an entry per detector run, the analysis and the hand-off" "$((runs + 2))" "$entries"
 
 lead=$(sql "SELECT min(id) FROM lead")
 before=$(sql "SELECT count(*) FROM audit_entry")
