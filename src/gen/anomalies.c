@@ -962,8 +962,8 @@ static int plan_cases(ctx *c)
         if (add_case(c, &pc, &cc))
             return -1;
         static const char *const notes[] = {
-            "ordinary procedure open 174 days, inside the last fortnight of its 6 months, but "
-            "extended by 6 months with the president's approval before expiry",
+            ("ordinary procedure open 174 days, inside the last fortnight of its 6 months, but "
+             "extended by 6 months with the president's approval before expiry"),
             "mediated summary case with no hearing node: mediation needs no hearing",
             "judgment given at the hearing (当庭宣判), recorded at an earlier hour of that day"};
         entry en = {j == 0 ? "PN01" : j == 1 ? "PN02" : "PN03", true, E_CASE, cc, -1, -1, -1,
