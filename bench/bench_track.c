@@ -148,7 +148,7 @@ static zj_writer *open_batch(zj_store *s, const char *table, const char *const *
     zj_batch b = {.source_system = system, .table = table, .file = "bench_track",
                   .file_digest = table, .started_at = now, .status = "committed"};
     int64_t id;
-    zj_writer *w;
+    zj_writer *w = NULL;
     if (zj_store_batch_start(s, &b, &id, err) ||
         zj_writer_open(s, table, cols, n, system, id, expected, &w, err))
         die(err);
