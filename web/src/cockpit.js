@@ -45,14 +45,17 @@ export function regionShapes() {
 }
 
 // Drawn as series type 'map' on echarts.registerMap('zj-regions', shapes): every county,
-// coloured by the rate of its row (0 without one); a click lists the region.
+// coloured by the rate of its row; a click lists the region.
 export function regionMapOf(rows, shapes) {
   if (shapes && Array.isArray(shapes.features) && shapes.features.length > 0 && window.echarts?.registerMap) {
     window.echarts.registerMap('zj-regions', shapes);
     const byCode = new Map(rows.map((r) => [r.value, r]));
+    // A county without a figure of its own (its units are counted at the prefecture) takes
+    // its parent's, and the tooltip names whose figure it is.
     const data = shapes.features.map((f) => {
-      const r = byCode.get(f.properties.code);
-      return { name: f.properties.code, value: r ? rate(r) : 0, label: (r && r.label) || f.properties.name };
+      const own = byCode.get(f.properties.code), r = own || byCode.get(f.properties.parent);
+      const label = f.properties.name + (!own && r ? ` · ${r.label || r.value}` : '');
+      return { name: f.properties.code, value: r ? rate(r) : 0, label };
     });
     return chart({
       tooltip: { formatter: (p) => `${p.data?.label || p.name} (${p.name})<br>${p.value || 0} ‰` },
