@@ -53,6 +53,9 @@ void zj_h_caseflow_stats(zj_api_ctx *c);
 const zj_field *zj_stats_filters(size_t *n);
 struct zj_stats_query;
 int zj_stats_items(zj_api_ctx *c, const struct zj_stats_query *q, cJSON *items, zj_error *err);
+/* h_regions.c */
+void zj_h_regions(zj_api_ctx *c);
+void zj_h_region(zj_api_ctx *c);
 /* h_imports.c */
 void zj_h_import(zj_api_ctx *c);
 void zj_h_import_rejects(zj_api_ctx *c);

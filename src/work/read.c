@@ -827,3 +827,99 @@ int zj_read_region(zj_store *s, const zj_actor *a, const char *region_code,
     zj_stmt_finalize(q);
     return rc;
 }
+
+/* One feature of zj_read_regions: the row's properties, then its boundary as geometry. */
+static int region_feature(zj_geo *g, zj_stmt *q, bool first, zj_buf *out, zj_error *err)
+{
+    cJSON *p = cJSON_CreateObject();
+    const char *keys[] = {"code", "name", "level", "parent"};
+    for (int i = 0; i < 4 && p; i++) {
+        const char *v = zj_stmt_text(q, i, NULL);
+        if (!(v ? cJSON_AddStringToObject(p, keys[i], v) : cJSON_AddNullToObject(p, keys[i]))) {
+            cJSON_Delete(p);
+            p = NULL;
+        }
+    }
+    char *props = p ? cJSON_PrintUnformatted(p) : NULL;
+    cJSON_Delete(p);
+    if (!props)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    int bad = zj_buf_puts(out, first ? "{\"type\":\"Feature\",\"properties\":"
+                                     : ",{\"type\":\"Feature\",\"properties\":") ||
+              zj_buf_puts(out, props) || zj_buf_puts(out, ",\"geometry\":");
+    free(props);
+    size_t n;
+    const char *wkt = zj_stmt_text(q, 4, &n);
+    if (!bad && wkt) {
+        const char *why = NULL;
+        int grc = zj_geo_wkt_to_geojson(g, wkt, n, out, &why);
+        if (grc == -1)
+            return zj_fail(err, ZJ_EDATA, "region '%s': stored boundary is not readable: %s",
+                           zj_stmt_text(q, 0, NULL), why ? why : "?");
+        bad = grc != 0;
+    } else if (!bad) {
+        bad = zj_buf_puts(out, "null");
+    }
+    if (bad || zj_buf_puts(out, "}"))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    return ZJ_OK;
+}
+
+int zj_read_regions(zj_store *s, const zj_actor *a, const char *parent_code, zj_buf *out,
+                    zj_error *err)
+{
+    if (!a || (!zj_role_may(a->role, ZJ_PERM_STATS_READ) &&
+               !zj_role_may(a->role, ZJ_PERM_LEAD_READ)))
+        return zj_deny(err, a, ZJ_PERM_STATS_READ, NULL);
+    zj_stmt *q;
+    int rc;
+    if (parent_code) {
+        rc = zj_stmt_prepare(s, "SELECT 1 FROM region WHERE region_code = $1 LIMIT 1", &q, err);
+        if (rc)
+            return rc;
+        zj_stmt_bind_text(q, 1, parent_code, strlen(parent_code));
+        int step = zj_stmt_next(q, err);
+        zj_stmt_finalize(q);
+        if (step < 0)
+            return ZJ_EDATA;
+        if (step == 0)
+            return zj_fail_as(err, ZJ_ERR_NOT_FOUND, "no region '%s'", parent_code);
+    }
+    /* The latest record of each code; below a parent, the closure of parent_code links. */
+    rc = zj_stmt_prepare(s,
+                         "WITH latest AS (SELECT r.* FROM region r WHERE r.id ="
+                         "   (SELECT max(id) FROM region WHERE region_code = r.region_code)),"
+                         " below(code) AS (SELECT region_code FROM latest WHERE parent_code = $1"
+                         "   UNION SELECT l.region_code FROM latest l JOIN below b"
+                         "   ON l.parent_code = b.code)"
+                         " SELECT region_code, name, level, parent_code, boundary FROM latest"
+                         " WHERE $1 IS NULL OR region_code IN (SELECT code FROM below)"
+                         " ORDER BY region_code",
+                         &q, err);
+    if (rc)
+        return rc;
+    if (parent_code)
+        zj_stmt_bind_text(q, 1, parent_code, strlen(parent_code));
+    else
+        zj_stmt_bind_null(q, 1);
+    zj_geo *g = zj_geo_new();
+    if (!g) {
+        zj_stmt_finalize(q);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    if (zj_buf_puts(out, "{\"type\":\"FeatureCollection\",\"features\":["))
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    bool first = true;
+    int step = 0;
+    while (!rc && (step = zj_stmt_next(q, err)) > 0) {
+        rc = region_feature(g, q, first, out, err);
+        first = false;
+    }
+    if (!rc && step < 0)
+        rc = ZJ_EDATA;
+    if (!rc && zj_buf_puts(out, "]}"))
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    zj_geo_free(g);
+    zj_stmt_finalize(q);
+    return rc;
+}

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "store/store.h"
 #include "work/actor.h"
@@ -216,6 +217,14 @@ typedef int (*zj_region_view_fn)(const zj_region_view *r, void *ctx);
  * is no such region; the latest record wins when several sources give one. */
 int zj_read_region(zj_store *s, const zj_actor *a, const char *region_code,
                    zj_region_view_fn fn, void *ctx, zj_error *err);
+
+/* Every region (or, with `parent_code`, every region below it, at any depth) as one GeoJSON
+ * FeatureCollection written to `out`: each feature's properties are code, name, level and
+ * parent, its geometry the boundary (null when the store holds none); in code order, the
+ * latest record of each code. Same permission as zj_read_region; ZJ_EUSAGE (not found) for
+ * a parent code the store does not hold. */
+int zj_read_regions(zj_store *s, const zj_actor *a, const char *parent_code, zj_buf *out,
+                    zj_error *err);
 
 /* ---- rejected rows of an import (导入拒收) ------------------------------------------------ */
 

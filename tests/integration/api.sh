@@ -332,6 +332,37 @@ as "$LEADER" GET /api/v1/statistics "/api/v1/statistics?dimension=shoe_size"
 expect_eq "unknown dimension" "400 dimension" "$STATUS $(jf .error.field)"
 as "$OFF" GET /api/v1/statistics /api/v1/statistics
 expect_eq "an officer sees no statistics" 403 "$STATUS"
+# ---- region boundaries (行政区划边界) for the cockpit's map ----
+COUNTIES=$(sql "SELECT count(DISTINCT region_code) FROM region WHERE level = 'county' AND boundary IS NOT NULL")
+expect_eq "the store holds county boundaries" 1 "$([ "$COUNTIES" -gt 0 ] && echo 1)"
+as "$LEADER" GET /api/v1/regions /api/v1/regions
+expect_eq "regions" "200 FeatureCollection" "$STATUS $(jf .type)"
+expect_eq "one county shape per county" "$COUNTIES" "$(jf '[.features[] | select(.properties.level == "county" and (.geometry.type | test("Polygon$")))] | length')"
+expect_eq "features carry code, name, level, parent" 0 "$(jf '[.features[] | select((.properties | keys) != ["code","level","name","parent"])] | length')"
+expect_eq "regions in code order" "$(jf '[.features[].properties.code] | sort | join(",")')" "$(jf '[.features[].properties.code] | join(",")')"
+expect_match "boundaries may be kept by the browser" 'Cache-Control: private, max-age=3600' "$HEADERS"
+COUNTY=$(jf '.features[0].properties.code'); PARENT=$(jf '.features[0].properties.parent')
+as "$INSP" GET /api/v1/regions/{code} "/api/v1/regions/$COUNTY"
+expect_eq "one region" "200 Feature $COUNTY" "$STATUS $(jf .type) $(jf .properties.code)"
+expect_match "its boundary" '^(Multi)?Polygon$' "$(jf .geometry.type)"
+if [ "$(sql "SELECT count(*) FROM region WHERE region_code = '$PARENT'")" -gt 0 ]; then
+    as "$LEADER" GET /api/v1/regions "/api/v1/regions?parent=$PARENT"
+    expect_eq "regions below a parent" 0 "$(jf '[.features[] | select(.properties.parent != "'"$PARENT"'")] | length')"
+fi
+as "$LEADER" GET /api/v1/regions "/api/v1/regions?parent=999999"
+expect_eq "regions below an unknown parent" "404 not_found" "$STATUS $(jf .error.code)"
+as "$LEADER" GET /api/v1/regions "/api/v1/regions?parent=61x"
+expect_eq "a parent that is no code" "400 parent" "$STATUS $(jf .error.field)"
+as "$LEADER" GET /api/v1/regions/{code} /api/v1/regions/999999
+expect_eq "no such region" "404 not_found" "$STATUS $(jf .error.code)"
+as "$LEADER" GET /api/v1/regions/{code} /api/v1/regions/6101ab
+expect_eq "a code that is no code" "400 code" "$STATUS $(jf .error.field)"
+req GET /api/v1/regions /api/v1/regions
+expect_eq "regions without a session" "401 unauthenticated" "$STATUS $(jf .error.code)"
+req GET /api/v1/regions/{code} "/api/v1/regions/$COUNTY"
+expect_eq "a region without a session" "401 unauthenticated" "$STATUS $(jf .error.code)"
+as "$OFF" GET /api/v1/regions /api/v1/regions
+expect_eq "an officer reads no boundaries" 403 "$STATUS"
 as "$LEADER" GET /api/v1/compliance /api/v1/compliance
 expect_eq "compliance" 200 "$STATUS"
 expect_eq "compliance rows are units in scope" 0 "$(jf '[.items[] | select(.value | startswith("J") | not)] | length')"

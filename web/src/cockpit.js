@@ -1,5 +1,5 @@
 // cockpit.js - the leaders' cockpit (领导驾驶舱): headline figures, leads by type and state, a
-// schematic map of regions laid out by region code, trends by month and unit rankings. Every
+// map of the province's counties (or a schematic one laid out by region code), trends by month and unit rankings. Every
 // chart drills down to the list behind it (the workbench with its filter, or a table here).
 import { get } from './api.js';
 import { t } from './i18n.js';
@@ -27,30 +27,47 @@ function shortName(label) {
   return (m ? m[1] : s || label).slice(0, 4);
 }
 
-// The map of regions: the county polygons where the store holds them, else the schematic map.
-// The hook for polygons: regionShapes() answers a GeoJSON FeatureCollection whose features
-// carry properties.code (the 6-digit region code) once the API serves the region polygon
-// table; until then it answers null and the schematic map is drawn. Drawing polygons also
-// needs MapChart and GeoComponent in web/charts/echarts.entry.js (series type 'map' on
-// echarts.registerMap('zj-regions', shapes), coloured by the same rate, same drill-down).
-export async function regionShapes() {
-  return null;
+// The map of regions: the county polygons where the store holds them (GET /api/v1/regions,
+// the boundaries as GeoJSON), else the schematic map. regionShapes() answers the counties as a
+// FeatureCollection whose features carry properties.code (the 6-digit region code), or null
+// when the store holds no boundaries or the caller may not read them; fetched once a page load.
+let shapesOnce = null;
+export function regionShapes() {
+  if (!shapesOnce) {
+    shapesOnce = get('/regions').then((fc) => {
+      const all = (fc && Array.isArray(fc.features) ? fc.features : []).filter((f) => f.geometry && f.properties?.code);
+      const counties = all.filter((f) => f.properties.level === 'county');
+      const features = counties.length ? counties : all;
+      return features.length ? { type: 'FeatureCollection', features } : null;
+    }, () => { shapesOnce = null; return null; });
+  }
+  return shapesOnce;
 }
 
+// Drawn as series type 'map' on echarts.registerMap('zj-regions', shapes): every county,
+// coloured by the rate of its row; a click lists the region.
 export function regionMapOf(rows, shapes) {
   if (shapes && Array.isArray(shapes.features) && shapes.features.length > 0 && window.echarts?.registerMap) {
     window.echarts.registerMap('zj-regions', shapes);
+    const byCode = new Map(rows.map((r) => [r.value, r]));
+    // A county without a figure of its own (its units are counted at the prefecture) takes
+    // its parent's, and the tooltip names whose figure it is.
+    const data = shapes.features.map((f) => {
+      const own = byCode.get(f.properties.code), r = own || byCode.get(f.properties.parent);
+      const label = f.properties.name + (!own && r ? ` · ${r.label || r.value}` : '');
+      return { name: f.properties.code, value: r ? rate(r) : 0, label };
+    });
     return chart({
-      tooltip: { formatter: (p) => `${p.name} ${p.value ?? 0} ‰` },
-      visualMap: { min: 0, max: Math.max(1, ...rows.map(rate)), show: false, inRange: { color: ['#fff1e6', '#fd8d3c', '#a63603'] } },
-      series: [{ type: 'map', map: 'zj-regions', nameProperty: 'code',
-        data: rows.map((r) => ({ name: r.value, value: rate(r) })) }],
-    }, (p) => go('#/cockpit?region=' + p.name), 300);
+      tooltip: { formatter: (p) => `${p.data?.label || p.name} (${p.name})<br>${p.value || 0} ‰` },
+      visualMap: { min: 0, max: Math.max(1, ...data.map((d) => d.value)), show: false, inRange: { color: ['#fff1e6', '#fd8d3c', '#a63603'] } },
+      series: [{ type: 'map', map: 'zj-regions', nameProperty: 'code', roam: false, selectedMode: false,
+        itemStyle: { borderColor: '#fff', borderWidth: 1 }, emphasis: { label: { show: false } }, data }],
+    }, (p) => go('#/cockpit?region=' + p.name), 360);
   }
   return regionMap(rows);
 }
 
-// Regions laid out by their code (the store holds no boundary polygons): with county rows,
+// Regions laid out by their code (when the store holds no boundary polygons): with county rows,
 // one row per prefecture (digits 3-4) and one column per county (digits 5-6); with prefectures
 // only, tiles in code order, four to a row. Coloured by the rate; a click lists the region.
 function regionMap(rows) {
@@ -143,7 +160,7 @@ export async function cockpitPage(params) {
           .map((s) => ({ name: t('states.' + s), value: byState.get(s), state: s })) }],
       }, (p) => go('#/leads?state=' + p.data.state)),
       dataTable(STATES.filter((st) => byState.get(st)).map((st) => [t('states.' + st), byState.get(st), '#/leads?state=' + st]))),
-      card(t('by_region'), regionMapOf(regions, shapes),
+      card(t('by_region') + (shapes ? '' : t('by_region_schematic')), regionMapOf(regions, shapes),
         dataTable(regions.map((r) => [r.label || r.value, `${rate(r)} ‰`, '#/cockpit?region=' + r.value]))),
       card(t('trend'), chart({
         tooltip: {}, grid: { left: 40, right: 20, top: 20, bottom: 30 },

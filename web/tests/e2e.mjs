@@ -291,12 +291,31 @@ await step('leader opens the cockpit and drills down', async (page) => {
   await page.waitForFunction(() => document.querySelectorAll('.cockpit canvas').length >= 6);
   await page.locator('.figures').waitFor();
   const map = page.locator('.card:has(h2:text("区域分布")) .chart');
+  // The store holds the counties' boundaries (行政区划边界): the map is drawn from them, one
+  // shape per county, and a click inside a county (its cells are convex: the mean of its
+  // corners lies inside) lists that county.
+  const counties = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/regions', { credentials: 'same-origin' });
+    const fc = await r.json();
+    return fc.features.filter((f) => f.properties.level === 'county' && f.geometry).length;
+  });
+  assert.ok(counties > 0, 'the store holds county boundaries');
   const cell = await map.evaluate((el) => {
     const c = window.echarts.getInstanceByDom(el);
-    const d = c.getOption().series[0].data.find((x) => /^\d{4}[1-9]\d$|^\d{4}0[1-9]$/.test(x.code)) || c.getOption().series[0].data[0];
-    const [x, y] = c.convertToPixel({ seriesIndex: 0 }, d.value.slice(0, 2));
-    return { x, y, code: d.code };
+    const s = c.getOption().series[0];
+    if (s.type !== 'map') return { type: s.type };
+    const m = window.echarts.getMap(s.map);
+    const fc = m.geoJSON || m.geoJson;
+    const f = fc.features[0];
+    const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+    const pts = ring.slice(0, -1);
+    const mid = [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length];
+    const [x, y] = c.convertToPixel({ seriesIndex: 0 }, mid);
+    return { type: s.type, shapes: fc.features.length, data: s.data.length, x, y, code: f.properties.code };
   });
+  assert.equal(cell.type, 'map', 'the region card draws a map series');
+  assert.equal(cell.shapes, counties, `one shape per county (${counties})`);
+  assert.equal(cell.data, counties, 'every county coloured');
   const mb = await map.boundingBox();
   await page.mouse.click(mb.x + cell.x, mb.y + cell.y);
   await page.waitForURL(new RegExp('region=' + cell.code));
