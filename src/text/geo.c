@@ -12,6 +12,7 @@
  */
 #include "text/geo.h"
 
+#include <cJSON.h>
 #include <geos_c.h>
 #include <math.h>
 #include <stdarg.h>
@@ -157,6 +158,51 @@ static int to_wgs84(double *x, double *y, void *userdata)
     return 1;
 }
 
+/* GEOS 3.11's GeoJSON reader reads a position's first two numbers without looking at its
+ * length, so `[]` or `[1]` as a position crashes it. Positions are checked here first: every
+ * geometry's "coordinates", at the depth its type gives, must be arrays of two or more numbers.
+ * True when the document is safe to hand to GEOS (other faults are left to GEOS to report). */
+static bool positions_ok(const cJSON *c, int depth)
+{
+    if (!cJSON_IsArray(c))
+        return false;
+    if (depth == 0) {
+        int n = 0;
+        for (const cJSON *x = c->child; x; x = x->next, n++)
+            if (!cJSON_IsNumber(x))
+                return false;
+        return n >= 2;
+    }
+    for (const cJSON *x = c->child; x; x = x->next)
+        if (!positions_ok(x, depth - 1))
+            return false;
+    return true;
+}
+
+static bool geojson_ok(const cJSON *node, int level)
+{
+    if (!node || level > 64)
+        return node == NULL;
+    if (cJSON_IsObject(node)) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(node, "type");
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(node, "coordinates");
+        if (cJSON_IsString(t) && c) {
+            static const struct { const char *type; int depth; } d[] = {
+                {"Point", 0}, {"LineString", 1}, {"MultiPoint", 1}, {"Polygon", 2},
+                {"MultiLineString", 2}, {"MultiPolygon", 3},
+            };
+            for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+                if (!strcmp(t->valuestring, d[i].type) && !positions_ok(c, d[i].depth))
+                    return false;
+        }
+    }
+    if (cJSON_IsObject(node) || cJSON_IsArray(node))
+        for (const cJSON *x = node->child; x; x = x->next)
+            if (!geojson_ok(x, level + 1))
+                return false;
+    return true;
+}
+
 /* Read the text into a geometry (caller destroys), NULL with g->msg set. */
 static GEOSGeometry *read_geometry(zj_geo *g, const char *text, size_t n, zj_geo_format fmt)
 {
@@ -178,6 +224,17 @@ static GEOSGeometry *read_geometry(zj_geo *g, const char *text, size_t n, zj_geo
     if (fmt == ZJ_GEO_AUTO)
         fmt = z[i] == '{' ? ZJ_GEO_GEOJSON : ZJ_GEO_WKT;
     g->msg[0] = 0;
+    if (fmt == ZJ_GEO_GEOJSON) {
+        cJSON *doc = cJSON_Parse(z + i);
+        bool parsed = doc != NULL, ok = parsed && geojson_ok(doc, 0);
+        cJSON_Delete(doc);
+        if (!ok) {
+            free(z);
+            snprintf(g->msg, sizeof g->msg, "not readable GeoJSON: %s",
+                     parsed ? "a position needs two or more numbers" : "not JSON");
+            return NULL;
+        }
+    }
     GEOSGeometry *geom = fmt == ZJ_GEO_GEOJSON
                              ? GEOSGeoJSONReader_readGeometry_r(g->h, g->json_in, z + i)
                              : GEOSWKTReader_read_r(g->h, g->wkt_in, z + i);
