@@ -121,15 +121,6 @@ static int on_point(const zj_cc_point *p, void *ctx)
     return 0;
 }
 
-static void fmt_time(int64_t t, char out[20])
-{
-    long day = (long)(t / 86400);
-    char d[11];
-    zj_day_format(day, d);
-    int64_t r = t - (int64_t)day * 86400;
-    snprintf(out, 20, "%s %02d:%02d", d, (int)(r / 3600), (int)(r % 3600 / 60));
-}
-
 static int run_cc01(zj_detect_ctx *c, zj_error *err)
 {
     zj_cc_data d;
@@ -157,8 +148,8 @@ static int run_cc01(zj_detect_ctx *c, zj_error *err)
             continue;
         const zj_cc_subject *x = &d.subj[i];
         char f0[20], f1[20];
-        fmt_time(s->best_from, f0);
-        fmt_time(s->best_to, f1);
+        zj_cc_format_time(s->best_from, f0);
+        zj_cc_format_time(s->best_to, f1);
         double hours = (double)s->total / 3600.0;
         zj_lead_reset(&l);
         l.subject_table = "cc_subject";

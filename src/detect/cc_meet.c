@@ -29,15 +29,6 @@ static int from_store(void *src, int (*fn)(const zj_cc_point *, void *), void *c
     return zj_cc_stream(s->store, s->d, fn, ctx, NULL, err);
 }
 
-static void fmt_time(int64_t t, char out[20])
-{
-    long day = (long)(t / 86400);
-    char d[11];
-    zj_day_format(day, d);
-    int64_t r = t - (int64_t)day * 86400;
-    snprintf(out, 20, "%s %02d:%02d", d, (int)(r / 3600), (int)(r % 3600 / 60));
-}
-
 /* The lead of the meetings m[0..n) of one pair. */
 static int emit_pair(zj_detect_ctx *c, const zj_cc_data *d, const zj_cc_meeting *m, size_t n,
                      zj_lead *l, zj_error *err)
@@ -51,8 +42,8 @@ static int emit_pair(zj_detect_ctx *c, const zj_cc_data *d, const zj_cc_meeting 
             best = i;
     }
     char f0[20], f1[20];
-    fmt_time(m[best].from, f0);
-    fmt_time(m[best].to, f1);
+    zj_cc_format_time(m[best].from, f0);
+    zj_cc_format_time(m[best].to, f1);
     double minutes = (double)total / 60.0;
     zj_lead_reset(l);
     l->subject_table = "cc_subject";

@@ -65,15 +65,6 @@ static int on_point(const zj_cc_point *p, void *ctx)
     return 0;
 }
 
-static void fmt_time(int64_t t, char out[20])
-{
-    long day = (long)(t / 86400);
-    char d[11];
-    zj_day_format(day, d);
-    int64_t r = t - (int64_t)day * 86400;
-    snprintf(out, 20, "%s %02d:%02d", d, (int)(r / 3600), (int)(r % 3600 / 60));
-}
-
 static int run_cc02(zj_detect_ctx *c, zj_error *err)
 {
     zj_cc_data d;
@@ -100,8 +91,8 @@ static int run_cc02(zj_detect_ctx *c, zj_error *err)
         if (!s->gaps)
             continue;
         char f0[20], f1[20];
-        fmt_time(s->longest_from, f0);
-        fmt_time(s->longest_to, f1);
+        zj_cc_format_time(s->longest_from, f0);
+        zj_cc_format_time(s->longest_to, f1);
         double hours = (double)(s->longest_to - s->longest_from) / 3600.0;
         zj_lead_reset(&l);
         l.subject_table = "cc_subject";

@@ -721,3 +721,12 @@ int zj_cc_meetings(size_t nsubj, zj_cc_source source, void *src, const zj_cc_mee
         *stats = m.st;
     return ZJ_OK;
 }
+
+void zj_cc_format_time(int64_t t, char out[20])
+{
+    long day = (long)(t / 86400);
+    char d[11];
+    zj_day_format(day, d);
+    int64_t r = t - (int64_t)day * 86400;
+    snprintf(out, 20, "%s %02d:%02d", d, (int)(r / 3600), (int)(r % 3600 / 60));
+}

@@ -51,6 +51,8 @@ typedef struct zj_cc_data {
  * with err set (the data is then empty and may be freed). */
 int zj_cc_load(zj_store *s, zj_cc_data *d, zj_error *err);
 void zj_cc_free(zj_cc_data *d);
+/* Seconds since the epoch as "YYYY-MM-DD HH:MM", for the text of CC01-CC03 leads. */
+void zj_cc_format_time(int64_t t, char out[20]);
 /* The subject with this number, or -1. */
 long zj_cc_find(const zj_cc_data *d, const char *no, size_t n);
 /* True when an approved leave of subject i covers time t. */
