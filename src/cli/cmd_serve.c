@@ -20,7 +20,7 @@ static const char usage_text[] =
     "\n"
     "  --bind ADDR         address to listen on (default 127.0.0.1; IPv6 allowed)\n"
     "  --port N            port (default 8080; 0 picks a free one, logged at start)\n"
-    "  --threads N         worker threads, each with its own store connection (default: cores)\n"
+    "  --threads N         worker threads, each with its own store connection (default: 4 per core)\n"
     "  --access-log FILE   JSON-lines access log (default: standard error)\n"
     "  --max-body BYTES    largest JSON body (default 65536)\n"
     "  --max-upload BYTES  largest import upload (default 268435456)\n"

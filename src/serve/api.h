@@ -26,7 +26,7 @@ typedef struct zj_serve_config {
     const char *db_path;
     const char *bind;          /* "127.0.0.1" */
     int port;                  /* 0: any free port (printed at start) */
-    int threads;               /* worker threads; 0: one per core */
+    int threads;               /* worker threads; 0: four per core */
     const char *access_log;    /* file for the JSON-lines access log; NULL or "-": stderr */
     size_t max_body;           /* largest JSON body accepted, bytes */
     size_t max_upload;         /* largest import upload, bytes */

@@ -1,6 +1,6 @@
 /* serve.h - the HTTP server behind `zhijian serve`: start, run, drain and stop.
  *
- * Built on libmicrohttpd: a pool of worker threads (one per core unless told otherwise), each
+ * Built on libmicrohttpd: a pool of worker threads (four per core unless told otherwise), each
  * with its own store connection opened on its first request; every request is answered by
  * zj_api_dispatch (dispatch.c) and logged as one JSON line (accesslog.c).
  * Limits: bodies over max_body (max_upload for upload routes) are refused with 413 before they

@@ -549,7 +549,11 @@ int zj_server_start(const zj_serve_config *cfg, zj_server **out, zj_error *err)
         free_server(srv);
         return zj_fail(err, ZJ_EDATA, "out of memory");
     }
-    unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : zj_cores(ZJ_MAX_JOBS));
+    /* Four workers per core by default: a worker spends much of a request waiting (for the
+     * audit round its entry rides in, for the store's writer), and with one per core the
+     * audited requests ran one round at a time (filing checks: 2,238/s with 2 workers, 4,136/s
+     * with 8 on 2 cores; reads did not suffer). */
+    unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : 4 * zj_cores(ZJ_MAX_JOBS));
     if (threads > MAX_STORES)
         threads = MAX_STORES;
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
