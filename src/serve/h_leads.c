@@ -111,6 +111,7 @@ static const zj_field lead_filters[] = {
     {"unit", ZJ_FIELD_TEXT, false, 1, 64, NULL},
     {"current", ZJ_FIELD_BOOL, false, 0, 0, NULL},
     ZJ_PAGE_FIELDS,
+    {"region", ZJ_FIELD_TEXT, false, 6, 6, NULL},
 };
 #define N_LEAD_FILTERS (sizeof lead_filters / sizeof lead_filters[0])
 
@@ -129,6 +130,7 @@ void zj_lead_query_from(const zj_value_in *v, zj_lead_query *q, int64_t default_
     q->current_only = v[3].present && v[3].i;
     q->limit = v[4].present ? v[4].i : default_limit;
     q->offset = v[5].present ? v[5].i : 0;
+    q->region = v[6].s;
 }
 
 int zj_leads_items(zj_api_ctx *c, const zj_lead_query *q, cJSON *items, int64_t *total,

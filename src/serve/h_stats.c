@@ -1,9 +1,12 @@
 /* h_stats.c - the cockpit's figures (分析研判): rates by agency, area, region, position,
- * tenure and unit, units' compliance with the reporting duty, and the case-flow figures (open
- * warnings, overdue cases, days per stage); read through read.h, which limits unit rows to the
- * caller's scope. */
+ * tenure and unit, units' compliance with the reporting duty, the case-flow figures (open
+ * warnings, overdue cases, days per stage) and the leads' summary; read through the work
+ * layer (read.h, summary.h), which limits every figure to the caller's scope. */
+#include <string.h>
+
 #include "serve/handlers.h"
 #include "work/read.h"
+#include "work/summary.h"
 
 static const char *const measures[] = {"officers_with_leads", "report_compliance", "complaints",
                                        NULL};
@@ -124,5 +127,48 @@ void zj_h_caseflow_stats(zj_api_ctx *c)
     }
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "items", items);
+    zj_api_json(c, 200, root);
+}
+
+typedef struct summary_out {
+    cJSON *headline, *items;
+} summary_out;
+
+static int add_count(const zj_lead_count *n, void *ctx)
+{
+    summary_out *o = ctx;
+    if (!strcmp(n->dimension, "headline")) {
+        cJSON_AddNumberToObject(o->headline, n->key, (double)n->count);
+        return 0;
+    }
+    cJSON *it = cJSON_CreateObject();
+    zj_json_str(it, "dimension", n->dimension);
+    zj_json_str(it, "key", n->key);
+    zj_json_str(it, "label", n->label_zh);
+    zj_json_str(it, "label_en", n->label_en);
+    cJSON_AddNumberToObject(it, "count", (double)n->count);
+    cJSON_AddItemToArray(o->items, it);
+    return 0;
+}
+
+/* GET /api/v1/statistics/leads?today=: the leads in the caller's scope counted for the
+ * cockpit: headline figures, and counts by state, code, month first raised and region. */
+void zj_h_lead_summary(zj_api_ctx *c)
+{
+    static const zj_field fields[] = {{"today", ZJ_FIELD_DATE, false, 0, 0, NULL}};
+    zj_value_in v[1];
+    if (!zj_api_query(c, fields, 1, v))
+        return;
+    summary_out o = {cJSON_CreateObject(), cJSON_CreateArray()};
+    zj_error err = {0};
+    if (zj_lead_summary_each(c->store, c->actor, v[0].s, add_count, &o, &err)) {
+        cJSON_Delete(o.headline);
+        cJSON_Delete(o.items);
+        zj_api_work_error(c, &err);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "headline", o.headline);
+    cJSON_AddItemToObject(root, "items", o.items);
     zj_api_json(c, 200, root);
 }

@@ -50,6 +50,7 @@ bool zj_api_retry_busy(const zj_error *err, int *attempt);
 void zj_h_statistics(zj_api_ctx *c);
 void zj_h_compliance(zj_api_ctx *c);
 void zj_h_caseflow_stats(zj_api_ctx *c);
+void zj_h_lead_summary(zj_api_ctx *c);
 const zj_field *zj_stats_filters(size_t *n);
 struct zj_stats_query;
 int zj_stats_items(zj_api_ctx *c, const struct zj_stats_query *q, cJSON *items, zj_error *err);

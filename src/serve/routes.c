@@ -22,6 +22,7 @@ static const zj_route routes[] = {
     {"GET", "/api/v1/compliance", zj_h_compliance, ZJ_ROUTE_CACHE},
     {"GET", "/api/v1/statistics", zj_h_statistics, ZJ_ROUTE_CACHE},
     {"GET", "/api/v1/statistics/caseflow", zj_h_caseflow_stats, ZJ_ROUTE_CACHE},
+    {"GET", "/api/v1/statistics/leads", zj_h_lead_summary, ZJ_ROUTE_CACHE},
     {"GET", "/api/v1/regions", zj_h_regions, 0},
     {"GET", "/api/v1/regions/{code}", zj_h_region, 0},
     {"GET", "/api/v1/entities/{id}", zj_h_entity, 0},

@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "detect/analysis.h"
 #include "detect/cf_stats.h"
+#include "detect/common.h"
 #include "detect/detect.h"
 #include "text/geo.h"
 #include "detect/leads.h"
@@ -316,6 +317,7 @@ static void lead_view(const zj_lead_row *r, bool unmask, zj_lead_view *v)
 typedef struct list_ctx {
     const zj_actor *a;
     const zj_scope *unit;          /* the query's unit subtree, or NULL */
+    const zj_units *units;         /* every unit with its region, when the query names one */
     const zj_lead_query *q;
     zj_lead_view_fn fn;
     void *ctx;
@@ -325,6 +327,18 @@ typedef struct list_ctx {
     bool oom;
 } list_ctx;
 
+/* True when unit `code` lies in `region` at that code's level: a prefecture (XXYY00) holds
+ * the units whose region is in it (the prefecture's own units too), a county code the units
+ * of that county. The same rule as the cockpit summary's regions (work/summary.c). */
+static bool in_region(const zj_units *units, const char *code, const char *region)
+{
+    const zj_unit_info *u = code ? zj_units_find(units, code) : NULL;
+    if (!u || strlen(u->region) != 6)
+        return false;
+    bool prefecture = !strcmp(region + 4, "00");
+    return prefecture ? !strncmp(u->region, region, 4) : !strcmp(u->region, region);
+}
+
 /* Pass 1, over keys only: count the leads in scope, keep the page's ids. */
 static int list_key(const zj_lead_place *k, void *vctx)
 {
@@ -332,6 +346,8 @@ static int list_key(const zj_lead_place *k, void *vctx)
     if (!zj_actor_may(c->a, ZJ_PERM_LEAD_READ, k->unit_code))
         return 0;
     if (c->unit && !zj_scope_contains(c->unit, k->unit_code))
+        return 0;
+    if (c->units && !in_region(c->units, k->unit_code, c->q->region))
         return 0;
     int64_t i = c->seen++;
     if (c->oom || i < c->q->offset || (c->q->limit > 0 && (int64_t)c->npage >= c->q->limit))
@@ -373,6 +389,18 @@ int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lea
     if (q->unit && (rc = zj_scope_load(s, q->unit, &unit, err)))
         return rc;
     c.unit = unit;
+    zj_units units = {0};
+    if (q->region) {
+        if (strlen(q->region) != 6 || strspn(q->region, "0123456789") != 6) {
+            zj_scope_free(unit);
+            return zj_fail_field(err, "region", "a region is a 6-digit code");
+        }
+        if ((rc = zj_units_load(s, &units, err))) {
+            zj_scope_free(unit);
+            return rc;
+        }
+        c.units = &units;
+    }
     /* Scope and paging are applied here, lead by lead, with the same rule (policy.c) as every
      * single-lead read; the store returns the filter's leads in order, first as keys from one
      * index (for the total and the page), then the page's leads by id. */
@@ -386,6 +414,7 @@ int zj_read_leads(zj_store *s, const zj_actor *a, const zj_lead_query *q, zj_lea
         rc = zj_leads_by_id(s, c.page, c.npage, list_row, &c, err);
     zj_store_snapshot_end(s, snap);
     free(c.page);
+    zj_units_free(&units);
     if (!rc && total)
         *total = c.seen;
     return rc;

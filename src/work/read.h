@@ -49,6 +49,10 @@ typedef struct zj_lead_query {
                                   scope: a unit outside it gives no rows); NULL: the scope */
     bool current_only;         /* only leads the latest finished run of their detector produced
                                   (detect/leads.h: zj_lead_is_current, the one rule) */
+    const char *region;        /* 6-digit region code: only leads whose unit lies there, its
+                                  region taken at the code's level (XXYY00 a prefecture, else
+                                  the county), as the cockpit's summary counts them
+                                  (work/summary.h); ZJ_EUSAGE when not 6 digits; NULL: any */
     int64_t offset;            /* paging: skip this many visible leads */
     int64_t limit;             /* at most this many; 0: all */
 } zj_lead_query;

@@ -858,6 +858,7 @@ static int queue_row(const zj_lead_row *r, void *vctx)
         (!f->unit_code || (w.unit && !strcmp(f->unit_code, w.unit)))) {
         zj_lead_status st;
         fill_status(&st, r->id, &li, &w, c->today);
+        st.first_seen_at = r->first_seen_at;
         if (!f->overdue_only || st.overdue_verification || st.overdue_rectification) {
             stop = c->fn(&st, c->ctx) != 0;
             if (f->limit > 0 && ++c->shown >= f->limit)

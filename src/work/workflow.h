@@ -132,6 +132,8 @@ typedef struct zj_lead_status {
     const char *verdict, *verdict_reason;       /* NULL before a verdict */
     int64_t version;          /* actions so far */
     const char *updated_at;   /* UTC; NULL for an untouched lead */
+    const char *first_seen_at;   /* UTC, when detection first raised it (lists only; NULL
+                                    from zj_lead_status_get) */
     bool overdue_verification, overdue_rectification;
     int64_t unread;           /* notices on this lead not yet read by its assignee */
 } zj_lead_status;

@@ -332,6 +332,33 @@ as "$LEADER" GET /api/v1/statistics "/api/v1/statistics?dimension=shoe_size"
 expect_eq "unknown dimension" "400 dimension" "$STATUS $(jf .error.field)"
 as "$OFF" GET /api/v1/statistics /api/v1/statistics
 expect_eq "an officer sees no statistics" 403 "$STATUS"
+# The cockpit's lead summary: every lead counted on the server, in the caller's scope, and the
+# region a count names lists exactly those leads.
+as "$ADMIN" GET /api/v1/statistics/leads /api/v1/statistics/leads
+expect_eq "lead summary" 200 "$STATUS"
+expect_eq "summary total: every lead" "$(sql 'SELECT count(*) FROM lead')" "$(jf .headline.total)"
+for dim in state code month region; do
+    expect_eq "summary by $dim adds up to the total" "$(jf .headline.total)" \
+        "$(jf "[.items[] | select(.dimension == \"$dim\") | .count] | add")"
+done
+expect_eq "codes named" 0 "$(jf '[.items[] | select(.dimension == "code" and .label == null)] | length')"
+REGION=$(jf '[.items[] | select(.dimension == "region" and .key != "")] | max_by(.count) | .key')
+RCOUNT=$(jf "[.items[] | select(.dimension == \"region\" and .key == \"$REGION\")][0].count")
+as "$ADMIN" GET /api/v1/leads "/api/v1/leads?region=$REGION&limit=1"
+expect_eq "leads of a region" 200 "$STATUS"
+expect_eq "the region's leads are the summary's count" "$RCOUNT" "$(jf .total)"
+as "$ADMIN" GET /api/v1/leads "/api/v1/leads?region=61AB00"
+expect_eq "a region must be digits" 400 "$STATUS"
+expect_eq "the field named" region "$(jf .error.field)"
+as "$LEADER" GET /api/v1/statistics/leads /api/v1/statistics/leads
+LTOTAL=$(jf .headline.total)
+as "$LEADER" GET /api/v1/leads "/api/v1/leads?limit=1"
+expect_eq "a leader's summary counts the leader's scope" "$(jf .total)" "$LTOTAL"
+expect_eq "a court leader sees fewer than every lead" 1 "$([ "$LTOTAL" -lt "$(sql 'SELECT count(*) FROM lead')" ] && echo 1)"
+as "$LEADER" GET /api/v1/statistics/leads "/api/v1/statistics/leads?today=2026-02-30"
+expect_eq "summary: a bad day" 400 "$STATUS"
+as "$OFF" GET /api/v1/statistics/leads /api/v1/statistics/leads
+expect_eq "an officer sees no lead summary" 403 "$STATUS"
 # ---- region boundaries (行政区划边界) for the cockpit's map ----
 COUNTIES=$(sql "SELECT count(DISTINCT region_code) FROM region WHERE level = 'county' AND boundary IS NOT NULL")
 expect_eq "the store holds county boundaries" 1 "$([ "$COUNTIES" -gt 0 ] && echo 1)"
