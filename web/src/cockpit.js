@@ -2,23 +2,11 @@
 // map of the province's counties (or a schematic one laid out by region code), trends by month and unit rankings. Every
 // chart drills down to the list behind it (the workbench with its filter, or a table here).
 import { get } from './api.js';
-import { t } from './i18n.js';
+import { t, currentLang } from './i18n.js';
 import { h, table, card, chart } from './ui.js';
 
 const STATES = ['new', 'assigned', 'verifying', 'confirmed', 'dismissed', 'rectification', 'closed'];
 const go = (hash) => { location.hash = hash; };
-
-async function allPages(path, params, max = 2000) {
-  const out = [];
-  for (let offset = 0; offset < max; offset += 500) {
-    const r = await get(path, { ...params, limit: 500, offset });
-    out.push(...r.items);
-    if (r.items.length < 500) break;
-  }
-  return out;
-}
-
-const count = (rows, key) => rows.reduce((m, r) => m.set(key(r), (m.get(key(r)) || 0) + 1), new Map());
 
 // The last part of a region's name: 陕西省西安市雁塔区 -> 雁塔区.
 function shortName(label) {
@@ -111,22 +99,22 @@ function figure(label, value, hash, id) {
 }
 
 export async function cockpitPage(params) {
-  const [leads, queue, stats, shapes] = await Promise.all([
-    allPages('/leads', {}), allPages('/lead-queue', {}), get('/statistics'), regionShapes(),
-  ]);
-  if (params.region) return regionList(params.region, leads, stats.items);
-  const month = new Date().toISOString().slice(0, 7);
-  const open = queue.filter((q) => !['closed', 'dismissed'].includes(q.state)).length;
-  const overdue = queue.filter((q) => q.overdue_verification || q.overdue_rectification).length;
-  const warnings = leads.filter((l) => (l.first_seen_at || '').startsWith(month)).length;
+  if (params.region) return regionList(params.region);
+  // The leads are counted by the server over every lead in the leader's scope
+  // (GET /api/v1/statistics/leads); the page downloads figures, never the leads themselves.
+  const [sum, stats, shapes] = await Promise.all([get('/statistics/leads'), get('/statistics'), regionShapes()]);
+  const head = sum.headline || {};
+  const of = (dim) => sum.items.filter((r) => r.dimension === dim);
+  const open = head.open || 0, overdue = head.overdue || 0, warnings = head.this_month || 0;
   const comp = stats.items.filter((r) => r.measure === 'report_compliance' && r.dimension === 'agency');
   const num = comp.reduce((s, r) => s + r.numerator, 0), den = comp.reduce((s, r) => s + r.denominator, 0);
   const compliance = den ? (100 * num / den).toFixed(1) + '%' : '—';
 
-  const byCode = [...count(leads, (l) => l.code)].sort((a, b) => b[1] - a[1]);
-  const names = Object.fromEntries(leads.map((l) => [l.code, l.detector_zh || l.code]));
-  const byState = count(queue, (q) => q.state);
-  const byMonth = [...count(leads, (l) => (l.first_seen_at || '').slice(0, 7))].filter(([m]) => m).sort();
+  const byCode = of('code').map((r) => [r.key, r.count]).sort((a, b) => b[1] - a[1]);
+  const names = Object.fromEntries(of('code').map((r) =>
+    [r.key, (currentLang() === 'en' ? r.label_en : r.label) || r.key]));
+  const byState = new Map(of('state').map((r) => [r.key, r.count]));
+  const byMonth = of('month').filter((r) => r.key).map((r) => [r.key, r.count]);
   const units = stats.items.filter((r) => r.measure === 'officers_with_leads' && r.dimension === 'unit' && r.code === '*')
     .sort((a, b) => b.rate - a.rate).slice(0, 10).reverse();
   const unitRows = units.length ? units : stats.items.filter((r) => r.measure === 'officers_with_leads' && r.dimension === 'unit')
@@ -139,7 +127,7 @@ export async function cockpitPage(params) {
   return h('div.cockpit',
     h('h1', t('cockpit')), h('p.hint', t('drill_hint')),
     h('div.figures', { 'aria-label': t('headline') },
-      figure(t('leads_total'), leads.length, '#/leads', 'fig-total'),
+      figure(t('leads_total'), head.total || 0, '#/leads', 'fig-total'),
       figure(t('leads_open'), open, '#/leads', 'fig-open'),
       figure(t('overdue_n'), overdue, '#/leads?overdue=true', 'fig-overdue'),
       figure(t('month_warnings'), warnings, '#/leads', 'fig-month'),
@@ -182,16 +170,24 @@ export async function cockpitPage(params) {
       dataTable(worst.slice().reverse().map((r) => [r.label || r.value, `${rate(r)} %`, '#/cockpit?compliance=1'])))));
 }
 
-// The list behind one region of the map: its figures and the leads of its units.
-function regionList(code, leads, stats) {
-  const rows = stats.filter((r) => r.dimension === 'region' && r.value === code);
-  const mine = leads.filter((l) => (l.unit_code || '').slice(1, 7) === code);
+// The list behind one region of the map: its figures and the leads of its units (the server
+// picks them: GET /api/v1/leads?region=, the first 500 with the total).
+async function regionList(code) {
+  const [stats, list] = await Promise.all([get('/statistics', { dimension: 'region' }),
+    get('/leads', { region: code, limit: 500 })]);
+  const own = stats.items.filter((r) => r.value === code);
+  const rows = own.length ? own : stats.items.filter((r) => r.value === code.slice(0, 4) + '00');
+  const shapes = await regionShapes();
+  const shape = shapes?.features.find((f) => f.properties.code === code);
+  const name = shape?.properties.name || (rows[0] || {}).label || code;
+  const measure = (r) => `${t('measures.' + r.measure)} · ${r.code === '*' ? t('all_codes') : r.code}`;
   return h('div',
     h('p', h('a', { href: '#/cockpit' }, '← ' + t('cockpit'))),
-    h('h1', `${t('list_behind')}: ${(rows[0] && rows[0].label) || code} (${code})`),
-    card(t('headline'), table([['', (r) => `${r.measure} ${r.code || ''}`], ['', (r) => `${r.numerator} / ${r.denominator}`],
-      ['', (r) => (r.rate == null ? '—' : r.rate.toFixed(1))]], rows)),
-    card(t('title'), table([
+    h('h1', `${t('list_behind')}: ${name} (${code})`),
+    card(t('headline') + (own.length || !rows.length ? '' : ` · ${rows[0].label || rows[0].value}`),
+      table([[t('measure'), measure], [t('figure'), (r) => `${r.numerator} / ${r.denominator}`],
+        [t('rate_col'), (r) => (r.rate == null ? '—' : r.rate.toFixed(1))]], rows)),
+    card(`${t('title')} · ${list.total}`, table([
       [t('id'), (l) => String(l.id)], [t('code'), (l) => l.code], [t('title'), (l) => h('a', { href: '#/lead/' + l.id }, l.title.split(' / ')[0])],
-      [t('unit'), (l) => l.unit_name || l.unit_code]], mine, (l) => go('#/lead/' + l.id))));
+      [t('unit'), (l) => l.unit_name || l.unit_code]], list.items, (l) => go('#/lead/' + l.id))));
 }
