@@ -30,6 +30,7 @@
 #            quality; needs ~12 GB of disk and ~8 minutes
 #   web      the leaders' cockpit in Debian's chromium (playwright-core): page weight, requests,
 #            first contentful paint and the time until every chart is drawn, on the small province
+#            (BENCH_WEB_SHOT=FILE.png also saves the cockpit as the README shows it)
 #   trajectory  community correction (CC01-CC03) over 50.4M stored location points (bench_track:
 #            written through the store's bulk writer, timed on its own), SQLite's window
 #            function for CC02 alone as the peer, and the meeting search against all pairs on a
@@ -472,7 +473,7 @@ rm -rf "$wdir"; mkdir -p "$wdir"
   echo
   echo "### The cockpit in the browser (chromium $(chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1), $(nproc) cores)"
   echo
-  (cd web && BASE="http://127.0.0.1:$port" PASSWORD=bench-web-1 RUNS=5 node tests/cockpit-bench.mjs)
+  (cd web && BASE="http://127.0.0.1:$port" PASSWORD=bench-web-1 RUNS=5 SHOT=${BENCH_WEB_SHOT:+$(realpath -m "$BENCH_WEB_SHOT")} node tests/cockpit-bench.mjs)
   kill -TERM "$pid"; wait "$pid"
 )
 rm -rf "$wdir"

@@ -3,6 +3,7 @@
 // RUNS fresh loads (no cache), each logged in as a leader; prints a Markdown table of medians.
 //
 //   BASE=http://127.0.0.1:PORT USER=leader PASSWORD=... RUNS=5 node web/tests/cockpit-bench.mjs
+// SHOT=FILE.png also saves the last load's whole page (how the README's picture is made).
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.BASE, RUNS = Number(process.env.RUNS || 5);
@@ -36,6 +37,10 @@ for (let i = 0; i < RUNS; i++) {
       charts: performance.now(),
     };
   }));
+  if (process.env.SHOT && i === RUNS - 1) {
+    await page.waitForTimeout(500);   // the charts' entry animations
+    await page.screenshot({ path: process.env.SHOT, fullPage: true });
+  }
   await ctx.close();
 }
 await browser.close();
