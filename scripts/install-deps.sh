@@ -21,6 +21,7 @@ pkgs=(
   libssl-dev                        # SHA-256 with CPU instructions (audit trail Merkle tree)
   libgeos-dev                       # geometry: county polygons, point in area (community correction)
   libmicrohttpd-dev libxlsxwriter-dev  # HTTP API (zhijian serve), XLSX exports
+  zlib1g-dev                        # gzip for the API's answers
   libcmocka-dev valgrind time curl  # tests (the API tests drive the server with curl), timing
   python3-yaml jq iproute2          # tests: the server checked against docs/openapi.yaml
   wrk                               # benchmarks: HTTP load

@@ -1,4 +1,5 @@
-/* dispatch.c - one request from route to answer: limits, authentication, CSRF, the handler.
+/* dispatch.c - one request from route to answer: limits, authentication, CSRF, the handler,
+ * and the answer gzipped for a client that takes it (serve/gzip.h).
  *
  * The order matters: an unknown path or method is answered before anything else (no session
  * lookup for scanners); the per-client rate limit comes before authentication (so password
@@ -12,9 +13,11 @@
 #include "serve/api.h"
 #include "serve/auth.h"
 #include "serve/cache.h"
+#include "serve/gzip.h"
 #include "serve/ratelimit.h"
 #include "serve/router.h"
 #include "serve/sessions.h"
+#include "serve/static.h"
 #include "serve/validate.h"
 
 /* Answer 429 for a limiter that said wait `secs`. */
@@ -27,17 +30,30 @@ static void too_many(zj_api_ctx *c, int secs, const char *what)
 }
 
 /* The cache key of a read: who (role, unit, officer number: all the read layer's answer
- * depends on), the path and the query as given. False when it does not fit. */
-static bool cache_key(const zj_api_ctx *c, char *out, size_t cap)
+ * depends on), whether the client takes gzip (the stored body is what is sent), the path and
+ * the query as given. False when it does not fit. */
+static bool cache_key(const zj_api_ctx *c, bool gz, char *out, size_t cap)
 {
     const zj_actor *a = c->actor;
-    int n = snprintf(out, cap, "%d\x1f%s\x1f%s\x1f%s", a ? (int)a->role : -1,
+    int n = snprintf(out, cap, "%d\x1f%s\x1f%s\x1f%d\x1f%s", a ? (int)a->role : -1,
                      a && a->unit_code ? a->unit_code : "", a && a->officer_no ? a->officer_no : "",
-                     c->req->path);
+                     gz, c->req->path);
     for (size_t i = 0; n >= 0 && (size_t)n < cap && i < c->req->nquery; i++)
         n += snprintf(out + n, cap - (size_t)n, "\x1f%s=%s", c->req->query[i].key,
                       c->req->query[i].value);
     return n >= 0 && (size_t)n < cap;
+}
+
+/* A body that is a gzip stream (its magic bytes). */
+static bool is_gzip(const zj_buf *b)
+{
+    return b->len >= 2 && (unsigned char)b->data[0] == 0x1f && (unsigned char)b->data[1] == 0x8b;
+}
+
+static void mark_gzip(zj_http_response *r)
+{
+    zj_http_header(r, "Content-Encoding", "gzip");
+    zj_http_header(r, "Vary", "Accept-Encoding");
 }
 
 void zj_api_dispatch(zj_api_ctx *c)
@@ -96,19 +112,25 @@ void zj_api_dispatch(zj_api_ctx *c)
         return;
     }
     zj_cache *answers = c->shared && (route->flags & ZJ_ROUTE_CACHE) ? c->shared->answers : NULL;
+    bool gz = zj_accepts_gzip(req->accept_encoding);
     char key[1024];
-    if (answers && !cache_key(c, key, sizeof key))
+    if (answers && !cache_key(c, gz, key, sizeof key))
         answers = NULL;
     if (answers && zj_cache_get(answers, key, now, &c->resp->body)) {
         c->resp->status = 200;
+        if (is_gzip(&c->resp->body))   /* stored as it was sent: JSON never starts so */
+            mark_gzip(c->resp);
         return;
     }
     unsigned long generation = zj_cache_generation(answers);
     route->handler(c);
-    if (answers && c->resp->status == 200)
-        zj_cache_put(answers, key, c->resp->body.data, c->resp->body.len, now, generation);
     if (c->resp->status == 0)
         zj_api_error(c, 500, "internal", NULL, "the handler gave no answer (a bug; please report)");
+    if (gz && !c->resp->content_type && c->resp->body.len >= ZJ_GZIP_MIN_BODY &&
+        zj_gzip_buf(&c->resp->body) == 0)
+        mark_gzip(c->resp);
+    if (answers && c->resp->status == 200)
+        zj_cache_put(answers, key, c->resp->body.data, c->resp->body.len, now, generation);
 }
 
 void zj_api_done(zj_api_ctx *c)

@@ -332,6 +332,19 @@ as "$LEADER" GET /api/v1/statistics "/api/v1/statistics?dimension=shoe_size"
 expect_eq "unknown dimension" "400 dimension" "$STATUS $(jf .error.field)"
 as "$OFF" GET /api/v1/statistics /api/v1/statistics
 expect_eq "an officer sees no statistics" 403 "$STATUS"
+# Answers go gzipped to a client that takes gzip (twice: computed, then from the answer
+# cache), and are the same JSON; a small answer goes as it is.
+as "$LEADER" GET /api/v1/statistics /api/v1/statistics
+for round in computed cached; do
+    curl -s -H "Authorization: Bearer $LEADER" -H 'Accept-Encoding: gzip' -D "$WORK/gz.head" \
+        -o "$WORK/gz.body" "http://127.0.0.1:$PORT/api/v1/statistics"
+    expect_match "statistics gzipped ($round)" '^Content-Encoding: gzip$' \
+        "$(tr -d '\r' < "$WORK/gz.head" | grep -i '^Content-Encoding')"
+    expect_eq "the gzipped answer is the answer ($round)" "$BODY" "$(gzip -dc < "$WORK/gz.body")"
+    expect_eq "and smaller ($round)" 1 "$([ "$(stat -c %s "$WORK/gz.body")" -lt "${#BODY}" ] && echo 1)"
+done
+curl -s -H 'Accept-Encoding: gzip' -D "$WORK/gz.head" -o /dev/null "http://127.0.0.1:$PORT/api/v1/health"
+expect_eq "a small answer is not compressed" "" "$(tr -d '\r' < "$WORK/gz.head" | grep -i '^Content-Encoding' || true)"
 # The cockpit's lead summary: every lead counted on the server, in the caller's scope, and the
 # region a count names lists exactly those leads.
 as "$ADMIN" GET /api/v1/statistics/leads /api/v1/statistics/leads
