@@ -13,12 +13,12 @@
  * unmask, and each unmasked view is audited there.
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 #include "work/read.h"
 
 static const char usage_text[] =
@@ -62,43 +62,25 @@ typedef struct opts {
 
 static int parse(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, NULL, 'd'},        {"code", required_argument, NULL, 'c'},
-        {"status", required_argument, NULL, 's'},    {"unit", required_argument, NULL, 'u'},
-        {"measure", required_argument, NULL, 'm'},   {"dimension", required_argument, NULL, 'D'},
-        {"limit", required_argument, NULL, 'l'},     {"json", no_argument, NULL, 'j'},
-        {"unmask", no_argument, NULL, 'U'},          {"current", no_argument, NULL, 'C'},
-        {"offset", required_argument, NULL, 'o'},    {"as", required_argument, NULL, 'a'},
-        {"by", required_argument, NULL, 'b'},        {"agency", required_argument, NULL, 'g'},
-        {"month", required_argument, NULL, 'M'},
-        {"help", no_argument, NULL, 'h'},            {0, 0, 0, 0},
+    static const cli_opt table[] = {
+        CLI_STRING(opts, db, "db"),
+        CLI_STRING(opts, code, "code"),
+        CLI_STRING(opts, status, "status"),
+        CLI_STRING(opts, unit, "unit"),
+        CLI_STRING(opts, measure, "measure"),
+        CLI_STRING(opts, dimension, "dimension"),
+        CLI_INT(opts, limit, "limit", 0, 1000000000),
+        CLI_FLAG(opts, json, "json"),
+        CLI_FLAG(opts, unmask, "unmask"),
+        CLI_FLAG(opts, current, "current"),
+        CLI_INT(opts, offset, "offset", 0, 1000000000000),
+        CLI_STRING(opts, as, "as"),
+        CLI_STRING(opts, by, "by"),
+        CLI_STRING(opts, agency, "agency"),
+        CLI_STRING(opts, month, "month"),
     };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'c': o->code = optarg; break;
-        case 's': o->status = optarg; break;
-        case 'u': o->unit = optarg; break;
-        case 'm': o->measure = optarg; break;
-        case 'D': o->dimension = optarg; break;
-        case 'l': o->limit = atoll(optarg); break;
-        case 'o': o->offset = atoll(optarg); break;
-        case 'a': o->as = optarg; break;
-        case 'b': o->by = optarg; break;
-        case 'g': o->agency = optarg; break;
-        case 'M': o->month = optarg; break;
-        case 'j': o->json = true; break;
-        case 'U': o->unmask = true; break;
-        case 'C': o->current = true; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        default: return ZJ_EUSAGE;
-        }
-    }
-    o->argc = argc - optind;
-    o->argv = argv + optind;
-    return 0;
+    return cli_parse_options(argc, argv, table, sizeof table / sizeof *table, o, usage_text,
+                             &o->argc, &o->argv);
 }
 
 static const char *status_zh(const char *s)

@@ -13,12 +13,12 @@
  * Every subcommand takes --db PATH and --as USER.
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 #include "work/records.h"
 
 static const char usage_text[] =
@@ -58,55 +58,32 @@ typedef struct opts {
 
 static int parse(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, NULL, 'd'},          {"as", required_argument, NULL, 'A'},
-        {"officer", required_argument, NULL, 'o'},     {"unit", required_argument, NULL, 'u'},
-        {"month", required_argument, NULL, 'm'},       {"category", required_argument, NULL, 'c'},
-        {"actor-name", required_argument, NULL, 'N'},  {"actor-id", required_argument, NULL, 'I'},
-        {"actor-unit", required_argument, NULL, 'U'},
-        {"actor-position", required_argument, NULL, 'P'},
-        {"case-system", required_argument, NULL, 'S'}, {"case-no", required_argument, NULL, 'C'},
-        {"occurred", required_argument, NULL, 'O'},    {"content", required_argument, NULL, 'T'},
-        {"quarter", required_argument, NULL, 'q'},     {"summary", required_argument, NULL, 's'},
-        {"measures", required_argument, NULL, 'M'},    {"reason", required_argument, NULL, 'r'},
-        {"kind", required_argument, NULL, 'k'},        {"limit", required_argument, NULL, 'l'},
-        {"current", no_argument, NULL, 'R'},           {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},              {0, 0, 0, 0},
+    static const cli_opt table[] = {
+        CLI_STRING(opts, db, "db"),
+        CLI_STRING(opts, as, "as"),
+        CLI_STRING(opts, in.officer_no, "officer"),
+        CLI_STRING(opts, in.unit_code, "unit"),
+        CLI_STRING(opts, in.month, "month"),
+        CLI_STRING(opts, in.category, "category"),
+        CLI_STRING(opts, in.actor_name, "actor-name"),
+        CLI_STRING(opts, in.actor_id_no, "actor-id"),
+        CLI_STRING(opts, in.actor_unit, "actor-unit"),
+        CLI_STRING(opts, in.actor_position, "actor-position"),
+        CLI_STRING(opts, in.case_system, "case-system"),
+        CLI_STRING(opts, in.case_no, "case-no"),
+        CLI_STRING(opts, in.occurred_at, "occurred"),
+        CLI_STRING(opts, in.content, "content"),
+        CLI_STRING(opts, in.quarter, "quarter"),
+        CLI_STRING(opts, in.summary, "summary"),
+        CLI_STRING(opts, in.measures, "measures"),
+        CLI_STRING(opts, in.reason, "reason"),
+        CLI_STRING(opts, kind, "kind"),
+        CLI_INT(opts, limit, "limit", 0, 1000000000),
+        CLI_FLAG(opts, current, "current"),
+        CLI_FLAG(opts, json, "json"),
     };
-    zj_record_input *in = &o->in;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'A': o->as = optarg; break;
-        case 'o': in->officer_no = optarg; break;
-        case 'u': in->unit_code = optarg; break;
-        case 'm': in->month = optarg; break;
-        case 'c': in->category = optarg; break;
-        case 'N': in->actor_name = optarg; break;
-        case 'I': in->actor_id_no = optarg; break;
-        case 'U': in->actor_unit = optarg; break;
-        case 'P': in->actor_position = optarg; break;
-        case 'S': in->case_system = optarg; break;
-        case 'C': in->case_no = optarg; break;
-        case 'O': in->occurred_at = optarg; break;
-        case 'T': in->content = optarg; break;
-        case 'q': in->quarter = optarg; break;
-        case 's': in->summary = optarg; break;
-        case 'M': in->measures = optarg; break;
-        case 'r': in->reason = optarg; break;
-        case 'k': o->kind = optarg; break;
-        case 'l': o->limit = atoll(optarg); break;
-        case 'R': o->current = true; break;
-        case 'j': o->json = true; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        default: return ZJ_EUSAGE;
-        }
-    }
-    o->argc = argc - optind;
-    o->argv = argv + optind;
-    return 0;
+    return cli_parse_options(argc, argv, table, sizeof table / sizeof *table, o, usage_text,
+                             &o->argc, &o->argv);
 }
 
 static int do_file(zj_store *s, const zj_actor *a, opts *o, const char *sub)

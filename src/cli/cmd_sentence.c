@@ -3,12 +3,12 @@
  * only: the steps, their order, who may take them and the history are work/sentence.c's.
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 #include "work/sentence.h"
 
 static const char usage_text[] =
@@ -41,7 +41,7 @@ static const char usage_text[] =
 typedef struct opts {
     const char *db, *as, *name, *prison, *crime, *category, *start, *type, *reason, *pno,
         *idno, *case_no, *prev, *note;
-    int term, cut;
+    long long term, cut;           /* months */
     bool recidivist, json;
     int argc;
     char **argv;
@@ -49,47 +49,28 @@ typedef struct opts {
 
 static int parse(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, NULL, 'd'},           {"as", required_argument, NULL, 'A'},
-        {"prisoner-name", required_argument, NULL, 'n'}, {"prison", required_argument, NULL, 'p'},
-        {"crime", required_argument, NULL, 'c'},        {"category", required_argument, NULL, 'C'},
-        {"start", required_argument, NULL, 's'},        {"type", required_argument, NULL, 't'},
-        {"reason", required_argument, NULL, 'r'},       {"prisoner-no", required_argument, NULL, 'P'},
-        {"id-no", required_argument, NULL, 'i'},        {"case-no", required_argument, NULL, 'k'},
-        {"prev-reduction", required_argument, NULL, 'v'}, {"note", required_argument, NULL, 'N'},
-        {"term", required_argument, NULL, 'T'},         {"cut", required_argument, NULL, 'u'},
-        {"recidivist", no_argument, NULL, 'R'},         {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},               {0, 0, 0, 0},
+    static const cli_opt table[] = {
+        CLI_STRING(opts, db, "db"),
+        CLI_STRING(opts, as, "as"),
+        CLI_STRING(opts, name, "prisoner-name"),
+        CLI_STRING(opts, prison, "prison"),
+        CLI_STRING(opts, crime, "crime"),
+        CLI_STRING(opts, category, "category"),
+        CLI_STRING(opts, start, "start"),
+        CLI_STRING(opts, type, "type"),
+        CLI_STRING(opts, reason, "reason"),
+        CLI_STRING(opts, pno, "prisoner-no"),
+        CLI_STRING(opts, idno, "id-no"),
+        CLI_STRING(opts, case_no, "case-no"),
+        CLI_STRING(opts, prev, "prev-reduction"),
+        CLI_STRING(opts, note, "note"),
+        CLI_INT(opts, term, "term", 1, 1200),
+        CLI_INT(opts, cut, "cut", 1, 1200),
+        CLI_FLAG(opts, recidivist, "recidivist"),
+        CLI_FLAG(opts, json, "json"),
     };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'A': o->as = optarg; break;
-        case 'n': o->name = optarg; break;
-        case 'p': o->prison = optarg; break;
-        case 'c': o->crime = optarg; break;
-        case 'C': o->category = optarg; break;
-        case 's': o->start = optarg; break;
-        case 't': o->type = optarg; break;
-        case 'r': o->reason = optarg; break;
-        case 'P': o->pno = optarg; break;
-        case 'i': o->idno = optarg; break;
-        case 'k': o->case_no = optarg; break;
-        case 'v': o->prev = optarg; break;
-        case 'N': o->note = optarg; break;
-        case 'T': o->term = atoi(optarg); break;
-        case 'u': o->cut = atoi(optarg); break;
-        case 'R': o->recidivist = true; break;
-        case 'j': o->json = true; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        default: return ZJ_EUSAGE;
-        }
-    }
-    o->argc = argc - optind;
-    o->argv = argv + optind;
-    return 0;
+    return cli_parse_options(argc, argv, table, sizeof table / sizeof *table, o, usage_text,
+                             &o->argc, &o->argv);
 }
 
 /* The subcommand's step, or -1. */
@@ -119,7 +100,7 @@ static int do_step(zj_store *s, const zj_actor *a, const opts *o, const char *su
                          o->argv[nargs]);
     zj_sc_request r = {.step = (zj_sc_step)st, .change_no = o->argv[1],
                        .outcome = has_outcome ? o->argv[2] : NULL, .note = o->note,
-                       .reduction_months = o->cut};
+                       .reduction_months = (int)o->cut};
     if (st == ZJ_SC_APPLICATION) {
         r.prisoner_name = o->name;
         r.prison_unit_code = o->prison;
@@ -132,7 +113,7 @@ static int do_step(zj_store *s, const zj_actor *a, const opts *o, const char *su
         r.prisoner_id_no = o->idno;
         r.original_case_no = o->case_no;
         r.prev_reduction_date = o->prev;
-        r.sentence_months = o->term;
+        r.sentence_months = (int)o->term;
         r.recidivist = o->recidivist;
     } else {
         if (o->name || o->prison || o->crime || o->category || o->start || o->type || o->reason ||

@@ -10,13 +10,13 @@
  * from the command line. Every subcommand takes --as USER; the decisions are users.c's.
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const char usage_text[] =
     "usage: zhijian user add NAME --role ROLE --unit U|--province [--officer-no N]\n"
@@ -46,37 +46,21 @@ typedef struct opts {
 
 static int parse(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, NULL, 'd'},           {"role", required_argument, NULL, 'r'},
-        {"unit", required_argument, NULL, 'u'},         {"officer-no", required_argument, NULL, 'o'},
-        {"display-name", required_argument, NULL, 'n'}, {"password-file", required_argument, NULL, 'p'},
-        {"label", required_argument, NULL, 'l'},        {"as", required_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},               {"no-password", no_argument, NULL, 'N'},
-        {"province", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},               {0, 0, 0, 0},
+    static const cli_opt table[] = {
+        CLI_STRING(opts, db, "db"),
+        CLI_STRING(opts, role, "role"),
+        CLI_STRING(opts, unit, "unit"),
+        CLI_STRING(opts, officer_no, "officer-no"),
+        CLI_STRING(opts, display_name, "display-name"),
+        CLI_STRING(opts, password_file, "password-file"),
+        CLI_STRING(opts, label, "label"),
+        CLI_STRING(opts, as, "as"),
+        CLI_FLAG(opts, json, "json"),
+        CLI_FLAG(opts, no_password, "no-password"),
+        CLI_FLAG(opts, province, "province"),
     };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'r': o->role = optarg; break;
-        case 'u': o->unit = optarg; break;
-        case 'o': o->officer_no = optarg; break;
-        case 'n': o->display_name = optarg; break;
-        case 'p': o->password_file = optarg; break;
-        case 'l': o->label = optarg; break;
-        case 'a': o->as = optarg; break;
-        case 'j': o->json = true; break;
-        case 'N': o->no_password = true; break;
-        case 'P': o->province = true; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        default: return ZJ_EUSAGE;
-        }
-    }
-    o->argc = argc - optind;
-    o->argv = argv + optind;
-    return 0;
+    return cli_parse_options(argc, argv, table, sizeof table / sizeof *table, o, usage_text,
+                             &o->argc, &o->argv);
 }
 
 static int do_add(zj_store *s, const zj_actor *a, const opts *o)

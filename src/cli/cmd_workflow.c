@@ -19,13 +19,14 @@
  */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 #include "work/workflow.h"
 
 static const char usage_text[] =
@@ -80,49 +81,29 @@ typedef struct opts {
 
 static int parse(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, NULL, 'd'},       {"as", required_argument, NULL, 'A'},
-        {"unit", required_argument, NULL, 'u'},     {"to", required_argument, NULL, 't'},
-        {"deadline", required_argument, NULL, 'D'}, {"reason", required_argument, NULL, 'r'},
-        {"name", required_argument, NULL, 'n'},     {"state", required_argument, NULL, 's'},
-        {"assignee", required_argument, NULL, 'a'}, {"as-of", required_argument, NULL, 'o'},
-        {"limit", required_argument, NULL, 'l'},    {"json", no_argument, NULL, 'j'},
-        {"overdue", no_argument, NULL, 'O'},        {"worked", no_argument, NULL, 'W'},
-        {"if-version", required_argument, NULL, 'V'}, {"out", required_argument, NULL, 'f'},
-        {"read", required_argument, NULL, 'R'},     {"all", no_argument, NULL, 'L'},
-        {"search", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0},
+    static const cli_opt table[] = {
+        CLI_STRING(opts, db, "db"),
+        CLI_STRING(opts, as, "as"),
+        CLI_STRING(opts, unit, "unit"),
+        CLI_STRING(opts, to, "to"),
+        CLI_STRING(opts, deadline, "deadline"),
+        CLI_STRING(opts, reason, "reason"),
+        CLI_STRING(opts, name, "name"),
+        CLI_STRING(opts, state, "state"),
+        CLI_STRING(opts, assignee, "assignee"),
+        CLI_STRING(opts, as_of, "as-of"),
+        CLI_INT(opts, limit, "limit", 0, 1000000000),
+        CLI_FLAG(opts, json, "json"),
+        CLI_FLAG(opts, overdue, "overdue"),
+        CLI_FLAG(opts, worked, "worked"),
+        CLI_INT(opts, if_version, "if-version", 0, LLONG_MAX),
+        CLI_STRING(opts, out, "out"),
+        CLI_STRING(opts, read, "read"),
+        CLI_FLAG(opts, all, "all"),
+        CLI_STRING(opts, search, "search"),
     };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'A': o->as = optarg; break;
-        case 'u': o->unit = optarg; break;
-        case 't': o->to = optarg; break;
-        case 'D': o->deadline = optarg; break;
-        case 'r': o->reason = optarg; break;
-        case 'n': o->name = optarg; break;
-        case 's': o->state = optarg; break;
-        case 'a': o->assignee = optarg; break;
-        case 'o': o->as_of = optarg; break;
-        case 'l': o->limit = atoll(optarg); break;
-        case 'V': o->if_version = atoll(optarg); break;
-        case 'f': o->out = optarg; break;
-        case 'S': o->search = optarg; break;
-        case 'j': o->json = true; break;
-        case 'O': o->overdue = true; break;
-        case 'W': o->worked = true; break;
-        case 'R': o->read = optarg; break;
-        case 'L': o->all = true; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        default: return ZJ_EUSAGE;
-        }
-    }
-    o->argc = argc - optind;
-    o->argv = argv + optind;
-    return 0;
+    return cli_parse_options(argc, argv, table, sizeof table / sizeof *table, o, usage_text,
+                             &o->argc, &o->argv);
 }
 
 /* argv[1] as a lead id, or 0. */

@@ -173,5 +173,15 @@ expect_eq "dry run wrote nothing" "" "$(ls -A "$WORK/dry")"
 out=$("$ZHIJIAN" import --json --dry-run --reject-dir "$WORK/dry/r" --db "$WORK/dry/zj.db" -m "$M" "$D/people_stray.csv")
 expect_eq "dry run with --reject-dir: a reject file there only" "r" "$(ls -A "$WORK/dry")"
 expect_eq "... mode 0600" 600 "$(stat -c %a "$(j 'd["rejects_file"]')")"
+
+# A number on the command line is a number: a word or one out of range is refused, naming the
+# option, and never taken as 0 (which would have meant "no limit").
+for bad in "leads list --limit ten" "leads list --offset -3" "report list --limit 1e3" \
+           "sentence-change apply --term twelve"; do
+    rc=0; "$ZHIJIAN" $bad --db "$WORK/none.db" 2>"$WORK/err" >/dev/null || rc=$?
+    opt=$(grep -o -- '--[a-z]*' <<<"${bad#* * }" | head -1)
+    expect_eq "$bad: usage error" 2 "$rc"
+    expect_match "$bad: names $opt" "^zhijian: $opt: " "$(cat "$WORK/err")"
+done
 cd "$WORK"
 finish
