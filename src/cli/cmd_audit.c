@@ -12,12 +12,13 @@
  * Parsing and printing only: the trail, its proofs and their checks are src/work/audit*.c.
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 #include "work/audit.h"
 
 static const char usage_text[] =
@@ -53,31 +54,14 @@ typedef struct opts {
 
 static int parse(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, NULL, 'd'},     {"public-key", required_argument, NULL, 'k'},
-        {"out", required_argument, NULL, 'o'},    {"export", required_argument, NULL, 'e'},
-        {"from", required_argument, NULL, 'f'},   {"limit", required_argument, NULL, 'l'},
-        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+    static const cli_opt table[] = {
+        CLI_STRING(opts, db, "db"),           CLI_STRING(opts, public_key, "public-key"),
+        CLI_STRING(opts, out, "out"),         CLI_STRING(opts, export_file, "export"),
+        CLI_INT(opts, from, "from", 0, LLONG_MAX), CLI_INT(opts, limit, "limit", 0, LLONG_MAX),
+        CLI_FLAG(opts, json, "json"),
     };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'k': o->public_key = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'e': o->export_file = optarg; break;
-        case 'f': o->from = atoll(optarg); break;
-        case 'l': o->limit = atoll(optarg); break;
-        case 'j': o->json = true; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        default: return ZJ_EUSAGE;
-        }
-    }
-    o->argc = argc - optind;
-    o->argv = argv + optind;
-    return 0;
+    return cli_parse_options(argc, argv, table, sizeof table / sizeof *table, o, usage_text,
+                             &o->argc, &o->argv);
 }
 
 /* Read a whole (small) file; NULL with a message on error. */

@@ -1,10 +1,10 @@
 /* cmd_status.c - `zhijian status`: what is in the store (counts per table, recent batches). */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 #include "store/store.h"
 
 static int print_batch(const zj_batch *b, void *ctx)
@@ -35,32 +35,32 @@ static int print_batch(const zj_batch *b, void *ctx)
     return 0;
 }
 
+typedef struct status_opts {
+    const char *db;
+    bool json;
+    long long batches;
+    int argc;
+    char **argv;
+} status_opts;
+
 int cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"json", no_argument, NULL, 'j'},
-        {"batches", required_argument, NULL, 'b'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+    static const cli_opt table[] = {
+        CLI_STRING(status_opts, db, "db"), CLI_FLAG(status_opts, json, "json"),
+        CLI_INT(status_opts, batches, "batches", 0, 1000000),
     };
-    const char *db = NULL;
-    int json = 0, nbatches = 10, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'j': json = 1; break;
-        case 'b': nbatches = atoi(optarg); break;
-        case 'h':
-            puts("usage: zhijian status [--db PATH] [--json] [--batches N]\n\n"
-                 "Show the store's schema version, the number of records in each canonical\n"
-                 "table (数据概况) and the N most recent import batches (default 10).");
-            return 0;
-        default: return ZJ_EUSAGE;
-        }
-    }
-    if (optind < argc)
+    status_opts o = {.batches = 10};
+    int c = cli_parse_options(argc, argv, table, sizeof table / sizeof *table, &o,
+                              "usage: zhijian status [--db PATH] [--json] [--batches N]\n\n"
+                              "Show the store's schema version, the number of records in each "
+                              "canonical\ntable (数据概况) and the N most recent import batches "
+                              "(default 10).\n",
+                              &o.argc, &o.argv);
+    if (c)
+        return c < 0 ? 0 : c;
+    const char *db = o.db;
+    int json = o.json, nbatches = (int)o.batches;
+    if (o.argc > 0)
         return cli_error(ZJ_EUSAGE, "status takes no arguments; see 'zhijian status --help'");
     zj_store *s;
     zj_error err = {0};
