@@ -5,7 +5,10 @@
  * location point, in time order, is tested against it (GEOS, a prepared polygon; a point
  * within the clearance of the last inside point needs no test). A point counts as outside
  * when it is more than `boundary_tolerance_m` beyond the boundary, inside the correction
- * period, and not covered by an approved leave. Outside points make an episode, however far
+ * period, and not covered by an approved leave: a leave covers a point in its time that lies
+ * within its destination's boundary (the same tolerance), or anywhere when the store holds no
+ * boundary for the destination (外出目的地; a trip elsewhere during a leave is outside without
+ * leave, 社区矫正法实施办法 on 外出). Outside points make an episode, however far
  * apart they are while no point comes from inside; after an inside point, the episode goes on
  * only when the next outside point follows within `merge_gap_minutes` (one stray inside fix). It is a finding when it has
  * at least `min_points` points over at least `min_minutes` between its first and last: one
@@ -29,7 +32,9 @@ typedef struct area_state {
     int64_t ep_from, ep_last, ep_row0, ep_row1;
     int ep_n;
     double ep_far;
+    bool ep_elsewhere;             /* the episode has points on leave but outside its destination */
     int episodes;                  /* findings */
+    int elsewhere;                 /* findings with points away from the leave's destination */
     int64_t total;                 /* seconds outside, summed over findings */
     int64_t best_from, best_to, best_row0, best_row1;
     double far;
@@ -42,6 +47,7 @@ typedef struct area_ctx {
     int64_t min_s, merge_s;
     int min_points;
     int64_t tested, outside, covered;
+    int64_t elsewhere;             /* outside points on leave but away from its destination */
     int err;
 } area_ctx;
 
@@ -54,6 +60,7 @@ static void finish(area_ctx *c, area_state *s)
     if (s->ep_n < c->min_points || dur < c->min_s)
         return;
     s->episodes++;
+    s->elsewhere += s->ep_elsewhere;
     s->total += dur;
     if (dur > s->best_to - s->best_from || s->episodes == 1) {
         s->best_from = s->ep_from;
@@ -97,7 +104,32 @@ static int on_point(const zj_cc_point *p, void *ctx)
         return 0;
     }
     c->outside++;
-    if (zj_cc_on_leave(x, p->t)) {
+    /* a leave is to a place (外出目的地): a point is covered by a leave of its time whose
+     * destination holds it, or that has no boundary to test; outside the area and every such
+     * destination is outside without leave */
+    bool on_leave = false, covered = false;
+    for (int k = 0; k < x->nleaves && !covered; k++) {
+        const zj_cc_leave *lv = &x->leaves[k];
+        if (p->t < lv->from || p->t > lv->to)
+            continue;
+        on_leave = true;
+        if (lv->dest_area < 0) {
+            covered = true;
+            break;
+        }
+        double dclear, dmetres;
+        int at = zj_geo_area_locate(c->d->areas[lv->dest_area], p->lat, p->lon, &dclear,
+                                    &dmetres);
+        c->tested++;
+        if (at < 0)
+            return c->err = ZJ_EDATA;
+        covered = at == 1 || dmetres <= c->tol_m;
+    }
+    if (on_leave && !covered) {
+        c->elsewhere++;
+        s->ep_elsewhere = true;
+    }
+    if (covered) {
         c->covered++;
         s->back = true;
         return 0;
@@ -114,6 +146,7 @@ static int on_point(const zj_cc_point *p, void *ctx)
         s->ep_row0 = s->ep_row1 = p->row;
         s->ep_n = 1;
         s->ep_far = 0;
+        s->ep_elsewhere = on_leave;
     }
     s->back = false;
     if (metres > s->ep_far)
@@ -167,6 +200,11 @@ static int run_cc01(zj_detect_ctx *c, zj_error *err)
                       "%s to %s, at most %.1f km beyond the boundary.",
                       x->no, s->episodes, x->region, hours, f0, f1, s->far / 1000.0, x->no,
                       s->episodes, x->region, hours, f0, f1, s->far / 1000.0);
+        if (s->elsewhere)
+            zj_buf_printf(&l.explanation,
+                          "\n其中%d段发生在批准的外出期间，但位置不在批准的目的地。"
+                          "\n%d of them during an approved leave, but away from its destination.",
+                          s->elsewhere, s->elsewhere);
         zj_buf_printf(&l.path, "矫正对象 %s → 执行地 %s → 越界%d次（%.1f小时）→ 无外出审批",
                       x->no, x->region, s->episodes, hours);
         if (!l.explanation.data || !l.path.data ||
@@ -177,15 +215,17 @@ static int run_cc01(zj_detect_ctx *c, zj_error *err)
             zj_lead_fact_int(&l, "episodes", s->episodes) ||
             zj_lead_fact_num(&l, "hours_outside", round(hours * 10) / 10) ||
             zj_lead_fact_num(&l, "max_km_beyond", round(s->far / 100) / 10) ||
-            zj_lead_fact_str(&l, "region_code", x->region))
+            zj_lead_fact_str(&l, "region_code", x->region) ||
+            zj_lead_fact_int(&l, "episodes_away_from_leave_destination", s->elsewhere))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
         else
             rc = zj_sink_emit(c->sink, &l, err);
     }
     snprintf(c->summary, sizeof c->summary,
              "%zu subjects (%zu without a known boundary), %lld point tests, %lld points "
-             "outside (%lld on leave)", d.nsubj, no_area, (long long)a.tested,
-             (long long)a.outside, (long long)a.covered);
+             "outside (%lld on leave, %lld on leave but away from its destination)", d.nsubj,
+             no_area, (long long)a.tested, (long long)a.outside, (long long)a.covered,
+             (long long)a.elsewhere);
     zj_lead_free(&l);
     free(a.st);
     zj_cc_free(&d);

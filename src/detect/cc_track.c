@@ -192,6 +192,23 @@ static int load_areas(zj_store *s, zj_cc_data *d, zj_error *err)
     return rc;
 }
 
+/* The index of region `code`'s boundary among the loaded areas (sorted by code), or -1. */
+static int area_of(const zj_cc_data *d, const char *code)
+{
+    size_t lo = 0, hi = d->nareas;
+    while (code[0] && lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(d->area_code[mid], code);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
 static int load_leaves(zj_store *s, zj_cc_data *d, zj_error *err)
 {
     zj_stmt *q;
@@ -227,6 +244,7 @@ static int load_leaves(zj_store *s, zj_cc_data *d, zj_error *err)
         l->from = from;
         l->to = to;
         snprintf(l->dest, sizeof l->dest, "%s", zj_stmt_text(q, 4, NULL));
+        l->dest_area = area_of(d, l->dest);
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;

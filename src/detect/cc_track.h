@@ -22,6 +22,8 @@
 typedef struct zj_cc_leave {
     int64_t from, to;            /* seconds since 1970 (local time as written) */
     char dest[8];                /* destination region code, "" when not given */
+    int dest_area;               /* index into zj_cc_data.areas of the destination's boundary,
+                                    or -1 (no destination given, or no boundary stored) */
 } zj_cc_leave;
 
 typedef struct zj_cc_subject {
@@ -57,6 +59,7 @@ void zj_cc_format_time(int64_t t, char out[20]);
 long zj_cc_find(const zj_cc_data *d, const char *no, size_t n);
 /* True when an approved leave of subject i covers time t. */
 bool zj_cc_on_leave(const zj_cc_subject *s, int64_t t);
+
 
 /* One location point: subject index, time in seconds since 1970, WGS-84 coordinates, and the
  * cc_location row (for evidence). */

@@ -1174,6 +1174,8 @@ static int plan_cc(ctx *c)
                                     "evenings"},
         {"CC03", ZG_CC_MEET_NEAR, true, "one subject passes by the other's home (one joint "
                                         "fix) and later spends two hours 150 m away"},
+        {"CC01", ZG_CC_OUT_AWAY, false, "two days in a third county during an approved leave "
+                                        "to another county"},
     };
     for (size_t j = 0; j < sizeof k / sizeof k[0]; j++) {
         int n = k[j].near ? 1 : count(c, 0.002, Q, 2);

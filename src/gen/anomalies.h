@@ -100,7 +100,7 @@ typedef struct zg_psc {      /* planted sentence change */
 } zg_psc;
 
 enum { ZG_CC_OUT = 1, ZG_CC_OUT_LEAVE, ZG_CC_SILENT, ZG_CC_SILENT_NEAR, ZG_CC_MEET,
-       ZG_CC_MEET_NEAR, ZG_CC_MEET_PEER, ZG_CC_GLITCH };
+       ZG_CC_MEET_NEAR, ZG_CC_MEET_PEER, ZG_CC_GLITCH, ZG_CC_OUT_AWAY };
 typedef struct zg_pcc {
     int kind;
     int county;

@@ -306,13 +306,17 @@ static void cc_subject(const zg *g, int64_t q, zg_cc *x)
         switch (x->plant->kind) {
         case ZG_CC_OUT:
         case ZG_CC_OUT_LEAVE:
+        case ZG_CC_OUT_AWAY:
             x->out0 = mid;
             x->out1 = mid + 2 * ZG_DAY;
             x->out_county = (x->county + 1) % g->ncounties;
-            if (x->plant->kind == ZG_CC_OUT_LEAVE) {
+            if (x->plant->kind != ZG_CC_OUT) {
+                /* leave to the county visited, or (AWAY) to another one than it */
                 x->leave[0].from = mid - 6 * 3600;
                 x->leave[0].to = mid + 3 * ZG_DAY;
-                x->leave[0].dest = x->out_county;
+                x->leave[0].dest = x->plant->kind == ZG_CC_OUT_LEAVE
+                                       ? x->out_county
+                                       : (x->county + 2) % g->ncounties;
                 x->nleave = 1;
             }
             break;
