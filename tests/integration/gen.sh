@@ -116,7 +116,7 @@ rules = {
  "SC01": "SELECT count(*) FROM sentence_change WHERE change_type='reduction' AND sentence_months < 60 AND crime_category NOT IN ('duty','financial','organized') AND NOT recidivist AND julianday(applied_at)-julianday(sentence_start_date) < 365",
  "SC02": "SELECT count(*) FROM sentence_change WHERE change_type='reduction' AND crime_category='duty' AND sentence_months < 120 AND julianday(applied_at)-julianday(sentence_start_date) < 730",
  "SC03": "SELECT count(*) FROM sentence_change WHERE change_type='medical_parole' AND last_review_date < '2021-09-30'",
- "CC01": "SELECT count(DISTINCT l.subject_no) FROM cc_location l JOIN cc_subject s ON s.subject_no=l.subject_no WHERE l.region_code<>s.region_code AND NOT EXISTS (SELECT 1 FROM cc_leave v WHERE v.subject_no=l.subject_no AND l.recorded_at BETWEEN v.start_at AND v.end_at)",
+ "CC01": "SELECT count(DISTINCT l.subject_no) FROM cc_location l JOIN cc_subject s ON s.subject_no=l.subject_no WHERE l.region_code<>s.region_code AND NOT EXISTS (SELECT 1 FROM cc_leave v WHERE v.subject_no=l.subject_no AND l.recorded_at BETWEEN v.start_at AND v.end_at AND v.destination_region_code=l.region_code)",
  "CC02": "SELECT count(*) FROM (SELECT recorded_at, lag(recorded_at) OVER (PARTITION BY subject_no ORDER BY recorded_at) prev FROM cc_location) WHERE julianday(recorded_at)-julianday(prev) > 1",
 }
 bad = [f"{c}: query finds {db.execute(q).fetchone()[0]}, truth has {truth.get(c, 0)}"
