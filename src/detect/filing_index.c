@@ -205,7 +205,7 @@ static int add_claims(zj_filing_index *ix, fl_case *c, const char *claims)
 }
 
 static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt *q, uint8_t kind,
-                    long filed, long closed, uint8_t outcome, double claim)
+                    long filed, long closed, uint8_t outcome)
 {
     fl_case *g = zj_grow(ix->cases, &ix->cases_cap, ix->ncases + 1, sizeof *g, 1024);
     if (!g)
@@ -222,10 +222,9 @@ static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt 
     c->outcome = outcome;
     c->filed = filed;
     c->closed = closed;
-    c->claim = claim;
     if (!strcmp(table, "court_case")) {      /* only the court's record has these */
-        c->defence = defence_code(zj_stmt_text(q, 8, NULL));
-        if (add_claims(ix, c, zj_stmt_text(q, 9, NULL)))
+        c->defence = defence_code(zj_stmt_text(q, 7, NULL));
+        if (add_claims(ix, c, zj_stmt_text(q, 8, NULL)))
             oom = true;
     }
     if (oom)
@@ -234,11 +233,11 @@ static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt 
     return ZJ_OK;
 }
 
-/* Court: 0 id, 1 case_no, 2 cause, 3 case_type, 4 filed_at, 5 closed_at, 6 outcome, 7 claim,
- * 8 defence, 9 claims. */
+/* Court: 0 id, 1 case_no, 2 cause, 3 case_type, 4 filed_at, 5 closed_at, 6 outcome, 7 defence,
+ * 8 claims: only the columns a check reads. */
 static const char court_sql[] =
-    "SELECT id, case_no, cause, case_type, filed_at, closed_at, outcome, claim_amount, defence,"
-    " claims FROM court_case";
+    "SELECT id, case_no, cause, case_type, filed_at, closed_at, outcome, defence, claims"
+    " FROM court_case";
 /* A police case is pending from acceptance until it is closed (a transfer hands it to the
  * procuratorate's record); a procuratorate case until a decision to prosecute (the court's
  * record takes over) or not to prosecute. */
@@ -263,12 +262,11 @@ static int load_cases(zj_store *s, zj_filing_index *ix, int which, zj_error *err
         if (which == 0) {
             uint8_t kind = kind_code(zj_stmt_text(q, 3, NULL));
             rc = add_case(ix, zj_stmt_int(q, 0), table, q, kind, zj_stmt_day(q, 4, ZJ_DAY_MIN),
-                          zj_stmt_day(q, 5, ZJ_DAY_MAX), outcome_code(zj_stmt_text(q, 6, NULL)),
-                          zj_stmt_is_null(q, 7) ? 0 : zj_stmt_double(q, 7));
+                          zj_stmt_day(q, 5, ZJ_DAY_MAX), outcome_code(zj_stmt_text(q, 6, NULL)));
         } else {
             rc = add_case(ix, zj_stmt_int(q, 0), table, q, FK_CRIMINAL,
                           zj_stmt_day(q, 3, ZJ_DAY_MIN), zj_stmt_day(q, 4, ZJ_DAY_MAX),
-                          OUT_PENDING, 0);
+                          OUT_PENDING);
         }
         if (rc)
             rc = zj_fail(err, ZJ_EDATA, "filing index: out of memory");
@@ -294,7 +292,7 @@ static int by_key(const void *a, const void *b)
 
 static const char party_sql[] =
     "SELECT p.id, p.case_system, p.case_no, p.role, coalesce(p.id_no, p.uscc), p.phone,"
-    " p.address, p.lawyer_name, p.lawyer_license_no, m.entity_id, m.birth_date"
+    " p.address, p.lawyer_name, p.lawyer_license_no, m.entity_id"
     " FROM case_party p LEFT JOIN mention m ON m.table_name = 'case_party'"
     " AND m.record_id = p.id AND m.role = 'party'";
 
@@ -349,7 +347,6 @@ static int load_parties(zj_store *s, zj_filing_index *ix, zj_error *err)
         p->address = zj_filing_address_key(zj_stmt_text(q, 6, NULL));
         p->lawyer = zj_filing_lawyer_key(zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL));
         p->entity = zj_stmt_is_null(q, 9) ? 0 : zj_stmt_int(q, 9);
-        p->birth = zj_stmt_day(q, 10, ZJ_DAY_MIN);
         /* identity: the entity; else the ID (high bit set); else the record (two high bits) */
         p->idkey = id;
         p->ident = p->entity > 0 ? (uint64_t)p->entity

@@ -24,7 +24,6 @@ typedef struct fl_case {
     uint8_t defence;          /* DEF_* */
     long filed, closed;       /* days; closed = ZJ_DAY_MAX while open */
     uint32_t claims_at, nclaims;   /* its claims' shingles in zj_filing_index.shingles */
-    double claim;
     uint32_t first_party, nparties;
 } fl_case;
 
@@ -35,7 +34,6 @@ typedef struct fl_party {
     uint64_t phone, address, lawyer, name;   /* hashes, 0 when missing */
     uint32_t cas;             /* index into cases */
     uint8_t side;
-    long birth;               /* days, ZJ_DAY_MIN when unknown */
 } fl_party;
 
 /* An edge of the relations graph (relative, enterprise role), stored in both directions. */
