@@ -13,7 +13,9 @@
  *
  * The index (zj_filing_index) is built once from the store (court, procuratorate and police
  * cases, their parties and the entities linking gave them) and is read-only afterwards: any
- * number of threads may call zj_filing_check on one index at once. zj_filing_service holds the
+ * number of threads may call zj_filing_check on one index at once. The one-record resolver
+ * (every mention) is built on a second connection to the store while the cases load.
+ * zj_filing_service holds the
  * current index and swaps in a new one when cases are imported (zj_filing_service_refresh);
  * checks in flight keep the index they started with.
  *

@@ -5,11 +5,15 @@
  * FL01-FL04 rules. Parties get an identity key: their
  * entity when linked, else their normalised resident ID or credit code, else the record
  * itself. Sorted (key, party) arrays give the look-ups a check needs.
+ *
+ * The one-record resolver (link/resolve.h: every mention of both kinds, the bulk of the work)
+ * is built on a connection of its own on a second thread while this one loads the cases.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xxhash.h>
 
 #include "detect/common.h"
@@ -477,26 +481,56 @@ static int set_name(int64_t record_id, uint64_t key, void *ctx)
 
 static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
-                          zj_filing_index **out, zj_error *err)
+/* ---- the resolver, beside the cases ------------------------------------------------------- */
+
+/* Building the resolver (every mention of both kinds) on a connection of its own, while the
+ * calling thread loads the cases: the two share nothing but the store file. */
+typedef struct rs_job {
+    zj_store *s;              /* the caller's store (path NULL: built on it, in turn) */
+    const char *path;
+    const zj_link_config *cfg;
+    zj_resolver *rs;
+    int rc;
+    zj_error err;
+    double seconds;
+} rs_job;
+
+static double mono(void)
 {
-    *out = NULL;
-    zj_filing_index *ix = calloc(1, sizeof *ix);
-    if (!ix)
-        return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
-    int rc = zj_filing_params_load(rules, &ix->p, err);
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void *rs_main(void *p)
+{
+    rs_job *j = p;
+    double t0 = mono();
+    zj_store *own = NULL;
+    j->rc = j->path ? zj_store_open_existing(j->path, &own, &j->err) : ZJ_OK;
+    if (!j->rc) {
+        zj_store *s = own ? own : j->s;
+        bool snap = zj_store_snapshot_begin(s);
+        j->rc = zj_resolver_build(s, j->cfg, &j->rs, &j->err);
+        zj_store_snapshot_end(s, snap);
+    }
+    zj_store_close(own);
+    j->seconds = mono() - t0;
+    return NULL;
+}
+
+/* Cases, parties, names and the graph from `s`, sorted into the look-up arrays. */
+static int load_index(zj_store *s, zj_filing_index *ix, zj_error *err)
+{
+    int rc = ZJ_OK;
     for (int w = 0; !rc && w < 3; w++)
         rc = load_cases(s, ix, w, err);
     if (!rc)
         rc = load_parties(s, ix, err);
     if (!rc)
         rc = load_relations(s, ix, err);
-    if (!rc && !(opt && opt->no_resolver))
-        rc = zj_resolver_build(s, opt ? opt->link : NULL, &ix->resolver, err);
-    if (rc) {
-        zj_filing_index_free(ix);
+    if (rc)
         return rc;
-    }
     if (ix->nparties)
         qsort(ix->parties, ix->nparties, sizeof *ix->parties, by_case);
     for (size_t i = ix->nparties; i-- > 0;) {
@@ -510,18 +544,14 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_op
         qsort(ix->by_record, n[3], sizeof *ix->by_record, by_key);
         ix->n_record = n[3];
         /* names: keys from the link layer, which alone reads people's names */
-        if ((rc = zj_link_party_name_keys(s, set_name, ix, err))) {
-            zj_filing_index_free(ix);
+        if ((rc = zj_link_party_name_keys(s, set_name, ix, err)))
             return rc;
-        }
     }
     ix->by_ident = pairs(ix, 0, &n[0]);
     ix->by_id = pairs(ix, 1, &n[1]);
     ix->by_name = pairs(ix, 2, &n[2]);
-    if (!ix->by_ident || !ix->by_id || !ix->by_name || !ix->by_record) {
-        zj_filing_index_free(ix);
+    if (!ix->by_ident || !ix->by_id || !ix->by_name || !ix->by_record)
         return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
-    }
     ix->n_ident = n[0];
     ix->n_id = n[1];
     ix->n_name = n[2];
@@ -535,6 +565,53 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_op
         qsort(ix->edges, ix->nedges, sizeof *ix->edges, by_from);
     qsort(ix->by_id, n[1], sizeof *ix->by_id, by_key);
     qsort(ix->by_name, n[2], sizeof *ix->by_name, by_key);
+    return ZJ_OK;
+}
+
+int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                          zj_filing_index **out, zj_error *err)
+{
+    *out = NULL;
+    double t0 = mono();
+    zj_filing_index *ix = calloc(1, sizeof *ix);
+    if (!ix)
+        return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
+    /* one state of the store for everything read on this connection */
+    bool snap = zj_store_snapshot_begin(s);
+    int rc = zj_filing_params_load(rules, &ix->p, err);
+    bool want = !rc && !(opt && opt->no_resolver);
+    /* the resolver on a second connection while this one loads the cases; on this one after
+     * them when the store has no file (in memory) or this connection is inside a write
+     * transaction another connection would not see */
+    rs_job job = {.s = s, .path = zj_store_path(s), .cfg = opt ? opt->link : NULL};
+    pthread_t th;
+    bool threaded = false;
+    if (want && job.path && snap)
+        threaded = pthread_create(&th, NULL, rs_main, &job) == 0;
+    if (!rc)
+        rc = load_index(s, ix, err);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (want && !rc) {
+        job.path = NULL;
+        rs_main(&job);
+    }
+    zj_store_snapshot_end(s, snap);
+    if (want && !rc && job.rc) {
+        rc = job.rc;
+        *err = job.err;
+    }
+    if (want && !rc) {
+        ix->resolver = job.rs;
+        job.rs = NULL;
+    }
+    zj_resolver_free(job.rs);                    /* built, but the cases failed */
+    if (rc) {
+        zj_filing_index_free(ix);
+        return rc;
+    }
+    ix->resolver_seconds = job.seconds;
+    ix->build_seconds = mono() - t0;
     *out = ix;
     return ZJ_OK;
 }

@@ -87,6 +87,8 @@ struct zj_filing_index {
     size_t nedges, edges_cap;
     fl_params p;
     zj_resolver *resolver;    /* new parties, by the linking model (NULL: the replay) */
+    double build_seconds;     /* wall seconds of the whole build */
+    double resolver_seconds;  /* of which building the resolver (on its own thread) */
 };
 
 #define FL_STR(ix, off) ((ix)->pool + (off))
