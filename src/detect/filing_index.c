@@ -7,7 +7,8 @@
  * itself. Sorted (key, party) arrays give the look-ups a check needs.
  *
  * The one-record resolver (link/resolve.h: every mention of both kinds, the bulk of the work)
- * is built on a connection of its own on a second thread while this one loads the cases.
+ * is built on a connection of its own on a second thread while this one loads the cases, and
+ * is shared by reference with the next index when linking has not moved since (the stamp).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 
 #include "detect/common.h"
 #include "detect/filing_index.h"
+#include "detect/scope.h"
+#include "link/link.h"
 #include "link/party_names.h"
 #include "text/ident_norm.h"
 #include "text/address.h"
@@ -481,7 +484,46 @@ static int set_name(int64_t record_id, uint64_t key, void *ctx)
 
 static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* ---- the stamp ------------------------------------------------------------------------------ */
+
+static int max_id(zj_store *s, const char *sql, int64_t *v, zj_error *err)
+{
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql, &q, err);
+    if (rc)
+        return rc;
+    int step = zj_stmt_next(q, err);
+    *v = step == 1 ? zj_stmt_int(q, 0) : 0;
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+int zj_filing_stamp_read(zj_store *s, fl_stamp *st, zj_error *err)
+{
+    static const char *const sql[4] = {
+        "SELECT coalesce(max(id), 0) FROM court_case",
+        "SELECT coalesce(max(id), 0) FROM procuratorate_case",
+        "SELECT coalesce(max(id), 0) FROM police_case",
+        "SELECT coalesce(max(id), 0) FROM case_party",
+    };
+    memset(st, 0, sizeof *st);
+    int rc = zj_scope_batch_mark(s, &st->batch, err);
+    for (int i = 0; !rc && i < 4; i++)
+        rc = max_id(s, sql[i], &st->rows[i], err);
+    if (!rc)
+        rc = zj_link_generation(s, &st->link, err);
+    return rc;
+}
+
 /* ---- the resolver, beside the cases ------------------------------------------------------- */
+
+static void resolver_unref(fl_resolver_ref *r)
+{
+    if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        zj_resolver_free(r->rs);
+        free(r);
+    }
+}
 
 /* Building the resolver (every mention of both kinds) on a connection of its own, while the
  * calling thread loads the cases: the two share nothing but the store file. */
@@ -568,18 +610,28 @@ static int load_index(zj_store *s, zj_filing_index *ix, zj_error *err)
     return ZJ_OK;
 }
 
-int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
-                          zj_filing_index **out, zj_error *err)
+int zj_filing_index_build_from(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                               const zj_filing_index *prev, zj_filing_index **out,
+                               zj_error *err)
 {
     *out = NULL;
     double t0 = mono();
     zj_filing_index *ix = calloc(1, sizeof *ix);
     if (!ix)
         return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
-    /* one state of the store for everything read on this connection */
+    /* one state of the store for the stamp and everything read after it on this connection;
+     * what lands meanwhile moves the stamp, and the next refresh loads it */
     bool snap = zj_store_snapshot_begin(s);
     int rc = zj_filing_params_load(rules, &ix->p, err);
+    if (!rc)
+        rc = zj_filing_stamp_read(s, &ix->stamp, err);
     bool want = !rc && !(opt && opt->no_resolver);
+    if (want && prev && prev->rref && prev->stamp.link == ix->stamp.link) {
+        ix->rref = prev->rref;                   /* the mentions did not move: share it */
+        atomic_fetch_add(&ix->rref->refs, 1);
+        ix->resolver = ix->rref->rs;
+        want = false;
+    }
     /* the resolver on a second connection while this one loads the cases; on this one after
      * them when the store has no file (in memory) or this connection is inside a write
      * transaction another connection would not see */
@@ -602,8 +654,14 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_op
         *err = job.err;
     }
     if (want && !rc) {
-        ix->resolver = job.rs;
-        job.rs = NULL;
+        ix->rref = calloc(1, sizeof *ix->rref);
+        if (!ix->rref)
+            rc = zj_fail(err, ZJ_EDATA, "filing index: out of memory");
+        else {
+            ix->rref->rs = ix->resolver = job.rs;
+            atomic_init(&ix->rref->refs, 1);
+            job.rs = NULL;
+        }
     }
     zj_resolver_free(job.rs);                    /* built, but the cases failed */
     if (rc) {
@@ -614,6 +672,12 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_op
     ix->build_seconds = mono() - t0;
     *out = ix;
     return ZJ_OK;
+}
+
+int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                          zj_filing_index **out, zj_error *err)
+{
+    return zj_filing_index_build_from(s, rules, opt, NULL, out, err);
 }
 
 size_t zj_filing_index_cases(const zj_filing_index *ix)
@@ -634,7 +698,7 @@ void zj_filing_index_free(zj_filing_index *ix)
     free(ix->by_name);
     free(ix->by_record);
     free(ix->edges);
-    zj_resolver_free(ix->resolver);
+    resolver_unref(ix->rref);
     for (size_t i = 0; i < ix->p.n_fl01_causes; i++)
         free(ix->p.fl01_causes[i]);
     free(ix->p.fl01_causes);
@@ -642,73 +706,4 @@ void zj_filing_index_free(zj_filing_index *ix)
         free(ix->p.fl03_causes[i]);
     free(ix->p.fl03_causes);
     free(ix);
-}
-
-/* ---- the shared, refreshable index ----------------------------------------------------------- */
-
-struct zj_filing_service {
-    pthread_rwlock_t lock;    /* readers: checks; writer: the swap */
-    zj_filing_index *ix;
-    const zj_rules *rules;
-    zj_filing_options opt;
-    zj_link_config link;      /* a copy: opt.link points here */
-};
-
-int zj_filing_service_open(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
-                           zj_filing_service **out, zj_error *err)
-{
-    *out = NULL;
-    zj_filing_service *sv = calloc(1, sizeof *sv);
-    if (!sv)
-        return zj_fail(err, ZJ_EDATA, "filing service: out of memory");
-    if (pthread_rwlock_init(&sv->lock, NULL)) {
-        free(sv);
-        return zj_fail(err, ZJ_EDATA, "filing service: cannot create its lock");
-    }
-    sv->rules = rules;
-    if (opt)
-        sv->opt = *opt;
-    if (opt && opt->link) {
-        sv->link = *opt->link;
-        sv->opt.link = &sv->link;
-    }
-    int rc = zj_filing_index_build(s, rules, &sv->opt, &sv->ix, err);
-    if (rc) {
-        zj_filing_service_close(sv);
-        return rc;
-    }
-    *out = sv;
-    return ZJ_OK;
-}
-
-int zj_filing_service_refresh(zj_filing_service *sv, zj_store *s, zj_error *err)
-{
-    zj_filing_index *fresh;
-    int rc = zj_filing_index_build(s, sv->rules, &sv->opt, &fresh, err);
-    if (rc)
-        return rc;                     /* the old index stays in service */
-    pthread_rwlock_wrlock(&sv->lock);
-    zj_filing_index *old = sv->ix;
-    sv->ix = fresh;
-    pthread_rwlock_unlock(&sv->lock);
-    zj_filing_index_free(old);         /* no check holds it: they hold the read lock */
-    return ZJ_OK;
-}
-
-int zj_filing_service_check(zj_filing_service *sv, const zj_filing_case *c,
-                            zj_filing_result *out, zj_error *err)
-{
-    pthread_rwlock_rdlock(&sv->lock);
-    int rc = zj_filing_check(sv->ix, c, out, err);
-    pthread_rwlock_unlock(&sv->lock);
-    return rc;
-}
-
-void zj_filing_service_close(zj_filing_service *sv)
-{
-    if (!sv)
-        return;
-    zj_filing_index_free(sv->ix);
-    pthread_rwlock_destroy(&sv->lock);
-    free(sv);
 }
