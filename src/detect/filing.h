@@ -13,9 +13,13 @@
  *
  * The index (zj_filing_index) is built once from the store (court, procuratorate and police
  * cases, their parties and the entities linking gave them) and is read-only afterwards: any
- * number of threads may call zj_filing_check on one index at once. zj_filing_service holds the
- * current index and swaps in a new one when cases are imported (zj_filing_service_refresh);
- * checks in flight keep the index they started with.
+ * number of threads may call zj_filing_check on one index at once. The one-record resolver
+ * (every mention) is built on a second connection to the store while the cases load.
+ * zj_filing_service holds the current index and swaps in a new one when cases are imported
+ * (zj_filing_service_refresh): nothing is read when no batch was imported and no link run
+ * committed since the index was built; after imports alone only the cases are reloaded and
+ * the resolver is kept. Checks never wait for a build, only for the swap of a pointer; checks
+ * in flight keep the index they started with.
  *
  * A party not yet in the store is resolved one record at a time by the batch linking model
  * (link/resolve.h): the same normalization, blocking rules (rules/linking.yaml), comparators
@@ -165,9 +169,22 @@ typedef struct zj_filing_service zj_filing_service;
 
 int zj_filing_service_open(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
                            zj_filing_service **out, zj_error *err);
-/* Rebuild from the store (e.g. after an import) and swap the new index in. The store handle
- * must not be used by another thread meanwhile; checks may run. */
+/* Bring the index up to the store (e.g. after an import) and swap the new one in: nothing
+ * to do when the store's stamp is the index's (no batch imported, no link run since), the
+ * cases alone reloaded when linking did not move, else a full build. The store handle must not
+ * be used by another thread meanwhile; checks may run, and one refresh runs at a time. On an
+ * error the index in service stays. */
 int zj_filing_service_refresh(zj_filing_service *sv, zj_store *s, zj_error *err);
+
+/* What a refresh did. */
+typedef struct zj_filing_refresh {
+    bool rebuilt;             /* false: the index was current */
+    bool resolver_kept;       /* the cases reloaded, the resolver taken from the old index */
+    double seconds;           /* the build's wall seconds */
+    size_t cases;             /* cases in the new index */
+} zj_filing_refresh;
+int zj_filing_service_refresh_info(zj_filing_service *sv, zj_store *s, zj_filing_refresh *info,
+                                   zj_error *err);
 int zj_filing_service_check(zj_filing_service *sv, const zj_filing_case *c,
                             zj_filing_result *out, zj_error *err);
 void zj_filing_service_close(zj_filing_service *sv);            /* NULL is allowed */

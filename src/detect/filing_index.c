@@ -5,15 +5,22 @@
  * FL01-FL04 rules. Parties get an identity key: their
  * entity when linked, else their normalised resident ID or credit code, else the record
  * itself. Sorted (key, party) arrays give the look-ups a check needs.
+ *
+ * The one-record resolver (link/resolve.h: every mention of both kinds, the bulk of the work)
+ * is built on a connection of its own on a second thread while this one loads the cases, and
+ * is shared by reference with the next index when linking has not moved since (the stamp).
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xxhash.h>
 
 #include "detect/common.h"
 #include "detect/filing_index.h"
+#include "detect/scope.h"
+#include "link/link.h"
 #include "link/party_names.h"
 #include "text/ident_norm.h"
 #include "text/address.h"
@@ -205,7 +212,7 @@ static int add_claims(zj_filing_index *ix, fl_case *c, const char *claims)
 }
 
 static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt *q, uint8_t kind,
-                    long filed, long closed, uint8_t outcome, double claim)
+                    long filed, long closed, uint8_t outcome)
 {
     fl_case *g = zj_grow(ix->cases, &ix->cases_cap, ix->ncases + 1, sizeof *g, 1024);
     if (!g)
@@ -222,10 +229,9 @@ static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt 
     c->outcome = outcome;
     c->filed = filed;
     c->closed = closed;
-    c->claim = claim;
     if (!strcmp(table, "court_case")) {      /* only the court's record has these */
-        c->defence = defence_code(zj_stmt_text(q, 8, NULL));
-        if (add_claims(ix, c, zj_stmt_text(q, 9, NULL)))
+        c->defence = defence_code(zj_stmt_text(q, 7, NULL));
+        if (add_claims(ix, c, zj_stmt_text(q, 8, NULL)))
             oom = true;
     }
     if (oom)
@@ -234,11 +240,11 @@ static int add_case(zj_filing_index *ix, int64_t id, const char *table, zj_stmt 
     return ZJ_OK;
 }
 
-/* Court: 0 id, 1 case_no, 2 cause, 3 case_type, 4 filed_at, 5 closed_at, 6 outcome, 7 claim,
- * 8 defence, 9 claims. */
+/* Court: 0 id, 1 case_no, 2 cause, 3 case_type, 4 filed_at, 5 closed_at, 6 outcome, 7 defence,
+ * 8 claims: only the columns a check reads. */
 static const char court_sql[] =
-    "SELECT id, case_no, cause, case_type, filed_at, closed_at, outcome, claim_amount, defence,"
-    " claims FROM court_case";
+    "SELECT id, case_no, cause, case_type, filed_at, closed_at, outcome, defence, claims"
+    " FROM court_case";
 /* A police case is pending from acceptance until it is closed (a transfer hands it to the
  * procuratorate's record); a procuratorate case until a decision to prosecute (the court's
  * record takes over) or not to prosecute. */
@@ -263,12 +269,11 @@ static int load_cases(zj_store *s, zj_filing_index *ix, int which, zj_error *err
         if (which == 0) {
             uint8_t kind = kind_code(zj_stmt_text(q, 3, NULL));
             rc = add_case(ix, zj_stmt_int(q, 0), table, q, kind, zj_stmt_day(q, 4, ZJ_DAY_MIN),
-                          zj_stmt_day(q, 5, ZJ_DAY_MAX), outcome_code(zj_stmt_text(q, 6, NULL)),
-                          zj_stmt_is_null(q, 7) ? 0 : zj_stmt_double(q, 7));
+                          zj_stmt_day(q, 5, ZJ_DAY_MAX), outcome_code(zj_stmt_text(q, 6, NULL)));
         } else {
             rc = add_case(ix, zj_stmt_int(q, 0), table, q, FK_CRIMINAL,
                           zj_stmt_day(q, 3, ZJ_DAY_MIN), zj_stmt_day(q, 4, ZJ_DAY_MAX),
-                          OUT_PENDING, 0);
+                          OUT_PENDING);
         }
         if (rc)
             rc = zj_fail(err, ZJ_EDATA, "filing index: out of memory");
@@ -294,7 +299,7 @@ static int by_key(const void *a, const void *b)
 
 static const char party_sql[] =
     "SELECT p.id, p.case_system, p.case_no, p.role, coalesce(p.id_no, p.uscc), p.phone,"
-    " p.address, p.lawyer_name, p.lawyer_license_no, m.entity_id, m.birth_date"
+    " p.address, p.lawyer_name, p.lawyer_license_no, m.entity_id"
     " FROM case_party p LEFT JOIN mention m ON m.table_name = 'case_party'"
     " AND m.record_id = p.id AND m.role = 'party'";
 
@@ -349,7 +354,6 @@ static int load_parties(zj_store *s, zj_filing_index *ix, zj_error *err)
         p->address = zj_filing_address_key(zj_stmt_text(q, 6, NULL));
         p->lawyer = zj_filing_lawyer_key(zj_stmt_text(q, 7, NULL), zj_stmt_text(q, 8, NULL));
         p->entity = zj_stmt_is_null(q, 9) ? 0 : zj_stmt_int(q, 9);
-        p->birth = zj_stmt_day(q, 10, ZJ_DAY_MIN);
         /* identity: the entity; else the ID (high bit set); else the record (two high bits) */
         p->idkey = id;
         p->ident = p->entity > 0 ? (uint64_t)p->entity
@@ -480,26 +484,99 @@ static int set_name(int64_t record_id, uint64_t key, void *ctx)
 
 static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
-                          zj_filing_index **out, zj_error *err)
+/* ---- the stamp ------------------------------------------------------------------------------ */
+
+static int max_id(zj_store *s, const char *sql, int64_t *v, zj_error *err)
 {
-    *out = NULL;
-    zj_filing_index *ix = calloc(1, sizeof *ix);
-    if (!ix)
-        return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
-    int rc = zj_filing_params_load(rules, &ix->p, err);
+    zj_stmt *q;
+    int rc = zj_stmt_prepare(s, sql, &q, err);
+    if (rc)
+        return rc;
+    int step = zj_stmt_next(q, err);
+    *v = step == 1 ? zj_stmt_int(q, 0) : 0;
+    zj_stmt_finalize(q);
+    return step < 0 ? ZJ_EDATA : ZJ_OK;
+}
+
+int zj_filing_stamp_read(zj_store *s, fl_stamp *st, zj_error *err)
+{
+    static const char *const sql[4] = {
+        "SELECT coalesce(max(id), 0) FROM court_case",
+        "SELECT coalesce(max(id), 0) FROM procuratorate_case",
+        "SELECT coalesce(max(id), 0) FROM police_case",
+        "SELECT coalesce(max(id), 0) FROM case_party",
+    };
+    memset(st, 0, sizeof *st);
+    int rc = zj_scope_batch_mark(s, &st->batch, err);
+    for (int i = 0; !rc && i < 4; i++)
+        rc = max_id(s, sql[i], &st->rows[i], err);
+    if (!rc)
+        rc = zj_link_generation(s, &st->link, err);
+    return rc;
+}
+
+/* ---- the resolver, beside the cases ------------------------------------------------------- */
+
+static void resolver_unref(fl_resolver_ref *r)
+{
+    if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        zj_resolver_free(r->rs);
+        free(r);
+    }
+}
+
+/* Building the resolver (every mention of both kinds) on a connection of its own, while the
+ * calling thread loads the cases: the two share nothing but the store file. */
+typedef struct rs_job {
+    zj_store *s;              /* the caller's store (path NULL: built on it, in turn) */
+    const char *path;
+    const zj_link_config *cfg;
+    zj_resolver *rs;
+    int rc;
+    zj_error err;
+    double seconds;
+} rs_job;
+
+static double mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void *rs_main(void *p)
+{
+    rs_job *j = p;
+    double t0 = mono();
+    zj_store *own = NULL;
+    j->rc = j->path ? zj_store_open_existing(j->path, &own, &j->err) : ZJ_OK;
+    /* it reads the mention table from end to end, which does not fit a page cache anyway:
+     * a small one keeps its connection from adding hundreds of MiB to the build's peak */
+    if (!j->rc && own)
+        j->rc = zj_store_cache_mib(own, 16, &j->err);
+    if (!j->rc) {
+        zj_store *s = own ? own : j->s;
+        bool snap = zj_store_snapshot_begin(s);
+        j->rc = zj_resolver_build(s, j->cfg, &j->rs, &j->err);
+        zj_store_snapshot_end(s, snap);
+    }
+    zj_store_close(own);
+    j->seconds = mono() - t0;
+    return NULL;
+}
+
+/* Cases, parties, names and the graph from `s`, sorted into the look-up arrays. */
+static int load_index(zj_store *s, zj_filing_index *ix, zj_error *err)
+{
+    int rc = ZJ_OK;
     for (int w = 0; !rc && w < 3; w++)
         rc = load_cases(s, ix, w, err);
     if (!rc)
         rc = load_parties(s, ix, err);
     if (!rc)
         rc = load_relations(s, ix, err);
-    if (!rc && !(opt && opt->no_resolver))
-        rc = zj_resolver_build(s, opt ? opt->link : NULL, &ix->resolver, err);
-    if (rc) {
-        zj_filing_index_free(ix);
+    if (rc)
         return rc;
-    }
     if (ix->nparties)
         qsort(ix->parties, ix->nparties, sizeof *ix->parties, by_case);
     for (size_t i = ix->nparties; i-- > 0;) {
@@ -513,18 +590,14 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_op
         qsort(ix->by_record, n[3], sizeof *ix->by_record, by_key);
         ix->n_record = n[3];
         /* names: keys from the link layer, which alone reads people's names */
-        if ((rc = zj_link_party_name_keys(s, set_name, ix, err))) {
-            zj_filing_index_free(ix);
+        if ((rc = zj_link_party_name_keys(s, set_name, ix, err)))
             return rc;
-        }
     }
     ix->by_ident = pairs(ix, 0, &n[0]);
     ix->by_id = pairs(ix, 1, &n[1]);
     ix->by_name = pairs(ix, 2, &n[2]);
-    if (!ix->by_ident || !ix->by_id || !ix->by_name || !ix->by_record) {
-        zj_filing_index_free(ix);
+    if (!ix->by_ident || !ix->by_id || !ix->by_name || !ix->by_record)
         return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
-    }
     ix->n_ident = n[0];
     ix->n_id = n[1];
     ix->n_name = n[2];
@@ -538,8 +611,77 @@ int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_op
         qsort(ix->edges, ix->nedges, sizeof *ix->edges, by_from);
     qsort(ix->by_id, n[1], sizeof *ix->by_id, by_key);
     qsort(ix->by_name, n[2], sizeof *ix->by_name, by_key);
+    return ZJ_OK;
+}
+
+int zj_filing_index_build_from(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                               const zj_filing_index *prev, zj_filing_index **out,
+                               zj_error *err)
+{
+    *out = NULL;
+    double t0 = mono();
+    zj_filing_index *ix = calloc(1, sizeof *ix);
+    if (!ix)
+        return zj_fail(err, ZJ_EDATA, "filing index: out of memory");
+    /* one state of the store for the stamp and everything read after it on this connection;
+     * what lands meanwhile moves the stamp, and the next refresh loads it */
+    bool snap = zj_store_snapshot_begin(s);
+    int rc = zj_filing_params_load(rules, &ix->p, err);
+    if (!rc)
+        rc = zj_filing_stamp_read(s, &ix->stamp, err);
+    bool want = !rc && !(opt && opt->no_resolver);
+    if (want && prev && prev->rref && prev->stamp.link == ix->stamp.link) {
+        ix->rref = prev->rref;                   /* the mentions did not move: share it */
+        atomic_fetch_add(&ix->rref->refs, 1);
+        ix->resolver = ix->rref->rs;
+        want = false;
+    }
+    /* the resolver on a second connection while this one loads the cases; on this one after
+     * them when the store has no file (in memory) or this connection is inside a write
+     * transaction another connection would not see */
+    rs_job job = {.s = s, .path = zj_store_path(s), .cfg = opt ? opt->link : NULL};
+    pthread_t th;
+    bool threaded = false;
+    if (want && job.path && snap)
+        threaded = pthread_create(&th, NULL, rs_main, &job) == 0;
+    if (!rc)
+        rc = load_index(s, ix, err);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (want && !rc) {
+        job.path = NULL;
+        rs_main(&job);
+    }
+    zj_store_snapshot_end(s, snap);
+    if (want && !rc && job.rc) {
+        rc = job.rc;
+        *err = job.err;
+    }
+    if (want && !rc) {
+        ix->rref = calloc(1, sizeof *ix->rref);
+        if (!ix->rref)
+            rc = zj_fail(err, ZJ_EDATA, "filing index: out of memory");
+        else {
+            ix->rref->rs = ix->resolver = job.rs;
+            atomic_init(&ix->rref->refs, 1);
+            job.rs = NULL;
+        }
+    }
+    zj_resolver_free(job.rs);                    /* built, but the cases failed */
+    if (rc) {
+        zj_filing_index_free(ix);
+        return rc;
+    }
+    ix->resolver_seconds = job.seconds;
+    ix->build_seconds = mono() - t0;
     *out = ix;
     return ZJ_OK;
+}
+
+int zj_filing_index_build(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                          zj_filing_index **out, zj_error *err)
+{
+    return zj_filing_index_build_from(s, rules, opt, NULL, out, err);
 }
 
 size_t zj_filing_index_cases(const zj_filing_index *ix)
@@ -560,7 +702,7 @@ void zj_filing_index_free(zj_filing_index *ix)
     free(ix->by_name);
     free(ix->by_record);
     free(ix->edges);
-    zj_resolver_free(ix->resolver);
+    resolver_unref(ix->rref);
     for (size_t i = 0; i < ix->p.n_fl01_causes; i++)
         free(ix->p.fl01_causes[i]);
     free(ix->p.fl01_causes);
@@ -568,73 +710,4 @@ void zj_filing_index_free(zj_filing_index *ix)
         free(ix->p.fl03_causes[i]);
     free(ix->p.fl03_causes);
     free(ix);
-}
-
-/* ---- the shared, refreshable index ----------------------------------------------------------- */
-
-struct zj_filing_service {
-    pthread_rwlock_t lock;    /* readers: checks; writer: the swap */
-    zj_filing_index *ix;
-    const zj_rules *rules;
-    zj_filing_options opt;
-    zj_link_config link;      /* a copy: opt.link points here */
-};
-
-int zj_filing_service_open(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
-                           zj_filing_service **out, zj_error *err)
-{
-    *out = NULL;
-    zj_filing_service *sv = calloc(1, sizeof *sv);
-    if (!sv)
-        return zj_fail(err, ZJ_EDATA, "filing service: out of memory");
-    if (pthread_rwlock_init(&sv->lock, NULL)) {
-        free(sv);
-        return zj_fail(err, ZJ_EDATA, "filing service: cannot create its lock");
-    }
-    sv->rules = rules;
-    if (opt)
-        sv->opt = *opt;
-    if (opt && opt->link) {
-        sv->link = *opt->link;
-        sv->opt.link = &sv->link;
-    }
-    int rc = zj_filing_index_build(s, rules, &sv->opt, &sv->ix, err);
-    if (rc) {
-        zj_filing_service_close(sv);
-        return rc;
-    }
-    *out = sv;
-    return ZJ_OK;
-}
-
-int zj_filing_service_refresh(zj_filing_service *sv, zj_store *s, zj_error *err)
-{
-    zj_filing_index *fresh;
-    int rc = zj_filing_index_build(s, sv->rules, &sv->opt, &fresh, err);
-    if (rc)
-        return rc;                     /* the old index stays in service */
-    pthread_rwlock_wrlock(&sv->lock);
-    zj_filing_index *old = sv->ix;
-    sv->ix = fresh;
-    pthread_rwlock_unlock(&sv->lock);
-    zj_filing_index_free(old);         /* no check holds it: they hold the read lock */
-    return ZJ_OK;
-}
-
-int zj_filing_service_check(zj_filing_service *sv, const zj_filing_case *c,
-                            zj_filing_result *out, zj_error *err)
-{
-    pthread_rwlock_rdlock(&sv->lock);
-    int rc = zj_filing_check(sv->ix, c, out, err);
-    pthread_rwlock_unlock(&sv->lock);
-    return rc;
-}
-
-void zj_filing_service_close(zj_filing_service *sv)
-{
-    if (!sv)
-        return;
-    zj_filing_index_free(sv->ix);
-    pthread_rwlock_destroy(&sv->lock);
-    free(sv);
 }

@@ -3,6 +3,7 @@
 #ifndef ZJ_DETECT_FILING_INDEX_H
 #define ZJ_DETECT_FILING_INDEX_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "detect/filing.h"
@@ -24,7 +25,6 @@ typedef struct fl_case {
     uint8_t defence;          /* DEF_* */
     long filed, closed;       /* days; closed = ZJ_DAY_MAX while open */
     uint32_t claims_at, nclaims;   /* its claims' shingles in zj_filing_index.shingles */
-    double claim;
     uint32_t first_party, nparties;
 } fl_case;
 
@@ -35,7 +35,6 @@ typedef struct fl_party {
     uint64_t phone, address, lawyer, name;   /* hashes, 0 when missing */
     uint32_t cas;             /* index into cases */
     uint8_t side;
-    long birth;               /* days, ZJ_DAY_MIN when unknown */
 } fl_party;
 
 /* An edge of the relations graph (relative, enterprise role), stored in both directions. */
@@ -71,6 +70,23 @@ typedef struct fl_params {
     double w_enforcement, w_bankruptcy, w_criminal;
 } fl_params;
 
+/* What an index was built from. A refresh that reads the same stamp has nothing to load; one
+ * whose `link` is unchanged keeps the resolver (the mentions did not move) and reloads only the
+ * cases. */
+typedef struct fl_stamp {
+    int64_t batch;            /* the newest committed import batch (detect/scope.h) */
+    int64_t rows[4];          /* the highest id of court_case, procuratorate_case, police_case,
+                                 case_party: rows written without a batch (tests, tools) */
+    uint64_t link;            /* zj_link_generation (link/link.h) */
+} fl_stamp;
+
+/* The one-record resolver, shared by the indexes built on one link state: a refresh after an
+ * import only takes a reference. Freed with the last index that holds it. */
+typedef struct fl_resolver_ref {
+    zj_resolver *rs;
+    atomic_int refs;
+} fl_resolver_ref;
+
 struct zj_filing_index {
     char *pool;               /* strings, NUL-terminated, addressed by offset */
     size_t pool_len, pool_cap;
@@ -89,7 +105,20 @@ struct zj_filing_index {
     size_t nedges, edges_cap;
     fl_params p;
     zj_resolver *resolver;    /* new parties, by the linking model (NULL: the replay) */
+    fl_resolver_ref *rref;    /* owns resolver (NULL with it) */
+    fl_stamp stamp;
+    double build_seconds;     /* wall seconds of the whole build */
+    double resolver_seconds;  /* of which building the resolver (0: taken from the last index) */
 };
+
+/* Read the stamp the store is at now. ZJ_EDATA on a store error. */
+int zj_filing_stamp_read(zj_store *s, fl_stamp *st, zj_error *err);
+
+/* Build an index as zj_filing_index_build does, taking `prev`'s resolver when prev is not
+ * NULL, was built with one and its stamp's link generation equals the store's. */
+int zj_filing_index_build_from(zj_store *s, const zj_rules *rules, const zj_filing_options *opt,
+                               const zj_filing_index *prev, zj_filing_index **out,
+                               zj_error *err);
 
 #define FL_STR(ix, off) ((ix)->pool + (off))
 

@@ -10,11 +10,13 @@
 #include "link/mention_spec.h"
 
 #include "base/parallel.h"
+#include "link/link.h"
 #include "link/radix.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #define BATCH_ROWS 1024
 #define SLOTS 8                 /* batches in flight */
@@ -351,6 +353,23 @@ int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *s
         rc = zj_mentions_create_indexes(s, err);
     if (!rc)
         rc = set_watermark(s, newest, err);
+    return rc;
+}
+
+int zj_link_generation(zj_store *s, uint64_t *gen, zj_error *err)
+{
+    /* each a lookup at one end of a primary key or a one-row table: microseconds */
+    static const char *const sql[] = {
+        "SELECT coalesce(max(value), 0) FROM link_state WHERE name = 'runs'",
+        "SELECT coalesce(max(id), 0) FROM mention",
+        "SELECT coalesce(max(id), 0) FROM entity",
+        "SELECT coalesce(max(id), 0) FROM relation",
+    };
+    int64_t v[4];
+    int rc = ZJ_OK;
+    for (size_t i = 0; !rc && i < 4; i++)
+        v[i] = scalar(s, sql[i], err, &rc);
+    *gen = rc ? 0 : XXH3_64bits(v, sizeof v);
     return rc;
 }
 

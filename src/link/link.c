@@ -1847,6 +1847,12 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
         opt->progress("building the relations graph", opt->progress_ctx);
     if (!rc)
         rc = zj_relations_build(s, &stats->relations, err);
+    /* one more committed run: readers holding the graph in memory (the filing check's
+     * index, zj_link_generation) tell by it that entities may have moved */
+    if (!rc)
+        rc = zj_store_exec(s, "INSERT INTO link_state (name, value) VALUES ('runs', 1)"
+                              " ON CONFLICT (name) DO UPDATE SET value = link_state.value + 1",
+                           err);
     if (!rc && opt->progress)
         opt->progress("committing", opt->progress_ctx);
     if (!rc)

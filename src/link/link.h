@@ -66,6 +66,13 @@ int zj_link_run(zj_store *s, zj_namer *nm, const zj_link_options *opt, zj_link_s
  * no entity, relation or detector has seen yet. */
 int zj_link_pending(zj_store *s, int64_t *batches, zj_error *err);
 
+/* A number that changes whenever linking has written: a link run committed (link_state
+ * 'runs'), or mentions, entities or relations were added. A reader that holds mentions or the
+ * graph in memory (the filing check's resolver) compares it with the one it was built at to
+ * know whether it must reload; equal numbers mean nothing linking owns has moved. ZJ_EDATA on
+ * a store error. */
+int zj_link_generation(zj_store *s, uint64_t *gen, zj_error *err);
+
 /* How many candidate pairs each blocking rule makes, without scoring anything. */
 typedef struct zj_block_report {
     const char *kind;          /* "person" / "enterprise" */

@@ -30,6 +30,7 @@
 #include "serve/router.h"
 #include "serve/sessions.h"
 #include "serve/static.h"
+#include "work/filing_check.h"
 
 #define MAX_QUERY_PARAMS 64
 #define MAX_STORES 256
@@ -581,6 +582,7 @@ int zj_server_start(const zj_serve_config *cfg, zj_server **out, zj_error *err)
     if (zj_store_open(cfg->db_path, &srv->writer_store, err) == ZJ_OK &&
         pthread_create(&srv->writer, NULL, writer_main, srv) == 0)
         srv->writer_started = true;   /* else writes run on the workers (and may wait there) */
+    zj_work_filing_prepare(cfg->db_path);   /* the filing check's index, in the background */
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = di ? di->port : cfg->port;
     char msg[160];
@@ -623,6 +625,7 @@ int zj_server_stop(zj_server *srv, double drain_seconds)
         pthread_join(srv->writer, NULL);
     }
     MHD_stop_daemon(srv->daemon);
+    zj_work_filing_settle();          /* a build of the filing index holds a store connection */
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
     for (size_t i = 0; i < srv->nstores; i++)

@@ -66,12 +66,22 @@ int zj_work_filing_check(zj_store *s, const zj_actor *a, zj_filing_service *sv,
     return rc;
 }
 
-/* ---- the process-wide index (servers) ---------------------------------------------------- */
+/* ---- the process-wide index (servers) ----------------------------------------------------
+ *
+ * Built once, by the first caller (or zj_work_filing_prepare at a server's start) while the
+ * others wait for it; afterwards refreshed in the background: the first call after max_age
+ * starts a thread with its own connection to the store, which brings the index up to date
+ * (filing.h: nothing, the cases, or everything) and swaps it in; every call meanwhile checks
+ * against the index it has. A store with no file (in memory) is refreshed by the calling
+ * thread, outside the lock. */
 
-static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;   /* creation and rebuilds */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;   /* the fields below */
+static pthread_cond_t shared_done = PTHREAD_COND_INITIALIZER;     /* a build or refresh ended */
 static zj_filing_service *shared_sv;
 static zj_rules *shared_rules;
 static double shared_built;
+static bool shared_busy;        /* a build or refresh is under way */
+static char *shared_path;       /* the store the background work opens */
 
 static double mono(void)
 {
@@ -102,29 +112,137 @@ static int shared_link_load(zj_error *err)
     return access(path, R_OK) == 0 ? zj_link_config_load(path, &shared_link, err) : ZJ_OK;
 }
 
+/* Build the service from s; called with shared_busy set by this thread and the lock free. */
+static int shared_open(zj_store *s, zj_error *err)
+{
+    int rc = shared_rules ? ZJ_OK : shared_rules_load(&shared_rules, err);
+    if (!rc)
+        rc = shared_link_load(err);
+    zj_filing_service *sv = NULL;
+    if (!rc) {
+        zj_filing_options fo = {.link = &shared_link};
+        rc = zj_filing_service_open(s, shared_rules, &fo, &sv, err);
+    }
+    const char *path = zj_store_path(s);
+    char *copy = path ? strdup(path) : NULL;
+    pthread_mutex_lock(&shared_lock);
+    if (!rc) {
+        shared_sv = sv;
+        shared_built = mono();
+        free(shared_path);
+        shared_path = copy;
+        copy = NULL;
+    }
+    shared_busy = false;
+    pthread_cond_broadcast(&shared_done);
+    pthread_mutex_unlock(&shared_lock);
+    free(copy);
+    return rc;
+}
+
+static void refresh_done(void)
+{
+    pthread_mutex_lock(&shared_lock);
+    shared_built = mono();            /* a failure waits max_age too before the next try */
+    shared_busy = false;
+    pthread_cond_broadcast(&shared_done);
+    pthread_mutex_unlock(&shared_lock);
+}
+
+/* The background refresh: its own connection, so no request's is borrowed. */
+static void *refresh_main(void *arg)
+{
+    char *path = arg;
+    zj_store *own;
+    zj_error ignored = {0};           /* a failed refresh keeps the index in service */
+    if (zj_store_open_existing(path, &own, &ignored) == ZJ_OK) {
+        zj_filing_service_refresh(shared_sv, own, &ignored);
+        zj_store_close(own);
+    }
+    free(path);
+    refresh_done();
+    return NULL;
+}
+
+static void *prepare_main(void *arg)
+{
+    char *path = arg;
+    zj_store *own;
+    zj_error err = {0};
+    if (zj_store_open_existing(path, &own, &err) == ZJ_OK) {
+        shared_open(own, &err);       /* a failure leaves it to the first check, which reports */
+        zj_store_close(own);
+    } else {
+        refresh_done();
+    }
+    free(path);
+    return NULL;
+}
+
+/* Start a detached thread on a copy of path; false when it cannot start. */
+static bool start(void *(*fn)(void *), const char *path)
+{
+    char *copy = strdup(path);
+    pthread_t t;
+    pthread_attr_t at;
+    if (!copy || pthread_attr_init(&at)) {
+        free(copy);
+        return false;
+    }
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    bool ok = pthread_create(&t, &at, fn, copy) == 0;
+    pthread_attr_destroy(&at);
+    if (!ok)
+        free(copy);
+    return ok;
+}
+
+void zj_work_filing_prepare(const char *db_path)
+{
+    pthread_mutex_lock(&shared_lock);
+    bool go = !shared_sv && !shared_busy && db_path;
+    if (go)
+        shared_busy = true;
+    pthread_mutex_unlock(&shared_lock);
+    if (go && !start(prepare_main, db_path))
+        refresh_done();
+}
+
+void zj_work_filing_settle(void)
+{
+    pthread_mutex_lock(&shared_lock);
+    while (shared_busy)
+        pthread_cond_wait(&shared_done, &shared_lock);
+    pthread_mutex_unlock(&shared_lock);
+}
+
 int zj_work_filing_check_shared(zj_store *s, const zj_actor *a, double max_age,
                                 const zj_filing_case *c, bool unmask, zj_buf *json,
                                 zj_error *err)
 {
-    int rc = ZJ_OK;
+    if (!zj_actor_may(a, ZJ_PERM_FILING_CHECK, NULL))
+        return zj_deny(err, a, ZJ_PERM_FILING_CHECK, NULL);
     pthread_mutex_lock(&shared_lock);
+    while (!shared_sv && shared_busy)          /* the first build: wait for it */
+        pthread_cond_wait(&shared_done, &shared_lock);
     if (!shared_sv) {
-        rc = shared_rules ? ZJ_OK : shared_rules_load(&shared_rules, err);
-        if (!rc)
-            rc = shared_link_load(err);
-        if (!rc) {
-            zj_filing_options fo = {.link = &shared_link};
-            rc = zj_filing_service_open(s, shared_rules, &fo, &shared_sv, err);
-        }
-        shared_built = mono();
-    } else if (max_age > 0 && mono() - shared_built > max_age) {
-        shared_built = mono();         /* one rebuild at a time; a failure keeps the old one */
-        zj_error ignored = {0};
-        zj_filing_service_refresh(shared_sv, s, &ignored);
+        shared_busy = true;
+        pthread_mutex_unlock(&shared_lock);
+        int rc = shared_open(s, err);
+        if (rc)
+            return rc;
+        pthread_mutex_lock(&shared_lock);
     }
+    bool refresh = !shared_busy && max_age > 0 && mono() - shared_built > max_age;
+    if (refresh)
+        shared_busy = true;                    /* one refresh at a time */
+    bool background = refresh && shared_path && start(refresh_main, shared_path);
     zj_filing_service *sv = shared_sv;
     pthread_mutex_unlock(&shared_lock);
-    if (rc)
-        return rc;
+    if (refresh && !background) {              /* no file to open: on this connection */
+        zj_error ignored = {0};
+        zj_filing_service_refresh(sv, s, &ignored);
+        refresh_done();
+    }
     return zj_work_filing_check(s, a, sv, c, unmask, json, NULL, err);
 }

@@ -785,11 +785,67 @@ static void threads_resolve(void **state)
         w[i] = (rworker){sv, expect, i * 100, 0};
         assert_int_equal(pthread_create(&t[i], NULL, rrun, &w[i]), 0);
     }
-    for (int k = 0; k < 2; k++)                  /* an import lands: swap in a fresh index */
-        assert_int_equal(zj_filing_service_refresh(sv, f->s, &err), 0);
+    for (int k = 0; k < 2; k++) {                /* an import lands: swap in a fresh index */
+        char no[16];
+        snprintf(no, sizeof no, "R%d", k);
+        court(f->s, no, "民初", "买卖合同纠纷", "2022-01-01", NULL, NULL, NULL);
+        zj_filing_refresh info;
+        assert_int_equal(zj_filing_service_refresh_info(sv, f->s, &info, &err), 0);
+        assert_true(info.rebuilt && info.resolver_kept);
+    }
     for (int i = 0; i < 4; i++)
         pthread_join(t[i], NULL);
     assert_int_equal(w[0].bad + w[1].bad + w[2].bad + w[3].bad, 0);
+    zj_filing_service_close(sv);
+    zj_rules_free(rules);
+}
+
+/* A refresh reads nothing when nothing moved, reloads the cases alone after an import (the
+ * resolver is kept, and outlives the index it was built with), and everything after a link. */
+static void refresh_stamp(void **state)
+{
+    store_fixture *f = *state;
+    population(f->s);
+    link_store(f->s);
+    zj_rules *rules;
+    zj_error err = {0};
+    assert_int_equal(zj_rules_defaults(&rules, &err), 0);
+    zj_filing_service *sv;
+    assert_int_equal(zj_filing_service_open(f->s, rules, NULL, &sv, &err), 0);
+    zj_filing_refresh info;
+    assert_int_equal(zj_filing_service_refresh_info(sv, f->s, &info, &err), 0);
+    assert_false(info.rebuilt);                  /* nothing imported, nothing linked */
+    size_t before = 0;
+    {
+        zj_filing_index *ix = build(f->s);
+        before = zj_filing_index_cases(ix);
+        zj_filing_index_free(ix);
+    }
+    /* an import: a new suit of person 0 */
+    court(f->s, "N1", "民初", "买卖合同纠纷", "2020-06-01", NULL, NULL, NULL);
+    char name[32], phone[16];
+    zj_filing_case c;
+    two(&c, "买卖合同纠纷", "2021-01-01");
+    person_party(&c.parties[0], 0, name, phone);
+    party(f->s, "court", "N1", "plaintiff", name, NULL, phone, NULL, NULL);
+    assert_int_equal(zj_filing_service_refresh_info(sv, f->s, &info, &err), 0);
+    assert_true(info.rebuilt);
+    assert_true(info.resolver_kept);
+    assert_int_equal(info.cases, before + 1);
+    assert_int_equal(zj_filing_service_check(sv, &c, &res, &err), 0);
+    assert_string_equal(res.parties[0].method, "model");   /* the kept resolver still answers */
+    int64_t entity = res.parties[0].entity_id;
+    assert_true(entity > 0);
+    /* a link run: the new party's mention joins the entity, and the resolver is rebuilt */
+    link_store(f->s);
+    assert_int_equal(zj_filing_service_refresh_info(sv, f->s, &info, &err), 0);
+    assert_true(info.rebuilt);
+    assert_false(info.resolver_kept);
+    assert_int_equal(zj_filing_service_check(sv, &c, &res, &err), 0);
+    assert_int_equal(res.parties[0].entity_id, entity);
+    assert_int_equal(res.parties[0].history.cases, 3);
+    assert_int_equal(zj_filing_service_refresh_info(sv, f->s, &info, &err), 0);
+    assert_false(info.rebuilt);
     zj_filing_service_close(sv);
     zj_rules_free(rules);
 }
@@ -810,6 +866,7 @@ int main(void)
         cmocka_unit_test(input_errors),
         cmocka_unit_test_setup_teardown(threads_and_refresh, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(threads_resolve, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(refresh_stamp, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
