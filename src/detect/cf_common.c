@@ -31,3 +31,41 @@ void zj_cf_scope_filter(const char *table, const char *alias, char *out, size_t 
             snprintf(out, cap, " AND %s%s%s IN (SELECT case_no FROM temp.zj_case_scope"
                      " WHERE system = '%s')", alias, *alias ? "." : "", t[i].number, t[i].system);
 }
+
+/* The cause of `s` without surrounding spaces and one trailing 罪 or 案, as [*b, *b + *n). */
+static void cause_core(const char *s, const char **b, size_t *n)
+{
+    size_t len = strlen(s);
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len >= 3 && (!memcmp(s + len - 3, "罪", 3) || !memcmp(s + len - 3, "案", 3)))
+        len -= 3;
+    *b = s;
+    *n = len;
+}
+
+/* True when [h, h + hn) contains [n, n + nn). */
+static bool contains(const char *h, size_t hn, const char *n, size_t nn)
+{
+    for (size_t i = 0; nn <= hn && i <= hn - nn; i++)
+        if (!memcmp(h + i, n, nn))
+            return true;
+    return false;
+}
+
+bool zj_cf_cause_compatible(const char *a, const char *b)
+{
+    const char *x, *y;
+    size_t xn, yn;
+    if (!a || !b)
+        return true;
+    cause_core(a, &x, &xn);
+    cause_core(b, &y, &yn);
+    if (!xn || !yn)
+        return true;
+    return xn <= yn ? contains(y, yn, x, xn) : contains(x, xn, y, yn);
+}

@@ -18,4 +18,9 @@ int zj_cf_emit(zj_detect_ctx *c, zj_lead *l, const char *system, const char *key
  * Empty for another table. */
 void zj_cf_scope_filter(const char *table, const char *alias, char *out, size_t cap);
 
+/* True when two causes (案由) as the agencies wrote them can be one case's: either is empty or
+ * NULL (unknown), or, with spaces and a trailing 罪 or 案 dropped, one contains the other (盗窃
+ * and 盗窃罪; 诈骗 and 合同诈骗罪, a charge the procuratorate made more precise). */
+bool zj_cf_cause_compatible(const char *a, const char *b);
+
 #endif

@@ -301,7 +301,7 @@ static int add_case(ctx *c, const zg_pcase *pc, int64_t *c_out)
 
 static int add_chain(ctx *c, int kind, int64_t suspect, int64_t *i_out)
 {
-    zg_pchain pc = {kind, suspect};
+    zg_pchain pc = {kind, suspect, -1};
     *i_out = c->g->sc.incidents + c->p->nchains;
     PUSH(c->p->chains, c->p->nchains, pc);
     return 0;
@@ -792,25 +792,70 @@ static int plan_chains(ctx *c)
 /* FL01-FL04 near misses (they must not fire): two unrelated people of one name, one of them
  * a suspect in an open fraud case while the other sues a borrower; a lender with two ordinary
  * suits; a large employer with a few unrelated labour suits over a year. */
-static int plan_litigation_near(ctx *c)
+/* Two new persons with one name and different IDs (`prefer` when it comes up, else any shared
+ * name) into *a < *b, the persons up to *b taken; *b = -1 when none is near. -1 on no memory. */
+static int namesakes(ctx *c, const char *prefer, int64_t *a, int64_t *b)
 {
-    /* two planted persons with the same name (张伟 when it comes up), different people */
     enum { SCAN = 3000 };
-    int64_t a = -1, b = -1, first = c->next_person;
+    int64_t first = c->next_person;
     zg_person *ps = malloc(SCAN * sizeof *ps);
     if (!ps)
         return -1;
+    *a = *b = -1;
     for (int k = 0; k < SCAN; k++)
         zg_mk_person(c->g, first + k, &ps[k]);
-    for (int pass = 0; pass < 2 && b < 0; pass++)     /* 张伟 first, else any shared name */
-        for (int k = 1; k < SCAN && b < 0; k++)
-            for (int j = 0; j < k && b < 0; j++)
+    for (int pass = 0; pass < 2 && *b < 0; pass++)
+        for (int k = 1; k < SCAN && *b < 0; k++)
+            for (int j = 0; j < k && *b < 0; j++)
                 if (!strcmp(ps[j].name, ps[k].name) && strcmp(ps[j].id, ps[k].id) &&
-                    (pass || !strcmp(ps[k].name, "张伟")))
-                    a = first + j, b = first + k;
+                    (pass || !strcmp(ps[k].name, prefer)))
+                    *a = first + j, *b = first + k;
     free(ps);
+    if (*b >= 0)
+        c->next_person = *b + 1;
+    return 0;
+}
+
+/* CF05 matched by parties and dates (cf_ledger.c's fallback): a transfer whose procuratorate
+ * case is in the ledger, but neither side carries the other's number (the procuratorate left
+ * the police number out), a near miss; and a pair on one timeline: a transfer truly missing
+ * from the procuratorate's ledger, whose suspect's namesake (another person) has a
+ * procuratorate case received that day under a mistyped police number, a lead; the namesake's
+ * own transfer, matched by his case, a near miss. */
+static int plan_ledger_parties(ctx *c)
+{
+    int64_t idx, a, b, twin;
+    if (add_chain(c, ZG_PC_CF05_PARTY, -1, &idx))
+        return -1;
+    entry en = {"CF05", true, E_CHAIN, idx, ZG_PC_CF05_PARTY, -1, -1, {0}, 0,
+                "transferred; neither ledger carries the other's number, but the procuratorate "
+                "received a case of the same suspect and cause the next day"};
+    if (add_entry(c, &en) || namesakes(c, "王芳", &a, &b))
+        return -1;
+    if (b < 0)
+        return 0;
+    if (add_chain(c, ZG_PC_CF05, a, &twin))
+        return -1;
+    entry et = {"CF05", false, E_CHAIN, twin, ZG_PC_CF05, -1, -1, {0}, 0,
+                "transferred, absent from the procuratorate's ledger; a namesake of the suspect "
+                "(another person) has a case of the same cause received that day"};
+    if (add_entry(c, &et) || add_chain(c, ZG_PC_CF05_PARTY, b, &idx))
+        return -1;
+    c->p->chains[idx - c->g->sc.incidents].twin = twin;
+    entry ep = {"CF05", true, E_CHAIN, idx, ZG_PC_CF05_PARTY, -1, -1, {0}, 0,
+                "transferred; the procuratorate's ledger has the police number with two digits "
+                "transposed and the police record lacks the procuratorate's number, but the "
+                "suspect, cause and dates are the case's"};
+    return add_entry(c, &ep);
+}
+
+static int plan_litigation_near(ctx *c)
+{
+    /* two planted persons with the same name (张伟 when it comes up), different people */
+    int64_t a, b;
+    if (namesakes(c, "张伟", &a, &b))
+        return -1;
     if (b >= 0) {
-        c->next_person = b + 1;
         int64_t idx, cc;
         if (add_chain(c, ZG_PC_FL04, a, &idx))
             return -1;
@@ -1050,7 +1095,9 @@ static int plan_cases(ctx *c)
         if (add_entry(c, &en))
             return -1;
     }
-    return plan_litigation_near(c);
+    if (plan_litigation_near(c))
+        return -1;
+    return plan_ledger_parties(c);
 }
 
 /* SC02's cluster: n lawful reductions of duty-crime (bribery) offenders granted in one prison
@@ -1293,7 +1340,7 @@ static int write_truth(zg *g, const entry *entries, int nentries)
                 subj = r_chain_case(g, e->a);
                 rec[nr++] = subj;
             }
-            if (e->b == ZG_PC_CF05_NEAR) {
+            if (e->b == ZG_PC_CF05_NEAR || e->b == ZG_PC_CF05_PARTY) {
                 zg_ref r = {"procuratorate_case", "procu_tyyw", ""};
                 strcpy(r.key, ch.procu_no);
                 rec[nr++] = r;

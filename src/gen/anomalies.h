@@ -56,10 +56,15 @@ typedef struct zg_pcase {
 enum {
     ZG_PC_CF01 = 1, ZG_PC_CF02, ZG_PC_CF02_NEAR, ZG_PC_CF03, ZG_PC_CF04, ZG_PC_CF04_NEAR,
     ZG_PC_CF05, ZG_PC_CF05_NEAR, ZG_PC_TR05, ZG_PC_TR05_NEAR, ZG_PC_FL04, ZG_PC_CF03_NEAR,
+    ZG_PC_CF05_PARTY,        /* near miss: neither ledger has the other's number right, the
+                                procuratorate's case has the same suspect and dates */
 };
 typedef struct zg_pchain {
     int kind;
-    int64_t suspect;         /* FL04: the person, -1 otherwise */
+    int64_t suspect;         /* FL04, CF05 and CF05_PARTY: the person, -1 otherwise */
+    int64_t twin;            /* the chain whose dates and cause this one repeats, -1 none
+                                (CF05_PARTY: then its police case number is mistyped in the
+                                procuratorate's ledger, else missing there) */
 } zg_pchain;
 
 /* Overrides of an officer's month in the three-regulations ledgers. */
@@ -195,6 +200,7 @@ typedef struct zg_chain {
     /* procuratorate */
     bool has_procu, procu_in_ledger, procu_no_in_police;
     char procu_no[64];
+    char procu_police_no[32]; /* the police case number as the procuratorate wrote it ("": none) */
     int procu_unit;
     int64_t procu_officer, procu_received, procu_decided;
     const char *procu_decision;

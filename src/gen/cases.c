@@ -444,8 +444,9 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     ch->i = i;
     ch->suspect = ch->victim = -1;
     zg_rng r;
-    zg_rng_at(&r, g->seed, ZG_S_INCIDENT, (uint64_t)i);
     const zg_pchain *pl = i >= g->sc.incidents ? &g->plan->chains[i - g->sc.incidents] : NULL;
+    /* a twin draws its dates and cause from its original's stream: the same timeline */
+    zg_rng_at(&r, g->seed, ZG_S_INCIDENT, (uint64_t)(pl && pl->twin >= 0 ? pl->twin : i));
     ch->plant = pl ? pl->kind : 0;
     ch->county = zg_pick_county(g, &r);
     const zg_county *co = &g->counties[ch->county];
@@ -628,7 +629,8 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     }
     bool revoke = zg_chance(&r, 0.12) || ch->plant == ZG_PC_CF04 ||
                   ch->plant == ZG_PC_CF04_NEAR;
-    if (ch->plant == ZG_PC_CF05 || ch->plant == ZG_PC_CF05_NEAR || ch->plant == ZG_PC_TR05)
+    if (ch->plant == ZG_PC_CF05 || ch->plant == ZG_PC_CF05_NEAR || ch->plant == ZG_PC_TR05 ||
+        ch->plant == ZG_PC_CF05_PARTY)
         revoke = false;
     if (revoke) {
         ch->closed = end_by;
@@ -656,7 +658,16 @@ void zg_mk_chain(const zg *g, int64_t i, zg_chain *ch)
     /* ---- procuratorate ---- */
     ch->has_procu = true;
     ch->procu_in_ledger = ch->plant != ZG_PC_CF05;
-    ch->procu_no_in_police = ch->plant != ZG_PC_CF05_NEAR;
+    ch->procu_no_in_police = ch->plant != ZG_PC_CF05_NEAR && ch->plant != ZG_PC_CF05_PARTY;
+    if (ch->plant != ZG_PC_CF05_PARTY)
+        snprintf(ch->procu_police_no, sizeof ch->procu_police_no, "%s", ch->case_no);
+    else if (pl->twin >= 0) {
+        /* two digits of the year transposed (A…2021… as A…0221…): no such case exists */
+        snprintf(ch->procu_police_no, sizeof ch->procu_police_no, "%s", ch->case_no);
+        char t = ch->procu_police_no[9];
+        ch->procu_police_no[9] = ch->procu_police_no[10];
+        ch->procu_police_no[10] = t;
+    }
     ch->procu_unit = co->procu;
     ch->procu_officer = zg_unit_officer(g, co->procu, "prosecution", &r);
     ch->procu_received = ch->transferred + (2 + (int64_t)zg_below(&r, 40)) * 3600;

@@ -299,7 +299,7 @@ static int procu_cases_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
                           ? "提起公诉" : ch->procu_decision[0] == 'n' ? "不起诉" : "审查中";
     zg_row_begin(w);
     zg_s(w, ch->procu_no);
-    zg_s(w, ch->case_no);
+    zg_s(w, ch->procu_police_no[0] ? ch->procu_police_no : NULL);
     zg_s(w, "审查起诉");
     zg_s(w, ch->cause);
     zg_s(w, g->units[ch->procu_unit].code);
@@ -346,6 +346,44 @@ static int procu_events_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
             return ZJ_EDATA;
     }
     return ZJ_OK;
+}
+
+/* The suspects of the procuratorate's cases (犯罪嫌疑人), as its system lists them beside the
+ * ledger: the same people as the police case's suspects, written by the procuratorate. */
+static const zg_col qp_cols[] = {
+    {"case_system", NULL, 0, "const: procuratorate"},
+    {"case_no", "部门受案号", 0, NULL},
+    {"role", "诉讼角色", 0, "codes: {犯罪嫌疑人: suspect, 被告人: defendant}"},
+    {"party_kind", NULL, 0, "const: person"},
+    {"name", "姓名", 0, NULL},
+    {"id_no", "证件号码", 0, NULL},
+    {"address", "住所地", 0, NULL},
+};
+const zg_export zg_x_procu_parties = {
+    "检察业务_犯罪嫌疑人.csv", "procuratorate_parties.mapping.yaml", "procu_tyyw", "case_party",
+    "suspects of the procuratorate's cases (犯罪嫌疑人), UTF-8", ZG_CSV, ZG_UTF8, ',',
+    "[case_system, case_no, role, name]", qp_cols, 7, NULL};
+
+/* Not in identity.jsonl: a suspect's source key holds the procuratorate's number, whose form
+ * differs by layout (zg_foreign_procu_no), and the identities are one file for every layout;
+ * the same persons are scored as the police cases' and the courts' parties. */
+static int procu_parties_rows(zg *g, zg_writer *w, const zg_chain *ch, int64_t i)
+{
+    if (!ch->has_procu || !ch->procu_in_ledger)
+        return ZJ_OK;
+    zg_person p;
+    zg_mk_person(g, ch->suspect, &p);
+    char name[64], id[64], addr[160];
+    uint64_t salt = (15ull << 48) ^ (uint64_t)i;
+    zg_dirty_person(g, &p, salt, 1.0, name, id);
+    zg_address_written(g, ch->suspect, p.county, salt, addr);
+    zg_row_begin(w);
+    zg_s(w, ch->procu_no);
+    zg_s(w, "犯罪嫌疑人");
+    zg_s(w, p.name);                  /* part of the key: kept clean */
+    zg_s(w, id[0] ? id : NULL);
+    zg_s(w, addr);
+    return zg_row_end(w) ? ZJ_EDATA : ZJ_OK;
 }
 
 /* ---- court trial management (审判流程管理): GB18030, Chinese headers ---------------------- */
@@ -600,7 +638,7 @@ static bool direct(const zg_writer *w)
 static int court_files(zg *g, zg_writer **w, const zg_civil *cs, const char *procu_no,
                        uint64_t salt)
 {
-    enum { CC = 6, CP = 7, CE = 8 };
+    enum { CC = 7, CP = 8, CE = 9 };
     int rc = direct(w[CC]) ? zg_foreign_court_case(g, w[CC], cs, procu_no)
                            : court_row(g, w[CC], cs, procu_no);
     return rc || court_parties(g, w[CP], cs, salt) ||
@@ -610,7 +648,7 @@ static int court_files(zg *g, zg_writer **w, const zg_civil *cs, const char *pro
 
 int zg_emit_case_files(zg *g, zg_writer **w)
 {
-    enum { INC, PC, PP, PE, QC, QE, CC, CP, CE };
+    enum { INC, PC, PP, PE, QC, QE, QP, CC, CP, CE };
     int64_t n = zg_civil_total(g);
     zg_civil *cs = malloc(sizeof *cs);
     zg_chain *ch = malloc(sizeof *ch);
@@ -632,7 +670,8 @@ int zg_emit_case_files(zg *g, zg_writer **w)
              (direct(w[QC]) ? zg_foreign_procu_case(g, w[QC], ch)
                             : procu_cases_rows(g, w[QC], ch, i)) ||
              (direct(w[QE]) ? zg_foreign_procu_events(g, w[QE], ch)
-                            : procu_events_rows(g, w[QE], ch, i)) ? ZJ_EDATA : ZJ_OK;
+                            : procu_events_rows(g, w[QE], ch, i)) ||
+             procu_parties_rows(g, w[QP], ch, i) ? ZJ_EDATA : ZJ_OK;
         if (!rc && ch->has_court)
             rc = court_files(g, w, &ch->court, ch->procu_no, (14ull << 48) ^ ((uint64_t)i << 3));
     }

@@ -164,7 +164,7 @@ int zg_foreign_procu_case(zg *g, zg_writer *w, const zg_chain *ch)
     zg_s(w, ch->procu_no);
     zg_s(w, "审查起诉案件");
     zg_s(w, ch->cause);
-    zg_s(w, ch->case_no);
+    zg_s(w, ch->procu_police_no[0] ? ch->procu_police_no : NULL);
     officer_or_null(g, w, ch->procu_officer);
     zg_time(w, ch->procu_received);
     zg_i(w, 0);                       /* returns for supplementary investigation: none planted */

@@ -28,6 +28,7 @@ const zg_export_entry zg_export_list[] = {
     {&zg_x_police_events, NULL, 3},
     {&zg_x_procu_cases, NULL, 3},
     {&zg_x_procu_events, NULL, 3},
+    {&zg_x_procu_parties, NULL, 3},
     {&zg_x_court_cases, NULL, 3},
     {&zg_x_court_parties, NULL, 3},
     {&zg_x_court_events, NULL, 3},

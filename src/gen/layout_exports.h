@@ -25,7 +25,7 @@ extern const char zg_map_units[], zg_map_court_officers[], zg_map_procu_officers
     zg_map_police_officers[], zg_map_justice_officers[], zg_map_relatives[], zg_map_persons[],
     zg_map_enterprises[], zg_map_roles[], zg_map_tax[], zg_map_incidents[],
     zg_map_police_cases[], zg_map_police_parties[], zg_map_police_events[],
-    zg_map_procu_cases[], zg_map_procu_events[], zg_map_court_cases[], zg_map_court_parties[],
+    zg_map_procu_cases[], zg_map_procu_events[], zg_map_procu_parties[], zg_map_court_cases[], zg_map_court_parties[],
     zg_map_court_events[], zg_map_court_sgd[], zg_map_procu_sgd[], zg_map_complaints_12309[],
     zg_map_complaints_12368[], zg_map_sentence_changes[], zg_map_cc_subjects[],
     zg_map_cc_leaves[], zg_map_cc_locations[], zg_map_regions[];

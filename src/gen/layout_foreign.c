@@ -250,6 +250,18 @@ static const zg_export f_police_parties = {
     "people in police cases, foreign layout", ZG_CSV, ZG_GB18030, ',',
     "[case_system, case_no, role, name]", f_pp_cols, N(f_pp_cols), NULL};
 
+static const zg_col f_qp_cols[] = {
+    {"case_no", "bmsah", 0, NULL},
+    {"name", "xm", 0, NULL},
+    {"id_no", "zjhm", 0, NULL},
+    {"role", "ssjs", 0, NULL},
+    {"address", "zsd", 0, NULL},
+};
+static const zg_export f_procu_parties = {
+    "tyyw_xyr.csv", "procuratorate_parties.mapping.yaml", "procu_tyyw", "case_party",
+    "suspects of procuratorate cases, foreign layout: pinyin headers", ZG_CSV, ZG_UTF8, ',',
+    "[case_system, case_no, role, name]", f_qp_cols, N(f_qp_cols), NULL};
+
 static const zg_col f_pe_cols[] = {
     {"case_no", "案件编号", 0, NULL},
     {"node", "办案环节", 0, "map:01=受案登记|02=延长受案审查期限|03=不予立案|04=立案|05=刑事拘留|"
@@ -428,6 +440,7 @@ static const zg_foreign foreign[] = {
     {&zg_x_police_events, &f_police_events, zg_map_police_events, false, NULL},
     {&zg_x_procu_cases, &zg_f_procu_cases, zg_map_procu_cases, true, NULL},
     {&zg_x_procu_events, &zg_f_procu_events, zg_map_procu_events, true, NULL},
+    {&zg_x_procu_parties, &f_procu_parties, zg_map_procu_parties, false, NULL},
     {&zg_x_court_cases, &zg_f_court_cases, zg_map_court_cases, true, "合计"},
     {&zg_x_court_parties, &f_court_parties, zg_map_court_parties, false, NULL},
     {&zg_x_court_events, &zg_f_court_events, zg_map_court_events, true, NULL},
