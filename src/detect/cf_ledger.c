@@ -14,7 +14,10 @@
  * were looked for.
  * Every number carries an index (migration 15), so each anti-join is an index probe per row,
  * and an incremental run (detect.h) reads only the touched cases: the filter that replaces
- * @SCOPE@ drives the scan from temp.zj_case_scope.
+ * @SCOPE@ drives the scan from temp.zj_case_scope. A check reads only what it decides on (the
+ * numbers and the date; the record's natural key and unit for a lead alone), so CF01's scan of
+ * the criminal and public-security incidents reads a narrow index (migration 16), not the
+ * incident rows with their text.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,12 +29,13 @@
 typedef struct ledger_check {
     const char *detector, *name, *table;
     const char *zh, *en;            /* what is missing, for the title */
-    const char *sql;                /* id, source_system, source_key, number, unit, day, other
-                                     * number, category/disposition (text); @SCOPE@ ends WHERE */
+    const char *sql;                /* id, number, day, other number, category, disposition of
+                                     * the records the next ledger lacks; @SCOPE@ ends WHERE */
     const char *scope;              /* its filter in an incremental run (detect.h) */
     const char *party_sql;          /* the fallback: ?1 the candidate's number, ?2 its id;
                                      * gives the other case's number, its day, its cause and
                                      * the candidate's cause, one row per shared entity */
+    const char *detail;             /* source_system, source_key, unit of a record by id */
 } ledger_check;
 
 /* The roles of the accused, compared between a case and the next agency's (CF05). CF01
@@ -41,9 +45,8 @@ typedef struct ledger_check {
 
 static const ledger_check checks[] = {
     {"CF01", "incident_not_accepted", "incident", "110警情未受案", "110 incident never accepted",
-     "SELECT i.id, i.source_system, i.source_key, i.incident_no, i.unit_code, i.received_at,"
-     " i.police_case_no, i.category || '/' || coalesce(i.disposition, '') FROM incident i"
-     " WHERE i.category IN ('criminal', 'public_security')"
+     "SELECT i.id, i.incident_no, i.received_at, i.police_case_no, i.category, i.disposition"
+     " FROM incident i WHERE i.category IN ('criminal', 'public_security')"
      "  AND NOT EXISTS (SELECT 1 FROM police_case p WHERE p.case_no = i.police_case_no)"
      "  AND NOT EXISTS (SELECT 1 FROM police_case p WHERE p.incident_no = i.incident_no)@SCOPE@",
      " AND i.incident_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'incident')",
@@ -55,12 +58,12 @@ static const ledger_check checks[] = {
      "  AND (coalesce(p.incident_no, '') IN ('', ?1)"
      "   OR NOT EXISTS (SELECT 1 FROM incident o WHERE o.incident_no = p.incident_no))"
      "  AND NOT EXISTS (SELECT 1 FROM incident o WHERE o.police_case_no = p.case_no"
-     "   AND o.incident_no <> ?1)"},
+     "   AND o.incident_no <> ?1)",
+     "SELECT source_system, source_key, unit_code FROM incident WHERE id = ?1"},
     {"CF05", "transfer_not_received", "police_case", "移送审查起诉案件未录入检察院台账",
      "transferred case missing from the procuratorate's ledger",
-     "SELECT p.id, p.source_system, p.source_key, p.case_no, p.unit_code, p.transferred_at,"
-     " p.procuratorate_case_no, '' FROM police_case p"
-     " WHERE p.transferred_at IS NOT NULL"
+     "SELECT p.id, p.case_no, p.transferred_at, p.procuratorate_case_no, NULL, NULL"
+     " FROM police_case p WHERE p.transferred_at IS NOT NULL"
      "  AND NOT EXISTS (SELECT 1 FROM procuratorate_case q"
      "   WHERE q.case_no = p.procuratorate_case_no)"
      "  AND NOT EXISTS (SELECT 1 FROM procuratorate_case q WHERE q.police_case_no = p.case_no)"
@@ -78,12 +81,12 @@ static const ledger_check checks[] = {
      "  AND (coalesce(q.police_case_no, '') IN ('', ?1)"
      "   OR NOT EXISTS (SELECT 1 FROM police_case o WHERE o.case_no = q.police_case_no))"
      "  AND NOT EXISTS (SELECT 1 FROM police_case o WHERE o.procuratorate_case_no = q.case_no"
-     "   AND o.case_no <> ?1)"},
+     "   AND o.case_no <> ?1)",
+     "SELECT source_system, source_key, unit_code FROM police_case WHERE id = ?1"},
     {"CF05", "prosecution_not_filed", "procuratorate_case", "提起公诉案件未录入法院台账",
      "prosecution missing from the court's ledger",
-     "SELECT q.id, q.source_system, q.source_key, q.case_no, q.unit_code, q.decided_at,"
-     " q.court_case_no, '' FROM procuratorate_case q"
-     " WHERE q.decision = 'prosecute' AND q.decided_at IS NOT NULL"
+     "SELECT q.id, q.case_no, q.decided_at, q.court_case_no, NULL, NULL"
+     " FROM procuratorate_case q WHERE q.decision = 'prosecute' AND q.decided_at IS NOT NULL"
      "  AND NOT EXISTS (SELECT 1 FROM court_case c WHERE c.case_no = q.court_case_no)"
      "  AND NOT EXISTS (SELECT 1 FROM court_case c WHERE c.procuratorate_case_no = q.case_no)"
      "@SCOPE@",
@@ -101,8 +104,10 @@ static const ledger_check checks[] = {
      "   OR NOT EXISTS (SELECT 1 FROM procuratorate_case o"
      "    WHERE o.case_no = c.procuratorate_case_no))"
      "  AND NOT EXISTS (SELECT 1 FROM procuratorate_case o WHERE o.court_case_no = c.case_no"
-     "   AND o.case_no <> ?1)"},
+     "   AND o.case_no <> ?1)",
+     "SELECT source_system, source_key, unit_code FROM procuratorate_case WHERE id = ?1"},
 };
+enum { L_ID, L_NO, L_DAY, L_OTHER, L_CAT, L_DISP };
 
 /* The fallback for one candidate (number `no`, record `id`, its step on `day`): 1 when the
  * next agency's ledger has a case of one of its parties' entities recorded from the day
@@ -131,7 +136,7 @@ static int party_match(zj_detect_ctx *c, zj_stmt *fb, const char *no, int64_t id
 static int run_check(zj_detect_ctx *c, const ledger_check *k, zj_lead *l, int64_t *due,
                      int64_t *matched, zj_error *err)
 {
-    zj_stmt *q = NULL, *fb = NULL;
+    zj_stmt *q = NULL, *fb = NULL, *detail = NULL;
     zj_buf sql = {0};
     int rc = zj_detect_scope_sql(c, k->sql, k->scope, &sql, err), step = 0;
     if (!rc)
@@ -139,29 +144,32 @@ static int run_check(zj_detect_ctx *c, const ledger_check *k, zj_lead *l, int64_
     if (!rc)
         rc = zj_stmt_prepare(c->store, k->party_sql, &fb, err);
     zj_buf_free(&sql);
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, k->detail, &detail, err);
     long grace = (long)zj_param_int(c, "grace_days");
     long window = (long)zj_param_int(c, "party_window_days");
     bool cf01 = !strcmp(k->detector, "CF01");
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
         c->evaluated++;
-        long day = zj_stmt_day(q, 5, ZJ_DAY_MAX);
+        long day = zj_stmt_day(q, L_DAY, ZJ_DAY_MAX);
         if (day == ZJ_DAY_MAX || day + grace >= c->as_of_day)
             continue;                           /* not yet due, or after the reference date */
-        const char *cat = zj_stmt_text(q, 7, NULL);
+        char cat[96] = "";
         if (cf01) {
-            const char *slash = cat ? strchr(cat, '/') : NULL;
-            if (!slash)
+            const char *ct = zj_stmt_text(q, L_CAT, NULL), *disp = zj_stmt_text(q, L_DISP, NULL);
+            if (!ct)
                 continue;
-            const char *disp = slash + 1;
-            const char *list = !strncmp(cat, "criminal/", 9) ? "criminal_dispositions"
-                                                              : "public_security_dispositions";
+            if (!disp)
+                disp = "";
+            const char *list = !strcmp(ct, "criminal") ? "criminal_dispositions"
+                                                       : "public_security_dispositions";
             /* "accepted" with no case in the police ledger always counts */
             if (strcmp(disp, "accepted") && !zj_param_has(c, list, disp, strlen(disp)))
                 continue;
+            snprintf(cat, sizeof cat, "%s/%s", ct, disp);
         }
         char no[96], other[96], d[11];
-        const char *n = zj_stmt_text(q, 3, NULL), *o = zj_stmt_text(q, 6, NULL),
-                   *u = zj_stmt_text(q, 4, NULL);
+        const char *n = zj_stmt_text(q, L_NO, NULL), *o = zj_stmt_text(q, L_OTHER, NULL);
         snprintf(no, sizeof no, "%s", n ? n : "");
         (*due)++;
         int m = party_match(c, fb, no, zj_stmt_int(q, 0), day, window, err);
@@ -177,7 +185,16 @@ static int run_check(zj_detect_ctx *c, const ledger_check *k, zj_lead *l, int64_
         zj_day_format(day, d);
         zj_lead_reset(l);
         l->subject_table = k->table;
-        l->subject_id = zj_stmt_int(q, 0);
+        l->subject_id = zj_stmt_int(q, L_ID);
+        zj_stmt_reset(detail);
+        zj_stmt_bind_int(detail, 1, l->subject_id);
+        int found = zj_stmt_next(detail, err);
+        if (found != 1) {
+            rc = found < 0 ? ZJ_EDATA : zj_fail(err, ZJ_EDATA, "%s %lld vanished while read",
+                                                 k->table, (long long)l->subject_id);
+            break;
+        }
+        const char *u = zj_stmt_text(detail, 2, NULL);
         snprintf(l->unit_code, sizeof l->unit_code, "%s", u ? u : "");
         l->severity = c->severity;
         zj_buf_printf(&l->title, "%s / %s", k->zh, k->en);
@@ -209,13 +226,14 @@ static int run_check(zj_detect_ctx *c, const ledger_check *k, zj_lead *l, int64_
                           d, grace, !strcmp(k->table, "police_case") ? "procuratorate's" : "court's",
                           other);
         zj_buf_printf(&l->path, "%s %s → %s → %s", k->table, no, d, k->zh);
-        rc = zj_cf_emit(c, l, zj_stmt_text(q, 1, NULL), zj_stmt_text(q, 2, NULL), k->name,
-                        "record", k->name, err);
+        rc = zj_cf_emit(c, l, zj_stmt_text(detail, 0, NULL), zj_stmt_text(detail, 1, NULL),
+                        k->name, "record", k->name, err);
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;
     zj_stmt_finalize(fb);
     zj_stmt_finalize(q);
+    zj_stmt_finalize(detail);
     return rc;
 }
 

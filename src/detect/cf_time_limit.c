@@ -13,7 +13,14 @@
  * no event is recorded), suspensions are deducted, and the case's end event - or the reference
  * date while it is open - is compared with the deadline. Events after the reference date are
  * ignored, so `--as-of` replays a past day.
+ * Evaluating every case reads each case table once, narrowly (number, type, procedure, the two
+ * dates, extension_days: court cases from an index holding just these, migration 16); a case
+ * within its earliest possible deadline is done there, and only the others read their clock
+ * nodes and, when they are leads, their natural key and unit.
  */
+#include <assert.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,39 +31,78 @@
 #include "detect/time_limits.h"
 
 typedef struct ev {
-    char *case_no;
-    char node[24];
-    char at[20];                /* occurred_at, for the order within a day */
+    size_t no;                  /* the case number's offset in evs.text */
+    char node[16];
     long day;
     int days, months;
 } ev;
 
+/* A system's clock nodes up to the reference day, in case-number order. */
 typedef struct evs {
     ev *v;
     size_t n, cap;
+    char *text;                 /* the case numbers, each NUL-terminated */
+    size_t tlen, tcap;
 } evs;
 
 static void evs_free(evs *e)
 {
-    for (size_t i = 0; i < e->n; i++)
-        free(e->v[i].case_no);
     free(e->v);
+    free(e->text);
 }
 
-/* The few clock nodes through the (case_system, node) index (migration 15), sorted here. */
+/* The clock nodes from their own covering index (migration 16), already in the order wanted:
+ * by case, in time order, at the same moment in node order, then as recorded (the order
+ * read_events relies on). The IN list is the index's own condition, word for word, so the
+ * planner may use it. */
 static const char events_sql[] =
     "SELECT case_no, node, occurred_at, days, months FROM case_event"
-    " WHERE case_system = ?1 AND node IN ('extension','resubmitted','suspension','resumption',"
-    "  'postponed')@SCOPE@";
+    " WHERE case_system = ?1"
+    "  AND node IN ('extension', 'resubmitted', 'suspension', 'resumption', 'postponed')@SCOPE@"
+    " ORDER BY case_no, occurred_at, node, id";
 /* In an incremental run (detect.h), the touched cases' nodes only. */
 static const char events_scope[] =
     " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = ?1)";
 
-static int ev_cmp(const void *a, const void *b)
+static int add_event(evs *E, const char *no, size_t len, const char *node, long day, int days,
+                     int months)
 {
-    const ev *x = a, *y = b;
-    int c = strcmp(x->case_no, y->case_no);
-    return c ? c : strcmp(x->at, y->at);
+    /* consecutive nodes of one case share its number */
+    bool same = E->n && strlen(E->text + E->v[E->n - 1].no) == len &&
+                !memcmp(E->text + E->v[E->n - 1].no, no, len);
+    if (!same && E->tlen + len + 1 > E->tcap) {
+        size_t cap = E->tcap ? E->tcap * 2 : 4096;
+        while (cap < E->tlen + len + 1)
+            cap *= 2;
+        char *t = realloc(E->text, cap);
+        if (!t)
+            return -1;
+        E->text = t;
+        E->tcap = cap;
+    }
+    if (E->n == E->cap) {
+        size_t cap = E->cap ? E->cap * 2 : 256;
+        ev *v = realloc(E->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        E->v = v;
+        E->cap = cap;
+    }
+    ev *x = &E->v[E->n];
+    if (same) {
+        x->no = E->v[E->n - 1].no;
+    } else {
+        x->no = E->tlen;
+        memcpy(E->text + E->tlen, no, len);
+        E->text[E->tlen + len] = '\0';
+        E->tlen += len + 1;
+    }
+    snprintf(x->node, sizeof x->node, "%s", node);
+    x->day = day;
+    x->days = days;
+    x->months = months;
+    E->n++;
+    return 0;
 }
 
 static int load_events(zj_detect_ctx *c, const char *system, evs *out, zj_error *err)
@@ -72,38 +118,17 @@ static int load_events(zj_detect_ctx *c, const char *system, evs *out, zj_error 
     zj_stmt_bind_text(q, 1, system, strlen(system));
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
         long day = zj_stmt_day(q, 2, ZJ_DAY_MAX);
-        if (day > c->as_of_day)
+        size_t len;
+        const char *no = zj_stmt_text(q, 0, &len), *node = zj_stmt_text(q, 1, NULL);
+        if (day > c->as_of_day || !no)
             continue;
-        if (out->n == out->cap) {
-            size_t cap = out->cap ? out->cap * 2 : 256;
-            ev *v = realloc(out->v, cap * sizeof *v);
-            if (!v) {
-                rc = zj_fail(err, ZJ_EDATA, "out of memory");
-                break;
-            }
-            out->v = v;
-            out->cap = cap;
-        }
-        ev *e = &out->v[out->n];
-        const char *no = zj_stmt_text(q, 0, NULL), *node = zj_stmt_text(q, 1, NULL);
-        e->case_no = strdup(no ? no : "");
-        if (!e->case_no) {
+        if (add_event(out, no, len, node ? node : "", day, (int)zj_stmt_int(q, 3),
+                      (int)zj_stmt_int(q, 4)))
             rc = zj_fail(err, ZJ_EDATA, "out of memory");
-            break;
-        }
-        snprintf(e->node, sizeof e->node, "%s", node ? node : "");
-        const char *at = zj_stmt_text(q, 2, NULL);
-        snprintf(e->at, sizeof e->at, "%s", at ? at : "");
-        e->day = day;
-        e->days = (int)zj_stmt_int(q, 3);
-        e->months = (int)zj_stmt_int(q, 4);
-        out->n++;
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;
     zj_stmt_finalize(q);
-    if (!rc && out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, ev_cmp);
     return rc;
 }
 
@@ -138,17 +163,17 @@ static void read_events(const zj_time_limit *r, const ev *e, size_t n, zj_tl_cas
     }
 }
 
-/* The cases of each system in table order (a sequential scan, no sort): each case finds its
- * clock nodes by a binary search in the sorted nodes. */
+/* The cases of each system, and how to read the few things a lead adds. */
 typedef struct sysdef {
     const char *detector, *system, *table, *sql, *zh, *start_zh, *end_zh;
     const char *scope;          /* the filter for @SCOPE@ in an incremental run (detect.h) */
+    const char *detail;         /* source_system, source_key, unit of a case by id (leads only) */
 } sysdef;
 
 static const sysdef systems[] = {
     {"CF02", "police", "police_case",
-     "SELECT d.id, d.source_system, d.source_key, d.case_no, d.kind,"
-     " CASE WHEN d.major = 1 THEN 'major' ELSE 'ordinary' END, d.unit_code, d.accepted_at,"
+     "SELECT d.id, d.case_no, d.kind,"
+     " CASE WHEN d.major = 1 THEN 'major' ELSE 'ordinary' END, d.accepted_at,"
      " d.decided_at, NULL FROM ("
      "  SELECT p.*, coalesce(p.filing_decided_at,"
      "   CASE WHEN p.filing_decision = 'filed' THEN p.filed_at END,"
@@ -159,19 +184,22 @@ static const sysdef systems[] = {
      "  OR (d.filing_decision IS NULL AND d.closed_at IS NULL AND d.transferred_at IS NULL)"
      "",
      "公安案件", "受案", "作出立案审查决定",
-     " AND p.case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'police')"},
+     " AND p.case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'police')",
+     "SELECT source_system, source_key, unit_code FROM police_case WHERE id = ?1"},
     {"CF06", "procuratorate", "procuratorate_case",
-     "SELECT id, source_system, source_key, case_no, kind, procedure, unit_code, received_at,"
-     " decided_at, extension_days FROM procuratorate_case WHERE received_at IS NOT NULL@SCOPE@",
+     "SELECT id, case_no, kind, procedure, received_at, decided_at, extension_days"
+     " FROM procuratorate_case WHERE received_at IS NOT NULL@SCOPE@",
      "检察院案件", "受理", "作出决定",
-     " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'procuratorate')"},
+     " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'procuratorate')",
+     "SELECT source_system, source_key, unit_code FROM procuratorate_case WHERE id = ?1"},
     {"CF06", "court", "court_case",
-     "SELECT id, source_system, source_key, case_no, case_type, procedure, court_code,"
-     " filed_at, closed_at, extension_days FROM court_case WHERE filed_at IS NOT NULL@SCOPE@",
+     "SELECT id, case_no, case_type, procedure, filed_at, closed_at, extension_days"
+     " FROM court_case WHERE filed_at IS NOT NULL@SCOPE@",
      "法院案件", "立案", "结案",
-     " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'court')"},
+     " AND case_no IN (SELECT case_no FROM temp.zj_case_scope WHERE system = 'court')",
+     "SELECT source_system, source_key, court_code FROM court_case WHERE id = ?1"},
 };
-enum { C_ID, C_SYS, C_KEY, C_NO, C_TYPE, C_PROC, C_UNIT, C_START, C_END, C_EXT };
+enum { C_ID, C_NO, C_TYPE, C_PROC, C_START, C_END, C_EXT };
 
 static void explain(zj_lead *l, const sysdef *d, const char *no, const char *type,
                    const zj_time_limit *r, const zj_tl_case *k, bool closed,
@@ -222,17 +250,63 @@ static void explain(zj_lead *l, const sysdef *d, const char *no, const char *typ
                   d->start_zh, s, dl, closed ? d->end_zh : "截至", e, res->days_over);
 }
 
+/* The rule of each (case type, procedure) pair met so far: a case table has a few dozen
+ * pairs and hundreds of thousands of rows, and zj_time_limit_find reads every rule. */
+typedef struct rule_memo {
+    struct {
+        uint64_t h;             /* 0: empty */
+        char type[40], proc[24];
+        const zj_time_limit *r;
+    } slot[256];
+} rule_memo;
+
+static uint64_t memo_hash(const char *s, uint64_t h)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (h ^ 0xff) * 1099511628211u;
+}
+
+static const zj_time_limit *find_rule(rule_memo *m, const sysdef *d, const char *type,
+                                      const char *proc)
+{
+    if (!type)
+        return NULL;
+    if (!proc)
+        proc = "";             /* zj_time_limit_find reads NULL and "" alike */
+    if (strlen(type) >= sizeof m->slot[0].type || strlen(proc) >= sizeof m->slot[0].proc)
+        return zj_time_limit_find(d->detector, d->system, type, proc);
+    uint64_t h = memo_hash(proc, memo_hash(type, 14695981039346656037u)) | 1;
+    size_t mask = sizeof m->slot / sizeof m->slot[0] - 1, i = (size_t)h & mask;
+    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+        if (!m->slot[i].h) {
+            m->slot[i].h = h;
+            snprintf(m->slot[i].type, sizeof m->slot[i].type, "%s", type);
+            snprintf(m->slot[i].proc, sizeof m->slot[i].proc, "%s", proc);
+            return m->slot[i].r = zj_time_limit_find(d->detector, d->system, type, proc);
+        }
+        if (m->slot[i].h == h && !strcmp(m->slot[i].type, type) && !strcmp(m->slot[i].proc, proc))
+            return m->slot[i].r;
+    }
+    return zj_time_limit_find(d->detector, d->system, type, proc);   /* full: uncached */
+}
+
 static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error *err)
 {
     evs E = {0};
     int rc = load_events(c, d->system, &E, err), step = 0;
-    zj_stmt *q = NULL;
+    zj_stmt *q = NULL, *detail = NULL;
     zj_buf sql = {0};
+    rule_memo *memo = calloc(1, sizeof *memo);
+    if (!rc && !memo)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
     if (!rc)
         rc = zj_detect_scope_sql(c, d->sql, d->scope, &sql, err);
     if (!rc)
         rc = zj_stmt_prepare(c->store, sql.data, &q, err);
     zj_buf_free(&sql);
+    if (!rc)
+        rc = zj_stmt_prepare(c->store, d->detail, &detail, err);
     int64_t min_over = zj_param_int(c, "min_days_over");
     zj_tl_ext ext[16];
     while (!rc && (step = zj_stmt_next(q, err)) == 1) {
@@ -240,21 +314,8 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
         c->evaluated++;
         if (!no)
             continue;
-        /* the events of this case: the first not before it, then its run */
-        size_t lo = 0, hi = E.n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(E.v[mid].case_no, no) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        size_t ei = lo, ej = ei;
-        while (ej < E.n && !strcmp(E.v[ej].case_no, no))
-            ej++;
         const char *type = zj_stmt_text(q, C_TYPE, NULL);
-        const zj_time_limit *r =
-            zj_time_limit_find(d->detector, d->system, type, zj_stmt_text(q, C_PROC, NULL));
+        const zj_time_limit *r = find_rule(memo, d, type, zj_stmt_text(q, C_PROC, NULL));
         long start = zj_stmt_day(q, C_START, ZJ_DAY_MAX);
         if (!r || start > c->as_of_day)
             continue;
@@ -262,9 +323,32 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
         bool closed = end <= c->as_of_day;
         zj_tl_case k = {start, ZJ_DAY_MIN, closed ? end : c->as_of_day, ext, 0,
                         (int)zj_stmt_int(q, C_EXT), 0};
-        read_events(r, E.v + ei, ej - ei, &k, ext, sizeof ext / sizeof ext[0]);
+        /* The earliest deadline the case can have: the clock from its start, no extension, no
+         * deduction. Events only move a deadline later (a restart starts the clock later, an
+         * honoured extension or a deducted suspension adds days, and months, working days and
+         * the move off a rest day all keep the order of days), so a case within this one is
+         * within its own, and most cases end here without looking for their events. */
+        zj_tl_case k0 = {start, ZJ_DAY_MIN, k.end, NULL, 0, 0, 0};
+        zj_tl_result res0;
+        zj_time_limit_eval(r, &k0, &res0);
+        if (res0.days_over < min_over || res0.days_over <= 0)
+            continue;
+        /* the case's clock nodes: the first not before it, then its run */
+        size_t lo = 0, hi = E.n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(E.text + E.v[mid].no, no) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t ej = lo;
+        while (ej < E.n && !strcmp(E.text + E.v[ej].no, no))
+            ej++;
+        read_events(r, E.v + lo, ej - lo, &k, ext, sizeof ext / sizeof ext[0]);
         zj_tl_result res;
         zj_time_limit_eval(r, &k, &res);
+        assert(res.days_over <= res0.days_over);
         if (res.days_over < min_over || res.days_over <= 0)
             continue;
         char nobuf[96];
@@ -274,17 +358,27 @@ static int check_system(zj_detect_ctx *c, const sysdef *d, zj_lead *l, zj_error 
         zj_lead_reset(l);
         l->subject_table = d->table;
         l->subject_id = zj_stmt_int(q, C_ID);
-        const char *u = zj_stmt_text(q, C_UNIT, NULL);
+        zj_stmt_reset(detail);
+        zj_stmt_bind_int(detail, 1, l->subject_id);
+        int found = zj_stmt_next(detail, err);
+        if (found != 1) {
+            rc = found < 0 ? ZJ_EDATA : zj_fail(err, ZJ_EDATA, "%s %lld vanished while read",
+                                                 d->table, (long long)l->subject_id);
+            break;
+        }
+        const char *u = zj_stmt_text(detail, 2, NULL);
         snprintf(l->unit_code, sizeof l->unit_code, "%s", u ? u : "");
         int sev = c->severity + (res.days_over > zj_param_int(c, "escalate_days") ? 1 : 0);
         l->severity = sev > 4 ? 4 : sev;
         explain(l, d, nobuf, typebuf, r, &k, closed, &res);
-        rc = zj_cf_emit(c, l, zj_stmt_text(q, C_SYS, NULL), zj_stmt_text(q, C_KEY, NULL), NULL,
-                        "case", r->id, err);
+        rc = zj_cf_emit(c, l, zj_stmt_text(detail, 0, NULL), zj_stmt_text(detail, 1, NULL),
+                        NULL, "case", r->id, err);
     }
     if (!rc && step < 0)
         rc = ZJ_EDATA;
     zj_stmt_finalize(q);
+    zj_stmt_finalize(detail);
+    free(memo);
     evs_free(&E);
     return rc;
 }

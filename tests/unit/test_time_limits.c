@@ -258,6 +258,41 @@ static void test_court_extensions(void **state)
     assert_int_equal(res.days_over, 0);
 }
 
+/* CF06 and CF02 skip the events of a case within its earliest deadline (cf_time_limit.c):
+ * for every rule, a restart, extensions (on time, late, in days or months), deducted days and
+ * the case's extension_days never bring a deadline before the bare clock's. Start days run
+ * across the years of the holiday calendar, month ends and leap days included. */
+static void test_events_never_shorten(void **state)
+{
+    (void)state;
+    size_t n;
+    const zj_time_limit *all = zj_time_limits(&n);
+    uint32_t seed = 12345;
+#define NEXT() (seed = seed * 1664525u + 1013904223u, seed >> 8)
+    for (size_t i = 0; i < n; i++)
+        for (long start = D(2018, 1, 1); start < D(2023, 1, 1); start += 1 + (long)(NEXT() % 5)) {
+            zj_tl_result bare, res;
+            zj_tl_case b = {start, ZJ_DAY_MIN, start + 400, NULL, 0, 0, 0};
+            zj_time_limit_eval(&all[i], &b, &bare);
+            zj_tl_ext ext[4];
+            size_t next = NEXT() % 5;
+            long day = start;
+            for (size_t k = 0; k < next; k++) {
+                day += (long)(NEXT() % 120);
+                ext[k] = (zj_tl_ext){day, (int)(NEXT() % 3 ? NEXT() % 60 : 0),
+                                     (int)(NEXT() % 3 ? 0 : 1 + NEXT() % 6)};
+            }
+            long restart = NEXT() % 4 ? ZJ_DAY_MIN : start + (long)(NEXT() % 90);
+            int column = (int)(NEXT() % 2 ? 0 : NEXT() % 200);
+            int deducted = (int)(NEXT() % 3 ? 0 : NEXT() % 40);
+            zj_tl_case c = {start, restart, start + 400, ext, next, column, deducted};
+            zj_time_limit_eval(&all[i], &c, &res);
+            assert_true(res.deadline >= bare.deadline);
+            assert_true(res.days_over <= bare.days_over);
+        }
+#undef NEXT
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_extension_on_time_and_one_day_late),
         cmocka_unit_test(test_supplementary_investigation_restarts),
         cmocka_unit_test(test_court_extensions),
+        cmocka_unit_test(test_events_never_shorten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
