@@ -73,6 +73,28 @@ static void test_address_levels(void **state)
     assert_string_equal(address_level(home, NULL), "missing");
 }
 
+/* A person's addresses are a history: a register that records where he moved from (何时由何地
+ * 迁来本址, stored after U+001F) matches a record that gives that former home, written any
+ * way; a neighbour of the former home is still not the household, and a record with neither
+ * address is still "different". */
+static void test_address_history(void **state)
+{
+    (void)state;
+    const char *reg = "陕西省商洛市洛南县和平路224号6号楼927室\x1f陕西省商洛市洛南县太白路272号17号楼2431室";
+    assert_string_equal(address_level(reg, "商洛市洛南县太白路２７２号１７栋２４３１"), "same address");
+    assert_string_equal(address_level("洛南县太白路272号17号楼2431室", reg), "same address");
+    assert_string_equal(address_level(reg, "洛南县和平路224号6栋927"), "same address");
+    assert_string_equal(address_level(reg, "洛南县太白路272号"), "same house number");
+    assert_string_equal(address_level(reg, "洛南县太白路272号17号楼2432室"), "different");
+    assert_string_equal(address_level(reg, "洛南县解放路12号"), "different");
+    /* two registers, each with a history: any pair that agrees */
+    assert_string_equal(address_level(reg, "洛南县解放路12号\x1f洛南县和平路224号6号楼927室"),
+                        "same address");
+    /* a former address alone (no current one) is not read */
+    assert_string_equal(address_level("\x1f洛南县太白路272号17号楼2431室",
+                                      "洛南县太白路272号17号楼2431室"), "missing");
+}
+
 /* The name's frequency adjusts a homophone (same pinyin, other characters) relative to the
  * level's own u: a rare name's homophone weighs more than the level's average, a common
  * one's less, and an average one exactly the average. */
@@ -151,6 +173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_levels),
         cmocka_unit_test(test_address_levels),
+        cmocka_unit_test(test_address_history),
         cmocka_unit_test(test_homophone_tf),
         cmocka_unit_test(test_post_weight_not_diluted),
     };
