@@ -136,19 +136,17 @@ static void test_post_weight_not_diluted(void **state)
     (void)state;
     zj_fs_model fs;
     zj_model_init(&fs, ZJ_KIND_PERSON);
-    size_t np = zj_pattern_count(ZJ_KIND_PERSON);
-    int64_t *counts = calloc(np, sizeof *counts);
-    assert_non_null(counts);
+    zj_pcounts counts = {0};
     int g[ZJ_MAX_FIELDS];
     for (int f = 0; f < ZJ_MAX_FIELDS; f++)
         g[f] = ZJ_MISSING;
     g[F_NAME] = 3;
     g[F_UNIT] = 1;                 /* same unit, a post on one side only */
-    counts[zj_pattern_of(ZJ_KIND_PERSON, g)] = 230;
+    assert_int_equal(zj_pcounts_add(&counts, zj_pattern_of(ZJ_KIND_PERSON, g), 230), 0);
     g[F_UNIT] = 3;                 /* same unit and post */
-    counts[zj_pattern_of(ZJ_KIND_PERSON, g)] = 20;
-    zj_model_set_m(&fs, counts);
-    free(counts);
+    assert_int_equal(zj_pcounts_add(&counts, zj_pattern_of(ZJ_KIND_PERSON, g), 20), 0);
+    zj_model_set_m(&fs, &counts);
+    zj_pcounts_free(&counts);
 
     double m, u;
     /* a unit of 4 in 369, every one of its mentions with this post */
