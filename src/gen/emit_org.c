@@ -245,19 +245,21 @@ static const zg_col person_cols[] = {
     {"phone", "联系电话", 0, NULL},
     {"address", "住址", 0, NULL},
     {"region_code", "户籍地区划", 0, NULL},
+    {"former_address", "何地迁来本址", 0, NULL},
 };
 const zg_export zg_x_persons = {
     "人口基本信息.csv", "population.mapping.yaml", "hukou", "person",
     "population registry extract (人口基本信息), UTF-8", ZG_CSV, ZG_UTF8, ',', "[person_no]",
-    person_cols, 8, NULL};
+    person_cols, 9, NULL};
 
 static int person_row(zg *g, zg_writer *w, const zg_person *p)
 {
-    char name[64], id[64], no[16], addr[160], reg[8];
+    char name[64], id[64], no[16], addr[160], reg[8], former[160];
     unsigned noise = zg_dirty_person(g, p, 6ull << 48, 0.4, name, id);
     no[0] = 'R';
     zg_fmt_int(no + 1, p->k, 10);
     zg_address(g, p->k, p->county, addr);
+    bool moved = zg_former_address(g, p->k, p->county, former);
     zg_fmt_int(reg, g->counties[p->county].code, 6);
     zg_row_begin(w);
     zg_s(w, no);
@@ -268,6 +270,7 @@ static int person_row(zg *g, zg_writer *w, const zg_person *p)
     zg_s(w, p->phone);
     zg_s(w, addr);
     zg_s(w, reg);
+    zg_s(w, moved ? former : NULL);
     if (zg_row_end(w))
         return ZJ_EDATA;
     return zg_mention(g, "person", "hukou", no, "self", true, p->k, noise);

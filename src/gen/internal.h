@@ -288,6 +288,10 @@ void zg_mk_person(const zg *g, int64_t k, zg_person *p);
 void zg_actor_post(const zg *g, int64_t k, int category, char unit[96], char post[32]);
 void zg_address(const zg *g, int64_t k, int county, char out[160]);
 /* The address as a party's record writes it (people.c): variants of zg_address by salt. */
+/* Where person k lived before his current home (zg_address), as the household register
+ * records the move (何时由何地迁来本址): true and the address in out for the third of the
+ * people who moved, false for the others. */
+bool zg_former_address(const zg *g, int64_t k, int county, char out[160]);
 void zg_address_written(const zg *g, int64_t k, int county, uint64_t salt, char out[160]);
 /* Person entity id "P00001234". */
 void zg_pid(int64_t k, char out[16]);

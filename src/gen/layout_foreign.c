@@ -147,6 +147,7 @@ static const zg_col f_person_cols[] = {
     {"region_code", "户籍地行政区划", 0, NULL},
     {"address", "户籍地址", 0, NULL},
     {"phone", "联系电话", 0, NULL},
+    {"former_address", "迁来本址前住址", 0, NULL},
 };
 static const zg_export f_persons = {
     "常住人口信息.csv", "population.mapping.yaml", "hukou", "person",

@@ -116,6 +116,15 @@ void zg_address(const zg *g, int64_t k, int county, char out[160])
     household(g, k, county, out, false);
 }
 
+bool zg_former_address(const zg *g, int64_t k, int county, char out[160])
+{
+    uint64_t h = zg_mix((uint64_t)k ^ (g->seed << 20) ^ 0xF0A3E5ull);
+    if (h % 3)
+        return false;
+    household(g, k ^ 0x2468ACE0ll, county, out, false);
+    return true;
+}
+
 /* The address as a party's record writes it: often without the province, or without the
  * province and city (送达地址 as the party gave it), sometimes in full-width digits, the
  * building as 3栋1201 instead of 3号楼1201室, spaces; and now and then an address the person
@@ -125,8 +134,10 @@ void zg_address_written(const zg *g, int64_t k, int county, uint64_t salt, char 
     zg_rng r;
     zg_rng_at(&r, g->seed, ZG_S_DIRT, zg_mix((uint64_t)k * 0x9E3779B97F4A7C15ull ^ salt ^ 0xADD));
     char a[160];
-    if (zg_chance(&r, 0.04))
-        household(g, k ^ 0x2468ACE0ll, county, a, false);   /* a former home */
+    /* a former home: a third of the people have moved (and the register records where
+     * from), and they give the old address on one record in eight - 4% of all */
+    if (zg_chance(&r, 0.12) && zg_former_address(g, k, county, a))
+        ;
     else
         zg_address(g, k, county, a);
     const char *s = a;

@@ -79,6 +79,30 @@ int zj_unit_context_role(const char *c)
            ? c[0] : ZJ_UNIT_NONE;
 }
 
+/* An address reduced to the hashes compare.h keeps: road (0 when it does not parse), road and
+ * house number (blocking), road, number and room, county. */
+static void reduce_address(const char *s, size_t n, uint64_t *block, uint32_t *road,
+                           uint32_t *county, uint32_t *full)
+{
+    zj_address ad;
+    if (!n || zj_address_parse(s, n, &ad, NULL) != 0)
+        return;
+    char buf[sizeof ad.road + sizeof ad.house + sizeof ad.rest + 2];
+    size_t rl = strlen(ad.road), hl = strlen(ad.house), xl = strlen(ad.rest);
+    memcpy(buf, ad.road, rl);
+    buf[rl] = '#';
+    memcpy(buf + rl + 1, ad.house, hl);
+    buf[rl + 1 + hl] = '/';
+    memcpy(buf + rl + 2 + hl, ad.rest, xl);
+    *road = (uint32_t)h(buf, rl + 1) | 1;
+    if (hl)
+        *block = h(buf, rl + 1 + hl);
+    if (hl && xl)
+        *full = (uint32_t)h(buf, rl + 2 + hl + xl) | 1;
+    if (ad.county[0])
+        *county = (uint32_t)h(ad.county, strlen(ad.county)) | 1;
+}
+
 int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int64_t entity,
                      const char *name_norm, const char *name_key, const char *id_no,
                      const char *id_status, const char *birth_date, const char *sex,
@@ -144,23 +168,13 @@ int zj_lmention_fill(zj_lmention *m, zj_arena *a, zj_kind kind, int64_t id, int6
     m->region = region && strlen(region) >= 6 ? atoi(region) : 0;
     if (phone && *phone)
         m->phone_h = h(phone, strlen(phone));
-    zj_address ad;
-    if (kind == ZJ_KIND_PERSON && address && *address &&
-        zj_address_parse(address, strlen(address), &ad, NULL) == 0) {
-        char buf[sizeof ad.road + sizeof ad.house + sizeof ad.rest + 2];
-        size_t rl = strlen(ad.road), hl = strlen(ad.house), xl = strlen(ad.rest);
-        memcpy(buf, ad.road, rl);
-        buf[rl] = '#';
-        memcpy(buf + rl + 1, ad.house, hl);
-        buf[rl + 1 + hl] = '/';
-        memcpy(buf + rl + 2 + hl, ad.rest, xl);
-        m->addr_road = (uint32_t)h(buf, rl + 1) | 1;
-        if (hl)
-            m->addr_h = h(buf, rl + 1 + hl);
-        if (hl && xl)
-            m->addr_full = (uint32_t)h(buf, rl + 2 + hl + xl) | 1;
-        if (ad.county[0])
-            m->addr_county = (uint32_t)h(ad.county, strlen(ad.county)) | 1;
+    if (kind == ZJ_KIND_PERSON && address && *address) {
+        const char *sep = strchr(address, '\x1f');   /* address U+001F former address */
+        size_t n = sep ? (size_t)(sep - address) : strlen(address);
+        reduce_address(address, n, &m->addr_h, &m->addr_road, &m->addr_county, &m->addr_full);
+        if (sep && m->addr_road)
+            reduce_address(sep + 1, strlen(sep + 1), &m->addr2_h, &m->addr2_road,
+                           &m->addr2_county, &m->addr2_full);
     }
     if ((m->case_h = zj_case_hash(context)))
         return 0;
@@ -307,17 +321,40 @@ static int name_level(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
     return 0;
 }
 
-/* Both have an address (compare.h: F_ADDRESS). */
+/* One address of each side (road != 0): the level of compare.h's F_ADDRESS. */
+static int one_address_level(uint64_t ha, uint32_t ra, uint32_t ca, uint32_t fa,
+                             uint64_t hb, uint32_t rb, uint32_t cb, uint32_t fb)
+{
+    if ((ca && cb && ca != cb) || ra != rb)
+        return 0;
+    if (!ha || ha != hb)
+        return 1;
+    if (!fa || !fb)
+        return 2;
+    return fa == fb ? 3 : 0;                   /* another flat: another household */
+}
+
+/* Both have an address: the best level over their addresses, former ones included. */
 static int address_level(const zj_lmention *a, const zj_lmention *b)
 {
-    if ((a->addr_county && b->addr_county && a->addr_county != b->addr_county) ||
-        a->addr_road != b->addr_road)
-        return 0;
-    if (!a->addr_h || a->addr_h != b->addr_h)
-        return 1;
-    if (!a->addr_full || !b->addr_full)
-        return 2;
-    return a->addr_full == b->addr_full ? 3 : 0;   /* another flat: another household */
+    int best = one_address_level(a->addr_h, a->addr_road, a->addr_county, a->addr_full,
+                                 b->addr_h, b->addr_road, b->addr_county, b->addr_full);
+    if (a->addr2_road) {
+        int l = one_address_level(a->addr2_h, a->addr2_road, a->addr2_county, a->addr2_full,
+                                  b->addr_h, b->addr_road, b->addr_county, b->addr_full);
+        best = l > best ? l : best;
+    }
+    if (b->addr2_road) {
+        int l = one_address_level(a->addr_h, a->addr_road, a->addr_county, a->addr_full,
+                                  b->addr2_h, b->addr2_road, b->addr2_county, b->addr2_full);
+        best = l > best ? l : best;
+    }
+    if (a->addr2_road && b->addr2_road) {
+        int l = one_address_level(a->addr2_h, a->addr2_road, a->addr2_county, a->addr2_full,
+                                  b->addr2_h, b->addr2_road, b->addr2_county, b->addr2_full);
+        best = l > best ? l : best;
+    }
+    return best;
 }
 
 /* Both have co-parties: 1 when a key is shared (each list ascending, zero-terminated). */

@@ -29,6 +29,10 @@ enum { F_NAME = 0, F_BIRTH, F_SEX, F_REGION, F_PHONE, F_ID, F_CONTEXT, F_UNIT, F
 /* F_ADDRESS is the address a record gives (a household register's 住址, a court party's
  * 送达地址), reduced by text/address.h: levels different (another county, road or flat), same
  * road, same house number (the flat unknown on one side), same address (number and flat).
+ * A person's addresses are a history: people move, and a record may give a home he has left.
+ * A register that records the move (何时由何地迁来本址) gives the former address too (stored
+ * after the address, separated by U+001F), and the level is the best over every pair of the
+ * two mentions' addresses: a match on any address the person used is evidence.
  * F_COPARTY is compared for parties of cases: "same" when the two mentions' cases share a
  * co-party (the same valid ID or credit code, or the same name: a co-party whose ID one
  * record gives and another omits is still known by name), "different" when both have
@@ -71,6 +75,8 @@ typedef struct zj_lmention {
     uint32_t addr_road;      /* hash of the road (0 = no address) */
     uint32_t addr_county;    /* hash of the county named in it (0 = not named) */
     uint32_t addr_full;      /* hash of road, house number and room (0 = no room) */
+    uint64_t addr2_h;        /* the same four of a former address (the register's */
+    uint32_t addr2_road, addr2_county, addr2_full;   /* 迁来本址前住址; 0 = none) */
     uint32_t copart[ZJ_COPARTIES];   /* co-party keys, ascending (0 = none; link.c) */
     uint64_t case_h;         /* the case a party is named in (0 = not a case party) */
     uint32_t norm_off, key_off, id_off;   /* NUL-terminated strings in the arena */

@@ -14,7 +14,7 @@ static const char *const field_names[ZJ_BF_COUNT] = {
     [ZJ_BF_CITY] = "city",             [ZJ_BF_ID_NO] = "id_no",
     [ZJ_BF_ID_PREFIX] = "id_prefix",   [ZJ_BF_NAME_PREFIX] = "name_prefix",
     [ZJ_BF_ENTERPRISE] = "enterprise", [ZJ_BF_UNIT] = "unit", [ZJ_BF_ID_TAIL] = "id_tail",
-    [ZJ_BF_ADDRESS] = "address",
+    [ZJ_BF_ADDRESS] = "address",       [ZJ_BF_FORMER_ADDRESS] = "former_address",
 };
 
 const char *zj_block_field_name(zj_block_field f)
@@ -48,6 +48,7 @@ void zj_link_config_defaults(zj_link_config *c)
     rule(&c->person, "enterprise", ZJ_BF_ENTERPRISE, (zj_block_field)-1);
     rule(&c->person, "name_key_unit", ZJ_BF_NAME_KEY, ZJ_BF_UNIT);
     rule(&c->person, "name_key_address", ZJ_BF_NAME_KEY, ZJ_BF_ADDRESS);
+    rule(&c->person, "name_key_former_address", ZJ_BF_NAME_KEY, ZJ_BF_FORMER_ADDRESS);
     c->enterprise.threshold = 0.95;
     c->enterprise.max_block = 2000;
     rule(&c->enterprise, "name_key", ZJ_BF_NAME_KEY, (zj_block_field)-1);

@@ -24,6 +24,9 @@ typedef enum zj_block_field {
     ZJ_BF_ENTERPRISE,       /* persons: the enterprise they are named for */
     ZJ_BF_UNIT,             /* persons: the unit they are named with (officer, actor, target) */
     ZJ_BF_ADDRESS,          /* persons: the road and house number of their address */
+    ZJ_BF_FORMER_ADDRESS,   /* persons: the road and house number of the address a register
+                               says they lived at before; for a mention without one and
+                               without a trusted ID, its own address (it may be a former home) */
     ZJ_BF_COUNT
 } zj_block_field;
 

@@ -7,6 +7,7 @@
  */
 #include "link/link.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ typedef struct run {
     int32_t *trusted;            /* mentions with a trusted ID, equal IDs adjacent (after the
                                     conflict check) */
     int32_t ntrusted;
-    int64_t *counts;             /* pattern counts (scratch) */
+    zj_pcounts counts;           /* pattern counts (scratch) */
     cand_list cands;             /* candidate pairs compared, for scoring */
     edges acc;                   /* accepted and forced links */
     edges world;                 /* closed-world candidates: (refers, roster, pair weight) */
@@ -531,7 +532,7 @@ static int build_blocks(run *r)
  * adds to its own tally (pair_acc); the tallies are merged in block order, so the result is
  * exactly what one thread would have produced. fn must only read the run and write its tally. */
 typedef struct pair_acc {
-    int64_t *counts;             /* comparison-pattern counts (estimation) */
+    zj_pcounts counts;           /* comparison-pattern counts (estimation) */
     cand_list cands;             /* every pair compared, in block order (scoring) */
 } pair_acc;
 
@@ -617,10 +618,10 @@ static void *visit_blocks(void *arg)
 
 
 /* Merge a thread's tally into the first; returns -1 when out of memory. */
-static int merge_acc(pair_acc *into, pair_acc *from, size_t npatterns)
+static int merge_acc(pair_acc *into, pair_acc *from)
 {
-    for (size_t p = 0; p < npatterns; p++)
-        into->counts[p] += from->counts[p];
+    if (zj_pcounts_merge(&into->counts, &from->counts))
+        return -1;
     for (size_t i = 0; i < from->cands.n; i++) {
         const cand_pair *c = &from->cands.p[i];
         if (push_cand(&into->cands, c->a, c->b, c->pattern))
@@ -631,13 +632,10 @@ static int merge_acc(pair_acc *into, pair_acc *from, size_t npatterns)
 
 static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
 {
-    size_t np = zj_pattern_count(r->kind);
     int nt = zj_cores(MAX_THREADS);
-    pair_acc t[ZJ_MAX_JOBS] = {{0}};
+    pair_acc t[ZJ_MAX_JOBS];
+    memset(t, 0, sizeof t);
     int rc = ZJ_OK;
-    for (int i = 0; !rc && i < nt; i++)
-        if (!(t[i].counts = calloc(np, sizeof *t[i].counts)))
-            rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     for (int rule = 0; !rc && rule < r->cfg->nrules; rule++) {
         const keyed *tmp = r->sorted[rule];
         size_t k = r->nsorted[rule];
@@ -679,16 +677,16 @@ static int for_each_pair(run *r, pair_fn fn, pair_acc *total, bool count_skips)
             rc = zj_fail(r->err, ZJ_EDATA, "out of memory comparing pairs");
         /* Block order is thread order: merging 1.. into 0 keeps the sequential order. */
         for (int j = 1; !rc && j < nt; j++) {
-            if (merge_acc(&t[0], &t[j], np))
+            if (merge_acc(&t[0], &t[j]))
                 rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
-            memset(t[j].counts, 0, np * sizeof *t[j].counts);
+            zj_pcounts_clear(&t[j].counts);
             t[j].cands.n = 0;
         }
     }
-    if (!rc && merge_acc(total, &t[0], np))
+    if (!rc && merge_acc(total, &t[0]))
         rc = zj_fail(r->err, ZJ_EDATA, "out of memory");
     for (int i = 0; i < nt; i++) {
-        free(t[i].counts);
+        zj_pcounts_free(&t[i].counts);
         free(t[i].cands.p);
     }
     return rc;
@@ -701,7 +699,8 @@ static int count_pair(const run *r, int32_t a, int32_t b, pair_acc *t)
     int g[ZJ_MAX_FIELDS];
     zj_compare(r->kind, &r->m[a], &r->m[b], &r->ar, g);
     size_t p = zj_pattern_of(r->kind, g);
-    t->counts[p]++;
+    if (zj_pcounts_add(&t->counts, p, 1))
+        return -1;
     return push_cand(&t->cands, a, b, p);
 }
 
@@ -711,9 +710,10 @@ static int count_pair(const run *r, int32_t a, int32_t b, pair_acc *t)
 typedef struct idpair_job {
     const run *r;
     int32_t from, to;
-    int64_t *counts;
+    zj_pcounts counts;
     int64_t pairs;
     double matching;
+    int rc;
 } idpair_job;
 
 static void *id_pair_range(void *arg)
@@ -733,7 +733,10 @@ static void *id_pair_range(void *arg)
             continue;
         }
         zj_compare(r->kind, &r->m[idx[i - 1]], &r->m[idx[i]], &r->ar, g);
-        j->counts[zj_pattern_of(r->kind, g)]++;
+        if (zj_pcounts_add(&j->counts, zj_pattern_of(r->kind, g), 1)) {
+            j->rc = -1;
+            return NULL;
+        }
         j->pairs++;
         j->matching += (double)run_len;   /* the i-th member pairs with the run_len before it */
         run_len++;
@@ -743,41 +746,34 @@ static void *id_pair_range(void *arg)
 
 static int id_pair_counts(run *r, int64_t *pairs, double *matching)
 {
-    size_t np = zj_pattern_count(r->kind);
     int nt = zj_cores(MAX_THREADS);
     idpair_job job[ZJ_MAX_JOBS];
+    for (int j = 0; j < nt; j++)
+        job[j] = (idpair_job){r, (int32_t)((int64_t)r->ntrusted * j / nt),
+                              (int32_t)((int64_t)r->ntrusted * (j + 1) / nt), {0}, 0, 0, 0};
+    zj_parallel(id_pair_range, job, sizeof job[0], nt);
     int rc = 0;
     for (int j = 0; j < nt; j++) {
-        job[j] = (idpair_job){r, (int32_t)((int64_t)r->ntrusted * j / nt),
-                              (int32_t)((int64_t)r->ntrusted * (j + 1) / nt), NULL, 0, 0};
-        job[j].counts = j == 0 ? r->counts : calloc(np, sizeof *job[j].counts);
-        if (!job[j].counts)
-            rc = -1;
-    }
-    if (!rc)
-        zj_parallel(id_pair_range, job, sizeof job[0], nt);
-    for (int j = 0; j < nt; j++) {
+        rc |= job[j].rc;
         if (!rc) {
             *pairs += job[j].pairs;
             *matching += job[j].matching;
-            for (size_t p = 0; j > 0 && p < np; p++)
-                r->counts[p] += job[j].counts[p];
+            if (zj_pcounts_merge(&r->counts, &job[j].counts))
+                rc = -1;
         }
-        if (j > 0)
-            free(job[j].counts);
+        zj_pcounts_free(&job[j].counts);
     }
     return rc;
 }
 
 static int estimate(run *r)
 {
-    size_t np = zj_pattern_count(r->kind);
     zj_model_init(&r->fs, r->kind);
     if (r->n < 2)
         return ZJ_OK;
     int g[ZJ_MAX_FIELDS];
     /* u: random pairs are almost all non-matches. A fixed seed keeps runs reproducible. */
-    memset(r->counts, 0, np * sizeof *r->counts);
+    zj_pcounts_clear(&r->counts);
     uint64_t seed = 20211215;
     int64_t total = (int64_t)r->n * (r->n - 1) / 2;
     int64_t samples = total < RANDOM_PAIRS ? total : RANDOM_PAIRS;
@@ -789,18 +785,19 @@ static int estimate(run *r)
         zj_lmention ma = r->m[a], mb = r->m[b];
         ma.id_trusted = mb.id_trusted = false;   /* so the ID field is compared too */
         zj_compare(r->kind, &ma, &mb, &r->ar, g);
-        r->counts[zj_pattern_of(r->kind, g)]++;
+        if (zj_pcounts_add(&r->counts, zj_pattern_of(r->kind, g), 1))
+            return zj_fail(r->err, ZJ_EDATA, "out of memory");
     }
-    zj_model_set_u(&r->fs, r->counts);
+    zj_model_set_u(&r->fs, &r->counts);
     /* m, first guess: pairs that share a trusted ID are matches. */
-    memset(r->counts, 0, np * sizeof *r->counts);
+    zj_pcounts_clear(&r->counts);
     int32_t k = r->ntrusted;
     int64_t id_pairs = 0;
     double matching_pairs = 0;       /* pairs inside groups of one trusted ID */
     if (id_pair_counts(r, &id_pairs, &matching_pairs))
         return zj_fail(r->err, ZJ_EDATA, "out of memory");
     if (id_pairs)
-        zj_model_set_m(&r->fs, r->counts);
+        zj_model_set_m(&r->fs, &r->counts);
     /* The prior for scoring is the chance that two random mentions are one entity, measured
      * where identity is known: among mentions with trusted IDs. (Blocking only decides which
      * pairs are worth scoring; it must not raise their prior, or every pair that shares a
@@ -809,13 +806,14 @@ static int estimate(run *r)
     r->prior = matching_pairs > 0 && all_pairs > 0 ? matching_pairs / all_pairs
                                                    : 1.0 / (double)(r->n > 1 ? r->n : 2);
     /* m and lambda: EM over the candidate pairs. */
-    memset(r->counts, 0, np * sizeof *r->counts);
+    zj_pcounts_clear(&r->counts);
     pair_acc tally = {.counts = r->counts};
     int rc = for_each_pair(r, count_pair, &tally, true);
+    r->counts = tally.counts;
     r->cands = tally.cands;
     if (rc)
         return rc;
-    r->st->em_iterations = zj_model_em(&r->fs, r->counts, 50, 1e-5);
+    r->st->em_iterations = zj_model_em(&r->fs, &r->counts, 50, 1e-5);
     r->st->match_proportion = r->fs.lambda;
     return ZJ_OK;
 }
@@ -830,8 +828,9 @@ static int estimate(run *r)
  * a pair adds its name's weight - for exact and same-pinyin names, by the name's frequency,
  * looked up once per run of pairs with the same name (pairs come block by block). */
 typedef struct scorer {
-    double *rest;                   /* per pattern: prior + every field but the name (and a
-                                       shared unit, weighted by its frequency too) */
+    double *rest;                   /* per slot of the run's pattern counts (every candidate's
+                                       pattern is there): prior + every field but the name (and
+                                       a shared unit, weighted by its frequency too) */
     double name_w[ZJ_MAX_LEVELS];   /* log2(m/u) of the name levels without frequencies */
     uint64_t last_norm, last_key, last_unit;
     int last_unit_level;
@@ -841,15 +840,16 @@ typedef struct scorer {
 
 static int scorer_init(const run *r, scorer *sc)
 {
-    size_t np = zj_pattern_count(r->kind);
     memset(sc, 0, sizeof *sc);
-    sc->rest = malloc(np * sizeof *sc->rest);
+    sc->rest = malloc((r->counts.cap + 1) * sizeof *sc->rest);
     if (!sc->rest)
         return -1;
     double prior = log2(r->prior / (1 - r->prior));
     int g[ZJ_MAX_FIELDS];
-    for (size_t p = 0; p < np; p++) {
-        zj_pattern_decode(r->kind, p, g);
+    for (size_t p = 0; p < r->counts.cap; p++) {
+        if (!r->counts.key[p])
+            continue;
+        zj_pattern_decode(r->kind, r->counts.key[p] - 1, g);
         double w = prior;
         for (int f = 0; f < ZJ_MAX_FIELDS; f++)
             if (f != F_NAME && g[f] != ZJ_MISSING && zj_compare_nlevels(r->kind, f) &&
@@ -869,7 +869,9 @@ static int scorer_init(const run *r, scorer *sc)
 static double scorer_weight(const run *r, scorer *sc, const zj_lmention *a, size_t pattern,
                             int name_level)
 {
-    double w = sc->rest[pattern];
+    ptrdiff_t slot = zj_pcounts_find(&r->counts, pattern);
+    assert(slot >= 0);                /* counted when the pair was compared */
+    double w = sc->rest[slot];
     if (name_level == 3) {
         if (a->norm_h != sc->last_norm) {
             sc->last_norm = a->norm_h;
@@ -1557,7 +1559,7 @@ static void free_run(run *r)
         free(r->bsize[i]);
     }
     zj_tf_free(&r->tf);
-    free(r->counts);
+    zj_pcounts_free(&r->counts);
     free(r->acc.e);
     free(r->world.e);
     free(r->cands.p);
@@ -1575,9 +1577,6 @@ static int setup_run(run *r)
     r->st->mentions = r->n;
     for (int32_t i = 0; i < r->n; i++)
         r->st->new_mentions += r->m[i].entity == 0;
-    r->counts = calloc(zj_pattern_count(r->kind), sizeof *r->counts);
-    if (!r->counts)
-        return zj_fail(r->err, ZJ_EDATA, "out of memory");
     return build_blocks(r);
 }
 

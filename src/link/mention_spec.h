@@ -14,7 +14,7 @@
 
 /* The columns a spec's SELECT reads, in this order after the record id (column 0). */
 enum { C_NAME = 1, C_ID, C_BIRTH, C_SEX, C_PHONE, C_REGION, C_ADDRESS, C_KIND, C_USCC, C_CONTEXT,
-       C_UNIT, C_POST, C_CASE_SYS, C_CASE_NO, C_COUNT };
+       C_UNIT, C_POST, C_CASE_SYS, C_CASE_NO, C_FORMER_ADDRESS, C_COUNT };
 
 /* One record as read: each value NUL-terminated and writable (normalizing cuts dates and
  * region codes in place), or NULL when absent or empty. */
@@ -30,6 +30,7 @@ typedef struct zj_mention_work {
     char idnorm[20], birth_iso[16], region6[12], phone_norm[24], sex[2];
     char unit[4 * ZJ_NAME_MAX + 8];   /* "u:" unit U+001F post (compare.h) */
     char caseref[192];                /* "c:" system U+001F case number (compare.h) */
+    char address[1040];               /* address U+001F former address (compare.h) */
 } zj_mention_work;
 
 int zj_mention_spec_count(void);

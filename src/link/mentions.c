@@ -29,6 +29,7 @@ typedef struct mention_spec {
     const char *phone;
     const char *region;
     const char *address;
+    const char *former_address;   /* persons: where the register says they lived before */
     const char *kind_col;     /* case_party.party_kind: 'enterprise' or a person */
     const char *uscc;         /* with kind_col: the enterprise identifier column */
     const char *context;      /* persons: the credit code of the enterprise they are named for */
@@ -42,7 +43,7 @@ typedef struct mention_spec {
 static const mention_spec specs[] = {
     {"officer", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone", .unit = "unit_code", .post = "position", .unit_role = ZJ_UNIT_ROSTER},
     {"officer_relative", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone"},
-    {"person", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone", .region = "region_code", .address = "address"},
+    {"person", "self", P, .name = "name", .id_no = "id_no", .birth_date = "birth_date", .sex = "sex", .phone = "phone", .region = "region_code", .address = "address", .former_address = "former_address"},
     {"enterprise", "self", E, .name = "name", .id_no = "uscc", .region = "region_code", .address = "address"},
     {"enterprise", "legal_rep", P, .name = "legal_rep_name", .id_no = "legal_rep_id_no", .context = "uscc"},
     {"enterprise_role", "person", P, .name = "person_name", .id_no = "person_id_no", .context = "uscc"},
@@ -102,6 +103,7 @@ int zj_mention_spec_select(int spec, zj_buf *b)
     select_col(b, sp->post);
     select_col(b, sp->case_sys);
     select_col(b, sp->case_no);
+    select_col(b, sp->former_address);
     zj_buf_printf(b, " FROM \"%s\" t WHERE t.batch_id > $1 ORDER BY t.id", sp->table);
     return b->data ? ZJ_OK : -1;
 }
@@ -304,6 +306,16 @@ int zj_mention_normalize(zj_namer *nm, int spec, zj_raw_record *rec, zj_mention_
     row->v[ZJ_MC_NORM] = w->norm[0] ? w->norm : NULL;
     row->v[ZJ_MC_KEY] = w->key[0] ? w->key : NULL;
     row->v[ZJ_MC_STATUS] = status;
+    /* a former address goes with the address, after U+001F: the address field compares both
+     * (compare.h) */
+    const char *former = rec->v[C_FORMER_ADDRESS];
+    size_t al = addr ? strlen(addr) : 0, fl = former ? strlen(former) : 0;
+    if (person && al && fl && al + fl + 2 <= sizeof w->address) {
+        memcpy(w->address, addr, al);
+        w->address[al] = '\x1f';
+        memcpy(w->address + al + 1, former, fl + 1);
+        addr = w->address;
+    }
     row->v[ZJ_MC_ADDRESS] = addr;
     row->v[ZJ_MC_CONTEXT] = ctx;
     return 1;

@@ -20,6 +20,25 @@ typedef struct zj_fs_model {
 } zj_fs_model;
 
 size_t zj_pattern_count(zj_kind kind);                 /* number of distinct patterns */
+
+/* Counts per pattern, kept only for the patterns seen. The person model has 607,500 possible
+ * patterns (ten fields), of which a province shows a few thousand: a dense array of them per
+ * thread was most of what a run touched for counting (page faults, zeroing, merging). An
+ * open-addressing table of (pattern + 1, count); zeroed, it is empty. */
+typedef struct zj_pcounts {
+    uint32_t *key;           /* pattern + 1; 0 = empty slot */
+    int64_t *n;
+    size_t cap, used;        /* cap: 0 or a power of two */
+} zj_pcounts;
+
+/* Add n to a pattern's count. Returns 0, or -1 when out of memory (the table unchanged). */
+int zj_pcounts_add(zj_pcounts *c, size_t pattern, int64_t n);
+/* The slot of a pattern (an index below c->cap), or -1 when it was never counted. */
+ptrdiff_t zj_pcounts_find(const zj_pcounts *c, size_t pattern);
+/* Add every count of `from` to `into`; -1 when out of memory. */
+int zj_pcounts_merge(zj_pcounts *into, const zj_pcounts *from);
+void zj_pcounts_clear(zj_pcounts *c);                  /* empty, memory kept */
+void zj_pcounts_free(zj_pcounts *c);
 size_t zj_pattern_of(zj_kind kind, const int *gamma);
 void zj_pattern_decode(zj_kind kind, size_t pattern, int *gamma);
 
@@ -29,12 +48,12 @@ void zj_model_init(zj_fs_model *fs, zj_kind kind);
 /* Per-field level frequencies of `counts` (pattern counts) -> u (from random pairs) or m
  * (from pairs known to match). Half a pair per level is added so no probability is zero.
  * Fields with no observations keep their current values. */
-void zj_model_set_u(zj_fs_model *fs, const int64_t *counts);
-void zj_model_set_m(zj_fs_model *fs, const int64_t *counts);
+void zj_model_set_u(zj_fs_model *fs, const zj_pcounts *counts);
+void zj_model_set_m(zj_fs_model *fs, const zj_pcounts *counts);
 
 /* EM over candidate-pair pattern counts, re-estimating m and lambda with u fixed (u from
  * random pairs is the better estimate, as Splink also does). Returns iterations used. */
-int zj_model_em(zj_fs_model *fs, const int64_t *counts, int max_iter, double tolerance);
+int zj_model_em(zj_fs_model *fs, const zj_pcounts *counts, int max_iter, double tolerance);
 
 double zj_model_weight(const zj_fs_model *fs, int field, int level);   /* log2(m/u) */
 double zj_model_prior(const zj_fs_model *fs);                          /* log2(l/(1-l)) */

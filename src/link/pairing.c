@@ -98,6 +98,7 @@ static uint64_t field_value(const zj_lmention *m, zj_block_field f)
     case ZJ_BF_ENTERPRISE: return m->context_h;
     case ZJ_BF_UNIT: return m->unit_h;
     case ZJ_BF_ADDRESS: return m->addr_h;
+    case ZJ_BF_FORMER_ADDRESS: return m->addr2_h ? m->addr2_h : m->id_trusted ? 0 : m->addr_h;
     default: return 0;
     }
 }

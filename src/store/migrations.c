@@ -928,6 +928,13 @@ static const char m0013_cc_geography[] =
     "CREATE INDEX cc_location_time ON cc_location(recorded_at, subject_no, lat, lon);\n"
     "CREATE INDEX cc_leave_subject ON cc_leave(subject_no);\n";
 
+/* A person's address history (issue 12): the population register's 何时由何地迁来本址, the
+ * address the person lived at before moving to the current one. People move; a court party
+ * who gives a former home is still that person, and the register is where the move is
+ * recorded (link/compare.h: the address field compares every address a mention knows). */
+static const char m0014_former_address[] =
+    "ALTER TABLE person ADD COLUMN former_address TEXT;\n";
+
 static const zj_migration migrations[] = {
     {1, "canonical model", m0001_canonical_model},
     {2, "entities and leads", m0002_entities_and_leads},
@@ -942,6 +949,7 @@ static const zj_migration migrations[] = {
     {11, "lead facts", m0011_lead_facts},
     {12, "sentence-change steps", m0012_sentence_steps},
     {13, "community-correction geography", m0013_cc_geography},
+    {14, "former addresses", m0014_former_address},
     {15, "incremental detection", m0015_incremental_detect},
     {16, "case-flow reads", m0016_case_flow_reads},
     {17, "court case defence", m0017_defence},

@@ -199,6 +199,22 @@ static int current_version(zj_store *s, int *version, zj_error *err)
     return ZJ_OK;
 }
 
+/* Whether migration `version` is recorded as applied. */
+static int applied(zj_store *s, int version, bool *yes, zj_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migration WHERE version = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(s, err, "reading schema version");
+    sqlite3_bind_int(st, 1, version);
+    *yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return ZJ_OK;
+}
+
+/* Apply every migration not recorded yet, in ascending order. Not only those above the
+ * store's highest: branches are given numbers ahead of time and merged in any order, so a
+ * store made after migration 19 may still lack 14. */
 static int migrate(zj_store *s, zj_error *err)
 {
     int version = 0, rc;
@@ -211,12 +227,15 @@ static int migrate(zj_store *s, zj_error *err)
                        "store is at schema version %d, newer than this zhijian (%d); upgrade zhijian",
                        version, m[n - 1].version);
     for (size_t i = 0; i < n; i++) {
-        if (m[i].version <= version)
+        bool done = false;
+        if ((rc = applied(s, m[i].version, &done, err)))
+            return rc;
+        if (done)
             continue;
         if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
             return rc;
         /* Another process may have applied it while this one waited for the write lock. */
-        if ((rc = current_version(s, &version, err)) || m[i].version <= version) {
+        if ((rc = applied(s, m[i].version, &done, err)) || done) {
             exec(s, "ROLLBACK", NULL);
             if (rc)
                 return rc;

@@ -55,8 +55,8 @@ PY
     echo "  $layout: bare parties: $pairs true pairs, $found linked, $wrong wrong, $missed missed"
     expect_match "$layout: the province has bare parties with other mentions" "^[1-9]" "$pairs"
     expect_eq "$layout: no bare party joins another person (namesakes in his building)" 0 "$wrong"
-    # what is missed is a party written with a former home (the generator's 4%): nothing but a
-    # shared co-party can join those
+    # a party written with a former home (the generator's 4%) is joined through the register's
+    # former address (何时由何地迁来本址) or a shared co-party
     expect_eq "$layout: bare parties found (recall >= 0.90)" 1 \
         "$(python3 -c "print(int($pairs - $missed >= 0.90 * $pairs))")"
     expect_eq "$layout: no two trusted IDs in one entity" 0 \

@@ -73,6 +73,28 @@ static void test_address_levels(void **state)
     assert_string_equal(address_level(home, NULL), "missing");
 }
 
+/* A person's addresses are a history: a register that records where he moved from (何时由何地
+ * 迁来本址, stored after U+001F) matches a record that gives that former home, written any
+ * way; a neighbour of the former home is still not the household, and a record with neither
+ * address is still "different". */
+static void test_address_history(void **state)
+{
+    (void)state;
+    const char *reg = "陕西省商洛市洛南县和平路224号6号楼927室\x1f陕西省商洛市洛南县太白路272号17号楼2431室";
+    assert_string_equal(address_level(reg, "商洛市洛南县太白路２７２号１７栋２４３１"), "same address");
+    assert_string_equal(address_level("洛南县太白路272号17号楼2431室", reg), "same address");
+    assert_string_equal(address_level(reg, "洛南县和平路224号6栋927"), "same address");
+    assert_string_equal(address_level(reg, "洛南县太白路272号"), "same house number");
+    assert_string_equal(address_level(reg, "洛南县太白路272号17号楼2432室"), "different");
+    assert_string_equal(address_level(reg, "洛南县解放路12号"), "different");
+    /* two registers, each with a history: any pair that agrees */
+    assert_string_equal(address_level(reg, "洛南县解放路12号\x1f洛南县和平路224号6号楼927室"),
+                        "same address");
+    /* a former address alone (no current one) is not read */
+    assert_string_equal(address_level("\x1f洛南县太白路272号17号楼2431室",
+                                      "洛南县太白路272号17号楼2431室"), "missing");
+}
+
 /* The name's frequency adjusts a homophone (same pinyin, other characters) relative to the
  * level's own u: a rare name's homophone weighs more than the level's average, a common
  * one's less, and an average one exactly the average. */
@@ -114,19 +136,17 @@ static void test_post_weight_not_diluted(void **state)
     (void)state;
     zj_fs_model fs;
     zj_model_init(&fs, ZJ_KIND_PERSON);
-    size_t np = zj_pattern_count(ZJ_KIND_PERSON);
-    int64_t *counts = calloc(np, sizeof *counts);
-    assert_non_null(counts);
+    zj_pcounts counts = {0};
     int g[ZJ_MAX_FIELDS];
     for (int f = 0; f < ZJ_MAX_FIELDS; f++)
         g[f] = ZJ_MISSING;
     g[F_NAME] = 3;
     g[F_UNIT] = 1;                 /* same unit, a post on one side only */
-    counts[zj_pattern_of(ZJ_KIND_PERSON, g)] = 230;
+    assert_int_equal(zj_pcounts_add(&counts, zj_pattern_of(ZJ_KIND_PERSON, g), 230), 0);
     g[F_UNIT] = 3;                 /* same unit and post */
-    counts[zj_pattern_of(ZJ_KIND_PERSON, g)] = 20;
-    zj_model_set_m(&fs, counts);
-    free(counts);
+    assert_int_equal(zj_pcounts_add(&counts, zj_pattern_of(ZJ_KIND_PERSON, g), 20), 0);
+    zj_model_set_m(&fs, &counts);
+    zj_pcounts_free(&counts);
 
     double m, u;
     /* a unit of 4 in 369, every one of its mentions with this post */
@@ -151,6 +171,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_levels),
         cmocka_unit_test(test_address_levels),
+        cmocka_unit_test(test_address_history),
         cmocka_unit_test(test_homophone_tf),
         cmocka_unit_test(test_post_weight_not_diluted),
     };
