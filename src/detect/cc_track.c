@@ -279,57 +279,115 @@ static const char points_sql[] =
     "SELECT recorded_at, subject_no, lat, lon, id FROM cc_location"
     " WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY recorded_at, subject_no";
 
-int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *, void *),
-                 void *ctx, int64_t *skipped, zj_error *err)
-{
-    /* the points are read once, front to back: a small page cache keeps the process's memory
-     * independent of their number (the operating system's cache does the rest) */
-    int rc = zj_store_cache_mib(s, 8, err), step;
-    if (rc)
-        return rc;
+/* The point statement and what decoding its rows needs. */
+typedef struct reader {
     zj_stmt *q;
-    rc = zj_stmt_prepare(s, points_sql, &q, err);
-    int64_t skip = 0;
-    /* consecutive points often share the subject: remember the last look-up */
-    char last_no[64] = "";
-    long last = -1;
-    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
-        size_t n, m;
-        const char *ts = zj_stmt_text(q, 0, &n), *no = zj_stmt_text(q, 1, &m);
-        zj_cc_point p;
-        p.t = zj_cc_seconds(ts, n);
-        if (!no || p.t == INT64_MIN) {
-            skip++;
-            continue;
-        }
-        if (m < sizeof last_no && memcmp(no, last_no, m) == 0 && last_no[m] == 0)
-            p.subj = last;
-        else {
-            p.subj = zj_cc_find(d, no, m);
-            if (m < sizeof last_no) {
-                memcpy(last_no, no, m);
-                last_no[m] = 0;
-                last = p.subj;
-            }
-        }
-        if (p.subj < 0) {
-            skip++;
-            continue;
-        }
-        p.lat = zj_stmt_double(q, 2);
-        p.lon = zj_stmt_double(q, 3);
-        p.row = zj_stmt_int(q, 4);
-        rc = fn(&p, ctx);
-    }
-    if (!rc && step < 0)
-        rc = ZJ_EDATA;
-    zj_stmt_finalize(q);
+    const zj_cc_data *d;
+    char last_no[64];             /* consecutive points often share the subject: the last */
+    long last;                    /* look-up, remembered */
+    int64_t skipped;
+    bool done;
+} reader;
+
+/* Prepare the statement; the points are read once, front to back: a small page cache keeps the
+ * process's memory independent of their number (the operating system's cache does the rest). */
+static int reader_open(zj_store *s, const zj_cc_data *d, reader *r, zj_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->d = d;
+    r->last = -1;
+    int rc = zj_store_cache_mib(s, 8, err);
+    return rc ? rc : zj_stmt_prepare(s, points_sql, &r->q, err);
+}
+
+/* Finalize and restore the page cache; rc is the stream's outcome so far. */
+static int reader_close(zj_store *s, reader *r, int rc, int64_t *skipped, zj_error *err)
+{
+    zj_stmt_finalize(r->q);
     zj_error e2 = {0};
     if (zj_store_cache_mib(s, 0, &e2) && !rc)
         rc = zj_fail(err, e2.code, "%s", e2.msg);
     if (skipped)
-        *skipped = skip;
+        *skipped = r->skipped;
     return rc;
+}
+
+/* Up to cap points into p, *n of them (0: the end). ZJ_OK or ZJ_EDATA with err set. */
+static int read_block(reader *r, zj_cc_point *p, size_t cap, size_t *n, zj_error *err)
+{
+    size_t k = 0;
+    while (k < cap && !r->done) {
+        int step = zj_stmt_next(r->q, err);
+        if (step <= 0) {
+            r->done = true;
+            if (step < 0) {
+                *n = k;
+                return ZJ_EDATA;
+            }
+            break;
+        }
+        size_t nt, m;
+        const char *ts = zj_stmt_text(r->q, 0, &nt), *no = zj_stmt_text(r->q, 1, &m);
+        zj_cc_point *pt = &p[k];
+        pt->t = zj_cc_seconds(ts, nt);
+        if (!no || pt->t == INT64_MIN) {
+            r->skipped++;
+            continue;
+        }
+        if (m < sizeof r->last_no && memcmp(no, r->last_no, m) == 0 && r->last_no[m] == 0)
+            pt->subj = r->last;
+        else {
+            pt->subj = zj_cc_find(r->d, no, m);
+            if (m < sizeof r->last_no) {
+                memcpy(r->last_no, no, m);
+                r->last_no[m] = 0;
+                r->last = pt->subj;
+            }
+        }
+        if (pt->subj < 0) {
+            r->skipped++;
+            continue;
+        }
+        pt->lat = zj_stmt_double(r->q, 2);
+        pt->lon = zj_stmt_double(r->q, 3);
+        pt->row = zj_stmt_int(r->q, 4);
+        k++;
+    }
+    *n = k;
+    return ZJ_OK;
+}
+
+int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *, void *),
+                 void *ctx, int64_t *skipped, zj_error *err)
+{
+    reader r;
+    int rc = reader_open(s, d, &r, err);
+    zj_cc_point blk[256];
+    size_t n = 1;
+    while (!rc && n) {
+        rc = read_block(&r, blk, sizeof blk / sizeof blk[0], &n, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = fn(&blk[i], ctx);
+    }
+    return reader_close(s, &r, rc, skipped, err);
+}
+
+int zj_cc_stream_blocks(zj_store *s, const zj_cc_data *d, zj_cc_block_fn fn, void *ctx,
+                        int64_t *skipped, zj_error *err)
+{
+    reader r;
+    int rc = reader_open(s, d, &r, err);
+    zj_cc_point *blk = rc ? NULL : malloc(ZJ_CC_BLOCK * sizeof *blk);
+    if (!rc && !blk)
+        rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    size_t n = 1;
+    while (!rc && n) {
+        rc = read_block(&r, blk, ZJ_CC_BLOCK, &n, err);
+        if (!rc && n)
+            rc = fn(blk, n, ctx, err);
+    }
+    free(blk);
+    return reader_close(s, &r, rc, skipped, err);
 }
 
 /* ---- CC03: meetings ----------------------------------------------------------------------- */
@@ -355,8 +413,9 @@ typedef struct pair {
     bool used;
 } pair;
 
-typedef struct meet {
-    const zj_cc_meet_params *p;
+struct zj_cc_meet {
+    zj_cc_meet_params params;
+    const zj_cc_meet_params *p;   /* &params */
     bool naive;
     size_t nsubj;
     fix *fx;
@@ -371,8 +430,8 @@ typedef struct meet {
     uint32_t *cand;               /* naive: subjects with a fix, in order of their first */
     size_t ncand;
     zj_cc_meet_stats st;
-    int oom;
-} meet;
+};
+typedef struct zj_cc_meet meet;
 
 static uint64_t mix(uint64_t x)
 {
@@ -609,14 +668,14 @@ static void cell_of(const meet *m, double lat, double lon, int64_t *cy, int64_t 
     *cx = (int64_t)floor(lon / m->cell_lon);
 }
 
-static int on_point(const zj_cc_point *pt, void *ctx)
+/* One fix: 0, or -1 when out of memory. */
+static int meet_point(meet *m, const zj_cc_point *pt)
 {
-    meet *m = ctx;
     uint32_t s = (uint32_t)pt->subj;
     m->st.points++;
     if (pt->t >= m->next_sweep) {
         if (pairs_sweep(m, pt->t - m->p->gap))
-            return m->oom = -1;
+            return -1;
         m->next_sweep = pt->t + m->p->gap;
     }
     int64_t cy, cx;
@@ -624,7 +683,7 @@ static int on_point(const zj_cc_point *pt, void *ctx)
     if (m->naive) {
         for (size_t i = 0; i < m->ncand; i++)
             if (m->cand[i] != s && together(m, s, m->cand[i], pt))
-                return m->oom = -1;
+                return -1;
     } else {
         /* columns to search: one each side up to 60 degrees, more towards the poles */
         double c = cos((fabs(pt->lat) + 0.01) * M_PI / 180.0);
@@ -639,7 +698,7 @@ static int on_point(const zj_cc_point *pt, void *ctx)
                 cell *ce = cell_find(m, cell_key(y, x));
                 for (uint32_t i = 0; ce && i < ce->n; i++)
                     if (ce->items[i] != s && together(m, s, ce->items[i], pt))
-                        return m->oom = -1;
+                        return -1;
             }
     }
     fix *f = &m->fx[s];
@@ -651,7 +710,7 @@ static int on_point(const zj_cc_point *pt, void *ctx)
         if (f->cell != INT64_MIN)
             cell_remove(m, f->cell, s);
         if (cell_add(m, key, s))
-            return m->oom = -1;
+            return -1;
     }
     f->cell = key;
     f->t = pt->t;
@@ -675,51 +734,102 @@ static int by_pair(const void *x, const void *y)
     return (a->from > b->from) - (a->from < b->from);
 }
 
+int zj_cc_meet_open(size_t nsubj, const zj_cc_meet_params *p, bool naive, zj_cc_meet **out,
+                    zj_error *err)
+{
+    *out = NULL;
+    if (p->distance_m <= 0)
+        return zj_fail(err, ZJ_EUSAGE, "distance must be positive");
+    meet *m = calloc(1, sizeof *m);
+    if (!m)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    m->params = *p;
+    m->p = &m->params;
+    m->naive = naive;
+    m->nsubj = nsubj;
+    m->cell_lat = p->distance_m / 110000.0;
+    m->cell_lon = p->distance_m / 55660.0;          /* 111320 m x cos 60 degrees */
+    m->next_sweep = INT64_MIN;
+    m->fx = malloc((nsubj + 1) * sizeof *m->fx);
+    m->cand = naive ? malloc((nsubj + 1) * sizeof *m->cand) : NULL;
+    if (!m->fx || (naive && !m->cand)) {
+        zj_cc_meet_free(m);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    for (size_t i = 0; i < nsubj; i++)
+        m->fx[i].cell = INT64_MIN;
+    *out = m;
+    return ZJ_OK;
+}
+
+int zj_cc_meet_points(zj_cc_meet *m, const zj_cc_point *pt, size_t n, zj_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (meet_point(m, &pt[i]))
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+    return ZJ_OK;
+}
+
+int zj_cc_meet_finish(zj_cc_meet *m, zj_cc_meeting **out, size_t *nout,
+                      zj_cc_meet_stats *stats, zj_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    if (pairs_sweep(m, INT64_MAX))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    if (m->nout)
+        qsort(m->out, m->nout, sizeof *m->out, by_pair);
+    *out = m->out;
+    *nout = m->nout;
+    m->out = NULL;
+    m->nout = m->ocap = 0;
+    if (stats)
+        *stats = m->st;
+    return ZJ_OK;
+}
+
+void zj_cc_meet_free(zj_cc_meet *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->ccap; i++)
+        if (m->cells[i].used)
+            free(m->cells[i].items);
+    free(m->cells);
+    free(m->pairs);
+    free(m->fx);
+    free(m->cand);
+    free(m->out);
+    free(m);
+}
+
+typedef struct meet_feed {
+    meet *m;
+    int oom;
+} meet_feed;
+
+static int feed_point(const zj_cc_point *pt, void *ctx)
+{
+    meet_feed *f = ctx;
+    return meet_point(f->m, pt) ? (f->oom = -1) : 0;
+}
+
 int zj_cc_meetings(size_t nsubj, zj_cc_source source, void *src, const zj_cc_meet_params *p,
                    bool naive, zj_cc_meeting **out, size_t *nout, zj_cc_meet_stats *stats,
                    zj_error *err)
 {
     *out = NULL;
     *nout = 0;
-    meet m = {0};
-    m.p = p;
-    m.naive = naive;
-    m.nsubj = nsubj;
-    m.cell_lat = p->distance_m / 110000.0;
-    m.cell_lon = p->distance_m / 55660.0;          /* 111320 m x cos 60 degrees */
-    m.next_sweep = INT64_MIN;
-    m.fx = malloc((nsubj + 1) * sizeof *m.fx);
-    m.cand = naive ? malloc((nsubj + 1) * sizeof *m.cand) : NULL;
-    int rc = ZJ_OK;
-    if (!m.fx || (naive && !m.cand) || p->distance_m <= 0)
-        rc = zj_fail(err, p->distance_m <= 0 ? ZJ_EUSAGE : ZJ_EDATA,
-                     p->distance_m <= 0 ? "distance must be positive" : "out of memory");
-    for (size_t i = 0; !rc && i < nsubj; i++)
-        m.fx[i].cell = INT64_MIN;
+    meet_feed f = {0};
+    int rc = zj_cc_meet_open(nsubj, p, naive, &f.m, err);
     if (!rc)
-        rc = source(src, on_point, &m, err);
-    if (m.oom)
+        rc = source(src, feed_point, &f, err);
+    if (f.oom)
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    if (!rc && pairs_sweep(&m, INT64_MAX))
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    for (size_t i = 0; i < m.ccap; i++)
-        if (m.cells[i].used)
-            free(m.cells[i].items);
-    free(m.cells);
-    free(m.pairs);
-    free(m.fx);
-    free(m.cand);
-    if (rc) {
-        free(m.out);
-        return rc;
-    }
-    if (m.nout)
-        qsort(m.out, m.nout, sizeof *m.out, by_pair);
-    *out = m.out;
-    *nout = m.nout;
-    if (stats)
-        *stats = m.st;
-    return ZJ_OK;
+    if (!rc)
+        rc = zj_cc_meet_finish(f.m, out, nout, stats, err);
+    zj_cc_meet_free(f.m);
+    return rc;
 }
 
 void zj_cc_format_time(int64_t t, char out[20])
