@@ -10,11 +10,16 @@
  * (detect.h, sharing work) with the subjects they index; each later detector takes its own
  * there and only reports, in its own transaction, through its own sink. A detector run alone
  * (`detect --only CC02`) reads the points for itself alone.
+ *
+ * The store is read on a second thread while the detectors work through the blocks already
+ * read (zj_cc_stream_blocks): the detectors' states stay on one thread, and the points reach
+ * them in exactly the order a single thread reads them, so the findings are the same.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parallel.h"
 #include "detect/cc_track.h"
 #include "detect/detect.h"
 
@@ -81,7 +86,7 @@ static int pass_run(zj_detect_ctx *c, const zj_cc_consumer *self, cc_pass *p, zj
         if (!(p->state[p->n++] = consumers[i]->open(&other, &p->d, err)))
             return ZJ_EDATA;
     }
-    return zj_cc_stream_blocks(c->store, &p->d, feed, p, NULL, err);
+    return zj_cc_stream_blocks(c->store, &p->d, feed, p, zj_cores(2) > 1, NULL, err);
 }
 
 int zj_cc_run(zj_detect_ctx *c, const zj_cc_consumer *self, zj_error *err)

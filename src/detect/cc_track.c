@@ -14,6 +14,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,21 +373,117 @@ int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *
     return reader_close(s, &r, rc, skipped, err);
 }
 
+/* Blocks handed from the reading thread to the caller's: a ring of NBLOCKS, [tail, head)
+ * filled (counters, taken modulo NBLOCKS). */
+#define NBLOCKS 4
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;            /* any change of head, tail, end or stop */
+    zj_cc_point *blk[NBLOCKS];
+    size_t len[NBLOCKS];
+    size_t head, tail;
+    bool end;                     /* the reader is done (rc says how) */
+    bool stop;                    /* the consumer is done: read no more */
+    int rc;
+    zj_error err;                 /* the reader's error */
+    reader *r;
+} pipeline;
+
+static void *read_main(void *arg)
+{
+    pipeline *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->head - p->tail == NBLOCKS && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool stop = p->stop;
+        size_t slot = p->head % NBLOCKS;
+        pthread_mutex_unlock(&p->mu);
+        if (stop)
+            break;
+        size_t n = 0;
+        int rc = read_block(p->r, p->blk[slot], ZJ_CC_BLOCK, &n, &p->err);
+        pthread_mutex_lock(&p->mu);
+        if (n) {
+            p->len[slot] = n;
+            p->head++;
+        }
+        if (rc || !n) {
+            p->rc = rc;
+            p->end = true;
+        }
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (rc || !n)
+            break;
+    }
+    return NULL;
+}
+
+/* The caller's side: take each filled block in order, hand it to fn, give it back. */
+static int consume(pipeline *p, zj_cc_block_fn fn, void *ctx, zj_error *err)
+{
+    int rc = ZJ_OK;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->head == p->tail && !p->end)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool empty = p->head == p->tail;
+        size_t slot = p->tail % NBLOCKS, n = p->len[slot];
+        pthread_mutex_unlock(&p->mu);
+        if (empty)
+            break;
+        rc = fn(p->blk[slot], n, ctx, err);
+        pthread_mutex_lock(&p->mu);
+        p->tail++;
+        if (rc)
+            p->stop = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (rc)
+            break;
+    }
+    return rc;
+}
+
 int zj_cc_stream_blocks(zj_store *s, const zj_cc_data *d, zj_cc_block_fn fn, void *ctx,
-                        int64_t *skipped, zj_error *err)
+                        bool threaded, int64_t *skipped, zj_error *err)
 {
     reader r;
     int rc = reader_open(s, d, &r, err);
-    zj_cc_point *blk = rc ? NULL : malloc(ZJ_CC_BLOCK * sizeof *blk);
-    if (!rc && !blk)
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    size_t n = 1;
-    while (!rc && n) {
-        rc = read_block(&r, blk, ZJ_CC_BLOCK, &n, err);
-        if (!rc && n)
-            rc = fn(blk, n, ctx, err);
+    pipeline p = {.r = &r};
+    size_t nb = threaded ? NBLOCKS : 1;
+    for (size_t i = 0; !rc && i < nb; i++)
+        if (!(p.blk[i] = malloc(ZJ_CC_BLOCK * sizeof *p.blk[i])))
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    pthread_t th;
+    bool started = false;
+    if (!rc && threaded && !pthread_mutex_init(&p.mu, NULL)) {
+        if (!pthread_cond_init(&p.cv, NULL)) {
+            started = pthread_create(&th, NULL, read_main, &p) == 0;
+            if (started) {
+                rc = consume(&p, fn, ctx, err);
+                pthread_join(th, NULL);
+                if (!rc && p.rc) {
+                    rc = p.rc;
+                    if (err)
+                        *err = p.err;
+                }
+            }
+            pthread_cond_destroy(&p.cv);
+        }
+        pthread_mutex_destroy(&p.mu);
     }
-    free(blk);
+    /* one thread: read a block, work through it, read the next */
+    size_t n = 1;
+    while (!rc && !started && n) {
+        rc = read_block(&r, p.blk[0], ZJ_CC_BLOCK, &n, err);
+        if (!rc && n)
+            rc = fn(p.blk[0], n, ctx, err);
+    }
+    for (size_t i = 0; i < nb; i++)
+        free(p.blk[i]);
     return reader_close(s, &r, rc, skipped, err);
 }
 

@@ -81,11 +81,14 @@ int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *
                  void *ctx, int64_t *skipped, zj_error *err);
 
 /* The same points in blocks of up to ZJ_CC_BLOCK, in the same order: fn(p, n, ctx, err)
- * returns ZJ_OK or an error code with err set, which stops the stream and is returned. */
+ * returns ZJ_OK or an error code with err set, which stops the stream and is returned. With
+ * `threaded`, the store is read on a second thread while fn works through the previous blocks
+ * (a few blocks are in flight: memory stays bounded); fn always runs on the caller's thread,
+ * and the store must not be used otherwise until this returns. */
 #define ZJ_CC_BLOCK 4096
 typedef int (*zj_cc_block_fn)(const zj_cc_point *p, size_t n, void *ctx, zj_error *err);
 int zj_cc_stream_blocks(zj_store *s, const zj_cc_data *d, zj_cc_block_fn fn, void *ctx,
-                        int64_t *skipped, zj_error *err);
+                        bool threaded, int64_t *skipped, zj_error *err);
 
 /* ---- the shared pass (cc_pass.c) ---------------------------------------------------------- */
 
