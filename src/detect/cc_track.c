@@ -73,6 +73,15 @@ static char *dup_text(zj_stmt *q, int col)
     return strdup(t ? t : "");
 }
 
+/* a[0..n) == b[0..n), for the few bytes of a subject number or a time (no library call) */
+static bool same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static uint64_t hash_no(const char *no, size_t n)
 {
     return XXH3_64bits(no, n);
@@ -86,8 +95,8 @@ long zj_cc_find(const zj_cc_data *d, const char *no, size_t n)
         uint32_t v = d->hash[h];
         if (!v)
             return -1;
-        const char *s = d->subj[v - 1].no;
-        if (strncmp(s, no, n) == 0 && s[n] == 0)
+        const zj_cc_subject *x = &d->subj[v - 1];
+        if (x->no_len == n && same(x->no, no, n))
             return (long)(v - 1);
     }
 }
@@ -111,6 +120,7 @@ static int load_subjects(zj_store *s, zj_cc_data *d, zj_error *err)
         memset(x, 0, sizeof *x);
         x->id = zj_stmt_int(q, 0);
         x->no = strdup(no);
+        x->no_len = x->no ? strlen(x->no) : 0;
         x->system = dup_text(q, 2);
         x->key = dup_text(q, 3);
         x->unit = dup_text(q, 4);
@@ -286,6 +296,9 @@ typedef struct reader {
     const zj_cc_data *d;
     char last_no[64];             /* consecutive points often share the subject: the last */
     long last;                    /* look-up, remembered */
+    char last_ts[32];             /* and, in time order, their time: the last text and its */
+    size_t last_ts_len;           /* value (0: none yet) */
+    int64_t last_t;
     int64_t skipped;
     bool done;
 } reader;
@@ -330,12 +343,21 @@ static int read_block(reader *r, zj_cc_point *p, size_t cap, size_t *n, zj_error
         size_t nt, m;
         const char *ts = zj_stmt_text(r->q, 0, &nt), *no = zj_stmt_text(r->q, 1, &m);
         zj_cc_point *pt = &p[k];
-        pt->t = zj_cc_seconds(ts, nt);
+        if (ts && nt == r->last_ts_len && same(ts, r->last_ts, nt))
+            pt->t = r->last_t;
+        else {
+            pt->t = zj_cc_seconds(ts, nt);
+            if (ts && nt > 0 && nt < sizeof r->last_ts) {
+                memcpy(r->last_ts, ts, nt);
+                r->last_ts_len = nt;
+                r->last_t = pt->t;
+            }
+        }
         if (!no || pt->t == INT64_MIN) {
             r->skipped++;
             continue;
         }
-        if (m < sizeof r->last_no && memcmp(no, r->last_no, m) == 0 && r->last_no[m] == 0)
+        if (m < sizeof r->last_no && same(no, r->last_no, m) && r->last_no[m] == 0)
             pt->subj = r->last;
         else {
             pt->subj = zj_cc_find(r->d, no, m);
@@ -495,11 +517,9 @@ typedef struct fix {
     int64_t cell;                 /* grid cell key, or INT64_MIN when not filed */
 } fix;
 
-typedef struct cell {             /* open addressing, linear probing, backward-shift delete */
-    int64_t key;
+typedef struct cell {             /* the subjects filed in one cell */
     uint32_t *items;
     uint32_t n, cap;
-    bool used;
 } cell;
 
 typedef struct pair {
@@ -516,7 +536,11 @@ struct zj_cc_meet {
     bool naive;
     size_t nsubj;
     fix *fx;
-    cell *cells;
+    /* the occupied cells: open addressing, linear probing, backward-shift delete; the keys
+     * apart from their subjects, so the nine look-ups of a fix probe a few cache lines */
+    int64_t *ckey;
+    uint8_t *cused;
+    cell *cval;
     size_t ccap, ncells;
     pair *pairs;
     size_t pcap, npairs;
@@ -544,54 +568,69 @@ static int64_t cell_key(int64_t cy, int64_t cx)
     return (int64_t)((uint64_t)cy << 32 ^ (uint64_t)(uint32_t)cx);
 }
 
-static cell *cell_find(meet *m, int64_t key)
+#define NO_CELL SIZE_MAX
+
+/* The slot of the cell with this key, or NO_CELL. */
+static size_t cell_find(const meet *m, int64_t key)
 {
     if (!m->ccap)
-        return NULL;
+        return NO_CELL;
     for (size_t h = mix((uint64_t)key) & (m->ccap - 1);; h = (h + 1) & (m->ccap - 1)) {
-        if (!m->cells[h].used)
-            return NULL;
-        if (m->cells[h].key == key)
-            return &m->cells[h];
+        if (!m->cused[h])
+            return NO_CELL;
+        if (m->ckey[h] == key)
+            return h;
     }
 }
 
 static int cells_grow(meet *m)
 {
     size_t nc = m->ccap ? m->ccap * 2 : 1024;
-    cell *c = calloc(nc, sizeof *c);
-    if (!c)
+    int64_t *k = malloc(nc * sizeof *k);
+    uint8_t *u = calloc(nc, 1);
+    cell *v = malloc(nc * sizeof *v);
+    if (!k || !u || !v) {
+        free(k);
+        free(u);
+        free(v);
         return -1;
+    }
     for (size_t i = 0; i < m->ccap; i++)
-        if (m->cells[i].used) {
-            size_t h = mix((uint64_t)m->cells[i].key) & (nc - 1);
-            while (c[h].used)
+        if (m->cused[i]) {
+            size_t h = mix((uint64_t)m->ckey[i]) & (nc - 1);
+            while (u[h])
                 h = (h + 1) & (nc - 1);
-            c[h] = m->cells[i];
+            u[h] = 1;
+            k[h] = m->ckey[i];
+            v[h] = m->cval[i];
         }
-    free(m->cells);
-    m->cells = c;
+    free(m->ckey);
+    free(m->cused);
+    free(m->cval);
+    m->ckey = k;
+    m->cused = u;
+    m->cval = v;
     m->ccap = nc;
     return 0;
 }
 
 static int cell_add(meet *m, int64_t key, uint32_t subj)
 {
-    cell *c = cell_find(m, key);
-    if (!c) {
+    size_t h = cell_find(m, key);
+    if (h == NO_CELL) {
         if ((m->ncells + 1) * 2 > m->ccap && cells_grow(m))
             return -1;
-        size_t h = mix((uint64_t)key) & (m->ccap - 1);
-        while (m->cells[h].used)
+        h = mix((uint64_t)key) & (m->ccap - 1);
+        while (m->cused[h])
             h = (h + 1) & (m->ccap - 1);
-        c = &m->cells[h];
-        memset(c, 0, sizeof *c);
-        c->used = true;
-        c->key = key;
+        m->cused[h] = 1;
+        m->ckey[h] = key;
+        memset(&m->cval[h], 0, sizeof m->cval[h]);
         m->ncells++;
         if ((int64_t)m->ncells > m->st.grid_cells_peak)
             m->st.grid_cells_peak = (int64_t)m->ncells;
     }
+    cell *c = &m->cval[h];
     if (c->n == c->cap) {
         uint32_t nc = c->cap ? c->cap * 2 : 4;
         uint32_t *it = realloc(c->items, nc * sizeof *it);
@@ -606,29 +645,31 @@ static int cell_add(meet *m, int64_t key, uint32_t subj)
 
 static void cell_remove(meet *m, int64_t key, uint32_t subj)
 {
-    cell *c = cell_find(m, key);
-    if (!c)
+    size_t i = cell_find(m, key), j = i;
+    if (i == NO_CELL)
         return;
-    for (uint32_t i = 0; i < c->n; i++)
-        if (c->items[i] == subj) {
-            c->items[i] = c->items[--c->n];
+    cell *c = &m->cval[i];
+    for (uint32_t k = 0; k < c->n; k++)
+        if (c->items[k] == subj) {
+            c->items[k] = c->items[--c->n];
             break;
         }
     if (c->n)
         return;
     /* delete the empty cell, shifting later entries of its probe run back */
     free(c->items);
-    size_t i = (size_t)(c - m->cells), j = i;
-    m->cells[i].used = false;
+    m->cused[i] = 0;
     m->ncells--;
     for (;;) {
         j = (j + 1) & (m->ccap - 1);
-        if (!m->cells[j].used)
+        if (!m->cused[j])
             break;
-        size_t k = mix((uint64_t)m->cells[j].key) & (m->ccap - 1);
+        size_t k = mix((uint64_t)m->ckey[j]) & (m->ccap - 1);
         if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-            m->cells[i] = m->cells[j];
-            m->cells[j].used = false;
+            m->cused[i] = 1;
+            m->ckey[i] = m->ckey[j];
+            m->cval[i] = m->cval[j];
+            m->cused[j] = 0;
             i = j;
         }
     }
@@ -782,17 +823,22 @@ static int meet_point(meet *m, const zj_cc_point *pt)
             if (m->cand[i] != s && together(m, s, m->cand[i], pt))
                 return -1;
     } else {
-        /* columns to search: one each side up to 60 degrees, more towards the poles */
-        double c = cos((fabs(pt->lat) + 0.01) * M_PI / 180.0);
-        double need = m->p->distance_m / (111320.0 * (c > 1e-6 ? c : 1e-6));
-        int64_t rx = (int64_t)ceil(need / m->cell_lon);
-        if (rx < 1)
-            rx = 1;
-        if (rx > 64)
-            rx = 64;
+        /* columns to search: one each side up to 60 degrees (a cell is D wide at 60: below
+         * 59 the formula gives 1 without computing it), more towards the poles */
+        int64_t rx = 1;
+        if (!(fabs(pt->lat) < 59.0)) {
+            double c = cos((fabs(pt->lat) + 0.01) * M_PI / 180.0);
+            double need = m->p->distance_m / (111320.0 * (c > 1e-6 ? c : 1e-6));
+            rx = (int64_t)ceil(need / m->cell_lon);
+            if (rx < 1)
+                rx = 1;
+            if (rx > 64)
+                rx = 64;
+        }
         for (int64_t y = cy - 1; y <= cy + 1; y++)
             for (int64_t x = cx - rx; x <= cx + rx; x++) {
-                cell *ce = cell_find(m, cell_key(y, x));
+                size_t h = cell_find(m, cell_key(y, x));
+                const cell *ce = h == NO_CELL ? NULL : &m->cval[h];
                 for (uint32_t i = 0; ce && i < ce->n; i++)
                     if (ce->items[i] != s && together(m, s, ce->items[i], pt))
                         return -1;
@@ -814,7 +860,8 @@ static int meet_point(meet *m, const zj_cc_point *pt)
     f->lat = pt->lat;
     f->lon = pt->lon;
     f->row = pt->row;
-    size_t bytes = m->nsubj * sizeof(fix) + m->ccap * sizeof(cell) + m->pcap * sizeof(pair) +
+    size_t bytes = m->nsubj * sizeof(fix) + m->ccap * (sizeof(cell) + 9) +
+                   m->pcap * sizeof(pair) +
                    (m->naive ? m->nsubj * sizeof(uint32_t) : m->nsubj * sizeof(uint32_t) * 2);
     if (bytes > m->st.bytes_peak)
         m->st.bytes_peak = bytes;
@@ -890,9 +937,11 @@ void zj_cc_meet_free(zj_cc_meet *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->ccap; i++)
-        if (m->cells[i].used)
-            free(m->cells[i].items);
-    free(m->cells);
+        if (m->cused[i])
+            free(m->cval[i].items);
+    free(m->ckey);
+    free(m->cused);
+    free(m->cval);
     free(m->pairs);
     free(m->fx);
     free(m->cand);

@@ -34,6 +34,7 @@ typedef struct zj_cc_leave {
 typedef struct zj_cc_subject {
     int64_t id;                  /* cc_subject.id */
     char *no, *system, *key, *unit, *region;   /* subject_no, provenance, unit, area code */
+    size_t no_len;               /* strlen(no) */
     bool device;                 /* has a location device (device_no) */
     long start_day, end_day;     /* correction period (ZJ_DAY_MIN / ZJ_DAY_MAX when open) */
     long mon_start, mon_end;     /* monitoring window (days), open ends likewise */
