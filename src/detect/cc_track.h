@@ -103,7 +103,7 @@ typedef struct zj_cc_consumer {
     int (*points)(void *state, const zj_cc_point *p, size_t n, zj_error *err);
     /* After the last point: its findings as leads through c's sink, its summary in c. */
     int (*emit)(zj_detect_ctx *c, const zj_cc_data *d, void *state, zj_error *err);
-    void (*close)(void *state);  /* NULL is allowed */
+    void (*close)(void *state);  /* frees the state (NULL is allowed as state) */
 } zj_cc_consumer;
 
 /* The run function of a CC detector: its leads from its state after one pass over the points.
