@@ -232,7 +232,7 @@ if want trajectory; then
   nice -n 0 build/bench/bench_track write "$track" "$subjects" "$days" 5
   ZHIJIAN_DB=$track $ZJ link --quiet >/dev/null
   points=$(sqlite3 "$track" "SELECT count(*) FROM cc_location")
-  run_timed "zhijian detect CC01 CC02 CC03 (three passes over the points)" \
+  run_timed "zhijian detect CC01 CC02 CC03 (one pass over the points)" \
     env ZHIJIAN_DB="$track" $ZJ detect --only CC01 CC02 CC03 --no-analysis --no-link --as-of 2026-03-01
   run_timed "sqlite3: CC02's silences alone (lag() over each subject's fixes)" \
     sqlite3 "$track" "SELECT count(*) FROM (SELECT recorded_at, lag(recorded_at) OVER (PARTITION BY subject_no ORDER BY recorded_at) AS prev FROM cc_location) WHERE julianday(recorded_at) - julianday(prev) > 1"

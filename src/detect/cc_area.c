@@ -72,9 +72,8 @@ static void finish(area_ctx *c, area_state *s)
         s->far = s->ep_far;
 }
 
-static int on_point(const zj_cc_point *p, void *ctx)
+static int on_point(area_ctx *c, const zj_cc_point *p)
 {
-    area_ctx *c = ctx;
     const zj_cc_subject *x = &c->d->subj[p->subj];
     area_state *s = &c->st[p->subj];
     if (x->area < 0)
@@ -154,32 +153,56 @@ static int on_point(const zj_cc_point *p, void *ctx)
     return 0;
 }
 
-static int run_cc01(zj_detect_ctx *c, zj_error *err)
+static void *area_open(const zj_detect_ctx *c, const zj_cc_data *d, zj_error *err)
 {
-    zj_cc_data d;
-    int rc = zj_cc_load(c->store, &d, err);
-    area_ctx a = {0};
-    a.d = &d;
-    a.tol_m = zj_param_real(c, "boundary_tolerance_m");
-    a.min_s = zj_param_int(c, "min_minutes") * 60;
-    a.merge_s = zj_param_int(c, "merge_gap_minutes") * 60;
-    a.min_points = (int)zj_param_int(c, "min_points");
-    if (!rc && !(a.st = calloc(d.nsubj + 1, sizeof *a.st)))
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    if (!rc)
-        rc = zj_cc_stream(c->store, &d, on_point, &a, NULL, err);
-    if (!rc && a.err)
-        rc = zj_fail(err, a.err, "location test failed");
+    area_ctx *a = calloc(1, sizeof *a);
+    if (a && !(a->st = calloc(d->nsubj + 1, sizeof *a->st))) {
+        free(a);
+        a = NULL;
+    }
+    if (!a) {
+        zj_fail(err, ZJ_EDATA, "out of memory");
+        return NULL;
+    }
+    a->d = d;
+    a->tol_m = zj_param_real(c, "boundary_tolerance_m");
+    a->min_s = zj_param_int(c, "min_minutes") * 60;
+    a->merge_s = zj_param_int(c, "merge_gap_minutes") * 60;
+    a->min_points = (int)zj_param_int(c, "min_points");
+    return a;
+}
+
+static int area_points(void *state, const zj_cc_point *p, size_t n, zj_error *err)
+{
+    area_ctx *a = state;
+    for (size_t i = 0; i < n; i++)
+        if (on_point(a, &p[i]))
+            return zj_fail(err, a->err, "location test failed");
+    return ZJ_OK;
+}
+
+static void area_close(void *state)
+{
+    area_ctx *a = state;
+    if (a)
+        free(a->st);
+    free(a);
+}
+
+static int area_emit(zj_detect_ctx *c, const zj_cc_data *d, void *state, zj_error *err)
+{
+    area_ctx *a = state;
+    int rc = ZJ_OK;
     zj_lead l = {0};
     size_t no_area = 0;
-    for (size_t i = 0; !rc && i < d.nsubj; i++) {
-        if (d.subj[i].area < 0)
+    for (size_t i = 0; !rc && i < d->nsubj; i++) {
+        if (d->subj[i].area < 0)
             no_area++;
-        area_state *s = &a.st[i];
-        finish(&a, s);
+        area_state *s = &a->st[i];
+        finish(a, s);
         if (!s->episodes)
             continue;
-        const zj_cc_subject *x = &d.subj[i];
+        const zj_cc_subject *x = &d->subj[i];
         char f0[20], f1[20];
         zj_cc_format_time(s->best_from, f0);
         zj_cc_format_time(s->best_to, f1);
@@ -223,14 +246,19 @@ static int run_cc01(zj_detect_ctx *c, zj_error *err)
     }
     snprintf(c->summary, sizeof c->summary,
              "%zu subjects (%zu without a known boundary), %lld point tests, %lld points "
-             "outside (%lld on leave, %lld on leave but away from its destination)", d.nsubj,
-             no_area, (long long)a.tested, (long long)a.outside, (long long)a.covered,
-             (long long)a.elsewhere);
+             "outside (%lld on leave, %lld on leave but away from its destination)", d->nsubj,
+             no_area, (long long)a->tested, (long long)a->outside, (long long)a->covered,
+             (long long)a->elsewhere);
     zj_lead_free(&l);
-    free(a.st);
-    zj_cc_free(&d);
     return rc;
 }
+
+static int run_cc01(zj_detect_ctx *c, zj_error *err)
+{
+    return zj_cc_run(c, &zj_cc01_consumer, err);
+}
+
+const zj_cc_consumer zj_cc01_consumer = {"CC01", area_open, area_points, area_emit, area_close};
 
 static const zj_param cc01_params[] = {
     {"min_minutes", ZJ_PARAM_INT, "60", "minutes outside between the first and last point of "

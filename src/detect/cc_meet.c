@@ -17,16 +17,23 @@
 #include "detect/common.h"
 #include "detect/detect.h"
 
-typedef struct src_ctx {
-    zj_store *store;
-    const zj_cc_data *d;
-} src_ctx;
-
-static int from_store(void *src, int (*fn)(const zj_cc_point *, void *), void *ctx,
-                      zj_error *err)
+static void *meet_open(const zj_detect_ctx *c, const zj_cc_data *d, zj_error *err)
 {
-    src_ctx *s = src;
-    return zj_cc_stream(s->store, s->d, fn, ctx, NULL, err);
+    zj_cc_meet_params p = {
+        zj_param_real(c, "distance_m"), zj_param_int(c, "min_minutes") * 60,
+        zj_param_int(c, "fix_age_minutes") * 60, zj_param_int(c, "gap_minutes") * 60};
+    zj_cc_meet *m;
+    return zj_cc_meet_open(d->nsubj, &p, false, &m, err) ? NULL : m;
+}
+
+static int meet_points(void *state, const zj_cc_point *p, size_t n, zj_error *err)
+{
+    return zj_cc_meet_points(state, p, n, err);
+}
+
+static void meet_close(void *state)
+{
+    zj_cc_meet_free(state);
 }
 
 /* The lead of the meetings m[0..n) of one pair. */
@@ -78,26 +85,19 @@ static int emit_pair(zj_detect_ctx *c, const zj_cc_data *d, const zj_cc_meeting 
     return zj_sink_emit(c->sink, l, err);
 }
 
-static int run_cc03(zj_detect_ctx *c, zj_error *err)
+static int meet_emit(zj_detect_ctx *c, const zj_cc_data *d, void *state, zj_error *err)
 {
-    zj_cc_data d;
-    int rc = zj_cc_load(c->store, &d, err);
-    zj_cc_meet_params p = {
-        zj_param_real(c, "distance_m"), zj_param_int(c, "min_minutes") * 60,
-        zj_param_int(c, "fix_age_minutes") * 60, zj_param_int(c, "gap_minutes") * 60};
     zj_cc_meeting *m = NULL;
     size_t n = 0;
     zj_cc_meet_stats st = {0};
-    src_ctx src = {c->store, &d};
-    if (!rc)
-        rc = zj_cc_meetings(d.nsubj, from_store, &src, &p, false, &m, &n, &st, err);
+    int rc = zj_cc_meet_finish(state, &m, &n, &st, err);
     zj_lead l = {0};
     size_t pairs = 0;
     for (size_t i = 0; !rc && i < n;) {
         size_t j = i;
         while (j < n && m[j].a == m[i].a && m[j].b == m[i].b)
             j++;
-        rc = emit_pair(c, &d, m + i, j - i, &l, err);
+        rc = emit_pair(c, d, m + i, j - i, &l, err);
         pairs++;
         i = j;
     }
@@ -107,9 +107,15 @@ static int run_cc03(zj_detect_ctx *c, zj_error *err)
              (long long)st.grid_cells_peak, (double)st.bytes_peak / 1048576.0);
     zj_lead_free(&l);
     free(m);
-    zj_cc_free(&d);
     return rc;
 }
+
+static int run_cc03(zj_detect_ctx *c, zj_error *err)
+{
+    return zj_cc_run(c, &zj_cc03_consumer, err);
+}
+
+const zj_cc_consumer zj_cc03_consumer = {"CC03", meet_open, meet_points, meet_emit, meet_close};
 
 static const zj_param cc03_params[] = {
     {"distance_m", ZJ_PARAM_REAL, "50", "metres within which two fixes are together (D)", 1,

@@ -50,43 +50,66 @@ static void gap(silent_ctx *c, silent_state *s, int64_t from, int64_t to, int64_
     }
 }
 
-static int on_point(const zj_cc_point *p, void *ctx)
+static void on_point(silent_ctx *c, const zj_cc_point *p)
 {
-    silent_ctx *c = ctx;
     const zj_cc_subject *x = &c->d->subj[p->subj];
     silent_state *s = &c->st[p->subj];
     if (!watched(x, p->t))
-        return 0;
+        return;
     if (s->seen)
         gap(c, s, s->last, p->t, p->row);
     s->seen = true;
     s->last = p->t;
     s->last_row = p->row;
-    return 0;
 }
 
-static int run_cc02(zj_detect_ctx *c, zj_error *err)
+static void *silent_open(const zj_detect_ctx *c, const zj_cc_data *d, zj_error *err)
 {
-    zj_cc_data d;
-    int rc = zj_cc_load(c->store, &d, err);
-    silent_ctx a = {0};
-    a.d = &d;
-    a.max_s = zj_param_int(c, "max_silent_hours") * 3600;
-    if (!rc && !(a.st = calloc(d.nsubj + 1, sizeof *a.st)))
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    if (!rc)
-        rc = zj_cc_stream(c->store, &d, on_point, &a, NULL, err);
+    silent_ctx *a = calloc(1, sizeof *a);
+    if (a && !(a->st = calloc(d->nsubj + 1, sizeof *a->st))) {
+        free(a);
+        a = NULL;
+    }
+    if (!a) {
+        zj_fail(err, ZJ_EDATA, "out of memory");
+        return NULL;
+    }
+    a->d = d;
+    a->max_s = zj_param_int(c, "max_silent_hours") * 3600;
+    return a;
+}
+
+static int silent_points(void *state, const zj_cc_point *p, size_t n, zj_error *err)
+{
+    (void)err;
+    for (size_t i = 0; i < n; i++)
+        on_point(state, &p[i]);
+    return ZJ_OK;
+}
+
+static void silent_close(void *state)
+{
+    silent_ctx *a = state;
+    if (a)
+        free(a->st);
+    free(a);
+}
+
+static int silent_emit(zj_detect_ctx *c, const zj_cc_data *d, void *state, zj_error *err)
+{
+    silent_ctx *a = state;
+    int rc = ZJ_OK;
     zj_lead l = {0};
     size_t devices = 0;
-    for (size_t i = 0; !rc && i < d.nsubj; i++) {
-        const zj_cc_subject *x = &d.subj[i];
-        silent_state *s = &a.st[i];
+    for (size_t i = 0; !rc && i < d->nsubj; i++) {
+        const zj_cc_subject *x = &d->subj[i];
+        silent_state *s = &a->st[i];
         devices += x->device;
         if (s->seen && x->mon_end != ZJ_DAY_MAX) {
             /* a window that has ended: silent from the last fix to its end */
             long end = x->mon_end < x->end_day ? x->mon_end : x->end_day;
             if (end < c->as_of_day)
-                gap(&a, s, s->last, ((int64_t)end + 1) * 86400, -1);
+                gap(a, s, s->last, ((int64_t)end + 1) * 86400, -1);
         }
         if (!s->gaps)
             continue;
@@ -106,8 +129,8 @@ static int run_cc02(zj_detect_ctx *c, zj_error *err)
                       "约%.1f小时无定位。"
                       "\nSubject %s: the location device was silent %d time(s) for more than "
                       "%lld hours; the longest from %s to %s, about %.1f hours without a fix.",
-                      x->no, s->gaps, (long long)(a.max_s / 3600), f0, f1, hours, x->no, s->gaps,
-                      (long long)(a.max_s / 3600), f0, f1, hours);
+                      x->no, s->gaps, (long long)(a->max_s / 3600), f0, f1, hours, x->no, s->gaps,
+                      (long long)(a->max_s / 3600), f0, f1, hours);
         zj_buf_printf(&l.path, "矫正对象 %s → 定位设备 → 中断%.1f小时", x->no, hours);
         if (!l.explanation.data || !l.path.data ||
             zj_lead_key_record(&l, x->system, x->key) ||
@@ -122,12 +145,18 @@ static int run_cc02(zj_detect_ctx *c, zj_error *err)
             rc = zj_sink_emit(c->sink, &l, err);
     }
     snprintf(c->summary, sizeof c->summary, "%zu subjects, %zu with a location device",
-             d.nsubj, devices);
+             d->nsubj, devices);
     zj_lead_free(&l);
-    free(a.st);
-    zj_cc_free(&d);
     return rc;
 }
+
+static int run_cc02(zj_detect_ctx *c, zj_error *err)
+{
+    return zj_cc_run(c, &zj_cc02_consumer, err);
+}
+
+const zj_cc_consumer zj_cc02_consumer = {"CC02", silent_open, silent_points, silent_emit,
+                                         silent_close};
 
 static const zj_param cc02_params[] = {
     {"max_silent_hours", ZJ_PARAM_INT, "24", "hours between two fixes (or from the last fix to "

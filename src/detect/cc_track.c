@@ -14,6 +14,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,15 @@ static char *dup_text(zj_stmt *q, int col)
     return strdup(t ? t : "");
 }
 
+/* a[0..n) == b[0..n), for the few bytes of a subject number or a time (no library call) */
+static bool same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static uint64_t hash_no(const char *no, size_t n)
 {
     return XXH3_64bits(no, n);
@@ -85,8 +95,8 @@ long zj_cc_find(const zj_cc_data *d, const char *no, size_t n)
         uint32_t v = d->hash[h];
         if (!v)
             return -1;
-        const char *s = d->subj[v - 1].no;
-        if (strncmp(s, no, n) == 0 && s[n] == 0)
+        const zj_cc_subject *x = &d->subj[v - 1];
+        if (x->no_len == n && same(x->no, no, n))
             return (long)(v - 1);
     }
 }
@@ -110,6 +120,7 @@ static int load_subjects(zj_store *s, zj_cc_data *d, zj_error *err)
         memset(x, 0, sizeof *x);
         x->id = zj_stmt_int(q, 0);
         x->no = strdup(no);
+        x->no_len = x->no ? strlen(x->no) : 0;
         x->system = dup_text(q, 2);
         x->key = dup_text(q, 3);
         x->unit = dup_text(q, 4);
@@ -297,57 +308,223 @@ static const char points_sql[] =
     "SELECT recorded_at, subject_no, lat, lon, id FROM cc_location"
     " WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY recorded_at, subject_no";
 
-int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *, void *),
-                 void *ctx, int64_t *skipped, zj_error *err)
-{
-    /* the points are read once, front to back: a small page cache keeps the process's memory
-     * independent of their number (the operating system's cache does the rest) */
-    int rc = zj_store_cache_mib(s, 8, err), step;
-    if (rc)
-        return rc;
+/* The point statement and what decoding its rows needs. */
+typedef struct reader {
     zj_stmt *q;
-    rc = zj_stmt_prepare(s, points_sql, &q, err);
-    int64_t skip = 0;
-    /* consecutive points often share the subject: remember the last look-up */
-    char last_no[64] = "";
-    long last = -1;
-    while (!rc && (step = zj_stmt_next(q, err)) == 1) {
-        size_t n, m;
-        const char *ts = zj_stmt_text(q, 0, &n), *no = zj_stmt_text(q, 1, &m);
-        zj_cc_point p;
-        p.t = zj_cc_seconds(ts, n);
-        if (!no || p.t == INT64_MIN) {
-            skip++;
-            continue;
-        }
-        if (m < sizeof last_no && memcmp(no, last_no, m) == 0 && last_no[m] == 0)
-            p.subj = last;
-        else {
-            p.subj = zj_cc_find(d, no, m);
-            if (m < sizeof last_no) {
-                memcpy(last_no, no, m);
-                last_no[m] = 0;
-                last = p.subj;
-            }
-        }
-        if (p.subj < 0) {
-            skip++;
-            continue;
-        }
-        p.lat = zj_stmt_double(q, 2);
-        p.lon = zj_stmt_double(q, 3);
-        p.row = zj_stmt_int(q, 4);
-        rc = fn(&p, ctx);
-    }
-    if (!rc && step < 0)
-        rc = ZJ_EDATA;
-    zj_stmt_finalize(q);
+    const zj_cc_data *d;
+    char last_no[64];             /* consecutive points often share the subject: the last */
+    long last;                    /* look-up, remembered */
+    char last_ts[32];             /* and, in time order, their time: the last text and its */
+    size_t last_ts_len;           /* value (0: none yet) */
+    int64_t last_t;
+    int64_t skipped;
+    bool done;
+} reader;
+
+/* Prepare the statement; the points are read once, front to back: a small page cache keeps the
+ * process's memory independent of their number (the operating system's cache does the rest). */
+static int reader_open(zj_store *s, const zj_cc_data *d, reader *r, zj_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->d = d;
+    r->last = -1;
+    int rc = zj_store_cache_mib(s, 8, err);
+    return rc ? rc : zj_stmt_prepare(s, points_sql, &r->q, err);
+}
+
+/* Finalize and restore the page cache; rc is the stream's outcome so far. */
+static int reader_close(zj_store *s, reader *r, int rc, int64_t *skipped, zj_error *err)
+{
+    zj_stmt_finalize(r->q);
     zj_error e2 = {0};
     if (zj_store_cache_mib(s, 0, &e2) && !rc)
         rc = zj_fail(err, e2.code, "%s", e2.msg);
     if (skipped)
-        *skipped = skip;
+        *skipped = r->skipped;
     return rc;
+}
+
+/* Up to cap points into p, *n of them (0: the end). ZJ_OK or ZJ_EDATA with err set. */
+static int read_block(reader *r, zj_cc_point *p, size_t cap, size_t *n, zj_error *err)
+{
+    size_t k = 0;
+    while (k < cap && !r->done) {
+        int step = zj_stmt_next(r->q, err);
+        if (step <= 0) {
+            r->done = true;
+            if (step < 0) {
+                *n = k;
+                return ZJ_EDATA;
+            }
+            break;
+        }
+        size_t nt, m;
+        const char *ts = zj_stmt_text(r->q, 0, &nt), *no = zj_stmt_text(r->q, 1, &m);
+        zj_cc_point *pt = &p[k];
+        if (ts && nt == r->last_ts_len && same(ts, r->last_ts, nt))
+            pt->t = r->last_t;
+        else {
+            pt->t = zj_cc_seconds(ts, nt);
+            if (ts && nt > 0 && nt < sizeof r->last_ts) {
+                memcpy(r->last_ts, ts, nt);
+                r->last_ts_len = nt;
+                r->last_t = pt->t;
+            }
+        }
+        if (!no || pt->t == INT64_MIN) {
+            r->skipped++;
+            continue;
+        }
+        if (m < sizeof r->last_no && same(no, r->last_no, m) && r->last_no[m] == 0)
+            pt->subj = r->last;
+        else {
+            pt->subj = zj_cc_find(r->d, no, m);
+            if (m < sizeof r->last_no) {
+                memcpy(r->last_no, no, m);
+                r->last_no[m] = 0;
+                r->last = pt->subj;
+            }
+        }
+        if (pt->subj < 0) {
+            r->skipped++;
+            continue;
+        }
+        pt->lat = zj_stmt_double(r->q, 2);
+        pt->lon = zj_stmt_double(r->q, 3);
+        pt->row = zj_stmt_int(r->q, 4);
+        k++;
+    }
+    *n = k;
+    return ZJ_OK;
+}
+
+int zj_cc_stream(zj_store *s, const zj_cc_data *d, int (*fn)(const zj_cc_point *, void *),
+                 void *ctx, int64_t *skipped, zj_error *err)
+{
+    reader r;
+    int rc = reader_open(s, d, &r, err);
+    zj_cc_point blk[256];
+    size_t n = 1;
+    while (!rc && n) {
+        rc = read_block(&r, blk, sizeof blk / sizeof blk[0], &n, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = fn(&blk[i], ctx);
+    }
+    return reader_close(s, &r, rc, skipped, err);
+}
+
+/* Blocks handed from the reading thread to the caller's: a ring of NBLOCKS, [tail, head)
+ * filled (counters, taken modulo NBLOCKS). */
+#define NBLOCKS 4
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;            /* any change of head, tail, end or stop */
+    zj_cc_point *blk[NBLOCKS];
+    size_t len[NBLOCKS];
+    size_t head, tail;
+    bool end;                     /* the reader is done (rc says how) */
+    bool stop;                    /* the consumer is done: read no more */
+    int rc;
+    zj_error err;                 /* the reader's error */
+    reader *r;
+} pipeline;
+
+static void *read_main(void *arg)
+{
+    pipeline *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->head - p->tail == NBLOCKS && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool stop = p->stop;
+        size_t slot = p->head % NBLOCKS;
+        pthread_mutex_unlock(&p->mu);
+        if (stop)
+            break;
+        size_t n = 0;
+        int rc = read_block(p->r, p->blk[slot], ZJ_CC_BLOCK, &n, &p->err);
+        pthread_mutex_lock(&p->mu);
+        if (n) {
+            p->len[slot] = n;
+            p->head++;
+        }
+        if (rc || !n) {
+            p->rc = rc;
+            p->end = true;
+        }
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (rc || !n)
+            break;
+    }
+    return NULL;
+}
+
+/* The caller's side: take each filled block in order, hand it to fn, give it back. */
+static int consume(pipeline *p, zj_cc_block_fn fn, void *ctx, zj_error *err)
+{
+    int rc = ZJ_OK;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->head == p->tail && !p->end)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool empty = p->head == p->tail;
+        size_t slot = p->tail % NBLOCKS, n = p->len[slot];
+        pthread_mutex_unlock(&p->mu);
+        if (empty)
+            break;
+        rc = fn(p->blk[slot], n, ctx, err);
+        pthread_mutex_lock(&p->mu);
+        p->tail++;
+        if (rc)
+            p->stop = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (rc)
+            break;
+    }
+    return rc;
+}
+
+int zj_cc_stream_blocks(zj_store *s, const zj_cc_data *d, zj_cc_block_fn fn, void *ctx,
+                        bool threaded, int64_t *skipped, zj_error *err)
+{
+    reader r;
+    int rc = reader_open(s, d, &r, err);
+    pipeline p = {.r = &r};
+    size_t nb = threaded ? NBLOCKS : 1;
+    for (size_t i = 0; !rc && i < nb; i++)
+        if (!(p.blk[i] = malloc(ZJ_CC_BLOCK * sizeof *p.blk[i])))
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+    pthread_t th;
+    bool started = false;
+    if (!rc && threaded && !pthread_mutex_init(&p.mu, NULL)) {
+        if (!pthread_cond_init(&p.cv, NULL)) {
+            started = pthread_create(&th, NULL, read_main, &p) == 0;
+            if (started) {
+                rc = consume(&p, fn, ctx, err);
+                pthread_join(th, NULL);
+                if (!rc && p.rc) {
+                    rc = p.rc;
+                    if (err)
+                        *err = p.err;
+                }
+            }
+            pthread_cond_destroy(&p.cv);
+        }
+        pthread_mutex_destroy(&p.mu);
+    }
+    /* one thread: read a block, work through it, read the next */
+    size_t n = 1;
+    while (!rc && !started && n) {
+        rc = read_block(&r, p.blk[0], ZJ_CC_BLOCK, &n, err);
+        if (!rc && n)
+            rc = fn(p.blk[0], n, ctx, err);
+    }
+    for (size_t i = 0; i < nb; i++)
+        free(p.blk[i]);
+    return reader_close(s, &r, rc, skipped, err);
 }
 
 /* ---- CC03: meetings ----------------------------------------------------------------------- */
@@ -358,11 +535,9 @@ typedef struct fix {
     int64_t cell;                 /* grid cell key, or INT64_MIN when not filed */
 } fix;
 
-typedef struct cell {             /* open addressing, linear probing, backward-shift delete */
-    int64_t key;
+typedef struct cell {             /* the subjects filed in one cell */
     uint32_t *items;
     uint32_t n, cap;
-    bool used;
 } cell;
 
 typedef struct pair {
@@ -373,12 +548,17 @@ typedef struct pair {
     bool used;
 } pair;
 
-typedef struct meet {
-    const zj_cc_meet_params *p;
+struct zj_cc_meet {
+    zj_cc_meet_params params;
+    const zj_cc_meet_params *p;   /* &params */
     bool naive;
     size_t nsubj;
     fix *fx;
-    cell *cells;
+    /* the occupied cells: open addressing, linear probing, backward-shift delete; the keys
+     * apart from their subjects, so the nine look-ups of a fix probe a few cache lines */
+    int64_t *ckey;
+    uint8_t *cused;
+    cell *cval;
     size_t ccap, ncells;
     pair *pairs;
     size_t pcap, npairs;
@@ -389,8 +569,8 @@ typedef struct meet {
     uint32_t *cand;               /* naive: subjects with a fix, in order of their first */
     size_t ncand;
     zj_cc_meet_stats st;
-    int oom;
-} meet;
+};
+typedef struct zj_cc_meet meet;
 
 static uint64_t mix(uint64_t x)
 {
@@ -406,54 +586,69 @@ static int64_t cell_key(int64_t cy, int64_t cx)
     return (int64_t)((uint64_t)cy << 32 ^ (uint64_t)(uint32_t)cx);
 }
 
-static cell *cell_find(meet *m, int64_t key)
+#define NO_CELL SIZE_MAX
+
+/* The slot of the cell with this key, or NO_CELL. */
+static size_t cell_find(const meet *m, int64_t key)
 {
     if (!m->ccap)
-        return NULL;
+        return NO_CELL;
     for (size_t h = mix((uint64_t)key) & (m->ccap - 1);; h = (h + 1) & (m->ccap - 1)) {
-        if (!m->cells[h].used)
-            return NULL;
-        if (m->cells[h].key == key)
-            return &m->cells[h];
+        if (!m->cused[h])
+            return NO_CELL;
+        if (m->ckey[h] == key)
+            return h;
     }
 }
 
 static int cells_grow(meet *m)
 {
     size_t nc = m->ccap ? m->ccap * 2 : 1024;
-    cell *c = calloc(nc, sizeof *c);
-    if (!c)
+    int64_t *k = malloc(nc * sizeof *k);
+    uint8_t *u = calloc(nc, 1);
+    cell *v = malloc(nc * sizeof *v);
+    if (!k || !u || !v) {
+        free(k);
+        free(u);
+        free(v);
         return -1;
+    }
     for (size_t i = 0; i < m->ccap; i++)
-        if (m->cells[i].used) {
-            size_t h = mix((uint64_t)m->cells[i].key) & (nc - 1);
-            while (c[h].used)
+        if (m->cused[i]) {
+            size_t h = mix((uint64_t)m->ckey[i]) & (nc - 1);
+            while (u[h])
                 h = (h + 1) & (nc - 1);
-            c[h] = m->cells[i];
+            u[h] = 1;
+            k[h] = m->ckey[i];
+            v[h] = m->cval[i];
         }
-    free(m->cells);
-    m->cells = c;
+    free(m->ckey);
+    free(m->cused);
+    free(m->cval);
+    m->ckey = k;
+    m->cused = u;
+    m->cval = v;
     m->ccap = nc;
     return 0;
 }
 
 static int cell_add(meet *m, int64_t key, uint32_t subj)
 {
-    cell *c = cell_find(m, key);
-    if (!c) {
+    size_t h = cell_find(m, key);
+    if (h == NO_CELL) {
         if ((m->ncells + 1) * 2 > m->ccap && cells_grow(m))
             return -1;
-        size_t h = mix((uint64_t)key) & (m->ccap - 1);
-        while (m->cells[h].used)
+        h = mix((uint64_t)key) & (m->ccap - 1);
+        while (m->cused[h])
             h = (h + 1) & (m->ccap - 1);
-        c = &m->cells[h];
-        memset(c, 0, sizeof *c);
-        c->used = true;
-        c->key = key;
+        m->cused[h] = 1;
+        m->ckey[h] = key;
+        memset(&m->cval[h], 0, sizeof m->cval[h]);
         m->ncells++;
         if ((int64_t)m->ncells > m->st.grid_cells_peak)
             m->st.grid_cells_peak = (int64_t)m->ncells;
     }
+    cell *c = &m->cval[h];
     if (c->n == c->cap) {
         uint32_t nc = c->cap ? c->cap * 2 : 4;
         uint32_t *it = realloc(c->items, nc * sizeof *it);
@@ -468,29 +663,31 @@ static int cell_add(meet *m, int64_t key, uint32_t subj)
 
 static void cell_remove(meet *m, int64_t key, uint32_t subj)
 {
-    cell *c = cell_find(m, key);
-    if (!c)
+    size_t i = cell_find(m, key), j = i;
+    if (i == NO_CELL)
         return;
-    for (uint32_t i = 0; i < c->n; i++)
-        if (c->items[i] == subj) {
-            c->items[i] = c->items[--c->n];
+    cell *c = &m->cval[i];
+    for (uint32_t k = 0; k < c->n; k++)
+        if (c->items[k] == subj) {
+            c->items[k] = c->items[--c->n];
             break;
         }
     if (c->n)
         return;
     /* delete the empty cell, shifting later entries of its probe run back */
     free(c->items);
-    size_t i = (size_t)(c - m->cells), j = i;
-    m->cells[i].used = false;
+    m->cused[i] = 0;
     m->ncells--;
     for (;;) {
         j = (j + 1) & (m->ccap - 1);
-        if (!m->cells[j].used)
+        if (!m->cused[j])
             break;
-        size_t k = mix((uint64_t)m->cells[j].key) & (m->ccap - 1);
+        size_t k = mix((uint64_t)m->ckey[j]) & (m->ccap - 1);
         if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-            m->cells[i] = m->cells[j];
-            m->cells[j].used = false;
+            m->cused[i] = 1;
+            m->ckey[i] = m->ckey[j];
+            m->cval[i] = m->cval[j];
+            m->cused[j] = 0;
             i = j;
         }
     }
@@ -627,14 +824,14 @@ static void cell_of(const meet *m, double lat, double lon, int64_t *cy, int64_t 
     *cx = (int64_t)floor(lon / m->cell_lon);
 }
 
-static int on_point(const zj_cc_point *pt, void *ctx)
+/* One fix: 0, or -1 when out of memory. */
+static int meet_point(meet *m, const zj_cc_point *pt)
 {
-    meet *m = ctx;
     uint32_t s = (uint32_t)pt->subj;
     m->st.points++;
     if (pt->t >= m->next_sweep) {
         if (pairs_sweep(m, pt->t - m->p->gap))
-            return m->oom = -1;
+            return -1;
         m->next_sweep = pt->t + m->p->gap;
     }
     int64_t cy, cx;
@@ -642,22 +839,27 @@ static int on_point(const zj_cc_point *pt, void *ctx)
     if (m->naive) {
         for (size_t i = 0; i < m->ncand; i++)
             if (m->cand[i] != s && together(m, s, m->cand[i], pt))
-                return m->oom = -1;
+                return -1;
     } else {
-        /* columns to search: one each side up to 60 degrees, more towards the poles */
-        double c = cos((fabs(pt->lat) + 0.01) * M_PI / 180.0);
-        double need = m->p->distance_m / (111320.0 * (c > 1e-6 ? c : 1e-6));
-        int64_t rx = (int64_t)ceil(need / m->cell_lon);
-        if (rx < 1)
-            rx = 1;
-        if (rx > 64)
-            rx = 64;
+        /* columns to search: one each side up to 60 degrees (a cell is D wide at 60: below
+         * 59 the formula gives 1 without computing it), more towards the poles */
+        int64_t rx = 1;
+        if (!(fabs(pt->lat) < 59.0)) {
+            double c = cos((fabs(pt->lat) + 0.01) * M_PI / 180.0);
+            double need = m->p->distance_m / (111320.0 * (c > 1e-6 ? c : 1e-6));
+            rx = (int64_t)ceil(need / m->cell_lon);
+            if (rx < 1)
+                rx = 1;
+            if (rx > 64)
+                rx = 64;
+        }
         for (int64_t y = cy - 1; y <= cy + 1; y++)
             for (int64_t x = cx - rx; x <= cx + rx; x++) {
-                cell *ce = cell_find(m, cell_key(y, x));
+                size_t h = cell_find(m, cell_key(y, x));
+                const cell *ce = h == NO_CELL ? NULL : &m->cval[h];
                 for (uint32_t i = 0; ce && i < ce->n; i++)
                     if (ce->items[i] != s && together(m, s, ce->items[i], pt))
-                        return m->oom = -1;
+                        return -1;
             }
     }
     fix *f = &m->fx[s];
@@ -669,14 +871,15 @@ static int on_point(const zj_cc_point *pt, void *ctx)
         if (f->cell != INT64_MIN)
             cell_remove(m, f->cell, s);
         if (cell_add(m, key, s))
-            return m->oom = -1;
+            return -1;
     }
     f->cell = key;
     f->t = pt->t;
     f->lat = pt->lat;
     f->lon = pt->lon;
     f->row = pt->row;
-    size_t bytes = m->nsubj * sizeof(fix) + m->ccap * sizeof(cell) + m->pcap * sizeof(pair) +
+    size_t bytes = m->nsubj * sizeof(fix) + m->ccap * (sizeof(cell) + 9) +
+                   m->pcap * sizeof(pair) +
                    (m->naive ? m->nsubj * sizeof(uint32_t) : m->nsubj * sizeof(uint32_t) * 2);
     if (bytes > m->st.bytes_peak)
         m->st.bytes_peak = bytes;
@@ -693,51 +896,104 @@ static int by_pair(const void *x, const void *y)
     return (a->from > b->from) - (a->from < b->from);
 }
 
+int zj_cc_meet_open(size_t nsubj, const zj_cc_meet_params *p, bool naive, zj_cc_meet **out,
+                    zj_error *err)
+{
+    *out = NULL;
+    if (p->distance_m <= 0)
+        return zj_fail(err, ZJ_EUSAGE, "distance must be positive");
+    meet *m = calloc(1, sizeof *m);
+    if (!m)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    m->params = *p;
+    m->p = &m->params;
+    m->naive = naive;
+    m->nsubj = nsubj;
+    m->cell_lat = p->distance_m / 110000.0;
+    m->cell_lon = p->distance_m / 55660.0;          /* 111320 m x cos 60 degrees */
+    m->next_sweep = INT64_MIN;
+    m->fx = malloc((nsubj + 1) * sizeof *m->fx);
+    m->cand = naive ? malloc((nsubj + 1) * sizeof *m->cand) : NULL;
+    if (!m->fx || (naive && !m->cand)) {
+        zj_cc_meet_free(m);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    for (size_t i = 0; i < nsubj; i++)
+        m->fx[i].cell = INT64_MIN;
+    *out = m;
+    return ZJ_OK;
+}
+
+int zj_cc_meet_points(zj_cc_meet *m, const zj_cc_point *pt, size_t n, zj_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (meet_point(m, &pt[i]))
+            return zj_fail(err, ZJ_EDATA, "out of memory");
+    return ZJ_OK;
+}
+
+int zj_cc_meet_finish(zj_cc_meet *m, zj_cc_meeting **out, size_t *nout,
+                      zj_cc_meet_stats *stats, zj_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    if (pairs_sweep(m, INT64_MAX))
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    if (m->nout)
+        qsort(m->out, m->nout, sizeof *m->out, by_pair);
+    *out = m->out;
+    *nout = m->nout;
+    m->out = NULL;
+    m->nout = m->ocap = 0;
+    if (stats)
+        *stats = m->st;
+    return ZJ_OK;
+}
+
+void zj_cc_meet_free(zj_cc_meet *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->ccap; i++)
+        if (m->cused[i])
+            free(m->cval[i].items);
+    free(m->ckey);
+    free(m->cused);
+    free(m->cval);
+    free(m->pairs);
+    free(m->fx);
+    free(m->cand);
+    free(m->out);
+    free(m);
+}
+
+typedef struct meet_feed {
+    meet *m;
+    int oom;
+} meet_feed;
+
+static int feed_point(const zj_cc_point *pt, void *ctx)
+{
+    meet_feed *f = ctx;
+    return meet_point(f->m, pt) ? (f->oom = -1) : 0;
+}
+
 int zj_cc_meetings(size_t nsubj, zj_cc_source source, void *src, const zj_cc_meet_params *p,
                    bool naive, zj_cc_meeting **out, size_t *nout, zj_cc_meet_stats *stats,
                    zj_error *err)
 {
     *out = NULL;
     *nout = 0;
-    meet m = {0};
-    m.p = p;
-    m.naive = naive;
-    m.nsubj = nsubj;
-    m.cell_lat = p->distance_m / 110000.0;
-    m.cell_lon = p->distance_m / 55660.0;          /* 111320 m x cos 60 degrees */
-    m.next_sweep = INT64_MIN;
-    m.fx = malloc((nsubj + 1) * sizeof *m.fx);
-    m.cand = naive ? malloc((nsubj + 1) * sizeof *m.cand) : NULL;
-    int rc = ZJ_OK;
-    if (!m.fx || (naive && !m.cand) || p->distance_m <= 0)
-        rc = zj_fail(err, p->distance_m <= 0 ? ZJ_EUSAGE : ZJ_EDATA,
-                     p->distance_m <= 0 ? "distance must be positive" : "out of memory");
-    for (size_t i = 0; !rc && i < nsubj; i++)
-        m.fx[i].cell = INT64_MIN;
+    meet_feed f = {0};
+    int rc = zj_cc_meet_open(nsubj, p, naive, &f.m, err);
     if (!rc)
-        rc = source(src, on_point, &m, err);
-    if (m.oom)
+        rc = source(src, feed_point, &f, err);
+    if (f.oom)
         rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    if (!rc && pairs_sweep(&m, INT64_MAX))
-        rc = zj_fail(err, ZJ_EDATA, "out of memory");
-    for (size_t i = 0; i < m.ccap; i++)
-        if (m.cells[i].used)
-            free(m.cells[i].items);
-    free(m.cells);
-    free(m.pairs);
-    free(m.fx);
-    free(m.cand);
-    if (rc) {
-        free(m.out);
-        return rc;
-    }
-    if (m.nout)
-        qsort(m.out, m.nout, sizeof *m.out, by_pair);
-    *out = m.out;
-    *nout = m.nout;
-    if (stats)
-        *stats = m.st;
-    return ZJ_OK;
+    if (!rc)
+        rc = zj_cc_meet_finish(f.m, out, nout, stats, err);
+    zj_cc_meet_free(f.m);
+    return rc;
 }
 
 void zj_cc_format_time(int64_t t, char out[20])

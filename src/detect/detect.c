@@ -4,6 +4,7 @@
 #include "detect/detect.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -78,6 +79,14 @@ int zj_detect_cache_put(zj_detect_ctx *c, const char *name, void *data, void (*f
     c->cache->slot[i].data = data;
     c->cache->slot[i].free_fn = free_fn;
     return ZJ_OK;
+}
+
+const zj_detector *zj_detect_later(const zj_detect_ctx *c, const char *code)
+{
+    for (size_t i = 0; i < c->nlater; i++)
+        if (!strcmp(c->later[i]->code, code))
+            return c->later[i];
+    return NULL;
 }
 
 static void cache_clear(zj_detect_cache *k)
@@ -160,10 +169,13 @@ typedef struct scope_state {
     int64_t cases, subjects;
 } scope_state;
 
-static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, const char *as_of,
-                   long as_of_day, zj_detect_cache *cache, int64_t mark, bool full,
-                   scope_state *sc, bool *scan, zj_detect_stats *st, zj_error *err)
+/* Run d = sel[0]; sel[1..nsel) are the detectors the run starts after it. */
+static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *const *sel,
+                   size_t nsel, const char *as_of, long as_of_day, zj_detect_cache *cache,
+                   int64_t mark, bool full, scope_state *sc, bool *scan, zj_detect_stats *st,
+                   zj_error *err)
 {
+    const zj_detector *d = sel[0];
     memset(st, 0, sizeof *st);
     snprintf(st->code, sizeof st->code, "%s", d->code);
     st->scope_cases = -1;
@@ -232,6 +244,8 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *d, con
         .as_of_day = as_of_day,
         .cache = cache,
         .incremental = incremental,
+        .later = sel + 1,
+        .nlater = nsel - 1,
     };
     snprintf(ctx.as_of, sizeof ctx.as_of, "%s", as_of);
     if (!rc)
@@ -335,19 +349,23 @@ int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *o
     scope_state sc = {.from = -1, .to = -1};
     const zj_detector *const *d;
     size_t n = zj_detectors(&d);
+    const zj_detector **sel = malloc((n ? n : 1) * sizeof *sel);   /* the run's detectors */
+    size_t nsel = 0;
+    if (!sel)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (opt->nonly ? selected(opt, d[i]->code) : zj_rules_enabled(rules, d[i]->code))
+            sel[nsel++] = d[i];
     zj_detect_cache cache = {0};
     bool scan = false;          /* see run_one */
-    for (size_t i = 0; !rc && i < n; i++) {
-        bool run = opt->nonly ? selected(opt, d[i]->code) : zj_rules_enabled(rules, d[i]->code);
-        if (!run)
-            continue;
-
+    for (size_t i = 0; !rc && i < nsel; i++) {
         zj_detect_stats st;
-        rc = run_one(s, rules, d[i], as_of, as_of_day, &cache, mark, opt->full, &sc, &scan, &st,
-                     err);
+        rc = run_one(s, rules, sel + i, nsel - i, as_of, as_of_day, &cache, mark, opt->full, &sc,
+                     &scan, &st, err);
         if (!rc && opt->done)
             opt->done(&st, opt->done_ctx);
     }
+    free(sel);
     cache_clear(&cache);
     if (scan)
         zj_store_scan_mode(s, false, NULL);

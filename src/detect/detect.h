@@ -43,6 +43,8 @@ typedef struct zj_detect_ctx {
     bool incremental;            /* a ZJ_SCOPE_CASE detector: evaluate only the cases in scope
                                     (scope.h); see zj_detect_scope */
     int64_t evaluated;           /* candidate records the detector looked at (its own count) */
+    const struct zj_detector *const *later;   /* the detectors this run starts after this one, */
+    size_t nlater;                             /* in order (see zj_detect_later) */
 } zj_detect_ctx;
 
 /* What a detector's findings depend on, for incremental runs (zj_detector_scope). */
@@ -94,7 +96,15 @@ bool zj_param_has(const zj_detect_ctx *c, const char *name, const char *value, s
  * roles and cases). The first to need them loads them and leaves them here; the others of the
  * same zj_detect_run() reuse them. Only canonical data belongs here - never anything that
  * depends on one detector's parameters - and it is dropped when the run ends, so a detector
- * run alone (--only) loads what it needs itself. */
+ * run alone (--only) loads what it needs itself.
+ *
+ * One exception: a family whose members read the same large input once each (CC01-CC03, every
+ * location point) may let its first member read it for those of the family that run later
+ * (zj_detect_later) and leave their states here, each computed with that member's own
+ * parameters; the later member then only reports (cc_pass.c). */
+
+/* The detector with this code (exact) if this run starts it after the current one, else NULL. */
+const zj_detector *zj_detect_later(const zj_detect_ctx *c, const char *code);
 
 /* The data left under `name`, or NULL. */
 void *zj_detect_cache_get(zj_detect_ctx *c, const char *name);

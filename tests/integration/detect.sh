@@ -43,6 +43,18 @@ out=$("$ZHIJIAN" detect --only TV02 --json)
 expect_eq "--only TV02 runs TV02 alone" "TV02" \
     "$(printf '%s' "$out" | python3 -c "import json,sys; print(' '.join(r['code'] for r in json.load(sys.stdin)))")"
 expect_eq "--only TV02: one more run row" "$((runs + 1))" "$(sql "SELECT count(*) FROM detect_run")"
+# CC01-CC03 read the location points once when they run together (cc_pass.c): alone, or in
+# other company, each finds exactly the leads of the full run
+for only in "CC02" "CC03" "CC03 CC01"; do
+    codes=$(printf "'%s'," $only)
+    out=$("$ZHIJIAN" detect --only $only --as-of 2021-12-31 --json)
+    expect_eq "--only $only: the same leads" \
+        "0 0 0 $(sql "SELECT count(*) FROM lead WHERE code IN (${codes%,})")" \
+        "$(printf '%s' "$out" | python3 -c "
+import json,sys; r = json.load(sys.stdin)
+print(sum(x['new'] for x in r), sum(x['updated'] for x in r),
+      sum(x['no_longer_detected'] for x in r), sum(x['unchanged'] for x in r))")"
+done
 list=$("$ZHIJIAN" detect --list)
 expect_match "detect --list: every code with its basis" "TV04 .*依据 basis: 《全国法院民商事审判工作会议纪要》" "$(printf '%s' "$list" | tr '\n' ' ')"
 if printf '%s' "$list" | grep -qi "verify"; then expect_eq "detect --list shows no unchecked ('verify') citation" x y; fi
