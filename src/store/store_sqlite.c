@@ -688,13 +688,15 @@ static int store_open(const char *path, bool create, zj_store **out, zj_error *e
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     /* synchronous=NORMAL is durable across application crashes in WAL mode; a power loss may
      * lose the last transactions but never corrupts the store. */
-    /* 16 KiB pages (set before WAL, so only a new store takes it): rows of canonical tables
-     * are a few hundred bytes and loads are large; measured ~15% faster bulk loads than 4 KiB
-     * (docs/benchmarks.md). */
+    /* 64 KiB pages (set before WAL, so only a new store takes it): rows of canonical tables
+     * are a few hundred bytes and loads are large. 16 KiB pages were ~15% faster bulk loads
+     * than 4 KiB; 64 KiB ones are faster again in WAL mode, where every page is written to
+     * the log, read back and written to the database at the checkpoint: a quarter of the
+     * pwrite/pread calls, page faults and log frame headers (docs/benchmarks.md, issue 11). */
     /* Sorts (CREATE INDEX, big ORDER BY) may use a helper thread per core, and spill to temp
      * files rather than to memory: one index over 10M mentions took 14.1 s so against 18.4 s with
      * temp_store = MEMORY and one thread (sqlite3 on the large province, 2026-11-28). */
-    int rc = exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+    int rc = exec(s, "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -" DEFAULT_CACHE_KIB, err);
     if (!rc) {
         char sql[48];
