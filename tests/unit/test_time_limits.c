@@ -279,8 +279,9 @@ static void test_events_never_shorten(void **state)
             long day = start;
             for (size_t k = 0; k < next; k++) {
                 day += (long)(NEXT() % 120);
-                ext[k] = (zj_tl_ext){day, (int)(NEXT() % 3 ? NEXT() % 60 : 0),
-                                     (int)(NEXT() % 3 ? 0 : 1 + NEXT() % 6)};
+                int days = (int)(NEXT() % 3 ? NEXT() % 60 : 0);   /* one draw at a time */
+                int times = (int)(NEXT() % 3 ? 0 : 1 + NEXT() % 6);
+                ext[k] = (zj_tl_ext){day, days, times};
             }
             long restart = NEXT() % 4 ? ZJ_DAY_MIN : start + (long)(NEXT() % 90);
             int column = (int)(NEXT() % 2 ? 0 : NEXT() % 200);
