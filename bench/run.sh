@@ -473,7 +473,8 @@ rm -rf "$wdir"; mkdir -p "$wdir"
   echo
   echo "### The cockpit in the browser (chromium $(chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1), $(nproc) cores)"
   echo
-  (cd web && BASE="http://127.0.0.1:$port" PASSWORD=bench-web-1 RUNS=5 SHOT=${BENCH_WEB_SHOT:+$(realpath -m "$BENCH_WEB_SHOT")} node tests/cockpit-bench.mjs)
+  shot=${BENCH_WEB_SHOT:+$(realpath -m "$BENCH_WEB_SHOT")}   # before cd: relative to the repository
+  (cd web && BASE="http://127.0.0.1:$port" PASSWORD=bench-web-1 RUNS=5 SHOT=$shot node tests/cockpit-bench.mjs)
   kill -TERM "$pid"; wait "$pid"
 )
 rm -rf "$wdir"
