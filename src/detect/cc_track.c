@@ -294,14 +294,6 @@ void zj_cc_free(zj_cc_data *d)
     memset(d, 0, sizeof *d);
 }
 
-bool zj_cc_on_leave(const zj_cc_subject *s, int64_t t)
-{
-    for (int k = 0; k < s->nleaves; k++)
-        if (t >= s->leaves[k].from && t <= s->leaves[k].to)
-            return true;
-    return false;
-}
-
 /* ---- streaming ---------------------------------------------------------------------------- */
 
 static const char points_sql[] =

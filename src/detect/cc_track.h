@@ -65,8 +65,6 @@ void zj_cc_free(zj_cc_data *d);
 void zj_cc_format_time(int64_t t, char out[20]);
 /* The subject with this number, or -1. */
 long zj_cc_find(const zj_cc_data *d, const char *no, size_t n);
-/* True when an approved leave of subject i covers time t. */
-bool zj_cc_on_leave(const zj_cc_subject *s, int64_t t);
 
 
 /* One location point: subject index, time in seconds since 1970, WGS-84 coordinates, and the
