@@ -4,16 +4,22 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Fill err with code, kind and the formatted message (no field). */
+static void vfail(zj_error *err, int code, zj_errkind kind, const char *fmt, va_list ap)
+{
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    err->code = code;
+    err->kind = kind;
+    err->field[0] = '\0';
+}
+
 int zj_fail(zj_error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        vfail(err, code, ZJ_ERR_NONE, fmt, ap);
         va_end(ap);
-        err->code = code;
-        err->kind = ZJ_ERR_NONE;
-        err->field[0] = '\0';
     }
     return code;
 }
@@ -37,11 +43,8 @@ int zj_fail_as(zj_error *err, zj_errkind kind, const char *fmt, ...)
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        vfail(err, code, kind, fmt, ap);
         va_end(ap);
-        err->code = code;
-        err->kind = kind;
-        err->field[0] = '\0';
     }
     return code;
 }
