@@ -30,6 +30,7 @@
 #include "serve/router.h"
 #include "serve/sessions.h"
 #include "serve/static.h"
+#include "work/audit.h"
 #include "work/filing_check.h"
 
 #define MAX_QUERY_PARAMS 64
@@ -626,6 +627,7 @@ int zj_server_stop(zj_server *srv, double drain_seconds)
     }
     MHD_stop_daemon(srv->daemon);
     zj_work_filing_settle();          /* a build of the filing index holds a store connection */
+    zj_audit_group_close();           /* and so do the audit rounds */
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
     for (size_t i = 0; i < srv->nstores; i++)

@@ -44,6 +44,10 @@ int zj_audit_append(zj_store *s, const zj_actor *actor, const zj_audit_event *e,
 int zj_audit_append_grouped(zj_store *s, const zj_actor *actor, const zj_audit_event *e,
                             int64_t *entry_id, zj_error *err);
 
+/* Close the connection the grouped rounds keep (after any round in progress); the next round
+ * opens it again. For a server's stop, and for programs that end cleanly. */
+void zj_audit_group_close(void);
+
 /* Record that `actor` viewed object `id` of `object_table` with personal data unmasked
  * (action "<object_table>.unmask"). Call it before showing anything: when it fails, show
  * nothing. */

@@ -251,6 +251,34 @@ static void test_group_commit(void **state)
     assert_int_equal(rep.entries, 1 + 4 * 20);
 }
 
+/* Grouped rounds commit on a connection of their own, kept between rounds: it must follow
+ * the store file, not its name. A store removed and made again at the same path gets the
+ * next entry (on the old, deleted file it would be lost), and closing the kept connection
+ * lets the next round open it again. */
+static void test_group_follows_file(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    zj_audit_event e = {.action = "filing.check", .object_table = "case_party"};
+    int64_t id = 0;
+    assert_int_equal(zj_audit_append_grouped(f->s, &inspector, &e, &id, &err), 0);
+    assert_int_equal(zj_audit_append_grouped(f->s, &inspector, &e, &id, &err), 0);
+    assert_int_equal(id, 2);
+    assert_int_equal(verify(f).entries, 2);
+    assert_int_equal(teardown(state), 0);
+    assert_int_equal(setup(state), 0);
+    f = *state;
+    assert_int_equal(zj_audit_append_grouped(f->s, &inspector, &e, &id, &err), 0);
+    assert_int_equal(id, 1);
+    zj_audit_report rep = verify(f);
+    assert_true(rep.ok);
+    assert_int_equal(rep.entries, 1);
+    zj_audit_group_close();
+    assert_int_equal(zj_audit_append_grouped(f->s, &inspector, &e, &id, &err), 0);
+    assert_int_equal(id, 2);
+    assert_int_equal(verify(f).entries, 2);
+}
+
 /* One entry per commit of a tracked run, none for a rolled-back one. */
 static void test_track(void **state)
 {
@@ -601,6 +629,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_track, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_follows_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_problems, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_rewrite_rehash, setup, teardown),
