@@ -71,6 +71,9 @@ typedef void (*zj_api_handler)(zj_api_ctx *c);
 
 /* Answer `status` with `root` as the body (takes ownership; NULL answers an empty object). */
 void zj_api_json(zj_api_ctx *c, int status, cJSON *root);
+/* Answer `status` with `body`, a JSON text the work layer has written already (the filing
+ * check's answer): sent as it is, not parsed and printed again. */
+void zj_api_json_text(zj_api_ctx *c, int status, zj_buf *body);
 /* Answer `status` with an error object. `field` may be NULL. Returns false, so validators can
  * `return zj_api_error(...)`. */
 bool zj_api_error(zj_api_ctx *c, int status, const char *code, const char *field,

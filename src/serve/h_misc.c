@@ -95,15 +95,10 @@ void zj_h_filing_check(zj_api_ctx *c)
     }
     zj_buf out = {0};
     if (zj_work_filing_check_shared(c->store, c->actor, 300, &in.c, v[0].present && v[0].i,
-                                    &out, &err)) {
+                                    &out, &err))
         zj_api_work_error(c, &err);
-    } else {
-        cJSON *o = cJSON_ParseWithLength(out.data, out.len);
-        if (o)
-            zj_api_json(c, 200, o);
-        else
-            zj_api_error(c, 500, "internal", NULL, "the answer could not be written");
-    }
+    else
+        zj_api_json_text(c, 200, &out);
     zj_buf_free(&out);
     zj_filing_input_free(&in);
 }

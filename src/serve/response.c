@@ -24,6 +24,16 @@ void zj_api_json(zj_api_ctx *c, int status, cJSON *root)
     free(text);
 }
 
+void zj_api_json_text(zj_api_ctx *c, int status, zj_buf *body)
+{
+    zj_http_response *r = c->resp;
+    zj_buf_free(&r->body);
+    r->body = *body;                  /* the body's memory moves to the response */
+    *body = (zj_buf){0};
+    r->status = status;
+    r->content_type = NULL;
+}
+
 bool zj_api_error(zj_api_ctx *c, int status, const char *code, const char *field,
                   const char *fmt, ...)
 {
