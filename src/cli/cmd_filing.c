@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "detect/filing.h"
 #include "link/config.h"
+#include "work/audit.h"
 #include "work/filing_check.h"
 
 static const char usage_text[] =
@@ -214,6 +215,7 @@ int cmd_filing(int argc, char **argv)
     if (have_who)
         zj_actor_owned_free(&who);
     zj_filing_service_close(sv);
+    zj_audit_group_close();           /* the connection the check's audit entry was written on */
     zj_store_close(s);
     zj_rules_free(rules);
     zj_buf_free(&out);
