@@ -294,6 +294,18 @@ int64_t zj_store_changes(zj_store *s);            /* rows changed by the last st
  * from readers: the journal stays in WAL mode, readers keep reading the last committed state. */
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
 
+/* A connection that commits many small transactions while others wait for each (the audit
+ * rounds) leaves copying the log into the database (a checkpoint, every 1,000 log frames by
+ * default: 64 MiB, ~0.1 s) to another connection, so no commit of its own stalls on one:
+ * after this, its commits no longer checkpoint, and zj_store_log_frames says how long the log
+ * was after its last commit, for the caller to call zj_store_checkpoint on some other
+ * connection when it is time. */
+int zj_store_defer_checkpoints(zj_store *s, zj_error *err);
+int64_t zj_store_log_frames(zj_store *s);
+/* Copy what the log holds into the database, waiting for no reader or writer (SQLite's
+ * PASSIVE checkpoint: pages a reader still needs stay in the log for a later one). */
+int zj_store_checkpoint(zj_store *s, zj_error *err);
+
 /* How long a write on this connection waits for another writer's transaction before it fails
  * with a store error, in milliseconds (readers never wait in WAL mode). A server's reading
  * threads set it short, so an occasional small write there (a session's last use) cannot hold

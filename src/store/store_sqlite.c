@@ -74,6 +74,8 @@ struct zj_store {
      * statements each time, and preparing (parsing, planning) was most of its cost. */
     sqlite3_stmt *kept[STMT_KEEP];
     size_t nkept;
+    int64_t log_frames;     /* frames in the log after this connection's last commit (-1: not
+                             * counted: zj_store_defer_checkpoints was not called) */
 };
 
 struct zj_writer {
@@ -675,6 +677,8 @@ static int store_open(const char *path, bool create, zj_store **out, zj_error *e
         return zj_fail(err, ZJ_EDATA, "no store at '%s': create it with 'zhijian init' (or give "
                        "the right one with --db or $ZHIJIAN_DB)", path);
     zj_store *s = calloc(1, sizeof *s);
+    if (s)
+        s->log_frames = -1;
     if (!s)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     owner_only(path);
@@ -1902,6 +1906,31 @@ int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
     int rc = exec(s, "PRAGMA wal_checkpoint(PASSIVE)", err);
     int rc2 = exec(s, "PRAGMA wal_autocheckpoint = 1000", rc ? NULL : err);
     return rc ? rc : rc2;
+}
+
+static int count_log_frames(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+    (void)db, (void)name;
+    ((zj_store *)ctx)->log_frames = frames;
+    return SQLITE_OK;
+}
+
+int zj_store_defer_checkpoints(zj_store *s, zj_error *err)
+{
+    int rc = exec(s, "PRAGMA wal_autocheckpoint = 0", err);
+    if (!rc)                          /* replaces the automatic checkpoint's own hook */
+        sqlite3_wal_hook(s->db, count_log_frames, s);
+    return rc;
+}
+
+int64_t zj_store_log_frames(zj_store *s)
+{
+    return s->log_frames;
+}
+
+int zj_store_checkpoint(zj_store *s, zj_error *err)
+{
+    return exec(s, "PRAGMA wal_checkpoint(PASSIVE)", err);
 }
 
 int zj_store_cache_mib(zj_store *s, int mib, zj_error *err)

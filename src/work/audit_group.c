@@ -21,6 +21,10 @@
  *   a quiet spell it commits at once, and a lone user waits for nothing.
  * - Waking is targeted: a round's waiters each get their own signal, and the next leader is
  *   woken alone, instead of every waiting thread at every round.
+ * - The rounds' connection never copies the log into the database itself (a checkpoint, which
+ *   stalled every waiter of its round for ~0.1 s): when the log has grown past
+ *   CHECKPOINT_FRAMES, the leader of that round, once its round is answered and the next
+ *   leader is on its way, checkpoints on its own connection while the rounds go on.
  */
 #include "work/audit.h"
 
@@ -36,6 +40,7 @@
 #define GATHER_SECONDS 0.0005   /* a busy leader's wait for more entries */
 #define BUSY_SECONDS 0.002      /* rounds closer than this mean a busy server */
 #define GATHER_ENOUGH 32        /* entries that end the wait at once */
+#define CHECKPOINT_FRAMES 1000  /* SQLite's own default for its automatic checkpoint */
 
 typedef struct waiter {
     const char *path;             /* the store's file: a round appends to one store only */
@@ -57,6 +62,7 @@ static size_t queued;
 static bool running;                    /* a leader exists (gathering or committing) */
 static bool gathering;                  /* ... and waits on `gathered` */
 static double last_end;                 /* when the last round ended (monotonic seconds) */
+static bool checkpointing;              /* a former leader is checkpointing the log */
 
 /* The rounds' own connection: one store file at a time (a server has one). Used only by the
  * leader, and only one leader runs, so `mu` need not be held to use it. */
@@ -99,6 +105,7 @@ static zj_store *round_store_for(zj_store *s, const char *path)
         round_store = NULL;
         return s;
     }
+    zj_store_defer_checkpoints(round_store, NULL);   /* failing, it checkpoints as usual */
     round_path = copy;
     round_dev = st.st_dev;
     round_ino = st.st_ino;
@@ -195,12 +202,17 @@ int zj_audit_append_grouped(zj_store *s, const zj_actor *actor, const zj_audit_e
         pthread_cond_signal(&gathered);
     while (!me.done && !me.lead)
         pthread_cond_wait(&me.wake, &mu);
+    bool checkpoint = false;
     if (!me.done) {                   /* lead a round: all queued for this store */
         gather();
         waiter *batch = take_batch(&me, me.path);
         pthread_mutex_unlock(&mu);
-        round_commit(round_store_for(s, me.path), batch);
+        zj_store *rs = round_store_for(s, me.path);
+        round_commit(rs, batch);
+        bool due = rs != s && zj_store_log_frames(rs) >= CHECKPOINT_FRAMES;
         pthread_mutex_lock(&mu);
+        if (due && !checkpointing)
+            checkpoint = checkpointing = true;
         for (waiter *w = batch, *next; w; w = next) {
             next = w->next;           /* read before done: a finished waiter's frame goes away */
             w->done = true;
@@ -218,6 +230,12 @@ int zj_audit_append_grouped(zj_store *s, const zj_actor *actor, const zj_audit_e
     }
     pthread_mutex_unlock(&mu);
     pthread_cond_destroy(&me.wake);
+    if (checkpoint) {                 /* outside every lock: the next rounds go on meanwhile */
+        zj_store_checkpoint(s, NULL); /* a failed one leaves the log for the next */
+        pthread_mutex_lock(&mu);
+        checkpointing = false;
+        pthread_mutex_unlock(&mu);
+    }
     if (me.rc && err)
         *err = me.err;
     if (!me.rc && entry_id)

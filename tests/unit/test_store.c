@@ -126,6 +126,33 @@ static int64_t count(zj_store *s, const char *table)
     return n;
 }
 
+/* A connection that defers its checkpoints lets the log grow past SQLite's automatic
+ * checkpoint (1,000 frames) and says how long it is after each commit; a checkpoint on
+ * another connection copies it into the database, and the next commit starts the log over. */
+static void test_deferred_checkpoints(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    assert_int_equal(zj_store_log_frames(f->s), -1);
+    assert_int_equal(zj_store_defer_checkpoints(f->s, &err), 0);
+    assert_int_equal(zj_store_exec(f->s, "CREATE TABLE t (x INTEGER)", &err), 0);
+    int64_t before = zj_store_log_frames(f->s);
+    assert_true(before > 0);
+    for (int i = 0; i < 1100; i++) {
+        assert_int_equal(zj_store_exec(f->s, "INSERT INTO t VALUES (1)", &err), 0);
+        int64_t n = zj_store_log_frames(f->s);
+        assert_true(n > before);      /* never copied and restarted behind our back */
+        before = n;
+    }
+    assert_true(before > 1000);
+    zj_store *other = NULL;
+    assert_int_equal(zj_store_open(f->path, &other, &err), 0);
+    assert_int_equal(zj_store_checkpoint(other, &err), 0);
+    zj_store_close(other);
+    assert_int_equal(zj_store_exec(f->s, "INSERT INTO t VALUES (2)", &err), 0);
+    assert_true(zj_store_log_frames(f->s) < 10);
+}
+
 static void test_bulk_then_incremental(void **state)
 {
     store_fixture *f = *state;
@@ -494,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_busy_kind),
         cmocka_unit_test_setup_teardown(test_read_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_bulk_then_incremental, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_checkpoints, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, store_setup, store_teardown),
