@@ -130,6 +130,9 @@ typedef struct producer {
     zj_rejects *rj;
     zj_id_audit *ids;        /* identifiers failing their check character */
     const zj_writer *w;      /* for key hashes, computed here rather than by the writer */
+    zj_writer *ahead;        /* w when this thread finds repeated keys for it, else NULL */
+    size_t *marks;           /* ... then where the chunk's main records start */
+    size_t nmarks, capmarks;
     zj_input *in;
     zj_rowq *q;
     const zj_import_options *opt;
@@ -183,6 +186,34 @@ static int produce_targets(producer *p, zj_rowq_chunk *chunk, const zj_row *row,
     return ZJ_OK;
 }
 
+/* The writer's check for keys repeated within the batch (zj_writer_ahead), done on this
+ * thread (the writing thread is the busier one) for the main records of a chunk before it is
+ * handed over: each key is new, or repeats an earlier record's, whose row the writer then
+ * updates. Each check is a random access into memory of the batch's size; the slot of the
+ * record AHEAD_FETCH further on is fetched meanwhile. Returns -1 when out of memory. */
+#define AHEAD_FETCH 8
+
+static int ahead_chunk(producer *p, zj_rowq_chunk *chunk)
+{
+    for (size_t i = 0; i < p->nmarks && i < AHEAD_FETCH; i++)
+        zj_writer_ahead_prefetch(p->ahead, zj_rowq_peek_key_hash(chunk, p->marks[i]));
+    for (size_t i = 0; i < p->nmarks; i++) {
+        if (i + AHEAD_FETCH < p->nmarks)
+            zj_writer_ahead_prefetch(p->ahead,
+                                     zj_rowq_peek_key_hash(chunk, p->marks[i + AHEAD_FETCH]));
+        size_t klen;
+        const char *key = zj_rowq_key_at(chunk, p->marks[i], &klen);
+        int64_t rep = zj_writer_ahead(p->ahead, key, klen,
+                                      zj_rowq_peek_key_hash(chunk, p->marks[i]));
+        if (rep < 0)
+            return -1;
+        if (rep)
+            zj_rowq_set_repeat(chunk, p->marks[i], rep);
+    }
+    p->nmarks = 0;
+    return 0;
+}
+
 static void *produce(void *arg)
 {
     producer *p = arg;
@@ -197,6 +228,7 @@ static void *produce(void *arg)
         zj_error why = {0};
         size_t mark_len = chunk.data.len, mark_items = chunk.items;
         int mrc = zj_mapping_apply(p->rm, &row, &mapped, &bad, &why);
+        bool kept = false;           /* a record of the main table was queued */
         if (mrc == ZJ_OK && mapped.skipped) {
             p->skipped++;
         } else if (mrc == ZJ_OK) {
@@ -209,6 +241,8 @@ static void *produce(void *arg)
                                           p->ntypes)) {
                 p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
                 break;
+            } else {
+                kept = true;
             }
             if (targets) {
                 mrc = produce_targets(p, &chunk, &row, mark_len, mark_items, &bad, &why);
@@ -218,6 +252,19 @@ static void *produce(void *arg)
                 }
                 if (mrc && p->opt->dry_run)
                     p->accepted--;
+            }
+            if (mrc == ZJ_OK && kept && p->ahead) {   /* the row is kept whole */
+                if (p->nmarks == p->capmarks) {
+                    size_t cap = p->capmarks ? p->capmarks * 2 : CHUNK_ROWS;
+                    size_t *grown = realloc(p->marks, cap * sizeof *grown);
+                    if (!grown) {
+                        p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
+                        break;
+                    }
+                    p->marks = grown;
+                    p->capmarks = cap;
+                }
+                p->marks[p->nmarks++] = mark_len;
             }
         }
         if (mrc != ZJ_OK) {
@@ -251,15 +298,22 @@ static void *produce(void *arg)
         if (rows % CHUNK_ROWS == 0) {
             p->bytes = zj_input_bytes_consumed(p->in);
             size_t used = chunk.data.len;
+            if (ahead_chunk(p, &chunk)) {
+                p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
+                break;
+            }
             if (!zj_rowq_push(p->q, &chunk))
                 break;                          /* the writer stopped */
             /* the next chunk will be about as large: one allocation instead of a dozen
-             * doublings (out of memory shows at the next add) */
+             * doublings (out of memory shows at the next add), in a buffer used before */
+            zj_rowq_take_spare(p->q, &chunk);
             zj_buf_reserve(&chunk.data, used + used / 8);
         }
     }
     if (!p->rc && got < 0)
         p->rc = zj_error_prefix(&p->err, "%s: ", p->path);
+    if (!p->rc && ahead_chunk(p, &chunk))
+        p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
     if (p->rc) {
         zj_buf_free(&chunk.data);
         zj_rowq_cancel(p->q);
@@ -319,7 +373,7 @@ static zj_rowq_item *feed_peek(feed *f)
             break;
         }
         if (f->have_chunk)
-            zj_buf_free(&f->chunk.data);
+            zj_rowq_give_back(f->q, &f->chunk.data);
         f->have_chunk = false;
         if (!zj_rowq_pop(f->q, &f->chunk))
             return NULL;
@@ -339,7 +393,7 @@ static int feed_record(void *ctx, zj_record *rec)
         return 0;
     *rec = (zj_record){.key = it->key, .key_len = it->key_len, .src_line = it->line,
                        .content_hash = it->content_hash, .values = it->values,
-                       .key_hash = it->key_hash,
+                       .key_hash = it->key_hash, .repeat_of = it->repeat_of,
                        .next_key_hash = zj_rowq_peek_key_hash(&f->chunk, f->pos)};
     f->last_line = it->line;
     f->have_item = false;
@@ -537,6 +591,8 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     }
     for (size_t i = 0; i < ntypes; i++)
         types[i] = m->fields[i].type;
+    if (w && zj_writer_ahead_start(w))      /* before the reading thread starts */
+        prod.ahead = w;
     if (pthread_create(&reader, NULL, produce, &prod)) {
         free(types);
         free(values);
@@ -579,6 +635,7 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
     if (rc)
         zj_rowq_cancel(prod.q);            /* the reader stops at its next chunk */
     pthread_join(reader, NULL);
+    free(prod.marks);
     zj_rowq_free(prod.q);
     free(types);
     free(values);

@@ -209,6 +209,41 @@ static const cJSON *lookup(const cJSON *obj, const char *path)
     }
 }
 
+/* Exact powers of ten as doubles: 10^0 .. 10^22. */
+static const double pow10_exact[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* The integer m with a decimal point k digits from its right ("0.00123" for m = 123, k =
+ * 5), no trailing zeros after the point for a number that has none. Returns the length. */
+static int format_fixed(int64_t m, int k, char *out, size_t cap)
+{
+    char digits[24];
+    int n = 0;
+    bool neg = m < 0;
+    uint64_t u = neg ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n <= k)
+        digits[n++] = '0';                          /* a leading "0." */
+    int len = 0;
+    char tmp[48];
+    if (neg)
+        tmp[len++] = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        tmp[len++] = digits[i];
+        if (i == k && k > 0)
+            tmp[len++] = '.';
+    }
+    tmp[len] = '\0';
+    if ((size_t)len < cap)
+        memcpy(out, tmp, (size_t)len + 1);
+    return len;
+}
+
 /* Shortest text that reads back as exactly v: integral values within ±2^53 as integers
  * (-0 as "0"), others with the fewest of 15, 16 or 17 significant digits that round-trips.
  * Assumes LC_NUMERIC is the C locale (zhijian never calls setlocale). Returns the length. */
@@ -217,7 +252,22 @@ static int format_number(double v, char *out, size_t cap)
     if (v == 0)
         return snprintf(out, cap, "0");
     if (v == floor(v) && fabs(v) <= 9007199254740992.0)
-        return snprintf(out, cap, "%.0f", v);
+        return format_fixed((int64_t)v, 0, out, cap);
+    /* Fast path (coordinates, amounts: snprintf's %g and strtod were a tenth of a province's
+     * import): the fewest decimals k for which the integer m = v * 10^k gives back v as
+     * m / 10^k, one correctly rounded division when m < 2^53. With at most 15 significant
+     * digits and 1e-4 <= |v| < 1e15 that is the text %.15g prints (DBL_DIG = 15: such a
+     * decimal is the one of 15 digits nearest v), so the output is the same either way. */
+    double a = fabs(v);
+    if (a >= 1e-4 && a < 1e15) {
+        for (int k = 1; k <= 19; k++) {
+            double m = nearbyint(v * pow10_exact[k]);
+            if (fabs(m) >= 1e15)
+                break;                              /* more than 15 digits */
+            if (m / pow10_exact[k] == v)
+                return format_fixed((int64_t)m, k, out, cap);
+        }
+    }
     int len = 0;
     for (int prec = 15; prec <= 17; prec++) {
         len = snprintf(out, cap, "%.*g", prec, v);

@@ -2,7 +2,8 @@
  * mutex and two condition variables.
  *
  * Item layout in a chunk (native byte order; the bytes never leave the process):
- *   'R' key_hash:i64 line:i64 key_len:u32 key content_hash:i64 then per value: null:u8, and
+ *   'R' key_hash:i64 repeat_of:i64 line:i64 key_len:u32 key content_hash:i64 then per value:
+ *       null:u8, and
  *       if not null an i64 (integer, bool), a double (real) or len:u32 + bytes (text, date,
  *       timestamp)
  *   'X' line:i64 field_len:u32 field reason_len:u32 reason raw_len:u32 raw
@@ -15,12 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define SPARES 8
+
 struct zj_rowq {
     pthread_mutex_t mu;
     pthread_cond_t not_full, not_empty;
     zj_rowq_chunk *ring;
     int depth, head, count;
     bool closed, cancelled;
+    /* Buffers of chunks read, for the producer's next chunks: a chunk is most of a MiB, and
+     * a fresh one each time was fresh memory, page faults and the kernel zeroing pages on
+     * both threads (the consumer freeing, the producer touching). */
+    zj_buf spare[SPARES];
+    int nspare;
 };
 
 zj_rowq *zj_rowq_new(int depth)
@@ -47,6 +55,8 @@ void zj_rowq_free(zj_rowq *q)
     for (int i = 0; i < q->count; i++)
         zj_buf_free(&q->ring[(q->head + i) % q->depth].data);
     free(q->ring);
+    for (int i = 0; i < q->nspare; i++)
+        zj_buf_free(&q->spare[i]);
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->not_full);
     pthread_cond_destroy(&q->not_empty);
@@ -67,7 +77,7 @@ int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t k
 {
     /* One reservation and plain copies: this runs for every row of every import, and a
      * zj_buf_append per field cost more than the rest of the queue together. */
-    size_t need = 1 + 8 + 8 + 4 + key_len + 8 + nvalues;
+    size_t need = 1 + 8 + 8 + 8 + 4 + key_len + 8 + nvalues;
     for (size_t i = 0; i < nvalues; i++)
         if (!values[i].is_null)
             need += types[i] == ZJ_TYPE_INTEGER || types[i] == ZJ_TYPE_BOOL ||
@@ -79,6 +89,7 @@ int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t k
     uint32_t n32 = (uint32_t)key_len;
     *p++ = ZJ_ITEM_RECORD;
     memcpy(p, &key_hash, 8), p += 8;
+    memset(p, 0, 8), p += 8;       /* repeat_of: zj_rowq_set_repeat */
     memcpy(p, &line, 8), p += 8;
     memcpy(p, &n32, 4), p += 4;
     if (key_len)                   /* (memcpy from NULL is undefined even for 0 bytes) */
@@ -148,6 +159,33 @@ bool zj_rowq_push(zj_rowq *q, zj_rowq_chunk *c)
     return ok;
 }
 
+void zj_rowq_take_spare(zj_rowq *q, zj_rowq_chunk *c)
+{
+    if (c->data.data)
+        return;
+    pthread_mutex_lock(&q->mu);
+    if (q->nspare > 0) {
+        c->data = q->spare[--q->nspare];
+        zj_buf_clear(&c->data);
+        c->items = 0;
+    }
+    pthread_mutex_unlock(&q->mu);
+}
+
+void zj_rowq_give_back(zj_rowq *q, zj_buf *b)
+{
+    if (!b->data)
+        return;
+    pthread_mutex_lock(&q->mu);
+    bool kept = q->nspare < SPARES;
+    if (kept)
+        q->spare[q->nspare++] = *b;
+    pthread_mutex_unlock(&q->mu);
+    if (!kept)
+        zj_buf_free(b);
+    memset(b, 0, sizeof *b);
+}
+
 void zj_rowq_close(zj_rowq *q)
 {
     pthread_mutex_lock(&q->mu);
@@ -211,10 +249,11 @@ bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types
         return false;
     const char *p = c->data.data + *pos;
     it->kind = (zj_item_kind)*p++;
-    it->key_hash = 0;
+    it->key_hash = it->repeat_of = 0;
     if (it->kind == ZJ_ITEM_RECORD) {
         it->key_hash = get_i64(p);
-        p += 8;
+        it->repeat_of = get_i64(p + 8);
+        p += 16;
     }
     it->line = get_i64(p);
     p += 8;
@@ -259,6 +298,19 @@ bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types
     }
     *pos = (size_t)(p - c->data.data);
     return true;
+}
+
+void zj_rowq_set_repeat(zj_rowq_chunk *c, size_t pos, int64_t repeat_of)
+{
+    assert(pos + 17 <= c->data.len && c->data.data[pos] == ZJ_ITEM_RECORD);
+    memcpy(c->data.data + pos + 9, &repeat_of, 8);
+}
+
+const char *zj_rowq_key_at(const zj_rowq_chunk *c, size_t pos, size_t *key_len)
+{
+    assert(pos + 29 <= c->data.len && c->data.data[pos] == ZJ_ITEM_RECORD);
+    *key_len = get_u32(c->data.data + pos + 25);
+    return c->data.data + pos + 29;
 }
 
 int64_t zj_rowq_peek_key_hash(const zj_rowq_chunk *c, size_t pos)

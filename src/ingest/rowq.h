@@ -36,6 +36,7 @@ typedef struct zj_rowq_item {
     int64_t line;
     /* records */
     int64_t key_hash;          /* as given to zj_rowq_add_record (0: none) */
+    int64_t repeat_of;         /* as set by zj_rowq_set_repeat (0: none) */
     const char *key;
     size_t key_len;
     int64_t content_hash;
@@ -58,18 +59,30 @@ void zj_rowq_free(zj_rowq *q);
 int zj_rowq_add_record(zj_rowq_chunk *c, int64_t line, const char *key, size_t key_len,
                        int64_t key_hash, int64_t content_hash, const zj_value *values,
                        const zj_type *types, size_t nvalues);
+/* Set the repeat_of of the record that starts at byte `pos` of the chunk (its data.len
+ * before zj_rowq_add_record added it): zj_writer_ahead's answer, known once the row is
+ * kept whole. */
+void zj_rowq_set_repeat(zj_rowq_chunk *c, size_t pos, int64_t repeat_of);
+/* The key of the record that starts at byte `pos` of the chunk. */
+const char *zj_rowq_key_at(const zj_rowq_chunk *c, size_t pos, size_t *key_len);
 int zj_rowq_add_target(zj_rowq_chunk *c, size_t target);
 int zj_rowq_add_reject(zj_rowq_chunk *c, int64_t line, const char *field, const char *reason,
                        const char *raw, size_t raw_len);
 /* Hand a chunk over (the queue takes its buffer; *c is empty afterwards). Waits while the
  * queue is full. Returns false when the consumer cancelled: stop producing. */
 bool zj_rowq_push(zj_rowq *q, zj_rowq_chunk *c);
+/* Start an empty chunk *c (holding no buffer) in the buffer of a chunk the consumer gave
+ * back, if there is one: reused memory instead of fresh. */
+void zj_rowq_take_spare(zj_rowq *q, zj_rowq_chunk *c);
 /* No more chunks will come. */
 void zj_rowq_close(zj_rowq *q);
 
 /* Consumer side: the next chunk (caller frees its buffer with zj_buf_free), false at the end
  * or after a cancel. */
 bool zj_rowq_pop(zj_rowq *q, zj_rowq_chunk *out);
+/* Give a chunk's buffer back when done with it (instead of zj_buf_free): the producer's next
+ * chunks reuse it. *b is empty afterwards. */
+void zj_rowq_give_back(zj_rowq *q, zj_buf *b);
 /* Read the item at *pos in chunk c into *it (values decoded into it->values, which has room
  * for nvalues with the given types); advances *pos. Returns false at the end of the chunk. */
 bool zj_rowq_next_item(const zj_rowq_chunk *c, size_t *pos, const zj_type *types,

@@ -231,11 +231,29 @@ typedef struct zj_record {
     const zj_value *values;
     int64_t key_hash;        /* zj_writer_key_hash of the key, or 0: the writer computes it */
     int64_t next_key_hash;   /* the key hash of the record that comes next, or 0 */
+    int64_t repeat_of;       /* after zj_writer_ahead_start: zj_writer_ahead's answer */
 } zj_record;
 
 /* The hash the writer files `key` under (thread-safe: another thread may compute it for
  * zj_record.key_hash, taking the work off the writing thread). */
 int64_t zj_writer_key_hash(const zj_writer *w, const char *key, size_t key_len);
+
+/* Repeats found ahead. A bulk load must notice a key that comes twice in its batch; the
+ * writer keeps a set of the batch's key hashes for that, one random access into memory of
+ * the batch's size per record, on the thread that runs SQLite. A caller that makes records on
+ * another thread (import's reading thread) may do that check there instead:
+ * zj_writer_ahead_start returns true when the writer is a bulk load that takes the check
+ * ahead (false: carry on as before). From then on every record given to zj_writer_put_all
+ * goes through zj_writer_ahead first, in the order it will be given, all on one thread,
+ * and carries its answer in zj_record.repeat_of; zj_writer_put is refused. Call
+ * zj_writer_ahead_start before the other thread starts. */
+bool zj_writer_ahead_start(zj_writer *w);
+/* 0 when the key is new to the batch (the record will be inserted), else the id of the
+ * batch's row with this key (the record updates it); -1 when out of memory. key_hash is
+ * zj_writer_key_hash of the key. */
+int64_t zj_writer_ahead(zj_writer *w, const char *key, size_t key_len, int64_t key_hash);
+/* A hint for a zj_writer_ahead to come (same thread): start fetching the memory it reads. */
+void zj_writer_ahead_prefetch(const zj_writer *w, int64_t key_hash);
 
 /* Where zj_writer_put_all takes its records from. Returns 1 with *rec filled, or 0 when it has
  * no record to give now (its end, or an item its caller must deal with first). The bytes *rec

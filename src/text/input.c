@@ -253,18 +253,39 @@ static ssize_t convert_gb(zj_input *in, char *out, size_t left, zj_error *err)
             continue;
         }
         char *ip = in->raw + in->raw_pos;
-        size_t il = avail;
+        /* ASCII stands for itself: copied, not converted (most bytes of most exports; iconv
+         * takes every byte through two conversion steps) */
+        size_t run = 0, most = avail < left ? avail : left;
+        while (run < most && (unsigned char)ip[run] < 0x80)
+            run++;
+        if (run) {
+            memcpy(out, ip, run);
+            out += run;
+            left -= run;
+            in->raw_pos += run;
+            continue;
+        }
+        /* iconv gets the bytes up to the next one below 0x30, which no GB18030 sequence
+         * continues with ('"', ',', tab, newline ...): the same boundaries as the whole
+         * window's, so the same output. A sequence cut by that byte is invalid, as it is in
+         * the whole window, not waiting for more input. */
+        size_t il = 1;
+        while (il < avail && (unsigned char)ip[il] >= 0x30)
+            il++;
+        bool cut = il < avail;
         size_t rc = iconv(in->cd, &ip, &il, &out, &left);
         int e = errno;
         in->raw_pos = (size_t)(ip - in->raw);
         if (rc != (size_t)-1)
-            continue;           /* window fully converted */
+            continue;           /* segment fully converted */
         if (e == E2BIG)
             break;
-        if (e == EINVAL) {
+        if (e == EINVAL && !cut) {
             in->need_more = true;
             continue;
         }
+        if (e == EINVAL)
+            e = EILSEQ;
         if (e == EILSEQ) {
             if (left < 1)
                 break;          /* no room for the mark: the next call starts with it */
@@ -467,8 +488,9 @@ int zj_input_file_valid(const char *path, zj_encoding enc, bool *valid, zj_error
     ssize_t r;
     /* reads end on character boundaries (cap >= 4), so each can be validated on its own */
     while ((r = zj_input_read(in, buf, cap, err)) > 0)
-        if (enc == ZJ_ENC_UTF8 && !zj_utf8_valid(buf, (size_t)r)) {
-            ok = false;
+        if ((enc == ZJ_ENC_UTF8 && !zj_utf8_valid(buf, (size_t)r)) ||
+            zj_input_invalid_sequences(in) > 0) {
+            ok = false;         /* the answer is known: no need to read the rest */
             break;
         }
     if (r >= 0) {

@@ -8,6 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -133,6 +136,68 @@ static void test_gb18030_decoding(void **state)
     expect_decoding("a,b\n", 4, ZJ_ENC_GB18030, ZJ_ENC_GB18030, "a,b\n", 4, 0, 1);
     free(utf8);
     free(gb);
+}
+
+/* The whole input through iconv at once, each byte it refuses (or leaves incomplete at the
+ * end) marked 0xFF and skipped: what the reader must give however it splits the work. */
+static char *gb_reference(const char *p, size_t n, size_t *out_n, int64_t *invalid)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    assert_true(cd != (iconv_t)-1);
+    size_t cap = n * 4 + 16, left = cap;
+    char *out = malloc(cap), *o = out;
+    char *ip = (char *)p;
+    size_t il = n;
+    *invalid = 0;
+    while (il) {
+        if (iconv(cd, &ip, &il, &o, &left) != (size_t)-1)
+            break;
+        assert_true(errno == EILSEQ || errno == EINVAL);
+        *o++ = '\xFF';
+        left--;
+        ip++;
+        il--;
+        (*invalid)++;
+    }
+    iconv_close(cd);
+    *out_n = (size_t)(o - out);
+    return out;
+}
+
+/* Random mixes of ASCII (separators, digits, letters), GB18030 lead and trail bytes and
+ * bytes that are never valid decode as iconv decodes the whole input. */
+static void test_gb18030_as_iconv(void **state)
+{
+    (void)state;
+    static const unsigned char palette[] = {',', '\n', '"', '\t', ' ', '0', '5', '9', 'a', 'Z',
+                                            ':', '@', 0x81, 0x84, 0x95, 0xB0, 0xD5, 0xFE,
+                                            0x40, 0x7E, 0xA1, 0x80, 0xFF, 0x31, 0x39, 0xE3};
+    uint64_t seed = 42;
+    char buf[160];
+    for (int i = 0; i < 400; i++) {
+        size_t n = i < 2 ? 60 : 1 + (size_t)(i % 150);
+        buf[0] = 'a';                                   /* never a byte-order mark */
+        for (size_t k = 1; k < n; k++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            buf[k] = (char)palette[(seed >> 33) % sizeof palette];
+        }
+        size_t want_n;
+        int64_t invalid;
+        char *want = gb_reference(buf, n, &want_n, &invalid);
+        if (i < 2) {        /* every read limit and buffer size (slow: a byte at a time) */
+            expect_decoding(buf, n, ZJ_ENC_GB18030, ZJ_ENC_GB18030, want, want_n, invalid, 1);
+        } else {
+            zj_input *in = mem_input(buf, n, ZJ_ENC_GB18030, 0);
+            size_t got_n;
+            char *got = read_all(in, 4096, 1, &got_n);
+            if (got_n != want_n || memcmp(got, want, want_n) != 0)
+                fail_msg("input %d: got %zu bytes, want %zu", i, got_n, want_n);
+            assert_int_equal(zj_input_invalid_sequences(in), invalid);
+            free(got);
+            zj_input_close(in);
+        }
+        free(want);
+    }
 }
 
 static void test_gb18030_invalid_bytes(void **state)
@@ -371,6 +436,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encoding_names),
+        cmocka_unit_test(test_gb18030_as_iconv),
         cmocka_unit_test(test_utf8_passthrough),
         cmocka_unit_test(test_bom_stripped),
         cmocka_unit_test(test_gb18030_decoding),

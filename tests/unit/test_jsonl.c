@@ -11,6 +11,10 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ingest/jsonl.h"
 #include "testutil.h"
@@ -99,6 +103,63 @@ static void test_fixture(void **state)
     free(got);
     zj_input_close(in);
     free(data);
+}
+
+/* The text a number gets is the one snprintf's %.15g, %.16g or %.17g gives (the first that
+ * reads back exactly; whole numbers within 2^53 as %.0f), fast path or not: random values of
+ * every scale, as coordinates, amounts and shares come. */
+static void test_numbers_as_printf(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"x"};
+    uint64_t seed = 12345;
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        int scale = (int)(seed >> 60) - 6;              /* 10^-6 .. 10^9 */
+        int decimals = (int)((seed >> 56) & 15);
+        double v = (double)(int64_t)(seed >> 20) / 1e6;
+        for (int k = 0; k < scale; k++)
+            v *= 10;
+        for (int k = 0; k > scale; k--)
+            v /= 10;
+        if (i % 2) {                                    /* a decimal as written */
+            char w[64];
+            snprintf(w, sizeof w, "%.*f", decimals, v);
+            v = strtod(w, NULL);
+        }
+        if (i % 7 == 0)
+            v = -v;
+        char want[64], line[96];
+        if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+            snprintf(want, sizeof want, "%.0f", v == 0 ? 0.0 : v);
+        else
+            for (int prec = 15; prec <= 17; prec++) {
+                snprintf(want, sizeof want, "%.*g", prec, v);
+                if (strtod(want, NULL) == v)
+                    break;
+            }
+        snprintf(line, sizeof line, "{\"x\": %.17g}\n", v);
+        zj_input *in = NULL;
+        assert_int_equal(zj_input_open_memory(line, strlen(line), ZJ_ENC_AUTO, &in, NULL), 0);
+        zj_jsonl *r = zj_jsonl_new(in);
+        assert_non_null(r);
+        assert_int_equal(zj_jsonl_set_keys(r, keys, 1), 0);
+        zj_row row;
+        zj_error err = {0};
+        if (fabs(v) > 9007199254740992.0 && v == floor(v) && fabs(v) < 1e19) {
+            zj_jsonl_free(r);                           /* refused: beyond 2^53 */
+            zj_input_close(in);
+            continue;
+        }
+        assert_int_equal(zj_jsonl_next(r, &row, &err), 1);
+        assert_null(row.error);
+        char got[64];
+        snprintf(got, sizeof got, "%.*s", (int)row.fields[0].n, row.fields[0].p);
+        if (strcmp(got, want) != 0)
+            fail_msg("%.17g: got %s, want %s", v, got, want);
+        zj_jsonl_free(r);
+        zj_input_close(in);
+    }
 }
 
 static void test_numbers(void **state)
@@ -271,6 +332,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_numbers_as_printf),
         cmocka_unit_test(test_null_and_missing),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_malformed_lines),

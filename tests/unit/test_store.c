@@ -233,6 +233,7 @@ typedef struct pairs {
     const char *const *rows;
     size_t n, i;
     zj_value v[2];
+    zj_writer *ahead;        /* set: repeats found ahead (zj_writer_ahead) */
 } pairs;
 
 static int next_pair(void *ctx, zj_record *rec)
@@ -246,13 +247,18 @@ static int next_pair(void *ctx, zj_record *rec)
     *rec = (zj_record){.key = key, .key_len = strlen(key), .src_line = (int64_t)p->i + 2,
                        .content_hash = (int64_t)strlen(name) * 1000 + name[0],
                        .values = p->v};
+    if (p->ahead) {
+        rec->key_hash = zj_writer_key_hash(p->ahead, key, rec->key_len);
+        rec->repeat_of = zj_writer_ahead(p->ahead, key, rec->key_len, rec->key_hash);
+        assert_true(rec->repeat_of >= 0);
+    }
     p->i++;
     return 1;
 }
 
-static void test_put_all_bulk(void **state)
+/* The same outcome whether the writer finds repeats itself or is told them ahead. */
+static void put_all_bulk(store_fixture *f, bool ahead)
 {
-    store_fixture *f = *state;
     zj_error err = {0};
     int64_t id;
     zj_batch b = {.source_system = "sysD", .table = "unit", .file = "f", .file_digest = "d"};
@@ -265,6 +271,13 @@ static void test_put_all_bulk(void **state)
     const char *rows[] = {"U1", "法院", "U2", "检察院", "U1", "法院", NULL, NULL,
                           "U3", "公安局", "U2", "司法局", "U4", "监狱", "U2", "看守所"};
     pairs src = {.rows = rows, .n = 8};
+    if (ahead) {
+        assert_true(zj_writer_ahead_start(w));
+        src.ahead = w;
+        zj_put_result r;
+        zj_value v[2] = {text("U9"), text("x")};
+        assert_int_equal(zj_writer_put(w, "U9", 2, 1, 1, v, &r, &err), ZJ_EUSAGE);
+    }
     zj_put_counts c = {0};
     assert_int_equal(zj_writer_put_all(w, next_pair, &src, &c, &err), ZJ_OK);
     assert_int_equal(src.i, 3);                       /* stopped at the NULL */
@@ -292,6 +305,16 @@ static void test_put_all_bulk(void **state)
     assert_int_equal(count(f->s, "record_version"), 2);
     /* The feed is the writer's alone. */
     assert_int_not_equal(zj_store_exec(f->s, "SELECT * FROM zj_feed", &err), ZJ_OK);
+}
+
+static void test_put_all_bulk(void **state)
+{
+    put_all_bulk(*state, false);
+}
+
+static void test_put_all_ahead(void **state)
+{
+    put_all_bulk(*state, true);
 }
 
 /* zj_store_insert_all: rows from a callback in one statement, NULLs kept, a failing source
@@ -524,6 +547,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deferred_checkpoints, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_put_all_ahead, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_insert_all, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_create_indexes, store_setup, store_teardown),
