@@ -300,6 +300,38 @@ static int region_level(int32_t a, int32_t b)
     return 0;
 }
 
+/* Whether the Jaro-Winkler similarity of a and b is surely below `threshold`, from a bound
+ * that costs a pass over each string: the matching characters Jaro counts are at most the
+ * characters the two strings share (as multisets, whatever their positions), and with no
+ * transpositions the similarity is highest. Most pairs a run compares have unrelated names
+ * (random pairs for u, pairs blocked by phone or ID prefix), and the bound settles nearly all
+ * of them without the quadratic matching. Only a "no" is trusted: otherwise the similarity is
+ * computed, so the level is the one zj_jaro_winkler gives. The margin covers rounding. */
+static bool jw_surely_below(const char *a, size_t an, const char *b, size_t bn,
+                            double threshold)
+{
+    if (an == 0 || bn == 0 || an > 255 || bn > 255)
+        return false;                    /* zj_jaro_winkler's own cases */
+    unsigned char count[256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < an; i++)
+        count[(unsigned char)a[i]]++;
+    size_t common = 0;
+    for (size_t j = 0; j < bn; j++)
+        if (count[(unsigned char)b[j]]) {
+            count[(unsigned char)b[j]]--;
+            common++;
+        }
+    if (!common)
+        return true;                     /* no match at all: 0 */
+    size_t l = 0;
+    while (l < 4 && l < an && l < bn && a[l] == b[l])
+        l++;
+    double m = (double)common;
+    double jaro = (m / (double)an + m / (double)bn + 1.0) / 3.0;
+    return jaro + (double)l * 0.1 * (1.0 - jaro) < threshold - 1e-9;
+}
+
 static int name_level(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
                       const zj_lmention *b, const zj_arena *arb)
 {
@@ -310,8 +342,9 @@ static int name_level(zj_kind kind, const zj_lmention *a, const zj_arena *ara,
     if (a->key_h && a->key_h == b->key_h)
         return 2;
     const char *ka = ara->data + a->key_off, *kb = arb->data + b->key_off;
-    double jw = zj_jaro_winkler(ka, a->key_len, kb, b->key_len);
-    if (jw >= (kind == ZJ_KIND_PERSON ? 0.9 : 0.92))
+    double close = kind == ZJ_KIND_PERSON ? 0.9 : 0.92;
+    if (!jw_surely_below(ka, a->key_len, kb, b->key_len, close) &&
+        zj_jaro_winkler(ka, a->key_len, kb, b->key_len) >= close)
         return 1;
     if (kind == ZJ_KIND_PERSON && a->norm_chars == b->norm_chars && a->norm_chars >= 2) {
         const char *na = ara->data + a->norm_off, *nb = arb->data + b->norm_off;

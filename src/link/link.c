@@ -102,11 +102,14 @@ typedef struct run {
     int32_t n;
     zj_arena ar;
     conflict_list conflicts;     /* found while linking, written with the mentions */
-    uint64_t *keys[ZJ_MAX_RULES];           /* per blocking rule: each mention's block key (0: none) */
+    uint64_t *keys[ZJ_MAX_RULES];           /* per blocking rule: each mention's block key (0: none);
+                                    kept only where needed (build_rule), else NULL */
     int32_t *bsize[ZJ_MAX_RULES];           /* per rule: the size of each mention's block */
     zj_keyed *sorted[ZJ_MAX_RULES];         /* per rule: members of blocks of two or more, by key then
                                     mention (what pair enumeration walks) */
     size_t nsorted[ZJ_MAX_RULES];
+    bool stable[ZJ_MAX_RULES];   /* per rule: zj_block_rule_stable */
+    bool keep_keys;              /* keep every rule's keys (the blocking report) */
     zj_tf tf;                    /* term frequencies of names and units (pairing.h) */
     zj_fs_model fs;
     double prior;                /* P(two random mentions are one entity), for scoring */
@@ -457,22 +460,28 @@ static double mentions_per_entity(const run *r)
 
 typedef zj_keyed keyed;
 
-/* One rule's keys, block sizes and sorted members. Returns 0 or -1 (out of memory). */
-static int build_rule(run *r, int rule)
+/* One rule's block sizes and sorted members, and its keys where they are kept (the report,
+ * and a rule whose pairs visit_pair cannot judge from the mentions). scratch holds r->n
+ * elements for the sort. Returns 0 or -1 (out of memory). */
+static int build_rule(run *r, int rule, keyed *scratch)
 {
     size_t n = (size_t)r->n + 1;
-    uint64_t *keys = r->keys[rule] = malloc(n * sizeof *keys);
+    uint64_t *keys = NULL;
+    if (r->keep_keys || !r->stable[rule])
+        keys = r->keys[rule] = malloc(n * sizeof *keys);
     int32_t *bsize = r->bsize[rule] = calloc(n, sizeof *bsize);
     keyed *tmp = r->sorted[rule] = malloc(n * sizeof *tmp);
-    if (!keys || !bsize || !tmp)
+    if ((!keys && (r->keep_keys || !r->stable[rule])) || !bsize || !tmp)
         return -1;
     size_t k = 0;
     for (int32_t i = 0; i < r->n; i++) {
-        keys[i] = zj_block_key(&r->m[i], &r->cfg->rules[rule], rule);
-        if (keys[i])
-            tmp[k++] = (keyed){keys[i], i};
+        uint64_t key = zj_block_key(&r->m[i], &r->cfg->rules[rule], rule);
+        if (keys)
+            keys[i] = key;
+        if (key)
+            tmp[k++] = (keyed){key, i};
     }
-    if (zj_radix_sort(tmp, k))       /* stable: mention order within a block */
+    if (zj_radix_sort_with(tmp, k, scratch))       /* stable: mention order within a block */
         return -1;
     size_t w = 0;
     for (size_t i = 0; i < k;) {
@@ -502,8 +511,12 @@ typedef struct rule_job {
 static void *build_rules(void *arg)
 {
     rule_job *j = arg;
+    keyed *scratch = malloc(((size_t)j->r->n + 1) * sizeof *scratch);
+    if (!scratch)
+        j->rc = -1;
     for (int rule = j->first; !j->rc && rule < j->r->cfg->nrules; rule += j->step)
-        j->rc = build_rule(j->r, rule);
+        j->rc = build_rule(j->r, rule, scratch);
+    free(scratch);
     return NULL;
 }
 
@@ -511,6 +524,8 @@ static void *build_rules(void *arg)
  * are spread over the cores. */
 static int build_blocks(run *r)
 {
+    for (int i = 0; i < r->cfg->nrules; i++)
+        r->stable[i] = zj_block_rule_stable(&r->cfg->rules[i]);
     int nt = zj_cores(MAX_THREADS);
     if (nt > r->cfg->nrules)
         nt = r->cfg->nrules > 0 ? r->cfg->nrules : 1;
@@ -570,9 +585,14 @@ static int visit_pair(pair_job *j, int32_t a, int32_t b)
         return ZJ_OK;
     if (ma->id_trusted && mb->id_trusted)
         return ZJ_OK;
-    for (int k = 0; k < j->rule; k++)      /* an earlier rule has paired them */
-        if (r->keys[k][a] && r->keys[k][a] == r->keys[k][b] && r->bsize[k][a] <= r->cfg->max_block)
+    /* An earlier rule has paired them: judged from the two mentions (in cache) where the
+     * rule allows, not from its keys (two cache misses per rule). */
+    for (int k = 0; k < j->rule; k++) {
+        bool same = r->stable[k] ? zj_block_same(ma, mb, &r->cfg->rules[k])
+                                 : r->keys[k][a] && r->keys[k][a] == r->keys[k][b];
+        if (same && r->bsize[k][a] <= r->cfg->max_block)
             return ZJ_OK;
+    }
     return j->fn(r, a, b, j->t);
 }
 
@@ -595,6 +615,12 @@ static void *visit_blocks(void *arg)
         if ((int)(e - i) > r->cfg->max_block) {
             i = e;
             continue;
+        }
+        /* the next members are scattered in memory: fetched while this block is compared */
+        for (size_t x = e; x < e + 8 && x < j->to; x++) {
+            const zj_lmention *p = &r->m[tmp[x].idx];
+            __builtin_prefetch(p);
+            __builtin_prefetch(&p->id_trusted);
         }
         int no = 0, nc = 0;
         for (size_t x = i; x < e; x++) {
@@ -976,6 +1002,13 @@ static int score_pairs(run *r)
     int rc = ZJ_OK;
     for (size_t i = 0; !rc && i < r->cands.n; i++) {
         const cand_pair *c = &r->cands.p[i];
+        if (i + 16 < r->cands.n) {        /* the pairs' mentions are scattered in memory */
+            const zj_lmention *pa = &r->m[c[16].a], *pb = &r->m[c[16].b];
+            __builtin_prefetch(&pa->norm_h);
+            __builtin_prefetch(&pa->unit_h);
+            __builtin_prefetch(&pa->unit_role);
+            __builtin_prefetch(&pb->unit_role);
+        }
         int name_level = (int)(c->pattern % name_radix) - 1;
         r->st->pairs_compared++;
         double w = scorer_weight(r, &sc, &r->m[c->a], c->pattern, name_level);
@@ -1880,7 +1913,8 @@ int zj_link_blocks(zj_store *s, const zj_link_config *c, int (*fn)(const zj_bloc
     for (int kind = 0; !rc && kind < 2; kind++) {
         zj_link_kind_stats st = {0};
         run r = {.s = s, .kind = (zj_kind)kind, .kind_name = kind ? "enterprise" : "person",
-                 .cfg = kind ? &c->enterprise : &c->person, .st = &st, .err = err};
+                 .cfg = kind ? &c->enterprise : &c->person, .st = &st, .err = err,
+                 .keep_keys = true};
         rc = setup_run(&r);
         for (int rule = 0; !rc && rule < r.cfg->nrules; rule++) {
             zj_block_report rep = {.kind = r.kind_name, .rule = r.cfg->rules[rule].name};

@@ -21,6 +21,7 @@
 #include <xxhash.h>
 
 #include "base/buf.h"
+#include "base/parallel.h"
 
 int zj_lmention_from_row(zj_lmention *m, zj_arena *a, int64_t id, int64_t entity,
                          const zj_mention_row *row)
@@ -111,6 +112,24 @@ uint64_t zj_block_key(const zj_lmention *m, const zj_block_rule *rule, int rule_
             return 0;
     uint64_t k = XXH3_64bits_withSeed(v, (size_t)rule->nfields * sizeof v[0], (uint64_t)rule_no);
     return k ? k : 1;
+}
+
+bool zj_block_same(const zj_lmention *a, const zj_lmention *b, const zj_block_rule *rule)
+{
+    for (int f = 0; f < rule->nfields; f++) {
+        uint64_t v = field_value(a, rule->fields[f]);
+        if (!v || v != field_value(b, rule->fields[f]))
+            return false;
+    }
+    return true;
+}
+
+bool zj_block_rule_stable(const zj_block_rule *rule)
+{
+    for (int f = 0; f < rule->nfields; f++)
+        if (rule->fields[f] == ZJ_BF_FORMER_ADDRESS)
+            return false;
+    return true;
 }
 
 /* ---- co-parties ------------------------------------------------------------------------------ */
@@ -241,23 +260,22 @@ int zj_coparties_fill(zj_cpk_list *l, zj_lmention *m, zj_keyed **cases, size_t *
 
 /* ---- term frequencies ---------------------------------------------------------------------- */
 
-typedef struct tf_pair {
-    uint64_t name_h, id_h;
-} tf_pair;
-
-static int tf_pair_cmp(const void *a, const void *b)
+static int u64_cmp(const void *a, const void *b)
 {
-    const tf_pair *x = a, *y = b;
-    if (x->name_h != y->name_h)
-        return x->name_h < y->name_h ? -1 : 1;
-    return (x->id_h > y->id_h) - (x->id_h < y->id_h);
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
 }
 
+/* Entities per name: the distinct trusted IDs among the mentions bearing it (untrusted
+ * mentions count as "no ID": one entity at least). The mentions are grouped by name with a
+ * radix sort; a group's IDs are sorted to count them. Entries ascend by name. */
 static int build_names(const zj_lmention *m, int32_t n, bool key, zj_tf_entry **out,
                        size_t *nout)
 {
-    tf_pair *p = malloc(((size_t)n + 1) * sizeof *p);
+    zj_keyed *p = malloc(((size_t)n + 1) * sizeof *p);
     zj_tf_entry *t = malloc(((size_t)n + 1) * sizeof *t);
+    uint64_t *ids = NULL;
+    size_t ids_cap = 0;
     if (!p || !t) {
         free(p);
         free(t);
@@ -266,30 +284,48 @@ static int build_names(const zj_lmention *m, int32_t n, bool key, zj_tf_entry **
     size_t k = 0;
     for (int32_t i = 0; i < n; i++) {
         uint64_t h = key ? m[i].key_h : m[i].norm_h;
-        if (h)   /* untrusted mentions count as "no ID" (0): one entity at least */
-            p[k++] = (tf_pair){h, m[i].id_trusted ? m[i].id_h : 0};
+        if (h)
+            p[k++] = (zj_keyed){h, i};
     }
-    qsort(p, k, sizeof *p, tf_pair_cmp);
+    int rc = zj_radix_sort(p, k) ? -1 : 0;
     size_t w = 0;
-    for (size_t i = 0; i < k; i++) {
-        bool new_name = i == 0 || p[i].name_h != p[i - 1].name_h;
-        bool new_id = new_name || p[i].id_h != p[i - 1].id_h;
-        if (new_name)
-            t[w++] = (zj_tf_entry){p[i].name_h, 0};
-        if (new_id && p[i].id_h)
-            t[w - 1].count++;
+    for (size_t i = 0; !rc && i < k;) {
+        size_t j = i, nid = 0;
+        for (; j < k && p[j].key == p[i].key; j++) {
+            const zj_lmention *x = &m[p[j].idx];
+            if (!x->id_trusted || !x->id_h)
+                continue;
+            if (nid == ids_cap) {
+                uint64_t *g = zj_grow(ids, &ids_cap, nid + 1, sizeof *g, 64);
+                if (!g) {
+                    rc = -1;
+                    break;
+                }
+                ids = g;
+            }
+            ids[nid++] = x->id_h;
+        }
+        if (rc)
+            break;
+        if (nid > 1)
+            qsort(ids, nid, sizeof *ids, u64_cmp);
+        uint32_t distinct = 0;
+        for (size_t q = 0; q < nid; q++)
+            distinct += q == 0 || ids[q] != ids[q - 1];
+        t[w++] = (zj_tf_entry){p[i].key, distinct};
+        i = j;
     }
     free(p);
+    free(ids);
+    if (rc) {
+        free(t);
+        return -1;
+    }
     *out = t;
     *nout = w;
     return 0;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
 
 enum { TF_UNIT, TF_POST, TF_POSTED };   /* counted per unit, per unit and post, per unit of
                                            the mentions that give a post */
@@ -325,17 +361,38 @@ static int build_units(const zj_lmention *m, int32_t n, int what, zj_tf_entry **
     return 0;
 }
 
+/* The five counts are independent: two jobs (zj_parallel runs the second on the caller's
+ * thread when it cannot start one). */
+typedef struct tf_job {
+    zj_tf *tf;
+    const zj_lmention *m;
+    int32_t n;
+    int part;
+    int rc;
+} tf_job;
+
+static void *tf_part(void *arg)
+{
+    tf_job *j = arg;
+    zj_tf *tf = j->tf;
+    int64_t ignored;
+    for (int p = j->part; !j->rc && p < 5; p += 2)
+        j->rc = p == 0 ? build_names(j->m, j->n, false, &tf->norm, &tf->nnorm)
+              : p == 1 ? build_names(j->m, j->n, true, &tf->key, &tf->nkey)
+              : p == 2 ? build_units(j->m, j->n, TF_UNIT, &tf->unit, &tf->nunit, &tf->n_unit)
+              : p == 3 ? build_units(j->m, j->n, TF_POST, &tf->post, &tf->npost, &ignored)
+                       : build_units(j->m, j->n, TF_POSTED, &tf->posted, &tf->nposted, &ignored);
+    return NULL;
+}
+
 int zj_tf_build(zj_tf *tf, const zj_lmention *m, int32_t n)
 {
     memset(tf, 0, sizeof *tf);
     tf->n = n;
     tf->per_entity = 1.0;
-    int64_t ignored;
-    if (build_names(m, n, false, &tf->norm, &tf->nnorm) ||
-        build_names(m, n, true, &tf->key, &tf->nkey) ||
-        build_units(m, n, TF_UNIT, &tf->unit, &tf->nunit, &tf->n_unit) ||
-        build_units(m, n, TF_POST, &tf->post, &tf->npost, &ignored) ||
-        build_units(m, n, TF_POSTED, &tf->posted, &tf->nposted, &ignored)) {
+    tf_job job[2] = {{tf, m, n, 0, 0}, {tf, m, n, 1, 0}};
+    zj_parallel(tf_part, job, sizeof job[0], 2);
+    if (job[0].rc || job[1].rc) {
         zj_tf_free(tf);
         return -1;
     }

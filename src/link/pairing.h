@@ -44,6 +44,17 @@ int zj_lmentions_load(zj_store *s, zj_kind kind, bool untrust_conflicts, zj_lmen
  * missing: the mention is in no block of that rule). */
 uint64_t zj_block_key(const zj_lmention *m, const zj_block_rule *rule, int rule_no);
 
+/* Whether a and b share a block of the rule: every field of the rule set and equal on both,
+ * which is what equal zj_block_key values mean (but for a collision of the 64-bit hash). It
+ * reads only the two mentions, which a pair's comparison has in cache anyway, where the keys
+ * stored per rule are a cache miss each. */
+bool zj_block_same(const zj_lmention *a, const zj_lmention *b, const zj_block_rule *rule);
+
+/* Whether a rule's fields are fixed once the mentions are loaded. The former-address field
+ * of a mention without one depends on its ID being trusted, which the conflict check may
+ * change after the keys were made: such a rule is judged by the keys made then. */
+bool zj_block_rule_stable(const zj_block_rule *rule);
+
 /* ---- co-parties (compare.h: F_COPARTY) ---------------------------------------------------- *
  * A case party's co-parties are the keys of the other parties of its case. The batch run and
  * the resolver gather (case, key) entries - persons from their loaded mentions, enterprises

@@ -5,17 +5,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int sort_with(zj_keyed *a, size_t n, zj_keyed *tmp);
+
 int zj_radix_sort(zj_keyed *a, size_t n)
 {
     if (n < 2)
         return 0;
     zj_keyed *tmp = malloc(n * sizeof *tmp);
+    int rc = tmp ? sort_with(a, n, tmp) : -1;
+    free(tmp);
+    return rc;
+}
+
+int zj_radix_sort_with(zj_keyed *a, size_t n, zj_keyed *scratch)
+{
+    return n < 2 ? 0 : sort_with(a, n, scratch);
+}
+
+static int sort_with(zj_keyed *a, size_t n, zj_keyed *tmp)
+{
     size_t *count = malloc(65536 * sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
+    if (!count)
         return -1;
-    }
     zj_keyed *src = a, *dst = tmp;
     for (int shift = 0; shift < 64; shift += 16) {
         memset(count, 0, 65536 * sizeof *count);
@@ -37,7 +48,6 @@ int zj_radix_sort(zj_keyed *a, size_t n)
     }
     if (src != a)
         memcpy(a, src, n * sizeof *a);
-    free(tmp);
     free(count);
     return 0;
 }

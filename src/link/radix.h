@@ -18,5 +18,8 @@ typedef struct zj_keyed {
 
 /* Sort a[0..n) by key, stably. Returns 0, or -1 when out of memory (a is then unchanged). */
 int zj_radix_sort(zj_keyed *a, size_t n);
+/* The same with the caller's scratch space (n elements): a run that sorts several arrays of
+ * millions reuses one buffer instead of faulting in (and zeroing) a new one each time. */
+int zj_radix_sort_with(zj_keyed *a, size_t n, zj_keyed *scratch);
 
 #endif

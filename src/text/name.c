@@ -526,7 +526,9 @@ double zj_jaro_winkler(const char *a, size_t an, const char *b, size_t bn)
         bn = 1024;
     size_t range = (an > bn ? an : bn) / 2;
     range = range > 0 ? range - 1 : 0;
-    unsigned char am[1024] = {0}, bm[1024] = {0};
+    unsigned char am[1024], bm[1024];    /* only [0, an) and [0, bn) are read */
+    memset(am, 0, an);
+    memset(bm, 0, bn);
     size_t matches = 0;
     for (size_t i = 0; i < an; i++) {
         size_t lo = i > range ? i - range : 0, hi = i + range + 1 < bn ? i + range + 1 : bn;
