@@ -45,6 +45,8 @@ const sql = readFileSync(sqlFile, 'utf8')
   .replace(/PLUS6M\(([a-z0-9_.]+), ([a-z0-9_.]+)\)/g,
            "strftime(CAST(substr($1, 1, 10) AS DATE) + INTERVAL 6 MONTH" +
            " + to_days(CAST(coalesce($2, 0) AS INTEGER)), '%Y-%m-%d')")
+  .replace(/DAYNO\(([a-z0-9_.]+)\)/g,
+           "date_diff('day', DATE '1970-01-01', TRY_CAST(substr($1, 1, 10) AS DATE))")
   .split('\n').filter((l) => !l.startsWith('--')).join('\n');
 t0 = now();
 c0 = cpu();

@@ -23,6 +23,7 @@ def main():
     text = open(path, encoding='utf-8').read()
     text = re.sub(r'PLUS6M\(([a-z0-9_.]+), ([a-z0-9_.]+)\)',
                   r"date(substr(\1, 1, 10), '+6 months', '+' || coalesce(\2, 0) || ' days')", text)
+    text = re.sub(r'DAYNO\(([a-z0-9_.]+)\)', r"julianday(substr(\1, 1, 10))", text)
     text = '\n'.join(l for l in text.split('\n') if not l.startswith('--'))
     stmts = [s.strip() for s in text.split(';') if s.strip()]
     con = sqlite3.connect(f'file:{db}?mode=ro', uri=True)

@@ -202,6 +202,7 @@ static void done(const zj_detect_stats *st, void *ctx)
         cJSON_AddNumberToObject(j, "evaluated", (double)st->evaluated);
         cJSON_AddNumberToObject(j, "carried", (double)st->carried);
         cJSON_AddNumberToObject(j, "changes", (double)st->changes);
+        cJSON_AddBoolToObject(j, "ahead", st->ahead);
         if (st->summary[0])
             cJSON_AddStringToObject(j, "summary", st->summary);
         cJSON_AddItemToArray(r->arr, j);
@@ -306,7 +307,9 @@ int cmd_detect(int argc, char **argv)
         return cli_report(&err);
     }
     report r = {&o, o.json ? cJSON_CreateArray() : NULL};
+    zj_detect_totals tot = {0};
     zj_detect_options opt = {
+        .totals = &tot,
         .only = o.codes,
         .nonly = o.ncodes,
         .as_of = o.as_of,
@@ -326,6 +329,13 @@ int cmd_detect(int argc, char **argv)
                "新增事件 events on leads being worked (%lld 条通知 notices)\n",
                (long long)sync.auto_closed, (long long)sync.events, (long long)sync.notices);
     else if (r.arr) {
+        /* the detectors together (run_seconds: wall, not the sum when two threads ran) */
+        cJSON *j;
+        cJSON_ArrayForEach(j, r.arr) {
+            cJSON_AddNumberToObject(j, "run_seconds", tot.seconds);
+            cJSON_AddNumberToObject(j, "run_cpu_seconds", tot.cpu_seconds);
+            cJSON_AddNumberToObject(j, "run_threads", tot.threads);
+        }
         char *t = cJSON_Print(r.arr);
         puts(t);
         free(t);

@@ -143,7 +143,18 @@ typedef struct zj_detect_stats {
     int64_t carried;             /* leads of untouched cases kept current (incremental; counted
                                     in found and unchanged too) */
     int64_t changes;             /* leads of touched cases handed to the workflow */
+    bool ahead;                  /* evaluated on two threads with others before its turn
+                                    (zj_detect_run); seconds and cpu_seconds are then its
+                                    evaluation's on its thread plus the writing of its leads */
 } zj_detect_stats;
+
+/* The detectors of one zj_detect_run together, from the first's start to the last's commit
+ * (the analysis after them excluded). */
+typedef struct zj_detect_totals {
+    double seconds;              /* wall */
+    double cpu_seconds;          /* the process's, every thread */
+    int threads;                 /* 2 when per-case detectors were evaluated on two threads */
+} zj_detect_totals;
 
 typedef struct zj_detect_options {
     const char *const *only;     /* codes to run (NULL: every enabled detector) */
@@ -154,10 +165,14 @@ typedef struct zj_detect_options {
     /* called after each detector; may be NULL */
     void (*done)(const zj_detect_stats *st, void *ctx);
     void *done_ctx;
+    zj_detect_totals *totals;    /* filled when not NULL and the detectors ran */
 } zj_detect_options;
 
 /* Run the selected detectors, each in its own transaction, then (unless skipped) the analysis
- * (analysis.h). Returns ZJ_OK, ZJ_EUSAGE (unknown code in `only`, bad as_of) or the first
+ * (analysis.h). When two or more per-case detectors (ZJ_SCOPE_CASE) evaluate every case and the
+ * store is a file, they are evaluated first on two threads, each thread with its own connection
+ * (they only read), and their leads written in their turn: the same leads and detect_run rows,
+ * in the same order, as on one thread. Returns ZJ_OK, ZJ_EUSAGE (unknown code in `only`, bad as_of) or the first
  * detector's error (the detectors after it do not run). */
 int zj_detect_run(zj_store *s, const zj_rules *rules, const zj_detect_options *opt,
                   zj_error *err);

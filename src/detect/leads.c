@@ -205,7 +205,15 @@ struct zj_lead_sink {
     char now[20];
     zj_stmt *sel, *ins, *upd, *touch, *del_ev, *ins_ev;
     int64_t found, inserted, updated, unchanged;
+    struct kept *kept;          /* a memory sink's leads (s is NULL), in emitted order */
+    size_t nkept, capkept;
 };
+
+/* A lead a memory sink keeps: a deep copy, with its subject table and facts as text. */
+typedef struct kept {
+    zj_lead l;
+    char *table, *facts;
+} kept;
 
 static const char sel_sql[] = "SELECT id, content_hash, last_run FROM lead WHERE fingerprint = $1";
 static const char ins_sql[] =
@@ -252,10 +260,79 @@ int zj_sink_open(zj_store *s, const char *code, int64_t run_id, const char *basi
     return ZJ_OK;
 }
 
+static int sink_emit(zj_lead_sink *k, const zj_lead *l, const char *facts, zj_error *err);
+
+int zj_sink_open_memory(const char *code, zj_lead_sink **out, zj_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    snprintf((*out)->code, sizeof (*out)->code, "%s", code);
+    return ZJ_OK;
+}
+
+static void kept_free(kept *k)
+{
+    zj_lead_free(&k->l);
+    free(k->table);
+    free(k->facts);
+}
+
+/* Keep a copy of l (facts: its facts as JSON, taken over). */
+static int keep(zj_lead_sink *k, const zj_lead *l, char *facts, zj_error *err)
+{
+    kept *v = zj_grow(k->kept, &k->capkept, k->nkept + 1, sizeof *k->kept, 16);
+    if (!v) {
+        free(facts);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    k->kept = v;
+    kept *c = &k->kept[k->nkept];
+    memset(c, 0, sizeof *c);
+    c->facts = facts;
+    c->table = l->subject_table ? strdup(l->subject_table) : NULL;
+    c->l.subject_table = c->table;
+    c->l.subject_id = l->subject_id;
+    memcpy(c->l.unit_code, l->unit_code, sizeof c->l.unit_code);
+    c->l.severity = l->severity;
+    bool ok = (!l->subject_table || c->table) &&
+              !zj_buf_append(&c->l.key, l->key.data, l->key.len) &&
+              !zj_buf_append(&c->l.title, l->title.data, l->title.len) &&
+              !zj_buf_append(&c->l.explanation, l->explanation.data, l->explanation.len) &&
+              !zj_buf_append(&c->l.path, l->path.data, l->path.len) &&
+              !zj_buf_append(&c->l.strings, l->strings.data, l->strings.len);
+    if (ok && l->nev) {
+        c->l.ev = malloc(l->nev * sizeof *c->l.ev);
+        ok = c->l.ev != NULL;
+        if (ok) {
+            memcpy(c->l.ev, l->ev, l->nev * sizeof *c->l.ev);
+            c->l.nev = c->l.cap = l->nev;
+        }
+    }
+    if (!ok) {
+        kept_free(c);
+        return zj_fail(err, ZJ_EDATA, "out of memory");
+    }
+    k->nkept++;
+    k->found++;
+    return ZJ_OK;
+}
+
+int zj_sink_replay(const zj_lead_sink *from, zj_lead_sink *to, zj_error *err)
+{
+    int rc = ZJ_OK;
+    for (size_t i = 0; !rc && i < from->nkept; i++)
+        rc = sink_emit(to, &from->kept[i].l, from->kept[i].facts, err);
+    return rc;
+}
+
 void zj_sink_close(zj_lead_sink *k)
 {
     if (!k)
         return;
+    for (size_t i = 0; i < k->nkept; i++)
+        kept_free(&k->kept[i]);
+    free(k->kept);
     zj_stmt_finalize(k->sel);
     zj_stmt_finalize(k->ins);
     zj_stmt_finalize(k->upd);
@@ -350,13 +427,13 @@ static int write_evidence(zj_lead_sink *k, int64_t lead_id, const zj_lead *l, zj
     return ZJ_OK;
 }
 
-static int sink_emit(zj_lead_sink *k, const zj_lead *l, const char *facts, zj_error *err);
-
 int zj_sink_emit(zj_lead_sink *k, const zj_lead *l, zj_error *err)
 {
     char *facts = zj_lead_facts_json(l);
     if (!facts)
         return zj_fail(err, ZJ_EDATA, "out of memory");
+    if (!k->s)
+        return keep(k, l, facts, err);
     int rc = sink_emit(k, l, facts, err);
     free(facts);
     return rc;

@@ -92,6 +92,14 @@ void zj_sink_counts(const zj_lead_sink *k, int64_t *found, int64_t *inserted, in
                     int64_t *unchanged);
 void zj_sink_close(zj_lead_sink *k);                   /* NULL is allowed */
 
+/* A sink that keeps its leads in memory, in order, instead of writing them: a detector
+ * evaluated on another thread's connection (detect.c) emits into one, and zj_sink_replay then
+ * hands the leads to a writing sink exactly as if the detector had emitted them there. Its
+ * counts are the leads kept (found). */
+int zj_sink_open_memory(const char *code, zj_lead_sink **out, zj_error *err);
+/* Emit every lead `from` (a memory sink) kept into `to`, in order; stops at the first error. */
+int zj_sink_replay(const zj_lead_sink *from, zj_lead_sink *to, zj_error *err);
+
 /* The fingerprint of `code` with key `key` (keylen bytes): "CODE-" + 32 hex digits. */
 void zj_lead_fingerprint(const char *code, const char *key, size_t keylen, char out[48]);
 

@@ -3,7 +3,8 @@
  * Each kind of new record adds its case keys by one statement of the table below, run only for
  * tables that received a batch in the range (import_batch.table_name), so a batch of case
  * events reads only case_event. Then one reverse step adds the cases that carry a number now in
- * scope, and the case records of the keys become the subjects.
+ * scope, one step by parties the earlier agency's cases of the same linked entities (by_party),
+ * and the case records of the keys become the subjects.
  */
 #include "detect/scope.h"
 
@@ -64,6 +65,9 @@ static const touch touches[] = {
     {"court_case", INS "SELECT 'procuratorate', procuratorate_case_no, 'court_case', id,"
                    " batch_id, case_no" NEW("court_case")
                    " AND procuratorate_case_no IS NOT NULL" DONE},
+    {"case_party", INS "SELECT case_system, case_no, 'case_party', id, batch_id, role"
+                   NEW("case_party") " AND case_system IN ('police', 'procuratorate', 'court')"
+                   DONE},
     {"case_event", INS "SELECT case_system, case_no, 'case_event', id, batch_id, node"
                    NEW("case_event") DONE},
     /* an approval number reused elsewhere: every case that carries it */
@@ -88,6 +92,47 @@ static const char *const reverse[] = {
     INS "SELECT 'procuratorate', q.case_no, s.cause_table, s.cause_id, s.cause_batch,"
     " s.cause_note FROM temp.zj_case_scope s JOIN procuratorate_case q"
     " ON q.court_case_no = s.case_no WHERE s.system = 'court'" DONE,
+};
+
+/* The match by parties and dates (cf_ledger.c): a case in scope may now be, or no longer be,
+ * the next agency's case of an earlier case of the same linked entity, which names no number
+ * of it. So the earlier agency's cases of its entities join the scope: the 110 incidents whose
+ * reporter is a party of a police case in scope, and the police (procuratorate) cases whose
+ * accused is an accused of a procuratorate (court) case in scope. One step, from the cases in
+ * scope after the reverse step; each reads the next agency's parties by case number, then the
+ * entity's other mentions. The match reads case records and parties, never process nodes, so a
+ * case in scope only through a new node (its cause a case_event: the statements above add the
+ * other causes first) changes no match and is no source here. */
+#define ACCUSED "('suspect', 'defendant')"
+static const char *const by_party[] = {
+    INS "SELECT 'incident', i.incident_no, s.cause_table, s.cause_id, s.cause_batch,"
+    " s.cause_note FROM temp.zj_case_scope s"
+    " JOIN case_party op ON op.case_system = 'police' AND op.case_no = s.case_no"
+    " JOIN mention om ON om.table_name = 'case_party' AND om.record_id = op.id"
+    " JOIN mention im ON im.entity_id = om.entity_id AND im.table_name = 'incident'"
+    " JOIN incident i ON i.id = im.record_id"
+    " WHERE s.system = 'police' AND s.cause_table <> 'case_event'"
+    " AND om.entity_id IS NOT NULL" DONE,
+    INS "SELECT 'police', pp.case_no, s.cause_table, s.cause_id, s.cause_batch, s.cause_note"
+    " FROM temp.zj_case_scope s"
+    " JOIN case_party op ON op.case_system = 'procuratorate' AND op.case_no = s.case_no"
+    "  AND op.role IN " ACCUSED
+    " JOIN mention om ON om.table_name = 'case_party' AND om.record_id = op.id"
+    " JOIN mention pm ON pm.entity_id = om.entity_id AND pm.table_name = 'case_party'"
+    " JOIN case_party pp ON pp.id = pm.record_id AND pp.case_system = 'police'"
+    "  AND pp.role IN " ACCUSED
+    " WHERE s.system = 'procuratorate' AND s.cause_table <> 'case_event'"
+    " AND om.entity_id IS NOT NULL" DONE,
+    INS "SELECT 'procuratorate', qp.case_no, s.cause_table, s.cause_id, s.cause_batch,"
+    " s.cause_note FROM temp.zj_case_scope s"
+    " JOIN case_party op ON op.case_system = 'court' AND op.case_no = s.case_no"
+    "  AND op.role IN " ACCUSED
+    " JOIN mention om ON om.table_name = 'case_party' AND om.record_id = op.id"
+    " JOIN mention qm ON qm.entity_id = om.entity_id AND qm.table_name = 'case_party'"
+    " JOIN case_party qp ON qp.id = qm.record_id AND qp.case_system = 'procuratorate'"
+    "  AND qp.role IN " ACCUSED
+    " WHERE s.system = 'court' AND s.cause_table <> 'case_event'"
+    " AND om.entity_id IS NOT NULL" DONE,
 };
 
 #define SUB "INSERT INTO temp.zj_scope_subject (table_name, record_id, cause_table, cause_id," \
@@ -189,6 +234,8 @@ int zj_scope_build(zj_store *s, int64_t from, int64_t to, int64_t *cases, int64_
     }
     for (size_t i = 0; !rc && i < sizeof reverse / sizeof reverse[0]; i++)
         rc = run(s, reverse[i], from, to, err);
+    for (size_t i = 0; !rc && i < sizeof by_party / sizeof by_party[0]; i++)
+        rc = run(s, by_party[i], from, to, err);
     for (size_t i = 0; !rc && i < sizeof subjects / sizeof subjects[0]; i++)
         rc = run(s, subjects[i], from, to, err);
     if (!rc)

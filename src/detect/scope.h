@@ -7,8 +7,11 @@
  * by its ledger and number, (system, case_no) with system incident|police|procuratorate|court.
  * A new record touches its own case, the cases whose numbers it carries (a procuratorate case
  * names its police case and its court case ...), the cases that carry its number (one reverse
- * step: the police case that names a new procuratorate case), and, for a process node with an
- * approval number, every case whose nodes carry the same approval. These are the cases whose
+ * step: the police case that names a new procuratorate case), the earlier agency's cases that
+ * share a linked party with a case in scope (a police case whose suspect is the suspect of a new
+ * procuratorate case that names no number of it: the match by parties and dates of CF01 and
+ * CF05), and, for a process node with an approval number, every case whose nodes carry the same
+ * approval. A new case party touches its case. These are the cases whose
  * findings can change; the others' findings cannot, as long as the reference day and the rules
  * stay the same.
  *

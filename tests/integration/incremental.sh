@@ -5,7 +5,9 @@
 #     one has taken up closes by itself with the reason in its history, and the lead being
 #     worked keeps its state, gets the event in its history and a notice for its assignee;
 #  2. the incremental run leaves exactly the current leads a full run finds;
-#  3. a new reference day is a full run.
+#  3. a new reference day is a full run;
+#  5. a case matched only by parties and dates (no number either way) clears the lead in an
+#     incremental run as in a full one.
 . "$(dirname "$0")/lib.sh"
 ONLY=CF01,CF02,CF05,CF06,CF07,CF08
 DAY=2021-12-31
@@ -102,6 +104,63 @@ current > "$WORK/full.txt"
 expect_eq "incremental = full (current leads)" "" "$(diff "$WORK/incremental.txt" "$WORK/full.txt")"
 expect_eq "a re-run changes nothing in the workflow" 1 \
     "$(sql "SELECT count(*) FROM lead_action WHERE lead_id = $l1")"
+
+# 5. the procuratorate's case of a third transfer arrives with no number either way (neither
+# case names the other), its suspect being the police case's: the match by parties and dates.
+# The incremental run clears the lead as a full run does.
+read -r l3 pc3 <<<"$(sql "SELECT id, subject_id FROM lead WHERE code = 'CF05'
+  AND subject_table = 'police_case' AND id NOT IN ($l1, $l2) AND last_run = (SELECT max(id)
+  FROM detect_run WHERE code = 'CF05') ORDER BY id LIMIT 1" | tr '|' ' ')"
+expect_match "a third CF05 transfer lead" "^[0-9]+$" "$pc3"
+{
+  echo "案号,类型,承办单位,受理日期,案由"
+  sql "SELECT 'LATE-PARTY-1,prosecution_review,' || unit_code || ',' || date(transferred_at,
+         '+2 days') || ',' || coalesce(cause, '') FROM police_case WHERE id = $pc3"
+} > "$WORK/party.csv"
+cat > "$WORK/party.mapping.yaml" <<'YAML'
+source_system: procuratorate_party
+table: procuratorate_case
+encoding: utf-8
+key: [case_no]
+fields:
+  case_no: 案号
+  kind: 类型
+  unit_code: 承办单位
+  received_at: {column: 受理日期, formats: ["%Y-%m-%d"]}
+  cause: 案由
+YAML
+{
+  echo "案号,姓名,证件号码"
+  sql "SELECT 'LATE-PARTY-1,' || name || ',' || id_no FROM case_party WHERE case_system = 'police'
+         AND role = 'suspect' AND case_no = (SELECT case_no FROM police_case WHERE id = $pc3)"
+} > "$WORK/party-people.csv"
+cat > "$WORK/party-people.mapping.yaml" <<'YAML'
+source_system: procuratorate_party
+table: case_party
+encoding: utf-8
+key: [case_system, case_no, role, name]
+fields:
+  case_system: {const: procuratorate}
+  case_no: 案号
+  role: {const: suspect}
+  party_kind: {const: person}
+  name: 姓名
+  id_no: 证件号码
+YAML
+"$ZHIJIAN" import --quiet --mapping "$WORK/party.mapping.yaml" "$WORK/party.csv"
+expect_eq "import the procuratorate's case" 0 $?
+"$ZHIJIAN" import --quiet --mapping "$WORK/party-people.mapping.yaml" "$WORK/party-people.csv"
+expect_eq "import its suspect" 0 $?
+"$ZHIJIAN" detect --as-of $DAY --only $ONLY --no-analysis --json > "$WORK/d5.json"
+expect_eq "incremental detect after the match by parties" "cases" \
+    "$(python3 -c "import json,sys; print([d for d in json.load(open(sys.argv[1])) if d['code'] == 'CF05'][0]['scope'])" "$WORK/d5.json")"
+current > "$WORK/incremental5.txt"
+expect_eq "matched by parties: the lead is no longer current" "" \
+    "$(grep "^CF05 $(sql "SELECT fingerprint FROM lead WHERE id = $l3")" "$WORK/incremental5.txt")"
+"$ZHIJIAN" detect --as-of $DAY --only $ONLY --no-analysis --full --json > "$WORK/d6.json"
+current > "$WORK/full5.txt"
+expect_eq "matched by parties: incremental = full (current leads)" "" \
+    "$(diff "$WORK/incremental5.txt" "$WORK/full5.txt")"
 
 # 4. leaders' case-flow figures: open warnings are the current case-flow leads not closed or
 # dismissed (the auto-closed one left them), and each stage's average is its cases' own

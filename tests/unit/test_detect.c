@@ -1,6 +1,6 @@
 /* test_detect.c - unit tests for the detect layer's framework: fingerprints, the lead sink
  * (insert, unchanged, update with evidence replaced, duplicate in one run, "no longer
- * detected"), reading leads back, and the rules file (defaults, the shipped file, errors that
+ * detected"; a memory sink replayed), reading leads back, and the rules file (defaults, the shipped file, errors that
  * name the file and line). The detectors themselves are tested end to end in
  * tests/integration/detect.sh. */
 #include <setjmp.h>
@@ -207,6 +207,67 @@ static void test_sink_upsert(void **state)
     zj_lead_free(&l);
 }
 
+/* A memory sink (a detector evaluated on another thread) keeps copies; replayed into a store's
+ * sink they are exactly the leads emitted there directly: same content hash (every field, the
+ * facts and the evidence), so the second run finds them unchanged. */
+static void emit_facts(zj_lead_sink *k, zj_lead *l, const char *key)
+{
+    zj_error err = {0};
+    build(l, key, "memory", 100);
+    assert_int_equal(zj_lead_fact_str(l, "case_no", key), 0);
+    assert_int_equal(zj_lead_fact_list_int(l, "days", 31), 0);
+    if (zj_sink_emit(k, l, &err))
+        fail_msg("emit: %s", err.msg);
+}
+
+static void test_sink_memory(void **state)
+{
+    store_fixture *f = *state;
+    zj_lead l = {0};
+    zj_error err = {0};
+    zj_lead_sink *k, *mem;
+    int64_t c[4];
+
+    int64_t r1 = new_run(f->s, "TV02");
+    assert_int_equal(zj_sink_open(f->s, "TV02", r1, "依据", &k, &err), 0);
+    emit_facts(k, &l, "FG1");
+    emit_facts(k, &l, "FG2");
+    zj_sink_close(k);
+
+    assert_int_equal(zj_sink_open_memory("TV02", &mem, &err), 0);
+    emit_facts(mem, &l, "FG1");
+    emit_facts(mem, &l, "FG2");
+    zj_lead_free(&l);                    /* the copies stand alone */
+    zj_sink_counts(mem, &c[0], &c[1], &c[2], &c[3]);
+    assert_int_equal(c[0], 2);
+    int64_t r2 = new_run(f->s, "TV02");
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM lead WHERE last_run = %lld", (long long)r2);
+    assert_int_equal(scalar(f->s, sql), 0);     /* nothing written yet */
+    assert_int_equal(zj_sink_open(f->s, "TV02", r2, "依据", &k, &err), 0);
+    assert_int_equal(zj_sink_replay(mem, k, &err), 0);
+    zj_sink_counts(k, &c[0], &c[1], &c[2], &c[3]);
+    assert_int_equal(c[0], 2);
+    assert_int_equal(c[1], 0);
+    assert_int_equal(c[2], 0);
+    assert_int_equal(c[3], 2);           /* unchanged: the very same content */
+    zj_sink_close(k);
+    assert_int_equal(scalar(f->s, sql), 2);
+    zj_sink_close(mem);
+
+    /* a finding twice is still refused, when written */
+    assert_int_equal(zj_sink_open_memory("TV02", &mem, &err), 0);
+    emit_facts(mem, &l, "FG1");
+    emit_facts(mem, &l, "FG1");
+    int64_t r3 = new_run(f->s, "TV02");
+    assert_int_equal(zj_sink_open(f->s, "TV02", r3, "依据", &k, &err), 0);
+    assert_int_equal(zj_sink_replay(mem, k, &err), ZJ_EUSAGE);
+    assert_non_null(strstr(err.msg, "twice"));
+    zj_sink_close(k);
+    zj_sink_close(mem);
+    zj_lead_free(&l);
+}
+
 /* ---- rules -------------------------------------------------------------------------------- */
 
 static void test_rules_defaults(void **state)
@@ -402,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_lead_building),
         cmocka_unit_test_setup_teardown(test_sink_upsert, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_sink_memory, store_setup, store_teardown),
         cmocka_unit_test(test_rules_defaults),
         cmocka_unit_test(test_rules_shipped),
         cmocka_unit_test(test_rules_errors),
