@@ -47,6 +47,7 @@
  */
 #include "store/store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,7 @@ struct zj_store {
     int64_t log_frames;     /* frames in the log after this connection's last commit (-1: not
                              * counted: zj_store_defer_checkpoints was not called) */
     sqlite3_stmt *batch_pin; /* while a batch runs: a read of its import_batch row (batch_start) */
+    struct checkpointer *ckpt;   /* during a bulk load: copies each commit into the database */
     int64_t batch_pin_id;
 };
 
@@ -761,6 +763,9 @@ int zj_store_open_existing(const char *path, zj_store **out, zj_error *err)
 }
 
 static void unpin_batch(zj_store *s);
+struct checkpointer;
+static void checkpointer_wake(struct checkpointer *c);
+static void checkpointer_stop(struct checkpointer *c);
 static int pin_batch(zj_store *s, int64_t id, zj_error *err);
 
 void zj_store_close(zj_store *s)
@@ -770,6 +775,7 @@ void zj_store_close(zj_store *s)
     unpin_batch(s);
     if (s->in_tx)
         zj_store_rollback(s, NULL);
+    checkpointer_stop(s->ckpt);
     for (size_t i = 0; i < s->nhooks; i++)
         if (s->hooks[i].free)
             s->hooks[i].free(s->hook_ctx[i]);
@@ -852,6 +858,8 @@ int zj_store_commit(zj_store *s, zj_error *err)
     }
     unpin_batch(s);
     int rc = exec(s, "COMMIT", err);
+    if (!rc)
+        checkpointer_wake(s->ckpt);
     if (!rc && s->in_tx) {
         s->in_tx = 0;
         hooks_end(s, true);
@@ -2053,14 +2061,109 @@ int zj_store_analyze_table(zj_store *s, const char *table, zj_error *err)
     return exec(s, sql, err);
 }
 
+/* The background checkpoint of a bulk load. The loading connection commits a file, wakes
+ * this thread and goes on with the next file; the thread, on a connection of its own, copies
+ * what was committed from the log into the database (a passive checkpoint: it never waits
+ * for the writer or for readers, and copies what no reader still needs). The copy and its
+ * fsync were a fifth of a province's import, done after the last file; now they overlap the
+ * loading, which keeps the writing thread busy but leaves the second core idle at times. */
+typedef struct checkpointer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    sqlite3 *db;
+    bool pending, stop;
+} checkpointer;
+
+static void *checkpointer_run(void *arg)
+{
+    checkpointer *c = arg;
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (!c->pending && !c->stop)
+            pthread_cond_wait(&c->wake, &c->mu);
+        if (c->stop)
+            break;
+        c->pending = false;
+        pthread_mutex_unlock(&c->mu);
+        /* SQLITE_BUSY (another checkpoint runs) and the like only leave more for the last one */
+        (void)sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+static void checkpointer_wake(checkpointer *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->pending = true;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Starts the thread; NULL when it cannot (the load then checkpoints at its end, as before). */
+static checkpointer *checkpointer_start(zj_store *s)
+{
+    const char *path = sqlite3_db_filename(s->db, "main");
+    if (!path || !*path)
+        return NULL;                     /* in memory: no log */
+    checkpointer *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->wake, NULL);
+    if (pthread_create(&c->thread, NULL, checkpointer_run, c)) {
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->wake);
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Waits for a checkpoint under way and ends the thread. */
+static void checkpointer_stop(checkpointer *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->stop = true;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->wake);
+    sqlite3_close(c->db);
+    free(c);
+}
+
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
 {
     /* The store stays in WAL mode, so readers keep reading while a load runs. What a load
-     * changes is when the log is copied into the database (a checkpoint): not after each of
-     * its files' commits but once, when the load is done. A checkpoint that finds readers
-     * still on older pages copies what it can and leaves the rest for a later one. */
-    if (on)
-        return exec(s, "PRAGMA wal_autocheckpoint = 0", err);
+     * changes is who copies the log into the database (a checkpoint), and when: not the
+     * loading connection after each of its files' commits, but a thread of its own
+     * (checkpointer) while the next file loads, and the loading connection once at the end
+     * for what is left. A checkpoint that finds readers still on older pages copies what it
+     * can and leaves the rest for a later one. */
+    if (on) {
+        int rc = exec(s, "PRAGMA wal_autocheckpoint = 0", err);
+        if (!rc && !s->ckpt)
+            s->ckpt = checkpointer_start(s);
+        return rc;
+    }
+    checkpointer_stop(s->ckpt);
+    s->ckpt = NULL;
     int rc = exec(s, "PRAGMA wal_checkpoint(PASSIVE)", err);
     int rc2 = exec(s, "PRAGMA wal_autocheckpoint = 1000", rc ? NULL : err);
     return rc ? rc : rc2;
