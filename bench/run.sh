@@ -80,6 +80,7 @@ results=()
 run_timed() {  # run_timed NAME CMD... : seconds, CPU seconds and peak RSS of CMD into results
   local name=$1; shift
   local out
+  sync   # no contender pays for the kernel still writing out the one before it
   out=$( /usr/bin/time -f 'TIME %e %U %S %M' "$@" 2>&1 >/dev/null | grep '^TIME' | tail -1 )
   results+=("$name|${out#TIME }")
 }
@@ -124,6 +125,7 @@ fi
 size_mb=$(( $(stat -c %s "$csv") / 1048576 ))
 
 cat "$csv" > /dev/null   # warm the page cache so every contender reads from memory
+sync   # and none pays for the kernel still writing out make_csv's file
 load0=$(cut -d' ' -f1-3 /proc/loadavg)   # other jobs on the machine skew every figure
 
 run_timed "zhijian parse+validate (--dry-run)" \
@@ -162,6 +164,7 @@ nfiles=$(wc -l < "$DATA/province-files.txt")
 ngb=$(python3 -c "import json,sys; print(sum(f['encoding'] == 'gb18030' for f in json.load(open(sys.argv[1]))['files']))" "$pdir/manifest.json")
 awk '{ printf ".import --csv %s %s\n", $1, $2 }' "$DATA/province-files.txt" > "$DATA/province-import.sql"
 cat "$pdir"/* "$udir"/* > /dev/null      # everyone reads from the page cache
+sync   # the first contender must not pay for the kernel still writing out gen's 2 GB of files
 rm -f "$DATA"/pz.db*
 # (exit status 1: the generator's planted dirty rows were rejected, as they must be)
 run_timed "zhijian import of the folder (27 mappings, WAL)" \
