@@ -1768,24 +1768,18 @@ int64_t zj_writer_ahead(zj_writer *w, const char *key, size_t key_len, int64_t k
     }
     /* new: keep its key for the comparisons above */
     if (w->naoff + 2 > w->aoff_cap) {
-        size_t cap = w->aoff_cap ? w->aoff_cap * 2 : 4096;
-        uint64_t *grown = realloc(w->aoff, cap * sizeof *grown);
+        uint64_t *grown = zj_grow(w->aoff, &w->aoff_cap, w->naoff + 2, sizeof *grown, 4096);
         if (!grown)
             return -1;
         w->aoff = grown;
-        w->aoff_cap = cap;
         if (!w->naoff)
             w->aoff[w->naoff++] = 0;
     }
     if (w->akeys_len + key_len > w->akeys_cap) {
-        size_t cap = w->akeys_cap ? w->akeys_cap : 65536;
-        while (cap < w->akeys_len + key_len)
-            cap *= 2;
-        char *grown = realloc(w->akeys, cap);
+        char *grown = zj_grow(w->akeys, &w->akeys_cap, w->akeys_len + key_len, 1, 65536);
         if (!grown)
             return -1;
         w->akeys = grown;
-        w->akeys_cap = cap;
     }
     if (zj_keyset_add(&w->keys, (uint64_t)key_hash, w->ahead_next))
         return -1;
