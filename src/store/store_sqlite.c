@@ -2098,6 +2098,14 @@ static void checkpointer_wake(checkpointer *c)
     pthread_mutex_unlock(&c->mu);
 }
 
+static void checkpointer_free(checkpointer *c)
+{
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->wake);
+    sqlite3_close(c->db);
+    free(c);
+}
+
 /* Starts the thread; NULL when it cannot (the load then checkpoints at its end, as before). */
 static checkpointer *checkpointer_start(zj_store *s)
 {
@@ -2107,20 +2115,13 @@ static checkpointer *checkpointer_start(zj_store *s)
     checkpointer *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-        sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
-                     NULL, NULL, NULL) != SQLITE_OK) {
-        sqlite3_close(c->db);
-        free(c);
-        return NULL;
-    }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->wake, NULL);
-    if (pthread_create(&c->thread, NULL, checkpointer_run, c)) {
-        pthread_mutex_destroy(&c->mu);
-        pthread_cond_destroy(&c->wake);
-        sqlite3_close(c->db);
-        free(c);
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        pthread_create(&c->thread, NULL, checkpointer_run, c)) {
+        checkpointer_free(c);
         return NULL;
     }
     return c;
@@ -2136,10 +2137,7 @@ static void checkpointer_stop(checkpointer *c)
     pthread_cond_signal(&c->wake);
     pthread_mutex_unlock(&c->mu);
     pthread_join(c->thread, NULL);
-    pthread_mutex_destroy(&c->mu);
-    pthread_cond_destroy(&c->wake);
-    sqlite3_close(c->db);
-    free(c);
+    checkpointer_free(c);
 }
 
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
