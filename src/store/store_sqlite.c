@@ -2088,14 +2088,22 @@ static void *checkpointer_run(void *arg)
     return NULL;
 }
 
-static void checkpointer_wake(checkpointer *c)
+/* Tells the thread there is a commit to copy, or (stop) to end. */
+static void checkpointer_tell(checkpointer *c, bool stop)
 {
-    if (!c)
-        return;
     pthread_mutex_lock(&c->mu);
-    c->pending = true;
+    if (stop)
+        c->stop = true;
+    else
+        c->pending = true;
     pthread_cond_signal(&c->wake);
     pthread_mutex_unlock(&c->mu);
+}
+
+static void checkpointer_wake(checkpointer *c)
+{
+    if (c)
+        checkpointer_tell(c, false);
 }
 
 static void checkpointer_free(checkpointer *c)
@@ -2132,10 +2140,7 @@ static void checkpointer_stop(checkpointer *c)
 {
     if (!c)
         return;
-    pthread_mutex_lock(&c->mu);
-    c->stop = true;
-    pthread_cond_signal(&c->wake);
-    pthread_mutex_unlock(&c->mu);
+    checkpointer_tell(c, true);
     pthread_join(c->thread, NULL);
     checkpointer_free(c);
 }
