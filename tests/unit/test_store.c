@@ -153,6 +153,42 @@ static void test_deferred_checkpoints(void **state)
     assert_true(zj_store_log_frames(f->s) < 10);
 }
 
+/* Size of the database file (not its log): what checkpoints have copied into it. */
+static long long file_size(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    long long n = ftell(fp);
+    fclose(fp);
+    return n;
+}
+
+/* During a bulk load the loading connection never checkpoints, yet each commit reaches the
+ * database file while the load goes on: a thread of the store copies it. */
+static void test_bulk_load_checkpoints_on_thread(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    assert_int_equal(zj_store_exec(f->s, "CREATE TABLE t (x BLOB)", &err), 0);
+    assert_int_equal(zj_store_checkpoint(f->s, &err), 0);
+    assert_int_equal(zj_store_bulk_load(f->s, true, &err), 0);
+    long long before = file_size(f->path);
+    assert_int_equal(zj_store_begin(f->s, &err), 0);
+    assert_int_equal(zj_store_exec(f->s, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                         "FROM c WHERE i < 2000) INSERT INTO t SELECT "
+                                         "randomblob(1000) FROM c", &err), 0);
+    assert_int_equal(zj_store_commit(f->s, &err), 0);
+    long long now = before;
+    for (int i = 0; i < 1000 && now < before + 2000000; i++) {     /* up to 10 s */
+        usleep(10000);
+        now = file_size(f->path);
+    }
+    assert_true(now >= before + 2000000);
+    assert_int_equal(zj_store_bulk_load(f->s, false, &err), 0);
+    assert_int_equal(count(f->s, "t"), 2000);
+}
+
 static void test_bulk_then_incremental(void **state)
 {
     store_fixture *f = *state;
@@ -545,6 +581,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_bulk_then_incremental, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_deferred_checkpoints, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_load_checkpoints_on_thread, store_setup,
+                                        store_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_ahead, store_setup, store_teardown),
