@@ -44,6 +44,14 @@
  * (zj_writer_ahead): that thread counts the ids the new records will get, keeps the batch's
  * keys to compare them exactly, and marks each record new or the repeat of row N; the writing
  * thread then only inserts the new ones and updates row N for the others (put_repeat).
+ *
+ * The log. The store stays in WAL mode through loads, so readers are never blocked; the cost
+ * is that every page is written twice, to the log and then, at a checkpoint, into the
+ * database. During a bulk load (zj_store_bulk_load) the loading connection does not
+ * checkpoint: a thread with a connection of its own (checkpointer) copies each commit while
+ * the next file loads. And a batch's import_batch row, written at its start and end, is held
+ * by a statement in between (pin_batch): a page written to the log early and again later
+ * makes the commit read the whole log back to recompute checksums.
  */
 #include "store/store.h"
 
