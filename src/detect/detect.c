@@ -215,6 +215,22 @@ typedef struct scope_state {
     int64_t cases, subjects;
 } scope_state;
 
+/* The context a detector runs in on connection s: its rules, severity, basis and day. */
+static zj_detect_ctx detector_ctx(zj_store *s, const zj_rules *rules, const zj_detector *d,
+                                  const char *as_of, long as_of_day)
+{
+    zj_detect_ctx ctx = {
+        .store = s,
+        .det = d,
+        .rules = rules,
+        .severity = zj_rules_severity(rules, d->code, d->severity),
+        .basis = zj_rules_basis(rules, d->code, d->basis),
+        .as_of_day = as_of_day,
+    };
+    snprintf(ctx.as_of, sizeof ctx.as_of, "%s", as_of);
+    return ctx;
+}
+
 /* Run d = sel[0]; sel[1..nsel) are the detectors the run starts after it. */
 static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *const *sel,
                    size_t nsel, const char *as_of, long as_of_day, zj_detect_cache *cache,
@@ -274,19 +290,11 @@ static int run_one(zj_store *s, const zj_rules *rules, const zj_detector *const 
     }
     if (!rc && scoped)
         rc = zj_leads_scope_snapshot(s, d->code, prev.id, err);
-    zj_detect_ctx ctx = {
-        .store = s,
-        .det = d,
-        .rules = rules,
-        .severity = zj_rules_severity(rules, d->code, d->severity),
-        .basis = zj_rules_basis(rules, d->code, d->basis),
-        .as_of_day = as_of_day,
-        .cache = cache,
-        .incremental = incremental,
-        .later = sel + 1,
-        .nlater = nsel - 1,
-    };
-    snprintf(ctx.as_of, sizeof ctx.as_of, "%s", as_of);
+    zj_detect_ctx ctx = detector_ctx(s, rules, d, as_of, as_of_day);
+    ctx.cache = cache;
+    ctx.incremental = incremental;
+    ctx.later = sel + 1;
+    ctx.nlater = nsel - 1;
     if (!rc)
         rc = zj_sink_open(s, d->code, st->run_id, ctx.basis, &sink, err);
     if (!rc && pre && incremental)
@@ -384,15 +392,7 @@ static void ahead_work(zj_store *s, ahead_queue *q)
     bool snap = zj_store_snapshot_begin(s);     /* one read lock, one state of the store */
     for (ahead *a; (a = ahead_take(q));) {
         double t0 = now_seconds(), c0 = thread_cpu_now();
-        zj_detect_ctx ctx = {
-            .store = s,
-            .det = a->d,
-            .rules = q->rules,
-            .severity = zj_rules_severity(q->rules, a->d->code, a->d->severity),
-            .basis = zj_rules_basis(q->rules, a->d->code, a->d->basis),
-            .as_of_day = q->as_of_day,
-        };
-        snprintf(ctx.as_of, sizeof ctx.as_of, "%s", q->as_of);
+        zj_detect_ctx ctx = detector_ctx(s, q->rules, a->d, q->as_of, q->as_of_day);
         a->rc = zj_sink_open_memory(a->d->code, &a->mem, &a->err);
         if (!a->rc) {
             ctx.sink = a->mem;

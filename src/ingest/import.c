@@ -255,14 +255,13 @@ static void *produce(void *arg)
             }
             if (mrc == ZJ_OK && kept && p->ahead) {   /* the row is kept whole */
                 if (p->nmarks == p->capmarks) {
-                    size_t cap = p->capmarks ? p->capmarks * 2 : CHUNK_ROWS;
-                    size_t *grown = realloc(p->marks, cap * sizeof *grown);
+                    size_t *grown = zj_grow(p->marks, &p->capmarks, p->nmarks + 1,
+                                            sizeof *grown, CHUNK_ROWS);
                     if (!grown) {
                         p->rc = zj_fail(&p->err, ZJ_EDATA, "out of memory");
                         break;
                     }
                     p->marks = grown;
-                    p->capmarks = cap;
                 }
                 p->marks[p->nmarks++] = mark_len;
             }

@@ -94,7 +94,6 @@ struct zj_store {
                              * counted: zj_store_defer_checkpoints was not called) */
     sqlite3_stmt *batch_pin; /* while a batch runs: a read of its import_batch row (batch_start) */
     struct checkpointer *ckpt;   /* during a bulk load: copies each commit into the database */
-    int64_t batch_pin_id;
 };
 
 struct zj_writer {
@@ -1002,7 +1001,6 @@ static int pin_batch(zj_store *s, int64_t id, zj_error *err)
         unpin_batch(s);
         return rc;
     }
-    s->batch_pin_id = id;
     return ZJ_OK;
 }
 
@@ -1388,7 +1386,8 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
     if (!rc && step != SQLITE_DONE)
         rc = db_fail(w->s, err, "listing indexes");
     if (!rc && drops.data) {
-        int64_t pinned = w->s->batch_pin ? w->s->batch_pin_id : 0;
+        /* the statement stands on the row: its column is the batch's id */
+        int64_t pinned = w->s->batch_pin ? sqlite3_column_int64(w->s->batch_pin, 0) : 0;
         unpin_batch(w->s);                 /* DROP INDEX wants no statement running */
         rc = exec(w->s, drops.data, err);
         if (!rc && pinned)
