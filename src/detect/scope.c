@@ -104,6 +104,18 @@ static const char *const reverse[] = {
  * case in scope only through a new node (its cause a case_event: the statements above add the
  * other causes first) changes no match and is no source here. */
 #define ACCUSED "('suspect', 'defendant')"
+/* The earlier agency's cases whose accused is an accused of a `later` case in scope. */
+#define BY_ACCUSED(earlier, later)                                                          \
+    INS "SELECT '" earlier "', ep.case_no, s.cause_table, s.cause_id, s.cause_batch,"       \
+    " s.cause_note FROM temp.zj_case_scope s"                                               \
+    " JOIN case_party op ON op.case_system = '" later "' AND op.case_no = s.case_no"        \
+    "  AND op.role IN " ACCUSED                                                             \
+    " JOIN mention om ON om.table_name = 'case_party' AND om.record_id = op.id"             \
+    " JOIN mention em ON em.entity_id = om.entity_id AND em.table_name = 'case_party'"      \
+    " JOIN case_party ep ON ep.id = em.record_id AND ep.case_system = '" earlier "'"        \
+    "  AND ep.role IN " ACCUSED                                                             \
+    " WHERE s.system = '" later "' AND s.cause_table <> 'case_event'"                       \
+    " AND om.entity_id IS NOT NULL" DONE
 static const char *const by_party[] = {
     INS "SELECT 'incident', i.incident_no, s.cause_table, s.cause_id, s.cause_batch,"
     " s.cause_note FROM temp.zj_case_scope s"
@@ -113,26 +125,8 @@ static const char *const by_party[] = {
     " JOIN incident i ON i.id = im.record_id"
     " WHERE s.system = 'police' AND s.cause_table <> 'case_event'"
     " AND om.entity_id IS NOT NULL" DONE,
-    INS "SELECT 'police', pp.case_no, s.cause_table, s.cause_id, s.cause_batch, s.cause_note"
-    " FROM temp.zj_case_scope s"
-    " JOIN case_party op ON op.case_system = 'procuratorate' AND op.case_no = s.case_no"
-    "  AND op.role IN " ACCUSED
-    " JOIN mention om ON om.table_name = 'case_party' AND om.record_id = op.id"
-    " JOIN mention pm ON pm.entity_id = om.entity_id AND pm.table_name = 'case_party'"
-    " JOIN case_party pp ON pp.id = pm.record_id AND pp.case_system = 'police'"
-    "  AND pp.role IN " ACCUSED
-    " WHERE s.system = 'procuratorate' AND s.cause_table <> 'case_event'"
-    " AND om.entity_id IS NOT NULL" DONE,
-    INS "SELECT 'procuratorate', qp.case_no, s.cause_table, s.cause_id, s.cause_batch,"
-    " s.cause_note FROM temp.zj_case_scope s"
-    " JOIN case_party op ON op.case_system = 'court' AND op.case_no = s.case_no"
-    "  AND op.role IN " ACCUSED
-    " JOIN mention om ON om.table_name = 'case_party' AND om.record_id = op.id"
-    " JOIN mention qm ON qm.entity_id = om.entity_id AND qm.table_name = 'case_party'"
-    " JOIN case_party qp ON qp.id = qm.record_id AND qp.case_system = 'procuratorate'"
-    "  AND qp.role IN " ACCUSED
-    " WHERE s.system = 'court' AND s.cause_table <> 'case_event'"
-    " AND om.entity_id IS NOT NULL" DONE,
+    BY_ACCUSED("police", "procuratorate"),
+    BY_ACCUSED("procuratorate", "court"),
 };
 
 #define SUB "INSERT INTO temp.zj_scope_subject (table_name, record_id, cause_table, cause_id," \

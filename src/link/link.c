@@ -466,12 +466,11 @@ typedef zj_keyed keyed;
 static int build_rule(run *r, int rule, keyed *scratch)
 {
     size_t n = (size_t)r->n + 1;
-    uint64_t *keys = NULL;
-    if (r->keep_keys || !r->stable[rule])
-        keys = r->keys[rule] = malloc(n * sizeof *keys);
+    bool want_keys = r->keep_keys || !r->stable[rule];
+    uint64_t *keys = want_keys ? (r->keys[rule] = malloc(n * sizeof *keys)) : NULL;
     int32_t *bsize = r->bsize[rule] = calloc(n, sizeof *bsize);
     keyed *tmp = r->sorted[rule] = malloc(n * sizeof *tmp);
-    if ((!keys && (r->keep_keys || !r->stable[rule])) || !bsize || !tmp)
+    if ((want_keys && !keys) || !bsize || !tmp)
         return -1;
     size_t k = 0;
     for (int32_t i = 0; i < r->n; i++) {

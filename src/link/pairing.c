@@ -326,7 +326,6 @@ static int build_names(const zj_lmention *m, int32_t n, bool key, zj_tf_entry **
     return 0;
 }
 
-
 enum { TF_UNIT, TF_POST, TF_POSTED };   /* counted per unit, per unit and post, per unit of
                                            the mentions that give a post */
 
