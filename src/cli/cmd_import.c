@@ -84,6 +84,8 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
         cJSON_AddNumberToObject(bad, "uscc", (double)res->bad_check_uscc);
         if (res->hint[0])
             cJSON_AddStringToObject(o, "hint", res->hint);
+        if (res->restaged)
+            cJSON_AddBoolToObject(o, "restaged", true);
         cJSON_AddNumberToObject(o, "seconds", res->seconds);
         if (res->rejects_path[0])
             cJSON_AddStringToObject(o, "rejects_file", res->rejects_path);
@@ -131,6 +133,9 @@ static void report(run *r, const char *file, const zj_mapping *m, const zj_impor
             printf("  rejected rows: %s\n", res->rejects_path);
         if (res->hint[0])
             printf("  %s\n", res->hint);
+        if (res->restaged)
+            printf("  loaded twice: another writer put rows into the empty %s while the file "
+                   "was staged, so it was loaded again the ordinary way\n", m->table);
     }
     if (rc)
         fprintf(stderr, "zhijian: %s\n", err->msg);
@@ -363,6 +368,16 @@ static const char usage_text[] =
     "exit status: 0 all rows imported, 1 some rows rejected, 2 usage error,\n"
     "             3 a batch aborted or failed (nothing of that file was kept)\n";
 
+/* A load an import left unfinished when it stopped (killed, crashed) was removed. */
+static int say_cleared(int64_t batch, const char *file, void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "zhijian: removed batch %lld (%s): its import stopped before it ended, "
+            "and nothing of it was in the store's tables; import the file again\n",
+            (long long)batch, file);
+    return 0;
+}
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -440,9 +455,19 @@ int cmd_import(int argc, char **argv)
     }
     zj_actor actor;
     cli_actor(&actor);
+    /* ZHIJIAN_STAGE_ROWS (docs/cli.md): from how many rows a load into an empty table is
+     * staged (tests stage small files with it), -1 never; commits every quarter of that. */
+    const char *stage_rows = getenv("ZHIJIAN_STAGE_ROWS");
+    if (stage_rows && *stage_rows) {
+        long long n = strtoll(stage_rows, NULL, 10);
+        zj_store_stage_loads(r.store, n ? n : -1, n / 4 > 65536 ? 65536 : n / 4 > 0 ? n / 4 : 1);
+    }
+    int64_t cleared = 0;
     if (!r.opt.dry_run && (zj_audit_track(r.store, &actor, "import.batch", "import_batch", NULL,
                                           &err) ||
-                           zj_store_bulk_load(r.store, true, &err))) {
+                           zj_store_bulk_load(r.store, true, &err) ||
+                           zj_store_clear_stopped_loads(r.store, say_cleared, NULL, &cleared,
+                                                        &err))) {
         zj_store_close(r.store);
         zj_buf_free(&rdir);
         return cli_report(&err);

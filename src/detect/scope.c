@@ -172,9 +172,7 @@ static int count(zj_store *s, const char *sql, int64_t *n, zj_error *err)
 
 int zj_scope_batch_mark(zj_store *s, int64_t *mark, zj_error *err)
 {
-    *mark = 0;
-    return count(s, "SELECT coalesce(max(id), 0) FROM import_batch WHERE status = 'committed'",
-                 mark, err);
+    return zj_store_batch_mark(s, mark, err);   /* never past a batch still loading */
 }
 
 static int run(zj_store *s, const char *sql, int64_t from, int64_t to, zj_error *err)

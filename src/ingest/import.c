@@ -429,8 +429,11 @@ static bool row_decodes(const zj_row *row)
     return true;
 }
 
-int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
-                   zj_import_result *res, zj_error *err)
+/* One attempt at importing the file. *restage: the store staged the load and could not put it
+ * in place, because another writer put rows into its empty table meanwhile (store.h): nothing
+ * of it stays, and another attempt without staging will do. */
+static int import_once(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
+                       zj_import_result *res, bool *restage, zj_error *err)
 {
     memset(res, 0, sizeof *res);
     double t0 = now_seconds();
@@ -674,8 +677,12 @@ int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import
         rc = zj_fail(err, ZJ_EDATA, "%s: the file was not read to its end", path);
         goto done;
     }
-    if ((rc = zj_store_batch_finish(s, &batch, err)) || (rc = zj_writer_finish(w, err)))
+    if ((rc = zj_store_batch_finish(s, &batch, err)))
         goto done;
+    if ((rc = zj_writer_finish(w, err))) {
+        *restage = zj_writer_staged(w) && zj_error_kind(err) == ZJ_ERR_BUSY;
+        goto done;
+    }
     for (size_t t = 0; tw && t < m->nrows; t++)
         if ((rc = zj_writer_finish(tw[t], err)))
             goto done;
@@ -714,5 +721,19 @@ done:
     res->seconds = now_seconds() - t0;
     if (rc)
         res->batch_id = 0;
+    return rc;
+}
+
+int zj_import_file(zj_store *s, zj_mapping *m, const char *path, const zj_import_options *opt,
+                   zj_import_result *res, zj_error *err)
+{
+    bool restage = false;
+    int rc = import_once(s, m, path, opt, res, &restage, err);
+    if (rc && restage) {
+        int64_t was = zj_store_stage_loads(s, -1, 0);
+        rc = import_once(s, m, path, opt, res, &restage, err);
+        zj_store_stage_loads(s, was, 0);
+        res->restaged = true;
+    }
     return rc;
 }

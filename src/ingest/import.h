@@ -59,6 +59,8 @@ typedef struct zj_import_result {
     int64_t bad_check_resident_id; /* accepted values failing their check character (id_audit.h) */
     int64_t bad_check_uscc;
     double seconds;
+    bool restaged;             /* loaded staged, refused (another writer filled the empty table
+                                  meanwhile) and loaded again the ordinary way (store.h) */
     char rejects_path[4096];   /* empty when no reject file was written */
     char hint[512];            /* non-empty: rows did not decode, but the whole file is valid in
                                   the other encoding (the message says which and how) */

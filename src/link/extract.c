@@ -338,7 +338,9 @@ int zj_mentions_extract(zj_store *s, zj_namer *nm, bool all, zj_mention_stats *s
     int rc = ZJ_OK;
     int64_t watermark = all ? 0 : scalar(s, "SELECT coalesce(max(value), 0) FROM link_state"
                                             " WHERE name = 'extracted_batch'", err, &rc);
-    int64_t newest = rc ? 0 : scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
+    int64_t newest = 0;       /* never past a batch still loading (store.h) */
+    if (!rc)
+        rc = zj_store_batch_mark(s, &newest, err);
     bool empty = !rc && scalar(s, "SELECT count(*) FROM (SELECT 1 FROM mention LIMIT 1)", err,
                                &rc) == 0;
     if (!rc && empty)
@@ -380,7 +382,8 @@ int zj_link_pending(zj_store *s, int64_t *batches, zj_error *err)
                                   " WHERE name = 'extracted_batch'", err, &rc);
     zj_stmt *q = NULL;
     if (!rc)
-        rc = zj_stmt_prepare(s, "SELECT count(*) FROM import_batch WHERE id > $1", &q, err);
+        rc = zj_stmt_prepare(s, "SELECT count(*) FROM import_batch WHERE id > $1"
+                             " AND status = 'committed'", &q, err);
     if (!rc) {
         zj_stmt_bind_int(q, 1, watermark);
         int step = zj_stmt_next(q, err);
@@ -491,7 +494,8 @@ int zj_mentions_collect(zj_store *s, zj_namer *nm, zj_mention_set *set, zj_menti
 {
     memset(stats, 0, sizeof *stats);
     int rc = ZJ_OK;
-    int64_t newest = scalar(s, "SELECT coalesce(max(id), 0) FROM import_batch", err, &rc);
+    int64_t newest = 0;
+    rc = zj_store_batch_mark(s, &newest, err);
     if (!rc)
         rc = each_mention(s, nm, 0, collect_sink, set, stats, err);
     if (!rc)

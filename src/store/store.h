@@ -312,6 +312,31 @@ int64_t zj_store_changes(zj_store *s);            /* rows changed by the last st
  * from readers: the journal stays in WAL mode, readers keep reading the last committed state. */
 int zj_store_bulk_load(zj_store *s, bool on, zj_error *err);
 
+/* Staged loads (分段装载). During a bulk load, a batch that is the first to write an empty table
+ * and is expected to bring at least `min_rows` rows is staged: its rows go into a table of their
+ * own, committed every `chunk_rows` rows so the log is reused instead of growing by the whole
+ * file, and zj_writer_finish puts the staged table in the empty one's place, inside the batch's
+ * last transaction. Readers see the table empty until that commit and whole after it, as for
+ * any batch. In between, the batch's import_batch row (status "running") and its rejects are
+ * visible; a rollback removes everything the batch committed. If another writer put rows into
+ * the table meanwhile, zj_writer_finish fails with kind ZJ_ERR_BUSY and changes nothing: roll
+ * back and write the batch again with staging off. min_rows < 0 turns staging off and 0 means
+ * the default (store_sqlite.c); chunk_rows 0 keeps the current one; tests make both small.
+ * Returns the min_rows it replaced. */
+int64_t zj_store_stage_loads(zj_store *s, int64_t min_rows, int64_t chunk_rows);
+/* Is w a staged load? */
+bool zj_writer_staged(const zj_writer *w);
+/* Remove what staged loads left behind when their process stopped (a crash, a kill) before
+ * they ended: each batch still "running" that no live process holds, with its staged rows,
+ * rejects and archived versions. fn (may be NULL) is told each batch removed; a non-zero
+ * return stops. Call before this process stages anything. *cleared counts them. */
+int zj_store_clear_stopped_loads(zj_store *s, int (*fn)(int64_t batch, const char *file, void *ctx),
+                                 void *ctx, int64_t *cleared, zj_error *err);
+/* The newest batch a run that reads batches in order may take as done: the highest committed
+ * batch below every batch still running (a staged load commits its batch after batches that
+ * started later may have). 0 when there is none. */
+int zj_store_batch_mark(zj_store *s, int64_t *mark, zj_error *err);
+
 /* A connection that commits many small transactions while others wait for each (the audit
  * rounds) leaves copying the log into the database (a checkpoint, every 1,000 log frames by
  * default: 64 MiB, ~0.1 s) to another connection, so no commit of its own stalls on one:

@@ -51,10 +51,14 @@
  * checkpoint: a thread with a connection of its own (checkpointer) copies each commit while
  * the next file loads. And a batch's import_batch row, written at its start and end, is held
  * by a statement in between (pin_batch): a page written to the log early and again later
- * makes the commit read the whole log back to recompute checksums.
+ * makes the commit read the whole log back to recompute checksums. A large first load into
+ * an empty table is staged (see "staged loads" below): committed in parts into a table of its
+ * own that takes the empty one's place at the end, so the log is reused instead of growing
+ * by the whole file.
  */
 #include "store/store.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -94,6 +98,12 @@ struct zj_store {
                              * counted: zj_store_defer_checkpoints was not called) */
     sqlite3_stmt *batch_pin; /* while a batch runs: a read of its import_batch row (batch_start) */
     struct checkpointer *ckpt;   /* during a bulk load: copies each commit into the database */
+    int open_writers;       /* writers open on this connection */
+    /* staged loads (zj_store_stage_loads) */
+    int64_t stage_min_rows, stage_chunk_rows;
+    int64_t stage_batch;    /* the batch of the staged load under way, or 0 */
+    bool stage_committed;   /* ... which committed part of itself (a rollback must undo it) */
+    int loads_fd;           /* "<store>-loads", whose byte <batch> a staged load locks; -1 */
 };
 
 struct zj_writer {
@@ -133,6 +143,12 @@ struct zj_writer {
     size_t akeys_len, akeys_cap;
     uint64_t *aoff;          /* ... from akeys + aoff[i] to akeys + aoff[i + 1] */
     size_t naoff, aoff_cap;
+    /* a staged load: rows go into the stage `into` (else `into` is the table), committed
+     * every stage_chunk_rows rows */
+    char into[96];
+    bool staged;
+    bool chunk_break;        /* zj_feed ended its statement for a commit */
+    int64_t chunk_rows;      /* records fed since the last one */
     char **index_sql;        /* indexes dropped by a bulk load: CREATE statements ... */
     char **index_name;       /* ... and names */
     size_t nindex;
@@ -161,6 +177,12 @@ const char *zj_type_name(zj_type t)
 
 /* The page cache of a bulk load's writer (see bulk_begin): 16 MiB. */
 #define BULK_CACHE_KIB 16384
+
+/* Staged loads (see "staged loads" below). */
+#define STAGE_PREFIX "zj_stage_"
+#define STAGE_MIN_ROWS 200000      /* below this a file is one transaction: little to gain */
+#define STAGE_CHUNK_ROWS 65536     /* ~15 MB of court cases a commit */
+#define STAGE_LOG_FRAMES 1024      /* 64 MiB of 64 KiB pages */
 
 /* The page cache a connection starts with: 256 MiB. */
 #define DEFAULT_CACHE_MIB 256
@@ -366,7 +388,8 @@ static int load_tables(zj_store *s, zj_error *err)
     int rc = ZJ_OK;
     while (sqlite3_step(lt) == SQLITE_ROW) {
         const char *tname = (const char *)sqlite3_column_text(lt, 0);
-        if (strncmp(tname, "sqlite_", 7) == 0 || strcmp(tname, "schema_migration") == 0)
+        if (strncmp(tname, "sqlite_", 7) == 0 || strcmp(tname, "schema_migration") == 0 ||
+            strncmp(tname, STAGE_PREFIX, strlen(STAGE_PREFIX)) == 0)   /* a load's, not yet a table */
             continue;
         zj_table *grown = realloc(s->tables, (s->ntables + 1) * sizeof *grown);
         if (!grown) {
@@ -491,6 +514,10 @@ static int feed_close(sqlite3_vtab_cursor *cur)
  * into the keyset now; a known one ends the feed with the record pending. */
 static int feed_pull(zj_writer *w)
 {
+    if (w->staged && w->chunk_rows++ >= w->s->stage_chunk_rows) {   /* time to commit */
+        w->chunk_break = w->feed_eof = true;
+        return SQLITE_OK;
+    }
     if (!w->next(w->next_ctx, &w->cur)) {
         w->feed_eof = true;
         return SQLITE_OK;
@@ -712,8 +739,12 @@ static int store_open(const char *path, bool create, zj_store **out, zj_error *e
         return zj_fail(err, ZJ_EDATA, "no store at '%s': create it with 'zhijian init' (or give "
                        "the right one with --db or $ZHIJIAN_DB)", path);
     zj_store *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         s->log_frames = -1;
+        s->loads_fd = -1;
+        s->stage_min_rows = STAGE_MIN_ROWS;
+        s->stage_chunk_rows = STAGE_CHUNK_ROWS;
+    }
     if (!s)
         return zj_fail(err, ZJ_EDATA, "out of memory");
     owner_only(path);
@@ -774,6 +805,7 @@ struct checkpointer;
 static void checkpointer_wake(struct checkpointer *c);
 static void checkpointer_stop(struct checkpointer *c);
 static int pin_batch(zj_store *s, int64_t id, zj_error *err);
+static void stage_end(zj_store *s, bool committed);
 
 void zj_store_close(zj_store *s)
 {
@@ -783,6 +815,8 @@ void zj_store_close(zj_store *s)
     if (s->in_tx)
         zj_store_rollback(s, NULL);
     checkpointer_stop(s->ckpt);
+    if (s->loads_fd >= 0)
+        close(s->loads_fd);
     for (size_t i = 0; i < s->nhooks; i++)
         if (s->hooks[i].free)
             s->hooks[i].free(s->hook_ctx[i]);
@@ -865,8 +899,10 @@ int zj_store_commit(zj_store *s, zj_error *err)
     }
     unpin_batch(s);
     int rc = exec(s, "COMMIT", err);
-    if (!rc)
+    if (!rc) {
         checkpointer_wake(s->ckpt);
+        stage_end(s, true);
+    }
     if (!rc && s->in_tx) {
         s->in_tx = 0;
         hooks_end(s, true);
@@ -881,6 +917,7 @@ int zj_store_rollback(zj_store *s, zj_error *err)
     s->in_tx = 0;
     unpin_batch(s);
     int rc = exec(s, "ROLLBACK", err);
+    stage_end(s, false);
     hooks_end(s, false);
     return rc;
 }
@@ -1230,7 +1267,7 @@ static const zj_column *find_column(const zj_table *t, const char *name)
  * against it above), never from input data, so quoting them is enough. */
 static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *err)
 {
-    const char *tn = w->table->name;
+    const char *tn = w->into;          /* the table, or a staged load's stage */
     zj_buf ins = {0}, upd = {0}, arc = {0};
     int rc = ZJ_EDATA;
     zj_buf_printf(&ins, "INSERT INTO \"%s\" (source_system, source_key, key_hash, batch_id,"
@@ -1238,7 +1275,7 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
     zj_buf_printf(&upd, "UPDATE \"%s\" SET batch_id = ?1, src_line = ?2, content_hash = ?3", tn);
     zj_buf_printf(&arc, "INSERT INTO record_version (table_name, record_id, batch_id, src_line,"
                         " content_hash, replaced_by_batch, data) SELECT '%s', id, batch_id,"
-                        " src_line, content_hash, ?2, json_object(", tn);
+                        " src_line, content_hash, ?2, json_object(", w->table->name);
     for (size_t i = 0; i < w->ncols; i++) {
         zj_buf_printf(&ins, ", \"%s\"", columns[i]);
         zj_buf_printf(&upd, ", \"%s\" = ?%zu", columns[i], i + 4);
@@ -1265,7 +1302,7 @@ static int writer_prepare(zj_writer *w, const char *const *columns, zj_error *er
             zj_buf_printf(&feed, ", c%zu", i + FEED_FIXED);
         zj_buf_puts(&feed, " FROM zj_feed");
     }
-    char lookup[160], by_id[160];
+    char lookup[200], by_id[200];
     snprintf(lookup, sizeof lookup, "SELECT id, source_system, source_key, content_hash"
              " FROM \"%s\" WHERE key_hash = ?", tn);
     snprintf(by_id, sizeof by_id, "SELECT source_key, content_hash FROM \"%s\" WHERE id = ?",
@@ -1321,6 +1358,314 @@ static int ensure_key_index(zj_writer *w, zj_error *err)
 
 static int64_t pragma_int(zj_store *s, const char *pragma, int *rc, zj_error *err);
 
+/* ---- staged loads ----------------------------------------------------------------------- *
+ * One file is one transaction, so a 5M-row file writes its 1.1 GB into the log before any of
+ * it can be copied into the database: the log grows by the whole file, every page of it memory
+ * the kernel must find, and the checkpoint can only start after the commit. A load into an
+ * empty table needs neither: its rows go into a stage of their own (a table named
+ * STAGE_PREFIX<batch>, created from the table's own definition), committed every
+ * stage_chunk_rows rows while the checkpointer copies each commit into the database; when the
+ * log has grown past STAGE_LOG_FRAMES the writer waits for the copy to end, so the next
+ * commit starts the log from its beginning again, on pages already in memory. At the end
+ * (zj_writer_finish) the empty table is dropped and the stage renamed to it, in the batch's
+ * last transaction: readers see nothing of the batch until then and all of it after.
+ * Measured on the 5M-row benchmark file: 4.7-5.6 s against 7.0-9.6 s as one transaction.
+ *
+ * What the batch commits on the way (its stage, its import_batch row with status "running",
+ * its rejects, the versions its repeated keys replaced) a rollback removes (stage_undo). A
+ * process that stops mid-load leaves them behind: a staged load holds a lock on byte <batch>
+ * of "<store>-loads" while it runs, which the kernel drops when the process ends however it
+ * ends, so zj_store_clear_stopped_loads can tell a load left behind from one under way. */
+
+
+int64_t zj_store_stage_loads(zj_store *s, int64_t min_rows, int64_t chunk_rows)
+{
+    int64_t was = s->stage_min_rows;
+    s->stage_min_rows = min_rows ? min_rows : STAGE_MIN_ROWS;
+    if (chunk_rows > 0)
+        s->stage_chunk_rows = chunk_rows;
+    return was;
+}
+
+bool zj_writer_staged(const zj_writer *w)
+{
+    return w && w->staged;
+}
+
+/* DDL wants no statement running on the connection: run sql with the batch's row let go. */
+static int exec_unpinned(zj_store *s, const char *sql, zj_error *err)
+{
+    int64_t pinned = s->batch_pin ? sqlite3_column_int64(s->batch_pin, 0) : 0;
+    unpin_batch(s);
+    int rc = exec(s, sql, err);
+    if (!rc && pinned)
+        rc = pin_batch(s, pinned, err);
+    return rc;
+}
+
+/* Lock (take) or unlock byte `batch` of the loads file, opening it first if need be. */
+static int stage_lock(zj_store *s, int64_t batch, bool take, zj_error *err)
+{
+    if (s->loads_fd < 0) {
+        const char *db = sqlite3_db_filename(s->db, "main");
+        char path[4096];
+        if (!db || !*db || snprintf(path, sizeof path, "%s-loads", db) >= (int)sizeof path)
+            return zj_fail(err, ZJ_EDATA, "store: no file for the loads' locks");
+        s->loads_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (s->loads_fd < 0)
+            return zj_fail(err, ZJ_EDATA, "store: cannot open '%s': %s", path, strerror(errno));
+    }
+    struct flock fl = {.l_type = take ? F_WRLCK : F_UNLCK, .l_whence = SEEK_SET,
+                       .l_start = (off_t)batch, .l_len = 1};
+    if (fcntl(s->loads_fd, F_SETLK, &fl) != 0)
+        return zj_fail(err, ZJ_EDATA, "store: cannot lock the load of batch %lld: %s",
+                       (long long)batch, strerror(errno));
+    return ZJ_OK;
+}
+
+/* Does another process hold the lock of batch `batch`'s load (is it under way)? */
+static bool stage_held(zj_store *s, int64_t batch)
+{
+    if (s->loads_fd < 0 && stage_lock(s, 0, false, NULL))
+        return false;                       /* no file, so nobody holds anything */
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)batch,
+                       .l_len = 1};
+    return fcntl(s->loads_fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+}
+
+/* Start w's batch as a staged load: its stage, made from the table's definition, and the lock. */
+static int stage_begin(zj_writer *w, zj_error *err)
+{
+    zj_store *s = w->s;
+    snprintf(w->into, sizeof w->into, STAGE_PREFIX "%lld", (long long)w->batch_id);
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", &st,
+                     err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, w->table->name, -1, SQLITE_STATIC);
+    zj_buf sql = {0};
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        /* "CREATE TABLE name (columns ...)": the same columns under the stage's name */
+        const char *def = (const char *)sqlite3_column_text(st, 0);
+        const char *columns = def ? strchr(def, '(') : NULL;
+        if (columns)
+            zj_buf_printf(&sql, "DROP TABLE IF EXISTS \"%s\"; CREATE TABLE \"%s\" %s", w->into,
+                          w->into, columns);
+    }
+    sqlite3_finalize(st);
+    if (!sql.data)
+        return zj_fail(err, ZJ_EDATA, "store: cannot read the definition of '%s'",
+                       w->table->name);
+    rc = exec_unpinned(s, sql.data, err);
+    zj_buf_free(&sql);
+    if (!rc)
+        rc = stage_lock(s, w->batch_id, true, err);
+    if (!rc) {
+        w->staged = true;
+        s->stage_batch = w->batch_id;
+        s->stage_committed = false;
+    }
+    return rc;
+}
+
+static void checkpointer_drain(struct checkpointer *c);
+static int list_indexes(zj_writer *w, bool remember, bool drop, int64_t *live, zj_error *err);
+
+/* Between two statements of a staged load: commit what the batch wrote so far and go on in a
+ * new transaction. Not while another writer is open on the connection: its rows, in the
+ * tables themselves, would become visible before the batch ends. */
+static int stage_commit(zj_writer *w, zj_error *err)
+{
+    zj_store *s = w->s;
+    if (s->open_writers > 1)
+        return ZJ_OK;
+    int64_t pinned = s->batch_pin ? sqlite3_column_int64(s->batch_pin, 0) : 0;
+    unpin_batch(s);
+    int rc = exec(s, "COMMIT", err);
+    if (rc)
+        return rc;
+    s->stage_committed = true;
+    checkpointer_wake(s->ckpt);
+    /* Wait for the copy once the log is long, so the next commit starts it over. */
+    if (s->log_frames > STAGE_LOG_FRAMES)
+        checkpointer_drain(s->ckpt);
+    if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
+        return rc;
+    return pinned ? pin_batch(s, pinned, err) : ZJ_OK;
+}
+
+/* Put w's stage in the table's place, in the batch's last transaction. The table's indexes
+ * are left pending, as a bulk load leaves those it drops. */
+static int stage_publish(zj_writer *w, zj_error *err)
+{
+    zj_store *s = w->s;
+    const char *tn = w->table->name;
+    char sql[320];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", tn);
+    sqlite3_stmt *st;
+    int rc = prepare(s, sql, &st, err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step == SQLITE_ROW)
+        return zj_fail_as(err, ZJ_ERR_BUSY, "store: '%s' received rows from another writer "
+                          "while this batch was staged", tn);
+    if (step != SQLITE_DONE)
+        return db_fail(s, err, "checking the table is still empty");
+    if ((rc = list_indexes(w, true, false, NULL, err)))
+        return rc;
+    snprintf(sql, sizeof sql, "DROP TABLE \"%s\"; ALTER TABLE \"%s\" RENAME TO \"%s\"", tn,
+             w->into, tn);
+    if ((rc = exec_unpinned(s, sql, err)))
+        return rc;
+    snprintf(w->into, sizeof w->into, "%s", tn);
+    w->staged = false;
+    return ZJ_OK;
+}
+
+/* Remove what the staged load of batch `batch` committed (own transaction). */
+static int stage_undo(zj_store *s, int64_t batch, zj_error *err)
+{
+    static const char *const deletes[] = {
+        "DELETE FROM import_reject WHERE batch_id = ?",
+        "DELETE FROM record_version WHERE replaced_by_batch = ?",
+        "DELETE FROM import_batch WHERE id = ? AND status = 'running'",
+    };
+    char drop[96];
+    snprintf(drop, sizeof drop, "DROP TABLE IF EXISTS \"" STAGE_PREFIX "%lld\"", (long long)batch);
+    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        rc = exec(s, drop, err);
+    for (size_t i = 0; !rc && i < sizeof deletes / sizeof deletes[0]; i++) {
+        sqlite3_stmt *st;
+        if ((rc = prepare(s, deletes[i], &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, batch);
+        rc = run_once(s, st, "removing a stopped load", err);
+    }
+    if (!rc)
+        rc = exec(s, "COMMIT", err);
+    if (rc)
+        exec(s, "ROLLBACK", NULL);
+    return rc;
+}
+
+/* The staged load under way ended: committed (publish is in), or rolled back (undo what it
+ * committed). */
+static void stage_end(zj_store *s, bool committed)
+{
+    if (!s->stage_batch)
+        return;
+    if (!committed && s->stage_committed)
+        stage_undo(s, s->stage_batch, NULL);
+    stage_lock(s, s->stage_batch, false, NULL);
+    s->stage_batch = 0;
+    s->stage_committed = false;
+}
+
+int zj_store_clear_stopped_loads(zj_store *s, int (*fn)(int64_t batch, const char *file, void *ctx),
+                                 void *ctx, int64_t *cleared, zj_error *err)
+{
+    *cleared = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT id, file FROM import_batch WHERE status = 'running' ORDER BY id",
+                     &st, err);
+    if (rc)
+        return rc;
+    struct running { int64_t id; char *file; } *run = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct running *grown = n < cap ? run : zj_grow(run, &cap, n + 1, sizeof *run, 8);
+        char *file = strdup((const char *)sqlite3_column_text(st, 1));
+        if (!grown || !file) {
+            free(file);
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            break;
+        }
+        run = grown;
+        run[n++] = (struct running){sqlite3_column_int64(st, 0), file};
+    }
+    sqlite3_finalize(st);
+    if (!rc && step != SQLITE_DONE)
+        rc = db_fail(s, err, "listing running batches");
+    bool stop = false;
+    for (size_t i = 0; !rc && !stop && i < n; i++) {
+        char stage[64];
+        snprintf(stage, sizeof stage, STAGE_PREFIX "%lld", (long long)run[i].id);
+        if (!table_exists(s, stage) || stage_held(s, run[i].id))
+            continue;                        /* not a staged load's, or under way elsewhere */
+        if (!(rc = stage_undo(s, run[i].id, err))) {
+            (*cleared)++;
+            stop = fn && fn(run[i].id, run[i].file, ctx);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(run[i].file);
+    free(run);
+    return rc;
+}
+
+int zj_store_batch_mark(zj_store *s, int64_t *mark, zj_error *err)
+{
+    sqlite3_stmt *st;
+    *mark = 0;
+    int rc = prepare(s, "SELECT coalesce(max(id), 0) FROM import_batch WHERE status = 'committed'"
+                        " AND id < coalesce((SELECT min(id) FROM import_batch"
+                        " WHERE status = 'running'), 9223372036854775807)", &st, err);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *mark = sqlite3_column_int64(st, 0);
+    else
+        rc = db_fail(s, err, "reading the batches");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The table's indexes: with `remember`, kept in w->index_sql and index_name for zj_writer_finish
+ * to record as pending, and dropped too when `drop`; without, counted in *live. */
+static int list_indexes(zj_writer *w, bool remember, bool drop, int64_t *live, zj_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(w->s, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                           "tbl_name = ? AND sql IS NOT NULL ORDER BY rowid", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, w->table->name, -1, SQLITE_STATIC);
+    zj_buf drops = {0};
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!remember) {
+            (*live)++;
+            continue;
+        }
+        char **grown = realloc(w->index_sql, (w->nindex + 1) * sizeof *grown);
+        char **names = grown ? realloc(w->index_name, (w->nindex + 1) * sizeof *names) : NULL;
+        if (grown)
+            w->index_sql = grown;
+        if (names)
+            w->index_name = names;
+        if (!grown || !names) {
+            rc = zj_fail(err, ZJ_EDATA, "out of memory");
+            break;
+        }
+        w->index_name[w->nindex] = strdup((const char *)sqlite3_column_text(st, 0));
+        w->index_sql[w->nindex++] = strdup((const char *)sqlite3_column_text(st, 1));
+        if (drop)
+            zj_buf_printf(&drops, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (!rc && step != SQLITE_DONE)
+        rc = db_fail(w->s, err, "listing indexes");
+    if (!rc && drops.data)
+        rc = exec_unpinned(w->s, drops.data, err);
+    zj_buf_free(&drops);
+    return rc;
+}
+
 /* Switch to bulk mode when the table has no rows from this source system yet and the batch
  * is expected to be at least as large as the table (rebuilding indexes costs the table's
  * size; inserting into them costs the batch's): drop the indexes, remembering how to rebuild
@@ -1354,46 +1699,13 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
      * a bulk load left pending stay pending). Such appends used to build the key index
      * first and look every record up in it: the second system's 168k events into a table
      * of 773k took 1.46 s against 0.95 s for the first system's 773k. */
+    bool stage = table_rows == 0 && w->s->ckpt && w->s->stage_min_rows >= 0 &&
+                 expected_rows >= w->s->stage_min_rows && !w->s->stage_batch &&
+                 w->s->open_writers == 0;
     bool drop = table_rows == 0 || expected_rows >= table_rows;
     int64_t live = 0;                       /* indexes the table keeps */
-
-    rc = prepare(w->s, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
-                       "tbl_name = ? AND sql IS NOT NULL ORDER BY rowid", &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, w->table->name, -1, SQLITE_STATIC);
-    zj_buf drops = {0};
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!drop) {
-            live++;
-            continue;
-        }
-        char **grown = realloc(w->index_sql, (w->nindex + 1) * sizeof *grown);
-        char **names = grown ? realloc(w->index_name, (w->nindex + 1) * sizeof *names) : NULL;
-        if (grown)
-            w->index_sql = grown;
-        if (names)
-            w->index_name = names;
-        if (!grown || !names) {
-            rc = zj_fail(err, ZJ_EDATA, "out of memory");
-            break;
-        }
-        w->index_name[w->nindex] = strdup((const char *)sqlite3_column_text(st, 0));
-        w->index_sql[w->nindex++] = strdup((const char *)sqlite3_column_text(st, 1));
-        zj_buf_printf(&drops, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    if (!rc && step != SQLITE_DONE)
-        rc = db_fail(w->s, err, "listing indexes");
-    if (!rc && drops.data) {
-        /* the statement stands on the row: its column is the batch's id */
-        int64_t pinned = w->s->batch_pin ? sqlite3_column_int64(w->s->batch_pin, 0) : 0;
-        unpin_batch(w->s);                 /* DROP INDEX wants no statement running */
-        rc = exec(w->s, drops.data, err);
-        if (!rc && pinned)
-            rc = pin_batch(w->s, pinned, err);
-    }
-    zj_buf_free(&drops);
+    rc = stage ? stage_begin(w, err)        /* the stage has no index to drop */
+               : list_indexes(w, drop, drop, &live, err);
     if (!rc && !live) {
         /* Without indexes a bulk load appends at the end of one B-tree: the pages it works on
          * are its right edge. A large cache would only fill with written pages, each fresh
@@ -1434,7 +1746,9 @@ int zj_writer_finish(zj_writer *w, zj_error *err)
     /* Every dropped index is left pending, the key index too: the next batch into this table
      * from this system builds it first (ensure_key_index), and so do link and init. */
     sqlite3_stmt *pend = NULL;
-    int rc = prepare(w->s, "INSERT INTO store_pending_index (name, table_name, sql) VALUES (?, ?, ?)"
+    int rc = w->staged ? stage_publish(w, err) : ZJ_OK;
+    if (!rc)
+        rc = prepare(w->s, "INSERT INTO store_pending_index (name, table_name, sql) VALUES (?, ?, ?)"
                            " ON CONFLICT (name) DO NOTHING", &pend, err);
     for (size_t i = 0; !rc && i < w->nindex; i++) {
         sqlite3_bind_text(pend, 1, w->index_name[i], -1, SQLITE_STATIC);
@@ -1567,6 +1881,7 @@ int zj_writer_open(zj_store *s, const char *table, const char *const *columns, s
         return zj_fail(err, ZJ_EDATA, "out of memory");
     w->s = s;
     w->table = t;
+    snprintf(w->into, sizeof w->into, "%s", t->name);
     w->ncols = ncolumns;
     w->batch_id = batch_id;
     w->source_system = strdup(source_system);
@@ -1592,6 +1907,7 @@ int zj_writer_open(zj_store *s, const char *table, const char *const *columns, s
     int rc = bulk_begin(w, expected_rows, err);
     if (!rc)
         rc = writer_prepare(w, columns, err);
+    s->open_writers++;
     if (rc) {
         zj_writer_close(w);
         return rc;
@@ -1881,6 +2197,13 @@ int zj_writer_put_all(zj_writer *w, zj_record_source next, void *ctx, zj_put_cou
                            (long long)sqlite3_last_insert_rowid(w->s->db),
                            (long long)(w->next_id - 1));
         counts->inserted += n;
+        if (w->chunk_break) {              /* a staged load's commit is due */
+            w->chunk_break = false;
+            w->chunk_rows = 0;
+            if ((rc = stage_commit(w, err)))
+                return rc;
+            continue;
+        }
         if (!w->pending)
             return ZJ_OK;                  /* the source has no more records for now */
         /* a key hash seen before in this batch: find out the ordinary way */
@@ -1910,6 +2233,7 @@ void zj_writer_close(zj_writer *w)
         snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", (long long)w->saved_cache);
         exec(w->s, pragma, NULL);
     }
+    w->s->open_writers--;
     zj_keyset_free(&w->keys);
     free(w->akeys);
     free(w->aoff);
@@ -2074,6 +2398,8 @@ typedef struct checkpointer {
     pthread_cond_t wake;
     sqlite3 *db;
     bool pending, stop;
+    bool running;                /* a checkpoint is under way */
+    pthread_cond_t done;         /* signalled when one ends */
 } checkpointer;
 
 static void *checkpointer_run(void *arg)
@@ -2086,10 +2412,13 @@ static void *checkpointer_run(void *arg)
         if (c->stop)
             break;
         c->pending = false;
+        c->running = true;
         pthread_mutex_unlock(&c->mu);
         /* SQLITE_BUSY (another checkpoint runs) and the like only leave more for the last one */
         (void)sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         pthread_mutex_lock(&c->mu);
+        c->running = false;
+        pthread_cond_broadcast(&c->done);
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;
@@ -2117,6 +2446,7 @@ static void checkpointer_free(checkpointer *c)
 {
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->wake);
+    pthread_cond_destroy(&c->done);
     sqlite3_close(c->db);
     free(c);
 }
@@ -2132,6 +2462,7 @@ static checkpointer *checkpointer_start(zj_store *s)
         return NULL;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->wake, NULL);
+    pthread_cond_init(&c->done, NULL);
     if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
         sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
                      NULL, NULL, NULL) != SQLITE_OK ||
@@ -2140,6 +2471,17 @@ static checkpointer *checkpointer_start(zj_store *s)
         return NULL;
     }
     return c;
+}
+
+/* Waits until the commits told so far are copied (or the copy found readers in its way). */
+static void checkpointer_drain(checkpointer *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    while (c->pending || c->running)
+        pthread_cond_wait(&c->done, &c->mu);
+    pthread_mutex_unlock(&c->mu);
 }
 
 /* Waits for a checkpoint under way and ends the thread. */
@@ -2161,7 +2503,7 @@ int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
      * for what is left. A checkpoint that finds readers still on older pages copies what it
      * can and leaves the rest for a later one. */
     if (on) {
-        int rc = exec(s, "PRAGMA wal_autocheckpoint = 0", err);
+        int rc = zj_store_defer_checkpoints(s, err);   /* counts the log for staged loads */
         if (!rc && !s->ckpt)
             s->ckpt = checkpointer_start(s);
         return rc;
@@ -2170,6 +2512,7 @@ int zj_store_bulk_load(zj_store *s, bool on, zj_error *err)
     s->ckpt = NULL;
     int rc = exec(s, "PRAGMA wal_checkpoint(PASSIVE)", err);
     int rc2 = exec(s, "PRAGMA wal_autocheckpoint = 1000", rc ? NULL : err);
+    s->log_frames = -1;
     return rc ? rc : rc2;
 }
 

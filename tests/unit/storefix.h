@@ -37,7 +37,8 @@ static int store_teardown(void **state)
 {
     store_fixture *f = *state;
     zj_store_close(f->s);
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".audit-key"};
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".audit-key",
+                                            "-loads"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char p[80];
         snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -555,6 +557,256 @@ static void plan(zj_store *s, const char *sql, char *out, size_t cap)
 
 /* Migration 19: a page of the lead list is counted and ordered from one covering index, and
  * the statistics by dimension read their index, neither sorting nor scanning the table. */
+/* ---- staged loads -------------------------------------------------------------------- */
+
+/* A zj_record_source of units U0, U1 ... U<n-1> (name 单位<i>), with U3 once more, renamed, after
+ * U<repeat_after> when that is >= 0; it pauses (returns 0) before the record numbered `pause`. */
+typedef struct units {
+    int n, i, pause, repeat_after;
+    bool repeated;
+    char key[24], name[40];
+    zj_value v[2];
+} units;
+
+static int next_unit(void *ctx, zj_record *rec)
+{
+    units *u = ctx;
+    if (u->i >= u->n || u->i == u->pause)
+        return 0;
+    bool again = u->repeat_after >= 0 && u->i == u->repeat_after + 1 && !u->repeated;
+    if (again) {
+        u->repeated = true;
+        snprintf(u->key, sizeof u->key, "U3");
+        snprintf(u->name, sizeof u->name, "改名单位");
+    } else {
+        snprintf(u->key, sizeof u->key, "U%d", u->i);
+        snprintf(u->name, sizeof u->name, "单位%d", u->i);
+        u->i++;
+    }
+    u->v[0] = text(u->key);
+    u->v[1] = text(u->name);
+    *rec = (zj_record){.key = u->key, .key_len = strlen(u->key), .src_line = u->i + 1,
+                       .content_hash = (int64_t)strlen(u->name) * 1000 + u->name[0],
+                       .values = u->v};
+    return 1;
+}
+
+/* On f->s: a bulk load staged in chunks of 10 rows, begun and fed the first 55 of 100 units
+ * (five commits of its own so far), U3 repeated with new content and one reject among them.
+ * Returns the writer; *batch is its batch. */
+static zj_writer *stage_55(store_fixture *f, units *u, int64_t *batch)
+{
+    zj_error err = {0};
+    zj_store_stage_loads(f->s, 50, 10);
+    assert_int_equal(zj_store_bulk_load(f->s, true, &err), ZJ_OK);
+    zj_batch b = {.source_system = "sysS", .table = "unit", .file = "units.csv",
+                  .file_digest = "d", .mapping = "m", .mapping_digest = "md"};
+    assert_int_equal(zj_store_begin(f->s, &err), ZJ_OK);
+    assert_int_equal(zj_store_batch_start(f->s, &b, batch, &err), ZJ_OK);
+    const char *cols[] = {"unit_code", "name"};
+    zj_writer *w;
+    assert_int_equal(zj_writer_open(f->s, "unit", cols, 2, "sysS", *batch, 100, &w, &err), ZJ_OK);
+    assert_true(zj_writer_staged(w));
+    *u = (units){.n = 100, .pause = 55, .repeat_after = 20};
+    zj_put_counts c = {0};
+    assert_int_equal(zj_writer_put_all(w, next_unit, u, &c, &err), ZJ_OK);
+    assert_int_equal(c.inserted, 55);
+    assert_int_equal(c.updated, 1);
+    assert_int_equal(zj_store_reject(f->s, *batch, 30, "name", "too long", "U30,...", 7, &err),
+                     ZJ_OK);
+    return w;
+}
+
+/* Readers see nothing of a staged load but its running batch until its last commit, then all
+ * of it, in the table itself; its indexes are left pending as a bulk load leaves them. */
+static void test_staged_load(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    units u;
+    int64_t id;
+    zj_writer *w = stage_55(f, &u, &id);
+    zj_store *other = NULL;
+    assert_int_equal(zj_store_open(f->path, &other, &err), ZJ_OK);
+    assert_int_equal(count(other, "unit"), 0);
+    assert_int_equal(store_count(other, "SELECT count(*) FROM import_batch WHERE status = 'running'"),
+                     1);
+    /* committed: the records up to the fifth commit, the 50th of 56 given (U3 twice) */
+    assert_int_equal(store_count(other, "SELECT count(*) FROM zj_stage_1"), 49);
+    assert_null(zj_store_table(other, "zj_stage_1"));          /* not a table of the model */
+    int64_t mark = -1;
+    assert_int_equal(zj_store_batch_mark(other, &mark, &err), ZJ_OK);
+    assert_int_equal(mark, 0);
+    zj_store_close(other);
+
+    u.pause = -1;
+    zj_put_counts c = {0};
+    assert_int_equal(zj_writer_put_all(w, next_unit, &u, &c, &err), ZJ_OK);
+    assert_int_equal(c.inserted, 45);
+    zj_batch done = {.id = id, .status = "committed", .rows_read = 101, .inserted = 100,
+                     .updated = 1, .rejected = 1};
+    assert_int_equal(zj_store_batch_finish(f->s, &done, &err), ZJ_OK);
+    assert_int_equal(zj_writer_finish(w, &err), ZJ_OK);
+    assert_false(zj_writer_staged(w));                        /* in place now */
+    zj_writer_close(w);
+    assert_int_equal(zj_store_commit(f->s, &err), ZJ_OK);
+    assert_int_equal(zj_store_bulk_load(f->s, false, &err), ZJ_OK);
+
+    assert_int_equal(zj_store_open(f->path, &other, &err), ZJ_OK);
+    assert_int_equal(count(other, "unit"), 100);
+    assert_int_equal(store_count(other, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'zj_stage%'"), 0);
+    assert_int_equal(store_count(other, "SELECT id FROM unit WHERE unit_code = 'U99'"), 100);
+    assert_int_equal(store_count(other, "SELECT count(*) FROM unit WHERE unit_code = 'U3' AND"
+                                        " name = '改名单位'"), 1);
+    /* the replaced version names the table and the row it will have, not the stage */
+    assert_int_equal(store_count(other, "SELECT count(*) FROM record_version WHERE"
+                                        " table_name = 'unit' AND record_id = 4"), 1);
+    assert_int_equal(count(other, "import_reject"), 1);
+    assert_int_equal(store_count(other, "SELECT count(*) FROM import_batch WHERE status = 'committed'"),
+                     1);
+    assert_int_equal(zj_store_batch_mark(other, &mark, &err), ZJ_OK);
+    assert_int_equal(mark, id);
+    assert_int_equal(unit_indexes(f->path), 0);
+    int64_t pending = 0;
+    assert_int_equal(zj_store_pending_indexes(other, &pending, &err), ZJ_OK);
+    assert_int_equal(pending, 2);
+    int64_t built = 0;
+    assert_int_equal(zj_store_build_indexes_on(other, "unit", &built, &err), ZJ_OK);
+    assert_int_equal(built, 2);
+    zj_store_close(other);
+    /* the next batch of the same system finds its keys through the rebuilt index */
+    const char *rows[] = {"U5", "单位5", "U200", "新单位"};
+    char got[48];
+    batch(f->s, "sysS", rows, 2, got);
+    assert_string_equal(got, "1/0/1");
+}
+
+/* A rollback removes everything a staged load committed on its way. */
+static void test_staged_load_rolled_back(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    units u;
+    int64_t id;
+    zj_writer *w = stage_55(f, &u, &id);
+    zj_writer_close(w);
+    assert_int_equal(zj_store_rollback(f->s, &err), ZJ_OK);
+    assert_int_equal(count(f->s, "unit"), 0);
+    assert_int_equal(count(f->s, "import_batch"), 0);
+    assert_int_equal(count(f->s, "import_reject"), 0);
+    assert_int_equal(count(f->s, "record_version"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'zj_stage%'"), 0);
+    assert_int_equal(unit_indexes(f->path), 2);
+    assert_int_equal(zj_store_bulk_load(f->s, false, &err), ZJ_OK);
+}
+
+/* Rows that reach the empty table from elsewhere while a load is staged: the load cannot take
+ * the table's place; it says so (busy: write it again) and a rollback leaves nothing. */
+static void test_staged_load_refused(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    units u;
+    int64_t id;
+    zj_writer *w = stage_55(f, &u, &id);
+    assert_int_equal(zj_store_exec(f->s, "INSERT INTO unit (source_system, source_key, key_hash,"
+                                         " batch_id, src_line, content_hash, unit_code, name)"
+                                         " VALUES ('other', 'K', 1, 1, 2, 3, 'K', '另一单位')",
+                                   &err), ZJ_OK);
+    u.pause = -1;
+    zj_put_counts c = {0};
+    assert_int_equal(zj_writer_put_all(w, next_unit, &u, &c, &err), ZJ_OK);
+    assert_int_equal(zj_writer_finish(w, &err), ZJ_EDATA);
+    assert_int_equal(zj_error_kind(&err), ZJ_ERR_BUSY);
+    assert_non_null(strstr(err.msg, "'unit'"));
+    assert_true(zj_writer_staged(w));
+    zj_writer_close(w);
+    assert_int_equal(zj_store_rollback(f->s, &err), ZJ_OK);
+    /* the other writer's row stays (a commit of the load took it along, as another
+     * connection's own commit would have), the load's are gone */
+    assert_int_equal(count(f->s, "unit"), 1);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM unit WHERE source_system = 'other'"), 1);
+    assert_int_equal(count(f->s, "import_batch"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'zj_stage%'"), 0);
+    assert_int_equal(zj_store_bulk_load(f->s, false, &err), ZJ_OK);
+}
+
+static int note_cleared(int64_t batch, const char *file, void *ctx)
+{
+    snprintf(ctx, 64, "%lld %s", (long long)batch, file);
+    return 0;
+}
+
+/* A process that stops in the middle of a staged load leaves its commits behind; they are
+ * cleared once no process holds the load, never while one does. */
+static void test_stopped_load_cleared(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    int ready[2], hold[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(hold), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {                      /* a load that never ends */
+        zj_store *s = NULL;
+        store_fixture mine = *f;
+        if (zj_store_open(f->path, &s, &err))
+            _exit(2);
+        mine.s = s;
+        units u;
+        int64_t id;
+        stage_55(&mine, &u, &id);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(3);
+        char c;
+        if (read(hold[0], &c, 1) < 0)
+            _exit(4);
+        _exit(0);
+    }
+    close(ready[1]);                       /* a child that fails gives an end of file */
+    close(hold[0]);
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    int64_t cleared = -1;
+    char said[64] = "";
+    assert_int_equal(zj_store_clear_stopped_loads(f->s, note_cleared, said, &cleared, &err), ZJ_OK);
+    assert_int_equal(cleared, 0);                  /* under way */
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM zj_stage_1"), 49);
+    kill(child, SIGKILL);
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_int_equal(zj_store_clear_stopped_loads(f->s, note_cleared, said, &cleared, &err), ZJ_OK);
+    assert_int_equal(cleared, 1);
+    assert_string_equal(said, "1 units.csv");
+    assert_int_equal(count(f->s, "import_batch"), 0);
+    assert_int_equal(count(f->s, "import_reject"), 0);
+    assert_int_equal(count(f->s, "record_version"), 0);
+    assert_int_equal(store_count(f->s, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'zj_stage%'"), 0);
+    close(ready[0]);
+    close(hold[1]);
+}
+
+/* A run that reads batches in order stops below the oldest batch still running. */
+static void test_batch_mark(void **state)
+{
+    store_fixture *f = *state;
+    zj_error err = {0};
+    assert_int_equal(zj_store_exec(f->s, "INSERT INTO import_batch (id, source_system, table_name,"
+                                         " file, file_digest, started_at, status) VALUES"
+                                         " (1, 's', 'unit', 'a', 'd', 't', 'committed'),"
+                                         " (2, 's', 'unit', 'b', 'd', 't', 'running'),"
+                                         " (3, 's', 'unit', 'c', 'd', 't', 'committed')", &err),
+                     ZJ_OK);
+    int64_t mark = -1;
+    assert_int_equal(zj_store_batch_mark(f->s, &mark, &err), ZJ_OK);
+    assert_int_equal(mark, 1);
+    assert_int_equal(zj_store_exec(f->s, "UPDATE import_batch SET status = 'committed'"
+                                         " WHERE id = 2", &err), ZJ_OK);
+    assert_int_equal(zj_store_batch_mark(f->s, &mark, &err), ZJ_OK);
+    assert_int_equal(mark, 3);
+}
+
 static void test_read_indexes(void **state)
 {
     store_fixture *f = *state;
@@ -584,6 +836,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_load_checkpoints_on_thread, store_setup,
                                         store_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_restores_indexes, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_staged_load, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_staged_load_rolled_back, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_staged_load_refused, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_stopped_load_cleared, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_mark, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_bulk, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_put_all_ahead, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_writer_rejects_bad_columns, store_setup, store_teardown),
