@@ -455,12 +455,14 @@ int cmd_import(int argc, char **argv)
     }
     zj_actor actor;
     cli_actor(&actor);
-    /* ZHIJIAN_STAGE_ROWS (docs/cli.md): from how many rows a load into an empty table is
-     * staged (tests stage small files with it), -1 never; commits every quarter of that. */
+    /* ZHIJIAN_STAGE_ROWS (docs/mapping.md): from how many rows a load into an empty table is
+     * staged (tests stage small files with it), -1 (or 0) never; it then commits every quarter
+     * of that, at most every 65,536 rows as by default. */
     const char *stage_rows = getenv("ZHIJIAN_STAGE_ROWS");
     if (stage_rows && *stage_rows) {
         long long n = strtoll(stage_rows, NULL, 10);
-        zj_store_stage_loads(r.store, n ? n : -1, n / 4 > 65536 ? 65536 : n / 4 > 0 ? n / 4 : 1);
+        long long chunk = n / 4 < 1 ? 1 : n / 4 > 65536 ? 65536 : n / 4;
+        zj_store_stage_loads(r.store, n > 0 ? n : -1, chunk);
     }
     int64_t cleared = 0;
     if (!r.opt.dry_run && (zj_audit_track(r.store, &actor, "import.batch", "import_batch", NULL,

@@ -901,7 +901,7 @@ int zj_store_commit(zj_store *s, zj_error *err)
     int rc = exec(s, "COMMIT", err);
     if (!rc) {
         checkpointer_wake(s->ckpt);
-        stage_end(s, true);
+        stage_end(s, true);                /* the stage, if any, is in place now */
     }
     if (!rc && s->in_tx) {
         s->in_tx = 0;
@@ -1356,7 +1356,7 @@ static int ensure_key_index(zj_writer *w, zj_error *err)
     return run_once(w->s, st, "recording a built index", err);
 }
 
-static int64_t pragma_int(zj_store *s, const char *pragma, int *rc, zj_error *err);
+static int64_t query_int(zj_store *s, const char *sql, int *rc, zj_error *err);
 
 /* ---- staged loads ----------------------------------------------------------------------- *
  * One file is one transaction, so a 5M-row file writes its 1.1 GB into the log before any of
@@ -1369,14 +1369,14 @@ static int64_t pragma_int(zj_store *s, const char *pragma, int *rc, zj_error *er
  * commit starts the log from its beginning again, on pages already in memory. At the end
  * (zj_writer_finish) the empty table is dropped and the stage renamed to it, in the batch's
  * last transaction: readers see nothing of the batch until then and all of it after.
- * Measured on the 5M-row benchmark file: 4.7-5.6 s against 7.0-9.6 s as one transaction.
+ * Measured on the 5M-row benchmark file: 4.8-4.9 s against 6.6-9.8 s as one transaction
+ * (docs/benchmarks.md, "Staged first loads").
  *
  * What the batch commits on the way (its stage, its import_batch row with status "running",
  * its rejects, the versions its repeated keys replaced) a rollback removes (stage_undo). A
  * process that stops mid-load leaves them behind: a staged load holds a lock on byte <batch>
  * of "<store>-loads" while it runs, which the kernel drops when the process ends however it
  * ends, so zj_store_clear_stopped_loads can tell a load left behind from one under way. */
-
 
 int64_t zj_store_stage_loads(zj_store *s, int64_t min_rows, int64_t chunk_rows)
 {
@@ -1392,15 +1392,26 @@ bool zj_writer_staged(const zj_writer *w)
     return w && w->staged;
 }
 
-/* DDL wants no statement running on the connection: run sql with the batch's row let go. */
-static int exec_unpinned(zj_store *s, const char *sql, zj_error *err)
+/* DDL and commits want no statement running on the connection: let go of the batch's row
+ * for a while (returns its batch, 0 when none was held) and hold it again after (repin). */
+static int64_t unpin_for_now(zj_store *s)
 {
     int64_t pinned = s->batch_pin ? sqlite3_column_int64(s->batch_pin, 0) : 0;
     unpin_batch(s);
+    return pinned;
+}
+
+static int repin(zj_store *s, int64_t pinned, zj_error *err)
+{
+    return pinned ? pin_batch(s, pinned, err) : ZJ_OK;
+}
+
+/* Run sql with the batch's row let go. */
+static int exec_unpinned(zj_store *s, const char *sql, zj_error *err)
+{
+    int64_t pinned = unpin_for_now(s);
     int rc = exec(s, sql, err);
-    if (!rc && pinned)
-        rc = pin_batch(s, pinned, err);
-    return rc;
+    return rc ? rc : repin(s, pinned, err);
 }
 
 /* Lock (take) or unlock byte `batch` of the loads file, opening it first if need be. */
@@ -1480,8 +1491,7 @@ static int stage_commit(zj_writer *w, zj_error *err)
     zj_store *s = w->s;
     if (s->open_writers > 1)
         return ZJ_OK;
-    int64_t pinned = s->batch_pin ? sqlite3_column_int64(s->batch_pin, 0) : 0;
-    unpin_batch(s);
+    int64_t pinned = unpin_for_now(s);
     int rc = exec(s, "COMMIT", err);
     if (rc)
         return rc;
@@ -1490,9 +1500,8 @@ static int stage_commit(zj_writer *w, zj_error *err)
     /* Wait for the copy once the log is long, so the next commit starts it over. */
     if (s->log_frames > STAGE_LOG_FRAMES)
         checkpointer_drain(s->ckpt);
-    if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
-        return rc;
-    return pinned ? pin_batch(s, pinned, err) : ZJ_OK;
+    rc = exec(s, "BEGIN IMMEDIATE", err);
+    return rc ? rc : repin(s, pinned, err);
 }
 
 /* Put w's stage in the table's place, in the batch's last transaction. The table's indexes
@@ -1610,18 +1619,10 @@ int zj_store_clear_stopped_loads(zj_store *s, int (*fn)(int64_t batch, const cha
 
 int zj_store_batch_mark(zj_store *s, int64_t *mark, zj_error *err)
 {
-    sqlite3_stmt *st;
-    *mark = 0;
-    int rc = prepare(s, "SELECT coalesce(max(id), 0) FROM import_batch WHERE status = 'committed'"
-                        " AND id < coalesce((SELECT min(id) FROM import_batch"
-                        " WHERE status = 'running'), 9223372036854775807)", &st, err);
-    if (rc)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *mark = sqlite3_column_int64(st, 0);
-    else
-        rc = db_fail(s, err, "reading the batches");
-    sqlite3_finalize(st);
+    int rc;
+    *mark = query_int(s, "SELECT coalesce(max(id), 0) FROM import_batch WHERE status = 'committed'"
+                         " AND id < coalesce((SELECT min(id) FROM import_batch"
+                         " WHERE status = 'running'), 9223372036854775807)", &rc, err);
     return rc;
 }
 
@@ -1711,7 +1712,7 @@ static int bulk_begin(zj_writer *w, int64_t expected_rows, zj_error *err)
          * are its right edge. A large cache would only fill with written pages, each fresh
          * memory the kernel must zero first (with 256 MiB, clear_page was a sixth of the
          * writing thread's time on 1M rows). */
-        w->saved_cache = pragma_int(w->s, "PRAGMA cache_size", &rc, err);
+        w->saved_cache = query_int(w->s, "PRAGMA cache_size", &rc, err);
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", BULK_CACHE_KIB);
         if (!rc && !(rc = exec(w->s, pragma, err)))
@@ -1776,13 +1777,16 @@ int zj_writer_finish(zj_writer *w, zj_error *err)
  * 7.2 s, system CPU 17 s instead of 33 s; the run 105.2 s instead of 113.1 s. */
 #define INDEX_CACHE_KIB 65536
 
-/* A pragma's integer value (0 when it has none). */
-static int64_t pragma_int(zj_store *s, const char *pragma, int *rc, zj_error *err)
+/* The integer a one-value query or pragma gives (0 when it gives none); *rc is set. */
+static int64_t query_int(zj_store *s, const char *sql, int *rc, zj_error *err)
 {
     sqlite3_stmt *st;
-    if ((*rc = prepare(s, pragma, &st, err)))
+    if ((*rc = prepare(s, sql, &st, err)))
         return 0;
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int step = sqlite3_step(st);
+    int64_t v = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        *rc = db_fail(s, err, "reading a value");
     sqlite3_finalize(st);
     return v;
 }
@@ -1790,8 +1794,8 @@ static int64_t pragma_int(zj_store *s, const char *pragma, int *rc, zj_error *er
 int zj_store_create_indexes(zj_store *s, const char *sql, zj_error *err)
 {
     int rc;
-    int64_t old = pragma_int(s, "PRAGMA cache_size", &rc, err);   /* < 0: KiB; > 0: pages */
-    int64_t kib = old < 0 ? -old : rc ? 0 : old * pragma_int(s, "PRAGMA page_size", &rc, err) / 1024;
+    int64_t old = query_int(s, "PRAGMA cache_size", &rc, err);   /* < 0: KiB; > 0: pages */
+    int64_t kib = old < 0 ? -old : rc ? 0 : old * query_int(s, "PRAGMA page_size", &rc, err) / 1024;
     if (rc)
         return rc;
     bool shrink = kib > INDEX_CACHE_KIB;
