@@ -1511,18 +1511,14 @@ static int stage_publish(zj_writer *w, zj_error *err)
     zj_store *s = w->s;
     const char *tn = w->table->name;
     char sql[320];
-    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", tn);
-    sqlite3_stmt *st;
-    int rc = prepare(s, sql, &st, err);
+    snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM \"%s\")", tn);
+    int rc;
+    bool filled = query_int(s, sql, &rc, err) != 0;
     if (rc)
         return rc;
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (step == SQLITE_ROW)
+    if (filled)
         return zj_fail_as(err, ZJ_ERR_BUSY, "store: '%s' received rows from another writer "
                           "while this batch was staged", tn);
-    if (step != SQLITE_DONE)
-        return db_fail(s, err, "checking the table is still empty");
     if ((rc = list_indexes(w, true, false, NULL, err)))
         return rc;
     snprintf(sql, sizeof sql, "DROP TABLE \"%s\"; ALTER TABLE \"%s\" RENAME TO \"%s\"", tn,
