@@ -180,6 +180,7 @@ const char *zj_type_name(zj_type t)
 
 /* Staged loads (see "staged loads" below). */
 #define STAGE_PREFIX "zj_stage_"
+#define STAGE_PREFIX_LEN "9"          /* strlen, for SQL */
 #define STAGE_MIN_ROWS 200000      /* below this a file is one transaction: little to gain */
 #define STAGE_CHUNK_ROWS 65536     /* ~15 MB of court cases a commit */
 #define STAGE_LOG_FRAMES 1024      /* 64 MiB of 64 KiB pages */
@@ -2354,15 +2355,15 @@ int zj_store_analyze(zj_store *s, zj_error *err)
      * choices, and fast on tables of tens of millions of rows. A table whose indexes a bulk
      * load left pending has none to sample, and counting its rows would read all of it
      * (a fifth of the CPU time of importing 1M rows); it is analysed once its indexes are
-     * built (link, detect), so it is skipped here. */
-    int64_t pending;
-    int rc = zj_store_pending_indexes(s, &pending, err);
-    if (rc || !pending)
-        return rc ? rc : exec(s, "PRAGMA analysis_limit = 2000; ANALYZE", err);
+     * built (link, detect), so it is skipped here. So is a staged load's stage (another
+     * process's, under way): it is renamed when its batch commits, maybe before this ANALYZE
+     * runs, and its statistics would be of no use. */
     sqlite3_stmt *st;
-    if ((rc = prepare(s, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE"
-                         " 'sqlite_%' AND name NOT IN (SELECT table_name FROM"
-                         " store_pending_index) ORDER BY name", &st, err)))
+    int rc = prepare(s, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE"
+                        " 'sqlite_%' AND substr(name, 1, " STAGE_PREFIX_LEN ") != '" STAGE_PREFIX
+                        "' AND name NOT IN (SELECT table_name FROM store_pending_index)"
+                        " ORDER BY name", &st, err);
+    if (rc)
         return rc;
     zj_buf sql = {0};
     zj_buf_puts(&sql, "PRAGMA analysis_limit = 2000;");

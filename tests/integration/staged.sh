@@ -91,8 +91,9 @@ for _ in $(seq 1 2000); do
     [ "$(sql "SELECT count(*) FROM import_batch WHERE status = 'running'" 2>/dev/null)" = 1 ] && break
     sleep 0.05
 done
-ZHIJIAN_STAGE_ROWS=-1 "$ZHIJIAN" import --quiet --reject-dir "$WORK/rej" -m "$WORK/other.mapping.yaml" "$WORK/other.csv"
+ZHIJIAN_STAGE_ROWS=-1 "$ZHIJIAN" import --quiet --reject-dir "$WORK/rej" -m "$WORK/other.mapping.yaml" "$WORK/other.csv" 2>"$WORK/other.err"
 expect_eq "the other system's file went in (1: its reject)" 1 "$?"
+cat "$WORK/other.err" >&2
 wait "$pid"
 expect_eq "the staged file finished (1: its reject)" 1 "$(cat "$WORK/big.rc")"
 if grep -q "loaded twice" "$WORK/big.out"; then
